@@ -1,0 +1,18 @@
+// Password hashing with Argon2id (libargon2). Hashes are self-describing encoded strings, so
+// parameters can be raised later without breaking old hashes.
+#pragma once
+
+#include <string>
+
+#include "core/result.hpp"
+
+namespace procura::auth {
+
+// Argon2id, t=3, m=64 MiB, p=1, 16-byte random salt. Takes tens of milliseconds by design:
+// never call it on an I/O thread.
+core::Result<std::string> hash_password(const std::string& password);
+
+// True if password matches the encoded hash; false on mismatch or a malformed hash.
+bool verify_password(const std::string& encoded_hash, const std::string& password);
+
+}  // namespace procura::auth

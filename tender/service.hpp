@@ -1,0 +1,85 @@
+// Tender use cases: draft, edit, publish, amend, cancel, documents, clarification questions,
+// and the public notice board. Each state change runs load -> rule -> save -> audit event in
+// one store transaction. The service checks the caller's role; it never sees HTTP or SQL.
+// Thread-safe: it holds no mutable state of its own.
+#pragma once
+
+#include <optional>
+
+#include "core/clock.hpp"
+#include "core/identity.hpp"
+#include "core/result.hpp"
+#include "tender/model.hpp"
+#include "tender/store.hpp"
+
+namespace procura::tender {
+
+class TenderService {
+public:
+    TenderService(TenderStore& store, core::UserDirectory& users, const core::Clock& clock,
+                  TenderLimits limits);
+
+    // Officer only. Creates a draft (version 1) from whatever fields are given; fields are
+    // checked for shape (422 naming the field) but completeness is checked only at publish.
+    core::Result<TenderView> create_draft(const core::Caller& caller, const TenderFields& fields);
+
+    // Officer only; draft only (409 not_draft). expected_version must equal the stored
+    // version (409 stale_version).
+    core::Result<TenderView> edit_draft(const core::Caller& caller, TenderId id,
+                                        std::int64_t expected_version,
+                                        const TenderFields& fields);
+
+    // Officer only. Draft -> published after rules::validate_for_publication (422 naming the
+    // field); 409 already_published / cancelled otherwise. expected_version is checked when
+    // given.
+    core::Result<TenderView> publish(const core::Caller& caller, TenderId id,
+                                     std::optional<std::int64_t> expected_version);
+
+    // Officer only; published tenders before the submission deadline (409 otherwise).
+    // Records a numbered amendment, and extends the deadline when the amendment falls inside
+    // the extension window. expected_version must equal the stored version (409).
+    core::Result<TenderView> amend(const core::Caller& caller, TenderId id,
+                                   std::int64_t expected_version, const std::string& rationale,
+                                   const TenderFields& changes);
+
+    // Officer only; draft or published before the opening time; reason required (422).
+    core::Result<TenderView> cancel(const core::Caller& caller, TenderId id,
+                                    const std::string& reason);
+
+    // Officer only; drafts only (published tenders change documents through amendments in a
+    // later issue). 413 past document_bytes_max.
+    core::Result<DocumentMeta> add_document(const core::Caller& caller, TenderId id,
+                                            const DocumentUpload& upload);
+
+    // Anyone for published or cancelled tenders; drafts only for officers (404 otherwise).
+    core::Result<DocumentContent> get_document(const std::optional<core::Caller>& caller,
+                                               TenderId id, DocumentId document);
+    core::Result<TenderView> get(const std::optional<core::Caller>& caller, TenderId id);
+
+    // The notice board. limit 0 means the default page size; above page_size_max is a 400
+    // (field "limit"). cursor is the next_cursor of a previous page; a malformed one is 400.
+    core::Result<TenderPage> list(const std::optional<core::Caller>& caller,
+                                  std::optional<TenderStatus> status,
+                                  std::optional<Category> category,
+                                  const std::string& title_contains, std::size_t limit,
+                                  const std::string& cursor);
+
+    // Supplier only, while the tender is active.enquiries (409 enquiry_period_over after).
+    core::Result<Question> ask(const core::Caller& caller, TenderId id, const std::string& text);
+
+    // Officer only; each question is answered once (409 already_answered).
+    core::Result<Question> answer(const core::Caller& caller, TenderId id, QuestionId question,
+                                  const std::string& answer_text);
+
+    const TenderLimits& limits() const { return limits_; }
+
+private:
+    core::Result<TenderView> view(Tender t) const;
+
+    TenderStore& store_;
+    core::UserDirectory& users_;
+    const core::Clock& clock_;
+    TenderLimits limits_;
+};
+
+}  // namespace procura::tender
