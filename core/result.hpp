@@ -96,11 +96,15 @@ using Status = Result<void>;
 
 }  // namespace procura::core
 
-// Returns the error of a failed Result from the enclosing function.
-#define PROCURA_TRY(expr)                                  \
-    do {                                                   \
-        auto&& procura_try_result_ = (expr);               \
-        if (!procura_try_result_.ok()) {                   \
-            return procura_try_result_.error();            \
-        }                                                  \
+// Returns the error of a failed Result from the enclosing function. The variable name carries
+// the line number so that nested uses (inside lambdas) do not shadow each other.
+#define PROCURA_TRY_CONCAT_INNER(a, b) a##b
+#define PROCURA_TRY_CONCAT(a, b) PROCURA_TRY_CONCAT_INNER(a, b)
+#define PROCURA_TRY(expr) PROCURA_TRY_IMPL(PROCURA_TRY_CONCAT(procura_try_result_, __LINE__), expr)
+#define PROCURA_TRY_IMPL(name, expr) \
+    do {                             \
+        auto&& name = (expr);        \
+        if (!name.ok()) {            \
+            return name.error();     \
+        }                            \
     } while (false)

@@ -1,0 +1,146 @@
+#include "auth/service.hpp"
+
+#include <algorithm>
+
+#include "auth/password.hpp"
+#include "core/hash.hpp"
+
+namespace procura::auth {
+namespace {
+
+using core::ErrorKind;
+using core::make_error;
+
+constexpr std::size_t token_bytes = 32;  // 256 bits
+
+core::Error invalid_credentials() {
+    return make_error(ErrorKind::unauthenticated, "invalid_credentials",
+                      "unknown username or wrong password");
+}
+
+core::Error invalid_token() {
+    return make_error(ErrorKind::unauthenticated, "invalid_token",
+                      "the bearer token is unknown or has expired");
+}
+
+bool valid_username_char(char c) {
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-';
+}
+
+// A fixed hash to verify against when the user does not exist, so that a login for an unknown
+// user costs as much time as one with a wrong password.
+const std::string& decoy_hash() {
+    static const std::string hash = [] {
+        auto h = hash_password(core::to_hex(core::random_bytes(16)));
+        PROCURA_ASSERT(h.ok());
+        return *h;
+    }();
+    return hash;
+}
+
+}  // namespace
+
+AuthService::AuthService(UserStore& store, const core::Clock& clock, AuthLimits limits)
+    : store_(store), clock_(clock), limits_(limits) {}
+
+core::Result<User> AuthService::add_user(const std::string& username, core::Role role,
+                                         const std::string& password, core::UserId actor) {
+    if (username.size() < limits_.username_bytes_min ||
+        username.size() > limits_.username_bytes_max ||
+        !std::all_of(username.begin(), username.end(), valid_username_char)) {
+        return make_error(ErrorKind::unprocessable, "invalid_username",
+                          "a username has " + std::to_string(limits_.username_bytes_min) + " to " +
+                              std::to_string(limits_.username_bytes_max) +
+                              " characters from a-z, 0-9, '.', '_' and '-'",
+                          "username");
+    }
+    if (password.size() < limits_.password_bytes_min ||
+        password.size() > limits_.password_bytes_max) {
+        return make_error(ErrorKind::unprocessable, "weak_password",
+                          "a password has " + std::to_string(limits_.password_bytes_min) +
+                              " to " + std::to_string(limits_.password_bytes_max) + " bytes",
+                          "password");
+    }
+    auto hash = hash_password(password);
+    if (!hash) return hash.error();
+    User user;
+    user.username = username;
+    user.role = role;
+    user.password_hash = std::move(*hash);
+    user.active = true;
+    user.created_at_ms = clock_.now_ms();
+    const core::AuditEvent event{user.created_at_ms, actor, "user.added", "user", 0, 1,
+                                 "{\"role\":\"" + std::string(core::to_string(role)) + "\"}"};
+    auto id = store_.insert_user(user, event);
+    if (!id) return id.error();
+    user.id = *id;
+    return user;
+}
+
+core::Result<LoginResult> AuthService::login(const std::string& username,
+                                             const std::string& password) {
+    if (username.empty() || username.size() > limits_.username_bytes_max ||
+        password.size() > limits_.password_bytes_max) {
+        return invalid_credentials();
+    }
+    auto found = store_.find_user_by_name(username);
+    if (!found) return found.error();
+    if (!*found) {
+        (void)verify_password(decoy_hash(), password);
+        return invalid_credentials();
+    }
+    const User& user = **found;
+    if (!verify_password(user.password_hash, password) || !user.active) {
+        return invalid_credentials();
+    }
+    const std::int64_t now = clock_.now_ms();
+    LoginResult result;
+    result.token = core::base64url_encode(core::random_bytes(token_bytes));
+    result.user_id = user.id;
+    result.role = user.role;
+    result.expires_at_ms = now + limits_.token_ttl_ms;
+    PROCURA_TRY(store_.insert_session(
+        Session{core::sha256_hex(result.token), user.id, now, result.expires_at_ms}));
+    return result;
+}
+
+core::Status AuthService::logout(const std::string& token) {
+    auto caller = authenticate(token);
+    if (!caller) return caller.error();
+    return store_.delete_session(core::sha256_hex(token));
+}
+
+core::Result<core::Caller> AuthService::authenticate(const std::string& token) {
+    if (token.empty() || token.size() > 128) return invalid_token();
+    auto found = store_.find_session(core::sha256_hex(token));
+    if (!found) return found.error();
+    if (!*found) return invalid_token();
+    const auto& [session, user] = **found;
+    if (session.expires_at_ms <= clock_.now_ms() || !user.active) return invalid_token();
+    return core::Caller{user.id, user.role, user.username};
+}
+
+core::Result<std::vector<User>> AuthService::list_users() { return store_.list_users(); }
+
+core::Status AuthService::set_role(const std::string& username, core::Role role,
+                                   core::UserId actor) {
+    auto found = store_.find_user_by_name(username);
+    if (!found) return found.error();
+    if (!*found) {
+        return make_error(ErrorKind::not_found, "user_not_found", "no user " + username,
+                          "username");
+    }
+    const core::AuditEvent event{clock_.now_ms(), actor, "user.role_changed", "user",
+                                 (*found)->id, 0,
+                                 "{\"role\":\"" + std::string(core::to_string(role)) + "\"}"};
+    return store_.set_role((*found)->id, role, event);
+}
+
+core::Result<std::optional<core::Role>> AuthService::role_of(core::UserId user) {
+    auto found = store_.find_user(user);
+    if (!found) return found.error();
+    if (!*found || !(*found)->active) return std::optional<core::Role>{};
+    return std::optional<core::Role>{(*found)->role};
+}
+
+}  // namespace procura::auth

@@ -1,0 +1,578 @@
+#include "tender/service.hpp"
+
+#include <charconv>
+#include <string>
+#include <utility>
+
+#include "core/hash.hpp"
+#include "core/time.hpp"
+#include "tender/rules.hpp"
+
+namespace procura::tender {
+namespace {
+
+using core::ErrorKind;
+using core::make_error;
+using core::Result;
+using core::Status;
+
+Status require_role(const core::Caller& caller, core::Role role, std::string_view what) {
+    if (caller.role != role) {
+        return make_error(ErrorKind::forbidden, "forbidden",
+                          "only a " + std::string(core::to_string(role)) + " may " +
+                              std::string(what));
+    }
+    return {};
+}
+
+Status check_version(const Tender& t, std::int64_t expected_version) {
+    if (t.version != expected_version) {
+        return make_error(ErrorKind::conflict, "stale_version",
+                          "the tender is at version " + std::to_string(t.version) +
+                              ", not " + std::to_string(expected_version) +
+                              "; reload it and try again",
+                          "version");
+    }
+    return {};
+}
+
+bool is_officer(const std::optional<core::Caller>& caller) {
+    return caller && caller->role == core::Role::officer;
+}
+
+core::Error tender_not_found(TenderId id) {
+    return make_error(ErrorKind::not_found, "tender_not_found",
+                      "no tender " + std::to_string(id));
+}
+
+// Escapes a string for embedding in the compact JSON of audit payloads.
+std::string json_string(std::string_view s) {
+    std::string out = "\"";
+    for (const char c : s) {
+        switch (c) {
+            case '"': out += "\\\""; break;
+            case '\\': out += "\\\\"; break;
+            case '\n': out += "\\n"; break;
+            case '\r': out += "\\r"; break;
+            case '\t': out += "\\t"; break;
+            default:
+                if (static_cast<unsigned char>(c) < 0x20) {
+                    static constexpr char hex[] = "0123456789abcdef";
+                    out += "\\u00";
+                    out += hex[(c >> 4) & 0xF];
+                    out += hex[c & 0xF];
+                } else {
+                    out += c;
+                }
+        }
+    }
+    out += '"';
+    return out;
+}
+
+// The names of the fields a change touches, as a JSON array, for audit payloads.
+std::string changed_field_names(const TenderFields& f) {
+    std::string out = "[";
+    const auto add = [&](bool present, const char* name) {
+        if (!present) return;
+        if (out.size() > 1) out += ',';
+        out += json_string(name);
+    };
+    add(f.title.has_value(), "title");
+    add(f.description.has_value(), "description");
+    add(f.buyer_name.has_value(), "buyer.name");
+    add(f.buyer_id.has_value(), "buyer.id");
+    add(f.category.has_value(), "category");
+    add(f.currency.has_value(), "currency");
+    add(f.lots.has_value(), "lots");
+    add(f.evaluation_method.has_value(), "evaluation.method");
+    add(f.price_weight.has_value(), "evaluation.price_weight");
+    add(f.technical_weight.has_value(), "evaluation.technical_weight");
+    add(f.bid_security_minor.has_value(), "bid_security_minor");
+    add(f.enquiry_deadline_ms.has_value(), "enquiry_deadline");
+    add(f.submission_deadline_ms.has_value(), "submission_deadline");
+    add(f.opening_time_ms.has_value(), "opening_time");
+    add(f.committee.has_value(), "committee.members");
+    add(f.threshold_k.has_value(), "committee.threshold");
+    out += ']';
+    return out;
+}
+
+// The new values of an amendment's fields as a JSON object (published with the amendment).
+std::string changes_json(const TenderFields& f) {
+    std::string out = "{";
+    const auto key = [&](const char* name) {
+        if (out.size() > 1) out += ',';
+        out += json_string(name);
+        out += ':';
+    };
+    if (f.title) key("title"), out += json_string(*f.title);
+    if (f.description) key("description"), out += json_string(*f.description);
+    if (f.buyer_name) key("buyer.name"), out += json_string(*f.buyer_name);
+    if (f.buyer_id) key("buyer.id"), out += json_string(*f.buyer_id);
+    if (f.category) key("category"), out += json_string(to_string(*f.category));
+    if (f.lots) {
+        key("lots");
+        out += '[';
+        for (std::size_t i = 0; i < f.lots->size(); ++i) {
+            if (i > 0) out += ',';
+            out += "{\"number\":" + std::to_string(i + 1) +
+                   ",\"title\":" + json_string((*f.lots)[i].title) +
+                   ",\"budget_minor\":" + std::to_string((*f.lots)[i].budget_minor) + '}';
+        }
+        out += ']';
+    }
+    if (f.evaluation_method) {
+        key("evaluation.method"), out += json_string(to_string(*f.evaluation_method));
+    }
+    if (f.price_weight) key("evaluation.price_weight"), out += std::to_string(*f.price_weight);
+    if (f.technical_weight) {
+        key("evaluation.technical_weight"), out += std::to_string(*f.technical_weight);
+    }
+    if (f.bid_security_minor) {
+        key("bid_security_minor"), out += std::to_string(*f.bid_security_minor);
+    }
+    if (f.enquiry_deadline_ms) {
+        key("enquiry_deadline"), out += json_string(core::format_rfc3339_ms(*f.enquiry_deadline_ms));
+    }
+    if (f.submission_deadline_ms) {
+        key("submission_deadline");
+        out += json_string(core::format_rfc3339_ms(*f.submission_deadline_ms));
+    }
+    if (f.opening_time_ms) {
+        key("opening_time"), out += json_string(core::format_rfc3339_ms(*f.opening_time_ms));
+    }
+    out += '}';
+    return out;
+}
+
+bool has_any_field(const TenderFields& f) { return changed_field_names(f) != "[]"; }
+
+core::AuditEvent audit_event(const core::Caller& caller, std::int64_t now_ms,
+                             std::string action, const Tender& t, std::string payload_json) {
+    return core::AuditEvent{now_ms,     caller.user_id,  std::move(action),
+                            "tender",   t.id,            t.version,
+                            std::move(payload_json)};
+}
+
+}  // namespace
+
+TenderService::TenderService(TenderStore& store, core::UserDirectory& users,
+                             const core::Clock& clock, TenderLimits limits)
+    : store_(store), users_(users), clock_(clock), limits_(limits) {}
+
+Result<TenderView> TenderService::view(Tender t) const {
+    const TenderStatus status = rules::status_at(t, clock_.now_ms());
+    return TenderView{std::move(t), status};
+}
+
+Result<TenderView> TenderService::create_draft(const core::Caller& caller,
+                                               const TenderFields& fields) {
+    PROCURA_TRY(require_role(caller, core::Role::officer, "create tenders"));
+    PROCURA_TRY(rules::validate_fields(fields, limits_));
+    const std::int64_t now = clock_.now_ms();
+    Tender t;
+    t.version = 1;
+    t.state = TenderState::draft;
+    t.created_by = caller.user_id;
+    t.created_at_ms = now;
+    t.updated_at_ms = now;
+    rules::apply_fields(t, fields);
+    TenderId id = 0;
+    PROCURA_TRY(store_.in_transaction([&](TenderTransaction& tx) -> Status {
+        auto inserted = tx.insert_tender(t);
+        if (!inserted) return inserted.error();
+        id = *inserted;
+        t.id = id;
+        return tx.append_audit(audit_event(caller, now, "tender.drafted", t,
+                                           "{\"fields\":" + changed_field_names(fields) + "}"));
+    }));
+    return get(caller, id);
+}
+
+Result<TenderView> TenderService::edit_draft(const core::Caller& caller, TenderId id,
+                                             std::int64_t expected_version,
+                                             const TenderFields& fields) {
+    PROCURA_TRY(require_role(caller, core::Role::officer, "edit tenders"));
+    PROCURA_TRY(rules::validate_fields(fields, limits_));
+    const std::int64_t now = clock_.now_ms();
+    PROCURA_TRY(store_.in_transaction([&](TenderTransaction& tx) -> Status {
+        auto loaded = tx.load_for_update(id);
+        if (!loaded) return loaded.error();
+        Tender& t = *loaded;
+        if (t.state != TenderState::draft) {
+            return make_error(ErrorKind::conflict, "not_draft",
+                              "only drafts can be edited; published tenders take amendments");
+        }
+        PROCURA_TRY(check_version(t, expected_version));
+        rules::apply_fields(t, fields);
+        t.version += 1;
+        t.updated_at_ms = now;
+        PROCURA_TRY(tx.update_tender(t));
+        return tx.append_audit(audit_event(caller, now, "tender.edited", t,
+                                           "{\"fields\":" + changed_field_names(fields) + "}"));
+    }));
+    return get(caller, id);
+}
+
+Result<TenderView> TenderService::publish(const core::Caller& caller, TenderId id,
+                                          std::optional<std::int64_t> expected_version) {
+    PROCURA_TRY(require_role(caller, core::Role::officer, "publish tenders"));
+    const std::int64_t now = clock_.now_ms();
+    PROCURA_TRY(store_.in_transaction([&](TenderTransaction& tx) -> Status {
+        auto loaded = tx.load_for_update(id);
+        if (!loaded) return loaded.error();
+        Tender& t = *loaded;
+        if (t.state == TenderState::published) {
+            return make_error(ErrorKind::conflict, "already_published",
+                              "the tender is already published");
+        }
+        if (t.state == TenderState::cancelled) {
+            return make_error(ErrorKind::conflict, "cancelled", "the tender is cancelled");
+        }
+        if (expected_version) PROCURA_TRY(check_version(t, *expected_version));
+        PROCURA_TRY(rules::validate_for_publication(t, now, limits_));
+        for (std::size_t i = 0; i < t.committee.size(); ++i) {
+            auto role = users_.role_of(t.committee[i]);
+            if (!role) return role.error();
+            if (*role != core::Role::officer) {
+                return make_error(ErrorKind::unprocessable, "not_an_officer",
+                                  "committee member " + std::to_string(t.committee[i]) +
+                                      " is not an active officer",
+                                  "committee.members[" + std::to_string(i) + "]");
+            }
+        }
+        t.state = TenderState::published;
+        t.published_at_ms = now;
+        t.updated_at_ms = now;
+        t.version += 1;
+        PROCURA_TRY(tx.update_tender(t));
+        return tx.append_audit(audit_event(
+            caller, now, "tender.published", t,
+            "{\"submission_deadline\":" +
+                json_string(core::format_rfc3339_ms(*t.submission_deadline_ms)) + "}"));
+    }));
+    return get(caller, id);
+}
+
+Result<TenderView> TenderService::amend(const core::Caller& caller, TenderId id,
+                                        std::int64_t expected_version,
+                                        const std::string& rationale,
+                                        const TenderFields& changes) {
+    PROCURA_TRY(require_role(caller, core::Role::officer, "amend tenders"));
+    if (rationale.empty() || rationale.size() > limits_.reason_bytes_max) {
+        return make_error(ErrorKind::unprocessable, "invalid_field",
+                          "rationale is required (at most " +
+                              std::to_string(limits_.reason_bytes_max) + " bytes)",
+                          "rationale");
+    }
+    if (!has_any_field(changes)) {
+        return make_error(ErrorKind::unprocessable, "empty_amendment",
+                          "an amendment must change at least one field", "changes");
+    }
+    // The committee and currency are fixed at publication: the opening key's shares and the
+    // bid prices depend on them.
+    if (changes.committee || changes.threshold_k) {
+        return make_error(ErrorKind::unprocessable, "not_amendable",
+                          "the opening committee cannot change after publication",
+                          "changes.committee");
+    }
+    if (changes.currency) {
+        return make_error(ErrorKind::unprocessable, "not_amendable",
+                          "the currency cannot change after publication", "changes.currency");
+    }
+    PROCURA_TRY(rules::validate_fields(changes, limits_));
+    const std::int64_t now = clock_.now_ms();
+    if (changes.enquiry_deadline_ms && *changes.enquiry_deadline_ms <= now) {
+        return make_error(ErrorKind::unprocessable, "invalid_field",
+                          "a new enquiry_deadline must be in the future",
+                          "changes.enquiry_deadline");
+    }
+    PROCURA_TRY(store_.in_transaction([&](TenderTransaction& tx) -> Status {
+        auto loaded = tx.load_for_update(id);
+        if (!loaded) return loaded.error();
+        Tender& t = *loaded;
+        if (t.state != TenderState::published) {
+            return make_error(ErrorKind::conflict, "not_published",
+                              "only published tenders take amendments");
+        }
+        if (rules::status_at(t, now) == TenderStatus::closed) {
+            return make_error(ErrorKind::conflict, "tendering_closed",
+                              "the submission deadline has passed");
+        }
+        PROCURA_TRY(check_version(t, expected_version));
+        rules::apply_fields(t, changes);
+        PROCURA_TRY(rules::validate_amended(t, now, limits_));
+        Amendment a;
+        a.number = static_cast<std::int64_t>(t.amendments.size()) + 1;
+        a.at_ms = now;
+        a.by = caller.user_id;
+        a.rationale = rationale;
+        a.changes_json = changes_json(changes);
+        const std::int64_t deadline_before = *t.submission_deadline_ms;
+        if (auto extended = rules::extend_deadline_if_late(t, now, limits_)) {
+            a.deadline_extended_from_ms = deadline_before;
+            a.deadline_extended_to_ms = *extended;
+        }
+        t.version += 1;
+        t.updated_at_ms = now;
+        a.tender_version = t.version;
+        PROCURA_TRY(tx.update_tender(t));
+        PROCURA_TRY(tx.insert_amendment(t.id, a));
+        std::string payload = "{\"amendment\":" + std::to_string(a.number) +
+                              ",\"fields\":" + changed_field_names(changes);
+        if (a.deadline_extended_to_ms) {
+            payload += ",\"deadline_extended_to\":" +
+                       json_string(core::format_rfc3339_ms(*a.deadline_extended_to_ms));
+        }
+        payload += '}';
+        return tx.append_audit(audit_event(caller, now, "tender.amended", t, payload));
+    }));
+    return get(caller, id);
+}
+
+Result<TenderView> TenderService::cancel(const core::Caller& caller, TenderId id,
+                                         const std::string& reason) {
+    PROCURA_TRY(require_role(caller, core::Role::officer, "cancel tenders"));
+    if (reason.empty() || reason.size() > limits_.reason_bytes_max) {
+        return make_error(ErrorKind::unprocessable, "invalid_field",
+                          "reason is required (at most " +
+                              std::to_string(limits_.reason_bytes_max) + " bytes)",
+                          "reason");
+    }
+    const std::int64_t now = clock_.now_ms();
+    PROCURA_TRY(store_.in_transaction([&](TenderTransaction& tx) -> Status {
+        auto loaded = tx.load_for_update(id);
+        if (!loaded) return loaded.error();
+        Tender& t = *loaded;
+        if (t.state == TenderState::cancelled) {
+            return make_error(ErrorKind::conflict, "already_cancelled",
+                              "the tender is already cancelled");
+        }
+        if (t.state == TenderState::published && t.opening_time_ms &&
+            now >= *t.opening_time_ms) {
+            return make_error(ErrorKind::conflict, "opening_time_passed",
+                              "a tender cannot be cancelled after its opening time");
+        }
+        t.state = TenderState::cancelled;
+        t.cancelled_at_ms = now;
+        t.cancel_reason = reason;
+        t.updated_at_ms = now;
+        t.version += 1;
+        PROCURA_TRY(tx.update_tender(t));
+        return tx.append_audit(audit_event(caller, now, "tender.cancelled", t,
+                                           "{\"reason\":" + json_string(reason) + "}"));
+    }));
+    return get(caller, id);
+}
+
+Result<DocumentMeta> TenderService::add_document(const core::Caller& caller, TenderId id,
+                                                 const DocumentUpload& upload) {
+    PROCURA_TRY(require_role(caller, core::Role::officer, "upload tender documents"));
+    if (upload.bytes.size() > limits_.document_bytes_max) {
+        return make_error(ErrorKind::payload_too_large, "document_too_large",
+                          "a document may be at most " +
+                              std::to_string(limits_.document_bytes_max) + " bytes");
+    }
+    if (upload.bytes.empty()) {
+        return make_error(ErrorKind::unprocessable, "empty_document", "the document is empty",
+                          "body");
+    }
+    if (upload.filename.empty() || upload.filename.size() > 255 ||
+        upload.filename.find_first_of("/\\\"\r\n") != std::string::npos) {
+        return make_error(ErrorKind::unprocessable, "invalid_field",
+                          "filename is required: at most 255 bytes, without / \\ \" or line "
+                          "breaks",
+                          "filename");
+    }
+    if (upload.title.size() > limits_.title_bytes_max) {
+        return make_error(ErrorKind::unprocessable, "invalid_field", "title is too long",
+                          "title");
+    }
+    const std::int64_t now = clock_.now_ms();
+    DocumentMeta meta;
+    meta.title = upload.title.empty() ? upload.filename : upload.title;
+    meta.filename = upload.filename;
+    meta.content_type =
+        upload.content_type.empty() ? "application/octet-stream" : upload.content_type;
+    meta.size_bytes = static_cast<std::int64_t>(upload.bytes.size());
+    meta.sha256_hex = core::sha256_hex(upload.bytes);
+    meta.uploaded_at_ms = now;
+    meta.uploaded_by = caller.user_id;
+    PROCURA_TRY(store_.in_transaction([&](TenderTransaction& tx) -> Status {
+        auto loaded = tx.load_for_update(id);
+        if (!loaded) return loaded.error();
+        Tender& t = *loaded;
+        if (t.state != TenderState::draft) {
+            return make_error(ErrorKind::conflict, "not_draft",
+                              "documents can be added to drafts only");
+        }
+        if (t.documents.size() >= limits_.documents_per_tender_max) {
+            return make_error(ErrorKind::unprocessable, "too_many_documents",
+                              "a tender has at most " +
+                                  std::to_string(limits_.documents_per_tender_max) +
+                                  " documents");
+        }
+        auto doc_id = tx.insert_document(t.id, meta, upload.bytes);
+        if (!doc_id) return doc_id.error();
+        meta.id = *doc_id;
+        t.version += 1;
+        t.updated_at_ms = now;
+        PROCURA_TRY(tx.update_tender(t));
+        return tx.append_audit(audit_event(
+            caller, now, "tender.document_added", t,
+            "{\"document_id\":" + std::to_string(meta.id) + ",\"filename\":" +
+                json_string(meta.filename) + ",\"sha256\":" + json_string(meta.sha256_hex) +
+                ",\"size_bytes\":" + std::to_string(meta.size_bytes) + "}"));
+    }));
+    return meta;
+}
+
+Result<DocumentContent> TenderService::get_document(const std::optional<core::Caller>& caller,
+                                                    TenderId id, DocumentId document) {
+    auto tender = get(caller, id);
+    if (!tender) return tender.error();
+    auto content = store_.read_document(id, document);
+    if (!content) return content.error();
+    if (!*content) {
+        return make_error(ErrorKind::not_found, "document_not_found",
+                          "no document " + std::to_string(document) + " in tender " +
+                              std::to_string(id));
+    }
+    return std::move(**content);
+}
+
+Result<TenderView> TenderService::get(const std::optional<core::Caller>& caller, TenderId id) {
+    auto found = store_.find(id);
+    if (!found) return found.error();
+    if (!*found) return tender_not_found(id);
+    // A draft is not public: to anyone but an officer it does not exist.
+    if ((*found)->state == TenderState::draft && !is_officer(caller)) {
+        return tender_not_found(id);
+    }
+    return view(std::move(**found));
+}
+
+Result<TenderPage> TenderService::list(const std::optional<core::Caller>& caller,
+                                       std::optional<TenderStatus> status,
+                                       std::optional<Category> category,
+                                       const std::string& title_contains, std::size_t limit,
+                                       const std::string& cursor) {
+    if (limit == 0) limit = limits_.page_size_default;
+    if (limit > limits_.page_size_max) {
+        return make_error(ErrorKind::bad_request, "invalid_parameter",
+                          "limit must be between 1 and " +
+                              std::to_string(limits_.page_size_max),
+                          "limit");
+    }
+    if (title_contains.size() > limits_.title_bytes_max) {
+        return make_error(ErrorKind::bad_request, "invalid_parameter", "q is too long", "q");
+    }
+    TenderListQuery query;
+    query.status = status;
+    query.category = category;
+    query.title_contains = title_contains;
+    query.limit = limit;
+    query.include_drafts = is_officer(caller);
+    query.now_ms = clock_.now_ms();
+    if (status == TenderStatus::draft && !query.include_drafts) {
+        return TenderPage{};
+    }
+    if (!cursor.empty()) {
+        TenderId before = 0;
+        const auto [end, ec] = std::from_chars(cursor.data(), cursor.data() + cursor.size(),
+                                               before);
+        if (ec != std::errc() || end != cursor.data() + cursor.size() || before <= 0) {
+            return make_error(ErrorKind::bad_request, "invalid_parameter",
+                              "cursor is not one this server issued", "cursor");
+        }
+        query.before_id = before;
+    }
+    auto rows = store_.list(query);
+    if (!rows) return rows.error();
+    TenderPage page;
+    page.items = std::move(*rows);
+    if (page.items.size() > limit) {
+        page.items.resize(limit);
+        page.next_cursor = std::to_string(page.items.back().id);
+    }
+    return page;
+}
+
+Result<Question> TenderService::ask(const core::Caller& caller, TenderId id,
+                                    const std::string& text) {
+    PROCURA_TRY(require_role(caller, core::Role::supplier, "ask clarification questions"));
+    if (text.empty() || text.size() > limits_.question_bytes_max) {
+        return make_error(ErrorKind::unprocessable, "invalid_field",
+                          "text is required (at most " +
+                              std::to_string(limits_.question_bytes_max) + " bytes)",
+                          "text");
+    }
+    const std::int64_t now = clock_.now_ms();
+    Question q;
+    q.tender_id = id;
+    q.asker_id = caller.user_id;
+    q.text = text;
+    q.asked_at_ms = now;
+    PROCURA_TRY(store_.in_transaction([&](TenderTransaction& tx) -> Status {
+        auto loaded = tx.load_for_update(id);
+        if (!loaded) {
+            return loaded.error();
+        }
+        Tender& t = *loaded;
+        if (t.state == TenderState::draft) return tender_not_found(id);
+        if (rules::status_at(t, now) != TenderStatus::active_enquiries) {
+            return make_error(ErrorKind::conflict, "enquiry_period_over",
+                              "questions are taken only until the enquiry deadline");
+        }
+        auto qid = tx.insert_question(q);
+        if (!qid) return qid.error();
+        q.id = *qid;
+        // The audit event names the question, not the asker: the log is public.
+        core::AuditEvent e{now, 0, "tender.question_asked", "tender", t.id, t.version,
+                           "{\"question_id\":" + std::to_string(q.id) + "}"};
+        return tx.append_audit(e);
+    }));
+    return q;
+}
+
+Result<Question> TenderService::answer(const core::Caller& caller, TenderId id,
+                                       QuestionId question, const std::string& answer_text) {
+    PROCURA_TRY(require_role(caller, core::Role::officer, "answer clarification questions"));
+    if (answer_text.empty() || answer_text.size() > limits_.question_bytes_max) {
+        return make_error(ErrorKind::unprocessable, "invalid_field",
+                          "answer is required (at most " +
+                              std::to_string(limits_.question_bytes_max) + " bytes)",
+                          "answer");
+    }
+    const std::int64_t now = clock_.now_ms();
+    Question answered;
+    PROCURA_TRY(store_.in_transaction([&](TenderTransaction& tx) -> Status {
+        auto loaded = tx.load_for_update(id);
+        if (!loaded) return loaded.error();
+        Tender& t = *loaded;
+        Question* q = nullptr;
+        for (Question& candidate : t.questions) {
+            if (candidate.id == question) q = &candidate;
+        }
+        if (q == nullptr) {
+            return make_error(ErrorKind::not_found, "question_not_found",
+                              "no question " + std::to_string(question) + " in tender " +
+                                  std::to_string(id));
+        }
+        if (q->answer) {
+            return make_error(ErrorKind::conflict, "already_answered",
+                              "the question is already answered");
+        }
+        q->answer = answer_text;
+        q->answered_at_ms = now;
+        q->answered_by = caller.user_id;
+        PROCURA_TRY(tx.update_question(*q));
+        answered = *q;
+        return tx.append_audit(audit_event(caller, now, "tender.question_answered", t,
+                                           "{\"question_id\":" + std::to_string(q->id) + "}"));
+    }));
+    return answered;
+}
+
+}  // namespace procura::tender
