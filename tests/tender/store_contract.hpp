@@ -415,6 +415,8 @@ inline std::vector<TenderId> list_ids(TenderStore& store, TenderListQuery q) {
         BOOST_TEST((list_ids(*store, q) == std::vector<TenderId>{roads}));                      \
         q.title_contains = "s_a";                                                               \
         BOOST_TEST((list_ids(*store, q) == std::vector<TenderId>{pens}));                       \
+        q.title_contains = "k_"; /* unescaped, _ would match the "ks" of "Works" */             \
+        BOOST_TEST(list_ids(*store, q).empty());                                                \
         q.title_contains = "CLEAN";                                                             \
         BOOST_TEST((list_ids(*store, q) == std::vector<TenderId>{cleaning}));                   \
     }
