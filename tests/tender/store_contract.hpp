@@ -55,7 +55,7 @@ inline TenderId insert(TenderStore& store, Tender t) {
         id = *r;
         return tx.append_audit(event_for(id, t.version, "tender.drafted"));
     });
-    BOOST_REQUIRE_MESSAGE(s.ok(), s.ok() ? "" : s.error().message);
+    BOOST_REQUIRE_MESSAGE(s.ok(), (s.ok() ? std::string() : s.error().message));
     return id;
 }
 
@@ -275,7 +275,7 @@ inline std::vector<TenderId> list_ids(TenderStore& store, TenderListQuery q) {
                 q.answered_by = 11;                                                             \
                 return tx.update_question(q);                                                   \
             });                                                                                 \
-        BOOST_REQUIRE_MESSAGE(s.ok(), s.ok() ? "" : s.error().message);                         \
+        BOOST_REQUIRE_MESSAGE(s.ok(), (s.ok() ? std::string() : s.error().message));                         \
         auto found = store->find(id);                                                           \
         BOOST_REQUIRE(found.ok() && found->has_value());                                        \
         const Tender& f = **found;                                                              \

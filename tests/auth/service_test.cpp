@@ -1,0 +1,122 @@
+#include "auth/service.hpp"
+
+#include <boost/test/unit_test.hpp>
+
+#include "core/hash.hpp"
+#include "tests/auth/fake_user_store.hpp"
+
+using namespace procura;
+using namespace procura::auth;
+using core::ErrorKind;
+using core::Role;
+
+namespace {
+
+struct World {
+    core::ManualClock clock{1'800'000'000'000};
+    FakeUserStore store;
+    AuthService service{store, clock, AuthLimits{}};
+};
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(auth_service)
+
+BOOST_AUTO_TEST_CASE(login_gives_a_token_stored_only_as_its_hash) {
+    World w;
+    auto u = w.service.add_user("olga", Role::officer, "a long passphrase", 0);
+    BOOST_REQUIRE(u.ok());
+    BOOST_TEST(u->password_hash.find("a long passphrase") == std::string::npos);
+    auto login = w.service.login("olga", "a long passphrase");
+    BOOST_REQUIRE(login.ok());
+    BOOST_TEST(login->token.size() == 43u);  // 256 bits in base64url
+    BOOST_TEST((login->role == Role::officer));
+    BOOST_TEST(login->expires_at_ms == 1'800'000'000'000 + AuthLimits{}.token_ttl_ms);
+    const auto sessions = w.store.sessions();
+    BOOST_REQUIRE_EQUAL(sessions.size(), 1u);
+    BOOST_TEST(sessions[0].token_hash_hex == core::sha256_hex(login->token));
+    BOOST_TEST(sessions[0].token_hash_hex != login->token);
+    auto caller = w.service.authenticate(login->token);
+    BOOST_REQUIRE(caller.ok());
+    BOOST_TEST(caller->user_id == u->id);
+    BOOST_TEST(caller->username == "olga");
+}
+
+BOOST_AUTO_TEST_CASE(wrong_password_and_unknown_user_look_the_same) {
+    World w;
+    BOOST_REQUIRE(w.service.add_user("olga", Role::officer, "a long passphrase", 0).ok());
+    auto wrong = w.service.login("olga", "not the passphrase");
+    auto unknown = w.service.login("nobody", "a long passphrase");
+    BOOST_REQUIRE(!wrong.ok());
+    BOOST_REQUIRE(!unknown.ok());
+    BOOST_TEST(wrong.error().code == "invalid_credentials");
+    BOOST_TEST(unknown.error().code == "invalid_credentials");
+    BOOST_TEST(wrong.error().message == unknown.error().message);
+    BOOST_TEST(w.store.sessions().empty());
+}
+
+BOOST_AUTO_TEST_CASE(tokens_expire_exactly_at_their_expiry) {
+    World w;
+    BOOST_REQUIRE(w.service.add_user("sam", Role::supplier, "a long passphrase", 0).ok());
+    auto login = w.service.login("sam", "a long passphrase");
+    BOOST_REQUIRE(login.ok());
+    w.clock.set_ms(login->expires_at_ms - 1);
+    BOOST_TEST(w.service.authenticate(login->token).ok());
+    w.clock.set_ms(login->expires_at_ms);
+    auto expired = w.service.authenticate(login->token);
+    BOOST_REQUIRE(!expired.ok());
+    BOOST_TEST((expired.error().kind == ErrorKind::unauthenticated));
+}
+
+BOOST_AUTO_TEST_CASE(logout_ends_the_session) {
+    World w;
+    BOOST_REQUIRE(w.service.add_user("sam", Role::supplier, "a long passphrase", 0).ok());
+    auto login = w.service.login("sam", "a long passphrase");
+    BOOST_REQUIRE(w.service.logout(login->token).ok());
+    BOOST_TEST(!w.service.authenticate(login->token).ok());
+    BOOST_TEST(!w.service.logout(login->token).ok());
+    BOOST_TEST(!w.service.authenticate("").ok());
+    BOOST_TEST(!w.service.authenticate(std::string(500, 'x')).ok());
+}
+
+BOOST_AUTO_TEST_CASE(inactive_users_cannot_log_in_or_use_tokens) {
+    World w;
+    auto u = w.service.add_user("gone", Role::officer, "a long passphrase", 0);
+    auto login = w.service.login("gone", "a long passphrase");
+    BOOST_REQUIRE(login.ok());
+    w.store.set_active(u->id, false);
+    BOOST_TEST(!w.service.authenticate(login->token).ok());
+    BOOST_TEST(!w.service.login("gone", "a long passphrase").ok());
+    auto role = w.service.role_of(u->id);
+    BOOST_REQUIRE(role.ok());
+    BOOST_TEST(!role->has_value());
+}
+
+BOOST_AUTO_TEST_CASE(usernames_and_passwords_are_validated) {
+    World w;
+    auto bad_name = w.service.add_user("Bad Name", Role::officer, "a long passphrase", 0);
+    BOOST_REQUIRE(!bad_name.ok());
+    BOOST_TEST(bad_name.error().field == "username");
+    auto short_pw = w.service.add_user("okname", Role::officer, "short", 0);
+    BOOST_REQUIRE(!short_pw.ok());
+    BOOST_TEST(short_pw.error().field == "password");
+    BOOST_REQUIRE(w.service.add_user("okname", Role::officer, "a long passphrase", 0).ok());
+    auto dup = w.service.add_user("okname", Role::auditor, "a long passphrase", 0);
+    BOOST_REQUIRE(!dup.ok());
+    BOOST_TEST((dup.error().kind == ErrorKind::conflict));
+}
+
+BOOST_AUTO_TEST_CASE(role_changes_are_audited) {
+    World w;
+    BOOST_REQUIRE(w.service.add_user("fin", Role::finance, "a long passphrase", 0).ok());
+    BOOST_REQUIRE(w.service.set_role("fin", Role::auditor, 0).ok());
+    auto users = w.service.list_users();
+    BOOST_TEST(((*users)[0].role == Role::auditor));
+    const auto events = w.store.audit_events();
+    BOOST_REQUIRE_EQUAL(events.size(), 2u);
+    BOOST_TEST(events[0].action == "user.added");
+    BOOST_TEST(events[1].action == "user.role_changed");
+    BOOST_TEST(!w.service.set_role("missing", Role::admin, 0).ok());
+}
+
+BOOST_AUTO_TEST_SUITE_END()

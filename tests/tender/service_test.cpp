@@ -1,0 +1,371 @@
+#include "tender/service.hpp"
+
+#include <boost/test/unit_test.hpp>
+#include <thread>
+
+#include "auth/service.hpp"
+#include "tests/auth/fake_user_store.hpp"
+#include "tests/tender/fake_store.hpp"
+#include "tests/tender/store_contract.hpp"
+
+using namespace procura;
+using namespace procura::tender;
+using contract::day_ms;
+using contract::t0_ms;
+using core::ErrorKind;
+using core::Role;
+
+namespace {
+
+struct World {
+    core::ManualClock clock{t0_ms};
+    auth::FakeUserStore users;
+    auth::AuthService directory{users, clock, auth::AuthLimits{}};
+    FakeTenderStore store;
+    TenderService service{store, directory, clock, TenderLimits{}};
+    core::Caller officer = add("officer.one", Role::officer);
+    core::Caller officer2 = add("officer.two", Role::officer);
+    core::Caller officer3 = add("officer.three", Role::officer);
+    core::Caller supplier = add("supplier.one", Role::supplier);
+    core::Caller finance = add("finance.one", Role::finance);
+
+    core::Caller add(const std::string& name, Role role) {
+        auth::User u;
+        u.username = name;
+        u.role = role;
+        u.password_hash = "unused";
+        auto id = users.insert_user(u, core::AuditEvent{});
+        PROCURA_ASSERT(id.ok());
+        return core::Caller{*id, role, name};
+    }
+
+    TenderFields complete_fields() {
+        TenderFields f;
+        f.title = "School furniture";
+        f.description = "Desks and chairs for 40 classrooms.";
+        f.buyer_name = "Ministry of Education";
+        f.buyer_id = "ME-001";
+        f.category = Category::goods;
+        f.currency = "EUR";
+        f.lots = std::vector<Lot>{Lot{0, "Desks", 80'000'00}, Lot{0, "Chairs", 40'000'00}};
+        f.evaluation_method = EvaluationMethod::lowest_price;
+        f.bid_security_minor = 1'000'00;
+        f.enquiry_deadline_ms = t0_ms + 5 * day_ms;
+        f.submission_deadline_ms = t0_ms + 14 * day_ms;
+        f.opening_time_ms = t0_ms + 14 * day_ms + 3'600'000;
+        f.committee = std::vector<core::UserId>{officer.user_id, officer2.user_id,
+                                                officer3.user_id};
+        f.threshold_k = 2;
+        return f;
+    }
+
+    TenderView published_tender() {
+        auto draft = service.create_draft(officer, complete_fields());
+        BOOST_REQUIRE(draft.ok());
+        auto pub = service.publish(officer, draft->tender.id, std::nullopt);
+        BOOST_REQUIRE_MESSAGE(pub.ok(), (pub.ok() ? std::string() : pub.error().message));
+        return *pub;
+    }
+};
+
+template <class T>
+void require_error(const core::Result<T>& r, ErrorKind kind, const std::string& code,
+                   const std::string& field = "") {
+    BOOST_REQUIRE_MESSAGE(!r.ok(), "expected error " + code);
+    BOOST_TEST((r.error().kind == kind));
+    BOOST_TEST(r.error().code == code);
+    if (!field.empty()) BOOST_TEST(r.error().field == field);
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(tender_service)
+
+BOOST_AUTO_TEST_CASE(officer_flow_draft_edit_publish_amend_cancel) {
+    World w;
+    TenderFields partial;
+    partial.title = "Furniture";
+    auto draft = w.service.create_draft(w.officer, partial);
+    BOOST_REQUIRE(draft.ok());
+    BOOST_TEST((draft->status == TenderStatus::draft));
+    BOOST_TEST(draft->tender.version == 1);
+    const TenderId id = draft->tender.id;
+
+    auto edited = w.service.edit_draft(w.officer, id, 1, w.complete_fields());
+    BOOST_REQUIRE(edited.ok());
+    BOOST_TEST(edited->tender.version == 2);
+    BOOST_TEST(edited->tender.lots.size() == 2u);
+
+    auto pub = w.service.publish(w.officer2, id, 2);
+    BOOST_REQUIRE(pub.ok());
+    BOOST_TEST((pub->status == TenderStatus::active_enquiries));
+    BOOST_TEST(pub->tender.version == 3);
+    BOOST_TEST((pub->tender.published_at_ms == std::optional<std::int64_t>(t0_ms)));
+
+    TenderFields change;
+    change.description = "Desks, chairs and cupboards.";
+    auto amended = w.service.amend(w.officer, id, 3, "Cupboards added", change);
+    BOOST_REQUIRE(amended.ok());
+    BOOST_TEST(amended->tender.version == 4);
+    BOOST_REQUIRE_EQUAL(amended->tender.amendments.size(), 1u);
+    BOOST_TEST(amended->tender.amendments[0].number == 1);
+    BOOST_TEST(amended->tender.amendments[0].changes_json ==
+               "{\"description\":\"Desks, chairs and cupboards.\"}");
+    BOOST_TEST(!amended->tender.amendments[0].deadline_extended_to_ms.has_value());
+
+    auto cancelled = w.service.cancel(w.officer, id, "Budget withdrawn");
+    BOOST_REQUIRE(cancelled.ok());
+    BOOST_TEST((cancelled->status == TenderStatus::cancelled));
+    BOOST_TEST(cancelled->tender.cancel_reason == "Budget withdrawn");
+
+    const auto events = w.store.all_audit_events();
+    std::vector<std::string> actions;
+    for (const auto& e : events) actions.push_back(e.event.action);
+    BOOST_TEST((actions == std::vector<std::string>{"tender.drafted", "tender.edited",
+                                                    "tender.published", "tender.amended",
+                                                    "tender.cancelled"}));
+    BOOST_TEST(events[2].event.actor_user_id == w.officer2.user_id);
+    BOOST_TEST(events[3].event.entity_version == 4);
+    for (std::size_t i = 1; i < events.size(); ++i) {
+        BOOST_TEST((events[i].prev_hash == events[i - 1].hash));
+    }
+}
+
+BOOST_AUTO_TEST_CASE(only_officers_change_tenders) {
+    World w;
+    require_error(w.service.create_draft(w.supplier, w.complete_fields()), ErrorKind::forbidden,
+                  "forbidden");
+    require_error(w.service.create_draft(w.finance, w.complete_fields()), ErrorKind::forbidden,
+                  "forbidden");
+    const TenderView t = w.published_tender();
+    require_error(w.service.cancel(w.supplier, t.tender.id, "no"), ErrorKind::forbidden,
+                  "forbidden");
+    require_error(w.service.amend(w.supplier, t.tender.id, t.tender.version, "x", {}),
+                  ErrorKind::forbidden, "forbidden");
+    require_error(w.service.publish(w.supplier, t.tender.id, std::nullopt), ErrorKind::forbidden,
+                  "forbidden");
+    BOOST_TEST(w.store.all_audit_events().size() == 2u);
+}
+
+BOOST_AUTO_TEST_CASE(publishing_twice_is_a_conflict_and_changes_nothing) {
+    World w;
+    const TenderView t = w.published_tender();
+    const auto before = w.store.all_audit_events().size();
+    require_error(w.service.publish(w.officer, t.tender.id, std::nullopt), ErrorKind::conflict,
+                  "already_published");
+    BOOST_TEST(w.store.all_audit_events().size() == before);
+    BOOST_TEST(w.service.get(std::nullopt, t.tender.id)->tender.version == t.tender.version);
+}
+
+BOOST_AUTO_TEST_CASE(publication_failures_are_422_and_leave_the_draft_alone) {
+    World w;
+    TenderFields f = w.complete_fields();
+    f.submission_deadline_ms = t0_ms + 4 * day_ms;  // before the enquiry deadline
+    auto draft = w.service.create_draft(w.officer, f);
+    BOOST_REQUIRE(draft.ok());
+    require_error(w.service.publish(w.officer, draft->tender.id, std::nullopt),
+                  ErrorKind::unprocessable, "invalid_field", "enquiry_deadline");
+    auto after = w.service.get(w.officer, draft->tender.id);
+    BOOST_TEST((after->status == TenderStatus::draft));
+    BOOST_TEST(after->tender.version == 1);
+}
+
+BOOST_AUTO_TEST_CASE(committee_members_must_be_officers) {
+    World w;
+    TenderFields f = w.complete_fields();
+    f.committee = std::vector<core::UserId>{w.officer.user_id, w.supplier.user_id};
+    auto draft = w.service.create_draft(w.officer, f);
+    BOOST_REQUIRE(draft.ok());
+    require_error(w.service.publish(w.officer, draft->tender.id, std::nullopt),
+                  ErrorKind::unprocessable, "not_an_officer", "committee.members[1]");
+    f.committee = std::vector<core::UserId>{w.officer.user_id, 9999};
+    auto draft2 = w.service.create_draft(w.officer, f);
+    require_error(w.service.publish(w.officer, draft2->tender.id, std::nullopt),
+                  ErrorKind::unprocessable, "not_an_officer", "committee.members[1]");
+}
+
+BOOST_AUTO_TEST_CASE(stale_versions_are_refused) {
+    World w;
+    auto draft = w.service.create_draft(w.officer, w.complete_fields());
+    BOOST_REQUIRE(draft.ok());
+    TenderFields f;
+    f.title = "v2";
+    BOOST_REQUIRE(w.service.edit_draft(w.officer, draft->tender.id, 1, f).ok());
+    require_error(w.service.edit_draft(w.officer2, draft->tender.id, 1, f), ErrorKind::conflict,
+                  "stale_version", "version");
+}
+
+BOOST_AUTO_TEST_CASE(concurrent_amendments_never_lose_one) {
+    World w;
+    const TenderView t = w.published_tender();
+    const std::int64_t v = t.tender.version;
+    constexpr int writers = 8;
+    std::vector<core::Result<TenderView>> results(writers, core::make_error(ErrorKind::internal,
+                                                                              "unset", ""));
+    std::vector<std::thread> threads;
+    for (int i = 0; i < writers; ++i) {
+        threads.emplace_back([&, i] {
+            TenderFields change;
+            change.description = "Version by writer " + std::to_string(i);
+            results[static_cast<std::size_t>(i)] =
+                w.service.amend(i % 2 ? w.officer : w.officer2, t.tender.id, v, "race", change);
+        });
+    }
+    for (auto& th : threads) th.join();
+    int won = 0;
+    for (const auto& r : results) {
+        if (r.ok()) {
+            ++won;
+        } else {
+            BOOST_TEST(r.error().code == "stale_version");
+        }
+    }
+    BOOST_TEST(won == 1);
+    auto after = w.service.get(std::nullopt, t.tender.id);
+    BOOST_TEST(after->tender.amendments.size() == 1u);
+    BOOST_TEST(after->tender.version == v + 1);
+}
+
+BOOST_AUTO_TEST_CASE(late_amendment_extends_the_deadline) {
+    World w;
+    const TenderView t = w.published_tender();
+    const std::int64_t deadline = *t.tender.submission_deadline_ms;
+    w.clock.set_ms(deadline - 3 * day_ms - 1);
+    TenderFields change;
+    change.description = "Early change";
+    auto early = w.service.amend(w.officer, t.tender.id, t.tender.version, "early", change);
+    BOOST_REQUIRE(early.ok());
+    BOOST_TEST(*early->tender.submission_deadline_ms == deadline);
+
+    const std::int64_t now = deadline - day_ms;
+    w.clock.set_ms(now);
+    change.description = "Late change";
+    auto late = w.service.amend(w.officer, t.tender.id, early->tender.version, "late", change);
+    BOOST_REQUIRE(late.ok());
+    BOOST_TEST(*late->tender.submission_deadline_ms == now + 3 * day_ms);
+    BOOST_TEST(*late->tender.opening_time_ms >= now + 3 * day_ms);
+    const Amendment& a = late->tender.amendments.back();
+    BOOST_TEST(a.number == 2);
+    BOOST_TEST((a.deadline_extended_from_ms == std::optional<std::int64_t>(deadline)));
+    BOOST_TEST((a.deadline_extended_to_ms == std::optional<std::int64_t>(now + 3 * day_ms)));
+}
+
+BOOST_AUTO_TEST_CASE(no_amendment_after_the_deadline_and_no_committee_change) {
+    World w;
+    const TenderView t = w.published_tender();
+    TenderFields committee;
+    committee.committee = std::vector<core::UserId>{w.officer.user_id};
+    require_error(w.service.amend(w.officer, t.tender.id, t.tender.version, "x", committee),
+                  ErrorKind::unprocessable, "not_amendable");
+    require_error(w.service.amend(w.officer, t.tender.id, t.tender.version, "x", TenderFields{}),
+                  ErrorKind::unprocessable, "empty_amendment");
+    w.clock.set_ms(*t.tender.submission_deadline_ms);
+    TenderFields change;
+    change.description = "Too late";
+    require_error(w.service.amend(w.officer, t.tender.id, t.tender.version, "late", change),
+                  ErrorKind::conflict, "tendering_closed");
+}
+
+BOOST_AUTO_TEST_CASE(drafts_are_visible_only_to_officers) {
+    World w;
+    auto draft = w.service.create_draft(w.officer, w.complete_fields());
+    BOOST_REQUIRE(draft.ok());
+    const TenderId id = draft->tender.id;
+    require_error(w.service.get(std::nullopt, id), ErrorKind::not_found, "tender_not_found");
+    require_error(w.service.get(w.supplier, id), ErrorKind::not_found, "tender_not_found");
+    BOOST_TEST(w.service.get(w.officer2, id).ok());
+    auto anon = w.service.list(std::nullopt, std::nullopt, std::nullopt, "", 0, "");
+    BOOST_REQUIRE(anon.ok());
+    BOOST_TEST(anon->items.empty());
+    auto anon_drafts =
+        w.service.list(std::nullopt, TenderStatus::draft, std::nullopt, "", 0, "");
+    BOOST_TEST(anon_drafts->items.empty());
+    auto officer = w.service.list(w.officer, std::nullopt, std::nullopt, "", 0, "");
+    BOOST_TEST(officer->items.size() == 1u);
+}
+
+BOOST_AUTO_TEST_CASE(list_paginates_with_a_cursor_and_checks_limits) {
+    World w;
+    for (int i = 0; i < 5; ++i) w.published_tender();
+    auto p1 = w.service.list(std::nullopt, std::nullopt, std::nullopt, "", 2, "");
+    BOOST_REQUIRE(p1.ok());
+    BOOST_TEST(p1->items.size() == 2u);
+    BOOST_REQUIRE(p1->next_cursor.has_value());
+    auto p2 = w.service.list(std::nullopt, std::nullopt, std::nullopt, "", 2, *p1->next_cursor);
+    auto p3 = w.service.list(std::nullopt, std::nullopt, std::nullopt, "", 2, *p2->next_cursor);
+    BOOST_TEST(p3->items.size() == 1u);
+    BOOST_TEST(!p3->next_cursor.has_value());
+    BOOST_TEST(p1->items[0].id > p2->items[0].id);
+    require_error(w.service.list(std::nullopt, std::nullopt, std::nullopt, "", 101, ""),
+                  ErrorKind::bad_request, "invalid_parameter", "limit");
+    BOOST_TEST(w.service.list(std::nullopt, std::nullopt, std::nullopt, "", 100, "").ok());
+    require_error(w.service.list(std::nullopt, std::nullopt, std::nullopt, "", 2, "abc"),
+                  ErrorKind::bad_request, "invalid_parameter", "cursor");
+}
+
+BOOST_AUTO_TEST_CASE(suppliers_ask_until_the_enquiry_deadline_and_officers_answer) {
+    World w;
+    const TenderView t = w.published_tender();
+    auto q = w.service.ask(w.supplier, t.tender.id, "Are delivery costs included?");
+    BOOST_REQUIRE(q.ok());
+    require_error(w.service.ask(w.officer, t.tender.id, "?"), ErrorKind::forbidden, "forbidden");
+    require_error(w.service.answer(w.supplier, t.tender.id, q->id, "Yes"), ErrorKind::forbidden,
+                  "forbidden");
+    auto a = w.service.answer(w.officer, t.tender.id, q->id, "Yes, to each school.");
+    BOOST_REQUIRE(a.ok());
+    BOOST_TEST((a->answer == std::optional<std::string>("Yes, to each school.")));
+    require_error(w.service.answer(w.officer, t.tender.id, q->id, "Again"), ErrorKind::conflict,
+                  "already_answered");
+    require_error(w.service.answer(w.officer, t.tender.id, q->id + 99, "?"),
+                  ErrorKind::not_found, "question_not_found");
+
+    w.clock.set_ms(*t.tender.enquiry_deadline_ms - 1);
+    BOOST_TEST(w.service.ask(w.supplier, t.tender.id, "Last-minute question").ok());
+    w.clock.set_ms(*t.tender.enquiry_deadline_ms);
+    require_error(w.service.ask(w.supplier, t.tender.id, "Too late"), ErrorKind::conflict,
+                  "enquiry_period_over");
+
+    // The public audit event about a question does not name the asker.
+    for (const auto& e : w.store.all_audit_events()) {
+        if (e.event.action == "tender.question_asked") {
+            BOOST_TEST(e.event.actor_user_id == 0);
+            BOOST_TEST(e.event.payload_json.find(w.supplier.username) == std::string::npos);
+        }
+    }
+}
+
+BOOST_AUTO_TEST_CASE(documents_are_stored_with_sha256_and_limited_in_size) {
+    World w;
+    auto draft = w.service.create_draft(w.officer, w.complete_fields());
+    BOOST_REQUIRE(draft.ok());
+    DocumentUpload up{"Specification", "spec.txt", "text/plain", "abc"};
+    auto meta = w.service.add_document(w.officer, draft->tender.id, up);
+    BOOST_REQUIRE(meta.ok());
+    BOOST_TEST(meta->sha256_hex ==
+               "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+    auto content = w.service.get_document(w.officer, draft->tender.id, meta->id);
+    BOOST_REQUIRE(content.ok());
+    BOOST_TEST(content->bytes == "abc");
+    require_error(w.service.get_document(std::nullopt, draft->tender.id, meta->id),
+                  ErrorKind::not_found, "tender_not_found");
+    up.bytes.assign(TenderLimits{}.document_bytes_max + 1, 'x');
+    require_error(w.service.add_document(w.officer, draft->tender.id, up),
+                  ErrorKind::payload_too_large, "document_too_large");
+    up.bytes = "x";
+    up.filename = "../etc/passwd";
+    require_error(w.service.add_document(w.officer, draft->tender.id, up),
+                  ErrorKind::unprocessable, "invalid_field", "filename");
+}
+
+BOOST_AUTO_TEST_CASE(cancel_needs_a_reason_and_happens_once) {
+    World w;
+    const TenderView t = w.published_tender();
+    require_error(w.service.cancel(w.officer, t.tender.id, ""), ErrorKind::unprocessable,
+                  "invalid_field", "reason");
+    BOOST_REQUIRE(w.service.cancel(w.officer, t.tender.id, "Duplicate notice").ok());
+    require_error(w.service.cancel(w.officer, t.tender.id, "Again"), ErrorKind::conflict,
+                  "already_cancelled");
+    require_error(w.service.get(std::nullopt, 777), ErrorKind::not_found, "tender_not_found");
+}
+
+BOOST_AUTO_TEST_SUITE_END()
