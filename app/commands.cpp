@@ -1,0 +1,265 @@
+#include "app/commands.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <condition_variable>
+#include <cstdio>
+#include <iostream>
+#include <mutex>
+#include <thread>
+
+#include "auth/mysql_store.hpp"
+#include "auth/service.hpp"
+#include "core/clock.hpp"
+#include "core/time.hpp"
+#include "db/migrate.hpp"
+#include "db/pool.hpp"
+#include "tender/mysql_store.hpp"
+#include "tender/service.hpp"
+#include "web/server.hpp"
+
+namespace procura::app {
+namespace {
+
+int fail(const core::Error& e) {
+    std::fprintf(stderr, "procura: error: %s\n", e.message.c_str());
+    return 1;
+}
+
+core::Result<std::unique_ptr<db::ConnectionPool>> open_pool(const std::string& db_url,
+                                                            std::size_t size) {
+    if (db_url.empty()) {
+        return core::make_error(core::ErrorKind::bad_request, "missing_db",
+                                "no database: pass --db mysql://USER:PASS@HOST:PORT/DB or set "
+                                "PROCURA_DB",
+                                "db");
+    }
+    auto config = db::parse_url(db_url);
+    if (!config) return config.error();
+    db::PoolOptions options;
+    options.size = size;
+    return db::ConnectionPool::open(*config, options);
+}
+
+core::Result<std::unique_ptr<db::ConnectionPool>> open_migrated_pool(const std::string& db_url,
+                                                                     std::size_t size) {
+    auto pool = open_pool(db_url, size);
+    if (!pool) return pool.error();
+    auto applied = db::migrate(**pool);
+    if (!applied) return applied.error();
+    for (int version : *applied) spdlog::info("applied migration {:04d}", version);
+    return pool;
+}
+
+core::Result<core::Role> role_from(const std::string& text) {
+    if (auto role = core::parse_role(text)) return *role;
+    return core::make_error(core::ErrorKind::bad_request, "unknown_role",
+                            "unknown role '" + text +
+                                "': use officer, supplier, finance, auditor or admin",
+                            "role");
+}
+
+// Deletes expired sessions every few minutes until stopped.
+class SessionSweeper {
+public:
+    SessionSweeper(auth::UserStore& store, const core::Clock& clock)
+        : thread_([this, &store, &clock] {
+              std::unique_lock lock(mutex_);
+              while (!stopping_) {
+                  lock.unlock();
+                  auto removed = store.delete_expired_sessions(clock.now_ms());
+                  if (!removed) {
+                      spdlog::warn("session sweep failed: {}", removed.error().message);
+                  } else if (*removed > 0) {
+                      spdlog::info("removed {} expired sessions", *removed);
+                  }
+                  lock.lock();
+                  wake_.wait_for(lock, std::chrono::minutes(5), [this] { return stopping_; });
+              }
+          }) {}
+    ~SessionSweeper() {
+        {
+            std::lock_guard lock(mutex_);
+            stopping_ = true;
+        }
+        wake_.notify_all();
+        thread_.join();
+    }
+
+private:
+    std::mutex mutex_;
+    std::condition_variable wake_;
+    bool stopping_ = false;
+    std::thread thread_;
+};
+
+}  // namespace
+
+int run_serve(const ServeConfig& config) {
+    auto listen = parse_listen(config.listen);
+    if (!listen) return fail(listen.error());
+    auto tender_limits = tender_limits_from(config);
+    if (!tender_limits) return fail(tender_limits.error());
+    auto pool = open_migrated_pool(config.db_url, config.db_pool_size);
+    if (!pool) return fail(pool.error());
+
+    core::SystemClock clock;
+    auth::MySQLUserStore user_store(**pool);
+    tender::MySQLTenderStore tender_store(**pool);
+    auth::AuthService auth_service(user_store, clock, auth_limits_from(config));
+    tender::TenderService tender_service(tender_store, auth_service, clock, *tender_limits);
+
+    web::ServerOptions options = config.server;
+    options.host = listen->host;
+    options.port = listen->port;
+    db::ConnectionPool& pool_ref = **pool;
+    auto server = web::Server::create(
+        options, web::Services{auth_service, tender_service, [&pool_ref] { return pool_ref.ping(); }});
+    if (!server) return fail(server.error());
+    spdlog::info("listening on {}:{}", listen->host, (*server)->port());
+    SessionSweeper sweeper(user_store, clock);
+    (*server)->run();
+    spdlog::info("stopped");
+    return 0;
+}
+
+int run_migrate(const std::string& db_url) {
+    auto pool = open_pool(db_url, 1);
+    if (!pool) return fail(pool.error());
+    auto applied = db::migrate(**pool);
+    if (!applied) return fail(applied.error());
+    if (applied->empty()) {
+        std::printf("schema is up to date\n");
+    } else {
+        for (int version : *applied) std::printf("applied migration %04d\n", version);
+    }
+    return 0;
+}
+
+int run_user_add(const std::string& db_url, const std::string& username, const std::string& role,
+                 const std::string& password) {
+    auto parsed_role = role_from(role);
+    if (!parsed_role) return fail(parsed_role.error());
+    auto pool = open_migrated_pool(db_url, 1);
+    if (!pool) return fail(pool.error());
+    core::SystemClock clock;
+    auth::MySQLUserStore store(**pool);
+    auth::AuthService service(store, clock, auth::AuthLimits{});
+    auto user = service.add_user(username, *parsed_role, password, 0);
+    if (!user) return fail(user.error());
+    std::printf("%lld\n", static_cast<long long>(user->id));
+    return 0;
+}
+
+int run_user_list(const std::string& db_url) {
+    auto pool = open_migrated_pool(db_url, 1);
+    if (!pool) return fail(pool.error());
+    core::SystemClock clock;
+    auth::MySQLUserStore store(**pool);
+    auth::AuthService service(store, clock, auth::AuthLimits{});
+    auto users = service.list_users();
+    if (!users) return fail(users.error());
+    std::printf("%-6s %-32s %-9s %-7s %s\n", "ID", "USERNAME", "ROLE", "ACTIVE", "CREATED");
+    for (const auto& u : *users) {
+        std::printf("%-6lld %-32s %-9s %-7s %s\n", static_cast<long long>(u.id),
+                    u.username.c_str(), std::string(core::to_string(u.role)).c_str(),
+                    u.active ? "yes" : "no", core::format_rfc3339_ms(u.created_at_ms).c_str());
+    }
+    return 0;
+}
+
+int run_user_set_role(const std::string& db_url, const std::string& username,
+                      const std::string& role) {
+    auto parsed_role = role_from(role);
+    if (!parsed_role) return fail(parsed_role.error());
+    auto pool = open_migrated_pool(db_url, 1);
+    if (!pool) return fail(pool.error());
+    core::SystemClock clock;
+    auth::MySQLUserStore store(**pool);
+    auth::AuthService service(store, clock, auth::AuthLimits{});
+    auto status = service.set_role(username, *parsed_role, 0);
+    if (!status) return fail(status.error());
+    std::printf("%s is now %s\n", username.c_str(), role.c_str());
+    return 0;
+}
+
+int run_demo_seed(const std::string& db_url) {
+    auto pool = open_migrated_pool(db_url, 2);
+    if (!pool) return fail(pool.error());
+    core::SystemClock clock;
+    auth::MySQLUserStore user_store(**pool);
+    tender::MySQLTenderStore tender_store(**pool);
+    auth::AuthService auth_service(user_store, clock, auth::AuthLimits{});
+    tender::TenderService tenders(tender_store, auth_service, clock, tender::TenderLimits{});
+
+    struct Demo {
+        const char* username;
+        core::Role role;
+        const char* password;
+    };
+    static constexpr Demo demo_users[] = {
+        {"officer", core::Role::officer, "officer-demo-pass"},
+        {"officer2", core::Role::officer, "officer2-demo-pass"},
+        {"officer3", core::Role::officer, "officer3-demo-pass"},
+        {"supplier", core::Role::supplier, "supplier-demo-pass"},
+        {"finance", core::Role::finance, "finance-demo-pass"},
+        {"auditor", core::Role::auditor, "auditor-demo-pass"},
+        {"admin", core::Role::admin, "admin-demo-pass"},
+    };
+    std::vector<core::UserId> officers;
+    core::Caller officer;
+    for (const Demo& d : demo_users) {
+        auto existing = user_store.find_user_by_name(d.username);
+        if (!existing) return fail(existing.error());
+        core::UserId id = 0;
+        if (*existing) {
+            id = (*existing)->id;
+        } else {
+            auto added = auth_service.add_user(d.username, d.role, d.password, 0);
+            if (!added) return fail(added.error());
+            id = added->id;
+        }
+        if (d.role == core::Role::officer) officers.push_back(id);
+        if (std::string(d.username) == "officer") officer = core::Caller{id, d.role, d.username};
+    }
+
+    auto existing = tenders.list(officer, std::nullopt, std::nullopt, "", 1, "");
+    if (!existing) return fail(existing.error());
+    if (existing->items.empty()) {
+        const std::int64_t now = clock.now_ms();
+        tender::TenderFields f;
+        f.title = "Road resurfacing, Riverside district";
+        f.description =
+            "Resurfacing of 12 km of municipal roads in two lots, including markings and "
+            "drainage repairs. Works to be completed within 120 days of contract signature.";
+        f.buyer_name = "City of Riverside, Department of Public Works";
+        f.buyer_id = "RS-DPW-0042";
+        f.category = tender::Category::works;
+        f.currency = "EUR";
+        f.lots = std::vector<tender::Lot>{{0, "North Riverside (7 km)", 1'450'000'00},
+                                          {0, "South Riverside (5 km)", 1'020'000'00}};
+        f.evaluation_method = tender::EvaluationMethod::comprehensive;
+        f.price_weight = 70;
+        f.technical_weight = 30;
+        f.bid_security_minor = 25'000'00;
+        f.enquiry_deadline_ms = now + 7 * core::ms_per_day;
+        f.submission_deadline_ms = now + 21 * core::ms_per_day;
+        f.opening_time_ms = now + 21 * core::ms_per_day + 60 * 60 * core::ms_per_second;
+        f.committee = officers;
+        f.threshold_k = 2;
+        auto draft = tenders.create_draft(officer, f);
+        if (!draft) return fail(draft.error());
+        auto published = tenders.publish(officer, draft->tender.id, std::nullopt);
+        if (!published) return fail(published.error());
+        std::printf("demo tender %lld published\n",
+                    static_cast<long long>(published->tender.id));
+    }
+    std::printf("demo logins (username / password):\n");
+    for (const Demo& d : demo_users) {
+        std::printf("  %-9s %-9s / %s\n", std::string(core::to_string(d.role)).c_str(),
+                    d.username, d.password);
+    }
+    return 0;
+}
+
+}  // namespace procura::app

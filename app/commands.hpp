@@ -1,0 +1,24 @@
+// The subcommands of `procura`, each wiring the real adapters (MariaDB stores, the system
+// clock, the Beast server) to the services. Each returns the process exit code and, on
+// failure, has printed one readable line to stderr.
+#pragma once
+
+#include <string>
+
+#include "app/config.hpp"
+#include "core/identity.hpp"
+
+namespace procura::app {
+
+int run_serve(const ServeConfig& config);
+int run_migrate(const std::string& db_url);
+int run_user_add(const std::string& db_url, const std::string& username, const std::string& role,
+                 const std::string& password);
+int run_user_list(const std::string& db_url);
+int run_user_set_role(const std::string& db_url, const std::string& username,
+                      const std::string& role);
+// Creates the demo users (one per role, three officers for the opening committee) and one
+// published demo tender, unless they exist; prints the demo logins.
+int run_demo_seed(const std::string& db_url);
+
+}  // namespace procura::app

@@ -1,0 +1,40 @@
+// Configuration of the `procura` command: what each subcommand needs, filled from flags with
+// environment-variable fallbacks (and an optional config file) by app/main.cpp. Plain values;
+// parsing helpers return Results so that bad settings end in one readable line.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "auth/model.hpp"
+#include "core/result.hpp"
+#include "db/pool.hpp"
+#include "tender/model.hpp"
+#include "web/server.hpp"
+
+namespace procura::app {
+
+struct ServeConfig {
+    std::string listen = "127.0.0.1:8080";
+    std::string db_url;
+    std::int64_t min_tendering_days = 10;
+    std::int64_t amendment_extension_days = 3;
+    std::int64_t token_ttl_minutes = 8 * 60;
+    std::size_t db_pool_size = 10;
+    web::ServerOptions server;
+    tender::TenderLimits tender_limits;
+};
+
+struct HostPort {
+    std::string host;
+    std::uint16_t port = 0;
+};
+
+// Parses "HOST:PORT" or "[IPv6]:PORT". Error code "bad_listen", field "listen".
+core::Result<HostPort> parse_listen(const std::string& text);
+
+// Turns the day/minute settings into the limits the services take, checking ranges.
+core::Result<tender::TenderLimits> tender_limits_from(const ServeConfig& config);
+auth::AuthLimits auth_limits_from(const ServeConfig& config);
+
+}  // namespace procura::app

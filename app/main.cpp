@@ -1,0 +1,133 @@
+// `procura`: one executable with subcommands. This file only parses the command line (flags
+// with environment-variable fallbacks and an optional config file) and calls app/commands.
+#include <CLI/CLI.hpp>
+#include <spdlog/spdlog.h>
+
+#include <iostream>
+#include <string>
+
+#include "app/commands.hpp"
+
+namespace {
+
+// Reads one line (the password) from standard input, without its line ending.
+std::string read_password_line() {
+    std::string line;
+    std::getline(std::cin, line);
+    while (!line.empty() && (line.back() == '\n' || line.back() == '\r')) line.pop_back();
+    return line;
+}
+
+void configure_logging() {
+    spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%eZ %l [%t] %v", spdlog::pattern_time_type::utc);
+    if (const char* level = std::getenv("PROCURA_LOG_LEVEL")) {
+        spdlog::set_level(spdlog::level::from_str(level));
+    }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    configure_logging();
+    CLI::App app{
+        "Procura: e-procurement and online tendering for public bodies.\n"
+        "Officers publish tenders, suppliers ask questions and submit sealed bids, the public "
+        "reads the notice board."};
+    app.set_config("--config", "", "Read options from this INI/TOML file");
+    app.require_subcommand(1);
+    app.fallthrough(false);
+
+    procura::app::ServeConfig serve_config;
+    auto* serve = app.add_subcommand("serve", "Serve the HTTP API and web UI");
+    serve->add_option("--listen", serve_config.listen, "Address to listen on, HOST:PORT")
+        ->envname("PROCURA_LISTEN")
+        ->capture_default_str();
+    serve->add_option("--db", serve_config.db_url, "Database, mysql://USER:PASS@HOST:PORT/DB")
+        ->envname("PROCURA_DB")
+        ->required();
+    serve->add_option("--io-threads", serve_config.server.io_threads, "Socket I/O threads")
+        ->envname("PROCURA_IO_THREADS")
+        ->check(CLI::Range(1, 64))
+        ->capture_default_str();
+    serve->add_option("--worker-threads", serve_config.server.worker_threads,
+                      "Request handler threads (database and password work)")
+        ->envname("PROCURA_WORKER_THREADS")
+        ->check(CLI::Range(1, 256))
+        ->capture_default_str();
+    serve->add_option("--db-pool-size", serve_config.db_pool_size, "Database connections")
+        ->envname("PROCURA_DB_POOL_SIZE")
+        ->check(CLI::Range(1, 512))
+        ->capture_default_str();
+    serve->add_option("--body-bytes-max", serve_config.server.body_bytes_max,
+                      "Largest JSON request body")
+        ->envname("PROCURA_BODY_BYTES_MAX")
+        ->check(CLI::Range(1024, 64 * 1024 * 1024))
+        ->capture_default_str();
+    serve->add_option("--document-bytes-max", serve_config.server.document_body_bytes_max,
+                      "Largest tender document upload")
+        ->envname("PROCURA_DOCUMENT_BYTES_MAX")
+        ->check(CLI::Range(1024, 48 * 1024 * 1024))
+        ->capture_default_str();
+    serve->add_option("--min-tendering-days", serve_config.min_tendering_days,
+                      "Shortest tendering period from publication to submission deadline")
+        ->envname("PROCURA_MIN_TENDERING_DAYS")
+        ->capture_default_str();
+    serve->add_option("--amendment-extension-days", serve_config.amendment_extension_days,
+                      "An amendment within this many days of the deadline extends it")
+        ->envname("PROCURA_AMENDMENT_EXTENSION_DAYS")
+        ->capture_default_str();
+    serve->add_option("--token-ttl-minutes", serve_config.token_ttl_minutes,
+                      "Lifetime of login tokens")
+        ->envname("PROCURA_TOKEN_TTL_MINUTES")
+        ->check(CLI::Range(1, 7 * 24 * 60))
+        ->capture_default_str();
+
+    std::string db_url;
+    const auto add_db = [&db_url](CLI::App* cmd) {
+        cmd->add_option("--db", db_url, "Database, mysql://USER:PASS@HOST:PORT/DB")
+            ->envname("PROCURA_DB")
+            ->required();
+    };
+    auto* migrate = app.add_subcommand("migrate", "Apply pending database migrations");
+    add_db(migrate);
+
+    auto* user = app.add_subcommand("user", "Manage users");
+    user->require_subcommand(1);
+    std::string username;
+    std::string role;
+    bool password_stdin = false;
+    auto* user_add = user->add_subcommand("add", "Add a user (password read from stdin)");
+    add_db(user_add);
+    user_add->add_option("--username", username, "Login name: a-z, 0-9, . _ -")->required();
+    user_add->add_option("--role", role, "officer, supplier, finance, auditor or admin")
+        ->required();
+    user_add->add_flag("--password-stdin", password_stdin, "Read the password from stdin")
+        ->required();
+    auto* user_list = user->add_subcommand("list", "List users");
+    add_db(user_list);
+    auto* user_set_role = user->add_subcommand("set-role", "Change a user's role");
+    add_db(user_set_role);
+    user_set_role->add_option("--username", username, "Login name")->required();
+    user_set_role->add_option("--role", role, "officer, supplier, finance, auditor or admin")
+        ->required();
+
+    auto* demo = app.add_subcommand("demo", "Demo data");
+    demo->require_subcommand(1);
+    auto* demo_seed = demo->add_subcommand(
+        "seed", "Create demo users (one per role) and a published demo tender, if missing");
+    add_db(demo_seed);
+
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+        return app.exit(e);
+    }
+
+    if (*serve) return procura::app::run_serve(serve_config);
+    if (*migrate) return procura::app::run_migrate(db_url);
+    if (*user_add) return procura::app::run_user_add(db_url, username, role, read_password_line());
+    if (*user_list) return procura::app::run_user_list(db_url);
+    if (*user_set_role) return procura::app::run_user_set_role(db_url, username, role);
+    if (*demo_seed) return procura::app::run_demo_seed(db_url);
+    return 1;
+}
