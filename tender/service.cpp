@@ -4,6 +4,8 @@
 #include <string>
 #include <utility>
 
+#include <nlohmann/json.hpp>
+
 #include "core/hash.hpp"
 #include "core/time.hpp"
 #include "tender/rules.hpp"
@@ -45,38 +47,17 @@ core::Error tender_not_found(TenderId id) {
                       "no tender " + std::to_string(id));
 }
 
-// Escapes a string for embedding in the compact JSON of audit payloads.
-std::string json_string(std::string_view s) {
-    std::string out = "\"";
-    for (const char c : s) {
-        switch (c) {
-            case '"': out += "\\\""; break;
-            case '\\': out += "\\\\"; break;
-            case '\n': out += "\\n"; break;
-            case '\r': out += "\\r"; break;
-            case '\t': out += "\\t"; break;
-            default:
-                if (static_cast<unsigned char>(c) < 0x20) {
-                    static constexpr char hex[] = "0123456789abcdef";
-                    out += "\\u00";
-                    out += hex[(c >> 4) & 0xF];
-                    out += hex[c & 0xF];
-                } else {
-                    out += c;
-                }
-        }
-    }
-    out += '"';
-    return out;
-}
+using Json = nlohmann::json;
 
-// The names of the fields a change touches, as a JSON array, for audit payloads.
-std::string changed_field_names(const TenderFields& f) {
-    std::string out = "[";
+// Compact JSON text for audit payloads and amendment records. Invalid UTF-8 is replaced, not
+// thrown: a payload must never make a state change fail.
+std::string dump(const Json& j) { return j.dump(-1, ' ', false, Json::error_handler_t::replace); }
+
+// The names of the fields a change touches, for audit payloads.
+Json changed_field_names(const TenderFields& f) {
+    Json names = Json::array();
     const auto add = [&](bool present, const char* name) {
-        if (!present) return;
-        if (out.size() > 1) out += ',';
-        out += json_string(name);
+        if (present) names.push_back(name);
     };
     add(f.title.has_value(), "title");
     add(f.description.has_value(), "description");
@@ -94,59 +75,42 @@ std::string changed_field_names(const TenderFields& f) {
     add(f.opening_time_ms.has_value(), "opening_time");
     add(f.committee.has_value(), "committee.members");
     add(f.threshold_k.has_value(), "committee.threshold");
-    out += ']';
-    return out;
+    return names;
 }
 
-// The new values of an amendment's fields as a JSON object (published with the amendment).
+// The new values of an amendment's fields (published with the amendment), keyed by the same
+// field names the API uses.
 std::string changes_json(const TenderFields& f) {
-    std::string out = "{";
-    const auto key = [&](const char* name) {
-        if (out.size() > 1) out += ',';
-        out += json_string(name);
-        out += ':';
-    };
-    if (f.title) key("title"), out += json_string(*f.title);
-    if (f.description) key("description"), out += json_string(*f.description);
-    if (f.buyer_name) key("buyer.name"), out += json_string(*f.buyer_name);
-    if (f.buyer_id) key("buyer.id"), out += json_string(*f.buyer_id);
-    if (f.category) key("category"), out += json_string(to_string(*f.category));
+    Json out = Json::object();
+    if (f.title) out["title"] = *f.title;
+    if (f.description) out["description"] = *f.description;
+    if (f.buyer_name) out["buyer.name"] = *f.buyer_name;
+    if (f.buyer_id) out["buyer.id"] = *f.buyer_id;
+    if (f.category) out["category"] = to_string(*f.category);
     if (f.lots) {
-        key("lots");
-        out += '[';
+        Json lots = Json::array();
         for (std::size_t i = 0; i < f.lots->size(); ++i) {
-            if (i > 0) out += ',';
-            out += "{\"number\":" + std::to_string(i + 1) +
-                   ",\"title\":" + json_string((*f.lots)[i].title) +
-                   ",\"budget_minor\":" + std::to_string((*f.lots)[i].budget_minor) + '}';
+            lots.push_back({{"number", i + 1},
+                            {"title", (*f.lots)[i].title},
+                            {"budget_minor", (*f.lots)[i].budget_minor}});
         }
-        out += ']';
+        out["lots"] = std::move(lots);
     }
-    if (f.evaluation_method) {
-        key("evaluation.method"), out += json_string(to_string(*f.evaluation_method));
-    }
-    if (f.price_weight) key("evaluation.price_weight"), out += std::to_string(*f.price_weight);
-    if (f.technical_weight) {
-        key("evaluation.technical_weight"), out += std::to_string(*f.technical_weight);
-    }
-    if (f.bid_security_minor) {
-        key("bid_security_minor"), out += std::to_string(*f.bid_security_minor);
-    }
+    if (f.evaluation_method) out["evaluation.method"] = to_string(*f.evaluation_method);
+    if (f.price_weight) out["evaluation.price_weight"] = *f.price_weight;
+    if (f.technical_weight) out["evaluation.technical_weight"] = *f.technical_weight;
+    if (f.bid_security_minor) out["bid_security_minor"] = *f.bid_security_minor;
     if (f.enquiry_deadline_ms) {
-        key("enquiry_deadline"), out += json_string(core::format_rfc3339_ms(*f.enquiry_deadline_ms));
+        out["enquiry_deadline"] = core::format_rfc3339_ms(*f.enquiry_deadline_ms);
     }
     if (f.submission_deadline_ms) {
-        key("submission_deadline");
-        out += json_string(core::format_rfc3339_ms(*f.submission_deadline_ms));
+        out["submission_deadline"] = core::format_rfc3339_ms(*f.submission_deadline_ms);
     }
-    if (f.opening_time_ms) {
-        key("opening_time"), out += json_string(core::format_rfc3339_ms(*f.opening_time_ms));
-    }
-    out += '}';
-    return out;
+    if (f.opening_time_ms) out["opening_time"] = core::format_rfc3339_ms(*f.opening_time_ms);
+    return dump(out);
 }
 
-bool has_any_field(const TenderFields& f) { return changed_field_names(f) != "[]"; }
+bool has_any_field(const TenderFields& f) { return !changed_field_names(f).empty(); }
 
 core::AuditEvent audit_event(const core::Caller& caller, std::int64_t now_ms,
                              std::string action, const Tender& t, std::string payload_json) {
@@ -185,7 +149,7 @@ Result<TenderView> TenderService::create_draft(const core::Caller& caller,
         id = *inserted;
         t.id = id;
         return tx.append_audit(audit_event(caller, now, "tender.drafted", t,
-                                           "{\"fields\":" + changed_field_names(fields) + "}"));
+                                           dump({{"fields", changed_field_names(fields)}})));
     }));
     return get(caller, id);
 }
@@ -210,7 +174,7 @@ Result<TenderView> TenderService::edit_draft(const core::Caller& caller, TenderI
         t.updated_at_ms = now;
         PROCURA_TRY(tx.update_tender(t));
         return tx.append_audit(audit_event(caller, now, "tender.edited", t,
-                                           "{\"fields\":" + changed_field_names(fields) + "}"));
+                                           dump({{"fields", changed_field_names(fields)}})));
     }));
     return get(caller, id);
 }
@@ -249,8 +213,7 @@ Result<TenderView> TenderService::publish(const core::Caller& caller, TenderId i
         PROCURA_TRY(tx.update_tender(t));
         return tx.append_audit(audit_event(
             caller, now, "tender.published", t,
-            "{\"submission_deadline\":" +
-                json_string(core::format_rfc3339_ms(*t.submission_deadline_ms)) + "}"));
+            dump({{"submission_deadline", core::format_rfc3339_ms(*t.submission_deadline_ms)}})));
     }));
     return get(caller, id);
 }
@@ -319,14 +282,11 @@ Result<TenderView> TenderService::amend(const core::Caller& caller, TenderId id,
         a.tender_version = t.version;
         PROCURA_TRY(tx.update_tender(t));
         PROCURA_TRY(tx.insert_amendment(t.id, a));
-        std::string payload = "{\"amendment\":" + std::to_string(a.number) +
-                              ",\"fields\":" + changed_field_names(changes);
+        Json payload = {{"amendment", a.number}, {"fields", changed_field_names(changes)}};
         if (a.deadline_extended_to_ms) {
-            payload += ",\"deadline_extended_to\":" +
-                       json_string(core::format_rfc3339_ms(*a.deadline_extended_to_ms));
+            payload["deadline_extended_to"] = core::format_rfc3339_ms(*a.deadline_extended_to_ms);
         }
-        payload += '}';
-        return tx.append_audit(audit_event(caller, now, "tender.amended", t, payload));
+        return tx.append_audit(audit_event(caller, now, "tender.amended", t, dump(payload)));
     }));
     return get(caller, id);
 }
@@ -361,7 +321,7 @@ Result<TenderView> TenderService::cancel(const core::Caller& caller, TenderId id
         t.version += 1;
         PROCURA_TRY(tx.update_tender(t));
         return tx.append_audit(audit_event(caller, now, "tender.cancelled", t,
-                                           "{\"reason\":" + json_string(reason) + "}"));
+                                           dump({{"reason", reason}})));
     }));
     return get(caller, id);
 }
@@ -421,9 +381,10 @@ Result<DocumentMeta> TenderService::add_document(const core::Caller& caller, Ten
         PROCURA_TRY(tx.update_tender(t));
         return tx.append_audit(audit_event(
             caller, now, "tender.document_added", t,
-            "{\"document_id\":" + std::to_string(meta.id) + ",\"filename\":" +
-                json_string(meta.filename) + ",\"sha256\":" + json_string(meta.sha256_hex) +
-                ",\"size_bytes\":" + std::to_string(meta.size_bytes) + "}"));
+            dump({{"document_id", meta.id},
+                  {"filename", meta.filename},
+                  {"sha256", meta.sha256_hex},
+                  {"size_bytes", meta.size_bytes}})));
     }));
     return meta;
 }
@@ -530,7 +491,7 @@ Result<Question> TenderService::ask(const core::Caller& caller, TenderId id,
         q.id = *qid;
         // The audit event names the question, not the asker: the log is public.
         core::AuditEvent e{now, 0, "tender.question_asked", "tender", t.id, t.version,
-                           "{\"question_id\":" + std::to_string(q.id) + "}"};
+                           dump({{"question_id", q.id}})};
         return tx.append_audit(e);
     }));
     return q;
@@ -570,7 +531,7 @@ Result<Question> TenderService::answer(const core::Caller& caller, TenderId id,
         PROCURA_TRY(tx.update_question(*q));
         answered = *q;
         return tx.append_audit(audit_event(caller, now, "tender.question_answered", t,
-                                           "{\"question_id\":" + std::to_string(q->id) + "}"));
+                                           dump({{"question_id", q->id}})));
     }));
     return answered;
 }
