@@ -1,0 +1,511 @@
+#include "web/api.hpp"
+
+#include <charconv>
+#include <exception>
+#include <utility>
+
+#include <spdlog/spdlog.h>
+
+#include "web/error_mapping.hpp"
+#include "web/json_mapping.hpp"
+#include "web/openapi.hpp"
+
+namespace procura::web {
+
+struct Api::Context {
+    ParamList params;  // path captures
+    ParamList query;   // decoded query parameters
+};
+
+namespace {
+
+using core::ErrorKind;
+using core::make_error;
+using core::Result;
+
+constexpr std::string_view json_type = "application/json";
+
+Response json_response(unsigned status, const Json& body) {
+    Response response;
+    response.status = status;
+    response.content_type = std::string(json_type);
+    response.body = dump(body);
+    return response;
+}
+
+core::Error not_found(std::string message) {
+    return make_error(ErrorKind::not_found, "not_found", std::move(message));
+}
+
+// A positive decimal id from a path segment. Anything else names no resource: 404.
+Result<std::int64_t> path_id(const ParamList& params, std::string_view name) {
+    const std::string_view text = params.get(name);
+    std::int64_t id = 0;
+    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), id);
+    if (text.empty() || ec != std::errc() || end != text.data() + text.size() || id <= 0 ||
+        text.front() == '+') {
+        return not_found("no such resource: " + std::string(name) + " " + std::string(text));
+    }
+    return id;
+}
+
+// The parameter name of the query, if present and non-empty. An empty value counts as absent,
+// as HTML forms send "status=" for "any".
+std::optional<std::string_view> query_value(const ParamList& query, std::string_view name) {
+    const std::string_view value = query.get(name);
+    if (value.empty()) return std::nullopt;
+    return value;
+}
+
+bool is_token_char(char c) {
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+           c == '-' || c == '.' || c == '_' || c == '~' || c == '+' || c == '/' || c == '=';
+}
+
+core::Error missing_token() {
+    return make_error(ErrorKind::unauthenticated, "missing_token",
+                      "this request needs an Authorization: Bearer <token> header");
+}
+
+// A header value must not carry control characters (they could split the response).
+bool is_safe_header_value(std::string_view value) {
+    for (const char c : value) {
+        const auto u = static_cast<unsigned char>(c);
+        if (u < 0x20 || u == 0x7f) return false;
+    }
+    return true;
+}
+
+}  // namespace
+
+std::optional<std::string> bearer_token(std::string_view authorization) {
+    constexpr std::string_view scheme = "bearer";
+    if (authorization.size() <= scheme.size() ||
+        !iequals(authorization.substr(0, scheme.size()), scheme) ||
+        authorization[scheme.size()] != ' ') {
+        return std::nullopt;
+    }
+    std::string_view token = authorization.substr(scheme.size());
+    while (!token.empty() && token.front() == ' ') token.remove_prefix(1);
+    while (!token.empty() && token.back() == ' ') token.remove_suffix(1);
+    if (token.empty()) return std::nullopt;
+    for (const char c : token) {
+        if (!is_token_char(c)) return std::nullopt;
+    }
+    return std::string(token);
+}
+
+std::string attachment_disposition(std::string_view filename) {
+    static constexpr char hex[] = "0123456789ABCDEF";
+    std::string fallback;
+    std::string encoded;
+    for (const char c : filename) {
+        const auto u = static_cast<unsigned char>(c);
+        const bool printable_ascii = u >= 0x20 && u < 0x7f;
+        fallback += (printable_ascii && c != '"' && c != '\\') ? c : '_';
+        const bool attr_char = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+                               (c >= '0' && c <= '9') || c == '!' || c == '#' || c == '$' ||
+                               c == '&' || c == '+' || c == '-' || c == '.' || c == '^' ||
+                               c == '_' || c == '`' || c == '|' || c == '~';
+        if (attr_char) {
+            encoded += c;
+        } else {
+            encoded += '%';
+            encoded += hex[u >> 4];
+            encoded += hex[u & 0x0f];
+        }
+    }
+    return "attachment; filename=\"" + fallback + "\"; filename*=UTF-8''" + encoded;
+}
+
+Api::Api(Services services, const ApiOptions& options, const core::Clock& clock,
+         const Metrics& metrics)
+    : services_(std::move(services)), options_(options), clock_(clock), metrics_(metrics) {
+    add("GET", "/healthz", &Api::healthz, Dispatch::io_thread);
+    add("GET", "/readyz", &Api::readyz, Dispatch::worker);
+    add("GET", "/metrics", &Api::metrics, Dispatch::io_thread);
+    add("GET", "/api/v1/openapi.yaml", &Api::openapi, Dispatch::io_thread);
+    add("POST", "/api/v1/auth/login", &Api::login, Dispatch::worker);
+    add("POST", "/api/v1/auth/logout", &Api::logout, Dispatch::worker);
+    add("GET", "/api/v1/auth/me", &Api::me, Dispatch::worker);
+    add("GET", "/api/v1/tenders", &Api::list_tenders, Dispatch::worker);
+    add("POST", "/api/v1/tenders", &Api::create_tender, Dispatch::worker);
+    add("GET", "/api/v1/tenders/{id}", &Api::get_tender, Dispatch::worker);
+    add("PATCH", "/api/v1/tenders/{id}", &Api::edit_tender, Dispatch::worker);
+    add("POST", "/api/v1/tenders/{id}/publish", &Api::publish_tender, Dispatch::worker);
+    add("POST", "/api/v1/tenders/{id}/amendments", &Api::amend_tender, Dispatch::worker);
+    add("POST", "/api/v1/tenders/{id}/cancel", &Api::cancel_tender, Dispatch::worker);
+    add("POST", "/api/v1/tenders/{id}/documents", &Api::upload_document, Dispatch::worker,
+        BodyLimit::document);
+    add("GET", "/api/v1/tenders/{id}/documents/{doc_id}", &Api::download_document,
+        Dispatch::worker);
+    add("POST", "/api/v1/tenders/{id}/questions", &Api::ask_question, Dispatch::worker);
+    add("POST", "/api/v1/tenders/{id}/questions/{qid}/answer", &Api::answer_question,
+        Dispatch::worker);
+}
+
+void Api::add(std::string method, std::string pattern, Handler handler, Dispatch dispatch,
+              BodyLimit body_limit) {
+    const std::size_t index = router_.add(std::move(method), std::move(pattern));
+    PROCURA_ASSERT(index == entries_.size());
+    entries_.push_back(Entry{handler, dispatch, body_limit});
+}
+
+RouteInfo Api::classify(std::string_view method, std::string_view target) const {
+    const RouteMatch match = router_.match(method, split_target(target).path);
+    RouteInfo info;
+    info.pattern = match.pattern;
+    info.body_bytes_max = options_.body_bytes_max;
+    if (match.outcome != MatchOutcome::matched) {
+        // 404 and 405 are answered without touching a service.
+        info.dispatch = Dispatch::io_thread;
+        return info;
+    }
+    const Entry& entry = entries_[match.route_index];
+    info.dispatch = entry.dispatch;
+    if (entry.body_limit == BodyLimit::document) {
+        info.body_bytes_max = options_.document_body_bytes_max;
+    }
+    return info;
+}
+
+Response Api::handle(const Request& request) const {
+    // The one last-resort catch of a request: services report expected failures as Results,
+    // so anything thrown here is a bug or a library failure that escaped its adapter.
+    try {
+        return dispatch(request);
+    } catch (const std::exception& e) {
+        spdlog::error("unhandled exception in {} {}: {}", request.method,
+                      split_target(request.target).path, e.what());
+    } catch (...) {
+        spdlog::error("unhandled non-standard exception in {} {}", request.method,
+                      split_target(request.target).path);
+    }
+    Response response = error_response(
+        make_error(ErrorKind::internal, "internal", "an internal error occurred; it is logged"));
+    response.route = classify(request.method, request.target).pattern;
+    return response;
+}
+
+Response Api::dispatch(const Request& request) const {
+    const Target target = split_target(request.target);
+    RouteMatch match = router_.match(request.method, target.path);
+    if (match.outcome == MatchOutcome::not_found) {
+        Response response = error_response(
+            not_found("no route for " + std::string(target.path)));
+        response.route = match.pattern;
+        return response;
+    }
+    if (match.outcome == MatchOutcome::method_not_allowed) {
+        Response response;
+        response.status = 405;
+        response.content_type = std::string(json_type);
+        response.body = error_body(make_error(ErrorKind::bad_request, "method_not_allowed",
+                                              request.method + " is not allowed on " +
+                                                  match.pattern + "; allowed: " + match.allow));
+        response.with_header("Allow", match.allow);
+        response.route = match.pattern;
+        return response;
+    }
+    Context context;
+    context.params = std::move(match.params);
+    Result<Response> result = [&]() -> Result<Response> {
+        auto query = parse_query(target.query);
+        if (!query) return query.error();
+        context.query = std::move(*query);
+        return (this->*entries_[match.route_index].handler)(request, context);
+    }();
+    Response response;
+    if (result) {
+        response = std::move(*result);
+    } else {
+        const core::Error& error = result.error();
+        response = error_response(error);
+        if (error.kind == ErrorKind::internal) {
+            spdlog::error("{} {} -> {} {}: {}", request.method, match.pattern, response.status,
+                          error.code, error.message);
+        } else if (error.kind == ErrorKind::unavailable) {
+            spdlog::warn("{} {} -> {} {}: {}", request.method, match.pattern, response.status,
+                         error.code, error.message);
+        }
+    }
+    response.route = std::move(match.pattern);
+    return response;
+}
+
+Result<core::Caller> Api::require_caller(const Request& request) const {
+    const std::string_view authorization = request.header("Authorization");
+    if (authorization.empty()) return missing_token();
+    const std::optional<std::string> token = bearer_token(authorization);
+    if (!token) {
+        return make_error(ErrorKind::unauthenticated, "invalid_token",
+                          "the Authorization header must be \"Bearer <token>\"");
+    }
+    return services_.auth.authenticate(*token);
+}
+
+Result<std::optional<core::Caller>> Api::optional_caller(const Request& request) const {
+    if (request.header("Authorization").empty()) return std::optional<core::Caller>{};
+    auto caller = require_caller(request);
+    if (!caller) return caller.error();
+    return std::optional<core::Caller>{std::move(*caller)};
+}
+
+Result<Response> Api::healthz(const Request&, const Context&) const {
+    return json_response(200, Json{{"status", "ok"}});
+}
+
+Result<Response> Api::readyz(const Request&, const Context&) const {
+    if (services_.readiness) {
+        const core::Status ready = services_.readiness();
+        if (!ready) {
+            const core::Error& cause = ready.error();
+            return make_error(ErrorKind::unavailable, "not_ready",
+                              "not ready: " + cause.message);
+        }
+    }
+    return json_response(200, Json{{"status", "ready"}});
+}
+
+Result<Response> Api::metrics(const Request&, const Context&) const {
+    Response response;
+    response.content_type = "text/plain; version=0.0.4; charset=utf-8";
+    response.body = metrics_.exposition();
+    return response;
+}
+
+Result<Response> Api::openapi(const Request&, const Context&) const {
+    Response response;
+    response.content_type = "application/yaml";
+    response.body = std::string(openapi_yaml());
+    return response;
+}
+
+Result<Response> Api::login(const Request& request, const Context&) const {
+    auto body = parse_json_object(request.body);
+    if (!body) return body.error();
+    auto input = parse_login(*body);
+    if (!input) return input.error();
+    auto login = services_.auth.login(input->username, input->password);
+    if (!login) return login.error();
+    Response response = json_response(200, login_to_json(*login));
+    response.with_header("Cache-Control", "no-store");
+    return response;
+}
+
+Result<Response> Api::logout(const Request& request, const Context&) const {
+    if (request.header("Authorization").empty()) return missing_token();
+    const std::optional<std::string> token = bearer_token(request.header("Authorization"));
+    if (!token) {
+        return make_error(ErrorKind::unauthenticated, "invalid_token",
+                          "the Authorization header must be \"Bearer <token>\"");
+    }
+    PROCURA_TRY(services_.auth.logout(*token));
+    Response response;
+    response.status = 204;
+    return response;
+}
+
+Result<Response> Api::me(const Request& request, const Context&) const {
+    auto caller = require_caller(request);
+    if (!caller) return caller.error();
+    return json_response(200, caller_to_json(*caller));
+}
+
+Result<Response> Api::list_tenders(const Request& request, const Context& context) const {
+    auto caller = optional_caller(request);
+    if (!caller) return caller.error();
+    std::optional<tender::TenderStatus> status;
+    if (const auto text = query_value(context.query, "status")) {
+        status = tender::parse_tender_status(*text);
+        if (!status) {
+            return make_error(ErrorKind::bad_request, "unknown_value",
+                              "status must be one of: draft, active.enquiries, "
+                              "active.tendering, closed, cancelled",
+                              "status");
+        }
+    }
+    std::optional<tender::Category> category;
+    if (const auto text = query_value(context.query, "category")) {
+        category = tender::parse_category(*text);
+        if (!category) {
+            return make_error(ErrorKind::bad_request, "unknown_value",
+                              "category must be one of: goods, services, works", "category");
+        }
+    }
+    const std::size_t page_size_max = services_.tenders.limits().page_size_max;
+    std::size_t limit = 0;  // the service's default page size
+    if (const auto text = query_value(context.query, "limit")) {
+        const auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), limit);
+        if (ec != std::errc() || end != text->data() + text->size() || limit == 0 ||
+            limit > page_size_max) {
+            return make_error(ErrorKind::bad_request, "invalid_parameter",
+                              "limit must be an integer from 1 to " +
+                                  std::to_string(page_size_max),
+                              "limit");
+        }
+    }
+    const std::string q(context.query.get("q"));
+    const std::string cursor(context.query.get("cursor"));
+    auto page = services_.tenders.list(*caller, status, category, q, limit, cursor);
+    if (!page) return page.error();
+    return json_response(200, page_to_json(*page, clock_.now_ms()));
+}
+
+Result<Response> Api::create_tender(const Request& request, const Context&) const {
+    auto caller = require_caller(request);
+    if (!caller) return caller.error();
+    auto body = parse_json_object(request.body);
+    if (!body) return body.error();
+    auto fields = parse_tender_fields(*body, "");
+    if (!fields) return fields.error();
+    auto created = services_.tenders.create_draft(*caller, *fields);
+    if (!created) return created.error();
+    Response response = json_response(201, tender_to_json(*created));
+    response.with_header("Location", "/api/v1/tenders/" + std::to_string(created->tender.id));
+    return response;
+}
+
+Result<Response> Api::get_tender(const Request& request, const Context& context) const {
+    auto id = path_id(context.params, "id");
+    if (!id) return id.error();
+    auto caller = optional_caller(request);
+    if (!caller) return caller.error();
+    auto view = services_.tenders.get(*caller, *id);
+    if (!view) return view.error();
+    return json_response(200, tender_to_json(*view));
+}
+
+Result<Response> Api::edit_tender(const Request& request, const Context& context) const {
+    auto id = path_id(context.params, "id");
+    if (!id) return id.error();
+    auto caller = require_caller(request);
+    if (!caller) return caller.error();
+    auto body = parse_json_object(request.body);
+    if (!body) return body.error();
+    auto input = parse_edit(*body);
+    if (!input) return input.error();
+    auto edited = services_.tenders.edit_draft(*caller, *id, input->version, input->fields);
+    if (!edited) return edited.error();
+    return json_response(200, tender_to_json(*edited));
+}
+
+Result<Response> Api::publish_tender(const Request& request, const Context& context) const {
+    auto id = path_id(context.params, "id");
+    if (!id) return id.error();
+    auto caller = require_caller(request);
+    if (!caller) return caller.error();
+    auto version = parse_publish(request.body);
+    if (!version) return version.error();
+    auto published = services_.tenders.publish(*caller, *id, *version);
+    if (!published) return published.error();
+    return json_response(200, tender_to_json(*published));
+}
+
+Result<Response> Api::amend_tender(const Request& request, const Context& context) const {
+    auto id = path_id(context.params, "id");
+    if (!id) return id.error();
+    auto caller = require_caller(request);
+    if (!caller) return caller.error();
+    auto body = parse_json_object(request.body);
+    if (!body) return body.error();
+    auto input = parse_amendment(*body);
+    if (!input) return input.error();
+    auto amended = services_.tenders.amend(*caller, *id, input->version, input->rationale,
+                                           input->changes);
+    if (!amended) return amended.error();
+    return json_response(201, tender_to_json(*amended));
+}
+
+Result<Response> Api::cancel_tender(const Request& request, const Context& context) const {
+    auto id = path_id(context.params, "id");
+    if (!id) return id.error();
+    auto caller = require_caller(request);
+    if (!caller) return caller.error();
+    auto body = parse_json_object(request.body);
+    if (!body) return body.error();
+    auto reason = parse_single_string(*body, "reason");
+    if (!reason) return reason.error();
+    auto cancelled = services_.tenders.cancel(*caller, *id, *reason);
+    if (!cancelled) return cancelled.error();
+    return json_response(200, tender_to_json(*cancelled));
+}
+
+Result<Response> Api::upload_document(const Request& request, const Context& context) const {
+    auto id = path_id(context.params, "id");
+    if (!id) return id.error();
+    auto caller = require_caller(request);
+    if (!caller) return caller.error();
+    if (!context.query.has("filename") || context.query.get("filename").empty()) {
+        return make_error(ErrorKind::bad_request, "missing_parameter",
+                          "the query parameter filename is required", "filename");
+    }
+    tender::DocumentUpload upload;
+    upload.filename = std::string(context.query.get("filename"));
+    upload.title = std::string(context.query.get("title"));
+    upload.content_type = std::string(request.header("Content-Type"));
+    upload.bytes = request.body;
+    auto meta = services_.tenders.add_document(*caller, *id, upload);
+    if (!meta) return meta.error();
+    Response response = json_response(201, document_to_json(*meta, *id));
+    response.with_header("Location", document_url(*id, meta->id));
+    return response;
+}
+
+Result<Response> Api::download_document(const Request& request, const Context& context) const {
+    auto id = path_id(context.params, "id");
+    if (!id) return id.error();
+    auto document_id = path_id(context.params, "doc_id");
+    if (!document_id) return document_id.error();
+    auto caller = optional_caller(request);
+    if (!caller) return caller.error();
+    auto content = services_.tenders.get_document(*caller, *id, *document_id);
+    if (!content) return content.error();
+    const tender::DocumentMeta& meta = content->meta;
+    const std::string etag = "\"" + meta.sha256_hex + "\"";
+    Response response;
+    response.with_header("ETag", etag);
+    response.with_header("X-Content-Type-Options", "nosniff");
+    if (request.header("If-None-Match") == etag) {
+        response.status = 304;
+        return response;
+    }
+    response.content_type = is_safe_header_value(meta.content_type) && !meta.content_type.empty()
+                                ? meta.content_type
+                                : "application/octet-stream";
+    response.with_header("Content-Disposition", attachment_disposition(meta.filename));
+    response.body = std::move(content->bytes);
+    return response;
+}
+
+Result<Response> Api::ask_question(const Request& request, const Context& context) const {
+    auto id = path_id(context.params, "id");
+    if (!id) return id.error();
+    auto caller = require_caller(request);
+    if (!caller) return caller.error();
+    auto body = parse_json_object(request.body);
+    if (!body) return body.error();
+    auto text = parse_single_string(*body, "text");
+    if (!text) return text.error();
+    auto question = services_.tenders.ask(*caller, *id, *text);
+    if (!question) return question.error();
+    return json_response(201, question_to_json(*question));
+}
+
+Result<Response> Api::answer_question(const Request& request, const Context& context) const {
+    auto id = path_id(context.params, "id");
+    if (!id) return id.error();
+    auto question_id = path_id(context.params, "qid");
+    if (!question_id) return question_id.error();
+    auto caller = require_caller(request);
+    if (!caller) return caller.error();
+    auto body = parse_json_object(request.body);
+    if (!body) return body.error();
+    auto answer = parse_single_string(*body, "answer");
+    if (!answer) return answer.error();
+    auto answered = services_.tenders.answer(*caller, *id, *question_id, *answer);
+    if (!answered) return answered.error();
+    return json_response(200, question_to_json(*answered));
+}
+
+}  // namespace procura::web

@@ -1,0 +1,111 @@
+// The HTTP API's handlers, without Beast: route table, bearer-token lookup, JSON <-> model
+// mapping, and the turning of every core::Result into a response. Services do the role checks
+// and semantic validation; this layer only authenticates and maps. Each handler returns a
+// core::Result<Response>; error_response (web/error_mapping) is the single place an error
+// becomes a status. handle() also holds the one last-resort catch per request.
+//
+// Thread-safe: handle() and classify() may run on many threads at once (they only read the
+// route table; the services and Metrics are thread-safe).
+#pragma once
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/clock.hpp"
+#include "core/identity.hpp"
+#include "web/http_message.hpp"
+#include "web/metrics.hpp"
+#include "web/router.hpp"
+#include "web/server.hpp"
+
+namespace procura::web {
+
+struct ApiOptions {
+    std::size_t body_bytes_max = 1024 * 1024;               // JSON bodies
+    std::size_t document_body_bytes_max = 8 * 1024 * 1024;  // the document upload route
+};
+
+// Where a request runs: cheap handlers that never block may answer on the io thread; anything
+// that may touch the database or hash a password must run on a worker.
+enum class Dispatch { io_thread, worker };
+
+// What the connection needs to know once a request's header is read, before its body.
+struct RouteInfo {
+    std::string pattern;  // the route pattern, or "unmatched": the metrics label
+    std::size_t body_bytes_max = 0;
+    Dispatch dispatch = Dispatch::worker;
+};
+
+class Api {
+public:
+    // services' references and clock must outlive the Api. The clock derives the status of
+    // notice-board rows (TenderPage carries none); metrics is what /metrics shows.
+    Api(Services services, const ApiOptions& options, const core::Clock& clock,
+        const Metrics& metrics);
+
+    // Classifies a request by method and target alone.
+    RouteInfo classify(std::string_view method, std::string_view target) const;
+
+    // Answers request. Never throws: anything unexpected becomes a logged 500. The response's
+    // route is set to the pattern for metrics.
+    Response handle(const Request& request) const;
+
+private:
+    struct Context;
+    using Handler = core::Result<Response> (Api::*)(const Request&, const Context&) const;
+    enum class BodyLimit { json, document };
+    struct Entry {
+        Handler handler = nullptr;
+        Dispatch dispatch = Dispatch::worker;
+        BodyLimit body_limit = BodyLimit::json;
+    };
+
+    void add(std::string method, std::string pattern, Handler handler, Dispatch dispatch,
+             BodyLimit body_limit = BodyLimit::json);
+    Response dispatch(const Request& request) const;
+
+    // The caller named by the Authorization header: 401 if it is absent or invalid.
+    core::Result<core::Caller> require_caller(const Request& request) const;
+    // nullopt without an Authorization header; 401 if one is present but invalid.
+    core::Result<std::optional<core::Caller>> optional_caller(const Request& request) const;
+
+    core::Result<Response> healthz(const Request& request, const Context& context) const;
+    core::Result<Response> readyz(const Request& request, const Context& context) const;
+    core::Result<Response> metrics(const Request& request, const Context& context) const;
+    core::Result<Response> openapi(const Request& request, const Context& context) const;
+    core::Result<Response> login(const Request& request, const Context& context) const;
+    core::Result<Response> logout(const Request& request, const Context& context) const;
+    core::Result<Response> me(const Request& request, const Context& context) const;
+    core::Result<Response> list_tenders(const Request& request, const Context& context) const;
+    core::Result<Response> create_tender(const Request& request, const Context& context) const;
+    core::Result<Response> get_tender(const Request& request, const Context& context) const;
+    core::Result<Response> edit_tender(const Request& request, const Context& context) const;
+    core::Result<Response> publish_tender(const Request& request, const Context& context) const;
+    core::Result<Response> amend_tender(const Request& request, const Context& context) const;
+    core::Result<Response> cancel_tender(const Request& request, const Context& context) const;
+    core::Result<Response> upload_document(const Request& request, const Context& context) const;
+    core::Result<Response> download_document(const Request& request,
+                                             const Context& context) const;
+    core::Result<Response> ask_question(const Request& request, const Context& context) const;
+    core::Result<Response> answer_question(const Request& request, const Context& context) const;
+
+    Services services_;
+    ApiOptions options_;
+    const core::Clock& clock_;
+    const Metrics& metrics_;
+    Router router_;
+    std::vector<Entry> entries_;  // parallel to router_'s routes
+};
+
+// Extracts the token of "Authorization: Bearer <token>" (scheme case-insensitive); nullopt if
+// the header value is not of that form.
+std::optional<std::string> bearer_token(std::string_view authorization);
+
+// The value of a Content-Disposition header offering filename as a download, with an ASCII
+// fallback and the exact name in RFC 5987 encoding.
+std::string attachment_disposition(std::string_view filename);
+
+}  // namespace procura::web

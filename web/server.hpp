@@ -1,0 +1,83 @@
+// The HTTP/1.1 server of `procura serve`: Beast over Asio, kept behind a pimpl so that this
+// header pulls in no Beast or Asio headers (they stay inside web/server.cpp).
+//
+// Threading: a fixed set of io threads runs one io_context and does socket I/O only: accept,
+// read and parse, write. Each connection is a session on its own strand. A parsed request is
+// posted to a separate fixed worker pool (worker_threads), where the handler runs and may block
+// on the database or on Argon2; the finished response is posted back to the session's strand
+// for writing. So a slow database call occupies one worker, never an io thread, and other
+// connections keep being served. At most pending_requests_max requests wait for or occupy
+// workers; a request beyond that is answered 503 at once. Cheap routes that never block
+// (/healthz, /metrics, /api/v1/openapi.yaml) are answered on the io thread.
+//
+// Every connection has time-outs on every read and write, a header size limit and a body size
+// limit (larger for the document upload route only). run() returns after stop() or SIGINT /
+// SIGTERM: the listener closes, idle connections close, in-flight requests get a bounded time
+// to finish, then the threads are joined.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "auth/service.hpp"
+#include "core/result.hpp"
+#include "tender/service.hpp"
+
+namespace procura::web {
+
+struct ServerOptions {
+    std::string host = "127.0.0.1";
+    std::uint16_t port = 8080;                              // 0 = ephemeral, see Server::port()
+    std::size_t io_threads = 2;                             // socket I/O only
+    std::size_t worker_threads = 8;                         // handlers: blocking DB/Argon2 work
+    std::size_t header_bytes_max = 16 * 1024;
+    std::size_t body_bytes_max = 1024 * 1024;               // JSON bodies
+    std::size_t document_body_bytes_max = 8 * 1024 * 1024;  // document upload route only
+    std::chrono::seconds read_timeout{30};
+    std::chrono::seconds write_timeout{30};
+    std::chrono::seconds idle_timeout{60};  // keep-alive idle
+    std::size_t connections_max = 10000;
+    std::size_t pending_requests_max = 1024;  // queued for workers; beyond -> 503
+};
+
+// The use cases the HTTP layer serves. The referenced services must outlive the Server.
+struct Services {
+    auth::AuthService& auth;
+    tender::TenderService& tenders;
+    std::function<core::Status()> readiness;  // DB ping for /readyz; runs on a worker thread
+};
+
+class Server {
+public:
+    // Resolves host, binds and listens (port 0 picks a free port). Starts no thread yet.
+    // Errors: unavailable with a message naming host:port when the address cannot be resolved,
+    // bound or listened on; bad_request for options that cannot work (zero threads or limits).
+    static core::Result<std::unique_ptr<Server>> create(const ServerOptions& options,
+                                                        Services services);
+    ~Server();
+    Server(const Server&) = delete;
+    Server& operator=(const Server&) = delete;
+
+    // The bound port (the real one when options.port was 0).
+    std::uint16_t port() const;
+
+    // Serves until stop() is called or SIGINT/SIGTERM arrives; then stops accepting, lets
+    // in-flight requests finish (bounded wait), closes connections, joins every thread it
+    // started and returns. Call it once, from one thread.
+    void run();
+
+    // Asks run() to return. Thread-safe; idempotent; may be called before run().
+    void stop();
+
+    struct Impl;
+
+private:
+    explicit Server(std::unique_ptr<Impl> impl);
+    std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace procura::web
