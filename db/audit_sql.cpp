@@ -1,0 +1,145 @@
+#include "db/audit_sql.hpp"
+
+#include <cppconn/prepared_statement.h>
+#include <cppconn/resultset.h>
+
+#include <cstring>
+#include <memory>
+#include <optional>
+#include <sstream>
+#include <string>
+
+namespace procura::db {
+namespace {
+
+core::Error corrupt(std::string message) {
+    return core::make_error(core::ErrorKind::internal, std::string(error_code_internal),
+                            std::move(message));
+}
+
+// BINARY(32) columns come back as 32 raw bytes; anything else means a corrupt row.
+std::optional<core::Sha256> to_sha256(const std::string& bytes) {
+    core::Sha256 out{};
+    if (bytes.size() != out.size()) return std::nullopt;
+    std::memcpy(out.data(), bytes.data(), out.size());
+    return out;
+}
+
+std::string to_bytes(const core::Sha256& digest) {
+    return std::string(reinterpret_cast<const char*>(digest.data()), digest.size());
+}
+
+constexpr const char* event_columns =
+    "seq, at_ms, actor_user_id, action, entity_type, entity_id, entity_version, payload_json, "
+    "prev_hash, hash";
+
+// Reads the rows of a SELECT of event_columns.
+core::Result<std::vector<core::StoredAuditEvent>> read_events(sql::ResultSet& rows) {
+    std::vector<core::StoredAuditEvent> out;
+    while (rows.next()) {
+        core::StoredAuditEvent e;
+        e.seq = rows.getInt64(1);
+        e.event.at_ms = rows.getInt64(2);
+        e.event.actor_user_id = rows.getInt64(3);
+        e.event.action = rows.getString(4).asStdString();
+        e.event.entity_type = rows.getString(5).asStdString();
+        e.event.entity_id = rows.getInt64(6);
+        e.event.entity_version = rows.getInt64(7);
+        e.event.payload_json = rows.getString(8).asStdString();
+        const auto prev = to_sha256(rows.getString(9).asStdString());
+        const auto hash = to_sha256(rows.getString(10).asStdString());
+        if (!prev || !hash) {
+            return corrupt("audit event " + std::to_string(e.seq) + " has a malformed hash");
+        }
+        e.prev_hash = *prev;
+        e.hash = *hash;
+        out.push_back(std::move(e));
+    }
+    return out;
+}
+
+}  // namespace
+
+core::Result<core::StoredAuditEvent> append_audit_event(Transaction& tx,
+                                                        const core::AuditEvent& event) {
+    auto appended =
+        tx.attempt("audit.append", [&](sql::Connection& c) -> core::Result<core::StoredAuditEvent> {
+            std::unique_ptr<sql::PreparedStatement> head(
+                c.prepareStatement("SELECT seq, hash FROM audit_head WHERE id = 1 FOR UPDATE"));
+            std::unique_ptr<sql::ResultSet> head_row(head->executeQuery());
+            if (!head_row->next()) return corrupt("the audit_head row is missing");
+            const std::int64_t head_seq = head_row->getInt64(1);
+            const auto head_hash = to_sha256(head_row->getString(2).asStdString());
+            if (!head_hash) return corrupt("the audit_head hash is malformed");
+
+            core::StoredAuditEvent stored;
+            stored.seq = head_seq + 1;
+            stored.event = event;
+            stored.prev_hash = *head_hash;
+            stored.hash = core::chain_hash(stored.prev_hash, stored.seq, event);
+
+            // Hashes travel as blobs: binary parameters, untouched by any charset conversion.
+            // The streams must outlive executeUpdate, which reads them.
+            std::istringstream prev_bytes(to_bytes(stored.prev_hash));
+            std::istringstream hash_bytes(to_bytes(stored.hash));
+            std::unique_ptr<sql::PreparedStatement> insert(c.prepareStatement(
+                "INSERT INTO audit_events (seq, at_ms, actor_user_id, action, entity_type, "
+                "entity_id, entity_version, payload_json, prev_hash, hash) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+            insert->setInt64(1, stored.seq);
+            insert->setInt64(2, event.at_ms);
+            insert->setInt64(3, event.actor_user_id);
+            insert->setString(4, event.action);
+            insert->setString(5, event.entity_type);
+            insert->setInt64(6, event.entity_id);
+            insert->setInt64(7, event.entity_version);
+            insert->setString(8, event.payload_json);
+            insert->setBlob(9, &prev_bytes);
+            insert->setBlob(10, &hash_bytes);
+            insert->executeUpdate();
+
+            std::istringstream new_head_bytes(to_bytes(stored.hash));
+            std::unique_ptr<sql::PreparedStatement> advance(
+                c.prepareStatement("UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1"));
+            advance->setInt64(1, stored.seq);
+            advance->setBlob(2, &new_head_bytes);
+            advance->executeUpdate();
+            return stored;
+        });
+    if (!appended) tx.fail(appended.error());
+    return appended;
+}
+
+core::Result<std::vector<core::StoredAuditEvent>> read_audit_trail(ConnectionPool& pool,
+                                                                   std::string_view entity_type,
+                                                                   std::int64_t entity_id) {
+    return with_connection(
+        pool, "audit.read_trail",
+        [&](sql::Connection& c) -> core::Result<std::vector<core::StoredAuditEvent>> {
+            std::unique_ptr<sql::PreparedStatement> select(c.prepareStatement(
+                std::string("SELECT ") + event_columns +
+                " FROM audit_events WHERE entity_type = ? AND entity_id = ? ORDER BY seq"));
+            select->setString(1, std::string(entity_type));
+            select->setInt64(2, entity_id);
+            std::unique_ptr<sql::ResultSet> rows(select->executeQuery());
+            return read_events(*rows);
+        });
+}
+
+core::Result<std::vector<core::StoredAuditEvent>> read_audit_events(ConnectionPool& pool,
+                                                                    std::int64_t after_seq,
+                                                                    std::size_t limit) {
+    return with_connection(
+        pool, "audit.read_events",
+        [&](sql::Connection& c) -> core::Result<std::vector<core::StoredAuditEvent>> {
+            std::unique_ptr<sql::PreparedStatement> select(
+                c.prepareStatement(std::string("SELECT ") + event_columns +
+                                   " FROM audit_events WHERE seq > ? ORDER BY seq LIMIT ?"));
+            select->setInt64(1, after_seq);
+            select->setUInt64(2, static_cast<std::uint64_t>(limit));
+            std::unique_ptr<sql::ResultSet> rows(select->executeQuery());
+            return read_events(*rows);
+        });
+}
+
+}  // namespace procura::db

@@ -1,0 +1,40 @@
+// The audit event chain in SQL: appending an event inside an open transaction and reading
+// events back. Every store that changes state appends through append_audit_event, so the chain
+// rule (core/audit.hpp) is implemented once: the single row of audit_head is locked FOR UPDATE,
+// the event gets seq = head.seq + 1 and hash = chain_hash(head.hash, seq, event), and the head
+// moves on. The lock serialises all appenders, which is what makes seq gapless and in commit
+// order; a rolled-back transaction leaves neither event nor gap. Never write audit rows any
+// other way.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+#include <vector>
+
+#include "core/audit.hpp"
+#include "core/result.hpp"
+#include "db/pool.hpp"
+#include "db/transaction.hpp"
+
+namespace procura::db {
+
+// Appends event to the chain inside tx and returns it as stored (seq, prev_hash, hash).
+// Holds the audit_head row lock until tx ends, so call it late in a transaction. Errors: those
+// of the database; an internal error if audit_head is missing or corrupt. Any error also marks
+// tx failed, so the transaction rolls back.
+core::Result<core::StoredAuditEvent> append_audit_event(Transaction& tx,
+                                                        const core::AuditEvent& event);
+
+// The committed events about one entity, ascending seq. Thread-safe.
+core::Result<std::vector<core::StoredAuditEvent>> read_audit_trail(ConnectionPool& pool,
+                                                                   std::string_view entity_type,
+                                                                   std::int64_t entity_id);
+
+// Up to limit committed events with seq > after_seq, ascending seq: the whole chain, page by
+// page, for verification and for the Merkle log. Thread-safe.
+core::Result<std::vector<core::StoredAuditEvent>> read_audit_events(ConnectionPool& pool,
+                                                                    std::int64_t after_seq,
+                                                                    std::size_t limit);
+
+}  // namespace procura::db
