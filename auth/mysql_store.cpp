@@ -1,0 +1,202 @@
+#include "auth/mysql_store.hpp"
+
+#include <cppconn/connection.h>
+#include <cppconn/prepared_statement.h>
+#include <cppconn/resultset.h>
+#include <cppconn/statement.h>
+
+#include <functional>
+#include <memory>
+
+#include "db/audit_sql.hpp"
+#include "db/transaction.hpp"
+
+namespace procura::auth {
+namespace {
+
+using core::ErrorKind;
+using Statement = std::unique_ptr<sql::PreparedStatement>;
+using Rows = std::unique_ptr<sql::ResultSet>;
+
+constexpr const char* user_columns = "id, username, role, password_hash, active, created_at_ms";
+
+core::Error user_not_found(core::UserId id) {
+    return core::make_error(ErrorKind::not_found, "user_not_found",
+                            "no user " + std::to_string(id));
+}
+
+// Reads user_columns starting at column `first`.
+core::Result<User> read_user(const sql::ResultSet& rows, unsigned first) {
+    User u;
+    u.id = rows.getInt64(first);
+    u.username = rows.getString(first + 1).asStdString();
+    const auto role = core::parse_role(rows.getString(first + 2).asStdString());
+    if (!role) {
+        return core::make_error(ErrorKind::internal, std::string(db::error_code_internal),
+                                "stored user " + std::to_string(u.id) + " has an unknown role");
+    }
+    u.role = *role;
+    u.password_hash = rows.getString(first + 3).asStdString();
+    u.active = rows.getBoolean(first + 4);
+    u.created_at_ms = rows.getInt64(first + 5);
+    return u;
+}
+
+core::Result<std::optional<User>> find_one_user(
+    db::ConnectionPool& pool, const char* operation, const char* where,
+    const std::function<void(sql::PreparedStatement&)>& bind) {
+    return db::with_connection(
+        pool, operation, [&](sql::Connection& c) -> core::Result<std::optional<User>> {
+            Statement s(c.prepareStatement(std::string("SELECT ") + user_columns +
+                                           " FROM users WHERE " + where));
+            bind(*s);
+            Rows rows(s->executeQuery());
+            if (!rows->next()) return std::optional<User>{};
+            auto user = read_user(*rows, 1);
+            if (!user) return user.error();
+            return std::optional<User>{std::move(user).value()};
+        });
+}
+
+}  // namespace
+
+MySQLUserStore::MySQLUserStore(db::ConnectionPool& pool) : pool_(pool) {}
+
+core::Result<core::UserId> MySQLUserStore::insert_user(const User& u,
+                                                       const core::AuditEvent& audit) {
+    core::UserId new_id = 0;
+    const core::Status status =
+        db::run_transaction(pool_, "auth.insert_user", [&](db::Transaction& tx) -> core::Status {
+            auto inserted = tx.attempt("auth.insert_user", [&](sql::Connection& c) {
+                Statement s(c.prepareStatement(
+                    "INSERT INTO users (username, role, password_hash, active, created_at_ms) "
+                    "VALUES (?, ?, ?, ?, ?)"));
+                s->setString(1, u.username);
+                s->setString(2, std::string(core::to_string(u.role)));
+                s->setString(3, u.password_hash);
+                s->setBoolean(4, u.active);
+                s->setInt64(5, u.created_at_ms);
+                s->executeUpdate();
+                std::unique_ptr<sql::Statement> last(c.createStatement());
+                Rows rows(last->executeQuery("SELECT LAST_INSERT_ID()"));
+                rows->next();
+                return rows->getInt64(1);
+            });
+            if (!inserted) {
+                // users_username is the table's only unique key besides the id.
+                if (inserted.error().code == db::error_code_duplicate) {
+                    return core::make_error(ErrorKind::conflict, "username_taken",
+                                            "the username " + u.username + " is taken", "username");
+                }
+                return inserted.error();
+            }
+            new_id = *inserted;
+            core::AuditEvent event = audit;
+            event.entity_id = new_id;
+            auto appended = db::append_audit_event(tx, event);
+            if (!appended) return appended.error();
+            return {};
+        });
+    if (!status) return status.error();
+    return new_id;
+}
+
+core::Result<std::optional<User>> MySQLUserStore::find_user_by_name(const std::string& username) {
+    return find_one_user(pool_, "auth.find_user_by_name", "username = ?",
+                         [&](sql::PreparedStatement& s) { s.setString(1, username); });
+}
+
+core::Result<std::optional<User>> MySQLUserStore::find_user(core::UserId id) {
+    return find_one_user(pool_, "auth.find_user", "id = ?",
+                         [&](sql::PreparedStatement& s) { s.setInt64(1, id); });
+}
+
+core::Result<std::vector<User>> MySQLUserStore::list_users() {
+    return db::with_connection(
+        pool_, "auth.list_users", [&](sql::Connection& c) -> core::Result<std::vector<User>> {
+            Statement s(c.prepareStatement(std::string("SELECT ") + user_columns +
+                                           " FROM users ORDER BY id"));
+            Rows rows(s->executeQuery());
+            std::vector<User> users;
+            while (rows->next()) {
+                auto user = read_user(*rows, 1);
+                if (!user) return user.error();
+                users.push_back(std::move(user).value());
+            }
+            return users;
+        });
+}
+
+core::Status MySQLUserStore::set_role(core::UserId id, core::Role role,
+                                      const core::AuditEvent& audit) {
+    return db::run_transaction(pool_, "auth.set_role", [&](db::Transaction& tx) -> core::Status {
+        auto matched = tx.attempt("auth.set_role", [&](sql::Connection& c) {
+            Statement s(c.prepareStatement("UPDATE users SET role = ? WHERE id = ?"));
+            s->setString(1, std::string(core::to_string(role)));
+            s->setInt64(2, id);
+            // CLIENT_FOUND_ROWS: matched rows, so setting the same role again is not "missing".
+            return s->executeUpdate();
+        });
+        if (!matched) return matched.error();
+        if (*matched == 0) return user_not_found(id);
+        auto appended = db::append_audit_event(tx, audit);
+        if (!appended) return appended.error();
+        return {};
+    });
+}
+
+core::Status MySQLUserStore::insert_session(const Session& session) {
+    auto inserted = db::with_connection(pool_, "auth.insert_session", [&](sql::Connection& c) {
+        Statement s(c.prepareStatement(
+            "INSERT INTO sessions (token_hash, user_id, created_at_ms, expires_at_ms) "
+            "VALUES (?, ?, ?, ?)"));
+        s->setString(1, session.token_hash_hex);
+        s->setInt64(2, session.user_id);
+        s->setInt64(3, session.created_at_ms);
+        s->setInt64(4, session.expires_at_ms);
+        s->executeUpdate();
+    });
+    if (!inserted && inserted.error().code == db::error_code_missing_reference) {
+        return user_not_found(session.user_id);
+    }
+    return inserted;
+}
+
+core::Result<std::optional<std::pair<Session, User>>> MySQLUserStore::find_session(
+    const std::string& token_hash_hex) {
+    using Found = std::optional<std::pair<Session, User>>;
+    return db::with_connection(
+        pool_, "auth.find_session", [&](sql::Connection& c) -> core::Result<Found> {
+            Statement s(c.prepareStatement(
+                "SELECT s.token_hash, s.user_id, s.created_at_ms, s.expires_at_ms, u.id, "
+                "u.username, u.role, u.password_hash, u.active, u.created_at_ms "
+                "FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = ?"));
+            s->setString(1, token_hash_hex);
+            Rows rows(s->executeQuery());
+            if (!rows->next()) return Found{};
+            Session session{rows->getString(1).asStdString(), rows->getInt64(2), rows->getInt64(3),
+                            rows->getInt64(4)};
+            auto user = read_user(*rows, 5);
+            if (!user) return user.error();
+            return Found{std::pair{std::move(session), std::move(user).value()}};
+        });
+}
+
+core::Status MySQLUserStore::delete_session(const std::string& token_hash_hex) {
+    return db::with_connection(pool_, "auth.delete_session", [&](sql::Connection& c) {
+        Statement s(c.prepareStatement("DELETE FROM sessions WHERE token_hash = ?"));
+        s->setString(1, token_hash_hex);
+        s->executeUpdate();
+    });
+}
+
+core::Result<std::int64_t> MySQLUserStore::delete_expired_sessions(std::int64_t now_ms) {
+    return db::with_connection(
+        pool_, "auth.delete_expired_sessions", [&](sql::Connection& c) -> std::int64_t {
+            Statement s(c.prepareStatement("DELETE FROM sessions WHERE expires_at_ms <= ?"));
+            s->setInt64(1, now_ms);
+            return s->executeUpdate();
+        });
+}
+
+}  // namespace procura::auth

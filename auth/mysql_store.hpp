@@ -1,0 +1,41 @@
+// MySQLUserStore: the MariaDB adapter of the user and session storage port (auth/store.hpp),
+// over the users and sessions tables of db/migrations/0001_initial.sql. User changes and their
+// audit events commit in one transaction. Values travel only as prepared-statement parameters;
+// Connector/C++ exceptions stop here and become core::Error values. This header includes no
+// Connector/C++ header.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "auth/store.hpp"
+#include "db/pool.hpp"
+
+namespace procura::auth {
+
+class MySQLUserStore final : public UserStore {
+public:
+    // pool must outlive the store. The schema must be migrated (db::migrate).
+    explicit MySQLUserStore(db::ConnectionPool& pool);
+
+    core::Result<core::UserId> insert_user(const User& u, const core::AuditEvent& audit) override;
+    core::Result<std::optional<User>> find_user_by_name(const std::string& username) override;
+    core::Result<std::optional<User>> find_user(core::UserId id) override;
+    core::Result<std::vector<User>> list_users() override;
+    core::Status set_role(core::UserId id, core::Role role, const core::AuditEvent& audit) override;
+
+    // A session for a user id that does not exist is a not_found error (foreign key).
+    core::Status insert_session(const Session& s) override;
+    core::Result<std::optional<std::pair<Session, User>>> find_session(
+        const std::string& token_hash_hex) override;
+    // Deleting an unknown session succeeds (nothing to do).
+    core::Status delete_session(const std::string& token_hash_hex) override;
+    core::Result<std::int64_t> delete_expired_sessions(std::int64_t now_ms) override;
+
+private:
+    db::ConnectionPool& pool_;
+};
+
+}  // namespace procura::auth
