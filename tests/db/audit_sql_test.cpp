@@ -1,0 +1,180 @@
+#include "db/audit_sql.hpp"
+
+#include <atomic>
+#include <boost/test/unit_test.hpp>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "tests/support/test_db.hpp"
+
+using procura::core::AuditEvent;
+using procura::core::ErrorKind;
+using procura::core::Sha256;
+using procura::core::Status;
+using procura::core::StoredAuditEvent;
+namespace db = procura::db;
+namespace testing = procura::testing;
+
+namespace {
+
+AuditEvent event(std::string type, std::int64_t id, std::int64_t version,
+                 std::string payload = "{}") {
+    return AuditEvent{
+        1'800'000'000'000 + version, 7, type + ".changed", std::move(type), id, version,
+        std::move(payload)};
+}
+
+Status append(db::ConnectionPool& pool, const AuditEvent& e) {
+    return db::run_transaction(pool, "test.append", [&](db::Transaction& tx) -> Status {
+        auto stored = db::append_audit_event(tx, e);
+        if (!stored) return stored.error();
+        return {};
+    });
+}
+
+std::vector<StoredAuditEvent> all_events(db::ConnectionPool& pool) {
+    std::vector<StoredAuditEvent> out;
+    std::int64_t after = 0;
+    for (;;) {
+        auto page = db::read_audit_events(pool, after, 50);
+        BOOST_REQUIRE(page.ok());
+        if (page->empty()) return out;
+        after = page->back().seq;
+        out.insert(out.end(), page->begin(), page->end());
+    }
+}
+
+// Checks seq 1..n without gaps, each prev_hash the previous hash, each hash recomputed, and
+// the head pointing at the last event.
+void verify_chain(db::ConnectionPool& pool, std::size_t expected_count) {
+    const auto events = all_events(pool);
+    BOOST_REQUIRE_EQUAL(events.size(), expected_count);
+    Sha256 prev{};
+    for (std::size_t i = 0; i < events.size(); ++i) {
+        const auto& e = events[i];
+        BOOST_TEST_CONTEXT("event " << i + 1) {
+            BOOST_TEST(e.seq == static_cast<std::int64_t>(i + 1));
+            BOOST_TEST((e.prev_hash == prev));
+            BOOST_TEST((e.hash == procura::core::chain_hash(prev, e.seq, e.event)));
+        }
+        prev = e.hash;
+    }
+    BOOST_TEST(testing::query_int64(pool, "SELECT seq FROM audit_head WHERE id = 1") ==
+               static_cast<std::int64_t>(expected_count));
+    BOOST_TEST(testing::query_int64(pool, "SELECT COUNT(*) FROM audit_head") == 1);
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(audit_sql)
+
+BOOST_AUTO_TEST_CASE(first_event_chains_from_zero_and_the_next_from_it) {
+    auto pool = testing::open_fresh_migrated_pool("audit");
+    StoredAuditEvent first;
+    StoredAuditEvent second;
+    const Status s = db::run_transaction(*pool, "test", [&](db::Transaction& tx) -> Status {
+        auto a = db::append_audit_event(tx, event("tender", 1, 1, "{\"title\":\"道路\"}"));
+        if (!a) return a.error();
+        auto b = db::append_audit_event(tx, event("tender", 1, 2));
+        if (!b) return b.error();
+        first = *a;
+        second = *b;
+        return {};
+    });
+    BOOST_REQUIRE(s.ok());
+    BOOST_TEST(first.seq == 1);
+    BOOST_TEST((first.prev_hash == Sha256{}));
+    BOOST_TEST((first.hash == procura::core::chain_hash(Sha256{}, 1, first.event)));
+    BOOST_TEST(second.seq == 2);
+    BOOST_TEST((second.prev_hash == first.hash));
+
+    auto trail = db::read_audit_trail(*pool, "tender", 1);
+    BOOST_REQUIRE(trail.ok());
+    BOOST_REQUIRE_EQUAL(trail->size(), 2u);
+    BOOST_TEST((*trail)[0].event.payload_json == "{\"title\":\"道路\"}");
+    BOOST_TEST(((*trail)[0].hash == first.hash));
+    BOOST_TEST(((*trail)[1].hash == second.hash));
+    verify_chain(*pool, 2);
+}
+
+BOOST_AUTO_TEST_CASE(trail_holds_only_the_entity_in_seq_order) {
+    auto pool = testing::open_fresh_migrated_pool("audit");
+    BOOST_REQUIRE(append(*pool, event("tender", 1, 1)).ok());
+    BOOST_REQUIRE(append(*pool, event("user", 1, 1)).ok());
+    BOOST_REQUIRE(append(*pool, event("tender", 2, 1)).ok());
+    BOOST_REQUIRE(append(*pool, event("tender", 1, 2)).ok());
+    auto trail = db::read_audit_trail(*pool, "tender", 1);
+    BOOST_REQUIRE(trail.ok());
+    BOOST_REQUIRE_EQUAL(trail->size(), 2u);
+    BOOST_TEST((*trail)[0].seq == 1);
+    BOOST_TEST((*trail)[1].seq == 4);
+    BOOST_TEST((*trail)[1].event.entity_version == 2);
+    auto none = db::read_audit_trail(*pool, "tender", 3);
+    BOOST_REQUIRE(none.ok());
+    BOOST_TEST(none->empty());
+    verify_chain(*pool, 4);
+}
+
+BOOST_AUTO_TEST_CASE(rolled_back_append_leaves_no_gap) {
+    auto pool = testing::open_fresh_migrated_pool("audit");
+    BOOST_REQUIRE(append(*pool, event("tender", 1, 1)).ok());
+    const Status failed = db::run_transaction(*pool, "test", [](db::Transaction& tx) -> Status {
+        auto stored = db::append_audit_event(tx, event("tender", 1, 2));
+        if (!stored) return stored.error();
+        BOOST_TEST(stored->seq == 2);
+        return procura::core::make_error(ErrorKind::conflict, "abort", "on purpose");
+    });
+    BOOST_REQUIRE(!failed.ok());
+    BOOST_REQUIRE(append(*pool, event("tender", 1, 3)).ok());
+    const auto events = all_events(*pool);
+    BOOST_REQUIRE_EQUAL(events.size(), 2u);
+    BOOST_TEST(events[1].seq == 2);
+    BOOST_TEST(events[1].event.entity_version == 3);
+    verify_chain(*pool, 2);
+}
+
+BOOST_AUTO_TEST_CASE(concurrent_appends_keep_the_chain_valid) {
+    constexpr int threads_count = 6;
+    constexpr int events_per_thread = 25;
+    auto pool = testing::open_fresh_migrated_pool("audit", threads_count);
+    std::atomic<int> failures{0};
+    std::vector<std::thread> threads;
+    for (int t = 0; t < threads_count; ++t) {
+        threads.emplace_back([&, t] {
+            for (int i = 1; i <= events_per_thread; ++i) {
+                if (!append(*pool, event("tender", t, i, "{\"i\":" + std::to_string(i) + "}"))) {
+                    ++failures;
+                }
+            }
+        });
+    }
+    for (auto& thread : threads) thread.join();
+    BOOST_TEST(failures.load() == 0);
+    verify_chain(*pool, threads_count * events_per_thread);
+    // Each writer's own events keep their order.
+    for (int t = 0; t < threads_count; ++t) {
+        auto trail = db::read_audit_trail(*pool, "tender", t);
+        BOOST_REQUIRE(trail.ok());
+        BOOST_REQUIRE_EQUAL(trail->size(), static_cast<std::size_t>(events_per_thread));
+        for (int i = 0; i < events_per_thread; ++i) {
+            BOOST_TEST((*trail)[static_cast<std::size_t>(i)].event.entity_version == i + 1);
+        }
+    }
+}
+
+BOOST_AUTO_TEST_CASE(event_bytes_read_back_are_the_bytes_hashed) {
+    auto pool = testing::open_fresh_migrated_pool("audit");
+    // Trailing blanks, control characters, non-ASCII text: all must survive exactly.
+    const AuditEvent tricky{
+        1, 0, "x.y ", "thing", -5, 0, "{\"s\":\"a\\u0000 b\\n\",\"z\":\"é\"}  "};
+    BOOST_REQUIRE(append(*pool, tricky).ok());
+    auto trail = db::read_audit_trail(*pool, "thing", -5);
+    BOOST_REQUIRE(trail.ok() && trail->size() == 1);
+    const auto& e = (*trail)[0];
+    BOOST_TEST(e.event.action == tricky.action);
+    BOOST_TEST(e.event.payload_json == tricky.payload_json);
+    BOOST_TEST((e.hash == procura::core::chain_hash(Sha256{}, 1, tricky)));
+}
+
+BOOST_AUTO_TEST_SUITE_END()

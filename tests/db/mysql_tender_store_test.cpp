@@ -1,0 +1,284 @@
+#include <atomic>
+#include <boost/test/unit_test.hpp>
+#include <chrono>
+#include <latch>
+#include <memory>
+#include <set>
+#include <thread>
+
+#include "core/hash.hpp"
+#include "tender/mysql_store.hpp"
+#include "tests/support/test_db.hpp"
+#include "tests/tender/store_contract.hpp"
+
+namespace {
+
+using namespace procura::tender;
+using namespace procura::tender::contract;
+using procura::core::ErrorKind;
+using procura::core::Status;
+namespace testing = procura::testing;
+
+// A MySQLTenderStore over its own fresh, migrated database; owns the pool the store uses.
+class OwnedMySQLTenderStore final : public TenderStore {
+public:
+    OwnedMySQLTenderStore() : pool_(testing::open_fresh_migrated_pool("tender")), store_(*pool_) {}
+
+    Status in_transaction(const std::function<Status(TenderTransaction&)>& fn) override {
+        return store_.in_transaction(fn);
+    }
+    procura::core::Result<std::optional<Tender>> find(TenderId id) override {
+        return store_.find(id);
+    }
+    procura::core::Result<std::vector<TenderSummary>> list(const TenderListQuery& q) override {
+        return store_.list(q);
+    }
+    procura::core::Result<std::optional<DocumentContent>> read_document(
+        TenderId tender, DocumentId document) override {
+        return store_.read_document(tender, document);
+    }
+    procura::core::Result<std::vector<procura::core::StoredAuditEvent>> audit_trail(
+        std::string_view entity_type, std::int64_t entity_id) override {
+        return store_.audit_trail(entity_type, entity_id);
+    }
+
+    procura::db::ConnectionPool& pool() { return *pool_; }
+
+private:
+    std::unique_ptr<procura::db::ConnectionPool> pool_;
+    MySQLTenderStore store_;
+};
+
+std::unique_ptr<TenderStore> make_mysql_tender_store() {
+    return std::make_unique<OwnedMySQLTenderStore>();
+}
+
+std::int64_t count(OwnedMySQLTenderStore& store, const std::string& table) {
+    return testing::query_int64(store.pool(), "SELECT COUNT(*) FROM " + table);
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(mysql_tender_store_contract)
+PROCURA_TENDER_STORE_CONTRACT_TESTS(make_mysql_tender_store())
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(mysql_tender_store)
+
+BOOST_AUTO_TEST_CASE(concurrent_load_for_update_is_serialised) {
+    OwnedMySQLTenderStore store;
+    const TenderId id = insert(store, sample_tender());
+    std::latch first_holds_lock(1);
+    std::int64_t seen_by_second = 0;
+    std::chrono::steady_clock::duration second_waited{};
+
+    std::thread first([&] {
+        bool signalled = false;
+        const Status s = store.in_transaction([&](TenderTransaction& tx) -> Status {
+            auto t = tx.load_for_update(id);
+            if (!t) return t.error();
+            if (!signalled) {
+                signalled = true;
+                first_holds_lock.count_down();
+            }
+            std::this_thread::sleep_for(std::chrono::milliseconds(400));
+            t->version += 1;
+            t->title = "first";
+            return tx.update_tender(*t);
+        });
+        BOOST_TEST(s.ok());
+    });
+    std::thread second([&] {
+        first_holds_lock.wait();
+        const auto start = std::chrono::steady_clock::now();
+        const Status s = store.in_transaction([&](TenderTransaction& tx) -> Status {
+            auto t = tx.load_for_update(id);
+            if (!t) return t.error();
+            second_waited = std::chrono::steady_clock::now() - start;
+            seen_by_second = t->version;
+            BOOST_TEST(t->title == "first");
+            t->version += 1;
+            t->title = "second";
+            return tx.update_tender(*t);
+        });
+        BOOST_TEST(s.ok());
+    });
+    first.join();
+    second.join();
+    BOOST_TEST(seen_by_second == 2);
+    BOOST_TEST((second_waited >= std::chrono::milliseconds(250)));
+    auto found = store.find(id);
+    BOOST_REQUIRE(found.ok() && found->has_value());
+    BOOST_TEST((*found)->version == 3);
+    BOOST_TEST((*found)->title == "second");
+}
+
+BOOST_AUTO_TEST_CASE(failing_function_leaves_no_tender_lots_document_or_audit_event) {
+    OwnedMySQLTenderStore store;
+    const Status s = store.in_transaction([&](TenderTransaction& tx) -> Status {
+        auto id = tx.insert_tender(sample_tender());
+        if (!id) return id.error();
+        DocumentMeta meta{0, "Spec", "spec.pdf", "application/pdf", 4, "00", t0_ms, 11};
+        PROCURA_TRY(tx.insert_document(*id, meta, "data"));
+        Amendment a;
+        a.number = 1;
+        PROCURA_TRY(tx.insert_amendment(*id, a));
+        Question q;
+        q.tender_id = *id;
+        q.text = "?";
+        PROCURA_TRY(tx.insert_question(q));
+        PROCURA_TRY(tx.append_audit(event_for(*id, 1, "tender.drafted")));
+        return procura::core::make_error(ErrorKind::unprocessable, "later_rule", "refused");
+    });
+    BOOST_REQUIRE(!s.ok());
+    BOOST_TEST(s.error().code == "later_rule");
+    for (const char* table : {"tenders", "tender_lots", "tender_committee", "tender_documents",
+                              "tender_amendments", "tender_questions", "audit_events"}) {
+        BOOST_TEST_CONTEXT("table " << table) {
+            BOOST_TEST(count(store, table) == 0);
+        }
+    }
+    BOOST_TEST(testing::query_int64(store.pool(), "SELECT seq FROM audit_head") == 0);
+}
+
+BOOST_AUTO_TEST_CASE(failed_write_rolls_back_even_when_the_function_ignores_it) {
+    OwnedMySQLTenderStore store;
+    const Status s = store.in_transaction([&](TenderTransaction& tx) -> Status {
+        auto id = tx.insert_tender(sample_tender());
+        if (!id) return id.error();
+        Tender ghost = sample_tender();
+        ghost.id = *id + 1000;
+        (void)tx.update_tender(ghost);  // not_found, ignored
+        return {};
+    });
+    BOOST_REQUIRE(!s.ok());
+    BOOST_TEST((s.error().kind == ErrorKind::not_found));
+    BOOST_TEST(count(store, "tenders") == 0);
+}
+
+BOOST_AUTO_TEST_CASE(children_of_a_missing_tender_are_not_found) {
+    OwnedMySQLTenderStore store;
+    const Status s = store.in_transaction([&](TenderTransaction& tx) -> Status {
+        Amendment a;
+        a.number = 1;
+        return tx.insert_amendment(999, a);
+    });
+    BOOST_REQUIRE(!s.ok());
+    BOOST_TEST((s.error().kind == ErrorKind::not_found));
+    BOOST_TEST(s.error().code == "tender_not_found");
+}
+
+BOOST_AUTO_TEST_CASE(large_binary_document_round_trips_exactly) {
+    OwnedMySQLTenderStore store;
+    const TenderId id = insert(store, sample_tender());
+    const std::string bytes = procura::core::random_bytes(3 * 1024 * 1024 + 7);
+    DocumentId doc = 0;
+    const Status s = store.in_transaction([&](TenderTransaction& tx) -> Status {
+        DocumentMeta meta{0,
+                          "Drawings",
+                          "drawings.bin",
+                          "application/octet-stream",
+                          static_cast<std::int64_t>(bytes.size()),
+                          procura::core::sha256_hex(bytes),
+                          t0_ms,
+                          11};
+        auto r = tx.insert_document(id, meta, bytes);
+        if (!r) return r.error();
+        doc = *r;
+        return {};
+    });
+    BOOST_REQUIRE(s.ok());
+    auto content = store.read_document(id, doc);
+    BOOST_REQUIRE(content.ok() && content->has_value());
+    BOOST_TEST((*content)->bytes.size() == bytes.size());
+    BOOST_TEST(((*content)->bytes == bytes));
+    BOOST_TEST((*content)->meta.sha256_hex == procura::core::sha256_hex(bytes));
+    auto found = store.find(id);
+    BOOST_REQUIRE(found.ok() && found->has_value());
+    BOOST_REQUIRE_EQUAL((*found)->documents.size(), 1u);
+    BOOST_TEST((*found)->documents[0].size_bytes == static_cast<std::int64_t>(bytes.size()));
+}
+
+BOOST_AUTO_TEST_CASE(title_search_treats_backslash_percent_and_underscore_literally) {
+    OwnedMySQLTenderStore store;
+    const std::int64_t e = t0_ms + day_ms;
+    const std::int64_t s = t0_ms + 20 * day_ms;
+    const TenderId path = insert_published(store, "Share C:\\docs\\x_y", e, s);
+    const TenderId plain = insert_published(store, "Share Cdocsxy", e, s);
+    TenderListQuery q;
+    q.now_ms = t0_ms;
+    for (const char* needle : {"C:\\docs", "\\x_y", "\\", "s\\x"}) {
+        q.title_contains = needle;
+        BOOST_TEST_CONTEXT("needle " << needle) {
+            BOOST_TEST((list_ids(store, q) == std::vector<TenderId>{path}));
+        }
+    }
+    q.title_contains = "share";
+    BOOST_TEST((list_ids(store, q) == std::vector<TenderId>{plain, path}));
+}
+
+BOOST_AUTO_TEST_CASE(paging_through_many_tenders_visits_each_once) {
+    OwnedMySQLTenderStore store;
+    std::set<TenderId> inserted;
+    for (int i = 0; i < 23; ++i) {
+        Tender t = sample_tender("T" + std::to_string(i));
+        if (i % 3 == 0) t.lots.clear();
+        inserted.insert(insert(store, t));
+    }
+    std::set<TenderId> seen;
+    TenderListQuery q;
+    q.include_drafts = true;
+    q.limit = 5;
+    q.now_ms = t0_ms;
+    for (;;) {
+        auto rows = store.list(q);
+        BOOST_REQUIRE(rows.ok());
+        const bool more = rows->size() > q.limit;
+        if (more) rows->pop_back();
+        for (std::size_t i = 0; i < rows->size(); ++i) {
+            const auto& r = (*rows)[i];
+            BOOST_TEST(seen.insert(r.id).second);
+            if (i > 0) BOOST_TEST((*rows)[i - 1].id > r.id);
+            BOOST_TEST((r.lot_count == 0 || r.lot_count == 2));
+            BOOST_TEST(r.total_budget_minor == (r.lot_count == 0 ? 0 : 150'000'00 + 99'999'99));
+        }
+        if (!more) break;
+        q.before_id = rows->back().id;
+    }
+    BOOST_TEST((seen == inserted));
+}
+
+BOOST_AUTO_TEST_CASE(many_lots_and_committee_members_round_trip_in_order) {
+    OwnedMySQLTenderStore store;
+    Tender t = sample_tender();
+    t.lots.clear();
+    t.committee.clear();
+    for (int i = 1; i <= 1200; ++i) t.lots.push_back(Lot{i, "Lot " + std::to_string(i), i});
+    for (int i = 0; i < 30; ++i) t.committee.push_back(100 - i);
+    const TenderId id = insert(store, t);
+    auto found = store.find(id);
+    BOOST_REQUIRE(found.ok() && found->has_value());
+    BOOST_REQUIRE_EQUAL((*found)->lots.size(), 1200u);
+    BOOST_TEST((*found)->lots[1199].title == "Lot 1200");
+    BOOST_TEST(((*found)->committee == t.committee));
+}
+
+BOOST_AUTO_TEST_CASE(store_failures_are_errors_not_exceptions) {
+    OwnedMySQLTenderStore store;
+    const TenderId id = insert(store, sample_tender());
+    testing::execute_sql(store.pool(), "DROP TABLE tender_questions");
+    auto found = store.find(id);
+    BOOST_REQUIRE(!found.ok());
+    BOOST_TEST((found.error().kind == ErrorKind::internal));
+    const Status s = store.in_transaction([&](TenderTransaction& tx) -> Status {
+        auto t = tx.load_for_update(id);
+        if (!t) return t.error();
+        return {};
+    });
+    BOOST_TEST(!s.ok());
+    TenderListQuery q;
+    q.include_drafts = true;
+    BOOST_TEST(store.list(q).ok());  // the list does not touch the dropped table
+}
+
+BOOST_AUTO_TEST_SUITE_END()
