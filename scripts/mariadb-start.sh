@@ -27,7 +27,8 @@ fi
 # mariadbd lives in /usr/sbin, which is not on every user's PATH.
 export PATH="$PATH:/usr/sbin:/usr/bin"
 for tool in mariadbd mariadb mariadb-install-db; do
-    command -v "$tool" >/dev/null || die "$tool not found; install mariadb-server and mariadb-client"
+    command -v "$tool" >/dev/null ||
+        die "$tool not found; install mariadb-server and mariadb-client"
 done
 
 mkdir -p "$1"
@@ -68,9 +69,13 @@ port_in_use() {
 
 pick_port() {
     if [[ -n ${PROCURA_DB_PORT:-} ]]; then
-        [[ $PROCURA_DB_PORT =~ ^[0-9]+$ ]] && ((PROCURA_DB_PORT >= 1 && PROCURA_DB_PORT <= 65535)) ||
+        if ! [[ $PROCURA_DB_PORT =~ ^[0-9]+$ ]] ||
+            ((PROCURA_DB_PORT < 1 || PROCURA_DB_PORT > 65535)); then
             die "PROCURA_DB_PORT=$PROCURA_DB_PORT is not a port number"
-        port_in_use "$PROCURA_DB_PORT" && die "PROCURA_DB_PORT=$PROCURA_DB_PORT is already in use"
+        fi
+        if port_in_use "$PROCURA_DB_PORT"; then
+            die "PROCURA_DB_PORT=$PROCURA_DB_PORT is already in use"
+        fi
         echo "$PROCURA_DB_PORT"
         return
     fi

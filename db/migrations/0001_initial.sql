@@ -45,7 +45,8 @@ CREATE TABLE sessions (
 
 -- The stored lifecycle state is draft, published or cancelled (later modules add more),
 -- statuses such as active.tendering are derived from the deadlines at read time.
--- The list query scans (state, id) backwards: newest first within a state.
+-- The list query walks (state, id) or (state, category, id) backwards, newest first, and
+-- stops after one page, without sorting.
 CREATE TABLE tenders (
     id BIGINT NOT NULL AUTO_INCREMENT,
     version BIGINT NOT NULL,
@@ -72,6 +73,7 @@ CREATE TABLE tenders (
     cancel_reason TEXT NOT NULL,
     PRIMARY KEY (id),
     KEY tenders_state_id (state, id),
+    KEY tenders_state_category_id (state, category, id),
     KEY tenders_state_submission (state, submission_deadline_ms),
     KEY tenders_category_id (category, id)
 ) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4 COLLATE = utf8mb4_bin;
