@@ -47,12 +47,15 @@ client() {
     mariadb --no-defaults --socket="$socket" -uroot "$@"
 }
 
-# Succeeds if pid names a live mariadbd process.
+# Succeeds if pid names a live mariadbd process. A killed server can linger as a zombie
+# until its parent reaps it; that counts as dead.
 is_mariadbd() {
-    local pid=$1
+    local pid=$1 stat
     [[ $pid =~ ^[0-9]+$ ]] || return 1
     kill -0 "$pid" 2>/dev/null || return 1
-    [[ $(cat "/proc/$pid/comm" 2>/dev/null) == mariadbd ]]
+    [[ $(cat "/proc/$pid/comm" 2>/dev/null) == mariadbd ]] || return 1
+    stat=$(cat "/proc/$pid/stat" 2>/dev/null) || return 1
+    [[ ${stat##*) } != Z* ]]
 }
 
 # Succeeds if something already accepts connections on 127.0.0.1:port.

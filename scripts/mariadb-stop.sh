@@ -19,8 +19,13 @@ pid_file="$1/mariadbd.pid"
 pid=$(cat "$pid_file" 2>/dev/null || true)
 
 # Only signal the pid if it is still a mariadbd: after a crash the number may have been reused.
+# A zombie (exited, not yet reaped by its parent) counts as stopped.
 is_mariadbd() {
-    kill -0 "$pid" 2>/dev/null && [[ $(cat "/proc/$pid/comm" 2>/dev/null) == mariadbd ]]
+    local stat
+    kill -0 "$pid" 2>/dev/null || return 1
+    [[ $(cat "/proc/$pid/comm" 2>/dev/null) == mariadbd ]] || return 1
+    stat=$(cat "/proc/$pid/stat" 2>/dev/null) || return 1
+    [[ ${stat##*) } != Z* ]]
 }
 
 if [[ $pid =~ ^[0-9]+$ ]] && is_mariadbd; then
