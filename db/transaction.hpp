@@ -111,7 +111,8 @@ public:
     // returning core::Result<T> passes through as is), or the mapped error of an exception.
     // An exception also marks the transaction failed: later attempts return that error
     // without running, and run_transaction rolls back and returns it even if the function
-    // ignores it. operation labels the log lines.
+    // ignores it. An error that body itself returns does not mark the transaction failed;
+    // call fail() for that. operation labels the log lines.
     template <class F>
     detail::attempt_result_t<F> attempt(std::string_view operation, F&& body) {
         if (failure_) return *failure_;
