@@ -8,6 +8,7 @@
 #include <atomic>
 #include <condition_variable>
 #include <csignal>
+#include <exception>
 #include <mutex>
 #include <optional>
 #include <thread>
@@ -500,7 +501,18 @@ void Server::run() {
     std::vector<std::thread> io_threads;
     io_threads.reserve(s.options.io_threads);
     for (std::size_t i = 0; i < s.options.io_threads; ++i) {
-        io_threads.emplace_back([&s] { s.ioc.run(); });
+        io_threads.emplace_back([&s] {
+            // A completion handler that throws is a bug; log it and keep the thread serving
+            // instead of terminating the process.
+            while (true) {
+                try {
+                    s.ioc.run();
+                    return;
+                } catch (const std::exception& e) {
+                    spdlog::error("exception escaped an io handler: {}", e.what());
+                }
+            }
+        });
     }
 
     {

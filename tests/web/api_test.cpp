@@ -176,6 +176,19 @@ BOOST_AUTO_TEST_CASE(openapi_document_is_served_from_the_binary) {
     BOOST_TEST(r.body.rfind("openapi: 3.0", 0) == 0u);
 }
 
+BOOST_AUTO_TEST_CASE(openapi_document_describes_every_route) {
+    const std::string yaml(call("GET", "/api/v1/openapi.yaml").body);
+    for (const char* path :
+         {"/healthz:", "/readyz:", "/metrics:", "/api/v1/openapi.yaml:", "/api/v1/auth/login:",
+          "/api/v1/auth/logout:", "/api/v1/auth/me:", "/api/v1/tenders:",
+          "/api/v1/tenders/{id}:", "/api/v1/tenders/{id}/publish:",
+          "/api/v1/tenders/{id}/amendments:", "/api/v1/tenders/{id}/cancel:",
+          "/api/v1/tenders/{id}/documents:", "/api/v1/tenders/{id}/documents/{doc_id}:",
+          "/api/v1/tenders/{id}/questions:", "/api/v1/tenders/{id}/questions/{qid}/answer:"}) {
+        BOOST_TEST(yaml.find(std::string("\n  ") + path) != std::string::npos, path);
+    }
+}
+
 BOOST_AUTO_TEST_CASE(metrics_are_served_as_prometheus_text) {
     env().metrics.observe("GET", "/api/v1/tenders/{id}", 200, 0.002);
     const Response r = call("GET", "/metrics");
