@@ -1,10 +1,10 @@
 #include "web/api.hpp"
 
+#include <spdlog/spdlog.h>
+
 #include <charconv>
 #include <exception>
 #include <utility>
-
-#include <spdlog/spdlog.h>
 
 #include "web/error_mapping.hpp"
 #include "web/json_mapping.hpp"
@@ -58,8 +58,8 @@ std::optional<std::string_view> query_value(const ParamList& query, std::string_
 }
 
 bool is_token_char(char c) {
-    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-           c == '-' || c == '.' || c == '_' || c == '~' || c == '+' || c == '/' || c == '=';
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
+           c == '.' || c == '_' || c == '~' || c == '+' || c == '/' || c == '=';
 }
 
 core::Error missing_token() {
@@ -191,8 +191,7 @@ Response Api::dispatch(const Request& request) const {
     const Target target = split_target(request.target);
     RouteMatch match = router_.match(request.method, target.path);
     if (match.outcome == MatchOutcome::not_found) {
-        Response response = error_response(
-            not_found("no route for " + std::string(target.path)));
+        Response response = error_response(not_found("no route for " + std::string(target.path)));
         response.route = match.pattern;
         return response;
     }
@@ -200,9 +199,9 @@ Response Api::dispatch(const Request& request) const {
         Response response;
         response.status = 405;
         response.content_type = std::string(json_type);
-        response.body = error_body(make_error(ErrorKind::bad_request, "method_not_allowed",
-                                              request.method + " is not allowed on " +
-                                                  match.pattern + "; allowed: " + match.allow));
+        response.body = error_body(make_error(
+            ErrorKind::bad_request, "method_not_allowed",
+            request.method + " is not allowed on " + match.pattern + "; allowed: " + match.allow));
         response.with_header("Allow", match.allow);
         response.route = match.pattern;
         return response;
@@ -260,8 +259,7 @@ Result<Response> Api::readyz(const Request&, const Context&) const {
         const core::Status ready = services_.readiness();
         if (!ready) {
             const core::Error& cause = ready.error();
-            return make_error(ErrorKind::unavailable, "not_ready",
-                              "not ready: " + cause.message);
+            return make_error(ErrorKind::unavailable, "not_ready", "not ready: " + cause.message);
         }
     }
     return json_response(200, Json{{"status", "ready"}});
@@ -340,8 +338,7 @@ Result<Response> Api::list_tenders(const Request& request, const Context& contex
         if (ec != std::errc() || end != text->data() + text->size() || limit == 0 ||
             limit > page_size_max) {
             return make_error(ErrorKind::bad_request, "invalid_parameter",
-                              "limit must be an integer from 1 to " +
-                                  std::to_string(page_size_max),
+                              "limit must be an integer from 1 to " + std::to_string(page_size_max),
                               "limit");
         }
     }
@@ -411,8 +408,8 @@ Result<Response> Api::amend_tender(const Request& request, const Context& contex
     if (!body) return body.error();
     auto input = parse_amendment(*body);
     if (!input) return input.error();
-    auto amended = services_.tenders.amend(*caller, *id, input->version, input->rationale,
-                                           input->changes);
+    auto amended =
+        services_.tenders.amend(*caller, *id, input->version, input->rationale, input->changes);
     if (!amended) return amended.error();
     return json_response(201, tender_to_json(*amended));
 }

@@ -87,8 +87,7 @@ private:
     core::Result<Response> amend_tender(const Request& request, const Context& context) const;
     core::Result<Response> cancel_tender(const Request& request, const Context& context) const;
     core::Result<Response> upload_document(const Request& request, const Context& context) const;
-    core::Result<Response> download_document(const Request& request,
-                                             const Context& context) const;
+    core::Result<Response> download_document(const Request& request, const Context& context) const;
     core::Result<Response> ask_question(const Request& request, const Context& context) const;
     core::Result<Response> answer_question(const Request& request, const Context& context) const;
 

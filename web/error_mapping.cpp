@@ -6,15 +6,24 @@ namespace procura::web {
 
 unsigned http_status(core::ErrorKind kind) {
     switch (kind) {
-        case core::ErrorKind::bad_request: return 400;
-        case core::ErrorKind::unauthenticated: return 401;
-        case core::ErrorKind::forbidden: return 403;
-        case core::ErrorKind::not_found: return 404;
-        case core::ErrorKind::conflict: return 409;
-        case core::ErrorKind::payload_too_large: return 413;
-        case core::ErrorKind::unprocessable: return 422;
-        case core::ErrorKind::unavailable: return 503;
-        case core::ErrorKind::internal: return 500;
+        case core::ErrorKind::bad_request:
+            return 400;
+        case core::ErrorKind::unauthenticated:
+            return 401;
+        case core::ErrorKind::forbidden:
+            return 403;
+        case core::ErrorKind::not_found:
+            return 404;
+        case core::ErrorKind::conflict:
+            return 409;
+        case core::ErrorKind::payload_too_large:
+            return 413;
+        case core::ErrorKind::unprocessable:
+            return 422;
+        case core::ErrorKind::unavailable:
+            return 503;
+        case core::ErrorKind::internal:
+            return 500;
     }
     return 500;
 }

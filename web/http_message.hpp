@@ -29,8 +29,8 @@ struct Response {
     unsigned status = 200;
     std::string content_type;  // empty when there is no body
     std::string body;
-    HeaderList headers;        // extra headers (Location, Allow, WWW-Authenticate, ETag...)
-    std::string route;         // the matched route pattern or "unmatched": the metrics label
+    HeaderList headers;  // extra headers (Location, Allow, WWW-Authenticate, ETag...)
+    std::string route;   // the matched route pattern or "unmatched": the metrics label
 
     // Adds a header; returns *this for chaining.
     Response& with_header(std::string name, std::string value) {

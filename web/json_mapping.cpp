@@ -1,10 +1,10 @@
 #include "web/json_mapping.hpp"
 
 #include <algorithm>
-#include <initializer_list>
 #include <array>
-#include <span>
+#include <initializer_list>
 #include <limits>
+#include <span>
 #include <utility>
 #include <vector>
 
@@ -36,10 +36,18 @@ const char* type_name(const Json& value) {
 }
 
 // The members of a tender fields object (a draft, an edit, an amendment's changes).
-constexpr std::array<std::string_view, 12> tender_field_names = {
-    "title",          "description", "buyer",    "category",
-    "currency",       "lots",        "evaluation", "bid_security_minor",
-    "enquiry_deadline", "submission_deadline", "opening_time", "committee"};
+constexpr std::array<std::string_view, 12> tender_field_names = {"title",
+                                                                 "description",
+                                                                 "buyer",
+                                                                 "category",
+                                                                 "currency",
+                                                                 "lots",
+                                                                 "evaluation",
+                                                                 "bid_security_minor",
+                                                                 "enquiry_deadline",
+                                                                 "submission_deadline",
+                                                                 "opening_time",
+                                                                 "committee"};
 
 // Refuses any member of object that is neither among allowed nor equal to extra.
 Status check_members(const Json& object, std::string_view prefix,
@@ -85,14 +93,15 @@ Result<std::int64_t> read_integer(const Json& value, const std::string& field) {
 
 Result<std::int64_t> read_time(const Json& value, const std::string& field) {
     if (!value.is_string()) {
-        return invalid_type(field, std::string("an RFC 3339 timestamp string, not ") +
-                                       type_name(value));
+        return invalid_type(field,
+                            std::string("an RFC 3339 timestamp string, not ") + type_name(value));
     }
     const auto ms = core::parse_rfc3339_ms(value.get_ref<const std::string&>());
     if (!ms) {
         return make_error(ErrorKind::bad_request, "invalid_time",
-                          field + " must be an RFC 3339 timestamp such as "
-                                  "2030-01-31T12:00:00Z or 2030-01-31T20:00:00+08:00",
+                          field +
+                              " must be an RFC 3339 timestamp such as "
+                              "2030-01-31T12:00:00Z or 2030-01-31T20:00:00+08:00",
                           field);
     }
     return *ms;
@@ -100,8 +109,8 @@ Result<std::int64_t> read_time(const Json& value, const std::string& field) {
 
 Status check_members(const Json& object, std::string_view prefix,
                      std::initializer_list<std::string_view> allowed) {
-    return check_members(object, prefix, std::span<const std::string_view>(allowed.begin(),
-                                                                          allowed.size()));
+    return check_members(object, prefix,
+                         std::span<const std::string_view>(allowed.begin(), allowed.size()));
 }
 
 Status require_object(const Json& value, const std::string& field) {
@@ -210,8 +219,7 @@ Result<Json> parse_json_object(std::string_view body) {
     }
     if (!parsed.is_object()) {
         return make_error(ErrorKind::bad_request, "invalid_type",
-                          std::string("the body must be a JSON object, not ") +
-                              type_name(parsed));
+                          std::string("the body must be a JSON object, not ") + type_name(parsed));
     }
     return parsed;
 }

@@ -11,11 +11,10 @@
 #pragma once
 
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
-
-#include <nlohmann/json.hpp>
 
 #include "auth/model.hpp"
 #include "core/identity.hpp"
@@ -32,8 +31,7 @@ core::Result<Json> parse_json_object(std::string_view body);
 
 // The tender fields of object; every member is optional. prefix is prepended to field names
 // in errors ("" for a draft, "changes." inside an amendment). Unknown members are refused.
-core::Result<tender::TenderFields> parse_tender_fields(const Json& object,
-                                                       std::string_view prefix);
+core::Result<tender::TenderFields> parse_tender_fields(const Json& object, std::string_view prefix);
 
 struct LoginInput {
     std::string username;

@@ -1,24 +1,23 @@
 #include "web/metrics.hpp"
 
-#include <array>
-#include <map>
-#include <mutex>
-#include <sstream>
-#include <utility>
-
 #include <prometheus/counter.h>
 #include <prometheus/family.h>
 #include <prometheus/histogram.h>
 #include <prometheus/registry.h>
 #include <prometheus/text_serializer.h>
 
+#include <array>
+#include <map>
+#include <mutex>
+#include <sstream>
+#include <utility>
+
 namespace procura::web {
 namespace {
 
 std::string_view bounded_method(std::string_view method) {
-    static constexpr std::array<std::string_view, 7> known = {"GET",    "HEAD",  "POST",
-                                                              "PUT",    "PATCH", "DELETE",
-                                                              "OPTIONS"};
+    static constexpr std::array<std::string_view, 7> known = {"GET",   "HEAD",   "POST",   "PUT",
+                                                              "PATCH", "DELETE", "OPTIONS"};
     for (const std::string_view m : known) {
         if (m == method) return m;
     }
@@ -27,8 +26,7 @@ std::string_view bounded_method(std::string_view method) {
 
 // Seconds; from a fast in-memory answer to a request that waited on a saturated database.
 prometheus::Histogram::BucketBoundaries duration_buckets() {
-    return {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05,
-            0.1,    0.25,  0.5,    1.0,   2.5,  5.0,   10.0};
+    return {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0};
 }
 
 }  // namespace
@@ -48,8 +46,9 @@ struct Metrics::Impl {
     prometheus::Family<prometheus::Histogram>& duration =
         prometheus::BuildHistogram()
             .Name("procura_http_request_duration_seconds")
-            .Help("Time from a request's last byte read to its response being ready, "
-                  "including the wait for a worker.")
+            .Help(
+                "Time from a request's last byte read to its response being ready, "
+                "including the wait for a worker.")
             .Register(*registry);
 
     // The series already created, so that the hot path is one map lookup under a mutex rather
@@ -75,9 +74,8 @@ void Metrics::observe(std::string_view method, std::string_view route, unsigned 
         std::lock_guard<std::mutex> lock(impl_->mutex);
         auto it = impl_->series.find(key);
         if (it == impl_->series.end()) {
-            const prometheus::Labels labels = {{"method", std::string(m)},
-                                               {"route", std::string(route)},
-                                               {"status", status_text}};
+            const prometheus::Labels labels = {
+                {"method", std::string(m)}, {"route", std::string(route)}, {"status", status_text}};
             Impl::Series created;
             created.requests = &impl_->requests.Add(labels);
             created.duration = &impl_->duration.Add(labels, duration_buckets());

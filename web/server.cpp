@@ -4,18 +4,10 @@
 //   -> (io thread or worker) handle -> do_write -> on_write -> do_read_header | close.
 #include "web/server.hpp"
 
+#include <spdlog/spdlog.h>
+
 #include <algorithm>
 #include <atomic>
-#include <condition_variable>
-#include <csignal>
-#include <exception>
-#include <mutex>
-#include <optional>
-#include <thread>
-#include <unordered_map>
-#include <utility>
-#include <vector>
-
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
@@ -26,7 +18,15 @@
 #include <boost/asio/thread_pool.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
-#include <spdlog/spdlog.h>
+#include <condition_variable>
+#include <csignal>
+#include <exception>
+#include <mutex>
+#include <optional>
+#include <thread>
+#include <unordered_map>
+#include <utility>
+#include <vector>
 
 #include "web/api.hpp"
 #include "web/error_mapping.hpp"
@@ -74,8 +74,8 @@ class HTTPSession;
 struct Server::Impl {
     Impl(const ServerOptions& opts, Services services)
         : options(opts),
-          api(std::move(services),
-              ApiOptions{opts.body_bytes_max, opts.document_body_bytes_max}, clock, metrics),
+          api(std::move(services), ApiOptions{opts.body_bytes_max, opts.document_body_bytes_max},
+              clock, metrics),
           ioc(static_cast<int>(opts.io_threads)),
           acceptor(asio::make_strand(ioc)),
           signals(ioc, SIGINT, SIGTERM),
@@ -129,8 +129,7 @@ public:
     void start() {
         server_.register_session(this, weak_from_this());
         asio::dispatch(stream_.get_executor(),
-                       beast::bind_front_handler(&HTTPSession::do_read_header,
-                                                 shared_from_this()));
+                       beast::bind_front_handler(&HTTPSession::do_read_header, shared_from_this()));
     }
 
     // Thread-safe: asks the session, on its strand, to finish. A connection waiting for a
@@ -155,8 +154,8 @@ private:
             std::min<std::size_t>(server_.options.header_bytes_max, UINT32_MAX)));
         // The route, and so the body limit, is known only once the header is read; until
         // then the larger limit applies and the route's own limit is checked after.
-        parser_->body_limit(std::max(server_.options.body_bytes_max,
-                                     server_.options.document_body_bytes_max));
+        parser_->body_limit(
+            std::max(server_.options.body_bytes_max, server_.options.document_body_bytes_max));
         // A kept-alive connection may sit idle between requests for idle_timeout; the first
         // request must arrive within read_timeout.
         stream_.expires_after(requests_served_ == 0 ? server_.options.read_timeout
@@ -180,12 +179,11 @@ private:
 
     // Tells a client that waits before sending its body (Expect: 100-continue) to go on.
     void do_continue() {
-        auto interim = std::make_shared<http::response<http::empty_body>>(
-            http::status::continue_, parser_->get().version());
+        auto interim = std::make_shared<http::response<http::empty_body>>(http::status::continue_,
+                                                                          parser_->get().version());
         stream_.expires_after(server_.options.write_timeout);
         http::async_write(stream_, *interim,
-                          [self = shared_from_this(), interim](beast::error_code ec,
-                                                               std::size_t) {
+                          [self = shared_from_this(), interim](beast::error_code ec, std::size_t) {
                               if (ec) return self->do_close();
                               self->do_read_body();
                           });
@@ -194,8 +192,7 @@ private:
     void do_read_body() {
         stream_.expires_after(server_.options.read_timeout);
         http::async_read(stream_, buffer_, *parser_,
-                         beast::bind_front_handler(&HTTPSession::on_read_body,
-                                                   shared_from_this()));
+                         beast::bind_front_handler(&HTTPSession::on_read_body, shared_from_this()));
     }
 
     void on_read_body(beast::error_code ec, std::size_t) {
@@ -222,17 +219,16 @@ private:
             server_.pending_requests.fetch_sub(1);
             spdlog::warn("{} requests pending for workers; answering 503",
                          server_.options.pending_requests_max);
-            Response busy = error_response(core::make_error(
-                core::ErrorKind::unavailable, "overloaded",
-                "the server is busy; retry after a moment"));
+            Response busy =
+                error_response(core::make_error(core::ErrorKind::unavailable, "overloaded",
+                                                "the server is busy; retry after a moment"));
             busy.with_header("Retry-After", "1");
             busy.route = route_.pattern;
             return do_write(std::move(busy));
         }
         // The handler may block on the database: it runs on a worker, and its response comes
         // back to this session's strand for writing.
-        asio::post(server_.workers, [self = shared_from_this(),
-                                     request = std::move(request)]() {
+        asio::post(server_.workers, [self = shared_from_this(), request = std::move(request)]() {
             Response response = self->server_.api.handle(request);
             self->server_.pending_requests.fetch_sub(1);
             asio::post(self->stream_.get_executor(),
@@ -250,24 +246,23 @@ private:
             return do_close();
         }
         if (ec == http::error::header_limit) {
-            Response response = plain_error(
-                431, "header_too_large",
-                "the request header exceeds " +
-                    std::to_string(server_.options.header_bytes_max) + " bytes");
+            Response response =
+                plain_error(431, "header_too_large",
+                            "the request header exceeds " +
+                                std::to_string(server_.options.header_bytes_max) + " bytes");
             return respond_and_close(std::move(response));
         }
         if (ec == http::error::body_limit) return reject_too_large();
-        Response response =
-            plain_error(400, "malformed_request", "the request is not valid HTTP/1.1: " +
-                                                       ec.message());
+        Response response = plain_error(400, "malformed_request",
+                                        "the request is not valid HTTP/1.1: " + ec.message());
         respond_and_close(std::move(response));
     }
 
     void reject_too_large() {
-        respond_and_close(error_response(core::make_error(
-            core::ErrorKind::payload_too_large, "body_too_large",
-            "the request body exceeds " + std::to_string(route_.body_bytes_max) +
-                " bytes for " + route_.pattern)));
+        respond_and_close(error_response(
+            core::make_error(core::ErrorKind::payload_too_large, "body_too_large",
+                             "the request body exceeds " + std::to_string(route_.body_bytes_max) +
+                                 " bytes for " + route_.pattern)));
     }
 
     // Answers an error found while reading; the rest of the request is not read, so the
@@ -287,8 +282,7 @@ private:
 
     void do_write(Response response) {
         phase_ = Phase::writing;
-        const double seconds =
-            std::chrono::duration<double>(Clock::now() - started_).count();
+        const double seconds = std::chrono::duration<double>(Clock::now() - started_).count();
         const std::string& route = response.route.empty() ? route_.pattern : response.route;
         server_.metrics.observe(method_, route.empty() ? "unmatched" : route, response.status,
                                 seconds);
@@ -310,11 +304,11 @@ private:
         if (response.status != 204 && response.status != 304) message->prepare_payload();
 
         stream_.expires_after(server_.options.write_timeout);
-        http::async_write(stream_, *message,
-                          [self = shared_from_this(), message, keep](beast::error_code ec,
-                                                                     std::size_t n) {
-                              self->on_write(keep, ec, n);
-                          });
+        http::async_write(
+            stream_, *message,
+            [self = shared_from_this(), message, keep](beast::error_code ec, std::size_t n) {
+                self->on_write(keep, ec, n);
+            });
     }
 
     void on_write(bool keep, beast::error_code ec, std::size_t) {
@@ -452,15 +446,14 @@ core::Result<std::unique_ptr<Server>> Server::create(const ServerOptions& option
     const std::string where = options.host + ":" + std::to_string(options.port);
     const auto unavailable = [&](const std::string& step, const beast::error_code& ec) {
         return core::make_error(core::ErrorKind::unavailable, "listen_failed",
-                                "cannot listen on " + where + ": " + step + ": " +
-                                    ec.message());
+                                "cannot listen on " + where + ": " + step + ": " + ec.message());
     };
 
     auto impl = std::make_unique<Impl>(options, std::move(services));
     beast::error_code ec;
     tcp::resolver resolver(impl->ioc);
-    const auto endpoints = resolver.resolve(options.host, std::to_string(options.port),
-                                            tcp::resolver::passive, ec);
+    const auto endpoints =
+        resolver.resolve(options.host, std::to_string(options.port), tcp::resolver::passive, ec);
     if (ec) return unavailable("resolve", ec);
     if (endpoints.empty()) return unavailable("resolve", asio::error::host_not_found);
     const tcp::endpoint endpoint = endpoints.begin()->endpoint();
@@ -524,11 +517,11 @@ void Server::run() {
     asio::post(s.acceptor.get_executor(), [&s] { s.on_stop(); });
     {
         std::unique_lock<std::mutex> lock(s.sessions_mutex);
-        const bool drained = s.sessions_changed.wait_for(
-            lock, shutdown_wait_max, [&s] { return s.sessions.empty(); });
+        const bool drained = s.sessions_changed.wait_for(lock, shutdown_wait_max,
+                                                         [&s] { return s.sessions.empty(); });
         if (!drained) {
-            spdlog::warn("{} connections still open after {} s; closing them",
-                         s.sessions.size(), shutdown_wait_max.count());
+            spdlog::warn("{} connections still open after {} s; closing them", s.sessions.size(),
+                         shutdown_wait_max.count());
         }
     }
     work.reset();

@@ -1,9 +1,8 @@
 #include "web/api.hpp"
 
 #include <atomic>
-#include <stdexcept>
-
 #include <boost/test/unit_test.hpp>
+#include <stdexcept>
 
 #include "core/hash.hpp"
 #include "core/time.hpp"
@@ -71,9 +70,8 @@ Env& env() {
     return e;
 }
 
-Response call(const std::string& method, const std::string& target,
-              const std::string& body = "", const std::string& token = "",
-              HeaderList headers = {}) {
+Response call(const std::string& method, const std::string& target, const std::string& body = "",
+              const std::string& token = "", HeaderList headers = {}) {
     Request request;
     request.method = method;
     request.target = target;
@@ -133,8 +131,8 @@ Json create_draft(const Json& body = publishable_tender()) {
 
 Json create_published(const std::string& title = "Road resurfacing") {
     const Json draft = create_draft(publishable_tender(title));
-    const Response r = call("POST", "/api/v1/tenders/" + draft["id"].dump() + "/publish", "",
-                            env().officer_token);
+    const Response r =
+        call("POST", "/api/v1/tenders/" + draft["id"].dump() + "/publish", "", env().officer_token);
     BOOST_REQUIRE_MESSAGE(r.status == 200, r.body);
     return json_of(r);
 }
@@ -180,11 +178,11 @@ BOOST_AUTO_TEST_CASE(openapi_document_describes_every_route) {
     const std::string yaml(call("GET", "/api/v1/openapi.yaml").body);
     for (const char* path :
          {"/healthz:", "/readyz:", "/metrics:", "/api/v1/openapi.yaml:", "/api/v1/auth/login:",
-          "/api/v1/auth/logout:", "/api/v1/auth/me:", "/api/v1/tenders:",
-          "/api/v1/tenders/{id}:", "/api/v1/tenders/{id}/publish:",
-          "/api/v1/tenders/{id}/amendments:", "/api/v1/tenders/{id}/cancel:",
-          "/api/v1/tenders/{id}/documents:", "/api/v1/tenders/{id}/documents/{doc_id}:",
-          "/api/v1/tenders/{id}/questions:", "/api/v1/tenders/{id}/questions/{qid}/answer:"}) {
+          "/api/v1/auth/logout:", "/api/v1/auth/me:", "/api/v1/tenders:", "/api/v1/tenders/{id}:",
+          "/api/v1/tenders/{id}/publish:", "/api/v1/tenders/{id}/amendments:",
+          "/api/v1/tenders/{id}/cancel:", "/api/v1/tenders/{id}/documents:",
+          "/api/v1/tenders/{id}/documents/{doc_id}:", "/api/v1/tenders/{id}/questions:",
+          "/api/v1/tenders/{id}/questions/{qid}/answer:"}) {
         BOOST_TEST(yaml.find(std::string("\n  ") + path) != std::string::npos, path);
     }
 }
@@ -269,8 +267,8 @@ BOOST_AUTO_TEST_CASE(logout_ends_the_session) {
 }
 
 BOOST_AUTO_TEST_CASE(officer_creates_a_draft_with_location) {
-    const Response r = call("POST", "/api/v1/tenders", dump(publishable_tender()),
-                            env().officer_token);
+    const Response r =
+        call("POST", "/api/v1/tenders", dump(publishable_tender()), env().officer_token);
     BOOST_REQUIRE(r.status == 201u);
     const Json body = json_of(r);
     BOOST_TEST(body["status"] == "draft");
@@ -283,16 +281,14 @@ BOOST_AUTO_TEST_CASE(officer_creates_a_draft_with_location) {
 
 BOOST_AUTO_TEST_CASE(refused_creations_change_nothing) {
     const std::string before = env().tender_store.fingerprint();
-    expect_error(call("POST", "/api/v1/tenders", dump(publishable_tender())), 401,
-                 "missing_token");
-    expect_error(call("POST", "/api/v1/tenders", dump(publishable_tender()),
-                      env().supplier_token),
+    expect_error(call("POST", "/api/v1/tenders", dump(publishable_tender())), 401, "missing_token");
+    expect_error(call("POST", "/api/v1/tenders", dump(publishable_tender()), env().supplier_token),
                  403, "forbidden");
     expect_error(call("POST", "/api/v1/tenders", "{\"title\": ", env().officer_token), 400,
                  "malformed_json");
     Json wrong_type = publishable_tender();
-    wrong_type["lots"] = Json::array({Json{{"title", "a"}, {"budget_minor", 1}},
-                                      Json{{"title", "b"}, {"budget_minor", 2.5}}});
+    wrong_type["lots"] = Json::array(
+        {Json{{"title", "a"}, {"budget_minor", 1}}, Json{{"title", "b"}, {"budget_minor", 2.5}}});
     expect_error(call("POST", "/api/v1/tenders", dump(wrong_type), env().officer_token), 400,
                  "invalid_type", "lots[1].budget_minor");
     Json unknown_enum = publishable_tender();
@@ -301,8 +297,8 @@ BOOST_AUTO_TEST_CASE(refused_creations_change_nothing) {
                  "unknown_value", "category");
     Json unknown_field = publishable_tender();
     unknown_field["colour"] = "red";
-    expect_error(call("POST", "/api/v1/tenders", dump(unknown_field), env().officer_token),
-                 400, "unknown_field", "colour");
+    expect_error(call("POST", "/api/v1/tenders", dump(unknown_field), env().officer_token), 400,
+                 "unknown_field", "colour");
     BOOST_TEST(env().tender_store.fingerprint() == before);
 }
 
@@ -321,46 +317,45 @@ BOOST_AUTO_TEST_CASE(drafts_are_visible_to_officers_only) {
 }
 
 BOOST_AUTO_TEST_CASE(non_numeric_or_unknown_ids_are_404) {
-    for (const char* target : {"/api/v1/tenders/abc", "/api/v1/tenders/-1", "/api/v1/tenders/0",
-                               "/api/v1/tenders/1.5", "/api/v1/tenders/+1",
-                               "/api/v1/tenders/99999999999999999999",
-                               "/api/v1/tenders/424242"}) {
+    for (const char* target :
+         {"/api/v1/tenders/abc", "/api/v1/tenders/-1", "/api/v1/tenders/0", "/api/v1/tenders/1.5",
+          "/api/v1/tenders/+1", "/api/v1/tenders/99999999999999999999", "/api/v1/tenders/424242"}) {
         BOOST_TEST(call("GET", target).status == 404u, target);
     }
 }
 
 BOOST_AUTO_TEST_CASE(edit_needs_the_current_version) {
     const Json draft = create_draft();
-    const Response stale = call("PATCH", tender_path(draft),
-                                R"({"version": 7, "title": "Stale"})", env().officer_token);
+    const Response stale = call("PATCH", tender_path(draft), R"({"version": 7, "title": "Stale"})",
+                                env().officer_token);
     expect_error(stale, 409, "stale_version", "version");
     const Response ok = call("PATCH", tender_path(draft), R"({"version": 1, "title": "Fresh"})",
                              env().officer_token);
     BOOST_REQUIRE(ok.status == 200u);
     BOOST_TEST(json_of(ok)["version"] == 2);
     BOOST_TEST(json_of(ok)["title"] == "Fresh");
-    expect_error(call("PATCH", tender_path(draft), R"({"title": "No version"})",
-                      env().officer_token),
-                 400, "missing_field", "version");
+    expect_error(
+        call("PATCH", tender_path(draft), R"({"title": "No version"})", env().officer_token), 400,
+        "missing_field", "version");
 }
 
 BOOST_AUTO_TEST_CASE(publishing_twice_is_a_conflict) {
     const Json published = create_published();
     BOOST_TEST(published["status"] == "active.enquiries");
     const std::string before = env().tender_store.fingerprint();
-    expect_error(call("POST", tender_path(published) + "/publish", "", env().officer_token),
-                 409, "already_published");
+    expect_error(call("POST", tender_path(published) + "/publish", "", env().officer_token), 409,
+                 "already_published");
     BOOST_TEST(env().tender_store.fingerprint() == before);
 }
 
 BOOST_AUTO_TEST_CASE(publish_checks_the_optional_version) {
     const Json draft = create_draft();
-    expect_error(call("POST", tender_path(draft) + "/publish", R"({"version": 9})",
-                      env().officer_token),
-                 409, "stale_version", "version");
-    BOOST_TEST(call("POST", tender_path(draft) + "/publish", R"({"version": 1})",
-                    env().officer_token)
-                   .status == 200u);
+    expect_error(
+        call("POST", tender_path(draft) + "/publish", R"({"version": 9})", env().officer_token),
+        409, "stale_version", "version");
+    BOOST_TEST(
+        call("POST", tender_path(draft) + "/publish", R"({"version": 1})", env().officer_token)
+            .status == 200u);
 }
 
 BOOST_AUTO_TEST_CASE(deadlines_out_of_order_are_422_naming_the_field) {
@@ -377,12 +372,11 @@ BOOST_AUTO_TEST_CASE(deadlines_out_of_order_are_422_naming_the_field) {
 
 BOOST_AUTO_TEST_CASE(amendment_is_numbered_and_public) {
     const Json published = create_published();
-    const Response r = call(
-        "POST", tender_path(published) + "/amendments",
-        dump(Json{{"version", published["version"]},
-                  {"rationale", "Clarify scope"},
-                  {"changes", {{"description", "Resurface and repaint"}}}}),
-        env().officer_token);
+    const Response r = call("POST", tender_path(published) + "/amendments",
+                            dump(Json{{"version", published["version"]},
+                                      {"rationale", "Clarify scope"},
+                                      {"changes", {{"description", "Resurface and repaint"}}}}),
+                            env().officer_token);
     BOOST_REQUIRE_MESSAGE(r.status == 201u, r.body);
     const Json amended = json_of(r);
     BOOST_TEST(amended["version"] == published["version"].get<int>() + 1);
@@ -395,8 +389,8 @@ BOOST_AUTO_TEST_CASE(amendment_is_numbered_and_public) {
 
 BOOST_AUTO_TEST_CASE(cancel_needs_a_reason) {
     const Json published = create_published();
-    expect_error(call("POST", tender_path(published) + "/cancel", "{}", env().officer_token),
-                 400, "missing_field", "reason");
+    expect_error(call("POST", tender_path(published) + "/cancel", "{}", env().officer_token), 400,
+                 "missing_field", "reason");
     const Response r = call("POST", tender_path(published) + "/cancel",
                             R"({"reason": "Budget withdrawn"})", env().officer_token);
     BOOST_REQUIRE(r.status == 200u);
@@ -418,9 +412,9 @@ BOOST_AUTO_TEST_CASE(list_filters_and_paginates_with_a_cursor) {
     BOOST_TEST(page2["items"].size() == 1u);
     BOOST_TEST(page2["items"][0]["title"] == "Paginated bridge 0");
     BOOST_TEST(page2["next_cursor"].is_null());
-    const Json filtered =
-        json_of(call("GET", "/api/v1/tenders?q=paginated+bridge&status=active.enquiries"
-                            "&category=works"));
+    const Json filtered = json_of(call("GET",
+                                       "/api/v1/tenders?q=paginated+bridge&status=active.enquiries"
+                                       "&category=works"));
     BOOST_TEST(filtered["items"].size() == 3u);
     const Json none = json_of(call("GET", "/api/v1/tenders?q=paginated+bridge&status=closed"));
     BOOST_TEST(none["items"].empty());
@@ -428,8 +422,7 @@ BOOST_AUTO_TEST_CASE(list_filters_and_paginates_with_a_cursor) {
 
 BOOST_AUTO_TEST_CASE(bad_list_parameters_are_400_naming_the_parameter) {
     expect_error(call("GET", "/api/v1/tenders?status=open"), 400, "unknown_value", "status");
-    expect_error(call("GET", "/api/v1/tenders?category=food"), 400, "unknown_value",
-                 "category");
+    expect_error(call("GET", "/api/v1/tenders?category=food"), 400, "unknown_value", "category");
     for (const char* limit : {"abc", "0", "101", "-1", "10x", "99999999999999999999999"}) {
         expect_error(call("GET", std::string("/api/v1/tenders?limit=") + limit), 400,
                      "invalid_parameter", "limit");
@@ -441,9 +434,9 @@ BOOST_AUTO_TEST_CASE(bad_list_parameters_are_400_naming_the_parameter) {
 BOOST_AUTO_TEST_CASE(document_round_trip_keeps_bytes_type_and_hash) {
     const Json draft = create_draft();
     const std::string bytes("%PDF-1.7\n\x00\x01\xff binary", 20);
-    const Response up = call("POST",
-                             tender_path(draft) + "/documents?filename=spec%20v1.pdf&title=Spec",
-                             bytes, env().officer_token, {{"Content-Type", "application/pdf"}});
+    const Response up =
+        call("POST", tender_path(draft) + "/documents?filename=spec%20v1.pdf&title=Spec", bytes,
+             env().officer_token, {{"Content-Type", "application/pdf"}});
     BOOST_REQUIRE_MESSAGE(up.status == 201u, up.body);
     const Json meta = json_of(up);
     BOOST_TEST(meta["sha256"] == core::sha256_hex(bytes));
@@ -469,9 +462,9 @@ BOOST_AUTO_TEST_CASE(document_round_trip_keeps_bytes_type_and_hash) {
 
 BOOST_AUTO_TEST_CASE(document_upload_needs_a_filename) {
     const Json draft = create_draft();
-    expect_error(call("POST", tender_path(draft) + "/documents?title=x", "bytes",
-                      env().officer_token),
-                 400, "missing_parameter", "filename");
+    expect_error(
+        call("POST", tender_path(draft) + "/documents?title=x", "bytes", env().officer_token), 400,
+        "missing_parameter", "filename");
 }
 
 BOOST_AUTO_TEST_CASE(questions_are_published_without_the_asker) {

@@ -18,10 +18,10 @@ std::ostream& operator<<(std::ostream& out, const KindCase& c) {
 }
 
 const KindCase kind_cases[] = {
-    {core::ErrorKind::bad_request, 400},     {core::ErrorKind::unauthenticated, 401},
-    {core::ErrorKind::forbidden, 403},       {core::ErrorKind::not_found, 404},
-    {core::ErrorKind::conflict, 409},        {core::ErrorKind::payload_too_large, 413},
-    {core::ErrorKind::unprocessable, 422},   {core::ErrorKind::unavailable, 503},
+    {core::ErrorKind::bad_request, 400},   {core::ErrorKind::unauthenticated, 401},
+    {core::ErrorKind::forbidden, 403},     {core::ErrorKind::not_found, 404},
+    {core::ErrorKind::conflict, 409},      {core::ErrorKind::payload_too_large, 413},
+    {core::ErrorKind::unprocessable, 422}, {core::ErrorKind::unavailable, 503},
     {core::ErrorKind::internal, 500},
 };
 
@@ -29,8 +29,7 @@ const KindCase kind_cases[] = {
 
 BOOST_AUTO_TEST_SUITE(error_mapping)
 
-BOOST_DATA_TEST_CASE(each_error_kind_has_its_status, boost::unit_test::data::make(kind_cases),
-                     c) {
+BOOST_DATA_TEST_CASE(each_error_kind_has_its_status, boost::unit_test::data::make(kind_cases), c) {
     BOOST_TEST(http_status(c.kind) == c.status);
     const Response r = error_response(core::make_error(c.kind, "code", "message"));
     BOOST_TEST(r.status == c.status);
@@ -38,9 +37,9 @@ BOOST_DATA_TEST_CASE(each_error_kind_has_its_status, boost::unit_test::data::mak
 }
 
 BOOST_AUTO_TEST_CASE(error_body_always_has_code_message_and_field) {
-    const auto with_field = nlohmann::json::parse(error_body(core::make_error(
-        core::ErrorKind::bad_request, "invalid_type", "lots[1].budget_minor must be an integer",
-        "lots[1].budget_minor")));
+    const auto with_field = nlohmann::json::parse(error_body(
+        core::make_error(core::ErrorKind::bad_request, "invalid_type",
+                         "lots[1].budget_minor must be an integer", "lots[1].budget_minor")));
     BOOST_TEST(with_field["error"]["code"] == "invalid_type");
     BOOST_TEST(with_field["error"]["message"] == "lots[1].budget_minor must be an integer");
     BOOST_TEST(with_field["error"]["field"] == "lots[1].budget_minor");

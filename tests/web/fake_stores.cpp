@@ -106,8 +106,7 @@ core::Result<core::UserId> FakeUserStore::insert_user(const auth::User& u,
     std::lock_guard<std::mutex> lock(mutex_);
     for (const auth::User& existing : users_) {
         if (existing.username == u.username) {
-            return make_error(ErrorKind::conflict, "username_taken", "username taken",
-                              "username");
+            return make_error(ErrorKind::conflict, "username_taken", "username taken", "username");
         }
     }
     auth::User stored = u;

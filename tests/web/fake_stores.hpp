@@ -19,12 +19,10 @@ class FakeUserStore final : public auth::UserStore {
 public:
     core::Result<core::UserId> insert_user(const auth::User& u,
                                            const core::AuditEvent& audit) override;
-    core::Result<std::optional<auth::User>> find_user_by_name(
-        const std::string& username) override;
+    core::Result<std::optional<auth::User>> find_user_by_name(const std::string& username) override;
     core::Result<std::optional<auth::User>> find_user(core::UserId id) override;
     core::Result<std::vector<auth::User>> list_users() override;
-    core::Status set_role(core::UserId id, core::Role role,
-                          const core::AuditEvent& audit) override;
+    core::Status set_role(core::UserId id, core::Role role, const core::AuditEvent& audit) override;
     core::Status insert_session(const auth::Session& s) override;
     core::Result<std::optional<std::pair<auth::Session, auth::User>>> find_session(
         const std::string& token_hash_hex) override;
@@ -56,8 +54,8 @@ public:
         const tender::TenderListQuery& query) override;
     core::Result<std::optional<tender::DocumentContent>> read_document(
         tender::TenderId tender, tender::DocumentId document) override;
-    core::Result<std::vector<core::StoredAuditEvent>> audit_trail(
-        std::string_view entity_type, std::int64_t entity_id) override;
+    core::Result<std::vector<core::StoredAuditEvent>> audit_trail(std::string_view entity_type,
+                                                                  std::int64_t entity_id) override;
 
     // A digest of everything stored (ids, versions, child counts, audit length), for asserting
     // that a refused request changed nothing.

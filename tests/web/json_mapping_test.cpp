@@ -50,8 +50,7 @@ const BadFieldCase bad_field_cases[] = {
      "invalid_type", "lots[1].budget_minor"},
     {R"({"lots": [{"title": "a", "budget_minor": 100.0}]})", "invalid_type",
      "lots[0].budget_minor"},
-    {R"({"lots": [{"title": "a", "budget_minor": 1e3}]})", "invalid_type",
-     "lots[0].budget_minor"},
+    {R"({"lots": [{"title": "a", "budget_minor": 1e3}]})", "invalid_type", "lots[0].budget_minor"},
     {R"({"lots": [{"title": "a", "budget_minor": 9223372036854775808}]})", "invalid_type",
      "lots[0].budget_minor"},
     {R"({"lots": [{"title": "a"}]})", "missing_field", "lots[0].budget_minor"},
@@ -209,8 +208,7 @@ BOOST_AUTO_TEST_CASE(negative_and_zero_amounts_pass_to_the_service_to_judge) {
 }
 
 BOOST_AUTO_TEST_CASE(the_largest_int64_amount_is_accepted) {
-    auto fields = parse_tender_fields(object(R"({"bid_security_minor": 9223372036854775807})"),
-                                      "");
+    auto fields = parse_tender_fields(object(R"({"bid_security_minor": 9223372036854775807})"), "");
     BOOST_REQUIRE(fields.ok());
     BOOST_TEST(*fields->bid_security_minor == INT64_MAX);
 }
@@ -235,8 +233,8 @@ BOOST_AUTO_TEST_CASE(amendment_fields_are_named_under_changes) {
 }
 
 BOOST_AUTO_TEST_CASE(amendment_requires_version_rationale_and_changes) {
-    auto ok = parse_amendment(object(
-        R"({"version": 3, "rationale": "Clarify", "changes": {"description": "More"}})"));
+    auto ok = parse_amendment(
+        object(R"({"version": 3, "rationale": "Clarify", "changes": {"description": "More"}})"));
     BOOST_REQUIRE(ok.ok());
     BOOST_TEST(ok->version == 3);
     BOOST_TEST(ok->rationale == "Clarify");
@@ -298,9 +296,9 @@ BOOST_AUTO_TEST_CASE(login_needs_two_strings) {
     BOOST_TEST(parse_login(object(R"({"username": "alice"})")).error().field == "password");
     BOOST_TEST(parse_login(object(R"({"username": 1, "password": "x"})")).error().code ==
                "invalid_type");
-    BOOST_TEST(parse_login(object(R"({"username": "a", "password": "x", "otp": 1})"))
-                   .error()
-                   .code == "unknown_field");
+    BOOST_TEST(
+        parse_login(object(R"({"username": "a", "password": "x", "otp": 1})")).error().code ==
+        "unknown_field");
 }
 
 BOOST_AUTO_TEST_CASE(single_string_bodies_are_strict) {
@@ -310,9 +308,9 @@ BOOST_AUTO_TEST_CASE(single_string_bodies_are_strict) {
     BOOST_TEST(parse_single_string(object("{}"), "reason").error().code == "missing_field");
     BOOST_TEST(parse_single_string(object(R"({"reason": 1})"), "reason").error().code ==
                "invalid_type");
-    BOOST_TEST(parse_single_string(object(R"({"reason": "x", "why": "y"})"), "reason")
-                   .error()
-                   .field == "why");
+    BOOST_TEST(
+        parse_single_string(object(R"({"reason": "x", "why": "y"})"), "reason").error().field ==
+        "why");
 }
 
 BOOST_AUTO_TEST_CASE(tender_json_has_the_documented_shape) {
@@ -344,8 +342,7 @@ BOOST_AUTO_TEST_CASE(tender_json_has_the_documented_shape) {
     BOOST_TEST(j["updated_at"] == "2029-12-02T08:00:00.250Z");
     BOOST_TEST(j["cancelled_at"].is_null());
     BOOST_TEST(j["cancel_reason"].is_null());
-    for (const char* key : {"title", "description", "published_at", "created_at",
-                            "opening_time"}) {
+    for (const char* key : {"title", "description", "published_at", "created_at", "opening_time"}) {
         BOOST_TEST(j.contains(key), key);
     }
 }

@@ -61,9 +61,9 @@ BOOST_AUTO_TEST_CASE(known_path_with_wrong_method_lists_allowed_methods) {
 
 BOOST_AUTO_TEST_CASE(unknown_paths_are_unmatched) {
     const Router router = tender_router();
-    for (const char* path : {"/", "", "/api/v1/tender", "/api/v1/tenders/", "/api/v1/tenders/1/x",
-                             "/healthz/", "//healthz", "/api/v1/tenders//documents/1",
-                             "relative/path"}) {
+    for (const char* path :
+         {"/", "", "/api/v1/tender", "/api/v1/tenders/", "/api/v1/tenders/1/x", "/healthz/",
+          "//healthz", "/api/v1/tenders//documents/1", "relative/path"}) {
         const RouteMatch m = router.match("GET", path);
         BOOST_TEST((m.outcome == MatchOutcome::not_found), path);
         BOOST_TEST(m.pattern == "unmatched");

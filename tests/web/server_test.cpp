@@ -7,12 +7,6 @@
 #include <unistd.h>
 
 #include <atomic>
-#include <chrono>
-#include <condition_variable>
-#include <future>
-#include <mutex>
-#include <thread>
-
 #include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -21,7 +15,12 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/test/unit_test.hpp>
+#include <chrono>
+#include <condition_variable>
+#include <future>
+#include <mutex>
 #include <nlohmann/json.hpp>
+#include <thread>
 
 #include "core/time.hpp"
 #include "fake_stores.hpp"
@@ -87,8 +86,8 @@ ServerOptions small_options() {
 // A running server over fresh in-memory services; stopped and joined on destruction.
 struct Harness {
     explicit Harness(const ServerOptions& options = small_options()) {
-        auto created = Server::create(
-            options, Services{auth, tenders, [this] { return gate.wait(); }});
+        auto created =
+            Server::create(options, Services{auth, tenders, [this] { return gate.wait(); }});
         BOOST_REQUIRE_MESSAGE(created.ok(),
                               (created.ok() ? std::string() : created.error().message));
         server = std::move(*created);
@@ -155,8 +154,8 @@ public:
     std::string read_raw_header() {
         stream_.expires_after(5s);
         std::string out;
-        const std::size_t n = asio::read_until(stream_.socket(), asio::dynamic_buffer(raw_),
-                                               "\r\n\r\n");
+        const std::size_t n =
+            asio::read_until(stream_.socket(), asio::dynamic_buffer(raw_), "\r\n\r\n");
         out = raw_.substr(0, n);
         raw_.erase(0, n);
         return out;
@@ -279,8 +278,7 @@ BOOST_AUTO_TEST_CASE(document_upload_route_has_its_own_larger_limit) {
     Harness h;
     {
         Client c(h.server->port());
-        const Reply r = c.request(http::verb::post,
-                                  "/api/v1/tenders/1/documents?filename=a.pdf",
+        const Reply r = c.request(http::verb::post, "/api/v1/tenders/1/documents?filename=a.pdf",
                                   std::string(3000, 'd'));
         BOOST_TEST(r.result_int() == 401u);  // past the JSON limit, within the document one
     }
@@ -326,9 +324,10 @@ BOOST_AUTO_TEST_CASE(expect_100_continue_is_honoured) {
     Harness h;
     Client c(h.server->port());
     const std::string body = R"({"username":"nobody-here","password":"0123456789"})";
-    c.write_raw("POST /api/v1/auth/login HTTP/1.1\r\nHost: x\r\nContent-Type: "
-                "application/json\r\nExpect: 100-continue\r\nContent-Length: " +
-                std::to_string(body.size()) + "\r\n\r\n");
+    c.write_raw(
+        "POST /api/v1/auth/login HTTP/1.1\r\nHost: x\r\nContent-Type: "
+        "application/json\r\nExpect: 100-continue\r\nContent-Length: " +
+        std::to_string(body.size()) + "\r\n\r\n");
     const std::string interim = c.read_raw_header();
     BOOST_TEST(interim.rfind("HTTP/1.1 100 Continue", 0) == 0u);
     c.write_raw(body);
@@ -339,8 +338,9 @@ BOOST_AUTO_TEST_CASE(expect_100_continue_is_honoured) {
 BOOST_AUTO_TEST_CASE(expect_100_continue_over_the_limit_gets_413_at_once) {
     Harness h;
     Client c(h.server->port());
-    c.write_raw("POST /api/v1/tenders HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\n"
-                "Content-Length: 100000\r\n\r\n");
+    c.write_raw(
+        "POST /api/v1/tenders HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\n"
+        "Content-Length: 100000\r\n\r\n");
     const Reply r = c.receive();
     BOOST_TEST(r.result_int() == 413u);
 }
@@ -475,8 +475,7 @@ BOOST_AUTO_TEST_CASE(metrics_label_requests_by_route_pattern) {
     const std::string& text = r.body();
     BOOST_TEST(text.find("procura_http_requests_total{method=\"GET\",route=\"/healthz\","
                          "status=\"200\"} 1") != std::string::npos);
-    BOOST_TEST(text.find("route=\"/api/v1/tenders/{id}\",status=\"404\"") !=
-               std::string::npos);
+    BOOST_TEST(text.find("route=\"/api/v1/tenders/{id}\",status=\"404\"") != std::string::npos);
     BOOST_TEST(text.find("route=\"unmatched\",status=\"404\"") != std::string::npos);
     BOOST_TEST(text.find("4711") == std::string::npos);
     BOOST_TEST(text.find("procura_http_request_duration_seconds_bucket") != std::string::npos);
