@@ -2,8 +2,10 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <charconv>
 #include <exception>
+#include <limits>
 #include <utility>
 
 #include "web/error_mapping.hpp"
@@ -55,6 +57,18 @@ std::optional<std::string_view> query_value(const ParamList& query, std::string_
     const std::string_view value = query.get(name);
     if (value.empty()) return std::nullopt;
     return value;
+}
+
+// The first deadline after now_ms at which a derived status changes; the largest instant if
+// none is ahead.
+std::int64_t next_status_change_ms(const std::optional<std::int64_t>& enquiry_deadline_ms,
+                                   const std::optional<std::int64_t>& submission_deadline_ms,
+                                   std::int64_t now_ms) {
+    std::int64_t next = std::numeric_limits<std::int64_t>::max();
+    for (const auto& deadline : {enquiry_deadline_ms, submission_deadline_ms}) {
+        if (deadline && *deadline > now_ms) next = std::min(next, *deadline);
+    }
+    return next;
 }
 
 bool is_token_char(char c) {
@@ -120,7 +134,12 @@ std::string attachment_disposition(std::string_view filename) {
 
 Api::Api(Services services, const ApiOptions& options, const core::Clock& clock,
          const Metrics& metrics)
-    : services_(std::move(services)), options_(options), clock_(clock), metrics_(metrics) {
+    : services_(std::move(services)),
+      options_(options),
+      clock_(clock),
+      metrics_(metrics),
+      public_cache_(std::make_unique<PublicCache>(options.public_cache_ttl,
+                                                  options.public_cache_entries_max)) {
     add("GET", "/healthz", &Api::healthz, Dispatch::io_thread);
     add("GET", "/readyz", &Api::readyz, Dispatch::worker);
     add("GET", "/metrics", &Api::metrics, Dispatch::io_thread);
@@ -169,11 +188,33 @@ RouteInfo Api::classify(std::string_view method, std::string_view target) const 
     return info;
 }
 
+Response Api::handle_and_cache(const Request& request) const {
+    const std::uint64_t generation = public_cache_->generation();
+    Response response = dispatch(request);
+    const bool reads = request.method == "GET" || request.method == "HEAD";
+    if (!reads && response.status >= 200 && response.status < 300) {
+        public_cache_->invalidate();
+    } else if (response.public_until_ms > 0 && response.status == 200 && request.method == "GET" &&
+               request.header("Authorization").empty()) {
+        public_cache_->store(request.target, response, clock_.now_ms(), response.public_until_ms,
+                             generation);
+    }
+    return response;
+}
+
+std::optional<Response> Api::cached(const Request& request) const {
+    if (!public_cache_->enabled() || request.method != "GET" ||
+        !request.header("Authorization").empty()) {
+        return std::nullopt;
+    }
+    return public_cache_->find(request.target, clock_.now_ms());
+}
+
 Response Api::handle(const Request& request) const {
     // The one last-resort catch of a request: services report expected failures as Results,
     // so anything thrown here is a bug or a library failure that escaped its adapter.
     try {
-        return dispatch(request);
+        return handle_and_cache(request);
     } catch (const std::exception& e) {
         spdlog::error("unhandled exception in {} {}: {}", request.method,
                       split_target(request.target).path, e.what());
@@ -346,7 +387,17 @@ Result<Response> Api::list_tenders(const Request& request, const Context& contex
     const std::string cursor(context.query.get("cursor"));
     auto page = services_.tenders.list(*caller, status, category, q, limit, cursor);
     if (!page) return page.error();
-    return json_response(200, page_to_json(*page, clock_.now_ms()));
+    const std::int64_t now = clock_.now_ms();
+    Response response = json_response(200, page_to_json(*page, now));
+    if (!*caller) {
+        std::int64_t until = std::numeric_limits<std::int64_t>::max();
+        for (const tender::TenderSummary& s : page->items) {
+            until = std::min(
+                until, next_status_change_ms(s.enquiry_deadline_ms, s.submission_deadline_ms, now));
+        }
+        response.public_until_ms = until;
+    }
+    return response;
 }
 
 Result<Response> Api::create_tender(const Request& request, const Context&) const {
@@ -370,7 +421,12 @@ Result<Response> Api::get_tender(const Request& request, const Context& context)
     if (!caller) return caller.error();
     auto view = services_.tenders.get(*caller, *id);
     if (!view) return view.error();
-    return json_response(200, tender_to_json(*view));
+    Response response = json_response(200, tender_to_json(*view));
+    if (!*caller) {
+        response.public_until_ms = next_status_change_ms(
+            view->tender.enquiry_deadline_ms, view->tender.submission_deadline_ms, clock_.now_ms());
+    }
+    return response;
 }
 
 Result<Response> Api::edit_tender(const Request& request, const Context& context) const {

@@ -8,7 +8,9 @@
 // route table; the services and Metrics are thread-safe).
 #pragma once
 
+#include <chrono>
 #include <cstddef>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -18,6 +20,7 @@
 #include "core/identity.hpp"
 #include "web/http_message.hpp"
 #include "web/metrics.hpp"
+#include "web/public_cache.hpp"
 #include "web/router.hpp"
 #include "web/server.hpp"
 
@@ -26,6 +29,8 @@ namespace procura::web {
 struct ApiOptions {
     std::size_t body_bytes_max = 1024 * 1024;               // JSON bodies
     std::size_t document_body_bytes_max = 8 * 1024 * 1024;  // the document upload route
+    std::chrono::milliseconds public_cache_ttl{1000};       // 0 disables; see PublicCache
+    std::size_t public_cache_entries_max = 256;
 };
 
 // Where a request runs: cheap handlers that never block may answer on the io thread; anything
@@ -50,8 +55,13 @@ public:
     RouteInfo classify(std::string_view method, std::string_view target) const;
 
     // Answers request. Never throws: anything unexpected becomes a logged 500. The response's
-    // route is set to the pattern for metrics.
+    // route is set to the pattern for metrics. Successful changes empty the public cache;
+    // cacheable anonymous reads fill it.
     Response handle(const Request& request) const;
+
+    // The cached answer to an anonymous GET of the public notice board, if a fresh one is
+    // held. Never touches a service, so the connection may call it on an io thread.
+    std::optional<Response> cached(const Request& request) const;
 
 private:
     struct Context;
@@ -65,6 +75,8 @@ private:
 
     void add(std::string method, std::string pattern, Handler handler, Dispatch dispatch,
              BodyLimit body_limit = BodyLimit::json);
+    // handle() without its last-resort catch: dispatch(), then the public cache's upkeep.
+    Response handle_and_cache(const Request& request) const;
     Response dispatch(const Request& request) const;
 
     // The caller named by the Authorization header: 401 if it is absent or invalid.
@@ -97,6 +109,8 @@ private:
     const Metrics& metrics_;
     Router router_;
     std::vector<Entry> entries_;  // parallel to router_'s routes
+    // Mutable state behind a const interface: the cache is internally synchronised.
+    std::unique_ptr<PublicCache> public_cache_;
 };
 
 // Extracts the token of "Authorization: Bearer <token>" (scheme case-insensitive); nullopt if

@@ -3,6 +3,7 @@
 // these plain types lets them compile fast and be tested without sockets.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -31,6 +32,9 @@ struct Response {
     std::string body;
     HeaderList headers;  // extra headers (Location, Allow, WWW-Authenticate, ETag...)
     std::string route;   // the matched route pattern or "unmatched": the metrics label
+    // Set by handlers of public, anonymous reads: the response stays true until this instant
+    // (a status it shows changes then), so it may be cached until then. 0: not cacheable.
+    std::int64_t public_until_ms = 0;
 
     // Adds a header; returns *this for chaining.
     Response& with_header(std::string name, std::string value) {

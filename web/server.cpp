@@ -58,6 +58,14 @@ bool is_http_error(const beast::error_code& ec) {
     return ec.category() == http::make_error_code(http::error::bad_method).category();
 }
 
+ApiOptions api_options(const ServerOptions& options) {
+    ApiOptions api;
+    api.body_bytes_max = options.body_bytes_max;
+    api.document_body_bytes_max = options.document_body_bytes_max;
+    api.public_cache_ttl = options.public_cache_ttl;
+    return api;
+}
+
 Response plain_error(unsigned status, std::string code, std::string message) {
     Response response;
     response.status = status;
@@ -74,8 +82,7 @@ class HTTPSession;
 struct Server::Impl {
     Impl(const ServerOptions& opts, Services services)
         : options(opts),
-          api(std::move(services), ApiOptions{opts.body_bytes_max, opts.document_body_bytes_max},
-              clock, metrics),
+          api(std::move(services), api_options(opts), clock, metrics),
           ioc(static_cast<int>(opts.io_threads)),
           acceptor(asio::make_strand(ioc)),
           signals(ioc, SIGINT, SIGTERM),
@@ -215,6 +222,8 @@ private:
         if (route_.dispatch == Dispatch::io_thread) {
             return do_write(server_.api.handle(request));
         }
+        // A member of the public reading a notice-board page that is cached needs no worker.
+        if (auto hit = server_.api.cached(request)) return do_write(std::move(*hit));
         if (server_.pending_requests.fetch_add(1) >= server_.options.pending_requests_max) {
             server_.pending_requests.fetch_sub(1);
             spdlog::warn("{} requests pending for workers; answering 503",

@@ -42,6 +42,9 @@ struct ServerOptions {
     std::chrono::seconds idle_timeout{60};  // keep-alive idle
     std::size_t connections_max = 10000;
     std::size_t pending_requests_max = 1024;  // queued for workers; beyond -> 503
+    // How long an anonymous notice-board response may be served from memory (0 disables).
+    // Changes made through this server invalidate it at once; see web/public_cache.hpp.
+    std::chrono::milliseconds public_cache_ttl{1000};
 };
 
 // The use cases the HTTP layer serves. The referenced services must outlive the Server.

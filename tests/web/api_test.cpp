@@ -494,6 +494,65 @@ BOOST_AUTO_TEST_CASE(questions_are_published_without_the_asker) {
     BOOST_TEST(tender["questions"][0].size() == 5u);
 }
 
+BOOST_AUTO_TEST_CASE(anonymous_notice_board_pages_are_cached_until_a_change) {
+    create_published("Cached page tender");
+    const Request anonymous{"GET", "/api/v1/tenders?q=cached+page", {}, ""};
+    BOOST_TEST(!env().api.cached(anonymous).has_value());
+    const Response first = env().api.handle(anonymous);
+    BOOST_REQUIRE(first.status == 200u);
+    const int calls = env().tender_store.list_calls();
+    const auto hit = env().api.cached(anonymous);
+    BOOST_REQUIRE(hit.has_value());
+    BOOST_TEST(hit->body == first.body);
+    BOOST_TEST(hit->route == "/api/v1/tenders");
+    BOOST_TEST(env().tender_store.list_calls() == calls);
+
+    // Callers with a token (officers see drafts) never get a cached page.
+    Request officer = anonymous;
+    officer.headers.emplace_back("Authorization", "Bearer " + env().officer_token);
+    BOOST_TEST(!env().api.cached(officer).has_value());
+
+    // A refused change keeps the cache; a successful one empties it.
+    call("POST", "/api/v1/tenders", "{", env().officer_token);
+    BOOST_TEST(env().api.cached(anonymous).has_value());
+    create_draft();
+    BOOST_TEST(!env().api.cached(anonymous).has_value());
+}
+
+BOOST_AUTO_TEST_CASE(cached_pages_end_at_the_ttl_and_at_the_next_deadline) {
+    create_published("Short lived page");
+    const Request page{"GET", "/api/v1/tenders?q=short+lived", {}, ""};
+    BOOST_REQUIRE(env().api.handle(page).status == 200u);
+    BOOST_TEST(env().api.cached(page).has_value());
+    env().clock.advance_ms(1000);
+    BOOST_TEST(!env().api.cached(page).has_value());
+
+    // A tender whose enquiry period ends in 300 ms: its page may not outlive that instant, so
+    // the status shown is never stale.
+    Json body = publishable_tender("Deadline bound page");
+    body["enquiry_deadline"] = at(env().clock.now_ms() + 300);
+    const Json draft = create_draft(body);
+    BOOST_REQUIRE(call("POST", tender_path(draft) + "/publish", "", env().officer_token).status ==
+                  200u);
+    const Request bound{"GET", "/api/v1/tenders?q=deadline+bound", {}, ""};
+    BOOST_REQUIRE(env().api.handle(bound).status == 200u);
+    env().clock.advance_ms(299);
+    BOOST_TEST(env().api.cached(bound).has_value());
+    env().clock.advance_ms(1);
+    BOOST_TEST(!env().api.cached(bound).has_value());
+    BOOST_TEST(json_of(env().api.handle(bound))["items"][0]["status"] == "active.tendering");
+}
+
+BOOST_AUTO_TEST_CASE(anonymous_tender_pages_are_cached_too) {
+    const Json published = create_published();
+    const Request anonymous{"GET", tender_path(published), {}, ""};
+    BOOST_REQUIRE(env().api.handle(anonymous).status == 200u);
+    BOOST_TEST(env().api.cached(anonymous).has_value());
+    const Request missing{"GET", "/api/v1/tenders/987654", {}, ""};
+    BOOST_TEST(env().api.handle(missing).status == 404u);
+    BOOST_TEST(!env().api.cached(missing).has_value());
+}
+
 BOOST_AUTO_TEST_CASE(classify_gives_route_limit_and_dispatch) {
     const Api& api = env().api;
     const RouteInfo upload = api.classify("POST", "/api/v1/tenders/5/documents?filename=a");

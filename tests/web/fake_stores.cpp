@@ -207,6 +207,7 @@ core::Result<std::optional<tender::Tender>> FakeTenderStore::find(tender::Tender
 
 core::Result<std::vector<tender::TenderSummary>> FakeTenderStore::list(
     const tender::TenderListQuery& query) {
+    ++list_calls_;
     std::lock_guard<std::mutex> lock(mutex_);
     std::vector<tender::TenderSummary> rows;
     const std::string needle = lower(query.title_contains);

@@ -5,6 +5,7 @@
 // transactions are serialised).
 #pragma once
 
+#include <atomic>
 #include <map>
 #include <mutex>
 #include <string>
@@ -61,9 +62,13 @@ public:
     // that a refused request changed nothing.
     std::string fingerprint();
 
+    // How many times list() has been called.
+    int list_calls() const { return list_calls_.load(); }
+
 private:
     std::mutex mutex_;
     State state_;
+    std::atomic<int> list_calls_{0};
 };
 
 }  // namespace procura::web::testing

@@ -403,6 +403,24 @@ BOOST_AUTO_TEST_CASE(requests_beyond_the_pending_limit_get_503) {
     BOOST_TEST(second.request(http::verb::get, "/readyz").result_int() == 200u);
 }
 
+BOOST_AUTO_TEST_CASE(a_cached_notice_board_page_needs_no_worker) {
+    ServerOptions o = small_options();
+    o.worker_threads = 1;
+    Harness h(o);
+    Client reader(h.server->port());
+    BOOST_TEST(reader.request(http::verb::get, "/api/v1/tenders").result_int() == 200u);
+    h.gate.close();
+    Client busy(h.server->port());
+    busy.send(http::verb::get, "/readyz");
+    BOOST_REQUIRE(h.gate.wait_entered(1));
+    // The only worker is blocked, yet the public page is answered at once from the cache.
+    const auto start = std::chrono::steady_clock::now();
+    BOOST_TEST(reader.request(http::verb::get, "/api/v1/tenders").result_int() == 200u);
+    BOOST_TEST(ms_since(start) < 500);
+    h.gate.open();
+    BOOST_TEST(busy.receive().result_int() == 200u);
+}
+
 BOOST_AUTO_TEST_CASE(connections_beyond_the_limit_are_refused) {
     ServerOptions o = small_options();
     o.connections_max = 1;
