@@ -125,42 +125,37 @@ e2e_setup() {
     DB_URL="${fixture_url%/*}/$e2e_db_name$query"
 }
 
-# A TCP port on 127.0.0.1 that nothing listens on right now.
-e2e_free_port() {
-    local port tries
-    for ((tries = 0; tries < 50; tries++)); do
-        port=$((20000 + RANDOM % 40000))
-        if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
-            echo "$port"
-            return 0
-        fi
-    done
-    e2e_fail "no free port found"
-}
-
-# Starts `procura serve` on a free port with any extra flags; waits for /readyz (bounded).
-# Sets BASE and e2e_server_pid.
+# Starts `procura serve` with any extra flags on a port the kernel picks (--listen
+# 127.0.0.1:0, so parallel tests never race for a port), learns the port from the log line
+# "listening on 127.0.0.1:PORT", and waits for /readyz (bounded). Sets BASE and
+# e2e_server_pid.
 e2e_start_server() {
-    local port
-    port=$(e2e_free_port)
     e2e_server_log="$e2e_work/serve.log"
-    "$PROCURA_BIN" serve --listen "127.0.0.1:$port" --db "$DB_URL" "$@" >>"$e2e_server_log" 2>&1 &
+    : >"$e2e_server_log"
+    "$PROCURA_BIN" serve --listen "127.0.0.1:0" --db "$DB_URL" "$@" >>"$e2e_server_log" 2>&1 &
     e2e_server_pid=$!
-    BASE="http://127.0.0.1:$port"
-    local waited=0
+    BASE=""
+    local waited=0 port
     while ((waited < e2e_ready_wait_s * 10)); do
         if ! kill -0 "$e2e_server_pid" 2>/dev/null; then
             e2e_server_pid=""
             e2e_fail "procura serve exited during start-up"
         fi
-        if [[ $(curl -s -o /dev/null -w '%{http_code}' "$BASE/readyz" 2>/dev/null) == 200 ]]; then
-            grep -q "listening on 127.0.0.1:$port" "$e2e_server_log" ||
-                e2e_fail "the server log does not say 'listening on 127.0.0.1:$port'"
+        if [[ -z $BASE ]]; then
+            port=$(sed -n 's/.*listening on 127\.0\.0\.1:\([0-9][0-9]*\).*/\1/p' \
+                "$e2e_server_log" | head -n 1)
+            if [[ -n $port && $port != 0 ]]; then
+                BASE="http://127.0.0.1:$port"
+            fi
+        fi
+        if [[ -n $BASE &&
+            $(curl -s -o /dev/null -w '%{http_code}' "$BASE/readyz" 2>/dev/null) == 200 ]]; then
             return 0
         fi
         sleep 0.1
         waited=$((waited + 1))
     done
+    [[ -n $BASE ]] || e2e_fail "the server log never said 'listening on 127.0.0.1:PORT'"
     e2e_fail "procura serve was not ready within $e2e_ready_wait_s s"
 }
 
