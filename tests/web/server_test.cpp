@@ -23,7 +23,8 @@
 #include <thread>
 
 #include "core/time.hpp"
-#include "fake_stores.hpp"
+#include "tests/auth/fake_user_store.hpp"
+#include "tests/tender/fake_store.hpp"
 
 namespace procura::web {
 namespace {
@@ -100,8 +101,8 @@ struct Harness {
     }
 
     core::ManualClock clock{*core::parse_rfc3339_ms("2030-01-01T00:00:00Z")};
-    testing::FakeUserStore user_store;
-    testing::FakeTenderStore tender_store;
+    auth::FakeUserStore user_store;
+    tender::FakeTenderStore tender_store;
     auth::AuthService auth{user_store, clock, auth::AuthLimits{}};
     tender::TenderService tenders{tender_store, auth, clock, tender::TenderLimits{}};
     Gate gate;
@@ -212,8 +213,8 @@ BOOST_AUTO_TEST_CASE(binding_a_port_in_use_fails_naming_host_and_port) {
     Harness h;
     ServerOptions o = small_options();
     o.port = h.server->port();
-    testing::FakeUserStore users;
-    testing::FakeTenderStore store;
+    auth::FakeUserStore users;
+    tender::FakeTenderStore store;
     core::ManualClock clock{0};
     auth::AuthService auth{users, clock, auth::AuthLimits{}};
     tender::TenderService tenders{store, auth, clock, tender::TenderLimits{}};
@@ -461,8 +462,8 @@ BOOST_AUTO_TEST_CASE(stop_lets_an_in_flight_request_finish) {
 }
 
 BOOST_AUTO_TEST_CASE(stop_before_run_returns_at_once) {
-    testing::FakeUserStore users;
-    testing::FakeTenderStore store;
+    auth::FakeUserStore users;
+    tender::FakeTenderStore store;
     core::ManualClock clock{0};
     auth::AuthService auth{users, clock, auth::AuthLimits{}};
     tender::TenderService tenders{store, auth, clock, tender::TenderLimits{}};
