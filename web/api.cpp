@@ -76,9 +76,27 @@ bool is_token_char(char c) {
            c == '.' || c == '_' || c == '~' || c == '+' || c == '/' || c == '=';
 }
 
-core::Error missing_token() {
-    return make_error(ErrorKind::unauthenticated, "missing_token",
-                      "this request needs an Authorization: Bearer <token> header");
+// The token of the request's "Authorization: Bearer <token>" header: 401 missing_token without
+// the header, 401 invalid_token for a header of another form.
+Result<std::string> request_token(const Request& request) {
+    const std::string_view authorization = request.header("Authorization");
+    if (authorization.empty()) {
+        return make_error(ErrorKind::unauthenticated, "missing_token",
+                          "this request needs an Authorization: Bearer <token> header");
+    }
+    std::optional<std::string> token = bearer_token(authorization);
+    if (!token) {
+        return make_error(ErrorKind::unauthenticated, "invalid_token",
+                          "the Authorization header must be \"Bearer <token>\"");
+    }
+    return std::move(*token);
+}
+
+// The one string member key of a JSON object body, such as {"reason": "..."}.
+Result<std::string> string_body(const Request& request, std::string_view key) {
+    auto body = parse_json_object(request.body);
+    if (!body) return body.error();
+    return parse_single_string(*body, key);
 }
 
 // A header value must not carry control characters (they could split the response).
@@ -274,13 +292,8 @@ Response Api::dispatch(const Request& request) const {
 }
 
 Result<core::Caller> Api::require_caller(const Request& request) const {
-    const std::string_view authorization = request.header("Authorization");
-    if (authorization.empty()) return missing_token();
-    const std::optional<std::string> token = bearer_token(authorization);
-    if (!token) {
-        return make_error(ErrorKind::unauthenticated, "invalid_token",
-                          "the Authorization header must be \"Bearer <token>\"");
-    }
+    auto token = request_token(request);
+    if (!token) return token.error();
     return services_.auth.authenticate(*token);
 }
 
@@ -333,12 +346,8 @@ Result<Response> Api::login(const Request& request, const Context&) const {
 }
 
 Result<Response> Api::logout(const Request& request, const Context&) const {
-    if (request.header("Authorization").empty()) return missing_token();
-    const std::optional<std::string> token = bearer_token(request.header("Authorization"));
-    if (!token) {
-        return make_error(ErrorKind::unauthenticated, "invalid_token",
-                          "the Authorization header must be \"Bearer <token>\"");
-    }
+    auto token = request_token(request);
+    if (!token) return token.error();
     PROCURA_TRY(services_.auth.logout(*token));
     Response response;
     response.status = 204;
@@ -475,9 +484,7 @@ Result<Response> Api::cancel_tender(const Request& request, const Context& conte
     if (!id) return id.error();
     auto caller = require_caller(request);
     if (!caller) return caller.error();
-    auto body = parse_json_object(request.body);
-    if (!body) return body.error();
-    auto reason = parse_single_string(*body, "reason");
+    auto reason = string_body(request, "reason");
     if (!reason) return reason.error();
     auto cancelled = services_.tenders.cancel(*caller, *id, *reason);
     if (!cancelled) return cancelled.error();
@@ -536,9 +543,7 @@ Result<Response> Api::ask_question(const Request& request, const Context& contex
     if (!id) return id.error();
     auto caller = require_caller(request);
     if (!caller) return caller.error();
-    auto body = parse_json_object(request.body);
-    if (!body) return body.error();
-    auto text = parse_single_string(*body, "text");
+    auto text = string_body(request, "text");
     if (!text) return text.error();
     auto question = services_.tenders.ask(*caller, *id, *text);
     if (!question) return question.error();
@@ -552,9 +557,7 @@ Result<Response> Api::answer_question(const Request& request, const Context& con
     if (!question_id) return question_id.error();
     auto caller = require_caller(request);
     if (!caller) return caller.error();
-    auto body = parse_json_object(request.body);
-    if (!body) return body.error();
-    auto answer = parse_single_string(*body, "answer");
+    auto answer = string_body(request, "answer");
     if (!answer) return answer.error();
     auto answered = services_.tenders.answer(*caller, *id, *question_id, *answer);
     if (!answered) return answered.error();
