@@ -112,6 +112,7 @@ int run_serve(const ServeConfig& config) {
     web::ServerOptions options = config.server;
     options.host = listen->host;
     options.port = listen->port;
+    options.public_cache_ttl = std::chrono::milliseconds(config.public_cache_ms);
     db::ConnectionPool& pool_ref = **pool;
     auto server = web::Server::create(
         options, web::Services{auth_service, tender_service, [&pool_ref] { return pool_ref.ping(); }});
@@ -256,8 +257,8 @@ int run_demo_seed(const std::string& db_url) {
     }
     std::printf("demo logins (username / password):\n");
     for (const Demo& d : demo_users) {
-        std::printf("  %-9s %-9s / %s\n", std::string(core::to_string(d.role)).c_str(),
-                    d.username, d.password);
+        std::printf("  %-9s / %-19s (%s)\n", d.username, d.password,
+                    std::string(core::to_string(d.role)).c_str());
     }
     return 0;
 }

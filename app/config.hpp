@@ -21,6 +21,7 @@ struct ServeConfig {
     std::int64_t amendment_extension_days = 3;
     std::int64_t token_ttl_minutes = 8 * 60;
     std::size_t db_pool_size = 10;
+    std::int64_t public_cache_ms = 1000;
     web::ServerOptions server;
     tender::TenderLimits tender_limits;
 };

@@ -76,6 +76,12 @@ int main(int argc, char** argv) {
                       "An amendment within this many days of the deadline extends it")
         ->envname("PROCURA_AMENDMENT_EXTENSION_DAYS")
         ->capture_default_str();
+    serve->add_option("--public-cache-ms", serve_config.public_cache_ms,
+                      "How long an anonymous notice-board page may be served from memory "
+                      "(never past a deadline it shows; 0 turns the cache off)")
+        ->envname("PROCURA_PUBLIC_CACHE_MS")
+        ->check(CLI::Range(0, 60'000))
+        ->capture_default_str();
     serve->add_option("--token-ttl-minutes", serve_config.token_ttl_minutes,
                       "Lifetime of login tokens")
         ->envname("PROCURA_TOKEN_TTL_MINUTES")

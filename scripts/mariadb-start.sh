@@ -4,7 +4,8 @@
 #   scripts/mariadb-start.sh DIR
 #
 # DIR/data holds the data files; the server listens on DIR/mysqld.sock and on a loopback TCP
-# port (PROCURA_DB_PORT, or a free random one in 20000-60000). The script creates database
+# port (PROCURA_DB_PORT, or a free random one from 20000 up to the kernel's ephemeral range).
+# The script creates database
 # `procura` and user `procura`@`127.0.0.1`/`localhost` with a random password kept in
 # DIR/password (mode 600), writes DIR/url, DIR/port and DIR/socket, and prints the URL as the
 # last line of its output. It never uses systemd or mysqld_safe and touches nothing outside DIR.
@@ -82,15 +83,24 @@ pick_port() {
         echo "$PROCURA_DB_PORT"
         return
     fi
+    # Stay below the kernel's ephemeral range, from which outgoing connections (curl, the
+    # tests' own clients) take their local ports: a port chosen there can be taken between
+    # the check and mariadbd's bind.
+    local ephemeral_low=32768
+    if [[ -r /proc/sys/net/ipv4/ip_local_port_range ]]; then
+        read -r ephemeral_low _ </proc/sys/net/ipv4/ip_local_port_range
+    fi
+    local low=20000 high=$((ephemeral_low - 1))
+    ((high > low)) || { low=10000; high=60000; }
     local attempt port
     for attempt in $(seq 1 100); do
-        port=$((20000 + (RANDOM * 32768 + RANDOM) % 40001))
+        port=$((low + (RANDOM * 32768 + RANDOM) % (high - low + 1)))
         if ! port_in_use "$port"; then
             echo "$port"
             return
         fi
     done
-    die "no free loopback port found in 20000-60000 after $attempt attempts"
+    die "no free loopback port found in $low-$high after $attempt attempts"
 }
 
 log_tail() {
@@ -122,11 +132,7 @@ if [[ ! -f $dir/initialised ]]; then
 fi
 
 # 2. Reuse a live server, or start one.
-pid=""
-[[ -f $pid_file ]] && pid=$(cat "$pid_file" 2>/dev/null || true)
-if is_mariadbd "$pid" && [[ -f $dir/port ]]; then
-    port=$(cat "$dir/port")
-else
+launch() {
     rm -f "$pid_file"
     port=$(pick_port)
     # setsid detaches the server from the caller's session and process group, so that a test
@@ -137,21 +143,46 @@ else
         </dev/null >"$dir/mariadbd.out" 2>&1 &
     launched_pid=$!
     echo "$port" >"$dir/port"
-fi
+}
 
-# 3. Wait until the server answers on its socket.
-deadline=$((SECONDS + startup_wait_s))
-until client -e 'SELECT 1' >/dev/null 2>&1; do
-    if [[ -n ${launched_pid:-} ]] && ! kill -0 "$launched_pid" 2>/dev/null; then
-        log_tail
-        die "mariadbd exited during start-up"
-    fi
-    if ((SECONDS >= deadline)); then
-        log_tail
-        die "mariadbd did not answer on $socket within ${startup_wait_s}s"
-    fi
-    sleep 0.2
-done
+# 3. Wait until the server answers on its socket. Returns 2 if the launched server exited
+# because another process took its port first (then a new port is tried), dies otherwise.
+wait_until_up() {
+    local deadline=$((SECONDS + startup_wait_s))
+    until client -e 'SELECT 1' >/dev/null 2>&1; do
+        if [[ -n ${launched_pid:-} ]] && ! kill -0 "$launched_pid" 2>/dev/null; then
+            if tail -c +"$((log_offset + 1))" "$log" 2>/dev/null |
+                grep -q "Address already in use"; then
+                return 2
+            fi
+            log_tail
+            die "mariadbd exited during start-up"
+        fi
+        if ((SECONDS >= deadline)); then
+            log_tail
+            die "mariadbd did not answer on $socket within ${startup_wait_s}s"
+        fi
+        sleep 0.2
+    done
+}
+
+pid=""
+[[ -f $pid_file ]] && pid=$(cat "$pid_file" 2>/dev/null || true)
+if is_mariadbd "$pid" && [[ -f $dir/port ]]; then
+    port=$(cat "$dir/port")
+    wait_until_up
+else
+    for launch_attempt in 1 2 3 4 5; do
+        # Only what this launch writes to the (kept) error log decides whether to retry.
+        log_offset=$(stat -c %s "$log" 2>/dev/null || echo 0)
+        launch
+        status=0
+        wait_until_up || status=$?
+        ((status == 0)) && break
+        echo "mariadb-start: port $port was taken meanwhile; trying another" >&2
+        ((launch_attempt < 5)) || die "mariadbd could not bind a free port in 5 attempts"
+    done
+fi
 
 # 4. The application's database and user, idempotently. The password is generated once and
 # kept private; the SQL travels on stdin so the password never appears in a process list.

@@ -188,6 +188,9 @@ struct TenderListQuery {
 struct TenderPage {
     std::vector<TenderSummary> items;  // newest first (descending id)
     std::optional<std::string> next_cursor;
+    // The instant the status filter was applied at: derive each item's status at this instant
+    // (rules::status_at), never at a later "now", so a page is consistent with its filter.
+    std::int64_t as_of_ms = 0;
 };
 
 // A tender as a caller sees it: the stored record plus the status derived at read time.

@@ -437,7 +437,7 @@ Result<TenderPage> TenderService::list(const std::optional<core::Caller>& caller
     query.include_drafts = is_officer(caller);
     query.now_ms = clock_.now_ms();
     if (status == TenderStatus::draft && !query.include_drafts) {
-        return TenderPage{};
+        return TenderPage{{}, std::nullopt, query.now_ms};
     }
     if (!cursor.empty()) {
         TenderId before = 0;
@@ -452,6 +452,7 @@ Result<TenderPage> TenderService::list(const std::optional<core::Caller>& caller
     auto rows = store_.list(query);
     if (!rows) return rows.error();
     TenderPage page;
+    page.as_of_ms = query.now_ms;
     page.items = std::move(*rows);
     if (page.items.size() > limit) {
         page.items.resize(limit);

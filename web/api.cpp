@@ -10,7 +10,7 @@
 
 #include "web/error_mapping.hpp"
 #include "web/json_mapping.hpp"
-#include "web/openapi.hpp"
+#include "web/embedded.hpp"
 
 namespace procura::web {
 
@@ -108,6 +108,20 @@ bool is_safe_header_value(std::string_view value) {
     return true;
 }
 
+// The browser UI. The script is a separate file so that the policy can forbid inline scripts.
+Response ui_response(std::string content_type, std::string_view body) {
+    Response response;
+    response.content_type = std::move(content_type);
+    response.body = std::string(body);
+    response.with_header("Content-Security-Policy",
+                         "default-src 'self'; script-src 'self'; style-src 'self' "
+                         "'unsafe-inline'; img-src 'self' data:; frame-ancestors 'none'")
+        .with_header("X-Content-Type-Options", "nosniff")
+        .with_header("Referrer-Policy", "no-referrer")
+        .with_header("Cache-Control", "no-cache");
+    return response;
+}
+
 }  // namespace
 
 std::optional<std::string> bearer_token(std::string_view authorization) {
@@ -162,6 +176,8 @@ Api::Api(Services services, const ApiOptions& options, const core::Clock& clock,
     add("GET", "/readyz", &Api::readyz, Dispatch::worker);
     add("GET", "/metrics", &Api::metrics, Dispatch::io_thread);
     add("GET", "/api/v1/openapi.yaml", &Api::openapi, Dispatch::io_thread);
+    add("GET", "/", &Api::ui_page, Dispatch::io_thread);
+    add("GET", "/ui/app.js", &Api::ui_script, Dispatch::io_thread);
     add("POST", "/api/v1/auth/login", &Api::login, Dispatch::worker);
     add("POST", "/api/v1/auth/logout", &Api::logout, Dispatch::worker);
     add("GET", "/api/v1/auth/me", &Api::me, Dispatch::worker);
@@ -333,6 +349,14 @@ Result<Response> Api::openapi(const Request&, const Context&) const {
     return response;
 }
 
+Result<Response> Api::ui_page(const Request&, const Context&) const {
+    return ui_response("text/html; charset=utf-8", ui_index_html());
+}
+
+Result<Response> Api::ui_script(const Request&, const Context&) const {
+    return ui_response("text/javascript; charset=utf-8", ui_app_js());
+}
+
 Result<Response> Api::login(const Request& request, const Context&) const {
     auto body = parse_json_object(request.body);
     if (!body) return body.error();
@@ -396,7 +420,7 @@ Result<Response> Api::list_tenders(const Request& request, const Context& contex
     const std::string cursor(context.query.get("cursor"));
     auto page = services_.tenders.list(*caller, status, category, q, limit, cursor);
     if (!page) return page.error();
-    const std::int64_t now = clock_.now_ms();
+    const std::int64_t now = page->as_of_ms;
     Response response = json_response(200, page_to_json(*page, now));
     if (!*caller) {
         std::int64_t until = std::numeric_limits<std::int64_t>::max();

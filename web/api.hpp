@@ -88,6 +88,8 @@ private:
     core::Result<Response> readyz(const Request& request, const Context& context) const;
     core::Result<Response> metrics(const Request& request, const Context& context) const;
     core::Result<Response> openapi(const Request& request, const Context& context) const;
+    core::Result<Response> ui_page(const Request& request, const Context& context) const;
+    core::Result<Response> ui_script(const Request& request, const Context& context) const;
     core::Result<Response> login(const Request& request, const Context& context) const;
     core::Result<Response> logout(const Request& request, const Context& context) const;
     core::Result<Response> me(const Request& request, const Context& context) const;

@@ -1,6 +1,11 @@
-# Writes OUTPUT: a C++ file defining procura::web::openapi_yaml() as the text of INPUT, in raw
-# string literals. Run at build time by web/CMakeLists.txt whenever INPUT changes.
-# Usage: cmake -DINPUT=docs/openapi.yaml -DOUTPUT=openapi_embedded.cpp -P embed_text.cmake
+# Writes OUTPUT: a C++ file defining procura::web::FUNCTION() (declared in web/embedded.hpp) as
+# the text of INPUT, in raw string literals. Run at build time by web/CMakeLists.txt whenever
+# INPUT changes.
+# Usage: cmake -DINPUT=docs/openapi.yaml -DOUTPUT=openapi_embedded.cpp -DFUNCTION=openapi_yaml
+#        -P embed_text.cmake
+if(NOT FUNCTION)
+  message(FATAL_ERROR "embed_text.cmake needs -DFUNCTION=name")
+endif()
 file(READ "${INPUT}" text)
 set(delimiter "procura_embed")
 string(FIND "${text}" ")${delimiter}\"" clash)
@@ -21,11 +26,11 @@ if(pieces STREQUAL "")
 endif()
 file(WRITE "${OUTPUT}.tmp"
 "// Generated from ${INPUT} by web/embed_text.cmake. Do not edit.
-#include \"web/openapi.hpp\"
+#include \"web/embedded.hpp\"
 
 namespace procura::web {
 
-std::string_view openapi_yaml() {
+std::string_view ${FUNCTION}() {
     static constexpr char text[] =
 ${pieces}    ;
     return std::string_view(text, sizeof(text) - 1);

@@ -44,6 +44,16 @@ expect_status 200 openapi
 [[ $(sha256sum <"$e2e_work/body") == "$(sha256sum <"$source_dir/docs/openapi.yaml")" ]] ||
     e2e_fail "served openapi.yaml differs from docs/openapi.yaml"
 
+api GET /
+expect_status 200 "the UI page"
+[[ $(response_header Content-Type) == text/html* ]] || e2e_fail "UI page Content-Type"
+[[ $(sha256sum <"$e2e_work/body") == "$(sha256sum <"$source_dir/web/ui/index.html")" ]] ||
+    e2e_fail "served UI page differs from web/ui/index.html"
+api GET /ui/app.js
+expect_status 200 "the UI script"
+[[ $(response_header Content-Security-Policy) == *"script-src 'self'"* ]] ||
+    e2e_fail "the UI script has no strict Content-Security-Policy"
+
 e2e_log "keep-alive: two requests on one connection"
 verbose=$(curl -sv -o /dev/null -o /dev/null "$BASE/healthz" "$BASE/readyz" 2>&1) ||
     e2e_fail "curl with two URLs failed"

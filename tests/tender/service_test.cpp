@@ -290,6 +290,7 @@ BOOST_AUTO_TEST_CASE(list_paginates_with_a_cursor_and_checks_limits) {
     auto p1 = w.service.list(std::nullopt, std::nullopt, std::nullopt, "", 2, "");
     BOOST_REQUIRE(p1.ok());
     BOOST_TEST(p1->items.size() == 2u);
+    BOOST_TEST(p1->as_of_ms == t0_ms);
     BOOST_REQUIRE(p1->next_cursor.has_value());
     auto p2 = w.service.list(std::nullopt, std::nullopt, std::nullopt, "", 2, *p1->next_cursor);
     auto p3 = w.service.list(std::nullopt, std::nullopt, std::nullopt, "", 2, *p2->next_cursor);

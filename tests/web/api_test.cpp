@@ -8,6 +8,7 @@
 #include "core/time.hpp"
 #include "tests/auth/fake_user_store.hpp"
 #include "tests/tender/fake_store.hpp"
+#include "web/embedded.hpp"
 #include "web/json_mapping.hpp"
 
 namespace procura::web {
@@ -194,10 +195,32 @@ BOOST_AUTO_TEST_CASE(openapi_document_is_served_from_the_binary) {
     BOOST_TEST(r.body.rfind("openapi: 3.0", 0) == 0u);
 }
 
+BOOST_AUTO_TEST_CASE(ui_page_and_script_are_served_from_the_binary_with_a_strict_policy) {
+    const Response page = call("GET", "/");
+    BOOST_TEST(page.status == 200u);
+    BOOST_TEST(page.content_type == "text/html; charset=utf-8");
+    BOOST_TEST(page.body == std::string(procura::web::ui_index_html()));
+    BOOST_TEST(page.body.find("<script src=\"/ui/app.js\"></script>") != std::string::npos);
+    const Response script = call("GET", "/ui/app.js");
+    BOOST_TEST(script.status == 200u);
+    BOOST_TEST(script.content_type == "text/javascript; charset=utf-8");
+    BOOST_TEST(script.body == std::string(procura::web::ui_app_js()));
+    BOOST_TEST(script.body.find("/api/v1/tenders") != std::string::npos);
+    for (const Response* r : {&page, &script}) {
+        bool csp = false;
+        for (const auto& [name, value] : r->headers) {
+            if (name == "Content-Security-Policy") {
+                csp = value.find("script-src 'self'") != std::string::npos;
+            }
+        }
+        BOOST_TEST(csp);
+    }
+}
+
 BOOST_AUTO_TEST_CASE(openapi_document_describes_every_route) {
     const std::string yaml(call("GET", "/api/v1/openapi.yaml").body);
     for (const char* path :
-         {"/healthz:", "/readyz:", "/metrics:", "/api/v1/openapi.yaml:", "/api/v1/auth/login:",
+         {"/:", "/ui/app.js:", "/healthz:", "/readyz:", "/metrics:", "/api/v1/openapi.yaml:", "/api/v1/auth/login:",
           "/api/v1/auth/logout:", "/api/v1/auth/me:", "/api/v1/tenders:", "/api/v1/tenders/{id}:",
           "/api/v1/tenders/{id}/publish:", "/api/v1/tenders/{id}/amendments:",
           "/api/v1/tenders/{id}/cancel:", "/api/v1/tenders/{id}/documents:",
