@@ -38,7 +38,18 @@ core::Result<std::unique_ptr<db::ConnectionPool>> open_pool(const std::string& d
     if (!config) return config.error();
     db::PoolOptions options;
     options.size = size;
-    return db::ConnectionPool::open(*config, options);
+    auto pool = db::ConnectionPool::open(*config, options);
+    if (!pool) {
+        // Name the database (never its password) so that the one line says what failed.
+        core::Error e = pool.error();
+        const std::string where = config->socket.empty()
+                                      ? config->host + ":" + std::to_string(config->port)
+                                      : config->socket;
+        e.message = "cannot open database '" + config->database + "' as " + config->user +
+                    " at " + where + ": " + e.message;
+        return e;
+    }
+    return pool;
 }
 
 core::Result<std::unique_ptr<db::ConnectionPool>> open_migrated_pool(const std::string& db_url,
@@ -57,6 +68,26 @@ core::Result<core::Role> role_from(const std::string& text) {
                             "unknown role '" + text +
                                 "': use officer, supplier, finance, auditor or admin",
                             "role");
+}
+
+// The user administration of the command line: a small pool, the MariaDB user store and the
+// auth service over it, after pending migrations.
+struct UserAdmin {
+    std::unique_ptr<db::ConnectionPool> pool;
+    core::SystemClock clock;
+    std::unique_ptr<auth::MySQLUserStore> store;
+    std::unique_ptr<auth::AuthService> service;
+};
+
+core::Result<std::unique_ptr<UserAdmin>> open_user_admin(const std::string& db_url) {
+    auto pool = open_migrated_pool(db_url, 1);
+    if (!pool) return pool.error();
+    auto admin = std::make_unique<UserAdmin>();
+    admin->pool = std::move(*pool);
+    admin->store = std::make_unique<auth::MySQLUserStore>(*admin->pool);
+    admin->service =
+        std::make_unique<auth::AuthService>(*admin->store, admin->clock, auth::AuthLimits{});
+    return admin;
 }
 
 // Deletes expired sessions every few minutes until stopped.
@@ -141,11 +172,9 @@ int run_user_add(const std::string& db_url, const std::string& username, const s
                  const std::string& password) {
     auto parsed_role = role_from(role);
     if (!parsed_role) return fail(parsed_role.error());
-    auto pool = open_migrated_pool(db_url, 1);
-    if (!pool) return fail(pool.error());
-    core::SystemClock clock;
-    auth::MySQLUserStore store(**pool);
-    auth::AuthService service(store, clock, auth::AuthLimits{});
+    auto admin = open_user_admin(db_url);
+    if (!admin) return fail(admin.error());
+    auth::AuthService& service = *(*admin)->service;
     auto user = service.add_user(username, *parsed_role, password, 0);
     if (!user) return fail(user.error());
     std::printf("%lld\n", static_cast<long long>(user->id));
@@ -153,11 +182,9 @@ int run_user_add(const std::string& db_url, const std::string& username, const s
 }
 
 int run_user_list(const std::string& db_url) {
-    auto pool = open_migrated_pool(db_url, 1);
-    if (!pool) return fail(pool.error());
-    core::SystemClock clock;
-    auth::MySQLUserStore store(**pool);
-    auth::AuthService service(store, clock, auth::AuthLimits{});
+    auto admin = open_user_admin(db_url);
+    if (!admin) return fail(admin.error());
+    auth::AuthService& service = *(*admin)->service;
     auto users = service.list_users();
     if (!users) return fail(users.error());
     std::printf("%-6s %-32s %-9s %-7s %s\n", "ID", "USERNAME", "ROLE", "ACTIVE", "CREATED");
@@ -173,11 +200,9 @@ int run_user_set_role(const std::string& db_url, const std::string& username,
                       const std::string& role) {
     auto parsed_role = role_from(role);
     if (!parsed_role) return fail(parsed_role.error());
-    auto pool = open_migrated_pool(db_url, 1);
-    if (!pool) return fail(pool.error());
-    core::SystemClock clock;
-    auth::MySQLUserStore store(**pool);
-    auth::AuthService service(store, clock, auth::AuthLimits{});
+    auto admin = open_user_admin(db_url);
+    if (!admin) return fail(admin.error());
+    auth::AuthService& service = *(*admin)->service;
     auto status = service.set_role(username, *parsed_role, 0);
     if (!status) return fail(status.error());
     std::printf("%s is now %s\n", username.c_str(), role.c_str());

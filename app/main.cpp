@@ -1,6 +1,7 @@
 // `procura`: one executable with subcommands. This file only parses the command line (flags
 // with environment-variable fallbacks and an optional config file) and calls app/commands.
 #include <CLI/CLI.hpp>
+#include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
 #include <iostream>
@@ -18,8 +19,13 @@ std::string read_password_line() {
     return line;
 }
 
-void configure_logging() {
+// Logs go to stderr, so that a command's own output (an id, a table) stays alone on stdout.
+// `serve` logs from info up; the other commands print their outcome themselves and log only
+// errors. PROCURA_LOG_LEVEL (trace, debug, info, warn, error, off) overrides both.
+void configure_logging(bool serving) {
+    spdlog::set_default_logger(spdlog::stderr_color_mt("procura"));
     spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%eZ %l [%t] %v", spdlog::pattern_time_type::utc);
+    spdlog::set_level(serving ? spdlog::level::info : spdlog::level::err);
     if (const char* level = std::getenv("PROCURA_LOG_LEVEL")) {
         spdlog::set_level(spdlog::level::from_str(level));
     }
@@ -28,7 +34,6 @@ void configure_logging() {
 }  // namespace
 
 int main(int argc, char** argv) {
-    configure_logging();
     CLI::App app{
         "Procura: e-procurement and online tendering for public bodies.\n"
         "Officers publish tenders, suppliers ask questions and submit sealed bids, the public "
@@ -129,6 +134,7 @@ int main(int argc, char** argv) {
         return app.exit(e);
     }
 
+    configure_logging(serve->parsed());
     if (*serve) return procura::app::run_serve(serve_config);
     if (*migrate) return procura::app::run_migrate(db_url);
     if (*user_add) return procura::app::run_user_add(db_url, username, role, read_password_line());

@@ -27,6 +27,17 @@ Status require_role(const core::Caller& caller, core::Role role, std::string_vie
     return {};
 }
 
+// A free-text field that must be present and at most max_bytes long: 422 naming it otherwise.
+Status require_text(const std::string& value, const std::string& field, std::size_t max_bytes) {
+    if (value.empty() || value.size() > max_bytes) {
+        return make_error(ErrorKind::unprocessable, "invalid_field",
+                          field + " is required (at most " + std::to_string(max_bytes) +
+                              " bytes)",
+                          field);
+    }
+    return {};
+}
+
 Status check_version(const Tender& t, std::int64_t expected_version) {
     if (t.version != expected_version) {
         return make_error(ErrorKind::conflict, "stale_version",
@@ -223,12 +234,7 @@ Result<TenderView> TenderService::amend(const core::Caller& caller, TenderId id,
                                         const std::string& rationale,
                                         const TenderFields& changes) {
     PROCURA_TRY(require_role(caller, core::Role::officer, "amend tenders"));
-    if (rationale.empty() || rationale.size() > limits_.reason_bytes_max) {
-        return make_error(ErrorKind::unprocessable, "invalid_field",
-                          "rationale is required (at most " +
-                              std::to_string(limits_.reason_bytes_max) + " bytes)",
-                          "rationale");
-    }
+    PROCURA_TRY(require_text(rationale, "rationale", limits_.reason_bytes_max));
     if (!has_any_field(changes)) {
         return make_error(ErrorKind::unprocessable, "empty_amendment",
                           "an amendment must change at least one field", "changes");
@@ -294,12 +300,7 @@ Result<TenderView> TenderService::amend(const core::Caller& caller, TenderId id,
 Result<TenderView> TenderService::cancel(const core::Caller& caller, TenderId id,
                                          const std::string& reason) {
     PROCURA_TRY(require_role(caller, core::Role::officer, "cancel tenders"));
-    if (reason.empty() || reason.size() > limits_.reason_bytes_max) {
-        return make_error(ErrorKind::unprocessable, "invalid_field",
-                          "reason is required (at most " +
-                              std::to_string(limits_.reason_bytes_max) + " bytes)",
-                          "reason");
-    }
+    PROCURA_TRY(require_text(reason, "reason", limits_.reason_bytes_max));
     const std::int64_t now = clock_.now_ms();
     PROCURA_TRY(store_.in_transaction([&](TenderTransaction& tx) -> Status {
         auto loaded = tx.load_for_update(id);
@@ -464,12 +465,7 @@ Result<TenderPage> TenderService::list(const std::optional<core::Caller>& caller
 Result<Question> TenderService::ask(const core::Caller& caller, TenderId id,
                                     const std::string& text) {
     PROCURA_TRY(require_role(caller, core::Role::supplier, "ask clarification questions"));
-    if (text.empty() || text.size() > limits_.question_bytes_max) {
-        return make_error(ErrorKind::unprocessable, "invalid_field",
-                          "text is required (at most " +
-                              std::to_string(limits_.question_bytes_max) + " bytes)",
-                          "text");
-    }
+    PROCURA_TRY(require_text(text, "text", limits_.question_bytes_max));
     const std::int64_t now = clock_.now_ms();
     Question q;
     q.tender_id = id;
@@ -501,12 +497,7 @@ Result<Question> TenderService::ask(const core::Caller& caller, TenderId id,
 Result<Question> TenderService::answer(const core::Caller& caller, TenderId id,
                                        QuestionId question, const std::string& answer_text) {
     PROCURA_TRY(require_role(caller, core::Role::officer, "answer clarification questions"));
-    if (answer_text.empty() || answer_text.size() > limits_.question_bytes_max) {
-        return make_error(ErrorKind::unprocessable, "invalid_field",
-                          "answer is required (at most " +
-                              std::to_string(limits_.question_bytes_max) + " bytes)",
-                          "answer");
-    }
+    PROCURA_TRY(require_text(answer_text, "answer", limits_.question_bytes_max));
     const std::int64_t now = clock_.now_ms();
     Question answered;
     PROCURA_TRY(store_.in_transaction([&](TenderTransaction& tx) -> Status {
