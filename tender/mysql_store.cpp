@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <functional>
+#include <limits>
 #include <memory>
 #include <sstream>
 #include <string>
@@ -129,6 +130,27 @@ void bind_tender_columns(sql::PreparedStatement& s, const Tender& t) {
     set_optional(s, i++, t.cancelled_at_ms);
     s.setString(i++, t.cancel_reason);
     PROCURA_ASSERT(i == tender_write_column_count + 1);
+}
+
+// The denormalised lot totals (migration 0002): lot_count and total_budget_minor of a tender
+// row always describe the lots written with it, so the list query need not read tender_lots.
+struct LotTotals {
+    std::int64_t count = 0;
+    std::int64_t budget_minor = 0;
+};
+
+// 128 bits hold the exact sum of up to 2^64 int64 values; __extension__ keeps -Wpedantic quiet.
+__extension__ typedef __int128 WideSum;
+
+// The totals of t's lots. The budget sum is exact, then clamped to the int64 range, which is
+// what CAST(SUM(budget_minor) AS SIGNED) gives on the server (used by the back-fill in 0002).
+LotTotals lot_totals(const Tender& t) {
+    WideSum sum = 0;
+    for (const Lot& lot : t.lots) sum += lot.budget_minor;
+    constexpr auto high = static_cast<WideSum>(std::numeric_limits<std::int64_t>::max());
+    constexpr auto low = static_cast<WideSum>(std::numeric_limits<std::int64_t>::min());
+    return LotTotals{static_cast<std::int64_t>(t.lots.size()),
+                     static_cast<std::int64_t>(std::clamp(sum, low, high))};
 }
 
 constexpr const char* tender_read_columns =
@@ -320,11 +342,14 @@ public:
     core::Result<TenderId> insert_tender(const Tender& t) override {
         return tx_.attempt("tender.insert_tender", [&](sql::Connection& c) -> TenderId {
             std::string placeholders = "?";
-            for (unsigned k = 1; k < tender_write_column_count; ++k) placeholders += ", ?";
-            Statement s(c.prepareStatement(std::string("INSERT INTO tenders (") +
-                                           tender_write_columns + ") VALUES (" + placeholders +
-                                           ")"));
+            for (unsigned k = 1; k < tender_write_column_count + 2; ++k) placeholders += ", ?";
+            Statement s(c.prepareStatement(
+                std::string("INSERT INTO tenders (") + tender_write_columns +
+                ", lot_count, total_budget_minor) VALUES (" + placeholders + ")"));
             bind_tender_columns(*s, t);
+            const LotTotals totals = lot_totals(t);
+            s->setInt64(tender_write_column_count + 1, totals.count);
+            s->setInt64(tender_write_column_count + 2, totals.budget_minor);
             s->executeUpdate();
             const TenderId id = last_insert_id(c);
             write_lots_and_committee(c, id, t, false);
@@ -345,9 +370,14 @@ public:
                 columns = comma == std::string_view::npos ? std::string_view{}
                                                           : columns.substr(comma + 2);
             }
-            Statement s(c.prepareStatement("UPDATE tenders SET " + assignments + " WHERE id = ?"));
+            // The lot totals change in this statement, the lots below it, in one transaction.
+            Statement s(c.prepareStatement("UPDATE tenders SET " + assignments +
+                                           ", lot_count = ?, total_budget_minor = ? WHERE id = ?"));
             bind_tender_columns(*s, t);
-            s->setInt64(tender_write_column_count + 1, t.id);
+            const LotTotals totals = lot_totals(t);
+            s->setInt64(tender_write_column_count + 1, totals.count);
+            s->setInt64(tender_write_column_count + 2, totals.budget_minor);
+            s->setInt64(tender_write_column_count + 3, t.id);
             // CLIENT_FOUND_ROWS: the count is of matched rows, changed or not.
             const int matched = s->executeUpdate();
             if (matched == 0) return 0;
@@ -568,10 +598,7 @@ core::Result<std::vector<TenderSummary>> MySQLTenderStore::list(const TenderList
     const std::string sql =
         "SELECT t.id, t.version, t.state, t.title, t.buyer_name, t.buyer_id, t.category, "
         "t.currency, t.enquiry_deadline_ms, t.submission_deadline_ms, t.opening_time_ms, "
-        "t.published_at_ms, "
-        "(SELECT COUNT(*) FROM tender_lots l WHERE l.tender_id = t.id), "
-        "(SELECT CAST(COALESCE(SUM(l.budget_minor), 0) AS SIGNED) FROM tender_lots l "
-        "WHERE l.tender_id = t.id) "
+        "t.published_at_ms, t.lot_count, t.total_budget_minor "
         "FROM tenders t" +
         where + " ORDER BY t.id DESC LIMIT ?";
     const auto rows_max = static_cast<std::uint64_t>(query.limit) + 1;

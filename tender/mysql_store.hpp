@@ -27,8 +27,9 @@ public:
     // Reads the row and its children in one consistent snapshot.
     core::Result<std::optional<Tender>> find(TenderId id) override;
 
-    // One query: the page of tenders with lot_count and total_budget_minor from correlated
-    // subqueries over tender_lots' primary key, walking the (state, id) index backwards.
+    // One query over tenders alone, walking the (state, id) index backwards: lot_count and
+    // total_budget_minor are columns of the tender row (migration 0002), kept equal to the
+    // lots by insert_tender and update_tender.
     core::Result<std::vector<TenderSummary>> list(const TenderListQuery& query) override;
 
     core::Result<std::optional<DocumentContent>> read_document(TenderId tender,

@@ -6,6 +6,7 @@
 #include <thread>
 #include <vector>
 
+#include "core/hash.hpp"
 #include "tests/support/test_db.hpp"
 
 using procura::core::ErrorKind;
@@ -20,6 +21,54 @@ std::string_view trim(std::string_view s) {
         s.remove_suffix(1);
     }
     return s;
+}
+
+// The statements of a migration file, cut the way db/migrate.cpp cuts them: at each ';' that
+// ends a line, with whole-line comments dropped.
+std::vector<std::string> statements_of(std::string_view sql) {
+    std::vector<std::string> statements;
+    std::string current;
+    while (!sql.empty()) {
+        const std::size_t eol = sql.find('\n');
+        const std::string_view line = trim(sql.substr(0, eol));
+        sql = eol == std::string_view::npos ? std::string_view{} : sql.substr(eol + 1);
+        if (line.substr(0, 2) == "--") continue;
+        if (!line.empty() && line.back() == ';') {
+            current.append(line.substr(0, line.size() - 1));
+            statements.push_back(current);
+            current.clear();
+        } else {
+            current.append(line).push_back('\n');
+        }
+    }
+    return statements;
+}
+
+// Applies migration `version` alone, recording it as db::migrate would, so that a test can
+// write rows under an older schema before migrating the rest.
+void apply_only(db::ConnectionPool& pool, int version) {
+    for (const auto& m : db::embedded_migrations()) {
+        if (m.version != version) continue;
+        for (const std::string& statement : statements_of(m.sql)) {
+            testing::execute_sql(pool, statement);
+        }
+        testing::execute_sql(pool, "INSERT INTO schema_migrations VALUES (" +
+                                       std::to_string(version) + ", '" + m.name + "', '" +
+                                       procura::core::sha256_hex(m.sql) + "', 1)");
+        return;
+    }
+    throw std::runtime_error("no embedded migration " + std::to_string(version));
+}
+
+// Inserts a minimal tender row with the columns of schema version 1.
+void insert_v1_tender(db::ConnectionPool& pool, std::int64_t id) {
+    testing::execute_sql(pool,
+                         "INSERT INTO tenders (id, version, state, title, description, "
+                         "buyer_name, buyer_id, currency, price_weight, technical_weight, "
+                         "bid_security_minor, threshold_k, created_by, created_at_ms, "
+                         "updated_at_ms, cancel_reason) VALUES (" +
+                             std::to_string(id) +
+                             ", 1, 'draft', 'T', 'D', 'B', 'B1', 'EUR', 0, 0, 0, 1, 1, 1, 1, '')");
 }
 
 }  // namespace
@@ -125,6 +174,33 @@ BOOST_AUTO_TEST_CASE(unknown_newer_migration_in_the_database_is_tolerated) {
     auto again = db::migrate(*pool);
     BOOST_REQUIRE(again.ok());
     BOOST_TEST(again->empty());
+}
+
+BOOST_AUTO_TEST_CASE(lot_totals_migration_back_fills_tenders_written_under_version_1) {
+    auto pool = testing::open_pool(testing::create_fresh_database("migrate"));
+    apply_only(*pool, 1);
+    insert_v1_tender(*pool, 1);  // three lots
+    insert_v1_tender(*pool, 2);  // no lots
+    insert_v1_tender(*pool, 3);  // one lot
+    testing::execute_sql(*pool,
+                         "INSERT INTO tender_lots (tender_id, number, title, budget_minor) VALUES "
+                         "(1, 1, 'a', 100), (1, 2, 'b', 2500), (1, 3, 'c', 7), "
+                         "(3, 1, 'a', 9000000000000)");
+
+    auto migrated = db::migrate(*pool);
+    BOOST_REQUIRE_MESSAGE(migrated.ok(), (migrated.ok() ? "" : migrated.error().message));
+    BOOST_TEST(migrated->front() == 2);
+
+    const auto column = [&](const char* name, int id) {
+        return testing::query_int64(*pool, std::string("SELECT ") + name +
+                                               " FROM tenders WHERE id = " + std::to_string(id));
+    };
+    BOOST_TEST(column("lot_count", 1) == 3);
+    BOOST_TEST(column("total_budget_minor", 1) == 2607);
+    BOOST_TEST(column("lot_count", 2) == 0);
+    BOOST_TEST(column("total_budget_minor", 2) == 0);
+    BOOST_TEST(column("lot_count", 3) == 1);
+    BOOST_TEST(column("total_budget_minor", 3) == 9'000'000'000'000);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

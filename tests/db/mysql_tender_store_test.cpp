@@ -2,6 +2,7 @@
 #include <boost/test/unit_test.hpp>
 #include <chrono>
 #include <latch>
+#include <limits>
 #include <memory>
 #include <set>
 #include <thread>
@@ -55,6 +56,42 @@ std::unique_ptr<TenderStore> make_mysql_tender_store() {
 
 std::int64_t count(OwnedMySQLTenderStore& store, const std::string& table) {
     return testing::query_int64(store.pool(), "SELECT COUNT(*) FROM " + table);
+}
+
+// The number of tenders whose lot_count or total_budget_minor (migration 0002) differ from
+// what their tender_lots rows say, computed the way the list query computed them before 0002.
+std::int64_t tenders_with_stale_lot_totals(OwnedMySQLTenderStore& store) {
+    return testing::query_int64(
+        store.pool(),
+        "SELECT COUNT(*) FROM tenders t WHERE "
+        "t.lot_count <> (SELECT COUNT(*) FROM tender_lots l WHERE l.tender_id = t.id) OR "
+        "t.total_budget_minor <> (SELECT CAST(COALESCE(SUM(l.budget_minor), 0) AS SIGNED) "
+        "FROM tender_lots l WHERE l.tender_id = t.id)");
+}
+
+std::int64_t lot_count_column(OwnedMySQLTenderStore& store, TenderId id) {
+    return testing::query_int64(store.pool(),
+                                "SELECT lot_count FROM tenders WHERE id = " + std::to_string(id));
+}
+
+std::int64_t total_budget_column(OwnedMySQLTenderStore& store, TenderId id) {
+    return testing::query_int64(
+        store.pool(), "SELECT total_budget_minor FROM tenders WHERE id = " + std::to_string(id));
+}
+
+// Replaces the lots of tender id in one transaction; `fail_after` makes the function return
+// an error after the update, so that the transaction rolls back.
+Status replace_lots(OwnedMySQLTenderStore& store, TenderId id, std::vector<Lot> lots,
+                    bool fail_after = false) {
+    return store.in_transaction([&](TenderTransaction& tx) -> Status {
+        auto t = tx.load_for_update(id);
+        if (!t) return t.error();
+        t->version += 1;
+        t->lots = lots;
+        const Status updated = tx.update_tender(*t);
+        if (!updated || !fail_after) return updated;
+        return procura::core::make_error(ErrorKind::conflict, "test_failure", "rolled back");
+    });
 }
 
 }  // namespace
@@ -261,6 +298,57 @@ BOOST_AUTO_TEST_CASE(many_lots_and_committee_members_round_trip_in_order) {
     BOOST_REQUIRE_EQUAL((*found)->lots.size(), 1200u);
     BOOST_TEST((*found)->lots[1199].title == "Lot 1200");
     BOOST_TEST(((*found)->committee == t.committee));
+}
+
+BOOST_AUTO_TEST_CASE(lot_totals_columns_equal_the_lots_through_insert_and_update) {
+    OwnedMySQLTenderStore store;
+    const TenderId two = insert(store, sample_tender("two lots"));
+    Tender empty = sample_tender("no lots");
+    empty.lots.clear();
+    const TenderId none = insert(store, empty);
+    BOOST_TEST(lot_count_column(store, two) == 2);
+    BOOST_TEST(lot_count_column(store, none) == 0);
+    BOOST_TEST(tenders_with_stale_lot_totals(store) == 0);
+
+    BOOST_REQUIRE(replace_lots(store, two, {{1, "a", 5}, {2, "b", 6}, {3, "c", 7}}).ok());
+    BOOST_REQUIRE(replace_lots(store, none, {{1, "only", 42}}).ok());
+    BOOST_TEST(lot_count_column(store, two) == 3);
+    BOOST_TEST(lot_count_column(store, none) == 1);
+    BOOST_TEST(tenders_with_stale_lot_totals(store) == 0);
+
+    // A rolled-back update leaves the lots and their totals as they were.
+    BOOST_TEST(!replace_lots(store, two, {}, true).ok());
+    BOOST_TEST(lot_count_column(store, two) == 3);
+    BOOST_TEST(tenders_with_stale_lot_totals(store) == 0);
+
+    BOOST_REQUIRE(replace_lots(store, two, {}).ok());
+    BOOST_TEST(lot_count_column(store, two) == 0);
+    BOOST_TEST(tenders_with_stale_lot_totals(store) == 0);
+
+    TenderListQuery q;
+    q.include_drafts = true;
+    q.now_ms = t0_ms;
+    auto rows = store.list(q);
+    BOOST_REQUIRE(rows.ok());
+    BOOST_REQUIRE_EQUAL(rows->size(), 2u);
+    BOOST_TEST((*rows)[0].id == none);
+    BOOST_TEST((*rows)[0].lot_count == 1);
+    BOOST_TEST((*rows)[0].total_budget_minor == 42);
+    BOOST_TEST((*rows)[1].lot_count == 0);
+    BOOST_TEST((*rows)[1].total_budget_minor == 0);
+}
+
+BOOST_AUTO_TEST_CASE(lot_budget_total_beyond_int64_is_clamped_like_the_server_cast) {
+    OwnedMySQLTenderStore store;
+    Tender t = sample_tender();
+    const std::int64_t max = std::numeric_limits<std::int64_t>::max();
+    t.lots = {{1, "a", max}, {2, "b", max}, {3, "c", -max}};
+    const TenderId exact = insert(store, t);  // the exact sum fits: max
+    t.lots = {{1, "a", max}, {2, "b", 1}};
+    const TenderId over = insert(store, t);
+    BOOST_TEST(total_budget_column(store, exact) == max);
+    BOOST_TEST(total_budget_column(store, over) == max);
+    BOOST_TEST(tenders_with_stale_lot_totals(store) == 0);
 }
 
 BOOST_AUTO_TEST_CASE(store_failures_are_errors_not_exceptions) {
