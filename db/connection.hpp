@@ -6,12 +6,37 @@
 #pragma once
 
 #include <cppconn/connection.h>
+#include <cppconn/prepared_statement.h>
 
+#include <cstddef>
 #include <memory>
+#include <string>
+#include <unordered_map>
 
 #include "db/pool.hpp"
 
 namespace procura::db {
+
+// The server-side prepared statements of one connection, keyed by their SQL text, so that a
+// hot query is prepared once per connection instead of once per use (prepare, execute and
+// close become execute alone). At most statements_max are kept; a miss when full closes them
+// all and starts again, which is simple and enough while the hot set is small. The cache
+// travels with its connection through the pool and is emptied whenever the connection is
+// discarded. Not thread-safe: it belongs to whoever holds the connection.
+class StatementCache {
+public:
+    static constexpr std::size_t statements_max = 32;
+
+    // The statement for sql on connection, prepared on a miss. Valid until evict(sql) or
+    // clear(). Throws sql::SQLException if preparing fails.
+    sql::PreparedStatement& get(sql::Connection& connection, const std::string& sql);
+    void evict(const std::string& sql) { statements_.erase(sql); }
+    void clear() { statements_.clear(); }
+    std::size_t size() const { return statements_.size(); }
+
+private:
+    std::unordered_map<std::string, std::unique_ptr<sql::PreparedStatement>> statements_;
+};
 
 class PooledConnection {
 public:
@@ -30,6 +55,16 @@ public:
     sql::Connection& operator*() { return get(); }
     sql::Connection* operator->() { return &get(); }
 
+    // This connection's cached prepared statement for sql (see StatementCache): prepared on
+    // first use, then reused by every later holder of the connection. The caller must set
+    // every parameter before executing and destroy its result sets before releasing the
+    // handle. Valid until evict_prepared(sql) or the handle is released. Throws
+    // sql::SQLException if preparing fails. Precondition: the handle was not moved from.
+    sql::PreparedStatement& prepared(const std::string& sql);
+
+    // Drops sql's cached statement, for example because a use of it failed.
+    void evict_prepared(const std::string& sql) { statements_.evict(sql); }
+
     // Tells the pool not to reuse this connection, for example after the server went away.
     void mark_broken() { broken_ = true; }
     bool broken() const { return broken_; }
@@ -41,11 +76,13 @@ public:
 
 private:
     friend class ConnectionPool;
-    PooledConnection(ConnectionPool::Impl* pool, std::unique_ptr<sql::Connection> connection);
+    PooledConnection(ConnectionPool::Impl* pool, std::unique_ptr<sql::Connection> connection,
+                     StatementCache statements);
     void release();
 
     ConnectionPool::Impl* pool_ = nullptr;
     std::unique_ptr<sql::Connection> connection_;
+    StatementCache statements_;  // statements of connection_; emptied before it is reset
     bool broken_ = false;
     bool transaction_open_ = false;
 };

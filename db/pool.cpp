@@ -71,6 +71,7 @@ int whole_seconds(std::chrono::duration<Rep, Period> d) {
 struct ConnectionPool::Impl {
     struct Idle {
         std::unique_ptr<sql::Connection> connection;
+        StatementCache statements;  // declared after connection: destroyed before it
         std::chrono::steady_clock::time_point since;
     };
 
@@ -85,8 +86,8 @@ struct ConnectionPool::Impl {
 
     // Opens and configures one connection. Thread-safe (no shared state touched).
     core::Result<std::unique_ptr<sql::Connection>> connect() const;
-    // Puts a connection (or an empty slot) back and wakes one waiter.
-    void give_back(std::unique_ptr<sql::Connection> connection);
+    // Puts a connection with its statements (or an empty slot) back and wakes one waiter.
+    void give_back(std::unique_ptr<sql::Connection> connection, StatementCache statements);
 };
 
 core::Result<std::unique_ptr<sql::Connection>> ConnectionPool::Impl::connect() const {
@@ -131,13 +132,16 @@ core::Result<std::unique_ptr<sql::Connection>> ConnectionPool::Impl::connect() c
     }
 }
 
-void ConnectionPool::Impl::give_back(std::unique_ptr<sql::Connection> connection) {
+void ConnectionPool::Impl::give_back(std::unique_ptr<sql::Connection> connection,
+                                     StatementCache statements) {
+    PROCURA_ASSERT(connection || statements.size() == 0);
     {
         std::lock_guard lock(mutex);
         PROCURA_ASSERT(checked_out > 0);
         --checked_out;
         if (connection) {
-            idle.push_back(Idle{std::move(connection), std::chrono::steady_clock::now()});
+            idle.push_back(Idle{std::move(connection), std::move(statements),
+                                std::chrono::steady_clock::now()});
         } else {
             ++empty_slots;
         }
@@ -155,8 +159,8 @@ core::Result<std::unique_ptr<ConnectionPool>> ConnectionPool::open(const Connect
     for (std::size_t i = 0; i < options.size; ++i) {
         auto connection = impl->connect();
         if (!connection) return connection.error();
-        impl->idle.push_back(
-            Impl::Idle{std::move(connection).value(), std::chrono::steady_clock::now()});
+        impl->idle.push_back(Impl::Idle{std::move(connection).value(), StatementCache{},
+                                        std::chrono::steady_clock::now()});
     }
     spdlog::debug("db: pool of {} connections to {}:{}/{} open", options.size, config.host,
                   config.port, config.database);
@@ -175,6 +179,7 @@ ConnectionPool::~ConnectionPool() {
 core::Result<PooledConnection> ConnectionPool::acquire() {
     ensure_thread_init();
     std::unique_ptr<sql::Connection> connection;
+    StatementCache statements;
     std::chrono::steady_clock::time_point idle_since;
     {
         std::unique_lock lock(impl_->mutex);
@@ -189,6 +194,7 @@ core::Result<PooledConnection> ConnectionPool::acquire() {
         }
         if (!impl_->idle.empty()) {
             connection = std::move(impl_->idle.back().connection);
+            statements = std::move(impl_->idle.back().statements);
             idle_since = impl_->idle.back().since;
             impl_->idle.pop_back();
         } else {
@@ -206,18 +212,19 @@ core::Result<PooledConnection> ConnectionPool::acquire() {
         }
         if (!valid) {
             spdlog::info("db: replacing a broken idle connection");
+            statements.clear();
             connection.reset();
         }
     }
     if (!connection) {
         auto fresh = impl_->connect();
         if (!fresh) {
-            impl_->give_back(nullptr);
+            impl_->give_back(nullptr, StatementCache{});
             return fresh.error();
         }
         connection = std::move(fresh).value();
     }
-    return PooledConnection(impl_.get(), std::move(connection));
+    return PooledConnection(impl_.get(), std::move(connection), std::move(statements));
 }
 
 core::Status ConnectionPool::ping() {
@@ -239,13 +246,23 @@ core::Status ConnectionPool::ping() {
     }
 }
 
+sql::PreparedStatement& StatementCache::get(sql::Connection& connection, const std::string& sql) {
+    auto found = statements_.find(sql);
+    if (found != statements_.end()) return *found->second;
+    if (statements_.size() >= statements_max) statements_.clear();
+    std::unique_ptr<sql::PreparedStatement> statement(connection.prepareStatement(sql));
+    return *statements_.emplace(sql, std::move(statement)).first->second;
+}
+
 PooledConnection::PooledConnection(ConnectionPool::Impl* pool,
-                                   std::unique_ptr<sql::Connection> connection)
-    : pool_(pool), connection_(std::move(connection)) {}
+                                   std::unique_ptr<sql::Connection> connection,
+                                   StatementCache statements)
+    : pool_(pool), connection_(std::move(connection)), statements_(std::move(statements)) {}
 
 PooledConnection::PooledConnection(PooledConnection&& other) noexcept
     : pool_(std::exchange(other.pool_, nullptr)),
       connection_(std::move(other.connection_)),
+      statements_(std::exchange(other.statements_, StatementCache{})),
       broken_(std::exchange(other.broken_, false)),
       transaction_open_(std::exchange(other.transaction_open_, false)) {}
 
@@ -254,6 +271,7 @@ PooledConnection& PooledConnection::operator=(PooledConnection&& other) noexcept
         release();
         pool_ = std::exchange(other.pool_, nullptr);
         connection_ = std::move(other.connection_);
+        statements_ = std::exchange(other.statements_, StatementCache{});
         broken_ = std::exchange(other.broken_, false);
         transaction_open_ = std::exchange(other.transaction_open_, false);
     }
@@ -267,6 +285,11 @@ PooledConnection::~PooledConnection() {
 sql::Connection& PooledConnection::get() {
     PROCURA_ASSERT(connection_ != nullptr);
     return *connection_;
+}
+
+sql::PreparedStatement& PooledConnection::prepared(const std::string& sql) {
+    PROCURA_ASSERT(connection_ != nullptr);
+    return statements_.get(*connection_, sql);
 }
 
 void PooledConnection::release() {
@@ -283,8 +306,12 @@ void PooledConnection::release() {
             broken_ = true;
         }
     }
-    if (broken_) connection_.reset();
-    pool_->give_back(std::move(connection_));
+    if (broken_) {
+        statements_.clear();
+        connection_.reset();
+    }
+    pool_->give_back(std::move(connection_), std::move(statements_));
+    statements_.clear();
     pool_ = nullptr;
     broken_ = false;
     transaction_open_ = false;

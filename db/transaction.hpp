@@ -14,6 +14,7 @@
 #include <exception>
 #include <functional>
 #include <optional>
+#include <string>
 #include <string_view>
 #include <type_traits>
 #include <utility>
@@ -163,6 +164,42 @@ detail::attempt_result_t<F> with_connection(ConnectionPool& pool, std::string_vi
         } catch (const std::exception& e) {
             error = to_error(e, operation);
         }
+        if (!is_retry(*error)) return *error;
+        if (attempt >= retry.attempts_max) return busy_error(operation, attempt);
+        detail::sleep_before_retry(retry, attempt);
+    }
+}
+
+// Like with_connection, for a body that runs one statement: body receives the connection's
+// cached prepared statement for sql (PooledConnection::prepared), so that a hot query skips
+// preparing and closing it on every use. body must set every parameter and destroy its result
+// set before returning. A statement whose use throws is evicted from the cache (and the
+// connection discarded if it is broken) before the error is returned or body rerun.
+// Thread-safe.
+template <class F>
+typename detail::attempt_result<std::invoke_result_t<F&, sql::PreparedStatement&>>::type
+with_prepared(ConnectionPool& pool, std::string_view operation, const std::string& sql, F&& body,
+              const RetryPolicy& retry = {}) {
+    using R = std::invoke_result_t<F&, sql::PreparedStatement&>;
+    auto acquired = pool.acquire();
+    if (!acquired) return acquired.error();
+    PooledConnection connection = std::move(acquired).value();
+    for (int attempt = 1;; ++attempt) {
+        std::optional<core::Error> error;
+        try {
+            sql::PreparedStatement& statement = connection.prepared(sql);
+            if constexpr (std::is_void_v<R>) {
+                body(statement);
+                return core::Status{};
+            } else {
+                return body(statement);
+            }
+        } catch (const sql::SQLException& e) {
+            error = detail::exception_error(connection, e, operation);
+        } catch (const std::exception& e) {
+            error = to_error(e, operation);
+        }
+        connection.evict_prepared(sql);
         if (!is_retry(*error)) return *error;
         if (attempt >= retry.attempts_max) return busy_error(operation, attempt);
         detail::sleep_before_retry(retry, attempt);

@@ -603,13 +603,14 @@ core::Result<std::vector<TenderSummary>> MySQLTenderStore::list(const TenderList
         where + " ORDER BY t.id DESC LIMIT ?";
     const auto rows_max = static_cast<std::uint64_t>(query.limit) + 1;
 
-    return db::with_connection(
-        pool_, "tender.list", [&](sql::Connection& c) -> core::Result<std::vector<TenderSummary>> {
-            Statement s(c.prepareStatement(sql));
+    // The hottest read: its statement is prepared once per pooled connection and reused.
+    return db::with_prepared(
+        pool_, "tender.list", sql,
+        [&](sql::PreparedStatement& s) -> core::Result<std::vector<TenderSummary>> {
             unsigned index = 1;
-            for (const Binder& bind : binders) bind(*s, index++);
-            s->setUInt64(index, rows_max);
-            Rows rows(s->executeQuery());
+            for (const Binder& bind : binders) bind(s, index++);
+            s.setUInt64(index, rows_max);
+            Rows rows(s.executeQuery());
             std::vector<TenderSummary> out;
             while (rows->next()) {
                 TenderSummary t;

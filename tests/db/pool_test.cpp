@@ -1,5 +1,6 @@
 #include "db/pool.hpp"
 
+#include <cppconn/prepared_statement.h>
 #include <cppconn/resultset.h>
 #include <cppconn/statement.h>
 
@@ -219,6 +220,69 @@ BOOST_AUTO_TEST_CASE(moved_handle_returns_its_connection_once) {
         BOOST_TEST(connection_id(c.get()) > 0);
     }
     BOOST_TEST(pool->ping().ok());
+}
+
+BOOST_AUTO_TEST_CASE(prepared_statement_is_reused_with_its_connection_and_dropped_with_it) {
+    auto pool = testing::open_pool(testing::test_db_url().value(), 1);
+    const std::string sql = "SELECT CONNECTION_ID() + ?";
+    const auto run = [&](std::int64_t add) {
+        return db::with_prepared(*pool, "test.prepared", sql,
+                                 [&](sql::PreparedStatement& s) -> std::int64_t {
+                                     s.setInt64(1, add);
+                                     std::unique_ptr<sql::ResultSet> rows(s.executeQuery());
+                                     rows->next();
+                                     return rows->getInt64(1) - add;
+                                 });
+    };
+    const sql::PreparedStatement* first = nullptr;
+    {
+        auto acquired = pool->acquire();
+        BOOST_REQUIRE(acquired.ok());
+        first = &acquired->prepared(sql);
+    }
+    {
+        auto acquired = pool->acquire();
+        BOOST_REQUIRE(acquired.ok());
+        BOOST_TEST(&acquired->prepared(sql) == first);  // the same statement, not re-prepared
+    }
+    auto before = run(1);
+    BOOST_REQUIRE(before.ok());
+    BOOST_TEST(*run(1000) == *before);  // parameters are bound afresh on every use
+
+    // A killed connection fails once, is discarded with its statements, and the next use
+    // prepares the statement on the new connection.
+    kill_connection(*before);
+    auto failed = run(1);
+    BOOST_REQUIRE(!failed.ok());
+    BOOST_TEST((failed.error().kind == ErrorKind::unavailable));
+    auto after = run(1);
+    BOOST_REQUIRE(after.ok());
+    BOOST_TEST(*after != *before);
+}
+
+BOOST_AUTO_TEST_CASE(statement_cache_is_bounded_and_starts_again_when_full) {
+    auto pool = testing::open_pool(testing::test_db_url().value(), 1);
+    auto acquired = pool->acquire();
+    BOOST_REQUIRE(acquired.ok());
+    db::PooledConnection& c = *acquired;
+    const auto prepares = [&] {
+        std::unique_ptr<sql::Statement> s(c->createStatement());
+        std::unique_ptr<sql::ResultSet> rows(
+            s->executeQuery("SELECT VARIABLE_VALUE FROM information_schema.SESSION_STATUS "
+                            "WHERE VARIABLE_NAME = 'COM_STMT_PREPARE'"));
+        rows->next();
+        return rows->getInt64(1);
+    };
+    const std::int64_t start = prepares();
+    for (std::size_t i = 0; i < db::StatementCache::statements_max; ++i) {
+        c.prepared("SELECT " + std::to_string(i));
+    }
+    c.prepared("SELECT 0");  // cached
+    BOOST_TEST(prepares() - start == static_cast<std::int64_t>(db::StatementCache::statements_max));
+    c.prepared("SELECT 'one too many'");  // the cache is full: emptied, then this one
+    c.prepared("SELECT 0");               // prepared again
+    BOOST_TEST(prepares() - start ==
+               static_cast<std::int64_t>(db::StatementCache::statements_max + 2));
 }
 
 BOOST_AUTO_TEST_SUITE_END()
