@@ -52,25 +52,22 @@ echo "list_bench: starting a private MariaDB under $work/db" >&2
     { cat "$work/mariadb-start.log" >&2; exit 1; }
 db_url=$(<"$work/db/url")
 
-port=""
-for _ in $(seq 50); do
-    candidate=$((20000 + RANDOM % 40000))
-    if ! (exec 3<>"/dev/tcp/127.0.0.1/$candidate") 2>/dev/null; then
-        port=$candidate
-        break
-    fi
-done
-[[ -n $port ]] || { echo "list_bench: no free port" >&2; exit 1; }
-base="http://127.0.0.1:$port"
-
-PROCURA_LOG_LEVEL=warn "$procura" serve --listen "127.0.0.1:$port" --db "$db_url" \
-    >"$work/serve.log" 2>&1 &
+# Port 0: the kernel picks a free port at bind time, so no other process can take it between a
+# check and the bind; the server logs the port it got.
+"$procura" serve --listen "127.0.0.1:0" --db "$db_url" >"$work/serve.log" 2>&1 &
 server_pid=$!
+base=""
 for ((i = 0; i < ready_wait_s * 10; i++)); do
-    [[ $(curl -s -o /dev/null -w '%{http_code}' "$base/readyz") == 200 ]] && break
+    if [[ -z $base ]]; then
+        port=$(sed -n 's/.*listening on 127\.0\.0\.1:\([0-9][0-9]*\).*/\1/p' "$work/serve.log" |
+            head -n 1)
+        [[ -n $port ]] && base="http://127.0.0.1:$port"
+    fi
+    [[ -n $base && $(curl -s -o /dev/null -w '%{http_code}' "$base/readyz") == 200 ]] && break
     kill -0 "$server_pid" 2>/dev/null || { cat "$work/serve.log" >&2; exit 1; }
     sleep 0.1
 done
+[[ -n $base ]] || { echo "list_bench: the server never said where it listens" >&2; exit 1; }
 
 officer_id=$("$procura" user add --db "$db_url" --username bench-officer --role officer \
     --password-stdin <<<"$password" | tail -n 1 | tr -dc '0-9')
