@@ -197,6 +197,11 @@ struct TenderPage {
 struct TenderView {
     Tender tender;
     TenderStatus status = TenderStatus::draft;
+    // The opening committee's size n, always. Who the members are (they will hold the shares of
+    // the key that unseals the bids) is shown to officers only: for anyone else
+    // tender.committee is empty and committee_members_shown is false.
+    std::size_t committee_size = 0;
+    bool committee_members_shown = false;
 };
 
 }  // namespace procura::tender

@@ -136,9 +136,14 @@ TenderService::TenderService(TenderStore& store, core::UserDirectory& users,
                              const core::Clock& clock, TenderLimits limits)
     : store_(store), users_(users), clock_(clock), limits_(limits) {}
 
-Result<TenderView> TenderService::view(Tender t) const {
-    const TenderStatus status = rules::status_at(t, clock_.now_ms());
-    return TenderView{std::move(t), status};
+TenderView TenderService::view(Tender t, const std::optional<core::Caller>& caller) const {
+    TenderView v;
+    v.status = rules::status_at(t, clock_.now_ms());
+    v.committee_size = t.committee.size();
+    v.committee_members_shown = is_officer(caller);
+    if (!v.committee_members_shown) t.committee.clear();
+    v.tender = std::move(t);
+    return v;
 }
 
 Result<TenderView> TenderService::create_draft(const core::Caller& caller,
@@ -412,7 +417,7 @@ Result<TenderView> TenderService::get(const std::optional<core::Caller>& caller,
     if ((*found)->state == TenderState::draft && !is_officer(caller)) {
         return tender_not_found(id);
     }
-    return view(std::move(**found));
+    return view(std::move(**found), caller);
 }
 
 Result<TenderPage> TenderService::list(const std::optional<core::Caller>& caller,

@@ -52,6 +52,7 @@ public:
                                             const DocumentUpload& upload);
 
     // Anyone for published or cancelled tenders; drafts only for officers (404 otherwise).
+    // Only officers see who sits on the opening committee (TenderView).
     core::Result<DocumentContent> get_document(const std::optional<core::Caller>& caller,
                                                TenderId id, DocumentId document);
     core::Result<TenderView> get(const std::optional<core::Caller>& caller, TenderId id);
@@ -74,7 +75,8 @@ public:
     const TenderLimits& limits() const { return limits_; }
 
 private:
-    core::Result<TenderView> view(Tender t) const;
+    // The caller's view of t: its status now, and the committee members only for officers.
+    TenderView view(Tender t, const std::optional<core::Caller>& caller) const;
 
     TenderStore& store_;
     core::UserDirectory& users_;

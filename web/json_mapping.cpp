@@ -415,6 +415,17 @@ Json amendment_to_json(const tender::Amendment& a) {
                 {"deadline_extended_to", optional_time(a.deadline_extended_to_ms)}};
 }
 
+namespace {
+
+// Size and threshold for everyone; the member ids only where the service shows them (officers).
+Json committee_to_json(const tender::TenderView& view) {
+    Json committee{{"size", view.committee_size}, {"threshold", view.tender.threshold_k}};
+    if (view.committee_members_shown) committee["members"] = view.tender.committee;
+    return committee;
+}
+
+}  // namespace
+
 Json tender_to_json(const tender::TenderView& view) {
     const tender::Tender& t = view.tender;
     Json lots = Json::array();
@@ -448,7 +459,7 @@ Json tender_to_json(const tender::TenderView& view) {
         {"enquiry_deadline", optional_time(t.enquiry_deadline_ms)},
         {"submission_deadline", optional_time(t.submission_deadline_ms)},
         {"opening_time", optional_time(t.opening_time_ms)},
-        {"committee", {{"members", t.committee}, {"threshold", t.threshold_k}}},
+        {"committee", committee_to_json(view)},
         {"documents", std::move(documents)},
         {"amendments", std::move(amendments)},
         {"questions", std::move(questions)},

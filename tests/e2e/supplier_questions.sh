@@ -70,6 +70,17 @@ grep -Eqi '"(asker|asker_id|asked_by|user_id|answered_by)"' <<<"$BODY" &&
 jq -e --argjson sid "$supplier_id" \
     '[.questions[] | del(.id) | .. | numbers] | index($sid) == null' <<<"$BODY" >/dev/null ||
     e2e_fail "a question carries the supplier's user id"
+
+e2e_log "only officers see who sits on the opening committee"
+expect_json '.committee | has("members")' false
+expect_json '.committee.size' 1
+api GET "/api/v1/tenders/$id" "${supplier[@]}"
+expect_status 200 "supplier read"
+expect_json '.committee | has("members")' false
+api GET "/api/v1/tenders/$id" "${officer[@]}"
+expect_status 200 "officer read"
+expect_json '.committee.members | length' 1
+
 # The asker is stored for accountability, only in the database.
 stored=$(e2e_sql "SELECT asker_id FROM tender_questions WHERE id = $question_id")
 [[ $stored == "$supplier_id" ]] || e2e_fail "asker_id not stored: '$stored'"

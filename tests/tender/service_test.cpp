@@ -266,6 +266,26 @@ BOOST_AUTO_TEST_CASE(no_amendment_after_the_deadline_and_no_committee_change) {
                   ErrorKind::conflict, "tendering_closed");
 }
 
+BOOST_AUTO_TEST_CASE(only_officers_see_who_sits_on_the_opening_committee) {
+    World w;
+    const TenderView t = w.published_tender();
+    for (const std::optional<core::Caller>& reader :
+         {std::optional<core::Caller>{}, std::optional<core::Caller>{w.supplier},
+          std::optional<core::Caller>{w.finance}}) {
+        auto seen = w.service.get(reader, t.tender.id);
+        BOOST_REQUIRE(seen.ok());
+        BOOST_TEST(!seen->committee_members_shown);
+        BOOST_TEST(seen->tender.committee.empty());
+        BOOST_TEST(seen->committee_size == 3u);
+        BOOST_TEST(seen->tender.threshold_k == 2);
+    }
+    auto officer = w.service.get(w.officer3, t.tender.id);
+    BOOST_REQUIRE(officer.ok());
+    BOOST_TEST(officer->committee_members_shown);
+    BOOST_TEST(officer->tender.committee.size() == 3u);
+    BOOST_TEST(officer->committee_size == 3u);
+}
+
 BOOST_AUTO_TEST_CASE(drafts_are_visible_only_to_officers) {
     World w;
     auto draft = w.service.create_draft(w.officer, w.complete_fields());

@@ -313,8 +313,19 @@ BOOST_AUTO_TEST_CASE(single_string_bodies_are_strict) {
         "why");
 }
 
+BOOST_AUTO_TEST_CASE(committee_members_appear_only_when_the_service_shows_them) {
+    tender::Tender t = sample_tender();
+    t.committee.clear();
+    const tender::TenderView hidden{t, tender::TenderStatus::active_tendering, 3, false};
+    const Json j = tender_to_json(hidden);
+    BOOST_TEST(!j["committee"].contains("members"));
+    BOOST_TEST(j["committee"]["size"] == 3);
+    BOOST_TEST(j["committee"]["threshold"] == 2);
+}
+
 BOOST_AUTO_TEST_CASE(tender_json_has_the_documented_shape) {
-    const tender::TenderView view{sample_tender(), tender::TenderStatus::active_tendering};
+    const tender::TenderView view{sample_tender(), tender::TenderStatus::active_tendering, 3,
+                                  true};
     const Json j = tender_to_json(view);
     BOOST_TEST(j["id"] == 12);
     BOOST_TEST(j["version"] == 4);
@@ -332,6 +343,7 @@ BOOST_AUTO_TEST_CASE(tender_json_has_the_documented_shape) {
     BOOST_TEST(j["enquiry_deadline"] == "2030-01-10T12:00:00.000Z");
     BOOST_TEST(j["submission_deadline"] == "2030-01-20T12:00:00.000Z");
     BOOST_TEST(j["committee"]["members"] == Json::array({3, 4, 5}));
+    BOOST_TEST(j["committee"]["size"] == 3);
     BOOST_TEST(j["committee"]["threshold"] == 2);
     BOOST_TEST(j["documents"][0]["sha256"] == std::string(64, 'a'));
     BOOST_TEST(j["documents"][0]["url"] == "/api/v1/tenders/12/documents/7");
