@@ -8,6 +8,7 @@
 #include <ctime>
 
 #include "core/hash.hpp"
+#include "signing/key_policy.hpp"
 #include "signing/openssl_handles.hpp"
 
 namespace procura::signing {
@@ -85,28 +86,6 @@ core::Result<Certificate> sign_and_adopt(X509Handle cert, const PrivateKey& sign
                              "cannot sign a certificate");
     }
     return Certificate::adopt(cert.release());
-}
-
-// Checks the algorithm and strength of a subject's public key: EC P-256, or RSA >= 2048 bits.
-core::Status check_key_strength(EVP_PKEY* key) {
-    if (EVP_PKEY_is_a(key, "EC")) {
-        char group[64] = {};
-        std::size_t length = 0;
-        if (EVP_PKEY_get_utf8_string_param(key, OSSL_PKEY_PARAM_GROUP_NAME, group, sizeof group,
-                                           &length) == 1 &&
-            std::string_view(group, length) == "prime256v1") {
-            return {};
-        }
-        return core::make_error(ErrorKind::bad_request, "weak_key",
-                                "EC keys must be on the P-256 curve", "csr");
-    }
-    if (EVP_PKEY_is_a(key, "RSA")) {
-        if (EVP_PKEY_get_bits(key) >= 2048) return {};
-        return core::make_error(ErrorKind::bad_request, "weak_key",
-                                "RSA keys must have at least 2048 bits", "csr");
-    }
-    return core::make_error(ErrorKind::bad_request, "weak_key",
-                            "the key must be EC P-256 or RSA of at least 2048 bits", "csr");
 }
 
 }  // namespace
@@ -281,7 +260,7 @@ core::Result<Certificate> issue_from_csr(const Certificate& ca, const PrivateKey
         return openssl_error(ErrorKind::bad_request, "csr_signature_invalid",
                              "the request's signature does not verify with its own key", "csr");
     }
-    PROCURA_TRY(check_key_strength(subject_key));
+    PROCURA_TRY(check_key_strength(subject_key, "csr"));
     X509NameHandle name = make_name(
         {{"O", "Procura"}, {"CN", username}, {"UID", std::to_string(user)}});
     if (!name) {

@@ -3,59 +3,21 @@
 #include "signing/keys.hpp"
 
 #include <boost/test/unit_test.hpp>
-#include <cstdio>
-#include <filesystem>
-#include <fstream>
-#include <sstream>
 
 #include "core/clock.hpp"
+#include "tests/signing/openssl_cli.hpp"
 
 using namespace procura;
 using namespace procura::signing;
 using core::ErrorKind;
+using procura::testing::require_error;
+using procura::testing::run;
+using procura::testing::Run;
+using procura::testing::Workdir;
 
 namespace {
 
 constexpr std::int64_t t0_ms = 1'795'774'800'000;  // 2026-11-27T10:20:00Z
-
-// A temporary folder for files shared with the openssl command, removed afterwards.
-struct Workdir {
-    std::filesystem::path dir;
-    Workdir() {
-        char pattern[] = "/tmp/procura-signing-XXXXXX";
-        PROCURA_ASSERT(mkdtemp(pattern) != nullptr);
-        dir = pattern;
-    }
-    ~Workdir() { std::filesystem::remove_all(dir); }
-    std::string path(const std::string& name) const { return (dir / name).string(); }
-    std::string write(const std::string& name, const std::string& content) const {
-        std::ofstream(path(name), std::ios::binary) << content;
-        return path(name);
-    }
-    std::string read(const std::string& name) const {
-        std::ifstream in(path(name), std::ios::binary);
-        std::stringstream ss;
-        ss << in.rdbuf();
-        return ss.str();
-    }
-};
-
-struct Run {
-    int status = -1;
-    std::string output;
-};
-
-// Runs a shell command, capturing stdout and stderr together.
-Run run(const std::string& command) {
-    Run r;
-    FILE* pipe = popen((command + " 2>&1").c_str(), "r");
-    PROCURA_ASSERT(pipe != nullptr);
-    char buffer[4096];
-    std::size_t n = 0;
-    while ((n = fread(buffer, 1, sizeof buffer, pipe)) > 0) r.output.append(buffer, n);
-    r.status = pclose(pipe);
-    return r;
-}
 
 Validity one_year() { return Validity{t0_ms - 60'000, t0_ms + 365 * core::ms_per_day}; }
 
@@ -63,13 +25,6 @@ struct Pki {
     PrivateKey ca_key = *PrivateKey::generate_ec_p256();
     Certificate ca = *make_root_ca(ca_key, "Procura test CA", one_year());
 };
-
-template <class T>
-void require_error(const core::Result<T>& r, ErrorKind kind, const std::string& code) {
-    BOOST_REQUIRE_MESSAGE(!r.ok(), "expected " + code);
-    BOOST_TEST((r.error().kind == kind));
-    BOOST_TEST(r.error().code == code);
-}
 
 }  // namespace
 

@@ -1,0 +1,212 @@
+// CMS signatures, checked both ways against the stock `openssl cms` command, and every reason
+// for refusal with its own error code.
+#include "signing/signature.hpp"
+
+#include <boost/test/unit_test.hpp>
+
+#include "core/clock.hpp"
+#include "tests/signing/openssl_cli.hpp"
+
+using namespace procura;
+using namespace procura::signing;
+using core::ErrorKind;
+using procura::testing::require_error;
+using procura::testing::run;
+using procura::testing::Run;
+using procura::testing::Workdir;
+
+namespace {
+
+const std::int64_t now_ms = core::SystemClock().now_ms();
+
+Validity around_now() { return Validity{now_ms - core::ms_per_day, now_ms + 30 * core::ms_per_day}; }
+
+// A platform CA and a supplier (user 42) whose key exists as a plain PEM file for openssl and
+// as a PrivateKey for us; the CA key is also written (encrypted) for openssl x509 -req.
+struct World {
+    Workdir w;
+    PrivateKey ca_key = *PrivateKey::generate_ec_p256();
+    Certificate ca = *make_root_ca(ca_key, "Procura test CA", around_now());
+    std::optional<Certificate> user;
+    std::optional<PrivateKey> user_key;
+    SignatureVerifier verifier{*Certificate::from_pem(ca.to_pem())};
+
+    World() {
+        w.write("ca.pem", ca.to_pem());
+        w.write("ca.key", *ca_key.to_encrypted_pem("ca-pass"));
+        const Run req = run("openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes "
+                            "-keyout " + w.path("user.key") + " -subj /CN=x -out " +
+                            w.path("user.csr"));
+        BOOST_REQUIRE_MESSAGE(req.status == 0, req.output);
+        user = *issue_from_csr(ca, ca_key, w.read("user.csr"), 42, "acme", around_now());
+        w.write("user.pem", user->to_pem());
+        const Run enc = run("openssl pkcs8 -topk8 -v2 aes-256-cbc -in " + w.path("user.key") +
+                            " -passout pass:x -out " + w.path("user.enc.key"));
+        BOOST_REQUIRE_MESSAGE(enc.status == 0, enc.output);
+        user_key = *PrivateKey::from_encrypted_pem(w.read("user.enc.key"), "x");
+        w.write("content.bin", std::string("bid\0document", 12));
+    }
+
+    VerifyOptions options() const {
+        VerifyOptions o;
+        o.at_ms = now_ms;
+        o.expected_user = 42;
+        return o;
+    }
+
+    // Runs openssl cms -sign with the user's key; returns the DER.
+    std::string openssl_sign(const std::string& extra) {
+        const Run r = run("openssl cms -sign -binary -in " + w.path("content.bin") + " -signer " +
+                          w.path("user.pem") + " -inkey " + w.path("user.key") +
+                          " -outform DER -out " + w.path("sig.der") + " " + extra);
+        BOOST_REQUIRE_MESSAGE(r.status == 0, r.output);
+        return w.read("sig.der");
+    }
+};
+
+const std::string content("bid\0document", 12);
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(signatures)
+
+BOOST_AUTO_TEST_CASE(openssl_attached_signature_verifies_and_names_the_signer) {
+    World world;
+    auto verified = world.verifier.verify(world.openssl_sign("-nodetach"), std::nullopt,
+                                          world.options());
+    BOOST_REQUIRE_MESSAGE(verified.ok(), (verified.ok() ? std::string() : verified.error().message));
+    BOOST_TEST(verified->content == content);
+    BOOST_TEST((verified->signer_user == std::optional<core::UserId>(42)));
+    BOOST_TEST(verified->signer_subject == "UID=42,CN=acme,O=Procura");
+    BOOST_TEST(verified->signer_serial_hex == world.user->serial_hex());
+}
+
+BOOST_AUTO_TEST_CASE(openssl_detached_signature_verifies_with_its_content) {
+    World world;
+    const std::string der = world.openssl_sign("");
+    auto verified = world.verifier.verify(der, std::string_view(content), world.options());
+    BOOST_REQUIRE(verified.ok());
+    BOOST_TEST(verified->content == content);
+    require_error(world.verifier.verify(der, std::nullopt, world.options()),
+                  ErrorKind::unprocessable, "missing_content");
+    require_error(world.verifier.verify(der, std::string_view("bid document!"), world.options()),
+                  ErrorKind::unprocessable, "bad_signature");
+}
+
+BOOST_AUTO_TEST_CASE(our_signatures_verify_with_openssl_cms) {
+    World world;
+    auto attached = sign(content, *world.user, *world.user_key, Attachment::attached);
+    BOOST_REQUIRE(attached.ok());
+    world.w.write("ours.der", *attached);
+    const Run verify = run("openssl cms -verify -binary -inform DER -in " + world.w.path("ours.der") +
+                           " -CAfile " + world.w.path("ca.pem") + " -out " +
+                           world.w.path("out.bin"));
+    BOOST_TEST(verify.status == 0, verify.output);
+    BOOST_TEST(world.w.read("out.bin") == content);
+
+    auto detached = sign(content, *world.user, *world.user_key, Attachment::detached);
+    BOOST_REQUIRE(detached.ok());
+    world.w.write("detached.der", *detached);
+    const Run verify_detached =
+        run("openssl cms -verify -binary -inform DER -in " + world.w.path("detached.der") +
+            " -content " + world.w.path("content.bin") + " -CAfile " + world.w.path("ca.pem") +
+            " -out /dev/null");
+    BOOST_TEST(verify_detached.status == 0, verify_detached.output);
+    // Our own verifier agrees, and the digest is SHA-256.
+    BOOST_TEST(world.verifier.verify(*attached, std::nullopt, world.options()).ok());
+    const Run print = run("openssl cms -cmsout -print -inform DER -in " + world.w.path("ours.der"));
+    BOOST_TEST(print.output.find("sha256") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(certificate_is_judged_at_the_given_instant_not_now) {
+    World world;
+    const std::string der = world.openssl_sign("-nodetach");
+    VerifyOptions o = world.options();
+    o.at_ms = now_ms + 31 * core::ms_per_day;  // after not_after
+    require_error(world.verifier.verify(der, std::nullopt, o), ErrorKind::unprocessable,
+                  "certificate_not_valid_at_time");
+    o.at_ms = now_ms - 2 * core::ms_per_day;  // before not_before
+    require_error(world.verifier.verify(der, std::nullopt, o), ErrorKind::unprocessable,
+                  "certificate_not_valid_at_time");
+}
+
+BOOST_AUTO_TEST_CASE(revoked_wrong_user_and_foreign_ca_are_refused) {
+    World world;
+    const std::string der = world.openssl_sign("-nodetach");
+    VerifyOptions revoked = world.options();
+    std::string asked_serial;
+    revoked.is_revoked = [&](const std::string& serial, std::int64_t) {
+        asked_serial = serial;
+        return true;
+    };
+    require_error(world.verifier.verify(der, std::nullopt, revoked), ErrorKind::unprocessable,
+                  "certificate_revoked");
+    BOOST_TEST(asked_serial == world.user->serial_hex());
+    VerifyOptions other_user = world.options();
+    other_user.expected_user = 43;
+    require_error(world.verifier.verify(der, std::nullopt, other_user), ErrorKind::forbidden,
+                  "wrong_signer");
+    auto other_ca_key = PrivateKey::generate_ec_p256();
+    SignatureVerifier foreign(*make_root_ca(*other_ca_key, "Another CA", around_now()));
+    require_error(foreign.verify(der, std::nullopt, world.options()), ErrorKind::unprocessable,
+                  "untrusted_certificate");
+}
+
+BOOST_AUTO_TEST_CASE(sha1_digest_and_weak_keys_are_refused) {
+    World world;
+    require_error(world.verifier.verify(world.openssl_sign("-nodetach -md sha1"), std::nullopt,
+                                        world.options()),
+                  ErrorKind::unprocessable, "weak_digest");
+    // An RSA-1024 certificate signed by our CA key outside our issuing code (which refuses it).
+    const Run req = run("openssl req -new -newkey rsa:1024 -nodes -keyout " +
+                        world.w.path("weak.key") + " -subj /UID=42/CN=weak -out " +
+                        world.w.path("weak.csr"));
+    BOOST_REQUIRE_MESSAGE(req.status == 0, req.output);
+    const Run x509 = run("openssl x509 -req -in " + world.w.path("weak.csr") + " -CA " +
+                         world.w.path("ca.pem") + " -CAkey " + world.w.path("ca.key") +
+                         " -passin pass:ca-pass -CAcreateserial -days 5 -out " +
+                         world.w.path("weak.pem"));
+    BOOST_REQUIRE_MESSAGE(x509.status == 0, x509.output);
+    const Run s = run("openssl cms -sign -binary -nodetach -in " + world.w.path("content.bin") +
+                      " -signer " + world.w.path("weak.pem") + " -inkey " +
+                      world.w.path("weak.key") + " -outform DER -out " +
+                      world.w.path("weak.der"));
+    BOOST_REQUIRE_MESSAGE(s.status == 0, s.output);
+    require_error(world.verifier.verify(world.w.read("weak.der"), std::nullopt, world.options()),
+                  ErrorKind::unprocessable, "weak_key");
+}
+
+BOOST_AUTO_TEST_CASE(tampered_garbage_and_other_cms_types_are_refused) {
+    World world;
+    std::string der = world.openssl_sign("-nodetach");
+    const auto at = der.find(std::string("document"));
+    BOOST_REQUIRE(at != std::string::npos);
+    der[at] = 'D';  // the content changes, the DER stays valid
+    require_error(world.verifier.verify(der, std::nullopt, world.options()),
+                  ErrorKind::unprocessable, "bad_signature");
+    require_error(world.verifier.verify("", std::nullopt, world.options()), ErrorKind::bad_request,
+                  "not_cms");
+    require_error(world.verifier.verify(std::string(100, '\x30'), std::nullopt, world.options()),
+                  ErrorKind::bad_request, "not_cms");
+    const std::string good = world.openssl_sign("-nodetach");
+    require_error(world.verifier.verify(good.substr(0, good.size() / 2), std::nullopt,
+                                        world.options()),
+                  ErrorKind::bad_request, "not_cms");
+    const Run enc = run("openssl cms -encrypt -binary -aes-256-cbc -in " +
+                        world.w.path("content.bin") + " -outform DER -out " +
+                        world.w.path("env.der") + " " + world.w.path("user.pem"));
+    BOOST_REQUIRE_MESSAGE(enc.status == 0, enc.output);
+    require_error(world.verifier.verify(world.w.read("env.der"), std::nullopt, world.options()),
+                  ErrorKind::unprocessable, "not_signed_data");
+    require_error(world.verifier.verify(good, std::string_view(content), world.options()),
+                  ErrorKind::unprocessable, "unexpected_content");
+    VerifyOptions small = world.options();
+    small.content_bytes_max = 4;
+    require_error(world.verifier.verify(good, std::nullopt, small), ErrorKind::payload_too_large,
+                  "too_large");
+    small.signature_bytes_max = 10;
+    require_error(world.verifier.verify(good, std::nullopt, small), ErrorKind::payload_too_large,
+                  "too_large");
+}
+
+BOOST_AUTO_TEST_SUITE_END()
