@@ -1,0 +1,52 @@
+// The RFC 3161 time-stamp authority, in process (the HTTP route POST /tsa comes with the web
+// layer). Built on OpenSSL's TS API: requests with SHA-256, SHA-384 or SHA-512 imprints only
+// (anything else gets a DER rejection response with failInfo badAlg, not text), the nonce
+// echoed, a configurable policy OID, accuracy set, certificate included when asked. Serial
+// numbers are 127 random bits, so they are unique without persistence and never reused after a
+// crash or kill -9. The time comes from the injected clock. Thread-safe: TS_RESP_CTX is not,
+// so each response gets its own context.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "core/clock.hpp"
+#include "core/result.hpp"
+#include "signing/keys.hpp"
+
+namespace procura::signing {
+
+struct TSAOptions {
+    std::string policy_oid = "1.3.6.1.4.1.57264.1.1";  // Procura's time-stamping policy
+    std::int64_t accuracy_ms = 1000;                   // stated accuracy of the clock
+    std::size_t request_bytes_max = 4096;
+};
+
+class TimeStampAuthority {
+public:
+    // cert must carry the critical timeStamping extended key usage and match key
+    // (bad_request "not_a_tsa_certificate" otherwise).
+    static core::Result<TimeStampAuthority> create(Certificate cert, PrivateKey key,
+                                                   const core::Clock& clock, TSAOptions options);
+
+    // A DER TimeStampResp for a DER TimeStampReq. Requests that are well-formed DER but not
+    // acceptable (weak digest, unknown policy) get a DER rejection response, as RFC 3161 asks.
+    // Only input that is not a time-stamp request at all, or is too large, is an error:
+    // bad_request "not_ts_request" / payload_too_large "too_large".
+    core::Result<std::string> respond(std::string_view request_der) const;
+
+    const Certificate& certificate() const { return cert_; }
+
+private:
+    TimeStampAuthority(Certificate cert, PrivateKey key, const core::Clock& clock,
+                       TSAOptions options)
+        : cert_(std::move(cert)), key_(std::move(key)), clock_(&clock), options_(std::move(options)) {}
+
+    Certificate cert_;
+    PrivateKey key_;
+    const core::Clock* clock_;
+    TSAOptions options_;
+};
+
+}  // namespace procura::signing

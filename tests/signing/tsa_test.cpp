@@ -1,0 +1,145 @@
+// The time-stamp authority against the stock `openssl ts` command: its queries get our
+// responses, and its verifier accepts our tokens for the right data only.
+#include "signing/tsa.hpp"
+
+#include <boost/test/unit_test.hpp>
+#include <set>
+
+#include "core/clock.hpp"
+#include "tests/signing/openssl_cli.hpp"
+
+using namespace procura;
+using namespace procura::signing;
+using core::ErrorKind;
+using procura::testing::require_error;
+using procura::testing::run;
+using procura::testing::Run;
+using procura::testing::Workdir;
+
+namespace {
+
+const std::int64_t now_ms = core::SystemClock().now_ms();
+
+struct World {
+    Workdir w;
+    core::ManualClock clock{now_ms};
+    PrivateKey ca_key = *PrivateKey::generate_ec_p256();
+    Certificate ca = *make_root_ca(ca_key, "Procura test CA",
+                                   Validity{now_ms - core::ms_per_day, now_ms + 30 * core::ms_per_day});
+    TimeStampAuthority tsa = make_tsa();
+
+    TimeStampAuthority make_tsa() {
+        auto key = PrivateKey::generate_ec_p256();
+        auto cert = issue_tsa_certificate(ca, ca_key, *key, "Procura TSA",
+                                          Validity{now_ms - core::ms_per_day,
+                                                   now_ms + 30 * core::ms_per_day});
+        return *TimeStampAuthority::create(std::move(*cert), std::move(*key), clock, TSAOptions{});
+    }
+
+    World() {
+        w.write("ca.pem", ca.to_pem());
+        w.write("tsa.pem", tsa.certificate().to_pem());
+        w.write("data.bin", "the SHA-256 of a received bid goes here");
+    }
+
+    // openssl ts -query for data.bin with the given digest option; returns the request DER.
+    std::string query(const std::string& digest) {
+        const Run q = run("openssl ts -query -data " + w.path("data.bin") + " " + digest +
+                          " -cert -out " + w.path("req.tsq"));
+        BOOST_REQUIRE_MESSAGE(q.status == 0, q.output);
+        return w.read("req.tsq");
+    }
+
+    Run reply_text() { return run("openssl ts -reply -in " + w.path("resp.tsr") + " -text"); }
+};
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(time_stamp_authority)
+
+BOOST_AUTO_TEST_CASE(openssl_query_gets_a_token_that_openssl_verifies) {
+    World world;
+    world.clock.set_ms(1'795'774'800'123);  // 2026-11-27T10:20:00.123Z
+    auto response = world.tsa.respond(world.query("-sha256"));
+    BOOST_REQUIRE(response.ok());
+    world.w.write("resp.tsr", *response);
+    const Run text = world.reply_text();
+    BOOST_TEST(text.output.find("Status: Granted.") != std::string::npos, text.output);
+    BOOST_TEST(text.output.find("Policy OID: 1.3.6.1.4.1.57264.1.1") != std::string::npos);
+    BOOST_TEST(text.output.find("Time stamp: Nov 27 10:20:00.123 2026 GMT") != std::string::npos,
+               text.output);
+    BOOST_TEST(text.output.find("Accuracy: 0x01 seconds") != std::string::npos, text.output);
+    BOOST_TEST(text.output.find("Nonce: 0x") != std::string::npos);
+    const Run verify = run("openssl ts -verify -data " + world.w.path("data.bin") + " -in " +
+                           world.w.path("resp.tsr") + " -CAfile " + world.w.path("ca.pem"));
+    BOOST_TEST(verify.status == 0, verify.output);
+    BOOST_TEST(verify.output.find("Verification: OK") != std::string::npos);
+
+    world.w.write("other.bin", "the SHA-256 of another bid");
+    const Run altered = run("openssl ts -verify -data " + world.w.path("other.bin") + " -in " +
+                            world.w.path("resp.tsr") + " -CAfile " + world.w.path("ca.pem"));
+    BOOST_TEST(altered.status != 0, altered.output);
+}
+
+BOOST_AUTO_TEST_CASE(the_nonce_is_echoed_and_serials_never_repeat) {
+    World world;
+    const std::string request = world.query("-sha512");
+    const Run q = run("openssl ts -query -in " + world.w.path("req.tsq") + " -text");
+    const auto nonce_at = q.output.find("Nonce: ");
+    BOOST_REQUIRE(nonce_at != std::string::npos);
+    const std::string nonce = q.output.substr(nonce_at, q.output.find('\n', nonce_at) - nonce_at);
+    std::set<std::string> serials;
+    for (int i = 0; i < 3; ++i) {
+        auto response = world.tsa.respond(request);
+        BOOST_REQUIRE(response.ok());
+        world.w.write("resp.tsr", *response);
+        const Run text = world.reply_text();
+        BOOST_TEST(text.output.find(nonce) != std::string::npos, text.output);
+        const auto serial_at = text.output.find("Serial number: ");
+        BOOST_REQUIRE(serial_at != std::string::npos);
+        serials.insert(text.output.substr(serial_at, text.output.find('\n', serial_at) - serial_at));
+    }
+    BOOST_TEST(serials.size() == 3u);
+}
+
+BOOST_AUTO_TEST_CASE(weak_imprints_get_a_der_rejection_not_text) {
+    World world;
+    for (const std::string digest : {"-sha1", "-md5"}) {
+        auto response = world.tsa.respond(world.query(digest));
+        BOOST_REQUIRE(response.ok());
+        world.w.write("resp.tsr", *response);
+        const Run text = world.reply_text();
+        BOOST_TEST(text.status == 0, text.output);
+        BOOST_TEST(text.output.find("Status: Rejected.") != std::string::npos, text.output);
+        BOOST_TEST(text.output.find("unrecognized or unsupported algorithm identifier") !=
+                       std::string::npos,
+                   text.output);
+    }
+}
+
+BOOST_AUTO_TEST_CASE(non_requests_and_oversized_bodies_are_errors) {
+    World world;
+    require_error(world.tsa.respond(""), ErrorKind::bad_request, "not_ts_request");
+    require_error(world.tsa.respond("hello, time"), ErrorKind::bad_request, "not_ts_request");
+    const std::string request = world.query("-sha256");
+    require_error(world.tsa.respond(request.substr(0, request.size() - 3)), ErrorKind::bad_request,
+                  "not_ts_request");
+    require_error(world.tsa.respond(std::string(5000, '\x30')), ErrorKind::payload_too_large,
+                  "too_large");
+}
+
+BOOST_AUTO_TEST_CASE(only_a_time_stamping_certificate_can_run_the_tsa) {
+    World world;
+    auto key = PrivateKey::generate_ec_p256();
+    const Run req = run("openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes "
+                        "-keyout " + world.w.path("u.key") + " -subj /CN=x -out " +
+                        world.w.path("u.csr"));
+    BOOST_REQUIRE_MESSAGE(req.status == 0, req.output);
+    auto user = issue_from_csr(world.ca, world.ca_key, world.w.read("u.csr"), 5, "someone",
+                               Validity{now_ms - 1000, now_ms + core::ms_per_day});
+    BOOST_REQUIRE(user.ok());
+    require_error(TimeStampAuthority::create(std::move(*user), std::move(*key), world.clock, {}),
+                  ErrorKind::bad_request, "not_a_tsa_certificate");
+}
+
+BOOST_AUTO_TEST_SUITE_END()
