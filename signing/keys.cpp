@@ -98,6 +98,11 @@ core::Result<PrivateKey> PrivateKey::generate_ec_p256() {
     return PrivateKey(Handle(key, EVP_PKEY_free));
 }
 
+PrivateKey PrivateKey::adopt(evp_pkey_st* key) {
+    PROCURA_ASSERT(key != nullptr);
+    return PrivateKey(Handle(key, EVP_PKEY_free));
+}
+
 core::Result<PrivateKey> PrivateKey::from_encrypted_pem(std::string_view pem,
                                                         std::string_view passphrase) {
     if (pem.find(encrypted_key_header) == std::string_view::npos) {
@@ -242,6 +247,27 @@ core::Result<Certificate> issue_tsa_certificate(const Certificate& ca, const Pri
         !add_extension(cert->get(), &ctx, NID_subject_key_identifier, "hash") ||
         !add_extension(cert->get(), &ctx, NID_authority_key_identifier, "keyid:always")) {
         return openssl_error(ErrorKind::internal, "x509_failed", "cannot add TSA extensions");
+    }
+    return sign_and_adopt(std::move(*cert), ca_key);
+}
+
+core::Result<Certificate> issue_for_key(const Certificate& ca, const PrivateKey& ca_key,
+                                        const PrivateKey& key, const std::string& common_name,
+                                        const Validity& validity) {
+    X509NameHandle name = make_name({{"O", "Procura"}, {"CN", common_name}});
+    if (!name) {
+        return openssl_error(ErrorKind::bad_request, "bad_name", "invalid name", "common_name");
+    }
+    auto cert =
+        new_certificate(name.get(), X509_get_subject_name(ca.get()), key.get(), validity);
+    if (!cert) return cert.error();
+    X509V3_CTX ctx;
+    X509V3_set_ctx(&ctx, ca.get(), cert->get(), nullptr, nullptr, 0);
+    if (!add_extension(cert->get(), &ctx, NID_basic_constraints, "critical,CA:FALSE") ||
+        !add_extension(cert->get(), &ctx, NID_key_usage, "critical,keyAgreement") ||
+        !add_extension(cert->get(), &ctx, NID_subject_key_identifier, "hash") ||
+        !add_extension(cert->get(), &ctx, NID_authority_key_identifier, "keyid:always")) {
+        return openssl_error(ErrorKind::internal, "x509_failed", "cannot add extensions");
     }
     return sign_and_adopt(std::move(*cert), ca_key);
 }

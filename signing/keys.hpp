@@ -37,6 +37,9 @@ public:
 
     evp_pkey_st* get() const { return key_.get(); }
 
+    // Takes ownership of an EVP_PKEY (used inside signing/).
+    static PrivateKey adopt(evp_pkey_st* key);
+
 private:
     using Handle = std::unique_ptr<evp_pkey_st, void (*)(evp_pkey_st*)>;
     explicit PrivateKey(Handle key) : key_(std::move(key)) {}
@@ -91,6 +94,12 @@ core::Result<Certificate> issue_tsa_certificate(const Certificate& ca, const Pri
                                                 const PrivateKey& tsa_key,
                                                 const std::string& common_name,
                                                 const Validity& validity);
+
+// A certificate for a key the platform generated itself (a tender's opening key): subject
+// O=Procura, CN=common_name; keyAgreement only (critical), CA:FALSE.
+core::Result<Certificate> issue_for_key(const Certificate& ca, const PrivateKey& ca_key,
+                                        const PrivateKey& key, const std::string& common_name,
+                                        const Validity& validity);
 
 // A user's certificate from a PKCS#10 request (PEM). The request's self-signature must verify
 // and its key must be EC P-256 or RSA of at least 2048 bits; the request's own subject is
