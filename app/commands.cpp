@@ -8,6 +8,7 @@
 #include <mutex>
 #include <thread>
 
+#include "app/keys.hpp"
 #include "auth/mysql_store.hpp"
 #include "auth/service.hpp"
 #include "core/clock.hpp"
@@ -140,13 +141,26 @@ int run_serve(const ServeConfig& config) {
     auth::AuthService auth_service(user_store, clock, auth_limits_from(config));
     tender::TenderService tender_service(tender_store, auth_service, clock, *tender_limits);
 
+    std::optional<LoadedKeys> keys;
+    std::optional<web::PublicKeyInfrastructure> pki;
+    if (!config.key_dir.empty()) {
+        auto passphrase = read_passphrase(config.passphrase_file);
+        if (!passphrase) return fail(passphrase.error());
+        auto loaded = load_keys(config.key_dir, *passphrase, clock);
+        if (!loaded) return fail(loaded.error());
+        keys = std::move(*loaded);
+        pki.emplace(web::PublicKeyInfrastructure{*keys->tsa, keys->ca_pem, keys->tsa_pem});
+    }
+
     web::ServerOptions options = config.server;
     options.host = listen->host;
     options.port = listen->port;
     options.public_cache_ttl = std::chrono::milliseconds(config.public_cache_ms);
     db::ConnectionPool& pool_ref = **pool;
     auto server = web::Server::create(
-        options, web::Services{auth_service, tender_service, [&pool_ref] { return pool_ref.ping(); }});
+        options, web::Services{auth_service, tender_service,
+                               [&pool_ref] { return pool_ref.ping(); },
+                               pki ? &*pki : nullptr});
     if (!server) return fail(server.error());
     spdlog::info("listening on {}:{}", listen->host, (*server)->port());
     SessionSweeper sweeper(user_store, clock);
@@ -165,6 +179,18 @@ int run_migrate(const std::string& db_url) {
     } else {
         for (int version : *applied) std::printf("applied migration %04d\n", version);
     }
+    return 0;
+}
+
+int run_keys_init(const std::string& key_dir, const std::string& passphrase_file) {
+    auto passphrase = read_passphrase(passphrase_file);
+    if (!passphrase) return fail(passphrase.error());
+    core::SystemClock clock;
+    auto status = init_keys(key_dir, *passphrase, clock);
+    if (!status) return fail(status.error());
+    std::printf("platform keys created in %s (ca.pem, tsa.pem, log.pub.pem; private keys "
+                "encrypted)\n",
+                key_dir.c_str());
     return 0;
 }
 

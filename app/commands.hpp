@@ -12,6 +12,7 @@ namespace procura::app {
 
 int run_serve(const ServeConfig& config);
 int run_migrate(const std::string& db_url);
+int run_keys_init(const std::string& key_dir, const std::string& passphrase_file);
 int run_user_add(const std::string& db_url, const std::string& username, const std::string& role,
                  const std::string& password);
 int run_user_list(const std::string& db_url);

@@ -22,6 +22,8 @@ struct ServeConfig {
     std::int64_t token_ttl_minutes = 8 * 60;
     std::size_t db_pool_size = 10;
     std::int64_t public_cache_ms = 1000;
+    std::string key_dir;          // empty: no PKI routes (they answer 503)
+    std::string passphrase_file;  // empty: PROCURA_KEY_PASSPHRASE
     web::ServerOptions server;
     tender::TenderLimits tender_limits;
 };

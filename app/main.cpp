@@ -87,6 +87,14 @@ int main(int argc, char** argv) {
         ->envname("PROCURA_PUBLIC_CACHE_MS")
         ->check(CLI::Range(0, 60'000))
         ->capture_default_str();
+    serve->add_option("--key-dir", serve_config.key_dir,
+                      "Platform keys from `procura keys init` (enables POST /tsa and "
+                      "/api/v1/pki/*); the passphrase comes from PROCURA_KEY_PASSPHRASE or "
+                      "--passphrase-file")
+        ->envname("PROCURA_KEY_DIR");
+    serve->add_option("--passphrase-file", serve_config.passphrase_file,
+                      "File whose first line is the key passphrase")
+        ->envname("PROCURA_KEY_PASSPHRASE_FILE");
     serve->add_option("--token-ttl-minutes", serve_config.token_ttl_minutes,
                       "Lifetime of login tokens")
         ->envname("PROCURA_TOKEN_TTL_MINUTES")
@@ -101,6 +109,20 @@ int main(int argc, char** argv) {
     };
     auto* migrate = app.add_subcommand("migrate", "Apply pending database migrations");
     add_db(migrate);
+
+    auto* keys = app.add_subcommand("keys", "Platform keys");
+    keys->require_subcommand(1);
+    std::string key_dir;
+    std::string passphrase_file;
+    auto* keys_init = keys->add_subcommand(
+        "init", "Create the root CA, the time-stamping certificate and the audit-log key, "
+                "private keys encrypted under PROCURA_KEY_PASSPHRASE (or --passphrase-file)");
+    keys_init->add_option("--key-dir", key_dir, "Directory for the keys")
+        ->envname("PROCURA_KEY_DIR")
+        ->required();
+    keys_init->add_option("--passphrase-file", passphrase_file,
+                          "File whose first line is the key passphrase")
+        ->envname("PROCURA_KEY_PASSPHRASE_FILE");
 
     auto* user = app.add_subcommand("user", "Manage users");
     user->require_subcommand(1);
@@ -137,6 +159,7 @@ int main(int argc, char** argv) {
     configure_logging(serve->parsed());
     if (*serve) return procura::app::run_serve(serve_config);
     if (*migrate) return procura::app::run_migrate(db_url);
+    if (*keys_init) return procura::app::run_keys_init(key_dir, passphrase_file);
     if (*user_add) return procura::app::run_user_add(db_url, username, role, read_password_line());
     if (*user_list) return procura::app::run_user_list(db_url);
     if (*user_set_role) return procura::app::run_user_set_role(db_url, username, role);

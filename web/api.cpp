@@ -8,9 +8,9 @@
 #include <limits>
 #include <utility>
 
+#include "web/embedded.hpp"
 #include "web/error_mapping.hpp"
 #include "web/json_mapping.hpp"
-#include "web/embedded.hpp"
 
 namespace procura::web {
 
@@ -113,13 +113,24 @@ Response ui_response(std::string content_type, std::string_view body) {
     Response response;
     response.content_type = std::move(content_type);
     response.body = std::string(body);
-    response.with_header("Content-Security-Policy",
-                         "default-src 'self'; script-src 'self'; style-src 'self' "
-                         "'unsafe-inline'; img-src 'self' data:; frame-ancestors 'none'")
+    response
+        .with_header("Content-Security-Policy",
+                     "default-src 'self'; script-src 'self'; style-src 'self' "
+                     "'unsafe-inline'; img-src 'self' data:; frame-ancestors 'none'")
         .with_header("X-Content-Type-Options", "nosniff")
         .with_header("Referrer-Policy", "no-referrer")
         .with_header("Cache-Control", "no-cache");
     return response;
+}
+
+// The platform keys, or 503 when this server was started without them.
+Result<const PublicKeyInfrastructure*> platform_keys(const Services& services) {
+    if (services.pki == nullptr) {
+        return make_error(ErrorKind::unavailable, "pki_not_initialised",
+                          "this server has no platform keys; run `procura keys init` and start "
+                          "it with --key-dir");
+    }
+    return services.pki;
 }
 
 }  // namespace
@@ -178,6 +189,9 @@ Api::Api(Services services, const ApiOptions& options, const core::Clock& clock,
     add("GET", "/api/v1/openapi.yaml", &Api::openapi, Dispatch::io_thread);
     add("GET", "/", &Api::ui_page, Dispatch::io_thread);
     add("GET", "/ui/app.js", &Api::ui_script, Dispatch::io_thread);
+    add("POST", "/tsa", &Api::time_stamp, Dispatch::worker, BodyLimit::time_stamp_query);
+    add("GET", "/api/v1/pki/ca.pem", &Api::ca_certificate, Dispatch::io_thread);
+    add("GET", "/api/v1/pki/tsa.pem", &Api::tsa_certificate, Dispatch::io_thread);
     add("POST", "/api/v1/auth/login", &Api::login, Dispatch::worker);
     add("POST", "/api/v1/auth/logout", &Api::logout, Dispatch::worker);
     add("GET", "/api/v1/auth/me", &Api::me, Dispatch::worker);
@@ -218,6 +232,8 @@ RouteInfo Api::classify(std::string_view method, std::string_view target) const 
     info.dispatch = entry.dispatch;
     if (entry.body_limit == BodyLimit::document) {
         info.body_bytes_max = options_.document_body_bytes_max;
+    } else if (entry.body_limit == BodyLimit::time_stamp_query) {
+        info.body_bytes_max = options_.time_stamp_query_bytes_max;
     }
     return info;
 }
@@ -355,6 +371,43 @@ Result<Response> Api::ui_page(const Request&, const Context&) const {
 
 Result<Response> Api::ui_script(const Request&, const Context&) const {
     return ui_response("text/javascript; charset=utf-8", ui_app_js());
+}
+
+// RFC 3161 over HTTP (section 3.4): the body is a DER TimeStampReq, the answer a DER
+// TimeStampResp, including the DER rejections the TSA gives for unacceptable requests.
+Result<Response> Api::time_stamp(const Request& request, const Context&) const {
+    auto pki = platform_keys(services_);
+    if (!pki) return pki.error();
+    const std::string_view type = request.header("Content-Type");
+    if (type.substr(0, type.find(';')) != "application/timestamp-query") {
+        return make_error(ErrorKind::bad_request, "wrong_content_type",
+                          "a time-stamp request is sent as application/timestamp-query",
+                          "Content-Type");
+    }
+    auto reply = (*pki)->tsa.respond(request.body);
+    if (!reply) return reply.error();
+    Response response;
+    response.content_type = "application/timestamp-reply";
+    response.body = std::move(*reply);
+    return response;
+}
+
+Result<Response> Api::ca_certificate(const Request&, const Context&) const {
+    auto pki = platform_keys(services_);
+    if (!pki) return pki.error();
+    Response response;
+    response.content_type = "application/x-pem-file";
+    response.body = (*pki)->ca_pem;
+    return response;
+}
+
+Result<Response> Api::tsa_certificate(const Request&, const Context&) const {
+    auto pki = platform_keys(services_);
+    if (!pki) return pki.error();
+    Response response;
+    response.content_type = "application/x-pem-file";
+    response.body = (*pki)->tsa_pem;
+    return response;
 }
 
 Result<Response> Api::login(const Request& request, const Context&) const {

@@ -27,6 +27,7 @@
 namespace procura::web {
 
 struct ApiOptions {
+    std::size_t time_stamp_query_bytes_max = 4096;          // POST /tsa
     std::size_t body_bytes_max = 1024 * 1024;               // JSON bodies
     std::size_t document_body_bytes_max = 8 * 1024 * 1024;  // the document upload route
     std::chrono::milliseconds public_cache_ttl{1000};       // 0 disables; see PublicCache
@@ -66,7 +67,7 @@ public:
 private:
     struct Context;
     using Handler = core::Result<Response> (Api::*)(const Request&, const Context&) const;
-    enum class BodyLimit { json, document };
+    enum class BodyLimit { json, document, time_stamp_query };
     struct Entry {
         Handler handler = nullptr;
         Dispatch dispatch = Dispatch::worker;
@@ -89,6 +90,9 @@ private:
     core::Result<Response> metrics(const Request& request, const Context& context) const;
     core::Result<Response> openapi(const Request& request, const Context& context) const;
     core::Result<Response> ui_page(const Request& request, const Context& context) const;
+    core::Result<Response> time_stamp(const Request& request, const Context& context) const;
+    core::Result<Response> ca_certificate(const Request& request, const Context& context) const;
+    core::Result<Response> tsa_certificate(const Request& request, const Context& context) const;
     core::Result<Response> ui_script(const Request& request, const Context& context) const;
     core::Result<Response> login(const Request& request, const Context& context) const;
     core::Result<Response> logout(const Request& request, const Context& context) const;

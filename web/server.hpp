@@ -25,6 +25,7 @@
 
 #include "auth/service.hpp"
 #include "core/result.hpp"
+#include "signing/tsa.hpp"
 #include "tender/service.hpp"
 
 namespace procura::web {
@@ -48,10 +49,20 @@ struct ServerOptions {
 };
 
 // The use cases the HTTP layer serves. The referenced services must outlive the Server.
+// The platform's public keys and its time-stamp authority, when `procura keys init` has made
+// them and the server was given the key directory.
+struct PublicKeyInfrastructure {
+    const signing::TimeStampAuthority& tsa;
+    std::string ca_pem;
+    std::string tsa_pem;
+};
+
 struct Services {
     auth::AuthService& auth;
     tender::TenderService& tenders;
     std::function<core::Status()> readiness;  // DB ping for /readyz; runs on a worker thread
+    // Absent: POST /tsa and /api/v1/pki/* answer 503 pki_not_initialised.
+    const PublicKeyInfrastructure* pki = nullptr;
 };
 
 class Server {

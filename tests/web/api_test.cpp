@@ -219,13 +219,27 @@ BOOST_AUTO_TEST_CASE(ui_page_and_script_are_served_from_the_binary_with_a_strict
 
 BOOST_AUTO_TEST_CASE(openapi_document_describes_every_route) {
     const std::string yaml(call("GET", "/api/v1/openapi.yaml").body);
-    for (const char* path :
-         {"/:", "/ui/app.js:", "/healthz:", "/readyz:", "/metrics:", "/api/v1/openapi.yaml:", "/api/v1/auth/login:",
-          "/api/v1/auth/logout:", "/api/v1/auth/me:", "/api/v1/tenders:", "/api/v1/tenders/{id}:",
-          "/api/v1/tenders/{id}/publish:", "/api/v1/tenders/{id}/amendments:",
-          "/api/v1/tenders/{id}/cancel:", "/api/v1/tenders/{id}/documents:",
-          "/api/v1/tenders/{id}/documents/{doc_id}:", "/api/v1/tenders/{id}/questions:",
-          "/api/v1/tenders/{id}/questions/{qid}/answer:"}) {
+    for (const char* path : {"/:",
+                             "/ui/app.js:",
+                             "/tsa:",
+                             "/api/v1/pki/ca.pem:",
+                             "/api/v1/pki/tsa.pem:",
+                             "/healthz:",
+                             "/readyz:",
+                             "/metrics:",
+                             "/api/v1/openapi.yaml:",
+                             "/api/v1/auth/login:",
+                             "/api/v1/auth/logout:",
+                             "/api/v1/auth/me:",
+                             "/api/v1/tenders:",
+                             "/api/v1/tenders/{id}:",
+                             "/api/v1/tenders/{id}/publish:",
+                             "/api/v1/tenders/{id}/amendments:",
+                             "/api/v1/tenders/{id}/cancel:",
+                             "/api/v1/tenders/{id}/documents:",
+                             "/api/v1/tenders/{id}/documents/{doc_id}:",
+                             "/api/v1/tenders/{id}/questions:",
+                             "/api/v1/tenders/{id}/questions/{qid}/answer:"}) {
         BOOST_TEST(yaml.find(std::string("\n  ") + path) != std::string::npos, path);
     }
 }
