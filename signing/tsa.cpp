@@ -117,4 +117,80 @@ core::Result<std::string> TimeStampAuthority::respond(std::string_view request_d
     return bio_contents(out.get());
 }
 
+core::Result<VerifiedTimeStamp> verify_time_stamp(std::string_view response_der,
+                                                  std::string_view data, const Certificate& ca) {
+    constexpr std::size_t bytes_max = 64 * 1024 * 1024;
+    if (response_der.size() > bytes_max || data.size() > bytes_max) {
+        return core::make_error(ErrorKind::payload_too_large, "too_large",
+                                "time-stamp responses and data are limited to 64 MiB",
+                                "time_stamp");
+    }
+    BIOHandle in = memory_bio(response_der);
+    TSRespHandle response(d2i_TS_RESP_bio(in.get(), nullptr));
+    if (!response) {
+        return openssl_error(ErrorKind::bad_request, "not_ts_response",
+                             "not a DER RFC 3161 time-stamp response", "time_stamp");
+    }
+    TS_TST_INFO* info = TS_RESP_get_tst_info(response.get());
+    if (ASN1_INTEGER_get(TS_STATUS_INFO_get0_status(TS_RESP_get_status_info(response.get()))) >
+            TS_STATUS_GRANTED_WITH_MODS ||
+        info == nullptr) {
+        return core::make_error(ErrorKind::unprocessable, "not_granted",
+                                "the time-stamp request was rejected", "time_stamp");
+    }
+    using VerifyCtxHandle = std::unique_ptr<TS_VERIFY_CTX, OpenSSLDeleter<TS_VERIFY_CTX_free>>;
+    VerifyCtxHandle ctx(TS_VERIFY_CTX_new());
+    X509_STORE* store = X509_STORE_new();
+    BIO* data_bio = BIO_new_mem_buf(data.data(), static_cast<int>(data.size()));
+    if (!ctx || store == nullptr || data_bio == nullptr ||
+        X509_STORE_add_cert(store, ca.get()) != 1) {
+        X509_STORE_free(store);
+        BIO_free(data_bio);
+        return openssl_error(ErrorKind::internal, "verify_setup_failed",
+                             "cannot set up time-stamp verification");
+    }
+    // The context owns the store and the data BIO from here on.
+    TS_VERIFY_CTX_set_store(ctx.get(), store);
+    TS_VERIFY_CTX_set_data(ctx.get(), data_bio);
+    // TS_VFY_SIGNER: a TSA name in the token, if any, must name the signer.
+    TS_VERIFY_CTX_set_flags(ctx.get(),
+                            TS_VFY_VERSION | TS_VFY_SIGNATURE | TS_VFY_DATA | TS_VFY_SIGNER);
+    if (TS_RESP_verify_response(ctx.get(), response.get()) != 1) {
+        return openssl_error(ErrorKind::unprocessable, "time_stamp_invalid",
+                             "the time-stamp token does not verify for this data",
+                             "time_stamp");
+    }
+    VerifiedTimeStamp result;
+    const ASN1_GENERALIZEDTIME* time = TS_TST_INFO_get_time(info);
+    struct tm parsed {};
+    if (ASN1_TIME_to_tm(time, &parsed) != 1) {
+        return core::make_error(ErrorKind::unprocessable, "time_stamp_invalid",
+                                "the token's time cannot be read", "time_stamp");
+    }
+    result.time_ms = static_cast<std::int64_t>(timegm(&parsed)) * 1000;
+    // Milliseconds from the fraction of a GeneralizedTime such as 20261127102000.123Z.
+    const std::string text(reinterpret_cast<const char*>(ASN1_STRING_get0_data(time)),
+                           static_cast<std::size_t>(ASN1_STRING_length(time)));
+    if (const auto dot = text.find('.'); dot != std::string::npos) {
+        std::int64_t millis = 0;
+        int digits = 0;
+        for (std::size_t i = dot + 1; i < text.size() && digits < 3; ++i, ++digits) {
+            if (text[i] < '0' || text[i] > '9') break;
+            millis = millis * 10 + (text[i] - '0');
+        }
+        for (; digits < 3; ++digits) millis *= 10;
+        result.time_ms += millis;
+    }
+    BNHandle serial(ASN1_INTEGER_to_BN(TS_TST_INFO_get_serial(info), nullptr));
+    if (serial) {
+        char* hex = BN_bn2hex(serial.get());
+        result.serial_hex = hex;
+        OPENSSL_free(hex);
+    }
+    char oid[128] = {};
+    OBJ_obj2txt(oid, sizeof oid, TS_TST_INFO_get_policy_id(info), 1);
+    result.policy_oid = oid;
+    return result;
+}
+
 }  // namespace procura::signing

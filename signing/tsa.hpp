@@ -49,4 +49,18 @@ private:
     TSAOptions options_;
 };
 
+struct VerifiedTimeStamp {
+    std::int64_t time_ms = 0;  // genTime, to the millisecond
+    std::string serial_hex;
+    std::string policy_oid;
+};
+
+// Verifies a DER TimeStampResp over data against the CA: granted status, the imprint of data,
+// the TSA's signature, its certificate chain to ca, and the timeStamping usage. Builds its own
+// TS_VERIFY_CTX, because TS_REQ_to_TS_VERIFY_CTX clears the signature-check flag. Errors:
+// bad_request "not_ts_response"; unprocessable "not_granted" (a rejection) or
+// "time_stamp_invalid" (wrong data, signature or chain).
+core::Result<VerifiedTimeStamp> verify_time_stamp(std::string_view response_der,
+                                                  std::string_view data, const Certificate& ca);
+
 }  // namespace procura::signing

@@ -142,4 +142,38 @@ BOOST_AUTO_TEST_CASE(only_a_time_stamping_certificate_can_run_the_tsa) {
                   ErrorKind::bad_request, "not_a_tsa_certificate");
 }
 
+BOOST_AUTO_TEST_CASE(our_verifier_checks_data_signature_chain_and_status) {
+    World world;
+    world.clock.set_ms(1'795'774'800'123);
+    auto response = world.tsa.respond(world.query("-sha256"));
+    BOOST_REQUIRE(response.ok());
+    const std::string data = world.w.read("data.bin");
+    auto verified = verify_time_stamp(*response, data, world.ca);
+    BOOST_REQUIRE_MESSAGE(verified.ok(), (verified.ok() ? std::string() : verified.error().message));
+    BOOST_TEST(verified->time_ms == 1'795'774'800'123);
+    BOOST_TEST(verified->policy_oid == "1.3.6.1.4.1.57264.1.1");
+    BOOST_TEST(verified->serial_hex.size() == 32u);
+
+    require_error(verify_time_stamp(*response, data + "!", world.ca), ErrorKind::unprocessable,
+                  "time_stamp_invalid");
+    auto other_key = PrivateKey::generate_ec_p256();
+    auto other_ca = make_root_ca(*other_key, "Another CA",
+                                 Validity{now_ms - core::ms_per_day, now_ms + core::ms_per_day});
+    require_error(verify_time_stamp(*response, data, *other_ca), ErrorKind::unprocessable,
+                  "time_stamp_invalid");
+    // A flipped bit inside the signature: the token no longer verifies.
+    std::string tampered = *response;
+    tampered[tampered.size() - 10] = static_cast<char>(tampered[tampered.size() - 10] ^ 0x01);
+    auto bad = verify_time_stamp(tampered, data, world.ca);
+    BOOST_REQUIRE(!bad.ok());
+    BOOST_TEST((bad.error().code == "time_stamp_invalid" || bad.error().code == "not_ts_response"),
+               bad.error().code);
+    auto rejected = world.tsa.respond(world.query("-sha1"));
+    BOOST_REQUIRE(rejected.ok());
+    require_error(verify_time_stamp(*rejected, data, world.ca), ErrorKind::unprocessable,
+                  "not_granted");
+    require_error(verify_time_stamp("junk", data, world.ca), ErrorKind::bad_request,
+                  "not_ts_response");
+}
+
 BOOST_AUTO_TEST_SUITE_END()
