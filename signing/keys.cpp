@@ -88,6 +88,45 @@ core::Result<Certificate> sign_and_adopt(X509Handle cert, const PrivateKey& sign
     return Certificate::adopt(cert.release());
 }
 
+struct Extension {
+    int nid;
+    const char* value;
+};
+
+// Issues a certificate for subject_key named by name_entries, signed by signer: by issuer, or
+// self-signed when issuer is null. Every certificate gets subject and authority key identifiers
+// besides the given extensions. field names the input at fault when the name is invalid.
+core::Result<Certificate> issue(const Certificate* issuer, const PrivateKey& signer,
+                                EVP_PKEY* subject_key,
+                                std::initializer_list<std::pair<const char*, std::string>>
+                                    name_entries,
+                                const char* field, const Validity& validity, X509_REQ* request,
+                                std::initializer_list<Extension> extensions) {
+    X509NameHandle name = make_name(name_entries);
+    if (!name) {
+        return openssl_error(ErrorKind::bad_request, "bad_name", "invalid certificate name",
+                             field);
+    }
+    const X509_NAME* issuer_name =
+        issuer != nullptr ? X509_get_subject_name(issuer->get()) : name.get();
+    auto cert = new_certificate(name.get(), issuer_name, subject_key, validity);
+    if (!cert) return cert.error();
+    X509* issuer_cert = issuer != nullptr ? issuer->get() : cert->get();
+    X509V3_CTX ctx;
+    X509V3_set_ctx(&ctx, issuer_cert, cert->get(), request, nullptr, 0);
+    for (const Extension& e : extensions) {
+        if (!add_extension(cert->get(), &ctx, e.nid, e.value)) {
+            return openssl_error(ErrorKind::internal, "x509_failed",
+                                 "cannot add certificate extensions");
+        }
+    }
+    if (!add_extension(cert->get(), &ctx, NID_subject_key_identifier, "hash") ||
+        !add_extension(cert->get(), &ctx, NID_authority_key_identifier, "keyid:always")) {
+        return openssl_error(ErrorKind::internal, "x509_failed", "cannot add key identifiers");
+    }
+    return sign_and_adopt(std::move(*cert), signer);
+}
+
 }  // namespace
 
 core::Result<PrivateKey> PrivateKey::generate_ec_p256() {
@@ -209,67 +248,30 @@ std::string random_serial_hex() {
 
 core::Result<Certificate> make_root_ca(const PrivateKey& key, const std::string& common_name,
                                        const Validity& validity) {
-    X509NameHandle name = make_name({{"O", "Procura"}, {"CN", common_name}});
-    if (!name) {
-        return openssl_error(ErrorKind::bad_request, "bad_name", "invalid CA name",
-                             "common_name");
-    }
-    auto cert = new_certificate(name.get(), name.get(), key.get(), validity);
-    if (!cert) return cert.error();
-    X509V3_CTX ctx;
-    X509V3_set_ctx(&ctx, cert->get(), cert->get(), nullptr, nullptr, 0);
-    if (!add_extension(cert->get(), &ctx, NID_basic_constraints, "critical,CA:TRUE") ||
-        !add_extension(cert->get(), &ctx, NID_key_usage, "critical,keyCertSign,cRLSign") ||
-        !add_extension(cert->get(), &ctx, NID_subject_key_identifier, "hash") ||
-        !add_extension(cert->get(), &ctx, NID_authority_key_identifier, "keyid:always")) {
-        return openssl_error(ErrorKind::internal, "x509_failed", "cannot add CA extensions");
-    }
-    return sign_and_adopt(std::move(*cert), key);
+    return issue(nullptr, key, key.get(), {{"O", "Procura"}, {"CN", common_name}}, "common_name",
+                 validity, nullptr,
+                 {{NID_basic_constraints, "critical,CA:TRUE"},
+                  {NID_key_usage, "critical,keyCertSign,cRLSign"}});
 }
 
 core::Result<Certificate> issue_tsa_certificate(const Certificate& ca, const PrivateKey& ca_key,
                                                 const PrivateKey& tsa_key,
                                                 const std::string& common_name,
                                                 const Validity& validity) {
-    X509NameHandle name = make_name({{"O", "Procura"}, {"CN", common_name}});
-    if (!name) {
-        return openssl_error(ErrorKind::bad_request, "bad_name", "invalid TSA name",
-                             "common_name");
-    }
-    auto cert = new_certificate(name.get(), X509_get_subject_name(ca.get()), tsa_key.get(),
-                                validity);
-    if (!cert) return cert.error();
-    X509V3_CTX ctx;
-    X509V3_set_ctx(&ctx, ca.get(), cert->get(), nullptr, nullptr, 0);
-    if (!add_extension(cert->get(), &ctx, NID_basic_constraints, "critical,CA:FALSE") ||
-        !add_extension(cert->get(), &ctx, NID_key_usage, "critical,digitalSignature") ||
-        !add_extension(cert->get(), &ctx, NID_ext_key_usage, "critical,timeStamping") ||
-        !add_extension(cert->get(), &ctx, NID_subject_key_identifier, "hash") ||
-        !add_extension(cert->get(), &ctx, NID_authority_key_identifier, "keyid:always")) {
-        return openssl_error(ErrorKind::internal, "x509_failed", "cannot add TSA extensions");
-    }
-    return sign_and_adopt(std::move(*cert), ca_key);
+    return issue(&ca, ca_key, tsa_key.get(), {{"O", "Procura"}, {"CN", common_name}},
+                 "common_name", validity, nullptr,
+                 {{NID_basic_constraints, "critical,CA:FALSE"},
+                  {NID_key_usage, "critical,digitalSignature"},
+                  {NID_ext_key_usage, "critical,timeStamping"}});
 }
 
 core::Result<Certificate> issue_for_key(const Certificate& ca, const PrivateKey& ca_key,
                                         const PrivateKey& key, const std::string& common_name,
                                         const Validity& validity) {
-    X509NameHandle name = make_name({{"O", "Procura"}, {"CN", common_name}});
-    if (!name) {
-        return openssl_error(ErrorKind::bad_request, "bad_name", "invalid name", "common_name");
-    }
-    auto cert =
-        new_certificate(name.get(), X509_get_subject_name(ca.get()), key.get(), validity);
-    if (!cert) return cert.error();
-    X509V3_CTX ctx;
-    X509V3_set_ctx(&ctx, ca.get(), cert->get(), nullptr, nullptr, 0);
-    if (!add_extension(cert->get(), &ctx, NID_basic_constraints, "critical,CA:FALSE") ||
-        !add_extension(cert->get(), &ctx, NID_key_usage, "critical,keyAgreement") ||
-        !add_extension(cert->get(), &ctx, NID_subject_key_identifier, "hash") ||
-        !add_extension(cert->get(), &ctx, NID_authority_key_identifier, "keyid:always")) {
-        return openssl_error(ErrorKind::internal, "x509_failed", "cannot add extensions");
-    }
-    return sign_and_adopt(std::move(*cert), ca_key);
+    return issue(&ca, ca_key, key.get(), {{"O", "Procura"}, {"CN", common_name}}, "common_name",
+                 validity, nullptr,
+                 {{NID_basic_constraints, "critical,CA:FALSE"},
+                  {NID_key_usage, "critical,keyAgreement"}});
 }
 
 core::Result<Certificate> issue_from_csr(const Certificate& ca, const PrivateKey& ca_key,
@@ -287,27 +289,14 @@ core::Result<Certificate> issue_from_csr(const Certificate& ca, const PrivateKey
                              "the request's signature does not verify with its own key", "csr");
     }
     PROCURA_TRY(check_key_strength(subject_key, "csr"));
-    X509NameHandle name = make_name(
-        {{"O", "Procura"}, {"CN", username}, {"UID", std::to_string(user)}});
-    if (!name) {
-        return openssl_error(ErrorKind::bad_request, "bad_name", "invalid user name",
-                             "username");
-    }
-    auto cert =
-        new_certificate(name.get(), X509_get_subject_name(ca.get()), subject_key, validity);
-    if (!cert) return cert.error();
-    X509V3_CTX ctx;
-    X509V3_set_ctx(&ctx, ca.get(), cert->get(), request.get(), nullptr, 0);
+    // The same certificate signs bids and receives sealed opening-key shares.
     const char* usage = EVP_PKEY_is_a(subject_key, "EC")
                             ? "critical,digitalSignature,keyAgreement"
                             : "critical,digitalSignature,keyEncipherment";
-    if (!add_extension(cert->get(), &ctx, NID_basic_constraints, "critical,CA:FALSE") ||
-        !add_extension(cert->get(), &ctx, NID_key_usage, usage) ||
-        !add_extension(cert->get(), &ctx, NID_subject_key_identifier, "hash") ||
-        !add_extension(cert->get(), &ctx, NID_authority_key_identifier, "keyid:always")) {
-        return openssl_error(ErrorKind::internal, "x509_failed", "cannot add user extensions");
-    }
-    return sign_and_adopt(std::move(*cert), ca_key);
+    return issue(&ca, ca_key, subject_key,
+                 {{"O", "Procura"}, {"CN", username}, {"UID", std::to_string(user)}}, "username",
+                 validity, request.get(),
+                 {{NID_basic_constraints, "critical,CA:FALSE"}, {NID_key_usage, usage}});
 }
 
 }  // namespace procura::signing
