@@ -29,30 +29,12 @@ struct Pki {
     Certificate ca = *make_root_ca(ca_key, "Procura test CA", one_year());
 };
 
-// A user whose key openssl made: name.key (PEM in clear, for openssl), name.pem (the
-// certificate we issued), and the same key and certificate loaded in C++.
-struct User {
-    std::string key_path;
-    std::string cert_path;
-    PrivateKey key;
-    Certificate cert;
-};
+using User = procura::testing::OpenSSLUser;
 
 User make_user(const Workdir& w, const Pki& pki, const std::string& name,
                const std::string& key_options) {
-    const Run req =
-        run("openssl req -new -newkey " + key_options + " -nodes -keyout " + w.path(name + ".key") +
-            " -subj /CN=" + name + " -out " + w.path(name + ".csr"));
-    BOOST_REQUIRE_MESSAGE(req.status == 0, req.output);
-    const Run enc = run("openssl pkcs8 -topk8 -v2 aes-256-cbc -in " + w.path(name + ".key") +
-                        " -passout pass:x -out " + w.path(name + ".enc.pem"));
-    BOOST_REQUIRE_MESSAGE(enc.status == 0, enc.output);
-    auto cert = issue_from_csr(pki.ca, pki.ca_key, w.read(name + ".csr"), 42, name, one_year());
-    BOOST_REQUIRE_MESSAGE(cert.ok(), (cert.ok() ? "" : cert.error().message));
-    w.write(name + ".pem", cert->to_pem());
-    auto key = PrivateKey::from_encrypted_pem(w.read(name + ".enc.pem"), "x");
-    BOOST_REQUIRE(key.ok());
-    return User{w.path(name + ".key"), w.path(name + ".pem"), std::move(*key), std::move(*cert)};
+    return procura::testing::make_openssl_user(w, pki.ca, pki.ca_key, name, 42, one_year(),
+                                               key_options);
 }
 
 User make_ec_user(const Workdir& w, const Pki& pki, const std::string& name) {

@@ -33,19 +33,10 @@ struct Committee {
 
     Committee() {
         for (int i = 0; i < 5; ++i) {
-            const std::string name = "officer" + std::to_string(i);
-            const Run req = run("openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 "
-                                "-nodes -keyout " + w.path(name + ".key") + " -subj /CN=x -out " +
-                                w.path(name + ".csr"));
-            BOOST_REQUIRE_MESSAGE(req.status == 0, req.output);
-            const Run enc = run("openssl pkcs8 -topk8 -v2 aes-256-cbc -in " +
-                                w.path(name + ".key") + " -passout pass:x -out " +
-                                w.path(name + ".enc"));
-            BOOST_REQUIRE_MESSAGE(enc.status == 0, enc.output);
-            keys.push_back(*PrivateKey::from_encrypted_pem(w.read(name + ".enc"), "x"));
-            certs.push_back(*issue_from_csr(ca, ca_key, w.read(name + ".csr"), 100 + i, name,
-                                            validity));
-            w.write(name + ".pem", certs.back().to_pem());
+            auto officer = procura::testing::make_openssl_user(
+                w, ca, ca_key, "officer" + std::to_string(i), 100 + i, validity);
+            keys.push_back(std::move(officer.key));
+            certs.push_back(std::move(officer.cert));
         }
     }
 

@@ -27,23 +27,13 @@ struct World {
     Workdir w;
     PrivateKey ca_key = *PrivateKey::generate_ec_p256();
     Certificate ca = *make_root_ca(ca_key, "Procura test CA", around_now());
-    std::optional<Certificate> user;
-    std::optional<PrivateKey> user_key;
+    std::optional<procura::testing::OpenSSLUser> user;
     SignatureVerifier verifier{*Certificate::from_pem(ca.to_pem())};
 
     World() {
         w.write("ca.pem", ca.to_pem());
         w.write("ca.key", *ca_key.to_encrypted_pem("ca-pass"));
-        const Run req = run("openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes "
-                            "-keyout " + w.path("user.key") + " -subj /CN=x -out " +
-                            w.path("user.csr"));
-        BOOST_REQUIRE_MESSAGE(req.status == 0, req.output);
-        user = *issue_from_csr(ca, ca_key, w.read("user.csr"), 42, "acme", around_now());
-        w.write("user.pem", user->to_pem());
-        const Run enc = run("openssl pkcs8 -topk8 -v2 aes-256-cbc -in " + w.path("user.key") +
-                            " -passout pass:x -out " + w.path("user.enc.key"));
-        BOOST_REQUIRE_MESSAGE(enc.status == 0, enc.output);
-        user_key = *PrivateKey::from_encrypted_pem(w.read("user.enc.key"), "x");
+        user = procura::testing::make_openssl_user(w, ca, ca_key, "acme", 42, around_now());
         w.write("content.bin", std::string("bid\0document", 12));
     }
 
@@ -57,7 +47,7 @@ struct World {
     // Runs openssl cms -sign with the user's key; returns the DER.
     std::string openssl_sign(const std::string& extra) {
         const Run r = run("openssl cms -sign -binary -in " + w.path("content.bin") + " -signer " +
-                          w.path("user.pem") + " -inkey " + w.path("user.key") +
+                          user->cert_path + " -inkey " + user->key_path +
                           " -outform DER -out " + w.path("sig.der") + " " + extra);
         BOOST_REQUIRE_MESSAGE(r.status == 0, r.output);
         return w.read("sig.der");
@@ -78,7 +68,7 @@ BOOST_AUTO_TEST_CASE(openssl_attached_signature_verifies_and_names_the_signer) {
     BOOST_TEST(verified->content == content);
     BOOST_TEST((verified->signer_user == std::optional<core::UserId>(42)));
     BOOST_TEST(verified->signer_subject == "UID=42,CN=acme,O=Procura");
-    BOOST_TEST(verified->signer_serial_hex == world.user->serial_hex());
+    BOOST_TEST(verified->signer_serial_hex == world.user->cert.serial_hex());
 }
 
 BOOST_AUTO_TEST_CASE(openssl_detached_signature_verifies_with_its_content) {
@@ -95,7 +85,7 @@ BOOST_AUTO_TEST_CASE(openssl_detached_signature_verifies_with_its_content) {
 
 BOOST_AUTO_TEST_CASE(our_signatures_verify_with_openssl_cms) {
     World world;
-    auto attached = sign(content, *world.user, *world.user_key, Attachment::attached);
+    auto attached = sign(content, world.user->cert, world.user->key, Attachment::attached);
     BOOST_REQUIRE(attached.ok());
     world.w.write("ours.der", *attached);
     const Run verify = run("openssl cms -verify -binary -inform DER -in " + world.w.path("ours.der") +
@@ -104,7 +94,7 @@ BOOST_AUTO_TEST_CASE(our_signatures_verify_with_openssl_cms) {
     BOOST_TEST(verify.status == 0, verify.output);
     BOOST_TEST(world.w.read("out.bin") == content);
 
-    auto detached = sign(content, *world.user, *world.user_key, Attachment::detached);
+    auto detached = sign(content, world.user->cert, world.user->key, Attachment::detached);
     BOOST_REQUIRE(detached.ok());
     world.w.write("detached.der", *detached);
     const Run verify_detached =
@@ -141,7 +131,7 @@ BOOST_AUTO_TEST_CASE(revoked_wrong_user_and_foreign_ca_are_refused) {
     };
     require_error(world.verifier.verify(der, std::nullopt, revoked), ErrorKind::unprocessable,
                   "certificate_revoked");
-    BOOST_TEST(asked_serial == world.user->serial_hex());
+    BOOST_TEST(asked_serial == world.user->cert.serial_hex());
     VerifyOptions other_user = world.options();
     other_user.expected_user = 43;
     require_error(world.verifier.verify(der, std::nullopt, other_user), ErrorKind::forbidden,
@@ -197,7 +187,7 @@ BOOST_AUTO_TEST_CASE(tampered_garbage_and_other_cms_types_are_refused) {
                   ErrorKind::bad_request, "not_cms");
     const Run enc = run("openssl cms -encrypt -binary -aes-256-cbc -in " +
                         world.w.path("content.bin") + " -outform DER -out " +
-                        world.w.path("env.der") + " " + world.w.path("user.pem"));
+                        world.w.path("env.der") + " " + world.user->cert_path);
     BOOST_REQUIRE_MESSAGE(enc.status == 0, enc.output);
     require_error(world.verifier.verify(world.w.read("env.der"), std::nullopt, world.options()),
                   ErrorKind::unprocessable, "not_signed_data");

@@ -130,15 +130,13 @@ BOOST_AUTO_TEST_CASE(non_requests_and_oversized_bodies_are_errors) {
 
 BOOST_AUTO_TEST_CASE(only_a_time_stamping_certificate_can_run_the_tsa) {
     World world;
-    auto key = PrivateKey::generate_ec_p256();
-    const Run req = run("openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes "
-                        "-keyout " + world.w.path("u.key") + " -subj /CN=x -out " +
-                        world.w.path("u.csr"));
-    BOOST_REQUIRE_MESSAGE(req.status == 0, req.output);
-    auto user = issue_from_csr(world.ca, world.ca_key, world.w.read("u.csr"), 5, "someone",
-                               Validity{now_ms - 1000, now_ms + core::ms_per_day});
-    BOOST_REQUIRE(user.ok());
-    require_error(TimeStampAuthority::create(std::move(*user), std::move(*key), world.clock, {}),
+    // A user certificate with its own key: only the missing timeStamping usage can refuse it.
+    auto user = procura::testing::make_openssl_user(
+        world.w, world.ca, world.ca_key, "someone", 5,
+        Validity{now_ms - 1000, now_ms + core::ms_per_day});
+    BOOST_TEST(user.cert.matches(user.key));
+    require_error(TimeStampAuthority::create(std::move(user.cert), std::move(user.key),
+                                             world.clock, {}),
                   ErrorKind::bad_request, "not_a_tsa_certificate");
 }
 
