@@ -2,7 +2,17 @@
 
 #include <openssl/cms.h>
 #include <openssl/err.h>
+#include <openssl/evp.h>
 #include <openssl/pem.h>
+
+#include <algorithm>
+#include <atomic>
+#include <ctime>
+#include <deque>
+#include <limits>
+#include <mutex>
+#include <shared_mutex>
+#include <unordered_map>
 
 #include "signing/key_policy.hpp"
 #include "signing/openssl_handles.hpp"
@@ -31,10 +41,26 @@ bool strong_digest(const X509_ALGOR* digest) {
     return nid == NID_sha256 || nid == NID_sha384 || nid == NID_sha512;
 }
 
+// Seconds since the epoch of an ASN.1 time, or nullopt when it cannot be read.
+std::optional<std::int64_t> epoch_seconds(const ASN1_TIME* time) {
+    struct tm parsed {};
+    if (time == nullptr || ASN1_TIME_to_tm(time, &parsed) != 1) return std::nullopt;
+    return static_cast<std::int64_t>(timegm(&parsed));
+}
+
+// The span of seconds t (as X509_verify_cert compares them: notBefore <= t < notAfter) at which
+// every certificate of a verified path is valid.
+struct ValidityWindow {
+    std::int64_t not_before_s = std::numeric_limits<std::int64_t>::min();
+    std::int64_t not_after_s = std::numeric_limits<std::int64_t>::max();
+};
+
 // Verifies the chain from signer to the CA at at_ms, using the other certificates carried in
-// the signature as untrusted intermediates.
-core::Status verify_chain(const Certificate& ca, X509* signer, STACK_OF(X509) * carried,
-                          std::int64_t at_ms) {
+// the signature as untrusted intermediates. On success, returns the validity window of the
+// path that was verified, or nullopt when a time on it cannot be read (then nothing is cached).
+core::Result<std::optional<ValidityWindow>> verify_chain(const Certificate& ca, X509* signer,
+                                                         STACK_OF(X509) * carried,
+                                                         std::int64_t at_ms) {
     X509StoreHandle store(X509_STORE_new());
     X509StoreCtxHandle ctx(X509_STORE_CTX_new());
     if (!store || !ctx || X509_STORE_add_cert(store.get(), ca.get()) != 1 ||
@@ -43,7 +69,20 @@ core::Status verify_chain(const Certificate& ca, X509* signer, STACK_OF(X509) * 
                              "cannot set up certificate verification");
     }
     X509_STORE_CTX_set_time(ctx.get(), 0, static_cast<time_t>(at_ms / 1000));
-    if (X509_verify_cert(ctx.get()) == 1) return {};
+    if (X509_verify_cert(ctx.get()) == 1) {
+        std::optional<ValidityWindow> window = ValidityWindow{};
+        STACK_OF(X509)* path = X509_STORE_CTX_get0_chain(ctx.get());
+        for (int i = 0; path && i < sk_X509_num(path); ++i) {
+            X509* cert = sk_X509_value(path, i);
+            const auto not_before = epoch_seconds(X509_get0_notBefore(cert));
+            const auto not_after = epoch_seconds(X509_get0_notAfter(cert));
+            if (!not_before || !not_after) return std::optional<ValidityWindow>();
+            window->not_before_s = std::max(window->not_before_s, *not_before);
+            window->not_after_s = std::min(window->not_after_s, *not_after);
+        }
+        if (path == nullptr || sk_X509_num(path) == 0) return std::optional<ValidityWindow>();
+        return window;
+    }
     const int error = X509_STORE_CTX_get_error(ctx.get());
     const std::string reason = X509_verify_cert_error_string(error);
     ERR_clear_error();
@@ -55,7 +94,103 @@ core::Status verify_chain(const Certificate& ca, X509* signer, STACK_OF(X509) * 
                   "the signer's certificate does not chain to the platform CA: " + reason);
 }
 
+// What a successful chain verification established about a signer, reused while at_ms falls
+// inside [valid_from_s, valid_until_s].
+struct VerifiedChain {
+    std::int64_t valid_from_s = 0;
+    std::int64_t valid_until_s = 0;
+    std::optional<core::UserId> signer_user;
+    std::string signer_subject;
+    std::string signer_serial_hex;
+    std::optional<std::string> weak_key_message;  // set when the key fails the key policy
+};
+
+// SHA-256 over the length-prefixed DER of the signer's certificate, then of every carried
+// certificate in order: the inputs of the chain verification besides the CA and the time.
+std::optional<std::string> chain_key(X509* signer, STACK_OF(X509) * carried) {
+    static EVP_MD* const sha256 = EVP_MD_fetch(nullptr, "SHA256", nullptr);
+    using MDCtxHandle = std::unique_ptr<EVP_MD_CTX, OpenSSLDeleter<EVP_MD_CTX_free>>;
+    MDCtxHandle md(EVP_MD_CTX_new());
+    if (sha256 == nullptr || !md || EVP_DigestInit_ex(md.get(), sha256, nullptr) != 1) {
+        return std::nullopt;
+    }
+    auto add = [&](X509* cert) {
+        unsigned char* der = nullptr;
+        const int length = i2d_X509(cert, &der);
+        if (length <= 0) return false;
+        const unsigned char prefix[4] = {
+            static_cast<unsigned char>(length >> 24), static_cast<unsigned char>(length >> 16),
+            static_cast<unsigned char>(length >> 8), static_cast<unsigned char>(length)};
+        const bool ok = EVP_DigestUpdate(md.get(), prefix, sizeof prefix) == 1 &&
+                        EVP_DigestUpdate(md.get(), der, static_cast<std::size_t>(length)) == 1;
+        OPENSSL_free(der);
+        return ok;
+    };
+    if (!add(signer)) return std::nullopt;
+    for (int i = 0; carried && i < sk_X509_num(carried); ++i) {
+        if (!add(sk_X509_value(carried, i))) return std::nullopt;
+    }
+    unsigned char digest[EVP_MAX_MD_SIZE];
+    unsigned int digest_length = 0;
+    if (EVP_DigestFinal_ex(md.get(), digest, &digest_length) != 1) return std::nullopt;
+    return std::string(reinterpret_cast<const char*>(digest), digest_length);
+}
+
 }  // namespace
+
+// Bounded map from chain key to VerifiedChain; the oldest insertion is evicted first.
+struct SignatureVerifier::ChainCache {
+    explicit ChainCache(std::size_t max) : entries_max(max) {}
+
+    std::optional<VerifiedChain> find(const std::string& key) const {
+        std::shared_lock lock(mutex);
+        const auto found = entries.find(key);
+        if (found == entries.end()) return std::nullopt;
+        return found->second;
+    }
+
+    void insert(const std::string& key, VerifiedChain chain) {
+        if (entries_max == 0) return;
+        std::unique_lock lock(mutex);
+        if (auto found = entries.find(key); found != entries.end()) {
+            found->second = std::move(chain);
+            return;
+        }
+        while (entries.size() >= entries_max && !order.empty()) {
+            entries.erase(order.front());
+            order.pop_front();
+        }
+        entries.emplace(key, std::move(chain));
+        order.push_back(key);
+    }
+
+    std::size_t size() const {
+        std::shared_lock lock(mutex);
+        return entries.size();
+    }
+
+    const std::size_t entries_max;
+    mutable std::shared_mutex mutex;
+    std::unordered_map<std::string, VerifiedChain> entries;  // guarded by mutex
+    std::deque<std::string> order;                           // guarded by mutex; insertion order
+    mutable std::atomic<std::uint64_t> hits{0};
+    mutable std::atomic<std::uint64_t> misses{0};
+};
+
+SignatureVerifier::SignatureVerifier(Certificate ca, std::size_t chain_cache_entries_max)
+    : ca_(std::move(ca)), cache_(std::make_unique<ChainCache>(chain_cache_entries_max)) {}
+SignatureVerifier::~SignatureVerifier() = default;
+SignatureVerifier::SignatureVerifier(SignatureVerifier&&) noexcept = default;
+SignatureVerifier& SignatureVerifier::operator=(SignatureVerifier&&) noexcept = default;
+
+ChainCacheStats SignatureVerifier::cache_stats() const {
+    ChainCacheStats stats;
+    if (!cache_) return stats;
+    stats.hits = cache_->hits.load(std::memory_order_relaxed);
+    stats.misses = cache_->misses.load(std::memory_order_relaxed);
+    stats.entries = cache_->size();
+    return stats;
+}
 
 core::Result<std::string> sign(std::string_view content, const Certificate& signer,
                                const PrivateKey& key, Attachment attachment) {
@@ -111,14 +246,42 @@ core::Result<VerifiedSignature> SignatureVerifier::verify(
         return refuse("untrusted_certificate",
                       "the signature does not carry its signer's certificate");
     }
-    PROCURA_TRY(verify_chain(ca_, signer_cert, carried.get(), options.at_ms));
+    PROCURA_ASSERT(cache_ != nullptr);  // not a moved-from verifier
 
-    X509_up_ref(signer_cert);
-    const Certificate signer = Certificate::adopt(signer_cert);
+    // The chain: from the cache when this signer with these carried certificates was verified
+    // before and at_ms falls inside the verified path's window, else in full (then cached).
+    const bool caching = cache_->entries_max > 0;
+    const std::optional<std::string> key =
+        caching ? chain_key(signer_cert, carried.get()) : std::nullopt;
+    const std::int64_t at_s = static_cast<std::int64_t>(static_cast<time_t>(options.at_ms / 1000));
+    std::optional<VerifiedChain> chain = key ? cache_->find(*key) : std::nullopt;
+    if (chain && (at_s < chain->valid_from_s || at_s > chain->valid_until_s)) chain.reset();
+    if (chain) {
+        cache_->hits.fetch_add(1, std::memory_order_relaxed);
+    } else {
+        cache_->misses.fetch_add(1, std::memory_order_relaxed);
+        auto window = verify_chain(ca_, signer_cert, carried.get(), options.at_ms);
+        if (!window) return window.error();
+        X509_up_ref(signer_cert);
+        const Certificate signer = Certificate::adopt(signer_cert);
+        chain.emplace();
+        chain->signer_user = signer.user_id();
+        chain->signer_subject = signer.subject();
+        chain->signer_serial_hex = signer.serial_hex();
+        auto strength = check_key_strength(X509_get0_pubkey(signer_cert), "signature");
+        if (!strength) chain->weak_key_message = strength.error().message;
+        // The boundary seconds are left to the full verification (see the header).
+        if (key && *window && (*window)->not_before_s < (*window)->not_after_s - 2) {
+            chain->valid_from_s = (*window)->not_before_s + 1;
+            chain->valid_until_s = (*window)->not_after_s - 2;
+            cache_->insert(*key, *chain);
+        }
+    }
+
     VerifiedSignature result;
-    result.signer_user = signer.user_id();
-    result.signer_subject = signer.subject();
-    result.signer_serial_hex = signer.serial_hex();
+    result.signer_user = chain->signer_user;
+    result.signer_subject = chain->signer_subject;
+    result.signer_serial_hex = chain->signer_serial_hex;
     if (options.is_revoked && options.is_revoked(result.signer_serial_hex, options.at_ms)) {
         return refuse("certificate_revoked", "the signer's certificate was revoked");
     }
@@ -133,8 +296,7 @@ core::Result<VerifiedSignature> SignatureVerifier::verify(
     if (digest == nullptr || !strong_digest(digest)) {
         return refuse("weak_digest", "the signature must use SHA-256, SHA-384 or SHA-512");
     }
-    auto strength = check_key_strength(X509_get0_pubkey(signer_cert), "signature");
-    if (!strength) return refuse("weak_key", strength.error().message);
+    if (chain->weak_key_message) return refuse("weak_key", *chain->weak_key_message);
 
     BIOHandle content_in = detached ? memory_bio(*detached_content) : BIOHandle();
     BIOHandle out(BIO_new(BIO_s_mem()));

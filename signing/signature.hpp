@@ -6,11 +6,15 @@
 // ("untrusted_certificate", "certificate_not_valid_at_time"), revocation
 // ("certificate_revoked"), the expected signer ("wrong_signer"), the digest ("weak_digest",
 // SHA-256 or stronger only), the key ("weak_key": EC P-256 or RSA >= 2048), and the signature
-// itself ("bad_signature"). Content is bounded ("too_large").
+// itself ("bad_signature"). Content is bounded ("too_large"). A verifier remembers the
+// certificate chains it has verified (a bounded cache), so that repeated signatures by the same
+// signer cost about one signature check; the cache changes no result and no error code.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -45,18 +49,49 @@ struct VerifiedSignature {
     std::string content;  // the signed bytes (the detached content when it was given)
 };
 
-// Verifies against one trust anchor, the platform CA. Thread-safe: verify() keeps no state.
+struct ChainCacheStats {
+    std::uint64_t hits = 0;    // verifications that reused a verified chain
+    std::uint64_t misses = 0;  // full chain verifications (successful or not)
+    std::size_t entries = 0;   // chains held now
+};
+
+// Verifies against one trust anchor, the platform CA. Thread-safe: verify() may be called from
+// many threads at once on one verifier (the HTTP workers share it). Movable, not copyable.
+//
+// Verified chains are cached, keyed by SHA-256 over the DER of the signer's certificate and of
+// every other certificate the signature carries (the candidates for intermediates). An entry
+// holds what the chain verification established: the validity window of the verified path (the
+// intersection of the notBefore/notAfter of every certificate on it, shrunk by one second at
+// each end so the boundary seconds always take the full verification, which decides them
+// exactly), and the signer's subject, serial, user id and key-strength verdict. Only successful
+// chain verifications are cached. A cached chain is used only when at_ms falls inside its
+// window; otherwise the chain is verified in full again, so refusals keep their exact error.
+// Revocation, the expected signer, the digest and the signature itself are checked on every
+// call. At most chain_cache_entries_max chains are held (the oldest goes first); 0 disables the
+// cache.
 class SignatureVerifier {
 public:
-    explicit SignatureVerifier(Certificate ca) : ca_(std::move(ca)) {}
+    static constexpr std::size_t chain_cache_entries_default = 10'000;
+
+    explicit SignatureVerifier(Certificate ca,
+                               std::size_t chain_cache_entries_max = chain_cache_entries_default);
+    ~SignatureVerifier();
+    SignatureVerifier(SignatureVerifier&&) noexcept;
+    SignatureVerifier& operator=(SignatureVerifier&&) noexcept;
 
     // detached_content must be given for a detached signature and absent for an attached one.
+    // Must not be called on a moved-from verifier.
     core::Result<VerifiedSignature> verify(std::string_view der,
                                            std::optional<std::string_view> detached_content,
                                            const VerifyOptions& options) const;
 
+    // Counters since construction, for tests, benchmarks and metrics. Thread-safe.
+    ChainCacheStats cache_stats() const;
+
 private:
+    struct ChainCache;
     Certificate ca_;
+    std::unique_ptr<ChainCache> cache_;
 };
 
 }  // namespace procura::signing

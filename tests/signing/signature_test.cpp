@@ -3,6 +3,8 @@
 #include "signing/signature.hpp"
 
 #include <boost/test/unit_test.hpp>
+#include <thread>
+#include <vector>
 
 #include "core/clock.hpp"
 #include "tests/signing/openssl_cli.hpp"
@@ -200,6 +202,196 @@ BOOST_AUTO_TEST_CASE(tampered_garbage_and_other_cms_types_are_refused) {
     small.signature_bytes_max = 10;
     require_error(world.verifier.verify(good, std::nullopt, small), ErrorKind::payload_too_large,
                   "too_large");
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+// The verifier's cache of verified chains: it may save the chain verification, never change a
+// result or an error code.
+BOOST_AUTO_TEST_SUITE(signature_chain_cache)
+
+namespace {
+
+// A signature by a user of another CA who took the same name and user id as world's user, and
+// which also carries world's (trusted) user certificate.
+std::string foreign_signature(World& world) {
+    auto other_ca_key = PrivateKey::generate_ec_p256();
+    auto other_ca = make_root_ca(*other_ca_key, "Procura test CA", around_now());
+    const auto mallory = procura::testing::make_openssl_user(world.w, *other_ca, *other_ca_key,
+                                                             "acme-foreign", 42, around_now());
+    const Run r =
+        run("openssl cms -sign -binary -nodetach -in " + world.w.path("content.bin") + " -signer " +
+            mallory.cert_path + " -inkey " + mallory.key_path + " -certfile " +
+            world.user->cert_path + " -outform DER -out " + world.w.path("foreign.der"));
+    BOOST_REQUIRE_MESSAGE(r.status == 0, r.output);
+    return world.w.read("foreign.der");
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(second_verify_of_the_same_signer_is_a_hit_with_the_same_result) {
+    World world;
+    const std::string der = world.openssl_sign("-nodetach");
+    auto first = world.verifier.verify(der, std::nullopt, world.options());
+    BOOST_REQUIRE(first.ok());
+    BOOST_TEST(world.verifier.cache_stats().misses == 1u);
+    BOOST_TEST(world.verifier.cache_stats().hits == 0u);
+    BOOST_TEST(world.verifier.cache_stats().entries == 1u);
+    // Another signature by the same signer over the same certificates hits as well.
+    for (const std::string& again : {der, world.openssl_sign("-nodetach")}) {
+        auto second = world.verifier.verify(again, std::nullopt, world.options());
+        BOOST_REQUIRE(second.ok());
+        BOOST_TEST(second->content == first->content);
+        BOOST_TEST((second->signer_user == first->signer_user));
+        BOOST_TEST(second->signer_subject == first->signer_subject);
+        BOOST_TEST(second->signer_serial_hex == first->signer_serial_hex);
+    }
+    BOOST_TEST(world.verifier.cache_stats().hits == 2u);
+    BOOST_TEST(world.verifier.cache_stats().misses == 1u);
+}
+
+BOOST_AUTO_TEST_CASE(checks_after_the_chain_keep_their_codes_on_a_hit) {
+    World world;
+    const std::string der = world.openssl_sign("");
+    BOOST_REQUIRE(world.verifier.verify(der, std::string_view(content), world.options()).ok());
+    VerifyOptions other_user = world.options();
+    other_user.expected_user = 43;
+    require_error(world.verifier.verify(der, std::string_view(content), other_user),
+                  ErrorKind::forbidden, "wrong_signer");
+    require_error(world.verifier.verify(der, std::string_view("bid document!"), world.options()),
+                  ErrorKind::unprocessable, "bad_signature");
+    require_error(world.verifier.verify(world.openssl_sign("-nodetach -md sha1"), std::nullopt,
+                                        world.options()),
+                  ErrorKind::unprocessable, "weak_digest");
+    require_error(world.verifier.verify(der, std::nullopt, world.options()),
+                  ErrorKind::unprocessable, "missing_content");
+    BOOST_TEST(world.verifier.cache_stats().hits == 3u);
+    BOOST_TEST(world.verifier.cache_stats().misses == 1u);
+}
+
+BOOST_AUTO_TEST_CASE(a_cached_chain_is_not_used_outside_its_validity_window) {
+    World world;
+    const std::string der = world.openssl_sign("-nodetach");
+    BOOST_REQUIRE(world.verifier.verify(der, std::nullopt, world.options()).ok());
+    VerifyOptions o = world.options();
+    o.at_ms = now_ms + 31 * core::ms_per_day;  // after not_after
+    require_error(world.verifier.verify(der, std::nullopt, o), ErrorKind::unprocessable,
+                  "certificate_not_valid_at_time");
+    o.at_ms = now_ms - 2 * core::ms_per_day;  // before not_before
+    require_error(world.verifier.verify(der, std::nullopt, o), ErrorKind::unprocessable,
+                  "certificate_not_valid_at_time");
+    // The last valid second (certificate times are whole seconds) verifies, the next does not;
+    // both are left to the full verification, which decides the boundary exactly.
+    o.at_ms = world.user->cert.not_after_ms() - 1000;
+    BOOST_TEST(world.verifier.verify(der, std::nullopt, o).ok());
+    o.at_ms = world.user->cert.not_after_ms();
+    require_error(world.verifier.verify(der, std::nullopt, o), ErrorKind::unprocessable,
+                  "certificate_not_valid_at_time");
+    // The refusals went through the full verification and did not disturb the cached chain.
+    const auto hits = world.verifier.cache_stats().hits;
+    BOOST_TEST(world.verifier.verify(der, std::nullopt, world.options()).ok());
+    BOOST_TEST(world.verifier.cache_stats().hits == hits + 1);
+    BOOST_TEST(world.verifier.cache_stats().entries == 1u);
+}
+
+BOOST_AUTO_TEST_CASE(revocation_is_asked_on_every_verify_never_cached) {
+    World world;
+    const std::string der = world.openssl_sign("-nodetach");
+    bool revoked = false;
+    int asked = 0;
+    VerifyOptions o = world.options();
+    o.is_revoked = [&](const std::string& serial, std::int64_t at) {
+        ++asked;
+        BOOST_TEST(serial == world.user->cert.serial_hex());
+        BOOST_TEST(at == now_ms);
+        return revoked;
+    };
+    BOOST_REQUIRE(world.verifier.verify(der, std::nullopt, o).ok());
+    revoked = true;  // revoked after the first verification
+    require_error(world.verifier.verify(der, std::nullopt, o), ErrorKind::unprocessable,
+                  "certificate_revoked");
+    BOOST_TEST(asked == 2);
+    BOOST_TEST(world.verifier.cache_stats().hits == 1u);
+}
+
+BOOST_AUTO_TEST_CASE(another_cas_certificate_never_becomes_trusted_through_the_cache) {
+    World world;
+    BOOST_REQUIRE(
+        world.verifier.verify(world.openssl_sign("-nodetach"), std::nullopt, world.options()).ok());
+    const std::string foreign = foreign_signature(world);
+    for (int i = 0; i < 3; ++i) {
+        require_error(world.verifier.verify(foreign, std::nullopt, world.options()),
+                      ErrorKind::unprocessable, "untrusted_certificate");
+    }
+    // Failed chain verifications are not cached: each one was a full verification.
+    BOOST_TEST(world.verifier.cache_stats().misses == 4u);
+    BOOST_TEST(world.verifier.cache_stats().hits == 0u);
+    BOOST_TEST(world.verifier.cache_stats().entries == 1u);
+}
+
+BOOST_AUTO_TEST_CASE(the_cache_is_bounded_and_can_be_disabled) {
+    World world;
+    const auto bob = procura::testing::make_openssl_user(world.w, world.ca, world.ca_key, "bob", 43,
+                                                         around_now());
+    auto bob_signed = sign(content, bob.cert, bob.key, Attachment::attached);
+    BOOST_REQUIRE(bob_signed.ok());
+    const std::string acme_signed = world.openssl_sign("-nodetach");
+    SignatureVerifier one_entry(*Certificate::from_pem(world.ca.to_pem()), 1);
+    SignatureVerifier uncached(*Certificate::from_pem(world.ca.to_pem()), 0);
+    for (int i = 0; i < 3; ++i) {
+        for (SignatureVerifier* verifier : {&one_entry, &uncached}) {
+            auto acme = verifier->verify(acme_signed, std::nullopt, world.options());
+            BOOST_REQUIRE(acme.ok());
+            BOOST_TEST((acme->signer_user == std::optional<core::UserId>(42)));
+            VerifyOptions as_bob = world.options();
+            as_bob.expected_user = 43;
+            auto by_bob = verifier->verify(*bob_signed, std::nullopt, as_bob);
+            BOOST_REQUIRE(by_bob.ok());
+            BOOST_TEST((by_bob->signer_user == std::optional<core::UserId>(43)));
+        }
+        BOOST_TEST(one_entry.cache_stats().entries == 1u);
+    }
+    BOOST_TEST(uncached.cache_stats().hits == 0u);
+    BOOST_TEST(uncached.cache_stats().misses == 6u);
+    BOOST_TEST(uncached.cache_stats().entries == 0u);
+    // A moved verifier keeps its cache (bob's chain was the last one verified).
+    SignatureVerifier moved = std::move(one_entry);
+    const auto hits = moved.cache_stats().hits;
+    VerifyOptions as_bob = world.options();
+    as_bob.expected_user = 43;
+    BOOST_TEST(moved.verify(*bob_signed, std::nullopt, as_bob).ok());
+    BOOST_TEST(moved.cache_stats().hits == hits + 1);
+}
+
+BOOST_AUTO_TEST_CASE(many_threads_verify_at_once_through_one_verifier) {
+    World world;
+    const std::string good = world.openssl_sign("-nodetach");
+    const std::string detached = world.openssl_sign("");
+    const std::string foreign = foreign_signature(world);
+    constexpr int threads_count = 4;
+    constexpr int rounds = 40;
+    std::vector<int> failures(threads_count, 0);
+    std::vector<std::thread> threads;
+    for (int t = 0; t < threads_count; ++t) {
+        threads.emplace_back([&, t] {
+            for (int i = 0; i < rounds; ++i) {
+                const auto a = world.verifier.verify(good, std::nullopt, world.options());
+                const auto b =
+                    world.verifier.verify(detached, std::string_view(content), world.options());
+                const auto c = world.verifier.verify(foreign, std::nullopt, world.options());
+                if (!a.ok() || a->content != content || !b.ok() || c.ok() ||
+                    c.error().code != "untrusted_certificate") {
+                    ++failures[static_cast<std::size_t>(t)];
+                }
+            }
+        });
+    }
+    for (auto& thread : threads) thread.join();
+    for (int f : failures) BOOST_TEST(f == 0);
+    const auto stats = world.verifier.cache_stats();
+    BOOST_TEST(stats.hits + stats.misses == 3u * threads_count * rounds);
+    BOOST_TEST(stats.misses >= static_cast<std::uint64_t>(threads_count * rounds));
+    BOOST_TEST(stats.entries == 1u);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
