@@ -15,6 +15,8 @@
 #include "core/time.hpp"
 #include "db/migrate.hpp"
 #include "db/pool.hpp"
+#include "pki/mysql_store.hpp"
+#include "pki/service.hpp"
 #include "tender/mysql_store.hpp"
 #include "tender/service.hpp"
 #include "web/server.hpp"
@@ -142,14 +144,18 @@ int run_serve(const ServeConfig& config) {
     tender::TenderService tender_service(tender_store, auth_service, clock, *tender_limits);
 
     std::optional<LoadedKeys> keys;
-    std::optional<web::PublicKeyInfrastructure> pki;
+    std::optional<web::PublicKeyInfrastructure> public_keys;
+    pki::MySQLCertificateStore certificate_store(**pool);
+    std::optional<pki::CertificateService> certificate_service;
     if (!config.key_dir.empty()) {
         auto passphrase = read_passphrase(config.passphrase_file);
         if (!passphrase) return fail(passphrase.error());
         auto loaded = load_keys(config.key_dir, *passphrase, clock);
         if (!loaded) return fail(loaded.error());
         keys = std::move(*loaded);
-        pki.emplace(web::PublicKeyInfrastructure{*keys->tsa, keys->ca_pem, keys->tsa_pem});
+        public_keys.emplace(web::PublicKeyInfrastructure{*keys->tsa, keys->ca_pem, keys->tsa_pem});
+        certificate_service.emplace(certificate_store, *keys->ca, *keys->ca_key, clock,
+                                    pki::CertificatePolicy{});
     }
 
     web::ServerOptions options = config.server;
@@ -160,7 +166,8 @@ int run_serve(const ServeConfig& config) {
     auto server = web::Server::create(
         options, web::Services{auth_service, tender_service,
                                [&pool_ref] { return pool_ref.ping(); },
-                               pki ? &*pki : nullptr});
+                               public_keys ? &*public_keys : nullptr,
+                               certificate_service ? &*certificate_service : nullptr});
     if (!server) return fail(server.error());
     spdlog::info("listening on {}:{}", listen->host, (*server)->port());
     SessionSweeper sweeper(user_store, clock);

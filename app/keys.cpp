@@ -120,6 +120,16 @@ core::Result<LoadedKeys> load_keys(const std::string& key_dir, const std::string
     if (!tsa_pem) return tsa_pem.error();
     auto tsa_key_pem = read_file(dir / "tsa.key.pem");
     if (!tsa_key_pem) return tsa_key_pem.error();
+    auto ca_key_pem = read_file(dir / "ca.key.pem");
+    if (!ca_key_pem) return ca_key_pem.error();
+    auto ca = signing::Certificate::from_pem(*ca_pem);
+    if (!ca) return ca.error();
+    auto ca_key = signing::PrivateKey::from_encrypted_pem(*ca_key_pem, passphrase);
+    if (!ca_key) return ca_key.error();
+    if (!ca->matches(*ca_key)) {
+        return core::make_error(core::ErrorKind::unprocessable, "ca_key_mismatch",
+                                "ca.key.pem is not the key of ca.pem in " + key_dir);
+    }
     auto tsa_cert = signing::Certificate::from_pem(*tsa_pem);
     if (!tsa_cert) return tsa_cert.error();
     auto tsa_key = signing::PrivateKey::from_encrypted_pem(*tsa_key_pem, passphrase);
@@ -128,7 +138,9 @@ core::Result<LoadedKeys> load_keys(const std::string& key_dir, const std::string
                                                    signing::TSAOptions{});
     if (!tsa) return tsa.error();
     return LoadedKeys{std::move(*ca_pem), std::move(*tsa_pem),
-                      std::make_unique<signing::TimeStampAuthority>(std::move(*tsa))};
+                      std::make_unique<signing::TimeStampAuthority>(std::move(*tsa)),
+                      std::make_unique<signing::Certificate>(std::move(*ca)),
+                      std::make_unique<signing::PrivateKey>(std::move(*ca_key))};
 }
 
 }  // namespace procura::app

@@ -27,9 +27,12 @@ struct LoadedKeys {
     std::string ca_pem;
     std::string tsa_pem;
     std::unique_ptr<signing::TimeStampAuthority> tsa;
+    std::unique_ptr<signing::Certificate> ca;
+    std::unique_ptr<signing::PrivateKey> ca_key;  // issues users' certificates and the CRL
 };
 
-// Loads the CA certificate and the TSA (certificate and decrypted key) from key_dir.
+// Loads the CA (certificate and decrypted key) and the TSA (certificate and decrypted key)
+// from key_dir. unprocessable "ca_key_mismatch" if the CA key is not the certificate's.
 core::Result<LoadedKeys> load_keys(const std::string& key_dir, const std::string& passphrase,
                                    const core::Clock& clock);
 

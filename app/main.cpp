@@ -92,6 +92,17 @@ int main(int argc, char** argv) {
                       "/api/v1/pki/*); the passphrase comes from PROCURA_KEY_PASSPHRASE or "
                       "--passphrase-file")
         ->envname("PROCURA_KEY_DIR");
+    serve->add_option("--tsa-rate", serve_config.server.time_stamp_rate_per_second,
+                      "POST /tsa requests per second allowed to one client address, on average "
+                      "(0 turns the limit off)")
+        ->envname("PROCURA_TSA_RATE")
+        ->check(CLI::Range(0.0, 1e6))
+        ->capture_default_str();
+    serve->add_option("--tsa-burst", serve_config.server.time_stamp_burst,
+                      "POST /tsa requests one client address may send at once")
+        ->envname("PROCURA_TSA_BURST")
+        ->check(CLI::Range(1.0, 1e6))
+        ->capture_default_str();
     serve->add_option("--passphrase-file", serve_config.passphrase_file,
                       "File whose first line is the key passphrase")
         ->envname("PROCURA_KEY_PASSPHRASE_FILE");

@@ -239,6 +239,15 @@ bool Certificate::matches(const PrivateKey& key) const {
     return X509_check_private_key(cert_.get(), key.get()) == 1;
 }
 
+std::string Certificate::public_key_sha256_hex() const {
+    unsigned char* der = nullptr;
+    const int length = i2d_PUBKEY(X509_get0_pubkey(cert_.get()), &der);
+    if (length <= 0) return {};
+    const std::string bytes(reinterpret_cast<const char*>(der), static_cast<std::size_t>(length));
+    OPENSSL_free(der);
+    return core::sha256_hex(bytes);
+}
+
 std::string random_serial_hex() {
     std::string bytes = core::random_bytes(16);
     bytes[0] = static_cast<char>(static_cast<unsigned char>(bytes[0]) & 0x7F);  // positive

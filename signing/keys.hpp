@@ -62,6 +62,9 @@ public:
     std::optional<core::UserId> user_id() const;
     // True if key is the private half of this certificate's public key.
     bool matches(const PrivateKey& key) const;
+    // SHA-256 of the DER SubjectPublicKeyInfo, lower-case hex: names the key, whatever
+    // certificate carries it.
+    std::string public_key_sha256_hex() const;
 
     x509_st* get() const { return cert_.get(); }
 

@@ -133,6 +133,16 @@ Result<const PublicKeyInfrastructure*> platform_keys(const Services& services) {
     return services.pki;
 }
 
+// The certificate service, or 503 when this server was started without the CA key.
+Result<pki::CertificateService*> certificate_service(const Services& services) {
+    if (services.certificates == nullptr) {
+        return make_error(ErrorKind::unavailable, "pki_not_initialised",
+                          "this server has no platform keys; run `procura keys init` and start "
+                          "it with --key-dir");
+    }
+    return services.certificates;
+}
+
 }  // namespace
 
 std::optional<std::string> bearer_token(std::string_view authorization) {
@@ -182,7 +192,8 @@ Api::Api(Services services, const ApiOptions& options, const core::Clock& clock,
       clock_(clock),
       metrics_(metrics),
       public_cache_(std::make_unique<PublicCache>(options.public_cache_ttl,
-                                                  options.public_cache_entries_max)) {
+                                                  options.public_cache_entries_max)),
+      time_stamp_limiter_(std::make_unique<RateLimiter>(options.time_stamp_rate)) {
     add("GET", "/healthz", &Api::healthz, Dispatch::io_thread);
     add("GET", "/readyz", &Api::readyz, Dispatch::worker);
     add("GET", "/metrics", &Api::metrics, Dispatch::io_thread);
@@ -192,6 +203,13 @@ Api::Api(Services services, const ApiOptions& options, const core::Clock& clock,
     add("POST", "/tsa", &Api::time_stamp, Dispatch::worker, BodyLimit::time_stamp_query);
     add("GET", "/api/v1/pki/ca.pem", &Api::ca_certificate, Dispatch::io_thread);
     add("GET", "/api/v1/pki/tsa.pem", &Api::tsa_certificate, Dispatch::io_thread);
+    add("GET", "/api/v1/pki/crl.pem", &Api::crl, Dispatch::worker);
+    add("POST", "/api/v1/certificates", &Api::register_certificate, Dispatch::worker);
+    add("GET", "/api/v1/certificates/{serial}", &Api::get_certificate, Dispatch::worker);
+    add("GET", "/api/v1/certificates/{serial}/pem", &Api::certificate_pem, Dispatch::worker);
+    add("POST", "/api/v1/certificates/{serial}/revoke", &Api::revoke_certificate,
+        Dispatch::worker);
+    add("GET", "/api/v1/users/{id}/certificates", &Api::user_certificates, Dispatch::worker);
     add("POST", "/api/v1/auth/login", &Api::login, Dispatch::worker);
     add("POST", "/api/v1/auth/logout", &Api::logout, Dispatch::worker);
     add("GET", "/api/v1/auth/me", &Api::me, Dispatch::worker);
@@ -378,6 +396,10 @@ Result<Response> Api::ui_script(const Request&, const Context&) const {
 Result<Response> Api::time_stamp(const Request& request, const Context&) const {
     auto pki = platform_keys(services_);
     if (!pki) return pki.error();
+    if (!time_stamp_limiter_->allow(request.client_address, clock_.now_ms())) {
+        return make_error(ErrorKind::too_many_requests, "rate_limited",
+                          "too many time-stamp requests from this address; retry in a second");
+    }
     const std::string_view type = request.header("Content-Type");
     if (type.substr(0, type.find(';')) != "application/timestamp-query") {
         return make_error(ErrorKind::bad_request, "wrong_content_type",
@@ -408,6 +430,81 @@ Result<Response> Api::tsa_certificate(const Request&, const Context&) const {
     response.content_type = "application/x-pem-file";
     response.body = (*pki)->tsa_pem;
     return response;
+}
+
+// The CA's current revocation list, made afresh (it is signed at each request, so its
+// thisUpdate is now and it is never stale).
+Result<Response> Api::crl(const Request&, const Context&) const {
+    auto service = certificate_service(services_);
+    if (!service) return service.error();
+    auto list = (*service)->crl();
+    if (!list) return list.error();
+    Response response;
+    response.content_type = "application/x-pem-file";
+    response.body = std::move(list->pem);
+    response.with_header("Cache-Control", "no-cache");
+    return response;
+}
+
+Result<Response> Api::register_certificate(const Request& request, const Context&) const {
+    auto service = certificate_service(services_);
+    if (!service) return service.error();
+    auto caller = require_caller(request);
+    if (!caller) return caller.error();
+    auto csr = string_body(request, "csr");
+    if (!csr) return csr.error();
+    auto issued = (*service)->register_csr(*caller, *csr);
+    if (!issued) return issued.error();
+    Response response = json_response(201, certificate_to_json(*issued, clock_.now_ms()));
+    response.with_header("Location", "/api/v1/certificates/" + issued->serial_hex);
+    return response;
+}
+
+Result<Response> Api::get_certificate(const Request&, const Context& context) const {
+    auto service = certificate_service(services_);
+    if (!service) return service.error();
+    auto certificate = (*service)->get(std::string(context.params.get("serial")));
+    if (!certificate) return certificate.error();
+    return json_response(200, certificate_to_json(*certificate, clock_.now_ms()));
+}
+
+Result<Response> Api::certificate_pem(const Request&, const Context& context) const {
+    auto service = certificate_service(services_);
+    if (!service) return service.error();
+    auto certificate = (*service)->get(std::string(context.params.get("serial")));
+    if (!certificate) return certificate.error();
+    Response response;
+    response.content_type = "application/x-pem-file";
+    response.body = std::move(certificate->pem);
+    return response;
+}
+
+Result<Response> Api::revoke_certificate(const Request& request, const Context& context) const {
+    auto service = certificate_service(services_);
+    if (!service) return service.error();
+    auto caller = require_caller(request);
+    if (!caller) return caller.error();
+    auto reason = string_body(request, "reason");
+    if (!reason) return reason.error();
+    auto revoked =
+        (*service)->revoke(*caller, std::string(context.params.get("serial")), *reason);
+    if (!revoked) return revoked.error();
+    return json_response(200, certificate_to_json(*revoked, clock_.now_ms()));
+}
+
+Result<Response> Api::user_certificates(const Request& request, const Context& context) const {
+    auto service = certificate_service(services_);
+    if (!service) return service.error();
+    auto id = path_id(context.params, "id");
+    if (!id) return id.error();
+    auto caller = require_caller(request);
+    if (!caller) return caller.error();
+    auto list = (*service)->list_for_user(*caller, *id);
+    if (!list) return list.error();
+    Json items = Json::array();
+    const std::int64_t now = clock_.now_ms();
+    for (const pki::UserCertificate& c : *list) items.push_back(certificate_to_json(c, now));
+    return json_response(200, Json{{"items", std::move(items)}});
 }
 
 Result<Response> Api::login(const Request& request, const Context&) const {

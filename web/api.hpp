@@ -21,6 +21,7 @@
 #include "web/http_message.hpp"
 #include "web/metrics.hpp"
 #include "web/public_cache.hpp"
+#include "web/rate_limit.hpp"
 #include "web/router.hpp"
 #include "web/server.hpp"
 
@@ -32,6 +33,7 @@ struct ApiOptions {
     std::size_t document_body_bytes_max = 8 * 1024 * 1024;  // the document upload route
     std::chrono::milliseconds public_cache_ttl{1000};       // 0 disables; see PublicCache
     std::size_t public_cache_entries_max = 256;
+    RateLimitOptions time_stamp_rate{50, 100};  // POST /tsa, per client address
 };
 
 // Where a request runs: cheap handlers that never block may answer on the io thread; anything
@@ -93,6 +95,15 @@ private:
     core::Result<Response> time_stamp(const Request& request, const Context& context) const;
     core::Result<Response> ca_certificate(const Request& request, const Context& context) const;
     core::Result<Response> tsa_certificate(const Request& request, const Context& context) const;
+    core::Result<Response> crl(const Request& request, const Context& context) const;
+    core::Result<Response> register_certificate(const Request& request,
+                                                const Context& context) const;
+    core::Result<Response> get_certificate(const Request& request, const Context& context) const;
+    core::Result<Response> certificate_pem(const Request& request, const Context& context) const;
+    core::Result<Response> revoke_certificate(const Request& request,
+                                              const Context& context) const;
+    core::Result<Response> user_certificates(const Request& request,
+                                             const Context& context) const;
     core::Result<Response> ui_script(const Request& request, const Context& context) const;
     core::Result<Response> login(const Request& request, const Context& context) const;
     core::Result<Response> logout(const Request& request, const Context& context) const;
@@ -117,6 +128,7 @@ private:
     std::vector<Entry> entries_;  // parallel to router_'s routes
     // Mutable state behind a const interface: the cache is internally synchronised.
     std::unique_ptr<PublicCache> public_cache_;
+    std::unique_ptr<RateLimiter> time_stamp_limiter_;  // internally synchronised
 };
 
 // Extracts the token of "Authorization: Bearer <token>" (scheme case-insensitive); nullopt if

@@ -19,6 +19,7 @@
 #include "auth/model.hpp"
 #include "core/identity.hpp"
 #include "core/result.hpp"
+#include "pki/model.hpp"
 #include "tender/model.hpp"
 
 namespace procura::web {
@@ -58,6 +59,9 @@ struct AmendmentInput {
 };
 // {"version": integer, "rationale": string, "changes": {tender fields}}, all required.
 core::Result<AmendmentInput> parse_amendment(const Json& object);
+
+// A user's certificate with its status at now_ms (see docs/openapi.yaml, schema Certificate).
+Json certificate_to_json(const pki::UserCertificate& certificate, std::int64_t now_ms);
 
 // An object with exactly one required string member key, such as {"reason": "..."}.
 core::Result<std::string> parse_single_string(const Json& object, std::string_view key);

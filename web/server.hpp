@@ -25,6 +25,7 @@
 
 #include "auth/service.hpp"
 #include "core/result.hpp"
+#include "pki/service.hpp"
 #include "signing/tsa.hpp"
 #include "tender/service.hpp"
 
@@ -46,6 +47,9 @@ struct ServerOptions {
     // How long an anonymous notice-board response may be served from memory (0 disables).
     // Changes made through this server invalidate it at once; see web/public_cache.hpp.
     std::chrono::milliseconds public_cache_ttl{1000};
+    // POST /tsa per client address: requests per second on average, and the burst (0: off).
+    double time_stamp_rate_per_second = 50;
+    double time_stamp_burst = 100;
 };
 
 // The use cases the HTTP layer serves. The referenced services must outlive the Server.
@@ -63,6 +67,8 @@ struct Services {
     std::function<core::Status()> readiness;  // DB ping for /readyz; runs on a worker thread
     // Absent: POST /tsa and /api/v1/pki/* answer 503 pki_not_initialised.
     const PublicKeyInfrastructure* pki = nullptr;
+    // Absent (no CA key loaded): the certificate routes answer 503 pki_not_initialised.
+    pki::CertificateService* certificates = nullptr;
 };
 
 class Server {
