@@ -20,6 +20,7 @@ enum class ErrorKind {
     not_found,          // no such resource (or not visible to the caller)
     conflict,           // illegal state change, stale version, duplicate
     payload_too_large,  // body or document over its limit
+    too_many_requests,  // a client over its rate limit; it may retry later
     unprocessable,      // well-formed but semantically invalid
     unavailable,        // a dependency (the database) is down or saturated
     internal,           // a bug or an unexpected library failure

@@ -20,6 +20,8 @@ unsigned http_status(core::ErrorKind kind) {
             return 413;
         case core::ErrorKind::unprocessable:
             return 422;
+        case core::ErrorKind::too_many_requests:
+            return 429;
         case core::ErrorKind::unavailable:
             return 503;
         case core::ErrorKind::internal:
@@ -40,6 +42,9 @@ Response error_response(const core::Error& error) {
     response.status = http_status(error.kind);
     response.content_type = "application/json";
     response.body = error_body(error);
+    if (error.kind == core::ErrorKind::too_many_requests) {
+        response.with_header("Retry-After", "1");
+    }
     if (error.kind == core::ErrorKind::unauthenticated) {
         // A request that carried a token gets the RFC 6750 error attribute; one without does
         // not, since it made no authentication attempt.

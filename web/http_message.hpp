@@ -21,6 +21,7 @@ struct Request {
     std::string target;  // origin-form: path plus optional "?query"
     HeaderList headers;  // names as sent; look up with header()
     std::string body;
+    std::string client_address;  // the peer's IP address as text; "" when unknown
 
     // The value of the first header named name (case-insensitive), or "" if absent.
     std::string_view header(std::string_view name) const;

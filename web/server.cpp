@@ -63,6 +63,7 @@ ApiOptions api_options(const ServerOptions& options) {
     api.body_bytes_max = options.body_bytes_max;
     api.document_body_bytes_max = options.document_body_bytes_max;
     api.public_cache_ttl = options.public_cache_ttl;
+    api.time_stamp_rate = {options.time_stamp_rate_per_second, options.time_stamp_burst};
     return api;
 }
 
@@ -126,7 +127,11 @@ struct Server::Impl {
 class HTTPSession : public std::enable_shared_from_this<HTTPSession> {
 public:
     HTTPSession(tcp::socket&& socket, Server::Impl& server)
-        : stream_(std::move(socket)), server_(server) {}
+        : stream_(std::move(socket)), server_(server) {
+        beast::error_code ec;
+        const tcp::endpoint peer = stream_.socket().remote_endpoint(ec);
+        if (!ec) client_address_ = peer.address().to_string();
+    }
 
     ~HTTPSession() { server_.unregister_session(this); }
 
@@ -217,6 +222,7 @@ private:
                                          std::string(sv(field.value())));
         }
         request.body = std::move(message.body());
+        request.client_address = client_address_;
         parser_.reset();
 
         if (route_.dispatch == Dispatch::io_thread) {
@@ -364,6 +370,7 @@ private:
     Phase phase_ = Phase::reading;
     RouteInfo route_;
     std::string method_;
+    std::string client_address_;
     Clock::time_point started_ = Clock::now();
     unsigned version_ = 11;
     bool keep_alive_ = true;

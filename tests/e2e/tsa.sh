@@ -18,7 +18,8 @@ done
 PROCURA_KEY_PASSPHRASE="" "$PROCURA_BIN" keys init --key-dir "$e2e_work/other" 2>/dev/null &&
     e2e_fail "keys init ran without a passphrase"
 
-e2e_start_server --key-dir "$keys"
+# A small rate limit, so that the test can reach it: 1 request/s per address, bursts of 20.
+e2e_start_server --key-dir "$keys" --tsa-rate 1 --tsa-burst 20
 
 e2e_log "the CA and TSA certificates are public"
 curl -sf "$BASE/api/v1/pki/ca.pem" -o "$e2e_work/ca.pem" || e2e_fail "GET ca.pem"
@@ -55,5 +56,20 @@ expect_error 400 not_ts_request
 head -c 5000 /dev/zero >"$e2e_work/big"
 api POST /tsa -H 'Content-Type: application/timestamp-query' --data-binary @"$e2e_work/big"
 expect_status 413 "an oversized time-stamp query"
+
+e2e_log "the rate limit: a burst past 20 requests gets 429 with Retry-After, then the TSA answers again"
+codes=$(for _ in $(seq 1 40); do
+    curl -s -o /dev/null -w '%{http_code}\n' -H 'Content-Type: application/timestamp-query' \
+        --data-binary @"$e2e_work/q.tsq" "$BASE/tsa"
+done | sort | uniq -c)
+grep -qE '^ *[0-9]+ 200$' <<<"$codes" || e2e_fail "no request of the burst was answered: $codes"
+grep -qE '^ *[0-9]+ 429$' <<<"$codes" || e2e_fail "the burst was not limited: $codes"
+api POST /tsa -H 'Content-Type: application/timestamp-query' --data-binary @"$e2e_work/q.tsq"
+expect_error 429 rate_limited
+[[ $(response_header Retry-After) == 1 ]] || e2e_fail "429 without Retry-After: 1"
+sleep 2.2
+status=$(curl -s -o "$e2e_work/r2.tsr" -w '%{http_code}' -H 'Content-Type: application/timestamp-query' \
+    --data-binary @"$e2e_work/q.tsq" "$BASE/tsa")
+[[ $status == 200 ]] || e2e_fail "the TSA did not answer again after a pause: HTTP $status"
 
 e2e_log "passed"

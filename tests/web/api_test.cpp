@@ -224,6 +224,12 @@ BOOST_AUTO_TEST_CASE(openapi_document_describes_every_route) {
                              "/tsa:",
                              "/api/v1/pki/ca.pem:",
                              "/api/v1/pki/tsa.pem:",
+                             "/api/v1/pki/crl.pem:",
+                             "/api/v1/certificates:",
+                             "/api/v1/certificates/{serial}:",
+                             "/api/v1/certificates/{serial}/pem:",
+                             "/api/v1/certificates/{serial}/revoke:",
+                             "/api/v1/users/{id}/certificates:",
                              "/healthz:",
                              "/readyz:",
                              "/metrics:",
@@ -553,7 +559,7 @@ BOOST_AUTO_TEST_CASE(questions_are_published_without_the_asker) {
 
 BOOST_AUTO_TEST_CASE(anonymous_notice_board_pages_are_cached_until_a_change) {
     create_published("Cached page tender");
-    const Request anonymous{"GET", "/api/v1/tenders?q=cached+page", {}, ""};
+    const Request anonymous{"GET", "/api/v1/tenders?q=cached+page", {}, "", ""};
     BOOST_TEST(!env().api.cached(anonymous).has_value());
     const Response first = env().api.handle(anonymous);
     BOOST_REQUIRE(first.status == 200u);
@@ -576,7 +582,7 @@ BOOST_AUTO_TEST_CASE(anonymous_notice_board_pages_are_cached_until_a_change) {
 
 BOOST_AUTO_TEST_CASE(cached_pages_end_at_the_ttl_and_at_the_next_deadline) {
     create_published("Short lived page");
-    const Request page{"GET", "/api/v1/tenders?q=short+lived", {}, ""};
+    const Request page{"GET", "/api/v1/tenders?q=short+lived", {}, "", ""};
     BOOST_REQUIRE(env().api.handle(page).status == 200u);
     BOOST_TEST(env().api.cached(page).has_value());
     env().clock.advance_ms(1000);
@@ -589,7 +595,7 @@ BOOST_AUTO_TEST_CASE(cached_pages_end_at_the_ttl_and_at_the_next_deadline) {
     const Json draft = create_draft(body);
     BOOST_REQUIRE(call("POST", tender_path(draft) + "/publish", "", env().officer_token).status ==
                   200u);
-    const Request bound{"GET", "/api/v1/tenders?q=deadline+bound", {}, ""};
+    const Request bound{"GET", "/api/v1/tenders?q=deadline+bound", {}, "", ""};
     BOOST_REQUIRE(env().api.handle(bound).status == 200u);
     env().clock.advance_ms(299);
     BOOST_TEST(env().api.cached(bound).has_value());
@@ -600,10 +606,10 @@ BOOST_AUTO_TEST_CASE(cached_pages_end_at_the_ttl_and_at_the_next_deadline) {
 
 BOOST_AUTO_TEST_CASE(anonymous_tender_pages_are_cached_too) {
     const Json published = create_published();
-    const Request anonymous{"GET", tender_path(published), {}, ""};
+    const Request anonymous{"GET", tender_path(published), {}, "", ""};
     BOOST_REQUIRE(env().api.handle(anonymous).status == 200u);
     BOOST_TEST(env().api.cached(anonymous).has_value());
-    const Request missing{"GET", "/api/v1/tenders/987654", {}, ""};
+    const Request missing{"GET", "/api/v1/tenders/987654", {}, "", ""};
     BOOST_TEST(env().api.handle(missing).status == 404u);
     BOOST_TEST(!env().api.cached(missing).has_value());
 }
