@@ -15,7 +15,10 @@
 #include "core/time.hpp"
 #include "db/migrate.hpp"
 #include "db/pool.hpp"
+#include "ledger/log.hpp"
+#include "ledger/mysql_log_store.hpp"
 #include "pki/mysql_store.hpp"
+#include "signing/message_signature.hpp"
 #include "pki/service.hpp"
 #include "tender/mysql_store.hpp"
 #include "tender/service.hpp"
@@ -127,6 +130,99 @@ private:
     std::thread thread_;
 };
 
+// The audit log's background work in `procura serve`: the sequencer turns new audit events
+// into leaves and signs a head every interval while events arrive (at least once a second with
+// the default 250 ms), and the self-check recomputes every leaf from the event rows every
+// self_check period, logging what it finds and publishing it to /metrics.
+class LogWorker {
+public:
+    LogWorker(ledger::LogStore& store, ledger::HeadSigner signer, const core::Clock& clock,
+              ledger::LogHealth& health, std::chrono::milliseconds interval,
+              std::chrono::seconds self_check_period)
+        : store_(store),
+          signer_(std::move(signer)),
+          clock_(clock),
+          health_(health),
+          interval_(interval),
+          self_check_period_(self_check_period),
+          thread_([this] { run(); }) {}
+    ~LogWorker() {
+        {
+            std::lock_guard lock(mutex_);
+            stopping_ = true;
+        }
+        wake_.notify_all();
+        thread_.join();
+    }
+
+private:
+    void run() {
+        std::unique_ptr<ledger::LogSequencer> sequencer;
+        auto next_check = std::chrono::steady_clock::now() + std::chrono::seconds(1);
+        std::unique_lock lock(mutex_);
+        while (!stopping_) {
+            lock.unlock();
+            if (!sequencer) {
+                auto opened = ledger::LogSequencer::open(store_, signer_, clock_);
+                if (opened) {
+                    sequencer = std::move(*opened);
+                } else {
+                    spdlog::error("audit log: cannot open the sequencer: {}",
+                                  opened.error().message);
+                }
+            }
+            if (sequencer) {
+                auto head = sequencer->step();
+                if (!head) {
+                    spdlog::warn("audit log: {}", head.error().message);
+                } else if (*head) {
+                    health_.tree_size = (*head)->tree_size;
+                    health_.head_timestamp_ms = (*head)->timestamp_ms;
+                } else if (sequencer->head()) {
+                    health_.tree_size = sequencer->head()->tree_size;
+                }
+            }
+            if (std::chrono::steady_clock::now() >= next_check) {
+                check();
+                next_check = std::chrono::steady_clock::now() + self_check_period_;
+            }
+            lock.lock();
+            wake_.wait_for(lock, interval_, [this] { return stopping_; });
+        }
+    }
+
+    void check() {
+        auto report = ledger::self_check(store_);
+        ++health_.self_checks;
+        if (!report) {
+            spdlog::warn("audit log self-check could not run: {}", report.error().message);
+            return;
+        }
+        if (report->problems.empty()) {
+            health_.last_self_check_ok = 1;
+            spdlog::info("audit log self-check: {} leaves match their event rows",
+                         report->leaves_checked);
+            return;
+        }
+        health_.last_self_check_ok = 0;
+        ++health_.self_check_failures;
+        for (const std::string& problem : report->problems) {
+            spdlog::error("audit log self-check: {}", problem);
+        }
+    }
+
+    ledger::LogStore& store_;
+    ledger::HeadSigner signer_;
+    const core::Clock& clock_;
+    ledger::LogHealth& health_;
+    std::chrono::milliseconds interval_;
+    std::chrono::seconds self_check_period_;
+    std::mutex mutex_;
+    std::condition_variable wake_;
+    bool stopping_ = false;
+    std::thread thread_;
+};
+
 }  // namespace
 
 int run_serve(const ServeConfig& config) {
@@ -147,6 +243,11 @@ int run_serve(const ServeConfig& config) {
     std::optional<web::PublicKeyInfrastructure> public_keys;
     pki::MySQLCertificateStore certificate_store(**pool);
     std::optional<pki::CertificateService> certificate_service;
+    ledger::MySQLLogStore log_store(**pool);
+    ledger::LogQueries log_queries(log_store);
+    ledger::LogHealth log_health;
+    std::optional<web::LogAccess> log_access;
+    std::optional<LogWorker> log_worker;
     if (!config.key_dir.empty()) {
         auto passphrase = read_passphrase(config.passphrase_file);
         if (!passphrase) return fail(passphrase.error());
@@ -156,6 +257,13 @@ int run_serve(const ServeConfig& config) {
         public_keys.emplace(web::PublicKeyInfrastructure{*keys->tsa, keys->ca_pem, keys->tsa_pem});
         certificate_service.emplace(certificate_store, *keys->ca, *keys->ca_key, clock,
                                     pki::CertificatePolicy{});
+        log_access.emplace(web::LogAccess{log_queries, log_health, keys->log_public_pem});
+        const signing::PrivateKey& log_key = *keys->log_key;
+        log_worker.emplace(
+            log_store,
+            [&log_key](std::string_view text) { return signing::sign_message(log_key, text); },
+            clock, log_health, std::chrono::milliseconds(config.log_interval_ms),
+            std::chrono::seconds(config.log_self_check_seconds));
     }
 
     web::ServerOptions options = config.server;
@@ -167,7 +275,8 @@ int run_serve(const ServeConfig& config) {
         options, web::Services{auth_service, tender_service,
                                [&pool_ref] { return pool_ref.ping(); },
                                public_keys ? &*public_keys : nullptr,
-                               certificate_service ? &*certificate_service : nullptr});
+                               certificate_service ? &*certificate_service : nullptr,
+                               log_access ? &*log_access : nullptr});
     if (!server) return fail(server.error());
     spdlog::info("listening on {}:{}", listen->host, (*server)->port());
     SessionSweeper sweeper(user_store, clock);

@@ -24,6 +24,8 @@ struct ServeConfig {
     std::int64_t public_cache_ms = 1000;
     std::string key_dir;          // empty: no PKI routes (they answer 503)
     std::string passphrase_file;  // empty: PROCURA_KEY_PASSPHRASE
+    std::int64_t log_interval_ms = 250;       // how often the sequencer looks for new events
+    std::int64_t log_self_check_seconds = 300;  // how often every leaf is recomputed
     web::ServerOptions server;
     tender::TenderLimits tender_limits;
 };

@@ -130,6 +130,16 @@ core::Result<LoadedKeys> load_keys(const std::string& key_dir, const std::string
         return core::make_error(core::ErrorKind::unprocessable, "ca_key_mismatch",
                                 "ca.key.pem is not the key of ca.pem in " + key_dir);
     }
+    auto log_key_pem = read_file(dir / "log.key.pem");
+    if (!log_key_pem) return log_key_pem.error();
+    auto log_public_pem = read_file(dir / "log.pub.pem");
+    if (!log_public_pem) return log_public_pem.error();
+    auto log_key = signing::PrivateKey::from_encrypted_pem(*log_key_pem, passphrase);
+    if (!log_key) return log_key.error();
+    if (log_key->public_key_pem() != *log_public_pem) {
+        return core::make_error(core::ErrorKind::unprocessable, "log_key_mismatch",
+                                "log.pub.pem is not the public half of log.key.pem in " + key_dir);
+    }
     auto tsa_cert = signing::Certificate::from_pem(*tsa_pem);
     if (!tsa_cert) return tsa_cert.error();
     auto tsa_key = signing::PrivateKey::from_encrypted_pem(*tsa_key_pem, passphrase);
@@ -140,7 +150,9 @@ core::Result<LoadedKeys> load_keys(const std::string& key_dir, const std::string
     return LoadedKeys{std::move(*ca_pem), std::move(*tsa_pem),
                       std::make_unique<signing::TimeStampAuthority>(std::move(*tsa)),
                       std::make_unique<signing::Certificate>(std::move(*ca)),
-                      std::make_unique<signing::PrivateKey>(std::move(*ca_key))};
+                      std::make_unique<signing::PrivateKey>(std::move(*ca_key)),
+                      std::make_unique<signing::PrivateKey>(std::move(*log_key)),
+                      std::move(*log_public_pem)};
 }
 
 }  // namespace procura::app

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "app/commands.hpp"
+#include "app/log_commands.hpp"
 
 namespace {
 
@@ -103,6 +104,16 @@ int main(int argc, char** argv) {
         ->envname("PROCURA_TSA_BURST")
         ->check(CLI::Range(1.0, 1e6))
         ->capture_default_str();
+    serve->add_option("--log-interval-ms", serve_config.log_interval_ms,
+                      "How often the audit log takes in new events and signs a tree head")
+        ->envname("PROCURA_LOG_INTERVAL_MS")
+        ->check(CLI::Range(10, 1000))
+        ->capture_default_str();
+    serve->add_option("--log-self-check-seconds", serve_config.log_self_check_seconds,
+                      "How often every audit log leaf is recomputed from its event row")
+        ->envname("PROCURA_LOG_SELF_CHECK_SECONDS")
+        ->check(CLI::Range(1, 86'400))
+        ->capture_default_str();
     serve->add_option("--passphrase-file", serve_config.passphrase_file,
                       "File whose first line is the key passphrase")
         ->envname("PROCURA_KEY_PASSPHRASE_FILE");
@@ -155,6 +166,25 @@ int main(int argc, char** argv) {
     user_set_role->add_option("--role", role, "officer, supplier, finance, auditor or admin")
         ->required();
 
+    auto* log = app.add_subcommand("log", "The public audit log");
+    log->require_subcommand(1);
+    procura::app::LogVerifyInput log_input;
+    auto* log_verify = log->add_subcommand(
+        "verify", "Check downloaded log files (curl from /api/v1/log/...) against a signed head, "
+                  "without trusting the server");
+    log_verify->add_option("--key", log_input.key_file, "The log's public key (log/key.pem)")
+        ->required();
+    log_verify->add_option("--sth", log_input.head_file, "A signed tree head (log/sth)")
+        ->required();
+    log_verify->add_option("--entries", log_input.entry_files,
+                           "Entry pages (log/entries) from index 0, in order; repeatable");
+    log_verify->add_option("--inclusion", log_input.inclusion_file,
+                           "An inclusion proof (log/proof/inclusion) against the head");
+    log_verify->add_option("--consistency", log_input.consistency_file,
+                           "A consistency proof (log/proof/consistency) ending at the head");
+    log_verify->add_option("--old-sth", log_input.old_head_file,
+                           "An older signed head that --consistency starts from");
+
     auto* demo = app.add_subcommand("demo", "Demo data");
     demo->require_subcommand(1);
     auto* demo_seed = demo->add_subcommand(
@@ -175,5 +205,6 @@ int main(int argc, char** argv) {
     if (*user_list) return procura::app::run_user_list(db_url);
     if (*user_set_role) return procura::app::run_user_set_role(db_url, username, role);
     if (*demo_seed) return procura::app::run_demo_seed(db_url);
+    if (*log_verify) return procura::app::run_log_verify(log_input);
     return 1;
 }

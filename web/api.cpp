@@ -8,6 +8,9 @@
 #include <limits>
 #include <utility>
 
+#include "core/hash.hpp"
+#include "core/time.hpp"
+#include "signing/message_signature.hpp"
 #include "web/embedded.hpp"
 #include "web/error_mapping.hpp"
 #include "web/json_mapping.hpp"
@@ -143,6 +146,69 @@ Result<pki::CertificateService*> certificate_service(const Services& services) {
     return services.certificates;
 }
 
+// The audit log, or 503 when this server was started without the log key.
+Result<const LogAccess*> log_access(const Services& services) {
+    if (services.log == nullptr) {
+        return make_error(ErrorKind::unavailable, "log_not_initialised",
+                          "this server has no log key; run `procura keys init` and start it "
+                          "with --key-dir");
+    }
+    return services.log;
+}
+
+// A required unsigned decimal query parameter; 400 naming it otherwise.
+Result<std::uint64_t> query_uint(const ParamList& query, std::string_view name) {
+    const std::string_view text = query.get(name);
+    std::uint64_t value = 0;
+    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (text.empty() || ec != std::errc() || end != text.data() + text.size()) {
+        return make_error(ErrorKind::bad_request, "bad_parameter",
+                          std::string(name) + " must be a non-negative integer",
+                          std::string(name));
+    }
+    return value;
+}
+
+Json hashes_to_json(const std::vector<ledger::Hash>& hashes) {
+    Json out = Json::array();
+    for (const ledger::Hash& h : hashes) out.push_back(core::to_hex(h));
+    return out;
+}
+
+Json head_to_json(const ledger::SignedTreeHead& head) {
+    return Json{{"tree_size", head.tree_size},
+                {"root_hash", core::to_hex(head.root_hash)},
+                {"timestamp_ms", head.timestamp_ms},
+                {"timestamp", core::format_rfc3339_ms(head.timestamp_ms)},
+                {"signature", signing::base64_encode(head.signature)},
+                {"signed_text", ledger::signed_text(head)}};
+}
+
+Json entry_to_json(const core::StoredAuditEvent& e) {
+    return Json{{"leaf_index", e.seq - 1},
+                {"seq", e.seq},
+                {"at_ms", e.event.at_ms},
+                {"actor_user_id", e.event.actor_user_id},
+                {"action", e.event.action},
+                {"entity_type", e.event.entity_type},
+                {"entity_id", e.event.entity_id},
+                {"entity_version", e.event.entity_version},
+                {"payload_json", e.event.payload_json},
+                {"leaf_hash", core::to_hex(ledger::event_leaf_hash(e))}};
+}
+
+std::optional<ledger::Hash> parse_hash_hex(std::string_view text) {
+    ledger::Hash out{};
+    if (text.size() != 64) return std::nullopt;
+    for (std::size_t i = 0; i < out.size(); ++i) {
+        unsigned v = 0;
+        const auto [end, ec] = std::from_chars(text.data() + 2 * i, text.data() + 2 * i + 2, v, 16);
+        if (ec != std::errc() || end != text.data() + 2 * i + 2) return std::nullopt;
+        out[i] = static_cast<std::uint8_t>(v);
+    }
+    return out;
+}
+
 }  // namespace
 
 std::optional<std::string> bearer_token(std::string_view authorization) {
@@ -210,6 +276,11 @@ Api::Api(Services services, const ApiOptions& options, const core::Clock& clock,
     add("POST", "/api/v1/certificates/{serial}/revoke", &Api::revoke_certificate,
         Dispatch::worker);
     add("GET", "/api/v1/users/{id}/certificates", &Api::user_certificates, Dispatch::worker);
+    add("GET", "/api/v1/log/sth", &Api::log_head, Dispatch::worker);
+    add("GET", "/api/v1/log/key.pem", &Api::log_key, Dispatch::io_thread);
+    add("GET", "/api/v1/log/entries", &Api::log_entries, Dispatch::worker);
+    add("GET", "/api/v1/log/proof/inclusion", &Api::log_inclusion, Dispatch::worker);
+    add("GET", "/api/v1/log/proof/consistency", &Api::log_consistency, Dispatch::worker);
     add("POST", "/api/v1/auth/login", &Api::login, Dispatch::worker);
     add("POST", "/api/v1/auth/logout", &Api::logout, Dispatch::worker);
     add("GET", "/api/v1/auth/me", &Api::me, Dispatch::worker);
@@ -373,6 +444,24 @@ Result<Response> Api::metrics(const Request&, const Context&) const {
     Response response;
     response.content_type = "text/plain; version=0.0.4; charset=utf-8";
     response.body = metrics_.exposition();
+    if (services_.log != nullptr) {
+        const ledger::LogHealth& h = services_.log->health;
+        response.body +=
+            "# HELP procura_log_tree_size Leaves covered by the latest signed tree head.\n"
+            "# TYPE procura_log_tree_size gauge\n"
+            "procura_log_tree_size " + std::to_string(h.tree_size.load()) + "\n"
+            "# HELP procura_log_self_check_ok 1 if the last self-check found every event row "
+            "matching its leaf, 0 if not, -1 before the first.\n"
+            "# TYPE procura_log_self_check_ok gauge\n"
+            "procura_log_self_check_ok " + std::to_string(h.last_self_check_ok.load()) + "\n"
+            "# HELP procura_log_self_checks_total Self-checks run.\n"
+            "# TYPE procura_log_self_checks_total counter\n"
+            "procura_log_self_checks_total " + std::to_string(h.self_checks.load()) + "\n"
+            "# HELP procura_log_self_check_failures_total Self-checks that found a problem.\n"
+            "# TYPE procura_log_self_check_failures_total counter\n"
+            "procura_log_self_check_failures_total " +
+            std::to_string(h.self_check_failures.load()) + "\n";
+    }
     return response;
 }
 
@@ -505,6 +594,78 @@ Result<Response> Api::user_certificates(const Request& request, const Context& c
     const std::int64_t now = clock_.now_ms();
     for (const pki::UserCertificate& c : *list) items.push_back(certificate_to_json(c, now));
     return json_response(200, Json{{"items", std::move(items)}});
+}
+
+Result<Response> Api::log_head(const Request&, const Context&) const {
+    auto log = log_access(services_);
+    if (!log) return log.error();
+    auto head = (*log)->queries.latest();
+    if (!head) return head.error();
+    Response response = json_response(200, head_to_json(*head));
+    response.with_header("Cache-Control", "no-cache");
+    return response;
+}
+
+Result<Response> Api::log_key(const Request&, const Context&) const {
+    auto log = log_access(services_);
+    if (!log) return log.error();
+    Response response;
+    response.content_type = "application/x-pem-file";
+    response.body = (*log)->public_key_pem;
+    return response;
+}
+
+Result<Response> Api::log_entries(const Request&, const Context& context) const {
+    auto log = log_access(services_);
+    if (!log) return log.error();
+    auto start = query_uint(context.query, "start");
+    if (!start) return start.error();
+    auto end = query_uint(context.query, "end");
+    if (!end) return end.error();
+    auto entries = (*log)->queries.entries(*start, *end);
+    if (!entries) return entries.error();
+    Json items = Json::array();
+    for (const core::StoredAuditEvent& e : *entries) items.push_back(entry_to_json(e));
+    return json_response(200, Json{{"start", *start}, {"end", *start + entries->size()},
+                                   {"entries", std::move(items)}});
+}
+
+Result<Response> Api::log_inclusion(const Request&, const Context& context) const {
+    auto log = log_access(services_);
+    if (!log) return log.error();
+    auto tree_size = query_uint(context.query, "tree_size");
+    if (!tree_size) return tree_size.error();
+    Result<ledger::InclusionProof> proof = [&]() -> Result<ledger::InclusionProof> {
+        if (context.query.has("leaf_hash")) {
+            const auto hash = parse_hash_hex(context.query.get("leaf_hash"));
+            if (!hash) {
+                return make_error(ErrorKind::bad_request, "bad_parameter",
+                                  "leaf_hash must be 64 hexadecimal digits", "leaf_hash");
+            }
+            return (*log)->queries.inclusion_by_hash(*hash, *tree_size);
+        }
+        auto index = query_uint(context.query, "leaf_index");
+        if (!index) return index.error();
+        return (*log)->queries.inclusion(*index, *tree_size);
+    }();
+    if (!proof) return proof.error();
+    return json_response(200, Json{{"leaf_index", proof->leaf_index},
+                                   {"tree_size", proof->tree_size},
+                                   {"leaf_hash", core::to_hex(proof->leaf_hash)},
+                                   {"proof", hashes_to_json(proof->path)}});
+}
+
+Result<Response> Api::log_consistency(const Request&, const Context& context) const {
+    auto log = log_access(services_);
+    if (!log) return log.error();
+    auto first = query_uint(context.query, "first");
+    if (!first) return first.error();
+    auto second = query_uint(context.query, "second");
+    if (!second) return second.error();
+    auto proof = (*log)->queries.consistency(*first, *second);
+    if (!proof) return proof.error();
+    return json_response(200, Json{{"first", *first}, {"second", *second},
+                                   {"proof", hashes_to_json(*proof)}});
 }
 
 Result<Response> Api::login(const Request& request, const Context&) const {

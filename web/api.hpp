@@ -104,6 +104,11 @@ private:
                                               const Context& context) const;
     core::Result<Response> user_certificates(const Request& request,
                                              const Context& context) const;
+    core::Result<Response> log_head(const Request& request, const Context& context) const;
+    core::Result<Response> log_key(const Request& request, const Context& context) const;
+    core::Result<Response> log_entries(const Request& request, const Context& context) const;
+    core::Result<Response> log_inclusion(const Request& request, const Context& context) const;
+    core::Result<Response> log_consistency(const Request& request, const Context& context) const;
     core::Result<Response> ui_script(const Request& request, const Context& context) const;
     core::Result<Response> login(const Request& request, const Context& context) const;
     core::Result<Response> logout(const Request& request, const Context& context) const;

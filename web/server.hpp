@@ -25,6 +25,7 @@
 
 #include "auth/service.hpp"
 #include "core/result.hpp"
+#include "ledger/log.hpp"
 #include "pki/service.hpp"
 #include "signing/tsa.hpp"
 #include "tender/service.hpp"
@@ -61,6 +62,13 @@ struct PublicKeyInfrastructure {
     std::string tsa_pem;
 };
 
+// The audit log's public reads, its health for /metrics, and the key its heads are signed with.
+struct LogAccess {
+    ledger::LogQueries& queries;
+    const ledger::LogHealth& health;
+    std::string public_key_pem;
+};
+
 struct Services {
     auth::AuthService& auth;
     tender::TenderService& tenders;
@@ -69,6 +77,8 @@ struct Services {
     const PublicKeyInfrastructure* pki = nullptr;
     // Absent (no CA key loaded): the certificate routes answer 503 pki_not_initialised.
     pki::CertificateService* certificates = nullptr;
+    // Absent (no log key loaded): the /api/v1/log routes answer 503 log_not_initialised.
+    const LogAccess* log = nullptr;
 };
 
 class Server {
