@@ -173,7 +173,10 @@ private:
             }
             if (sequencer) {
                 auto head = sequencer->step();
-                if (!head) {
+                if (!head && head.error().code == "log_head_moved") {
+                    // Another server sharing the database signed first; this one follows it.
+                    spdlog::debug("audit log: {}", head.error().message);
+                } else if (!head) {
                     spdlog::warn("audit log: {}", head.error().message);
                 } else if (*head) {
                     health_.tree_size = (*head)->tree_size;

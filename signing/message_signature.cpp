@@ -87,6 +87,11 @@ core::Result<std::string> base64_decode(std::string_view text) {
             std::string_view::npos) {
         return bad();
     }
+    const std::size_t padding = text.find('=');
+    if (padding != std::string_view::npos &&
+        (padding + 2 < text.size() || text.find_first_not_of('=', padding) != std::string_view::npos)) {
+        return bad();  // '=' only as the last one or two characters
+    }
     std::string out(3 * (text.size() / 4), '\0');
     const int length = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(out.data()),
                                        reinterpret_cast<const unsigned char*>(text.data()),
