@@ -3,6 +3,7 @@
 #include <cppconn/prepared_statement.h>
 #include <cppconn/resultset.h>
 
+#include <algorithm>
 #include <cstring>
 #include <memory>
 #include <optional>
@@ -106,6 +107,75 @@ core::Result<core::StoredAuditEvent> append_audit_event(Transaction& tx,
             advance->executeUpdate();
             return stored;
         });
+    if (!appended) tx.fail(appended.error());
+    return appended;
+}
+
+core::Result<std::vector<core::StoredAuditEvent>> append_audit_events(
+    Transaction& tx, const std::vector<core::AuditEvent>& events) {
+    using Stored = std::vector<core::StoredAuditEvent>;
+    if (events.empty()) return Stored{};
+    auto appended = tx.attempt("audit.append_batch", [&](sql::Connection& c) -> core::Result<Stored> {
+        std::unique_ptr<sql::PreparedStatement> head(
+            c.prepareStatement("SELECT seq, hash FROM audit_head WHERE id = 1 FOR UPDATE"));
+        std::unique_ptr<sql::ResultSet> head_row(head->executeQuery());
+        if (!head_row->next()) return corrupt("the audit_head row is missing");
+        const std::int64_t head_seq = head_row->getInt64(1);
+        const auto head_hash = to_sha256(head_row->getString(2).asStdString());
+        if (!head_hash) return corrupt("the audit_head hash is malformed");
+
+        Stored stored(events.size());
+        core::Sha256 prev = *head_hash;
+        for (std::size_t i = 0; i < events.size(); ++i) {
+            stored[i].seq = head_seq + 1 + static_cast<std::int64_t>(i);
+            stored[i].event = events[i];
+            stored[i].prev_hash = prev;
+            stored[i].hash = core::chain_hash(prev, stored[i].seq, events[i]);
+            prev = stored[i].hash;
+        }
+
+        const std::string row = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+        for (std::size_t begin = 0; begin < stored.size(); begin += audit_events_per_insert_max) {
+            const std::size_t end = std::min(stored.size(), begin + audit_events_per_insert_max);
+            std::string sql =
+                "INSERT INTO audit_events (seq, at_ms, actor_user_id, action, entity_type, "
+                "entity_id, entity_version, payload_json, prev_hash, hash) VALUES ";
+            sql.reserve(sql.size() + (end - begin) * (row.size() + 2));
+            for (std::size_t i = begin; i < end; ++i) {
+                if (i != begin) sql += ", ";
+                sql += row;
+            }
+            std::unique_ptr<sql::PreparedStatement> insert(c.prepareStatement(sql));
+            // Hashes travel as blobs; the streams must outlive executeUpdate, which reads them.
+            std::vector<std::unique_ptr<std::istringstream>> blobs;
+            blobs.reserve(2 * (end - begin));
+            unsigned int p = 1;
+            for (std::size_t i = begin; i < end; ++i) {
+                const core::StoredAuditEvent& e = stored[i];
+                insert->setInt64(p++, e.seq);
+                insert->setInt64(p++, e.event.at_ms);
+                insert->setInt64(p++, e.event.actor_user_id);
+                insert->setString(p++, e.event.action);
+                insert->setString(p++, e.event.entity_type);
+                insert->setInt64(p++, e.event.entity_id);
+                insert->setInt64(p++, e.event.entity_version);
+                insert->setString(p++, e.event.payload_json);
+                blobs.push_back(std::make_unique<std::istringstream>(to_bytes(e.prev_hash)));
+                insert->setBlob(p++, blobs.back().get());
+                blobs.push_back(std::make_unique<std::istringstream>(to_bytes(e.hash)));
+                insert->setBlob(p++, blobs.back().get());
+            }
+            insert->executeUpdate();
+        }
+
+        std::istringstream new_head_bytes(to_bytes(stored.back().hash));
+        std::unique_ptr<sql::PreparedStatement> advance(
+            c.prepareStatement("UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1"));
+        advance->setInt64(1, stored.back().seq);
+        advance->setBlob(2, &new_head_bytes);
+        advance->executeUpdate();
+        return stored;
+    });
     if (!appended) tx.fail(appended.error());
     return appended;
 }

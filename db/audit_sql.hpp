@@ -26,6 +26,16 @@ namespace procura::db {
 core::Result<core::StoredAuditEvent> append_audit_event(Transaction& tx,
                                                         const core::AuditEvent& event);
 
+// Appends events, in order, to the chain inside tx: exactly the chain that as many
+// append_audit_event calls would make, but with the audit_head row locked once, the hashes
+// computed in memory and the rows written by multi-row INSERTs of at most
+// audit_events_per_insert_max rows, then the head moved once. Returns the events as stored.
+// An empty vector changes nothing and takes no lock. Errors and locking as append_audit_event.
+core::Result<std::vector<core::StoredAuditEvent>> append_audit_events(
+    Transaction& tx, const std::vector<core::AuditEvent>& events);
+
+inline constexpr std::size_t audit_events_per_insert_max = 500;
+
 // The committed events about one entity, ascending seq. Thread-safe.
 core::Result<std::vector<core::StoredAuditEvent>> read_audit_trail(ConnectionPool& pool,
                                                                    std::string_view entity_type,

@@ -177,4 +177,91 @@ BOOST_AUTO_TEST_CASE(event_bytes_read_back_are_the_bytes_hashed) {
     BOOST_TEST((e.hash == procura::core::chain_hash(Sha256{}, 1, tricky)));
 }
 
+BOOST_AUTO_TEST_CASE(batch_append_makes_the_same_chain_as_single_appends) {
+    // More events than one multi-row INSERT holds, after one single append.
+    std::vector<AuditEvent> events;
+    for (int i = 1; i <= 1234; ++i) {
+        events.push_back(event(i % 3 == 0 ? "transfer" : "account", i, 1,
+                               "{\"i\":" + std::to_string(i) + ",\"s\":\"é\"}"));
+    }
+    auto singles = testing::open_fresh_migrated_pool("audit");
+    auto batched = testing::open_fresh_migrated_pool("audit");
+    BOOST_REQUIRE(append(*singles, event("tender", 1, 1)).ok());
+    BOOST_REQUIRE(append(*batched, event("tender", 1, 1)).ok());
+    for (const AuditEvent& e : events) BOOST_REQUIRE(append(*singles, e).ok());
+    std::vector<StoredAuditEvent> returned;
+    const Status s = db::run_transaction(*batched, "test", [&](db::Transaction& tx) -> Status {
+        auto stored = db::append_audit_events(tx, events);
+        if (!stored) return stored.error();
+        returned = *stored;
+        return {};
+    });
+    BOOST_REQUIRE(s.ok());
+    BOOST_REQUIRE_EQUAL(returned.size(), events.size());
+    BOOST_TEST(returned.front().seq == 2);
+    BOOST_TEST(returned.back().seq == 1235);
+    verify_chain(*batched, events.size() + 1);
+    const auto a = all_events(*singles);
+    const auto b = all_events(*batched);
+    BOOST_REQUIRE_EQUAL(a.size(), b.size());
+    for (std::size_t i = 0; i < a.size(); ++i) {
+        BOOST_TEST_CONTEXT("event " << i + 1) {
+            BOOST_TEST(a[i].seq == b[i].seq);
+            BOOST_TEST((a[i].hash == b[i].hash));
+            BOOST_TEST((a[i].prev_hash == b[i].prev_hash));
+            BOOST_TEST(a[i].event.payload_json == b[i].event.payload_json);
+        }
+    }
+    BOOST_TEST((returned.back().hash == b.back().hash));
+    // A single append after a batch continues the same chain.
+    BOOST_REQUIRE(append(*batched, event("tender", 1, 2)).ok());
+    verify_chain(*batched, events.size() + 2);
+}
+
+BOOST_AUTO_TEST_CASE(rolled_back_batch_append_leaves_no_gap_and_empty_is_a_no_op) {
+    auto pool = testing::open_fresh_migrated_pool("audit");
+    BOOST_REQUIRE(append(*pool, event("tender", 1, 1)).ok());
+    const Status failed = db::run_transaction(*pool, "test", [](db::Transaction& tx) -> Status {
+        auto stored = db::append_audit_events(tx, {event("tender", 1, 2), event("tender", 1, 3)});
+        if (!stored) return stored.error();
+        return procura::core::make_error(ErrorKind::conflict, "abort", "on purpose");
+    });
+    BOOST_REQUIRE(!failed.ok());
+    const Status empty = db::run_transaction(*pool, "test", [](db::Transaction& tx) -> Status {
+        auto stored = db::append_audit_events(tx, {});
+        if (!stored) return stored.error();
+        BOOST_TEST(stored->empty());
+        return {};
+    });
+    BOOST_REQUIRE(empty.ok());
+    BOOST_REQUIRE(append(*pool, event("tender", 1, 4)).ok());
+    verify_chain(*pool, 2);
+}
+
+BOOST_AUTO_TEST_CASE(concurrent_batch_and_single_appends_keep_the_chain_valid) {
+    constexpr int threads_count = 4;
+    constexpr int rounds = 10;
+    auto pool = testing::open_fresh_migrated_pool("audit", threads_count);
+    std::atomic<int> failures{0};
+    std::vector<std::thread> threads;
+    for (int t = 0; t < threads_count; ++t) {
+        threads.emplace_back([&, t] {
+            for (int i = 1; i <= rounds; ++i) {
+                const Status s = db::run_transaction(*pool, "test", [&](db::Transaction& tx) -> Status {
+                    std::vector<AuditEvent> batch;
+                    for (int k = 0; k < 7; ++k) batch.push_back(event("transfer", t, i * 10 + k));
+                    auto stored = db::append_audit_events(tx, batch);
+                    if (!stored) return stored.error();
+                    return {};
+                });
+                if (!s) ++failures;
+                if (!append(*pool, event("tender", t, i))) ++failures;
+            }
+        });
+    }
+    for (auto& thread : threads) thread.join();
+    BOOST_TEST(failures.load() == 0);
+    verify_chain(*pool, threads_count * rounds * 8);
+}
+
 BOOST_AUTO_TEST_SUITE_END()

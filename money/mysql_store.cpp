@@ -1,0 +1,440 @@
+#include "money/mysql_store.hpp"
+
+#include <cppconn/connection.h>
+#include <cppconn/prepared_statement.h>
+#include <cppconn/resultset.h>
+#include <cppconn/statement.h>
+
+#include <algorithm>
+#include <memory>
+#include <set>
+
+#include "db/audit_sql.hpp"
+#include "db/transaction.hpp"
+
+namespace procura::money {
+namespace {
+
+using core::ErrorKind;
+using Statement = std::unique_ptr<sql::PreparedStatement>;
+using Rows = std::unique_ptr<sql::ResultSet>;
+
+// How often a batch is rerun after a racing batch inserted one of its transfer ids first.
+constexpr int duplicate_reruns_max = 3;
+
+constexpr const char* account_columns =
+    "id, owner_kind, owner_id, currency, kind, debits_must_not_exceed_credits, "
+    "credits_must_not_exceed_debits, debits_pending, debits_posted, credits_pending, "
+    "credits_posted, created_at_ms";
+
+// t is the transfer, r the post or void that resolved it (if t is pending).
+constexpr const char* transfer_columns =
+    "t.id, t.transfer_key, t.kind, t.debit_account_id, t.credit_account_id, t.amount_minor, "
+    "t.currency, t.pending_key, t.code, t.reference, t.batch_id, t.created_at_ms, r.kind";
+
+core::Error corrupt(const std::string& what) {
+    return core::make_error(ErrorKind::internal, std::string(db::error_code_internal),
+                            "stored " + what + " is corrupt");
+}
+
+std::string placeholders(std::size_t n) {
+    std::string out;
+    out.reserve(n * 3);
+    for (std::size_t i = 0; i < n; ++i) out += i == 0 ? "?" : ", ?";
+    return out;
+}
+
+core::Result<Account> read_account(const sql::ResultSet& rows) {
+    Account a;
+    a.id = rows.getInt64(1);
+    const auto owner = parse_owner_kind(rows.getString(2).asStdString());
+    a.owner_id = rows.getInt64(3);
+    a.currency = rows.getString(4).asStdString();
+    const auto kind = parse_account_kind(rows.getString(5).asStdString());
+    if (!owner || !kind) return corrupt("account " + std::to_string(a.id));
+    a.owner = *owner;
+    a.kind = *kind;
+    a.flags.debits_must_not_exceed_credits = rows.getBoolean(6);
+    a.flags.credits_must_not_exceed_debits = rows.getBoolean(7);
+    a.balances.debits_pending = rows.getInt64(8);
+    a.balances.debits_posted = rows.getInt64(9);
+    a.balances.credits_pending = rows.getInt64(10);
+    a.balances.credits_posted = rows.getInt64(11);
+    a.created_at_ms = rows.getInt64(12);
+    return a;
+}
+
+core::Result<Transfer> read_transfer(const sql::ResultSet& rows) {
+    Transfer t;
+    t.row_id = rows.getInt64(1);
+    t.id = rows.getString(2).asStdString();
+    const auto kind = parse_transfer_kind(rows.getString(3).asStdString());
+    if (!kind) return corrupt("transfer " + std::to_string(t.row_id));
+    t.kind = *kind;
+    t.debit_account_id = rows.getInt64(4);
+    t.credit_account_id = rows.getInt64(5);
+    t.amount_minor = rows.getInt64(6);
+    t.currency = rows.getString(7).asStdString();
+    if (!rows.isNull(8)) t.pending_id = rows.getString(8).asStdString();
+    t.code = rows.getInt(9);
+    t.reference = rows.getString(10).asStdString();
+    t.batch_id = rows.getString(11).asStdString();
+    t.at_ms = rows.getInt64(12);
+    if (t.kind == TransferKind::pending) {
+        t.pending_state = PendingState::pending;
+        if (!rows.isNull(13)) {
+            t.pending_state = rows.getString(13).asStdString() == "post_pending"
+                                  ? PendingState::posted
+                                  : PendingState::voided;
+        }
+    }
+    return t;
+}
+
+// The transfers with these client ids, with their pending states, keyed by id.
+core::Result<std::map<std::string, Transfer>> read_transfers(sql::Connection& c,
+                                                             const std::set<std::string>& ids) {
+    std::map<std::string, Transfer> out;
+    if (ids.empty()) return out;
+    Statement s(c.prepareStatement(
+        std::string("SELECT ") + transfer_columns +
+        " FROM money_transfers t LEFT JOIN money_transfers r ON r.pending_key = t.transfer_key "
+        "WHERE t.transfer_key IN (" + placeholders(ids.size()) + ")"));
+    unsigned int p = 1;
+    for (const std::string& id : ids) s->setString(p++, id);
+    Rows rows(s->executeQuery());
+    while (rows->next()) {
+        auto t = read_transfer(*rows);
+        if (!t) return t.error();
+        out.emplace(t->id, std::move(t).value());
+    }
+    return out;
+}
+
+// Locks the accounts with these ids, ascending, and returns those that exist.
+core::Result<std::map<std::int64_t, Account>> lock_accounts(sql::Connection& c,
+                                                            const std::set<std::int64_t>& ids) {
+    std::map<std::int64_t, Account> out;
+    if (ids.empty()) return out;
+    Statement s(c.prepareStatement(std::string("SELECT ") + account_columns +
+                                   " FROM money_accounts WHERE id IN (" +
+                                   placeholders(ids.size()) + ") ORDER BY id FOR UPDATE"));
+    unsigned int p = 1;
+    for (std::int64_t id : ids) s->setInt64(p++, id);
+    Rows rows(s->executeQuery());
+    while (rows->next()) {
+        auto a = read_account(*rows);
+        if (!a) return a.error();
+        out.emplace(a->id, std::move(a).value());
+    }
+    return out;
+}
+
+void insert_transfers(sql::Connection& c, const std::vector<Transfer>& created) {
+    const std::string row = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    for (std::size_t begin = 0; begin < created.size(); begin += money_rows_per_insert_max) {
+        const std::size_t end = std::min(created.size(), begin + money_rows_per_insert_max);
+        std::string sql =
+            "INSERT INTO money_transfers (transfer_key, kind, debit_account_id, "
+            "credit_account_id, amount_minor, currency, pending_key, code, reference, batch_id, "
+            "created_at_ms) VALUES ";
+        for (std::size_t i = begin; i < end; ++i) sql += (i == begin ? "" : ", ") + row;
+        Statement s(c.prepareStatement(sql));
+        unsigned int p = 1;
+        for (std::size_t i = begin; i < end; ++i) {
+            const Transfer& t = created[i];
+            s->setString(p++, t.id);
+            s->setString(p++, std::string(to_string(t.kind)));
+            s->setInt64(p++, t.debit_account_id);
+            s->setInt64(p++, t.credit_account_id);
+            s->setInt64(p++, t.amount_minor);
+            s->setString(p++, t.currency);
+            if (t.pending_id.empty()) {
+                s->setNull(p++, sql::DataType::VARCHAR);
+            } else {
+                s->setString(p++, t.pending_id);
+            }
+            s->setInt(p++, t.code);
+            s->setString(p++, t.reference);
+            s->setString(p++, t.batch_id);
+            s->setInt64(p++, t.at_ms);
+        }
+        s->executeUpdate();
+    }
+}
+
+// Sets the row_id of every created transfer from the rows just inserted.
+core::Status read_row_ids(sql::Connection& c, std::vector<Transfer>& created) {
+    std::map<std::string, std::int64_t> ids;
+    for (std::size_t begin = 0; begin < created.size(); begin += money_rows_per_insert_max) {
+        const std::size_t end = std::min(created.size(), begin + money_rows_per_insert_max);
+        Statement s(c.prepareStatement(
+            "SELECT transfer_key, id FROM money_transfers WHERE transfer_key IN (" +
+            placeholders(end - begin) + ")"));
+        unsigned int p = 1;
+        for (std::size_t i = begin; i < end; ++i) s->setString(p++, created[i].id);
+        Rows rows(s->executeQuery());
+        while (rows->next()) ids[rows->getString(1).asStdString()] = rows->getInt64(2);
+    }
+    for (Transfer& t : created) {
+        const auto found = ids.find(t.id);
+        if (found == ids.end()) return corrupt("transfer " + t.id + " (not read back)");
+        t.row_id = found->second;
+    }
+    return {};
+}
+
+// Writes the new balances of the changed accounts, which exist and are locked: a multi-row
+// upsert that always takes its UPDATE branch.
+void write_balances(sql::Connection& c, const std::vector<std::int64_t>& changed,
+                    const std::map<std::int64_t, Account>& accounts) {
+    for (std::size_t begin = 0; begin < changed.size(); begin += money_rows_per_insert_max) {
+        const std::size_t end = std::min(changed.size(), begin + money_rows_per_insert_max);
+        std::string sql = std::string("INSERT INTO money_accounts (") + account_columns +
+                          ") VALUES ";
+        for (std::size_t i = begin; i < end; ++i) {
+            sql += (i == begin ? "" : ", ");
+            sql += "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+        }
+        sql +=
+            " ON DUPLICATE KEY UPDATE debits_pending = VALUES(debits_pending), "
+            "debits_posted = VALUES(debits_posted), credits_pending = VALUES(credits_pending), "
+            "credits_posted = VALUES(credits_posted)";
+        Statement s(c.prepareStatement(sql));
+        unsigned int p = 1;
+        for (std::size_t i = begin; i < end; ++i) {
+            const Account& a = accounts.at(changed[i]);
+            s->setInt64(p++, a.id);
+            s->setString(p++, std::string(to_string(a.owner)));
+            s->setInt64(p++, a.owner_id);
+            s->setString(p++, a.currency);
+            s->setString(p++, std::string(to_string(a.kind)));
+            s->setBoolean(p++, a.flags.debits_must_not_exceed_credits);
+            s->setBoolean(p++, a.flags.credits_must_not_exceed_debits);
+            s->setInt64(p++, a.balances.debits_pending);
+            s->setInt64(p++, a.balances.debits_posted);
+            s->setInt64(p++, a.balances.credits_pending);
+            s->setInt64(p++, a.balances.credits_posted);
+            s->setInt64(p++, a.created_at_ms);
+        }
+        s->executeUpdate();
+    }
+}
+
+}  // namespace
+
+MySQLMoneyStore::MySQLMoneyStore(db::ConnectionPool& pool) : pool_(pool) {}
+
+core::Result<std::int64_t> MySQLMoneyStore::insert_account(const Account& a,
+                                                           const core::AuditEvent& audit) {
+    std::int64_t new_id = 0;
+    const core::Status status =
+        db::run_transaction(pool_, "money.insert_account", [&](db::Transaction& tx) -> core::Status {
+            auto inserted = tx.attempt("money.insert_account", [&](sql::Connection& c) {
+                Statement s(c.prepareStatement(
+                    "INSERT INTO money_accounts (owner_kind, owner_id, currency, kind, "
+                    "debits_must_not_exceed_credits, credits_must_not_exceed_debits, "
+                    "created_at_ms) VALUES (?, ?, ?, ?, ?, ?, ?)"));
+                s->setString(1, std::string(to_string(a.owner)));
+                s->setInt64(2, a.owner_id);
+                s->setString(3, a.currency);
+                s->setString(4, std::string(to_string(a.kind)));
+                s->setBoolean(5, a.flags.debits_must_not_exceed_credits);
+                s->setBoolean(6, a.flags.credits_must_not_exceed_debits);
+                s->setInt64(7, a.created_at_ms);
+                s->executeUpdate();
+                std::unique_ptr<sql::Statement> last(c.createStatement());
+                Rows rows(last->executeQuery("SELECT LAST_INSERT_ID()"));
+                rows->next();
+                return rows->getInt64(1);
+            });
+            if (!inserted) {
+                if (inserted.error().code == db::error_code_duplicate) {
+                    return core::make_error(
+                        ErrorKind::conflict, "account_exists",
+                        "there is already a " + std::string(to_string(a.kind)) + " account in " +
+                            a.currency + " for " + std::string(to_string(a.owner)) + " " +
+                            std::to_string(a.owner_id));
+                }
+                return inserted.error();
+            }
+            new_id = *inserted;
+            core::AuditEvent event = audit;
+            event.entity_id = new_id;
+            auto appended = db::append_audit_event(tx, event);
+            if (!appended) return appended.error();
+            return {};
+        });
+    if (!status) return status.error();
+    return new_id;
+}
+
+core::Result<std::optional<Account>> MySQLMoneyStore::find_account(std::int64_t id) {
+    using Found = std::optional<Account>;
+    return db::with_connection(pool_, "money.find_account",
+                               [&](sql::Connection& c) -> core::Result<Found> {
+                                   Statement s(c.prepareStatement(
+                                       std::string("SELECT ") + account_columns +
+                                       " FROM money_accounts WHERE id = ?"));
+                                   s->setInt64(1, id);
+                                   Rows rows(s->executeQuery());
+                                   if (!rows->next()) return Found{};
+                                   auto a = read_account(*rows);
+                                   if (!a) return a.error();
+                                   return Found{std::move(a).value()};
+                               });
+}
+
+core::Result<std::optional<Transfer>> MySQLMoneyStore::find_transfer(const std::string& id) {
+    using Found = std::optional<Transfer>;
+    return db::with_connection(pool_, "money.find_transfer",
+                               [&](sql::Connection& c) -> core::Result<Found> {
+                                   auto found = read_transfers(c, {id});
+                                   if (!found) return found.error();
+                                   const auto it = found->find(id);
+                                   if (it == found->end()) return Found{};
+                                   return Found{it->second};
+                               });
+}
+
+core::Result<std::vector<TransferResult>> MySQLMoneyStore::apply_batch(
+    const std::vector<Transfer>& requests, std::int64_t at_ms, core::UserId actor) {
+    std::set<std::string> named;    // the batch's ids and pending ids
+    std::set<std::string> pending;  // its pending ids
+    std::set<std::int64_t> accounts;
+    for (const Transfer& t : requests) {
+        named.insert(t.id);
+        if (!t.pending_id.empty()) {
+            named.insert(t.pending_id);
+            pending.insert(t.pending_id);
+        }
+        if (t.debit_account_id > 0) accounts.insert(t.debit_account_id);
+        if (t.credit_account_id > 0) accounts.insert(t.credit_account_id);
+    }
+
+    for (int run = 1;; ++run) {
+        std::vector<TransferResult> results;
+        const core::Status status = db::run_transaction(
+            pool_, "money.apply_batch", [&](db::Transaction& tx) -> core::Status {
+                LedgerView view;
+                auto planned = tx.attempt(
+                    "money.apply_batch.plan", [&](sql::Connection& c) -> core::Result<BatchPlan> {
+                        // A pending transfer's accounts never change, so an unlocked read
+                        // finds which accounts its post or void will touch.
+                        std::set<std::int64_t> to_lock = accounts;
+                        if (!pending.empty()) {
+                            auto pendings = read_transfers(c, pending);
+                            if (!pendings) return pendings.error();
+                            for (const auto& [id, t] : *pendings) {
+                                to_lock.insert(t.debit_account_id);
+                                to_lock.insert(t.credit_account_id);
+                            }
+                        }
+                        auto locked = lock_accounts(c, to_lock);
+                        if (!locked) return locked.error();
+                        view.accounts = std::move(locked).value();
+                        // Under the account locks: whoever posts, voids or creates a transfer
+                        // on these accounts has committed or waits for us.
+                        auto existing = read_transfers(c, named);
+                        if (!existing) return existing.error();
+                        view.transfers = std::move(existing).value();
+                        return plan_batch(requests, at_ms, view);
+                    });
+                if (!planned) return planned.error();
+                BatchPlan& plan = *planned;
+                if (!plan.created.empty()) {
+                    // The view now holds the planned balances of the changed accounts.
+                    auto written = tx.attempt(
+                        "money.apply_batch.write", [&](sql::Connection& c) -> core::Status {
+                            insert_transfers(c, plan.created);
+                            PROCURA_TRY(read_row_ids(c, plan.created));
+                            write_balances(c, plan.changed_accounts, view.accounts);
+                            return {};
+                        });
+                    if (!written) {
+                        tx.fail(written.error());
+                        return written.error();
+                    }
+                    finish_results(plan);
+                    std::vector<core::AuditEvent> events;
+                    events.reserve(plan.created.size());
+                    for (const Transfer& t : plan.created) {
+                        events.push_back(transfer_audit_event(t, actor));
+                    }
+                    auto appended = db::append_audit_events(tx, events);
+                    if (!appended) return appended.error();
+                }
+                results = std::move(plan.results);
+                return {};
+            });
+        if (status) return results;
+        if (status.error().code != db::error_code_duplicate || run >= duplicate_reruns_max) {
+            return status.error();
+        }
+    }
+}
+
+core::Result<LedgerFacts> MySQLMoneyStore::ledger_facts() {
+    LedgerFacts facts;
+    const core::Status status = db::run_transaction(
+        pool_, "money.ledger_facts",
+        [&](db::Transaction& tx) -> core::Status {
+            facts = LedgerFacts{};
+            return tx.attempt("money.ledger_facts", [&](sql::Connection& c) -> core::Status {
+                std::unique_ptr<sql::Statement> s(c.createStatement());
+                std::map<std::int64_t, std::size_t> index;
+                Rows accounts(s->executeQuery(std::string("SELECT ") + account_columns +
+                                              " FROM money_accounts ORDER BY id"));
+                while (accounts->next()) {
+                    auto a = read_account(*accounts);
+                    if (!a) return a.error();
+                    index[a->id] = facts.accounts.size();
+                    facts.accounts.push_back(AccountFacts{std::move(a).value(), {}});
+                }
+                // Per account: pending = unresolved pending transfers; posted = single
+                // transfers and posts (with the amount posted). Voids move nothing.
+                Rows sums(s->executeQuery(
+                    "SELECT account_id, CAST(SUM(dpend) AS SIGNED), CAST(SUM(dpost) AS SIGNED), "
+                    "CAST(SUM(cpend) AS SIGNED), CAST(SUM(cpost) AS SIGNED) FROM ("
+                    " SELECT t.debit_account_id AS account_id,"
+                    "  IF(t.kind = 'pending' AND r.id IS NULL, t.amount_minor, 0) AS dpend,"
+                    "  IF(t.kind IN ('single', 'post_pending'), t.amount_minor, 0) AS dpost,"
+                    "  0 AS cpend, 0 AS cpost"
+                    " FROM money_transfers t"
+                    " LEFT JOIN money_transfers r ON r.pending_key = t.transfer_key"
+                    " UNION ALL"
+                    " SELECT t.credit_account_id, 0, 0,"
+                    "  IF(t.kind = 'pending' AND r.id IS NULL, t.amount_minor, 0),"
+                    "  IF(t.kind IN ('single', 'post_pending'), t.amount_minor, 0)"
+                    " FROM money_transfers t"
+                    " LEFT JOIN money_transfers r ON r.pending_key = t.transfer_key"
+                    ") x GROUP BY account_id"));
+                while (sums->next()) {
+                    const auto found = index.find(sums->getInt64(1));
+                    if (found == index.end()) continue;  // the foreign keys rule this out
+                    Balances& b = facts.accounts[found->second].recomputed;
+                    b.debits_pending = sums->getInt64(2);
+                    b.debits_posted = sums->getInt64(3);
+                    b.credits_pending = sums->getInt64(4);
+                    b.credits_posted = sums->getInt64(5);
+                }
+                Rows count(s->executeQuery("SELECT COUNT(*) FROM money_transfers"));
+                count->next();
+                facts.transfer_count = count->getInt64(1);
+                const std::string unaudited =
+                    " FROM money_transfers t WHERE NOT EXISTS (SELECT 1 FROM audit_events e "
+                    "WHERE e.entity_type = 'transfer' AND e.entity_id = t.id)";
+                Rows missing_count(s->executeQuery("SELECT COUNT(*)" + unaudited));
+                missing_count->next();
+                facts.transfers_without_audit_count = missing_count->getInt64(1);
+                Rows missing(s->executeQuery("SELECT t.id" + unaudited + " ORDER BY t.id LIMIT 20"));
+                while (missing->next()) facts.transfers_without_audit.push_back(missing->getInt64(1));
+                return {};
+            });
+        },
+        db::TransactionOptions{db::TransactionMode::read_only_snapshot, {}});
+    if (!status) return status.error();
+    return facts;
+}
+
+}  // namespace procura::money

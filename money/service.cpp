@@ -1,0 +1,63 @@
+#include "money/service.hpp"
+
+namespace procura::money {
+
+using core::ErrorKind;
+using core::make_error;
+
+LedgerService::LedgerService(MoneyStore& store, const core::Clock& clock, LedgerLimits limits)
+    : store_(store), clock_(clock), limits_(limits) {}
+
+core::Result<Account> LedgerService::open_account(core::UserId actor, const Account& spec) {
+    PROCURA_TRY(validate_account(spec));
+    Account a = spec;
+    a.id = 0;
+    a.balances = {};
+    a.created_at_ms = clock_.now_ms();
+    auto id = store_.insert_account(a, account_audit_event(a, actor));
+    if (!id) return id.error();
+    a.id = *id;
+    return a;
+}
+
+core::Result<Account> LedgerService::get_account(std::int64_t id) {
+    auto found = store_.find_account(id);
+    if (!found) return found.error();
+    if (!*found) {
+        return make_error(ErrorKind::not_found, "account_not_found",
+                          "no account " + std::to_string(id), "id");
+    }
+    return **found;
+}
+
+core::Result<Transfer> LedgerService::get_transfer(const std::string& id) {
+    auto found = store_.find_transfer(id);
+    if (!found) return found.error();
+    if (!*found) {
+        return make_error(ErrorKind::not_found, "transfer_not_found", "no transfer " + id, "id");
+    }
+    return **found;
+}
+
+core::Result<std::vector<TransferResult>> LedgerService::create_transfers(
+    core::UserId actor, const std::vector<Transfer>& requests) {
+    if (requests.empty()) {
+        return make_error(ErrorKind::unprocessable, "batch_empty", "the batch has no transfers",
+                          "transfers");
+    }
+    if (requests.size() > limits_.transfers_per_batch_max) {
+        return make_error(ErrorKind::payload_too_large, "batch_too_large",
+                          "a batch has at most " +
+                              std::to_string(limits_.transfers_per_batch_max) + " transfers",
+                          "transfers");
+    }
+    return store_.apply_batch(requests, clock_.now_ms(), actor);
+}
+
+core::Result<InvariantReport> LedgerService::check() {
+    auto facts = store_.ledger_facts();
+    if (!facts) return facts.error();
+    return check_invariants(*facts);
+}
+
+}  // namespace procura::money

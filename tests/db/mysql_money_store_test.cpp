@@ -1,0 +1,181 @@
+#include <atomic>
+#include <boost/test/unit_test.hpp>
+#include <chrono>
+#include <memory>
+#include <random>
+#include <thread>
+#include <vector>
+
+#include "db/audit_sql.hpp"
+#include "money/mysql_store.hpp"
+#include "tests/money/store_contract.hpp"
+#include "tests/support/test_db.hpp"
+
+namespace {
+
+using namespace procura::money;
+using namespace procura::money::contract;
+namespace testing = procura::testing;
+
+struct MySQLSubject {
+    std::unique_ptr<procura::db::ConnectionPool> pool;
+    std::unique_ptr<MySQLMoneyStore> store;
+};
+
+StoreUnderTest mysql_subject(std::size_t pool_size = 4) {
+    auto owned = std::make_shared<MySQLSubject>();
+    owned->pool = testing::open_fresh_migrated_pool("money", pool_size);
+    owned->store = std::make_unique<MySQLMoneyStore>(*owned->pool);
+    return {owned, owned->store.get()};
+}
+
+procura::db::ConnectionPool& pool_of(const StoreUnderTest& s) {
+    return *std::static_pointer_cast<MySQLSubject>(s.owner)->pool;
+}
+
+bool has_violation(const InvariantReport& report, const std::string& text) {
+    for (const std::string& v : report.violations) {
+        if (v.find(text) != std::string::npos) return true;
+    }
+    return false;
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(mysql_money_store)
+
+PROCURA_MONEY_STORE_CONTRACT_TESTS(mysql_subject())
+
+BOOST_AUTO_TEST_CASE(each_transfer_has_its_audit_event_in_the_chain) {
+    Ledger l(mysql_subject());
+    const auto r = l.submit({single("t1", l.buyer, l.wallet, 10), single("t2", l.buyer, l.wallet, 0),
+                             pending("p1", l.wallet, l.platform, 4)});
+    for (std::size_t i : {0u, 2u}) {
+        auto trail = procura::db::read_audit_trail(pool_of(l.subject), "transfer", r[i].row_id);
+        BOOST_REQUIRE(trail.ok());
+        BOOST_REQUIRE_EQUAL(trail->size(), 1u);
+        BOOST_TEST((*trail)[0].event.actor_user_id == actor);
+    }
+    // Four accounts and two transfers; the refused one left nothing.
+    BOOST_TEST(testing::query_int64(pool_of(l.subject), "SELECT COUNT(*) FROM audit_events") == 6);
+    BOOST_TEST(testing::query_int64(pool_of(l.subject), "SELECT seq FROM audit_head") == 6);
+}
+
+// Rows written behind the service's back, as a bug or a hand-made fix would: the check names
+// each broken invariant.
+BOOST_AUTO_TEST_CASE(invariant_check_catches_rows_corrupted_in_sql) {
+    Ledger l(mysql_subject());
+    l.submit({single("t1", l.buyer, l.wallet, 100)});
+    l.require_invariants();
+    auto& pool = pool_of(l.subject);
+
+    // A transfer inserted directly: no audit event, balances not moved.
+    testing::execute_sql(pool,
+                         "INSERT INTO money_transfers (transfer_key, kind, debit_account_id, "
+                         "credit_account_id, amount_minor, currency, code, reference, batch_id, "
+                         "created_at_ms) VALUES ('forged', 'single', " +
+                             std::to_string(l.wallet) + ", " + std::to_string(l.platform) +
+                             ", 500, 'EUR', 0, '', '', 0)");
+    auto report = l.service->check();
+    BOOST_REQUIRE(report.ok());
+    BOOST_TEST(!report->ok());
+    BOOST_TEST(has_violation(*report, "1 transfer(s) without an audit event"));
+    BOOST_TEST(has_violation(*report, "account " + std::to_string(l.wallet) + " (EUR): stored"));
+    // The balances, moved by hand to match the forged row, break the wallet's flag instead.
+    testing::execute_sql(pool, "UPDATE money_accounts SET debits_posted = 500 WHERE id = " +
+                                   std::to_string(l.wallet));
+    testing::execute_sql(pool, "UPDATE money_accounts SET credits_posted = 500 WHERE id = " +
+                                   std::to_string(l.platform));
+    report = l.service->check();
+    BOOST_REQUIRE(report.ok());
+    BOOST_TEST(has_violation(*report, "is below zero: its debits exceed its credits"));
+    BOOST_TEST(!has_violation(*report, "differ from its transfers"));
+    // One side of a transfer changed: debits and credits no longer balance.
+    testing::execute_sql(pool, "UPDATE money_accounts SET credits_posted = 501 WHERE id = " +
+                                   std::to_string(l.platform));
+    report = l.service->check();
+    BOOST_REQUIRE(report.ok());
+    BOOST_TEST(has_violation(*report, "EUR: posted debits 600 != posted credits 601"));
+    for (const std::string& v : report->violations) BOOST_TEST_MESSAGE(v);
+}
+
+// 8 threads each post 10,000 transfers, in batches of 250 (one linked group per batch), at
+// random between 12 shared accounts, so batches collide on the account locks all the time.
+// No update may be lost: every account ends at exactly the sums the threads posted to it.
+BOOST_AUTO_TEST_CASE(concurrent_batches_lose_no_update) {
+    constexpr int threads_count = 8;
+    constexpr int transfers_per_thread = 10'000;
+    constexpr int batch_size = 250;
+    constexpr int accounts_count = 12;
+    Ledger l(mysql_subject(threads_count));
+    std::vector<std::int64_t> accounts;
+    for (int i = 0; i < accounts_count; ++i) {
+        accounts.push_back(l.open(account_spec(OwnerKind::supplier, 100 + i)));
+    }
+    std::vector<std::vector<std::int64_t>> debits(threads_count,
+                                                  std::vector<std::int64_t>(accounts_count));
+    std::vector<std::vector<std::int64_t>> credits = debits;
+    std::atomic<int> failures{0};
+    const auto started = std::chrono::steady_clock::now();
+    std::vector<std::thread> threads;
+    for (int t = 0; t < threads_count; ++t) {
+        threads.emplace_back([&, t] {
+            std::mt19937 random(static_cast<unsigned>(t + 1));
+            std::uniform_int_distribution<int> pick(0, accounts_count - 1);
+            std::uniform_int_distribution<std::int64_t> amount(1, 1000);
+            for (int b = 0; b < transfers_per_thread / batch_size; ++b) {
+                std::vector<Transfer> batch;
+                std::vector<std::pair<int, int>> sides;
+                for (int i = 0; i < batch_size; ++i) {
+                    const int d = pick(random);
+                    const int c = (d + 1 + pick(random) % (accounts_count - 1)) % accounts_count;
+                    batch.push_back(single("c" + std::to_string(t) + "-" + std::to_string(b) + "-" +
+                                               std::to_string(i),
+                                           accounts[static_cast<std::size_t>(d)],
+                                           accounts[static_cast<std::size_t>(c)], amount(random),
+                                           "EUR", i + 1 < batch_size));
+                    sides.emplace_back(d, c);
+                }
+                auto r = l.service->create_transfers(actor, batch);
+                if (!r.ok()) {
+                    BOOST_TEST_MESSAGE("batch failed: " << r.error().message);
+                    ++failures;
+                    continue;
+                }
+                for (std::size_t i = 0; i < batch.size(); ++i) {
+                    if ((*r)[i].status != TransferStatus::created) {
+                        ++failures;
+                        continue;
+                    }
+                    debits[static_cast<std::size_t>(t)][static_cast<std::size_t>(sides[i].first)] +=
+                        batch[i].amount_minor;
+                    credits[static_cast<std::size_t>(t)][static_cast<std::size_t>(sides[i].second)] +=
+                        batch[i].amount_minor;
+                }
+            }
+        });
+    }
+    for (auto& thread : threads) thread.join();
+    const auto seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    BOOST_TEST_MESSAGE("posted " << threads_count * transfers_per_thread << " transfers in "
+                                 << seconds << " s");
+    BOOST_TEST(failures.load() == 0);
+    for (std::size_t a = 0; a < accounts.size(); ++a) {
+        std::int64_t d = 0;
+        std::int64_t c = 0;
+        for (int t = 0; t < threads_count; ++t) {
+            d += debits[static_cast<std::size_t>(t)][a];
+            c += credits[static_cast<std::size_t>(t)][a];
+        }
+        BOOST_TEST((l.balances(accounts[a]) == posted(d, c)));
+    }
+    auto& pool = pool_of(l.subject);
+    BOOST_TEST(testing::query_int64(pool, "SELECT COUNT(*) FROM money_transfers") ==
+               threads_count * transfers_per_thread);
+    BOOST_TEST(testing::query_int64(pool, "SELECT seq FROM audit_head") ==
+               threads_count * transfers_per_thread + accounts_count + 4);
+    l.require_invariants();
+}
+
+BOOST_AUTO_TEST_SUITE_END()
