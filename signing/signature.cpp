@@ -136,7 +136,77 @@ std::optional<std::string> chain_key(X509* signer, STACK_OF(X509) * carried) {
     return std::string(reinterpret_cast<const char*>(digest), digest_length);
 }
 
+// The cache key of a signer named by issuer and serial number: the issuer name's DER, then the
+// serial's type (positive or negative) and content octets.
+std::optional<std::string> issuer_serial_key(const X509_NAME* issuer, const ASN1_INTEGER* serial) {
+    const unsigned char* name_der = nullptr;
+    std::size_t name_length = 0;
+    if (X509_NAME_get0_der(issuer, &name_der, &name_length) != 1) return std::nullopt;
+    std::string key(reinterpret_cast<const char*>(name_der), name_length);
+    key.push_back(static_cast<char>(ASN1_STRING_type(serial) == V_ASN1_NEG_INTEGER));
+    key.append(reinterpret_cast<const char*>(ASN1_STRING_get0_data(serial)),
+               static_cast<std::size_t>(ASN1_STRING_length(serial)));
+    return key;
+}
+
+// A serial number as upper-case hex, as Certificate::serial_hex() writes it.
+std::optional<std::string> serial_hex(const ASN1_INTEGER* serial) {
+    BNHandle bn(ASN1_INTEGER_to_BN(serial, nullptr));
+    if (!bn) return std::nullopt;
+    char* hex = BN_bn2hex(bn.get());
+    if (hex == nullptr) return std::nullopt;
+    std::string out(hex);
+    OPENSSL_free(hex);
+    return out;
+}
+
+// A looked-up signer certificate, parsed, and the chain key it has when the signature carries
+// no other certificate. Shared between threads read-only (OpenSSL's reference counts are
+// atomic, and the public key was decoded when the certificate was parsed).
+struct KnownCertificate {
+    std::shared_ptr<X509> cert;
+    std::optional<std::string> chain_key_alone;
+};
+
 }  // namespace
+
+// Bounded map from issuer-and-serial key to a signer certificate whose chain was verified; the
+// oldest insertion is evicted first.
+struct SignatureVerifier::CertificateCache {
+    explicit CertificateCache(std::size_t max) : entries_max(max) {}
+
+    std::optional<KnownCertificate> find(const std::string& key) const {
+        if (entries_max == 0) return std::nullopt;
+        std::shared_lock lock(mutex);
+        const auto found = entries.find(key);
+        if (found == entries.end()) return std::nullopt;
+        return found->second;
+    }
+
+    void insert(const std::string& key, const KnownCertificate& known) {
+        if (entries_max == 0) return;
+        std::unique_lock lock(mutex);
+        if (entries.count(key) != 0) return;  // another thread got there first: the same cert
+        while (entries.size() >= entries_max && !order.empty()) {
+            entries.erase(order.front());
+            order.pop_front();
+        }
+        entries.emplace(key, known);
+        order.push_back(key);
+    }
+
+    std::size_t size() const {
+        std::shared_lock lock(mutex);
+        return entries.size();
+    }
+
+    const std::size_t entries_max;
+    mutable std::shared_mutex mutex;
+    std::unordered_map<std::string, KnownCertificate> entries;  // guarded by mutex
+    std::deque<std::string> order;                              // guarded by mutex; insertion order
+    mutable std::atomic<std::uint64_t> hits{0};
+    mutable std::atomic<std::uint64_t> misses{0};
+};
 
 // Bounded map from chain key to VerifiedChain; the oldest insertion is evicted first.
 struct SignatureVerifier::ChainCache {
@@ -177,8 +247,11 @@ struct SignatureVerifier::ChainCache {
     mutable std::atomic<std::uint64_t> misses{0};
 };
 
-SignatureVerifier::SignatureVerifier(Certificate ca, std::size_t chain_cache_entries_max)
-    : ca_(std::move(ca)), cache_(std::make_unique<ChainCache>(chain_cache_entries_max)) {}
+SignatureVerifier::SignatureVerifier(Certificate ca, std::size_t chain_cache_entries_max,
+                                     std::size_t certificate_cache_entries_max)
+    : ca_(std::move(ca)),
+      cache_(std::make_unique<ChainCache>(chain_cache_entries_max)),
+      certificates_(std::make_unique<CertificateCache>(certificate_cache_entries_max)) {}
 SignatureVerifier::~SignatureVerifier() = default;
 SignatureVerifier::SignatureVerifier(SignatureVerifier&&) noexcept = default;
 SignatureVerifier& SignatureVerifier::operator=(SignatureVerifier&&) noexcept = default;
@@ -189,14 +262,20 @@ ChainCacheStats SignatureVerifier::cache_stats() const {
     stats.hits = cache_->hits.load(std::memory_order_relaxed);
     stats.misses = cache_->misses.load(std::memory_order_relaxed);
     stats.entries = cache_->size();
+    if (!certificates_) return stats;
+    stats.certificate_hits = certificates_->hits.load(std::memory_order_relaxed);
+    stats.certificate_misses = certificates_->misses.load(std::memory_order_relaxed);
+    stats.certificate_entries = certificates_->size();
     return stats;
 }
 
 core::Result<std::string> sign(std::string_view content, const Certificate& signer,
-                               const PrivateKey& key, Attachment attachment) {
+                               const PrivateKey& key, Attachment attachment,
+                               SignerCertificate certificate) {
     BIOHandle in = memory_bio(content);
     unsigned int flags = CMS_BINARY;
     if (attachment == Attachment::detached) flags |= CMS_DETACHED;
+    if (certificate == SignerCertificate::left_out) flags |= CMS_NOCERTS;
     CMSHandle cms(CMS_sign(signer.get(), key.get(), nullptr, in.get(), flags));
     BIOHandle out(BIO_new(BIO_s_mem()));
     if (!cms || !out || i2d_CMS_bio(out.get(), cms.get()) != 1) {
@@ -242,17 +321,71 @@ core::Result<VerifiedSignature> SignatureVerifier::verify(
         X509* candidate = sk_X509_value(carried.get(), i);
         if (CMS_SignerInfo_cert_cmp(signer_info, candidate) == 0) signer_cert = candidate;
     }
+    PROCURA_ASSERT(cache_ != nullptr && certificates_ != nullptr);  // not a moved-from verifier
+    const bool caching = cache_->entries_max > 0;
+
+    // A signer certificate the signature does not carry: from the verifier's certificates, else
+    // asked of find_certificate (kept once its chain has verified, below).
+    std::optional<KnownCertificate> known;
+    std::optional<std::string> known_key;
+    bool known_is_new = false;
     if (signer_cert == nullptr) {
-        return refuse("untrusted_certificate",
-                      "the signature does not carry its signer's certificate");
+        if (!options.find_certificate) {
+            return refuse("untrusted_certificate",
+                          "the signature does not carry its signer's certificate");
+        }
+        ASN1_OCTET_STRING* key_id = nullptr;
+        X509_NAME* issuer = nullptr;
+        ASN1_INTEGER* serial = nullptr;
+        if (CMS_SignerInfo_get0_signer_id(signer_info, &key_id, &issuer, &serial) != 1 ||
+            issuer == nullptr || serial == nullptr) {
+            ERR_clear_error();
+            return refuse("unknown_signer",
+                          "the signature carries no certificate and names its signer by key "
+                          "identifier; only issuer and serial number can be looked up");
+        }
+        known_key = issuer_serial_key(issuer, serial);
+        if (known_key) known = certificates_->find(*known_key);
+        if (known) {
+            certificates_->hits.fetch_add(1, std::memory_order_relaxed);
+        } else {
+            certificates_->misses.fetch_add(1, std::memory_order_relaxed);
+            const std::optional<std::string> serial_text = serial_hex(serial);
+            if (!serial_text) {
+                return openssl_error(ErrorKind::internal, "verify_setup_failed",
+                                     "cannot read the signer's serial number");
+            }
+            const std::optional<std::string> pem = options.find_certificate(*serial_text);
+            if (!pem) {
+                return refuse("unknown_signer",
+                              "no certificate is known with the signer's serial " + *serial_text);
+            }
+            BIOHandle pem_in = memory_bio(*pem);
+            X509* parsed = PEM_read_bio_X509(pem_in.get(), nullptr, nullptr, nullptr);
+            ERR_clear_error();
+            if (parsed == nullptr) {
+                return refuse("unknown_signer", "the certificate found for serial " + *serial_text +
+                                                    " cannot be read");
+            }
+            known.emplace();
+            known->cert = std::shared_ptr<X509>(parsed, X509_free);
+            if (CMS_SignerInfo_cert_cmp(signer_info, parsed) != 0) {
+                return refuse("unknown_signer", "the certificate found for serial " + *serial_text +
+                                                    " is not the signer's");
+            }
+            known->chain_key_alone = caching ? chain_key(parsed, nullptr) : std::nullopt;
+            known_is_new = true;
+        }
+        signer_cert = known->cert.get();
     }
-    PROCURA_ASSERT(cache_ != nullptr);  // not a moved-from verifier
 
     // The chain: from the cache when this signer with these carried certificates was verified
     // before and at_ms falls inside the verified path's window, else in full (then cached).
-    const bool caching = cache_->entries_max > 0;
-    const std::optional<std::string> key =
-        caching ? chain_key(signer_cert, carried.get()) : std::nullopt;
+    const bool carries_others = carried && sk_X509_num(carried.get()) > 0;
+    const std::optional<std::string> key = !caching ? std::nullopt
+                                           : known && !carries_others
+                                               ? known->chain_key_alone
+                                               : chain_key(signer_cert, carried.get());
     const std::int64_t at_s = static_cast<std::int64_t>(static_cast<time_t>(options.at_ms / 1000));
     std::optional<VerifiedChain> chain = key ? cache_->find(*key) : std::nullopt;
     if (chain && (at_s < chain->valid_from_s || at_s > chain->valid_until_s)) chain.reset();
@@ -278,6 +411,8 @@ core::Result<VerifiedSignature> SignatureVerifier::verify(
         }
     }
 
+    if (known_is_new && known_key) certificates_->insert(*known_key, *known);
+
     VerifiedSignature result;
     result.signer_user = chain->signer_user;
     result.signer_subject = chain->signer_subject;
@@ -300,9 +435,19 @@ core::Result<VerifiedSignature> SignatureVerifier::verify(
 
     BIOHandle content_in = detached ? memory_bio(*detached_content) : BIOHandle();
     BIOHandle out(BIO_new(BIO_s_mem()));
+    // A looked-up signer certificate is given to CMS_verify, which matches it to the signer.
+    X509StackHandle given;
+    if (known) {
+        given.reset(sk_X509_new_null());
+        if (!given || sk_X509_push(given.get(), known->cert.get()) <= 0) {
+            return openssl_error(ErrorKind::internal, "verify_setup_failed",
+                                 "cannot set up signature verification");
+        }
+        X509_up_ref(known->cert.get());  // the stack's reference, released with it
+    }
     // The chain was verified above at the receipt time, so CMS_verify checks only the
     // signature (it would otherwise check the chain again, at the current time).
-    if (!out || CMS_verify(cms.get(), nullptr, nullptr, content_in.get(), out.get(),
+    if (!out || CMS_verify(cms.get(), given.get(), nullptr, content_in.get(), out.get(),
                            CMS_BINARY | CMS_NO_SIGNER_CERT_VERIFY) != 1) {
         return openssl_error(ErrorKind::unprocessable, "bad_signature",
                              "the signature does not match the content", "signature");

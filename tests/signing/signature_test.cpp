@@ -2,7 +2,9 @@
 // for refusal with its own error code.
 #include "signing/signature.hpp"
 
+#include <atomic>
 #include <boost/test/unit_test.hpp>
+#include <map>
 #include <thread>
 #include <vector>
 
@@ -392,6 +394,307 @@ BOOST_AUTO_TEST_CASE(many_threads_verify_at_once_through_one_verifier) {
     BOOST_TEST(stats.hits + stats.misses == 3u * threads_count * rounds);
     BOOST_TEST(stats.misses >= static_cast<std::uint64_t>(threads_count * rounds));
     BOOST_TEST(stats.entries == 1u);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+// Signatures that leave the signer's certificate out (`openssl cms -sign -nocerts`): the
+// verifier gets it from VerifyOptions::find_certificate, keeps the parsed certificate once its
+// chain has verified, and refuses with the same codes as for signatures that carry it.
+BOOST_AUTO_TEST_SUITE(certificate_less_signatures)
+
+namespace {
+
+// A directory of issued certificates by serial, counting the questions it is asked.
+struct Directory {
+    std::map<std::string, std::string> pem_by_serial;
+    std::atomic<int> asked{0};
+
+    void add(const Certificate& cert) { pem_by_serial[cert.serial_hex()] = cert.to_pem(); }
+
+    VerifyOptions options(const World& world) {
+        VerifyOptions o = world.options();
+        o.find_certificate = [this](const std::string& serial) -> std::optional<std::string> {
+            ++asked;
+            const auto found = pem_by_serial.find(serial);
+            if (found == pem_by_serial.end()) return std::nullopt;
+            return found->second;
+        };
+        return o;
+    }
+};
+
+// Signs world's content with openssl as the user whose key and certificate are at these paths.
+std::string openssl_sign_as(World& world, const procura::testing::OpenSSLUser& signer,
+                            const std::string& extra) {
+    const Run r = run("openssl cms -sign -binary -in " + world.w.path("content.bin") + " -signer " +
+                      signer.cert_path + " -inkey " + signer.key_path + " -outform DER -out " +
+                      world.w.path("as.der") + " " + extra);
+    BOOST_REQUIRE_MESSAGE(r.status == 0, r.output);
+    return world.w.read("as.der");
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(openssl_nocerts_signatures_verify_through_the_lookup_once) {
+    World world;
+    Directory directory;
+    directory.add(world.user->cert);
+    const std::string attached = world.openssl_sign("-nodetach -nocerts");
+    const std::string detached = world.openssl_sign("-nocerts");
+    // They really carry no certificate.
+    world.w.write("nocerts.der", attached);
+    const Run print =
+        run("openssl cms -cmsout -print -inform DER -in " + world.w.path("nocerts.der"));
+    BOOST_TEST(print.output.find("certificates:\n      <ABSENT>") != std::string::npos,
+               print.output);
+
+    const VerifyOptions o = directory.options(world);
+    auto verified = world.verifier.verify(attached, std::nullopt, o);
+    BOOST_REQUIRE_MESSAGE(verified.ok(),
+                          (verified.ok() ? std::string() : verified.error().message));
+    BOOST_TEST(verified->content == content);
+    BOOST_TEST((verified->signer_user == std::optional<core::UserId>(42)));
+    BOOST_TEST(verified->signer_subject == "UID=42,CN=acme,O=Procura");
+    BOOST_TEST(verified->signer_serial_hex == world.user->cert.serial_hex());
+    auto by_detached = world.verifier.verify(detached, std::string_view(content), o);
+    BOOST_REQUIRE(by_detached.ok());
+    BOOST_TEST(by_detached->content == content);
+    // The certificate was asked for once, then reused; the chain was verified once.
+    BOOST_TEST(directory.asked == 1);
+    auto stats = world.verifier.cache_stats();
+    BOOST_TEST(stats.certificate_misses == 1u);
+    BOOST_TEST(stats.certificate_hits == 1u);
+    BOOST_TEST(stats.certificate_entries == 1u);
+    BOOST_TEST(stats.misses == 1u);
+    BOOST_TEST(stats.hits == 1u);
+    // A signature that carries its certificate does not use the lookup.
+    BOOST_TEST(world.verifier.verify(world.openssl_sign("-nodetach"), std::nullopt, o).ok());
+    BOOST_TEST(directory.asked == 1);
+    BOOST_TEST(world.verifier.cache_stats().certificate_hits == 1u);
+}
+
+BOOST_AUTO_TEST_CASE(unknown_signers_are_refused) {
+    World world;
+    Directory directory;  // knows nobody
+    const std::string der = world.openssl_sign("-nodetach -nocerts");
+    require_error(world.verifier.verify(der, std::nullopt, directory.options(world)),
+                  ErrorKind::unprocessable, "unknown_signer");
+    require_error(world.verifier.verify(der, std::nullopt, directory.options(world)),
+                  ErrorKind::unprocessable, "unknown_signer");
+    BOOST_TEST(directory.asked == 2);  // a refusal is not remembered
+    BOOST_TEST(world.verifier.cache_stats().certificate_entries == 0u);
+    // Without a lookup, as before: the signature does not carry its signer's certificate.
+    require_error(world.verifier.verify(der, std::nullopt, world.options()),
+                  ErrorKind::unprocessable, "untrusted_certificate");
+    // The lookup answers with another user's certificate (a different serial's holder): it is
+    // not the certificate the signature names.
+    const auto bob = procura::testing::make_openssl_user(world.w, world.ca, world.ca_key, "bob", 43,
+                                                         around_now());
+    directory.pem_by_serial[world.user->cert.serial_hex()] = bob.cert.to_pem();
+    require_error(world.verifier.verify(der, std::nullopt, directory.options(world)),
+                  ErrorKind::unprocessable, "unknown_signer");
+    // Garbage instead of a PEM certificate.
+    directory.pem_by_serial[world.user->cert.serial_hex()] = "not a certificate";
+    require_error(world.verifier.verify(der, std::nullopt, directory.options(world)),
+                  ErrorKind::unprocessable, "unknown_signer");
+    // A signer named by key identifier cannot be looked up by serial.
+    Directory knows_acme;
+    knows_acme.add(world.user->cert);
+    require_error(world.verifier.verify(world.openssl_sign("-nodetach -nocerts -keyid"),
+                                        std::nullopt, knows_acme.options(world)),
+                  ErrorKind::unprocessable, "unknown_signer");
+    BOOST_TEST(knows_acme.asked == 0);
+    BOOST_TEST(world.verifier.cache_stats().certificate_entries == 0u);
+}
+
+BOOST_AUTO_TEST_CASE(a_certificate_of_another_ca_found_by_the_lookup_is_untrusted) {
+    World world;
+    auto other_ca_key = PrivateKey::generate_ec_p256();
+    auto other_ca = make_root_ca(*other_ca_key, "Procura test CA", around_now());
+    const auto mallory = procura::testing::make_openssl_user(world.w, *other_ca, *other_ca_key,
+                                                             "acme-foreign", 42, around_now());
+    Directory directory;
+    directory.add(mallory.cert);
+    const std::string der = openssl_sign_as(world, mallory, "-nodetach -nocerts");
+    for (int i = 0; i < 2; ++i) {
+        require_error(world.verifier.verify(der, std::nullopt, directory.options(world)),
+                      ErrorKind::unprocessable, "untrusted_certificate");
+    }
+    // Never kept: each verification asked for it again and verified its chain in full.
+    BOOST_TEST(directory.asked == 2);
+    const auto stats = world.verifier.cache_stats();
+    BOOST_TEST(stats.certificate_entries == 0u);
+    BOOST_TEST(stats.misses == 2u);
+    BOOST_TEST(stats.entries == 0u);
+}
+
+BOOST_AUTO_TEST_CASE(revocation_and_the_other_checks_keep_their_codes) {
+    World world;
+    Directory directory;
+    directory.add(world.user->cert);
+    const std::string der = world.openssl_sign("-nodetach -nocerts");
+    VerifyOptions o = directory.options(world);
+    BOOST_REQUIRE(world.verifier.verify(der, std::nullopt, o).ok());
+    bool revoked = true;
+    int revocation_asked = 0;
+    o.is_revoked = [&](const std::string& serial, std::int64_t) {
+        ++revocation_asked;
+        BOOST_TEST(serial == world.user->cert.serial_hex());
+        return revoked;
+    };
+    // Revoked after the certificate was kept: asked on every call.
+    for (int i = 0; i < 2; ++i) {
+        require_error(world.verifier.verify(der, std::nullopt, o), ErrorKind::unprocessable,
+                      "certificate_revoked");
+    }
+    BOOST_TEST(revocation_asked == 2);
+    revoked = false;
+    BOOST_TEST(world.verifier.verify(der, std::nullopt, o).ok());
+    // Also when the first verification is the revoked one (nothing kept yet).
+    SignatureVerifier fresh(*Certificate::from_pem(world.ca.to_pem()));
+    revoked = true;
+    require_error(fresh.verify(der, std::nullopt, o), ErrorKind::unprocessable,
+                  "certificate_revoked");
+    revoked = false;
+
+    VerifyOptions other_user = o;
+    other_user.expected_user = 43;
+    require_error(world.verifier.verify(der, std::nullopt, other_user), ErrorKind::forbidden,
+                  "wrong_signer");
+    require_error(
+        world.verifier.verify(world.openssl_sign("-nodetach -nocerts -md sha1"), std::nullopt, o),
+        ErrorKind::unprocessable, "weak_digest");
+    VerifyOptions late = o;
+    late.at_ms = now_ms + 31 * core::ms_per_day;  // after not_after
+    require_error(world.verifier.verify(der, std::nullopt, late), ErrorKind::unprocessable,
+                  "certificate_not_valid_at_time");
+    late.at_ms = now_ms - 2 * core::ms_per_day;  // before not_before
+    require_error(world.verifier.verify(der, std::nullopt, late), ErrorKind::unprocessable,
+                  "certificate_not_valid_at_time");
+    BOOST_TEST(directory.asked == 2);  // world.verifier once, fresh once
+}
+
+BOOST_AUTO_TEST_CASE(tampered_content_is_refused) {
+    World world;
+    Directory directory;
+    directory.add(world.user->cert);
+    const VerifyOptions o = directory.options(world);
+    std::string der = world.openssl_sign("-nodetach -nocerts");
+    BOOST_REQUIRE(world.verifier.verify(der, std::nullopt, o).ok());
+    const auto at = der.find(std::string("document"));
+    BOOST_REQUIRE(at != std::string::npos);
+    der[at] = 'D';  // the content changes, the DER stays valid
+    require_error(world.verifier.verify(der, std::nullopt, o), ErrorKind::unprocessable,
+                  "bad_signature");
+    const std::string detached = world.openssl_sign("-nocerts");
+    require_error(world.verifier.verify(detached, std::string_view("bid document!"), o),
+                  ErrorKind::unprocessable, "bad_signature");
+    require_error(world.verifier.verify(detached, std::nullopt, o), ErrorKind::unprocessable,
+                  "missing_content");
+    BOOST_TEST(world.verifier.verify(detached, std::string_view(content), o).ok());
+}
+
+BOOST_AUTO_TEST_CASE(our_signatures_can_leave_the_certificate_out) {
+    World world;
+    Directory directory;
+    directory.add(world.user->cert);
+    auto der = sign(content, world.user->cert, world.user->key, Attachment::attached,
+                    SignerCertificate::left_out);
+    BOOST_REQUIRE(der.ok());
+    world.w.write("ours-nocerts.der", *der);
+    // openssl verifies it when given the signer's certificate, and not without it.
+    const Run with_cert =
+        run("openssl cms -verify -binary -inform DER -in " + world.w.path("ours-nocerts.der") +
+            " -certfile " + world.user->cert_path + " -CAfile " + world.w.path("ca.pem") +
+            " -out " + world.w.path("out.bin"));
+    BOOST_TEST(with_cert.status == 0, with_cert.output);
+    BOOST_TEST(world.w.read("out.bin") == content);
+    const Run without =
+        run("openssl cms -verify -binary -inform DER -in " + world.w.path("ours-nocerts.der") +
+            " -CAfile " + world.w.path("ca.pem") + " -out /dev/null");
+    BOOST_TEST(without.status != 0, without.output);
+    auto verified = world.verifier.verify(*der, std::nullopt, directory.options(world));
+    BOOST_REQUIRE(verified.ok());
+    BOOST_TEST(verified->content == content);
+    // The default still carries it.
+    auto carried = sign(content, world.user->cert, world.user->key, Attachment::detached);
+    BOOST_REQUIRE(carried.ok());
+    BOOST_TEST(carried->size() > der->size());
+    BOOST_TEST(world.verifier.verify(*carried, std::string_view(content), world.options()).ok());
+}
+
+BOOST_AUTO_TEST_CASE(the_certificate_cache_is_bounded_and_can_be_disabled) {
+    World world;
+    const auto bob = procura::testing::make_openssl_user(world.w, world.ca, world.ca_key, "bob", 43,
+                                                         around_now());
+    Directory directory;
+    directory.add(world.user->cert);
+    directory.add(bob.cert);
+    const std::string by_acme = world.openssl_sign("-nodetach -nocerts");
+    const std::string by_bob = openssl_sign_as(world, bob, "-nodetach -nocerts");
+    SignatureVerifier one_entry(*Certificate::from_pem(world.ca.to_pem()),
+                                SignatureVerifier::chain_cache_entries_default, 1);
+    SignatureVerifier uncached(*Certificate::from_pem(world.ca.to_pem()), 0, 0);
+    VerifyOptions as_bob = directory.options(world);
+    as_bob.expected_user = 43;
+    for (int i = 0; i < 3; ++i) {
+        for (SignatureVerifier* verifier : {&one_entry, &uncached}) {
+            auto acme = verifier->verify(by_acme, std::nullopt, directory.options(world));
+            BOOST_REQUIRE(acme.ok());
+            BOOST_TEST((acme->signer_user == std::optional<core::UserId>(42)));
+            auto bobs = verifier->verify(by_bob, std::nullopt, as_bob);
+            BOOST_REQUIRE(bobs.ok());
+            BOOST_TEST((bobs->signer_user == std::optional<core::UserId>(43)));
+        }
+        BOOST_TEST(one_entry.cache_stats().certificate_entries == 1u);
+    }
+    BOOST_TEST(uncached.cache_stats().certificate_entries == 0u);
+    BOOST_TEST(uncached.cache_stats().certificate_hits == 0u);
+    BOOST_TEST(uncached.cache_stats().certificate_misses == 6u);
+    BOOST_TEST(one_entry.cache_stats().certificate_misses == 6u);  // they evict each other
+    BOOST_TEST(directory.asked == 12);
+}
+
+BOOST_AUTO_TEST_CASE(many_threads_share_the_kept_certificates) {
+    World world;
+    const auto bob = procura::testing::make_openssl_user(world.w, world.ca, world.ca_key, "bob", 43,
+                                                         around_now());
+    Directory directory;
+    directory.add(world.user->cert);
+    directory.add(bob.cert);
+    const std::string by_acme = world.openssl_sign("-nodetach -nocerts");
+    const std::string detached = world.openssl_sign("-nocerts");
+    const std::string by_bob = openssl_sign_as(world, bob, "-nodetach -nocerts");
+    const VerifyOptions o = directory.options(world);
+    VerifyOptions as_bob = o;
+    as_bob.expected_user = 43;
+    constexpr int threads_count = 4;
+    constexpr int rounds = 40;
+    std::vector<int> failures(threads_count, 0);
+    std::vector<std::thread> threads;
+    for (int t = 0; t < threads_count; ++t) {
+        threads.emplace_back([&, t] {
+            for (int i = 0; i < rounds; ++i) {
+                const auto a = world.verifier.verify(by_acme, std::nullopt, o);
+                const auto b = world.verifier.verify(detached, std::string_view(content), o);
+                const auto c = world.verifier.verify(by_bob, std::nullopt, as_bob);
+                const auto d = world.verifier.verify(by_bob, std::nullopt, o);  // wrong signer
+                if (!a.ok() || a->content != content || !b.ok() || !c.ok() ||
+                    c->signer_user != std::optional<core::UserId>(43) || d.ok() ||
+                    d.error().code != "wrong_signer") {
+                    ++failures[static_cast<std::size_t>(t)];
+                }
+            }
+        });
+    }
+    for (auto& thread : threads) thread.join();
+    for (int f : failures) BOOST_TEST(f == 0);
+    const auto stats = world.verifier.cache_stats();
+    BOOST_TEST(stats.certificate_entries == 2u);
+    BOOST_TEST(stats.certificate_hits + stats.certificate_misses == 4u * threads_count * rounds);
+    BOOST_TEST(directory.asked == static_cast<int>(stats.certificate_misses));
+    BOOST_TEST(stats.certificate_misses <= 2u * threads_count);  // only until each was kept
 }
 
 BOOST_AUTO_TEST_SUITE_END()
