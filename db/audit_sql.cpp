@@ -30,6 +30,16 @@ std::string to_bytes(const core::Sha256& digest) {
     return std::string(reinterpret_cast<const char*>(digest.data()), digest.size());
 }
 
+std::string to_hex(const core::Sha256& digest) {
+    static constexpr char digits[] = "0123456789abcdef";
+    std::string out(2 * digest.size(), '0');
+    for (std::size_t i = 0; i < digest.size(); ++i) {
+        out[2 * i] = digits[digest[i] >> 4];
+        out[2 * i + 1] = digits[digest[i] & 0x0f];
+    }
+    return out;
+}
+
 constexpr const char* event_columns =
     "seq, at_ms, actor_user_id, action, entity_type, entity_id, entity_version, payload_json, "
     "prev_hash, hash";
@@ -115,7 +125,8 @@ core::Result<std::vector<core::StoredAuditEvent>> append_audit_events(
     Transaction& tx, const std::vector<core::AuditEvent>& events) {
     using Stored = std::vector<core::StoredAuditEvent>;
     if (events.empty()) return Stored{};
-    auto appended = tx.attempt("audit.append_batch", [&](sql::Connection& c) -> core::Result<Stored> {
+    auto appended = tx.attempt("audit.append_batch", [&](sql::Connection& c)
+                                                         -> core::Result<Stored> {
         std::unique_ptr<sql::PreparedStatement> head(
             c.prepareStatement("SELECT seq, hash FROM audit_head WHERE id = 1 FOR UPDATE"));
         std::unique_ptr<sql::ResultSet> head_row(head->executeQuery());
@@ -134,7 +145,9 @@ core::Result<std::vector<core::StoredAuditEvent>> append_audit_events(
             prev = stored[i].hash;
         }
 
-        const std::string row = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+        // Hashes travel as hex through UNHEX: a blob parameter would cost Connector/C++ one
+        // round trip per value (mysql_stmt_send_long_data), two per row.
+        const std::string row = "(?, ?, ?, ?, ?, ?, ?, ?, UNHEX(?), UNHEX(?))";
         for (std::size_t begin = 0; begin < stored.size(); begin += audit_events_per_insert_max) {
             const std::size_t end = std::min(stored.size(), begin + audit_events_per_insert_max);
             std::string sql =
@@ -146,9 +159,6 @@ core::Result<std::vector<core::StoredAuditEvent>> append_audit_events(
                 sql += row;
             }
             std::unique_ptr<sql::PreparedStatement> insert(c.prepareStatement(sql));
-            // Hashes travel as blobs; the streams must outlive executeUpdate, which reads them.
-            std::vector<std::unique_ptr<std::istringstream>> blobs;
-            blobs.reserve(2 * (end - begin));
             unsigned int p = 1;
             for (std::size_t i = begin; i < end; ++i) {
                 const core::StoredAuditEvent& e = stored[i];
@@ -160,10 +170,8 @@ core::Result<std::vector<core::StoredAuditEvent>> append_audit_events(
                 insert->setInt64(p++, e.event.entity_id);
                 insert->setInt64(p++, e.event.entity_version);
                 insert->setString(p++, e.event.payload_json);
-                blobs.push_back(std::make_unique<std::istringstream>(to_bytes(e.prev_hash)));
-                insert->setBlob(p++, blobs.back().get());
-                blobs.push_back(std::make_unique<std::istringstream>(to_bytes(e.hash)));
-                insert->setBlob(p++, blobs.back().get());
+                insert->setString(p++, to_hex(e.prev_hash));
+                insert->setString(p++, to_hex(e.hash));
             }
             insert->executeUpdate();
         }

@@ -105,7 +105,7 @@ std::string_view to_string(TransferStatus v);
 struct TransferResult {
     std::string id;
     TransferStatus status = TransferStatus::failed;
-    std::int64_t row_id = 0;      // created or exists: the stored transfer's row id
+    std::int64_t row_id = 0;           // created or exists: the stored transfer's row id
     std::optional<core::Error> error;  // failed: why (for a linked group's other members,
                                        // "linked_transfer_failed" naming the one that failed)
 };

@@ -99,7 +99,8 @@ core::Result<std::map<std::string, Transfer>> read_transfers(sql::Connection& c,
     Statement s(c.prepareStatement(
         std::string("SELECT ") + transfer_columns +
         " FROM money_transfers t LEFT JOIN money_transfers r ON r.pending_key = t.transfer_key "
-        "WHERE t.transfer_key IN (" + placeholders(ids.size()) + ")"));
+        "WHERE t.transfer_key IN (" +
+        placeholders(ids.size()) + ")"));
     unsigned int p = 1;
     for (const std::string& id : ids) s->setString(p++, id);
     Rows rows(s->executeQuery());
@@ -117,8 +118,8 @@ core::Result<std::map<std::int64_t, Account>> lock_accounts(sql::Connection& c,
     std::map<std::int64_t, Account> out;
     if (ids.empty()) return out;
     Statement s(c.prepareStatement(std::string("SELECT ") + account_columns +
-                                   " FROM money_accounts WHERE id IN (" +
-                                   placeholders(ids.size()) + ") ORDER BY id FOR UPDATE"));
+                                   " FROM money_accounts WHERE id IN (" + placeholders(ids.size()) +
+                                   ") ORDER BY id FOR UPDATE"));
     unsigned int p = 1;
     for (std::int64_t id : ids) s->setInt64(p++, id);
     Rows rows(s->executeQuery());
@@ -130,7 +131,11 @@ core::Result<std::map<std::int64_t, Account>> lock_accounts(sql::Connection& c,
     return out;
 }
 
-void insert_transfers(sql::Connection& c, const std::vector<Transfer>& created) {
+// Inserts created in chunks. With consecutive auto-increment ids (innodb_autoinc_lock_mode 0
+// or 1: a multi-row INSERT ... VALUES gets one consecutive range, in row order) it sets their
+// row ids from LAST_INSERT_ID() and returns true; otherwise it returns false and the caller
+// reads them back.
+bool insert_transfers(sql::Connection& c, std::vector<Transfer>& created, bool consecutive_ids) {
     const std::string row = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
     for (std::size_t begin = 0; begin < created.size(); begin += money_rows_per_insert_max) {
         const std::size_t end = std::min(created.size(), begin + money_rows_per_insert_max);
@@ -160,7 +165,17 @@ void insert_transfers(sql::Connection& c, const std::vector<Transfer>& created) 
             s->setInt64(p++, t.at_ms);
         }
         s->executeUpdate();
+        if (consecutive_ids) {
+            std::unique_ptr<sql::Statement> last(c.createStatement());
+            Rows rows(last->executeQuery("SELECT LAST_INSERT_ID()"));
+            rows->next();
+            const std::int64_t first = rows->getInt64(1);
+            for (std::size_t i = begin; i < end; ++i) {
+                created[i].row_id = first + static_cast<std::int64_t>(i - begin);
+            }
+        }
     }
+    return consecutive_ids;
 }
 
 // Sets the row_id of every created transfer from the rows just inserted.
@@ -190,8 +205,8 @@ void write_balances(sql::Connection& c, const std::vector<std::int64_t>& changed
                     const std::map<std::int64_t, Account>& accounts) {
     for (std::size_t begin = 0; begin < changed.size(); begin += money_rows_per_insert_max) {
         const std::size_t end = std::min(changed.size(), begin + money_rows_per_insert_max);
-        std::string sql = std::string("INSERT INTO money_accounts (") + account_columns +
-                          ") VALUES ";
+        std::string sql =
+            std::string("INSERT INTO money_accounts (") + account_columns + ") VALUES ";
         for (std::size_t i = begin; i < end; ++i) {
             sql += (i == begin ? "" : ", ");
             sql += "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
@@ -223,13 +238,24 @@ void write_balances(sql::Connection& c, const std::vector<std::int64_t>& changed
 
 }  // namespace
 
+bool MySQLMoneyStore::consecutive_ids(sql::Connection& c) {
+    int mode = autoinc_lock_mode_.load();
+    if (mode < 0) {
+        std::unique_ptr<sql::Statement> s(c.createStatement());
+        Rows rows(s->executeQuery("SELECT @@innodb_autoinc_lock_mode"));
+        mode = rows->next() ? rows->getInt(1) : 2;
+        autoinc_lock_mode_.store(mode);
+    }
+    return mode == 0 || mode == 1;
+}
+
 MySQLMoneyStore::MySQLMoneyStore(db::ConnectionPool& pool) : pool_(pool) {}
 
 core::Result<std::int64_t> MySQLMoneyStore::insert_account(const Account& a,
                                                            const core::AuditEvent& audit) {
     std::int64_t new_id = 0;
-    const core::Status status =
-        db::run_transaction(pool_, "money.insert_account", [&](db::Transaction& tx) -> core::Status {
+    const core::Status status = db::run_transaction(
+        pool_, "money.insert_account", [&](db::Transaction& tx) -> core::Status {
             auto inserted = tx.attempt("money.insert_account", [&](sql::Connection& c) {
                 Statement s(c.prepareStatement(
                     "INSERT INTO money_accounts (owner_kind, owner_id, currency, kind, "
@@ -250,11 +276,11 @@ core::Result<std::int64_t> MySQLMoneyStore::insert_account(const Account& a,
             });
             if (!inserted) {
                 if (inserted.error().code == db::error_code_duplicate) {
-                    return core::make_error(
-                        ErrorKind::conflict, "account_exists",
-                        "there is already a " + std::string(to_string(a.kind)) + " account in " +
-                            a.currency + " for " + std::string(to_string(a.owner)) + " " +
-                            std::to_string(a.owner_id));
+                    return core::make_error(ErrorKind::conflict, "account_exists",
+                                            "there is already a " + std::string(to_string(a.kind)) +
+                                                " account in " + a.currency + " for " +
+                                                std::string(to_string(a.owner)) + " " +
+                                                std::to_string(a.owner_id));
                 }
                 return inserted.error();
             }
@@ -271,18 +297,17 @@ core::Result<std::int64_t> MySQLMoneyStore::insert_account(const Account& a,
 
 core::Result<std::optional<Account>> MySQLMoneyStore::find_account(std::int64_t id) {
     using Found = std::optional<Account>;
-    return db::with_connection(pool_, "money.find_account",
-                               [&](sql::Connection& c) -> core::Result<Found> {
-                                   Statement s(c.prepareStatement(
-                                       std::string("SELECT ") + account_columns +
-                                       " FROM money_accounts WHERE id = ?"));
-                                   s->setInt64(1, id);
-                                   Rows rows(s->executeQuery());
-                                   if (!rows->next()) return Found{};
-                                   auto a = read_account(*rows);
-                                   if (!a) return a.error();
-                                   return Found{std::move(a).value()};
-                               });
+    return db::with_connection(
+        pool_, "money.find_account", [&](sql::Connection& c) -> core::Result<Found> {
+            Statement s(c.prepareStatement(std::string("SELECT ") + account_columns +
+                                           " FROM money_accounts WHERE id = ?"));
+            s->setInt64(1, id);
+            Rows rows(s->executeQuery());
+            if (!rows->next()) return Found{};
+            auto a = read_account(*rows);
+            if (!a) return a.error();
+            return Found{std::move(a).value()};
+        });
 }
 
 core::Result<std::optional<Transfer>> MySQLMoneyStore::find_transfer(const std::string& id) {
@@ -300,7 +325,7 @@ core::Result<std::optional<Transfer>> MySQLMoneyStore::find_transfer(const std::
 core::Result<std::vector<TransferResult>> MySQLMoneyStore::apply_batch(
     const std::vector<Transfer>& requests, std::int64_t at_ms, core::UserId actor) {
     std::set<std::string> named;    // the batch's ids and pending ids
-    std::set<std::string> pending;  // its pending ids
+    std::set<std::string> pending;  // its pending ids (a subset of named)
     std::set<std::int64_t> accounts;
     for (const Transfer& t : requests) {
         named.insert(t.id);
@@ -312,8 +337,16 @@ core::Result<std::vector<TransferResult>> MySQLMoneyStore::apply_batch(
         if (t.credit_account_id > 0) accounts.insert(t.credit_account_id);
     }
 
+    // The first run is optimistic: it assumes the batch's own ids are new and does not read
+    // them, which saves a lookup per transfer. Its plan is committed only if every transfer
+    // was created, and then the unique key on transfer_key proves the assumption (a duplicate
+    // fails the INSERT and rolls everything back). Anything else reruns carefully, reading
+    // the batch's ids, so that "exists", conflicts and every refusal are judged on the whole
+    // state.
+    bool careful = false;
     for (int run = 1;; ++run) {
         std::vector<TransferResult> results;
+        bool optimism_failed = false;
         const core::Status status = db::run_transaction(
             pool_, "money.apply_batch", [&](db::Transaction& tx) -> core::Status {
                 LedgerView view;
@@ -335,19 +368,24 @@ core::Result<std::vector<TransferResult>> MySQLMoneyStore::apply_batch(
                         view.accounts = std::move(locked).value();
                         // Under the account locks: whoever posts, voids or creates a transfer
                         // on these accounts has committed or waits for us.
-                        auto existing = read_transfers(c, named);
+                        auto existing = read_transfers(c, careful ? named : pending);
                         if (!existing) return existing.error();
                         view.transfers = std::move(existing).value();
                         return plan_batch(requests, at_ms, view);
                     });
                 if (!planned) return planned.error();
                 BatchPlan& plan = *planned;
+                if (!careful && plan.created.size() != requests.size()) {
+                    optimism_failed = true;
+                    return {};  // nothing written yet: the commit is empty
+                }
                 if (!plan.created.empty()) {
                     // The view now holds the planned balances of the changed accounts.
                     auto written = tx.attempt(
                         "money.apply_batch.write", [&](sql::Connection& c) -> core::Status {
-                            insert_transfers(c, plan.created);
-                            PROCURA_TRY(read_row_ids(c, plan.created));
+                            if (!insert_transfers(c, plan.created, consecutive_ids(c))) {
+                                PROCURA_TRY(read_row_ids(c, plan.created));
+                            }
                             write_balances(c, plan.changed_accounts, view.accounts);
                             return {};
                         });
@@ -367,7 +405,11 @@ core::Result<std::vector<TransferResult>> MySQLMoneyStore::apply_batch(
                 results = std::move(plan.results);
                 return {};
             });
-        if (status) return results;
+        if (status && !optimism_failed) return results;
+        if (optimism_failed || (!careful && status.error().code == db::error_code_duplicate)) {
+            careful = true;
+            continue;
+        }
         if (status.error().code != db::error_code_duplicate || run >= duplicate_reruns_max) {
             return status.error();
         }
@@ -427,8 +469,10 @@ core::Result<LedgerFacts> MySQLMoneyStore::ledger_facts() {
                 Rows missing_count(s->executeQuery("SELECT COUNT(*)" + unaudited));
                 missing_count->next();
                 facts.transfers_without_audit_count = missing_count->getInt64(1);
-                Rows missing(s->executeQuery("SELECT t.id" + unaudited + " ORDER BY t.id LIMIT 20"));
-                while (missing->next()) facts.transfers_without_audit.push_back(missing->getInt64(1));
+                Rows missing(
+                    s->executeQuery("SELECT t.id" + unaudited + " ORDER BY t.id LIMIT 20"));
+                while (missing->next())
+                    facts.transfers_without_audit.push_back(missing->getInt64(1));
                 return {};
             });
         },

@@ -3,12 +3,20 @@
 // accounts in ascending id order (SELECT ... FOR UPDATE), then the audit head last, and writes
 // transfers, balances and audit events with multi-row statements in one transaction; deadlocks
 // are rerun by db::run_transaction, and a transfer id inserted by a racing batch makes the
-// whole batch rerun once it committed (then it is "exists" or a conflict). This header
-// includes no Connector/C++ header.
+// whole batch rerun once it committed (then it is "exists" or a conflict). A batch first runs
+// without reading its own ids (the unique key catches a re-sent one) and reruns carefully if
+// any transfer is not created, so re-sent batches cost one extra run, new ones one lookup
+// less per transfer. This header includes no Connector/C++ header.
 #pragma once
+
+#include <atomic>
 
 #include "db/pool.hpp"
 #include "money/store.hpp"
+
+namespace sql {
+class Connection;
+}
 
 namespace procura::money {
 
@@ -27,7 +35,12 @@ public:
     core::Result<LedgerFacts> ledger_facts() override;
 
 private:
+    // Whether a multi-row INSERT gets consecutive auto-increment ids in row order
+    // (innodb_autoinc_lock_mode 0 or 1; not 2, as Galera requires). Asked once.
+    bool consecutive_ids(sql::Connection& c);
+
     db::ConnectionPool& pool_;
+    std::atomic<int> autoinc_lock_mode_{-1};
 };
 
 // Rows per multi-row INSERT of transfers and of account balances.

@@ -2,11 +2,10 @@
 
 #include <algorithm>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <set>
 #include <utility>
-
-#include <nlohmann/json.hpp>
 
 #include "core/money.hpp"
 
@@ -21,8 +20,8 @@ __extension__ typedef __int128 Int128;
 __extension__ typedef unsigned __int128 UInt128;
 
 bool is_id_char(char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-           c == '.' || c == '_' || c == ':' || c == '-';
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
+           c == '_' || c == ':' || c == '-';
 }
 
 bool is_client_id(const std::string& id, std::size_t bytes_max) {
@@ -63,14 +62,13 @@ struct Undo {
 };
 
 core::Error account_not_found(std::int64_t id, const char* field) {
-    return make_error(ErrorKind::not_found, "account_not_found",
-                      "no account " + std::to_string(id), field);
+    return make_error(ErrorKind::not_found, "account_not_found", "no account " + std::to_string(id),
+                      field);
 }
 
 core::Error overflow(const Account& a) {
     return make_error(ErrorKind::conflict, "balance_overflow",
-                      "the transfer would overflow the balances of account " +
-                          std::to_string(a.id),
+                      "the transfer would overflow the balances of account " + std::to_string(a.id),
                       "amount_minor");
 }
 
@@ -92,8 +90,8 @@ bool credits_exceed_debits(const Balances& b) {
 
 // Moves the balances of debit and credit: the pending reservation released (release >= 0),
 // then pending_delta reserved and posted_delta posted. Checks overflow and the flags.
-core::Status move(Account& debit, Account& credit, std::int64_t release,
-                  std::int64_t pending_delta, std::int64_t posted_delta) {
+core::Status move(Account& debit, Account& credit, std::int64_t release, std::int64_t pending_delta,
+                  std::int64_t posted_delta) {
     Balances d = debit.balances;
     Balances c = credit.balances;
     if (!add(d.debits_pending, -release) || !add(d.debits_pending, pending_delta) ||
@@ -105,20 +103,20 @@ core::Status move(Account& debit, Account& credit, std::int64_t release,
         return overflow(credit);
     }
     if (debit.flags.debits_must_not_exceed_credits && debits_exceed_credits(d)) {
-        return make_error(ErrorKind::conflict, "exceeds_credits",
-                          "account " + std::to_string(debit.id) +
-                              " may not have more debits than credits: it has " +
-                              std::to_string(debit.balances.credits_posted -
-                                             debit.balances.debits_posted -
-                                             debit.balances.debits_pending) +
-                              " " + debit.currency + " minor units available",
-                          "amount_minor");
+        return make_error(
+            ErrorKind::conflict, "exceeds_credits",
+            "account " + std::to_string(debit.id) +
+                " may not have more debits than credits: it has " +
+                std::to_string(debit.balances.credits_posted - debit.balances.debits_posted -
+                               debit.balances.debits_pending) +
+                " " + debit.currency + " minor units available",
+            "amount_minor");
     }
     if (credit.flags.credits_must_not_exceed_debits && credits_exceed_debits(c)) {
-        return make_error(ErrorKind::conflict, "exceeds_debits",
-                          "account " + std::to_string(credit.id) +
-                              " may not have more credits than debits",
-                          "amount_minor");
+        return make_error(
+            ErrorKind::conflict, "exceeds_debits",
+            "account " + std::to_string(credit.id) + " may not have more credits than debits",
+            "amount_minor");
     }
     debit.balances = d;
     credit.balances = c;
@@ -190,8 +188,7 @@ core::Result<TransferResult> apply(const Transfer& request, std::int64_t at_ms, 
         if (t.debit_account_id != pending->debit_account_id ||
             t.credit_account_id != pending->credit_account_id) {
             return make_error(ErrorKind::unprocessable, "pending_accounts_mismatch",
-                              "the accounts differ from those of pending transfer " +
-                                  t.pending_id,
+                              "the accounts differ from those of pending transfer " + t.pending_id,
                               "debit_account_id");
         }
         if (t.kind == TransferKind::post_pending && t.amount_minor > pending->amount_minor) {
@@ -215,7 +212,8 @@ core::Result<TransferResult> apply(const Transfer& request, std::int64_t at_ms, 
     }
 
     const auto debit = view.accounts.find(t.debit_account_id);
-    if (debit == view.accounts.end()) return account_not_found(t.debit_account_id, "debit_account_id");
+    if (debit == view.accounts.end())
+        return account_not_found(t.debit_account_id, "debit_account_id");
     const auto credit = view.accounts.find(t.credit_account_id);
     if (credit == view.accounts.end()) {
         return account_not_found(t.credit_account_id, "credit_account_id");
@@ -238,8 +236,8 @@ core::Result<TransferResult> apply(const Transfer& request, std::int64_t at_ms, 
     credit->second = c;
     if (pending != nullptr) {
         undo.save_transfer(view, t.pending_id);
-        pending->pending_state = t.kind == TransferKind::post_pending ? PendingState::posted
-                                                                      : PendingState::voided;
+        pending->pending_state =
+            t.kind == TransferKind::post_pending ? PendingState::posted : PendingState::voided;
     }
     undo.save_transfer(view, t.id);
     view.transfers[t.id] = t;
@@ -276,8 +274,10 @@ core::Status validate_transfer(const Transfer& t) {
     const bool resolution = is_two_phase_resolution(t.kind);
     if (resolution ? t.amount_minor < 0 : t.amount_minor <= 0) {
         return make_error(ErrorKind::unprocessable, "amount_not_positive",
-                          "transfer " + t.id + ": the amount must be a positive number of minor "
-                          "units (got " + std::to_string(t.amount_minor) + ")",
+                          "transfer " + t.id +
+                              ": the amount must be a positive number of minor "
+                              "units (got " +
+                              std::to_string(t.amount_minor) + ")",
                           "amount_minor");
     }
     if (!resolution && (t.debit_account_id <= 0 || t.credit_account_id <= 0)) {
@@ -286,8 +286,8 @@ core::Status validate_transfer(const Transfer& t) {
                           t.debit_account_id <= 0 ? "debit_account_id" : "credit_account_id");
     }
     if (t.debit_account_id < 0 || t.credit_account_id < 0) {
-        return make_error(ErrorKind::unprocessable, "account_required",
-                          "account ids are positive", "debit_account_id");
+        return make_error(ErrorKind::unprocessable, "account_required", "account ids are positive",
+                          "debit_account_id");
     }
     if (t.debit_account_id != 0 && t.debit_account_id == t.credit_account_id) {
         return make_error(ErrorKind::unprocessable, "same_account",
@@ -319,14 +319,12 @@ core::Status validate_transfer(const Transfer& t) {
     }
     if (!t.batch_id.empty() && !is_client_id(t.batch_id, batch_id_bytes_max)) {
         return make_error(ErrorKind::bad_request, "bad_batch_id",
-                          "a batch id is up to 64 characters of A-Z a-z 0-9 . _ : -",
-                          "batch_id");
+                          "a batch id is up to 64 characters of A-Z a-z 0-9 . _ : -", "batch_id");
     }
     return {};
 }
 
-BatchPlan plan_batch(const std::vector<Transfer>& requests, std::int64_t at_ms,
-                     LedgerView& view) {
+BatchPlan plan_batch(const std::vector<Transfer>& requests, std::int64_t at_ms, LedgerView& view) {
     BatchPlan plan;
     plan.results.resize(requests.size());
     std::set<std::int64_t> changed;
@@ -406,7 +404,12 @@ core::AuditEvent transfer_audit_event(const Transfer& t, core::UserId actor) {
                               {"reference", t.reference},
                               {"batch_id", t.batch_id}};
     if (!t.pending_id.empty()) payload["pending_id"] = t.pending_id;
-    return core::AuditEvent{t.at_ms, actor, action, "transfer", t.row_id, 1,
+    return core::AuditEvent{t.at_ms,
+                            actor,
+                            action,
+                            "transfer",
+                            t.row_id,
+                            1,
                             payload.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)};
 }
 
@@ -432,8 +435,7 @@ InvariantReport check_invariants(const LedgerFacts& facts) {
     std::map<std::string, Totals> totals;
     auto text = [](Int128 v) {
         const bool negative = v < 0;
-        UInt128 u = negative ? static_cast<UInt128>(-v)
-                                       : static_cast<UInt128>(v);
+        UInt128 u = negative ? static_cast<UInt128>(-v) : static_cast<UInt128>(v);
         std::string digits;
         do {
             digits.insert(digits.begin(), static_cast<char>('0' + static_cast<int>(u % 10)));
@@ -479,9 +481,8 @@ InvariantReport check_invariants(const LedgerFacts& facts) {
                                         " != posted credits " + text(t.credits_posted));
         }
         if (t.debits_pending != t.credits_pending) {
-            report.violations.push_back(currency + ": pending debits " +
-                                        text(t.debits_pending) + " != pending credits " +
-                                        text(t.credits_pending));
+            report.violations.push_back(currency + ": pending debits " + text(t.debits_pending) +
+                                        " != pending credits " + text(t.credits_pending));
         }
     }
     if (facts.transfers_without_audit_count > 0) {
@@ -489,13 +490,13 @@ InvariantReport check_invariants(const LedgerFacts& facts) {
         for (std::int64_t id : facts.transfers_without_audit) {
             ids += (ids.empty() ? "" : ", ") + std::to_string(id);
         }
-        report.violations.push_back(std::to_string(facts.transfers_without_audit_count) +
-                                    " transfer(s) without an audit event (row ids " + ids +
-                                    (facts.transfers_without_audit_count >
-                                             static_cast<std::int64_t>(
-                                                 facts.transfers_without_audit.size())
-                                         ? ", ...)"
-                                         : ")"));
+        report.violations.push_back(
+            std::to_string(facts.transfers_without_audit_count) +
+            " transfer(s) without an audit event (row ids " + ids +
+            (facts.transfers_without_audit_count >
+                     static_cast<std::int64_t>(facts.transfers_without_audit.size())
+                 ? ", ...)"
+                 : ")"));
     }
     return report;
 }

@@ -60,8 +60,7 @@ struct BatchPlan {
 // "void_amount_mismatch"; conflict "pending_already_posted" / "pending_already_voided",
 // "exceeds_credits" / "exceeds_debits" (an account flag), "balance_overflow";
 // bad_request "linked_group_open" (the batch ends inside a linked group).
-BatchPlan plan_batch(const std::vector<Transfer>& requests, std::int64_t at_ms,
-                     LedgerView& view);
+BatchPlan plan_batch(const std::vector<Transfer>& requests, std::int64_t at_ms, LedgerView& view);
 
 // Once the store has set the row_id of every plan.created transfer: copies the row ids into
 // plan.results (also into the "exists" results of transfers created earlier in the batch).

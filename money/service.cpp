@@ -46,10 +46,10 @@ core::Result<std::vector<TransferResult>> LedgerService::create_transfers(
                           "transfers");
     }
     if (requests.size() > limits_.transfers_per_batch_max) {
-        return make_error(ErrorKind::payload_too_large, "batch_too_large",
-                          "a batch has at most " +
-                              std::to_string(limits_.transfers_per_batch_max) + " transfers",
-                          "transfers");
+        return make_error(
+            ErrorKind::payload_too_large, "batch_too_large",
+            "a batch has at most " + std::to_string(limits_.transfers_per_batch_max) + " transfers",
+            "transfers");
     }
     return store_.apply_batch(requests, clock_.now_ms(), actor);
 }

@@ -48,8 +48,9 @@ PROCURA_MONEY_STORE_CONTRACT_TESTS(mysql_subject())
 
 BOOST_AUTO_TEST_CASE(each_transfer_has_its_audit_event_in_the_chain) {
     Ledger l(mysql_subject());
-    const auto r = l.submit({single("t1", l.buyer, l.wallet, 10), single("t2", l.buyer, l.wallet, 0),
-                             pending("p1", l.wallet, l.platform, 4)});
+    const auto r =
+        l.submit({single("t1", l.buyer, l.wallet, 10), single("t2", l.buyer, l.wallet, 0),
+                  pending("p1", l.wallet, l.platform, 4)});
     for (std::size_t i : {0u, 2u}) {
         auto trail = procura::db::read_audit_trail(pool_of(l.subject), "transfer", r[i].row_id);
         BOOST_REQUIRE(trail.ok());
@@ -129,11 +130,11 @@ BOOST_AUTO_TEST_CASE(concurrent_batches_lose_no_update) {
                 for (int i = 0; i < batch_size; ++i) {
                     const int d = pick(random);
                     const int c = (d + 1 + pick(random) % (accounts_count - 1)) % accounts_count;
-                    batch.push_back(single("c" + std::to_string(t) + "-" + std::to_string(b) + "-" +
-                                               std::to_string(i),
-                                           accounts[static_cast<std::size_t>(d)],
-                                           accounts[static_cast<std::size_t>(c)], amount(random),
-                                           "EUR", i + 1 < batch_size));
+                    batch.push_back(single(
+                        "c" + std::to_string(t) + "-" + std::to_string(b) + "-" + std::to_string(i),
+                        accounts[static_cast<std::size_t>(d)],
+                        accounts[static_cast<std::size_t>(c)], amount(random), "EUR",
+                        i + 1 < batch_size));
                     sides.emplace_back(d, c);
                 }
                 auto r = l.service->create_transfers(actor, batch);
@@ -149,8 +150,8 @@ BOOST_AUTO_TEST_CASE(concurrent_batches_lose_no_update) {
                     }
                     debits[static_cast<std::size_t>(t)][static_cast<std::size_t>(sides[i].first)] +=
                         batch[i].amount_minor;
-                    credits[static_cast<std::size_t>(t)][static_cast<std::size_t>(sides[i].second)] +=
-                        batch[i].amount_minor;
+                    credits[static_cast<std::size_t>(t)]
+                           [static_cast<std::size_t>(sides[i].second)] += batch[i].amount_minor;
                 }
             }
         });
@@ -175,6 +176,38 @@ BOOST_AUTO_TEST_CASE(concurrent_batches_lose_no_update) {
                threads_count * transfers_per_thread);
     BOOST_TEST(testing::query_int64(pool, "SELECT seq FROM audit_head") ==
                threads_count * transfers_per_thread + accounts_count + 4);
+    l.require_invariants();
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(mysql_money_store_races)
+
+// Six batches race, each with one transfer id of its own and one id in common: the common id
+// is stored once and every other batch reports it as "exists".
+BOOST_AUTO_TEST_CASE(racing_batches_store_a_transfer_id_once) {
+    constexpr int writers = 6;
+    Ledger l(mysql_subject(writers));
+    std::atomic<int> ready{0};
+    std::atomic<int> created{0};
+    std::atomic<int> exists{0};
+    std::vector<std::thread> threads;
+    for (int i = 0; i < writers; ++i) {
+        threads.emplace_back([&, i] {
+            ready.fetch_add(1);
+            while (ready.load() < writers) std::this_thread::yield();
+            auto r = l.service->create_transfers(
+                actor, {single("shared", l.buyer, l.platform, 10),
+                        single("own-" + std::to_string(i), l.buyer, l.platform, 1)});
+            if (!r.ok()) return;
+            if ((*r)[0].status == TransferStatus::created) ++created;
+            if ((*r)[0].status == TransferStatus::exists) ++exists;
+        });
+    }
+    for (auto& t : threads) t.join();
+    BOOST_TEST(created.load() == 1);
+    BOOST_TEST(exists.load() == writers - 1);
+    BOOST_TEST((l.balances(l.platform) == posted(0, 10 + writers)));
     l.require_invariants();
 }
 

@@ -69,7 +69,8 @@ core::Result<std::vector<TransferResult>> FakeMoneyStore::apply_batch(
     }
     // Pending states resolved by this batch.
     for (const Transfer& t : plan.created) {
-        if (!t.pending_id.empty()) transfers_[t.pending_id].pending_state = view.transfers[t.pending_id].pending_state;
+        if (!t.pending_id.empty())
+            transfers_[t.pending_id].pending_state = view.transfers[t.pending_id].pending_state;
     }
     for (std::int64_t id : plan.changed_accounts) accounts_[id] = view.accounts[id];
     return plan.results;

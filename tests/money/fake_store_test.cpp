@@ -1,6 +1,7 @@
+#include "tests/money/fake_store.hpp"
+
 #include <boost/test/unit_test.hpp>
 
-#include "tests/money/fake_store.hpp"
 #include "tests/money/store_contract.hpp"
 
 namespace {

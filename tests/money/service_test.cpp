@@ -27,8 +27,8 @@ BOOST_AUTO_TEST_CASE(an_empty_or_oversized_batch_is_refused) {
     BOOST_REQUIRE(!empty.ok());
     BOOST_TEST(empty.error().code == "batch_empty");
     LedgerService small(*f.store, f.ledger.clock, LedgerLimits{2});
-    auto big = small.create_transfers(actor, {single("a", 2, 3, 1), single("b", 2, 3, 1),
-                                              single("c", 2, 3, 1)});
+    auto big = small.create_transfers(
+        actor, {single("a", 2, 3, 1), single("b", 2, 3, 1), single("c", 2, 3, 1)});
     BOOST_REQUIRE(!big.ok());
     BOOST_TEST((big.error().kind == ErrorKind::payload_too_large));
     BOOST_TEST(f.store->audit_events().size() == 4u);  // the four accounts only
@@ -80,8 +80,9 @@ BOOST_AUTO_TEST_CASE(bad_accounts_are_refused) {
 BOOST_AUTO_TEST_CASE(every_created_transfer_has_its_audit_event) {
     FakeLedger f;
     Ledger& l = f.ledger;
-    const auto r = l.submit({single("t1", l.buyer, l.wallet, 10), single("t2", l.buyer, l.wallet, 0),
-                             pending("p1", l.wallet, l.platform, 4)});
+    const auto r =
+        l.submit({single("t1", l.buyer, l.wallet, 10), single("t2", l.buyer, l.wallet, 0),
+                  pending("p1", l.wallet, l.platform, 4)});
     const auto events = f.store->audit_events();
     BOOST_REQUIRE_EQUAL(events.size(), 6u);
     BOOST_TEST(events[4].entity_type == "transfer");
@@ -106,7 +107,8 @@ BOOST_AUTO_TEST_CASE(the_invariant_check_catches_a_corrupt_balance) {
     bool below_zero = false;
     bool mismatch = false;
     for (const std::string& v : report->violations) {
-        unbalanced = unbalanced || v.find("EUR: pending debits 5 != pending credits 0") != std::string::npos;
+        unbalanced =
+            unbalanced || v.find("EUR: pending debits 5 != pending credits 0") != std::string::npos;
         below_zero = below_zero || v.find("below zero") != std::string::npos;
         mismatch = mismatch || v.find("differ from its transfers") != std::string::npos;
     }

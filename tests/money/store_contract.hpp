@@ -35,8 +35,8 @@ inline Account account_spec(OwnerKind owner, std::int64_t owner_id, std::string 
     return a;
 }
 
-inline Transfer single(std::string id, std::int64_t debit, std::int64_t credit,
-                       std::int64_t amount, std::string currency = "EUR", bool linked = false) {
+inline Transfer single(std::string id, std::int64_t debit, std::int64_t credit, std::int64_t amount,
+                       std::string currency = "EUR", bool linked = false) {
     Transfer t;
     t.id = std::move(id);
     t.kind = TransferKind::single;
@@ -171,11 +171,25 @@ inline void same_id_same_fields_exists_and_changes_nothing(const StoreUnderTest&
     BOOST_TEST(again[0].row_id == first[0].row_id);
     BOOST_TEST((l.balances(l.wallet) == posted(0, 100)));
     // Twice in one batch: the second is "exists" too.
-    const auto twice = l.submit({single("t2", l.buyer, l.wallet, 5), single("t2", l.buyer, l.wallet, 5)});
+    const auto twice =
+        l.submit({single("t2", l.buyer, l.wallet, 5), single("t2", l.buyer, l.wallet, 5)});
     BOOST_TEST((twice[0].status == TransferStatus::created));
     BOOST_TEST((twice[1].status == TransferStatus::exists));
     BOOST_TEST(twice[1].row_id == twice[0].row_id);
     BOOST_TEST((l.balances(l.wallet) == posted(0, 105)));
+    // A transfer that emptied the wallet, sent again: "exists", not "exceeds_credits".
+    const auto drained = l.submit({single("d1", l.wallet, l.platform, 105)});
+    BOOST_TEST((drained[0].status == TransferStatus::created));
+    const auto resent = l.submit({single("d1", l.wallet, l.platform, 105)});
+    BOOST_TEST((resent[0].status == TransferStatus::exists));
+    BOOST_TEST(resent[0].row_id == drained[0].row_id);
+    BOOST_TEST(!resent[0].error.has_value());
+    // Sent again beside a new transfer: one exists, the other is created.
+    const auto mixed =
+        l.submit({single("t1", l.buyer, l.wallet, 100), single("t3", l.buyer, l.wallet, 1)});
+    BOOST_TEST((mixed[0].status == TransferStatus::exists));
+    BOOST_TEST((mixed[1].status == TransferStatus::created));
+    BOOST_TEST((l.balances(l.wallet) == posted(105, 106)));
     l.require_invariants();
 }
 
@@ -241,13 +255,13 @@ inline void bad_transfers_are_refused_and_change_nothing(const StoreUnderTest& s
 
 inline void credits_flag_is_enforced(const StoreUnderTest& s) {
     Ledger l(s);
-    const std::int64_t limited = l.open(account_spec(OwnerKind::tender_escrow, 5, "EUR",
-                                                     AccountKind::escrow, AccountFlags{false, true}));
+    const std::int64_t limited = l.open(account_spec(
+        OwnerKind::tender_escrow, 5, "EUR", AccountKind::escrow, AccountFlags{false, true}));
     require_failed(l.submit({single("x1", l.buyer, limited, 10)})[0], "exceeds_debits");
-    BOOST_TEST((l.submit({single("x2", limited, l.buyer, 10)})[0].status ==
-                TransferStatus::created));
-    BOOST_TEST((l.submit({single("x3", l.buyer, limited, 10)})[0].status ==
-                TransferStatus::created));
+    BOOST_TEST(
+        (l.submit({single("x2", limited, l.buyer, 10)})[0].status == TransferStatus::created));
+    BOOST_TEST(
+        (l.submit({single("x3", l.buyer, limited, 10)})[0].status == TransferStatus::created));
     require_failed(l.submit({single("x4", l.buyer, limited, 1)})[0], "exceeds_debits");
 }
 
@@ -337,10 +351,8 @@ inline void large_linked_batch_commits_whole(const StoreUnderTest& s) {
 
 }  // namespace procura::money::contract
 
-#define PROCURA_MONEY_CONTRACT_CASE(name, make_subject)      \
-    BOOST_AUTO_TEST_CASE(name) {                             \
-        procura::money::contract::name(make_subject);        \
-    }
+#define PROCURA_MONEY_CONTRACT_CASE(name, make_subject) \
+    BOOST_AUTO_TEST_CASE(name) { procura::money::contract::name(make_subject); }
 
 #define PROCURA_MONEY_STORE_CONTRACT_TESTS(make_subject)                                      \
     PROCURA_MONEY_CONTRACT_CASE(account_opens_with_zero_balances, make_subject)               \
