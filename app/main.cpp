@@ -9,6 +9,7 @@
 
 #include "app/commands.hpp"
 #include "app/log_commands.hpp"
+#include "app/money_commands.hpp"
 
 namespace {
 
@@ -185,6 +186,13 @@ int main(int argc, char** argv) {
     log_verify->add_option("--old-sth", log_input.old_head_file,
                            "An older signed head that --consistency starts from");
 
+    auto* ledger = app.add_subcommand("ledger", "The double-entry money ledger");
+    ledger->require_subcommand(1);
+    auto* ledger_check = ledger->add_subcommand(
+        "check", "Check the ledger's invariants: debits equal credits per currency, balances "
+                 "equal their transfers and respect their flags, every transfer is audited");
+    add_db(ledger_check);
+
     auto* demo = app.add_subcommand("demo", "Demo data");
     demo->require_subcommand(1);
     auto* demo_seed = demo->add_subcommand(
@@ -206,5 +214,6 @@ int main(int argc, char** argv) {
     if (*user_set_role) return procura::app::run_user_set_role(db_url, username, role);
     if (*demo_seed) return procura::app::run_demo_seed(db_url);
     if (*log_verify) return procura::app::run_log_verify(log_input);
+    if (*ledger_check) return procura::app::run_ledger_check(db_url);
     return 1;
 }
