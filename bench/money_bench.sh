@@ -7,7 +7,9 @@
 # alternates, round by round, between
 #   1. a raw multi-row INSERT of 1,000 transfer rows per transaction into a plain table with
 #      the same columns (the baseline), and
-#   2. LedgerService::create_transfers with the same 1,000 transfers as one linked batch:
+#   2. the same transfer rows plus their 1,000 audit rows (same payload, no chain) into plain
+#      copies of the tables: every row the ledger writes, raw (the second baseline), and
+#   3. LedgerService::create_transfers with the same 1,000 transfers as one linked batch:
 #      100 accounts locked, transfers and balances written, one chained audit event each;
 # and prints each round and the medians. The target is ledger >= 50% of raw. The server is
 # stopped by pid and its files deleted on exit. The binary must be built with
