@@ -15,6 +15,8 @@
 #include "core/time.hpp"
 #include "db/migrate.hpp"
 #include "db/pool.hpp"
+#include "bidding/mysql_store.hpp"
+#include "bidding/service.hpp"
 #include "ledger/log.hpp"
 #include "ledger/mysql_log_store.hpp"
 #include "pki/mysql_store.hpp"
@@ -251,6 +253,9 @@ int run_serve(const ServeConfig& config) {
     ledger::LogHealth log_health;
     std::optional<web::LogAccess> log_access;
     std::optional<LogWorker> log_worker;
+    bidding::MySQLBidStore bid_store(**pool);
+    std::optional<signing::SignatureVerifier> verifier;
+    std::optional<bidding::BiddingService> bidding_service;
     if (!config.key_dir.empty()) {
         auto passphrase = read_passphrase(config.passphrase_file);
         if (!passphrase) return fail(passphrase.error());
@@ -261,6 +266,12 @@ int run_serve(const ServeConfig& config) {
         certificate_service.emplace(certificate_store, *keys->ca, *keys->ca_key, clock,
                                     pki::CertificatePolicy{});
         log_access.emplace(web::LogAccess{log_queries, log_health, keys->log_public_pem});
+        verifier.emplace(*signing::Certificate::from_pem(keys->ca_pem));
+        bidding_service.emplace(
+            bidding::BiddingDependencies{bid_store, tender_store, certificate_store, *keys->ca,
+                                         *keys->ca_key, *verifier, *keys->tsa, &log_queries,
+                                         clock},
+            bidding::BiddingLimits{});
         const signing::PrivateKey& log_key = *keys->log_key;
         log_worker.emplace(
             log_store,
@@ -279,7 +290,8 @@ int run_serve(const ServeConfig& config) {
                                [&pool_ref] { return pool_ref.ping(); },
                                public_keys ? &*public_keys : nullptr,
                                certificate_service ? &*certificate_service : nullptr,
-                               log_access ? &*log_access : nullptr});
+                               log_access ? &*log_access : nullptr,
+                               bidding_service ? &*bidding_service : nullptr});
     if (!server) return fail(server.error());
     spdlog::info("listening on {}:{}", listen->host, (*server)->port());
     SessionSweeper sweeper(user_store, clock);

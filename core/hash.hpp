@@ -22,6 +22,10 @@ std::string to_hex(const Sha256& digest);
 // is not a recoverable condition for a system that issues credentials).
 std::string random_bytes(std::size_t n);
 
+// Overwrites the bytes of secret with zeros in a way the compiler may not optimise away
+// (OPENSSL_cleanse), then empties it. For key shares and keys held in memory.
+void secure_wipe(std::string& secret);
+
 // Base64url without padding (RFC 4648 section 5), for tokens and cursors.
 std::string base64url_encode(std::string_view bytes);
 

@@ -1,4 +1,5 @@
 #include <openssl/evp.h>
+#include <openssl/crypto.h>
 #include <openssl/rand.h>
 
 #include "core/assert.hpp"
@@ -36,6 +37,11 @@ std::string random_bytes(std::size_t n) {
     const int ok = RAND_bytes(reinterpret_cast<unsigned char*>(out.data()), static_cast<int>(n));
     PROCURA_ASSERT(ok == 1);
     return out;
+}
+
+void secure_wipe(std::string& secret) {
+    if (!secret.empty()) OPENSSL_cleanse(secret.data(), secret.size());
+    secret.clear();
 }
 
 std::string base64url_encode(std::string_view bytes) {

@@ -120,8 +120,11 @@ core::Result<std::string> seal(std::string_view content, const Certificate& reci
     return bio_contents(out.get());
 }
 
-core::Result<std::string> open(std::string_view der, const PrivateKey& key,
-                               const Certificate& recipient, std::size_t content_bytes_max) {
+namespace {
+
+// Everything open() checks before it decrypts: structure, type, algorithms, addressee, size.
+core::Result<CMSHandle> parse_checked(std::string_view der, const Certificate& recipient,
+                                      std::size_t content_bytes_max) {
     const std::size_t der_bytes_max = content_bytes_max > bytes_max - envelope_overhead_bytes_max
                                           ? bytes_max
                                           : content_bytes_max + envelope_overhead_bytes_max;
@@ -157,6 +160,23 @@ core::Result<std::string> open(std::string_view der, const PrivateKey& key,
     if (static_cast<std::size_t>(ASN1_STRING_length(*encrypted)) > content_bytes_max) {
         return too_large(content_bytes_max);
     }
+    return cms;
+}
+
+}  // namespace
+
+core::Status check_envelope(std::string_view der, const Certificate& recipient,
+                            std::size_t content_bytes_max) {
+    auto cms = parse_checked(der, recipient, content_bytes_max);
+    if (!cms) return cms.error();
+    return {};
+}
+
+core::Result<std::string> open(std::string_view der, const PrivateKey& key,
+                               const Certificate& recipient, std::size_t content_bytes_max) {
+    auto parsed = parse_checked(der, recipient, content_bytes_max);
+    if (!parsed) return parsed.error();
+    CMSHandle cms = std::move(*parsed);
     BIOHandle out(BIO_new(BIO_s_mem()));
     // CMS_decrypt writes plaintext before it checks the GCM tag; on failure `out` is dropped.
     if (!out ||

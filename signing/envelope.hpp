@@ -33,4 +33,11 @@ core::Result<std::string> seal(std::string_view content, const Certificate& reci
 core::Result<std::string> open(std::string_view der, const PrivateKey& key,
                                const Certificate& recipient, std::size_t content_bytes_max);
 
+// Everything open() checks before decrypting, without a key: that der is one AuthEnvelopedData
+// with acceptable algorithms, addressed to recipient, whose content is within the limit. The
+// same errors as open() except "decrypt_failed" for a bad tag (only decryption can tell).
+// Used when a sealed bid is received, long before anyone can decrypt it.
+core::Status check_envelope(std::string_view der, const Certificate& recipient,
+                            std::size_t content_bytes_max);
+
 }  // namespace procura::signing

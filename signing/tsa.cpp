@@ -117,6 +117,46 @@ core::Result<std::string> TimeStampAuthority::respond(std::string_view request_d
     return bio_contents(out.get());
 }
 
+core::Result<std::string> TimeStampAuthority::stamp(const core::Sha256& digest) const {
+    using ImprintHandle = std::unique_ptr<TS_MSG_IMPRINT, OpenSSLDeleter<TS_MSG_IMPRINT_free>>;
+    using AlgorHandle = std::unique_ptr<X509_ALGOR, OpenSSLDeleter<X509_ALGOR_free>>;
+    TSReqHandle request(TS_REQ_new());
+    ImprintHandle imprint(TS_MSG_IMPRINT_new());
+    AlgorHandle algorithm(X509_ALGOR_new());
+    if (!request || !imprint || !algorithm || TS_REQ_set_version(request.get(), 1) != 1 ||
+        X509_ALGOR_set0(algorithm.get(), OBJ_nid2obj(NID_sha256), V_ASN1_NULL, nullptr) != 1 ||
+        TS_MSG_IMPRINT_set_algo(imprint.get(), algorithm.get()) != 1 ||
+        TS_MSG_IMPRINT_set_msg(imprint.get(), const_cast<unsigned char*>(digest.data()),
+                               static_cast<int>(digest.size())) != 1 ||
+        TS_REQ_set_msg_imprint(request.get(), imprint.get()) != 1 ||
+        TS_REQ_set_cert_req(request.get(), 1) != 1) {
+        return openssl_error(ErrorKind::internal, "stamp_failed", "cannot build a request");
+    }
+    unsigned char* der = nullptr;
+    const int length = i2d_TS_REQ(request.get(), &der);
+    if (length <= 0) return openssl_error(ErrorKind::internal, "stamp_failed", "cannot encode");
+    const std::string request_der(reinterpret_cast<const char*>(der),
+                                  static_cast<std::size_t>(length));
+    OPENSSL_free(der);
+    auto reply = respond(request_der);
+    if (!reply) return reply.error();
+    const auto* cursor = reinterpret_cast<const unsigned char*>(reply->data());
+    TSRespHandle response(d2i_TS_RESP(nullptr, &cursor, static_cast<long>(reply->size())));
+    if (!response ||
+        ASN1_INTEGER_get(TS_STATUS_INFO_get0_status(TS_RESP_get_status_info(response.get()))) !=
+            TS_STATUS_GRANTED) {
+        return openssl_error(ErrorKind::internal, "stamp_failed", "the TSA refused its own request");
+    }
+    unsigned char* token = nullptr;
+    const int token_length = i2d_PKCS7(TS_RESP_get_token(response.get()), &token);
+    if (token_length <= 0) {
+        return openssl_error(ErrorKind::internal, "stamp_failed", "cannot encode the token");
+    }
+    std::string out(reinterpret_cast<const char*>(token), static_cast<std::size_t>(token_length));
+    OPENSSL_free(token);
+    return out;
+}
+
 core::Result<VerifiedTimeStamp> verify_time_stamp(std::string_view response_der,
                                                   std::string_view data, const Certificate& ca) {
     constexpr std::size_t bytes_max = 64 * 1024 * 1024;

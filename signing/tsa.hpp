@@ -12,6 +12,7 @@
 #include <string_view>
 
 #include "core/clock.hpp"
+#include "core/hash.hpp"
 #include "core/result.hpp"
 #include "signing/keys.hpp"
 
@@ -35,6 +36,11 @@ public:
     // Only input that is not a time-stamp request at all, or is too large, is an error:
     // bad_request "not_ts_request" / payload_too_large "too_large".
     core::Result<std::string> respond(std::string_view request_der) const;
+
+    // A time-stamp token (DER TimeStampToken, the CMS SignedData of RFC 3161 section 2.4.2) over
+    // a SHA-256 digest, made in process: the receipt of a sealed bid. Checkable with
+    // `openssl ts -verify -token_in -in TOKEN -digest HEX -CAfile ca.pem -untrusted tsa.pem`.
+    core::Result<std::string> stamp(const core::Sha256& digest) const;
 
     const Certificate& certificate() const { return cert_; }
 

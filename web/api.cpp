@@ -156,6 +156,56 @@ Result<const LogAccess*> log_access(const Services& services) {
     return services.log;
 }
 
+// The bidding service, or 503 when this server was started without the platform keys.
+Result<bidding::BiddingService*> bidding_service(const Services& services) {
+    if (services.bidding == nullptr) {
+        return make_error(ErrorKind::unavailable, "pki_not_initialised",
+                          "this server has no platform keys; run `procura keys init` and start "
+                          "it with --key-dir");
+    }
+    return services.bidding;
+}
+
+Json head_to_json(const ledger::SignedTreeHead& head);
+
+Json receipt_to_json(const bidding::BidReceipt& r) {
+    Json sth = nullptr;
+    if (r.sth) sth = head_to_json(*r.sth);
+    return Json{{"bid_id", r.bid_id},
+                {"version", r.version},
+                {"lot_id", r.lot_id},
+                {"received_at", core::format_rfc3339_ms(r.received_at_ms)},
+                {"received_at_ms", r.received_at_ms},
+                {"sha256", r.sha256_hex},
+                {"timestamp_token", signing::base64_encode(r.timestamp_token)},
+                {"log_leaf_index", r.log_leaf_index},
+                {"sth", sth},
+                {"repeated", r.repeated}};
+}
+
+Json opened_bid_to_json(const bidding::OpenedBidRecord& r) {
+    Json price = nullptr;
+    if (r.price_minor) price = Json{{"amount_minor", *r.price_minor}, {"currency", r.currency}};
+    Json document = nullptr;
+    if (!r.document_json.empty()) {
+        document = Json::parse(r.document_json, nullptr, false);
+        if (document.is_discarded()) document = nullptr;
+    }
+    return Json{{"bid_id", r.bid_id},
+                {"supplier_id", r.supplier_id},
+                {"lot_id", r.lot_id},
+                {"version", r.version},
+                {"received_at", core::format_rfc3339_ms(r.received_at_ms)},
+                {"sha256", r.sha256_hex},
+                {"valid", r.valid},
+                {"reason_code", r.reason_code.empty() ? Json(nullptr) : Json(r.reason_code)},
+                {"reason", r.reason.empty() ? Json(nullptr) : Json(r.reason)},
+                {"signature_status", r.signature_status},
+                {"decryption_status", r.decryption_status},
+                {"price", price},
+                {"document", document}};
+}
+
 // A required unsigned decimal query parameter; 400 naming it otherwise.
 Result<std::uint64_t> query_uint(const ParamList& query, std::string_view name) {
     const std::string_view text = query.get(name);
@@ -276,6 +326,15 @@ Api::Api(Services services, const ApiOptions& options, const core::Clock& clock,
     add("POST", "/api/v1/certificates/{serial}/revoke", &Api::revoke_certificate,
         Dispatch::worker);
     add("GET", "/api/v1/users/{id}/certificates", &Api::user_certificates, Dispatch::worker);
+    add("GET", "/api/v1/tenders/{id}/opening-certificate", &Api::opening_certificate,
+        Dispatch::worker);
+    add("POST", "/api/v1/tenders/{id}/bids", &Api::submit_bid, Dispatch::worker,
+        BodyLimit::document);
+    add("GET", "/api/v1/tenders/{id}/bids", &Api::list_bids, Dispatch::worker);
+    add("DELETE", "/api/v1/tenders/{id}/bids/{bid_id}", &Api::withdraw_bid, Dispatch::worker);
+    add("GET", "/api/v1/tenders/{id}/opening/my-share", &Api::my_share, Dispatch::worker);
+    add("POST", "/api/v1/tenders/{id}/opening/shares", &Api::submit_share, Dispatch::worker);
+    add("GET", "/api/v1/tenders/{id}/opening", &Api::opening_record, Dispatch::worker);
     add("GET", "/api/v1/log/sth", &Api::log_head, Dispatch::worker);
     add("GET", "/api/v1/log/key.pem", &Api::log_key, Dispatch::io_thread);
     add("GET", "/api/v1/log/entries", &Api::log_entries, Dispatch::worker);
@@ -596,6 +655,122 @@ Result<Response> Api::user_certificates(const Request& request, const Context& c
     return json_response(200, Json{{"items", std::move(items)}});
 }
 
+Result<Response> Api::opening_certificate(const Request&, const Context& context) const {
+    auto service = bidding_service(services_);
+    if (!service) return service.error();
+    auto id = path_id(context.params, "id");
+    if (!id) return id.error();
+    auto pem = (*service)->opening_certificate(*id);
+    if (!pem) return pem.error();
+    Response response;
+    response.content_type = "application/x-pem-file";
+    response.body = std::move(*pem);
+    return response;
+}
+
+// The body is the DER CMS SignedData of the bid; the lot travels as the query parameter
+// lot_id (docs/bidding.md), and is checked against the bid document at the opening.
+Result<Response> Api::submit_bid(const Request& request, const Context& context) const {
+    auto service = bidding_service(services_);
+    if (!service) return service.error();
+    auto id = path_id(context.params, "id");
+    if (!id) return id.error();
+    auto caller = require_caller(request);
+    if (!caller) return caller.error();
+    const std::string_view type = request.header("Content-Type");
+    if (type.substr(0, type.find(';')) != "application/cms") {
+        return make_error(ErrorKind::bad_request, "wrong_content_type",
+                          "a bid is sent as application/cms (DER CMS SignedData)",
+                          "Content-Type");
+    }
+    auto lot = query_uint(context.query, "lot_id");
+    if (!lot) return lot.error();
+    auto receipt = (*service)->submit(*caller, *id, static_cast<std::int64_t>(*lot), request.body);
+    if (!receipt) return receipt.error();
+    Response response = json_response(receipt->repeated ? 200 : 201, receipt_to_json(*receipt));
+    response.with_header("Location", "/api/v1/tenders/" + std::to_string(*id) + "/bids/" +
+                                         std::to_string(receipt->bid_id));
+    return response;
+}
+
+Result<Response> Api::list_bids(const Request& request, const Context& context) const {
+    auto service = bidding_service(services_);
+    if (!service) return service.error();
+    auto id = path_id(context.params, "id");
+    if (!id) return id.error();
+    auto caller = require_caller(request);
+    if (!caller) return caller.error();
+    auto bids = (*service)->list(*caller, *id);
+    if (!bids) return bids.error();
+    Json items = Json::array();
+    for (const bidding::BidSummary& b : *bids) {
+        items.push_back(Json{{"bid_id", b.bid_id},
+                             {"supplier_id", b.supplier_id},
+                             {"lot_id", b.lot_id},
+                             {"version", b.version},
+                             {"state", bidding::to_string(b.state)},
+                             {"received_at", core::format_rfc3339_ms(b.received_at_ms)},
+                             {"sha256", b.sha256_hex}});
+    }
+    return json_response(200, Json{{"items", std::move(items)}});
+}
+
+Result<Response> Api::withdraw_bid(const Request& request, const Context& context) const {
+    auto service = bidding_service(services_);
+    if (!service) return service.error();
+    auto id = path_id(context.params, "id");
+    if (!id) return id.error();
+    auto bid_id = path_id(context.params, "bid_id");
+    if (!bid_id) return bid_id.error();
+    auto caller = require_caller(request);
+    if (!caller) return caller.error();
+    PROCURA_TRY((*service)->withdraw(*caller, *id, *bid_id));
+    return json_response(200, Json{{"bid_id", *bid_id}, {"state", "withdrawn"}});
+}
+
+Result<Response> Api::my_share(const Request& request, const Context& context) const {
+    auto service = bidding_service(services_);
+    if (!service) return service.error();
+    auto id = path_id(context.params, "id");
+    if (!id) return id.error();
+    auto caller = require_caller(request);
+    if (!caller) return caller.error();
+    auto share = (*service)->my_share(*caller, *id);
+    if (!share) return share.error();
+    Response response;
+    response.content_type = "application/cms";
+    response.body = std::move(*share);
+    return response;
+}
+
+Result<Response> Api::submit_share(const Request& request, const Context& context) const {
+    auto service = bidding_service(services_);
+    if (!service) return service.error();
+    auto id = path_id(context.params, "id");
+    if (!id) return id.error();
+    auto caller = require_caller(request);
+    if (!caller) return caller.error();
+    auto outcome = (*service)->submit_share(*caller, *id, request.body);
+    if (!outcome) return outcome.error();
+    return json_response(200, Json{{"shares_in", outcome->shares_in},
+                                   {"threshold", outcome->threshold},
+                                   {"opened", outcome->opened}});
+}
+
+Result<Response> Api::opening_record(const Request&, const Context& context) const {
+    auto service = bidding_service(services_);
+    if (!service) return service.error();
+    auto id = path_id(context.params, "id");
+    if (!id) return id.error();
+    auto record = (*service)->opening(*id);
+    if (!record) return record.error();
+    Json bids = Json::array();
+    for (const bidding::OpenedBidRecord& r : record->bids) bids.push_back(opened_bid_to_json(r));
+    return json_response(200, Json{{"tender_id", record->tender_id},
+                                   {"opened_at", core::format_rfc3339_ms(record->opened_at_ms)},
+                                   {"bids", std::move(bids)}});
+}
+
 Result<Response> Api::log_head(const Request&, const Context&) const {
     auto log = log_access(services_);
     if (!log) return log.error();
@@ -794,8 +969,19 @@ Result<Response> Api::publish_tender(const Request& request, const Context& cont
     if (!caller) return caller.error();
     auto version = parse_publish(request.body);
     if (!version) return version.error();
+    if (services_.bidding != nullptr && caller->role == core::Role::officer) {
+        // Every committee member must be able to receive a share before the tender goes out.
+        PROCURA_TRY(services_.bidding->check_committee_ready(*id));
+    }
     auto published = services_.tenders.publish(*caller, *id, *version);
     if (!published) return published.error();
+    if (services_.bidding != nullptr) {
+        // The opening key is made now; if this fails it is made on first use instead.
+        if (auto key = services_.bidding->opening_certificate(*id); !key) {
+            spdlog::warn("tender {}: opening key not created at publication: {}", *id,
+                         key.error().message);
+        }
+    }
     return json_response(200, tender_to_json(*published));
 }
 

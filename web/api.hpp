@@ -109,6 +109,14 @@ private:
     core::Result<Response> log_entries(const Request& request, const Context& context) const;
     core::Result<Response> log_inclusion(const Request& request, const Context& context) const;
     core::Result<Response> log_consistency(const Request& request, const Context& context) const;
+    core::Result<Response> opening_certificate(const Request& request,
+                                               const Context& context) const;
+    core::Result<Response> submit_bid(const Request& request, const Context& context) const;
+    core::Result<Response> list_bids(const Request& request, const Context& context) const;
+    core::Result<Response> withdraw_bid(const Request& request, const Context& context) const;
+    core::Result<Response> my_share(const Request& request, const Context& context) const;
+    core::Result<Response> submit_share(const Request& request, const Context& context) const;
+    core::Result<Response> opening_record(const Request& request, const Context& context) const;
     core::Result<Response> ui_script(const Request& request, const Context& context) const;
     core::Result<Response> login(const Request& request, const Context& context) const;
     core::Result<Response> logout(const Request& request, const Context& context) const;

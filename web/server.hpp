@@ -25,6 +25,7 @@
 
 #include "auth/service.hpp"
 #include "core/result.hpp"
+#include "bidding/service.hpp"
 #include "ledger/log.hpp"
 #include "pki/service.hpp"
 #include "signing/tsa.hpp"
@@ -79,6 +80,8 @@ struct Services {
     pki::CertificateService* certificates = nullptr;
     // Absent (no log key loaded): the /api/v1/log routes answer 503 log_not_initialised.
     const LogAccess* log = nullptr;
+    // Absent (no platform keys): the bid and opening routes answer 503 pki_not_initialised.
+    bidding::BiddingService* bidding = nullptr;
 };
 
 class Server {

@@ -1,0 +1,84 @@
+// Sealed bids, their receipts, the tender's opening key, and the opening record. A bid is kept
+// exactly as received: a DER CMS SignedData whose content is an AuthEnvelopedData sealed to the
+// tender's opening certificate, so the database holds nothing readable before the opening.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/identity.hpp"
+#include "ledger/log.hpp"
+#include "signing/opening_key.hpp"
+
+namespace procura::bidding {
+
+enum class BidState { active, replaced, withdrawn };
+std::string_view to_string(BidState state);
+
+struct Bid {
+    std::int64_t id = 0;
+    std::int64_t tender_id = 0;
+    core::UserId supplier_id = 0;
+    std::int64_t lot_id = 0;   // the lot number, sent with the request (see docs/bidding.md)
+    std::int64_t version = 0;  // 1, 2, ... per (tender, supplier, lot)
+    std::string body;          // the DER CMS SignedData as received
+    std::string sha256_hex;    // of body
+    std::int64_t received_at_ms = 0;
+    std::string timestamp_token;  // DER RFC 3161 TimeStampToken over SHA-256(body)
+    std::int64_t log_seq = 0;     // the audit event of the receipt; its log leaf is seq - 1
+    BidState state = BidState::active;
+    std::optional<std::int64_t> withdrawn_at_ms;
+};
+
+struct BidReceipt {
+    std::int64_t bid_id = 0;
+    std::int64_t version = 0;
+    std::int64_t lot_id = 0;
+    std::int64_t received_at_ms = 0;
+    std::string sha256_hex;
+    std::string timestamp_token;
+    std::int64_t log_leaf_index = 0;
+    std::optional<ledger::SignedTreeHead> sth;  // the latest head at the time of the answer
+    bool repeated = false;  // the same body was received before: this is that bid's receipt
+};
+
+struct OpeningKeyRecord {
+    std::int64_t tender_id = 0;
+    std::string certificate_pem;
+    int threshold = 0;
+    std::vector<signing::SealedShare> shares;
+    std::int64_t created_at_ms = 0;
+};
+
+// One line of the public opening record.
+struct OpenedBidRecord {
+    std::int64_t bid_id = 0;
+    core::UserId supplier_id = 0;
+    std::int64_t lot_id = 0;
+    std::int64_t version = 0;
+    std::int64_t received_at_ms = 0;
+    std::string sha256_hex;
+    bool valid = false;
+    std::string reason_code;  // empty when valid
+    std::string reason;
+    std::string signature_status;
+    std::string decryption_status;
+    std::optional<std::int64_t> price_minor;
+    std::string currency;
+    std::string document_json;  // the decrypted bid document; empty if it could not be read
+};
+
+struct OpeningRecord {
+    std::int64_t tender_id = 0;
+    std::int64_t opened_at_ms = 0;
+    std::vector<OpenedBidRecord> bids;
+};
+
+struct BiddingLimits {
+    std::size_t bid_bytes_max = 8 * 1024 * 1024;
+    std::int64_t opening_certificate_extra_ms = 365LL * core::ms_per_day;  // valid past opening
+};
+
+}  // namespace procura::bidding

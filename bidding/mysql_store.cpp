@@ -1,0 +1,359 @@
+#include "bidding/mysql_store.hpp"
+
+#include <cppconn/connection.h>
+#include <cppconn/prepared_statement.h>
+#include <cppconn/resultset.h>
+#include <cppconn/statement.h>
+
+#include <memory>
+#include <sstream>
+
+#include "db/audit_sql.hpp"
+#include "db/transaction.hpp"
+
+namespace procura::bidding {
+namespace {
+
+using core::ErrorKind;
+using Statement = std::unique_ptr<sql::PreparedStatement>;
+using Rows = std::unique_ptr<sql::ResultSet>;
+
+constexpr const char* summary_columns =
+    "id, tender_id, supplier_id, lot_id, version, sha256, received_at_ms, timestamp_token, "
+    "log_seq, state, withdrawn_at_ms";
+
+std::string read_blob(sql::ResultSet& rows, unsigned column) {
+    std::unique_ptr<std::istream> in(rows.getBlob(column));
+    std::ostringstream out;
+    out << in->rdbuf();
+    return out.str();
+}
+
+BidState parse_state(const std::string& text) {
+    if (text == "replaced") return BidState::replaced;
+    if (text == "withdrawn") return BidState::withdrawn;
+    return BidState::active;
+}
+
+// Reads summary_columns (and the body at column 12 when with_body).
+Bid read_bid(sql::ResultSet& rows, bool with_body) {
+    Bid b;
+    b.id = rows.getInt64(1);
+    b.tender_id = rows.getInt64(2);
+    b.supplier_id = rows.getInt64(3);
+    b.lot_id = rows.getInt64(4);
+    b.version = rows.getInt64(5);
+    b.sha256_hex = rows.getString(6).asStdString();
+    b.received_at_ms = rows.getInt64(7);
+    b.timestamp_token = read_blob(rows, 8);
+    b.log_seq = rows.getInt64(9);
+    b.state = parse_state(rows.getString(10).asStdString());
+    if (!rows.isNull(11)) b.withdrawn_at_ms = rows.getInt64(11);
+    if (with_body) b.body = read_blob(rows, 12);
+    return b;
+}
+
+core::Result<std::optional<Bid>> find_one(db::ConnectionPool& pool, const char* operation,
+                                          const std::string& where,
+                                          const std::function<void(sql::PreparedStatement&)>& bind) {
+    using Found = std::optional<Bid>;
+    return db::with_connection(pool, operation, [&](sql::Connection& c) -> core::Result<Found> {
+        Statement s(c.prepareStatement(std::string("SELECT ") + summary_columns +
+                                       ", body FROM bids WHERE " + where));
+        bind(*s);
+        Rows rows(s->executeQuery());
+        if (!rows->next()) return Found{};
+        return Found{read_bid(*rows, true)};
+    });
+}
+
+}  // namespace
+
+core::Result<std::optional<OpeningKeyRecord>> MySQLBidStore::find_opening_key(
+    std::int64_t tender_id) {
+    using Found = std::optional<OpeningKeyRecord>;
+    return db::with_connection(pool_, "bidding.find_opening_key",
+                               [&](sql::Connection& c) -> core::Result<Found> {
+        Statement s(c.prepareStatement(
+            "SELECT certificate_pem, threshold, created_at_ms FROM tender_opening_keys "
+            "WHERE tender_id = ?"));
+        s->setInt64(1, tender_id);
+        Rows rows(s->executeQuery());
+        if (!rows->next()) return Found{};
+        OpeningKeyRecord key;
+        key.tender_id = tender_id;
+        key.certificate_pem = rows->getString(1).asStdString();
+        key.threshold = rows->getInt(2);
+        key.created_at_ms = rows->getInt64(3);
+        Statement shares(c.prepareStatement(
+            "SELECT member_user_id, number, envelope_der FROM tender_opening_shares "
+            "WHERE tender_id = ? ORDER BY number"));
+        shares->setInt64(1, tender_id);
+        Rows share_rows(shares->executeQuery());
+        while (share_rows->next()) {
+            key.shares.push_back({share_rows->getInt64(1),
+                                  static_cast<std::uint8_t>(share_rows->getInt(2)),
+                                  read_blob(*share_rows, 3)});
+        }
+        return Found{std::move(key)};
+    });
+}
+
+core::Result<OpeningKeyRecord> MySQLBidStore::insert_opening_key(const OpeningKeyRecord& key,
+                                                                 const core::AuditEvent& audit) {
+    const core::Status status =
+        db::run_transaction(pool_, "bidding.insert_opening_key", [&](db::Transaction& tx) -> core::Status {
+            auto inserted = tx.attempt("bidding.insert_opening_key", [&](sql::Connection& c) {
+                Statement s(c.prepareStatement(
+                    "INSERT IGNORE INTO tender_opening_keys (tender_id, certificate_pem, "
+                    "threshold, created_at_ms) VALUES (?, ?, ?, ?)"));
+                s->setInt64(1, key.tender_id);
+                s->setString(2, key.certificate_pem);
+                s->setInt(3, key.threshold);
+                s->setInt64(4, key.created_at_ms);
+                return s->executeUpdate();
+            });
+            if (!inserted) return inserted.error();
+            if (*inserted == 0) return {};  // another request stored its key first
+            for (const signing::SealedShare& share : key.shares) {
+                auto done = tx.attempt("bidding.insert_share", [&](sql::Connection& c) {
+                    Statement s(c.prepareStatement(
+                        "INSERT INTO tender_opening_shares (tender_id, member_user_id, number, "
+                        "envelope_der) VALUES (?, ?, ?, ?)"));
+                    std::istringstream envelope(share.envelope_der);
+                    s->setInt64(1, key.tender_id);
+                    s->setInt64(2, share.member);
+                    s->setInt(3, share.number);
+                    s->setBlob(4, &envelope);
+                    s->executeUpdate();
+                });
+                if (!done) return done.error();
+            }
+            auto appended = db::append_audit_event(tx, audit);
+            if (!appended) return appended.error();
+            return {};
+        });
+    if (!status) return status.error();
+    auto stored = find_opening_key(key.tender_id);
+    if (!stored) return stored.error();
+    if (!*stored) {
+        return core::make_error(ErrorKind::internal, "opening_key_lost",
+                                "the opening key was not stored");
+    }
+    return std::move(**stored);
+}
+
+core::Result<std::optional<Bid>> MySQLBidStore::find_bid(std::int64_t bid_id) {
+    return find_one(pool_, "bidding.find_bid", "id = ?",
+                    [&](sql::PreparedStatement& s) { s.setInt64(1, bid_id); });
+}
+
+core::Result<std::optional<Bid>> MySQLBidStore::find_bid_by_hash(std::int64_t tender_id,
+                                                                 const std::string& sha256_hex) {
+    return find_one(pool_, "bidding.find_bid_by_hash", "tender_id = ? AND sha256 = ?",
+                    [&](sql::PreparedStatement& s) {
+                        s.setInt64(1, tender_id);
+                        s.setString(2, sha256_hex);
+                    });
+}
+
+core::Result<Bid> MySQLBidStore::insert_bid(const Bid& b, core::AuditEvent audit) {
+    Bid stored = b;
+    const core::Status status =
+        db::run_transaction(pool_, "bidding.insert_bid", [&](db::Transaction& tx) -> core::Status {
+            // Lock this supplier's bids for the lot: versions are numbered without races.
+            auto previous = tx.attempt("bidding.insert_bid.lock", [&](sql::Connection& c) {
+                Statement s(c.prepareStatement(
+                    "SELECT COALESCE(MAX(version), 0) FROM bids WHERE tender_id = ? AND "
+                    "supplier_id = ? AND lot_id = ? FOR UPDATE"));
+                s->setInt64(1, b.tender_id);
+                s->setInt64(2, b.supplier_id);
+                s->setInt64(3, b.lot_id);
+                Rows rows(s->executeQuery());
+                rows->next();
+                return rows->getInt64(1);
+            });
+            if (!previous) return previous.error();
+            stored.version = *previous + 1;
+            auto replaced = tx.attempt("bidding.insert_bid.replace", [&](sql::Connection& c) {
+                Statement s(c.prepareStatement(
+                    "UPDATE bids SET state = 'replaced' WHERE tender_id = ? AND supplier_id = ? "
+                    "AND lot_id = ? AND state = 'active'"));
+                s->setInt64(1, b.tender_id);
+                s->setInt64(2, b.supplier_id);
+                s->setInt64(3, b.lot_id);
+                return s->executeUpdate();
+            });
+            if (!replaced) return replaced.error();
+            auto inserted = tx.attempt("bidding.insert_bid", [&](sql::Connection& c) {
+                Statement s(c.prepareStatement(
+                    "INSERT INTO bids (tender_id, supplier_id, lot_id, version, body, sha256, "
+                    "received_at_ms, timestamp_token, log_seq, state) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, 'active')"));
+                std::istringstream body(b.body);
+                std::istringstream token(b.timestamp_token);
+                s->setInt64(1, b.tender_id);
+                s->setInt64(2, b.supplier_id);
+                s->setInt64(3, b.lot_id);
+                s->setInt64(4, stored.version);
+                s->setBlob(5, &body);
+                s->setString(6, b.sha256_hex);
+                s->setInt64(7, b.received_at_ms);
+                s->setBlob(8, &token);
+                s->executeUpdate();
+                std::unique_ptr<sql::Statement> last(c.createStatement());
+                Rows rows(last->executeQuery("SELECT LAST_INSERT_ID()"));
+                rows->next();
+                return rows->getInt64(1);
+            });
+            if (!inserted) {
+                if (inserted.error().code == db::error_code_duplicate) {
+                    return core::make_error(ErrorKind::conflict, "duplicate_bid",
+                                            "this tender already has a bid with this body", "bid");
+                }
+                return inserted.error();
+            }
+            stored.id = *inserted;
+            audit.entity_id = stored.id;
+            audit.entity_version = stored.version;
+            if (*replaced > 0) audit.action = "bid.replaced";
+            auto appended = db::append_audit_event(tx, audit);
+            if (!appended) return appended.error();
+            stored.log_seq = appended->seq;
+            return tx.attempt("bidding.insert_bid.seq", [&](sql::Connection& c) {
+                Statement s(c.prepareStatement("UPDATE bids SET log_seq = ? WHERE id = ?"));
+                s->setInt64(1, stored.log_seq);
+                s->setInt64(2, stored.id);
+                s->executeUpdate();
+            });
+        });
+    if (!status) return status.error();
+    return stored;
+}
+
+core::Status MySQLBidStore::withdraw_bid(std::int64_t bid_id, std::int64_t at_ms,
+                                         const core::AuditEvent& audit) {
+    return db::run_transaction(pool_, "bidding.withdraw", [&](db::Transaction& tx) -> core::Status {
+        auto changed = tx.attempt("bidding.withdraw", [&](sql::Connection& c) {
+            Statement s(c.prepareStatement(
+                "UPDATE bids SET state = 'withdrawn', withdrawn_at_ms = ? "
+                "WHERE id = ? AND state = 'active'"));
+            s->setInt64(1, at_ms);
+            s->setInt64(2, bid_id);
+            return s->executeUpdate();
+        });
+        if (!changed) return changed.error();
+        if (*changed == 0) {
+            return core::make_error(ErrorKind::conflict, "not_active",
+                                    "only the current version of a bid can be withdrawn");
+        }
+        auto appended = db::append_audit_event(tx, audit);
+        if (!appended) return appended.error();
+        return {};
+    });
+}
+
+core::Result<std::vector<Bid>> MySQLBidStore::list_bids(std::int64_t tender_id, bool with_bodies) {
+    return db::with_connection(pool_, "bidding.list_bids",
+                               [&](sql::Connection& c) -> core::Result<std::vector<Bid>> {
+        Statement s(c.prepareStatement(std::string("SELECT ") + summary_columns +
+                                       (with_bodies ? ", body" : "") +
+                                       " FROM bids WHERE tender_id = ? ORDER BY id"));
+        s->setInt64(1, tender_id);
+        Rows rows(s->executeQuery());
+        std::vector<Bid> out;
+        while (rows->next()) out.push_back(read_bid(*rows, with_bodies));
+        return out;
+    });
+}
+
+core::Result<std::optional<OpeningRecord>> MySQLBidStore::find_opening(std::int64_t tender_id) {
+    using Found = std::optional<OpeningRecord>;
+    return db::with_connection(pool_, "bidding.find_opening",
+                               [&](sql::Connection& c) -> core::Result<Found> {
+        Statement s(c.prepareStatement(
+            "SELECT opened_at_ms FROM tender_openings WHERE tender_id = ?"));
+        s->setInt64(1, tender_id);
+        Rows rows(s->executeQuery());
+        if (!rows->next()) return Found{};
+        OpeningRecord record;
+        record.tender_id = tender_id;
+        record.opened_at_ms = rows->getInt64(1);
+        Statement bids(c.prepareStatement(
+            "SELECT o.bid_id, b.supplier_id, b.lot_id, b.version, b.received_at_ms, b.sha256, "
+            "o.valid, o.reason_code, o.reason, o.signature_status, o.decryption_status, "
+            "o.price_minor, o.currency, o.document_json FROM bid_openings o "
+            "JOIN bids b ON b.id = o.bid_id WHERE o.tender_id = ? ORDER BY o.bid_id"));
+        bids->setInt64(1, tender_id);
+        Rows bid_rows(bids->executeQuery());
+        while (bid_rows->next()) {
+            OpenedBidRecord r;
+            r.bid_id = bid_rows->getInt64(1);
+            r.supplier_id = bid_rows->getInt64(2);
+            r.lot_id = bid_rows->getInt64(3);
+            r.version = bid_rows->getInt64(4);
+            r.received_at_ms = bid_rows->getInt64(5);
+            r.sha256_hex = bid_rows->getString(6).asStdString();
+            r.valid = bid_rows->getBoolean(7);
+            r.reason_code = bid_rows->getString(8).asStdString();
+            r.reason = bid_rows->getString(9).asStdString();
+            r.signature_status = bid_rows->getString(10).asStdString();
+            r.decryption_status = bid_rows->getString(11).asStdString();
+            if (!bid_rows->isNull(12)) r.price_minor = bid_rows->getInt64(12);
+            if (!bid_rows->isNull(13)) r.currency = bid_rows->getString(13).asStdString();
+            r.document_json = bid_rows->getString(14).asStdString();
+            record.bids.push_back(std::move(r));
+        }
+        return Found{std::move(record)};
+    });
+}
+
+core::Status MySQLBidStore::insert_opening(const OpeningRecord& record,
+                                           const std::vector<core::AuditEvent>& audit) {
+    return db::run_transaction(pool_, "bidding.insert_opening", [&](db::Transaction& tx) -> core::Status {
+        auto inserted = tx.attempt("bidding.insert_opening", [&](sql::Connection& c) {
+            Statement s(c.prepareStatement(
+                "INSERT INTO tender_openings (tender_id, opened_at_ms) VALUES (?, ?)"));
+            s->setInt64(1, record.tender_id);
+            s->setInt64(2, record.opened_at_ms);
+            s->executeUpdate();
+        });
+        if (!inserted) {
+            if (inserted.error().code == db::error_code_duplicate) {
+                return core::make_error(ErrorKind::conflict, "already_opened",
+                                        "the bids are already opened");
+            }
+            return inserted.error();
+        }
+        for (const OpenedBidRecord& r : record.bids) {
+            auto done = tx.attempt("bidding.insert_opened_bid", [&](sql::Connection& c) {
+                Statement s(c.prepareStatement(
+                    "INSERT INTO bid_openings (bid_id, tender_id, valid, reason_code, reason, "
+                    "signature_status, decryption_status, price_minor, currency, document_json) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+                s->setInt64(1, r.bid_id);
+                s->setInt64(2, record.tender_id);
+                s->setBoolean(3, r.valid);
+                s->setString(4, r.reason_code);
+                s->setString(5, r.reason.substr(0, 1000));
+                s->setString(6, r.signature_status);
+                s->setString(7, r.decryption_status);
+                if (r.price_minor) {
+                    s->setInt64(8, *r.price_minor);
+                    s->setString(9, r.currency);
+                } else {
+                    s->setNull(8, sql::DataType::BIGINT);
+                    s->setNull(9, sql::DataType::CHAR);
+                }
+                s->setString(10, r.document_json);
+                s->executeUpdate();
+            });
+            if (!done) return done.error();
+        }
+        auto appended = db::append_audit_events(tx, audit);
+        if (!appended) return appended.error();
+        return {};
+    });
+}
+
+}  // namespace procura::bidding

@@ -1,0 +1,33 @@
+// MySQLBidStore: the MariaDB adapter of the bidding storage port (bidding/store.hpp), over the
+// tables of db/migrations/0007_bidding.sql. Changes and their audit events commit in one
+// transaction. This header includes no Connector/C++ header.
+#pragma once
+
+#include "bidding/store.hpp"
+#include "db/pool.hpp"
+
+namespace procura::bidding {
+
+class MySQLBidStore final : public BidStore {
+public:
+    explicit MySQLBidStore(db::ConnectionPool& pool) : pool_(pool) {}
+
+    core::Result<std::optional<OpeningKeyRecord>> find_opening_key(std::int64_t tender_id) override;
+    core::Result<OpeningKeyRecord> insert_opening_key(const OpeningKeyRecord& key,
+                                                      const core::AuditEvent& audit) override;
+    core::Result<std::optional<Bid>> find_bid(std::int64_t bid_id) override;
+    core::Result<std::optional<Bid>> find_bid_by_hash(std::int64_t tender_id,
+                                                      const std::string& sha256_hex) override;
+    core::Result<Bid> insert_bid(const Bid& b, core::AuditEvent audit) override;
+    core::Status withdraw_bid(std::int64_t bid_id, std::int64_t at_ms,
+                              const core::AuditEvent& audit) override;
+    core::Result<std::vector<Bid>> list_bids(std::int64_t tender_id, bool with_bodies) override;
+    core::Result<std::optional<OpeningRecord>> find_opening(std::int64_t tender_id) override;
+    core::Status insert_opening(const OpeningRecord& record,
+                                const std::vector<core::AuditEvent>& audit) override;
+
+private:
+    db::ConnectionPool& pool_;
+};
+
+}  // namespace procura::bidding

@@ -1,0 +1,125 @@
+// Bid submission with verifiable receipts, and the k-of-n opening ceremony.
+//
+// Receipt: a bid is accepted only from the logged-in supplier whose registered, unrevoked
+// certificate signed it, only if its envelope is sealed to this tender's opening certificate,
+// only while the tender is in active.tendering by the server's clock (a bid at the submission
+// deadline, to the millisecond, is refused), and only under the size limit. The receipt is an
+// RFC 3161 token over SHA-256(body) and the bid's leaf in the audit log.
+//
+// Opening: after the opening time each committee member submits the plaintext of their share
+// (opened locally from the sealed share). Shares are held in memory only, never stored; once k
+// are in, the key is rebuilt and checked against the opening certificate, every latest bid is
+// verified and decrypted in parallel, the key and the shares are wiped, and the opening record
+// is stored and published. If the server restarts before k shares are in, members submit
+// theirs again.
+//
+// Thread-safe: the share table is behind a mutex; everything else is in the stores.
+#pragma once
+
+#include <map>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "bidding/model.hpp"
+#include "bidding/store.hpp"
+#include "core/clock.hpp"
+#include "core/identity.hpp"
+#include "core/result.hpp"
+#include "ledger/log.hpp"
+#include "pki/store.hpp"
+#include "signing/keys.hpp"
+#include "signing/signature.hpp"
+#include "signing/tsa.hpp"
+#include "tender/store.hpp"
+
+namespace procura::bidding {
+
+struct BiddingDependencies {
+    BidStore& bids;
+    tender::TenderStore& tenders;
+    pki::CertificateStore& certificates;
+    const signing::Certificate& ca;
+    const signing::PrivateKey& ca_key;
+    const signing::SignatureVerifier& verifier;
+    const signing::TimeStampAuthority& tsa;
+    ledger::LogQueries* log = nullptr;  // for the head in receipts; absent: no head
+    const core::Clock& clock;
+};
+
+// A bid as others may see it before the opening: existence, supplier, lot, time and hash.
+struct BidSummary {
+    std::int64_t bid_id = 0;
+    core::UserId supplier_id = 0;
+    std::int64_t lot_id = 0;
+    std::int64_t version = 0;
+    BidState state = BidState::active;
+    std::int64_t received_at_ms = 0;
+    std::string sha256_hex;
+};
+
+struct ShareOutcome {
+    int shares_in = 0;
+    int threshold = 0;
+    bool opened = false;
+};
+
+class BiddingService {
+public:
+    BiddingService(BiddingDependencies dependencies, BiddingLimits limits);
+
+    // Before a tender is published: every committee member holds an active certificate
+    // (unprocessable "member_without_certificate", field "committee", naming the member).
+    core::Status check_committee_ready(std::int64_t tender_id);
+
+    // The tender's opening certificate (PEM), creating the opening key on first use: a fresh
+    // P-256 key, split k-of-n, each share sealed to a member's certificate, the key wiped.
+    // not_found for drafts and unknown tenders.
+    core::Result<std::string> opening_certificate(std::int64_t tender_id);
+
+    // Suppliers only. lot_id is a lot number of the tender. Errors: 403 forbidden; 404; 409
+    // "tendering_not_open" (before the enquiry deadline) / "submission_closed" (at or after the
+    // deadline) / "tender_cancelled"; 422 "unknown_lot"; 413 "bid_too_large"; the signature's
+    // and envelope's own codes (422, field "bid"); a body already received from this supplier
+    // gives that bid's receipt (repeated = true).
+    core::Result<BidReceipt> submit(const core::Caller& caller, std::int64_t tender_id,
+                                    std::int64_t lot_id, std::string_view body);
+
+    // The bid's supplier, before the submission deadline, an active bid only.
+    core::Status withdraw(const core::Caller& caller, std::int64_t tender_id, std::int64_t bid_id);
+
+    // Before the opening: the caller's own bids (suppliers) or all (officers, auditors, admins);
+    // nothing else about a bid. 403 for the public.
+    core::Result<std::vector<BidSummary>> list(const core::Caller& caller, std::int64_t tender_id);
+
+    // A committee member's sealed share (DER CMS AuthEnvelopedData to their certificate),
+    // after the opening time (409 "opening_not_yet" before). 403 for non-members.
+    core::Result<std::string> my_share(const core::Caller& caller, std::int64_t tender_id);
+
+    // A member's opened share. 409 "opening_not_yet" (not stored) before the opening time,
+    // "already_opened" after; 403 for non-members; 422 "bad_share" and the rebuild's codes.
+    core::Result<ShareOutcome> submit_share(const core::Caller& caller, std::int64_t tender_id,
+                                            std::string share);
+
+    // The published opening record; not_found "not_opened" before the opening.
+    core::Result<OpeningRecord> opening(std::int64_t tender_id);
+
+private:
+    core::Result<tender::Tender> published_tender(std::int64_t tender_id);
+    core::Result<OpeningKeyRecord> ensure_opening_key(const tender::Tender& tender);
+    core::Result<std::optional<std::string>> active_certificate_pem(core::UserId user);
+    bool revoked_at(const std::string& serial_hex, std::int64_t at_ms);
+    core::Result<ShareOutcome> open_tender(const tender::Tender& tender,
+                                           const signing::PrivateKey& key,
+                                           const signing::Certificate& certificate);
+
+    BiddingDependencies d_;
+    BiddingLimits limits_;
+    std::mutex shares_mutex_;
+    // tender -> member -> opened share; wiped when used or when the tender is opened.
+    std::map<std::int64_t, std::map<core::UserId, std::string>> shares_;
+};
+
+}  // namespace procura::bidding

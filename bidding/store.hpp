@@ -1,0 +1,46 @@
+// The storage port of the bidding module (MySQLBidStore in production). Every change appends
+// its audit event in the same transaction; store failures are errors, never exceptions.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "bidding/model.hpp"
+#include "core/audit.hpp"
+#include "core/result.hpp"
+
+namespace procura::bidding {
+
+class BidStore {
+public:
+    virtual ~BidStore() = default;
+
+    virtual core::Result<std::optional<OpeningKeyRecord>> find_opening_key(
+        std::int64_t tender_id) = 0;
+    // Stores the key unless the tender has one already; returns the stored one either way (the
+    // first writer wins, so racing requests agree on one opening certificate).
+    virtual core::Result<OpeningKeyRecord> insert_opening_key(const OpeningKeyRecord& key,
+                                                              const core::AuditEvent& audit) = 0;
+
+    virtual core::Result<std::optional<Bid>> find_bid(std::int64_t bid_id) = 0;
+    virtual core::Result<std::optional<Bid>> find_bid_by_hash(std::int64_t tender_id,
+                                                              const std::string& sha256_hex) = 0;
+    // Stores b as the active bid of (tender, supplier, lot): the previous active one becomes
+    // replaced, the version is one more than the highest so far, and the audit event (whose
+    // entity_id becomes the bid's id) gives log_seq. Returns the stored bid. conflict
+    // "duplicate_bid" if the tender already has a bid with this hash.
+    virtual core::Result<Bid> insert_bid(const Bid& b, core::AuditEvent audit) = 0;
+    // Active -> withdrawn; conflict "not_active" otherwise.
+    virtual core::Status withdraw_bid(std::int64_t bid_id, std::int64_t at_ms,
+                                      const core::AuditEvent& audit) = 0;
+    // Every version of every bid of the tender, ascending id; bodies only when with_bodies.
+    virtual core::Result<std::vector<Bid>> list_bids(std::int64_t tender_id, bool with_bodies) = 0;
+
+    virtual core::Result<std::optional<OpeningRecord>> find_opening(std::int64_t tender_id) = 0;
+    // conflict "already_opened" if the tender has an opening record.
+    virtual core::Status insert_opening(const OpeningRecord& record,
+                                        const std::vector<core::AuditEvent>& audit) = 0;
+};
+
+}  // namespace procura::bidding

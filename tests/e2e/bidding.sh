@@ -1,0 +1,253 @@
+#!/usr/bin/env bash
+# Sealed bidding end to end, with only the stock openssl command and curl on the suppliers' and
+# committee's side (the recipe of docs/bidding-with-openssl.md): an officer publishes a tender
+# with a 2-of-3 opening committee; three suppliers seal their bids to the tender's opening
+# certificate, sign them and send them; one replaces its bid, one withdraws a bid; a bid after
+# the deadline is refused; a database dump before the opening holds no price; two members open
+# their shares with openssl cms -decrypt and submit them; the opening record matches what was
+# sent. Adversarial input changes nothing.
+# shellcheck source=tests/e2e/lib.sh source-path=SCRIPTDIR
+source "$(dirname "$0")/lib.sh"
+
+e2e_setup
+export PROCURA_KEY_PASSPHRASE="e2e key passphrase"
+w="$e2e_work"
+"$PROCURA_BIN" keys init --key-dir "$w/keys" >/dev/null || e2e_fail "keys init failed"
+e2e_start_server --key-dir "$w/keys" --min-tendering-days 0
+curl -sf "$BASE/api/v1/pki/ca.pem" -o "$w/ca.pem" || e2e_fail "GET ca.pem"
+curl -sf "$BASE/api/v1/pki/tsa.pem" -o "$w/tsa.pem" || e2e_fail "GET tsa.pem"
+
+# register NAME ROLE: a user with a key made by openssl and a certificate from the platform;
+# sets TOKEN_<name>, ID_<name>, and writes $w/NAME.key, $w/NAME.pem.
+declare -A TOKEN ID
+register() {
+    local name=$1 role=$2
+    ID[$name]=$(e2e_add_user "$name" "$role")
+    TOKEN[$name]=$(e2e_login "$name")
+    openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$w/$name.key" \
+        -subj "/CN=$name" -out "$w/$name.csr" 2>/dev/null || e2e_fail "openssl req $name"
+    api POST /api/v1/certificates -H "$(bearer "${TOKEN[$name]}")" \
+        --data-binary "$(jq -Rsc '{csr: .}' "$w/$name.csr")"
+    expect_status 201 "certificate for $name"
+    jq -j .pem <<<"$BODY" >"$w/$name.pem"
+}
+for name in olga oleg ossi; do register "$name" officer; done
+for name in acme bolt cask; do register "$name" supplier; done
+
+now_ms() { date +%s%3N; }
+iso() { date -u -d "@$(($1 / 1000)).$(printf '%03d' $(($1 % 1000)))" +%Y-%m-%dT%H:%M:%S.%3NZ; }
+t0=$(now_ms)
+enquiry_ms=$((t0 + 4000))
+deadline_ms=$((t0 + 16000))
+opening_ms=$((t0 + 17000))
+tender_json() {
+    jq -cn --arg e "$(iso "$enquiry_ms")" --arg s "$(iso "$deadline_ms")" --arg o "$(iso "$opening_ms")" \
+        --argjson m "[${ID[olga]}, ${ID[oleg]}, ${ID[ossi]}]" --arg title "$1" '{
+        title: $title, description: "Sealed bidding e2e", buyer: {name: "Town", id: "T-1"},
+        category: "works", currency: "EUR",
+        lots: [{title: "Lot one", budget_minor: 1000000}, {title: "Lot two", budget_minor: 500000}],
+        evaluation: {method: "lowest_price"}, bid_security_minor: 0,
+        enquiry_deadline: $e, submission_deadline: $s, opening_time: $o,
+        committee: {members: $m, threshold: 2}}'
+}
+officer=(-H "$(bearer "${TOKEN[olga]}")")
+make_tender() {
+    api POST /api/v1/tenders "${officer[@]}" --data-binary "$(tender_json "$1")"
+    expect_status 201 "create $1"
+    local id
+    id=$(jq -r .id <<<"$BODY")
+    api POST "/api/v1/tenders/$id/publish" "${officer[@]}"
+    expect_status 200 "publish $1"
+    echo "$id"
+}
+tender=$(make_tender "Bridge repair")
+other_tender=$(make_tender "Other works")
+
+e2e_log "the opening certificates are public and chain to the CA"
+curl -sf "$BASE/api/v1/tenders/$tender/opening-certificate" -o "$w/opening.pem" || e2e_fail "GET opening cert"
+curl -sf "$BASE/api/v1/tenders/$other_tender/opening-certificate" -o "$w/other_opening.pem" || e2e_fail "GET other"
+openssl verify -CAfile "$w/ca.pem" "$w/opening.pem" >/dev/null || e2e_fail "opening cert does not chain"
+
+# bid NAME LOT PRICE [OPENING_PEM] [OUT]: the recipe: bid document -> seal -> sign.
+bid() {
+    local name=$1 lot=$2 price=$3 recip=${4:-$w/opening.pem} out=${5:-$w/$1-$2.p7s}
+    jq -cn --argjson t "$tender" --argjson l "$lot" --argjson s "${ID[$name]}" --argjson p "$price" '{
+        tender_id: $t, lot_id: $l, supplier_id: $s,
+        price: {amount_minor: $p, currency: "EUR"}, validity_days: 90,
+        declarations: {no_conflict_of_interest: true, not_debarred: true},
+        technical: {completion_weeks: 12}}' >"$w/$name.json"
+    openssl cms -encrypt -aes-256-gcm -recip "$recip" -keyopt ecdh_kdf_md:sha256 -binary \
+        -in "$w/$name.json" -outform DER -out "$w/$name.env" 2>/dev/null || e2e_fail "seal $name"
+    openssl cms -sign -binary -nodetach -md sha256 -signer "$w/$name.pem" -inkey "$w/$name.key" \
+        -inform DER -in "$w/$name.env" -outform DER -out "$out" 2>/dev/null || e2e_fail "sign $name"
+}
+send() {  # send NAME FILE LOT
+    api POST "/api/v1/tenders/$tender/bids?lot_id=$3" -H "$(bearer "${TOKEN[$1]}")" \
+        -H 'Content-Type: application/cms' --data-binary @"$2"
+}
+
+e2e_log "no bids during the enquiry period"
+bid acme 1 987650001
+send acme "$w/acme-1.p7s" 1
+expect_error 409 tendering_not_open
+while (($(now_ms) < enquiry_ms + 100)); do sleep 0.1; done
+
+e2e_log "three suppliers bid with the openssl recipe; receipts verify with openssl"
+send acme "$w/acme-1.p7s" 1
+expect_status 201 "acme bids"
+acme_first=$(jq -r .bid_id <<<"$BODY")
+jq -r .timestamp_token <<<"$BODY" | openssl base64 -d -A >"$w/acme.tst"
+[[ $(jq -r .sha256 <<<"$BODY") == $(sha256sum "$w/acme-1.p7s" | cut -d' ' -f1) ]] || e2e_fail "receipt hash"
+openssl ts -verify -token_in -in "$w/acme.tst" -data "$w/acme-1.p7s" -CAfile "$w/ca.pem" \
+    -untrusted "$w/tsa.pem" >/dev/null 2>&1 || e2e_fail "openssl ts -verify refused the receipt token"
+leaf=$(jq -r .log_leaf_index <<<"$BODY")
+send acme "$w/acme-1.p7s" 1
+expect_status 200 "the same body again is the same bid"
+expect_json .bid_id "$acme_first"
+bid bolt 1 876540002
+send bolt "$w/bolt-1.p7s" 1
+expect_status 201 "bolt bids"
+bid cask 2 765430003
+send cask "$w/cask-2.p7s" 2
+expect_status 201 "cask bids on lot 2"
+cask_lot2=$(jq -r .bid_id <<<"$BODY")
+
+e2e_log "the receipt's leaf is in the log"
+waited=0
+until (($(curl -s "$BASE/api/v1/log/sth" | jq -r .tree_size) > leaf)); do
+    ((waited++ < 50)) || e2e_fail "the receipt's leaf never reached a signed head"
+    sleep 0.1
+done
+curl -sf "$BASE/api/v1/log/sth" -o "$w/sth.json"
+size=$(jq -r .tree_size "$w/sth.json")
+curl -sf "$BASE/api/v1/log/proof/inclusion?leaf_index=$leaf&tree_size=$size" -o "$w/incl.json"
+curl -sf "$BASE/api/v1/log/key.pem" -o "$w/log.pem"
+"$PROCURA_BIN" log verify --key "$w/log.pem" --sth "$w/sth.json" --inclusion "$w/incl.json" \
+    >/dev/null || e2e_fail "the receipt's inclusion proof does not verify"
+
+e2e_log "adversarial bids are refused and change nothing"
+before=$(db_snapshot)
+send bolt "$w/acme-1.p7s" 1                     # bolt replays acme's body
+expect_error 403 wrong_signer
+bid acme 1 111 "$w/opening.pem" "$w/acme-by-bolt.p7s"
+send bolt "$w/acme-by-bolt.p7s" 1               # signed with another supplier's certificate
+expect_error 403 wrong_signer
+bid bolt 1 222 "$w/other_opening.pem" "$w/bolt-other.p7s"
+send bolt "$w/bolt-other.p7s" 1                 # sealed for another tender
+expect_error 422 not_for_this_recipient
+send bolt "$w/bolt-1.p7s" 7
+expect_error 422 unknown_lot lot_id
+api POST "/api/v1/tenders/$tender/bids?lot_id=1" -H "$(bearer "${TOKEN[bolt]}")" \
+    -H 'Content-Type: application/json' --data-binary @"$w/bolt-1.p7s"
+expect_error 400 wrong_content_type
+api POST "/api/v1/tenders/$tender/bids?lot_id=1" -H "$(bearer "${TOKEN[bolt]}")" \
+    -H 'Content-Type: application/cms' --data-binary 'not a bid'
+[[ $STATUS == 4* ]] || e2e_fail "garbage got HTTP $STATUS"
+send olga "$w/bolt-1.p7s" 1                     # an officer cannot bid
+expect_error 403 forbidden
+api POST "/api/v1/tenders/$tender/opening/shares" -H "$(bearer "${TOKEN[olga]}")" \
+    -H 'Content-Type: application/octet-stream' --data-binary 'early'
+expect_error 409 opening_not_yet
+api GET "/api/v1/tenders/$tender/opening/my-share" -H "$(bearer "${TOKEN[olga]}")"
+expect_error 409 opening_not_yet
+expect_unchanged "$before" "refused bids and early shares"
+
+e2e_log "acme replaces its bid; cask's lot-2 bid is withdrawn; cask sends a tampered bid"
+bid acme 1 555550004
+send acme "$w/acme-1.p7s" 1
+expect_status 201 "acme replaces"
+expect_json .version 2
+acme_latest=$(jq -r .bid_id <<<"$BODY")
+api DELETE "/api/v1/tenders/$tender/bids/$cask_lot2" -H "$(bearer "${TOKEN[cask]}")"
+expect_status 200 "cask withdraws"
+api DELETE "/api/v1/tenders/$tender/bids/$cask_lot2" -H "$(bearer "${TOKEN[bolt]}")"
+expect_status 404 "another supplier cannot withdraw it"
+jq -cn --argjson t "$tender" --argjson s "${ID[cask]}" '{tender_id: $t, lot_id: 1, supplier_id: $s,
+    price: {amount_minor: 444440005, currency: "EUR"}, validity_days: 90,
+    declarations: {no_conflict_of_interest: true, not_debarred: true}, technical: {}}' >"$w/cask.json"
+openssl cms -encrypt -aes-256-gcm -recip "$w/opening.pem" -keyopt ecdh_kdf_md:sha256 -binary \
+    -in "$w/cask.json" -outform DER -out "$w/cask.env" 2>/dev/null
+size=$(stat -c %s "$w/cask.env")
+printf '\x5a' | dd of="$w/cask.env" bs=1 seek=$((size - 30)) conv=notrunc 2>/dev/null  # tamper
+openssl cms -sign -binary -nodetach -md sha256 -signer "$w/cask.pem" -inkey "$w/cask.key" \
+    -inform DER -in "$w/cask.env" -outform DER -out "$w/cask-1.p7s" 2>/dev/null
+send cask "$w/cask-1.p7s" 1
+expect_status 201 "a tampered ciphertext is accepted (only the opening can tell)"
+cask_tampered=$(jq -r .bid_id <<<"$BODY")
+
+e2e_log "suppliers see only their own bids; officers see that bids exist"
+api GET "/api/v1/tenders/$tender/bids" -H "$(bearer "${TOKEN[bolt]}")"
+expect_json '[.items[].supplier_id] | unique | join(",")' "${ID[bolt]}" "bolt sees only its bids"
+api GET "/api/v1/tenders/$tender/bids" "${officer[@]}"
+expect_json '.items | length' 5 "officers see all versions"
+api GET "/api/v1/tenders/$tender/opening"
+expect_error 404 not_opened
+
+e2e_log "a database dump before the opening holds no price"
+mariadb-dump --no-defaults --socket="$e2e_socket" -uroot --hex-blob "$e2e_db_name" >"$w/dump.sql" 2>/dev/null ||
+    mysqldump --no-defaults --socket="$e2e_socket" -uroot --hex-blob "$e2e_db_name" >"$w/dump.sql"
+[[ -s $w/dump.sql ]] || e2e_fail "empty dump"
+for price in 987650001 876540002 765430003 555550004; do
+    ! grep -q "$price" "$w/dump.sql" || e2e_fail "price $price readable in a dump before opening"
+done
+mariadb-dump --no-defaults --socket="$e2e_socket" -uroot "$e2e_db_name" bids 2>/dev/null | grep -qa "amount_minor" &&
+    e2e_fail "bid JSON readable in the raw dump"
+
+e2e_log "a bid after the deadline is refused"
+while (($(now_ms) < deadline_ms)); do sleep 0.05; done
+bid bolt 1 333330006
+send bolt "$w/bolt-1.p7s" 1
+expect_error 409 submission_closed
+while (($(now_ms) < opening_ms + 50)); do sleep 0.05; done
+
+e2e_log "the opening: members open their shares with openssl and submit them"
+share() {  # share NAME: fetch, decrypt with openssl, print the path of the plaintext
+    api GET "/api/v1/tenders/$tender/opening/my-share" -H "$(bearer "${TOKEN[$1]}")"
+    expect_status 200 "my-share $1"
+    curl -sf -H "$(bearer "${TOKEN[$1]}")" "$BASE/api/v1/tenders/$tender/opening/my-share" -o "$w/$1.share.der"
+    openssl cms -decrypt -inform DER -in "$w/$1.share.der" -recip "$w/$1.pem" -inkey "$w/$1.key" \
+        -out "$w/$1.share" 2>/dev/null || e2e_fail "openssl cms -decrypt of $1's share"
+}
+submit_share() {
+    api POST "/api/v1/tenders/$tender/opening/shares" -H "$(bearer "${TOKEN[$1]}")" \
+        -H 'Content-Type: application/octet-stream' --data-binary @"$2"
+}
+share olga
+share oleg
+share ossi
+api GET "/api/v1/tenders/$tender/opening/my-share" -H "$(bearer "${TOKEN[acme]}")"
+expect_error 403 forbidden
+submit_share acme "$w/olga.share"
+expect_error 403 forbidden
+submit_share olga "$w/olga.share"
+expect_status 200 "first share"
+expect_json .opened false "k-1 shares do not open"
+api GET "/api/v1/tenders/$tender/opening"
+expect_error 404 not_opened
+head -c 40 /dev/urandom >"$w/wrong.share"
+submit_share ossi "$w/wrong.share"
+[[ $STATUS == 422 ]] || e2e_fail "a wrong share got HTTP $STATUS"
+api GET "/api/v1/tenders/$tender/opening"
+expect_error 404 not_opened
+submit_share oleg "$w/oleg.share"
+expect_status 200 "second share"
+expect_json .opened true "k shares open the bids"
+submit_share ossi "$w/ossi.share"
+expect_error 409 already_opened
+
+e2e_log "the opening record matches what was sent"
+api GET "/api/v1/tenders/$tender/opening"
+expect_status 200 "opening record"
+expect_json '.bids | length' 3 "acme's latest, bolt's, cask's tampered one"
+expect_json ".bids[] | select(.bid_id == $acme_latest) | .price.amount_minor" 555550004
+expect_json ".bids[] | select(.bid_id == $acme_latest) | .valid" true
+expect_json ".bids[] | select(.supplier_id == ${ID[bolt]}) | .price.amount_minor" 876540002
+expect_json ".bids[] | select(.supplier_id == ${ID[bolt]}) | .signature_status" valid
+expect_json ".bids[] | select(.bid_id == $cask_tampered) | .valid" false
+expect_json ".bids[] | select(.bid_id == $cask_tampered) | .reason_code" decrypt_failed
+expect_json "[.bids[].bid_id] | map(select(. == $acme_first or . == $cask_lot2)) | length" 0 \
+    "replaced and withdrawn bids are not opened"
+count=$(e2e_sql "SELECT COUNT(*) FROM audit_events WHERE action IN ('bid.opened', 'tender.opened')")
+[[ $count == 4 ]] || e2e_fail "expected 4 opening audit events, found $count"
+
+e2e_log "passed"
