@@ -18,6 +18,8 @@
 #include "bidding/mysql_store.hpp"
 #include "bidding/service.hpp"
 #include "ledger/log.hpp"
+#include "money/mysql_store.hpp"
+#include "money/service.hpp"
 #include "ledger/mysql_log_store.hpp"
 #include "pki/mysql_store.hpp"
 #include "signing/message_signature.hpp"
@@ -254,6 +256,8 @@ int run_serve(const ServeConfig& config) {
     std::optional<web::LogAccess> log_access;
     std::optional<LogWorker> log_worker;
     bidding::MySQLBidStore bid_store(**pool);
+    money::MySQLMoneyStore money_store(**pool);
+    money::LedgerService ledger_service(money_store, clock);
     std::optional<signing::SignatureVerifier> verifier;
     std::optional<bidding::BiddingService> bidding_service;
     if (!config.key_dir.empty()) {
@@ -270,7 +274,7 @@ int run_serve(const ServeConfig& config) {
         bidding_service.emplace(
             bidding::BiddingDependencies{bid_store, tender_store, certificate_store, *keys->ca,
                                          *keys->ca_key, *verifier, *keys->tsa, &log_queries,
-                                         clock},
+                                         clock, &ledger_service},
             bidding::BiddingLimits{});
         const signing::PrivateKey& log_key = *keys->log_key;
         log_worker.emplace(

@@ -141,6 +141,71 @@ core::Result<std::string> BiddingService::opening_certificate(std::int64_t tende
     return key->certificate_pem;
 }
 
+namespace {
+
+constexpr std::int32_t bid_security_code = 1;
+
+std::string security_id(std::int64_t tender_id, const std::string& sha256_hex) {
+    // Transfer ids are at most 64 characters: 128 bits of the bid's hash name it well enough.
+    return "bs:" + std::to_string(tender_id) + ":" + sha256_hex.substr(0, 32);
+}
+
+// One transfer's outcome as a Status: created and exists are both success.
+core::Status single_outcome(core::Result<std::vector<money::TransferResult>> results) {
+    if (!results) return results.error();
+    const money::TransferResult& r = results->front();
+    if (r.status == money::TransferStatus::failed) {
+        return r.error.value_or(make_error(ErrorKind::internal, "transfer_failed",
+                                           "the ledger refused the bid security"));
+    }
+    return {};
+}
+
+}  // namespace
+
+core::Status BiddingService::hold_security(const tender::Tender& t, core::UserId supplier,
+                                           const std::string& sha256_hex) {
+    if (d_.ledger == nullptr || t.bid_security_minor <= 0) return {};
+    money::Account supplier_spec;
+    supplier_spec.owner = money::OwnerKind::supplier;
+    supplier_spec.owner_id = supplier;
+    supplier_spec.currency = t.currency;
+    supplier_spec.kind = money::AccountKind::bid_security;
+    auto from = d_.ledger->account_for(supplier, supplier_spec);
+    if (!from) return from.error();
+    money::Account escrow_spec;
+    escrow_spec.owner = money::OwnerKind::tender_escrow;
+    escrow_spec.owner_id = t.id;
+    escrow_spec.currency = t.currency;
+    escrow_spec.kind = money::AccountKind::escrow;
+    auto to = d_.ledger->account_for(supplier, escrow_spec);
+    if (!to) return to.error();
+    money::Transfer deposit;
+    deposit.id = security_id(t.id, sha256_hex);
+    deposit.kind = money::TransferKind::pending;
+    deposit.debit_account_id = from->id;
+    deposit.credit_account_id = to->id;
+    deposit.amount_minor = t.bid_security_minor;
+    deposit.currency = t.currency;
+    deposit.code = bid_security_code;
+    deposit.reference = "bid security, tender " + std::to_string(t.id);
+    deposit.batch_id = "tender-" + std::to_string(t.id);
+    return single_outcome(d_.ledger->create_transfers(supplier, {deposit}));
+}
+
+core::Status BiddingService::release_security(const tender::Tender& t,
+                                              const std::string& sha256_hex) {
+    if (d_.ledger == nullptr || t.bid_security_minor <= 0) return {};
+    money::Transfer release;
+    release.id = "bsv:" + std::to_string(t.id) + ":" + sha256_hex.substr(0, 32);
+    release.kind = money::TransferKind::void_pending;
+    release.pending_id = security_id(t.id, sha256_hex);
+    release.code = bid_security_code;
+    release.reference = "bid security released, tender " + std::to_string(t.id);
+    release.batch_id = "tender-" + std::to_string(t.id);
+    return single_outcome(d_.ledger->create_transfers(0, {release}));
+}
+
 core::Result<BidReceipt> BiddingService::submit(const core::Caller& caller,
                                                 std::int64_t tender_id, std::int64_t lot_id,
                                                 std::string_view body) {
@@ -223,6 +288,16 @@ core::Result<BidReceipt> BiddingService::submit(const core::Caller& caller,
 
     auto token = d_.tsa.stamp(digest);
     if (!token) return token.error();
+    // The bid this one replaces, whose deposit is released once this one is stored.
+    std::optional<std::string> replaced_hash;
+    auto current = d_.bids.list_bids(tender_id, false);
+    if (!current) return current.error();
+    for (const Bid& b : *current) {
+        if (b.supplier_id == caller.user_id && b.lot_id == lot_id && b.state == BidState::active) {
+            replaced_hash = b.sha256_hex;
+        }
+    }
+    PROCURA_TRY(hold_security(*t, caller.user_id, hash_hex));
     Bid bid;
     bid.tender_id = tender_id;
     bid.supplier_id = caller.user_id;
@@ -237,6 +312,7 @@ core::Result<BidReceipt> BiddingService::submit(const core::Caller& caller,
     auto stored = d_.bids.insert_bid(
         bid, core::AuditEvent{now, caller.user_id, "bid.received", "bid", 0, 1, compact(payload)});
     if (!stored) {
+        if (stored.error().code != "duplicate_bid") (void)release_security(*t, hash_hex);
         if (stored.error().code == "duplicate_bid") {
             // A racing resend of the same body: answer with the receipt that won.
             auto winner = d_.bids.find_bid_by_hash(tender_id, hash_hex);
@@ -245,6 +321,11 @@ core::Result<BidReceipt> BiddingService::submit(const core::Caller& caller,
             }
         }
         return stored.error();
+    }
+    if (replaced_hash) {
+        // Best effort: a failure leaves the old deposit pending, which the settlement of the
+        // tender releases with the others; the new bid stands either way.
+        (void)release_security(*t, *replaced_hash);
     }
     return receipt_of(*stored, false);
 }
@@ -266,9 +347,11 @@ core::Status BiddingService::withdraw(const core::Caller& caller, std::int64_t t
     }
     const nlohmann::json payload = {{"tender_id", tender_id}, {"supplier_id", caller.user_id},
                                     {"lot_id", (*found)->lot_id}, {"sha256", (*found)->sha256_hex}};
-    return d_.bids.withdraw_bid(bid_id, now,
-                                core::AuditEvent{now, caller.user_id, "bid.withdrawn", "bid",
-                                                 bid_id, (*found)->version, compact(payload)});
+    PROCURA_TRY(d_.bids.withdraw_bid(bid_id, now,
+                                     core::AuditEvent{now, caller.user_id, "bid.withdrawn", "bid",
+                                                      bid_id, (*found)->version,
+                                                      compact(payload)}));
+    return release_security(*t, (*found)->sha256_hex);
 }
 
 core::Result<std::vector<BidSummary>> BiddingService::list(const core::Caller& caller,

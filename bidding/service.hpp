@@ -29,6 +29,7 @@
 #include "core/identity.hpp"
 #include "core/result.hpp"
 #include "ledger/log.hpp"
+#include "money/service.hpp"
 #include "pki/store.hpp"
 #include "signing/keys.hpp"
 #include "signing/signature.hpp"
@@ -47,6 +48,10 @@ struct BiddingDependencies {
     const signing::TimeStampAuthority& tsa;
     ledger::LogQueries* log = nullptr;  // for the head in receipts; absent: no head
     const core::Clock& clock;
+    // Bid-security deposits: a pending transfer of the tender's bid_security_minor from the
+    // supplier's bid-security account to the tender's escrow account for every received bid,
+    // voided when the bid is replaced or withdrawn. Absent: no deposits are recorded.
+    money::LedgerService* ledger = nullptr;
 };
 
 // A bid as others may see it before the opening: existence, supplier, lot, time and hash.
@@ -111,6 +116,10 @@ private:
     core::Result<OpeningKeyRecord> ensure_opening_key(const tender::Tender& tender);
     core::Result<std::optional<std::string>> active_certificate_pem(core::UserId user);
     bool revoked_at(const std::string& serial_hex, std::int64_t at_ms);
+    // The pending deposit of the bid with this body (idempotent), and its void.
+    core::Status hold_security(const tender::Tender& tender, core::UserId supplier,
+                               const std::string& sha256_hex);
+    core::Status release_security(const tender::Tender& tender, const std::string& sha256_hex);
     core::Result<ShareOutcome> open_tender(const tender::Tender& tender,
                                            const signing::PrivateKey& key,
                                            const signing::Certificate& certificate);

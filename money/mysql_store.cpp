@@ -310,6 +310,29 @@ core::Result<std::optional<Account>> MySQLMoneyStore::find_account(std::int64_t 
         });
 }
 
+core::Result<std::optional<Account>> MySQLMoneyStore::find_account_of(OwnerKind owner,
+                                                                      std::int64_t owner_id,
+                                                                      const std::string& currency,
+                                                                      AccountKind kind) {
+    using Found = std::optional<Account>;
+    return db::with_connection(
+        pool_, "money.find_account_of", [&](sql::Connection& c) -> core::Result<Found> {
+            Statement s(c.prepareStatement(
+                std::string("SELECT ") + account_columns +
+                " FROM money_accounts WHERE owner_kind = ? AND owner_id = ? AND currency = ? "
+                "AND kind = ?"));
+            s->setString(1, std::string(to_string(owner)));
+            s->setInt64(2, owner_id);
+            s->setString(3, currency);
+            s->setString(4, std::string(to_string(kind)));
+            Rows rows(s->executeQuery());
+            if (!rows->next()) return Found{};
+            auto a = read_account(*rows);
+            if (!a) return a.error();
+            return Found{std::move(a).value()};
+        });
+}
+
 core::Result<std::optional<Transfer>> MySQLMoneyStore::find_transfer(const std::string& id) {
     using Found = std::optional<Transfer>;
     return db::with_connection(pool_, "money.find_transfer",

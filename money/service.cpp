@@ -20,6 +20,18 @@ core::Result<Account> LedgerService::open_account(core::UserId actor, const Acco
     return a;
 }
 
+core::Result<Account> LedgerService::account_for(core::UserId actor, const Account& spec) {
+    for (int attempt = 0; attempt < 2; ++attempt) {
+        auto found = store_.find_account_of(spec.owner, spec.owner_id, spec.currency, spec.kind);
+        if (!found) return found.error();
+        if (*found) return std::move(**found);
+        auto opened = open_account(actor, spec);
+        if (opened || opened.error().code != "account_exists") return opened;
+    }
+    return core::make_error(core::ErrorKind::internal, "account_lost",
+                            "an account was reported to exist but cannot be read");
+}
+
 core::Result<Account> LedgerService::get_account(std::int64_t id) {
     auto found = store_.find_account(id);
     if (!found) return found.error();

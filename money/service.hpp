@@ -32,6 +32,10 @@ public:
     // currency and kind.
     core::Result<Account> open_account(core::UserId actor, const Account& spec);
 
+    // The account of spec's owner, currency and kind, opened (with spec's flags) if there is
+    // none yet; a racing opener's account is returned rather than an error.
+    core::Result<Account> account_for(core::UserId actor, const Account& spec);
+
     // 404 "account_not_found".
     core::Result<Account> get_account(std::int64_t id);
 

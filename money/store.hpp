@@ -35,6 +35,11 @@ public:
     virtual core::Result<std::int64_t> insert_account(const Account& a,
                                                       const core::AuditEvent& audit) = 0;
     virtual core::Result<std::optional<Account>> find_account(std::int64_t id) = 0;
+    // The account of this owner, currency and kind (there is at most one), if any.
+    virtual core::Result<std::optional<Account>> find_account_of(OwnerKind owner,
+                                                                 std::int64_t owner_id,
+                                                                 const std::string& currency,
+                                                                 AccountKind kind) = 0;
     // The transfer with this client id, with its pending_state.
     virtual core::Result<std::optional<Transfer>> find_transfer(const std::string& id) = 0;
     // One result per request, in order (see the contract above). at_ms stamps created

@@ -46,7 +46,7 @@ tender_json() {
         title: $title, description: "Sealed bidding e2e", buyer: {name: "Town", id: "T-1"},
         category: "works", currency: "EUR",
         lots: [{title: "Lot one", budget_minor: 1000000}, {title: "Lot two", budget_minor: 500000}],
-        evaluation: {method: "lowest_price"}, bid_security_minor: 0,
+        evaluation: {method: "lowest_price"}, bid_security_minor: 5000,
         enquiry_deadline: $e, submission_deadline: $s, opening_time: $o,
         committee: {members: $m, threshold: 2}}'
 }
@@ -174,6 +174,12 @@ openssl cms -sign -binary -nodetach -md sha256 -signer "$w/cask.pem" -inkey "$w/
 send cask "$w/cask-1.p7s" 1
 expect_status 201 "a tampered ciphertext is accepted (only the opening can tell)"
 cask_tampered=$(jq -r .bid_id <<<"$BODY")
+
+e2e_log "bid security: a pending deposit per received bid, voided on replacement and withdrawal"
+pending=$(e2e_sql "SELECT COUNT(*) FROM money_transfers WHERE kind = 'pending' AND amount_minor = 5000")
+voided=$(e2e_sql "SELECT COUNT(*) FROM money_transfers WHERE kind = 'void_pending'")
+[[ $pending == 5 && $voided == 2 ]] || e2e_fail "expected 5 deposits and 2 voids, found $pending and $voided"
+"$PROCURA_BIN" ledger check --db "$DB_URL" >/dev/null || e2e_fail "the ledger is inconsistent"
 
 e2e_log "suppliers see only their own bids; officers see that bids exist"
 api GET "/api/v1/tenders/$tender/bids" -H "$(bearer "${TOKEN[bolt]}")"

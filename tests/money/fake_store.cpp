@@ -31,6 +31,20 @@ core::Result<std::optional<Account>> FakeMoneyStore::find_account(std::int64_t i
     return std::optional<Account>{found->second};
 }
 
+core::Result<std::optional<Account>> FakeMoneyStore::find_account_of(OwnerKind owner,
+                                                                     std::int64_t owner_id,
+                                                                     const std::string& currency,
+                                                                     AccountKind kind) {
+    std::lock_guard lock(mutex_);
+    for (const auto& [id, a] : accounts_) {
+        if (a.owner == owner && a.owner_id == owner_id && a.currency == currency &&
+            a.kind == kind) {
+            return std::optional<Account>{a};
+        }
+    }
+    return std::optional<Account>{};
+}
+
 core::Result<std::optional<Transfer>> FakeMoneyStore::find_transfer(const std::string& id) {
     std::lock_guard lock(mutex_);
     const auto found = transfers_.find(id);

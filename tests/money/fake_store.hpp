@@ -16,6 +16,9 @@ public:
     core::Result<std::int64_t> insert_account(const Account& a,
                                               const core::AuditEvent& audit) override;
     core::Result<std::optional<Account>> find_account(std::int64_t id) override;
+    core::Result<std::optional<Account>> find_account_of(OwnerKind owner, std::int64_t owner_id,
+                                                         const std::string& currency,
+                                                         AccountKind kind) override;
     core::Result<std::optional<Transfer>> find_transfer(const std::string& id) override;
     core::Result<std::vector<TransferResult>> apply_batch(const std::vector<Transfer>& requests,
                                                           std::int64_t at_ms,
