@@ -1,0 +1,171 @@
+#include "tests/bidding/fake_bid_store.hpp"
+
+#include <algorithm>
+
+namespace procura::bidding {
+
+using core::ErrorKind;
+
+std::int64_t FakeBidStore::append_audit(const core::AuditEvent& event) {
+    core::StoredAuditEvent stored;
+    stored.seq = static_cast<std::int64_t>(state_.audit.size()) + 1;
+    stored.event = event;
+    stored.prev_hash = state_.audit.empty() ? core::Sha256{} : state_.audit.back().hash;
+    stored.hash = core::chain_hash(stored.prev_hash, stored.seq, event);
+    state_.audit.push_back(stored);
+    return stored.seq;
+}
+
+core::Result<std::optional<OpeningKeyRecord>> FakeBidStore::find_opening_key(
+    std::int64_t tender_id) {
+    std::lock_guard lock(mutex_);
+    auto it = state_.opening_keys.find(tender_id);
+    if (it == state_.opening_keys.end()) return std::optional<OpeningKeyRecord>{};
+    return std::optional<OpeningKeyRecord>{it->second};
+}
+
+core::Result<OpeningKeyRecord> FakeBidStore::insert_opening_key(const OpeningKeyRecord& key,
+                                                                const core::AuditEvent& audit) {
+    std::lock_guard lock(mutex_);
+    // First writer wins: a later key is dropped with its audit event, as INSERT IGNORE does.
+    if (auto it = state_.opening_keys.find(key.tender_id); it != state_.opening_keys.end()) {
+        return it->second;
+    }
+    OpeningKeyRecord stored = key;
+    // MariaDB returns the shares ordered by number.
+    std::stable_sort(stored.shares.begin(), stored.shares.end(),
+                     [](const auto& a, const auto& b) { return a.number < b.number; });
+    state_.opening_keys.emplace(key.tender_id, stored);
+    append_audit(audit);
+    return stored;
+}
+
+core::Result<std::optional<Bid>> FakeBidStore::find_bid(std::int64_t bid_id) {
+    std::lock_guard lock(mutex_);
+    auto it = state_.bids.find(bid_id);
+    if (it == state_.bids.end()) return std::optional<Bid>{};
+    return std::optional<Bid>{it->second};
+}
+
+core::Result<std::optional<Bid>> FakeBidStore::find_bid_by_hash(std::int64_t tender_id,
+                                                                const std::string& sha256_hex) {
+    std::lock_guard lock(mutex_);
+    for (const auto& [id, b] : state_.bids) {
+        if (b.tender_id == tender_id && b.sha256_hex == sha256_hex) return std::optional<Bid>{b};
+    }
+    return std::optional<Bid>{};
+}
+
+core::Result<Bid> FakeBidStore::insert_bid(const Bid& b, core::AuditEvent audit) {
+    std::lock_guard lock(mutex_);
+    for (const auto& [id, other] : state_.bids) {
+        if (other.tender_id == b.tender_id && other.sha256_hex == b.sha256_hex) {
+            return core::make_error(ErrorKind::conflict, "duplicate_bid",
+                                    "this tender already has a bid with this body", "bid");
+        }
+    }
+    std::int64_t previous_version = 0;
+    int replaced = 0;
+    for (auto& [id, other] : state_.bids) {
+        if (other.tender_id != b.tender_id || other.supplier_id != b.supplier_id ||
+            other.lot_id != b.lot_id) {
+            continue;
+        }
+        previous_version = std::max(previous_version, other.version);
+        if (other.state == BidState::active) {
+            other.state = BidState::replaced;
+            ++replaced;
+        }
+    }
+    Bid stored = b;
+    stored.id = state_.next_bid_id++;
+    stored.version = previous_version + 1;
+    stored.state = BidState::active;
+    stored.withdrawn_at_ms.reset();
+    audit.entity_id = stored.id;
+    audit.entity_version = stored.version;
+    if (replaced > 0) audit.action = "bid.replaced";
+    stored.log_seq = append_audit(audit);
+    state_.bids.emplace(stored.id, stored);
+    return stored;
+}
+
+core::Status FakeBidStore::withdraw_bid(std::int64_t bid_id, std::int64_t at_ms,
+                                        const core::AuditEvent& audit) {
+    std::lock_guard lock(mutex_);
+    auto it = state_.bids.find(bid_id);
+    if (it == state_.bids.end() || it->second.state != BidState::active) {
+        return core::make_error(ErrorKind::conflict, "not_active",
+                                "only the current version of a bid can be withdrawn");
+    }
+    it->second.state = BidState::withdrawn;
+    it->second.withdrawn_at_ms = at_ms;
+    append_audit(audit);
+    return {};
+}
+
+core::Result<std::vector<Bid>> FakeBidStore::list_bids(std::int64_t tender_id, bool with_bodies) {
+    std::lock_guard lock(mutex_);
+    std::vector<Bid> out;
+    for (const auto& [id, b] : state_.bids) {
+        if (b.tender_id != tender_id) continue;
+        out.push_back(b);
+        if (!with_bodies) out.back().body.clear();
+    }
+    return out;
+}
+
+core::Result<std::optional<OpeningRecord>> FakeBidStore::find_opening(std::int64_t tender_id) {
+    std::lock_guard lock(mutex_);
+    auto it = state_.openings.find(tender_id);
+    if (it == state_.openings.end()) return std::optional<OpeningRecord>{};
+    return std::optional<OpeningRecord>{it->second};
+}
+
+core::Status FakeBidStore::insert_opening(const OpeningRecord& record,
+                                          const std::vector<core::AuditEvent>& audit) {
+    std::lock_guard lock(mutex_);
+    if (state_.openings.count(record.tender_id) != 0) {
+        return core::make_error(ErrorKind::conflict, "already_opened",
+                                "the bids are already opened");
+    }
+    // Stored as the adapter stores it: ordered by bid id, the bid's own columns from the bid,
+    // the reason cut at 1000 bytes, and no currency without a price.
+    OpeningRecord stored;
+    stored.tender_id = record.tender_id;
+    stored.opened_at_ms = record.opened_at_ms;
+    for (OpenedBidRecord r : record.bids) {
+        auto it = state_.bids.find(r.bid_id);
+        if (it == state_.bids.end()) {
+            return core::make_error(
+                ErrorKind::internal, "unknown_bid",
+                "the opening names bid " + std::to_string(r.bid_id) + ", which is not stored");
+        }
+        const Bid& b = it->second;
+        r.supplier_id = b.supplier_id;
+        r.lot_id = b.lot_id;
+        r.version = b.version;
+        r.received_at_ms = b.received_at_ms;
+        r.sha256_hex = b.sha256_hex;
+        r.reason = r.reason.substr(0, 1000);
+        if (!r.price_minor) r.currency.clear();
+        stored.bids.push_back(std::move(r));
+    }
+    std::stable_sort(stored.bids.begin(), stored.bids.end(),
+                     [](const auto& a, const auto& b) { return a.bid_id < b.bid_id; });
+    state_.openings.emplace(record.tender_id, std::move(stored));
+    for (const core::AuditEvent& event : audit) append_audit(event);
+    return {};
+}
+
+FakeBidStore::State FakeBidStore::state() {
+    std::lock_guard lock(mutex_);
+    return state_;
+}
+
+std::vector<core::StoredAuditEvent> FakeBidStore::audit_events() {
+    std::lock_guard lock(mutex_);
+    return state_.audit;
+}
+
+}  // namespace procura::bidding

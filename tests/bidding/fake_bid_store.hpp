@@ -1,0 +1,56 @@
+// FakeBidStore: an in-memory BidStore honouring the port's contract (bidding/store.hpp) as
+// MySQLBidStore does, for fast service tests. Versions are numbered per (tender, supplier, lot),
+// a new bid turns the previous active one into replaced, a body's hash is unique per tender
+// (conflict "duplicate_bid"), the opening key is first-writer-wins, and a second opening record
+// is conflict "already_opened". Every change appends its audit event to one hash-chained list
+// whose seq stands for the audit table's (bids take their log_seq from it). Each call is atomic
+// under one mutex, and a refused call changes nothing. Thread-safe.
+#pragma once
+
+#include <map>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "bidding/store.hpp"
+
+namespace procura::bidding {
+
+class FakeBidStore final : public BidStore {
+public:
+    core::Result<std::optional<OpeningKeyRecord>> find_opening_key(std::int64_t tender_id) override;
+    core::Result<OpeningKeyRecord> insert_opening_key(const OpeningKeyRecord& key,
+                                                      const core::AuditEvent& audit) override;
+    core::Result<std::optional<Bid>> find_bid(std::int64_t bid_id) override;
+    core::Result<std::optional<Bid>> find_bid_by_hash(std::int64_t tender_id,
+                                                      const std::string& sha256_hex) override;
+    core::Result<Bid> insert_bid(const Bid& b, core::AuditEvent audit) override;
+    core::Status withdraw_bid(std::int64_t bid_id, std::int64_t at_ms,
+                              const core::AuditEvent& audit) override;
+    core::Result<std::vector<Bid>> list_bids(std::int64_t tender_id, bool with_bodies) override;
+    core::Result<std::optional<OpeningRecord>> find_opening(std::int64_t tender_id) override;
+    core::Status insert_opening(const OpeningRecord& record,
+                                const std::vector<core::AuditEvent>& audit) override;
+
+    struct State {
+        std::map<std::int64_t, OpeningKeyRecord> opening_keys;  // by tender
+        std::map<std::int64_t, Bid> bids;                       // by id, ascending
+        std::map<std::int64_t, OpeningRecord> openings;         // by tender
+        std::vector<core::StoredAuditEvent> audit;              // ascending seq, from 1
+        std::int64_t next_bid_id = 1;
+    };
+
+    // Test inspection: a copy of everything stored.
+    State state();
+    // Test inspection: every audit event, ascending seq.
+    std::vector<core::StoredAuditEvent> audit_events();
+
+private:
+    std::int64_t append_audit(const core::AuditEvent& event);  // caller holds mutex_
+
+    std::mutex mutex_;
+    State state_;
+};
+
+}  // namespace procura::bidding

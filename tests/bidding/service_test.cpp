@@ -1,0 +1,687 @@
+// BiddingService on fakes (FakeBidStore, FakeTenderStore, FakeCertificateStore) with a manual
+// clock, a real signature verifier and a real in-process TSA: the tendering window, the
+// receipt, every refusal (each leaving the bid store as it was), withdrawal, listing, and the
+// k-of-n opening ceremony, with every time boundary tested to the millisecond on both sides.
+#include "bidding/service.hpp"
+
+#include <boost/test/unit_test.hpp>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "core/hash.hpp"
+#include "signing/envelope.hpp"
+#include "signing/signature.hpp"
+#include "signing/tsa.hpp"
+#include "tender/rules.hpp"
+#include "tests/bidding/fake_bid_store.hpp"
+#include "tests/pki/fake_store.hpp"
+#include "tests/signing/openssl_cli.hpp"
+#include "tests/tender/fake_store.hpp"
+
+using namespace procura;
+using namespace procura::bidding;
+using core::ErrorKind;
+using core::Role;
+
+namespace {
+
+constexpr std::int64_t hour_ms = 3'600'000;
+constexpr std::int64_t day_ms = core::ms_per_day;
+// Near the real time: the TSA token's chain is checked by OpenSSL against the system clock.
+const std::int64_t t0_ms = core::SystemClock().now_ms();
+const std::int64_t enquiry_deadline_ms = t0_ms + day_ms;
+const std::int64_t submission_deadline_ms = t0_ms + 10 * day_ms;
+const std::int64_t opening_time_ms = submission_deadline_ms + hour_ms;
+
+constexpr core::UserId supplier_a = 41;
+constexpr core::UserId supplier_b = 42;
+constexpr core::UserId member_1 = 100;
+constexpr core::UserId member_2 = 101;
+constexpr core::UserId member_3 = 102;
+constexpr core::UserId officer_without_certificate = 103;
+
+using User = testing::OpenSSLUser;
+
+// The CA and the users' keys and certificates, made once: `openssl req` is slow.
+struct Keys {
+    testing::Workdir w;
+    signing::Validity validity{t0_ms - day_ms, t0_ms + 60 * day_ms};
+    signing::PrivateKey ca_key = *signing::PrivateKey::generate_ec_p256();
+    signing::Certificate ca = *signing::make_root_ca(ca_key, "Procura bidding test CA",
+                                                     {t0_ms - day_ms, t0_ms + 800 * day_ms});
+    std::map<core::UserId, User> users;
+
+    Keys() {
+        for (core::UserId id : {supplier_a, supplier_b, member_1, member_2, member_3}) {
+            users.emplace(id, testing::make_openssl_user(w, ca, ca_key, "user" + std::to_string(id),
+                                                         id, validity));
+        }
+    }
+    const User& user(core::UserId id) const { return users.at(id); }
+};
+
+Keys& keys() {
+    static Keys instance;
+    return instance;
+}
+
+signing::Certificate copy(const signing::Certificate& c) {
+    return *signing::Certificate::from_pem(c.to_pem());
+}
+
+signing::TimeStampAuthority make_tsa(const core::Clock& clock) {
+    Keys& k = keys();
+    auto tsa_key = signing::PrivateKey::generate_ec_p256();
+    PROCURA_ASSERT(tsa_key.ok());
+    auto cert =
+        signing::issue_tsa_certificate(k.ca, k.ca_key, *tsa_key, "Procura test TSA", k.validity);
+    PROCURA_ASSERT(cert.ok());
+    auto tsa = signing::TimeStampAuthority::create(std::move(*cert), std::move(*tsa_key), clock,
+                                                   signing::TSAOptions{});
+    PROCURA_ASSERT(tsa.ok());
+    return std::move(*tsa);
+}
+
+tender::Tender published(std::vector<core::UserId> committee, std::int64_t threshold_k = 2) {
+    tender::Tender t;
+    t.version = 3;
+    t.state = tender::TenderState::published;
+    t.title = "School furniture";
+    t.description = "Desks and chairs.";
+    t.buyer_name = "Ministry of Education";
+    t.buyer_id = "ME-001";
+    t.category = tender::Category::goods;
+    t.currency = "EUR";
+    t.lots = {tender::Lot{1, "Desks", 80'000'00}, tender::Lot{2, "Chairs", 40'000'00}};
+    t.evaluation_method = tender::EvaluationMethod::lowest_price;
+    t.enquiry_deadline_ms = enquiry_deadline_ms;
+    t.submission_deadline_ms = submission_deadline_ms;
+    t.opening_time_ms = opening_time_ms;
+    t.committee = std::move(committee);
+    t.threshold_k = threshold_k;
+    t.created_by = member_1;
+    t.created_at_ms = t0_ms - day_ms;
+    t.updated_at_ms = t0_ms - day_ms;
+    t.published_at_ms = t0_ms - day_ms;
+    return t;
+}
+
+// One world per test: fresh stores, a clock in the tendering period, tender 1 published with
+// the committee {100, 101, 102}, k = 2, and its opening key made.
+struct World {
+    core::ManualClock clock{enquiry_deadline_ms + hour_ms};
+    FakeBidStore bids;
+    tender::FakeTenderStore tenders;
+    pki::FakeCertificateStore certificates;
+    signing::SignatureVerifier verifier{copy(keys().ca)};
+    signing::TimeStampAuthority tsa = make_tsa(clock);
+    BiddingService service{BiddingDependencies{bids, tenders, certificates, keys().ca,
+                                               keys().ca_key, verifier, tsa, nullptr, clock},
+                           BiddingLimits{}};
+    core::Caller a{supplier_a, Role::supplier, "user41"};
+    core::Caller b{supplier_b, Role::supplier, "user42"};
+    core::Caller m1{member_1, Role::officer, "user100"};
+    core::Caller m2{member_2, Role::officer, "user101"};
+    core::Caller m3{member_3, Role::officer, "user102"};
+    core::Caller outsider{officer_without_certificate, Role::officer, "user103"};
+    core::Caller auditor{200, Role::auditor, "audrey"};
+    core::Caller finance{300, Role::finance, "fiona"};
+    std::int64_t tender_id = 0;
+    std::string opening_pem;
+
+    World() {
+        for (const auto& [id, u] : keys().users) register_certificate(u);
+        tender_id = insert_tender(published({member_1, member_2, member_3}));
+        auto pem = service.opening_certificate(tender_id);
+        BOOST_REQUIRE_MESSAGE(pem.ok(), (pem.ok() ? std::string() : pem.error().message));
+        opening_pem = *pem;
+    }
+
+    void register_certificate(const User& u) {
+        pki::UserCertificate c;
+        c.serial_hex = u.cert.serial_hex();
+        c.user_id = *u.cert.user_id();
+        c.subject = u.cert.subject();
+        c.key_sha256 = u.cert.public_key_sha256_hex();
+        c.pem = u.cert.to_pem();
+        c.not_before_ms = u.cert.not_before_ms();
+        c.not_after_ms = u.cert.not_after_ms();
+        c.issued_at_ms = t0_ms - day_ms;
+        auto id = certificates.insert(c, core::AuditEvent{});
+        BOOST_REQUIRE(id.ok());
+    }
+
+    std::int64_t insert_tender(const tender::Tender& t) {
+        std::int64_t id = 0;
+        auto done = tenders.in_transaction([&](tender::TenderTransaction& tx) -> core::Status {
+            auto inserted = tx.insert_tender(t);
+            if (!inserted) return inserted.error();
+            id = *inserted;
+            return {};
+        });
+        BOOST_REQUIRE(done.ok());
+        return id;
+    }
+
+    void revoke(core::UserId user, std::int64_t at_ms) {
+        auto done = certificates.revoke(
+            keys().user(user).cert.serial_hex(),
+            pki::Revocation{at_ms, pki::RevocationReason::unspecified, user}, core::AuditEvent{});
+        BOOST_REQUIRE(done.ok());
+    }
+
+    BidReceipt accepted(const core::Caller& caller, const std::string& body, std::int64_t lot = 1) {
+        auto r = service.submit(caller, tender_id, lot, body);
+        BOOST_REQUIRE_MESSAGE(r.ok(),
+                              (r.ok() ? std::string() : r.error().code + ": " + r.error().message));
+        return *r;
+    }
+};
+
+std::string document(std::int64_t tender, std::int64_t lot, core::UserId supplier,
+                     std::int64_t amount_minor) {
+    const nlohmann::json d = {
+        {"tender_id", tender},
+        {"lot_id", lot},
+        {"supplier_id", supplier},
+        {"price", {{"amount_minor", amount_minor}, {"currency", "EUR"}}},
+        {"validity_days", 90},
+        {"declarations", {{"no_conflict_of_interest", true}, {"not_debarred", true}}},
+        {"technical", {{"delivery_weeks", 6}}},
+    };
+    return d.dump();
+}
+
+// A bid as a supplier makes it: the document sealed to the opening certificate, the envelope
+// signed by signer with the content attached. Sealing is randomised: every call differs.
+std::string make_bid(core::UserId signer, const std::string& opening_pem, std::int64_t tender,
+                     std::int64_t lot, core::UserId named_supplier, std::int64_t amount_minor) {
+    auto to = signing::Certificate::from_pem(opening_pem);
+    BOOST_REQUIRE(to.ok());
+    auto envelope = signing::seal(document(tender, lot, named_supplier, amount_minor), *to);
+    BOOST_REQUIRE(envelope.ok());
+    const User& u = keys().user(signer);
+    auto signed_der = signing::sign(*envelope, u.cert, u.key, signing::Attachment::attached);
+    BOOST_REQUIRE(signed_der.ok());
+    return *signed_der;
+}
+
+std::string bid(World& w, core::UserId supplier, std::int64_t lot = 1,
+                std::int64_t amount_minor = 1'000'00) {
+    return make_bid(supplier, w.opening_pem, w.tender_id, lot, supplier, amount_minor);
+}
+
+// Everything the bid store holds, as text, to check that a refusal changed nothing.
+std::string describe(FakeBidStore& store) {
+    const FakeBidStore::State s = store.state();
+    std::ostringstream out;
+    for (const auto& [tender, key] : s.opening_keys) {
+        out << "key " << tender << " " << core::to_hex(core::sha256(key.certificate_pem)) << " "
+            << key.shares.size() << "\n";
+    }
+    for (const auto& [id, b] : s.bids) {
+        out << "bid " << id << " t" << b.tender_id << " s" << b.supplier_id << " l" << b.lot_id
+            << " v" << b.version << " " << to_string(b.state) << " "
+            << b.withdrawn_at_ms.value_or(-1) << " " << b.sha256_hex << " " << b.log_seq << "\n";
+    }
+    for (const auto& [tender, record] : s.openings) {
+        out << "opening " << tender << " " << record.bids.size() << "\n";
+    }
+    for (const auto& e : s.audit) out << "audit " << e.seq << " " << e.event.action << "\n";
+    out << "next " << s.next_bid_id << "\n";
+    return out.str();
+}
+
+template <class T>
+void require_error(const core::Result<T>& r, ErrorKind kind, const std::string& code,
+                   const std::string& field = "") {
+    BOOST_REQUIRE_MESSAGE(!r.ok(), "expected error " + code);
+    BOOST_TEST((r.error().kind == kind), code << ": got kind " << static_cast<int>(r.error().kind)
+                                              << " (" << r.error().code << ")");
+    BOOST_TEST(r.error().code == code);
+    if (!field.empty()) BOOST_TEST(r.error().field == field);
+}
+
+// A DER TimeStampResp around a bare token: status granted (PKIStatusInfo {0}) then the token,
+// so that signing::verify_time_stamp, which reads responses, can check a receipt's token.
+std::string der_length(std::size_t n) {
+    if (n < 0x80) return std::string(1, static_cast<char>(n));
+    std::string bytes;
+    for (; n > 0; n >>= 8) bytes.insert(bytes.begin(), static_cast<char>(n & 0xff));
+    return std::string(1, static_cast<char>(0x80 | bytes.size())) + bytes;
+}
+
+std::string response_around(const std::string& token) {
+    const std::string content = std::string("\x30\x03\x02\x01\x00", 5) + token;
+    return "\x30" + der_length(content.size()) + content;
+}
+
+const core::StoredAuditEvent* event_for(const std::vector<core::StoredAuditEvent>& events,
+                                        std::int64_t bid_id, const std::string& action) {
+    for (const auto& e : events) {
+        if (e.event.entity_type == "bid" && e.event.entity_id == bid_id &&
+            e.event.action == action) {
+            return &e;
+        }
+    }
+    return nullptr;
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(bidding_service)
+
+BOOST_AUTO_TEST_CASE(bids_are_received_from_the_enquiry_deadline_until_one_ms_before_submission) {
+    World w;
+    // The rule the service relies on: tendering is [enquiry deadline, submission deadline).
+    const tender::Tender t = published({member_1});
+    BOOST_TEST((tender::rules::status_at(t, enquiry_deadline_ms - 1) ==
+                tender::TenderStatus::active_enquiries));
+    BOOST_TEST((tender::rules::status_at(t, enquiry_deadline_ms) ==
+                tender::TenderStatus::active_tendering));
+    BOOST_TEST((tender::rules::status_at(t, submission_deadline_ms - 1) ==
+                tender::TenderStatus::active_tendering));
+    BOOST_TEST(
+        (tender::rules::status_at(t, submission_deadline_ms) == tender::TenderStatus::closed));
+
+    const std::string early = bid(w, supplier_a);
+    w.clock.set_ms(enquiry_deadline_ms - 1);
+    std::string before = describe(w.bids);
+    require_error(w.service.submit(w.a, w.tender_id, 1, early), ErrorKind::conflict,
+                  "tendering_not_open");
+    BOOST_TEST(describe(w.bids) == before);
+
+    w.clock.set_ms(enquiry_deadline_ms);
+    const BidReceipt first = w.accepted(w.a, early);
+    BOOST_TEST(first.received_at_ms == enquiry_deadline_ms);
+
+    w.clock.set_ms(submission_deadline_ms - 1);
+    const BidReceipt last = w.accepted(w.a, bid(w, supplier_a));
+    BOOST_TEST(last.received_at_ms == submission_deadline_ms - 1);
+    BOOST_TEST(last.version == 2);
+
+    w.clock.set_ms(submission_deadline_ms);
+    before = describe(w.bids);
+    require_error(w.service.submit(w.a, w.tender_id, 1, bid(w, supplier_a)), ErrorKind::conflict,
+                  "submission_closed");
+    require_error(w.service.submit(w.b, w.tender_id, 1, bid(w, supplier_b)), ErrorKind::conflict,
+                  "submission_closed");
+    BOOST_TEST(describe(w.bids) == before);
+}
+
+BOOST_AUTO_TEST_CASE(receipt_has_the_hash_a_verifiable_token_the_log_leaf_and_versions) {
+    World w;
+    const std::string body1 = bid(w, supplier_a, 1, 500'00);
+    const BidReceipt r1 = w.accepted(w.a, body1);
+    BOOST_TEST(r1.sha256_hex == core::to_hex(core::sha256(body1)));
+    BOOST_TEST(r1.version == 1);
+    BOOST_TEST(r1.lot_id == 1);
+    BOOST_TEST(r1.received_at_ms == w.clock.now_ms());
+    BOOST_TEST(!r1.repeated);
+    BOOST_TEST(!r1.sth.has_value());
+
+    // The receipt's token is a bare TimeStampToken: wrapped in a granted response it verifies
+    // over the body, against the CA, with the receipt time to the millisecond.
+    auto stamp = signing::verify_time_stamp(response_around(r1.timestamp_token), body1, keys().ca);
+    BOOST_REQUIRE_MESSAGE(stamp.ok(), (stamp.ok() ? std::string() : stamp.error().message));
+    BOOST_TEST(stamp->time_ms == r1.received_at_ms);
+    require_error(
+        signing::verify_time_stamp(response_around(r1.timestamp_token), body1 + "x", keys().ca),
+        ErrorKind::unprocessable, "time_stamp_invalid");
+
+    // The leaf is the receipt's audit event: seq - 1.
+    auto events = w.bids.audit_events();
+    const core::StoredAuditEvent* received = event_for(events, r1.bid_id, "bid.received");
+    BOOST_REQUIRE(received != nullptr);
+    BOOST_TEST(r1.log_leaf_index == received->seq - 1);
+    BOOST_TEST(received->event.actor_user_id == supplier_a);
+    BOOST_TEST(received->event.entity_version == 1);
+
+    // A new body for the same lot replaces the bid; versions count per (tender, supplier, lot).
+    w.clock.advance_ms(1);
+    const std::string body2 = bid(w, supplier_a, 1, 450'00);
+    const BidReceipt r2 = w.accepted(w.a, body2);
+    BOOST_TEST(r2.version == 2);
+    BOOST_TEST(r2.bid_id != r1.bid_id);
+    BOOST_TEST(!r2.repeated);
+    events = w.bids.audit_events();
+    const core::StoredAuditEvent* replaced = event_for(events, r2.bid_id, "bid.replaced");
+    BOOST_REQUIRE(replaced != nullptr);
+    BOOST_TEST(r2.log_leaf_index == replaced->seq - 1);
+    BOOST_TEST(replaced->event.entity_version == 2);
+    auto old = w.bids.find_bid(r1.bid_id);
+    BOOST_REQUIRE((old.ok() && old->has_value()));
+    BOOST_TEST(((*old)->state == BidState::replaced));
+    BOOST_TEST(w.accepted(w.a, bid(w, supplier_a, 2), 2).version == 1);
+    BOOST_TEST(w.accepted(w.b, bid(w, supplier_b, 1)).version == 1);
+
+    // The same body again: the same bid's receipt, marked repeated, and nothing stored.
+    w.clock.advance_ms(5'000);
+    const std::string before = describe(w.bids);
+    const BidReceipt again = w.accepted(w.a, body2);
+    BOOST_TEST(again.repeated);
+    BOOST_TEST(again.bid_id == r2.bid_id);
+    BOOST_TEST(again.version == 2);
+    BOOST_TEST(again.received_at_ms == r2.received_at_ms);
+    BOOST_TEST(again.timestamp_token == r2.timestamp_token);
+    BOOST_TEST(again.log_leaf_index == r2.log_leaf_index);
+    BOOST_TEST(describe(w.bids) == before);
+}
+
+BOOST_AUTO_TEST_CASE(refused_bids_change_nothing) {
+    World w;
+    const std::int64_t other_tender = w.insert_tender(published({member_1, member_2}));
+    auto other_pem = w.service.opening_certificate(other_tender);
+    BOOST_REQUIRE(other_pem.ok());
+    tender::Tender draft = published({member_1, member_2});
+    draft.state = tender::TenderState::draft;
+    const std::int64_t draft_id = w.insert_tender(draft);
+    tender::Tender cancelled = published({member_1, member_2});
+    cancelled.state = tender::TenderState::cancelled;
+    cancelled.cancelled_at_ms = t0_ms;
+    const std::int64_t cancelled_id = w.insert_tender(cancelled);
+    w.accepted(w.a, bid(w, supplier_a));  // the store is not empty
+    const std::string before = describe(w.bids);
+    const std::string good = bid(w, supplier_a);
+
+    require_error(w.service.submit(w.m1, w.tender_id, 1, good), ErrorKind::forbidden, "forbidden");
+    require_error(w.service.submit(w.auditor, w.tender_id, 1, good), ErrorKind::forbidden,
+                  "forbidden");
+    require_error(w.service.submit(w.a, w.tender_id, 3, good), ErrorKind::unprocessable,
+                  "unknown_lot", "lot_id");
+    require_error(w.service.submit(w.a, w.tender_id, 0, good), ErrorKind::unprocessable,
+                  "unknown_lot", "lot_id");
+    // Supplier 42 sends a bid that supplier 41 signed.
+    require_error(w.service.submit(w.b, w.tender_id, 1, good), ErrorKind::forbidden,
+                  "wrong_signer");
+    // Signed by 41 but sealed to the other tender's opening certificate.
+    require_error(
+        w.service.submit(w.a, w.tender_id, 1,
+                         make_bid(supplier_a, *other_pem, w.tender_id, 1, supplier_a, 1'000'00)),
+        ErrorKind::unprocessable, "not_for_this_recipient");
+    const std::size_t max = BiddingLimits{}.bid_bytes_max;
+    require_error(w.service.submit(w.a, w.tender_id, 1, std::string(max + 1, '\x30')),
+                  ErrorKind::payload_too_large, "bid_too_large", "bid");
+    // Exactly at the limit the size is not what refuses it (it is not CMS).
+    auto at_limit = w.service.submit(w.a, w.tender_id, 1, std::string(max, '\x30'));
+    BOOST_REQUIRE(!at_limit.ok());
+    BOOST_TEST(at_limit.error().code != "bid_too_large");
+    require_error(w.service.submit(w.a, w.tender_id, 1, ""), ErrorKind::bad_request, "bid_required",
+                  "bid");
+    require_error(w.service.submit(w.a, draft_id, 1, good), ErrorKind::not_found,
+                  "tender_not_found");
+    require_error(w.service.submit(w.a, 9999, 1, good), ErrorKind::not_found, "tender_not_found");
+    require_error(w.service.submit(w.a, cancelled_id, 1, good), ErrorKind::conflict,
+                  "tender_cancelled");
+    BOOST_TEST(describe(w.bids) == before);
+
+    // The good bid itself is still accepted afterwards.
+    BOOST_TEST(w.accepted(w.a, good).version == 2);
+}
+
+BOOST_AUTO_TEST_CASE(a_certificate_revoked_at_the_receipt_time_is_refused) {
+    World w;
+    const std::int64_t now = w.clock.now_ms();
+    w.revoke(supplier_a, now + 1);
+    // Revoked one millisecond later than the receipt: still good.
+    w.accepted(w.a, bid(w, supplier_a));
+    w.clock.set_ms(now + 1);
+    const std::string before = describe(w.bids);
+    require_error(w.service.submit(w.a, w.tender_id, 1, bid(w, supplier_a)),
+                  ErrorKind::unprocessable, "certificate_revoked");
+    BOOST_TEST(describe(w.bids) == before);
+}
+
+BOOST_AUTO_TEST_CASE(withdrawal_by_the_supplier_before_the_deadline_only_and_once) {
+    World w;
+    const BidReceipt a1 = w.accepted(w.a, bid(w, supplier_a, 1));
+    const BidReceipt a2 = w.accepted(w.a, bid(w, supplier_a, 2), 2);
+    const BidReceipt b1 = w.accepted(w.b, bid(w, supplier_b, 1));
+
+    std::string before = describe(w.bids);
+    // Another supplier's bid is not even confirmed to exist; neither is a bid of another tender.
+    require_error(w.service.withdraw(w.b, w.tender_id, a1.bid_id), ErrorKind::not_found,
+                  "bid_not_found");
+    require_error(w.service.withdraw(w.a, w.tender_id + 1, a1.bid_id), ErrorKind::not_found,
+                  "bid_not_found");
+    require_error(w.service.withdraw(w.a, w.tender_id, 9999), ErrorKind::not_found,
+                  "bid_not_found");
+    BOOST_TEST(describe(w.bids) == before);
+
+    w.clock.set_ms(submission_deadline_ms - 1);
+    BOOST_TEST(w.service.withdraw(w.a, w.tender_id, a1.bid_id).ok());
+    auto withdrawn = w.bids.find_bid(a1.bid_id);
+    BOOST_REQUIRE((withdrawn.ok() && withdrawn->has_value()));
+    BOOST_TEST(((*withdrawn)->state == BidState::withdrawn));
+    BOOST_TEST(
+        ((*withdrawn)->withdrawn_at_ms == std::optional<std::int64_t>(submission_deadline_ms - 1)));
+    const auto events = w.bids.audit_events();
+    BOOST_TEST(events.back().event.action == "bid.withdrawn");
+    BOOST_TEST(events.back().event.entity_id == a1.bid_id);
+    BOOST_TEST(events.back().event.actor_user_id == supplier_a);
+
+    before = describe(w.bids);
+    require_error(w.service.withdraw(w.a, w.tender_id, a1.bid_id), ErrorKind::conflict,
+                  "not_active");
+    BOOST_TEST(describe(w.bids) == before);
+
+    w.clock.set_ms(submission_deadline_ms);
+    require_error(w.service.withdraw(w.a, w.tender_id, a2.bid_id), ErrorKind::conflict,
+                  "submission_closed");
+    require_error(w.service.withdraw(w.b, w.tender_id, b1.bid_id), ErrorKind::conflict,
+                  "submission_closed");
+    BOOST_TEST(describe(w.bids) == before);
+}
+
+BOOST_AUTO_TEST_CASE(replaced_bid_cannot_be_withdrawn) {
+    World w;
+    const BidReceipt v1 = w.accepted(w.a, bid(w, supplier_a));
+    w.accepted(w.a, bid(w, supplier_a));
+    const std::string before = describe(w.bids);
+    require_error(w.service.withdraw(w.a, w.tender_id, v1.bid_id), ErrorKind::conflict,
+                  "not_active");
+    BOOST_TEST(describe(w.bids) == before);
+}
+
+BOOST_AUTO_TEST_CASE(suppliers_list_their_own_bids_officers_and_auditors_all) {
+    World w;
+    const BidReceipt a1 = w.accepted(w.a, bid(w, supplier_a, 1));
+    const BidReceipt a2 = w.accepted(w.a, bid(w, supplier_a, 1));
+    const BidReceipt b1 = w.accepted(w.b, bid(w, supplier_b, 2), 2);
+
+    auto own = w.service.list(w.a, w.tender_id);
+    BOOST_REQUIRE(own.ok());
+    BOOST_REQUIRE_EQUAL(own->size(), 2u);
+    BOOST_TEST((*own)[0].bid_id == a1.bid_id);
+    BOOST_TEST(((*own)[0].state == BidState::replaced));
+    BOOST_TEST((*own)[1].bid_id == a2.bid_id);
+    BOOST_TEST((*own)[1].version == 2);
+    BOOST_TEST((*own)[1].sha256_hex == a2.sha256_hex);
+    for (const BidSummary& s : *own) BOOST_TEST(s.supplier_id == supplier_a);
+
+    auto theirs = w.service.list(w.b, w.tender_id);
+    BOOST_REQUIRE(theirs.ok());
+    BOOST_REQUIRE_EQUAL(theirs->size(), 1u);
+    BOOST_TEST((*theirs)[0].bid_id == b1.bid_id);
+    BOOST_TEST((*theirs)[0].lot_id == 2);
+
+    for (const core::Caller& c : {w.m1, w.outsider, w.auditor}) {
+        auto all = w.service.list(c, w.tender_id);
+        BOOST_REQUIRE(all.ok());
+        BOOST_TEST(all->size() == 3u);
+    }
+    require_error(w.service.list(w.finance, w.tender_id), ErrorKind::forbidden, "forbidden");
+}
+
+BOOST_AUTO_TEST_CASE(opening_ceremony_k_of_n_at_the_opening_time) {
+    World w;
+    // 41 lot 1: version 1 (100.00) then version 2 (200.00); 41 lot 2 (300.00) withdrawn;
+    // 42 lot 1 (400.00).
+    w.accepted(w.a, bid(w, supplier_a, 1, 100'00));
+    const BidReceipt a_latest = w.accepted(w.a, bid(w, supplier_a, 1, 200'00));
+    const BidReceipt a_lot2 = w.accepted(w.a, bid(w, supplier_a, 2, 300'00), 2);
+    BOOST_REQUIRE(w.service.withdraw(w.a, w.tender_id, a_lot2.bid_id).ok());
+    w.clock.advance_ms(1);
+    const BidReceipt b_bid = w.accepted(w.b, bid(w, supplier_b, 1, 400'00));
+
+    require_error(w.service.opening(w.tender_id), ErrorKind::not_found, "not_opened");
+
+    // One millisecond before the opening time: no share is handed out or taken.
+    w.clock.set_ms(opening_time_ms - 1);
+    std::string before = describe(w.bids);
+    require_error(w.service.my_share(w.m1, w.tender_id), ErrorKind::conflict, "opening_not_yet");
+    require_error(w.service.submit_share(w.m1, w.tender_id, "anything"), ErrorKind::conflict,
+                  "opening_not_yet");
+    BOOST_TEST(describe(w.bids) == before);
+
+    w.clock.set_ms(opening_time_ms);
+    std::map<core::UserId, std::string> plain;
+    for (const core::Caller& m : {w.m1, w.m2, w.m3}) {
+        auto sealed = w.service.my_share(m, w.tender_id);
+        BOOST_REQUIRE_MESSAGE(sealed.ok(), (sealed.ok() ? std::string() : sealed.error().message));
+        const User& u = keys().user(m.user_id);
+        auto opened = signing::open(*sealed, u.key, u.cert, 4096);
+        BOOST_REQUIRE_MESSAGE(opened.ok(), (opened.ok() ? std::string() : opened.error().message));
+        plain[m.user_id] = *opened;
+    }
+    // A share sealed to member 1 cannot be opened by member 2.
+    auto sealed1 = w.service.my_share(w.m1, w.tender_id);
+    BOOST_REQUIRE(sealed1.ok());
+    BOOST_TEST(
+        !signing::open(*sealed1, keys().user(member_2).key, keys().user(member_2).cert, 4096).ok());
+
+    // Non-members hold no share and submit none.
+    require_error(w.service.my_share(w.outsider, w.tender_id), ErrorKind::forbidden, "forbidden");
+    require_error(w.service.my_share(w.a, w.tender_id), ErrorKind::forbidden, "forbidden");
+    require_error(w.service.submit_share(w.outsider, w.tender_id, plain[member_1]),
+                  ErrorKind::forbidden, "forbidden");
+    require_error(w.service.submit_share(w.a, w.tender_id, plain[member_1]), ErrorKind::forbidden,
+                  "forbidden");
+
+    // k - 1 = 1 share: not opened.
+    auto first = w.service.submit_share(w.m1, w.tender_id, plain[member_1]);
+    BOOST_REQUIRE(first.ok());
+    BOOST_TEST(first->shares_in == 1);
+    BOOST_TEST(first->threshold == 2);
+    BOOST_TEST(!first->opened);
+    require_error(w.service.opening(w.tender_id), ErrorKind::not_found, "not_opened");
+
+    // A wrong second share is refused and dropped; an empty one too.
+    require_error(w.service.submit_share(w.m2, w.tender_id, "not a share"),
+                  ErrorKind::unprocessable, "bad_share");
+    require_error(w.service.submit_share(w.m2, w.tender_id, ""), ErrorKind::unprocessable,
+                  "bad_share");
+    BOOST_TEST(describe(w.bids) == before);
+    require_error(w.service.opening(w.tender_id), ErrorKind::not_found, "not_opened");
+
+    // Member 3's right share makes k with member 1's: had member 2's wrong share been kept, the
+    // set of three would not rebuild.
+    w.clock.advance_ms(250);
+    auto second = w.service.submit_share(w.m3, w.tender_id, plain[member_3]);
+    BOOST_REQUIRE_MESSAGE(
+        second.ok(),
+        (second.ok() ? std::string() : second.error().code + ": " + second.error().message));
+    BOOST_TEST(second->opened);
+
+    auto record = w.service.opening(w.tender_id);
+    BOOST_REQUIRE(record.ok());
+    BOOST_TEST(record->opened_at_ms == opening_time_ms + 250);
+    BOOST_REQUIRE_EQUAL(record->bids.size(), 2u);  // replaced and withdrawn bids are absent
+    const OpenedBidRecord& ra = record->bids[0];
+    const OpenedBidRecord& rb = record->bids[1];
+    BOOST_TEST(ra.bid_id == a_latest.bid_id);
+    BOOST_TEST(ra.supplier_id == supplier_a);
+    BOOST_TEST(ra.lot_id == 1);
+    BOOST_TEST(ra.version == 2);
+    BOOST_TEST(ra.valid, ra.reason_code << ": " << ra.reason);
+    BOOST_TEST((ra.price_minor == std::optional<std::int64_t>(200'00)));
+    BOOST_TEST(ra.currency == "EUR");
+    BOOST_TEST(ra.sha256_hex == a_latest.sha256_hex);
+    BOOST_TEST(nlohmann::json::parse(ra.document_json)["supplier_id"] == supplier_a);
+    BOOST_TEST(rb.bid_id == b_bid.bid_id);
+    BOOST_TEST(rb.supplier_id == supplier_b);
+    BOOST_TEST(rb.valid, rb.reason_code << ": " << rb.reason);
+    BOOST_TEST((rb.price_minor == std::optional<std::int64_t>(400'00)));
+    BOOST_TEST(rb.received_at_ms == b_bid.received_at_ms);
+
+    const auto events = w.bids.audit_events();
+    BOOST_REQUIRE(events.size() >= 3u);
+    BOOST_TEST(events[events.size() - 3].event.action == "bid.opened");
+    BOOST_TEST(events[events.size() - 2].event.action == "bid.opened");
+    BOOST_TEST(events.back().event.action == "tender.opened");
+    BOOST_TEST(events.back().event.entity_id == w.tender_id);
+
+    // After the opening: no more shares.
+    before = describe(w.bids);
+    require_error(w.service.submit_share(w.m2, w.tender_id, plain[member_2]), ErrorKind::conflict,
+                  "already_opened");
+    require_error(w.service.submit_share(w.m1, w.tender_id, plain[member_1]), ErrorKind::conflict,
+                  "already_opened");
+    BOOST_TEST(describe(w.bids) == before);
+}
+
+BOOST_AUTO_TEST_CASE(a_share_of_another_tender_is_refused_and_dropped) {
+    World w;
+    const std::int64_t other = w.insert_tender(published({member_1, member_2, member_3}));
+    BOOST_REQUIRE(w.service.opening_certificate(other).ok());
+    w.accepted(w.a, bid(w, supplier_a, 1, 123'45));
+    w.clock.set_ms(opening_time_ms);
+    const auto open_share = [&](const core::Caller& m, std::int64_t tender) {
+        auto sealed = w.service.my_share(m, tender);
+        BOOST_REQUIRE(sealed.ok());
+        const User& u = keys().user(m.user_id);
+        auto opened = signing::open(*sealed, u.key, u.cert, 4096);
+        BOOST_REQUIRE(opened.ok());
+        return *opened;
+    };
+    BOOST_REQUIRE(w.service.submit_share(w.m1, w.tender_id, open_share(w.m1, w.tender_id)).ok());
+    auto foreign = w.service.submit_share(w.m2, w.tender_id, open_share(w.m2, other));
+    BOOST_REQUIRE(!foreign.ok());
+    BOOST_TEST((foreign.error().kind == ErrorKind::unprocessable));
+    BOOST_TEST_MESSAGE("a share of another tender: " << foreign.error().code);
+    require_error(w.service.opening(w.tender_id), ErrorKind::not_found, "not_opened");
+    // Member 2 sends the right one: opened with k = 2.
+    auto right = w.service.submit_share(w.m2, w.tender_id, open_share(w.m2, w.tender_id));
+    BOOST_REQUIRE(right.ok());
+    BOOST_TEST(right->opened);
+    auto record = w.service.opening(w.tender_id);
+    BOOST_REQUIRE(record.ok());
+    BOOST_REQUIRE_EQUAL(record->bids.size(), 1u);
+    BOOST_TEST((record->bids[0].price_minor == std::optional<std::int64_t>(123'45)));
+    // The other tender is not opened by it.
+    require_error(w.service.opening(other), ErrorKind::not_found, "not_opened");
+}
+
+BOOST_AUTO_TEST_CASE(committee_members_need_an_active_certificate) {
+    World w;
+    BOOST_TEST(w.service.check_committee_ready(w.tender_id).ok());
+
+    const std::int64_t lacking =
+        w.insert_tender(published({member_1, member_2, officer_without_certificate}));
+    const core::Status status = w.service.check_committee_ready(lacking);
+    BOOST_REQUIRE(!status.ok());
+    BOOST_TEST((status.error().kind == ErrorKind::unprocessable));
+    BOOST_TEST(status.error().code == "member_without_certificate");
+    BOOST_TEST(status.error().field == "committee");
+    BOOST_TEST(status.error().message.find("103") != std::string::npos);
+    // No opening key can be made for it either, and nothing is stored.
+    const std::string before = describe(w.bids);
+    require_error(w.service.opening_certificate(lacking), ErrorKind::unprocessable,
+                  "member_without_certificate", "committee");
+    BOOST_TEST(describe(w.bids) == before);
+
+    // A certificate revoked one millisecond from now still counts; at that millisecond it
+    // does not.
+    const std::int64_t now = w.clock.now_ms();
+    w.revoke(member_3, now + 1);
+    BOOST_TEST(w.service.check_committee_ready(w.tender_id).ok());
+    w.clock.set_ms(now + 1);
+    const core::Status revoked = w.service.check_committee_ready(w.tender_id);
+    BOOST_REQUIRE(!revoked.ok());
+    BOOST_TEST(revoked.error().code == "member_without_certificate");
+
+    require_error(w.service.opening_certificate(9999), ErrorKind::not_found, "tender_not_found");
+}
+
+BOOST_AUTO_TEST_SUITE_END()
