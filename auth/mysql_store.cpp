@@ -8,6 +8,7 @@
 #include <functional>
 #include <memory>
 
+#include "auth/mysql_user_sql.hpp"
 #include "db/audit_sql.hpp"
 #include "db/transaction.hpp"
 
@@ -67,29 +68,8 @@ core::Result<core::UserId> MySQLUserStore::insert_user(const User& u,
     core::UserId new_id = 0;
     const core::Status status =
         db::run_transaction(pool_, "auth.insert_user", [&](db::Transaction& tx) -> core::Status {
-            auto inserted = tx.attempt("auth.insert_user", [&](sql::Connection& c) {
-                Statement s(c.prepareStatement(
-                    "INSERT INTO users (username, role, password_hash, active, created_at_ms) "
-                    "VALUES (?, ?, ?, ?, ?)"));
-                s->setString(1, u.username);
-                s->setString(2, std::string(core::to_string(u.role)));
-                s->setString(3, u.password_hash);
-                s->setBoolean(4, u.active);
-                s->setInt64(5, u.created_at_ms);
-                s->executeUpdate();
-                std::unique_ptr<sql::Statement> last(c.createStatement());
-                Rows rows(last->executeQuery("SELECT LAST_INSERT_ID()"));
-                rows->next();
-                return rows->getInt64(1);
-            });
-            if (!inserted) {
-                // users_username is the table's only unique key besides the id.
-                if (inserted.error().code == db::error_code_duplicate) {
-                    return core::make_error(ErrorKind::conflict, "username_taken",
-                                            "the username " + u.username + " is taken", "username");
-                }
-                return inserted.error();
-            }
+            auto inserted = insert_user_row(tx, u);
+            if (!inserted) return inserted.error();
             new_id = *inserted;
             core::AuditEvent event = audit;
             event.entity_id = new_id;
@@ -139,6 +119,16 @@ core::Status MySQLUserStore::set_role(core::UserId id, core::Role role,
         });
         if (!matched) return matched.error();
         if (*matched == 0) return user_not_found(id);
+        auto appended = db::append_audit_event(tx, audit);
+        if (!appended) return appended.error();
+        return {};
+    });
+}
+
+core::Status MySQLUserStore::set_active(core::UserId id, bool active,
+                                        const core::AuditEvent& audit) {
+    return db::run_transaction(pool_, "auth.set_active", [&](db::Transaction& tx) -> core::Status {
+        PROCURA_TRY(set_user_active_row(tx, id, active));
         auto appended = db::append_audit_event(tx, audit);
         if (!appended) return appended.error();
         return {};

@@ -25,6 +25,7 @@ public:
     core::Result<std::optional<User>> find_user(core::UserId id) override;
     core::Result<std::vector<User>> list_users() override;
     core::Status set_role(core::UserId id, core::Role role, const core::AuditEvent& audit) override;
+    core::Status set_active(core::UserId id, bool active, const core::AuditEvent& audit) override;
 
     // A session for a user id that does not exist is a not_found error (foreign key).
     core::Status insert_session(const Session& s) override;

@@ -43,8 +43,8 @@ const std::string& decoy_hash() {
 AuthService::AuthService(UserStore& store, const core::Clock& clock, AuthLimits limits)
     : store_(store), clock_(clock), limits_(limits) {}
 
-core::Result<User> AuthService::add_user(const std::string& username, core::Role role,
-                                         const std::string& password, core::UserId actor) {
+core::Result<User> AuthService::prepare_user(const std::string& username, core::Role role,
+                                             const std::string& password, bool active) {
     if (username.size() < limits_.username_bytes_min ||
         username.size() > limits_.username_bytes_max ||
         !std::all_of(username.begin(), username.end(), valid_username_char)) {
@@ -67,8 +67,16 @@ core::Result<User> AuthService::add_user(const std::string& username, core::Role
     user.username = username;
     user.role = role;
     user.password_hash = std::move(*hash);
-    user.active = true;
+    user.active = active;
     user.created_at_ms = clock_.now_ms();
+    return user;
+}
+
+core::Result<User> AuthService::add_user(const std::string& username, core::Role role,
+                                         const std::string& password, core::UserId actor) {
+    auto prepared = prepare_user(username, role, password, true);
+    if (!prepared) return prepared.error();
+    User user = std::move(prepared).value();
     const core::AuditEvent event{user.created_at_ms, actor, "user.added", "user", 0, 1,
                                  "{\"role\":\"" + std::string(core::to_string(role)) + "\"}"};
     auto id = store_.insert_user(user, event);
@@ -134,6 +142,20 @@ core::Status AuthService::set_role(const std::string& username, core::Role role,
                                  (*found)->id, 0,
                                  "{\"role\":\"" + std::string(core::to_string(role)) + "\"}"};
     return store_.set_role((*found)->id, role, event);
+}
+
+core::Status AuthService::set_active(const std::string& username, bool active,
+                                     core::UserId actor) {
+    auto found = store_.find_user_by_name(username);
+    if (!found) return found.error();
+    if (!*found) {
+        return make_error(ErrorKind::not_found, "user_not_found", "no user " + username,
+                          "username");
+    }
+    const core::AuditEvent event{clock_.now_ms(), actor,
+                                 active ? "user.activated" : "user.deactivated", "user",
+                                 (*found)->id, 0, "{}"};
+    return store_.set_active((*found)->id, active, event);
 }
 
 core::Result<std::optional<core::Role>> AuthService::role_of(core::UserId user) {

@@ -1,6 +1,7 @@
 // Authentication and user administration: add users, log in (Argon2id check, 256-bit token),
-// log out, authenticate a bearer token, list users and change roles. Implements
-// core::UserDirectory for other modules. Thread-safe.
+// log out, authenticate a bearer token, list users, change roles and (de)activate users.
+// Implements core::UserDirectory for other modules. An inactive user cannot log in and its
+// existing sessions stop authenticating. Thread-safe.
 #pragma once
 
 #include <optional>
@@ -25,6 +26,14 @@ public:
     core::Result<User> add_user(const std::string& username, core::Role role,
                                 const std::string& password, core::UserId actor);
 
+    // Checks username and password as add_user does and returns the user to store (id 0,
+    // password hashed, created now) without storing it: for use cases whose store inserts the
+    // user together with rows of their own in one transaction (supplier registration). The
+    // username's uniqueness is the store's check. Errors: 422 "invalid_username" (field
+    // "username"), "weak_password" (field "password").
+    core::Result<User> prepare_user(const std::string& username, core::Role role,
+                                    const std::string& password, bool active);
+
     // 401 invalid_credentials for an unknown user, a wrong password or an inactive user (the
     // same answer for each, so usernames cannot be probed).
     core::Result<LoginResult> login(const std::string& username, const std::string& password);
@@ -38,6 +47,11 @@ public:
 
     core::Result<std::vector<User>> list_users();
     core::Status set_role(const std::string& username, core::Role role, core::UserId actor);
+
+    // Activates or deactivates a user (administration: the command line or an admin). Does not
+    // look at other modules' state: a supplier is activated by its approval
+    // (suppliers/service.hpp), not here. 404 "user_not_found".
+    core::Status set_active(const std::string& username, bool active, core::UserId actor);
 
     core::Result<std::optional<core::Role>> role_of(core::UserId user) override;
 

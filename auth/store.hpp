@@ -29,6 +29,11 @@ public:
     // not_found if no such user.
     virtual core::Status set_role(core::UserId id, core::Role role,
                                   const core::AuditEvent& audit) = 0;
+    // Activates or deactivates the user (an inactive user cannot log in and its sessions stop
+    // authenticating). Setting the current value again succeeds and still appends audit.
+    // not_found "user_not_found" if no such user (and no event is appended).
+    virtual core::Status set_active(core::UserId id, bool active,
+                                    const core::AuditEvent& audit) = 0;
 
     virtual core::Status insert_session(const Session& s) = 0;
     // The session and its user, if the token hash is known (expiry is the caller's check).

@@ -23,7 +23,7 @@ sql=$(sources | grep -vE '^(db|tests|bench)/' | grep -v 'mysql_' |
     xargs -r grep -lE '#include\s*[<"](cppconn/|mysql_(driver|connection|error)\.h)' || true)
 [[ -z $sql ]] || report "Connector/C++ outside db/ and mysql_* adapters" "$sql"
 
-ssl=$(sources | grep -E '^(core|tender|auth|pki|bidding|settlement|ledger|money)/' | grep -v 'openssl_' |
+ssl=$(sources | grep -E '^(core|tender|auth|pki|bidding|settlement|ledger|money|suppliers)/' | grep -v 'openssl_' |
     xargs -r grep -lE '#include\s*<openssl/' || true)
 [[ -z $ssl ]] || report "OpenSSL in domain code (keep it in signing/ or an openssl_* file)" "$ssl"
 

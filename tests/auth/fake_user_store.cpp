@@ -55,6 +55,19 @@ core::Status FakeUserStore::set_role(core::UserId id, core::Role role,
     return {};
 }
 
+core::Status FakeUserStore::set_active(core::UserId id, bool active,
+                                       const core::AuditEvent& audit) {
+    std::lock_guard lock(mutex_);
+    auto it = users_.find(id);
+    if (it == users_.end()) {
+        return core::make_error(core::ErrorKind::not_found, "user_not_found",
+                                "no user " + std::to_string(id));
+    }
+    it->second.active = active;
+    audit_.push_back(audit);
+    return {};
+}
+
 core::Status FakeUserStore::insert_session(const Session& s) {
     std::lock_guard lock(mutex_);
     sessions_[s.token_hash_hex] = s;

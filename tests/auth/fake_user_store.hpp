@@ -18,6 +18,8 @@ public:
     core::Result<std::vector<User>> list_users() override;
     core::Status set_role(core::UserId id, core::Role role,
                           const core::AuditEvent& audit) override;
+    core::Status set_active(core::UserId id, bool active,
+                            const core::AuditEvent& audit) override;
     core::Status insert_session(const Session& s) override;
     core::Result<std::optional<std::pair<Session, User>>> find_session(
         const std::string& token_hash_hex) override;
@@ -27,6 +29,7 @@ public:
     // Test inspection.
     std::vector<core::AuditEvent> audit_events();
     std::vector<Session> sessions();
+    // Sets the flag directly, without an audit event (arranging a test's world).
     void set_active(core::UserId id, bool active);
 
 private:

@@ -92,6 +92,41 @@ BOOST_AUTO_TEST_CASE(inactive_users_cannot_log_in_or_use_tokens) {
     BOOST_TEST(!role->has_value());
 }
 
+BOOST_AUTO_TEST_CASE(set_active_deactivates_and_reactivates_with_an_audit_event) {
+    World w;
+    BOOST_REQUIRE(w.service.add_user("pat", Role::officer, "a long passphrase", 0).ok());
+    BOOST_REQUIRE(w.service.set_active("pat", false, 7).ok());
+    auto refused = w.service.login("pat", "a long passphrase");
+    BOOST_REQUIRE(!refused.ok());
+    BOOST_TEST(refused.error().code == "invalid_credentials");
+    BOOST_REQUIRE(w.service.set_active("pat", true, 7).ok());
+    BOOST_TEST(w.service.login("pat", "a long passphrase").ok());
+    const auto events = w.store.audit_events();
+    BOOST_REQUIRE_EQUAL(events.size(), 3u);
+    BOOST_TEST(events[1].action == "user.deactivated");
+    BOOST_TEST(events[1].actor_user_id == 7);
+    BOOST_TEST(events[2].action == "user.activated");
+    auto missing = w.service.set_active("nobody", true, 7);
+    BOOST_REQUIRE(!missing.ok());
+    BOOST_TEST(missing.error().code == "user_not_found");
+}
+
+BOOST_AUTO_TEST_CASE(prepare_user_validates_and_hashes_but_stores_nothing) {
+    World w;
+    auto prepared = w.service.prepare_user("quinn", Role::supplier, "a long passphrase", false);
+    BOOST_REQUIRE(prepared.ok());
+    BOOST_TEST(prepared->id == 0);
+    BOOST_TEST(!prepared->active);
+    BOOST_TEST(prepared->password_hash.rfind("$argon2id$", 0) == 0u);
+    BOOST_TEST(prepared->created_at_ms == 1'800'000'000'000);
+    auto bad = w.service.prepare_user("Q", Role::supplier, "a long passphrase", false);
+    BOOST_REQUIRE(!bad.ok());
+    BOOST_TEST(bad.error().field == "username");
+    auto users = w.service.list_users();
+    BOOST_REQUIRE(users.ok());
+    BOOST_TEST(users->empty());
+}
+
 BOOST_AUTO_TEST_CASE(usernames_and_passwords_are_validated) {
     World w;
     auto bad_name = w.service.add_user("Bad Name", Role::officer, "a long passphrase", 0);

@@ -106,4 +106,30 @@ inline core::AuditEvent user_event(std::string action) {
         auto gone2 = store->find_session(h2);                                                   \
         BOOST_REQUIRE(gone2.ok());                                                              \
         BOOST_TEST(!gone2->has_value());                                                        \
+    }                                                                                           \
+                                                                                                \
+    BOOST_AUTO_TEST_CASE(users_are_deactivated_and_activated) {                                 \
+        using namespace procura::auth;                                                          \
+        using namespace procura::auth::contract;                                                \
+        std::unique_ptr<UserStore> store = (make_store);                                        \
+        User inactive = sample_user("dora", procura::core::Role::supplier);                     \
+        inactive.active = false;                                                                \
+        auto dora = store->insert_user(inactive, user_event("user.added"));                     \
+        auto eve = store->insert_user(sample_user("eve"), user_event("user.added"));            \
+        BOOST_REQUIRE(dora.ok() && eve.ok());                                                   \
+        auto stored = store->find_user(*dora);                                                  \
+        BOOST_REQUIRE(stored.ok() && stored->has_value());                                      \
+        BOOST_TEST(!(*stored)->active);                                                         \
+        BOOST_REQUIRE(store->set_active(*dora, true, user_event("user.activated")).ok());       \
+        BOOST_REQUIRE(store->set_active(*dora, true, user_event("user.activated")).ok());       \
+        BOOST_REQUIRE(store->set_active(*eve, false, user_event("user.deactivated")).ok());     \
+        auto d = store->find_user(*dora);                                                       \
+        auto e = store->find_user(*eve);                                                        \
+        BOOST_REQUIRE(d.ok() && d->has_value() && e.ok() && e->has_value());                    \
+        BOOST_TEST((*d)->active);                                                               \
+        BOOST_TEST(!(*e)->active);                                                              \
+        auto missing = store->set_active(*eve + 100, true, user_event("user.activated"));       \
+        BOOST_REQUIRE(!missing.ok());                                                           \
+        BOOST_TEST((missing.error().kind == procura::core::ErrorKind::not_found));              \
+        BOOST_TEST(missing.error().code == "user_not_found");                                   \
     }

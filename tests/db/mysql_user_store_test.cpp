@@ -38,6 +38,10 @@ public:
                                    const procura::core::AuditEvent& audit) override {
         return store_.set_role(id, role, audit);
     }
+    procura::core::Status set_active(procura::core::UserId id, bool active,
+                                     const procura::core::AuditEvent& audit) override {
+        return store_.set_active(id, active, audit);
+    }
     procura::core::Status insert_session(const Session& s) override {
         return store_.insert_session(s);
     }
