@@ -7,6 +7,7 @@
 #include <iostream>
 #include <string>
 
+#include "app/bid_commands.hpp"
 #include "app/commands.hpp"
 #include "app/log_commands.hpp"
 #include "app/money_commands.hpp"
@@ -186,6 +187,91 @@ int main(int argc, char** argv) {
     log_verify->add_option("--old-sth", log_input.old_head_file,
                            "An older signed head that --consistency starts from");
 
+    auto* bid = app.add_subcommand("bid",
+                                   "Supplier tool: seal, sign and submit a bid, and "
+                                   "verify its receipt");
+    bid->require_subcommand(1);
+    procura::app::BidSealInput seal_input;
+    auto* bid_seal =
+        bid->add_subcommand("seal",
+                            "Encrypt a bid document to the tender's opening certificate (CMS "
+                            "AuthEnvelopedData, AES-256-GCM, ECDH with a SHA-256 KDF)");
+    bid_seal
+        ->add_option("--certificate", seal_input.certificate_file,
+                     "The tender's opening certificate "
+                     "(GET /api/v1/tenders/{id}/opening-certificate)")
+        ->required();
+    bid_seal->add_option("--in", seal_input.in_file, "The bid document (JSON)")->required();
+    bid_seal->add_option("--out", seal_input.out_file, "The sealed envelope to write (DER)")
+        ->required();
+    bool seal_no_check = false;
+    bid_seal->add_flag("--no-check", seal_no_check,
+                       "Seal without checking the document against the bid-document schema");
+    procura::app::BidSignInput sign_input;
+    auto* bid_sign = bid->add_subcommand(
+        "sign",
+        "Sign a sealed envelope (attached CMS SignedData, SHA-256) with your key; the "
+        "passphrase comes from PROCURA_KEY_PASSPHRASE or --passphrase-file");
+    bid_sign
+        ->add_option("--certificate", sign_input.certificate_file,
+                     "Your certificate from the platform (PEM)")
+        ->required();
+    bid_sign->add_option("--key", sign_input.key_file, "Your encrypted PKCS#8 private key (PEM)")
+        ->required();
+    bid_sign
+        ->add_option("--passphrase-file", sign_input.passphrase_file,
+                     "File whose first line is the key passphrase")
+        ->envname("PROCURA_KEY_PASSPHRASE_FILE");
+    bid_sign->add_option("--in", sign_input.in_file, "The sealed envelope (from bid seal)")
+        ->required();
+    bid_sign->add_option("--out", sign_input.out_file, "The signed bid to write (DER)")->required();
+    bid_sign->add_flag("--no-certificate", sign_input.leave_out_certificate,
+                       "Leave your certificate out of the signature (the server looks it up)");
+    procura::app::BidSubmitInput submit_input;
+    auto* bid_submit =
+        bid->add_subcommand("submit", "Send a signed bid to the server and save the receipt");
+    bid_submit->add_option("--server", submit_input.server, "The server, http://HOST:PORT")
+        ->envname("PROCURA_SERVER")
+        ->required();
+    bid_submit->add_option("--token", submit_input.token, "Your login token")
+        ->envname("PROCURA_TOKEN");
+    bid_submit->add_option("--tender", submit_input.tender_id, "The tender id")->required();
+    bid_submit->add_option("--lot", submit_input.lot_id, "The lot number")->required();
+    bid_submit->add_option("--in", submit_input.in_file, "The signed bid (from bid sign)")
+        ->required();
+    bid_submit->add_option("--receipt", submit_input.receipt_file,
+                           "Where to write the receipt JSON");
+    bid_submit->add_option("--timeout-ms", submit_input.timeout_ms, "Give up after this long")
+        ->check(CLI::Range(100, 600'000))
+        ->capture_default_str();
+    procura::app::BidVerifyReceiptInput receipt_input;
+    auto* bid_verify_receipt =
+        bid->add_subcommand("verify-receipt",
+                            "Check a bid receipt: the bid's hash, the RFC 3161 token and the "
+                            "bid's place in a fresh signed tree head of the audit log");
+    bid_verify_receipt
+        ->add_option("--receipt", receipt_input.receipt_file, "The receipt JSON (from bid submit)")
+        ->required();
+    bid_verify_receipt->add_option("--bid", receipt_input.bid_file, "The signed bid that was sent")
+        ->required();
+    bid_verify_receipt->add_option("--server", receipt_input.server, "The server, http://HOST:PORT")
+        ->envname("PROCURA_SERVER")
+        ->required();
+    bid_verify_receipt->add_option("--ca", receipt_input.ca_file,
+                                   "The platform CA certificate (PEM), obtained out of band; "
+                                   "fetched from the server when absent (not recommended)");
+    bid_verify_receipt->add_option("--tsa", receipt_input.tsa_file,
+                                   "The TSA certificate (PEM); fetched from the server when "
+                                   "absent (it must chain to the CA either way)");
+    bid_verify_receipt->add_option("--log-key", receipt_input.log_key_file,
+                                   "The audit log's public key (PEM); fetched from the server "
+                                   "when absent");
+    bid_verify_receipt
+        ->add_option("--wait-ms", receipt_input.wait_ms,
+                     "How long to wait for the bid's leaf to reach a signed head")
+        ->check(CLI::Range(0, 600'000))
+        ->capture_default_str();
+
     auto* ledger = app.add_subcommand("ledger", "The double-entry money ledger");
     ledger->require_subcommand(1);
     auto* ledger_check = ledger->add_subcommand(
@@ -215,5 +301,12 @@ int main(int argc, char** argv) {
     if (*demo_seed) return procura::app::run_demo_seed(db_url);
     if (*log_verify) return procura::app::run_log_verify(log_input);
     if (*ledger_check) return procura::app::run_ledger_check(db_url);
+    if (*bid_seal) {
+        seal_input.check_document = !seal_no_check;
+        return procura::app::run_bid_seal(seal_input);
+    }
+    if (*bid_sign) return procura::app::run_bid_sign(sign_input);
+    if (*bid_submit) return procura::app::run_bid_submit(submit_input);
+    if (*bid_verify_receipt) return procura::app::run_bid_verify_receipt(receipt_input);
     return 1;
 }

@@ -3,6 +3,8 @@
 #include <openssl/err.h>
 #include <openssl/ts.h>
 
+#include <cstring>
+
 #include "signing/openssl_handles.hpp"
 
 namespace procura::signing {
@@ -231,6 +233,128 @@ core::Result<VerifiedTimeStamp> verify_time_stamp(std::string_view response_der,
     OBJ_obj2txt(oid, sizeof oid, TS_TST_INFO_get_policy_id(info), 1);
     result.policy_oid = oid;
     return result;
+}
+
+namespace {
+
+using PKCS7Handle = std::unique_ptr<PKCS7, OpenSSLDeleter<PKCS7_free>>;
+using TSTInfoHandle = std::unique_ptr<TS_TST_INFO, OpenSSLDeleter<TS_TST_INFO_free>>;
+
+// genTime (to the millisecond), serial and policy of a token's TSTInfo.
+core::Result<VerifiedTimeStamp> read_tst_info(TS_TST_INFO* info) {
+    VerifiedTimeStamp result;
+    const ASN1_GENERALIZEDTIME* time = TS_TST_INFO_get_time(info);
+    struct tm parsed {};
+    if (time == nullptr || ASN1_TIME_to_tm(time, &parsed) != 1) {
+        return core::make_error(ErrorKind::unprocessable, "time_stamp_invalid",
+                                "the token's time cannot be read", "time_stamp");
+    }
+    result.time_ms = static_cast<std::int64_t>(timegm(&parsed)) * 1000;
+    const std::string text(reinterpret_cast<const char*>(ASN1_STRING_get0_data(time)),
+                           static_cast<std::size_t>(ASN1_STRING_length(time)));
+    if (const auto dot = text.find('.'); dot != std::string::npos) {
+        std::int64_t millis = 0;
+        int digits = 0;
+        for (std::size_t i = dot + 1; i < text.size() && digits < 3; ++i, ++digits) {
+            if (text[i] < '0' || text[i] > '9') break;
+            millis = millis * 10 + (text[i] - '0');
+        }
+        for (; digits < 3; ++digits) millis *= 10;
+        result.time_ms += millis;
+    }
+    BNHandle serial(ASN1_INTEGER_to_BN(TS_TST_INFO_get_serial(info), nullptr));
+    if (serial) {
+        char* hex = BN_bn2hex(serial.get());
+        result.serial_hex = hex;
+        OPENSSL_free(hex);
+    }
+    char oid[128] = {};
+    OBJ_obj2txt(oid, sizeof oid, TS_TST_INFO_get_policy_id(info), 1);
+    result.policy_oid = oid;
+    return result;
+}
+
+}  // namespace
+
+core::Result<VerifiedTimeStamp> verify_time_stamp_token(std::string_view token_der,
+                                                        const core::Sha256& digest,
+                                                        const Certificate& ca,
+                                                        const Certificate* tsa_certificate) {
+    constexpr std::size_t bytes_max = 1024 * 1024;
+    if (token_der.size() > bytes_max) {
+        return core::make_error(ErrorKind::payload_too_large, "too_large",
+                                "time-stamp tokens are limited to 1 MiB", "time_stamp");
+    }
+    const auto* cursor = reinterpret_cast<const unsigned char*>(token_der.data());
+    const auto* end = cursor + token_der.size();
+    PKCS7Handle token(d2i_PKCS7(nullptr, &cursor, static_cast<long>(token_der.size())));
+    if (!token || cursor != end) {
+        return openssl_error(ErrorKind::bad_request, "not_ts_token",
+                             "not one DER RFC 3161 time-stamp token", "time_stamp");
+    }
+    TSTInfoHandle info(PKCS7_to_TS_TST_INFO(token.get()));
+    if (!info) {
+        return openssl_error(ErrorKind::bad_request, "not_ts_token",
+                             "the CMS structure does not hold an RFC 3161 TSTInfo", "time_stamp");
+    }
+    // The imprint first, with its own code: SHA-256 and exactly this digest.
+    TS_MSG_IMPRINT* imprint = TS_TST_INFO_get_msg_imprint(info.get());
+    const X509_ALGOR* algorithm = imprint != nullptr ? TS_MSG_IMPRINT_get_algo(imprint) : nullptr;
+    const ASN1_OCTET_STRING* hashed =
+        imprint != nullptr ? TS_MSG_IMPRINT_get_msg(imprint) : nullptr;
+    if (algorithm == nullptr || hashed == nullptr ||
+        OBJ_obj2nid(algorithm->algorithm) != NID_sha256 ||
+        static_cast<std::size_t>(ASN1_STRING_length(hashed)) != digest.size() ||
+        std::memcmp(ASN1_STRING_get0_data(hashed), digest.data(), digest.size()) != 0) {
+        return core::make_error(ErrorKind::unprocessable, "imprint_mismatch",
+                                "the time-stamp token is not over this SHA-256 hash", "time_stamp");
+    }
+
+    using VerifyCtxHandle = std::unique_ptr<TS_VERIFY_CTX, OpenSSLDeleter<TS_VERIFY_CTX_free>>;
+    VerifyCtxHandle ctx(TS_VERIFY_CTX_new());
+    X509_STORE* store = X509_STORE_new();
+    STACK_OF(X509)* certs = sk_X509_new_null();
+    auto* imprint_copy = static_cast<unsigned char*>(OPENSSL_malloc(digest.size()));
+    const auto release = [&] {
+        X509_STORE_free(store);
+        sk_X509_pop_free(certs, X509_free);
+        OPENSSL_free(imprint_copy);
+    };
+    if (!ctx || store == nullptr || certs == nullptr || imprint_copy == nullptr ||
+        X509_STORE_add_cert(store, ca.get()) != 1) {
+        release();
+        return openssl_error(ErrorKind::internal, "verify_setup_failed",
+                             "cannot set up time-stamp verification");
+    }
+    if (tsa_certificate != nullptr) {
+        if (X509_up_ref(tsa_certificate->get()) != 1) {
+            release();
+            return openssl_error(ErrorKind::internal, "verify_setup_failed",
+                                 "cannot set up time-stamp verification");
+        }
+        if (sk_X509_push(certs, tsa_certificate->get()) <= 0) {
+            X509_free(tsa_certificate->get());
+            release();
+            return openssl_error(ErrorKind::internal, "verify_setup_failed",
+                                 "cannot set up time-stamp verification");
+        }
+    }
+    std::memcpy(imprint_copy, digest.data(), digest.size());
+    // The context owns the store, the certificates and the imprint from here on.
+    TS_VERIFY_CTX_set_store(ctx.get(), store);
+    TS_VERIFY_CTX_set_certs(ctx.get(), certs);
+    TS_VERIFY_CTX_set_imprint(ctx.get(), imprint_copy, static_cast<long>(digest.size()));
+    // The flags are set here, never taken from a request: TS_VFY_SIGNATURE is always on.
+    TS_VERIFY_CTX_set_flags(ctx.get(),
+                            TS_VFY_VERSION | TS_VFY_SIGNATURE | TS_VFY_IMPRINT | TS_VFY_SIGNER);
+    if (TS_RESP_verify_token(ctx.get(), token.get()) != 1) {
+        return openssl_error(ErrorKind::unprocessable, "time_stamp_invalid",
+                             "the time-stamp token's signature or TSA certificate does not "
+                             "verify against the CA",
+                             "time_stamp");
+    }
+    ERR_clear_error();
+    return read_tst_info(info.get());
 }
 
 }  // namespace procura::signing

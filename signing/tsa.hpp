@@ -69,4 +69,19 @@ struct VerifiedTimeStamp {
 core::Result<VerifiedTimeStamp> verify_time_stamp(std::string_view response_der,
                                                   std::string_view data, const Certificate& ca);
 
+// Verifies a DER TimeStampToken (the CMS SignedData of RFC 3161 section 2.4.2: what stamp()
+// makes and a bid receipt carries in base64) over a SHA-256 digest, against the CA: the token's
+// imprint is SHA-256 and equals digest, the TSA's signature verifies (the signature check is
+// always on, as in verify_time_stamp), the signer's certificate chains to ca (at the current
+// time) with the timeStamping extended key usage and matches the token's ESS certificate id, and
+// a TSA name in the token, if any, names the signer. tsa_certificate, when given, is offered as
+// the signer's certificate for tokens that do not carry it; it is never trusted by itself (it
+// must chain to ca like any other). Errors: bad_request "not_ts_token" (not one DER token, or
+// trailing bytes), payload_too_large "too_large"; unprocessable "imprint_mismatch" (a token over
+// other data or with another digest algorithm) or "time_stamp_invalid" (signature, chain or
+// usage).
+core::Result<VerifiedTimeStamp> verify_time_stamp_token(
+    std::string_view token_der, const core::Sha256& digest, const Certificate& ca,
+    const Certificate* tsa_certificate = nullptr);
+
 }  // namespace procura::signing

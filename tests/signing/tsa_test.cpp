@@ -6,6 +6,7 @@
 #include <set>
 
 #include "core/clock.hpp"
+#include "core/hash.hpp"
 #include "tests/signing/openssl_cli.hpp"
 
 using namespace procura;
@@ -172,6 +173,102 @@ BOOST_AUTO_TEST_CASE(our_verifier_checks_data_signature_chain_and_status) {
                   "not_granted");
     require_error(verify_time_stamp("junk", data, world.ca), ErrorKind::bad_request,
                   "not_ts_response");
+}
+
+// Bid receipts carry the bare token (not a TimeStampResp): verify_time_stamp_token checks it
+// over a SHA-256 digest, with the signature check always on.
+BOOST_AUTO_TEST_CASE(token_verification_checks_imprint_signature_and_chain) {
+    World world;
+    world.clock.set_ms(1'795'774'800'123);
+    const std::string data = world.w.read("data.bin");
+    const core::Sha256 digest = core::sha256(data);
+    auto token = world.tsa.stamp(digest);
+    BOOST_REQUIRE(token.ok());
+
+    auto verified = verify_time_stamp_token(*token, digest, world.ca);
+    BOOST_REQUIRE_MESSAGE(verified.ok(),
+                          (verified.ok() ? std::string() : verified.error().message));
+    BOOST_TEST(verified->time_ms == 1'795'774'800'123);
+    BOOST_TEST(verified->policy_oid == "1.3.6.1.4.1.57264.1.1");
+    BOOST_TEST(verified->serial_hex.size() == 32u);
+    BOOST_TEST(verify_time_stamp_token(*token, digest, world.ca, &world.tsa.certificate()).ok());
+
+    // Another hash: the imprint does not match.
+    require_error(verify_time_stamp_token(*token, core::sha256(data + "!"), world.ca),
+                  ErrorKind::unprocessable, "imprint_mismatch");
+    // Another CA: the TSA does not chain to it, even when its certificate is handed over.
+    auto other_key = PrivateKey::generate_ec_p256();
+    auto other_ca = make_root_ca(*other_key, "Another CA",
+                                 Validity{now_ms - core::ms_per_day, now_ms + core::ms_per_day});
+    require_error(verify_time_stamp_token(*token, digest, *other_ca), ErrorKind::unprocessable,
+                  "time_stamp_invalid");
+    require_error(verify_time_stamp_token(*token, digest, *other_ca, &world.tsa.certificate()),
+                  ErrorKind::unprocessable, "time_stamp_invalid");
+    // A TSA certified by another CA signs a token over the same digest: refused.
+    World stranger;
+    auto foreign = stranger.tsa.stamp(digest);
+    BOOST_REQUIRE(foreign.ok());
+    require_error(verify_time_stamp_token(*foreign, digest, world.ca), ErrorKind::unprocessable,
+                  "time_stamp_invalid");
+    require_error(verify_time_stamp_token(*foreign, digest, world.ca, &stranger.tsa.certificate()),
+                  ErrorKind::unprocessable, "time_stamp_invalid");
+    // A flipped bit in the signature (the end of the DER): the signature check catches it.
+    std::string tampered = *token;
+    tampered[tampered.size() - 10] = static_cast<char>(tampered[tampered.size() - 10] ^ 0x01);
+    auto bad = verify_time_stamp_token(tampered, digest, world.ca);
+    BOOST_REQUIRE(!bad.ok());
+    BOOST_TEST((bad.error().code == "time_stamp_invalid" || bad.error().code == "not_ts_token"),
+               bad.error().code);
+    // Not a token: junk, trailing bytes, a whole TimeStampResp.
+    require_error(verify_time_stamp_token("junk", digest, world.ca), ErrorKind::bad_request,
+                  "not_ts_token");
+    require_error(verify_time_stamp_token(*token + "x", digest, world.ca), ErrorKind::bad_request,
+                  "not_ts_token");
+    auto response = world.tsa.respond(world.query("-sha256"));
+    BOOST_REQUIRE(response.ok());
+    require_error(verify_time_stamp_token(*response, digest, world.ca), ErrorKind::bad_request,
+                  "not_ts_token");
+}
+
+BOOST_AUTO_TEST_CASE(token_verification_agrees_with_openssl_and_needs_the_signer_certificate) {
+    World world;
+    // A token over SHA-384 of the data is not a token over its SHA-256.
+    auto sha384 = world.tsa.respond(world.query("-sha384"));
+    BOOST_REQUIRE(sha384.ok());
+    world.w.write("resp384.tsr", *sha384);
+    const Run out384 = run("openssl ts -reply -in " + world.w.path("resp384.tsr") +
+                           " -token_out -out " + world.w.path("tok384.der"));
+    BOOST_REQUIRE_MESSAGE(out384.status == 0, out384.output);
+    const core::Sha256 digest = core::sha256(world.w.read("data.bin"));
+    require_error(verify_time_stamp_token(world.w.read("tok384.der"), digest, world.ca),
+                  ErrorKind::unprocessable, "imprint_mismatch");
+
+    // A token without the TSA's certificate (openssl ts -query without -cert) verifies only when
+    // the certificate is given, as `openssl ts -verify -untrusted tsa.pem` needs it.
+    const Run query = run("openssl ts -query -data " + world.w.path("data.bin") + " -sha256 -out " +
+                          world.w.path("nocert.tsq"));
+    BOOST_REQUIRE_MESSAGE(query.status == 0, query.output);
+    auto response = world.tsa.respond(world.w.read("nocert.tsq"));
+    BOOST_REQUIRE(response.ok());
+    world.w.write("nocert.tsr", *response);
+    const Run out = run("openssl ts -reply -in " + world.w.path("nocert.tsr") +
+                        " -token_out -out " + world.w.path("nocert.der"));
+    BOOST_REQUIRE_MESSAGE(out.status == 0, out.output);
+    const std::string token = world.w.read("nocert.der");
+    require_error(verify_time_stamp_token(token, digest, world.ca), ErrorKind::unprocessable,
+                  "time_stamp_invalid");
+    auto verified = verify_time_stamp_token(token, digest, world.ca, &world.tsa.certificate());
+    BOOST_TEST(verified.ok(), (verified.ok() ? std::string() : verified.error().message));
+
+    // And openssl accepts what we accept.
+    auto stamped = world.tsa.stamp(digest);
+    BOOST_REQUIRE(stamped.ok());
+    world.w.write("tok.der", *stamped);
+    const Run verify =
+        run("openssl ts -verify -token_in -in " + world.w.path("tok.der") + " -digest " +
+            core::to_hex(digest) + " -CAfile " + world.w.path("ca.pem"));
+    BOOST_TEST(verify.status == 0, verify.output);
+    BOOST_TEST(verify_time_stamp_token(*stamped, digest, world.ca).ok());
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -1,0 +1,416 @@
+#include "app/bid_commands.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <sstream>
+#include <thread>
+
+#include "app/keys.hpp"
+#include "bidding/bid_document.hpp"
+#include "core/audit.hpp"
+#include "core/hash.hpp"
+#include "core/time.hpp"
+#include "ledger/merkle.hpp"
+#include "ledger/merkle_verify.hpp"
+#include "signing/envelope.hpp"
+#include "signing/keys.hpp"
+#include "signing/message_signature.hpp"
+#include "signing/signature.hpp"
+#include "signing/tsa.hpp"
+#include "web/http_client.hpp"
+
+namespace procura::app {
+namespace {
+
+using Json = nlohmann::json;
+using ledger::Hash;
+
+// What a command prints before exiting 1: "procura: <code>: <message>".
+struct Failure {
+    std::string code;
+    std::string message;
+};
+
+[[noreturn]] void fail(std::string code, std::string message) {
+    throw Failure{std::move(code), std::move(message)};
+}
+
+template <class T>
+T take(core::Result<T> result, const std::string& context = {}) {
+    if (!result) {
+        const core::Error& e = result.error();
+        fail(e.code, context.empty() ? e.message : context + ": " + e.message);
+    }
+    return std::move(*result);
+}
+
+void take(const core::Status& status, const std::string& context = {}) {
+    if (!status) {
+        const core::Error& e = status.error();
+        fail(e.code, context.empty() ? e.message : context + ": " + e.message);
+    }
+}
+
+template <class Input>
+int run_guarded(void (*body)(const Input&), const Input& input) {
+    try {
+        body(input);
+        return 0;
+    } catch (const Failure& failure) {
+        std::fprintf(stderr, "procura: %s: %s\n", failure.code.c_str(), failure.message.c_str());
+        return 1;
+    }
+}
+
+std::string read_file(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) fail("cannot_read", "cannot read " + path);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    if (in.bad()) fail("cannot_read", "cannot read " + path);
+    return ss.str();
+}
+
+void write_file(const std::string& path, const std::string& bytes) {
+    std::ofstream out(path, std::ios::binary | std::ios::trunc);
+    out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+    out.close();
+    if (!out) fail("cannot_write", "cannot write " + path);
+}
+
+signing::Certificate read_certificate(const std::string& path) {
+    return take(signing::Certificate::from_pem(read_file(path)), path);
+}
+
+// ---- HTTP -----------------------------------------------------------------------------------
+
+std::string join_url(const std::string& server, const std::string& path) {
+    std::string base = server;
+    while (!base.empty() && base.back() == '/') base.pop_back();
+    return base + path;
+}
+
+// The server's JSON error body as a Failure ("procura: <code>: <message>"), or the status line
+// when the body is not one.
+[[noreturn]] void fail_with_reply(const web::HttpReply& reply, const std::string& what) {
+    const Json body = Json::parse(reply.body, nullptr, false);
+    if (body.is_object() && body.contains("error") && body["error"].is_object()) {
+        const Json& error = body["error"];
+        std::string message = error.value("message", std::string("(no message)"));
+        const std::string field = error.value("field", std::string());
+        if (!field.empty()) message += " (field " + field + ")";
+        fail(error.value("code", std::string("http_") + std::to_string(reply.status)), message);
+    }
+    fail("http_" + std::to_string(reply.status),
+         what + " answered HTTP " + std::to_string(reply.status));
+}
+
+std::string http_get(const std::string& server, const std::string& path, std::int64_t timeout_ms) {
+    const std::string url = join_url(server, path);
+    auto reply = take(web::http_request("GET", url, {}, {}, std::chrono::milliseconds(timeout_ms)));
+    if (reply.status != 200) fail_with_reply(reply, "GET " + url);
+    return std::move(reply.body);
+}
+
+// ---- JSON fields ----------------------------------------------------------------------------
+
+Json parse_object(const std::string& text, const std::string& where) {
+    Json value = Json::parse(text, nullptr, false);
+    if (value.is_discarded() || !value.is_object())
+        fail("bad_json", where + " is not a JSON object");
+    return value;
+}
+
+template <class T>
+T field(const Json& object, const char* name, const std::string& where) {
+    const auto it = object.find(name);
+    if (it == object.end() || it->is_null()) fail("bad_json", where + ": missing " + name);
+    try {
+        return it->get<T>();
+    } catch (const Json::exception&) {
+        fail("bad_json", where + ": " + name + " has the wrong type");
+    }
+}
+
+Hash hex_hash(const std::string& text, const std::string& where) {
+    Hash out{};
+    if (text.size() != 64) fail("bad_json", where + ": not a 64-digit hex hash");
+    for (std::size_t i = 0; i < out.size(); ++i) {
+        unsigned v = 0;
+        const auto [end, ec] = std::from_chars(text.data() + 2 * i, text.data() + 2 * i + 2, v, 16);
+        if (ec != std::errc() || end != text.data() + 2 * i + 2) {
+            fail("bad_json", where + ": not a 64-digit hex hash");
+        }
+        out[i] = static_cast<std::uint8_t>(v);
+    }
+    return out;
+}
+
+std::string lower(std::string text) {
+    std::transform(text.begin(), text.end(), text.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    return text;
+}
+
+// ---- seal -----------------------------------------------------------------------------------
+
+void seal_bid(const BidSealInput& input) {
+    const signing::Certificate recipient = read_certificate(input.certificate_file);
+    const std::string document = read_file(input.in_file);
+    if (input.check_document) {
+        auto parsed = bidding::parse_bid_document(document);
+        if (!parsed) {
+            const core::Error& e = parsed.error();
+            fail(e.code,
+                 input.in_file + (e.field.empty() ? "" : ": " + e.field) + ": " + e.message);
+        }
+    }
+    const std::string envelope = take(signing::seal(document, recipient), "sealing");
+    write_file(input.out_file, envelope);
+    std::printf("sealed: %s -> %s (%zu bytes, AES-256-GCM, to %s)\n", input.in_file.c_str(),
+                input.out_file.c_str(), envelope.size(), recipient.subject().c_str());
+}
+
+// ---- sign -----------------------------------------------------------------------------------
+
+void sign_bid(const BidSignInput& input) {
+    const signing::Certificate certificate = read_certificate(input.certificate_file);
+    const std::string passphrase = take(read_passphrase(input.passphrase_file));
+    const signing::PrivateKey key =
+        take(signing::PrivateKey::from_encrypted_pem(read_file(input.key_file), passphrase),
+             input.key_file);
+    if (!certificate.matches(key)) {
+        fail("key_mismatch", input.key_file + " is not the key of " + input.certificate_file);
+    }
+    const std::string envelope = read_file(input.in_file);
+    const auto first = envelope.find_first_not_of(" \t\r\n");
+    if (first != std::string::npos && (envelope[first] == '{' || envelope[first] == '[')) {
+        fail("not_sealed", input.in_file +
+                               " looks like a plain JSON document: seal it first (procura bid "
+                               "seal), then sign the envelope");
+    }
+    const std::string signed_bid =
+        take(signing::sign(envelope, certificate, key, signing::Attachment::attached,
+                           input.leave_out_certificate ? signing::SignerCertificate::left_out
+                                                       : signing::SignerCertificate::carried),
+             "signing");
+    write_file(input.out_file, signed_bid);
+    std::printf("signed: %s -> %s (%zu bytes, SHA-256, by %s%s)\n", input.in_file.c_str(),
+                input.out_file.c_str(), signed_bid.size(), certificate.subject().c_str(),
+                input.leave_out_certificate ? ", certificate left out" : "");
+}
+
+// ---- submit ---------------------------------------------------------------------------------
+
+void submit_bid(const BidSubmitInput& input) {
+    if (input.token.empty()) fail("missing_token", "no token: pass --token or set PROCURA_TOKEN");
+    const std::string body = read_file(input.in_file);
+    const std::string url =
+        join_url(input.server, "/api/v1/tenders/" + std::to_string(input.tender_id) +
+                                   "/bids?lot_id=" + std::to_string(input.lot_id));
+    const web::HeaderList headers = {{"Authorization", "Bearer " + input.token},
+                                     {"Content-Type", "application/cms"},
+                                     {"Accept", "application/json"}};
+    const web::HttpReply reply = take(
+        web::http_request("POST", url, headers, body, std::chrono::milliseconds(input.timeout_ms)));
+    if (reply.status != 200 && reply.status != 201) fail_with_reply(reply, "POST " + url);
+    const Json receipt = parse_object(reply.body, "the server's receipt");
+    if (!input.receipt_file.empty()) write_file(input.receipt_file, reply.body);
+    const std::string where = "the server's receipt";
+    const std::string hash = field<std::string>(receipt, "sha256", where);
+    std::printf("received: bid %lld version %lld at %s, sha256 %s\n",
+                static_cast<long long>(field<std::int64_t>(receipt, "bid_id", where)),
+                static_cast<long long>(field<std::int64_t>(receipt, "version", where)),
+                field<std::string>(receipt, "received_at", where).c_str(), hash.c_str());
+    if (receipt.value("repeated", false)) {
+        std::printf("note: the server already had this exact bid; this is its first receipt\n");
+    }
+    if (lower(hash) != core::sha256_hex(body)) {
+        fail("hash_mismatch", "the receipt's sha256 is not the SHA-256 of " + input.in_file);
+    }
+}
+
+// ---- verify-receipt -------------------------------------------------------------------------
+
+// A PEM from a file when given, else fetched from the server with a note saying so.
+std::string pinned_or_fetched(const std::string& file, const BidVerifyReceiptInput& input,
+                              const std::string& path, const char* what, const char* flag) {
+    if (!file.empty()) return read_file(file);
+    std::printf(
+        "note: %s fetched from %s%s; pin it with %s FILE (a copy obtained out of band) "
+        "so that the check does not rest on the server's word\n",
+        what, input.server.c_str(), path.c_str(), flag);
+    return http_get(input.server, path, input.timeout_ms);
+}
+
+struct Head {
+    std::uint64_t tree_size = 0;
+    Hash root{};
+    std::int64_t timestamp_ms = 0;
+};
+
+// A head whose signature over the text rebuilt from its fields verifies with the log key (the
+// signed_text member is ignored), as `procura log verify` checks it.
+Head verified_head(const Json& json, const std::string& key_pem, const std::string& where) {
+    Head head;
+    head.tree_size = field<std::uint64_t>(json, "tree_size", where);
+    const std::string root_hex = field<std::string>(json, "root_hash", where);
+    head.root = hex_hash(root_hex, where);
+    head.timestamp_ms = field<std::int64_t>(json, "timestamp_ms", where);
+    const std::string text = "procura-log-sth-v1\n" + std::to_string(head.tree_size) + "\n" +
+                             std::to_string(head.timestamp_ms) + "\n" + root_hex + "\n";
+    auto signature = signing::base64_decode(field<std::string>(json, "signature", where));
+    if (!signature) fail("bad_json", where + ": the signature is not base64");
+    if (auto ok = signing::verify_message(key_pem, text, *signature); !ok) {
+        fail("head_signature_invalid",
+             where + ": the tree head's signature does not verify with the log key (" +
+                 ok.error().message + ")");
+    }
+    return head;
+}
+
+std::vector<Hash> hex_hashes(const Json& object, const std::string& where) {
+    std::vector<Hash> out;
+    for (const auto& item : field<std::vector<std::string>>(object, "proof", where)) {
+        out.push_back(hex_hash(item, where));
+    }
+    return out;
+}
+
+void verify_bid_receipt(const BidVerifyReceiptInput& input) {
+    const Json receipt = parse_object(read_file(input.receipt_file), input.receipt_file);
+    const std::string& rf = input.receipt_file;
+    const std::string bid = read_file(input.bid_file);
+    const core::Sha256 digest = core::sha256(bid);
+    const std::string digest_hex = core::to_hex(digest);
+    const auto bid_id = field<std::int64_t>(receipt, "bid_id", rf);
+    const auto version = field<std::int64_t>(receipt, "version", rf);
+
+    // (1) The bid file is what the receipt is for.
+    if (lower(field<std::string>(receipt, "sha256", rf)) != digest_hex) {
+        fail("hash_mismatch", "the SHA-256 of " + input.bid_file + " (" + digest_hex +
+                                  ") is not the receipt's sha256");
+    }
+    std::printf("ok: %s has the receipt's SHA-256 %s\n", input.bid_file.c_str(),
+                digest_hex.c_str());
+
+    // (2) The RFC 3161 token is over that hash, by a TSA chaining to the CA.
+    const signing::Certificate ca =
+        take(signing::Certificate::from_pem(pinned_or_fetched(
+                 input.ca_file, input, "/api/v1/pki/ca.pem", "the CA certificate was", "--ca")),
+             "the CA certificate");
+    const signing::Certificate tsa =
+        take(signing::Certificate::from_pem(pinned_or_fetched(
+                 input.tsa_file, input, "/api/v1/pki/tsa.pem", "the TSA certificate was", "--tsa")),
+             "the TSA certificate");
+    const std::string token =
+        take(signing::base64_decode(field<std::string>(receipt, "timestamp_token", rf)),
+             rf + ": timestamp_token");
+    const signing::VerifiedTimeStamp stamp =
+        take(signing::verify_time_stamp_token(token, digest, ca, &tsa),
+             "the receipt's time-stamp token");
+    std::printf(
+        "ok: the RFC 3161 token is over that hash, signed by a TSA certified by %s, "
+        "time %s (serial %s)\n",
+        ca.subject().c_str(), core::format_rfc3339_ms(stamp.time_ms).c_str(),
+        stamp.serial_hex.c_str());
+
+    // (3) The bid's leaf is in a fresh signed tree head.
+    const auto leaf_index = field<std::uint64_t>(receipt, "log_leaf_index", rf);
+    const std::string log_key = pinned_or_fetched(input.log_key_file, input, "/api/v1/log/key.pem",
+                                                  "the log key was", "--log-key");
+    // The leaf is sequenced shortly after the receipt: wait for a head that covers it.
+    const auto give_up =
+        std::chrono::steady_clock::now() + std::chrono::milliseconds(input.wait_ms);
+    Head head;
+    for (;;) {
+        const Json json = parse_object(http_get(input.server, "/api/v1/log/sth", input.timeout_ms),
+                                       "the signed tree head");
+        head = verified_head(json, log_key, "the signed tree head");
+        if (head.tree_size > leaf_index) break;
+        if (std::chrono::steady_clock::now() >= give_up) {
+            fail("not_in_log", "leaf " + std::to_string(leaf_index) +
+                                   " is not in the latest signed tree head (size " +
+                                   std::to_string(head.tree_size) + ") after waiting " +
+                                   std::to_string(input.wait_ms) + " ms");
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    std::printf("ok: a fresh signed tree head (size %llu, %s) verifies with the log key\n",
+                static_cast<unsigned long long>(head.tree_size),
+                core::format_rfc3339_ms(head.timestamp_ms).c_str());
+
+    const std::string index_text = std::to_string(leaf_index);
+    const Json page = parse_object(http_get(input.server,
+                                            "/api/v1/log/entries?start=" + index_text +
+                                                "&end=" + std::to_string(leaf_index + 1),
+                                            input.timeout_ms),
+                                   "the log entry");
+    const auto entries = field<std::vector<Json>>(page, "entries", "the log entry page");
+    if (entries.size() != 1) fail("not_in_log", "the log has no entry " + index_text);
+    const Json& entry = entries.front();
+    const std::string where = "log entry " + index_text;
+    if (field<std::uint64_t>(entry, "leaf_index", where) != leaf_index) {
+        fail("wrong_log_entry", where + ": the server sent another leaf");
+    }
+    core::AuditEvent event;
+    event.at_ms = field<std::int64_t>(entry, "at_ms", where);
+    event.actor_user_id = field<std::int64_t>(entry, "actor_user_id", where);
+    event.action = field<std::string>(entry, "action", where);
+    event.entity_type = field<std::string>(entry, "entity_type", where);
+    event.entity_id = field<std::int64_t>(entry, "entity_id", where);
+    event.entity_version = field<std::int64_t>(entry, "entity_version", where);
+    event.payload_json = field<std::string>(entry, "payload_json", where);
+    const auto seq = field<std::int64_t>(entry, "seq", where);
+    if (event.action != "bid.received" && event.action != "bid.replaced") {
+        fail("wrong_log_entry",
+             where + " is a " + event.action + " event, not bid.received or bid.replaced");
+    }
+    if (event.entity_type != "bid" || event.entity_id != bid_id ||
+        event.entity_version != version) {
+        fail("wrong_log_entry", where + " is about " + event.entity_type + " " +
+                                    std::to_string(event.entity_id) + " version " +
+                                    std::to_string(event.entity_version) + ", not bid " +
+                                    std::to_string(bid_id) + " version " + std::to_string(version));
+    }
+    const Json payload = parse_object(event.payload_json, where + " payload_json");
+    if (lower(field<std::string>(payload, "sha256", where + " payload")) != digest_hex) {
+        fail("wrong_log_entry", where + " records another SHA-256 than the bid's");
+    }
+    // The leaf hash comes from the fields just checked, never from the server's leaf_hash.
+    const Hash leaf = ledger::leaf_hash(core::canonical_bytes(seq, event));
+
+    const Json proof =
+        parse_object(http_get(input.server,
+                              "/api/v1/log/proof/inclusion?leaf_index=" + index_text +
+                                  "&tree_size=" + std::to_string(head.tree_size),
+                              input.timeout_ms),
+                     "the inclusion proof");
+    if (field<std::uint64_t>(proof, "leaf_index", "the inclusion proof") != leaf_index ||
+        field<std::uint64_t>(proof, "tree_size", "the inclusion proof") != head.tree_size) {
+        fail("not_in_log", "the inclusion proof is not for leaf " + index_text +
+                               " in the tree of size " + std::to_string(head.tree_size));
+    }
+    take(ledger::verify_inclusion(leaf_index, head.tree_size, leaf,
+                                  hex_hashes(proof, "the inclusion proof"), head.root),
+         "the " + event.action + " entry of leaf " + index_text + " is not in the signed tree");
+    std::printf("ok: log leaf %s (%s of bid %lld version %lld, sha256 %s) is in that tree\n",
+                index_text.c_str(), event.action.c_str(), static_cast<long long>(bid_id),
+                static_cast<long long>(version), digest_hex.c_str());
+}
+
+}  // namespace
+
+int run_bid_seal(const BidSealInput& input) { return run_guarded(seal_bid, input); }
+int run_bid_sign(const BidSignInput& input) { return run_guarded(sign_bid, input); }
+int run_bid_submit(const BidSubmitInput& input) { return run_guarded(submit_bid, input); }
+int run_bid_verify_receipt(const BidVerifyReceiptInput& input) {
+    return run_guarded(verify_bid_receipt, input);
+}
+
+}  // namespace procura::app
