@@ -283,6 +283,13 @@ core::Result<BidReceipt> BiddingService::submit(const core::Caller& caller,
             return make_error(ErrorKind::conflict, "bid_replayed",
                               "this exact bid was already received from another supplier", "bid");
         }
+        if ((*existing)->state != BidState::active) {
+            // Its receipt would suggest the bid is live again; it is not.
+            return make_error(ErrorKind::conflict, "bid_not_active",
+                              "this exact bid was " + std::string(to_string((*existing)->state)) +
+                                  "; seal the document again to submit it anew",
+                              "bid");
+        }
         return receipt_of(**existing, true);
     }
 
@@ -381,6 +388,10 @@ core::Result<std::string> BiddingService::my_share(const core::Caller& caller,
     if (!is_member(*t, caller.user_id)) {
         return forbidden("only members of the opening committee hold shares");
     }
+    if (t->state == tender::TenderState::cancelled) {
+        return make_error(ErrorKind::conflict, "tender_cancelled",
+                          "the tender is cancelled: its bids are never opened");
+    }
     if (d_.clock.now_ms() < t->opening_time_ms.value_or(0)) {
         return make_error(ErrorKind::conflict, "opening_not_yet",
                           "shares are handed out from the opening time on");
@@ -396,42 +407,43 @@ core::Result<std::string> BiddingService::my_share(const core::Caller& caller,
 core::Result<ShareOutcome> BiddingService::submit_share(const core::Caller& caller,
                                                         std::int64_t tender_id,
                                                         std::string share) {
+    // Whatever happens below, the caller's copy of the share does not outlive this call.
+    struct Wipe {
+        std::string& secret;
+        ~Wipe() { core::secure_wipe(secret); }
+    } wipe{share};
+
     auto t = published_tender(tender_id);
-    if (!t) {
-        core::secure_wipe(share);
-        return t.error();
-    }
+    if (!t) return t.error();
     if (!is_member(*t, caller.user_id)) {
-        core::secure_wipe(share);
         return forbidden("only members of the opening committee submit shares");
     }
+    if (t->state == tender::TenderState::cancelled) {
+        return make_error(ErrorKind::conflict, "tender_cancelled",
+                          "the tender is cancelled: its bids are never opened");
+    }
     if (d_.clock.now_ms() < t->opening_time_ms.value_or(0)) {
-        core::secure_wipe(share);
         return make_error(ErrorKind::conflict, "opening_not_yet",
                           "shares are accepted from the opening time on; nothing was stored");
     }
     auto opened = d_.bids.find_opening(tender_id);
     if (!opened) return opened.error();
     if (*opened) {
-        core::secure_wipe(share);
         return make_error(ErrorKind::conflict, "already_opened", "the bids are already opened");
+    }
+    if (share.empty() || share.size() > 4096) {
+        return make_error(ErrorKind::unprocessable, "bad_share", "not an opening-key share",
+                          "share");
     }
     auto key = ensure_opening_key(*t);
     if (!key) return key.error();
     auto certificate = signing::Certificate::from_pem(key->certificate_pem);
     if (!certificate) return certificate.error();
-    // A share on its own is checked for its form and tender by rebuilding with k = 1 copies
-    // being impossible; instead the rebuild below names a bad share set. Here: not empty.
-    if (share.empty() || share.size() > 4096) {
-        core::secure_wipe(share);
-        return make_error(ErrorKind::unprocessable, "bad_share", "not an opening-key share",
-                          "share");
-    }
 
     std::lock_guard lock(shares_mutex_);
     auto& held = shares_[tender_id];
     core::secure_wipe(held[caller.user_id]);
-    held[caller.user_id] = std::move(share);
+    held[caller.user_id] = share;
     ShareOutcome outcome{static_cast<int>(held.size()), key->threshold, false};
     if (outcome.shares_in < key->threshold) return outcome;
 
@@ -441,8 +453,8 @@ core::Result<ShareOutcome> BiddingService::submit_share(const core::Caller& call
                                                 static_cast<std::uint8_t>(key->threshold));
     for (std::string& text : plain) core::secure_wipe(text);
     if (!rebuilt) {
-        // The last share spoiled the set (or an earlier one did): drop the newest one so that
-        // its member can send the right one, and keep the others.
+        // The newest share spoiled the set (or an earlier one did): drop the newest one so
+        // that its member can send the right one, and keep the others.
         core::secure_wipe(held[caller.user_id]);
         held.erase(caller.user_id);
         return rebuilt.error();
@@ -452,6 +464,7 @@ core::Result<ShareOutcome> BiddingService::submit_share(const core::Caller& call
     if (!result) return result.error();
     for (auto& [member, text] : held) core::secure_wipe(text);
     shares_.erase(tender_id);
+    result->shares_in = outcome.shares_in;
     return result;
 }
 
