@@ -22,6 +22,8 @@
 #include "money/service.hpp"
 #include "ledger/mysql_log_store.hpp"
 #include "pki/mysql_store.hpp"
+#include "suppliers/mysql_store.hpp"
+#include "suppliers/service.hpp"
 #include "signing/message_signature.hpp"
 #include "pki/service.hpp"
 #include "tender/mysql_store.hpp"
@@ -256,6 +258,9 @@ int run_serve(const ServeConfig& config) {
     std::optional<web::LogAccess> log_access;
     std::optional<LogWorker> log_worker;
     bidding::MySQLBidStore bid_store(**pool);
+    suppliers::MySQLSupplierStore supplier_store(**pool);
+    suppliers::SupplierService supplier_service(supplier_store, auth_service, clock,
+                                                suppliers::SupplierLimits{});
     money::MySQLMoneyStore money_store(**pool);
     money::LedgerService ledger_service(money_store, clock);
     std::optional<signing::SignatureVerifier> verifier;
@@ -295,7 +300,8 @@ int run_serve(const ServeConfig& config) {
                                public_keys ? &*public_keys : nullptr,
                                certificate_service ? &*certificate_service : nullptr,
                                log_access ? &*log_access : nullptr,
-                               bidding_service ? &*bidding_service : nullptr});
+                               bidding_service ? &*bidding_service : nullptr,
+                               &supplier_service});
     if (!server) return fail(server.error());
     spdlog::info("listening on {}:{}", listen->host, (*server)->port());
     SessionSweeper sweeper(user_store, clock);

@@ -106,6 +106,17 @@ int main(int argc, char** argv) {
         ->envname("PROCURA_TSA_BURST")
         ->check(CLI::Range(1.0, 1e6))
         ->capture_default_str();
+    serve->add_option("--registration-rate", serve_config.server.registration_rate_per_second,
+                      "Supplier self-registrations per second allowed to one client address, "
+                      "on average (0 turns the limit off)")
+        ->envname("PROCURA_REGISTRATION_RATE")
+        ->check(CLI::Range(0.0, 1e6))
+        ->capture_default_str();
+    serve->add_option("--registration-burst", serve_config.server.registration_burst,
+                      "Supplier self-registrations one client address may send at once")
+        ->envname("PROCURA_REGISTRATION_BURST")
+        ->check(CLI::Range(1.0, 1e6))
+        ->capture_default_str();
     serve->add_option("--log-interval-ms", serve_config.log_interval_ms,
                       "How often the audit log takes in new events and signs a tree head")
         ->envname("PROCURA_LOG_INTERVAL_MS")

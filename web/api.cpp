@@ -206,6 +206,14 @@ Json opened_bid_to_json(const bidding::OpenedBidRecord& r) {
                 {"document", document}};
 }
 
+Result<suppliers::SupplierService*> supplier_service(const Services& services) {
+    if (services.suppliers == nullptr) {
+        return make_error(ErrorKind::unavailable, "suppliers_unavailable",
+                          "this server does not run the supplier registry");
+    }
+    return services.suppliers;
+}
+
 // A required unsigned decimal query parameter; 400 naming it otherwise.
 Result<std::uint64_t> query_uint(const ParamList& query, std::string_view name) {
     const std::string_view text = query.get(name);
@@ -309,7 +317,8 @@ Api::Api(Services services, const ApiOptions& options, const core::Clock& clock,
       metrics_(metrics),
       public_cache_(std::make_unique<PublicCache>(options.public_cache_ttl,
                                                   options.public_cache_entries_max)),
-      time_stamp_limiter_(std::make_unique<RateLimiter>(options.time_stamp_rate)) {
+      time_stamp_limiter_(std::make_unique<RateLimiter>(options.time_stamp_rate)),
+      registration_limiter_(std::make_unique<RateLimiter>(options.registration_rate)) {
     add("GET", "/healthz", &Api::healthz, Dispatch::io_thread);
     add("GET", "/readyz", &Api::readyz, Dispatch::worker);
     add("GET", "/metrics", &Api::metrics, Dispatch::io_thread);
@@ -335,6 +344,11 @@ Api::Api(Services services, const ApiOptions& options, const core::Clock& clock,
     add("GET", "/api/v1/tenders/{id}/opening/my-share", &Api::my_share, Dispatch::worker);
     add("POST", "/api/v1/tenders/{id}/opening/shares", &Api::submit_share, Dispatch::worker);
     add("GET", "/api/v1/tenders/{id}/opening", &Api::opening_record, Dispatch::worker);
+    add("POST", "/api/v1/suppliers", &Api::register_supplier, Dispatch::worker);
+    add("GET", "/api/v1/suppliers", &Api::list_suppliers, Dispatch::worker);
+    add("GET", "/api/v1/suppliers/{id}", &Api::get_supplier, Dispatch::worker);
+    add("POST", "/api/v1/suppliers/{id}/approve", &Api::approve_supplier, Dispatch::worker);
+    add("POST", "/api/v1/suppliers/{id}/reject", &Api::reject_supplier, Dispatch::worker);
     add("GET", "/api/v1/log/sth", &Api::log_head, Dispatch::worker);
     add("GET", "/api/v1/log/key.pem", &Api::log_key, Dispatch::io_thread);
     add("GET", "/api/v1/log/entries", &Api::log_entries, Dispatch::worker);
@@ -653,6 +667,97 @@ Result<Response> Api::user_certificates(const Request& request, const Context& c
     const std::int64_t now = clock_.now_ms();
     for (const pki::UserCertificate& c : *list) items.push_back(certificate_to_json(c, now));
     return json_response(200, Json{{"items", std::move(items)}});
+}
+
+// Public self-registration: the supplier's login stays inactive until an officer or an
+// administrator approves it. Rate-limited per address: each registration hashes a password.
+Result<Response> Api::register_supplier(const Request& request, const Context&) const {
+    auto service = supplier_service(services_);
+    if (!service) return service.error();
+    if (!registration_limiter_->allow(request.client_address, clock_.now_ms())) {
+        return make_error(ErrorKind::too_many_requests, "rate_limited",
+                          "too many registrations from this address; retry later");
+    }
+    auto body = parse_json_object(request.body);
+    if (!body) return body.error();
+    auto registration = parse_supplier_registration(*body);
+    if (!registration) return registration.error();
+    auto supplier = (*service)->register_supplier(*registration);
+    if (!supplier) return supplier.error();
+    Response response = json_response(201, supplier_to_json(*supplier));
+    response.with_header("Location", "/api/v1/suppliers/" + std::to_string(supplier->id));
+    return response;
+}
+
+Result<Response> Api::list_suppliers(const Request& request, const Context& context) const {
+    auto service = supplier_service(services_);
+    if (!service) return service.error();
+    auto caller = require_caller(request);
+    if (!caller) return caller.error();
+    std::optional<suppliers::SupplierStatus> status;
+    if (auto text = query_value(context.query, "status")) {
+        status = suppliers::parse_supplier_status(*text);
+        if (!status) {
+            return make_error(ErrorKind::bad_request, "unknown_value",
+                              "status is pending, approved or rejected", "status");
+        }
+    }
+    std::uint64_t after = 0;
+    if (context.query.has("after")) {
+        auto parsed = query_uint(context.query, "after");
+        if (!parsed) return parsed.error();
+        after = *parsed;
+    }
+    std::uint64_t limit = 100;  // the service clamps it to its page size
+    if (context.query.has("limit")) {
+        auto parsed = query_uint(context.query, "limit");
+        if (!parsed) return parsed.error();
+        limit = *parsed;
+    }
+    auto list = (*service)->list(*caller, status, static_cast<suppliers::SupplierId>(after),
+                                 static_cast<std::size_t>(limit));
+    if (!list) return list.error();
+    Json items = Json::array();
+    for (const suppliers::Supplier& s : *list) items.push_back(supplier_to_json(s));
+    return json_response(200, Json{{"items", std::move(items)}});
+}
+
+Result<Response> Api::get_supplier(const Request& request, const Context& context) const {
+    auto service = supplier_service(services_);
+    if (!service) return service.error();
+    auto id = path_id(context.params, "id");
+    if (!id) return id.error();
+    auto caller = require_caller(request);
+    if (!caller) return caller.error();
+    auto supplier = (*service)->get(*caller, *id);
+    if (!supplier) return supplier.error();
+    return json_response(200, supplier_to_json(*supplier));
+}
+
+Result<Response> Api::approve_supplier(const Request& request, const Context& context) const {
+    auto service = supplier_service(services_);
+    if (!service) return service.error();
+    auto id = path_id(context.params, "id");
+    if (!id) return id.error();
+    auto caller = require_caller(request);
+    if (!caller) return caller.error();
+    auto supplier = (*service)->approve(*caller, *id);
+    if (!supplier) return supplier.error();
+    return json_response(200, supplier_to_json(*supplier));
+}
+
+Result<Response> Api::reject_supplier(const Request& request, const Context& context) const {
+    auto service = supplier_service(services_);
+    if (!service) return service.error();
+    auto id = path_id(context.params, "id");
+    if (!id) return id.error();
+    auto caller = require_caller(request);
+    if (!caller) return caller.error();
+    auto reason = string_body(request, "reason");
+    if (!reason) return reason.error();
+    auto supplier = (*service)->reject(*caller, *id, *reason);
+    if (!supplier) return supplier.error();
+    return json_response(200, supplier_to_json(*supplier));
 }
 
 Result<Response> Api::opening_certificate(const Request&, const Context& context) const {

@@ -34,6 +34,7 @@ struct ApiOptions {
     std::chrono::milliseconds public_cache_ttl{1000};       // 0 disables; see PublicCache
     std::size_t public_cache_entries_max = 256;
     RateLimitOptions time_stamp_rate{50, 100};  // POST /tsa, per client address
+    RateLimitOptions registration_rate{0.2, 5};  // POST /api/v1/suppliers, per client address
 };
 
 // Where a request runs: cheap handlers that never block may answer on the io thread; anything
@@ -117,6 +118,11 @@ private:
     core::Result<Response> my_share(const Request& request, const Context& context) const;
     core::Result<Response> submit_share(const Request& request, const Context& context) const;
     core::Result<Response> opening_record(const Request& request, const Context& context) const;
+    core::Result<Response> register_supplier(const Request& request, const Context& context) const;
+    core::Result<Response> list_suppliers(const Request& request, const Context& context) const;
+    core::Result<Response> get_supplier(const Request& request, const Context& context) const;
+    core::Result<Response> approve_supplier(const Request& request, const Context& context) const;
+    core::Result<Response> reject_supplier(const Request& request, const Context& context) const;
     core::Result<Response> ui_script(const Request& request, const Context& context) const;
     core::Result<Response> login(const Request& request, const Context& context) const;
     core::Result<Response> logout(const Request& request, const Context& context) const;
@@ -142,6 +148,7 @@ private:
     // Mutable state behind a const interface: the cache is internally synchronised.
     std::unique_ptr<PublicCache> public_cache_;
     std::unique_ptr<RateLimiter> time_stamp_limiter_;  // internally synchronised
+    std::unique_ptr<RateLimiter> registration_limiter_;
 };
 
 // Extracts the token of "Authorization: Bearer <token>" (scheme case-insensitive); nullopt if

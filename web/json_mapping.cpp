@@ -377,6 +377,83 @@ Result<std::string> parse_single_string(const Json& object, std::string_view key
     return read_string(*value, std::string(key));
 }
 
+namespace {
+
+// Reads the required string member key of object (at prefix) into out.
+Status read_required_string(const Json& object, std::string_view prefix, std::string_view key,
+                            std::string& out) {
+    const std::string field = path_of(prefix, key);
+    const Json* value = member(object, key);
+    if (value == nullptr) return missing(field);
+    auto text = read_string(*value, field);
+    if (!text) return text.error();
+    out = std::move(*text);
+    return {};
+}
+
+// The required object member key of object, checked to hold only the allowed members.
+Result<const Json*> read_required_object(const Json& object, std::string_view key,
+                                         std::initializer_list<std::string_view> allowed) {
+    const Json* value = member(object, key);
+    if (value == nullptr) return missing(std::string(key));
+    PROCURA_TRY(require_object(*value, std::string(key)));
+    PROCURA_TRY(check_members(*value, std::string(key) + ".", allowed));
+    return value;
+}
+
+}  // namespace
+
+Result<suppliers::SupplierRegistration> parse_supplier_registration(const Json& object) {
+    PROCURA_TRY(check_members(object, "", {"organisation_name", "registration_number", "address",
+                                           "contact", "bank_account", "username", "password"}));
+    suppliers::SupplierRegistration r;
+    PROCURA_TRY(read_required_string(object, "", "organisation_name", r.organisation_name));
+    PROCURA_TRY(read_required_string(object, "", "registration_number", r.registration_number));
+    auto address = read_required_object(object, "address",
+                                        {"street", "postal_code", "city", "country"});
+    if (!address) return address.error();
+    PROCURA_TRY(read_required_string(**address, "address.", "street", r.address.street));
+    PROCURA_TRY(read_required_string(**address, "address.", "postal_code", r.address.postal_code));
+    PROCURA_TRY(read_required_string(**address, "address.", "city", r.address.city));
+    PROCURA_TRY(read_required_string(**address, "address.", "country", r.address.country));
+    auto contact = read_required_object(object, "contact", {"name", "email", "phone"});
+    if (!contact) return contact.error();
+    PROCURA_TRY(read_required_string(**contact, "contact.", "name", r.contact.name));
+    PROCURA_TRY(read_required_string(**contact, "contact.", "email", r.contact.email));
+    PROCURA_TRY(read_required_string(**contact, "contact.", "phone", r.contact.phone));
+    auto bank = read_required_object(object, "bank_account", {"iban", "bic"});
+    if (!bank) return bank.error();
+    PROCURA_TRY(read_required_string(**bank, "bank_account.", "iban", r.bank_account.iban));
+    PROCURA_TRY(read_required_string(**bank, "bank_account.", "bic", r.bank_account.bic));
+    PROCURA_TRY(read_required_string(object, "", "username", r.username));
+    PROCURA_TRY(read_required_string(object, "", "password", r.password));
+    return r;
+}
+
+Json supplier_to_json(const suppliers::Supplier& s) {
+    Json review = nullptr;
+    if (s.review) {
+        review = Json{{"by", s.review->by},
+                      {"at", core::format_rfc3339_ms(s.review->at_ms)},
+                      {"reason", s.review->reason.empty() ? Json(nullptr) : Json(s.review->reason)}};
+    }
+    return Json{{"id", s.id},
+                {"user_id", s.user_id},
+                {"organisation_name", s.organisation_name},
+                {"registration_number", s.registration_number},
+                {"address", {{"street", s.address.street},
+                             {"postal_code", s.address.postal_code},
+                             {"city", s.address.city},
+                             {"country", s.address.country}}},
+                {"contact", {{"name", s.contact.name},
+                             {"email", s.contact.email},
+                             {"phone", s.contact.phone}}},
+                {"bank_account", {{"iban", s.bank_account.iban}, {"bic", s.bank_account.bic}}},
+                {"status", suppliers::to_string(s.status)},
+                {"registered_at", core::format_rfc3339_ms(s.registered_at_ms)},
+                {"review", review}};
+}
+
 Json certificate_to_json(const pki::UserCertificate& c, std::int64_t now_ms) {
     Json revocation = nullptr;
     if (c.revocation) {

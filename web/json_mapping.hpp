@@ -20,6 +20,7 @@
 #include "core/identity.hpp"
 #include "core/result.hpp"
 #include "pki/model.hpp"
+#include "suppliers/model.hpp"
 #include "tender/model.hpp"
 
 namespace procura::web {
@@ -59,6 +60,14 @@ struct AmendmentInput {
 };
 // {"version": integer, "rationale": string, "changes": {tender fields}}, all required.
 core::Result<AmendmentInput> parse_amendment(const Json& object);
+
+// {"organisation_name", "registration_number", "address": {"street", "postal_code", "city",
+// "country"}, "contact": {"name", "email", "phone"}, "bank_account": {"iban", "bic"},
+// "username", "password"}: every member a string and required (semantic checks are the
+// service's).
+core::Result<suppliers::SupplierRegistration> parse_supplier_registration(const Json& object);
+// A supplier as staff and the supplier itself see it (docs/openapi.yaml, schema Supplier).
+Json supplier_to_json(const suppliers::Supplier& supplier);
 
 // A user's certificate with its status at now_ms (see docs/openapi.yaml, schema Certificate).
 Json certificate_to_json(const pki::UserCertificate& certificate, std::int64_t now_ms);

@@ -64,6 +64,7 @@ ApiOptions api_options(const ServerOptions& options) {
     api.document_body_bytes_max = options.document_body_bytes_max;
     api.public_cache_ttl = options.public_cache_ttl;
     api.time_stamp_rate = {options.time_stamp_rate_per_second, options.time_stamp_burst};
+    api.registration_rate = {options.registration_rate_per_second, options.registration_burst};
     return api;
 }
 

@@ -28,6 +28,7 @@
 #include "bidding/service.hpp"
 #include "ledger/log.hpp"
 #include "pki/service.hpp"
+#include "suppliers/service.hpp"
 #include "signing/tsa.hpp"
 #include "tender/service.hpp"
 
@@ -52,6 +53,9 @@ struct ServerOptions {
     // POST /tsa per client address: requests per second on average, and the burst (0: off).
     double time_stamp_rate_per_second = 50;
     double time_stamp_burst = 100;
+    // POST /api/v1/suppliers (public, and it hashes a password) per client address.
+    double registration_rate_per_second = 0.2;
+    double registration_burst = 5;
 };
 
 // The use cases the HTTP layer serves. The referenced services must outlive the Server.
@@ -82,6 +86,8 @@ struct Services {
     const LogAccess* log = nullptr;
     // Absent (no platform keys): the bid and opening routes answer 503 pki_not_initialised.
     bidding::BiddingService* bidding = nullptr;
+    // Absent: the supplier registry routes answer 503.
+    suppliers::SupplierService* suppliers = nullptr;
 };
 
 class Server {
