@@ -54,16 +54,16 @@ Bid read_bid(sql::ResultSet& rows, bool with_body) {
 }
 
 core::Result<std::optional<Bid>> find_one(db::ConnectionPool& pool, const char* operation,
-                                          const std::string& where,
+                                          const std::string& where, bool with_body,
                                           const std::function<void(sql::PreparedStatement&)>& bind) {
     using Found = std::optional<Bid>;
     return db::with_connection(pool, operation, [&](sql::Connection& c) -> core::Result<Found> {
         Statement s(c.prepareStatement(std::string("SELECT ") + summary_columns +
-                                       ", body FROM bids WHERE " + where));
+                                       (with_body ? ", body" : "") + " FROM bids WHERE " + where));
         bind(*s);
         Rows rows(s->executeQuery());
         if (!rows->next()) return Found{};
-        return Found{read_bid(*rows, true)};
+        return Found{read_bid(*rows, with_body)};
     });
 }
 
@@ -144,16 +144,28 @@ core::Result<OpeningKeyRecord> MySQLBidStore::insert_opening_key(const OpeningKe
 }
 
 core::Result<std::optional<Bid>> MySQLBidStore::find_bid(std::int64_t bid_id) {
-    return find_one(pool_, "bidding.find_bid", "id = ?",
+    return find_one(pool_, "bidding.find_bid", "id = ?", true,
                     [&](sql::PreparedStatement& s) { s.setInt64(1, bid_id); });
 }
 
 core::Result<std::optional<Bid>> MySQLBidStore::find_bid_by_hash(std::int64_t tender_id,
                                                                  const std::string& sha256_hex) {
-    return find_one(pool_, "bidding.find_bid_by_hash", "tender_id = ? AND sha256 = ?",
+    return find_one(pool_, "bidding.find_bid_by_hash", "tender_id = ? AND sha256 = ?", false,
                     [&](sql::PreparedStatement& s) {
                         s.setInt64(1, tender_id);
                         s.setString(2, sha256_hex);
+                    });
+}
+
+core::Result<std::optional<Bid>> MySQLBidStore::find_active_bid(std::int64_t tender_id,
+                                                                core::UserId supplier_id,
+                                                                std::int64_t lot_id) {
+    // active_key is unique and indexed (0007_bidding.sql).
+    return find_one(pool_, "bidding.find_active_bid", "active_key = ?", false,
+                    [&](sql::PreparedStatement& s) {
+                        s.setString(1, std::to_string(tender_id) + ":" +
+                                           std::to_string(supplier_id) + ":" +
+                                           std::to_string(lot_id));
                     });
 }
 

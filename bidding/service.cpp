@@ -133,6 +133,22 @@ core::Result<OpeningKeyRecord> BiddingService::ensure_opening_key(const tender::
                                  t.version, compact(payload)});
 }
 
+core::Result<std::shared_ptr<const signing::Certificate>>
+BiddingService::cached_opening_certificate(const tender::Tender& t) {
+    {
+        std::lock_guard lock(certificates_mutex_);
+        const auto it = opening_certificates_.find(t.id);
+        if (it != opening_certificates_.end()) return it->second;
+    }
+    auto key = ensure_opening_key(t);
+    if (!key) return key.error();
+    auto certificate = signing::Certificate::from_pem(key->certificate_pem);
+    if (!certificate) return certificate.error();
+    auto shared = std::make_shared<const signing::Certificate>(std::move(*certificate));
+    std::lock_guard lock(certificates_mutex_);
+    return opening_certificates_.emplace(t.id, std::move(shared)).first->second;
+}
+
 core::Result<std::string> BiddingService::opening_certificate(std::int64_t tender_id) {
     auto t = published_tender(tender_id);
     if (!t) return t.error();
@@ -255,11 +271,9 @@ core::Result<BidReceipt> BiddingService::submit(const core::Caller& caller,
     auto verified = d_.verifier.verify(body, std::nullopt, options);
     if (!verified) return verified.error();
 
-    auto key = ensure_opening_key(*t);
-    if (!key) return key.error();
-    auto opening_cert = signing::Certificate::from_pem(key->certificate_pem);
+    auto opening_cert = cached_opening_certificate(*t);
     if (!opening_cert) return opening_cert.error();
-    if (auto sealed = signing::check_envelope(verified->content, *opening_cert,
+    if (auto sealed = signing::check_envelope(verified->content, **opening_cert,
                                               limits_.bid_bytes_max);
         !sealed) {
         return sealed.error();
@@ -297,13 +311,9 @@ core::Result<BidReceipt> BiddingService::submit(const core::Caller& caller,
     if (!token) return token.error();
     // The bid this one replaces, whose deposit is released once this one is stored.
     std::optional<std::string> replaced_hash;
-    auto current = d_.bids.list_bids(tender_id, false);
+    auto current = d_.bids.find_active_bid(tender_id, caller.user_id, lot_id);
     if (!current) return current.error();
-    for (const Bid& b : *current) {
-        if (b.supplier_id == caller.user_id && b.lot_id == lot_id && b.state == BidState::active) {
-            replaced_hash = b.sha256_hex;
-        }
-    }
+    if (*current) replaced_hash = (*current)->sha256_hex;
     PROCURA_TRY(hold_security(*t, caller.user_id, hash_hex));
     Bid bid;
     bid.tender_id = tender_id;

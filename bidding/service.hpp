@@ -17,6 +17,7 @@
 #pragma once
 
 #include <map>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -114,6 +115,9 @@ public:
 private:
     core::Result<tender::Tender> published_tender(std::int64_t tender_id);
     core::Result<OpeningKeyRecord> ensure_opening_key(const tender::Tender& tender);
+    // The tender's opening certificate, parsed once per tender and kept (it never changes).
+    core::Result<std::shared_ptr<const signing::Certificate>> cached_opening_certificate(
+        const tender::Tender& tender);
     core::Result<std::optional<std::string>> active_certificate_pem(core::UserId user);
     bool revoked_at(const std::string& serial_hex, std::int64_t at_ms);
     // The pending deposit of the bid with this body (idempotent), and its void.
@@ -126,6 +130,8 @@ private:
 
     BiddingDependencies d_;
     BiddingLimits limits_;
+    std::mutex certificates_mutex_;
+    std::map<std::int64_t, std::shared_ptr<const signing::Certificate>> opening_certificates_;
     std::mutex shares_mutex_;
     // tender -> member -> opened share; wiped when used or when the tender is opened.
     std::map<std::int64_t, std::map<core::UserId, std::string>> shares_;

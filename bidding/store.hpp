@@ -24,8 +24,13 @@ public:
                                                               const core::AuditEvent& audit) = 0;
 
     virtual core::Result<std::optional<Bid>> find_bid(std::int64_t bid_id) = 0;
+    // Without the body (bids can be large; the hash and the state are what callers need).
     virtual core::Result<std::optional<Bid>> find_bid_by_hash(std::int64_t tender_id,
                                                               const std::string& sha256_hex) = 0;
+    // The active bid of (tender, supplier, lot), without its body, if any.
+    virtual core::Result<std::optional<Bid>> find_active_bid(std::int64_t tender_id,
+                                                             core::UserId supplier_id,
+                                                             std::int64_t lot_id) = 0;
     // Stores b as the active bid of (tender, supplier, lot): the previous active one becomes
     // replaced, the version is one more than the highest so far, and the audit event (whose
     // entity_id becomes the bid's id) gives log_seq. Returns the stored bid. conflict

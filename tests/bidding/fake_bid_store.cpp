@@ -56,6 +56,21 @@ core::Result<std::optional<Bid>> FakeBidStore::find_bid_by_hash(std::int64_t ten
     return std::optional<Bid>{};
 }
 
+core::Result<std::optional<Bid>> FakeBidStore::find_active_bid(std::int64_t tender_id,
+                                                               core::UserId supplier_id,
+                                                               std::int64_t lot_id) {
+    std::lock_guard lock(mutex_);
+    for (const auto& [id, b] : state_.bids) {
+        if (b.tender_id == tender_id && b.supplier_id == supplier_id && b.lot_id == lot_id &&
+            b.state == BidState::active) {
+            Bid summary = b;
+            summary.body.clear();
+            return std::optional<Bid>{std::move(summary)};
+        }
+    }
+    return std::optional<Bid>{};
+}
+
 core::Result<Bid> FakeBidStore::insert_bid(const Bid& b, core::AuditEvent audit) {
     std::lock_guard lock(mutex_);
     for (const auto& [id, other] : state_.bids) {

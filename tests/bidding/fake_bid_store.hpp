@@ -28,6 +28,9 @@ public:
     core::Result<Bid> insert_bid(const Bid& b, core::AuditEvent audit) override;
     core::Status withdraw_bid(std::int64_t bid_id, std::int64_t at_ms,
                               const core::AuditEvent& audit) override;
+    core::Result<std::optional<Bid>> find_active_bid(std::int64_t tender_id,
+                                                     core::UserId supplier_id,
+                                                     std::int64_t lot_id) override;
     core::Result<std::vector<Bid>> list_bids(std::int64_t tender_id, bool with_bodies) override;
     core::Result<std::optional<OpeningRecord>> find_opening(std::int64_t tender_id) override;
     core::Status insert_opening(const OpeningRecord& record,
