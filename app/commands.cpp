@@ -64,6 +64,8 @@ core::Result<std::unique_ptr<db::ConnectionPool>> open_pool(const std::string& d
     return pool;
 }
 
+}  // namespace
+
 core::Result<std::unique_ptr<db::ConnectionPool>> open_migrated_pool(const std::string& db_url,
                                                                      std::size_t size) {
     auto pool = open_pool(db_url, size);
@@ -73,6 +75,8 @@ core::Result<std::unique_ptr<db::ConnectionPool>> open_migrated_pool(const std::
     for (int version : *applied) spdlog::info("applied migration {:04d}", version);
     return pool;
 }
+
+namespace {
 
 core::Result<core::Role> role_from(const std::string& text) {
     if (auto role = core::parse_role(text)) return *role;

@@ -3,12 +3,20 @@
 // failure, has printed one readable line to stderr.
 #pragma once
 
+#include <memory>
 #include <string>
 
 #include "app/config.hpp"
+#include "core/result.hpp"
+#include "db/pool.hpp"
 #include "core/identity.hpp"
 
 namespace procura::app {
+
+// A pool of `size` connections to db_url with pending migrations applied. Errors name the
+// database and user (never the password), so that the command's one line says what failed.
+core::Result<std::unique_ptr<db::ConnectionPool>> open_migrated_pool(const std::string& db_url,
+                                                                     std::size_t size);
 
 int run_serve(const ServeConfig& config);
 int run_migrate(const std::string& db_url);

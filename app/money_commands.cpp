@@ -1,5 +1,7 @@
 #include "app/money_commands.hpp"
 
+#include "app/commands.hpp"
+
 #include <spdlog/spdlog.h>
 
 #include <cstdio>
@@ -20,38 +22,10 @@ int fail(const core::Error& e) {
     return 1;
 }
 
-// As app/commands.cpp's open_migrated_pool: a pool of one connection, migrations applied.
-core::Result<std::unique_ptr<db::ConnectionPool>> open_migrated_pool(const std::string& db_url) {
-    if (db_url.empty()) {
-        return core::make_error(core::ErrorKind::bad_request, "missing_db",
-                                "no database: pass --db mysql://USER:PASS@HOST:PORT/DB or set "
-                                "PROCURA_DB",
-                                "db");
-    }
-    auto config = db::parse_url(db_url);
-    if (!config) return config.error();
-    db::PoolOptions options;
-    options.size = 1;
-    auto pool = db::ConnectionPool::open(*config, options);
-    if (!pool) {
-        core::Error e = pool.error();
-        const std::string where = config->socket.empty()
-                                      ? config->host + ":" + std::to_string(config->port)
-                                      : config->socket;
-        e.message = "cannot open database '" + config->database + "' as " + config->user + " at " +
-                    where + ": " + e.message;
-        return e;
-    }
-    auto applied = db::migrate(**pool);
-    if (!applied) return applied.error();
-    for (int version : *applied) spdlog::info("applied migration {:04d}", version);
-    return pool;
-}
-
 }  // namespace
 
 int run_ledger_check(const std::string& db_url) {
-    auto pool = open_migrated_pool(db_url);
+    auto pool = open_migrated_pool(db_url, 1);
     if (!pool) return fail(pool.error());
     core::SystemClock clock;
     money::MySQLMoneyStore store(**pool);

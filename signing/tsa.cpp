@@ -159,6 +159,47 @@ core::Result<std::string> TimeStampAuthority::stamp(const core::Sha256& digest) 
     return out;
 }
 
+namespace {
+
+using PKCS7Handle = std::unique_ptr<PKCS7, OpenSSLDeleter<PKCS7_free>>;
+using TSTInfoHandle = std::unique_ptr<TS_TST_INFO, OpenSSLDeleter<TS_TST_INFO_free>>;
+
+// genTime (to the millisecond), serial and policy of a token's TSTInfo.
+core::Result<VerifiedTimeStamp> read_tst_info(TS_TST_INFO* info) {
+    VerifiedTimeStamp result;
+    const ASN1_GENERALIZEDTIME* time = TS_TST_INFO_get_time(info);
+    struct tm parsed {};
+    if (time == nullptr || ASN1_TIME_to_tm(time, &parsed) != 1) {
+        return core::make_error(ErrorKind::unprocessable, "time_stamp_invalid",
+                                "the token's time cannot be read", "time_stamp");
+    }
+    result.time_ms = static_cast<std::int64_t>(timegm(&parsed)) * 1000;
+    const std::string text(reinterpret_cast<const char*>(ASN1_STRING_get0_data(time)),
+                           static_cast<std::size_t>(ASN1_STRING_length(time)));
+    if (const auto dot = text.find('.'); dot != std::string::npos) {
+        std::int64_t millis = 0;
+        int digits = 0;
+        for (std::size_t i = dot + 1; i < text.size() && digits < 3; ++i, ++digits) {
+            if (text[i] < '0' || text[i] > '9') break;
+            millis = millis * 10 + (text[i] - '0');
+        }
+        for (; digits < 3; ++digits) millis *= 10;
+        result.time_ms += millis;
+    }
+    BNHandle serial(ASN1_INTEGER_to_BN(TS_TST_INFO_get_serial(info), nullptr));
+    if (serial) {
+        char* hex = BN_bn2hex(serial.get());
+        result.serial_hex = hex;
+        OPENSSL_free(hex);
+    }
+    char oid[128] = {};
+    OBJ_obj2txt(oid, sizeof oid, TS_TST_INFO_get_policy_id(info), 1);
+    result.policy_oid = oid;
+    return result;
+}
+
+}  // namespace
+
 core::Result<VerifiedTimeStamp> verify_time_stamp(std::string_view response_der,
                                                   std::string_view data, const Certificate& ca) {
     constexpr std::size_t bytes_max = 64 * 1024 * 1024;
@@ -202,79 +243,9 @@ core::Result<VerifiedTimeStamp> verify_time_stamp(std::string_view response_der,
                              "the time-stamp token does not verify for this data",
                              "time_stamp");
     }
-    VerifiedTimeStamp result;
-    const ASN1_GENERALIZEDTIME* time = TS_TST_INFO_get_time(info);
-    struct tm parsed {};
-    if (ASN1_TIME_to_tm(time, &parsed) != 1) {
-        return core::make_error(ErrorKind::unprocessable, "time_stamp_invalid",
-                                "the token's time cannot be read", "time_stamp");
-    }
-    result.time_ms = static_cast<std::int64_t>(timegm(&parsed)) * 1000;
-    // Milliseconds from the fraction of a GeneralizedTime such as 20261127102000.123Z.
-    const std::string text(reinterpret_cast<const char*>(ASN1_STRING_get0_data(time)),
-                           static_cast<std::size_t>(ASN1_STRING_length(time)));
-    if (const auto dot = text.find('.'); dot != std::string::npos) {
-        std::int64_t millis = 0;
-        int digits = 0;
-        for (std::size_t i = dot + 1; i < text.size() && digits < 3; ++i, ++digits) {
-            if (text[i] < '0' || text[i] > '9') break;
-            millis = millis * 10 + (text[i] - '0');
-        }
-        for (; digits < 3; ++digits) millis *= 10;
-        result.time_ms += millis;
-    }
-    BNHandle serial(ASN1_INTEGER_to_BN(TS_TST_INFO_get_serial(info), nullptr));
-    if (serial) {
-        char* hex = BN_bn2hex(serial.get());
-        result.serial_hex = hex;
-        OPENSSL_free(hex);
-    }
-    char oid[128] = {};
-    OBJ_obj2txt(oid, sizeof oid, TS_TST_INFO_get_policy_id(info), 1);
-    result.policy_oid = oid;
-    return result;
+    return read_tst_info(info);
 }
 
-namespace {
-
-using PKCS7Handle = std::unique_ptr<PKCS7, OpenSSLDeleter<PKCS7_free>>;
-using TSTInfoHandle = std::unique_ptr<TS_TST_INFO, OpenSSLDeleter<TS_TST_INFO_free>>;
-
-// genTime (to the millisecond), serial and policy of a token's TSTInfo.
-core::Result<VerifiedTimeStamp> read_tst_info(TS_TST_INFO* info) {
-    VerifiedTimeStamp result;
-    const ASN1_GENERALIZEDTIME* time = TS_TST_INFO_get_time(info);
-    struct tm parsed {};
-    if (time == nullptr || ASN1_TIME_to_tm(time, &parsed) != 1) {
-        return core::make_error(ErrorKind::unprocessable, "time_stamp_invalid",
-                                "the token's time cannot be read", "time_stamp");
-    }
-    result.time_ms = static_cast<std::int64_t>(timegm(&parsed)) * 1000;
-    const std::string text(reinterpret_cast<const char*>(ASN1_STRING_get0_data(time)),
-                           static_cast<std::size_t>(ASN1_STRING_length(time)));
-    if (const auto dot = text.find('.'); dot != std::string::npos) {
-        std::int64_t millis = 0;
-        int digits = 0;
-        for (std::size_t i = dot + 1; i < text.size() && digits < 3; ++i, ++digits) {
-            if (text[i] < '0' || text[i] > '9') break;
-            millis = millis * 10 + (text[i] - '0');
-        }
-        for (; digits < 3; ++digits) millis *= 10;
-        result.time_ms += millis;
-    }
-    BNHandle serial(ASN1_INTEGER_to_BN(TS_TST_INFO_get_serial(info), nullptr));
-    if (serial) {
-        char* hex = BN_bn2hex(serial.get());
-        result.serial_hex = hex;
-        OPENSSL_free(hex);
-    }
-    char oid[128] = {};
-    OBJ_obj2txt(oid, sizeof oid, TS_TST_INFO_get_policy_id(info), 1);
-    result.policy_oid = oid;
-    return result;
-}
-
-}  // namespace
 
 core::Result<VerifiedTimeStamp> verify_time_stamp_token(std::string_view token_der,
                                                         const core::Sha256& digest,
