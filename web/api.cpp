@@ -1045,7 +1045,15 @@ Result<Response> Api::get_tender(const Request& request, const Context& context)
     if (!caller) return caller.error();
     auto view = services_.tenders.get(*caller, *id);
     if (!view) return view.error();
-    Response response = json_response(200, tender_to_json(*view));
+    Json body = tender_to_json(*view);
+    if (services_.bidding != nullptr && view->status == tender::TenderStatus::closed) {
+        // The opening record is what moves a closed tender to "opened" (docs/bidding.md).
+        if (auto record = services_.bidding->opening(*id); record) {
+            body["status"] = "opened";
+            body["opened_at"] = core::format_rfc3339_ms(record->opened_at_ms);
+        }
+    }
+    Response response = json_response(200, body);
     if (!*caller) {
         response.public_until_ms = next_status_change_ms(
             view->tender.enquiry_deadline_ms, view->tender.submission_deadline_ms, clock_.now_ms());

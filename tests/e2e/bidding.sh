@@ -253,6 +253,8 @@ expect_json ".bids[] | select(.bid_id == $cask_tampered) | .valid" false
 expect_json ".bids[] | select(.bid_id == $cask_tampered) | .reason_code" decrypt_failed
 expect_json "[.bids[].bid_id] | map(select(. == $acme_first or . == $cask_lot2)) | length" 0 \
     "replaced and withdrawn bids are not opened"
+api GET "/api/v1/tenders/$tender"
+expect_json .status opened "the tender shows as opened"
 count=$(e2e_sql "SELECT COUNT(*) FROM audit_events WHERE action IN ('bid.opened', 'tender.opened')")
 [[ $count == 4 ]] || e2e_fail "expected 4 opening audit events, found $count"
 
