@@ -72,8 +72,15 @@ core::Status check_members(const json& object, const std::array<std::string_view
     }
     for (const auto& [name, value] : object.items()) {
         if (std::find(fields.begin(), fields.end(), name) == fields.end()) {
-            return fault("bid_unknown_field", "member " + join(path, name) + " is not allowed",
-                         join(path, name));
+            // The name is the bidder's: echo at most 64 bytes of it, cut between characters.
+            std::string shown = name;
+            if (shown.size() > 64) {
+                std::size_t n = 64;
+                while (n > 0 && (static_cast<unsigned char>(shown[n]) & 0xC0) == 0x80) --n;
+                shown = shown.substr(0, n) + "...";
+            }
+            return fault("bid_unknown_field", "member " + join(path, shown) + " is not allowed",
+                         join(path, shown));
         }
     }
     return {};

@@ -78,6 +78,7 @@ struct OpeningRecord {
 
 struct BiddingLimits {
     std::size_t bid_bytes_max = 8 * 1024 * 1024;
+    std::int64_t versions_max = 100;  // per (tender, supplier, lot)
     std::int64_t opening_certificate_extra_ms = 365LL * core::ms_per_day;  // valid past opening
 };
 

@@ -29,6 +29,15 @@ std::string read_blob(sql::ResultSet& rows, unsigned column) {
     return out.str();
 }
 
+// At most max_bytes of text, cut at a UTF-8 character boundary (the column is utf8mb4 and the
+// session strict: half a character would fail the whole insert).
+std::string utf8_prefix(const std::string& text, std::size_t max_bytes) {
+    if (text.size() <= max_bytes) return text;
+    std::size_t n = max_bytes;
+    while (n > 0 && (static_cast<unsigned char>(text[n]) & 0xC0) == 0x80) --n;
+    return text.substr(0, n);
+}
+
 BidState parse_state(const std::string& text) {
     if (text == "replaced") return BidState::replaced;
     if (text == "withdrawn") return BidState::withdrawn;
@@ -268,9 +277,12 @@ core::Status MySQLBidStore::withdraw_bid(std::int64_t bid_id, std::int64_t at_ms
 core::Result<std::vector<Bid>> MySQLBidStore::list_bids(std::int64_t tender_id, bool with_bodies) {
     return db::with_connection(pool_, "bidding.list_bids",
                                [&](sql::Connection& c) -> core::Result<std::vector<Bid>> {
-        Statement s(c.prepareStatement(std::string("SELECT ") + summary_columns +
-                                       (with_bodies ? ", body" : "") +
-                                       " FROM bids WHERE tender_id = ? ORDER BY id"));
+        // With bodies: the active bids only (the opening needs no other body, and a supplier's
+        // many replaced versions must not all be read into memory).
+        Statement s(c.prepareStatement(
+            std::string("SELECT ") + summary_columns + (with_bodies ? ", body" : "") +
+            " FROM bids WHERE tender_id = ?" + (with_bodies ? " AND state = 'active'" : "") +
+            " ORDER BY id"));
         s->setInt64(1, tender_id);
         Rows rows(s->executeQuery());
         std::vector<Bid> out;
@@ -320,6 +332,19 @@ core::Result<std::optional<OpeningRecord>> MySQLBidStore::find_opening(std::int6
     });
 }
 
+core::Result<std::optional<std::int64_t>> MySQLBidStore::find_opened_at(std::int64_t tender_id) {
+    using Found = std::optional<std::int64_t>;
+    return db::with_connection(pool_, "bidding.find_opened_at",
+                               [&](sql::Connection& c) -> core::Result<Found> {
+        Statement s(c.prepareStatement(
+            "SELECT opened_at_ms FROM tender_openings WHERE tender_id = ?"));
+        s->setInt64(1, tender_id);
+        Rows rows(s->executeQuery());
+        if (!rows->next()) return Found{};
+        return Found{rows->getInt64(1)};
+    });
+}
+
 core::Status MySQLBidStore::insert_opening(const OpeningRecord& record,
                                            const std::vector<core::AuditEvent>& audit) {
     return db::run_transaction(pool_, "bidding.insert_opening", [&](db::Transaction& tx) -> core::Status {
@@ -347,7 +372,7 @@ core::Status MySQLBidStore::insert_opening(const OpeningRecord& record,
                 s->setInt64(2, record.tender_id);
                 s->setBoolean(3, r.valid);
                 s->setString(4, r.reason_code);
-                s->setString(5, r.reason.substr(0, 1000));
+                s->setString(5, utf8_prefix(r.reason, 1000));
                 s->setString(6, r.signature_status);
                 s->setString(7, r.decryption_status);
                 if (r.price_minor) {

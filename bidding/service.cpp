@@ -206,7 +206,20 @@ core::Status BiddingService::hold_security(const tender::Tender& t, core::UserId
     deposit.code = bid_security_code;
     deposit.reference = "bid security, tender " + std::to_string(t.id);
     deposit.batch_id = "tender-" + std::to_string(t.id);
-    return single_outcome(d_.ledger->create_transfers(supplier, {deposit}));
+    auto results = d_.ledger->create_transfers(supplier, {deposit});
+    if (results && results->front().status == money::TransferStatus::exists) {
+        // A resend: the deposit must still be held, not one voided after a failed attempt.
+        auto held = d_.ledger->get_transfer(deposit.id);
+        if (!held) return held.error();
+        if (held->pending_state != money::PendingState::pending) {
+            return make_error(ErrorKind::conflict, "bid_security_released",
+                              "the bid security of this exact bid was released; seal the "
+                              "document again to submit it anew",
+                              "bid");
+        }
+        return {};
+    }
+    return single_outcome(std::move(results));
 }
 
 core::Status BiddingService::release_security(const tender::Tender& t,
@@ -309,11 +322,29 @@ core::Result<BidReceipt> BiddingService::submit(const core::Caller& caller,
 
     auto token = d_.tsa.stamp(digest);
     if (!token) return token.error();
+    // The token's time is the receipt time: the deadline is checked against it, so that the
+    // receipt and the platform's decision can never disagree (a large bid may take a while to
+    // verify after it arrived).
+    auto stamped = signing::verify_time_stamp_token(*token, digest, d_.ca,
+                                                    &d_.tsa.certificate());
+    if (!stamped) return stamped.error();
+    if (stamped->time_ms >= t->submission_deadline_ms.value_or(0)) {
+        return make_error(ErrorKind::conflict, "submission_closed",
+                          "the submission deadline passed while the bid was being checked");
+    }
     // The bid this one replaces, whose deposit is released once this one is stored.
     std::optional<std::string> replaced_hash;
     auto current = d_.bids.find_active_bid(tender_id, caller.user_id, lot_id);
     if (!current) return current.error();
-    if (*current) replaced_hash = (*current)->sha256_hex;
+    if (*current) {
+        replaced_hash = (*current)->sha256_hex;
+        if ((*current)->version >= limits_.versions_max) {
+            return make_error(ErrorKind::conflict, "too_many_versions",
+                              "a supplier may send at most " +
+                                  std::to_string(limits_.versions_max) + " versions of a bid",
+                              "bid");
+        }
+    }
     PROCURA_TRY(hold_security(*t, caller.user_id, hash_hex));
     Bid bid;
     bid.tender_id = tender_id;
@@ -321,11 +352,11 @@ core::Result<BidReceipt> BiddingService::submit(const core::Caller& caller,
     bid.lot_id = lot_id;
     bid.body = std::string(body);
     bid.sha256_hex = hash_hex;
-    bid.received_at_ms = now;
+    bid.received_at_ms = stamped->time_ms;
     bid.timestamp_token = std::move(*token);
     const nlohmann::json payload = {{"tender_id", tender_id}, {"supplier_id", caller.user_id},
                                     {"lot_id", lot_id},       {"sha256", hash_hex},
-                                    {"received_at_ms", now}};
+                                    {"received_at_ms", stamped->time_ms}};
     auto stored = d_.bids.insert_bid(
         bid, core::AuditEvent{now, caller.user_id, "bid.received", "bid", 0, 1, compact(payload)});
     if (!stored) {
@@ -368,7 +399,10 @@ core::Status BiddingService::withdraw(const core::Caller& caller, std::int64_t t
                                      core::AuditEvent{now, caller.user_id, "bid.withdrawn", "bid",
                                                       bid_id, (*found)->version,
                                                       compact(payload)}));
-    return release_security(*t, (*found)->sha256_hex);
+    // The withdrawal stands even if the deposit cannot be released now (for example a tender
+    // whose bid security was amended after this bid): settlement releases what is left.
+    (void)release_security(*t, (*found)->sha256_hex);
+    return {};
 }
 
 core::Result<std::vector<BidSummary>> BiddingService::list(const core::Caller& caller,
@@ -449,8 +483,25 @@ core::Result<ShareOutcome> BiddingService::submit_share(const core::Caller& call
     if (!key) return key.error();
     auto certificate = signing::Certificate::from_pem(key->certificate_pem);
     if (!certificate) return certificate.error();
+    // A share is checked on its own before it is kept, so that a malformed or foreign one is
+    // refused at once instead of spoiling the set later.
+    auto number = signing::check_share(tender_id, share, *certificate);
+    if (!number) return number.error();
+    const auto own = std::find_if(key->shares.begin(), key->shares.end(),
+                                  [&](const signing::SealedShare& s) {
+                                      return s.member == caller.user_id;
+                                  });
+    if (own == key->shares.end() || own->number != *number) {
+        return make_error(ErrorKind::unprocessable, "not_your_share",
+                          "this is share " + std::to_string(*number) +
+                              "; hand in the share sealed to you",
+                          "share");
+    }
 
     std::lock_guard lock(shares_mutex_);
+    if (opened_.count(tender_id) > 0) {
+        return make_error(ErrorKind::conflict, "already_opened", "the bids are already opened");
+    }
     auto& held = shares_[tender_id];
     core::secure_wipe(held[caller.user_id]);
     held[caller.user_id] = share;
@@ -474,6 +525,7 @@ core::Result<ShareOutcome> BiddingService::submit_share(const core::Caller& call
     if (!result) return result.error();
     for (auto& [member, text] : held) core::secure_wipe(text);
     shares_.erase(tender_id);
+    opened_.insert(tender_id);
     result->shares_in = outcome.shares_in;
     return result;
 }
@@ -542,6 +594,10 @@ core::Result<ShareOutcome> BiddingService::open_tender(const tender::Tender& t,
                                          [](const OpenedBidRecord& r) { return r.valid; })}})});
     PROCURA_TRY(d_.bids.insert_opening(record, audit));
     return ShareOutcome{static_cast<int>(t.threshold_k), static_cast<int>(t.threshold_k), true};
+}
+
+core::Result<std::optional<std::int64_t>> BiddingService::opened_at(std::int64_t tender_id) {
+    return d_.bids.find_opened_at(tender_id);
 }
 
 core::Result<OpeningRecord> BiddingService::opening(std::int64_t tender_id) {

@@ -19,6 +19,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <set>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -109,6 +110,9 @@ public:
     core::Result<ShareOutcome> submit_share(const core::Caller& caller, std::int64_t tender_id,
                                             std::string share);
 
+    // When the tender's bids were opened, if they were.
+    core::Result<std::optional<std::int64_t>> opened_at(std::int64_t tender_id);
+
     // The published opening record; not_found "not_opened" before the opening.
     core::Result<OpeningRecord> opening(std::int64_t tender_id);
 
@@ -135,6 +139,7 @@ private:
     std::mutex shares_mutex_;
     // tender -> member -> opened share; wiped when used or when the tender is opened.
     std::map<std::int64_t, std::map<core::UserId, std::string>> shares_;
+    std::set<std::int64_t> opened_;  // tenders this process opened (checked under the lock)
 };
 
 }  // namespace procura::bidding

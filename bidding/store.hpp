@@ -39,10 +39,13 @@ public:
     // Active -> withdrawn; conflict "not_active" otherwise.
     virtual core::Status withdraw_bid(std::int64_t bid_id, std::int64_t at_ms,
                                       const core::AuditEvent& audit) = 0;
-    // Every version of every bid of the tender, ascending id; bodies only when with_bodies.
+    // Every version of every bid of the tender, ascending id; with_bodies: only the active
+    // bids, with their bodies.
     virtual core::Result<std::vector<Bid>> list_bids(std::int64_t tender_id, bool with_bodies) = 0;
 
     virtual core::Result<std::optional<OpeningRecord>> find_opening(std::int64_t tender_id) = 0;
+    // When the tender's bids were opened, if they were (one indexed row; no documents).
+    virtual core::Result<std::optional<std::int64_t>> find_opened_at(std::int64_t tender_id) = 0;
     // conflict "already_opened" if the tender has an opening record.
     virtual core::Status insert_opening(const OpeningRecord& record,
                                         const std::vector<core::AuditEvent>& audit) = 0;

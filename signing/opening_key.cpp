@@ -97,6 +97,21 @@ std::optional<DecodedShare> decode_share(std::string_view text) {
 
 }  // namespace
 
+core::Result<std::uint8_t> check_share(std::int64_t tender_id, std::string_view opened_share,
+                                       const Certificate& opening_certificate) {
+    auto decoded = decode_share(opened_share);
+    if (!decoded) return refuse("bad_share", "this is not an opening-key share");
+    if (decoded->tender_id != tender_id ||
+        decoded->cert_fingerprint != fingerprint(opening_certificate)) {
+        return refuse("share_from_another_tender",
+                      "share " + std::to_string(decoded->number) +
+                          " belongs to another tender's opening key");
+    }
+    const std::uint8_t number = decoded->number;
+    core::secure_wipe(decoded->bytes);
+    return number;
+}
+
 core::Result<OpeningKey> create_opening_key(std::int64_t tender_id,
                                             const std::vector<CommitteeMember>& committee,
                                             std::uint8_t threshold, const Certificate& ca,

@@ -50,6 +50,12 @@ core::Result<OpeningKey> create_opening_key(std::int64_t tender_id,
 // "share_from_another_tender" (the share names another tender or certificate),
 // "shares_do_not_match" (the rebuilt key is not the certificate's; the message lists the share
 // numbers used, so the committee knows which set failed).
+// Checks one opened share on its own, before it is kept: its form, that it belongs to tender_id
+// and opening_certificate, and returns its number (1..n). Errors as rebuild_opening_key's:
+// "bad_share", "share_from_another_tender".
+core::Result<std::uint8_t> check_share(std::int64_t tender_id, std::string_view opened_share,
+                                       const Certificate& opening_certificate);
+
 core::Result<PrivateKey> rebuild_opening_key(std::int64_t tender_id,
                                              const std::vector<std::string>& opened_shares,
                                              const Certificate& opening_certificate,

@@ -1046,15 +1046,19 @@ Result<Response> Api::get_tender(const Request& request, const Context& context)
     auto view = services_.tenders.get(*caller, *id);
     if (!view) return view.error();
     Json body = tender_to_json(*view);
+    bool cacheable = true;
     if (services_.bidding != nullptr && view->status == tender::TenderStatus::closed) {
         // The opening record is what moves a closed tender to "opened" (docs/bidding.md).
-        if (auto record = services_.bidding->opening(*id); record) {
+        auto opened = services_.bidding->opened_at(*id);
+        if (!opened) {
+            cacheable = false;  // unknown: answer "closed" now, but do not keep that answer
+        } else if (*opened) {
             body["status"] = "opened";
-            body["opened_at"] = core::format_rfc3339_ms(record->opened_at_ms);
+            body["opened_at"] = core::format_rfc3339_ms(**opened);
         }
     }
     Response response = json_response(200, body);
-    if (!*caller) {
+    if (!*caller && cacheable) {
         response.public_until_ms = next_status_change_ms(
             view->tender.enquiry_deadline_ms, view->tender.submission_deadline_ms, clock_.now_ms());
     }

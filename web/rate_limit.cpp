@@ -5,14 +5,41 @@
 
 namespace procura::web {
 
-bool RateLimiter::allow(std::string_view key, std::int64_t now_ms) {
+namespace {
+
+// IPv6 clients usually hold a whole /64: they are limited by their first four groups, so that
+// a new address per request does not bring a new bucket. IPv4 addresses count one by one.
+std::string client_key(std::string_view address) {
+    if (address.find(':') == std::string_view::npos) return std::string(address);
+    if (address.substr(0, 7) == "::ffff:") return std::string(address.substr(7));  // v4-mapped
+    std::string key;
+    int groups = 0;
+    std::size_t start = 0;
+    while (groups < 4 && start <= address.size()) {
+        const std::size_t end = address.find(':', start);
+        const std::string_view group =
+            address.substr(start, end == std::string_view::npos ? address.size() - start : end - start);
+        if (group.empty() && end != std::string_view::npos && start != 0) break;  // "::"
+        key.append(group);
+        key += ':';
+        ++groups;
+        if (end == std::string_view::npos) break;
+        start = end + 1;
+    }
+    return key + "/64";
+}
+
+}  // namespace
+
+bool RateLimiter::allow(std::string_view address, std::int64_t now_ms) {
     if (!enabled()) return true;
+    const std::string key = client_key(address);
     const double burst = std::max(options_.burst, 1.0);
     std::lock_guard lock(mutex_);
-    auto it = buckets_.find(std::string(key));
+    auto it = buckets_.find(key);
     if (it == buckets_.end()) {
         if (buckets_.size() >= options_.clients_max) shrink(now_ms);
-        it = buckets_.emplace(std::string(key), Bucket{burst, now_ms}).first;
+        it = buckets_.emplace(key, Bucket{burst, now_ms}).first;
     }
     Bucket& bucket = it->second;
     const double elapsed_s =

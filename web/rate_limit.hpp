@@ -26,8 +26,9 @@ class RateLimiter {
 public:
     explicit RateLimiter(RateLimitOptions options) : options_(options) {}
 
-    // Takes one token from key's bucket at now_ms; false if the bucket is empty.
-    bool allow(std::string_view key, std::int64_t now_ms);
+    // Takes one token from the bucket of the client at address (IPv4: the address; IPv6: its
+    // /64, the first four groups) at now_ms; false if the bucket is empty.
+    bool allow(std::string_view address, std::int64_t now_ms);
 
     bool enabled() const { return options_.rate_per_second > 0; }
     // How many clients have a bucket now (at most clients_max).

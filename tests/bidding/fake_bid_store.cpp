@@ -124,10 +124,18 @@ core::Result<std::vector<Bid>> FakeBidStore::list_bids(std::int64_t tender_id, b
     std::vector<Bid> out;
     for (const auto& [id, b] : state_.bids) {
         if (b.tender_id != tender_id) continue;
+        if (with_bodies && b.state != BidState::active) continue;
         out.push_back(b);
         if (!with_bodies) out.back().body.clear();
     }
     return out;
+}
+
+core::Result<std::optional<std::int64_t>> FakeBidStore::find_opened_at(std::int64_t tender_id) {
+    auto record = find_opening(tender_id);
+    if (!record) return record.error();
+    if (!*record) return std::optional<std::int64_t>{};
+    return std::optional<std::int64_t>{(*record)->opened_at_ms};
 }
 
 core::Result<std::optional<OpeningRecord>> FakeBidStore::find_opening(std::int64_t tender_id) {

@@ -32,6 +32,7 @@ public:
                                                      core::UserId supplier_id,
                                                      std::int64_t lot_id) override;
     core::Result<std::vector<Bid>> list_bids(std::int64_t tender_id, bool with_bodies) override;
+    core::Result<std::optional<std::int64_t>> find_opened_at(std::int64_t tender_id) override;
     core::Result<std::optional<OpeningRecord>> find_opening(std::int64_t tender_id) override;
     core::Status insert_opening(const OpeningRecord& record,
                                 const std::vector<core::AuditEvent>& audit) override;

@@ -225,8 +225,14 @@ api GET "/api/v1/tenders/$tender/opening/my-share" -H "$(bearer "${TOKEN[acme]}"
 expect_error 403 forbidden
 submit_share acme "$w/olga.share"
 expect_error 403 forbidden
+head -c 40 /dev/urandom >"$w/junk.share"
+submit_share olga "$w/junk.share"
+expect_error 422 bad_share                      # checked on arrival: never kept, never spoils a set
+submit_share olga "$w/oleg.share"
+expect_error 422 not_your_share
 submit_share olga "$w/olga.share"
 expect_status 200 "first share"
+expect_json .shares_in 1 "only the valid share was kept"
 expect_json .opened false "k-1 shares do not open"
 api GET "/api/v1/tenders/$tender/opening"
 expect_error 404 not_opened
