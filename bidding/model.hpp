@@ -79,6 +79,9 @@ struct OpeningRecord {
 struct BiddingLimits {
     std::size_t bid_bytes_max = 8 * 1024 * 1024;
     std::int64_t versions_max = 100;  // per (tender, supplier, lot)
+    // Shares are taken no earlier than this long after the submission deadline, so that bids
+    // accepted just before it have been stored when the opening lists them.
+    std::int64_t settle_ms = 2000;
     std::int64_t opening_certificate_extra_ms = 365LL * core::ms_per_day;  // valid past opening
 };
 

@@ -470,6 +470,13 @@ core::Result<ShareOutcome> BiddingService::submit_share(const core::Caller& call
         return make_error(ErrorKind::conflict, "opening_not_yet",
                           "shares are accepted from the opening time on; nothing was stored");
     }
+    // A bid stamped just before the deadline may still be committing: when the opening time
+    // equals the deadline, the opening waits a moment more so that every accepted bid is in.
+    if (d_.clock.now_ms() < t->submission_deadline_ms.value_or(0) + limits_.settle_ms) {
+        return make_error(ErrorKind::conflict, "opening_not_yet",
+                          "the last bids are still being stored; hand the share in again in a "
+                          "few seconds (nothing was stored)");
+    }
     auto opened = d_.bids.find_opening(tender_id);
     if (!opened) return opened.error();
     if (*opened) {

@@ -39,7 +39,7 @@ iso() { date -u -d "@$(($1 / 1000)).$(printf '%03d' $(($1 % 1000)))" +%Y-%m-%dT%
 t0=$(now_ms)
 enquiry_ms=$((t0 + 4000))
 deadline_ms=$((t0 + 16000))
-opening_ms=$((t0 + 17000))
+opening_ms=$((t0 + 18500))  # shares are taken from 2 s after the deadline
 tender_json() {
     jq -cn --arg e "$(iso "$enquiry_ms")" --arg s "$(iso "$deadline_ms")" --arg o "$(iso "$opening_ms")" \
         --argjson m "[${ID[olga]}, ${ID[oleg]}, ${ID[ossi]}]" --arg title "$1" '{
