@@ -119,7 +119,12 @@ core::Result<std::string> TimeStampAuthority::respond(std::string_view request_d
     return bio_contents(out.get());
 }
 
-core::Result<std::string> TimeStampAuthority::stamp(const core::Sha256& digest) const {
+namespace {
+// Defined below, with the token verification that also reads TSTInfo.
+core::Result<VerifiedTimeStamp> read_tst_info(TS_TST_INFO* info);
+}  // namespace
+
+core::Result<StampedToken> TimeStampAuthority::stamp(const core::Sha256& digest) const {
     using ImprintHandle = std::unique_ptr<TS_MSG_IMPRINT, OpenSSLDeleter<TS_MSG_IMPRINT_free>>;
     using AlgorHandle = std::unique_ptr<X509_ALGOR, OpenSSLDeleter<X509_ALGOR_free>>;
     TSReqHandle request(TS_REQ_new());
@@ -154,8 +159,12 @@ core::Result<std::string> TimeStampAuthority::stamp(const core::Sha256& digest) 
     if (token_length <= 0) {
         return openssl_error(ErrorKind::internal, "stamp_failed", "cannot encode the token");
     }
-    std::string out(reinterpret_cast<const char*>(token), static_cast<std::size_t>(token_length));
+    StampedToken out;
+    out.token.assign(reinterpret_cast<const char*>(token), static_cast<std::size_t>(token_length));
     OPENSSL_free(token);
+    auto info = read_tst_info(TS_RESP_get_tst_info(response.get()));
+    if (!info) return info.error();
+    out.time_ms = info->time_ms;
     return out;
 }
 

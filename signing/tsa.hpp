@@ -24,6 +24,11 @@ struct TSAOptions {
     std::size_t request_bytes_max = 4096;
 };
 
+struct StampedToken {
+    std::string token;       // DER TimeStampToken
+    std::int64_t time_ms = 0;  // its genTime, to the millisecond
+};
+
 class TimeStampAuthority {
 public:
     // cert must carry the critical timeStamping extended key usage and match key
@@ -40,7 +45,9 @@ public:
     // A time-stamp token (DER TimeStampToken, the CMS SignedData of RFC 3161 section 2.4.2) over
     // a SHA-256 digest, made in process: the receipt of a sealed bid. Checkable with
     // `openssl ts -verify -token_in -in TOKEN -digest HEX -CAfile ca.pem -untrusted tsa.pem`.
-    core::Result<std::string> stamp(const core::Sha256& digest) const;
+    // Also returns the token's genTime, read from the response just made, so that the caller
+    // need not verify its own fresh token to learn when it was stamped.
+    core::Result<StampedToken> stamp(const core::Sha256& digest) const;
 
     const Certificate& certificate() const { return cert_; }
 

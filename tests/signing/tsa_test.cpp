@@ -184,36 +184,37 @@ BOOST_AUTO_TEST_CASE(token_verification_checks_imprint_signature_and_chain) {
     const core::Sha256 digest = core::sha256(data);
     auto token = world.tsa.stamp(digest);
     BOOST_REQUIRE(token.ok());
+    BOOST_TEST(token->time_ms == 1'795'774'800'123);  // genTime, as the token itself says
 
-    auto verified = verify_time_stamp_token(*token, digest, world.ca);
+    auto verified = verify_time_stamp_token(token->token, digest, world.ca);
     BOOST_REQUIRE_MESSAGE(verified.ok(),
                           (verified.ok() ? std::string() : verified.error().message));
     BOOST_TEST(verified->time_ms == 1'795'774'800'123);
     BOOST_TEST(verified->policy_oid == "1.3.6.1.4.1.57264.1.1");
     BOOST_TEST(verified->serial_hex.size() == 32u);
-    BOOST_TEST(verify_time_stamp_token(*token, digest, world.ca, &world.tsa.certificate()).ok());
+    BOOST_TEST(verify_time_stamp_token(token->token, digest, world.ca, &world.tsa.certificate()).ok());
 
     // Another hash: the imprint does not match.
-    require_error(verify_time_stamp_token(*token, core::sha256(data + "!"), world.ca),
+    require_error(verify_time_stamp_token(token->token, core::sha256(data + "!"), world.ca),
                   ErrorKind::unprocessable, "imprint_mismatch");
     // Another CA: the TSA does not chain to it, even when its certificate is handed over.
     auto other_key = PrivateKey::generate_ec_p256();
     auto other_ca = make_root_ca(*other_key, "Another CA",
                                  Validity{now_ms - core::ms_per_day, now_ms + core::ms_per_day});
-    require_error(verify_time_stamp_token(*token, digest, *other_ca), ErrorKind::unprocessable,
+    require_error(verify_time_stamp_token(token->token, digest, *other_ca), ErrorKind::unprocessable,
                   "time_stamp_invalid");
-    require_error(verify_time_stamp_token(*token, digest, *other_ca, &world.tsa.certificate()),
+    require_error(verify_time_stamp_token(token->token, digest, *other_ca, &world.tsa.certificate()),
                   ErrorKind::unprocessable, "time_stamp_invalid");
     // A TSA certified by another CA signs a token over the same digest: refused.
     World stranger;
     auto foreign = stranger.tsa.stamp(digest);
     BOOST_REQUIRE(foreign.ok());
-    require_error(verify_time_stamp_token(*foreign, digest, world.ca), ErrorKind::unprocessable,
+    require_error(verify_time_stamp_token(foreign->token, digest, world.ca), ErrorKind::unprocessable,
                   "time_stamp_invalid");
-    require_error(verify_time_stamp_token(*foreign, digest, world.ca, &stranger.tsa.certificate()),
+    require_error(verify_time_stamp_token(foreign->token, digest, world.ca, &stranger.tsa.certificate()),
                   ErrorKind::unprocessable, "time_stamp_invalid");
     // A flipped bit in the signature (the end of the DER): the signature check catches it.
-    std::string tampered = *token;
+    std::string tampered = token->token;
     tampered[tampered.size() - 10] = static_cast<char>(tampered[tampered.size() - 10] ^ 0x01);
     auto bad = verify_time_stamp_token(tampered, digest, world.ca);
     BOOST_REQUIRE(!bad.ok());
@@ -222,7 +223,7 @@ BOOST_AUTO_TEST_CASE(token_verification_checks_imprint_signature_and_chain) {
     // Not a token: junk, trailing bytes, a whole TimeStampResp.
     require_error(verify_time_stamp_token("junk", digest, world.ca), ErrorKind::bad_request,
                   "not_ts_token");
-    require_error(verify_time_stamp_token(*token + "x", digest, world.ca), ErrorKind::bad_request,
+    require_error(verify_time_stamp_token(token->token + "x", digest, world.ca), ErrorKind::bad_request,
                   "not_ts_token");
     auto response = world.tsa.respond(world.query("-sha256"));
     BOOST_REQUIRE(response.ok());
@@ -263,12 +264,12 @@ BOOST_AUTO_TEST_CASE(token_verification_agrees_with_openssl_and_needs_the_signer
     // And openssl accepts what we accept.
     auto stamped = world.tsa.stamp(digest);
     BOOST_REQUIRE(stamped.ok());
-    world.w.write("tok.der", *stamped);
+    world.w.write("tok.der", stamped->token);
     const Run verify =
         run("openssl ts -verify -token_in -in " + world.w.path("tok.der") + " -digest " +
             core::to_hex(digest) + " -CAfile " + world.w.path("ca.pem"));
     BOOST_TEST(verify.status == 0, verify.output);
-    BOOST_TEST(verify_time_stamp_token(*stamped, digest, world.ca).ok());
+    BOOST_TEST(verify_time_stamp_token(stamped->token, digest, world.ca).ok());
 }
 
 BOOST_AUTO_TEST_SUITE_END()
