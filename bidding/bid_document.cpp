@@ -7,6 +7,8 @@
 #include <utility>
 #include <vector>
 
+#include "core/utf8.hpp"
+
 namespace procura::bidding {
 namespace {
 
@@ -74,11 +76,7 @@ core::Status check_members(const json& object, const std::array<std::string_view
         if (std::find(fields.begin(), fields.end(), name) == fields.end()) {
             // The name is the bidder's: echo at most 64 bytes of it, cut between characters.
             std::string shown = name;
-            if (shown.size() > 64) {
-                std::size_t n = 64;
-                while (n > 0 && (static_cast<unsigned char>(shown[n]) & 0xC0) == 0x80) --n;
-                shown = shown.substr(0, n) + "...";
-            }
+            if (shown.size() > 64) shown = core::utf8_prefix(name, 64) + "...";
             return fault("bid_unknown_field", "member " + join(path, shown) + " is not allowed",
                          join(path, shown));
         }

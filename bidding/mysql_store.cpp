@@ -8,6 +8,7 @@
 #include <memory>
 #include <sstream>
 
+#include "core/utf8.hpp"
 #include "db/audit_sql.hpp"
 #include "db/transaction.hpp"
 
@@ -27,15 +28,6 @@ std::string read_blob(sql::ResultSet& rows, unsigned column) {
     std::ostringstream out;
     out << in->rdbuf();
     return out.str();
-}
-
-// At most max_bytes of text, cut at a UTF-8 character boundary (the column is utf8mb4 and the
-// session strict: half a character would fail the whole insert).
-std::string utf8_prefix(const std::string& text, std::size_t max_bytes) {
-    if (text.size() <= max_bytes) return text;
-    std::size_t n = max_bytes;
-    while (n > 0 && (static_cast<unsigned char>(text[n]) & 0xC0) == 0x80) --n;
-    return text.substr(0, n);
 }
 
 BidState parse_state(const std::string& text) {
@@ -372,7 +364,8 @@ core::Status MySQLBidStore::insert_opening(const OpeningRecord& record,
                 s->setInt64(2, record.tender_id);
                 s->setBoolean(3, r.valid);
                 s->setString(4, r.reason_code);
-                s->setString(5, utf8_prefix(r.reason, 1000));
+                // utf8mb4 column, strict session: never half a character.
+                s->setString(5, core::utf8_prefix(r.reason, 1000));
                 s->setString(6, r.signature_status);
                 s->setString(7, r.decryption_status);
                 if (r.price_minor) {
