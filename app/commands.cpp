@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "app/keys.hpp"
+#include "app/settlement_wiring.hpp"
 #include "auth/mysql_store.hpp"
 #include "auth/service.hpp"
 #include "core/clock.hpp"
@@ -298,14 +299,23 @@ int run_serve(const ServeConfig& config) {
     options.port = listen->port;
     options.public_cache_ttl = std::chrono::milliseconds(config.public_cache_ms);
     db::ConnectionPool& pool_ref = **pool;
+    const SettlementWiring settlement_wiring{pool_ref,       clock,          auth_service,
+                                             tender_store,   ledger_service, config.pain001_xsd};
+    auto award_service = make_award_service(settlement_wiring);
+    if (!award_service) return fail(award_service.error());
+    auto batch_service = make_batch_service(settlement_wiring, award_service->get());
+    if (!batch_service) return fail(batch_service.error());
+    web::Services services{auth_service, tender_service,
+                           [&pool_ref] { return pool_ref.ping(); },
+                           public_keys ? &*public_keys : nullptr,
+                           certificate_service ? &*certificate_service : nullptr,
+                           log_access ? &*log_access : nullptr,
+                           bidding_service ? &*bidding_service : nullptr,
+                           &supplier_service};
+    services.awards = award_service->get();
+    services.batches = batch_service->get();
     auto server = web::Server::create(
-        options, web::Services{auth_service, tender_service,
-                               [&pool_ref] { return pool_ref.ping(); },
-                               public_keys ? &*public_keys : nullptr,
-                               certificate_service ? &*certificate_service : nullptr,
-                               log_access ? &*log_access : nullptr,
-                               bidding_service ? &*bidding_service : nullptr,
-                               &supplier_service});
+        options, services);
     if (!server) return fail(server.error());
     spdlog::info("listening on {}:{}", listen->host, (*server)->port());
     SessionSweeper sweeper(user_store, clock);

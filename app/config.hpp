@@ -26,6 +26,8 @@ struct ServeConfig {
     std::string passphrase_file;  // empty: PROCURA_KEY_PASSPHRASE
     std::int64_t log_interval_ms = 250;       // how often the sequencer looks for new events
     std::int64_t log_self_check_seconds = 300;  // how often every leaf is recomputed
+    // The ISO 20022 pain.001.001.09 schema bank files are validated against before release.
+    std::string pain001_xsd = "../shared/schemas/iso20022/pain.001.001.09.xsd";
     web::ServerOptions server;
     tender::TenderLimits tender_limits;
 };

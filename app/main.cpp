@@ -9,6 +9,7 @@
 
 #include "app/bid_commands.hpp"
 #include "app/commands.hpp"
+#include "app/settle_commands.hpp"
 #include "app/log_commands.hpp"
 #include "app/money_commands.hpp"
 
@@ -126,6 +127,10 @@ int main(int argc, char** argv) {
                       "How often every audit log leaf is recomputed from its event row")
         ->envname("PROCURA_LOG_SELF_CHECK_SECONDS")
         ->check(CLI::Range(1, 86'400))
+        ->capture_default_str();
+    serve->add_option("--pain001-xsd", serve_config.pain001_xsd,
+                      "The pain.001.001.09 XSD that settlement bank files are validated against")
+        ->envname("PROCURA_PAIN001_XSD")
         ->capture_default_str();
     serve->add_option("--passphrase-file", serve_config.passphrase_file,
                       "File whose first line is the key passphrase")
@@ -290,6 +295,8 @@ int main(int argc, char** argv) {
                  "equal their transfers and respect their flags, every transfer is audited");
     add_db(ledger_check);
 
+    const auto settle = procura::app::add_settle_commands(app);
+
     auto* demo = app.add_subcommand("demo", "Demo data");
     demo->require_subcommand(1);
     auto* demo_seed = demo->add_subcommand(
@@ -316,6 +323,7 @@ int main(int argc, char** argv) {
         seal_input.check_document = !seal_no_check;
         return procura::app::run_bid_seal(seal_input);
     }
+    if (auto settled = procura::app::run_settle_commands(*settle)) return *settled;
     if (*bid_sign) return procura::app::run_bid_sign(sign_input);
     if (*bid_submit) return procura::app::run_bid_submit(submit_input);
     if (*bid_verify_receipt) return procura::app::run_bid_verify_receipt(receipt_input);

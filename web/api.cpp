@@ -1,4 +1,5 @@
 #include "web/api.hpp"
+#include "web/api_support.hpp"
 
 #include <spdlog/spdlog.h>
 
@@ -17,18 +18,13 @@
 
 namespace procura::web {
 
-struct Api::Context {
-    ParamList params;  // path captures
-    ParamList query;   // decoded query parameters
-};
+namespace api_support {
 
-namespace {
+constexpr std::string_view json_type = "application/json";
 
 using core::ErrorKind;
 using core::make_error;
 using core::Result;
-
-constexpr std::string_view json_type = "application/json";
 
 Response json_response(unsigned status, const Json& body) {
     Response response;
@@ -62,6 +58,24 @@ std::optional<std::string_view> query_value(const ParamList& query, std::string_
     return value;
 }
 
+// The one string member key of a JSON object body, such as {"reason": "..."}.
+Result<std::string> string_body(const Request& request, std::string_view key) {
+    auto body = parse_json_object(request.body);
+    if (!body) return body.error();
+    return parse_single_string(*body, key);
+}
+
+}  // namespace api_support
+
+using namespace api_support;
+
+namespace {
+
+using core::ErrorKind;
+using core::make_error;
+using core::Result;
+
+
 // The first deadline after now_ms at which a derived status changes; the largest instant if
 // none is ahead.
 std::int64_t next_status_change_ms(const std::optional<std::int64_t>& enquiry_deadline_ms,
@@ -93,13 +107,6 @@ Result<std::string> request_token(const Request& request) {
                           "the Authorization header must be \"Bearer <token>\"");
     }
     return std::move(*token);
-}
-
-// The one string member key of a JSON object body, such as {"reason": "..."}.
-Result<std::string> string_body(const Request& request, std::string_view key) {
-    auto body = parse_json_object(request.body);
-    if (!body) return body.error();
-    return parse_single_string(*body, key);
 }
 
 // A header value must not carry control characters (they could split the response).
@@ -371,6 +378,8 @@ Api::Api(Services services, const ApiOptions& options, const core::Clock& clock,
     add("POST", "/api/v1/tenders/{id}/questions", &Api::ask_question, Dispatch::worker);
     add("POST", "/api/v1/tenders/{id}/questions/{qid}/answer", &Api::answer_question,
         Dispatch::worker);
+    add_award_routes();
+    add_settlement_routes();
 }
 
 void Api::add(std::string method, std::string pattern, Handler handler, Dispatch dispatch,
@@ -465,7 +474,7 @@ Response Api::dispatch(const Request& request) const {
         auto query = parse_query(target.query);
         if (!query) return query.error();
         context.query = std::move(*query);
-        return (this->*entries_[match.route_index].handler)(request, context);
+        return entries_[match.route_index].handler(*this, request, context);
     }();
     Response response;
     if (result) {

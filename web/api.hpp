@@ -9,6 +9,7 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <cstddef>
 #include <memory>
 #include <optional>
@@ -69,7 +70,10 @@ public:
 
 private:
     struct Context;
-    using Handler = core::Result<Response> (Api::*)(const Request&, const Context&) const;
+    // A member handler (&Api::get_tender) or a lambda written inside a member function, such
+    // as the route groups below, which may reach the private parts it needs through `api`.
+    using Handler =
+        std::function<core::Result<Response>(const Api& api, const Request&, const Context&)>;
     enum class BodyLimit { json, document, time_stamp_query };
     struct Entry {
         Handler handler = nullptr;
@@ -79,6 +83,11 @@ private:
 
     void add(std::string method, std::string pattern, Handler handler, Dispatch dispatch,
              BodyLimit body_limit = BodyLimit::json);
+    // Route groups kept in their own files, called once by the constructor:
+    // evaluation, awards and contracts (web/api_awards.cpp); settlement batches for finance
+    // users (web/api_settlement.cpp).
+    void add_award_routes();
+    void add_settlement_routes();
     // handle() without its last-resort catch: dispatch(), then the public cache's upkeep.
     Response handle_and_cache(const Request& request) const;
     Response dispatch(const Request& request) const;

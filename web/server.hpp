@@ -32,6 +32,11 @@
 #include "signing/tsa.hpp"
 #include "tender/service.hpp"
 
+namespace procura::settlement {
+class AwardService;
+class BatchService;
+}  // namespace procura::settlement
+
 namespace procura::web {
 
 struct ServerOptions {
@@ -88,6 +93,10 @@ struct Services {
     bidding::BiddingService* bidding = nullptr;
     // Absent: the supplier registry routes answer 503.
     suppliers::SupplierService* suppliers = nullptr;
+    // Absent: the evaluation, award and contract routes (web/api_awards.cpp) answer 503.
+    settlement::AwardService* awards = nullptr;
+    // Absent: the settlement batch routes (web/api_settlement.cpp) answer 503.
+    settlement::BatchService* batches = nullptr;
 };
 
 class Server {

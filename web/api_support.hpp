@@ -1,0 +1,43 @@
+// What the route groups of the HTTP API share with web/api.cpp: the request context a handler
+// receives, and the small helpers every handler file uses to read a request and build a JSON
+// answer. Included only by web/api*.cpp.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "core/result.hpp"
+#include "web/api.hpp"
+#include "web/json_mapping.hpp"
+#include "web/router.hpp"
+
+namespace procura::web {
+
+struct Api::Context {
+    ParamList params;  // path captures
+    ParamList query;   // decoded query parameters
+};
+
+namespace api_support {
+
+// A response with status and body as compact JSON (application/json).
+Response json_response(unsigned status, const Json& body);
+
+// 404 "not_found" with message.
+core::Error not_found(std::string message);
+
+// A positive decimal id from the path capture name. Anything else names no resource: 404.
+core::Result<std::int64_t> path_id(const ParamList& params, std::string_view name);
+
+// The query parameter name, if present and non-empty. An empty value counts as absent, as
+// HTML forms send "status=" for "any".
+std::optional<std::string_view> query_value(const ParamList& query, std::string_view name);
+
+// The one string member key of a JSON object body, such as {"reason": "..."}.
+core::Result<std::string> string_body(const Request& request, std::string_view key);
+
+}  // namespace api_support
+
+}  // namespace procura::web
