@@ -10,6 +10,7 @@
 #include <sstream>
 #include <thread>
 
+#include "app/cli_files.hpp"
 #include "app/keys.hpp"
 #include "bidding/bid_document.hpp"
 #include "core/audit.hpp"
@@ -29,16 +30,6 @@ namespace {
 
 using Json = nlohmann::json;
 using ledger::Hash;
-
-// What a command prints before exiting 1: "procura: <code>: <message>".
-struct Failure {
-    std::string code;
-    std::string message;
-};
-
-[[noreturn]] void fail(std::string code, std::string message) {
-    throw Failure{std::move(code), std::move(message)};
-}
 
 template <class T>
 T take(core::Result<T> result, const std::string& context = {}) {
@@ -61,26 +52,10 @@ int run_guarded(void (*body)(const Input&), const Input& input) {
     try {
         body(input);
         return 0;
-    } catch (const Failure& failure) {
+    } catch (const CommandFailure& failure) {
         std::fprintf(stderr, "procura: %s: %s\n", failure.code.c_str(), failure.message.c_str());
         return 1;
     }
-}
-
-std::string read_file(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) fail("cannot_read", "cannot read " + path);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    if (in.bad()) fail("cannot_read", "cannot read " + path);
-    return ss.str();
-}
-
-void write_file(const std::string& path, const std::string& bytes) {
-    std::ofstream out(path, std::ios::binary | std::ios::trunc);
-    out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-    out.close();
-    if (!out) fail("cannot_write", "cannot write " + path);
 }
 
 signing::Certificate read_certificate(const std::string& path) {
@@ -95,7 +70,7 @@ std::string join_url(const std::string& server, const std::string& path) {
     return base + path;
 }
 
-// The server's JSON error body as a Failure ("procura: <code>: <message>"), or the status line
+// The server's JSON error body as a CommandFailure ("procura: <code>: <message>"), or the status line
 // when the body is not one.
 [[noreturn]] void fail_with_reply(const web::HttpReply& reply, const std::string& what) {
     const Json body = Json::parse(reply.body, nullptr, false);
@@ -118,38 +93,6 @@ std::string http_get(const std::string& server, const std::string& path, std::in
 }
 
 // ---- JSON fields ----------------------------------------------------------------------------
-
-Json parse_object(const std::string& text, const std::string& where) {
-    Json value = Json::parse(text, nullptr, false);
-    if (value.is_discarded() || !value.is_object())
-        fail("bad_json", where + " is not a JSON object");
-    return value;
-}
-
-template <class T>
-T field(const Json& object, const char* name, const std::string& where) {
-    const auto it = object.find(name);
-    if (it == object.end() || it->is_null()) fail("bad_json", where + ": missing " + name);
-    try {
-        return it->get<T>();
-    } catch (const Json::exception&) {
-        fail("bad_json", where + ": " + name + " has the wrong type");
-    }
-}
-
-Hash hex_hash(const std::string& text, const std::string& where) {
-    Hash out{};
-    if (text.size() != 64) fail("bad_json", where + ": not a 64-digit hex hash");
-    for (std::size_t i = 0; i < out.size(); ++i) {
-        unsigned v = 0;
-        const auto [end, ec] = std::from_chars(text.data() + 2 * i, text.data() + 2 * i + 2, v, 16);
-        if (ec != std::errc() || end != text.data() + 2 * i + 2) {
-            fail("bad_json", where + ": not a 64-digit hex hash");
-        }
-        out[i] = static_cast<std::uint8_t>(v);
-    }
-    return out;
-}
 
 std::string lower(std::string text) {
     std::transform(text.begin(), text.end(), text.begin(),
@@ -248,40 +191,6 @@ std::string pinned_or_fetched(const std::string& file, const BidVerifyReceiptInp
     return http_get(input.server, path, input.timeout_ms);
 }
 
-struct Head {
-    std::uint64_t tree_size = 0;
-    Hash root{};
-    std::int64_t timestamp_ms = 0;
-};
-
-// A head whose signature over the text rebuilt from its fields verifies with the log key (the
-// signed_text member is ignored), as `procura log verify` checks it.
-Head verified_head(const Json& json, const std::string& key_pem, const std::string& where) {
-    Head head;
-    head.tree_size = field<std::uint64_t>(json, "tree_size", where);
-    const std::string root_hex = field<std::string>(json, "root_hash", where);
-    head.root = hex_hash(root_hex, where);
-    head.timestamp_ms = field<std::int64_t>(json, "timestamp_ms", where);
-    const std::string text = "procura-log-sth-v1\n" + std::to_string(head.tree_size) + "\n" +
-                             std::to_string(head.timestamp_ms) + "\n" + root_hex + "\n";
-    auto signature = signing::base64_decode(field<std::string>(json, "signature", where));
-    if (!signature) fail("bad_json", where + ": the signature is not base64");
-    if (auto ok = signing::verify_message(key_pem, text, *signature); !ok) {
-        fail("head_signature_invalid",
-             where + ": the tree head's signature does not verify with the log key (" +
-                 ok.error().message + ")");
-    }
-    return head;
-}
-
-std::vector<Hash> hex_hashes(const Json& object, const std::string& where) {
-    std::vector<Hash> out;
-    for (const auto& item : field<std::vector<std::string>>(object, "proof", where)) {
-        out.push_back(hex_hash(item, where));
-    }
-    return out;
-}
-
 void verify_bid_receipt(const BidVerifyReceiptInput& input) {
     const Json receipt = parse_object(read_file(input.receipt_file), input.receipt_file);
     const std::string& rf = input.receipt_file;
@@ -327,7 +236,7 @@ void verify_bid_receipt(const BidVerifyReceiptInput& input) {
     // The leaf is sequenced shortly after the receipt: wait for a head that covers it.
     const auto give_up =
         std::chrono::steady_clock::now() + std::chrono::milliseconds(input.wait_ms);
-    Head head;
+    SignedHead head;
     for (;;) {
         const Json json = parse_object(http_get(input.server, "/api/v1/log/sth", input.timeout_ms),
                                        "the signed tree head");
