@@ -1,0 +1,629 @@
+#include "settlement/batches/mysql_store.hpp"
+
+#include <cppconn/connection.h>
+#include <cppconn/prepared_statement.h>
+#include <cppconn/resultset.h>
+#include <cppconn/statement.h>
+
+#include <nlohmann/json.hpp>
+
+#include <memory>
+
+#include "db/audit_sql.hpp"
+#include "db/transaction.hpp"
+
+namespace procura::settlement {
+namespace {
+
+using core::ErrorKind;
+using Statement = std::unique_ptr<sql::PreparedStatement>;
+using Rows = std::unique_ptr<sql::ResultSet>;
+using Json = nlohmann::json;
+
+constexpr std::size_t items_per_insert_max = 500;
+
+core::Error corrupt(const std::string& what) {
+    return core::make_error(ErrorKind::internal, std::string(db::error_code_internal),
+                            "stored " + what + " is corrupt");
+}
+
+std::string text(const sql::ResultSet& rows, int column) {
+    return rows.isNull(column) ? std::string() : rows.getString(column).asStdString();
+}
+std::int64_t int_or_zero(const sql::ResultSet& rows, int column) {
+    return rows.isNull(column) ? 0 : rows.getInt64(column);
+}
+
+std::int64_t last_insert_id(sql::Connection& c) {
+    std::unique_ptr<sql::Statement> last(c.createStatement());
+    Rows rows(last->executeQuery("SELECT LAST_INSERT_ID()"));
+    rows->next();
+    return rows->getInt64(1);
+}
+
+constexpr const char* batch_columns =
+    "id, state, version, cutoff_ms, item_count, skipped_json, prepared_by, prepared_at_ms, "
+    "approved_by, approved_at_ms, execute_started_by, execute_started_at_ms, executed_by, "
+    "executed_at_ms";
+
+core::Result<Batch> read_batch(const sql::ResultSet& rows) {
+    Batch b;
+    b.id = rows.getInt64(1);
+    const auto state = parse_batch_state(text(rows, 2));
+    if (!state) return corrupt("batch state");
+    b.state = *state;
+    b.version = rows.getInt64(3);
+    b.cutoff_ms = rows.getInt64(4);
+    b.item_count = rows.getInt(5);
+    const Json skipped = Json::parse(text(rows, 6), nullptr, false);
+    if (!skipped.is_array()) return corrupt("skipped list");
+    for (const Json& s : skipped) {
+        Skipped k;
+        k.source_key = s.value("source", "");
+        k.kind = parse_item_kind(s.value("kind", "")).value_or(ItemKind::payment);
+        k.supplier_id = s.value("supplier_id", std::int64_t{0});
+        k.amount_minor = s.value("amount_minor", std::int64_t{0});
+        k.currency = s.value("currency", "");
+        k.code = s.value("code", "");
+        k.reason = s.value("reason", "");
+        b.skipped.push_back(std::move(k));
+    }
+    b.prepared_by = rows.getInt64(7);
+    b.prepared_at_ms = rows.getInt64(8);
+    b.approved_by = int_or_zero(rows, 9);
+    b.approved_at_ms = int_or_zero(rows, 10);
+    b.execute_started_by = int_or_zero(rows, 11);
+    b.execute_started_at_ms = int_or_zero(rows, 12);
+    b.executed_by = int_or_zero(rows, 13);
+    b.executed_at_ms = int_or_zero(rows, 14);
+    return b;
+}
+
+std::string skipped_json(const std::vector<Skipped>& skipped) {
+    Json out = Json::array();
+    for (const Skipped& s : skipped) {
+        out.push_back({{"source", s.source_key},
+                       {"kind", to_string(s.kind)},
+                       {"supplier_id", s.supplier_id},
+                       {"amount_minor", s.amount_minor},
+                       {"currency", s.currency},
+                       {"code", s.code},
+                       {"reason", s.reason}});
+    }
+    return out.dump();
+}
+
+constexpr const char* item_columns =
+    "number, kind, source_key, tender_id, lot_id, supplier_id, contract_id, milestone_id, "
+    "pending_id, amount_minor, currency, buyer_account_id, debtor_name, debtor_iban, "
+    "debtor_bic, creditor_name, creditor_iban, creditor_bic, remittance";
+constexpr int item_column_count = 19;
+
+core::Result<Item> read_item(const sql::ResultSet& rows) {
+    Item i;
+    i.number = rows.getInt(1);
+    const auto kind = parse_item_kind(text(rows, 2));
+    if (!kind) return corrupt("item kind");
+    i.kind = *kind;
+    i.source_key = text(rows, 3);
+    i.tender_id = rows.getInt64(4);
+    i.lot_id = rows.getInt64(5);
+    i.supplier_id = rows.getInt64(6);
+    i.contract_id = rows.getInt64(7);
+    i.milestone_id = rows.getInt64(8);
+    i.pending_id = text(rows, 9);
+    i.amount_minor = rows.getInt64(10);
+    i.currency = text(rows, 11);
+    i.buyer_account_id = rows.getInt64(12);
+    i.debtor_name = text(rows, 13);
+    i.debtor_iban = text(rows, 14);
+    i.debtor_bic = text(rows, 15);
+    i.creditor_name = text(rows, 16);
+    i.creditor_iban = text(rows, 17);
+    i.creditor_bic = text(rows, 18);
+    i.remittance = text(rows, 19);
+    return i;
+}
+
+void insert_items(sql::Connection& c, std::int64_t batch_id, const std::vector<Item>& items) {
+    for (std::size_t begin = 0; begin < items.size(); begin += items_per_insert_max) {
+        const std::size_t end = std::min(items.size(), begin + items_per_insert_max);
+        std::string sql = std::string("INSERT INTO settlement_items (batch_id, ") + item_columns +
+                          ") VALUES ";
+        for (std::size_t n = begin; n < end; ++n) {
+            sql += n == begin ? "(" : ", (";
+            for (int k = 0; k <= item_column_count; ++k) sql += k == 0 ? "?" : ", ?";
+            sql += ")";
+        }
+        Statement s(c.prepareStatement(sql));
+        int p = 1;
+        for (std::size_t n = begin; n < end; ++n) {
+            const Item& i = items[n];
+            s->setInt64(p++, batch_id);
+            s->setInt(p++, i.number);
+            s->setString(p++, std::string(to_string(i.kind)));
+            s->setString(p++, i.source_key);
+            s->setInt64(p++, i.tender_id);
+            s->setInt64(p++, i.lot_id);
+            s->setInt64(p++, i.supplier_id);
+            s->setInt64(p++, i.contract_id);
+            s->setInt64(p++, i.milestone_id);
+            s->setString(p++, i.pending_id);
+            s->setInt64(p++, i.amount_minor);
+            s->setString(p++, i.currency);
+            s->setInt64(p++, i.buyer_account_id);
+            s->setString(p++, i.debtor_name);
+            s->setString(p++, i.debtor_iban);
+            s->setString(p++, i.debtor_bic);
+            s->setString(p++, i.creditor_name);
+            s->setString(p++, i.creditor_iban);
+            s->setString(p++, i.creditor_bic);
+            s->setString(p++, i.remittance);
+        }
+        s->executeUpdate();
+    }
+}
+
+BuyerAccount read_buyer_account(const sql::ResultSet& rows) {
+    BuyerAccount a;
+    a.id = rows.getInt64(1);
+    a.buyer_id = text(rows, 2);
+    a.name = text(rows, 3);
+    a.iban = text(rows, 4);
+    a.bic = text(rows, 5);
+    a.version = rows.getInt64(6);
+    a.updated_by = rows.getInt64(7);
+    a.updated_at_ms = rows.getInt64(8);
+    return a;
+}
+
+constexpr const char* buyer_columns =
+    "id, buyer_id, name, iban, bic, version, updated_by, updated_at_ms";
+
+// Locks the batch row and returns its state, or fails the transaction.
+core::Result<std::optional<BatchState>> lock_state(db::Transaction& tx, std::int64_t id) {
+    using Found = std::optional<BatchState>;
+    return tx.attempt("settlement.lock_batch", [&](sql::Connection& c) -> core::Result<Found> {
+        Statement s(
+            c.prepareStatement("SELECT state FROM settlement_batches WHERE id = ? FOR UPDATE"));
+        s->setInt64(1, id);
+        Rows rows(s->executeQuery());
+        if (!rows->next()) return Found{};
+        const auto state = parse_batch_state(text(*rows, 1));
+        if (!state) return corrupt("batch state");
+        return Found{*state};
+    });
+}
+
+}  // namespace
+
+MySQLBatchStore::MySQLBatchStore(db::ConnectionPool& pool) : pool_(pool) {}
+
+core::Result<PrepareInput> MySQLBatchStore::load_candidates(std::int64_t cutoff_ms) {
+    PrepareInput input;
+    db::TransactionOptions options;
+    options.mode = db::TransactionMode::read_only_snapshot;
+    const core::Status status = db::run_transaction(
+        pool_, "settlement.load_candidates",
+        [&](db::Transaction& tx) -> core::Status {
+            input = PrepareInput{};
+            return tx.attempt("settlement.load_candidates", [&](sql::Connection& c) {
+                {
+                    Statement s(c.prepareStatement(
+                        "SELECT m.id, m.contract_id, m.number, m.amount_minor, m.currency, "
+                        "m.accepted_at_ms, c.tender_id, c.lot_id, c.supplier_id, t.buyer_id, "
+                        "s.user_id, s.organisation_name, s.iban, s.bic, s.status, "
+                        "b.id, b.buyer_id, b.name, b.iban, b.bic, b.version, b.updated_by, "
+                        "b.updated_at_ms "
+                        "FROM contract_milestones m "
+                        "JOIN contracts c ON c.id = m.contract_id "
+                        "JOIN tenders t ON t.id = c.tender_id "
+                        "LEFT JOIN suppliers s ON s.user_id = c.supplier_id "
+                        "LEFT JOIN buyer_bank_accounts b ON b.buyer_id = t.buyer_id "
+                        "LEFT JOIN settlement_items i ON i.source_key = "
+                        "  CAST(CONCAT('milestone:', m.id) AS CHAR CHARACTER SET ascii) "
+                        "  COLLATE ascii_bin "
+                        "WHERE m.state = 'accepted' AND m.accepted_at_ms <= ? "
+                        "AND i.batch_id IS NULL ORDER BY m.id"));
+                    s->setInt64(1, cutoff_ms);
+                    Rows rows(s->executeQuery());
+                    while (rows->next()) {
+                        MilestoneCandidate m;
+                        m.milestone_id = rows->getInt64(1);
+                        m.contract_id = rows->getInt64(2);
+                        m.number = rows->getInt(3);
+                        m.amount_minor = rows->getInt64(4);
+                        m.currency = text(*rows, 5);
+                        m.accepted_at_ms = int_or_zero(*rows, 6);
+                        m.tender_id = rows->getInt64(7);
+                        m.lot_id = rows->getInt64(8);
+                        m.supplier_id = rows->getInt64(9);
+                        m.buyer_id = text(*rows, 10);
+                        if (!rows->isNull(11)) {
+                            m.supplier = SupplierBank{text(*rows, 12), text(*rows, 13),
+                                                      text(*rows, 14), text(*rows, 15)};
+                        }
+                        if (!rows->isNull(16)) {
+                            BuyerAccount a;
+                            a.id = rows->getInt64(16);
+                            a.buyer_id = text(*rows, 17);
+                            a.name = text(*rows, 18);
+                            a.iban = text(*rows, 19);
+                            a.bic = text(*rows, 20);
+                            a.version = rows->getInt64(21);
+                            a.updated_by = rows->getInt64(22);
+                            a.updated_at_ms = rows->getInt64(23);
+                            m.buyer_account = std::move(a);
+                        }
+                        input.milestones.push_back(std::move(m));
+                    }
+                }
+                {
+                    Statement s(c.prepareStatement(
+                        "SELECT id, tender_id, lot_id, bid_id, supplier_id, state, "
+                        "awarded_at_ms, decided_at_ms FROM awards ORDER BY id"));
+                    Rows rows(s->executeQuery());
+                    while (rows->next()) {
+                        AwardFact a;
+                        a.award_id = rows->getInt64(1);
+                        a.tender_id = rows->getInt64(2);
+                        a.lot_id = rows->getInt64(3);
+                        a.bid_id = rows->getInt64(4);
+                        a.supplier_id = rows->getInt64(5);
+                        const auto state = parse_award_state(text(*rows, 6));
+                        if (!state) return core::Status(corrupt("award state"));
+                        a.state = *state;
+                        a.awarded_at_ms = rows->getInt64(7);
+                        a.decided_at_ms = int_or_zero(*rows, 8);
+                        input.awards.push_back(a);
+                    }
+                }
+                {
+                    Statement s(c.prepareStatement(
+                        "SELECT b.id, b.tender_id, b.lot_id, b.supplier_id, t.transfer_key, "
+                        "t.amount_minor, t.currency, COALESCE(s.organisation_name, u.username) "
+                        "FROM bids b "
+                        "JOIN (SELECT DISTINCT tender_id, lot_id FROM awards) a "
+                        "  ON a.tender_id = b.tender_id AND a.lot_id = b.lot_id "
+                        "JOIN money_transfers t ON t.transfer_key = "
+                        "  CAST(CONCAT('bs:', b.tender_id, ':', LEFT(b.sha256, 32)) "
+                        "  AS CHAR CHARACTER SET ascii) COLLATE ascii_bin AND t.kind = 'pending' "
+                        "LEFT JOIN money_transfers r ON r.pending_key = t.transfer_key "
+                        "LEFT JOIN settlement_items i ON i.source_key = "
+                        "  CAST(CONCAT('deposit:', t.transfer_key) AS CHAR CHARACTER SET ascii) "
+                        "  COLLATE ascii_bin "
+                        "LEFT JOIN suppliers s ON s.user_id = b.supplier_id "
+                        "JOIN users u ON u.id = b.supplier_id "
+                        "WHERE b.state = 'active' AND r.id IS NULL AND i.batch_id IS NULL "
+                        "ORDER BY b.id"));
+                    Rows rows(s->executeQuery());
+                    while (rows->next()) {
+                        DepositCandidate d;
+                        d.bid_id = rows->getInt64(1);
+                        d.tender_id = rows->getInt64(2);
+                        d.lot_id = rows->getInt64(3);
+                        d.supplier_id = rows->getInt64(4);
+                        d.pending_id = text(*rows, 5);
+                        d.amount_minor = rows->getInt64(6);
+                        d.currency = text(*rows, 7);
+                        d.supplier_name = text(*rows, 8);
+                        input.deposits.push_back(std::move(d));
+                    }
+                }
+                return core::Status{};
+            });
+        },
+        options);
+    if (!status) return status.error();
+    return input;
+}
+
+core::Result<std::int64_t> MySQLBatchStore::insert_batch(const Batch& batch,
+                                                         const core::AuditEvent& audit) {
+    std::int64_t new_id = 0;
+    const core::Status status = db::run_transaction(
+        pool_, "settlement.insert_batch", [&](db::Transaction& tx) -> core::Status {
+            auto inserted = tx.attempt("settlement.insert_batch", [&](sql::Connection& c) {
+                Statement s(c.prepareStatement(
+                    "INSERT INTO settlement_batches (state, version, cutoff_ms, item_count, "
+                    "skipped_json, prepared_by, prepared_at_ms) VALUES (?, ?, ?, ?, ?, ?, ?)"));
+                s->setString(1, std::string(to_string(batch.state)));
+                s->setInt64(2, batch.version);
+                s->setInt64(3, batch.cutoff_ms);
+                s->setInt(4, batch.item_count);
+                s->setString(5, skipped_json(batch.skipped));
+                s->setInt64(6, batch.prepared_by);
+                s->setInt64(7, batch.prepared_at_ms);
+                s->executeUpdate();
+                const std::int64_t id = last_insert_id(c);
+                insert_items(c, id, batch.items);
+                return id;
+            });
+            if (!inserted) {
+                if (inserted.error().code == db::error_code_duplicate) {
+                    return core::make_error(ErrorKind::conflict, "item_taken",
+                                            "another batch took some of these items first");
+                }
+                return inserted.error();
+            }
+            new_id = *inserted;
+            core::AuditEvent event = audit;
+            event.entity_id = new_id;
+            auto appended = db::append_audit_event(tx, event);
+            if (!appended) return appended.error();
+            return {};
+        });
+    if (!status) return status.error();
+    return new_id;
+}
+
+core::Result<std::optional<Batch>> MySQLBatchStore::find_batch(std::int64_t id, bool with_items) {
+    std::optional<Batch> found;
+    db::TransactionOptions options;
+    options.mode = db::TransactionMode::read_only_snapshot;
+    const core::Status status = db::run_transaction(
+        pool_, "settlement.find_batch",
+        [&](db::Transaction& tx) -> core::Status {
+            found.reset();
+            return tx.attempt("settlement.find_batch", [&](sql::Connection& c) -> core::Status {
+                {
+                    Statement s(c.prepareStatement(std::string("SELECT ") + batch_columns +
+                                                   " FROM settlement_batches WHERE id = ?"));
+                    s->setInt64(1, id);
+                    Rows rows(s->executeQuery());
+                    if (!rows->next()) return {};
+                    auto b = read_batch(*rows);
+                    if (!b) return b.error();
+                    found = std::move(*b);
+                }
+                if (with_items) {
+                    Statement s(c.prepareStatement(std::string("SELECT ") + item_columns +
+                                                   " FROM settlement_items WHERE batch_id = ? "
+                                                   "ORDER BY number"));
+                    s->setInt64(1, id);
+                    Rows rows(s->executeQuery());
+                    while (rows->next()) {
+                        auto item = read_item(*rows);
+                        if (!item) return item.error();
+                        found->items.push_back(std::move(*item));
+                    }
+                }
+                Statement s(c.prepareStatement(
+                    "SELECT number, buyer_account_id, currency, message_id, payment_count, "
+                    "control_sum_minor, sha256 FROM settlement_files WHERE batch_id = ? "
+                    "ORDER BY number"));
+                s->setInt64(1, id);
+                Rows rows(s->executeQuery());
+                while (rows->next()) {
+                    BankFile f;
+                    f.number = rows->getInt(1);
+                    f.buyer_account_id = rows->getInt64(2);
+                    f.currency = text(*rows, 3);
+                    f.message_id = text(*rows, 4);
+                    f.payment_count = rows->getInt(5);
+                    f.control_sum_minor = rows->getInt64(6);
+                    f.sha256_hex = text(*rows, 7);
+                    found->files.push_back(std::move(f));
+                }
+                return {};
+            });
+        },
+        options);
+    if (!status) return status.error();
+    return found;
+}
+
+core::Result<std::vector<Batch>> MySQLBatchStore::list_batches(std::size_t limit) {
+    return db::with_connection(
+        pool_, "settlement.list_batches",
+        [&](sql::Connection& c) -> core::Result<std::vector<Batch>> {
+            Statement s(c.prepareStatement(std::string("SELECT ") + batch_columns +
+                                           " FROM settlement_batches ORDER BY id DESC LIMIT ?"));
+            s->setInt64(1, static_cast<std::int64_t>(limit));
+            Rows rows(s->executeQuery());
+            std::vector<Batch> out;
+            while (rows->next()) {
+                auto b = read_batch(*rows);
+                if (!b) return b.error();
+                out.push_back(std::move(*b));
+            }
+            return out;
+        });
+}
+
+core::Status MySQLBatchStore::transition(std::int64_t id, BatchState from, const Batch& updated,
+                                         const core::AuditEvent& audit) {
+    return db::run_transaction(
+        pool_, "settlement.transition", [&](db::Transaction& tx) -> core::Status {
+            auto state = lock_state(tx, id);
+            if (!state) return state.error();
+            if (!*state) {
+                return core::make_error(ErrorKind::not_found, "batch_not_found",
+                                        "there is no settlement batch " + std::to_string(id));
+            }
+            if (**state != from) {
+                return core::make_error(ErrorKind::conflict, "stale_state",
+                                        "batch " + std::to_string(id) + " is " +
+                                            std::string(to_string(**state)));
+            }
+            auto written = tx.attempt("settlement.transition", [&](sql::Connection& c) {
+                Statement s(c.prepareStatement(
+                    "UPDATE settlement_batches SET state = ?, version = ?, approved_by = ?, "
+                    "approved_at_ms = ?, execute_started_by = ?, execute_started_at_ms = ? "
+                    "WHERE id = ?"));
+                s->setString(1, std::string(to_string(updated.state)));
+                s->setInt64(2, updated.version);
+                const auto set_optional = [&](int p, std::int64_t v) {
+                    if (v > 0) {
+                        s->setInt64(p, v);
+                    } else {
+                        s->setNull(p, 0);
+                    }
+                };
+                set_optional(3, updated.approved_by);
+                set_optional(4, updated.approved_at_ms);
+                set_optional(5, updated.execute_started_by);
+                set_optional(6, updated.execute_started_at_ms);
+                s->setInt64(7, id);
+                s->executeUpdate();
+            });
+            if (!written) return written.error();
+            auto appended = db::append_audit_event(tx, audit);
+            if (!appended) return appended.error();
+            return {};
+        });
+}
+
+core::Result<bool> MySQLBatchStore::finish_execution(
+    const Batch& updated, const std::vector<BankFile>& files, const std::string& report_csv,
+    const core::AuditEvent& batch_audit, const std::vector<core::AuditEvent>& file_audits) {
+    bool finished = false;
+    const core::Status status = db::run_transaction(
+        pool_, "settlement.finish_execution", [&](db::Transaction& tx) -> core::Status {
+            finished = false;
+            auto state = lock_state(tx, updated.id);
+            if (!state) return state.error();
+            if (!*state) {
+                return core::make_error(ErrorKind::not_found, "batch_not_found",
+                                        "there is no settlement batch " +
+                                            std::to_string(updated.id));
+            }
+            if (**state == BatchState::executed) return {};
+            if (**state != BatchState::executing) {
+                return core::make_error(ErrorKind::conflict, "stale_state",
+                                        "batch " + std::to_string(updated.id) + " is " +
+                                            std::string(to_string(**state)));
+            }
+            std::vector<core::AuditEvent> events = file_audits;
+            auto written = tx.attempt("settlement.finish_execution", [&](sql::Connection& c) {
+                for (std::size_t n = 0; n < files.size(); ++n) {
+                    const BankFile& f = files[n];
+                    Statement s(c.prepareStatement(
+                        "INSERT INTO settlement_files (batch_id, number, buyer_account_id, "
+                        "currency, message_id, payment_count, control_sum_minor, xml, sha256) "
+                        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+                    s->setInt64(1, updated.id);
+                    s->setInt(2, f.number);
+                    s->setInt64(3, f.buyer_account_id);
+                    s->setString(4, f.currency);
+                    s->setString(5, f.message_id);
+                    s->setInt(6, f.payment_count);
+                    s->setInt64(7, f.control_sum_minor);
+                    s->setString(8, f.xml);
+                    s->setString(9, f.sha256_hex);
+                    s->executeUpdate();
+                    if (n < events.size()) events[n].entity_id = last_insert_id(c);
+                }
+                Statement s(c.prepareStatement(
+                    "UPDATE settlement_batches SET state = ?, version = ?, executed_by = ?, "
+                    "executed_at_ms = ?, report_csv = ? WHERE id = ?"));
+                s->setString(1, std::string(to_string(updated.state)));
+                s->setInt64(2, updated.version);
+                s->setInt64(3, updated.executed_by);
+                s->setInt64(4, updated.executed_at_ms);
+                s->setString(5, report_csv);
+                s->setInt64(6, updated.id);
+                s->executeUpdate();
+            });
+            if (!written) return written.error();
+            events.push_back(batch_audit);
+            auto appended = db::append_audit_events(tx, events);
+            if (!appended) return appended.error();
+            finished = true;
+            return {};
+        });
+    if (!status) return status.error();
+    return finished;
+}
+
+core::Result<std::optional<BankFile>> MySQLBatchStore::find_file(std::int64_t batch_id,
+                                                                 std::int32_t number) {
+    using Found = std::optional<BankFile>;
+    return db::with_connection(
+        pool_, "settlement.find_file", [&](sql::Connection& c) -> core::Result<Found> {
+            Statement s(c.prepareStatement(
+                "SELECT number, buyer_account_id, currency, message_id, payment_count, "
+                "control_sum_minor, sha256, xml FROM settlement_files "
+                "WHERE batch_id = ? AND number = ?"));
+            s->setInt64(1, batch_id);
+            s->setInt(2, number);
+            Rows rows(s->executeQuery());
+            if (!rows->next()) return Found{};
+            BankFile f;
+            f.number = rows->getInt(1);
+            f.buyer_account_id = rows->getInt64(2);
+            f.currency = text(*rows, 3);
+            f.message_id = text(*rows, 4);
+            f.payment_count = rows->getInt(5);
+            f.control_sum_minor = rows->getInt64(6);
+            f.sha256_hex = text(*rows, 7);
+            f.xml = text(*rows, 8);
+            return Found{std::move(f)};
+        });
+}
+
+core::Result<std::optional<std::string>> MySQLBatchStore::find_report(std::int64_t batch_id) {
+    using Found = std::optional<std::string>;
+    return db::with_connection(
+        pool_, "settlement.find_report", [&](sql::Connection& c) -> core::Result<Found> {
+            Statement s(c.prepareStatement(
+                "SELECT report_csv FROM settlement_batches WHERE id = ? AND state = 'executed'"));
+            s->setInt64(1, batch_id);
+            Rows rows(s->executeQuery());
+            if (!rows->next() || rows->isNull(1)) return Found{};
+            return Found{text(*rows, 1)};
+        });
+}
+
+core::Result<BuyerAccount> MySQLBatchStore::upsert_buyer_account(const BuyerAccount& account,
+                                                                 const core::AuditEvent& audit) {
+    BuyerAccount stored;
+    const core::Status status = db::run_transaction(
+        pool_, "settlement.upsert_buyer_account", [&](db::Transaction& tx) -> core::Status {
+            auto written = tx.attempt("settlement.upsert_buyer_account", [&](sql::Connection& c) {
+                Statement s(c.prepareStatement(
+                    "INSERT INTO buyer_bank_accounts (buyer_id, name, iban, bic, version, "
+                    "updated_by, updated_at_ms) VALUES (?, ?, ?, ?, 1, ?, ?) "
+                    "ON DUPLICATE KEY UPDATE name = VALUES(name), iban = VALUES(iban), "
+                    "bic = VALUES(bic), version = version + 1, updated_by = VALUES(updated_by), "
+                    "updated_at_ms = VALUES(updated_at_ms)"));
+                s->setString(1, account.buyer_id);
+                s->setString(2, account.name);
+                s->setString(3, account.iban);
+                s->setString(4, account.bic);
+                s->setInt64(5, account.updated_by);
+                s->setInt64(6, account.updated_at_ms);
+                s->executeUpdate();
+                Statement q(c.prepareStatement(std::string("SELECT ") + buyer_columns +
+                                               " FROM buyer_bank_accounts WHERE buyer_id = ?"));
+                q->setString(1, account.buyer_id);
+                Rows rows(q->executeQuery());
+                rows->next();
+                stored = read_buyer_account(*rows);
+            });
+            if (!written) return written.error();
+            core::AuditEvent event = audit;
+            event.entity_id = stored.id;
+            event.entity_version = stored.version;
+            auto appended = db::append_audit_event(tx, event);
+            if (!appended) return appended.error();
+            return {};
+        });
+    if (!status) return status.error();
+    return stored;
+}
+
+core::Result<std::vector<BuyerAccount>> MySQLBatchStore::list_buyer_accounts() {
+    return db::with_connection(
+        pool_, "settlement.list_buyer_accounts",
+        [&](sql::Connection& c) -> core::Result<std::vector<BuyerAccount>> {
+            Statement s(c.prepareStatement(std::string("SELECT ") + buyer_columns +
+                                           " FROM buyer_bank_accounts ORDER BY buyer_id"));
+            Rows rows(s->executeQuery());
+            std::vector<BuyerAccount> out;
+            while (rows->next()) out.push_back(read_buyer_account(*rows));
+            return out;
+        });
+}
+
+}  // namespace procura::settlement

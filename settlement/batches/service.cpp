@@ -1,0 +1,326 @@
+#include "settlement/batches/service.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+
+#include "core/hash.hpp"
+#include "settlement/batches/rules.hpp"
+#include "settlement/pain001.hpp"
+
+namespace procura::settlement {
+namespace {
+
+using core::ErrorKind;
+using core::make_error;
+using Json = nlohmann::json;
+
+// How often prepare recomputes after a racing preparation took one of its items.
+constexpr int prepare_attempts_max = 3;
+
+core::AuditEvent batch_event(std::int64_t at_ms, core::UserId actor, std::string action,
+                             const Batch& b, const Json& payload) {
+    return core::AuditEvent{at_ms, actor, std::move(action), "settlement_batch", b.id,
+                            b.version,  payload.dump()};
+}
+
+core::Error batch_not_found(std::int64_t id) {
+    return make_error(ErrorKind::not_found, "batch_not_found",
+                      "there is no settlement batch " + std::to_string(id));
+}
+
+money::LedgerLimits ledger_limits(const BatchLimits& limits) {
+    money::LedgerLimits l;
+    l.transfers_per_batch_max = std::max(l.transfers_per_batch_max, limits.items_per_batch_max);
+    return l;
+}
+
+}  // namespace
+
+BatchService::BatchService(BatchStore& store, money::MoneyStore& money, const core::Clock& clock,
+                           std::string pain001_xsd, BatchLimits limits)
+    : store_(store),
+      clock_(clock),
+      ledger_(money, clock, ledger_limits(limits)),
+      pain001_xsd_(std::move(pain001_xsd)),
+      limits_(limits) {}
+
+core::Result<Batch> BatchService::load(std::int64_t id, bool with_items) {
+    auto found = store_.find_batch(id, with_items);
+    if (!found) return found.error();
+    if (!*found) return batch_not_found(id);
+    return std::move(**found);
+}
+
+core::Result<Batch> BatchService::prepare(const core::Caller& caller, std::int64_t cutoff_ms,
+                                          const Progress& progress) {
+    PROCURA_TRY(rules::check_finance(caller));
+    if (cutoff_ms < 0) {
+        return make_error(ErrorKind::unprocessable, "bad_cutoff", "the cut-off is before 1970",
+                          "cutoff");
+    }
+    for (int attempt = 1;; ++attempt) {
+        if (progress) progress("selecting", 0, 1);
+        auto input = store_.load_candidates(cutoff_ms);
+        if (!input) return input.error();
+        rules::Selection selection = rules::select_items(
+            *input, cutoff_ms, limits_.items_per_batch_max, limits_.prepare_threads);
+        if (progress) progress("selecting", 1, 1);
+        if (selection.items.empty()) {
+            std::string message = "nothing to settle at this cut-off";
+            if (!selection.skipped.empty()) {
+                message += ": " + std::to_string(selection.skipped.size()) +
+                           " item(s) skipped, the first: " + selection.skipped.front().reason;
+            }
+            return make_error(ErrorKind::unprocessable, "nothing_to_settle", message, "cutoff");
+        }
+        Batch b;
+        b.state = BatchState::prepared;
+        b.version = 1;
+        b.cutoff_ms = cutoff_ms;
+        b.prepared_by = caller.user_id;
+        b.prepared_at_ms = clock_.now_ms();
+        b.item_count = static_cast<std::int32_t>(selection.items.size());
+        b.items = std::move(selection.items);
+        b.skipped = std::move(selection.skipped);
+        const Json payload = {{"cutoff_ms", cutoff_ms},
+                              {"item_count", b.item_count},
+                              {"skipped_count", b.skipped.size()}};
+        auto id = store_.insert_batch(
+            b, batch_event(b.prepared_at_ms, caller.user_id, "settlement_batch.prepared", b,
+                           payload));
+        if (!id) {
+            if (id.error().code == "item_taken" && attempt < prepare_attempts_max) continue;
+            return id.error();
+        }
+        b.id = *id;
+        return b;
+    }
+}
+
+core::Result<Batch> BatchService::approve(const core::Caller& caller, std::int64_t id) {
+    PROCURA_TRY(rules::check_finance(caller));
+    auto b = load(id, true);
+    if (!b) return b.error();
+    PROCURA_TRY(rules::check_can_approve(*b, caller));
+    Batch updated = *b;
+    updated.state = BatchState::approved;
+    updated.version += 1;
+    updated.approved_by = caller.user_id;
+    updated.approved_at_ms = clock_.now_ms();
+    auto moved = store_.transition(
+        id, BatchState::prepared, updated,
+        batch_event(updated.approved_at_ms, caller.user_id, "settlement_batch.approved", updated,
+                    Json{{"prepared_by", updated.prepared_by}}));
+    if (!moved) {
+        if (moved.error().code == "stale_state") {
+            return make_error(ErrorKind::conflict, "batch_not_prepared",
+                              "batch " + std::to_string(id) + " was approved meanwhile");
+        }
+        return moved.error();
+    }
+    return updated;
+}
+
+core::Result<Batch> BatchService::execute(const core::Caller& caller, std::int64_t id,
+                                          const Progress& progress) {
+    PROCURA_TRY(rules::check_finance(caller));
+    auto loaded = load(id, true);
+    if (!loaded) return loaded.error();
+    Batch b = std::move(*loaded);
+    PROCURA_TRY(rules::check_can_execute(b, caller));
+    if (b.state == BatchState::executed) return b;
+
+    // The schema first: without it no file can be released, so nothing may start.
+    auto validator = Pain001Validator::open(pain001_xsd_);
+    if (!validator) {
+        return make_error(ErrorKind::unavailable, "schema_unavailable",
+                          "cannot validate bank files: " + validator.error().message);
+    }
+    checkpoint("start");
+
+    if (b.state == BatchState::approved) {
+        Batch started = b;
+        started.state = BatchState::executing;
+        started.version += 1;
+        started.execute_started_by = caller.user_id;
+        started.execute_started_at_ms = clock_.now_ms();
+        auto moved = store_.transition(
+            id, BatchState::approved, started,
+            batch_event(started.execute_started_at_ms, caller.user_id,
+                        "settlement_batch.execution_started", started, Json::object()));
+        if (moved) {
+            b = std::move(started);
+        } else if (moved.error().code == "stale_state") {
+            // A racing execution started first: go on with the stored batch.
+            auto again = load(id, true);
+            if (!again) return again.error();
+            b = std::move(*again);
+            if (b.state == BatchState::executed) return b;
+        } else {
+            return moved.error();
+        }
+    }
+    checkpoint("started");
+
+    // The bank files, fully determined by the stored batch, written and validated before any
+    // money moves.
+    std::vector<rules::PlannedFile> planned = rules::plan_files(b);
+    std::vector<BankFile> files;
+    files.reserve(planned.size());
+    for (std::size_t n = 0; n < planned.size(); ++n) {
+        if (progress) progress("validating", n, planned.size());
+        auto xml = write_pain001(planned[n].payments);
+        if (!xml) return xml.error();
+        if (auto valid = validator->validate(*xml); !valid) {
+            return make_error(ErrorKind::internal, "bank_file_invalid",
+                              "bank file " + std::to_string(planned[n].file.number) +
+                                  " of batch " + std::to_string(id) +
+                                  " does not validate: " + valid.error().message);
+        }
+        BankFile f = planned[n].file;
+        f.sha256_hex = core::sha256_hex(*xml);
+        f.xml = std::move(*xml);
+        files.push_back(std::move(f));
+    }
+    if (progress) progress("validating", planned.size(), planned.size());
+    const std::string report = rules::report_csv(b, planned);
+    checkpoint("files_built");
+
+    rules::LedgerAccounts accounts;
+    for (const Item& i : b.items) {
+        if (i.kind != ItemKind::payment) continue;
+        if (!accounts.buyers.count({i.buyer_account_id, i.currency})) {
+            money::Account spec;
+            spec.owner = money::OwnerKind::buyer;
+            spec.owner_id = i.buyer_account_id;
+            spec.currency = i.currency;
+            spec.kind = money::AccountKind::operating;
+            auto a = ledger_.account_for(caller.user_id, spec);
+            if (!a) return a.error();
+            accounts.buyers[{i.buyer_account_id, i.currency}] = a->id;
+        }
+        if (!accounts.suppliers.count({i.supplier_id, i.currency})) {
+            money::Account spec;
+            spec.owner = money::OwnerKind::supplier;
+            spec.owner_id = i.supplier_id;
+            spec.currency = i.currency;
+            spec.kind = money::AccountKind::operating;
+            auto a = ledger_.account_for(caller.user_id, spec);
+            if (!a) return a.error();
+            accounts.suppliers[{i.supplier_id, i.currency}] = a->id;
+        }
+    }
+    checkpoint("accounts_opened");
+
+    const std::vector<money::Transfer> transfers = rules::ledger_transfers(b, accounts);
+    if (progress) progress("posting", 0, transfers.size());
+    auto posted = ledger_.create_transfers(caller.user_id, transfers);
+    if (!posted) return posted.error();
+    for (std::size_t n = 0; n < posted->size(); ++n) {
+        const money::TransferResult& r = (*posted)[n];
+        if (r.status != money::TransferStatus::failed) continue;
+        // The first failure names the cause; the others are "linked_transfer_failed".
+        if (r.error && r.error->code == "linked_transfer_failed") continue;
+        return make_error(ErrorKind::conflict, "ledger_refused",
+                          "the ledger refused item " + std::to_string(n + 1) + " (" +
+                              transfers[n].id + ") of batch " + std::to_string(id) + ": " +
+                              (r.error ? r.error->code + ": " + r.error->message : "failed") +
+                              "; nothing was posted");
+    }
+    if (progress) progress("posting", transfers.size(), transfers.size());
+    checkpoint("posted");
+
+    Batch done = b;
+    done.state = BatchState::executed;
+    done.version += 1;
+    done.executed_by = caller.user_id;
+    done.executed_at_ms = clock_.now_ms();
+    std::vector<core::AuditEvent> file_events;
+    for (const BankFile& f : files) {
+        file_events.push_back(core::AuditEvent{
+            done.executed_at_ms, caller.user_id, "settlement_file.written", "settlement_file", 0, 1,
+            Json{{"batch_id", id},
+                 {"number", f.number},
+                 {"message_id", f.message_id},
+                 {"currency", f.currency},
+                 {"payment_count", f.payment_count},
+                 {"control_sum_minor", f.control_sum_minor},
+                 {"sha256", f.sha256_hex}}
+                .dump()});
+    }
+    Json file_hashes = Json::array();
+    for (const BankFile& f : files) file_hashes.push_back(f.sha256_hex);
+    if (progress) progress("writing", 0, 1);
+    auto finished = store_.finish_execution(
+        done, files, report,
+        batch_event(done.executed_at_ms, caller.user_id, "settlement_batch.executed", done,
+                    Json{{"item_count", done.item_count}, {"files_sha256", file_hashes}}),
+        file_events);
+    if (!finished) return finished.error();
+    if (progress) progress("writing", 1, 1);
+    checkpoint("finished");
+    return load(id, true);
+}
+
+core::Result<Batch> BatchService::get(const core::Caller& caller, std::int64_t id) {
+    PROCURA_TRY(rules::check_can_read(caller));
+    return load(id, true);
+}
+
+core::Result<std::vector<Batch>> BatchService::list(const core::Caller& caller) {
+    PROCURA_TRY(rules::check_can_read(caller));
+    return store_.list_batches(limits_.batches_per_page_max);
+}
+
+core::Result<BankFile> BatchService::file(const core::Caller& caller, std::int64_t id,
+                                          std::int32_t number) {
+    PROCURA_TRY(rules::check_can_read(caller));
+    auto f = store_.find_file(id, number);
+    if (!f) return f.error();
+    if (!*f) {
+        return make_error(ErrorKind::not_found, "file_not_found",
+                          "batch " + std::to_string(id) + " has no bank file " +
+                              std::to_string(number) + " (is it executed?)");
+    }
+    return std::move(**f);
+}
+
+core::Result<std::string> BatchService::report(const core::Caller& caller, std::int64_t id) {
+    PROCURA_TRY(rules::check_can_read(caller));
+    auto r = store_.find_report(id);
+    if (!r) return r.error();
+    if (!*r) {
+        return make_error(ErrorKind::not_found, "report_not_found",
+                          "batch " + std::to_string(id) + " has no report (is it executed?)");
+    }
+    return std::move(**r);
+}
+
+core::Result<BuyerAccount> BatchService::set_buyer_account(const core::Caller& caller,
+                                                           const BuyerAccount& input) {
+    PROCURA_TRY(rules::check_can_set_buyer_account(caller));
+    auto account = rules::normalise_buyer_account(input);
+    if (!account) return account.error();
+    account->updated_by = caller.user_id;
+    account->updated_at_ms = clock_.now_ms();
+    const core::AuditEvent audit{account->updated_at_ms,
+                                 caller.user_id,
+                                 "buyer_bank_account.set",
+                                 "buyer_bank_account",
+                                 0,
+                                 0,
+                                 Json{{"buyer_id", account->buyer_id},
+                                      {"name", account->name},
+                                      {"iban", account->iban},
+                                      {"bic", account->bic}}
+                                     .dump()};
+    return store_.upsert_buyer_account(*account, audit);
+}
+
+core::Result<std::vector<BuyerAccount>> BatchService::buyer_accounts(const core::Caller& caller) {
+    if (caller.role != core::Role::auditor) PROCURA_TRY(rules::check_can_set_buyer_account(caller));
+    return store_.list_buyer_accounts();
+}
+
+}  // namespace procura::settlement

@@ -1,0 +1,62 @@
+// The storage port of settlement batches. Implemented by MySQLBatchStore (MariaDB) and by
+// FakeBatchStore (tests/settlement/batch_fake_store.hpp).
+//
+// Contract:
+// - load_candidates reads, in one consistent snapshot, every accepted milestone accepted at
+//   or before the cut-off and every still-pending bid-security deposit of an active bid on a
+//   lot with an award, in both cases not yet taken by any batch, with the awards of those lots.
+// - insert_batch stores a batch with its items and its audit event in one transaction. An
+//   item's source key is taken at most once, ever: if any is already taken (a racing
+//   preparation won), nothing is stored and the error is conflict "item_taken".
+// - transition moves a batch from `from` to updated.state (approved: approved_by/at;
+//   executing: execute_started_by/at), bumping its version, with its audit event, atomically
+//   and only if the stored state is still `from`: otherwise conflict "stale_state".
+// - finish_execution stores the bank files, the report, and the executed state, with one audit
+//   event per file (entity "settlement_file", entity_id = the file's row id) and the batch's,
+//   in one transaction, only if the batch is executing. Returns false, changing nothing, if it
+//   is already executed (a racing execution finished first).
+// - Store failures are unavailable/internal errors, never exceptions. Thread-safe.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/audit.hpp"
+#include "core/result.hpp"
+#include "settlement/batches/model.hpp"
+
+namespace procura::settlement {
+
+class BatchStore {
+public:
+    virtual ~BatchStore() = default;
+
+    virtual core::Result<PrepareInput> load_candidates(std::int64_t cutoff_ms) = 0;
+    // Stores batch (id ignored) and its items; returns the new id, which also becomes the
+    // audit event's entity_id.
+    virtual core::Result<std::int64_t> insert_batch(const Batch& batch,
+                                                    const core::AuditEvent& audit) = 0;
+    // The batch with its skipped list and its files' metadata (xml empty); with its items if
+    // with_items.
+    virtual core::Result<std::optional<Batch>> find_batch(std::int64_t id, bool with_items) = 0;
+    // The latest batches first, without items, at most limit.
+    virtual core::Result<std::vector<Batch>> list_batches(std::size_t limit) = 0;
+    virtual core::Status transition(std::int64_t id, BatchState from, const Batch& updated,
+                                    const core::AuditEvent& audit) = 0;
+    virtual core::Result<bool> finish_execution(const Batch& updated,
+                                                const std::vector<BankFile>& files,
+                                                const std::string& report_csv,
+                                                const core::AuditEvent& batch_audit,
+                                                const std::vector<core::AuditEvent>& file_audits) = 0;
+    // A file with its xml.
+    virtual core::Result<std::optional<BankFile>> find_file(std::int64_t batch_id,
+                                                            std::int32_t number) = 0;
+    virtual core::Result<std::optional<std::string>> find_report(std::int64_t batch_id) = 0;
+    // Inserts or replaces the bank account of account.buyer_id (version + 1); returns it.
+    virtual core::Result<BuyerAccount> upsert_buyer_account(const BuyerAccount& account,
+                                                            const core::AuditEvent& audit) = 0;
+    virtual core::Result<std::vector<BuyerAccount>> list_buyer_accounts() = 0;
+};
+
+}  // namespace procura::settlement
