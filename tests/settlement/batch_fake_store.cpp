@@ -1,0 +1,152 @@
+#include "tests/settlement/batch_fake_store.hpp"
+
+namespace procura::settlement {
+
+core::Result<PrepareInput> FakeBatchStore::load_candidates(std::int64_t cutoff_ms) {
+    std::lock_guard lock(mutex_);
+    PrepareInput out;
+    out.awards = input.awards;
+    for (const MilestoneCandidate& m : input.milestones) {
+        if (m.accepted_at_ms <= cutoff_ms &&
+            !taken_.count("milestone:" + std::to_string(m.milestone_id))) {
+            out.milestones.push_back(m);
+        }
+    }
+    for (const DepositCandidate& d : input.deposits) {
+        if (!taken_.count("deposit:" + d.pending_id)) out.deposits.push_back(d);
+    }
+    return out;
+}
+
+core::Result<std::int64_t> FakeBatchStore::insert_batch(const Batch& batch,
+                                                        const core::AuditEvent& audit) {
+    std::lock_guard lock(mutex_);
+    for (const Item& i : batch.items) {
+        if (taken_.count(i.source_key)) {
+            return core::make_error(core::ErrorKind::conflict, "item_taken",
+                                    "another batch took " + i.source_key);
+        }
+    }
+    const std::int64_t id = static_cast<std::int64_t>(batches_.size()) + 1;
+    Batch stored = batch;
+    stored.id = id;
+    for (const Item& i : batch.items) taken_.insert(i.source_key);
+    batches_[id] = stored;
+    core::AuditEvent e = audit;
+    e.entity_id = id;
+    audit_.push_back(e);
+    return id;
+}
+
+core::Result<std::optional<Batch>> FakeBatchStore::find_batch(std::int64_t id, bool with_items) {
+    std::lock_guard lock(mutex_);
+    const auto found = batches_.find(id);
+    if (found == batches_.end()) return std::optional<Batch>();
+    Batch b = found->second;
+    if (!with_items) b.items.clear();
+    for (BankFile& f : b.files) f.xml.clear();
+    return std::optional<Batch>(std::move(b));
+}
+
+core::Result<std::vector<Batch>> FakeBatchStore::list_batches(std::size_t limit) {
+    std::lock_guard lock(mutex_);
+    std::vector<Batch> out;
+    for (auto it = batches_.rbegin(); it != batches_.rend() && out.size() < limit; ++it) {
+        Batch b = it->second;
+        b.items.clear();
+        out.push_back(std::move(b));
+    }
+    return out;
+}
+
+core::Status FakeBatchStore::transition(std::int64_t id, BatchState from, const Batch& updated,
+                                        const core::AuditEvent& audit) {
+    std::lock_guard lock(mutex_);
+    const auto found = batches_.find(id);
+    if (found == batches_.end()) {
+        return core::make_error(core::ErrorKind::not_found, "batch_not_found", "no batch");
+    }
+    if (found->second.state != from) {
+        return core::make_error(core::ErrorKind::conflict, "stale_state", "state changed");
+    }
+    Batch& b = found->second;
+    b.state = updated.state;
+    b.version = updated.version;
+    b.approved_by = updated.approved_by;
+    b.approved_at_ms = updated.approved_at_ms;
+    b.execute_started_by = updated.execute_started_by;
+    b.execute_started_at_ms = updated.execute_started_at_ms;
+    audit_.push_back(audit);
+    return {};
+}
+
+core::Result<bool> FakeBatchStore::finish_execution(const Batch& updated,
+                                                    const std::vector<BankFile>& files,
+                                                    const std::string& report_csv,
+                                                    const core::AuditEvent& batch_audit,
+                                                    const std::vector<core::AuditEvent>& file_audits) {
+    std::lock_guard lock(mutex_);
+    Batch& b = batches_.at(updated.id);
+    if (b.state == BatchState::executed) return false;
+    if (b.state != BatchState::executing) {
+        return core::make_error(core::ErrorKind::conflict, "stale_state", "state changed");
+    }
+    b.state = BatchState::executed;
+    b.version = updated.version;
+    b.executed_by = updated.executed_by;
+    b.executed_at_ms = updated.executed_at_ms;
+    b.files = files;
+    reports_[updated.id] = report_csv;
+    for (const core::AuditEvent& e : file_audits) audit_.push_back(e);
+    audit_.push_back(batch_audit);
+    return true;
+}
+
+core::Result<std::optional<BankFile>> FakeBatchStore::find_file(std::int64_t batch_id,
+                                                                std::int32_t number) {
+    std::lock_guard lock(mutex_);
+    const auto found = batches_.find(batch_id);
+    if (found == batches_.end()) return std::optional<BankFile>();
+    for (const BankFile& f : found->second.files) {
+        if (f.number == number) return std::optional<BankFile>(f);
+    }
+    return std::optional<BankFile>();
+}
+
+core::Result<std::optional<std::string>> FakeBatchStore::find_report(std::int64_t batch_id) {
+    std::lock_guard lock(mutex_);
+    const auto found = reports_.find(batch_id);
+    if (found == reports_.end()) return std::optional<std::string>();
+    return std::optional<std::string>(found->second);
+}
+
+core::Result<BuyerAccount> FakeBatchStore::upsert_buyer_account(const BuyerAccount& account,
+                                                                const core::AuditEvent& audit) {
+    std::lock_guard lock(mutex_);
+    auto found = buyers_.find(account.buyer_id);
+    BuyerAccount stored = account;
+    if (found == buyers_.end()) {
+        stored.id = static_cast<std::int64_t>(buyers_.size()) + 1;
+        stored.version = 1;
+    } else {
+        stored.id = found->second.id;
+        stored.version = found->second.version + 1;
+    }
+    buyers_[account.buyer_id] = stored;
+    audit_.push_back(audit);
+    return stored;
+}
+
+core::Result<std::vector<BuyerAccount>> FakeBatchStore::list_buyer_accounts() {
+    std::lock_guard lock(mutex_);
+    std::vector<BuyerAccount> out;
+    for (const auto& [k, v] : buyers_) out.push_back(v);
+    return out;
+}
+
+std::vector<core::AuditEvent> FakeBatchStore::audit_events() {
+    std::lock_guard lock(mutex_);
+    return audit_;
+}
+
+}  // namespace procura::settlement

@@ -1,0 +1,161 @@
+// The settlement batch service over the MariaDB stores (label db): racing preparations never
+// take one item twice, and executing a batch twice, or twice at once, posts each transfer once.
+#include <boost/test/unit_test.hpp>
+#include <atomic>
+#include <filesystem>
+#include <set>
+#include <thread>
+
+#include "money/mysql_store.hpp"
+#include "settlement/batches/mysql_store.hpp"
+#include "settlement/batches/service.hpp"
+#include "tests/support/test_db.hpp"
+
+namespace {
+
+using namespace procura::settlement;
+using procura::core::Caller;
+using procura::core::Role;
+namespace testing = procura::testing;
+
+const Caller alice{1, Role::finance, "alice"};
+const Caller bob{2, Role::finance, "bob"};
+
+struct Database {
+    std::unique_ptr<procura::db::ConnectionPool> pool;
+    procura::core::SystemClock clock;
+    MySQLBatchStore store;
+    procura::money::MySQLMoneyStore money;
+    BatchService service;
+
+    explicit Database(std::unique_ptr<procura::db::ConnectionPool> p)
+        : pool(std::move(p)),
+          store(*pool),
+          money(*pool),
+          service(store, money, clock, PROCURA_PAIN001_XSD) {}
+
+    // One approved supplier with a signed contract of `milestones` accepted milestones.
+    void fill(int milestones) {
+        auto& p = *pool;
+        testing::execute_sql(p, "INSERT INTO users (username, role, password_hash, created_at_ms) "
+                                "VALUES ('s1', 'supplier', 'x', 0)");
+        const auto supplier = testing::query_int64(p, "SELECT id FROM users WHERE username='s1'");
+        const std::string s = std::to_string(supplier);
+        testing::execute_sql(
+            p, "INSERT INTO suppliers (user_id, organisation_name, registration_number, street, "
+               "postal_code, city, country, contact_name, contact_email, contact_phone, iban, "
+               "bic, status, registered_at_ms) VALUES (" + s +
+                   ", 'Supplier One', 'R1', 'S', '1', 'C', 'GB', 'N', 'a@b.c', '+441234567', "
+                   "'GB82WEST12345698765432', '', 'approved', 0)");
+        testing::execute_sql(
+            p, "INSERT INTO tenders (version, state, title, description, buyer_name, buyer_id, "
+               "currency, price_weight, technical_weight, bid_security_minor, threshold_k, "
+               "created_by, created_at_ms, updated_at_ms, cancel_reason) VALUES (1, "
+               "'published', 'T', 'D', 'Town', 'TOWN-1', 'EUR', 100, 0, 0, 1, 0, 0, 0, '')");
+        testing::execute_sql(
+            p, "INSERT INTO bids (tender_id, supplier_id, lot_id, version, body, sha256, "
+               "received_at_ms, timestamp_token, log_seq, state) VALUES (1, " + s +
+                   ", 1, 1, 'b', REPEAT('a', 64), 0, '', 0, 'active')");
+        testing::execute_sql(
+            p, "INSERT INTO awards (tender_id, lot_id, bid_id, supplier_id, value_minor, "
+               "currency, awarded_rank, skip_reason, state, awarded_by, awarded_at_ms, "
+               "standstill_ends_at_ms, decided_by, decided_at_ms) VALUES (1, 1, 1, " + s +
+                   ", 1000000, 'EUR', 1, '', 'signed', 0, 1, 2, 0, 3)");
+        testing::execute_sql(
+            p, "INSERT INTO contracts (award_id, tender_id, lot_id, supplier_id, value_minor, "
+               "currency, signed_by, signed_at_ms) VALUES (1, 1, 1, " + s +
+                   ", 1000000, 'EUR', 0, 3)");
+        for (int m = 1; m <= milestones; ++m) {
+            testing::execute_sql(
+                p, "INSERT INTO contract_milestones (contract_id, number, title, amount_minor, "
+                   "currency, state, accepted_by, accepted_at_ms) VALUES (1, " +
+                       std::to_string(m) + ", 'M', " + std::to_string(1000 + m) +
+                       ", 'EUR', 'accepted', 0, " + std::to_string(10 + m) + ")");
+        }
+        BuyerAccount a;
+        a.buyer_id = "TOWN-1";
+        a.name = "Town of Example";
+        a.iban = "DE89370400440532013000";
+        BOOST_REQUIRE(service.set_buyer_account(alice, a).ok());
+    }
+};
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(batch_mysql_store)
+
+BOOST_AUTO_TEST_CASE(racing_preparations_never_take_an_item_twice) {
+    Database d(testing::open_fresh_migrated_pool("batches", 8));
+    d.fill(60);
+    constexpr int racers = 4;
+    std::vector<std::vector<std::string>> taken(racers);
+    std::vector<std::thread> threads;
+    for (int r = 0; r < racers; ++r) {
+        threads.emplace_back([&, r] {
+            MySQLBatchStore store(*d.pool);
+            procura::money::MySQLMoneyStore money(*d.pool);
+            BatchService service(store, money, d.clock, PROCURA_PAIN001_XSD);
+            // Each racer prepares with a cut-off that covers a different prefix.
+            auto b = service.prepare(alice, 10 + 30 + 10 * r);
+            if (!b) return;
+            for (const Item& i : b->items) taken[static_cast<std::size_t>(r)].push_back(i.source_key);
+        });
+    }
+    for (auto& t : threads) t.join();
+    std::set<std::string> all;
+    std::size_t total = 0;
+    for (const auto& keys : taken) {
+        total += keys.size();
+        all.insert(keys.begin(), keys.end());
+    }
+    BOOST_TEST(total == all.size());
+    BOOST_TEST(testing::query_int64(*d.pool, "SELECT COUNT(*) FROM settlement_items") ==
+               static_cast<std::int64_t>(total));
+    BOOST_TEST(testing::query_int64(*d.pool,
+                                    "SELECT COUNT(DISTINCT source_key) FROM settlement_items") ==
+               static_cast<std::int64_t>(total));
+}
+
+BOOST_AUTO_TEST_CASE(executing_twice_and_concurrently_posts_once) {
+    std::error_code ec;
+    if (!std::filesystem::is_regular_file(PROCURA_PAIN001_XSD, ec)) {
+        BOOST_TEST_MESSAGE("skipped: schema file missing: " << PROCURA_PAIN001_XSD);
+        return;
+    }
+    Database d(testing::open_fresh_migrated_pool("batches", 8));
+    d.fill(25);
+    auto b = d.service.prepare(alice, 1'000);
+    BOOST_REQUIRE(b.ok());
+    BOOST_REQUIRE_EQUAL(b->items.size(), 25u);
+    BOOST_TEST(d.service.approve(alice, b->id).error().code == "four_eyes");
+    BOOST_REQUIRE(d.service.approve(bob, b->id).ok());
+    std::vector<std::thread> threads;
+    std::atomic<int> succeeded{0};
+    for (int r = 0; r < 3; ++r) {
+        threads.emplace_back([&] {
+            MySQLBatchStore store(*d.pool);
+            procura::money::MySQLMoneyStore money(*d.pool);
+            BatchService service(store, money, d.clock, PROCURA_PAIN001_XSD);
+            if (service.execute(alice, b->id).ok()) ++succeeded;
+        });
+    }
+    for (auto& t : threads) t.join();
+    BOOST_TEST(succeeded.load() >= 1);
+    auto again = d.service.execute(bob, b->id);
+    BOOST_REQUIRE(again.ok());
+    BOOST_TEST((again->state == BatchState::executed));
+    BOOST_TEST(testing::query_int64(*d.pool, "SELECT COUNT(*) FROM money_transfers") == 25);
+    BOOST_TEST(testing::query_int64(*d.pool, "SELECT COUNT(*) FROM settlement_files") == 1);
+    BOOST_TEST(testing::query_int64(
+                   *d.pool, "SELECT COUNT(*) FROM audit_events WHERE entity_type = "
+                            "'settlement_file'") == 1);
+    auto file = d.service.file(alice, b->id, 1);
+    BOOST_REQUIRE(file.ok());
+    BOOST_TEST(file->payment_count == 25);
+    BOOST_TEST(d.service.prepare(alice, 1'000).error().code == "nothing_to_settle");
+    auto check = procura::money::LedgerService(d.money, d.clock).check();
+    BOOST_REQUIRE(check.ok());
+    BOOST_TEST(check->ok());
+}
+
+BOOST_AUTO_TEST_SUITE_END()
