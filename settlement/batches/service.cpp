@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "core/hash.hpp"
+#include "core/time.hpp"
 #include "settlement/batches/rules.hpp"
 #include "settlement/pain001.hpp"
 
@@ -57,6 +58,13 @@ core::Result<Batch> BatchService::prepare(const core::Caller& caller, std::int64
     PROCURA_TRY(rules::check_finance(caller));
     if (cutoff_ms < 0) {
         return make_error(ErrorKind::unprocessable, "bad_cutoff", "the cut-off is before 1970",
+                          "cutoff");
+    }
+    if (cutoff_ms > clock_.now_ms()) {
+        // A preview must show a settled past: what is accepted later belongs to a later batch.
+        return make_error(ErrorKind::unprocessable, "cutoff_in_future",
+                          "the cut-off " + core::format_rfc3339_ms(cutoff_ms) +
+                              " is in the future",
                           "cutoff");
     }
     for (int attempt = 1;; ++attempt) {

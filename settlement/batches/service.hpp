@@ -45,6 +45,7 @@ public:
                  std::string pain001_xsd, BatchLimits limits = {});
 
     // Prepares a batch for cutoff_ms (see rules::select_items). Errors: 403 "forbidden_role";
+    // 422 "bad_cutoff" (before 1970), "cutoff_in_future" (after the clock's now);
     // 422 "nothing_to_settle" when no item is due (the message counts the skipped ones and
     // names the first reason); 409 "item_taken" if racing preparations kept taking its items
     // (three attempts); store errors.

@@ -134,6 +134,9 @@ BOOST_AUTO_TEST_CASE(prepare_stores_a_preview_and_takes_each_item_once) {
 BOOST_AUTO_TEST_CASE(only_finance_prepares_and_the_preparer_cannot_approve) {
     World w;
     BOOST_TEST(w.service->prepare(olga, 5'000).error().code == "forbidden_role");
+    const auto now = w.clock.now_ms();
+    BOOST_TEST(w.service->prepare(alice, now + 1).error().code == "cutoff_in_future");
+    BOOST_TEST(w.service->prepare(alice, -1).error().code == "bad_cutoff");
     auto b = w.service->prepare(alice, 5'000);
     BOOST_REQUIRE(b.ok());
     BOOST_TEST(w.service->approve(alice, b->id).error().code == "four_eyes");
