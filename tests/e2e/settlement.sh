@@ -59,6 +59,7 @@ api POST /api/v1/settlement/batches -H "$(bearer "$a")" \
     --data-binary '{"cutoff":"2026-06-01T00:00:00Z"}'
 expect_status 201 "prepare"
 batch=$(jq -r .id <<<"$BODY")
+[[ $(response_header Location) == "/api/v1/settlement/batches/$batch" ]] || e2e_fail "Location"
 expect_json .state prepared
 expect_json .item_count 13 "2 payments, 10 refunds, 1 forfeit"
 expect_json '[.items[] | select(.kind == "payment")] | length' 2
@@ -122,6 +123,13 @@ api GET "/api/v1/settlement/batches/$batch/report.csv" -H "$(bearer "$a")"
 expect_status 200 "download the report"
 [[ $(response_header Content-Type) == text/csv* ]] || e2e_fail "not text/csv"
 [[ $(printf '%s\n' "$BODY" | wc -l) == 14 ]] || e2e_fail "the report should have 14 lines"
+
+api GET /api/v1/settlement/batches -H "$(bearer "$auditor")"
+expect_status 200 "list batches"
+expect_json '.items | length' 1
+expect_json '.items[0].state' executed
+api GET "/api/v1/settlement/batches/$batch" -H "$(bearer "$officer")"
+expect_error 403 forbidden_role
 
 e2e_log "executing again changes nothing; the ledger check passes"
 before=$(db_snapshot)
