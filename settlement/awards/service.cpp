@@ -1,0 +1,639 @@
+#include "settlement/awards/service.hpp"
+
+#include <algorithm>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <utility>
+
+#include "settlement/awards/rules.hpp"
+#include "settlement/evaluation.hpp"
+
+namespace procura::settlement {
+namespace {
+
+using core::ErrorKind;
+using core::make_error;
+using Json = nlohmann::json;
+
+std::string dump(const Json& value) {
+    return value.dump(-1, ' ', false, Json::error_handler_t::replace);
+}
+
+core::Error forbidden(std::string code, std::string message) {
+    return make_error(ErrorKind::forbidden, std::move(code), std::move(message));
+}
+
+core::Status require_officer(const core::Caller& caller, const char* what) {
+    if (caller.role != core::Role::officer) {
+        return forbidden("forbidden", std::string("only officers ") + what);
+    }
+    return {};
+}
+
+bool on_committee(const tender::Tender& t, core::UserId user) {
+    return std::find(t.committee.begin(), t.committee.end(), user) != t.committee.end();
+}
+
+core::Status require_panel_member(const core::Caller& caller, const tender::Tender& t) {
+    if (caller.role != core::Role::officer || !on_committee(t, caller.user_id)) {
+        return forbidden("not_panel_member",
+                         "only members of the tender's committee sit on its evaluation panel");
+    }
+    return {};
+}
+
+Method to_method(std::optional<tender::EvaluationMethod> method) {
+    if (!method) return Method::lowest_price;
+    switch (*method) {
+        case tender::EvaluationMethod::lowest_price:
+            return Method::lowest_price;
+        case tender::EvaluationMethod::comprehensive:
+            return Method::comprehensive;
+        case tender::EvaluationMethod::benchmark_price:
+            return Method::benchmark_price;
+    }
+    return Method::lowest_price;
+}
+
+Weights tender_weights(const tender::Tender& t) {
+    return rules::weights_for(to_method(t.evaluation_method), t.price_weight, t.technical_weight);
+}
+
+core::AuditEvent event(std::int64_t at_ms, core::UserId actor, std::string action,
+                       std::string entity_type, std::int64_t entity_id, std::int64_t version,
+                       const Json& payload) {
+    core::AuditEvent e;
+    e.at_ms = at_ms;
+    e.actor_user_id = actor;
+    e.action = std::move(action);
+    e.entity_type = std::move(entity_type);
+    e.entity_id = entity_id;
+    e.entity_version = version;
+    e.payload_json = dump(payload);
+    return e;
+}
+
+core::Status require_opened(const TenderRecords& records) {
+    if (!records.opened_at_ms) {
+        return make_error(ErrorKind::conflict, "not_opened", "the bids are not opened yet");
+    }
+    return {};
+}
+
+core::Status require_not_evaluated(const TenderRecords& records) {
+    if (records.evaluation) {
+        return make_error(ErrorKind::conflict, "already_evaluated",
+                          "the tender's evaluation is already stored");
+    }
+    return {};
+}
+
+const Declaration* declaration_of(const TenderRecords& records, core::UserId member) {
+    for (const Declaration& d : records.declarations) {
+        if (d.member_id == member) return &d;
+    }
+    return nullptr;
+}
+
+Award* find_award(TenderRecords& records, std::int64_t award_id) {
+    for (Award& a : records.awards) {
+        if (a.id == award_id) return &a;
+    }
+    return nullptr;
+}
+
+core::Error award_not_found(std::int64_t award_id) {
+    return make_error(ErrorKind::not_found, "award_not_found",
+                      "no award " + std::to_string(award_id));
+}
+
+core::Error contract_not_found(std::int64_t contract_id) {
+    return make_error(ErrorKind::not_found, "contract_not_found",
+                      "no contract " + std::to_string(contract_id));
+}
+
+Json award_payload(const Award& a) {
+    return Json{{"tender_id", a.tender_id},
+                {"lot_id", a.lot_id},
+                {"bid_id", a.bid_id},
+                {"supplier_id", a.supplier_id},
+                {"value_minor", a.value_minor},
+                {"currency", a.currency},
+                {"awarded_rank", a.awarded_rank},
+                {"skipped_bid_ids", a.skipped_bid_ids},
+                {"skip_reason", a.skip_reason},
+                {"clarification", a.clarification},
+                {"state", std::string(to_string(a.state))},
+                {"standstill_ends_at_ms", a.standstill_ends_at_ms}};
+}
+
+}  // namespace
+
+AwardService::AwardService(AwardDependencies dependencies, AwardLimits limits)
+    : d_(dependencies), limits_(limits) {}
+
+core::Result<tender::Tender> AwardService::published_tender(std::int64_t tender_id) {
+    auto found = d_.tenders.find(tender_id);
+    if (!found) return found.error();
+    if (!*found || (*found)->state == tender::TenderState::draft) {
+        return make_error(ErrorKind::not_found, "tender_not_found",
+                          "no tender " + std::to_string(tender_id));
+    }
+    return std::move(**found);
+}
+
+core::Result<Declaration> AwardService::declare(const core::Caller& caller,
+                                                std::int64_t tender_id, bool no_conflict,
+                                                const std::string& statement) {
+    auto t = published_tender(tender_id);
+    if (!t) return t.error();
+    PROCURA_TRY(require_panel_member(caller, *t));
+    if (!rules::has_text(statement)) {
+        return make_error(ErrorKind::unprocessable, "statement_required",
+                          "a declaration carries a statement", "statement");
+    }
+    if (statement.size() > limits_.statement_bytes_max) {
+        return make_error(ErrorKind::unprocessable, "statement_too_long",
+                          "the statement is longer than " +
+                              std::to_string(limits_.statement_bytes_max) + " bytes",
+                          "statement");
+    }
+    if (t->state == tender::TenderState::cancelled) {
+        return make_error(ErrorKind::conflict, "tender_cancelled", "the tender is cancelled");
+    }
+    Declaration declaration;
+    PROCURA_TRY(d_.store.in_transaction(tender_id, [&](AwardTransaction& tx) -> core::Status {
+        auto records = tx.load();
+        if (!records) return records.error();
+        PROCURA_TRY(require_opened(*records));
+        PROCURA_TRY(require_not_evaluated(*records));
+        if (declaration_of(*records, caller.user_id) != nullptr) {
+            return make_error(ErrorKind::conflict, "already_declared",
+                              "you have already made your declaration for this tender");
+        }
+        std::set<core::UserId> suppliers;
+        for (const OpenedBid& b : records->opened_bids) suppliers.insert(b.supplier_id);
+        declaration = Declaration{tender_id, caller.user_id, no_conflict, statement,
+                                  {suppliers.begin(), suppliers.end()}, d_.clock.now_ms()};
+        PROCURA_TRY(tx.insert_declaration(declaration));
+        return tx.append_audit({event(declaration.declared_at_ms, caller.user_id,
+                                      "evaluation.declared", "tender", tender_id, 0,
+                                      Json{{"member_id", caller.user_id},
+                                           {"no_conflict", no_conflict},
+                                           {"statement", statement},
+                                           {"supplier_ids", declaration.supplier_ids}})});
+    }));
+    return declaration;
+}
+
+core::Result<std::vector<TechnicalScore>> AwardService::submit_scores(
+    const core::Caller& caller, std::int64_t tender_id, const ScoreSubmission& submission) {
+    auto t = published_tender(tender_id);
+    if (!t) return t.error();
+    PROCURA_TRY(require_panel_member(caller, *t));
+    const Weights weights = tender_weights(*t);
+    if (weights.criteria.empty()) {
+        return make_error(ErrorKind::conflict, "no_technical_criteria",
+                          "this tender's evaluation method uses no technical score");
+    }
+    std::vector<TechnicalScore> stored;
+    PROCURA_TRY(d_.store.in_transaction(tender_id, [&](AwardTransaction& tx) -> core::Status {
+        stored.clear();
+        auto records = tx.load();
+        if (!records) return records.error();
+        PROCURA_TRY(require_opened(*records));
+        PROCURA_TRY(require_not_evaluated(*records));
+        const Declaration* declared = declaration_of(*records, caller.user_id);
+        if (declared == nullptr) {
+            return make_error(ErrorKind::conflict, "declaration_required",
+                              "declare your conflicts of interest before scoring");
+        }
+        if (!declared->no_conflict) {
+            return forbidden("recused", "you declared a conflict of interest and are recused");
+        }
+        const bool valid_bid = std::any_of(
+            records->opened_bids.begin(), records->opened_bids.end(), [&](const OpenedBid& b) {
+                return b.bid_id == submission.bid_id && b.lot_id == submission.lot_id && b.valid;
+            });
+        if (!valid_bid) {
+            return make_error(ErrorKind::unprocessable, "bid_not_valid",
+                              "bid " + std::to_string(submission.bid_id) +
+                                  " is not a valid opened bid of lot " +
+                                  std::to_string(submission.lot_id),
+                              "bid_id");
+        }
+        PROCURA_TRY(rules::check_scores(submission, weights));
+        for (const TechnicalScore& s : records->scores) {
+            if (s.bid_id == submission.bid_id && s.member_id == caller.user_id) {
+                return make_error(ErrorKind::conflict, "score_locked",
+                                  "your scores of bid " + std::to_string(submission.bid_id) +
+                                      " are submitted and locked");
+            }
+        }
+        const std::int64_t now = d_.clock.now_ms();
+        Json scores = Json::array();
+        for (const auto& [criterion, score] : submission.scores) {
+            stored.push_back(TechnicalScore{tender_id, submission.lot_id, submission.bid_id,
+                                            caller.user_id, criterion, score, now});
+            scores.push_back(Json{{"criterion_id", criterion}, {"score_micro", score}});
+        }
+        PROCURA_TRY(tx.insert_scores(stored));
+        return tx.append_audit({event(now, caller.user_id, "evaluation.scored", "bid",
+                                      submission.bid_id, 0,
+                                      Json{{"tender_id", tender_id},
+                                           {"lot_id", submission.lot_id},
+                                           {"member_id", caller.user_id},
+                                           {"scores", std::move(scores)}})});
+    }));
+    return stored;
+}
+
+core::Result<PanelScores> AwardService::scores(const std::optional<core::Caller>& caller,
+                                               std::int64_t tender_id) {
+    auto t = published_tender(tender_id);
+    if (!t) return t.error();
+    auto records = d_.store.read(tender_id);
+    if (!records) return records.error();
+    PanelScores out;
+    out.evaluated = records->evaluation.has_value();
+    if (out.evaluated) {
+        out.declarations = std::move(records->declarations);
+        out.scores = std::move(records->scores);
+        return out;
+    }
+    if (!caller || caller->role != core::Role::officer || !on_committee(*t, caller->user_id)) {
+        return forbidden("scores_sealed",
+                         "the panel's scores are published with the evaluation; before it only "
+                         "each panel member sees their own");
+    }
+    out.declarations = std::move(records->declarations);
+    for (TechnicalScore& s : records->scores) {
+        if (s.member_id == caller->user_id) out.scores.push_back(std::move(s));
+    }
+    return out;
+}
+
+core::Result<Evaluation> AwardService::evaluate(const core::Caller& caller,
+                                                std::int64_t tender_id) {
+    PROCURA_TRY(require_officer(caller, "run the evaluation"));
+    auto t = published_tender(tender_id);
+    if (!t) return t.error();
+    if (t->state == tender::TenderState::cancelled) {
+        return make_error(ErrorKind::conflict, "tender_cancelled", "the tender is cancelled");
+    }
+    const Method method = to_method(t->evaluation_method);
+    const Weights weights = tender_weights(*t);
+    Evaluation evaluation;
+    PROCURA_TRY(d_.store.in_transaction(tender_id, [&](AwardTransaction& tx) -> core::Status {
+        auto records = tx.load();
+        if (!records) return records.error();
+        PROCURA_TRY(require_opened(*records));
+        PROCURA_TRY(require_not_evaluated(*records));
+
+        // The panel: declared committee members without a conflict, ascending id.
+        std::vector<core::UserId> panel;
+        for (const Declaration& d : records->declarations) {
+            if (d.no_conflict && on_committee(*t, d.member_id)) panel.push_back(d.member_id);
+        }
+        std::vector<LotInput> inputs;
+        std::vector<std::string> missing;
+        std::size_t missing_count = 0;
+        for (const tender::Lot& lot : t->lots) {
+            LotInput input;
+            input.tender_id = tender_id;
+            input.lot_id = lot.number;
+            input.currency = t->currency;
+            input.method = method;
+            input.weights = weights;
+            input.abnormally_low_threshold_bp = limits_.abnormally_low_threshold_bp;
+            for (const OpenedBid& b : records->opened_bids) {
+                if (b.lot_id != lot.number) continue;
+                BidInput bid;
+                bid.bid_id = b.bid_id;
+                bid.supplier_id = b.supplier_id;
+                bid.lot_id = b.lot_id;
+                bid.price_minor = b.price_minor;
+                bid.currency = b.currency;
+                bid.received_at_ms = b.received_at_ms;
+                bid.valid = b.valid;
+                bid.invalid_reason = b.reason;
+                if (b.valid && !weights.criteria.empty()) {
+                    for (core::UserId member : panel) {
+                        EvaluatorScores given{member, {}};
+                        for (const TechnicalScore& s : records->scores) {
+                            if (s.bid_id == b.bid_id && s.member_id == member) {
+                                given.scores.push_back({s.criterion_id, s.score_micro});
+                            }
+                        }
+                        if (given.scores.empty()) {
+                            if (++missing_count <= 20) {
+                                missing.push_back("member " + std::to_string(member) +
+                                                  " on bid " + std::to_string(b.bid_id));
+                            }
+                            continue;
+                        }
+                        bid.technical.push_back(std::move(given));
+                    }
+                }
+                input.bids.push_back(std::move(bid));
+            }
+            inputs.push_back(std::move(input));
+        }
+        if (!weights.criteria.empty() && panel.empty()) {
+            return make_error(ErrorKind::conflict, "panel_empty",
+                              "no committee member has declared no conflict of interest: the "
+                              "technical criteria cannot be scored",
+                              "scores");
+        }
+        if (missing_count > 0) {
+            std::string list;
+            for (const std::string& m : missing) list += (list.empty() ? "" : "; ") + m;
+            if (missing_count > missing.size()) {
+                list += "; and " + std::to_string(missing_count - missing.size()) + " more";
+            }
+            return make_error(ErrorKind::conflict, "scores_missing",
+                              "technical scores are missing: " + list, "scores");
+        }
+
+        const std::vector<LotResult> results = evaluate_all(inputs, limits_.evaluation_threads);
+        const std::int64_t now = d_.clock.now_ms();
+        evaluation = Evaluation{tender_id, caller.user_id, now, {}, {}};
+        std::vector<core::AuditEvent> events;
+        for (const LotResult& r : results) {
+            if (r.error) {
+                core::Error error = *r.error;
+                error.message = "lot " + std::to_string(r.lot_id) + ": " + error.message;
+                if (error.kind != ErrorKind::bad_request) error.kind = ErrorKind::unprocessable;
+                error.field = "lots[" + std::to_string(r.lot_id) + "]" +
+                              (error.field.empty() ? "" : "." + error.field);
+                return error;
+            }
+            Json result = to_json(r);
+            evaluation.lots.push_back(LotEvaluation{r.lot_id, dump(result)});
+            events.push_back(event(now, caller.user_id, "evaluation.lot_evaluated", "tender",
+                                   tender_id, 0, Json{{"lot_id", r.lot_id}, {"result", result}}));
+            for (std::size_t i = 0; i < r.ranking.size(); ++i) {
+                const BidScore& s = r.ranking[i];
+                const Json& breakdown = result.at("ranking").at(i);
+                evaluation.bids.push_back(RankedBid{tender_id, r.lot_id, s.bid_id, s.supplier_id,
+                                                    s.rank, s.price_minor, r.currency,
+                                                    s.abnormally_low, s.total_score_micro,
+                                                    dump(breakdown)});
+                events.push_back(event(now, caller.user_id, "evaluation.bid_evaluated", "bid",
+                                       s.bid_id, 0,
+                                       Json{{"tender_id", tender_id},
+                                            {"lot_id", r.lot_id},
+                                            {"breakdown", breakdown}}));
+            }
+        }
+        PROCURA_TRY(tx.insert_evaluation(evaluation));
+        return tx.append_audit(events);
+    }));
+    return evaluation;
+}
+
+core::Result<Evaluation> AwardService::evaluation(std::int64_t tender_id) {
+    auto t = published_tender(tender_id);
+    if (!t) return t.error();
+    auto records = d_.store.read(tender_id);
+    if (!records) return records.error();
+    if (!records->evaluation) {
+        return make_error(ErrorKind::not_found, "not_evaluated",
+                          "the tender's evaluation is not stored yet");
+    }
+    return std::move(*records->evaluation);
+}
+
+core::Result<Award> AwardService::award(const core::Caller& caller, std::int64_t tender_id,
+                                        std::int64_t lot_id, const AwardRequest& request) {
+    PROCURA_TRY(require_officer(caller, "award"));
+    auto t = published_tender(tender_id);
+    if (!t) return t.error();
+    const bool lot_known = std::any_of(t->lots.begin(), t->lots.end(),
+                                       [&](const tender::Lot& l) { return l.number == lot_id; });
+    if (!lot_known) {
+        return make_error(ErrorKind::not_found, "lot_not_found",
+                          "tender " + std::to_string(tender_id) + " has no lot " +
+                              std::to_string(lot_id));
+    }
+    if (t->state == tender::TenderState::cancelled) {
+        return make_error(ErrorKind::conflict, "tender_cancelled", "the tender is cancelled");
+    }
+    Award award;
+    PROCURA_TRY(d_.store.in_transaction(tender_id, [&](AwardTransaction& tx) -> core::Status {
+        auto records = tx.load();
+        if (!records) return records.error();
+        if (!records->evaluation) {
+            return make_error(ErrorKind::conflict, "not_evaluated",
+                              "the tender is not evaluated yet");
+        }
+        auto decision =
+            rules::check_award(*records->evaluation, records->awards, lot_id, request, limits_);
+        if (!decision) return decision.error();
+        const std::int64_t now = d_.clock.now_ms();
+        award = Award{};
+        award.tender_id = tender_id;
+        award.lot_id = lot_id;
+        award.bid_id = decision->bid.bid_id;
+        award.supplier_id = decision->bid.supplier_id;
+        award.value_minor = decision->bid.price_minor;
+        award.currency = decision->bid.currency;
+        award.awarded_rank = decision->bid.rank;
+        award.skip_reason = request.reason;
+        award.clarification = request.clarification;
+        award.skipped_bid_ids = decision->skipped_bid_ids;
+        award.state = AwardStatus::awarded;
+        award.awarded_by = caller.user_id;
+        award.awarded_at_ms = now;
+        award.standstill_ends_at_ms = now + limits_.standstill_ms;
+        auto id = tx.insert_award(award);
+        if (!id) return id.error();
+        award.id = *id;
+        return tx.append_audit(
+            {event(now, caller.user_id, "award.made", "award", award.id, 1, award_payload(award))});
+    }));
+    return award;
+}
+
+core::Result<Award> AwardService::decline(const core::Caller& caller, std::int64_t award_id,
+                                          const std::string& reason) {
+    PROCURA_TRY(require_officer(caller, "record a declined award"));
+    auto tender_id = d_.store.tender_of_award(award_id);
+    if (!tender_id) return tender_id.error();
+    if (!*tender_id) return award_not_found(award_id);
+    Award award;
+    PROCURA_TRY(d_.store.in_transaction(**tender_id, [&](AwardTransaction& tx) -> core::Status {
+        auto records = tx.load();
+        if (!records) return records.error();
+        Award* found = find_award(*records, award_id);
+        if (found == nullptr) return award_not_found(award_id);
+        PROCURA_TRY(rules::check_decline(*found, reason, limits_));
+        const std::int64_t now = d_.clock.now_ms();
+        award = *found;
+        award.state = AwardStatus::declined;
+        award.decided_by = caller.user_id;
+        award.decided_at_ms = now;
+        award.decline_reason = reason;
+        PROCURA_TRY(tx.update_award(award));
+        Json payload = award_payload(award);
+        payload["decline_reason"] = reason;
+        return tx.append_audit(
+            {event(now, caller.user_id, "award.declined", "award", award.id, 2, payload)});
+    }));
+    return award;
+}
+
+core::Result<Contract> AwardService::sign_contract(const core::Caller& caller,
+                                                   std::int64_t award_id,
+                                                   const std::vector<MilestoneInput>& milestones) {
+    PROCURA_TRY(require_officer(caller, "sign contracts"));
+    auto tender_id = d_.store.tender_of_award(award_id);
+    if (!tender_id) return tender_id.error();
+    if (!*tender_id) return award_not_found(award_id);
+    Contract contract;
+    PROCURA_TRY(d_.store.in_transaction(**tender_id, [&](AwardTransaction& tx) -> core::Status {
+        auto records = tx.load();
+        if (!records) return records.error();
+        Award* found = find_award(*records, award_id);
+        if (found == nullptr) return award_not_found(award_id);
+        const std::int64_t now = d_.clock.now_ms();
+        PROCURA_TRY(rules::check_contract(*found, now, milestones, limits_));
+        contract = Contract{0,
+                            found->id,
+                            found->tender_id,
+                            found->lot_id,
+                            found->supplier_id,
+                            found->value_minor,
+                            found->currency,
+                            caller.user_id,
+                            now,
+                            {}};
+        Json items = Json::array();
+        for (std::size_t i = 0; i < milestones.size(); ++i) {
+            Milestone m;
+            m.number = static_cast<std::int64_t>(i) + 1;
+            m.title = milestones[i].title;
+            m.amount_minor = milestones[i].amount_minor;
+            m.currency = found->currency;
+            contract.milestones.push_back(m);
+            items.push_back(
+                Json{{"number", m.number}, {"title", m.title}, {"amount_minor", m.amount_minor}});
+        }
+        auto id = tx.insert_contract(contract);
+        if (!id) return id.error();
+        contract.id = *id;
+        for (Milestone& m : contract.milestones) m.contract_id = contract.id;
+        Award signed_award = *found;
+        signed_award.state = AwardStatus::signed_contract;
+        signed_award.decided_by = caller.user_id;
+        signed_award.decided_at_ms = now;
+        PROCURA_TRY(tx.update_award(signed_award));
+        return tx.append_audit(
+            {event(now, caller.user_id, "award.signed", "award", found->id, 2,
+                   award_payload(signed_award)),
+             event(now, caller.user_id, "contract.signed", "contract", contract.id, 1,
+                   Json{{"award_id", found->id},
+                        {"tender_id", contract.tender_id},
+                        {"lot_id", contract.lot_id},
+                        {"supplier_id", contract.supplier_id},
+                        {"value_minor", contract.value_minor},
+                        {"currency", contract.currency},
+                        {"milestones", std::move(items)}})});
+    }));
+    return contract;
+}
+
+core::Result<Milestone> AwardService::accept_milestone(const core::Caller& caller,
+                                                       std::int64_t contract_id,
+                                                       std::int64_t number) {
+    PROCURA_TRY(require_officer(caller, "accept milestones"));
+    auto tender_id = d_.store.tender_of_contract(contract_id);
+    if (!tender_id) return tender_id.error();
+    if (!*tender_id) return contract_not_found(contract_id);
+    Milestone accepted;
+    PROCURA_TRY(d_.store.in_transaction(**tender_id, [&](AwardTransaction& tx) -> core::Status {
+        auto records = tx.load();
+        if (!records) return records.error();
+        const Contract* contract = nullptr;
+        for (const Contract& c : records->contracts) {
+            if (c.id == contract_id) contract = &c;
+        }
+        if (contract == nullptr) return contract_not_found(contract_id);
+        const Milestone* milestone = nullptr;
+        std::int64_t accepted_before = 0;
+        for (const Milestone& m : contract->milestones) {
+            if (m.number == number) milestone = &m;
+            if (m.state == MilestoneState::accepted) ++accepted_before;
+        }
+        if (milestone == nullptr) {
+            return make_error(ErrorKind::not_found, "milestone_not_found",
+                              "contract " + std::to_string(contract_id) + " has no milestone " +
+                                  std::to_string(number));
+        }
+        PROCURA_TRY(rules::check_accept(*milestone));
+        const std::int64_t now = d_.clock.now_ms();
+        accepted = *milestone;
+        accepted.state = MilestoneState::accepted;
+        accepted.accepted_by = caller.user_id;
+        accepted.accepted_at_ms = now;
+        PROCURA_TRY(tx.accept_milestone(contract_id, number, caller.user_id, now));
+        return tx.append_audit({event(now, caller.user_id, "milestone.accepted", "contract",
+                                      contract_id, accepted_before + 2,
+                                      Json{{"number", number},
+                                           {"title", accepted.title},
+                                           {"amount_minor", accepted.amount_minor},
+                                           {"currency", accepted.currency},
+                                           {"supplier_id", contract->supplier_id}})});
+    }));
+    return accepted;
+}
+
+core::Result<Award> AwardService::get_award(std::int64_t award_id) {
+    auto tender_id = d_.store.tender_of_award(award_id);
+    if (!tender_id) return tender_id.error();
+    if (!*tender_id) return award_not_found(award_id);
+    auto records = d_.store.read(**tender_id);
+    if (!records) return records.error();
+    Award* found = find_award(*records, award_id);
+    if (found == nullptr) return award_not_found(award_id);
+    return std::move(*found);
+}
+
+core::Result<Contract> AwardService::get_contract(std::int64_t contract_id) {
+    auto tender_id = d_.store.tender_of_contract(contract_id);
+    if (!tender_id) return tender_id.error();
+    if (!*tender_id) return contract_not_found(contract_id);
+    auto records = d_.store.read(**tender_id);
+    if (!records) return records.error();
+    for (Contract& c : records->contracts) {
+        if (c.id == contract_id) return std::move(c);
+    }
+    return contract_not_found(contract_id);
+}
+
+core::Result<TenderAwards> AwardService::tender_awards(std::int64_t tender_id) {
+    auto t = published_tender(tender_id);
+    if (!t) return t.error();
+    auto records = d_.store.read(tender_id);
+    if (!records) return records.error();
+    TenderAwards out;
+    out.tender_id = tender_id;
+    std::vector<std::int64_t> lot_ids;
+    for (const tender::Lot& l : t->lots) {
+        lot_ids.push_back(l.number);
+        out.lots.emplace_back(l.number, rules::lot_outcome(*records, l.number));
+    }
+    out.outcome = rules::outcome(*records, lot_ids);
+    out.awards = std::move(records->awards);
+    out.contracts = std::move(records->contracts);
+    return out;
+}
+
+core::Result<std::optional<TenderOutcome>> AwardService::outcome(
+    std::int64_t tender_id, const std::vector<std::int64_t>& lot_ids) {
+    auto records = d_.store.read(tender_id);
+    if (!records) return records.error();
+    return rules::outcome(*records, lot_ids);
+}
+
+}  // namespace procura::settlement

@@ -1,0 +1,119 @@
+// The use cases after a tender's opening: the evaluation panel's declarations and locked
+// technical scores, the stored evaluation (evaluate_all over the opening record), awards per lot
+// with their standstill, contracts with payment milestones, and what the tender has come to.
+// Each change is load -> rule -> save -> audit event in one transaction of the AwardStore, which
+// locks the tender, so racing requests are serialised and the loser sees the winner's change.
+// Roles: officers change; panel members (the tender's committee) declare and score; everyone,
+// without a login, reads evaluations, awards and contracts once they exist (transparency).
+// Thread-safe: state lives in the stores.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/clock.hpp"
+#include "core/identity.hpp"
+#include "core/result.hpp"
+#include "settlement/awards/model.hpp"
+#include "settlement/awards/store.hpp"
+#include "tender/store.hpp"
+
+namespace procura::settlement {
+
+struct AwardDependencies {
+    AwardStore& store;
+    tender::TenderStore& tenders;
+    const core::Clock& clock;
+};
+
+// A tender's awards and contracts and what each lot has come to.
+struct TenderAwards {
+    std::int64_t tender_id = 0;
+    std::optional<TenderOutcome> outcome;  // nullopt before the opening
+    std::vector<std::pair<std::int64_t, LotOutcome>> lots;  // (lot number, outcome)
+    std::vector<Award> awards;
+    std::vector<Contract> contracts;
+};
+
+// What a caller may see of the panel's scores (scores()).
+struct PanelScores {
+    bool evaluated = false;
+    std::vector<Declaration> declarations;
+    std::vector<TechnicalScore> scores;
+};
+
+class AwardService {
+public:
+    AwardService(AwardDependencies dependencies, AwardLimits limits);
+
+    const AwardLimits& limits() const { return limits_; }
+
+    // A committee member's declaration, after the opening and before the evaluation, once.
+    // Errors: 403 "not_panel_member"; 404 "tender_not_found"; 409 "tender_cancelled",
+    // "not_opened", "already_evaluated", "already_declared"; 422 "statement_required",
+    // "statement_too_long".
+    core::Result<Declaration> declare(const core::Caller& caller, std::int64_t tender_id,
+                                      bool no_conflict, const std::string& statement);
+
+    // A declared, non-recused member's scores of one valid bid, locked once stored.
+    // Errors: 403 "not_panel_member", "recused"; 404; 409 "no_technical_criteria" (the method
+    // uses no technical score), "not_opened", "already_evaluated", "declaration_required",
+    // "score_locked"; 422 "bid_not_valid" (field bid_id) and those of rules::check_scores.
+    core::Result<std::vector<TechnicalScore>> submit_scores(const core::Caller& caller,
+                                                            std::int64_t tender_id,
+                                                            const ScoreSubmission& submission);
+
+    // Before the evaluation, a panel member sees the declarations and only their own scores;
+    // others get 403 "scores_sealed". After it everyone sees all. caller may be absent.
+    core::Result<PanelScores> scores(const std::optional<core::Caller>& caller,
+                                     std::int64_t tender_id);
+
+    // Evaluates every lot from the opening record and the panel's scores (evaluate_all) and
+    // stores the result. Officers only. Errors: 403; 404; 409 "tender_cancelled",
+    // "not_opened", "already_evaluated", "panel_empty" (a method with technical criteria and no
+    // declared, non-recused member), "scores_missing" (naming the member and bid pairs);
+    // 422 with evaluate_lot's code for a lot whose input it refuses.
+    core::Result<Evaluation> evaluate(const core::Caller& caller, std::int64_t tender_id);
+
+    // The stored evaluation. 404 "tender_not_found", "not_evaluated".
+    core::Result<Evaluation> evaluation(std::int64_t tender_id);
+
+    // Awards lot lot_id (a lot number) to a ranked bid. Officers only. Errors: 403; 404
+    // "tender_not_found", "lot_not_found"; 409 "not_evaluated" and those of rules::check_award.
+    core::Result<Award> award(const core::Caller& caller, std::int64_t tender_id,
+                              std::int64_t lot_id, const AwardRequest& request);
+
+    // Records that the winner declined to sign. Officers only; errors: 403; 404
+    // "award_not_found"; those of rules::check_decline.
+    core::Result<Award> decline(const core::Caller& caller, std::int64_t award_id,
+                                const std::string& reason);
+
+    // Signs the award's contract with its milestones (state planned); the award becomes
+    // signed. Officers only; errors: 403; 404 "award_not_found"; those of rules::check_contract.
+    core::Result<Contract> sign_contract(const core::Caller& caller, std::int64_t award_id,
+                                         const std::vector<MilestoneInput>& milestones);
+
+    // planned -> accepted. Officers only; errors: 403; 404 "contract_not_found",
+    // "milestone_not_found"; 409 "milestone_accepted".
+    core::Result<Milestone> accept_milestone(const core::Caller& caller, std::int64_t contract_id,
+                                             std::int64_t number);
+
+    core::Result<Award> get_award(std::int64_t award_id);        // 404 "award_not_found"
+    core::Result<Contract> get_contract(std::int64_t contract_id);  // 404 "contract_not_found"
+    core::Result<TenderAwards> tender_awards(std::int64_t tender_id);  // 404 "tender_not_found"
+
+    // The tender's status after its opening given its lot numbers (rules::outcome): nullopt
+    // before the opening.
+    core::Result<std::optional<TenderOutcome>> outcome(std::int64_t tender_id,
+                                                       const std::vector<std::int64_t>& lot_ids);
+
+private:
+    core::Result<tender::Tender> published_tender(std::int64_t tender_id);
+
+    AwardDependencies d_;
+    AwardLimits limits_;
+};
+
+}  // namespace procura::settlement

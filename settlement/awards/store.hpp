@@ -1,0 +1,69 @@
+// The storage port of evaluation records, awards and contracts. Implemented by MySQLAwardStore
+// (MariaDB, settlement/awards/mysql_store.hpp) and by FakeAwardStore (in memory, for tests).
+//
+// Contract:
+// - in_transaction(tender_id, fn) runs fn in one transaction that first locks the tender
+//   (MariaDB: its tenders row FOR UPDATE), so every change of this module to one tender is
+//   serialised: fn reads with load() what committed before it and decides on that. If fn
+//   returns an error, or any write fails, nothing fn did is kept and that error is returned.
+//   fn may be run again after a deadlock, so it must recompute everything from load().
+// - Every change appends its audit events through append_audit in the same transaction.
+// - The unique keys are the last line of defence: a second current award of a lot is conflict
+//   "lot_already_awarded", a second score of (bid, member, criterion) conflict "score_locked",
+//   a second evaluation of a tender conflict "already_evaluated", a second declaration of a
+//   member conflict "already_declared".
+// - read() sees one committed instant (a consistent snapshot).
+// - Store failures are unavailable or internal errors, never exceptions.
+// All methods are thread-safe.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <vector>
+
+#include "core/audit.hpp"
+#include "core/result.hpp"
+#include "settlement/awards/model.hpp"
+
+namespace procura::settlement {
+
+class AwardTransaction {
+public:
+    virtual ~AwardTransaction() = default;
+
+    // The opening record and everything this module stores about the locked tender.
+    virtual core::Result<TenderRecords> load() = 0;
+    virtual core::Status insert_declaration(const Declaration& declaration) = 0;
+    virtual core::Status insert_scores(const std::vector<TechnicalScore>& scores) = 0;
+    virtual core::Status insert_evaluation(const Evaluation& evaluation) = 0;
+    // Ignores award.id; returns the new award's id.
+    virtual core::Result<std::int64_t> insert_award(const Award& award) = 0;
+    // Writes state, decided_by, decided_at_ms and decline_reason of an existing award.
+    virtual core::Status update_award(const Award& award) = 0;
+    // Ignores the ids in contract and its milestones; returns the new contract's id.
+    virtual core::Result<std::int64_t> insert_contract(const Contract& contract) = 0;
+    // planned -> accepted; conflict "milestone_accepted" if it is not planned.
+    virtual core::Status accept_milestone(std::int64_t contract_id, std::int64_t number,
+                                          core::UserId by, std::int64_t at_ms) = 0;
+    virtual core::Status append_audit(const std::vector<core::AuditEvent>& events) = 0;
+};
+
+class AwardStore {
+public:
+    virtual ~AwardStore() = default;
+
+    // not_found "tender_not_found" when there is no such tender to lock.
+    virtual core::Status in_transaction(
+        std::int64_t tender_id, const std::function<core::Status(AwardTransaction&)>& fn) = 0;
+
+    // What load() would return, outside any change.
+    virtual core::Result<TenderRecords> read(std::int64_t tender_id) = 0;
+
+    // The tender of an award or contract, nullopt if there is none with that id.
+    virtual core::Result<std::optional<std::int64_t>> tender_of_award(std::int64_t award_id) = 0;
+    virtual core::Result<std::optional<std::int64_t>> tender_of_contract(
+        std::int64_t contract_id) = 0;
+};
+
+}  // namespace procura::settlement

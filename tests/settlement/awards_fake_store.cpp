@@ -1,0 +1,196 @@
+#include "tests/settlement/awards_fake_store.hpp"
+
+#include <algorithm>
+
+namespace procura::settlement {
+namespace {
+
+using core::ErrorKind;
+using core::make_error;
+
+class FakeTransaction final : public AwardTransaction {
+public:
+    FakeTransaction(FakeAwardStore::State& state, std::int64_t tender_id)
+        : s_(state), tender_id_(tender_id) {}
+
+    TenderRecords& records() { return s_.tenders.at(tender_id_); }
+
+    core::Result<TenderRecords> load() override { return records(); }
+
+    core::Status insert_declaration(const Declaration& d) override {
+        for (const Declaration& x : records().declarations) {
+            if (x.member_id == d.member_id) {
+                return make_error(ErrorKind::conflict, "already_declared", "declared");
+            }
+        }
+        records().declarations.push_back(d);
+        std::sort(records().declarations.begin(), records().declarations.end(),
+                  [](const Declaration& a, const Declaration& b) {
+                      return a.member_id < b.member_id;
+                  });
+        return {};
+    }
+
+    core::Status insert_scores(const std::vector<TechnicalScore>& scores) override {
+        auto key = [](const TechnicalScore& t) {
+            return std::tuple(t.bid_id, t.member_id, t.criterion_id);
+        };
+        for (const TechnicalScore& t : scores) {
+            for (const TechnicalScore& x : records().scores) {
+                if (key(x) == key(t)) {
+                    return make_error(ErrorKind::conflict, "score_locked", "locked");
+                }
+            }
+            records().scores.push_back(t);
+        }
+        std::sort(records().scores.begin(), records().scores.end(),
+                  [&](const TechnicalScore& a, const TechnicalScore& b) { return key(a) < key(b); });
+        return {};
+    }
+
+    core::Status insert_evaluation(const Evaluation& e) override {
+        if (records().evaluation) {
+            return make_error(ErrorKind::conflict, "already_evaluated", "evaluated");
+        }
+        records().evaluation = e;
+        return {};
+    }
+
+    core::Result<std::int64_t> insert_award(const Award& a) override {
+        if (a.current()) {
+            for (const Award& x : records().awards) {
+                if (x.current() && x.lot_id == a.lot_id) {
+                    return make_error(ErrorKind::conflict, "lot_already_awarded", "current");
+                }
+            }
+        }
+        Award stored = a;
+        stored.id = s_.next_award_id++;
+        records().awards.push_back(stored);
+        return stored.id;
+    }
+
+    core::Status update_award(const Award& a) override {
+        for (Award& x : records().awards) {
+            if (x.id == a.id) {
+                x.state = a.state;
+                x.decided_by = a.decided_by;
+                x.decided_at_ms = a.decided_at_ms;
+                x.decline_reason = a.decline_reason;
+                return {};
+            }
+        }
+        return make_error(ErrorKind::not_found, "award_not_found", "no award");
+    }
+
+    core::Result<std::int64_t> insert_contract(const Contract& k) override {
+        for (const Contract& x : records().contracts) {
+            if (x.award_id == k.award_id) {
+                return make_error(ErrorKind::conflict, "award_signed", "signed");
+            }
+        }
+        Contract stored = k;
+        stored.id = s_.next_contract_id++;
+        for (Milestone& m : stored.milestones) {
+            m.id = s_.next_milestone_id++;
+            m.contract_id = stored.id;
+            m.currency = stored.currency;
+            m.state = MilestoneState::planned;
+        }
+        records().contracts.push_back(stored);
+        return stored.id;
+    }
+
+    core::Status accept_milestone(std::int64_t contract_id, std::int64_t number, core::UserId by,
+                                  std::int64_t at_ms) override {
+        for (Contract& k : records().contracts) {
+            if (k.id != contract_id) continue;
+            for (Milestone& m : k.milestones) {
+                if (m.number == number && m.state == MilestoneState::planned) {
+                    m.state = MilestoneState::accepted;
+                    m.accepted_by = by;
+                    m.accepted_at_ms = at_ms;
+                    return {};
+                }
+            }
+        }
+        return make_error(ErrorKind::conflict, "milestone_accepted", "not planned");
+    }
+
+    core::Status append_audit(const std::vector<core::AuditEvent>& events) override {
+        s_.audit.insert(s_.audit.end(), events.begin(), events.end());
+        return {};
+    }
+
+private:
+    FakeAwardStore::State& s_;
+    std::int64_t tender_id_;
+};
+
+}  // namespace
+
+core::Status FakeAwardStore::in_transaction(
+    std::int64_t tender_id, const std::function<core::Status(AwardTransaction&)>& fn) {
+    std::lock_guard lock(mutex_);
+    if (state_.tenders.count(tender_id) == 0) {
+        return make_error(ErrorKind::not_found, "tender_not_found", "no tender");
+    }
+    State working = state_;
+    FakeTransaction tx(working, tender_id);
+    core::Status status = fn(tx);
+    if (status) state_ = std::move(working);
+    return status;
+}
+
+core::Result<TenderRecords> FakeAwardStore::read(std::int64_t tender_id) {
+    std::lock_guard lock(mutex_);
+    const auto it = state_.tenders.find(tender_id);
+    if (it == state_.tenders.end()) {
+        TenderRecords empty;
+        empty.tender_id = tender_id;
+        return empty;
+    }
+    return it->second;
+}
+
+core::Result<std::optional<std::int64_t>> FakeAwardStore::tender_of_award(std::int64_t award_id) {
+    std::lock_guard lock(mutex_);
+    for (const auto& [id, records] : state_.tenders) {
+        for (const Award& a : records.awards) {
+            if (a.id == award_id) return std::optional<std::int64_t>(id);
+        }
+    }
+    return std::optional<std::int64_t>();
+}
+
+core::Result<std::optional<std::int64_t>> FakeAwardStore::tender_of_contract(
+    std::int64_t contract_id) {
+    std::lock_guard lock(mutex_);
+    for (const auto& [id, records] : state_.tenders) {
+        for (const Contract& k : records.contracts) {
+            if (k.id == contract_id) return std::optional<std::int64_t>(id);
+        }
+    }
+    return std::optional<std::int64_t>();
+}
+
+void FakeAwardStore::add_tender(std::int64_t tender_id) {
+    std::lock_guard lock(mutex_);
+    state_.tenders[tender_id].tender_id = tender_id;
+}
+
+void FakeAwardStore::set_opening(std::int64_t tender_id, std::int64_t opened_at_ms,
+                                 std::vector<OpenedBid> bids) {
+    std::lock_guard lock(mutex_);
+    TenderRecords& r = state_.tenders[tender_id];
+    r.tender_id = tender_id;
+    r.opened_at_ms = opened_at_ms;
+    r.opened_bids = std::move(bids);
+}
+
+std::vector<core::AuditEvent> FakeAwardStore::audit() {
+    std::lock_guard lock(mutex_);
+    return state_.audit;
+}
+
+}  // namespace procura::settlement

@@ -1,0 +1,291 @@
+// MySQLAwardStore against a real MariaDB: the evaluation, award, contract and milestone writes
+// with their audit events, one current award per lot under racing awarders (the service's
+// tender lock and the awards_current key), locked scores, and refused writes that change
+// nothing.
+#include "settlement/awards/mysql_store.hpp"
+
+#include <atomic>
+#include <boost/test/unit_test.hpp>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "settlement/awards/service.hpp"
+#include "tender/mysql_store.hpp"
+#include "tests/support/test_db.hpp"
+
+using namespace procura;
+using namespace procura::settlement;
+using core::ErrorKind;
+using core::Role;
+namespace testing = procura::testing;
+
+namespace {
+
+constexpr std::int64_t t0_ms = 1'800'000'000'000;
+
+// A migrated database with officers 1-3 (the committee), suppliers 21-24, one published tender
+// (lot 1) whose opening record holds bids of prices 1200, 1000, 1100 and an invalid one.
+struct Db {
+    std::unique_ptr<db::ConnectionPool> pool = testing::open_fresh_migrated_pool("awards", 8);
+    tender::MySQLTenderStore tenders{*pool};
+    MySQLAwardStore store{*pool};
+    core::ManualClock clock{t0_ms};
+    AwardService service{{store, tenders, clock}, AwardLimits{}};
+    core::Caller officer{1, Role::officer, "o1"};
+    core::Caller officer2{2, Role::officer, "o2"};
+    std::int64_t tender_id = 0;
+    std::vector<std::int64_t> bid_ids;
+
+    explicit Db(tender::EvaluationMethod method = tender::EvaluationMethod::lowest_price,
+                std::int64_t price_weight = 100, std::int64_t technical_weight = 0) {
+        for (int id : {1, 2, 3}) {
+            testing::execute_sql(*pool,
+                                 "INSERT INTO users (id, username, role, password_hash, "
+                                 "created_at_ms) VALUES (" +
+                                     std::to_string(id) + ", 'o" + std::to_string(id) +
+                                     "', 'officer', 'x', 0)");
+        }
+        for (int id : {21, 22, 23, 24}) {
+            testing::execute_sql(*pool,
+                                 "INSERT INTO users (id, username, role, password_hash, "
+                                 "created_at_ms) VALUES (" +
+                                     std::to_string(id) + ", 's" + std::to_string(id) +
+                                     "', 'supplier', 'x', 0)");
+        }
+        tender::Tender t;
+        t.version = 1;
+        t.state = tender::TenderState::published;
+        t.title = "Salt";
+        t.currency = "EUR";
+        t.lots = {tender::Lot{1, "Lot 1", 1'000'000}};
+        t.evaluation_method = method;
+        t.price_weight = price_weight;
+        t.technical_weight = technical_weight;
+        t.committee = {1, 2, 3};
+        t.threshold_k = 2;
+        t.created_by = 1;
+        t.created_at_ms = t0_ms - 100'000;
+        t.updated_at_ms = t.created_at_ms;
+        t.published_at_ms = t.created_at_ms;
+        t.enquiry_deadline_ms = t0_ms - 50'000;
+        t.submission_deadline_ms = t0_ms - 20'000;
+        t.opening_time_ms = t0_ms - 10'000;
+        auto status = tenders.in_transaction([&](tender::TenderTransaction& tx) -> core::Status {
+            auto id = tx.insert_tender(t);
+            if (!id) return id.error();
+            tender_id = *id;
+            return {};
+        });
+        BOOST_REQUIRE_MESSAGE(status.ok(), (status.ok() ? std::string() : status.error().message));
+        const std::string tid = std::to_string(tender_id);
+        testing::execute_sql(*pool, "INSERT INTO tender_openings (tender_id, opened_at_ms) VALUES (" +
+                                        tid + ", " + std::to_string(t0_ms - 5000) + ")");
+        const std::vector<std::pair<int, std::int64_t>> bids = {
+            {21, 1200}, {22, 1000}, {23, 1100}, {24, 0}};
+        for (const auto& [supplier, price] : bids) {
+            testing::execute_sql(
+                *pool,
+                "INSERT INTO bids (tender_id, supplier_id, lot_id, version, body, sha256, "
+                "received_at_ms, timestamp_token, log_seq, state) VALUES (" +
+                    tid + ", " + std::to_string(supplier) + ", 1, 1, 'body', SHA2('" +
+                    std::to_string(supplier) + "', 256), " + std::to_string(t0_ms - 30'000 + supplier) +
+                    ", 'tst', 0, 'active')");
+            const std::int64_t bid = testing::query_int64(*pool, "SELECT MAX(id) FROM bids");
+            bid_ids.push_back(bid);
+            const bool valid = price > 0;
+            testing::execute_sql(
+                *pool,
+                "INSERT INTO bid_openings (bid_id, tender_id, valid, reason_code, reason, "
+                "signature_status, decryption_status, price_minor, currency, document_json) "
+                "VALUES (" +
+                    std::to_string(bid) + ", " + tid + ", " + (valid ? "1" : "0") + ", '" +
+                    (valid ? "" : "decrypt_failed") + "', '" + (valid ? "" : "cannot decrypt") +
+                    "', 'valid', '" + (valid ? "ok" : "failed") + "', " +
+                    (valid ? std::to_string(price) : "NULL") + ", " + (valid ? "'EUR'" : "NULL") +
+                    ", '{}')");
+        }
+    }
+
+    std::int64_t count(const std::string& sql) { return testing::query_int64(*pool, sql); }
+
+    // Row counts and checksums of every table this module writes, and the audit head.
+    std::string snapshot() {
+        std::string out;
+        for (const char* table : {"awards", "contracts", "contract_milestones", "tender_evaluations",
+                                  "lot_evaluations", "bid_evaluations", "evaluation_declarations",
+                                  "technical_scores", "audit_events"}) {
+            out += std::string(table) + "=" +
+                   std::to_string(count(std::string("SELECT COUNT(*) FROM ") + table)) + ";";
+        }
+        out += "states=" + std::to_string(count(
+                               "SELECT COALESCE(SUM(CRC32(CONCAT(id, state))), 0) FROM awards")) +
+               ";";
+        out += "milestones=" +
+               std::to_string(count("SELECT COALESCE(SUM(CRC32(CONCAT(id, state))), 0) FROM "
+                                    "contract_milestones")) +
+               ";";
+        out += "head=" + std::to_string(count("SELECT seq FROM audit_head"));
+        return out;
+    }
+};
+
+template <class T>
+void require_ok(const core::Result<T>& r) {
+    BOOST_REQUIRE_MESSAGE(r.ok(), (r.ok() ? std::string() : r.error().code + ": " +
+                                                                 r.error().message));
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(mysql_award_store)
+
+BOOST_AUTO_TEST_CASE(evaluation_award_contract_and_milestones_are_written_with_their_events) {
+    Db d;
+    auto evaluation = d.service.evaluate(d.officer, d.tender_id);
+    require_ok(evaluation);
+    BOOST_TEST(d.count("SELECT COUNT(*) FROM lot_evaluations") == 1);
+    BOOST_TEST(d.count("SELECT COUNT(*) FROM bid_evaluations") == 3);
+    BOOST_TEST(d.count("SELECT bid_id FROM bid_evaluations WHERE lot_rank = 1") == d.bid_ids[1]);
+    auto read = d.store.read(d.tender_id);
+    require_ok(read);
+    BOOST_REQUIRE(read->evaluation.has_value());
+    BOOST_TEST(read->evaluation->lots[0].result_json == evaluation->lots[0].result_json);
+    BOOST_TEST(read->opened_bids.size() == 4);
+    BOOST_TEST(!read->opened_bids[3].valid);
+
+    auto award = d.service.award(d.officer, d.tender_id, 1, AwardRequest{d.bid_ids[1], "", ""});
+    require_ok(award);
+    BOOST_TEST(d.count("SELECT value_minor FROM awards WHERE id = " + std::to_string(award->id)) ==
+               1000);
+    BOOST_TEST(d.count("SELECT standstill_ends_at_ms - awarded_at_ms FROM awards") ==
+               10 * core::ms_per_day);
+    d.clock.set_ms(award->standstill_ends_at_ms);
+    auto contract = d.service.sign_contract(d.officer, award->id, {{"Delivery", 700}, {"Rest", 300}});
+    require_ok(contract);
+    BOOST_TEST(d.count("SELECT COUNT(*) FROM awards WHERE state = 'signed'") == 1);
+    BOOST_TEST(d.count("SELECT COUNT(*) FROM contract_milestones WHERE state = 'planned'") == 2);
+    BOOST_TEST(d.count("SELECT SUM(amount_minor) FROM contract_milestones") == 1000);
+    require_ok(d.service.accept_milestone(d.officer2, contract->id, 2));
+    BOOST_TEST(d.count("SELECT accepted_by FROM contract_milestones WHERE number = 2") == 2);
+    BOOST_TEST(d.count("SELECT COUNT(*) FROM contract_milestones WHERE state = 'accepted'") == 1);
+    auto got = d.service.get_contract(contract->id);
+    require_ok(got);
+    BOOST_TEST((got->milestones[1].state == MilestoneState::accepted));
+    BOOST_TEST(d.count("SELECT COUNT(*) FROM audit_events WHERE action IN ('award.made', "
+                       "'award.signed', 'contract.signed', 'milestone.accepted')") == 4);
+    BOOST_TEST(d.count("SELECT COUNT(*) FROM audit_events WHERE action LIKE 'evaluation.%'") == 4);
+}
+
+BOOST_AUTO_TEST_CASE(racing_awarders_leave_one_current_award) {
+    Db d;
+    require_ok(d.service.evaluate(d.officer, d.tender_id));
+    std::atomic<int> won{0};
+    std::atomic<int> lost{0};
+    std::vector<std::thread> threads;
+    for (int i = 0; i < 6; ++i) {
+        threads.emplace_back([&, i] {
+            const std::int64_t bid = d.bid_ids[static_cast<std::size_t>(i % 3)];
+            auto r = d.service.award(i % 2 == 0 ? d.officer : d.officer2, d.tender_id, 1,
+                                     AwardRequest{bid, "racing reason", ""});
+            if (r.ok()) {
+                ++won;
+            } else if (r.error().code == "lot_already_awarded") {
+                ++lost;
+            }
+        });
+    }
+    for (std::thread& t : threads) t.join();
+    BOOST_TEST(won.load() == 1);
+    BOOST_TEST(lost.load() == 5);
+    BOOST_TEST(d.count("SELECT COUNT(*) FROM awards") == 1);
+    BOOST_TEST(d.count("SELECT COUNT(*) FROM audit_events WHERE action = 'award.made'") == 1);
+}
+
+BOOST_AUTO_TEST_CASE(the_awards_current_key_refuses_a_second_current_award_without_the_rules) {
+    Db d;
+    Award a;
+    a.tender_id = d.tender_id;
+    a.lot_id = 1;
+    a.bid_id = d.bid_ids[1];
+    a.supplier_id = 22;
+    a.value_minor = 1000;
+    a.currency = "EUR";
+    a.awarded_rank = 1;
+    a.awarded_by = 1;
+    auto insert = [&](std::int64_t bid) {
+        return d.store.in_transaction(d.tender_id, [&](AwardTransaction& tx) -> core::Status {
+            Award copy = a;
+            copy.bid_id = bid;
+            auto id = tx.insert_award(copy);
+            if (!id) return id.error();
+            return {};
+        });
+    };
+    BOOST_TEST(insert(d.bid_ids[1]).ok());
+    const std::string before = d.snapshot();
+    auto second = insert(d.bid_ids[2]);
+    BOOST_REQUIRE(!second.ok());
+    BOOST_TEST(second.error().code == "lot_already_awarded");
+    BOOST_TEST((second.error().kind == ErrorKind::conflict));
+    BOOST_TEST(d.snapshot() == before);
+}
+
+BOOST_AUTO_TEST_CASE(refused_and_failed_changes_leave_nothing) {
+    Db d;
+    const std::string fresh = d.snapshot();
+    BOOST_TEST(!d.service.award(d.officer, d.tender_id, 1, AwardRequest{d.bid_ids[1], "", ""}).ok());
+    BOOST_TEST(d.snapshot() == fresh);
+    require_ok(d.service.evaluate(d.officer, d.tender_id));
+    auto award = d.service.award(d.officer, d.tender_id, 1, AwardRequest{d.bid_ids[1], "", ""});
+    require_ok(award);
+    const std::string before = d.snapshot();
+    d.clock.set_ms(award->standstill_ends_at_ms - 1);
+    auto early = d.service.sign_contract(d.officer, award->id, {{"All", 1000}});
+    BOOST_REQUIRE(!early.ok());
+    BOOST_TEST(early.error().code == "standstill_not_over");
+    d.clock.set_ms(award->standstill_ends_at_ms);
+    auto wrong_sum = d.service.sign_contract(d.officer, award->id, {{"All", 999}});
+    BOOST_REQUIRE(!wrong_sum.ok());
+    BOOST_TEST(wrong_sum.error().code == "milestones_sum");
+    BOOST_TEST(!d.service.evaluate(d.officer, d.tender_id).ok());
+    BOOST_TEST(d.snapshot() == before);
+    // A change whose function fails after writing is rolled back whole.
+    auto failed = d.store.in_transaction(d.tender_id, [&](AwardTransaction& tx) -> core::Status {
+        auto records = tx.load();
+        if (!records) return records.error();
+        Award declined = records->awards[0];
+        declined.state = AwardStatus::declined;
+        PROCURA_TRY(tx.update_award(declined));
+        PROCURA_TRY(tx.append_audit({core::AuditEvent{t0_ms, 1, "award.declined", "award",
+                                                      declined.id, 2, "{}"}}));
+        return core::make_error(ErrorKind::conflict, "test_abort", "abort after writing");
+    });
+    BOOST_TEST(failed.error().code == "test_abort");
+    BOOST_TEST(d.snapshot() == before);
+}
+
+BOOST_AUTO_TEST_CASE(a_locked_score_is_kept_and_a_second_submission_refused) {
+    Db d(tender::EvaluationMethod::comprehensive, 60, 40);
+    require_ok(d.service.declare(d.officer, d.tender_id, true, "no conflict"));
+    BOOST_TEST(d.count("SELECT COUNT(*) FROM evaluation_declarations WHERE supplier_ids_json = "
+                       "'[21,22,23,24]'") == 1);
+    require_ok(d.service.submit_scores(d.officer, d.tender_id,
+                                       ScoreSubmission{1, d.bid_ids[0], {{1, 55'000'000}}}));
+    const std::string before = d.snapshot();
+    auto again = d.service.submit_scores(d.officer, d.tender_id,
+                                         ScoreSubmission{1, d.bid_ids[0], {{1, 99'000'000}}});
+    BOOST_REQUIRE(!again.ok());
+    BOOST_TEST(again.error().code == "score_locked");
+    // The primary key refuses it too, without the service's check.
+    auto direct = d.store.in_transaction(d.tender_id, [&](AwardTransaction& tx) {
+        return tx.insert_scores({TechnicalScore{d.tender_id, 1, d.bid_ids[0], 1, 1, 1, t0_ms}});
+    });
+    BOOST_REQUIRE(!direct.ok());
+    BOOST_TEST(direct.error().code == "score_locked");
+    BOOST_TEST(d.snapshot() == before);
+    BOOST_TEST(d.count("SELECT score_micro FROM technical_scores") == 55'000'000);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
