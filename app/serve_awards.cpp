@@ -1,11 +1,53 @@
-// The evaluation, award and contract service of `procura serve`. Being built: none yet.
+// The evaluation, award and contract service of `procura serve`, over its MariaDB store. The
+// standstill period of awards is 10 days; the environment variable PROCURA_STANDSTILL_MS (a
+// non-negative integer of milliseconds) replaces it, for demonstrations and end-to-end tests
+// (docs/awards.md).
+#include <cerrno>
+#include <cstdlib>
+#include <memory>
+#include <string>
+
 #include "app/settlement_wiring.hpp"
+#include "settlement/awards/mysql_store.hpp"
+#include "settlement/awards/service.hpp"
 
 namespace procura::app {
+namespace {
+
+// The service and the store it uses, kept alive together.
+struct AwardHolder {
+    settlement::MySQLAwardStore store;
+    settlement::AwardService service;
+    AwardHolder(const SettlementWiring& wiring, const settlement::AwardLimits& limits)
+        : store(wiring.pool), service({store, wiring.tenders, wiring.clock}, limits) {}
+};
+
+core::Result<settlement::AwardLimits> award_limits() {
+    settlement::AwardLimits limits;
+    const char* standstill = std::getenv("PROCURA_STANDSTILL_MS");
+    if (standstill != nullptr && *standstill != '\0') {
+        errno = 0;
+        char* end = nullptr;
+        const long long value = std::strtoll(standstill, &end, 10);
+        if (errno != 0 || end == standstill || *end != '\0' || value < 0) {
+            return core::make_error(core::ErrorKind::bad_request, "invalid_standstill",
+                                    "PROCURA_STANDSTILL_MS must be a non-negative integer of "
+                                    "milliseconds",
+                                    "PROCURA_STANDSTILL_MS");
+        }
+        limits.standstill_ms = value;
+    }
+    return limits;
+}
+
+}  // namespace
 
 core::Result<std::shared_ptr<settlement::AwardService>> make_award_service(
-    const SettlementWiring&) {
-    return std::shared_ptr<settlement::AwardService>();
+    const SettlementWiring& wiring) {
+    auto limits = award_limits();
+    if (!limits) return limits.error();
+    auto holder = std::make_shared<AwardHolder>(wiring, *limits);
+    return std::shared_ptr<settlement::AwardService>(holder, &holder->service);
 }
 
 }  // namespace procura::app

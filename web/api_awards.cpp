@@ -1,9 +1,477 @@
-// Evaluation, awards and contracts: the HTTP routes of this group, registered by Api::add_award_routes.
+// Evaluation, awards and contracts: the HTTP routes of this group, registered by
+// Api::add_award_routes. Handlers authenticate and map JSON; settlement::AwardService checks
+// roles, states and rules. Reads are public (procurement transparency): the evaluation once
+// stored, awards, contracts and their milestones. See docs/awards.md.
+#include <limits>
+#include <utility>
+
+#include "core/time.hpp"
+#include "settlement/awards/service.hpp"
+#include "settlement/evaluation.hpp"
 #include "web/api.hpp"
 #include "web/api_support.hpp"
 
 namespace procura::web {
+namespace {
 
-void Api::add_award_routes() {}
+using core::ErrorKind;
+using core::make_error;
+using core::Result;
+using namespace api_support;
+
+Result<settlement::AwardService*> award_service(const Services& services) {
+    if (services.awards == nullptr) {
+        return make_error(ErrorKind::unavailable, "awards_unavailable",
+                          "this server runs without the evaluation and award service");
+    }
+    return services.awards;
+}
+
+core::Error invalid_type(const std::string& field, const char* expected) {
+    return make_error(ErrorKind::bad_request, "invalid_type",
+                      field + " must be " + expected, field);
+}
+
+core::Error missing_field(const std::string& field) {
+    return make_error(ErrorKind::bad_request, "missing_field", field + " is required", field);
+}
+
+// Refuses members outside allowed (400 unknown_field).
+core::Status only_fields(const Json& object, std::initializer_list<const char*> allowed,
+                         const std::string& prefix = "") {
+    for (auto it = object.begin(); it != object.end(); ++it) {
+        bool known = false;
+        for (const char* name : allowed) known = known || it.key() == name;
+        if (!known) {
+            return make_error(ErrorKind::bad_request, "unknown_field",
+                              "unknown member " + prefix + it.key(), prefix + it.key());
+        }
+    }
+    return {};
+}
+
+// A JSON integer in the int64 range (1.0 and "1" are refused).
+Result<std::int64_t> integer_of(const Json& value, const std::string& field) {
+    if (!value.is_number_integer()) return invalid_type(field, "an integer");
+    if (value.is_number_unsigned() &&
+        value.get<std::uint64_t>() >
+            static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())) {
+        return invalid_type(field, "an integer in the 64-bit signed range");
+    }
+    return value.get<std::int64_t>();
+}
+
+Result<std::int64_t> required_integer(const Json& object, const char* key,
+                                      const std::string& prefix = "") {
+    const auto it = object.find(key);
+    if (it == object.end()) return missing_field(prefix + key);
+    return integer_of(*it, prefix + key);
+}
+
+Result<std::string> optional_string(const Json& object, const char* key) {
+    const auto it = object.find(key);
+    if (it == object.end() || it->is_null()) return std::string();
+    if (!it->is_string()) return invalid_type(key, "a string");
+    return it->get<std::string>();
+}
+
+Result<std::string> required_string(const Json& object, const char* key,
+                                    const std::string& prefix = "") {
+    const auto it = object.find(key);
+    if (it == object.end()) return missing_field(prefix + key);
+    if (!it->is_string()) return invalid_type(prefix + key, "a string");
+    return it->get<std::string>();
+}
+
+Json time_or_null(const std::optional<std::int64_t>& ms) {
+    return ms ? Json(core::format_rfc3339_ms(*ms)) : Json(nullptr);
+}
+
+template <class T>
+Json value_or_null(const std::optional<T>& v) {
+    return v ? Json(*v) : Json(nullptr);
+}
+
+Json award_to_json(const settlement::Award& a) {
+    return Json{{"id", a.id},
+                {"tender_id", a.tender_id},
+                {"lot_id", a.lot_id},
+                {"bid_id", a.bid_id},
+                {"supplier_id", a.supplier_id},
+                {"value", Json{{"amount_minor", a.value_minor}, {"currency", a.currency}}},
+                {"awarded_rank", a.awarded_rank},
+                {"skipped_bid_ids", a.skipped_bid_ids},
+                {"skip_reason", a.skip_reason},
+                {"clarification", a.clarification},
+                {"state", std::string(settlement::to_string(a.state))},
+                {"awarded_by", a.awarded_by},
+                {"awarded_at", core::format_rfc3339_ms(a.awarded_at_ms)},
+                {"standstill_ends_at", core::format_rfc3339_ms(a.standstill_ends_at_ms)},
+                {"decided_by", value_or_null(a.decided_by)},
+                {"decided_at", time_or_null(a.decided_at_ms)},
+                {"decline_reason", value_or_null(a.decline_reason)}};
+}
+
+Json milestone_to_json(const settlement::Milestone& m) {
+    return Json{{"number", m.number},
+                {"title", m.title},
+                {"amount_minor", m.amount_minor},
+                {"currency", m.currency},
+                {"state", std::string(settlement::to_string(m.state))},
+                {"accepted_by", value_or_null(m.accepted_by)},
+                {"accepted_at", time_or_null(m.accepted_at_ms)}};
+}
+
+Json contract_to_json(const settlement::Contract& k) {
+    Json milestones = Json::array();
+    for (const settlement::Milestone& m : k.milestones) milestones.push_back(milestone_to_json(m));
+    return Json{{"id", k.id},
+                {"award_id", k.award_id},
+                {"tender_id", k.tender_id},
+                {"lot_id", k.lot_id},
+                {"supplier_id", k.supplier_id},
+                {"value", Json{{"amount_minor", k.value_minor}, {"currency", k.currency}}},
+                {"signed_by", k.signed_by},
+                {"signed_at", core::format_rfc3339_ms(k.signed_at_ms)},
+                {"milestones", std::move(milestones)}};
+}
+
+Json evaluation_to_json(const settlement::Evaluation& e) {
+    Json lots = Json::array();
+    for (const settlement::LotEvaluation& lot : e.lots) {
+        lots.push_back(Json::parse(lot.result_json, nullptr, false));
+    }
+    return Json{{"tender_id", e.tender_id},
+                {"evaluated_by", e.evaluated_by},
+                {"evaluated_at", core::format_rfc3339_ms(e.evaluated_at_ms)},
+                {"lots", std::move(lots)}};
+}
+
+Json declaration_to_json(const settlement::Declaration& d) {
+    return Json{{"member_id", d.member_id},
+                {"no_conflict", d.no_conflict},
+                {"recused", !d.no_conflict},
+                {"statement", d.statement},
+                {"supplier_ids", d.supplier_ids},
+                {"declared_at", core::format_rfc3339_ms(d.declared_at_ms)}};
+}
+
+Json score_to_json(const settlement::TechnicalScore& s) {
+    return Json{{"lot_id", s.lot_id},
+                {"bid_id", s.bid_id},
+                {"member_id", s.member_id},
+                {"criterion_id", s.criterion_id},
+                {"score_micro", s.score_micro},
+                {"submitted_at", core::format_rfc3339_ms(s.submitted_at_ms)}};
+}
+
+Result<settlement::ScoreSubmission> parse_scores(const Json& body) {
+    PROCURA_TRY(only_fields(body, {"lot_id", "bid_id", "scores"}));
+    settlement::ScoreSubmission s;
+    auto lot = required_integer(body, "lot_id");
+    if (!lot) return lot.error();
+    auto bid = required_integer(body, "bid_id");
+    if (!bid) return bid.error();
+    s.lot_id = *lot;
+    s.bid_id = *bid;
+    const auto scores = body.find("scores");
+    if (scores == body.end()) return missing_field("scores");
+    if (!scores->is_array()) return invalid_type("scores", "an array");
+    if (scores->size() > settlement::criteria_per_lot_max) {
+        return make_error(ErrorKind::unprocessable, "too_many_scores",
+                          "at most " + std::to_string(settlement::criteria_per_lot_max) +
+                              " scores",
+                          "scores");
+    }
+    for (std::size_t i = 0; i < scores->size(); ++i) {
+        const std::string prefix = "scores[" + std::to_string(i) + "].";
+        const Json& item = (*scores)[i];
+        if (!item.is_object()) return invalid_type("scores[" + std::to_string(i) + "]", "an object");
+        PROCURA_TRY(only_fields(item, {"criterion_id", "score_micro"}, prefix));
+        auto criterion = required_integer(item, "criterion_id", prefix);
+        if (!criterion) return criterion.error();
+        auto score = required_integer(item, "score_micro", prefix);
+        if (!score) return score.error();
+        s.scores.emplace_back(*criterion, *score);
+    }
+    return s;
+}
+
+Result<std::vector<settlement::MilestoneInput>> parse_milestones(const Json& body,
+                                                                 std::size_t count_max) {
+    PROCURA_TRY(only_fields(body, {"milestones"}));
+    const auto list = body.find("milestones");
+    if (list == body.end()) return missing_field("milestones");
+    if (!list->is_array()) return invalid_type("milestones", "an array");
+    if (list->size() > count_max) {
+        return make_error(ErrorKind::unprocessable, "milestones_count",
+                          "a contract has 1 to " + std::to_string(count_max) + " milestones",
+                          "milestones");
+    }
+    std::vector<settlement::MilestoneInput> out;
+    for (std::size_t i = 0; i < list->size(); ++i) {
+        const std::string where = "milestones[" + std::to_string(i) + "]";
+        const Json& item = (*list)[i];
+        if (!item.is_object()) return invalid_type(where, "an object");
+        PROCURA_TRY(only_fields(item, {"title", "amount_minor"}, where + "."));
+        auto title = required_string(item, "title", where + ".");
+        if (!title) return title.error();
+        auto amount = required_integer(item, "amount_minor", where + ".");
+        if (!amount) return amount.error();
+        out.push_back({std::move(*title), *amount});
+    }
+    return out;
+}
+
+}  // namespace
+
+// The tender's status after its opening for get_tender (web/api.cpp): evaluated, awarded,
+// complete or unsuccessful, or nullopt while it is only opened or without the award service.
+Result<std::optional<std::string>> award_status(const Services& services, std::int64_t tender_id,
+                                                const std::vector<std::int64_t>& lot_ids) {
+    if (services.awards == nullptr) return std::optional<std::string>();
+    auto outcome = services.awards->outcome(tender_id, lot_ids);
+    if (!outcome) return outcome.error();
+    if (!*outcome || **outcome == settlement::TenderOutcome::opened) {
+        return std::optional<std::string>();
+    }
+    return std::optional<std::string>(std::string(settlement::to_string(**outcome)));
+}
+
+void Api::add_award_routes() {
+    add("POST", "/api/v1/tenders/{id}/evaluation/declarations",
+        [](const Api& api, const Request& r, const Context& c) -> Result<Response> {
+            auto service = award_service(api.services_);
+            if (!service) return service.error();
+            auto id = path_id(c.params, "id");
+            if (!id) return id.error();
+            auto caller = api.require_caller(r);
+            if (!caller) return caller.error();
+            auto body = parse_json_object(r.body);
+            if (!body) return body.error();
+            PROCURA_TRY(only_fields(*body, {"no_conflict", "statement"}));
+            const auto flag = body->find("no_conflict");
+            if (flag == body->end()) return missing_field("no_conflict");
+            if (!flag->is_boolean()) return invalid_type("no_conflict", "a boolean");
+            auto statement = required_string(*body, "statement");
+            if (!statement) return statement.error();
+            auto declared = (*service)->declare(*caller, *id, flag->get<bool>(), *statement);
+            if (!declared) return declared.error();
+            return json_response(201, declaration_to_json(*declared));
+        },
+        Dispatch::worker);
+
+    add("POST", "/api/v1/tenders/{id}/evaluation/scores",
+        [](const Api& api, const Request& r, const Context& c) -> Result<Response> {
+            auto service = award_service(api.services_);
+            if (!service) return service.error();
+            auto id = path_id(c.params, "id");
+            if (!id) return id.error();
+            auto caller = api.require_caller(r);
+            if (!caller) return caller.error();
+            auto body = parse_json_object(r.body);
+            if (!body) return body.error();
+            auto submission = parse_scores(*body);
+            if (!submission) return submission.error();
+            auto stored = (*service)->submit_scores(*caller, *id, *submission);
+            if (!stored) return stored.error();
+            Json items = Json::array();
+            for (const settlement::TechnicalScore& s : *stored) items.push_back(score_to_json(s));
+            return json_response(201, Json{{"items", std::move(items)}, {"locked", true}});
+        },
+        Dispatch::worker);
+
+    add("GET", "/api/v1/tenders/{id}/evaluation/scores",
+        [](const Api& api, const Request& r, const Context& c) -> Result<Response> {
+            auto service = award_service(api.services_);
+            if (!service) return service.error();
+            auto id = path_id(c.params, "id");
+            if (!id) return id.error();
+            auto caller = api.optional_caller(r);
+            if (!caller) return caller.error();
+            auto panel = (*service)->scores(*caller, *id);
+            if (!panel) return panel.error();
+            Json declarations = Json::array();
+            for (const auto& d : panel->declarations) declarations.push_back(declaration_to_json(d));
+            Json scores = Json::array();
+            for (const auto& s : panel->scores) scores.push_back(score_to_json(s));
+            return json_response(200, Json{{"evaluated", panel->evaluated},
+                                           {"declarations", std::move(declarations)},
+                                           {"scores", std::move(scores)}});
+        },
+        Dispatch::worker);
+
+    add("POST", "/api/v1/tenders/{id}/evaluation",
+        [](const Api& api, const Request& r, const Context& c) -> Result<Response> {
+            auto service = award_service(api.services_);
+            if (!service) return service.error();
+            auto id = path_id(c.params, "id");
+            if (!id) return id.error();
+            auto caller = api.require_caller(r);
+            if (!caller) return caller.error();
+            auto evaluation = (*service)->evaluate(*caller, *id);
+            if (!evaluation) return evaluation.error();
+            Response response = json_response(201, evaluation_to_json(*evaluation));
+            response.with_header("Location",
+                                 "/api/v1/tenders/" + std::to_string(*id) + "/evaluation");
+            return response;
+        },
+        Dispatch::worker);
+
+    add("GET", "/api/v1/tenders/{id}/evaluation",
+        [](const Api& api, const Request& r, const Context& c) -> Result<Response> {
+            auto service = award_service(api.services_);
+            if (!service) return service.error();
+            auto id = path_id(c.params, "id");
+            if (!id) return id.error();
+            auto caller = api.optional_caller(r);
+            if (!caller) return caller.error();
+            auto evaluation = (*service)->evaluation(*id);
+            if (!evaluation) return evaluation.error();
+            return json_response(200, evaluation_to_json(*evaluation));
+        },
+        Dispatch::worker);
+
+    add("POST", "/api/v1/tenders/{id}/lots/{lot_id}/award",
+        [](const Api& api, const Request& r, const Context& c) -> Result<Response> {
+            auto service = award_service(api.services_);
+            if (!service) return service.error();
+            auto id = path_id(c.params, "id");
+            if (!id) return id.error();
+            auto lot = path_id(c.params, "lot_id");
+            if (!lot) return lot.error();
+            auto caller = api.require_caller(r);
+            if (!caller) return caller.error();
+            auto body = parse_json_object(r.body);
+            if (!body) return body.error();
+            PROCURA_TRY(only_fields(*body, {"bid_id", "reason", "clarification"}));
+            settlement::AwardRequest request;
+            auto bid = required_integer(*body, "bid_id");
+            if (!bid) return bid.error();
+            request.bid_id = *bid;
+            auto reason = optional_string(*body, "reason");
+            if (!reason) return reason.error();
+            request.reason = std::move(*reason);
+            auto clarification = optional_string(*body, "clarification");
+            if (!clarification) return clarification.error();
+            request.clarification = std::move(*clarification);
+            auto award = (*service)->award(*caller, *id, *lot, request);
+            if (!award) return award.error();
+            Response response = json_response(201, award_to_json(*award));
+            response.with_header("Location", "/api/v1/awards/" + std::to_string(award->id));
+            return response;
+        },
+        Dispatch::worker);
+
+    add("GET", "/api/v1/tenders/{id}/awards",
+        [](const Api& api, const Request& r, const Context& c) -> Result<Response> {
+            auto service = award_service(api.services_);
+            if (!service) return service.error();
+            auto id = path_id(c.params, "id");
+            if (!id) return id.error();
+            auto caller = api.optional_caller(r);
+            if (!caller) return caller.error();
+            auto all = (*service)->tender_awards(*id);
+            if (!all) return all.error();
+            Json lots = Json::array();
+            for (const auto& [lot, outcome] : all->lots) {
+                lots.push_back(
+                    Json{{"lot_id", lot}, {"status", std::string(settlement::to_string(outcome))}});
+            }
+            Json awards = Json::array();
+            for (const auto& a : all->awards) awards.push_back(award_to_json(a));
+            Json contracts = Json::array();
+            for (const auto& k : all->contracts) contracts.push_back(contract_to_json(k));
+            return json_response(
+                200, Json{{"tender_id", all->tender_id},
+                          {"status", all->outcome
+                                         ? Json(std::string(settlement::to_string(*all->outcome)))
+                                         : Json(nullptr)},
+                          {"lots", std::move(lots)},
+                          {"awards", std::move(awards)},
+                          {"contracts", std::move(contracts)}});
+        },
+        Dispatch::worker);
+
+    add("GET", "/api/v1/awards/{id}",
+        [](const Api& api, const Request& r, const Context& c) -> Result<Response> {
+            auto service = award_service(api.services_);
+            if (!service) return service.error();
+            auto id = path_id(c.params, "id");
+            if (!id) return id.error();
+            auto caller = api.optional_caller(r);
+            if (!caller) return caller.error();
+            auto award = (*service)->get_award(*id);
+            if (!award) return award.error();
+            return json_response(200, award_to_json(*award));
+        },
+        Dispatch::worker);
+
+    add("POST", "/api/v1/awards/{id}/contract",
+        [](const Api& api, const Request& r, const Context& c) -> Result<Response> {
+            auto service = award_service(api.services_);
+            if (!service) return service.error();
+            auto id = path_id(c.params, "id");
+            if (!id) return id.error();
+            auto caller = api.require_caller(r);
+            if (!caller) return caller.error();
+            auto body = parse_json_object(r.body);
+            if (!body) return body.error();
+            auto milestones = parse_milestones(*body, (*service)->limits().milestones_max);
+            if (!milestones) return milestones.error();
+            auto contract = (*service)->sign_contract(*caller, *id, *milestones);
+            if (!contract) return contract.error();
+            Response response = json_response(201, contract_to_json(*contract));
+            response.with_header("Location", "/api/v1/contracts/" + std::to_string(contract->id));
+            return response;
+        },
+        Dispatch::worker);
+
+    add("POST", "/api/v1/awards/{id}/decline",
+        [](const Api& api, const Request& r, const Context& c) -> Result<Response> {
+            auto service = award_service(api.services_);
+            if (!service) return service.error();
+            auto id = path_id(c.params, "id");
+            if (!id) return id.error();
+            auto caller = api.require_caller(r);
+            if (!caller) return caller.error();
+            auto reason = string_body(r, "reason");
+            if (!reason) return reason.error();
+            auto award = (*service)->decline(*caller, *id, *reason);
+            if (!award) return award.error();
+            return json_response(200, award_to_json(*award));
+        },
+        Dispatch::worker);
+
+    add("GET", "/api/v1/contracts/{id}",
+        [](const Api& api, const Request& r, const Context& c) -> Result<Response> {
+            auto service = award_service(api.services_);
+            if (!service) return service.error();
+            auto id = path_id(c.params, "id");
+            if (!id) return id.error();
+            auto caller = api.optional_caller(r);
+            if (!caller) return caller.error();
+            auto contract = (*service)->get_contract(*id);
+            if (!contract) return contract.error();
+            return json_response(200, contract_to_json(*contract));
+        },
+        Dispatch::worker);
+
+    add("POST", "/api/v1/contracts/{id}/milestones/{number}/accept",
+        [](const Api& api, const Request& r, const Context& c) -> Result<Response> {
+            auto service = award_service(api.services_);
+            if (!service) return service.error();
+            auto id = path_id(c.params, "id");
+            if (!id) return id.error();
+            auto number = path_id(c.params, "number");
+            if (!number) return number.error();
+            auto caller = api.require_caller(r);
+            if (!caller) return caller.error();
+            auto milestone = (*service)->accept_milestone(*caller, *id, *number);
+            if (!milestone) return milestone.error();
+            return json_response(200, milestone_to_json(*milestone));
+        },
+        Dispatch::worker);
+}
 
 }  // namespace procura::web

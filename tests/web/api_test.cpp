@@ -260,7 +260,17 @@ BOOST_AUTO_TEST_CASE(openapi_document_describes_every_route) {
                              "/api/v1/tenders/{id}/documents:",
                              "/api/v1/tenders/{id}/documents/{doc_id}:",
                              "/api/v1/tenders/{id}/questions:",
-                             "/api/v1/tenders/{id}/questions/{qid}/answer:"}) {
+                             "/api/v1/tenders/{id}/questions/{qid}/answer:",
+                             "/api/v1/tenders/{id}/evaluation:",
+                             "/api/v1/tenders/{id}/evaluation/declarations:",
+                             "/api/v1/tenders/{id}/evaluation/scores:",
+                             "/api/v1/tenders/{id}/lots/{lot_id}/award:",
+                             "/api/v1/tenders/{id}/awards:",
+                             "/api/v1/awards/{id}:",
+                             "/api/v1/awards/{id}/contract:",
+                             "/api/v1/awards/{id}/decline:",
+                             "/api/v1/contracts/{id}:",
+                             "/api/v1/contracts/{id}/milestones/{number}/accept:"}) {
         BOOST_TEST(yaml.find(std::string("\n  ") + path) != std::string::npos, path);
     }
 }

@@ -1,0 +1,260 @@
+#!/usr/bin/env bash
+# Evaluation, awards and contracts end to end over the real `procura serve`: an officer publishes
+# a one-lot lowest-price tender with short deadlines; three suppliers bid with the stock openssl
+# recipe; the committee opens the bids; the evaluation is refused before the opening and run
+# after it; the lowest bid is awarded, its winner declines, the next bid is awarded; a contract
+# before the standstill ends is refused; after it (PROCURA_STANDSTILL_MS, docs/awards.md) the
+# contract is signed with two milestones and one is accepted. Checks the tender's status at
+# every step, the public GET payloads, the audit events, roles, and that refusals change nothing.
+# shellcheck source=tests/e2e/lib.sh source-path=SCRIPTDIR
+source "$(dirname "$0")/lib.sh"
+
+e2e_setup
+command -v openssl >/dev/null || e2e_skip_because "missing tool: openssl"
+export PROCURA_KEY_PASSPHRASE="e2e key passphrase"
+standstill_ms=4000
+export PROCURA_STANDSTILL_MS=$standstill_ms
+w="$e2e_work"
+"$PROCURA_BIN" keys init --key-dir "$w/keys" >/dev/null || e2e_fail "keys init failed"
+e2e_start_server --key-dir "$w/keys" --min-tendering-days 0
+
+# register NAME ROLE: a user with a key made by openssl and a certificate from the platform.
+declare -A TOKEN ID
+register() {
+    local name=$1 role=$2
+    ID[$name]=$(e2e_add_user "$name" "$role")
+    TOKEN[$name]=$(e2e_login "$name")
+    openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$w/$name.key" \
+        -subj "/CN=$name" -out "$w/$name.csr" 2>/dev/null || e2e_fail "openssl req $name"
+    api POST /api/v1/certificates -H "$(bearer "${TOKEN[$name]}")" \
+        --data-binary "$(jq -Rsc '{csr: .}' "$w/$name.csr")"
+    expect_status 201 "certificate for $name"
+    jq -j .pem <<<"$BODY" >"$w/$name.pem"
+}
+for name in olga oleg; do register "$name" officer; done
+for name in acme bolt cask; do register "$name" supplier; done
+ID[fina]=$(e2e_add_user fina finance)
+TOKEN[fina]=$(e2e_login fina)
+officer=(-H "$(bearer "${TOKEN[olga]}")")
+
+now_ms() { date +%s%3N; }
+iso() { date -u -d "@$(($1 / 1000)).$(printf '%03d' $(($1 % 1000)))" +%Y-%m-%dT%H:%M:%S.%3NZ; }
+t0=$(now_ms)
+enquiry_ms=$((t0 + 3000))
+deadline_ms=$((t0 + 12000))
+opening_ms=$((t0 + 14500))  # shares are taken from 2 s after the deadline
+api POST /api/v1/tenders "${officer[@]}" --data-binary "$(
+    jq -cn --arg e "$(iso "$enquiry_ms")" --arg s "$(iso "$deadline_ms")" \
+        --arg o "$(iso "$opening_ms")" --argjson m "[${ID[olga]}, ${ID[oleg]}]" '{
+        title: "Winter road salt", description: "Awards e2e", buyer: {name: "Town", id: "T-1"},
+        category: "goods", currency: "EUR", lots: [{title: "Salt", budget_minor: 200000}],
+        evaluation: {method: "lowest_price"}, bid_security_minor: 5000,
+        enquiry_deadline: $e, submission_deadline: $s, opening_time: $o,
+        committee: {members: $m, threshold: 2}}')"
+expect_status 201 "create tender"
+tender=$(jq -r .id <<<"$BODY")
+api POST "/api/v1/tenders/$tender/publish" "${officer[@]}"
+expect_status 200 "publish"
+curl -sf "$BASE/api/v1/tenders/$tender/opening-certificate" -o "$w/opening.pem" ||
+    e2e_fail "GET opening certificate"
+
+# bid NAME PRICE: seal, sign and send a bid on lot 1; sets BID[NAME].
+declare -A BID
+bid() {
+    local name=$1 price=$2
+    jq -cn --argjson t "$tender" --argjson s "${ID[$name]}" --argjson p "$price" '{
+        tender_id: $t, lot_id: 1, supplier_id: $s,
+        price: {amount_minor: $p, currency: "EUR"}, validity_days: 90,
+        declarations: {no_conflict_of_interest: true, not_debarred: true},
+        technical: {}}' >"$w/$name.json"
+    openssl cms -encrypt -aes-256-gcm -recip "$w/opening.pem" -keyopt ecdh_kdf_md:sha256 -binary \
+        -in "$w/$name.json" -outform DER -out "$w/$name.env" 2>/dev/null || e2e_fail "seal $name"
+    openssl cms -sign -binary -nodetach -md sha256 -signer "$w/$name.pem" -inkey "$w/$name.key" \
+        -inform DER -in "$w/$name.env" -outform DER -out "$w/$name.p7s" 2>/dev/null ||
+        e2e_fail "sign $name"
+    api POST "/api/v1/tenders/$tender/bids?lot_id=1" -H "$(bearer "${TOKEN[$name]}")" \
+        -H 'Content-Type: application/cms' --data-binary @"$w/$name.p7s"
+    expect_status 201 "$name bids"
+    BID[$name]=$(jq -r .bid_id <<<"$BODY")
+}
+while (($(now_ms) < enquiry_ms + 100)); do sleep 0.1; done
+bid acme 90000
+bid bolt 100000
+bid cask 110000
+
+e2e_log "the evaluation is refused before the opening and changes nothing"
+before=$(db_snapshot)
+api POST "/api/v1/tenders/$tender/evaluation" "${officer[@]}"
+expect_error 409 not_opened
+api GET "/api/v1/tenders/$tender/evaluation"
+expect_error 404 not_evaluated
+expect_unchanged "$before" "an evaluation before the opening"
+
+while (($(now_ms) < opening_ms + 50)); do sleep 0.05; done
+e2e_log "the committee opens the bids"
+for name in olga oleg; do
+    curl -sf -H "$(bearer "${TOKEN[$name]}")" "$BASE/api/v1/tenders/$tender/opening/my-share" \
+        -o "$w/$name.share.der" || e2e_fail "my-share $name"
+    openssl cms -decrypt -inform DER -in "$w/$name.share.der" -recip "$w/$name.pem" \
+        -inkey "$w/$name.key" -out "$w/$name.share" 2>/dev/null || e2e_fail "decrypt $name's share"
+    api POST "/api/v1/tenders/$tender/opening/shares" -H "$(bearer "${TOKEN[$name]}")" \
+        -H 'Content-Type: application/octet-stream' --data-binary @"$w/$name.share"
+    expect_status 200 "share of $name"
+done
+expect_json .opened true "two shares open the bids"
+api GET "/api/v1/tenders/$tender"
+expect_json .status opened
+
+e2e_log "roles: the evaluation is run by officers only"
+before=$(db_snapshot)
+api POST "/api/v1/tenders/$tender/evaluation"
+expect_error 401 missing_token
+api POST "/api/v1/tenders/$tender/evaluation" -H "$(bearer "${TOKEN[acme]}")"
+expect_error 403 forbidden
+api POST "/api/v1/tenders/$tender/evaluation" -H "$(bearer "${TOKEN[fina]}")"
+expect_error 403 forbidden
+api POST "/api/v1/tenders/$tender/lots/1/award" -H "$(bearer "${TOKEN[acme]}")" \
+    --data-binary "{\"bid_id\": ${BID[acme]}}"
+expect_error 403 forbidden
+expect_unchanged "$before" "refused evaluations"
+
+e2e_log "the evaluation is stored and public; the tender is evaluated"
+api POST "/api/v1/tenders/$tender/evaluation" "${officer[@]}"
+expect_status 201 "evaluate"
+api POST "/api/v1/tenders/$tender/evaluation" -H "$(bearer "${TOKEN[oleg]}")"
+expect_error 409 already_evaluated
+api GET "/api/v1/tenders/$tender/evaluation"
+expect_status 200 "public evaluation"
+expect_json '.lots[0].method' lowest_price
+expect_json '[.lots[0].ranking[].bid_id] | join(",")' "${BID[acme]},${BID[bolt]},${BID[cask]}" \
+    "ranked by price"
+expect_json '.lots[0].ranking[0].price_minor' 90000
+expect_json '[.lots[0].ranking[].abnormally_low] | any' false
+api GET "/api/v1/tenders/$tender"
+expect_json .status evaluated
+
+e2e_log "awards: a lower bid needs a reason; the top bid is awarded once"
+before=$(db_snapshot)
+api POST "/api/v1/tenders/$tender/lots/1/award" "${officer[@]}" \
+    --data-binary "{\"bid_id\": ${BID[bolt]}}"
+expect_error 422 reason_required reason
+api POST "/api/v1/tenders/$tender/lots/1/award" "${officer[@]}" \
+    --data-binary "{\"bid_id\": ${BID[acme]}, \"colour\": \"red\"}"
+expect_error 400 unknown_field colour
+api POST "/api/v1/tenders/$tender/lots/2/award" "${officer[@]}" \
+    --data-binary "{\"bid_id\": ${BID[acme]}}"
+expect_error 404 lot_not_found
+expect_unchanged "$before" "refused awards"
+api POST "/api/v1/tenders/$tender/lots/1/award" "${officer[@]}" \
+    --data-binary "{\"bid_id\": ${BID[acme]}}"
+expect_status 201 "award acme"
+first_award=$(jq -r .id <<<"$BODY")
+expect_json .state awarded
+expect_json .awarded_rank 1
+expect_json .value.amount_minor 90000
+api POST "/api/v1/tenders/$tender/lots/1/award" "${officer[@]}" \
+    --data-binary "{\"bid_id\": ${BID[bolt]}, \"reason\": \"second try\"}"
+expect_error 409 lot_already_awarded
+api GET "/api/v1/tenders/$tender"
+expect_json .status awarded
+
+e2e_log "the winner declines; the next bid is awarded without a reason"
+api POST "/api/v1/awards/$first_award/decline" -H "$(bearer "${TOKEN[acme]}")" \
+    --data-binary '{"reason": "no"}'
+expect_error 403 forbidden
+api POST "/api/v1/awards/$first_award/decline" "${officer[@]}" \
+    --data-binary '{"reason": "Acme declined to sign the contract"}'
+expect_status 200 "decline"
+expect_json .state declined
+api GET "/api/v1/tenders/$tender"
+expect_json .status evaluated "the lot is open again"
+api POST "/api/v1/tenders/$tender/lots/1/award" "${officer[@]}" \
+    --data-binary "{\"bid_id\": ${BID[acme]}, \"reason\": \"again\"}"
+expect_error 409 bid_declined
+api POST "/api/v1/tenders/$tender/lots/1/award" "${officer[@]}" \
+    --data-binary "{\"bid_id\": ${BID[bolt]}}"
+expect_status 201 "award bolt"
+award=$(jq -r .id <<<"$BODY")
+expect_json .awarded_rank 2
+expect_json '.skipped_bid_ids | length' 0
+standstill_end=$(jq -r .standstill_ends_at <<<"$BODY")
+
+e2e_log "no contract before the standstill ends"
+before=$(db_snapshot)
+api POST "/api/v1/awards/$award/contract" "${officer[@]}" \
+    --data-binary '{"milestones": [{"title": "Delivery", "amount_minor": 100000}]}'
+expect_error 409 standstill_not_over
+expect_unchanged "$before" "an early contract"
+end_ms=$(($(date -d "$standstill_end" +%s%3N) + 50))
+while (($(now_ms) < end_ms)); do sleep 0.1; done
+
+e2e_log "milestones must add up; then the contract is signed"
+before=$(db_snapshot)
+api POST "/api/v1/awards/$award/contract" "${officer[@]}" \
+    --data-binary '{"milestones": [{"title": "Delivery", "amount_minor": 60000}, {"title": "Rest", "amount_minor": 39999}]}'
+expect_error 422 milestones_sum milestones
+api POST "/api/v1/awards/$award/contract" "${officer[@]}" \
+    --data-binary '{"milestones": [{"title": "Delivery", "amount_minor": 100000.0}]}'
+expect_error 400 invalid_type "milestones[0].amount_minor"
+api POST "/api/v1/awards/$award/contract" "${officer[@]}" \
+    --data-binary '{"milestones": [{"title": "Delivery", "amount_minor": 0}, {"title": "All", "amount_minor": 100000}]}'
+expect_error 422 amount_not_positive "milestones[0].amount_minor"
+api POST "/api/v1/awards/$award/contract" -H "$(bearer "${TOKEN[fina]}")" \
+    --data-binary '{"milestones": [{"title": "Delivery", "amount_minor": 100000}]}'
+expect_error 403 forbidden
+expect_unchanged "$before" "refused contracts"
+api POST "/api/v1/awards/$award/contract" "${officer[@]}" \
+    --data-binary '{"milestones": [{"title": "Delivery", "amount_minor": 60000}, {"title": "Acceptance", "amount_minor": 40000}]}'
+expect_status 201 "sign the contract"
+contract=$(jq -r .id <<<"$BODY")
+expect_json .value.amount_minor 100000
+expect_json .supplier_id "${ID[bolt]}"
+expect_json '[.milestones[].state] | join(",")' "planned,planned"
+api GET "/api/v1/tenders/$tender"
+expect_json .status complete
+
+e2e_log "milestones are accepted once"
+api POST "/api/v1/contracts/$contract/milestones/1/accept" -H "$(bearer "${TOKEN[bolt]}")"
+expect_error 403 forbidden
+api POST "/api/v1/contracts/$contract/milestones/1/accept" -H "$(bearer "${TOKEN[oleg]}")"
+expect_status 200 "accept milestone 1"
+expect_json .state accepted
+expect_json .accepted_by "${ID[oleg]}"
+before=$(db_snapshot)
+api POST "/api/v1/contracts/$contract/milestones/1/accept" "${officer[@]}"
+expect_error 409 milestone_accepted
+api POST "/api/v1/contracts/$contract/milestones/9/accept" "${officer[@]}"
+expect_error 404 milestone_not_found
+api POST "/api/v1/awards/$award/decline" "${officer[@]}" --data-binary '{"reason": "late"}'
+expect_error 409 award_signed
+expect_unchanged "$before" "a second acceptance"
+
+e2e_log "the public reads awards and contracts"
+api GET "/api/v1/tenders/$tender/awards"
+expect_status 200 "awards of the tender"
+expect_json .status complete
+expect_json '.lots[0].status' contracted
+expect_json '[.awards[].state] | join(",")' "declined,signed"
+expect_json '.awards[0].decline_reason' "Acme declined to sign the contract"
+expect_json '.contracts | length' 1
+api GET "/api/v1/awards/$award"
+expect_json .state signed
+expect_json .bid_id "${BID[bolt]}"
+api GET "/api/v1/contracts/$contract"
+expect_json '[.milestones[] | "\(.number):\(.amount_minor):\(.state)"] | join(",")' \
+    "1:60000:accepted,2:40000:planned"
+api GET "/api/v1/awards/999999"
+expect_error 404 award_not_found
+api GET "/api/v1/contracts/999999"
+expect_error 404 contract_not_found
+
+e2e_log "every change is an audit event"
+for pair in evaluation.lot_evaluated:1 evaluation.bid_evaluated:3 award.made:2 award.declined:1 \
+    award.signed:1 contract.signed:1 milestone.accepted:1; do
+    count=$(e2e_sql "SELECT COUNT(*) FROM audit_events WHERE action = '${pair%%:*}'")
+    [[ $count == "${pair##*:}" ]] || e2e_fail "expected ${pair##*:} ${pair%%:*} events, found $count"
+done
+[[ $(e2e_sql "SELECT state FROM awards WHERE id = $first_award") == declined ]] ||
+    e2e_fail "the first award is not declined in the table"
+
+e2e_log "passed"
