@@ -3,7 +3,7 @@
 #include <boost/test/unit_test.hpp>
 #include <limits>
 
-#include "tests/settlement/batch_fixtures.hpp"
+#include "tests/settlement/batch_fake_data.hpp"
 
 namespace {
 

@@ -1,4 +1,5 @@
-# Settlement batches: rules and the service over in-memory fakes (batch_tests, label unit); the
+# Settlement batches: rules and the service over in-memory fakes (batch_tests, and
+# batch_execute_tests which needs the XSD; label unit); the
 # MariaDB store against the fixture's server (batch_db_tests, label db); and the crash test
 # (settlement_crash, labels crash and db): `procura settle execute` killed with SIGKILL at
 # seeded points, then run again, must end byte-identical to an uninterrupted run.
@@ -12,6 +13,18 @@ target_compile_definitions(batch_tests PRIVATE
   PROCURA_PAIN001_XSD="${PROCURA_SHARED_DIR}/schemas/iso20022/pain.001.001.09.xsd")
 target_link_libraries(batch_tests PRIVATE settlement_batches money)
 set_tests_properties(batch_tests PROPERTIES TIMEOUT 300)
+
+# Execution over the same fakes, writing real bank files validated against the XSD: skipped
+# (77) naming the file when the schema is missing.
+procura_unit_test(batch_execute_tests
+  ${CMAKE_CURRENT_LIST_DIR}/batch_execute_main.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/batch_execute_test.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/batch_fake_store.cpp
+  ${CMAKE_SOURCE_DIR}/tests/money/fake_store.cpp)
+target_compile_definitions(batch_execute_tests PRIVATE
+  PROCURA_PAIN001_XSD="${PROCURA_SHARED_DIR}/schemas/iso20022/pain.001.001.09.xsd")
+target_link_libraries(batch_execute_tests PRIVATE settlement_batches money)
+set_tests_properties(batch_execute_tests PROPERTIES SKIP_RETURN_CODE 77 TIMEOUT 300)
 
 # The MariaDB store against the fixture's server: racing preparations never take one item
 # twice, executing twice posts once. Without the fixture it exits 77 (skipped).

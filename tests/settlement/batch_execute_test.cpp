@@ -1,0 +1,97 @@
+// Execution over fakes, validating real bank files against the XSD: batch_execute_tests,
+// skipped (77) by its main when the schema is missing.
+#include "settlement/batches/service.hpp"
+
+#include <boost/test/unit_test.hpp>
+
+#include "tests/settlement/batch_fake_world.hpp"
+
+namespace {
+
+using namespace procura::settlement;
+using namespace procura::settlement::testdata;
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(batch_execute)
+
+BOOST_AUTO_TEST_CASE(execute_posts_once_and_a_rerun_changes_nothing) {
+    World w;
+    const std::int64_t id = w.approved_batch();
+    auto done = w.service->execute(alice, id);
+    BOOST_REQUIRE_MESSAGE(done.ok(), (done.ok() ? std::string() : done.error().message));
+    BOOST_TEST((done->state == BatchState::executed));
+    BOOST_REQUIRE_EQUAL(done->files.size(), 1u);
+    BOOST_TEST(done->files[0].payment_count == 2);
+    BOOST_TEST(done->files[0].control_sum_minor == 12'845);
+    auto deposit1 = w.ledger.get_transfer(deposit(1).pending_id);
+    BOOST_TEST((deposit1->pending_state == money::PendingState::posted));
+    auto deposit3 = w.ledger.get_transfer(deposit(3).pending_id);
+    BOOST_TEST((deposit3->pending_state == money::PendingState::voided));
+    const std::string first = w.fingerprint(id);
+    auto again = w.service->execute(bob, id);
+    BOOST_REQUIRE(again.ok());
+    BOOST_TEST(w.fingerprint(id) == first);
+    BOOST_TEST(w.ledger.check()->ok());
+    auto file = w.service->file(alice, id, 1);
+    BOOST_REQUIRE(file.ok());
+    BOOST_TEST(file->xml.find("<EndToEndId>stl:1:1</EndToEndId>") != std::string::npos);
+    BOOST_TEST(file->xml.find("<NbOfTxs>2</NbOfTxs>") != std::string::npos);
+    BOOST_TEST(file->xml.find("<CtrlSum>128.45</CtrlSum>") != std::string::npos);
+    auto report = w.service->report(alice, id);
+    BOOST_REQUIRE(report.ok());
+    BOOST_TEST(report->find("4,stl:1:4,refund,deposit:") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(an_interrupted_execution_finishes_with_the_same_ledger_and_files) {
+    World reference;
+    const std::int64_t ref_id = reference.approved_batch();
+    BOOST_REQUIRE(reference.service->execute(alice, ref_id).ok());
+    const std::string expected = reference.fingerprint(ref_id);
+    for (const char* point : execute_checkpoints) {
+        BOOST_TEST_CONTEXT("crash at " << point) {
+            World w;
+            // Same approval instant as the reference: the file is fixed at approval.
+            const std::int64_t id = w.approved_batch();
+            w.service->set_checkpoint([point](std::string_view name) {
+                if (name == point) throw Crash();
+            });
+            BOOST_CHECK_THROW((void)w.service->execute(alice, id), Crash);
+            w.service->set_checkpoint({});
+            w.clock.advance_ms(60'000);  // the rerun happens later: nothing may depend on it
+            auto done = w.service->execute(bob, id);
+            BOOST_REQUIRE(done.ok());
+            BOOST_TEST(w.fingerprint(id) == expected);
+            BOOST_TEST(w.ledger.check()->ok());
+        }
+    }
+}
+
+BOOST_AUTO_TEST_CASE(the_same_batch_gives_a_byte_identical_file) {
+    World a;
+    World b;
+    const std::int64_t ia = a.approved_batch();
+    const std::int64_t ib = b.approved_batch();
+    BOOST_REQUIRE(a.service->execute(alice, ia).ok());
+    b.clock.advance_ms(3'600'000);
+    BOOST_REQUIRE(b.service->execute(alice, ib).ok());
+    BOOST_TEST(a.service->file(alice, ia, 1)->xml == b.service->file(alice, ib, 1)->xml);
+    BOOST_TEST(a.service->file(alice, ia, 1)->sha256_hex == b.service->file(alice, ib, 1)->sha256_hex);
+}
+
+BOOST_AUTO_TEST_CASE(a_deposit_released_elsewhere_fails_the_whole_group) {
+    World w;
+    const std::int64_t id = w.approved_batch();
+    money::Transfer v;
+    v.id = "elsewhere";
+    v.kind = money::TransferKind::void_pending;
+    v.pending_id = deposit(3).pending_id;
+    BOOST_REQUIRE(w.ledger.create_transfers(0, {v}).ok());
+    const auto before = w.money_store.ledger_facts()->transfer_count;
+    auto r = w.service->execute(alice, id);
+    BOOST_REQUIRE(!r.ok());
+    BOOST_TEST(r.error().code == "ledger_refused");
+    BOOST_TEST(w.money_store.ledger_facts()->transfer_count == before);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
