@@ -158,11 +158,19 @@ void print_batch(const settlement::Batch& b, bool json) {
         std::printf("  executed by user %lld at %s\n", static_cast<long long>(b.executed_by),
                     core::format_rfc3339_ms(b.executed_at_ms).c_str());
     }
-    for (const auto& t : settlement::rules::totals(b.items).per_currency) {
+    const settlement::Totals totals = settlement::rules::totals(b.items);
+    for (const auto& t : totals.per_currency) {
         std::printf("  %s: %d payments %s, %d refunds %s, %d forfeits %s\n", t.currency.c_str(),
                     t.payment_count, amount_text(t.payments_minor, t.currency).c_str(),
                     t.refund_count, amount_text(t.refunds_minor, t.currency).c_str(),
                     t.forfeit_count, amount_text(t.forfeits_minor, t.currency).c_str());
+    }
+    for (const auto& t : totals.per_supplier) {
+        std::printf("  supplier %lld (%s), %s: payments %s, refunds %s, forfeits %s\n",
+                    static_cast<long long>(t.supplier_id), t.supplier_name.c_str(),
+                    t.currency.c_str(), amount_text(t.payments_minor, t.currency).c_str(),
+                    amount_text(t.refunds_minor, t.currency).c_str(),
+                    amount_text(t.forfeits_minor, t.currency).c_str());
     }
     for (const auto& s : b.skipped) {
         std::printf("  skipped %s: %s: %s\n", s.source_key.c_str(), s.code.c_str(),
