@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
 # Evaluation, awards and contracts end to end over the real `procura serve`: an officer publishes
-# a one-lot lowest-price tender with short deadlines; three suppliers bid with the stock openssl
-# recipe; the committee opens the bids; the evaluation is refused before the opening and run
-# after it; the lowest bid is awarded, its winner declines, the next bid is awarded; a contract
-# before the standstill ends is refused; after it (PROCURA_STANDSTILL_MS, docs/awards.md) the
-# contract is signed with two milestones and one is accepted. Checks the tender's status at
-# every step, the public GET payloads, the audit events, roles, and that refusals change nothing.
+# a one-lot lowest-price tender and a one-lot comprehensive tender (price 60, technical 40) with
+# short deadlines; suppliers bid with the stock openssl recipe; the committee opens both. On the
+# comprehensive tender the panel declares (one member recused), scores (locked, sealed from
+# others until the evaluation) and the evaluation ranks by total score. On the lowest-price
+# tender the evaluation is refused before the opening and run after it; the lowest bid is
+# awarded, its winner declines, the next bid is awarded; a contract before the standstill ends
+# is refused; after it (PROCURA_STANDSTILL_MS, docs/awards.md) the contract is signed with two
+# milestones and one is accepted. Checks the tenders' status at every step, the public GET
+# payloads, the audit events, roles, and that refusals change nothing.
 # shellcheck source=tests/e2e/lib.sh source-path=SCRIPTDIR
 source "$(dirname "$0")/lib.sh"
 
@@ -43,44 +46,62 @@ t0=$(now_ms)
 enquiry_ms=$((t0 + 3000))
 deadline_ms=$((t0 + 12000))
 opening_ms=$((t0 + 14500))  # shares are taken from 2 s after the deadline
-api POST /api/v1/tenders "${officer[@]}" --data-binary "$(
-    jq -cn --arg e "$(iso "$enquiry_ms")" --arg s "$(iso "$deadline_ms")" \
-        --arg o "$(iso "$opening_ms")" --argjson m "[${ID[olga]}, ${ID[oleg]}]" '{
-        title: "Winter road salt", description: "Awards e2e", buyer: {name: "Town", id: "T-1"},
-        category: "goods", currency: "EUR", lots: [{title: "Salt", budget_minor: 200000}],
-        evaluation: {method: "lowest_price"}, bid_security_minor: 5000,
-        enquiry_deadline: $e, submission_deadline: $s, opening_time: $o,
-        committee: {members: $m, threshold: 2}}')"
-expect_status 201 "create tender"
-tender=$(jq -r .id <<<"$BODY")
-api POST "/api/v1/tenders/$tender/publish" "${officer[@]}"
-expect_status 200 "publish"
-curl -sf "$BASE/api/v1/tenders/$tender/opening-certificate" -o "$w/opening.pem" ||
-    e2e_fail "GET opening certificate"
+# make_tender TITLE METHOD PRICE_WEIGHT TECHNICAL_WEIGHT: publishes a one-lot tender; prints its id.
+make_tender() {
+    api POST /api/v1/tenders "${officer[@]}" --data-binary "$(
+        jq -cn --arg e "$(iso "$enquiry_ms")" --arg s "$(iso "$deadline_ms")" \
+            --arg o "$(iso "$opening_ms")" --argjson m "[${ID[olga]}, ${ID[oleg]}]" \
+            --arg title "$1" --arg method "$2" --argjson pw "$3" --argjson tw "$4" '{
+            title: $title, description: "Awards e2e", buyer: {name: "Town", id: "T-1"},
+            category: "goods", currency: "EUR", lots: [{title: "Lot", budget_minor: 200000}],
+            evaluation: ({method: $method} + (if $method == "lowest_price" then {} else
+                {price_weight: $pw, technical_weight: $tw} end)),
+            bid_security_minor: 5000,
+            enquiry_deadline: $e, submission_deadline: $s, opening_time: $o,
+            committee: {members: $m, threshold: 2}}')"
+    expect_status 201 "create $1"
+    local id
+    id=$(jq -r .id <<<"$BODY")
+    api POST "/api/v1/tenders/$id/publish" "${officer[@]}"
+    expect_status 200 "publish $1"
+    curl -sf "$BASE/api/v1/tenders/$id/opening-certificate" -o "$w/opening-$id.pem" ||
+        e2e_fail "GET opening certificate of $1"
+    echo "$id"
+}
+tender=$(make_tender "Winter road salt" lowest_price 100 0)
+design=$(make_tender "Bridge design" comprehensive 60 40)
 
-# bid NAME PRICE: seal, sign and send a bid on lot 1; sets BID[NAME].
+# bid NAME PRICE [TENDER]: seal, sign and send a bid on lot 1; sets BID[NAME] (or
+# BID[NAME@TENDER] for another tender than $tender).
 declare -A BID
 bid() {
-    local name=$1 price=$2
-    jq -cn --argjson t "$tender" --argjson s "${ID[$name]}" --argjson p "$price" '{
+    local name=$1 price=$2 t=${3:-$tender}
+    jq -cn --argjson t "$t" --argjson s "${ID[$name]}" --argjson p "$price" '{
         tender_id: $t, lot_id: 1, supplier_id: $s,
         price: {amount_minor: $p, currency: "EUR"}, validity_days: 90,
         declarations: {no_conflict_of_interest: true, not_debarred: true},
         technical: {}}' >"$w/$name.json"
-    openssl cms -encrypt -aes-256-gcm -recip "$w/opening.pem" -keyopt ecdh_kdf_md:sha256 -binary \
-        -in "$w/$name.json" -outform DER -out "$w/$name.env" 2>/dev/null || e2e_fail "seal $name"
+    openssl cms -encrypt -aes-256-gcm -recip "$w/opening-$t.pem" -keyopt ecdh_kdf_md:sha256 \
+        -binary -in "$w/$name.json" -outform DER -out "$w/$name.env" 2>/dev/null ||
+        e2e_fail "seal $name"
     openssl cms -sign -binary -nodetach -md sha256 -signer "$w/$name.pem" -inkey "$w/$name.key" \
         -inform DER -in "$w/$name.env" -outform DER -out "$w/$name.p7s" 2>/dev/null ||
         e2e_fail "sign $name"
-    api POST "/api/v1/tenders/$tender/bids?lot_id=1" -H "$(bearer "${TOKEN[$name]}")" \
+    api POST "/api/v1/tenders/$t/bids?lot_id=1" -H "$(bearer "${TOKEN[$name]}")" \
         -H 'Content-Type: application/cms' --data-binary @"$w/$name.p7s"
-    expect_status 201 "$name bids"
-    BID[$name]=$(jq -r .bid_id <<<"$BODY")
+    expect_status 201 "$name bids on $t"
+    if [[ $t == "$tender" ]]; then
+        BID[$name]=$(jq -r .bid_id <<<"$BODY")
+    else
+        BID[$name@$t]=$(jq -r .bid_id <<<"$BODY")
+    fi
 }
 while (($(now_ms) < enquiry_ms + 100)); do sleep 0.1; done
 bid acme 90000
 bid bolt 100000
 bid cask 110000
+bid acme 90000 "$design"
+bid bolt 100000 "$design"
 
 e2e_log "the evaluation is refused before the opening and changes nothing"
 before=$(db_snapshot)
@@ -91,19 +112,79 @@ expect_error 404 not_evaluated
 expect_unchanged "$before" "an evaluation before the opening"
 
 while (($(now_ms) < opening_ms + 50)); do sleep 0.05; done
-e2e_log "the committee opens the bids"
-for name in olga oleg; do
-    curl -sf -H "$(bearer "${TOKEN[$name]}")" "$BASE/api/v1/tenders/$tender/opening/my-share" \
-        -o "$w/$name.share.der" || e2e_fail "my-share $name"
-    openssl cms -decrypt -inform DER -in "$w/$name.share.der" -recip "$w/$name.pem" \
-        -inkey "$w/$name.key" -out "$w/$name.share" 2>/dev/null || e2e_fail "decrypt $name's share"
-    api POST "/api/v1/tenders/$tender/opening/shares" -H "$(bearer "${TOKEN[$name]}")" \
-        -H 'Content-Type: application/octet-stream' --data-binary @"$w/$name.share"
-    expect_status 200 "share of $name"
+e2e_log "the committee opens the bids of both tenders"
+for t in "$tender" "$design"; do
+    for name in olga oleg; do
+        curl -sf -H "$(bearer "${TOKEN[$name]}")" "$BASE/api/v1/tenders/$t/opening/my-share" \
+            -o "$w/$name.share.der" || e2e_fail "my-share $name"
+        openssl cms -decrypt -inform DER -in "$w/$name.share.der" -recip "$w/$name.pem" \
+            -inkey "$w/$name.key" -out "$w/$name.share" 2>/dev/null ||
+            e2e_fail "decrypt $name's share"
+        api POST "/api/v1/tenders/$t/opening/shares" -H "$(bearer "${TOKEN[$name]}")" \
+            -H 'Content-Type: application/octet-stream' --data-binary @"$w/$name.share"
+        expect_status 200 "share of $name"
+    done
+    expect_json .opened true "two shares open the bids of $t"
 done
-expect_json .opened true "two shares open the bids"
 api GET "/api/v1/tenders/$tender"
 expect_json .status opened
+
+e2e_log "the panel of the comprehensive tender: declarations, locked scores, sealed until evaluated"
+d_acme=${BID[acme@$design]}
+d_bolt=${BID[bolt@$design]}
+score() {  # score NAME BID POINTS
+    api POST "/api/v1/tenders/$design/evaluation/scores" -H "$(bearer "${TOKEN[$1]}")" \
+        --data-binary "{\"lot_id\": 1, \"bid_id\": $2, \"scores\": [{\"criterion_id\": 1, \"score_micro\": $(($3 * 1000000))}]}"
+}
+before=$(db_snapshot)
+api POST "/api/v1/tenders/$design/evaluation/declarations" -H "$(bearer "${TOKEN[fina]}")" \
+    --data-binary '{"no_conflict": true, "statement": "none"}'
+expect_error 403 not_panel_member
+api POST "/api/v1/tenders/$design/evaluation/declarations" -H "$(bearer "${TOKEN[acme]}")" \
+    --data-binary '{"no_conflict": true, "statement": "none"}'
+expect_error 403 not_panel_member
+score olga "$d_acme" 80
+expect_error 409 declaration_required
+api POST "/api/v1/tenders/$design/evaluation" "${officer[@]}"
+expect_error 409 panel_empty
+expect_unchanged "$before" "refused declarations and scores"
+api POST "/api/v1/tenders/$design/evaluation/declarations" "${officer[@]}" \
+    --data-binary '{"no_conflict": true, "statement": "I know none of the bidders"}'
+expect_status 201 "olga declares"
+expect_json '.supplier_ids | length' 2
+api POST "/api/v1/tenders/$design/evaluation/declarations" -H "$(bearer "${TOKEN[oleg]}")" \
+    --data-binary '{"no_conflict": false, "statement": "My brother works for Bolt"}'
+expect_status 201 "oleg declares a conflict"
+expect_json .recused true
+score oleg "$d_bolt" 99
+expect_error 403 recused
+score olga "$d_acme" 80
+expect_status 201 "olga scores acme"
+api POST "/api/v1/tenders/$design/evaluation" "${officer[@]}"
+expect_error 409 scores_missing scores
+score olga "$d_bolt" 90
+expect_status 201 "olga scores bolt"
+before=$(db_snapshot)
+score olga "$d_bolt" 10
+expect_error 409 score_locked
+score olga "$d_bolt" 101
+expect_error 422 score_out_of_range "scores[0].score_micro"
+api GET "/api/v1/tenders/$design/evaluation/scores"
+expect_error 403 scores_sealed
+api GET "/api/v1/tenders/$design/evaluation/scores" -H "$(bearer "${TOKEN[oleg]}")"
+expect_json '.scores | length' 0 "a member sees only their own scores"
+expect_unchanged "$before" "a second score and reads"
+api POST "/api/v1/tenders/$design/evaluation" "${officer[@]}"
+expect_status 201 "evaluate the comprehensive tender"
+# acme: 60 × 90000/90000 + 80 × 40 % = 92 points; bolt: 54 + 36 = 90.
+expect_json '[.lots[0].ranking[] | "\(.bid_id):\(.total_score_micro)"] | join(",")' \
+    "$d_acme:92000000,$d_bolt:90000000"
+api GET "/api/v1/tenders/$design/evaluation/scores"
+expect_status 200 "scores are public after the evaluation"
+expect_json '.scores | length' 2
+expect_json '[.declarations[] | .recused] | join(",")' "false,true"
+api GET "/api/v1/tenders/$design"
+expect_json .status evaluated
 
 e2e_log "roles: the evaluation is run by officers only"
 before=$(db_snapshot)
@@ -249,7 +330,8 @@ api GET "/api/v1/contracts/999999"
 expect_error 404 contract_not_found
 
 e2e_log "every change is an audit event"
-for pair in evaluation.lot_evaluated:1 evaluation.bid_evaluated:3 award.made:2 award.declined:1 \
+for pair in evaluation.lot_evaluated:2 evaluation.bid_evaluated:5 evaluation.declared:2 \
+    evaluation.scored:2 award.made:2 award.declined:1 \
     award.signed:1 contract.signed:1 milestone.accepted:1; do
     count=$(e2e_sql "SELECT COUNT(*) FROM audit_events WHERE action = '${pair%%:*}'")
     [[ $count == "${pair##*:}" ]] || e2e_fail "expected ${pair##*:} ${pair%%:*} events, found $count"
