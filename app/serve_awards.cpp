@@ -22,6 +22,9 @@ struct AwardHolder {
         : store(wiring.pool), service({store, wiring.tenders, wiring.clock}, limits) {}
 };
 
+// Ten years: awarded_at_ms + standstill_ms stays far from the int64 range.
+constexpr long long standstill_ms_max = 3650LL * core::ms_per_day;
+
 core::Result<settlement::AwardLimits> award_limits() {
     settlement::AwardLimits limits;
     const char* standstill = std::getenv("PROCURA_STANDSTILL_MS");
@@ -29,10 +32,11 @@ core::Result<settlement::AwardLimits> award_limits() {
         errno = 0;
         char* end = nullptr;
         const long long value = std::strtoll(standstill, &end, 10);
-        if (errno != 0 || end == standstill || *end != '\0' || value < 0) {
+        if (errno != 0 || end == standstill || *end != '\0' || value < 0 ||
+            value > standstill_ms_max) {
             return core::make_error(core::ErrorKind::bad_request, "invalid_standstill",
-                                    "PROCURA_STANDSTILL_MS must be a non-negative integer of "
-                                    "milliseconds",
+                                    "PROCURA_STANDSTILL_MS must be an integer of milliseconds "
+                                    "from 0 to " + std::to_string(standstill_ms_max),
                                     "PROCURA_STANDSTILL_MS");
         }
         limits.standstill_ms = value;

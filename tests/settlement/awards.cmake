@@ -1,7 +1,7 @@
 # Tests of evaluation records, awards and contracts: the pure rules and the service over fake
 # stores (awards_tests, label unit); the MariaDB store (awards_db_tests, label db, against the
 # `mariadb` fixture; skipped with 77 without it).
-add_executable(awards_tests main.cpp awards_rules_test.cpp awards_service_test.cpp
+add_executable(awards_tests awards_main.cpp awards_rules_test.cpp awards_service_test.cpp
                awards_fake_store.cpp ../tender/fake_store.cpp)
 target_compile_definitions(awards_tests PRIVATE BOOST_TEST_DYN_LINK)
 target_include_directories(awards_tests PRIVATE ${CMAKE_SOURCE_DIR})
