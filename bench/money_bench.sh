@@ -7,6 +7,8 @@
 # alternates, round by round, between
 #   1. a raw multi-row INSERT of 1,000 transfer rows per transaction into a plain table with
 #      the same columns (the baseline), and
+#   1b. the same rows into a table made LIKE money_transfers (its unique keys and indexes, no
+#      foreign keys), and
 #   2. the same transfer rows plus their 1,000 audit rows (same payload, no chain) into plain
 #      copies of the tables: every row the ledger writes, raw (the second baseline), and
 #   3. LedgerService::create_transfers with the same 1,000 transfers as one linked batch:
