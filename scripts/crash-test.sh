@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The settlement crash test: `procura settle execute` killed with SIGKILL at seeded random
-# points, then run again, must leave the ledger balances, the transfer count and every bank
-# file byte-identical to an uninterrupted run, with `procura ledger check` OK.
+# points, then run again, must leave the ledger balances, the transfer count, every bank file
+# (byte for byte) and the audit events per kind identical to an uninterrupted run, with
+# `procura ledger check` OK.
 #
 #   scripts/crash-test.sh [--seeds N] [--first S] [--build-dir DIR]
 #
@@ -100,7 +101,8 @@ settle() {  # settle USER SUBCOMMAND ARGS...: procura settle as USER on $db_url
     shift
     "$PROCURA_BIN" settle "$@" --db "$db_url" --user "$user" <<<"$password"
 }
-# What must be identical: every account's balances, the transfer count, the bank files.
+# What must be identical: every account's balances, the transfer count, the bank files, and
+# the number of audit events of each kind (each transfer, file and state change logged once).
 fingerprint() {
     root_sql "$1" -e "
         SELECT owner_kind, owner_id, currency, kind, debits_pending, debits_posted,
@@ -109,7 +111,9 @@ fingerprint() {
         SELECT 'transfers', COUNT(*) FROM money_transfers;
         SELECT 'batch', id, state, item_count FROM settlement_batches ORDER BY id;
         SELECT 'file', batch_id, number, message_id, sha256, SHA2(xml, 256) FROM settlement_files
-        ORDER BY batch_id, number;"
+        ORDER BY batch_id, number;
+        SELECT 'audit', entity_type, action, COUNT(*) FROM audit_events
+        GROUP BY entity_type, action ORDER BY entity_type, action;"
 }
 
 started=$(date +%s)
