@@ -2,9 +2,10 @@
 # Settlement batches over the real `procura serve` and the `procura settle` command: a finance
 # user sets the buyer's bank account and prepares a batch over HTTP, approving it herself is
 # refused (403 four_eyes) and changes nothing, a second finance user approves, execution posts
-# the transfers and writes a pain.001.001.09 file that validates against the XSD (xmllint,
-# when installed) with the right NbOfTxs and CtrlSum, executing again changes nothing, the
-# ledger check passes and `procura settle status` shows the batch.
+# the transfers (not while the server lacks the XSD: 503, nothing changed) and writes a
+# pain.001.001.09 file that validates against the XSD (xmllint, when installed) with the right
+# NbOfTxs and CtrlSum, executing again changes nothing, the ledger check passes and
+# `procura settle status` shows the batch.
 #
 # What the award part of Procura will produce (tenders, bids, awards signed and declined, a
 # contract with accepted milestones, pending bid-security deposits made through the real
@@ -25,7 +26,8 @@ e2e_add_user fin-b finance >/dev/null
 e2e_add_user officer-1 officer >/dev/null
 e2e_add_user auditor-1 auditor >/dev/null
 "$fixture_bin" "$DB_URL" 4 1 >&2 || e2e_fail "batch_fixture"
-e2e_start_server --pain001-xsd "$xsd"
+# First without the schema: execution must refuse before anything moves.
+e2e_start_server --pain001-xsd "$e2e_work/missing/pain.001.001.09.xsd"
 a=$(e2e_login fin-a)
 b=$(e2e_login fin-b)
 officer=$(e2e_login officer-1)
@@ -81,12 +83,22 @@ api POST "/api/v1/settlement/batches/$batch/approve" -H "$(bearer "$auditor")"
 expect_error 403 forbidden_role
 expect_unchanged "$before" "refused approvals and executions"
 
-e2e_log "B approves, A executes"
+e2e_log "B approves; without the XSD execution is refused (503) and changes nothing"
 api POST "/api/v1/settlement/batches/$batch/approve" -H "$(bearer "$b")"
 expect_status 200 "approve by B"
 expect_json .state approved
 api POST "/api/v1/settlement/batches/$batch/approve" -H "$(bearer "$b")"
 expect_error 409 batch_not_prepared
+before=$(db_snapshot)
+api POST "/api/v1/settlement/batches/$batch/execute" -H "$(bearer "$a")"
+expect_error 503 schema_unavailable
+[[ $(jq -r .error.message <<<"$BODY") == *missing/pain.001.001.09.xsd* ]] ||
+    e2e_fail "the refusal does not name the schema file"
+expect_unchanged "$before" "an execution without the schema"
+e2e_stop_server
+e2e_start_server --pain001-xsd "$xsd"
+
+e2e_log "A executes"
 api POST "/api/v1/settlement/batches/$batch/execute" -H "$(bearer "$a")"
 expect_status 200 "execute"
 expect_json .state executed
