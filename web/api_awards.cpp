@@ -147,6 +147,16 @@ Json evaluation_to_json(const settlement::Evaluation& e) {
                 {"lots", std::move(lots)}};
 }
 
+Json closure_to_json(const settlement::LotClosure& c) {
+    return Json{{"tender_id", c.tender_id},
+                {"lot_id", c.lot_id},
+                {"status", "unsuccessful"},
+                {"reason", c.reason},
+                {"skipped_bid_ids", c.skipped_bid_ids},
+                {"closed_by", c.closed_by},
+                {"closed_at", core::format_rfc3339_ms(c.closed_at_ms)}};
+}
+
 Json declaration_to_json(const settlement::Declaration& d) {
     return Json{{"member_id", d.member_id},
                 {"no_conflict", d.no_conflict},
@@ -363,6 +373,24 @@ void Api::add_award_routes() {
         },
         Dispatch::worker);
 
+    add("POST", "/api/v1/tenders/{id}/lots/{lot_id}/unsuccessful",
+        [](const Api& api, const Request& r, const Context& c) -> Result<Response> {
+            auto service = award_service(api.services_);
+            if (!service) return service.error();
+            auto id = path_id(c.params, "id");
+            if (!id) return id.error();
+            auto lot = path_id(c.params, "lot_id");
+            if (!lot) return lot.error();
+            auto caller = api.require_caller(r);
+            if (!caller) return caller.error();
+            auto reason = string_body(r, "reason");
+            if (!reason) return reason.error();
+            auto closure = (*service)->close_lot(*caller, *id, *lot, *reason);
+            if (!closure) return closure.error();
+            return json_response(200, closure_to_json(*closure));
+        },
+        Dispatch::worker);
+
     add("GET", "/api/v1/tenders/{id}/awards",
         [](const Api& api, const Request& r, const Context& c) -> Result<Response> {
             auto service = award_service(api.services_);
@@ -375,8 +403,13 @@ void Api::add_award_routes() {
             if (!all) return all.error();
             Json lots = Json::array();
             for (const auto& [lot, outcome] : all->lots) {
-                lots.push_back(
-                    Json{{"lot_id", lot}, {"status", std::string(settlement::to_string(outcome))}});
+                Json entry{{"lot_id", lot},
+                           {"status", std::string(settlement::to_string(outcome))},
+                           {"closure", nullptr}};
+                for (const auto& closure : all->closures) {
+                    if (closure.lot_id == lot) entry["closure"] = closure_to_json(closure);
+                }
+                lots.push_back(std::move(entry));
             }
             Json awards = Json::array();
             for (const auto& a : all->awards) awards.push_back(award_to_json(a));

@@ -27,6 +27,8 @@
 --   the supplier ids of the opening record it covers. no_conflict false recuses the member.
 -- - technical_scores: the panel's raw scores, one row per (bid, member, criterion), never
 --   updated: the primary key is what locks a submitted score.
+-- - lot_closures: an officer's recorded decision that a lot without a current award will not be
+--   awarded (it is unsuccessful), with the eligible bids it passed over. Once per lot, final.
 
 CREATE TABLE awards (
     id BIGINT NOT NULL AUTO_INCREMENT,
@@ -154,4 +156,15 @@ CREATE TABLE technical_scores (
     KEY technical_scores_tender (tender_id),
     CONSTRAINT technical_scores_bid_fk FOREIGN KEY (bid_id) REFERENCES bids (id),
     CONSTRAINT technical_scores_member_fk FOREIGN KEY (member_id) REFERENCES users (id)
+) ENGINE = InnoDB;
+
+CREATE TABLE lot_closures (
+    tender_id BIGINT NOT NULL,
+    lot_id BIGINT NOT NULL,
+    reason VARCHAR(1000) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL,
+    skipped_bid_ids_json MEDIUMTEXT CHARACTER SET ascii COLLATE ascii_bin NOT NULL,
+    closed_by BIGINT NOT NULL,
+    closed_at_ms BIGINT NOT NULL,
+    PRIMARY KEY (tender_id, lot_id),
+    CONSTRAINT lot_closures_tender_fk FOREIGN KEY (tender_id) REFERENCES tenders (id)
 ) ENGINE = InnoDB;

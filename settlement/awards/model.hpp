@@ -137,6 +137,17 @@ struct Contract {
     std::vector<Milestone> milestones;  // ascending number
 };
 
+// An officer's decision that a lot without a current award will not be awarded: the lot is
+// unsuccessful. skipped_bid_ids are the eligible bids it passed over, in rank order.
+struct LotClosure {
+    std::int64_t tender_id = 0;
+    std::int64_t lot_id = 0;
+    std::string reason;
+    std::vector<std::int64_t> skipped_bid_ids;
+    core::UserId closed_by = 0;
+    std::int64_t closed_at_ms = 0;
+};
+
 // Everything this module stores about one tender, plus its opening record.
 struct TenderRecords {
     std::int64_t tender_id = 0;
@@ -147,6 +158,7 @@ struct TenderRecords {
     std::vector<TechnicalScore> scores;     // by (bid_id, member_id, criterion_id)
     std::vector<Award> awards;              // ascending id
     std::vector<Contract> contracts;        // ascending id
+    std::vector<LotClosure> closures;       // ascending lot_id
 };
 
 // The status of a tender after its opening, derived from the records (rules::outcome).
@@ -155,7 +167,8 @@ std::string_view to_string(TenderOutcome outcome);
 
 // What a lot has come to (rules::lot_outcome): pending (no current award, an eligible bid
 // left), awarded (current award awaiting its contract), contracted, or unsuccessful (no
-// current award and no eligible bid: no valid bid, or every ranked bid declined).
+// current award and no eligible bid: no valid bid, or every ranked bid declined; or an officer
+// closed the lot, passing over the eligible bids left).
 enum class LotOutcome { pending, awarded, contracted, unsuccessful };
 std::string_view to_string(LotOutcome outcome);
 

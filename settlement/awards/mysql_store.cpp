@@ -205,6 +205,17 @@ TenderRecords load_records(sql::Connection& c, std::int64_t tender_id) {
             }
         }
     }
+    {
+        Rows rows = query(c,
+                          "SELECT lot_id, reason, skipped_bid_ids_json, closed_by, closed_at_ms "
+                          "FROM lot_closures WHERE tender_id = ? ORDER BY lot_id",
+                          tender_id);
+        while (rows->next()) {
+            r.closures.push_back(LotClosure{tender_id, rows->getInt64(1), text(*rows, 2),
+                                            parse_ids(text(*rows, 3)), rows->getInt64(4),
+                                            rows->getInt64(5)});
+        }
+    }
     return r;
 }
 
@@ -442,6 +453,26 @@ public:
         if (*changed != 1) {
             return core::make_error(ErrorKind::conflict, "milestone_accepted",
                                     "the milestone is not planned");
+        }
+        return {};
+    }
+
+    core::Status insert_closure(const LotClosure& closure) override {
+        auto done = tx_.attempt("awards.insert_closure", [&](sql::Connection& c) {
+            Statement s(c.prepareStatement(
+                "INSERT INTO lot_closures (tender_id, lot_id, reason, skipped_bid_ids_json, "
+                "closed_by, closed_at_ms) VALUES (?, ?, ?, ?, ?, ?)"));
+            s->setInt64(1, closure.tender_id);
+            s->setInt64(2, closure.lot_id);
+            s->setString(3, core::utf8_prefix(closure.reason, 1000));
+            s->setString(4, ids_json(closure.skipped_bid_ids));
+            s->setInt64(5, closure.closed_by);
+            s->setInt64(6, closure.closed_at_ms);
+            s->executeUpdate();
+        });
+        if (!done) {
+            return on_duplicate(done.error(), "lot_closed",
+                                "the lot is already closed as unsuccessful");
         }
         return {};
     }

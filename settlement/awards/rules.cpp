@@ -275,12 +275,46 @@ core::Status check_scores(const ScoreSubmission& submission, const Weights& weig
     return {};
 }
 
+const LotClosure* closure_of(const TenderRecords& records, std::int64_t lot_id) {
+    for (const LotClosure& c : records.closures) {
+        if (c.lot_id == lot_id) return &c;
+    }
+    return nullptr;
+}
+
+core::Result<std::vector<std::int64_t>> check_close(const TenderRecords& records,
+                                                    std::int64_t lot_id, std::string_view reason,
+                                                    const AwardLimits& limits) {
+    if (const Award* current = current_award(records.awards, lot_id)) {
+        return make_error(ErrorKind::conflict, "lot_already_awarded",
+                          "lot " + std::to_string(lot_id) + " has award " +
+                              std::to_string(current->id) + "; it cannot be closed");
+    }
+    if (closure_of(records, lot_id) != nullptr) {
+        return make_error(ErrorKind::conflict, "lot_closed",
+                          "lot " + std::to_string(lot_id) + " is already closed as unsuccessful");
+    }
+    PROCURA_TRY(check_text(reason, limits.reason_bytes_max, true, "reason", "reason"));
+    std::vector<const RankedBid*> eligible_bids;
+    if (records.evaluation) {
+        for (const RankedBid& b : records.evaluation->bids) {
+            if (b.lot_id == lot_id && eligible(records.awards, b)) eligible_bids.push_back(&b);
+        }
+    }
+    std::sort(eligible_bids.begin(), eligible_bids.end(),
+              [](const RankedBid* x, const RankedBid* y) { return x->rank < y->rank; });
+    std::vector<std::int64_t> skipped;
+    for (const RankedBid* b : eligible_bids) skipped.push_back(b->bid_id);
+    return skipped;
+}
+
 LotOutcome lot_outcome(const TenderRecords& records, std::int64_t lot_id) {
     if (const Award* current = current_award(records.awards, lot_id)) {
         return current->state == AwardStatus::signed_contract ? LotOutcome::contracted
                                                              : LotOutcome::awarded;
     }
     if (!records.evaluation) return LotOutcome::pending;
+    if (closure_of(records, lot_id) != nullptr) return LotOutcome::unsuccessful;
     for (const RankedBid& b : records.evaluation->bids) {
         if (b.lot_id == lot_id && eligible(records.awards, b)) return LotOutcome::pending;
     }

@@ -70,6 +70,16 @@ core::Status check_accept(const Milestone& milestone);
 // "criterion_duplicate", "criterion_missing", "score_out_of_range".
 core::Status check_scores(const ScoreSubmission& submission, const Weights& weights);
 
+// The lot's closure, if an officer closed it.
+const LotClosure* closure_of(const TenderRecords& records, std::int64_t lot_id);
+
+// Checks the closing of lot lot_id as unsuccessful and returns the eligible bids it passes over,
+// in rank order. Errors: conflict "lot_already_awarded" (a current award exists), "lot_closed";
+// unprocessable "reason_required" / "reason_too_long" (field reason).
+core::Result<std::vector<std::int64_t>> check_close(const TenderRecords& records,
+                                                    std::int64_t lot_id, std::string_view reason,
+                                                    const AwardLimits& limits);
+
 // What lot lot_id has come to, given the stored evaluation (none: pending).
 LotOutcome lot_outcome(const TenderRecords& records, std::int64_t lot_id);
 

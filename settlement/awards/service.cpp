@@ -427,6 +427,11 @@ core::Result<Award> AwardService::award(const core::Caller& caller, std::int64_t
             return make_error(ErrorKind::conflict, "not_evaluated",
                               "the tender is not evaluated yet");
         }
+        if (rules::closure_of(*records, lot_id) != nullptr) {
+            return make_error(ErrorKind::conflict, "lot_closed",
+                              "lot " + std::to_string(lot_id) +
+                                  " is closed as unsuccessful and cannot be awarded");
+        }
         auto decision =
             rules::check_award(*records->evaluation, records->awards, lot_id, request, limits_);
         if (!decision) return decision.error();
@@ -453,6 +458,41 @@ core::Result<Award> AwardService::award(const core::Caller& caller, std::int64_t
             {event(now, caller.user_id, "award.made", "award", award.id, 1, award_payload(award))});
     }));
     return award;
+}
+
+core::Result<LotClosure> AwardService::close_lot(const core::Caller& caller,
+                                                std::int64_t tender_id, std::int64_t lot_id,
+                                                const std::string& reason) {
+    PROCURA_TRY(require_officer(caller, "close lots"));
+    auto t = published_tender(tender_id);
+    if (!t) return t.error();
+    const bool lot_known = std::any_of(t->lots.begin(), t->lots.end(),
+                                       [&](const tender::Lot& l) { return l.number == lot_id; });
+    if (!lot_known) {
+        return make_error(ErrorKind::not_found, "lot_not_found",
+                          "tender " + std::to_string(tender_id) + " has no lot " +
+                              std::to_string(lot_id));
+    }
+    LotClosure closure;
+    PROCURA_TRY(d_.store.in_transaction(tender_id, [&](AwardTransaction& tx) -> core::Status {
+        auto records = tx.load();
+        if (!records) return records.error();
+        if (!records->evaluation) {
+            return make_error(ErrorKind::conflict, "not_evaluated",
+                              "the tender is not evaluated yet");
+        }
+        auto skipped = rules::check_close(*records, lot_id, reason, limits_);
+        if (!skipped) return skipped.error();
+        const std::int64_t now = d_.clock.now_ms();
+        closure = LotClosure{tender_id, lot_id, reason, *skipped, caller.user_id, now};
+        PROCURA_TRY(tx.insert_closure(closure));
+        return tx.append_audit({event(now, caller.user_id, "lot.unsuccessful", "tender",
+                                      tender_id, 0,
+                                      Json{{"lot_id", lot_id},
+                                           {"reason", reason},
+                                           {"skipped_bid_ids", closure.skipped_bid_ids}})});
+    }));
+    return closure;
 }
 
 core::Result<Award> AwardService::decline(const core::Caller& caller, std::int64_t award_id,
@@ -626,6 +666,7 @@ core::Result<TenderAwards> AwardService::tender_awards(std::int64_t tender_id) {
     out.outcome = rules::outcome(*records, lot_ids);
     out.awards = std::move(records->awards);
     out.contracts = std::move(records->contracts);
+    out.closures = std::move(records->closures);
     return out;
 }
 

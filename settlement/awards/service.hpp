@@ -35,6 +35,7 @@ struct TenderAwards {
     std::vector<std::pair<std::int64_t, LotOutcome>> lots;  // (lot number, outcome)
     std::vector<Award> awards;
     std::vector<Contract> contracts;
+    std::vector<LotClosure> closures;
 };
 
 // What a caller may see of the panel's scores (scores()).
@@ -84,6 +85,13 @@ public:
     // "tender_not_found", "lot_not_found"; 409 "not_evaluated" and those of rules::check_award.
     core::Result<Award> award(const core::Caller& caller, std::int64_t tender_id,
                               std::int64_t lot_id, const AwardRequest& request);
+
+    // Closes lot lot_id as unsuccessful: it will not be awarded, the eligible bids left are
+    // passed over (named in the closure and its audit event). Officers only, after the
+    // evaluation, while the lot has no current award, once. Errors: 403; 404 "tender_not_found",
+    // "lot_not_found"; 409 "not_evaluated" and those of rules::check_close.
+    core::Result<LotClosure> close_lot(const core::Caller& caller, std::int64_t tender_id,
+                                       std::int64_t lot_id, const std::string& reason);
 
     // Records that the winner declined to sign. Officers only; errors: 403; 404
     // "award_not_found"; those of rules::check_decline.

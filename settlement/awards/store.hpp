@@ -46,6 +46,8 @@ public:
     // planned -> accepted; conflict "milestone_accepted" if it is not planned.
     virtual core::Status accept_milestone(std::int64_t contract_id, std::int64_t number,
                                           core::UserId by, std::int64_t at_ms) = 0;
+    // conflict "lot_closed" if the lot is closed already.
+    virtual core::Status insert_closure(const LotClosure& closure) = 0;
     virtual core::Status append_audit(const std::vector<core::AuditEvent>& events) = 0;
 };
 

@@ -185,6 +185,20 @@ expect_json '.scores | length' 2
 expect_json '[.declarations[] | .recused] | join(",")' "false,true"
 api GET "/api/v1/tenders/$design"
 expect_json .status evaluated
+api POST "/api/v1/tenders/$design/lots/1/unsuccessful" -H "$(bearer "${TOKEN[acme]}")" \
+    --data-binary '{"reason": "no"}'
+expect_error 403 forbidden
+api POST "/api/v1/tenders/$design/lots/1/unsuccessful" "${officer[@]}" \
+    --data-binary '{"reason": "Both designs exceed the span requirement"}'
+expect_status 200 "close the design lot"
+expect_json '.skipped_bid_ids | join(",")' "$d_acme,$d_bolt"
+api POST "/api/v1/tenders/$design/lots/1/award" "${officer[@]}" \
+    --data-binary "{\"bid_id\": $d_acme}"
+expect_error 409 lot_closed
+api GET "/api/v1/tenders/$design"
+expect_json .status unsuccessful "a tender whose only lot is closed"
+api GET "/api/v1/tenders/$design/awards"
+expect_json '.lots[0].closure.reason' "Both designs exceed the span requirement"
 
 e2e_log "roles: the evaluation is run by officers only"
 before=$(db_snapshot)
@@ -331,7 +345,7 @@ expect_error 404 contract_not_found
 
 e2e_log "every change is an audit event"
 for pair in evaluation.lot_evaluated:2 evaluation.bid_evaluated:5 evaluation.declared:2 \
-    evaluation.scored:2 award.made:2 award.declined:1 \
+    evaluation.scored:2 lot.unsuccessful:1 award.made:2 award.declined:1 \
     award.signed:1 contract.signed:1 milestone.accepted:1; do
     count=$(e2e_sql "SELECT COUNT(*) FROM audit_events WHERE action = '${pair%%:*}'")
     [[ $count == "${pair##*:}" ]] || e2e_fail "expected ${pair##*:} ${pair%%:*} events, found $count"

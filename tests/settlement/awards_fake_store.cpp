@@ -117,6 +117,18 @@ public:
         return make_error(ErrorKind::conflict, "milestone_accepted", "not planned");
     }
 
+    core::Status insert_closure(const LotClosure& closure) override {
+        for (const LotClosure& c : records().closures) {
+            if (c.lot_id == closure.lot_id) {
+                return make_error(ErrorKind::conflict, "lot_closed", "closed");
+            }
+        }
+        records().closures.push_back(closure);
+        std::sort(records().closures.begin(), records().closures.end(),
+                  [](const LotClosure& a, const LotClosure& b) { return a.lot_id < b.lot_id; });
+        return {};
+    }
+
     core::Status append_audit(const std::vector<core::AuditEvent>& events) override {
         s_.audit.insert(s_.audit.end(), events.begin(), events.end());
         return {};

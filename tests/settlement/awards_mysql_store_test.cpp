@@ -115,7 +115,7 @@ struct Db {
         std::string out;
         for (const char* table : {"awards", "contracts", "contract_milestones", "tender_evaluations",
                                   "lot_evaluations", "bid_evaluations", "evaluation_declarations",
-                                  "technical_scores", "audit_events"}) {
+                                  "technical_scores", "lot_closures", "audit_events"}) {
             out += std::string(table) + "=" +
                    std::to_string(count(std::string("SELECT COUNT(*) FROM ") + table)) + ";";
         }
@@ -264,6 +264,30 @@ BOOST_AUTO_TEST_CASE(refused_and_failed_changes_leave_nothing) {
     });
     BOOST_TEST(failed.error().code == "test_abort");
     BOOST_TEST(d.snapshot() == before);
+}
+
+BOOST_AUTO_TEST_CASE(a_closed_lot_is_stored_once_and_reads_back) {
+    Db d;
+    require_ok(d.service.evaluate(d.officer, d.tender_id));
+    auto closure = d.service.close_lot(d.officer, d.tender_id, 1, "over budget");
+    require_ok(closure);
+    BOOST_TEST(d.count("SELECT COUNT(*) FROM lot_closures WHERE skipped_bid_ids_json = '[" +
+                       std::to_string(d.bid_ids[1]) + "," + std::to_string(d.bid_ids[2]) + "," +
+                       std::to_string(d.bid_ids[0]) + "]'") == 1);
+    const std::string before = d.snapshot();
+    auto again = d.store.in_transaction(d.tender_id, [&](AwardTransaction& tx) {
+        return tx.insert_closure(*closure);
+    });
+    BOOST_REQUIRE(!again.ok());
+    BOOST_TEST(again.error().code == "lot_closed");
+    BOOST_TEST(d.snapshot() == before);
+    auto read = d.store.read(d.tender_id);
+    require_ok(read);
+    BOOST_REQUIRE(read->closures.size() == 1);
+    BOOST_TEST(read->closures[0].reason == "over budget");
+    auto outcome = d.service.outcome(d.tender_id, {1});
+    require_ok(outcome);
+    BOOST_TEST((**outcome == TenderOutcome::unsuccessful));
 }
 
 BOOST_AUTO_TEST_CASE(a_locked_score_is_kept_and_a_second_submission_refused) {

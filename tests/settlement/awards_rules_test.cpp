@@ -275,4 +275,39 @@ BOOST_AUTO_TEST_CASE(a_lot_is_unsuccessful_once_every_ranked_bid_declined) {
     BOOST_TEST((*rules::outcome(r, {1}) == TenderOutcome::unsuccessful));
 }
 
+BOOST_AUTO_TEST_CASE(closing_a_lot_passes_over_its_eligible_bids_and_makes_it_unsuccessful) {
+    TenderRecords r;
+    r.opened_at_ms = 1;
+    r.evaluation = three_ranked();
+    Award declined;
+    declined.id = 1;
+    declined.lot_id = 1;
+    declined.bid_id = 101;
+    declined.state = AwardStatus::declined;
+    r.awards.push_back(declined);
+    require_error(rules::check_close(r, 1, "  ", limits), ErrorKind::unprocessable,
+                  "reason_required", "reason");
+    auto skipped = rules::check_close(r, 1, "every price over the budget", limits);
+    BOOST_REQUIRE(skipped.ok());
+    BOOST_TEST(*skipped == (std::vector<std::int64_t>{102, 103}));
+    r.closures.push_back(LotClosure{1, 1, "over budget", *skipped, 5, 10});
+    BOOST_TEST((rules::lot_outcome(r, 1) == LotOutcome::unsuccessful));
+    BOOST_TEST((*rules::outcome(r, {1}) == TenderOutcome::unsuccessful));
+    require_error(rules::check_close(r, 1, "again", limits), ErrorKind::conflict, "lot_closed");
+}
+
+BOOST_AUTO_TEST_CASE(a_lot_with_a_current_award_cannot_be_closed) {
+    TenderRecords r;
+    r.opened_at_ms = 1;
+    r.evaluation = three_ranked();
+    Award current;
+    current.id = 1;
+    current.lot_id = 1;
+    current.bid_id = 101;
+    current.state = AwardStatus::awarded;
+    r.awards.push_back(current);
+    require_error(rules::check_close(r, 1, "changed our mind", limits), ErrorKind::conflict,
+                  "lot_already_awarded");
+}
+
 BOOST_AUTO_TEST_SUITE_END()

@@ -125,6 +125,7 @@ struct World {
             }
         }
         j["contracts"] = contracts;
+        j["closures"] = r->closures.size();
         return j.dump();
     }
 };
@@ -433,6 +434,38 @@ BOOST_AUTO_TEST_CASE(a_tender_whose_every_bid_declined_is_unsuccessful) {
         require_ok(w.service.decline(w.chair, award->id, "declined to sign"));
     }
     BOOST_TEST((*w.service.outcome(id, {1}).value() == TenderOutcome::unsuccessful));
+}
+
+BOOST_AUTO_TEST_CASE(a_closed_lot_is_unsuccessful_and_cannot_be_awarded) {
+    World w;
+    const std::int64_t id = w.opened_lowest_price();
+    require_error(w.service.close_lot(w.chair, id, 1, "over budget"), ErrorKind::conflict,
+                  "not_evaluated");
+    require_ok(w.service.evaluate(w.chair, id));
+    require_error(w.service.close_lot(w.supplier, id, 1, "over budget"), ErrorKind::forbidden,
+                  "forbidden");
+    require_error(w.service.close_lot(w.chair, id, 2, "over budget"), ErrorKind::not_found,
+                  "lot_not_found");
+    auto award = w.service.award(w.chair, id, 1, AwardRequest{2, "", ""});
+    require_ok(award);
+    const std::string before = w.fingerprint(id);
+    require_error(w.service.close_lot(w.chair, id, 1, "over budget"), ErrorKind::conflict,
+                  "lot_already_awarded");
+    BOOST_TEST(w.fingerprint(id) == before);
+    require_ok(w.service.decline(w.chair, award->id, "did not sign"));
+    auto closure = w.service.close_lot(w.chair, id, 1, "the other prices exceed the budget");
+    require_ok(closure);
+    BOOST_TEST(closure->skipped_bid_ids == (std::vector<std::int64_t>{3, 1}));
+    BOOST_TEST(w.store.audit().back().action == "lot.unsuccessful");
+    BOOST_TEST((*w.service.outcome(id, {1}).value() == TenderOutcome::unsuccessful));
+    const std::string closed = w.fingerprint(id);
+    require_error(w.service.award(w.chair, id, 1, AwardRequest{3, "", ""}), ErrorKind::conflict,
+                  "lot_closed");
+    require_error(w.service.close_lot(w.chair, id, 1, "again"), ErrorKind::conflict, "lot_closed");
+    BOOST_TEST(w.fingerprint(id) == closed);
+    auto all = w.service.tender_awards(id);
+    require_ok(all);
+    BOOST_TEST(all->closures.size() == 1);
 }
 
 BOOST_AUTO_TEST_CASE(one_awarded_lot_and_one_without_bids_make_the_tender_awarded) {

@@ -265,6 +265,7 @@ BOOST_AUTO_TEST_CASE(openapi_document_describes_every_route) {
                              "/api/v1/tenders/{id}/evaluation/declarations:",
                              "/api/v1/tenders/{id}/evaluation/scores:",
                              "/api/v1/tenders/{id}/lots/{lot_id}/award:",
+                             "/api/v1/tenders/{id}/lots/{lot_id}/unsuccessful:",
                              "/api/v1/tenders/{id}/awards:",
                              "/api/v1/awards/{id}:",
                              "/api/v1/awards/{id}/contract:",
