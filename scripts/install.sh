@@ -8,7 +8,7 @@ packages=(
     libboost1.74-dev libboost-test1.74-dev
     libmysqlcppconn-dev mariadb-server mariadb-client
     libssl-dev openssl libtbb-dev nlohmann-json3-dev libcli11-dev libspdlog-dev
-    libargon2-dev prometheus-cpp-dev libgfshare-dev libxml2-dev
+    libargon2-dev prometheus-cpp-dev libgfshare-dev libxml2-dev libxml2-utils
     curl jq wrk
 )
 
