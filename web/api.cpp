@@ -1065,10 +1065,6 @@ Result<Response> Api::get_tender(const Request& request, const Context& context)
             body["status"] = "opened";
             body["opened_at"] = core::format_rfc3339_ms(**opened);
             // After the opening the evaluation and awards decide the status (docs/awards.md).
-            // Defined in web/api_awards.cpp: nullopt without the award service.
-            Result<std::optional<std::string>> award_status(
-                const Services& services, std::int64_t tender_id,
-                const std::vector<std::int64_t>& lot_ids);
             std::vector<std::int64_t> lot_ids;
             for (const tender::Lot& lot : view->tender.lots) lot_ids.push_back(lot.number);
             auto status = award_status(services_, *id, lot_ids);

@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/result.hpp"
 #include "web/api.hpp"
@@ -39,5 +40,12 @@ std::optional<std::string_view> query_value(const ParamList& query, std::string_
 core::Result<std::string> string_body(const Request& request, std::string_view key);
 
 }  // namespace api_support
+
+// The status of an opened tender as its evaluation and awards make it ("evaluated", "awarded",
+// "complete", "unsuccessful"), or nullopt while it is only opened or without the award
+// service. lot_ids are the tender's lot numbers. Defined in web/api_awards.cpp.
+core::Result<std::optional<std::string>> award_status(const Services& services,
+                                                      std::int64_t tender_id,
+                                                      const std::vector<std::int64_t>& lot_ids);
 
 }  // namespace procura::web

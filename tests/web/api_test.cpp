@@ -271,7 +271,14 @@ BOOST_AUTO_TEST_CASE(openapi_document_describes_every_route) {
                              "/api/v1/awards/{id}/contract:",
                              "/api/v1/awards/{id}/decline:",
                              "/api/v1/contracts/{id}:",
-                             "/api/v1/contracts/{id}/milestones/{number}/accept:"}) {
+                             "/api/v1/contracts/{id}/milestones/{number}/accept:",
+                             "/api/v1/settlement/batches:",
+                             "/api/v1/settlement/batches/{id}:",
+                             "/api/v1/settlement/batches/{id}/approve:",
+                             "/api/v1/settlement/batches/{id}/execute:",
+                             "/api/v1/settlement/batches/{id}/files/{n}:",
+                             "/api/v1/settlement/batches/{id}/report.csv:",
+                             "/api/v1/settlement/buyer-accounts:"}) {
         BOOST_TEST(yaml.find(std::string("\n  ") + path) != std::string::npos, path);
     }
 }
