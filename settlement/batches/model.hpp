@@ -192,7 +192,16 @@ struct AwardFact {
     std::int64_t decided_at_ms = 0;  // signed or declined: when; 0 otherwise
 };
 
-// An active bid on a lot that has at least one award, whose deposit is still pending.
+// A release of every deposit on a lot without a current award: the lot was closed as
+// unsuccessful (lot_id its number), or the whole tender was cancelled (lot_id 0), at at_ms.
+struct LotRelease {
+    std::int64_t tender_id = 0;
+    std::int64_t lot_id = 0;  // 0: every lot of the tender
+    std::int64_t at_ms = 0;
+};
+
+// An active bid whose deposit is still pending, on a lot that has at least one award or a
+// release (a closure, or the tender's cancellation).
 struct DepositCandidate {
     std::int64_t bid_id = 0;
     std::int64_t tender_id = 0;
@@ -208,6 +217,7 @@ struct PrepareInput {
     std::vector<MilestoneCandidate> milestones;
     std::vector<AwardFact> awards;
     std::vector<DepositCandidate> deposits;
+    std::vector<LotRelease> releases;
 };
 
 }  // namespace procura::settlement

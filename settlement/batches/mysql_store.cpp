@@ -279,12 +279,22 @@ core::Result<PrepareInput> MySQLBatchStore::load_candidates(std::int64_t cutoff_
                     }
                 }
                 {
+                    // Lots closed as unsuccessful, and cancelled tenders (lot 0: every lot).
+                    Statement s(c.prepareStatement(
+                        "SELECT tender_id, lot_id, closed_at_ms FROM lot_closures "
+                        "UNION ALL SELECT id, 0, COALESCE(cancelled_at_ms, updated_at_ms) "
+                        "FROM tenders WHERE state = 'cancelled' ORDER BY 1, 2"));
+                    Rows rows(s->executeQuery());
+                    while (rows->next()) {
+                        input.releases.push_back(LotRelease{rows->getInt64(1), rows->getInt64(2),
+                                                            rows->getInt64(3)});
+                    }
+                }
+                {
                     Statement s(c.prepareStatement(
                         "SELECT b.id, b.tender_id, b.lot_id, b.supplier_id, t.transfer_key, "
                         "t.amount_minor, t.currency, COALESCE(s.organisation_name, u.username) "
                         "FROM bids b "
-                        "JOIN (SELECT DISTINCT tender_id, lot_id FROM awards) a "
-                        "  ON a.tender_id = b.tender_id AND a.lot_id = b.lot_id "
                         "JOIN money_transfers t ON t.transfer_key = "
                         "  CAST(CONCAT('bs:', b.tender_id, ':', LEFT(b.sha256, 32)) "
                         "  AS CHAR CHARACTER SET ascii) COLLATE ascii_bin AND t.kind = 'pending' "
@@ -295,6 +305,12 @@ core::Result<PrepareInput> MySQLBatchStore::load_candidates(std::int64_t cutoff_
                         "LEFT JOIN suppliers s ON s.user_id = b.supplier_id "
                         "JOIN users u ON u.id = b.supplier_id "
                         "WHERE b.state = 'active' AND r.id IS NULL AND i.batch_id IS NULL "
+                        "AND (EXISTS (SELECT 1 FROM awards a WHERE a.tender_id = b.tender_id "
+                        "  AND a.lot_id = b.lot_id) "
+                        " OR EXISTS (SELECT 1 FROM lot_closures l WHERE l.tender_id = "
+                        "  b.tender_id AND l.lot_id = b.lot_id) "
+                        " OR EXISTS (SELECT 1 FROM tenders x WHERE x.id = b.tender_id "
+                        "  AND x.state = 'cancelled')) "
                         "ORDER BY b.id"));
                     Rows rows(s->executeQuery());
                     while (rows->next()) {

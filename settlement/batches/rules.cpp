@@ -119,8 +119,15 @@ Outcome milestone_outcome(const MilestoneCandidate& m, std::int64_t cutoff_ms) {
 }
 
 Outcome deposit_outcome(const DepositCandidate& d, const std::vector<AwardFact>& awards,
-                        std::int64_t cutoff_ms) {
+                        const std::vector<LotRelease>& releases, std::int64_t cutoff_ms) {
     Outcome out;
+    bool lot_closed = false;
+    bool tender_cancelled = false;
+    for (const LotRelease& r : releases) {
+        if (r.tender_id != d.tender_id || r.at_ms > cutoff_ms) continue;
+        if (r.lot_id == 0) tender_cancelled = true;
+        if (r.lot_id == d.lot_id) lot_closed = true;
+    }
     bool own_declined = false;
     bool own_signed = false;
     bool own_held = false;
@@ -143,7 +150,9 @@ Outcome deposit_outcome(const DepositCandidate& d, const std::vector<AwardFact>&
         kind = ItemKind::forfeit;
     } else if (own_signed) {
         kind = ItemKind::refund;
-    } else if (own_held || !lot_awarded) {
+    } else if (own_held && !tender_cancelled) {
+        return out;
+    } else if (!lot_awarded && !lot_closed && !tender_cancelled) {
         return out;
     } else {
         kind = ItemKind::refund;
@@ -298,7 +307,7 @@ Selection select_items(const PrepareInput& input, std::int64_t cutoff_ms, std::s
             outcomes[i] = i < milestones
                               ? milestone_outcome(input.milestones[i], cutoff_ms)
                               : deposit_outcome(input.deposits[i - milestones], input.awards,
-                                                cutoff_ms);
+                                                input.releases, cutoff_ms);
         }
     };
     if (threads > 0) {

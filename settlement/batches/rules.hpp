@@ -61,6 +61,9 @@ struct Selection {
 //   was declined at or before the cut-off; refunded when its award was signed at or before the
 //   cut-off; held while its award is current ('awarded', or decided after the cut-off);
 //   otherwise (a losing bid) refunded once the lot's first award is at or before the cut-off.
+//   A lot closed as unsuccessful, or a cancelled tender, at or before the cut-off releases
+//   its deposits as refunds; a cancellation also refunds a held winner's (never a declined
+//   one's, which stays forfeited).
 // Items are ordered payments first by (buyer account, currency, contract, milestone number),
 // then deposits by (tender, lot, pending id), cut to items_max (the rest waits for the next
 // batch, never skipped), and numbered from 1. Skipped entries are ordered by source key.

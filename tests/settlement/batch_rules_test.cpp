@@ -17,10 +17,13 @@ rules::Selection select(const PrepareInput& input, std::int64_t at = cutoff, int
     return rules::select_items(input, at, 100'000, threads);
 }
 
-// The kind of the single item for one deposit among the awards, or nullopt if none.
-std::optional<ItemKind> deposit_kind(std::vector<AwardFact> awards, std::int64_t bid = 1) {
+// The kind of the single item for one deposit among the awards and releases, or nullopt if
+// none.
+std::optional<ItemKind> deposit_kind(std::vector<AwardFact> awards, std::int64_t bid = 1,
+                                     std::vector<LotRelease> releases = {}) {
     PrepareInput in;
     in.awards = std::move(awards);
+    in.releases = std::move(releases);
     in.deposits = {deposit(bid)};
     const auto s = select(in);
     if (s.items.empty()) return std::nullopt;
@@ -83,6 +86,30 @@ BOOST_AUTO_TEST_CASE(deposit_decisions_count_only_up_to_the_cutoff) {
     BOOST_TEST((!deposit_kind({award(1, AwardState::declined, 5, cutoff + 1)}).has_value()));
     BOOST_TEST((deposit_kind({award(1, AwardState::declined, 5, cutoff)}) == ItemKind::forfeit));
     BOOST_TEST((!deposit_kind({award(1, AwardState::signed_, 5, cutoff + 1)}).has_value()));
+}
+
+BOOST_AUTO_TEST_CASE(closed_lots_and_cancelled_tenders_release_their_deposits) {
+    const LotRelease closed{1, 1, cutoff};
+    const LotRelease closed_late{1, 1, cutoff + 1};
+    const LotRelease other_lot{1, 2, 5};
+    const LotRelease other_tender{2, 0, 5};
+    const LotRelease cancelled{1, 0, cutoff};
+    // A lot closed as unsuccessful without any award: every deposit on it comes back.
+    BOOST_TEST((deposit_kind({}, 1, {closed}) == ItemKind::refund));
+    BOOST_TEST(!deposit_kind({}, 1, {closed_late}).has_value());  // after the cut-off
+    BOOST_TEST(!deposit_kind({}, 1, {other_lot}).has_value());
+    BOOST_TEST(!deposit_kind({}, 1, {other_tender}).has_value());
+    // After a decline the lot is closed: the decliner's deposit stays forfeited.
+    BOOST_TEST((deposit_kind({award(1, AwardState::declined, 5, 6)}, 1, {closed}) ==
+                ItemKind::forfeit));
+    // A cancelled tender releases every deposit, a held winner's too, but not a forfeit.
+    BOOST_TEST((deposit_kind({}, 1, {cancelled}) == ItemKind::refund));
+    BOOST_TEST((deposit_kind({award(1, AwardState::awarded, 5)}, 1, {cancelled}) ==
+                ItemKind::refund));
+    BOOST_TEST((deposit_kind({award(1, AwardState::declined, 5, 6)}, 1, {cancelled}) ==
+                ItemKind::forfeit));
+    BOOST_TEST(!deposit_kind({award(1, AwardState::awarded, 5)}, 1, {LotRelease{1, 0, cutoff + 1}})
+                    .has_value());
 }
 
 BOOST_AUTO_TEST_CASE(items_are_ordered_and_numbered_payments_first) {
