@@ -11,6 +11,7 @@
 
 #include <unistd.h>
 
+#include <charconv>
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
@@ -198,7 +199,9 @@ void install_crash_seam(settlement::BatchService& service) {
 
 core::Result<std::int64_t> parse_cutoff(const std::string& text) {
     if (!text.empty() && text.find_first_not_of("0123456789") == std::string::npos) {
-        return std::stoll(text);
+        std::int64_t ms = 0;
+        const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), ms);
+        if (ec == std::errc() && end == text.data() + text.size()) return ms;
     }
     if (auto ms = core::parse_rfc3339_ms(text)) return *ms;
     return core::make_error(core::ErrorKind::bad_request, "invalid_time",

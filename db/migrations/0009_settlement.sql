@@ -44,7 +44,6 @@ CREATE TABLE settlement_batches (
     execute_started_at_ms BIGINT NULL,
     executed_by BIGINT NULL,
     executed_at_ms BIGINT NULL,
-    report_csv MEDIUMBLOB NULL,
     PRIMARY KEY (id),
     KEY settlement_batches_state (state, id),
     CONSTRAINT settlement_batches_state_known CHECK (state IN ('prepared', 'approved', 'executing', 'executed'))

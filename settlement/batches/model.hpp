@@ -39,6 +39,15 @@ struct BatchLimits {
 
 // The ledger transfer code of settlement payments (bid securities are code 1, bidding's).
 inline constexpr std::int32_t settlement_payment_code = 2;
+// The most payments one bank file carries. Far under pain001_payments_max: a file is stored as
+// one database value, and at up to about 2 KB a payment (names and remittance texts of 140
+// characters, escaped) 5,000 payments stay under MariaDB's default max_allowed_packet of
+// 16 MiB.
+inline constexpr std::size_t bank_file_payments_max = 5'000;
+// A batch's items of one currency add up to less than this (the schema's 18 digits for a
+// control sum), so no total of the preview and no file's CtrlSum can overflow; items past it
+// wait for the next batch.
+inline constexpr std::int64_t batch_currency_sum_max_minor = 1'000'000'000'000'000'000;
 inline constexpr std::int32_t bid_security_code = 1;
 // Text limits of the bank-file fields copied into items.
 inline constexpr std::size_t party_name_chars_max = 140;
@@ -97,7 +106,7 @@ struct Skipped {
 };
 
 // A bank file written at execution: one per (buyer account, currency), split into files of at
-// most pain001_payments_max payments, numbered from 1 in item order.
+// most bank_file_payments_max payments, numbered from 1 in item order.
 struct BankFile {
     std::int32_t number = 0;
     std::int64_t buyer_account_id = 0;
@@ -200,8 +209,9 @@ struct LotRelease {
     std::int64_t at_ms = 0;
 };
 
-// An active bid whose deposit is still pending, on a lot that has at least one award or a
-// release (a closure, or the tender's cancellation).
+// A bid whose deposit is still pending: an active bid on a lot that has at least one award or
+// a release (a closure, or the tender's cancellation), or a replaced or withdrawn bid whose
+// deposit bidding could not release at the time.
 struct DepositCandidate {
     std::int64_t bid_id = 0;
     std::int64_t tender_id = 0;
@@ -211,6 +221,7 @@ struct DepositCandidate {
     std::int64_t amount_minor = 0;
     std::string currency;
     std::string supplier_name;  // empty if unknown
+    bool bid_active = true;     // false: the bid was replaced or withdrawn
 };
 
 struct PrepareInput {

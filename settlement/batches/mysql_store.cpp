@@ -293,8 +293,8 @@ core::Result<PrepareInput> MySQLBatchStore::load_candidates(std::int64_t cutoff_
                 {
                     Statement s(c.prepareStatement(
                         "SELECT b.id, b.tender_id, b.lot_id, b.supplier_id, t.transfer_key, "
-                        "t.amount_minor, t.currency, COALESCE(s.organisation_name, u.username) "
-                        "FROM bids b "
+                        "t.amount_minor, t.currency, COALESCE(s.organisation_name, u.username), "
+                        "b.state FROM bids b "
                         "JOIN money_transfers t ON t.transfer_key = "
                         "  CAST(CONCAT('bs:', b.tender_id, ':', LEFT(b.sha256, 32)) "
                         "  AS CHAR CHARACTER SET ascii) COLLATE ascii_bin AND t.kind = 'pending' "
@@ -304,8 +304,8 @@ core::Result<PrepareInput> MySQLBatchStore::load_candidates(std::int64_t cutoff_
                         "  COLLATE ascii_bin "
                         "LEFT JOIN suppliers s ON s.user_id = b.supplier_id "
                         "JOIN users u ON u.id = b.supplier_id "
-                        "WHERE b.state = 'active' AND r.id IS NULL AND i.batch_id IS NULL "
-                        "AND (EXISTS (SELECT 1 FROM awards a WHERE a.tender_id = b.tender_id "
+                        "WHERE r.id IS NULL AND i.batch_id IS NULL "
+                        "AND (b.state <> 'active' OR EXISTS (SELECT 1 FROM awards a WHERE a.tender_id = b.tender_id "
                         "  AND a.lot_id = b.lot_id) "
                         " OR EXISTS (SELECT 1 FROM lot_closures l WHERE l.tender_id = "
                         "  b.tender_id AND l.lot_id = b.lot_id) "
@@ -323,6 +323,7 @@ core::Result<PrepareInput> MySQLBatchStore::load_candidates(std::int64_t cutoff_
                         d.amount_minor = rows->getInt64(6);
                         d.currency = text(*rows, 7);
                         d.supplier_name = text(*rows, 8);
+                        d.bid_active = text(*rows, 9) == "active";
                         input.deposits.push_back(std::move(d));
                     }
                 }
@@ -491,8 +492,7 @@ core::Status MySQLBatchStore::transition(std::int64_t id, BatchState from, const
 }
 
 core::Result<bool> MySQLBatchStore::finish_execution(
-    const Batch& updated, const std::vector<BankFile>& files, const std::string& report_csv,
-    const core::AuditEvent& batch_audit, const std::vector<core::AuditEvent>& file_audits) {
+    const Batch& updated, const std::vector<BankFile>& files, const core::AuditEvent& batch_audit, const std::vector<core::AuditEvent>& file_audits) {
     bool finished = false;
     const core::Status status = db::run_transaction(
         pool_, "settlement.finish_execution", [&](db::Transaction& tx) -> core::Status {
@@ -532,13 +532,12 @@ core::Result<bool> MySQLBatchStore::finish_execution(
                 }
                 Statement s(c.prepareStatement(
                     "UPDATE settlement_batches SET state = ?, version = ?, executed_by = ?, "
-                    "executed_at_ms = ?, report_csv = ? WHERE id = ?"));
+                    "executed_at_ms = ? WHERE id = ?"));
                 s->setString(1, std::string(to_string(updated.state)));
                 s->setInt64(2, updated.version);
                 s->setInt64(3, updated.executed_by);
                 s->setInt64(4, updated.executed_at_ms);
-                s->setString(5, report_csv);
-                s->setInt64(6, updated.id);
+                s->setInt64(5, updated.id);
                 s->executeUpdate();
             });
             if (!written) return written.error();
@@ -575,19 +574,6 @@ core::Result<std::optional<BankFile>> MySQLBatchStore::find_file(std::int64_t ba
             f.sha256_hex = text(*rows, 7);
             f.xml = text(*rows, 8);
             return Found{std::move(f)};
-        });
-}
-
-core::Result<std::optional<std::string>> MySQLBatchStore::find_report(std::int64_t batch_id) {
-    using Found = std::optional<std::string>;
-    return db::with_connection(
-        pool_, "settlement.find_report", [&](sql::Connection& c) -> core::Result<Found> {
-            Statement s(c.prepareStatement(
-                "SELECT report_csv FROM settlement_batches WHERE id = ? AND state = 'executed'"));
-            s->setInt64(1, batch_id);
-            Rows rows(s->executeQuery());
-            if (!rows->next() || rows->isNull(1)) return Found{};
-            return Found{text(*rows, 1)};
         });
 }
 

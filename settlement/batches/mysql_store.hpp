@@ -24,12 +24,10 @@ public:
     core::Status transition(std::int64_t id, BatchState from, const Batch& updated,
                             const core::AuditEvent& audit) override;
     core::Result<bool> finish_execution(const Batch& updated, const std::vector<BankFile>& files,
-                                        const std::string& report_csv,
                                         const core::AuditEvent& batch_audit,
                                         const std::vector<core::AuditEvent>& file_audits) override;
     core::Result<std::optional<BankFile>> find_file(std::int64_t batch_id,
                                                     std::int32_t number) override;
-    core::Result<std::optional<std::string>> find_report(std::int64_t batch_id) override;
     core::Result<BuyerAccount> upsert_buyer_account(const BuyerAccount& account,
                                                     const core::AuditEvent& audit) override;
     core::Result<std::vector<BuyerAccount>> list_buyer_accounts() override;

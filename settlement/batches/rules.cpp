@@ -4,6 +4,8 @@
 #include <oneapi/tbb/task_arena.h>
 
 #include <algorithm>
+#include <map>
+#include <string_view>
 #include <optional>
 #include <tuple>
 
@@ -146,7 +148,9 @@ Outcome deposit_outcome(const DepositCandidate& d, const std::vector<AwardFact>&
         }
     }
     ItemKind kind;
-    if (own_declined) {
+    if (!d.bid_active) {
+        kind = ItemKind::refund;  // out of the competition: its guarantee is owed back
+    } else if (own_declined) {
         kind = ItemKind::forfeit;
     } else if (own_signed) {
         kind = ItemKind::refund;
@@ -177,9 +181,14 @@ auto payment_order(const Item& i) {
 auto deposit_order(const Item& i) { return std::tie(i.tender_id, i.lot_id, i.pending_id); }
 
 // RFC 4180 field.
+// A CSV field (RFC 4180). A text a spreadsheet would take for a formula (starting with =, +,
+// -, @, a tab or CR: a supplier may choose its own name) is prefixed with ' and quoted, so a
+// finance clerk opening the report runs nothing.
 std::string csv_field(const std::string& text) {
-    if (text.find_first_of(",\"\r\n") == std::string::npos) return text;
-    std::string out = "\"";
+    const bool formula = !text.empty() && std::string_view("=+-@\t\r").find(text.front()) !=
+                                              std::string_view::npos;
+    if (!formula && text.find_first_of(",\"\r\n") == std::string::npos) return text;
+    std::string out = formula ? "\"'" : "\"";
     for (char c : text) {
         if (c == '"') out += '"';
         out += c;
@@ -330,9 +339,31 @@ Selection select_items(const PrepareInput& input, std::int64_t cutoff_ms, std::s
               [](const Item& a, const Item& b) { return payment_order(a) < payment_order(b); });
     std::sort(deposits.begin(), deposits.end(),
               [](const Item& a, const Item& b) { return deposit_order(a) < deposit_order(b); });
-    s.items = std::move(payments);
-    for (Item& d : deposits) s.items.push_back(std::move(d));
-    if (s.items.size() > items_max) s.items.resize(items_max);
+    // In order, each currency's items add up to less than batch_currency_sum_max_minor; an item
+    // that would reach it waits for a later batch, and one that never can is skipped.
+    std::map<std::string, std::int64_t> sums;
+    for (std::vector<Item>* part : {&payments, &deposits}) {
+        for (Item& i : *part) {
+            if (s.items.size() == items_max) break;
+            if (i.amount_minor >= batch_currency_sum_max_minor) {
+                Skipped too_large;
+                too_large.source_key = i.source_key;
+                too_large.kind = i.kind;
+                too_large.supplier_id = i.supplier_id;
+                too_large.amount_minor = i.amount_minor;
+                too_large.currency = i.currency;
+                too_large.code = "amount_too_large";
+                too_large.reason = "the amount " + std::to_string(i.amount_minor) +
+                                   " has more than 18 digits";
+                s.skipped.push_back(std::move(too_large));
+                continue;
+            }
+            std::int64_t& sum = sums[i.currency];
+            if (sum >= batch_currency_sum_max_minor - i.amount_minor) continue;
+            sum += i.amount_minor;
+            s.items.push_back(std::move(i));
+        }
+    }
     std::int32_t number = 0;
     for (Item& i : s.items) i.number = ++number;
     std::sort(s.skipped.begin(), s.skipped.end(),
@@ -413,7 +444,7 @@ std::vector<PlannedFile> plan_files(const Batch& batch) {
         const auto group = std::make_pair(i.buyer_account_id, i.currency);
         auto found = open.find(group);
         if (found == open.end() ||
-            files[found->second].payments.payments.size() >= pain001_payments_max) {
+            files[found->second].payments.payments.size() >= bank_file_payments_max) {
             PlannedFile f;
             f.file.number = static_cast<std::int32_t>(files.size() + 1);
             f.file.buyer_account_id = i.buyer_account_id;

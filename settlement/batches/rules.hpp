@@ -65,8 +65,12 @@ struct Selection {
 //   its deposits as refunds; a cancellation also refunds a held winner's (never a declined
 //   one's, which stays forfeited).
 // Items are ordered payments first by (buyer account, currency, contract, milestone number),
-// then deposits by (tender, lot, pending id), cut to items_max (the rest waits for the next
-// batch, never skipped), and numbered from 1. Skipped entries are ordered by source key.
+// then deposits by (tender, lot, pending id), and taken in that order while each currency's
+// items add up to less than batch_currency_sum_max_minor (an item that would reach it waits for
+// a later batch; one that reaches it alone is skipped as "amount_too_large"), up to items_max
+// (the rest waits for the next batch, never skipped), and numbered from 1. The pending deposit
+// of a replaced or withdrawn bid (its release by bidding failed) is refunded at once. Skipped
+// entries are ordered by source key.
 Selection select_items(const PrepareInput& input, std::int64_t cutoff_ms, std::size_t items_max,
                        int threads);
 

@@ -192,7 +192,6 @@ core::Result<Batch> BatchService::execute(const core::Caller& caller, std::int64
         files.push_back(std::move(f));
     }
     if (progress) progress("validating", planned.size(), planned.size());
-    const std::string report = rules::report_csv(b, planned);
     checkpoint("files_built");
 
     rules::LedgerAccounts accounts;
@@ -261,7 +260,7 @@ core::Result<Batch> BatchService::execute(const core::Caller& caller, std::int64
     for (const BankFile& f : files) file_hashes.push_back(f.sha256_hex);
     if (progress) progress("writing", 0, 1);
     auto finished = store_.finish_execution(
-        done, files, report,
+        done, files,
         batch_event(done.executed_at_ms, caller.user_id, "settlement_batch.executed", done,
                     Json{{"item_count", done.item_count}, {"files_sha256", file_hashes}}),
         file_events);
@@ -296,13 +295,16 @@ core::Result<BankFile> BatchService::file(const core::Caller& caller, std::int64
 
 core::Result<std::string> BatchService::report(const core::Caller& caller, std::int64_t id) {
     PROCURA_TRY(rules::check_can_read(caller));
-    auto r = store_.find_report(id);
-    if (!r) return r.error();
-    if (!*r) {
+    // Made anew from the stored batch on each request, as execute made its files: it follows
+    // from the items and the approval time alone, and a batch of a million payments gives a
+    // report far larger than one database value should hold.
+    auto loaded = load(id, true);
+    if (!loaded) return loaded.error();
+    if (loaded->state != BatchState::executed) {
         return make_error(ErrorKind::not_found, "report_not_found",
                           "batch " + std::to_string(id) + " has no report (is it executed?)");
     }
-    return std::move(**r);
+    return rules::report_csv(*loaded, rules::plan_files(*loaded));
 }
 
 core::Result<BuyerAccount> BatchService::set_buyer_account(const core::Caller& caller,

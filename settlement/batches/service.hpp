@@ -60,7 +60,7 @@ public:
     // nothing changed), the start is recorded (state executing), the bank files are written
     // and validated (a failure leaves the batch executing with nothing posted), the ledger
     // accounts are opened, all transfers are posted as one linked group (409 "ledger_refused"
-    // naming the item if the ledger refuses one: nothing posted), then files, report and the
+    // naming the item if the ledger refuses one: nothing posted), then the files and the
     // executed state are stored with their audit events in one transaction.
     core::Result<Batch> execute(const core::Caller& caller, std::int64_t id,
                                 const Progress& progress = {});
@@ -71,7 +71,8 @@ public:
     core::Result<std::vector<Batch>> list(const core::Caller& caller);
     // A bank file of an executed batch with its xml. 404 "file_not_found".
     core::Result<BankFile> file(const core::Caller& caller, std::int64_t id, std::int32_t number);
-    // The CSV report of an executed batch. 404 "report_not_found".
+    // The CSV report of an executed batch, made from the stored batch (rules::report_csv).
+    // 404 "report_not_found" before execution.
     core::Result<std::string> report(const core::Caller& caller, std::int64_t id);
 
     // Sets the bank account of a buyer (rules::normalise_buyer_account; finance or admin).

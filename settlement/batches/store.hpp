@@ -11,7 +11,7 @@
 // - transition moves a batch from `from` to updated.state (approved: approved_by/at;
 //   executing: execute_started_by/at), bumping its version, with its audit event, atomically
 //   and only if the stored state is still `from`: otherwise conflict "stale_state".
-// - finish_execution stores the bank files, the report, and the executed state, with one audit
+// - finish_execution stores the bank files and the executed state, with one audit
 //   event per file (entity "settlement_file", entity_id = the file's row id) and the batch's,
 //   in one transaction, only if the batch is executing. Returns false, changing nothing, if it
 //   is already executed (a racing execution finished first).
@@ -46,13 +46,11 @@ public:
                                     const core::AuditEvent& audit) = 0;
     virtual core::Result<bool> finish_execution(const Batch& updated,
                                                 const std::vector<BankFile>& files,
-                                                const std::string& report_csv,
                                                 const core::AuditEvent& batch_audit,
                                                 const std::vector<core::AuditEvent>& file_audits) = 0;
     // A file with its xml.
     virtual core::Result<std::optional<BankFile>> find_file(std::int64_t batch_id,
                                                             std::int32_t number) = 0;
-    virtual core::Result<std::optional<std::string>> find_report(std::int64_t batch_id) = 0;
     // Inserts or replaces the bank account of account.buyer_id (version + 1); returns it.
     virtual core::Result<BuyerAccount> upsert_buyer_account(const BuyerAccount& account,
                                                             const core::AuditEvent& audit) = 0;

@@ -82,7 +82,6 @@ core::Status FakeBatchStore::transition(std::int64_t id, BatchState from, const 
 
 core::Result<bool> FakeBatchStore::finish_execution(const Batch& updated,
                                                     const std::vector<BankFile>& files,
-                                                    const std::string& report_csv,
                                                     const core::AuditEvent& batch_audit,
                                                     const std::vector<core::AuditEvent>& file_audits) {
     std::lock_guard lock(mutex_);
@@ -96,7 +95,6 @@ core::Result<bool> FakeBatchStore::finish_execution(const Batch& updated,
     b.executed_by = updated.executed_by;
     b.executed_at_ms = updated.executed_at_ms;
     b.files = files;
-    reports_[updated.id] = report_csv;
     for (const core::AuditEvent& e : file_audits) audit_.push_back(e);
     audit_.push_back(batch_audit);
     return true;
@@ -111,13 +109,6 @@ core::Result<std::optional<BankFile>> FakeBatchStore::find_file(std::int64_t bat
         if (f.number == number) return std::optional<BankFile>(f);
     }
     return std::optional<BankFile>();
-}
-
-core::Result<std::optional<std::string>> FakeBatchStore::find_report(std::int64_t batch_id) {
-    std::lock_guard lock(mutex_);
-    const auto found = reports_.find(batch_id);
-    if (found == reports_.end()) return std::optional<std::string>();
-    return std::optional<std::string>(found->second);
 }
 
 core::Result<BuyerAccount> FakeBatchStore::upsert_buyer_account(const BuyerAccount& account,

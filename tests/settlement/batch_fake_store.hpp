@@ -22,12 +22,10 @@ public:
     core::Status transition(std::int64_t id, BatchState from, const Batch& updated,
                             const core::AuditEvent& audit) override;
     core::Result<bool> finish_execution(const Batch& updated, const std::vector<BankFile>& files,
-                                        const std::string& report_csv,
                                         const core::AuditEvent& batch_audit,
                                         const std::vector<core::AuditEvent>& file_audits) override;
     core::Result<std::optional<BankFile>> find_file(std::int64_t batch_id,
                                                     std::int32_t number) override;
-    core::Result<std::optional<std::string>> find_report(std::int64_t batch_id) override;
     core::Result<BuyerAccount> upsert_buyer_account(const BuyerAccount& account,
                                                     const core::AuditEvent& audit) override;
     core::Result<std::vector<BuyerAccount>> list_buyer_accounts() override;
@@ -39,7 +37,6 @@ public:
 private:
     std::mutex mutex_;
     std::map<std::int64_t, Batch> batches_;
-    std::map<std::int64_t, std::string> reports_;
     std::set<std::string> taken_;
     std::map<std::string, BuyerAccount> buyers_;
     std::vector<core::AuditEvent> audit_;

@@ -227,6 +227,65 @@ BOOST_AUTO_TEST_CASE(bank_files_split_by_buyer_and_currency_with_stored_times) {
     for (const auto& f : files) BOOST_TEST(check_payment_batch(f.payments).ok());
 }
 
+BOOST_AUTO_TEST_CASE(bank_files_hold_at_most_bank_file_payments_max_payments) {
+    PrepareInput in;
+    const std::size_t n = 2 * bank_file_payments_max + 1;
+    for (std::size_t k = 1; k <= n; ++k) {
+        in.milestones.push_back(milestone(static_cast<std::int64_t>(k), 1));
+    }
+    Batch b;
+    b.id = 3;
+    b.approved_at_ms = 1'790'000'000'000;
+    b.items = select(in).items;
+    const auto files = rules::plan_files(b);
+    BOOST_REQUIRE_EQUAL(files.size(), 3u);
+    BOOST_TEST(files[0].file.payment_count == static_cast<std::int32_t>(bank_file_payments_max));
+    BOOST_TEST(files[1].file.payment_count == static_cast<std::int32_t>(bank_file_payments_max));
+    BOOST_TEST(files[2].file.payment_count == 1);
+    BOOST_TEST(files[2].file.message_id == "STL-3-3");
+}
+
+BOOST_AUTO_TEST_CASE(a_currency_adds_up_to_less_than_eighteen_digits_per_batch) {
+    constexpr std::int64_t max = batch_currency_sum_max_minor;
+    PrepareInput in;
+    in.milestones = {milestone(1, 1, max / 2), milestone(2, 1, max / 2),
+                     milestone(3, 1, max - 1, 10, "USD"), milestone(4, 1, 7)};
+    in.awards = {award(2, AwardState::awarded, 1)};
+    in.deposits = {deposit(1, 1, max)};  // a refund that could never fit
+    const auto s = select(in);
+    // EUR: 1 fits, 2 would reach the limit and waits, 4 still fits; USD 3 fits alone.
+    BOOST_REQUIRE_EQUAL(s.items.size(), 3u);
+    BOOST_TEST(s.items[0].milestone_id == 1);
+    BOOST_TEST(s.items[1].milestone_id == 4);
+    BOOST_TEST(s.items[2].milestone_id == 3);
+    BOOST_REQUIRE_EQUAL(s.skipped.size(), 1u);
+    BOOST_TEST(s.skipped[0].code == "amount_too_large");
+    const Totals t = rules::totals(s.items);
+    BOOST_TEST(t.per_currency[0].payments_minor == max / 2 + 7);
+}
+
+BOOST_AUTO_TEST_CASE(the_deposit_of_a_replaced_or_withdrawn_bid_is_refunded_at_once) {
+    PrepareInput in;
+    in.deposits = {deposit(1)};
+    in.deposits[0].bid_active = false;
+    const auto s = select(in);
+    BOOST_REQUIRE_EQUAL(s.items.size(), 1u);
+    BOOST_TEST((s.items[0].kind == ItemKind::refund));
+}
+
+BOOST_AUTO_TEST_CASE(report_fields_a_spreadsheet_would_run_are_defused) {
+    PrepareInput in;
+    in.milestones = {milestone(1, 1)};
+    in.milestones[0].supplier->organisation_name = "=HYPERLINK(\"http://x\",\"y\")";
+    Batch b;
+    b.id = 4;
+    b.approved_at_ms = 1'790'000'000'000;
+    b.items = select(in).items;
+    const std::string csv = rules::report_csv(b, rules::plan_files(b));
+    BOOST_TEST(csv.find(",=HYPERLINK") == std::string::npos);
+    BOOST_TEST(csv.find(",\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\"") != std::string::npos);
+}
+
 BOOST_AUTO_TEST_CASE(four_eyes_and_state_rules) {
     Batch b;
     b.id = 1;
