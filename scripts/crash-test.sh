@@ -109,6 +109,11 @@ fingerprint() {
                credits_pending, credits_posted FROM money_accounts
         ORDER BY owner_kind, owner_id, currency, kind;
         SELECT 'transfers', COUNT(*) FROM money_transfers;
+        SELECT 'transfer', t.transfer_key, t.kind, d.owner_kind, d.owner_id, d.kind,
+               c.owner_kind, c.owner_id, c.kind, t.amount_minor, t.currency, t.pending_key,
+               t.code, t.reference, t.batch_id
+        FROM money_transfers t JOIN money_accounts d ON d.id = t.debit_account_id
+        JOIN money_accounts c ON c.id = t.credit_account_id ORDER BY t.transfer_key;
         SELECT 'batch', id, state, item_count FROM settlement_batches ORDER BY id;
         SELECT 'file', batch_id, number, message_id, sha256, SHA2(xml, 256) FROM settlement_files
         ORDER BY batch_id, number;
@@ -152,7 +157,10 @@ for ((seed = first; seed < first + seeds; ++seed)); do
     how=""
     if ((seed % 4 == 3)); then
         delay_ms=$(((seed * 7919) % 1000 * (run_ms + 20) / 1000))
-        settle fin-a execute --batch "$batch" >/dev/null 2>&1 &
+        # procura itself in the background (not the settle function, whose $! would be a
+        # subshell that SIGKILL leaves procura running under).
+        "$PROCURA_BIN" settle execute --batch "$batch" --db "$db_url" --user fin-a \
+            <<<"$password" >/dev/null 2>&1 &
         pid=$!
         sleep "$(printf '0.%03d' "$delay_ms")"
         if kill -KILL "$pid" 2>/dev/null; then how="killed after ${delay_ms} ms"; else how="finished within ${delay_ms} ms"; fi
@@ -165,6 +173,11 @@ for ((seed = first; seed < first + seeds; ++seed)); do
             PROCURA_SETTLE_CRASH_SEED=$((seed + r)) settle fin-a execute --batch "$batch" \
                 >/dev/null 2>"$work/seam.err" || code=$?
             how+="$(sed -n 's/.*SIGKILL at checkpoint \(.*\)/\1/p' "$work/seam.err")(exit $code) "
+            # The first round always reaches its checkpoint (the batch is approved, not yet
+            # executed) and must die there; a later one may find the batch executed (exit 0).
+            if ((r == 0 && code != 137)) || ((code != 0 && code != 137)); then
+                die "seed $seed: the seam run exited $code, not killed by SIGKILL: $(cat "$work/seam.err")"
+            fi
         done
     fi
     ((++crashes))

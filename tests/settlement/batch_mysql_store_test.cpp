@@ -89,6 +89,7 @@ BOOST_AUTO_TEST_CASE(racing_preparations_never_take_an_item_twice) {
     d.fill(60);
     constexpr int racers = 4;
     std::vector<std::vector<std::string>> taken(racers);
+    std::vector<std::string> refusals(racers);
     std::vector<std::thread> threads;
     for (int r = 0; r < racers; ++r) {
         threads.emplace_back([&, r] {
@@ -97,7 +98,10 @@ BOOST_AUTO_TEST_CASE(racing_preparations_never_take_an_item_twice) {
             BatchService service(store, money, d.clock, PROCURA_PAIN001_XSD);
             // Each racer prepares with a cut-off that covers a different prefix.
             auto b = service.prepare(alice, 10 + 30 + 10 * r);
-            if (!b) return;
+            if (!b) {
+                refusals[static_cast<std::size_t>(r)] = b.error().code;
+                return;
+            }
             for (const Item& i : b->items) taken[static_cast<std::size_t>(r)].push_back(i.source_key);
         });
     }
@@ -109,6 +113,20 @@ BOOST_AUTO_TEST_CASE(racing_preparations_never_take_an_item_twice) {
         all.insert(keys.begin(), keys.end());
     }
     BOOST_TEST(total == all.size());
+    BOOST_TEST(total > 0u);
+    // A racer either got a batch or found its items taken by the others: never another error.
+    for (const std::string& code : refusals) {
+        BOOST_TEST((code.empty() || code == "nothing_to_settle" || code == "item_taken"), code);
+    }
+    // Everything the widest cut-off covers was taken by one of them.
+    {
+        MySQLBatchStore store(*d.pool);
+        procura::money::MySQLMoneyStore money(*d.pool);
+        BatchService service(store, money, d.clock, PROCURA_PAIN001_XSD);
+        auto after = service.prepare(alice, 10 + 30 + 10 * (racers - 1));
+        BOOST_REQUIRE(!after.ok());
+        BOOST_TEST(after.error().code == "nothing_to_settle");
+    }
     BOOST_TEST(testing::query_int64(*d.pool, "SELECT COUNT(*) FROM settlement_items") ==
                static_cast<std::int64_t>(total));
     BOOST_TEST(testing::query_int64(*d.pool,
