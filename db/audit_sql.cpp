@@ -148,17 +148,24 @@ core::Result<std::vector<core::StoredAuditEvent>> append_audit_events(
         // Hashes travel as hex through UNHEX: a blob parameter would cost Connector/C++ one
         // round trip per value (mysql_stmt_send_long_data), two per row.
         const std::string row = "(?, ?, ?, ?, ?, ?, ?, ?, UNHEX(?), UNHEX(?))";
+        // Many chunks of the same size share one prepared statement.
+        std::unique_ptr<sql::PreparedStatement> full_chunk;
         for (std::size_t begin = 0; begin < stored.size(); begin += audit_events_per_insert_max) {
             const std::size_t end = std::min(stored.size(), begin + audit_events_per_insert_max);
-            std::string sql =
-                "INSERT INTO audit_events (seq, at_ms, actor_user_id, action, entity_type, "
-                "entity_id, entity_version, payload_json, prev_hash, hash) VALUES ";
-            sql.reserve(sql.size() + (end - begin) * (row.size() + 2));
-            for (std::size_t i = begin; i < end; ++i) {
-                if (i != begin) sql += ", ";
-                sql += row;
+            const bool full = end - begin == audit_events_per_insert_max;
+            std::unique_ptr<sql::PreparedStatement> partial;
+            if (!full || !full_chunk) {
+                std::string sql =
+                    "INSERT INTO audit_events (seq, at_ms, actor_user_id, action, entity_type, "
+                    "entity_id, entity_version, payload_json, prev_hash, hash) VALUES ";
+                sql.reserve(sql.size() + (end - begin) * (row.size() + 2));
+                for (std::size_t i = begin; i < end; ++i) {
+                    if (i != begin) sql += ", ";
+                    sql += row;
+                }
+                (full ? full_chunk : partial).reset(c.prepareStatement(sql));
             }
-            std::unique_ptr<sql::PreparedStatement> insert(c.prepareStatement(sql));
+            sql::PreparedStatement* insert = full ? full_chunk.get() : partial.get();
             unsigned int p = 1;
             for (std::size_t i = begin; i < end; ++i) {
                 const core::StoredAuditEvent& e = stored[i];

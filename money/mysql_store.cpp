@@ -137,14 +137,21 @@ core::Result<std::map<std::int64_t, Account>> lock_accounts(sql::Connection& c,
 // reads them back.
 bool insert_transfers(sql::Connection& c, std::vector<Transfer>& created, bool consecutive_ids) {
     const std::string row = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    // A long linked group is many chunks of the same size: their statement is prepared once.
+    Statement full_chunk;
     for (std::size_t begin = 0; begin < created.size(); begin += money_rows_per_insert_max) {
         const std::size_t end = std::min(created.size(), begin + money_rows_per_insert_max);
-        std::string sql =
-            "INSERT INTO money_transfers (transfer_key, kind, debit_account_id, "
-            "credit_account_id, amount_minor, currency, pending_key, code, reference, batch_id, "
-            "created_at_ms) VALUES ";
-        for (std::size_t i = begin; i < end; ++i) sql += (i == begin ? "" : ", ") + row;
-        Statement s(c.prepareStatement(sql));
+        const bool full = end - begin == money_rows_per_insert_max;
+        Statement partial;
+        if (!full || !full_chunk) {
+            std::string sql =
+                "INSERT INTO money_transfers (transfer_key, kind, debit_account_id, "
+                "credit_account_id, amount_minor, currency, pending_key, code, reference, "
+                "batch_id, created_at_ms) VALUES ";
+            for (std::size_t i = begin; i < end; ++i) sql += (i == begin ? "" : ", ") + row;
+            (full ? full_chunk : partial).reset(c.prepareStatement(sql));
+        }
+        sql::PreparedStatement* s = full ? full_chunk.get() : partial.get();
         unsigned int p = 1;
         for (std::size_t i = begin; i < end; ++i) {
             const Transfer& t = created[i];
