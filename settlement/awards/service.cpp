@@ -132,6 +132,19 @@ Json award_payload(const Award& a) {
 AwardService::AwardService(AwardDependencies dependencies, AwardLimits limits)
     : d_(dependencies), limits_(limits) {}
 
+// An officer who declared a conflict of interest on this tender takes no part in any of its
+// decisions (evaluation, awards, declines, lot closures, contracts, milestones): 403 "recused".
+static core::Status require_not_recused(const TenderRecords& records, const core::Caller& caller) {
+    for (const Declaration& d : records.declarations) {
+        if (d.member_id == caller.user_id && !d.no_conflict) {
+            return core::make_error(ErrorKind::forbidden, "recused",
+                                    "you declared a conflict of interest on this tender and take "
+                                    "no part in its decisions");
+        }
+    }
+    return {};
+}
+
 core::Result<tender::Tender> AwardService::published_tender(std::int64_t tender_id) {
     auto found = d_.tenders.find(tender_id);
     if (!found) return found.error();
@@ -178,9 +191,10 @@ core::Result<Declaration> AwardService::declare(const core::Caller& caller,
         PROCURA_TRY(tx.insert_declaration(declaration));
         return tx.append_audit({event(declaration.declared_at_ms, caller.user_id,
                                       "evaluation.declared", "tender", tender_id, 0,
+                                      // Declarations are sealed until the evaluation, and
+                                      // the log is public: the contents are logged then
+                                      // (evaluation.declarations_published).
                                       Json{{"member_id", caller.user_id},
-                                           {"no_conflict", no_conflict},
-                                           {"statement", statement},
                                            {"supplier_ids", declaration.supplier_ids}})});
     }));
     return declaration;
@@ -235,7 +249,9 @@ core::Result<std::vector<TechnicalScore>> AwardService::submit_scores(
         for (const auto& [criterion, score] : submission.scores) {
             stored.push_back(TechnicalScore{tender_id, submission.lot_id, submission.bid_id,
                                             caller.user_id, criterion, score, now});
-            scores.push_back(Json{{"criterion_id", criterion}, {"score_micro", score}});
+            // Sealed until the evaluation, and the log is public: the values are logged then,
+            // in each bid's evaluation.bid_evaluated breakdown.
+            scores.push_back(Json{{"criterion_id", criterion}});
         }
         PROCURA_TRY(tx.insert_scores(stored));
         return tx.append_audit({event(now, caller.user_id, "evaluation.scored", "bid",
@@ -287,6 +303,7 @@ core::Result<Evaluation> AwardService::evaluate(const core::Caller& caller,
     PROCURA_TRY(d_.store.in_transaction(tender_id, [&](AwardTransaction& tx) -> core::Status {
         auto records = tx.load();
         if (!records) return records.error();
+        PROCURA_TRY(require_not_recused(*records, caller));
         PROCURA_TRY(require_opened(*records));
         PROCURA_TRY(require_not_evaluated(*records));
 
@@ -317,6 +334,20 @@ core::Result<Evaluation> AwardService::evaluate(const core::Caller& caller,
                 bid.received_at_ms = b.received_at_ms;
                 bid.valid = b.valid;
                 bid.invalid_reason = b.reason;
+                // What the opening cannot judge without the tender: a valid bid in another
+                // currency, or above the lot's budget ceiling, is excluded here with its reason
+                // (one such bid must not stop the whole lot's evaluation).
+                if (bid.valid && b.currency != t->currency) {
+                    bid.valid = false;
+                    bid.invalid_reason = "currency_mismatch: the bid is in " + b.currency +
+                                         ", the tender in " + t->currency;
+                } else if (bid.valid && lot.budget_minor > 0 && b.price_minor > lot.budget_minor) {
+                    bid.valid = false;
+                    bid.invalid_reason = "over_budget: the price " +
+                                         std::to_string(b.price_minor) +
+                                         " is above the lot's budget ceiling " +
+                                         std::to_string(lot.budget_minor);
+                }
                 if (b.valid && !weights.criteria.empty()) {
                     for (core::UserId member : panel) {
                         EvaluatorScores given{member, {}};
@@ -386,6 +417,17 @@ core::Result<Evaluation> AwardService::evaluate(const core::Caller& caller,
                                             {"breakdown", breakdown}}));
             }
         }
+        // The declarations, sealed until now, become part of the public record.
+        Json declarations = Json::array();
+        for (const Declaration& d : records->declarations) {
+            declarations.push_back(Json{{"member_id", d.member_id},
+                                        {"no_conflict", d.no_conflict},
+                                        {"statement", d.statement},
+                                        {"supplier_ids", d.supplier_ids},
+                                        {"declared_at_ms", d.declared_at_ms}});
+        }
+        events.push_back(event(now, caller.user_id, "evaluation.declarations_published", "tender",
+                               tender_id, 0, Json{{"declarations", std::move(declarations)}}));
         PROCURA_TRY(tx.insert_evaluation(evaluation));
         return tx.append_audit(events);
     }));
@@ -423,6 +465,7 @@ core::Result<Award> AwardService::award(const core::Caller& caller, std::int64_t
     PROCURA_TRY(d_.store.in_transaction(tender_id, [&](AwardTransaction& tx) -> core::Status {
         auto records = tx.load();
         if (!records) return records.error();
+        PROCURA_TRY(require_not_recused(*records, caller));
         if (!records->evaluation) {
             return make_error(ErrorKind::conflict, "not_evaluated",
                               "the tender is not evaluated yet");
@@ -477,6 +520,7 @@ core::Result<LotClosure> AwardService::close_lot(const core::Caller& caller,
     PROCURA_TRY(d_.store.in_transaction(tender_id, [&](AwardTransaction& tx) -> core::Status {
         auto records = tx.load();
         if (!records) return records.error();
+        PROCURA_TRY(require_not_recused(*records, caller));
         if (!records->evaluation) {
             return make_error(ErrorKind::conflict, "not_evaluated",
                               "the tender is not evaluated yet");
@@ -505,6 +549,7 @@ core::Result<Award> AwardService::decline(const core::Caller& caller, std::int64
     PROCURA_TRY(d_.store.in_transaction(**tender_id, [&](AwardTransaction& tx) -> core::Status {
         auto records = tx.load();
         if (!records) return records.error();
+        PROCURA_TRY(require_not_recused(*records, caller));
         Award* found = find_award(*records, award_id);
         if (found == nullptr) return award_not_found(award_id);
         PROCURA_TRY(rules::check_decline(*found, reason, limits_));
@@ -534,6 +579,7 @@ core::Result<Contract> AwardService::sign_contract(const core::Caller& caller,
     PROCURA_TRY(d_.store.in_transaction(**tender_id, [&](AwardTransaction& tx) -> core::Status {
         auto records = tx.load();
         if (!records) return records.error();
+        PROCURA_TRY(require_not_recused(*records, caller));
         Award* found = find_award(*records, award_id);
         if (found == nullptr) return award_not_found(award_id);
         const std::int64_t now = d_.clock.now_ms();
@@ -594,6 +640,7 @@ core::Result<Milestone> AwardService::accept_milestone(const core::Caller& calle
     PROCURA_TRY(d_.store.in_transaction(**tender_id, [&](AwardTransaction& tx) -> core::Status {
         auto records = tx.load();
         if (!records) return records.error();
+        PROCURA_TRY(require_not_recused(*records, caller));
         const Contract* contract = nullptr;
         for (const Contract& c : records->contracts) {
             if (c.id == contract_id) contract = &c;

@@ -174,11 +174,21 @@ expect_error 403 scores_sealed
 api GET "/api/v1/tenders/$design/evaluation/scores" -H "$(bearer "${TOKEN[oleg]}")"
 expect_json '.scores | length' 0 "a member sees only their own scores"
 expect_unchanged "$before" "a second score and reads"
+api GET "/api/v1/tenders/$design/evaluation/scores" "${officer[@]}"
+expect_json '.scores | length' 2 "olga sees her own two scores"
+# The public log carries no sealed value before the evaluation: no score, no statement.
+leaked=$(e2e_sql "SELECT COUNT(*) FROM audit_events WHERE action IN ('evaluation.scored', 'evaluation.declared') AND (payload_json LIKE '%score_micro%' OR payload_json LIKE '%statement%' OR payload_json LIKE '%Bolt%')")
+[[ $leaked == 0 ]] || e2e_fail "the audit log shows sealed scores or declarations: $leaked events"
+api POST "/api/v1/tenders/$design/evaluation" -H "$(bearer "${TOKEN[oleg]}")"
+expect_error 403 recused
+expect_unchanged "$before" "a recused member cannot run the evaluation"
 api POST "/api/v1/tenders/$design/evaluation" "${officer[@]}"
 expect_status 201 "evaluate the comprehensive tender"
 # acme: 60 × 90000/90000 + 80 × 40 % = 92 points; bolt: 54 + 36 = 90.
 expect_json '[.lots[0].ranking[] | "\(.bid_id):\(.total_score_micro)"] | join(",")' \
     "$d_acme:92000000,$d_bolt:90000000"
+published=$(e2e_sql "SELECT COUNT(*) FROM audit_events WHERE action = 'evaluation.declarations_published' AND payload_json LIKE '%My brother works for Bolt%'")
+[[ $published == 1 ]] || e2e_fail "the declarations are not in the log after the evaluation"
 api GET "/api/v1/tenders/$design/evaluation/scores"
 expect_status 200 "scores are public after the evaluation"
 expect_json '.scores | length' 2

@@ -175,7 +175,8 @@ BOOST_AUTO_TEST_CASE(evaluation_award_contract_and_milestones_are_written_with_t
     BOOST_TEST((got->milestones[1].state == MilestoneState::accepted));
     BOOST_TEST(d.count("SELECT COUNT(*) FROM audit_events WHERE action IN ('award.made', "
                        "'award.signed', 'contract.signed', 'milestone.accepted')") == 4);
-    BOOST_TEST(d.count("SELECT COUNT(*) FROM audit_events WHERE action LIKE 'evaluation.%'") == 4);
+    // The lot, its ranked bids and the declarations made public at the evaluation.
+    BOOST_TEST(d.count("SELECT COUNT(*) FROM audit_events WHERE action LIKE 'evaluation.%'") == 5);
 }
 
 BOOST_AUTO_TEST_CASE(racing_awarders_leave_one_current_award) {

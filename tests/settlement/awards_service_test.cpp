@@ -185,9 +185,10 @@ BOOST_AUTO_TEST_CASE(the_stored_lowest_price_evaluation_equals_evaluate_all) {
     BOOST_TEST(records->evaluation->bids[2].bid_id == 1);
     BOOST_TEST(records->evaluation->bids[0].breakdown_json ==
                to_json(expected[0])["ranking"][0].dump());
-    // One audit event for the lot, one per ranked bid.
+    // One audit event for the lot, one per ranked bid, and the declarations made public.
     const auto audit = w.store.audit();
-    BOOST_REQUIRE(audit.size() == 4);
+    BOOST_REQUIRE(audit.size() == 5);
+    BOOST_TEST(audit[4].action == "evaluation.declarations_published");
     BOOST_TEST(audit[0].action == "evaluation.lot_evaluated");
     BOOST_TEST(audit[1].action == "evaluation.bid_evaluated");
     BOOST_TEST(audit[1].entity_type == "bid");
@@ -234,17 +235,48 @@ BOOST_AUTO_TEST_CASE(only_officers_change_anything) {
     }
 }
 
-BOOST_AUTO_TEST_CASE(a_lot_refused_by_evaluate_lot_is_422_with_its_code) {
+BOOST_AUTO_TEST_CASE(a_bid_in_another_currency_is_excluded_not_fatal_to_the_lot) {
     World w;
     const std::int64_t id = w.make_tender(tender::EvaluationMethod::lowest_price, 100, 0);
     OpenedBid dollars = opened(2, 22, 1, 1000);
     dollars.currency = "USD";
     w.store.set_opening(id, t0_ms - 1000, {opened(1, 21, 1, 3000), dollars});
-    const std::string before = w.fingerprint(id);
     auto r = w.service.evaluate(w.chair, id);
-    require_error(r, ErrorKind::unprocessable, "currency_mismatch");
-    BOOST_TEST(r.error().message.find("lot 1") != std::string::npos);
+    require_ok(r);
+    const auto lot = nlohmann::json::parse(r->lots.at(0).result_json);
+    BOOST_REQUIRE(lot.at("ranking").size() == 1u);
+    BOOST_TEST(lot["ranking"][0]["bid_id"] == 1);
+    BOOST_REQUIRE(lot.at("excluded").size() == 1u);
+    BOOST_TEST(lot["excluded"][0]["bid_id"] == 2);
+    BOOST_TEST(lot["excluded"][0]["reason"].get<std::string>().rfind("currency_mismatch", 0) == 0u);
+}
+
+BOOST_AUTO_TEST_CASE(a_bid_above_the_lot_budget_is_excluded_and_one_at_it_is_ranked) {
+    World w;
+    const std::int64_t id = w.make_tender(tender::EvaluationMethod::lowest_price, 100, 0);
+    const std::int64_t budget = 1'000'000;  // make_tender's lot budget
+    w.store.set_opening(id, t0_ms - 1000,
+                        {opened(1, 21, 1, budget), opened(2, 22, 1, budget + 1)});
+    auto r = w.service.evaluate(w.chair, id);
+    require_ok(r);
+    const auto lot = nlohmann::json::parse(r->lots.at(0).result_json);
+    BOOST_REQUIRE(lot.at("ranking").size() == 1u);
+    BOOST_TEST(lot["ranking"][0]["bid_id"] == 1);
+    BOOST_REQUIRE(lot.at("excluded").size() == 1u);
+    BOOST_TEST(lot["excluded"][0]["reason"].get<std::string>().rfind("over_budget", 0) == 0u);
+}
+
+BOOST_AUTO_TEST_CASE(an_officer_who_declared_a_conflict_takes_no_part_in_decisions) {
+    World w;
+    const std::int64_t id = w.make_tender(tender::EvaluationMethod::lowest_price, 100, 0);
+    w.store.set_opening(id, t0_ms - 1000, {opened(1, 21, 1, 3000), opened(2, 22, 1, 1000)});
+    require_ok(w.service.declare(w.member2, id, false, "my brother works for supplier 22"));
+    const std::string before = w.fingerprint(id);
+    require_error(w.service.evaluate(w.member2, id), ErrorKind::forbidden, "recused");
     BOOST_TEST(w.fingerprint(id) == before);
+    require_ok(w.service.evaluate(w.chair, id));
+    require_error(w.service.award(w.member2, id, 1, AwardRequest{2, "", ""}), ErrorKind::forbidden,
+                  "recused");
 }
 
 BOOST_AUTO_TEST_CASE(comprehensive_weights_not_adding_to_100_are_422_weights_sum) {
