@@ -56,6 +56,14 @@ double seconds_since(Clock::time_point start) {
     return std::chrono::duration<double>(Clock::now() - start).count();
 }
 
+// CPU seconds (user + system) this process has used so far.
+double cpu_seconds() {
+    rusage usage{};
+    getrusage(RUSAGE_SELF, &usage);
+    return static_cast<double>(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) +
+           static_cast<double>(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
+}
+
 long peak_rss_mib() {
     rusage usage{};
     getrusage(RUSAGE_SELF, &usage);
@@ -386,23 +394,35 @@ int main(int argc, char** argv) {
     if (!approved) die("approve", approved.error());
 
     std::map<std::string, double> stage_s;
+    std::map<std::string, double> stage_cpu_s;
     std::string stage;
     auto stage_start = Clock::now();
+    double stage_cpu_start = cpu_seconds();
     start = Clock::now();
     auto executed = service.execute(
         fixture.preparer, prepared->id,
         [&](std::string_view name, std::size_t, std::size_t) {
             if (name == stage) return;
-            if (!stage.empty()) stage_s[stage] += seconds_since(stage_start);
+            if (!stage.empty()) {
+                stage_s[stage] += seconds_since(stage_start);
+                stage_cpu_s[stage] += cpu_seconds() - stage_cpu_start;
+            }
             stage = std::string(name);
             stage_start = Clock::now();
+            stage_cpu_start = cpu_seconds();
         });
-    if (!stage.empty()) stage_s[stage] += seconds_since(stage_start);
+    if (!stage.empty()) {
+        stage_s[stage] += seconds_since(stage_start);
+        stage_cpu_s[stage] += cpu_seconds() - stage_cpu_start;
+    }
     if (!executed) die("execute", executed.error());
     const double execute_s = seconds_since(start);
     std::printf("execute: %.2f s in all, %zu bank files; peak RSS %ld MiB\n", execute_s,
                 executed->files.size(), peak_rss_mib());
-    for (const auto& [name, s] : stage_s) std::printf("  stage %-11s %.2f s\n", name.c_str(), s);
+    for (const auto& [name, s] : stage_s) {
+        std::printf("  stage %-11s %.2f s (this process's CPU: %.2f s)\n", name.c_str(), s,
+                    stage_cpu_s[name]);
+    }
 
     const std::int64_t posted = scalar(**pool, "SELECT COUNT(*) FROM money_transfers WHERE code = 2");
     std::printf("ledger: %lld settlement transfers posted\n", static_cast<long long>(posted));
