@@ -2,6 +2,7 @@
 // Api::add_award_routes. Handlers authenticate and map JSON; settlement::AwardService checks
 // roles, states and rules. Reads are public (procurement transparency): the evaluation once
 // stored, awards, contracts and their milestones. See docs/awards.md.
+#include <functional>
 #include <limits>
 #include <utility>
 
@@ -28,8 +29,8 @@ Result<settlement::AwardService*> award_service(const Services& services) {
 }
 
 core::Error invalid_type(const std::string& field, const char* expected) {
-    return make_error(ErrorKind::bad_request, "invalid_type",
-                      field + " must be " + expected, field);
+    return make_error(ErrorKind::bad_request, "invalid_type", field + " must be " + expected,
+                      field);
 }
 
 core::Error missing_field(const std::string& field) {
@@ -189,14 +190,14 @@ Result<settlement::ScoreSubmission> parse_scores(const Json& body) {
     if (!scores->is_array()) return invalid_type("scores", "an array");
     if (scores->size() > settlement::criteria_per_lot_max) {
         return make_error(ErrorKind::unprocessable, "too_many_scores",
-                          "at most " + std::to_string(settlement::criteria_per_lot_max) +
-                              " scores",
+                          "at most " + std::to_string(settlement::criteria_per_lot_max) + " scores",
                           "scores");
     }
     for (std::size_t i = 0; i < scores->size(); ++i) {
         const std::string prefix = "scores[" + std::to_string(i) + "].";
         const Json& item = (*scores)[i];
-        if (!item.is_object()) return invalid_type("scores[" + std::to_string(i) + "]", "an object");
+        if (!item.is_object())
+            return invalid_type("scores[" + std::to_string(i) + "]", "an object");
         PROCURA_TRY(only_fields(item, {"criterion_id", "score_micro"}, prefix));
         auto criterion = required_integer(item, "criterion_id", prefix);
         if (!criterion) return criterion.error();
@@ -249,14 +250,43 @@ Result<std::optional<std::string>> award_status(const Services& services, std::i
 }
 
 void Api::add_award_routes() {
-    add("POST", "/api/v1/tenders/{id}/evaluation/declarations",
-        [](const Api& api, const Request& r, const Context& c) -> Result<Response> {
+    using Service = settlement::AwardService;
+    // Every route checks that the service runs (503), reads the tender, award or contract id
+    // of the path (404), then the caller: required for changes (401), optional for the public
+    // reads. The service checks roles and ownership.
+    using OfficerBody = std::function<Result<Response>(Service&, const core::Caller&, std::int64_t,
+                                                       const Request&, const Context&)>;
+    using ReaderBody =
+        std::function<Result<Response>(Service&, const std::optional<core::Caller>&, std::int64_t,
+                                       const Request&, const Context&)>;
+    const auto officer = [](OfficerBody body) -> Handler {
+        return [body = std::move(body)](const Api& api, const Request& r,
+                                        const Context& c) -> Result<Response> {
             auto service = award_service(api.services_);
             if (!service) return service.error();
             auto id = path_id(c.params, "id");
             if (!id) return id.error();
             auto caller = api.require_caller(r);
             if (!caller) return caller.error();
+            return body(**service, *caller, *id, r, c);
+        };
+    };
+    const auto reader = [](ReaderBody body) -> Handler {
+        return [body = std::move(body)](const Api& api, const Request& r,
+                                        const Context& c) -> Result<Response> {
+            auto service = award_service(api.services_);
+            if (!service) return service.error();
+            auto id = path_id(c.params, "id");
+            if (!id) return id.error();
+            auto caller = api.optional_caller(r);
+            if (!caller) return caller.error();
+            return body(**service, *caller, *id, r, c);
+        };
+    };
+
+    add("POST", "/api/v1/tenders/{id}/evaluation/declarations",
+        officer([](Service& service, const core::Caller& caller, std::int64_t id, const Request& r,
+                   const Context&) -> Result<Response> {
             auto body = parse_json_object(r.body);
             if (!body) return body.error();
             PROCURA_TRY(only_fields(*body, {"no_conflict", "statement"}));
@@ -265,93 +295,69 @@ void Api::add_award_routes() {
             if (!flag->is_boolean()) return invalid_type("no_conflict", "a boolean");
             auto statement = required_string(*body, "statement");
             if (!statement) return statement.error();
-            auto declared = (*service)->declare(*caller, *id, flag->get<bool>(), *statement);
+            auto declared = service.declare(caller, id, flag->get<bool>(), *statement);
             if (!declared) return declared.error();
             return json_response(201, declaration_to_json(*declared));
-        },
+        }),
         Dispatch::worker);
 
     add("POST", "/api/v1/tenders/{id}/evaluation/scores",
-        [](const Api& api, const Request& r, const Context& c) -> Result<Response> {
-            auto service = award_service(api.services_);
-            if (!service) return service.error();
-            auto id = path_id(c.params, "id");
-            if (!id) return id.error();
-            auto caller = api.require_caller(r);
-            if (!caller) return caller.error();
+        officer([](Service& service, const core::Caller& caller, std::int64_t id, const Request& r,
+                   const Context&) -> Result<Response> {
             auto body = parse_json_object(r.body);
             if (!body) return body.error();
             auto submission = parse_scores(*body);
             if (!submission) return submission.error();
-            auto stored = (*service)->submit_scores(*caller, *id, *submission);
+            auto stored = service.submit_scores(caller, id, *submission);
             if (!stored) return stored.error();
             Json items = Json::array();
             for (const settlement::TechnicalScore& s : *stored) items.push_back(score_to_json(s));
             return json_response(201, Json{{"items", std::move(items)}, {"locked", true}});
-        },
+        }),
         Dispatch::worker);
 
     add("GET", "/api/v1/tenders/{id}/evaluation/scores",
-        [](const Api& api, const Request& r, const Context& c) -> Result<Response> {
-            auto service = award_service(api.services_);
-            if (!service) return service.error();
-            auto id = path_id(c.params, "id");
-            if (!id) return id.error();
-            auto caller = api.optional_caller(r);
-            if (!caller) return caller.error();
-            auto panel = (*service)->scores(*caller, *id);
+        reader([](Service& service, const std::optional<core::Caller>& caller, std::int64_t id,
+                  const Request&, const Context&) -> Result<Response> {
+            auto panel = service.scores(caller, id);
             if (!panel) return panel.error();
             Json declarations = Json::array();
-            for (const auto& d : panel->declarations) declarations.push_back(declaration_to_json(d));
+            for (const auto& d : panel->declarations)
+                declarations.push_back(declaration_to_json(d));
             Json scores = Json::array();
             for (const auto& s : panel->scores) scores.push_back(score_to_json(s));
             return json_response(200, Json{{"evaluated", panel->evaluated},
                                            {"declarations", std::move(declarations)},
                                            {"scores", std::move(scores)}});
-        },
+        }),
         Dispatch::worker);
 
     add("POST", "/api/v1/tenders/{id}/evaluation",
-        [](const Api& api, const Request& r, const Context& c) -> Result<Response> {
-            auto service = award_service(api.services_);
-            if (!service) return service.error();
-            auto id = path_id(c.params, "id");
-            if (!id) return id.error();
-            auto caller = api.require_caller(r);
-            if (!caller) return caller.error();
-            auto evaluation = (*service)->evaluate(*caller, *id);
+        officer([](Service& service, const core::Caller& caller, std::int64_t id, const Request&,
+                   const Context&) -> Result<Response> {
+            auto evaluation = service.evaluate(caller, id);
             if (!evaluation) return evaluation.error();
             Response response = json_response(201, evaluation_to_json(*evaluation));
             response.with_header("Location",
-                                 "/api/v1/tenders/" + std::to_string(*id) + "/evaluation");
+                                 "/api/v1/tenders/" + std::to_string(id) + "/evaluation");
             return response;
-        },
+        }),
         Dispatch::worker);
 
     add("GET", "/api/v1/tenders/{id}/evaluation",
-        [](const Api& api, const Request& r, const Context& c) -> Result<Response> {
-            auto service = award_service(api.services_);
-            if (!service) return service.error();
-            auto id = path_id(c.params, "id");
-            if (!id) return id.error();
-            auto caller = api.optional_caller(r);
-            if (!caller) return caller.error();
-            auto evaluation = (*service)->evaluation(*id);
+        reader([](Service& service, const std::optional<core::Caller>&, std::int64_t id,
+                  const Request&, const Context&) -> Result<Response> {
+            auto evaluation = service.evaluation(id);
             if (!evaluation) return evaluation.error();
             return json_response(200, evaluation_to_json(*evaluation));
-        },
+        }),
         Dispatch::worker);
 
     add("POST", "/api/v1/tenders/{id}/lots/{lot_id}/award",
-        [](const Api& api, const Request& r, const Context& c) -> Result<Response> {
-            auto service = award_service(api.services_);
-            if (!service) return service.error();
-            auto id = path_id(c.params, "id");
-            if (!id) return id.error();
+        officer([](Service& service, const core::Caller& caller, std::int64_t id, const Request& r,
+                   const Context& c) -> Result<Response> {
             auto lot = path_id(c.params, "lot_id");
             if (!lot) return lot.error();
-            auto caller = api.require_caller(r);
-            if (!caller) return caller.error();
             auto body = parse_json_object(r.body);
             if (!body) return body.error();
             PROCURA_TRY(only_fields(*body, {"bid_id", "reason", "clarification"}));
@@ -365,41 +371,31 @@ void Api::add_award_routes() {
             auto clarification = optional_string(*body, "clarification");
             if (!clarification) return clarification.error();
             request.clarification = std::move(*clarification);
-            auto award = (*service)->award(*caller, *id, *lot, request);
+            auto award = service.award(caller, id, *lot, request);
             if (!award) return award.error();
             Response response = json_response(201, award_to_json(*award));
             response.with_header("Location", "/api/v1/awards/" + std::to_string(award->id));
             return response;
-        },
+        }),
         Dispatch::worker);
 
     add("POST", "/api/v1/tenders/{id}/lots/{lot_id}/unsuccessful",
-        [](const Api& api, const Request& r, const Context& c) -> Result<Response> {
-            auto service = award_service(api.services_);
-            if (!service) return service.error();
-            auto id = path_id(c.params, "id");
-            if (!id) return id.error();
+        officer([](Service& service, const core::Caller& caller, std::int64_t id, const Request& r,
+                   const Context& c) -> Result<Response> {
             auto lot = path_id(c.params, "lot_id");
             if (!lot) return lot.error();
-            auto caller = api.require_caller(r);
-            if (!caller) return caller.error();
             auto reason = string_body(r, "reason");
             if (!reason) return reason.error();
-            auto closure = (*service)->close_lot(*caller, *id, *lot, *reason);
+            auto closure = service.close_lot(caller, id, *lot, *reason);
             if (!closure) return closure.error();
             return json_response(200, closure_to_json(*closure));
-        },
+        }),
         Dispatch::worker);
 
     add("GET", "/api/v1/tenders/{id}/awards",
-        [](const Api& api, const Request& r, const Context& c) -> Result<Response> {
-            auto service = award_service(api.services_);
-            if (!service) return service.error();
-            auto id = path_id(c.params, "id");
-            if (!id) return id.error();
-            auto caller = api.optional_caller(r);
-            if (!caller) return caller.error();
-            auto all = (*service)->tender_awards(*id);
+        reader([](Service& service, const std::optional<core::Caller>&, std::int64_t id,
+                  const Request&, const Context&) -> Result<Response> {
+            auto all = service.tender_awards(id);
             if (!all) return all.error();
             Json lots = Json::array();
             for (const auto& [lot, outcome] : all->lots) {
@@ -423,87 +419,62 @@ void Api::add_award_routes() {
                           {"lots", std::move(lots)},
                           {"awards", std::move(awards)},
                           {"contracts", std::move(contracts)}});
-        },
+        }),
         Dispatch::worker);
 
     add("GET", "/api/v1/awards/{id}",
-        [](const Api& api, const Request& r, const Context& c) -> Result<Response> {
-            auto service = award_service(api.services_);
-            if (!service) return service.error();
-            auto id = path_id(c.params, "id");
-            if (!id) return id.error();
-            auto caller = api.optional_caller(r);
-            if (!caller) return caller.error();
-            auto award = (*service)->get_award(*id);
+        reader([](Service& service, const std::optional<core::Caller>&, std::int64_t id,
+                  const Request&, const Context&) -> Result<Response> {
+            auto award = service.get_award(id);
             if (!award) return award.error();
             return json_response(200, award_to_json(*award));
-        },
+        }),
         Dispatch::worker);
 
     add("POST", "/api/v1/awards/{id}/contract",
-        [](const Api& api, const Request& r, const Context& c) -> Result<Response> {
-            auto service = award_service(api.services_);
-            if (!service) return service.error();
-            auto id = path_id(c.params, "id");
-            if (!id) return id.error();
-            auto caller = api.require_caller(r);
-            if (!caller) return caller.error();
+        officer([](Service& service, const core::Caller& caller, std::int64_t id, const Request& r,
+                   const Context&) -> Result<Response> {
             auto body = parse_json_object(r.body);
             if (!body) return body.error();
-            auto milestones = parse_milestones(*body, (*service)->limits().milestones_max);
+            auto milestones = parse_milestones(*body, service.limits().milestones_max);
             if (!milestones) return milestones.error();
-            auto contract = (*service)->sign_contract(*caller, *id, *milestones);
+            auto contract = service.sign_contract(caller, id, *milestones);
             if (!contract) return contract.error();
             Response response = json_response(201, contract_to_json(*contract));
             response.with_header("Location", "/api/v1/contracts/" + std::to_string(contract->id));
             return response;
-        },
+        }),
         Dispatch::worker);
 
     add("POST", "/api/v1/awards/{id}/decline",
-        [](const Api& api, const Request& r, const Context& c) -> Result<Response> {
-            auto service = award_service(api.services_);
-            if (!service) return service.error();
-            auto id = path_id(c.params, "id");
-            if (!id) return id.error();
-            auto caller = api.require_caller(r);
-            if (!caller) return caller.error();
+        officer([](Service& service, const core::Caller& caller, std::int64_t id, const Request& r,
+                   const Context&) -> Result<Response> {
             auto reason = string_body(r, "reason");
             if (!reason) return reason.error();
-            auto award = (*service)->decline(*caller, *id, *reason);
+            auto award = service.decline(caller, id, *reason);
             if (!award) return award.error();
             return json_response(200, award_to_json(*award));
-        },
+        }),
         Dispatch::worker);
 
     add("GET", "/api/v1/contracts/{id}",
-        [](const Api& api, const Request& r, const Context& c) -> Result<Response> {
-            auto service = award_service(api.services_);
-            if (!service) return service.error();
-            auto id = path_id(c.params, "id");
-            if (!id) return id.error();
-            auto caller = api.optional_caller(r);
-            if (!caller) return caller.error();
-            auto contract = (*service)->get_contract(*id);
+        reader([](Service& service, const std::optional<core::Caller>&, std::int64_t id,
+                  const Request&, const Context&) -> Result<Response> {
+            auto contract = service.get_contract(id);
             if (!contract) return contract.error();
             return json_response(200, contract_to_json(*contract));
-        },
+        }),
         Dispatch::worker);
 
     add("POST", "/api/v1/contracts/{id}/milestones/{number}/accept",
-        [](const Api& api, const Request& r, const Context& c) -> Result<Response> {
-            auto service = award_service(api.services_);
-            if (!service) return service.error();
-            auto id = path_id(c.params, "id");
-            if (!id) return id.error();
+        officer([](Service& service, const core::Caller& caller, std::int64_t id, const Request&,
+                   const Context& c) -> Result<Response> {
             auto number = path_id(c.params, "number");
             if (!number) return number.error();
-            auto caller = api.require_caller(r);
-            if (!caller) return caller.error();
-            auto milestone = (*service)->accept_milestone(*caller, *id, *number);
+            auto milestone = service.accept_milestone(caller, id, *number);
             if (!milestone) return milestone.error();
             return json_response(200, milestone_to_json(*milestone));
-        },
+        }),
         Dispatch::worker);
 }
 

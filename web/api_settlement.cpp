@@ -3,6 +3,7 @@
 // service (503 "settlement_unavailable" when the server runs without it), which checks roles
 // and four-eyes itself. Bodies are JSON objects; unknown members are refused (400).
 #include <charconv>
+#include <functional>
 
 #include "core/time.hpp"
 #include "settlement/batches/json.hpp"
@@ -52,8 +53,7 @@ core::Result<std::int64_t> parse_cutoff(const Request& request) {
     if (found->is_string()) {
         if (auto ms = core::parse_rfc3339_ms(found->get_ref<const std::string&>())) return *ms;
         return make_error(ErrorKind::bad_request, "invalid_time",
-                          "cutoff is not an RFC 3339 time such as 2026-11-27T10:00:00Z",
-                          "cutoff");
+                          "cutoff is not an RFC 3339 time such as 2026-11-27T10:00:00Z", "cutoff");
     }
     return make_error(ErrorKind::bad_request, "invalid_type",
                       "cutoff must be a string or an integer", "cutoff");
@@ -86,99 +86,91 @@ core::Result<std::int32_t> file_number(const ParamList& params) {
     return static_cast<std::int32_t>(*n);
 }
 
+// A batch as the answer, or the service's error.
+core::Result<Response> batch_answer(unsigned status, core::Result<settlement::Batch> batch) {
+    if (!batch) return batch.error();
+    return json_response(status, settlement::batch_to_json(*batch));
+}
+
 }  // namespace
 
 void Api::add_settlement_routes() {
-    add(
-        "POST", "/api/v1/settlement/batches",
-        [](const Api& api, const Request& r, const Context&) -> core::Result<Response> {
-            auto caller = api.require_caller(r);
-            if (!caller) return caller.error();
-            auto service = batch_service(api.services_.batches);
-            if (!service) return service.error();
-            auto cutoff = parse_cutoff(r);
-            if (!cutoff) return cutoff.error();
-            auto batch = (*service)->prepare(*caller, *cutoff);
-            if (!batch) return batch.error();
-            Response response = json_response(201, settlement::batch_to_json(*batch));
-            response.with_header("Location",
-                                 "/api/v1/settlement/batches/" + std::to_string(batch->id));
-            return response;
-        },
-        Dispatch::worker);
-    add(
-        "GET", "/api/v1/settlement/batches",
-        [](const Api& api, const Request& r, const Context&) -> core::Result<Response> {
-            auto caller = api.require_caller(r);
-            if (!caller) return caller.error();
-            auto service = batch_service(api.services_.batches);
-            if (!service) return service.error();
-            auto batches = (*service)->list(*caller);
-            if (!batches) return batches.error();
-            Json items = Json::array();
-            for (const settlement::Batch& b : *batches) {
-                Json j = settlement::batch_to_json(b);
-                j.erase("items");
-                j.erase("totals");
-                items.push_back(std::move(j));
-            }
-            return json_response(200, Json{{"items", std::move(items)}});
-        },
-        Dispatch::worker);
-    add(
-        "GET", "/api/v1/settlement/batches/{id}",
-        [](const Api& api, const Request& r, const Context& c) -> core::Result<Response> {
-            auto caller = api.require_caller(r);
-            if (!caller) return caller.error();
-            auto service = batch_service(api.services_.batches);
-            if (!service) return service.error();
+    using Service = settlement::BatchService;
+    using Result = core::Result<Response>;
+    // Every route checks the caller (401), then that the service runs (503); the service checks
+    // roles and four-eyes. with_batch also reads the batch id of the path (404).
+    using Body =
+        std::function<Result(Service&, const core::Caller&, const Request&, const Context&)>;
+    const auto finance = [](Body body) -> Handler {
+        return
+            [body = std::move(body)](const Api& api, const Request& r, const Context& c) -> Result {
+                auto caller = api.require_caller(r);
+                if (!caller) return caller.error();
+                auto service = batch_service(api.services_.batches);
+                if (!service) return service.error();
+                return body(**service, *caller, r, c);
+            };
+    };
+    using BatchBody =
+        std::function<Result(Service&, const core::Caller&, std::int64_t id, const Context&)>;
+    const auto with_batch = [finance](BatchBody body) -> Handler {
+        return finance([body = std::move(body)](Service& s, const core::Caller& caller,
+                                                const Request&, const Context& c) -> Result {
             auto id = path_id(c.params, "id");
             if (!id) return id.error();
-            auto batch = (*service)->get(*caller, *id);
-            if (!batch) return batch.error();
-            return json_response(200, settlement::batch_to_json(*batch));
-        },
+            return body(s, caller, *id, c);
+        });
+    };
+
+    add("POST", "/api/v1/settlement/batches",
+        finance(
+            [](Service& s, const core::Caller& caller, const Request& r, const Context&) -> Result {
+                auto cutoff = parse_cutoff(r);
+                if (!cutoff) return cutoff.error();
+                auto batch = s.prepare(caller, *cutoff);
+                if (!batch) return batch.error();
+                Response response = json_response(201, settlement::batch_to_json(*batch));
+                response.with_header("Location",
+                                     "/api/v1/settlement/batches/" + std::to_string(batch->id));
+                return response;
+            }),
         Dispatch::worker);
-    add(
-        "POST", "/api/v1/settlement/batches/{id}/approve",
-        [](const Api& api, const Request& r, const Context& c) -> core::Result<Response> {
-            auto caller = api.require_caller(r);
-            if (!caller) return caller.error();
-            auto service = batch_service(api.services_.batches);
-            if (!service) return service.error();
-            auto id = path_id(c.params, "id");
-            if (!id) return id.error();
-            auto batch = (*service)->approve(*caller, *id);
-            if (!batch) return batch.error();
-            return json_response(200, settlement::batch_to_json(*batch));
-        },
+    add("GET", "/api/v1/settlement/batches",
+        finance(
+            [](Service& s, const core::Caller& caller, const Request&, const Context&) -> Result {
+                auto batches = s.list(caller);
+                if (!batches) return batches.error();
+                Json items = Json::array();
+                for (const settlement::Batch& b : *batches) {
+                    Json j = settlement::batch_to_json(b);
+                    j.erase("items");
+                    j.erase("totals");
+                    items.push_back(std::move(j));
+                }
+                return json_response(200, Json{{"items", std::move(items)}});
+            }),
         Dispatch::worker);
-    add(
-        "POST", "/api/v1/settlement/batches/{id}/execute",
-        [](const Api& api, const Request& r, const Context& c) -> core::Result<Response> {
-            auto caller = api.require_caller(r);
-            if (!caller) return caller.error();
-            auto service = batch_service(api.services_.batches);
-            if (!service) return service.error();
-            auto id = path_id(c.params, "id");
-            if (!id) return id.error();
-            auto batch = (*service)->execute(*caller, *id);
-            if (!batch) return batch.error();
-            return json_response(200, settlement::batch_to_json(*batch));
-        },
+    add("GET", "/api/v1/settlement/batches/{id}",
+        with_batch([](Service& s, const core::Caller& caller, std::int64_t id, const Context&) {
+            return batch_answer(200, s.get(caller, id));
+        }),
         Dispatch::worker);
-    add(
-        "GET", "/api/v1/settlement/batches/{id}/files/{n}",
-        [](const Api& api, const Request& r, const Context& c) -> core::Result<Response> {
-            auto caller = api.require_caller(r);
-            if (!caller) return caller.error();
-            auto service = batch_service(api.services_.batches);
-            if (!service) return service.error();
-            auto id = path_id(c.params, "id");
-            if (!id) return id.error();
+    add("POST", "/api/v1/settlement/batches/{id}/approve",
+        with_batch([](Service& s, const core::Caller& caller, std::int64_t id, const Context&) {
+            return batch_answer(200, s.approve(caller, id));
+        }),
+        Dispatch::worker);
+    add("POST", "/api/v1/settlement/batches/{id}/execute",
+        with_batch([](Service& s, const core::Caller& caller, std::int64_t id, const Context&) {
+            return batch_answer(200, s.execute(caller, id));
+        }),
+        Dispatch::worker);
+    add("GET", "/api/v1/settlement/batches/{id}/files/{n}",
+        with_batch([](Service& s, const core::Caller& caller, std::int64_t id,
+                      const Context& c) -> Result {
             auto n = file_number(c.params);
             if (!n) return n.error();
-            auto file = (*service)->file(*caller, *id, *n);
+            auto file = s.file(caller, id, *n);
             if (!file) return file.error();
             Response response;
             response.status = 200;
@@ -188,55 +180,42 @@ void Api::add_settlement_routes() {
                                  "attachment; filename=\"" + file->message_id + ".xml\"");
             response.with_header("X-Content-SHA256", file->sha256_hex);
             return response;
-        },
+        }),
         Dispatch::worker);
-    add(
-        "GET", "/api/v1/settlement/batches/{id}/report.csv",
-        [](const Api& api, const Request& r, const Context& c) -> core::Result<Response> {
-            auto caller = api.require_caller(r);
-            if (!caller) return caller.error();
-            auto service = batch_service(api.services_.batches);
-            if (!service) return service.error();
-            auto id = path_id(c.params, "id");
-            if (!id) return id.error();
-            auto report = (*service)->report(*caller, *id);
-            if (!report) return report.error();
-            Response response;
-            response.status = 200;
-            response.content_type = "text/csv; charset=utf-8";
-            response.body = std::move(*report);
-            response.with_header("Content-Disposition", "attachment; filename=\"settlement-" +
-                                                            std::to_string(*id) + ".csv\"");
-            return response;
-        },
+    add("GET", "/api/v1/settlement/batches/{id}/report.csv",
+        with_batch(
+            [](Service& s, const core::Caller& caller, std::int64_t id, const Context&) -> Result {
+                auto report = s.report(caller, id);
+                if (!report) return report.error();
+                Response response;
+                response.status = 200;
+                response.content_type = "text/csv; charset=utf-8";
+                response.body = std::move(*report);
+                response.with_header("Content-Disposition", "attachment; filename=\"settlement-" +
+                                                                std::to_string(id) + ".csv\"");
+                return response;
+            }),
         Dispatch::worker);
-    add(
-        "PUT", "/api/v1/settlement/buyer-accounts",
-        [](const Api& api, const Request& r, const Context&) -> core::Result<Response> {
-            auto caller = api.require_caller(r);
-            if (!caller) return caller.error();
-            auto service = batch_service(api.services_.batches);
-            if (!service) return service.error();
-            auto input = parse_buyer_account(r);
-            if (!input) return input.error();
-            auto account = (*service)->set_buyer_account(*caller, *input);
-            if (!account) return account.error();
-            return json_response(200, settlement::buyer_account_to_json(*account));
-        },
+    add("PUT", "/api/v1/settlement/buyer-accounts",
+        finance(
+            [](Service& s, const core::Caller& caller, const Request& r, const Context&) -> Result {
+                auto input = parse_buyer_account(r);
+                if (!input) return input.error();
+                auto account = s.set_buyer_account(caller, *input);
+                if (!account) return account.error();
+                return json_response(200, settlement::buyer_account_to_json(*account));
+            }),
         Dispatch::worker);
-    add(
-        "GET", "/api/v1/settlement/buyer-accounts",
-        [](const Api& api, const Request& r, const Context&) -> core::Result<Response> {
-            auto caller = api.require_caller(r);
-            if (!caller) return caller.error();
-            auto service = batch_service(api.services_.batches);
-            if (!service) return service.error();
-            auto accounts = (*service)->buyer_accounts(*caller);
-            if (!accounts) return accounts.error();
-            Json items = Json::array();
-            for (const auto& a : *accounts) items.push_back(settlement::buyer_account_to_json(a));
-            return json_response(200, Json{{"items", std::move(items)}});
-        },
+    add("GET", "/api/v1/settlement/buyer-accounts",
+        finance(
+            [](Service& s, const core::Caller& caller, const Request&, const Context&) -> Result {
+                auto accounts = s.buyer_accounts(caller);
+                if (!accounts) return accounts.error();
+                Json items = Json::array();
+                for (const auto& a : *accounts)
+                    items.push_back(settlement::buyer_account_to_json(a));
+                return json_response(200, Json{{"items", std::move(items)}});
+            }),
         Dispatch::worker);
 }
 
