@@ -1,4 +1,4 @@
-// `procura settle prepare|approve|execute|status|files|buyer-account`: settlement batches from
+// `procura settle prepare|approve|cancel|execute|status|files|buyer-account`: settlement batches from
 // the command line, for finance users. Every subcommand logs in as --user with the password
 // read from the first line of standard input (checked by auth::AuthService, as the HTTP login
 // does), so roles and four-eyes hold here exactly as over HTTP; the session is ended at exit.
@@ -39,6 +39,7 @@ namespace procura::app {
 struct SettleCommands {
     CLI::App* prepare = nullptr;
     CLI::App* approve = nullptr;
+    CLI::App* cancel = nullptr;
     CLI::App* execute = nullptr;
     CLI::App* status = nullptr;
     CLI::App* files = nullptr;
@@ -46,6 +47,7 @@ struct SettleCommands {
     std::string db_url;
     std::string user;
     std::string cutoff;
+    std::string reason;
     std::int64_t batch = 0;
     std::string pain001_xsd = "../shared/schemas/iso20022/pain.001.001.09.xsd";
     std::string out_dir;
@@ -150,6 +152,10 @@ void print_batch(const settlement::Batch& b, bool json) {
         std::printf("  approved by user %lld at %s\n", static_cast<long long>(b.approved_by),
                     core::format_rfc3339_ms(b.approved_at_ms).c_str());
     }
+    if (b.cancelled_by > 0) {
+        std::printf("  cancelled by user %lld at %s: %s\n", static_cast<long long>(b.cancelled_by),
+                    core::format_rfc3339_ms(b.cancelled_at_ms).c_str(), b.cancel_reason.c_str());
+    }
     if (b.execute_started_by > 0) {
         std::printf("  execution started by user %lld at %s\n",
                     static_cast<long long>(b.execute_started_by),
@@ -236,6 +242,12 @@ std::shared_ptr<SettleCommands> add_settle_commands(CLI::App& app) {
         "approve", "Approve a prepared batch (a finance user other than its preparer)");
     add_common(c->approve, *c);
     c->approve->add_option("--batch", c->batch, "The batch id")->required();
+    c->cancel = settle->add_subcommand(
+        "cancel", "Cancel a prepared or approved batch; its items go into a later batch");
+    add_common(c->cancel, *c);
+    c->cancel->add_option("--batch", c->batch, "The batch id")->required();
+    c->cancel->add_option("--reason", c->reason, "Why it is cancelled (kept in the audit log)")
+        ->required();
 
     c->execute = settle->add_subcommand(
         "execute", "Execute an approved batch (or finish an interrupted execution): post its "
@@ -272,8 +284,8 @@ std::shared_ptr<SettleCommands> add_settle_commands(CLI::App& app) {
 }
 
 std::optional<int> run_settle_commands(const SettleCommands& c) {
-    const bool any = *c.prepare || *c.approve || *c.execute || *c.status || *c.files ||
-                     *c.buyer_account;
+    const bool any = *c.prepare || *c.approve || *c.cancel || *c.execute || *c.status ||
+                     *c.files || *c.buyer_account;
     if (!any) return std::nullopt;
     std::int64_t cutoff_ms = 0;
     if (*c.prepare) {
@@ -298,6 +310,12 @@ std::optional<int> run_settle_commands(const SettleCommands& c) {
     }
     if (*c.approve) {
         auto b = service.approve(s.caller, c.batch);
+        if (!b) return fail(b.error());
+        print_batch(*b, c.json);
+        return 0;
+    }
+    if (*c.cancel) {
+        auto b = service.cancel(s.caller, c.batch, c.reason);
         if (!b) return fail(b.error());
         print_batch(*b, c.json);
         return 0;

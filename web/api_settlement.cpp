@@ -165,6 +165,16 @@ void Api::add_settlement_routes() {
             return batch_answer(200, s.execute(caller, id));
         }),
         Dispatch::worker);
+    add("POST", "/api/v1/settlement/batches/{id}/cancel",
+        finance([](Service& s, const core::Caller& caller, const Request& r,
+                   const Context& c) -> Result {
+            auto id = path_id(c.params, "id");
+            if (!id) return id.error();
+            auto reason = string_body(r, "reason");
+            if (!reason) return reason.error();
+            return batch_answer(200, s.cancel(caller, *id, *reason));
+        }),
+        Dispatch::worker);
     add("GET", "/api/v1/settlement/batches/{id}/files/{n}",
         with_batch([](Service& s, const core::Caller& caller, std::int64_t id,
                       const Context& c) -> Result {

@@ -44,9 +44,12 @@ CREATE TABLE settlement_batches (
     execute_started_at_ms BIGINT NULL,
     executed_by BIGINT NULL,
     executed_at_ms BIGINT NULL,
+    cancelled_by BIGINT NULL,
+    cancelled_at_ms BIGINT NULL,
+    cancel_reason VARCHAR(1000) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NULL,
     PRIMARY KEY (id),
     KEY settlement_batches_state (state, id),
-    CONSTRAINT settlement_batches_state_known CHECK (state IN ('prepared', 'approved', 'executing', 'executed'))
+    CONSTRAINT settlement_batches_state_known CHECK (state IN ('prepared', 'approved', 'executing', 'executed', 'cancelled'))
 ) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4 COLLATE = utf8mb4_bin;
 
 CREATE TABLE settlement_items (

@@ -8,6 +8,7 @@ std::string_view to_string(BatchState v) {
         case BatchState::approved: return "approved";
         case BatchState::executing: return "executing";
         case BatchState::executed: return "executed";
+        case BatchState::cancelled: return "cancelled";
     }
     return "prepared";
 }
@@ -32,7 +33,7 @@ std::string_view to_string(AwardState v) {
 
 std::optional<BatchState> parse_batch_state(std::string_view text) {
     for (BatchState s : {BatchState::prepared, BatchState::approved, BatchState::executing,
-                         BatchState::executed}) {
+                         BatchState::executed, BatchState::cancelled}) {
         if (to_string(s) == text) return s;
     }
     return std::nullopt;

@@ -15,8 +15,9 @@
 namespace procura::settlement {
 
 // prepared -> approved (by a second finance user) -> executing (an execution started and was
-// recorded; it may have been interrupted) -> executed.
-enum class BatchState { prepared, approved, executing, executed };
+// recorded; it may have been interrupted) -> executed; or, before execution starts, cancelled
+// (its items are free for a later batch).
+enum class BatchState { prepared, approved, executing, executed, cancelled };
 // payment: an accepted milestone paid from the buyer's budget account to the supplier (and in
 // the bank file); refund: a bid-security deposit released (void of the pending transfer);
 // forfeit: a bid-security deposit kept (post of the pending transfer to the tender's escrow).
@@ -131,6 +132,9 @@ struct Batch {
     std::int64_t execute_started_at_ms = 0;
     core::UserId executed_by = 0;
     std::int64_t executed_at_ms = 0;
+    core::UserId cancelled_by = 0;  // 0: not cancelled
+    std::int64_t cancelled_at_ms = 0;
+    std::string cancel_reason;
     std::int32_t item_count = 0;
     std::vector<Item> items;  // may be left empty by reads that list batches
     std::vector<Skipped> skipped;

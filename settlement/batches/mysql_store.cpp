@@ -44,7 +44,7 @@ std::int64_t last_insert_id(sql::Connection& c) {
 constexpr const char* batch_columns =
     "id, state, version, cutoff_ms, item_count, skipped_json, prepared_by, prepared_at_ms, "
     "approved_by, approved_at_ms, execute_started_by, execute_started_at_ms, executed_by, "
-    "executed_at_ms";
+    "executed_at_ms, cancelled_by, cancelled_at_ms, cancel_reason";
 
 core::Result<Batch> read_batch(const sql::ResultSet& rows) {
     Batch b;
@@ -76,6 +76,9 @@ core::Result<Batch> read_batch(const sql::ResultSet& rows) {
     b.execute_started_at_ms = int_or_zero(rows, 12);
     b.executed_by = int_or_zero(rows, 13);
     b.executed_at_ms = int_or_zero(rows, 14);
+    b.cancelled_by = int_or_zero(rows, 15);
+    b.cancelled_at_ms = int_or_zero(rows, 16);
+    if (!rows.isNull(17)) b.cancel_reason = text(rows, 17);
     return b;
 }
 
@@ -483,6 +486,44 @@ core::Status MySQLBatchStore::transition(std::int64_t id, BatchState from, const
                 set_optional(6, updated.execute_started_at_ms);
                 s->setInt64(7, id);
                 s->executeUpdate();
+            });
+            if (!written) return written.error();
+            auto appended = db::append_audit_event(tx, audit);
+            if (!appended) return appended.error();
+            return {};
+        });
+}
+
+core::Status MySQLBatchStore::cancel_batch(const Batch& updated, const core::AuditEvent& audit) {
+    return db::run_transaction(
+        pool_, "settlement.cancel_batch", [&](db::Transaction& tx) -> core::Status {
+            auto state = lock_state(tx, updated.id);
+            if (!state) return state.error();
+            if (!*state) {
+                return core::make_error(ErrorKind::not_found, "batch_not_found",
+                                        "there is no settlement batch " +
+                                            std::to_string(updated.id));
+            }
+            if (**state != BatchState::prepared && **state != BatchState::approved) {
+                return core::make_error(ErrorKind::conflict, "stale_state",
+                                        "batch " + std::to_string(updated.id) + " is " +
+                                            std::string(to_string(**state)));
+            }
+            auto written = tx.attempt("settlement.cancel_batch", [&](sql::Connection& c) {
+                Statement s(c.prepareStatement(
+                    "UPDATE settlement_batches SET state = 'cancelled', version = ?, "
+                    "cancelled_by = ?, cancelled_at_ms = ?, cancel_reason = ? WHERE id = ?"));
+                s->setInt64(1, updated.version);
+                s->setInt64(2, updated.cancelled_by);
+                s->setInt64(3, updated.cancelled_at_ms);
+                s->setString(4, updated.cancel_reason);
+                s->setInt64(5, updated.id);
+                s->executeUpdate();
+                Statement items(c.prepareStatement(
+                    "UPDATE settlement_items SET source_key = CONCAT(source_key, '#cancelled:', "
+                    "batch_id) WHERE batch_id = ?"));
+                items->setInt64(1, updated.id);
+                items->executeUpdate();
             });
             if (!written) return written.error();
             auto appended = db::append_audit_event(tx, audit);

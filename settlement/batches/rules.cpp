@@ -235,8 +235,32 @@ core::Status check_can_approve(const Batch& batch, const core::Caller& caller) {
     return {};
 }
 
+core::Status check_can_cancel(const Batch& batch, const core::Caller& caller,
+                              const std::string& reason) {
+    PROCURA_TRY(check_finance(caller));
+    if (reason.find_first_not_of(" \t\r\n") == std::string::npos) {
+        return make_error(ErrorKind::unprocessable, "reason_required",
+                          "say why the batch is cancelled", "reason");
+    }
+    if (core::utf8_prefix(reason, 1000).size() != reason.size()) {
+        return make_error(ErrorKind::unprocessable, "reason_too_long",
+                          "the reason is longer than 1,000 bytes", "reason");
+    }
+    if (batch.state != BatchState::prepared && batch.state != BatchState::approved) {
+        return make_error(ErrorKind::conflict, "batch_not_cancellable",
+                          "batch " + std::to_string(batch.id) + " is " +
+                              std::string(to_string(batch.state)) +
+                              ": only a prepared or approved batch can be cancelled");
+    }
+    return {};
+}
+
 core::Status check_can_execute(const Batch& batch, const core::Caller& caller) {
     PROCURA_TRY(check_finance(caller));
+    if (batch.state == BatchState::cancelled) {
+        return make_error(ErrorKind::conflict, "batch_cancelled",
+                          "batch " + std::to_string(batch.id) + " was cancelled");
+    }
     if (batch.state == BatchState::prepared) {
         return make_error(ErrorKind::conflict, "batch_not_approved",
                           "batch " + std::to_string(batch.id) +

@@ -33,6 +33,11 @@ core::Status check_can_approve(const Batch& batch, const core::Caller& caller);
 // execution was interrupted (executing); 409 "batch_not_approved" for a prepared one. An
 // executed batch passes: executing it again changes nothing.
 core::Status check_can_execute(const Batch& batch, const core::Caller& caller);
+// Cancellation: a finance user (403 "forbidden_role") with a reason of 1 to 1,000 bytes
+// (422 "reason_required", "reason_too_long"), of a prepared or approved batch (409
+// "batch_not_cancellable": once its execution has started, money may have moved).
+core::Status check_can_cancel(const Batch& batch, const core::Caller& caller,
+                              const std::string& reason);
 
 // The buyer account with name trimmed, IBAN in electronic format (mod-97 and country length
 // checked) and BIC upper case (optional). Errors 422: "missing_field" (buyer_id, name),

@@ -130,6 +130,32 @@ core::Result<Batch> BatchService::approve(const core::Caller& caller, std::int64
     return updated;
 }
 
+core::Result<Batch> BatchService::cancel(const core::Caller& caller, std::int64_t id,
+                                         const std::string& reason) {
+    PROCURA_TRY(rules::check_finance(caller));
+    auto b = load(id, false);
+    if (!b) return b.error();
+    PROCURA_TRY(rules::check_can_cancel(*b, caller, reason));
+    Batch updated = *b;
+    updated.state = BatchState::cancelled;
+    updated.version += 1;
+    updated.cancelled_by = caller.user_id;
+    updated.cancelled_at_ms = clock_.now_ms();
+    updated.cancel_reason = reason;
+    auto cancelled = store_.cancel_batch(
+        updated, batch_event(updated.cancelled_at_ms, caller.user_id,
+                             "settlement_batch.cancelled", updated, Json{{"reason", reason}}));
+    if (!cancelled) {
+        if (cancelled.error().code == "stale_state") {
+            return make_error(ErrorKind::conflict, "batch_not_cancellable",
+                              "batch " + std::to_string(id) +
+                                  " changed meanwhile (its execution may have started)");
+        }
+        return cancelled.error();
+    }
+    return load(id, true);
+}
+
 core::Result<Batch> BatchService::execute(const core::Caller& caller, std::int64_t id,
                                           const Progress& progress) {
     PROCURA_TRY(rules::check_finance(caller));
@@ -165,6 +191,7 @@ core::Result<Batch> BatchService::execute(const core::Caller& caller, std::int64
             if (!again) return again.error();
             b = std::move(*again);
             if (b.state == BatchState::executed) return b;
+            PROCURA_TRY(rules::check_can_execute(b, caller));  // cancelled meanwhile
         } else {
             return moved.error();
         }

@@ -65,6 +65,11 @@ public:
     core::Result<Batch> execute(const core::Caller& caller, std::int64_t id,
                                 const Progress& progress = {});
 
+    // Cancels a prepared or approved batch with a reason (rules::check_can_cancel); its items
+    // are free for a later batch. 404 "batch_not_found".
+    core::Result<Batch> cancel(const core::Caller& caller, std::int64_t id,
+                               const std::string& reason);
+
     // The batch with its items (finance and auditors). 404 "batch_not_found".
     core::Result<Batch> get(const core::Caller& caller, std::int64_t id);
     // The latest batches, without items.

@@ -11,6 +11,11 @@
 // - transition moves a batch from `from` to updated.state (approved: approved_by/at;
 //   executing: execute_started_by/at), bumping its version, with its audit event, atomically
 //   and only if the stored state is still `from`: otherwise conflict "stale_state".
+// - cancel_batch moves a prepared or approved batch to cancelled (cancelled_by/at, reason,
+//   version) and frees its items for later batches (their source keys become
+//   "<key>#cancelled:<batch>", kept for the record), with its audit event, atomically; any other
+//   stored state is conflict "stale_state". Execution takes the same row lock to start, so a
+//   batch is either cancelled or started, never both.
 // - finish_execution stores the bank files and the executed state, with one audit
 //   event per file (entity "settlement_file", entity_id = the file's row id) and the batch's,
 //   in one transaction, only if the batch is executing. Returns false, changing nothing, if it
@@ -44,6 +49,7 @@ public:
     virtual core::Result<std::vector<Batch>> list_batches(std::size_t limit) = 0;
     virtual core::Status transition(std::int64_t id, BatchState from, const Batch& updated,
                                     const core::AuditEvent& audit) = 0;
+    virtual core::Status cancel_batch(const Batch& updated, const core::AuditEvent& audit) = 0;
     virtual core::Result<bool> finish_execution(const Batch& updated,
                                                 const std::vector<BankFile>& files,
                                                 const core::AuditEvent& batch_audit,

@@ -73,6 +73,28 @@ payments_minor=$(jq -r '.totals.per_currency[] | select(.currency == "EUR") | .p
 expect_json '.totals.per_currency[0].refunds_minor' 50000
 [[ $(jq '.totals.per_supplier | length' <<<"$BODY") -ge 1 ]] || e2e_fail "no per-supplier totals"
 
+e2e_log "a batch cancelled before execution frees its items for the next one"
+before=$(db_snapshot)
+api POST "/api/v1/settlement/batches/$batch/cancel" -H "$(bearer "$a")" --data-binary '{"reason":" "}'
+expect_error 422 reason_required reason
+api POST "/api/v1/settlement/batches/$batch/cancel" -H "$(bearer "$auditor")" \
+    --data-binary '{"reason":"not mine to cancel"}'
+expect_error 403 forbidden_role
+expect_unchanged "$before" "refused cancellations"
+api POST "/api/v1/settlement/batches/$batch/cancel" -H "$(bearer "$b")" \
+    --data-binary '{"reason":"the cut-off is to be confirmed"}'
+expect_status 200 "cancel"
+expect_json .state cancelled
+expect_json .cancel_reason "the cut-off is to be confirmed"
+api POST "/api/v1/settlement/batches/$batch/approve" -H "$(bearer "$b")"
+expect_error 409 batch_not_prepared
+api POST /api/v1/settlement/batches -H "$(bearer "$a")" \
+    --data-binary '{"cutoff":"2026-06-01T00:00:00Z"}'
+expect_status 201 "prepare again"
+batch=$(jq -r .id <<<"$BODY")
+expect_json .item_count 13 "the cancelled batch's items, again"
+expect_json '.items[0].transfer_id' "stl:$batch:1"
+
 e2e_log "A may not approve her own batch (403 four_eyes), nothing changes"
 before=$(db_snapshot)
 api POST "/api/v1/settlement/batches/$batch/approve" -H "$(bearer "$a")"
@@ -138,7 +160,7 @@ expect_status 200 "download the report"
 
 api GET /api/v1/settlement/batches -H "$(bearer "$auditor")"
 expect_status 200 "list batches"
-expect_json '.items | length' 1
+expect_json '.items | length' 2 "the executed batch and the cancelled one"
 expect_json '.items[0].state' executed
 api GET "/api/v1/settlement/batches/$batch" -H "$(bearer "$officer")"
 expect_error 403 forbidden_role

@@ -80,6 +80,29 @@ core::Status FakeBatchStore::transition(std::int64_t id, BatchState from, const 
     return {};
 }
 
+core::Status FakeBatchStore::cancel_batch(const Batch& updated, const core::AuditEvent& audit) {
+    std::lock_guard lock(mutex_);
+    const auto found = batches_.find(updated.id);
+    if (found == batches_.end()) {
+        return core::make_error(core::ErrorKind::not_found, "batch_not_found", "no batch");
+    }
+    Batch& b = found->second;
+    if (b.state != BatchState::prepared && b.state != BatchState::approved) {
+        return core::make_error(core::ErrorKind::conflict, "stale_state", "state changed");
+    }
+    b.state = BatchState::cancelled;
+    b.version = updated.version;
+    b.cancelled_by = updated.cancelled_by;
+    b.cancelled_at_ms = updated.cancelled_at_ms;
+    b.cancel_reason = updated.cancel_reason;
+    for (Item& i : b.items) {
+        taken_.erase(i.source_key);
+        i.source_key += "#cancelled:" + std::to_string(b.id);
+    }
+    audit_.push_back(audit);
+    return {};
+}
+
 core::Result<bool> FakeBatchStore::finish_execution(const Batch& updated,
                                                     const std::vector<BankFile>& files,
                                                     const core::AuditEvent& batch_audit,

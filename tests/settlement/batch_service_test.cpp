@@ -50,6 +50,48 @@ BOOST_AUTO_TEST_CASE(only_finance_prepares_and_the_preparer_cannot_approve) {
     BOOST_TEST(w.service->approve(bob, 99).error().code == "batch_not_found");
 }
 
+BOOST_AUTO_TEST_CASE(a_cancelled_batch_frees_its_items_and_cannot_go_on) {
+    World w;
+    auto b = w.service->prepare(alice, 1'500);
+    BOOST_REQUIRE(b.ok());
+    BOOST_TEST(w.service->cancel(olga, b->id, "wrong cut-off").error().code == "forbidden_role");
+    BOOST_TEST(w.service->cancel(bob, b->id, " ").error().code == "reason_required");
+    BOOST_TEST(w.service->cancel(bob, b->id, std::string(1001, 'x')).error().code ==
+               "reason_too_long");
+    BOOST_TEST(w.service->cancel(bob, 99, "none").error().code == "batch_not_found");
+    auto c = w.service->cancel(bob, b->id, "the cut-off should have been the month's end");
+    BOOST_REQUIRE(c.ok());
+    BOOST_TEST((c->state == BatchState::cancelled));
+    BOOST_TEST(c->cancelled_by == bob.user_id);
+    BOOST_TEST(c->cancel_reason == "the cut-off should have been the month's end");
+    BOOST_TEST(w.service->cancel(bob, b->id, "again").error().code == "batch_not_cancellable");
+    BOOST_TEST(w.service->approve(bob, b->id).error().code == "batch_not_prepared");
+    BOOST_TEST(w.service->execute(alice, b->id).error().code == "batch_cancelled");
+    // The same items go into the next batch.
+    auto next = w.service->prepare(alice, 1'500);
+    BOOST_REQUIRE(next.ok());
+    BOOST_TEST(next->items.size() == b->items.size());
+}
+
+BOOST_AUTO_TEST_CASE(an_approved_batch_can_be_cancelled_an_executing_one_cannot) {
+    World w;
+    const std::int64_t approved = w.approved_batch();
+    BOOST_REQUIRE(w.service->cancel(alice, approved, "approved by mistake").ok());
+    const std::int64_t again = w.approved_batch();
+    BOOST_TEST(w.store.transition(again, BatchState::approved,
+                                  [&] {
+                                      Batch b = *w.store.find_batch(again, false).value();
+                                      b.state = BatchState::executing;
+                                      b.execute_started_by = alice.user_id;
+                                      b.execute_started_at_ms = 1;
+                                      return b;
+                                  }(),
+                                  procura::core::AuditEvent{})
+                   .ok());
+    BOOST_TEST(w.service->cancel(alice, again, "too late").error().code ==
+               "batch_not_cancellable");
+}
+
 BOOST_AUTO_TEST_CASE(without_the_schema_execute_refuses_and_changes_nothing) {
     World w;
     w.service = std::make_unique<BatchService>(w.store, w.money_store, w.clock,

@@ -275,6 +275,7 @@ BOOST_AUTO_TEST_CASE(openapi_document_describes_every_route) {
                              "/api/v1/settlement/batches:",
                              "/api/v1/settlement/batches/{id}:",
                              "/api/v1/settlement/batches/{id}/approve:",
+                             "/api/v1/settlement/batches/{id}/cancel:",
                              "/api/v1/settlement/batches/{id}/execute:",
                              "/api/v1/settlement/batches/{id}/files/{n}:",
                              "/api/v1/settlement/batches/{id}/report.csv:",
