@@ -38,6 +38,21 @@ core::Error missing_field(const std::string& field) {
 }
 
 // Refuses members outside allowed (400 unknown_field).
+// A request that takes no input: an empty body, or an empty JSON object; anything else is a 400
+// rather than silently ignored.
+core::Status no_input(const Request& request) {
+    if (request.body.find_first_not_of(" \t\r\n") == std::string::npos) return {};
+    auto body = parse_json_object(request.body);
+    if (!body) return body.error();
+    if (!body->empty()) {
+        return make_error(
+            ErrorKind::bad_request, "unknown_field",
+            "unknown member '" + body->begin().key() + "': this request takes no input",
+            body->begin().key());
+    }
+    return {};
+}
+
 core::Status only_fields(const Json& object, std::initializer_list<const char*> allowed,
                          const std::string& prefix = "") {
     for (auto it = object.begin(); it != object.end(); ++it) {
@@ -333,8 +348,9 @@ void Api::add_award_routes() {
         Dispatch::worker);
 
     add("POST", "/api/v1/tenders/{id}/evaluation",
-        officer([](Service& service, const core::Caller& caller, std::int64_t id, const Request&,
+        officer([](Service& service, const core::Caller& caller, std::int64_t id, const Request& r,
                    const Context&) -> Result<Response> {
+            PROCURA_TRY(no_input(r));
             auto evaluation = service.evaluate(caller, id);
             if (!evaluation) return evaluation.error();
             Response response = json_response(201, evaluation_to_json(*evaluation));
@@ -467,10 +483,11 @@ void Api::add_award_routes() {
         Dispatch::worker);
 
     add("POST", "/api/v1/contracts/{id}/milestones/{number}/accept",
-        officer([](Service& service, const core::Caller& caller, std::int64_t id, const Request&,
+        officer([](Service& service, const core::Caller& caller, std::int64_t id, const Request& r,
                    const Context& c) -> Result<Response> {
             auto number = path_id(c.params, "number");
             if (!number) return number.error();
+            PROCURA_TRY(no_input(r));
             auto milestone = service.accept_milestone(caller, id, *number);
             if (!milestone) return milestone.error();
             return json_response(200, milestone_to_json(*milestone));

@@ -218,6 +218,8 @@ api POST "/api/v1/tenders/$tender/evaluation" -H "$(bearer "${TOKEN[acme]}")"
 expect_error 403 forbidden
 api POST "/api/v1/tenders/$tender/evaluation" -H "$(bearer "${TOKEN[fina]}")"
 expect_error 403 forbidden
+api POST "/api/v1/tenders/$tender/evaluation" "${officer[@]}" --data-binary '{"force": true}'
+expect_error 400 unknown_field force
 api POST "/api/v1/tenders/$tender/lots/1/award" -H "$(bearer "${TOKEN[acme]}")" \
     --data-binary "{\"bid_id\": ${BID[acme]}}"
 expect_error 403 forbidden
