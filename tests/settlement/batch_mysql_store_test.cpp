@@ -1,6 +1,8 @@
 // The settlement batch service over the MariaDB stores (label db): racing preparations never
 // take one item twice, and executing a batch twice, or twice at once, posts each transfer once.
 #include <boost/test/unit_test.hpp>
+
+#include <algorithm>
 #include <atomic>
 #include <filesystem>
 #include <set>
@@ -118,20 +120,29 @@ BOOST_AUTO_TEST_CASE(racing_preparations_never_take_an_item_twice) {
     for (const std::string& code : refusals) {
         BOOST_TEST((code.empty() || code == "nothing_to_settle" || code == "item_taken"), code);
     }
-    // Everything the widest cut-off covers was taken by one of them.
-    {
-        MySQLBatchStore store(*d.pool);
-        procura::money::MySQLMoneyStore money(*d.pool);
-        BatchService service(store, money, d.clock, PROCURA_PAIN001_XSD);
-        auto after = service.prepare(alice, 10 + 30 + 10 * (racers - 1));
-        BOOST_REQUIRE(!after.ok());
-        BOOST_TEST(after.error().code == "nothing_to_settle");
-    }
     BOOST_TEST(testing::query_int64(*d.pool, "SELECT COUNT(*) FROM settlement_items") ==
                static_cast<std::int64_t>(total));
     BOOST_TEST(testing::query_int64(*d.pool,
                                     "SELECT COUNT(DISTINCT source_key) FROM settlement_items") ==
                static_cast<std::int64_t>(total));
+    // What the widest cut-off covers was taken by the racers, except what a racer that gave up
+    // after its retries (item_taken) left: a later batch takes exactly that, nothing twice,
+    // and then nothing is due.
+    {
+        MySQLBatchStore store(*d.pool);
+        procura::money::MySQLMoneyStore money(*d.pool);
+        BatchService service(store, money, d.clock, PROCURA_PAIN001_XSD);
+        const bool a_racer_gave_up =
+            std::find(refusals.begin(), refusals.end(), "item_taken") != refusals.end();
+        auto after = service.prepare(alice, 10 + 30 + 10 * (racers - 1));
+        if (after.ok()) {
+            BOOST_TEST(a_racer_gave_up);
+            for (const Item& i : after->items) BOOST_TEST(all.insert(i.source_key).second);
+            after = service.prepare(alice, 10 + 30 + 10 * (racers - 1));
+        }
+        BOOST_REQUIRE(!after.ok());
+        BOOST_TEST(after.error().code == "nothing_to_settle");
+    }
 }
 
 BOOST_AUTO_TEST_CASE(executing_twice_and_concurrently_posts_once) {
