@@ -10,6 +10,8 @@
 #include <sstream>
 #include <string>
 
+#include "db/multi_row.hpp"
+
 namespace procura::db {
 namespace {
 
@@ -147,41 +149,27 @@ core::Result<std::vector<core::StoredAuditEvent>> append_audit_events(
 
         // Hashes travel as hex through UNHEX: a blob parameter would cost Connector/C++ one
         // round trip per value (mysql_stmt_send_long_data), two per row.
-        const std::string row = "(?, ?, ?, ?, ?, ?, ?, ?, UNHEX(?), UNHEX(?))";
-        // Many chunks of the same size share one prepared statement.
-        std::unique_ptr<sql::PreparedStatement> full_chunk;
-        for (std::size_t begin = 0; begin < stored.size(); begin += audit_events_per_insert_max) {
-            const std::size_t end = std::min(stored.size(), begin + audit_events_per_insert_max);
-            const bool full = end - begin == audit_events_per_insert_max;
-            std::unique_ptr<sql::PreparedStatement> partial;
-            if (!full || !full_chunk) {
-                std::string sql =
-                    "INSERT INTO audit_events (seq, at_ms, actor_user_id, action, entity_type, "
-                    "entity_id, entity_version, payload_json, prev_hash, hash) VALUES ";
-                sql.reserve(sql.size() + (end - begin) * (row.size() + 2));
-                for (std::size_t i = begin; i < end; ++i) {
-                    if (i != begin) sql += ", ";
-                    sql += row;
-                }
-                (full ? full_chunk : partial).reset(c.prepareStatement(sql));
-            }
-            sql::PreparedStatement* insert = full ? full_chunk.get() : partial.get();
-            unsigned int p = 1;
-            for (std::size_t i = begin; i < end; ++i) {
-                const core::StoredAuditEvent& e = stored[i];
-                insert->setInt64(p++, e.seq);
-                insert->setInt64(p++, e.event.at_ms);
-                insert->setInt64(p++, e.event.actor_user_id);
-                insert->setString(p++, e.event.action);
-                insert->setString(p++, e.event.entity_type);
-                insert->setInt64(p++, e.event.entity_id);
-                insert->setInt64(p++, e.event.entity_version);
-                insert->setString(p++, e.event.payload_json);
-                insert->setString(p++, to_hex(e.prev_hash));
-                insert->setString(p++, to_hex(e.hash));
-            }
-            insert->executeUpdate();
-        }
+        const MultiRowStatement insert{
+            "INSERT INTO audit_events (seq, at_ms, actor_user_id, action, entity_type, "
+            "entity_id, entity_version, payload_json, prev_hash, hash) VALUES",
+            "(?, ?, ?, ?, ?, ?, ?, ?, UNHEX(?), UNHEX(?))", ""};
+        execute_in_chunks(c, insert, stored.size(), audit_events_per_insert_max,
+                          [&](sql::PreparedStatement& s, std::size_t begin, std::size_t end) {
+                              unsigned int p = 1;
+                              for (std::size_t i = begin; i < end; ++i) {
+                                  const core::StoredAuditEvent& e = stored[i];
+                                  s.setInt64(p++, e.seq);
+                                  s.setInt64(p++, e.event.at_ms);
+                                  s.setInt64(p++, e.event.actor_user_id);
+                                  s.setString(p++, e.event.action);
+                                  s.setString(p++, e.event.entity_type);
+                                  s.setInt64(p++, e.event.entity_id);
+                                  s.setInt64(p++, e.event.entity_version);
+                                  s.setString(p++, e.event.payload_json);
+                                  s.setString(p++, to_hex(e.prev_hash));
+                                  s.setString(p++, to_hex(e.hash));
+                              }
+                          });
 
         std::istringstream new_head_bytes(to_bytes(stored.back().hash));
         std::unique_ptr<sql::PreparedStatement> advance(

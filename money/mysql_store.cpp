@@ -10,6 +10,7 @@
 #include <set>
 
 #include "db/audit_sql.hpp"
+#include "db/multi_row.hpp"
 #include "db/transaction.hpp"
 
 namespace procura::money {
@@ -136,52 +137,42 @@ core::Result<std::map<std::int64_t, Account>> lock_accounts(sql::Connection& c,
 // row ids from LAST_INSERT_ID() and returns true; otherwise it returns false and the caller
 // reads them back.
 bool insert_transfers(sql::Connection& c, std::vector<Transfer>& created, bool consecutive_ids) {
-    const std::string row = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
-    // A long linked group is many chunks of the same size: their statement is prepared once.
-    Statement full_chunk;
-    for (std::size_t begin = 0; begin < created.size(); begin += money_rows_per_insert_max) {
-        const std::size_t end = std::min(created.size(), begin + money_rows_per_insert_max);
-        const bool full = end - begin == money_rows_per_insert_max;
-        Statement partial;
-        if (!full || !full_chunk) {
-            std::string sql =
-                "INSERT INTO money_transfers (transfer_key, kind, debit_account_id, "
-                "credit_account_id, amount_minor, currency, pending_key, code, reference, "
-                "batch_id, created_at_ms) VALUES ";
-            for (std::size_t i = begin; i < end; ++i) sql += (i == begin ? "" : ", ") + row;
-            (full ? full_chunk : partial).reset(c.prepareStatement(sql));
-        }
-        sql::PreparedStatement* s = full ? full_chunk.get() : partial.get();
+    const db::MultiRowStatement insert{
+        "INSERT INTO money_transfers (transfer_key, kind, debit_account_id, credit_account_id, "
+        "amount_minor, currency, pending_key, code, reference, batch_id, created_at_ms) VALUES",
+        "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", ""};
+    const auto bind = [&](sql::PreparedStatement& s, std::size_t begin, std::size_t end) {
         unsigned int p = 1;
         for (std::size_t i = begin; i < end; ++i) {
             const Transfer& t = created[i];
-            s->setString(p++, t.id);
-            s->setString(p++, std::string(to_string(t.kind)));
-            s->setInt64(p++, t.debit_account_id);
-            s->setInt64(p++, t.credit_account_id);
-            s->setInt64(p++, t.amount_minor);
-            s->setString(p++, t.currency);
+            s.setString(p++, t.id);
+            s.setString(p++, std::string(to_string(t.kind)));
+            s.setInt64(p++, t.debit_account_id);
+            s.setInt64(p++, t.credit_account_id);
+            s.setInt64(p++, t.amount_minor);
+            s.setString(p++, t.currency);
             if (t.pending_id.empty()) {
-                s->setNull(p++, sql::DataType::VARCHAR);
+                s.setNull(p++, sql::DataType::VARCHAR);
             } else {
-                s->setString(p++, t.pending_id);
+                s.setString(p++, t.pending_id);
             }
-            s->setInt(p++, t.code);
-            s->setString(p++, t.reference);
-            s->setString(p++, t.batch_id);
-            s->setInt64(p++, t.at_ms);
+            s.setInt(p++, t.code);
+            s.setString(p++, t.reference);
+            s.setString(p++, t.batch_id);
+            s.setInt64(p++, t.at_ms);
         }
-        s->executeUpdate();
-        if (consecutive_ids) {
-            std::unique_ptr<sql::Statement> last(c.createStatement());
-            Rows rows(last->executeQuery("SELECT LAST_INSERT_ID()"));
-            rows->next();
-            const std::int64_t first = rows->getInt64(1);
-            for (std::size_t i = begin; i < end; ++i) {
-                created[i].row_id = first + static_cast<std::int64_t>(i - begin);
-            }
+    };
+    const auto row_ids = [&](std::size_t begin, std::size_t end) {
+        if (!consecutive_ids) return;
+        std::unique_ptr<sql::Statement> last(c.createStatement());
+        Rows rows(last->executeQuery("SELECT LAST_INSERT_ID()"));
+        rows->next();
+        const std::int64_t first = rows->getInt64(1);
+        for (std::size_t i = begin; i < end; ++i) {
+            created[i].row_id = first + static_cast<std::int64_t>(i - begin);
         }
-    }
+    };
+    db::execute_in_chunks(c, insert, created.size(), money_rows_per_insert_max, bind, row_ids);
     return consecutive_ids;
 }
 
@@ -210,37 +201,32 @@ core::Status read_row_ids(sql::Connection& c, std::vector<Transfer>& created) {
 // upsert that always takes its UPDATE branch.
 void write_balances(sql::Connection& c, const std::vector<std::int64_t>& changed,
                     const std::map<std::int64_t, Account>& accounts) {
-    for (std::size_t begin = 0; begin < changed.size(); begin += money_rows_per_insert_max) {
-        const std::size_t end = std::min(changed.size(), begin + money_rows_per_insert_max);
-        std::string sql =
-            std::string("INSERT INTO money_accounts (") + account_columns + ") VALUES ";
-        for (std::size_t i = begin; i < end; ++i) {
-            sql += (i == begin ? "" : ", ");
-            sql += "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
-        }
-        sql +=
-            " ON DUPLICATE KEY UPDATE debits_pending = VALUES(debits_pending), "
-            "debits_posted = VALUES(debits_posted), credits_pending = VALUES(credits_pending), "
-            "credits_posted = VALUES(credits_posted)";
-        Statement s(c.prepareStatement(sql));
-        unsigned int p = 1;
-        for (std::size_t i = begin; i < end; ++i) {
-            const Account& a = accounts.at(changed[i]);
-            s->setInt64(p++, a.id);
-            s->setString(p++, std::string(to_string(a.owner)));
-            s->setInt64(p++, a.owner_id);
-            s->setString(p++, a.currency);
-            s->setString(p++, std::string(to_string(a.kind)));
-            s->setBoolean(p++, a.flags.debits_must_not_exceed_credits);
-            s->setBoolean(p++, a.flags.credits_must_not_exceed_debits);
-            s->setInt64(p++, a.balances.debits_pending);
-            s->setInt64(p++, a.balances.debits_posted);
-            s->setInt64(p++, a.balances.credits_pending);
-            s->setInt64(p++, a.balances.credits_posted);
-            s->setInt64(p++, a.created_at_ms);
-        }
-        s->executeUpdate();
-    }
+    const db::MultiRowStatement upsert{
+        std::string("INSERT INTO money_accounts (") + account_columns + ") VALUES",
+        "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        " ON DUPLICATE KEY UPDATE debits_pending = VALUES(debits_pending), "
+        "debits_posted = VALUES(debits_posted), credits_pending = VALUES(credits_pending), "
+        "credits_posted = VALUES(credits_posted)"};
+    db::execute_in_chunks(
+        c, upsert, changed.size(), money_rows_per_insert_max,
+        [&](sql::PreparedStatement& s, std::size_t begin, std::size_t end) {
+            unsigned int p = 1;
+            for (std::size_t i = begin; i < end; ++i) {
+                const Account& a = accounts.at(changed[i]);
+                s.setInt64(p++, a.id);
+                s.setString(p++, std::string(to_string(a.owner)));
+                s.setInt64(p++, a.owner_id);
+                s.setString(p++, a.currency);
+                s.setString(p++, std::string(to_string(a.kind)));
+                s.setBoolean(p++, a.flags.debits_must_not_exceed_credits);
+                s.setBoolean(p++, a.flags.credits_must_not_exceed_debits);
+                s.setInt64(p++, a.balances.debits_pending);
+                s.setInt64(p++, a.balances.debits_posted);
+                s.setInt64(p++, a.balances.credits_pending);
+                s.setInt64(p++, a.balances.credits_posted);
+                s.setInt64(p++, a.created_at_ms);
+            }
+        });
 }
 
 }  // namespace

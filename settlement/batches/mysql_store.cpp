@@ -10,6 +10,7 @@
 #include <memory>
 
 #include "db/audit_sql.hpp"
+#include "db/multi_row.hpp"
 #include "db/transaction.hpp"
 
 namespace procura::settlement {
@@ -129,42 +130,40 @@ core::Result<Item> read_item(const sql::ResultSet& rows) {
 }
 
 void insert_items(sql::Connection& c, std::int64_t batch_id, const std::vector<Item>& items) {
-    for (std::size_t begin = 0; begin < items.size(); begin += items_per_insert_max) {
-        const std::size_t end = std::min(items.size(), begin + items_per_insert_max);
-        std::string sql = std::string("INSERT INTO settlement_items (batch_id, ") + item_columns +
-                          ") VALUES ";
-        for (std::size_t n = begin; n < end; ++n) {
-            sql += n == begin ? "(" : ", (";
-            for (int k = 0; k <= item_column_count; ++k) sql += k == 0 ? "?" : ", ?";
-            sql += ")";
-        }
-        Statement s(c.prepareStatement(sql));
-        int p = 1;
-        for (std::size_t n = begin; n < end; ++n) {
-            const Item& i = items[n];
-            s->setInt64(p++, batch_id);
-            s->setInt(p++, i.number);
-            s->setString(p++, std::string(to_string(i.kind)));
-            s->setString(p++, i.source_key);
-            s->setInt64(p++, i.tender_id);
-            s->setInt64(p++, i.lot_id);
-            s->setInt64(p++, i.supplier_id);
-            s->setInt64(p++, i.contract_id);
-            s->setInt64(p++, i.milestone_id);
-            s->setString(p++, i.pending_id);
-            s->setInt64(p++, i.amount_minor);
-            s->setString(p++, i.currency);
-            s->setInt64(p++, i.buyer_account_id);
-            s->setString(p++, i.debtor_name);
-            s->setString(p++, i.debtor_iban);
-            s->setString(p++, i.debtor_bic);
-            s->setString(p++, i.creditor_name);
-            s->setString(p++, i.creditor_iban);
-            s->setString(p++, i.creditor_bic);
-            s->setString(p++, i.remittance);
-        }
-        s->executeUpdate();
-    }
+    std::string row = "(";
+    for (int k = 0; k <= item_column_count; ++k) row += k == 0 ? "?" : ", ?";
+    row += ")";
+    const db::MultiRowStatement insert{
+        std::string("INSERT INTO settlement_items (batch_id, ") + item_columns + ") VALUES", row,
+        ""};
+    db::execute_in_chunks(
+        c, insert, items.size(), items_per_insert_max,
+        [&](sql::PreparedStatement& s, std::size_t begin, std::size_t end) {
+            unsigned int p = 1;
+            for (std::size_t n = begin; n < end; ++n) {
+                const Item& i = items[n];
+                s.setInt64(p++, batch_id);
+                s.setInt(p++, i.number);
+                s.setString(p++, std::string(to_string(i.kind)));
+                s.setString(p++, i.source_key);
+                s.setInt64(p++, i.tender_id);
+                s.setInt64(p++, i.lot_id);
+                s.setInt64(p++, i.supplier_id);
+                s.setInt64(p++, i.contract_id);
+                s.setInt64(p++, i.milestone_id);
+                s.setString(p++, i.pending_id);
+                s.setInt64(p++, i.amount_minor);
+                s.setString(p++, i.currency);
+                s.setInt64(p++, i.buyer_account_id);
+                s.setString(p++, i.debtor_name);
+                s.setString(p++, i.debtor_iban);
+                s.setString(p++, i.debtor_bic);
+                s.setString(p++, i.creditor_name);
+                s.setString(p++, i.creditor_iban);
+                s.setString(p++, i.creditor_bic);
+                s.setString(p++, i.remittance);
+            }
+        });
 }
 
 BuyerAccount read_buyer_account(const sql::ResultSet& rows) {

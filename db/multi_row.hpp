@@ -1,0 +1,34 @@
+// Multi-row statements in chunks: the one way the adapters write many rows at once (transfers,
+// balances, audit events, settlement items). Only the db module and the MySQL adapters include
+// this header, because it exposes <cppconn/...>.
+#pragma once
+
+#include <cppconn/connection.h>
+#include <cppconn/prepared_statement.h>
+
+#include <cstddef>
+#include <functional>
+#include <string>
+
+namespace procura::db {
+
+struct MultiRowStatement {
+    std::string head;  // up to and including "VALUES", e.g. "INSERT INTO t (a, b) VALUES"
+    std::string row;   // one row's placeholders, e.g. "(?, ?)"
+    std::string tail;  // after the rows, e.g. " ON DUPLICATE KEY UPDATE ..."; may be empty
+};
+
+// Binds the parameters of rows [begin, end) to statement, from parameter 1.
+using BindRows =
+    std::function<void(sql::PreparedStatement& statement, std::size_t begin, std::size_t end)>;
+// Runs after the chunk of rows [begin, end) was executed, on the same connection.
+using AfterRows = std::function<void(std::size_t begin, std::size_t end)>;
+
+// Executes statement over count rows, at most rows_max per execution, on c (in the caller's
+// transaction). A long run is many chunks of the same size: their statement is prepared once
+// and reused; a shorter last chunk gets its own. Connector/C++ exceptions pass through to the
+// caller's attempt, as for any statement.
+void execute_in_chunks(sql::Connection& c, const MultiRowStatement& statement, std::size_t count,
+                       std::size_t rows_max, const BindRows& bind, const AfterRows& after = {});
+
+}  // namespace procura::db
