@@ -1,6 +1,7 @@
 #include "settlement/awards/service.hpp"
 
 #include <algorithm>
+#include <functional>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <utility>
@@ -143,6 +144,25 @@ static core::Status require_not_recused(const TenderRecords& records, const core
         }
     }
     return {};
+}
+
+// Runs body in one transaction on the tender of award award_id (the tender row locked), with the
+// tender's records loaded, the caller checked not to be recused, and the award found; 404
+// "award_not_found" otherwise.
+static core::Status in_award_transaction(
+    AwardStore& store, std::int64_t award_id, const core::Caller& caller,
+    const std::function<core::Status(AwardTransaction&, const Award&)>& body) {
+    auto tender_id = store.tender_of_award(award_id);
+    if (!tender_id) return tender_id.error();
+    if (!*tender_id) return award_not_found(award_id);
+    return store.in_transaction(**tender_id, [&](AwardTransaction& tx) -> core::Status {
+        auto records = tx.load();
+        if (!records) return records.error();
+        PROCURA_TRY(require_not_recused(*records, caller));
+        const Award* found = find_award(*records, award_id);
+        if (found == nullptr) return award_not_found(award_id);
+        return body(tx, *found);
+    });
 }
 
 core::Result<tender::Tender> AwardService::published_tender(std::int64_t tender_id) {
@@ -542,29 +562,22 @@ core::Result<LotClosure> AwardService::close_lot(const core::Caller& caller,
 core::Result<Award> AwardService::decline(const core::Caller& caller, std::int64_t award_id,
                                           const std::string& reason) {
     PROCURA_TRY(require_officer(caller, "record a declined award"));
-    auto tender_id = d_.store.tender_of_award(award_id);
-    if (!tender_id) return tender_id.error();
-    if (!*tender_id) return award_not_found(award_id);
     Award award;
-    PROCURA_TRY(d_.store.in_transaction(**tender_id, [&](AwardTransaction& tx) -> core::Status {
-        auto records = tx.load();
-        if (!records) return records.error();
-        PROCURA_TRY(require_not_recused(*records, caller));
-        Award* found = find_award(*records, award_id);
-        if (found == nullptr) return award_not_found(award_id);
-        PROCURA_TRY(rules::check_decline(*found, reason, limits_));
-        const std::int64_t now = d_.clock.now_ms();
-        award = *found;
-        award.state = AwardStatus::declined;
-        award.decided_by = caller.user_id;
-        award.decided_at_ms = now;
-        award.decline_reason = reason;
-        PROCURA_TRY(tx.update_award(award));
-        Json payload = award_payload(award);
-        payload["decline_reason"] = reason;
-        return tx.append_audit(
-            {event(now, caller.user_id, "award.declined", "award", award.id, 2, payload)});
-    }));
+    PROCURA_TRY(in_award_transaction(
+        d_.store, award_id, caller, [&](AwardTransaction& tx, const Award& found) -> core::Status {
+            PROCURA_TRY(rules::check_decline(found, reason, limits_));
+            const std::int64_t now = d_.clock.now_ms();
+            award = found;
+            award.state = AwardStatus::declined;
+            award.decided_by = caller.user_id;
+            award.decided_at_ms = now;
+            award.decline_reason = reason;
+            PROCURA_TRY(tx.update_award(award));
+            Json payload = award_payload(award);
+            payload["decline_reason"] = reason;
+            return tx.append_audit(
+                {event(now, caller.user_id, "award.declined", "award", award.id, 2, payload)});
+        }));
     return award;
 }
 
@@ -572,60 +585,53 @@ core::Result<Contract> AwardService::sign_contract(const core::Caller& caller,
                                                    std::int64_t award_id,
                                                    const std::vector<MilestoneInput>& milestones) {
     PROCURA_TRY(require_officer(caller, "sign contracts"));
-    auto tender_id = d_.store.tender_of_award(award_id);
-    if (!tender_id) return tender_id.error();
-    if (!*tender_id) return award_not_found(award_id);
     Contract contract;
-    PROCURA_TRY(d_.store.in_transaction(**tender_id, [&](AwardTransaction& tx) -> core::Status {
-        auto records = tx.load();
-        if (!records) return records.error();
-        PROCURA_TRY(require_not_recused(*records, caller));
-        Award* found = find_award(*records, award_id);
-        if (found == nullptr) return award_not_found(award_id);
-        const std::int64_t now = d_.clock.now_ms();
-        PROCURA_TRY(rules::check_contract(*found, now, milestones, limits_));
-        contract = Contract{0,
-                            found->id,
-                            found->tender_id,
-                            found->lot_id,
-                            found->supplier_id,
-                            found->value_minor,
-                            found->currency,
-                            caller.user_id,
-                            now,
-                            {}};
-        Json items = Json::array();
-        for (std::size_t i = 0; i < milestones.size(); ++i) {
-            Milestone m;
-            m.number = static_cast<std::int64_t>(i) + 1;
-            m.title = milestones[i].title;
-            m.amount_minor = milestones[i].amount_minor;
-            m.currency = found->currency;
-            contract.milestones.push_back(m);
-            items.push_back(
-                Json{{"number", m.number}, {"title", m.title}, {"amount_minor", m.amount_minor}});
-        }
-        auto id = tx.insert_contract(contract);
-        if (!id) return id.error();
-        contract.id = *id;
-        for (Milestone& m : contract.milestones) m.contract_id = contract.id;
-        Award signed_award = *found;
-        signed_award.state = AwardStatus::signed_contract;
-        signed_award.decided_by = caller.user_id;
-        signed_award.decided_at_ms = now;
-        PROCURA_TRY(tx.update_award(signed_award));
-        return tx.append_audit(
-            {event(now, caller.user_id, "award.signed", "award", found->id, 2,
-                   award_payload(signed_award)),
-             event(now, caller.user_id, "contract.signed", "contract", contract.id, 1,
-                   Json{{"award_id", found->id},
-                        {"tender_id", contract.tender_id},
-                        {"lot_id", contract.lot_id},
-                        {"supplier_id", contract.supplier_id},
-                        {"value_minor", contract.value_minor},
-                        {"currency", contract.currency},
-                        {"milestones", std::move(items)}})});
-    }));
+    PROCURA_TRY(in_award_transaction(
+        d_.store, award_id, caller, [&](AwardTransaction& tx, const Award& award) -> core::Status {
+            const std::int64_t now = d_.clock.now_ms();
+            PROCURA_TRY(rules::check_contract(award, now, milestones, limits_));
+            contract = Contract{0,
+                                award.id,
+                                award.tender_id,
+                                award.lot_id,
+                                award.supplier_id,
+                                award.value_minor,
+                                award.currency,
+                                caller.user_id,
+                                now,
+                                {}};
+            Json items = Json::array();
+            for (std::size_t i = 0; i < milestones.size(); ++i) {
+                Milestone m;
+                m.number = static_cast<std::int64_t>(i) + 1;
+                m.title = milestones[i].title;
+                m.amount_minor = milestones[i].amount_minor;
+                m.currency = award.currency;
+                contract.milestones.push_back(m);
+                items.push_back(Json{
+                    {"number", m.number}, {"title", m.title}, {"amount_minor", m.amount_minor}});
+            }
+            auto id = tx.insert_contract(contract);
+            if (!id) return id.error();
+            contract.id = *id;
+            for (Milestone& m : contract.milestones) m.contract_id = contract.id;
+            Award signed_award = award;
+            signed_award.state = AwardStatus::signed_contract;
+            signed_award.decided_by = caller.user_id;
+            signed_award.decided_at_ms = now;
+            PROCURA_TRY(tx.update_award(signed_award));
+            return tx.append_audit(
+                {event(now, caller.user_id, "award.signed", "award", award.id, 2,
+                       award_payload(signed_award)),
+                 event(now, caller.user_id, "contract.signed", "contract", contract.id, 1,
+                       Json{{"award_id", award.id},
+                            {"tender_id", contract.tender_id},
+                            {"lot_id", contract.lot_id},
+                            {"supplier_id", contract.supplier_id},
+                            {"value_minor", contract.value_minor},
+                            {"currency", contract.currency},
+                            {"milestones", std::move(items)}})});
+        }));
     return contract;
 }
 
