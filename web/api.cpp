@@ -135,42 +135,24 @@ Response ui_response(std::string content_type, std::string_view body) {
 
 // The platform keys, or 503 when this server was started without them.
 Result<const PublicKeyInfrastructure*> platform_keys(const Services& services) {
-    if (services.pki == nullptr) {
-        return make_error(ErrorKind::unavailable, "pki_not_initialised",
-                          "this server has no platform keys; run `procura keys init` and start "
-                          "it with --key-dir");
-    }
-    return services.pki;
+    return required_service(services.pki, "pki_not_initialised", no_platform_keys);
 }
 
 // The certificate service, or 503 when this server was started without the CA key.
 Result<pki::CertificateService*> certificate_service(const Services& services) {
-    if (services.certificates == nullptr) {
-        return make_error(ErrorKind::unavailable, "pki_not_initialised",
-                          "this server has no platform keys; run `procura keys init` and start "
-                          "it with --key-dir");
-    }
-    return services.certificates;
+    return required_service(services.certificates, "pki_not_initialised", no_platform_keys);
 }
 
 // The audit log, or 503 when this server was started without the log key.
 Result<const LogAccess*> log_access(const Services& services) {
-    if (services.log == nullptr) {
-        return make_error(ErrorKind::unavailable, "log_not_initialised",
-                          "this server has no log key; run `procura keys init` and start it "
-                          "with --key-dir");
-    }
-    return services.log;
+    return required_service(services.log, "log_not_initialised", 
+                            "this server has no log key; run `procura keys init` and start it "
+                            "with --key-dir");
 }
 
 // The bidding service, or 503 when this server was started without the platform keys.
 Result<bidding::BiddingService*> bidding_service(const Services& services) {
-    if (services.bidding == nullptr) {
-        return make_error(ErrorKind::unavailable, "pki_not_initialised",
-                          "this server has no platform keys; run `procura keys init` and start "
-                          "it with --key-dir");
-    }
-    return services.bidding;
+    return required_service(services.bidding, "pki_not_initialised", no_platform_keys);
 }
 
 Json head_to_json(const ledger::SignedTreeHead& head);
@@ -214,11 +196,8 @@ Json opened_bid_to_json(const bidding::OpenedBidRecord& r) {
 }
 
 Result<suppliers::SupplierService*> supplier_service(const Services& services) {
-    if (services.suppliers == nullptr) {
-        return make_error(ErrorKind::unavailable, "suppliers_unavailable",
-                          "this server does not run the supplier registry");
-    }
-    return services.suppliers;
+    return required_service(services.suppliers, "suppliers_unavailable", 
+                            "this server does not run the supplier registry");
 }
 
 // A required unsigned decimal query parameter; 400 naming it otherwise.

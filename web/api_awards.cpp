@@ -21,11 +21,8 @@ using core::Result;
 using namespace api_support;
 
 Result<settlement::AwardService*> award_service(const Services& services) {
-    if (services.awards == nullptr) {
-        return make_error(ErrorKind::unavailable, "awards_unavailable",
-                          "this server runs without the evaluation and award service");
-    }
-    return services.awards;
+    return required_service(services.awards, "awards_unavailable",
+                            "this server runs without the evaluation and award service");
 }
 
 core::Error invalid_type(const std::string& field, const char* expected) {

@@ -19,11 +19,8 @@ using core::make_error;
 using namespace api_support;
 
 core::Result<settlement::BatchService*> batch_service(settlement::BatchService* service) {
-    if (service == nullptr) {
-        return make_error(ErrorKind::unavailable, "settlement_unavailable",
-                          "settlement batches are not available on this server");
-    }
-    return service;
+    return required_service(service, "settlement_unavailable",
+                            "settlement batches are not available on this server");
 }
 
 core::Status only_members(const Json& object, std::initializer_list<std::string_view> allowed) {

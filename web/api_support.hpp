@@ -39,6 +39,17 @@ std::optional<std::string_view> query_value(const ParamList& query, std::string_
 // The one string member key of a JSON object body, such as {"reason": "..."}.
 core::Result<std::string> string_body(const Request& request, std::string_view key);
 
+// service, or 503 (unavailable) with code and message when this server runs without it.
+template <class Service>
+core::Result<Service*> required_service(Service* service, const char* code, const char* message) {
+    if (service == nullptr) return core::make_error(core::ErrorKind::unavailable, code, message);
+    return service;
+}
+
+// Why the routes that need the platform keys answer 503.
+inline constexpr const char* no_platform_keys =
+    "this server has no platform keys; run `procura keys init` and start it with --key-dir";
+
 }  // namespace api_support
 
 // The status of an opened tender as its evaluation and awards make it ("evaluated", "awarded",
