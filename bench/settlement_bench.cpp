@@ -31,6 +31,7 @@
 
 #include "core/clock.hpp"
 #include "db/migrate.hpp"
+#include "db/multi_row.hpp"
 #include "db/pool.hpp"
 #include "db/transaction.hpp"
 #include "db/url.hpp"
@@ -240,31 +241,17 @@ std::vector<Row> read_rows(db::ConnectionPool& pool, const std::string& sql,
     return rows;
 }
 
-// Inserts rows with "INSERT INTO <head> VALUES (<tuple>), ..." in prepared statements of
-// rows_per_insert rows each, on the connection c.
+// Inserts rows with "INSERT INTO <head> VALUES (<tuple>), ..." on c, rows_per_insert rows per
+// statement, through the same chunking as the ledger (db::execute_in_chunks).
 void insert_chunks(sql::Connection& c, const std::string& head, const std::string& tuple,
                    const std::vector<Row>& rows) {
-    std::unique_ptr<sql::PreparedStatement> full;
-    std::size_t i = 0;
-    while (i < rows.size()) {
-        const std::size_t n = std::min(rows_per_insert, rows.size() - i);
-        std::string sql = head + " VALUES ";
-        for (std::size_t k = 0; k < n; ++k) sql += (k == 0 ? "" : ", ") + tuple;
-        std::unique_ptr<sql::PreparedStatement> tail;
-        sql::PreparedStatement* target = nullptr;
-        if (n == rows_per_insert) {
-            if (!full) full.reset(c.prepareStatement(sql));
-            target = full.get();
-        } else {
-            tail.reset(c.prepareStatement(sql));
-            target = tail.get();
-        }
-        unsigned int p = 1;
-        for (std::size_t k = 0; k < n; ++k, ++i) {
-            for (const std::string& value : rows[i]) target->setString(p++, value);
-        }
-        target->executeUpdate();
-    }
+    db::execute_in_chunks(c, {head + " VALUES", tuple, ""}, rows.size(), rows_per_insert,
+                          [&](sql::PreparedStatement& s, std::size_t begin, std::size_t end) {
+                              unsigned int p = 1;
+                              for (std::size_t i = begin; i < end; ++i) {
+                                  for (const std::string& value : rows[i]) s.setString(p++, value);
+                              }
+                          });
 }
 
 // The baselines, each of the batch's rows read back and then inserted raw, rows_per_insert rows
