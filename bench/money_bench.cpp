@@ -2,7 +2,8 @@
 // LedgerService::create_transfers in linked batches of 1,000 (each batch one all-or-nothing
 // group: accounts locked, transfers and balances written, one audit event per transfer
 // chained), beside the same-run baseline of a raw multi-row INSERT of the same rows into a
-// plain table (1,000 rows per transaction, one prepared statement). Rounds alternate between
+// plain table (1,000 rows per transaction, its statement prepared once per connection and
+// reused, as the ledger reuses its own). Rounds alternate between
 // the two so that a noisy neighbour hits both alike; the medians are compared.
 //
 //   money_bench DB_URL [ROUNDS] [BATCHES_PER_ROUND]     (defaults 5 and 20)
@@ -82,23 +83,23 @@ void insert_raw(db::ConnectionPool& pool, const std::vector<money::Transfer>& ba
         sql += "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
     }
     const core::Status s = db::run_transaction(pool, "bench.raw", [&](db::Transaction& tx) {
-        return tx.attempt("bench.raw", [&](sql::Connection& c) {
-            std::unique_ptr<sql::PreparedStatement> insert(c.prepareStatement(sql));
+        return tx.attempt("bench.raw", [&](sql::Connection&) {
+            sql::PreparedStatement& insert = tx.prepared(sql);
             unsigned int p = 1;
             for (const money::Transfer& t : batch) {
-                insert->setString(p++, t.id);
-                insert->setString(p++, "single");
-                insert->setInt64(p++, t.debit_account_id);
-                insert->setInt64(p++, t.credit_account_id);
-                insert->setInt64(p++, t.amount_minor);
-                insert->setString(p++, t.currency);
-                insert->setNull(p++, sql::DataType::VARCHAR);
-                insert->setInt(p++, t.code);
-                insert->setString(p++, t.reference);
-                insert->setString(p++, t.batch_id);
-                insert->setInt64(p++, at_ms);
+                insert.setString(p++, t.id);
+                insert.setString(p++, "single");
+                insert.setInt64(p++, t.debit_account_id);
+                insert.setInt64(p++, t.credit_account_id);
+                insert.setInt64(p++, t.amount_minor);
+                insert.setString(p++, t.currency);
+                insert.setNull(p++, sql::DataType::VARCHAR);
+                insert.setInt(p++, t.code);
+                insert.setString(p++, t.reference);
+                insert.setString(p++, t.batch_id);
+                insert.setInt64(p++, at_ms);
             }
-            insert->executeUpdate();
+            insert.executeUpdate();
         });
     });
     if (!s) die("raw insert", s.error());
@@ -126,41 +127,41 @@ void insert_raw_with_audit(db::ConnectionPool& pool, const std::vector<money::Tr
     }
     const std::string hash_hex(64, 'a');
     const core::Status s = db::run_transaction(pool, "bench.raw_all", [&](db::Transaction& tx) {
-        return tx.attempt("bench.raw_all", [&](sql::Connection& c) {
-            std::unique_ptr<sql::PreparedStatement> transfers(c.prepareStatement(transfers_sql));
+        return tx.attempt("bench.raw_all", [&](sql::Connection&) {
+            sql::PreparedStatement& transfers = tx.prepared(transfers_sql);
             unsigned int p = 1;
             for (const money::Transfer& t : batch) {
-                transfers->setString(p++, t.id);
-                transfers->setString(p++, "single");
-                transfers->setInt64(p++, t.debit_account_id);
-                transfers->setInt64(p++, t.credit_account_id);
-                transfers->setInt64(p++, t.amount_minor);
-                transfers->setString(p++, t.currency);
-                transfers->setNull(p++, sql::DataType::VARCHAR);
-                transfers->setInt(p++, t.code);
-                transfers->setString(p++, t.reference);
-                transfers->setString(p++, t.batch_id);
-                transfers->setInt64(p++, at_ms);
+                transfers.setString(p++, t.id);
+                transfers.setString(p++, "single");
+                transfers.setInt64(p++, t.debit_account_id);
+                transfers.setInt64(p++, t.credit_account_id);
+                transfers.setInt64(p++, t.amount_minor);
+                transfers.setString(p++, t.currency);
+                transfers.setNull(p++, sql::DataType::VARCHAR);
+                transfers.setInt(p++, t.code);
+                transfers.setString(p++, t.reference);
+                transfers.setString(p++, t.batch_id);
+                transfers.setInt64(p++, at_ms);
             }
-            transfers->executeUpdate();
-            std::unique_ptr<sql::PreparedStatement> audit(c.prepareStatement(audit_sql));
+            transfers.executeUpdate();
+            sql::PreparedStatement& audit = tx.prepared(audit_sql);
             p = 1;
             for (const money::Transfer& t : batch) {
                 money::Transfer logged = t;
                 logged.at_ms = at_ms;
                 const core::AuditEvent e = money::transfer_audit_event(logged, 0);
-                audit->setInt64(p++, next_seq++);
-                audit->setInt64(p++, e.at_ms);
-                audit->setInt64(p++, e.actor_user_id);
-                audit->setString(p++, e.action);
-                audit->setString(p++, e.entity_type);
-                audit->setInt64(p++, next_seq);
-                audit->setInt64(p++, e.entity_version);
-                audit->setString(p++, e.payload_json);
-                audit->setString(p++, hash_hex);
-                audit->setString(p++, hash_hex);
+                audit.setInt64(p++, next_seq++);
+                audit.setInt64(p++, e.at_ms);
+                audit.setInt64(p++, e.actor_user_id);
+                audit.setString(p++, e.action);
+                audit.setString(p++, e.entity_type);
+                audit.setInt64(p++, next_seq);
+                audit.setInt64(p++, e.entity_version);
+                audit.setString(p++, e.payload_json);
+                audit.setString(p++, hash_hex);
+                audit.setString(p++, hash_hex);
             }
-            audit->executeUpdate();
+            audit.executeUpdate();
         });
     });
     if (!s) die("raw insert with audit", s.error());

@@ -7,7 +7,6 @@
 #include <cstring>
 #include <memory>
 #include <optional>
-#include <sstream>
 #include <string>
 
 #include "db/multi_row.hpp"
@@ -26,10 +25,6 @@ std::optional<core::Sha256> to_sha256(const std::string& bytes) {
     if (bytes.size() != out.size()) return std::nullopt;
     std::memcpy(out.data(), bytes.data(), out.size());
     return out;
-}
-
-std::string to_bytes(const core::Sha256& digest) {
-    return std::string(reinterpret_cast<const char*>(digest.data()), digest.size());
 }
 
 std::string to_hex(const core::Sha256& digest) {
@@ -75,110 +70,67 @@ core::Result<std::vector<core::StoredAuditEvent>> read_events(sql::ResultSet& ro
 
 core::Result<core::StoredAuditEvent> append_audit_event(Transaction& tx,
                                                         const core::AuditEvent& event) {
-    auto appended =
-        tx.attempt("audit.append", [&](sql::Connection& c) -> core::Result<core::StoredAuditEvent> {
-            std::unique_ptr<sql::PreparedStatement> head(
-                c.prepareStatement("SELECT seq, hash FROM audit_head WHERE id = 1 FOR UPDATE"));
-            std::unique_ptr<sql::ResultSet> head_row(head->executeQuery());
-            if (!head_row->next()) return corrupt("the audit_head row is missing");
-            const std::int64_t head_seq = head_row->getInt64(1);
-            const auto head_hash = to_sha256(head_row->getString(2).asStdString());
-            if (!head_hash) return corrupt("the audit_head hash is malformed");
-
-            core::StoredAuditEvent stored;
-            stored.seq = head_seq + 1;
-            stored.event = event;
-            stored.prev_hash = *head_hash;
-            stored.hash = core::chain_hash(stored.prev_hash, stored.seq, event);
-
-            // Hashes travel as blobs: binary parameters, untouched by any charset conversion.
-            // The streams must outlive executeUpdate, which reads them.
-            std::istringstream prev_bytes(to_bytes(stored.prev_hash));
-            std::istringstream hash_bytes(to_bytes(stored.hash));
-            std::unique_ptr<sql::PreparedStatement> insert(c.prepareStatement(
-                "INSERT INTO audit_events (seq, at_ms, actor_user_id, action, entity_type, "
-                "entity_id, entity_version, payload_json, prev_hash, hash) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
-            insert->setInt64(1, stored.seq);
-            insert->setInt64(2, event.at_ms);
-            insert->setInt64(3, event.actor_user_id);
-            insert->setString(4, event.action);
-            insert->setString(5, event.entity_type);
-            insert->setInt64(6, event.entity_id);
-            insert->setInt64(7, event.entity_version);
-            insert->setString(8, event.payload_json);
-            insert->setBlob(9, &prev_bytes);
-            insert->setBlob(10, &hash_bytes);
-            insert->executeUpdate();
-
-            std::istringstream new_head_bytes(to_bytes(stored.hash));
-            std::unique_ptr<sql::PreparedStatement> advance(
-                c.prepareStatement("UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1"));
-            advance->setInt64(1, stored.seq);
-            advance->setBlob(2, &new_head_bytes);
-            advance->executeUpdate();
-            return stored;
-        });
-    if (!appended) tx.fail(appended.error());
-    return appended;
+    auto appended = append_audit_events(tx, {event});
+    if (!appended) return appended.error();
+    return std::move(appended->front());
 }
 
 core::Result<std::vector<core::StoredAuditEvent>> append_audit_events(
     Transaction& tx, const std::vector<core::AuditEvent>& events) {
     using Stored = std::vector<core::StoredAuditEvent>;
     if (events.empty()) return Stored{};
-    auto appended = tx.attempt("audit.append_batch", [&](sql::Connection& c)
-                                                         -> core::Result<Stored> {
-        std::unique_ptr<sql::PreparedStatement> head(
-            c.prepareStatement("SELECT seq, hash FROM audit_head WHERE id = 1 FOR UPDATE"));
-        std::unique_ptr<sql::ResultSet> head_row(head->executeQuery());
-        if (!head_row->next()) return corrupt("the audit_head row is missing");
-        const std::int64_t head_seq = head_row->getInt64(1);
-        const auto head_hash = to_sha256(head_row->getString(2).asStdString());
-        if (!head_hash) return corrupt("the audit_head hash is malformed");
+    auto appended =
+        tx.attempt("audit.append_batch", [&](sql::Connection& c) -> core::Result<Stored> {
+            std::unique_ptr<sql::ResultSet> head_row(
+                tx.prepared("SELECT seq, hash FROM audit_head WHERE id = 1 FOR UPDATE")
+                    .executeQuery());
+            if (!head_row->next()) return corrupt("the audit_head row is missing");
+            const std::int64_t head_seq = head_row->getInt64(1);
+            const auto head_hash = to_sha256(head_row->getString(2).asStdString());
+            head_row.reset();
+            if (!head_hash) return corrupt("the audit_head hash is malformed");
 
-        Stored stored(events.size());
-        core::Sha256 prev = *head_hash;
-        for (std::size_t i = 0; i < events.size(); ++i) {
-            stored[i].seq = head_seq + 1 + static_cast<std::int64_t>(i);
-            stored[i].event = events[i];
-            stored[i].prev_hash = prev;
-            stored[i].hash = core::chain_hash(prev, stored[i].seq, events[i]);
-            prev = stored[i].hash;
-        }
+            Stored stored(events.size());
+            core::Sha256 prev = *head_hash;
+            for (std::size_t i = 0; i < events.size(); ++i) {
+                stored[i].seq = head_seq + 1 + static_cast<std::int64_t>(i);
+                stored[i].event = events[i];
+                stored[i].prev_hash = prev;
+                stored[i].hash = core::chain_hash(prev, stored[i].seq, events[i]);
+                prev = stored[i].hash;
+            }
 
-        // Hashes travel as hex through UNHEX: a blob parameter would cost Connector/C++ one
-        // round trip per value (mysql_stmt_send_long_data), two per row.
-        const MultiRowStatement insert{
-            "INSERT INTO audit_events (seq, at_ms, actor_user_id, action, entity_type, "
-            "entity_id, entity_version, payload_json, prev_hash, hash) VALUES",
-            "(?, ?, ?, ?, ?, ?, ?, ?, UNHEX(?), UNHEX(?))", ""};
-        execute_in_chunks(c, insert, stored.size(), audit_events_per_insert_max,
-                          [&](sql::PreparedStatement& s, std::size_t begin, std::size_t end) {
-                              unsigned int p = 1;
-                              for (std::size_t i = begin; i < end; ++i) {
-                                  const core::StoredAuditEvent& e = stored[i];
-                                  s.setInt64(p++, e.seq);
-                                  s.setInt64(p++, e.event.at_ms);
-                                  s.setInt64(p++, e.event.actor_user_id);
-                                  s.setString(p++, e.event.action);
-                                  s.setString(p++, e.event.entity_type);
-                                  s.setInt64(p++, e.event.entity_id);
-                                  s.setInt64(p++, e.event.entity_version);
-                                  s.setString(p++, e.event.payload_json);
-                                  s.setString(p++, to_hex(e.prev_hash));
-                                  s.setString(p++, to_hex(e.hash));
-                              }
-                          });
+            // Hashes travel as hex through UNHEX: a blob parameter would cost Connector/C++ one
+            // round trip per value (mysql_stmt_send_long_data), two per row.
+            const MultiRowStatement insert{
+                "INSERT INTO audit_events (seq, at_ms, actor_user_id, action, entity_type, "
+                "entity_id, entity_version, payload_json, prev_hash, hash) VALUES",
+                "(?, ?, ?, ?, ?, ?, ?, ?, UNHEX(?), UNHEX(?))", ""};
+            execute_in_chunks(tx, c, insert, stored.size(), audit_events_per_insert_max,
+                              [&](sql::PreparedStatement& s, std::size_t begin, std::size_t end) {
+                                  unsigned int p = 1;
+                                  for (std::size_t i = begin; i < end; ++i) {
+                                      const core::StoredAuditEvent& e = stored[i];
+                                      s.setInt64(p++, e.seq);
+                                      s.setInt64(p++, e.event.at_ms);
+                                      s.setInt64(p++, e.event.actor_user_id);
+                                      s.setString(p++, e.event.action);
+                                      s.setString(p++, e.event.entity_type);
+                                      s.setInt64(p++, e.event.entity_id);
+                                      s.setInt64(p++, e.event.entity_version);
+                                      s.setString(p++, e.event.payload_json);
+                                      s.setString(p++, to_hex(e.prev_hash));
+                                      s.setString(p++, to_hex(e.hash));
+                                  }
+                              });
 
-        std::istringstream new_head_bytes(to_bytes(stored.back().hash));
-        std::unique_ptr<sql::PreparedStatement> advance(
-            c.prepareStatement("UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1"));
-        advance->setInt64(1, stored.back().seq);
-        advance->setBlob(2, &new_head_bytes);
-        advance->executeUpdate();
-        return stored;
-    });
+            sql::PreparedStatement& advance =
+                tx.prepared("UPDATE audit_head SET seq = ?, hash = UNHEX(?) WHERE id = 1");
+            advance.setInt64(1, stored.back().seq);
+            advance.setString(2, to_hex(stored.back().hash));
+            advance.executeUpdate();
+            return stored;
+        });
     if (!appended) tx.fail(appended.error());
     return appended;
 }

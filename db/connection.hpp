@@ -64,6 +64,8 @@ public:
 
     // Drops sql's cached statement, for example because a use of it failed.
     void evict_prepared(const std::string& sql) { statements_.evict(sql); }
+    // Drops every cached statement, for example after a failed transaction attempt.
+    void clear_prepared() { statements_.clear(); }
 
     // Tells the pool not to reuse this connection, for example after the server went away.
     void mark_broken() { broken_ = true; }

@@ -12,6 +12,8 @@
 
 namespace procura::db {
 
+class Transaction;
+
 struct MultiRowStatement {
     std::string head;  // up to and including "VALUES", e.g. "INSERT INTO t (a, b) VALUES"
     std::string row;   // one row's placeholders, e.g. "(?, ?)"
@@ -30,5 +32,14 @@ using AfterRows = std::function<void(std::size_t begin, std::size_t end)>;
 // caller's attempt, as for any statement.
 void execute_in_chunks(sql::Connection& c, const MultiRowStatement& statement, std::size_t count,
                        std::size_t rows_max, const BindRows& bind, const AfterRows& after = {});
+
+// The same inside one of tx's attempts (c is that attempt's connection), with the statements
+// of full-size and of one-row chunks taken from the connection's statement cache
+// (Transaction::prepared): a hot write path that runs batch after batch, or row after row,
+// prepares its statement once per connection instead of once per use. A chunk of another
+// size is prepared for its one use.
+void execute_in_chunks(Transaction& tx, sql::Connection& c, const MultiRowStatement& statement,
+                       std::size_t count, std::size_t rows_max, const BindRows& bind,
+                       const AfterRows& after = {});
 
 }  // namespace procura::db

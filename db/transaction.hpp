@@ -124,8 +124,16 @@ public:
         } catch (const std::exception& e) {
             failure_ = to_error(e, operation);
         }
+        connection_.clear_prepared();
         return *failure_;
     }
+
+    // For use inside attempt: the connection's cached prepared statement for sql
+    // (PooledConnection::prepared), for a statement that transactions run again and again,
+    // such as the full-size chunk of execute_in_chunks. The caller sets every parameter.
+    // Throws sql::SQLException if preparing fails. An attempt that throws empties the
+    // connection's cache, so a statement left in an unknown state is never reused.
+    sql::PreparedStatement& prepared(const std::string& sql) { return connection_.prepared(sql); }
 
     // Marks the transaction failed with error (for example an UPDATE that matched no row):
     // it will be rolled back and error returned by run_transaction. The first failure wins.

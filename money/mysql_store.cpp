@@ -136,7 +136,8 @@ core::Result<std::map<std::int64_t, Account>> lock_accounts(sql::Connection& c,
 // or 1: a multi-row INSERT ... VALUES gets one consecutive range, in row order) it sets their
 // row ids from LAST_INSERT_ID() and returns true; otherwise it returns false and the caller
 // reads them back.
-bool insert_transfers(sql::Connection& c, std::vector<Transfer>& created, bool consecutive_ids) {
+bool insert_transfers(db::Transaction& tx, sql::Connection& c, std::vector<Transfer>& created,
+                      bool consecutive_ids) {
     const db::MultiRowStatement insert{
         "INSERT INTO money_transfers (transfer_key, kind, debit_account_id, credit_account_id, "
         "amount_minor, currency, pending_key, code, reference, batch_id, created_at_ms) VALUES",
@@ -164,15 +165,15 @@ bool insert_transfers(sql::Connection& c, std::vector<Transfer>& created, bool c
     };
     const auto row_ids = [&](std::size_t begin, std::size_t end) {
         if (!consecutive_ids) return;
-        std::unique_ptr<sql::Statement> last(c.createStatement());
-        Rows rows(last->executeQuery("SELECT LAST_INSERT_ID()"));
+        Rows rows(tx.prepared("SELECT LAST_INSERT_ID()").executeQuery());
         rows->next();
         const std::int64_t first = rows->getInt64(1);
+        rows.reset();
         for (std::size_t i = begin; i < end; ++i) {
             created[i].row_id = first + static_cast<std::int64_t>(i - begin);
         }
     };
-    db::execute_in_chunks(c, insert, created.size(), money_rows_per_insert_max, bind, row_ids);
+    db::execute_in_chunks(tx, c, insert, created.size(), money_rows_per_insert_max, bind, row_ids);
     return consecutive_ids;
 }
 
@@ -199,7 +200,8 @@ core::Status read_row_ids(sql::Connection& c, std::vector<Transfer>& created) {
 
 // Writes the new balances of the changed accounts, which exist and are locked: a multi-row
 // upsert that always takes its UPDATE branch.
-void write_balances(sql::Connection& c, const std::vector<std::int64_t>& changed,
+void write_balances(db::Transaction& tx, sql::Connection& c,
+                    const std::vector<std::int64_t>& changed,
                     const std::map<std::int64_t, Account>& accounts) {
     const db::MultiRowStatement upsert{
         std::string("INSERT INTO money_accounts (") + account_columns + ") VALUES",
@@ -207,26 +209,25 @@ void write_balances(sql::Connection& c, const std::vector<std::int64_t>& changed
         " ON DUPLICATE KEY UPDATE debits_pending = VALUES(debits_pending), "
         "debits_posted = VALUES(debits_posted), credits_pending = VALUES(credits_pending), "
         "credits_posted = VALUES(credits_posted)"};
-    db::execute_in_chunks(
-        c, upsert, changed.size(), money_rows_per_insert_max,
-        [&](sql::PreparedStatement& s, std::size_t begin, std::size_t end) {
-            unsigned int p = 1;
-            for (std::size_t i = begin; i < end; ++i) {
-                const Account& a = accounts.at(changed[i]);
-                s.setInt64(p++, a.id);
-                s.setString(p++, std::string(to_string(a.owner)));
-                s.setInt64(p++, a.owner_id);
-                s.setString(p++, a.currency);
-                s.setString(p++, std::string(to_string(a.kind)));
-                s.setBoolean(p++, a.flags.debits_must_not_exceed_credits);
-                s.setBoolean(p++, a.flags.credits_must_not_exceed_debits);
-                s.setInt64(p++, a.balances.debits_pending);
-                s.setInt64(p++, a.balances.debits_posted);
-                s.setInt64(p++, a.balances.credits_pending);
-                s.setInt64(p++, a.balances.credits_posted);
-                s.setInt64(p++, a.created_at_ms);
-            }
-        });
+    db::execute_in_chunks(tx, c, upsert, changed.size(), money_rows_per_insert_max,
+                          [&](sql::PreparedStatement& s, std::size_t begin, std::size_t end) {
+                              unsigned int p = 1;
+                              for (std::size_t i = begin; i < end; ++i) {
+                                  const Account& a = accounts.at(changed[i]);
+                                  s.setInt64(p++, a.id);
+                                  s.setString(p++, std::string(to_string(a.owner)));
+                                  s.setInt64(p++, a.owner_id);
+                                  s.setString(p++, a.currency);
+                                  s.setString(p++, std::string(to_string(a.kind)));
+                                  s.setBoolean(p++, a.flags.debits_must_not_exceed_credits);
+                                  s.setBoolean(p++, a.flags.credits_must_not_exceed_debits);
+                                  s.setInt64(p++, a.balances.debits_pending);
+                                  s.setInt64(p++, a.balances.debits_posted);
+                                  s.setInt64(p++, a.balances.credits_pending);
+                                  s.setInt64(p++, a.balances.credits_posted);
+                                  s.setInt64(p++, a.created_at_ms);
+                              }
+                          });
 }
 
 }  // namespace
@@ -399,10 +400,10 @@ core::Result<std::vector<TransferResult>> MySQLMoneyStore::apply_batch(
                     // The view now holds the planned balances of the changed accounts.
                     auto written = tx.attempt(
                         "money.apply_batch.write", [&](sql::Connection& c) -> core::Status {
-                            if (!insert_transfers(c, plan.created, consecutive_ids(c))) {
+                            if (!insert_transfers(tx, c, plan.created, consecutive_ids(c))) {
                                 PROCURA_TRY(read_row_ids(c, plan.created));
                             }
-                            write_balances(c, plan.changed_accounts, view.accounts);
+                            write_balances(tx, c, plan.changed_accounts, view.accounts);
                             return {};
                         });
                     if (!written) {

@@ -10,6 +10,7 @@
 #include <stdexcept>
 #include <thread>
 
+#include "db/multi_row.hpp"
 #include "tests/support/test_db.hpp"
 
 using procura::core::ErrorKind;
@@ -35,6 +36,36 @@ void insert_row(sql::Connection& c, int id, int v = 0) {
 
 std::int64_t count_rows(db::ConnectionPool& pool) {
     return testing::query_int64(pool, "SELECT COUNT(*) FROM t");
+}
+
+// Statements this session has prepared so far.
+std::int64_t prepares(sql::Connection& c) {
+    std::unique_ptr<sql::Statement> s(c.createStatement());
+    std::unique_ptr<sql::ResultSet> rows(
+        s->executeQuery("SELECT VARIABLE_VALUE FROM information_schema.SESSION_STATUS "
+                        "WHERE VARIABLE_NAME = 'COM_STMT_PREPARE'"));
+    rows->next();
+    return rows->getInt64(1);
+}
+
+// Inserts rows [first, first + count) into t in chunks of 3 inside tx, with the cached
+// statements; returns how many statements the session prepared meanwhile.
+std::int64_t insert_in_chunks(db::Transaction& tx, int first, int count) {
+    std::int64_t prepared = -1;
+    const Status s = tx.attempt("chunks", [&](sql::Connection& c) {
+        const std::int64_t before = prepares(c);
+        db::execute_in_chunks(tx, c, {"INSERT INTO t (id, v) VALUES", "(?, ?)", ""},
+                              static_cast<std::size_t>(count), 3,
+                              [&](sql::PreparedStatement& st, std::size_t begin, std::size_t end) {
+                                  unsigned int p = 1;
+                                  for (std::size_t i = begin; i < end; ++i) {
+                                      st.setInt(p++, first + static_cast<int>(i));
+                                      st.setInt(p++, static_cast<int>(i));
+                                  }
+                              });
+        prepared = prepares(c) - before;
+    });
+    return s.ok() ? prepared : -1;
 }
 
 }  // namespace
@@ -197,6 +228,42 @@ BOOST_AUTO_TEST_CASE(snapshot_transactions_refuse_writes) {
         db::TransactionOptions{db::TransactionMode::read_only_snapshot, {}});
     BOOST_TEST(!s.ok());
     BOOST_TEST(count_rows(*pool) == 0);
+}
+
+BOOST_AUTO_TEST_CASE(chunked_inserts_reuse_cached_statements_until_an_attempt_fails) {
+    auto pool = pool_with_table(1);
+    std::int64_t first = 0, second = 0;
+    // 7 rows in chunks of 3: two full chunks and one single row, all three cacheable.
+    BOOST_REQUIRE(db::run_transaction(*pool, "test", [&](db::Transaction& tx) -> Status {
+                      first = insert_in_chunks(tx, 1, 7);
+                      return {};
+                  }).ok());
+    BOOST_REQUIRE(db::run_transaction(*pool, "test", [&](db::Transaction& tx) -> Status {
+                      second = insert_in_chunks(tx, 101, 7);
+                      return {};
+                  }).ok());
+    BOOST_TEST(first == 2);   // the 3-row and the 1-row statement, prepared once each
+    BOOST_TEST(second == 0);  // both reused by the next transaction on the connection
+    BOOST_TEST(count_rows(*pool) == 14);
+    BOOST_TEST(testing::query_int64(*pool, "SELECT SUM(v) FROM t") ==
+               2 * (0 + 1 + 2 + 3 + 4 + 5 + 6));
+
+    // A duplicate key fails the attempt: everything rolls back and the cache is emptied, so
+    // the next transaction prepares its statements again.
+    const Status failed = db::run_transaction(*pool, "test", [&](db::Transaction& tx) -> Status {
+        (void)insert_in_chunks(tx, 201, 3);
+        (void)insert_in_chunks(tx, 1, 3);  // id 1 exists
+        return {};
+    });
+    BOOST_TEST(!failed.ok());
+    BOOST_TEST(count_rows(*pool) == 14);
+    std::int64_t third = 0;
+    BOOST_REQUIRE(db::run_transaction(*pool, "test", [&](db::Transaction& tx) -> Status {
+                      third = insert_in_chunks(tx, 301, 3);
+                      return {};
+                  }).ok());
+    BOOST_TEST(third == 1);
+    BOOST_TEST(count_rows(*pool) == 17);
 }
 
 BOOST_AUTO_TEST_CASE(with_connection_turns_exceptions_into_errors) {
