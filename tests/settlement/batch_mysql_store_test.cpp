@@ -1,10 +1,8 @@
 // The settlement batch service over the MariaDB stores (label db): racing preparations never
 // take one item twice, and executing a batch twice, or twice at once, posts each transfer once.
-#include <boost/test/unit_test.hpp>
-
 #include <algorithm>
 #include <atomic>
-#include <filesystem>
+#include <boost/test/unit_test.hpp>
 #include <set>
 #include <thread>
 
@@ -145,12 +143,9 @@ BOOST_AUTO_TEST_CASE(racing_preparations_never_take_an_item_twice) {
     }
 }
 
+// Needs the pain.001 XSD: CTest runs it as batch_db_execute_tests, which is skipped (77) by
+// batch_db_main.cpp when the file is missing.
 BOOST_AUTO_TEST_CASE(executing_twice_and_concurrently_posts_once) {
-    std::error_code ec;
-    if (!std::filesystem::is_regular_file(PROCURA_PAIN001_XSD, ec)) {
-        BOOST_TEST_MESSAGE("skipped: schema file missing: " << PROCURA_PAIN001_XSD);
-        return;
-    }
     Database d(testing::open_fresh_migrated_pool("batches", 8));
     d.fill(25);
     auto b = d.service.prepare(alice, 1'000);
