@@ -3,7 +3,7 @@
 // the RFC 3161 time stamp of its hash), measured in process in the same run. A benchmark, not a
 // test; bench/intake_bench.sh starts the server and prepares DIR.
 //
-//   intake_bench --dir DIR [--bids N] [--clients C]
+//   intake_bench --dir DIR [--bids N] [--clients C] [--keep-alive yes|no]
 //
 // DIR holds what the script prepared against a running `procura serve --key-dir KEYS`:
 //   url               the server's base URL ("http://127.0.0.1:PORT")
@@ -24,8 +24,10 @@
 //      answered "no" without a store) and TimeStampAuthority::stamp of each bid's SHA-256, on
 //      1 thread and on every core; the server is idle meanwhile;
 //   3. the load: C threads take the next bid from a shared counter and POST it to
-//      /api/v1/tenders/T/bids?lot_id=L with web::http_request, which opens one connection per
-//      request (it has no keep-alive); every answer must be 201.
+//      /api/v1/tenders/T/bids?lot_id=L, each client on its own connection kept open across its
+//      requests (web::HttpConnection), as a browser or a supplier's tool uploading several bids
+//      would; with --keep-alive no, one new connection per request (web::http_request). Every
+//      answer must be 201.
 // It prints bids/s and p50/p99/max latency of the load, the ceiling rates, and the load as a
 // percentage of the all-cores ceiling (target: at least 40 %).
 #include <algorithm>
@@ -135,6 +137,9 @@ int main(int argc, char** argv) {
     if (dir.empty()) fail("usage: intake_bench --dir DIR [--bids N] [--clients C]");
     const std::size_t bids_n = std::stoul(argument(argc, argv, "--bids", "5000"));
     const unsigned clients = static_cast<unsigned>(std::stoul(argument(argc, argv, "--clients", "64")));
+    const std::string keep_alive_arg = argument(argc, argv, "--keep-alive", "yes");
+    if (keep_alive_arg != "yes" && keep_alive_arg != "no") fail("--keep-alive is yes or no");
+    const bool keep_alive = keep_alive_arg == "yes";
     const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
     const char* passphrase_env = std::getenv("PROCURA_KEY_PASSPHRASE");
     if (passphrase_env == nullptr) fail("PROCURA_KEY_PASSPHRASE is not set");
@@ -244,14 +249,18 @@ int main(int argc, char** argv) {
         std::vector<std::thread> pool;
         for (unsigned c = 0; c < clients; ++c) {
             pool.emplace_back([&] {
+                web::HttpConnection connection;  // this client's own connection
                 for (std::size_t i = next++; i < bids_n; i = next++) {
                     const PreparedBid& b = bids[i];
                     const web::HeaderList headers = {
                         {"Authorization", "Bearer " + suppliers[b.supplier].token},
                         {"Content-Type", "application/cms"}};
                     const auto started = Clock::now();
-                    auto reply = web::http_request("POST", target + std::to_string(b.lot), headers,
-                                                   b.body, request_timeout);
+                    const std::string lot_url = target + std::to_string(b.lot);
+                    auto reply =
+                        keep_alive
+                            ? connection.request("POST", lot_url, headers, b.body, request_timeout)
+                            : web::http_request("POST", lot_url, headers, b.body, request_timeout);
                     const auto done = Clock::now();
                     latency_ms[i] = std::chrono::duration<double, std::milli>(done - started).count();
                     done_s[i] = std::chrono::duration<double>(done - load_started).count();
@@ -270,10 +279,12 @@ int main(int argc, char** argv) {
     });
     std::sort(latency_ms.begin(), latency_ms.end());
     const double rate = static_cast<double>(bids_n) / load_s;
-    std::printf("intake over HTTP, %u clients, one connection per request: %zu bids in %.2f s = "
-                "%.0f bids/s; latency p50 %.1f ms, p99 %.1f ms, max %.1f ms\n",
-                clients, bids_n, load_s, rate, percentile_ms(latency_ms, 0.50),
-                percentile_ms(latency_ms, 0.99), latency_ms.back());
+    std::printf(
+        "intake over HTTP, %u clients, %s: %zu bids in %.2f s = "
+        "%.0f bids/s; latency p50 %.1f ms, p99 %.1f ms, max %.1f ms\n",
+        clients, keep_alive ? "keep-alive connections" : "one connection per request", bids_n,
+        load_s, rate, percentile_ms(latency_ms, 0.50), percentile_ms(latency_ms, 0.99),
+        latency_ms.back());
     // The rate in each fifth of the answers, in the order they came: whether it holds up as the
     // tender fills.
     std::sort(done_s.begin(), done_s.end());

@@ -16,7 +16,9 @@
 # load a `top` snapshot is taken; afterwards the server's /metrics histogram for the bid route
 # is printed. The target is intake >= 40% of the all-cores ceiling. Everything it starts is
 # stopped by pid and deleted on exit.
-# Environment: PROCURA_BIN overrides the server binary, INTAKE_BENCH_BIN the load program.
+# Environment: PROCURA_BIN overrides the server binary, INTAKE_BENCH_BIN the load program;
+# INTAKE_KEEP_ALIVE=no makes the clients open one connection per request (default: each client
+# keeps its connection open).
 set -euo pipefail
 
 readonly bench_suppliers=32
@@ -170,7 +172,8 @@ echo "intake_bench: tender $tender is in its tendering period; running $intake_b
 ) &
 top_pid=$!
 
-"$intake_bench" --dir "$dir" --bids "$bids" --clients "$clients" | tee "$work/intake.out"
+"$intake_bench" --dir "$dir" --bids "$bids" --clients "$clients" \
+    --keep-alive "${INTAKE_KEEP_ALIVE:-yes}" | tee "$work/intake.out"
 wait "$top_pid" 2>/dev/null || true
 top_pid=""
 

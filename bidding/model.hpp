@@ -79,6 +79,9 @@ struct OpeningRecord {
 struct BiddingLimits {
     std::size_t bid_bytes_max = 8 * 1024 * 1024;
     std::int64_t versions_max = 100;  // per (tender, supplier, lot)
+    std::size_t bids_per_group_max = 64;  // bids written in one transaction (group commit)
+    std::size_t tenders_cached_max = 1024;
+    std::size_t accounts_cached_max = 100'000;
     // Shares are taken no earlier than this long after the submission deadline, so that bids
     // accepted just before it have been stored when the opening lists them.
     std::int64_t settle_ms = 2000;

@@ -58,14 +58,16 @@ core::Result<std::optional<Bid>> find_one(db::ConnectionPool& pool, const char* 
                                           const std::string& where, bool with_body,
                                           const std::function<void(sql::PreparedStatement&)>& bind) {
     using Found = std::optional<Bid>;
-    return db::with_connection(pool, operation, [&](sql::Connection& c) -> core::Result<Found> {
-        Statement s(c.prepareStatement(std::string("SELECT ") + summary_columns +
-                                       (with_body ? ", body" : "") + " FROM bids WHERE " + where));
-        bind(*s);
-        Rows rows(s->executeQuery());
-        if (!rows->next()) return Found{};
-        return Found{read_bid(*rows, with_body)};
-    });
+    // The connection's cached statement: these look-ups run on every bid.
+    return db::with_prepared(pool, operation,
+                             std::string("SELECT ") + summary_columns +
+                                 (with_body ? ", body" : "") + " FROM bids WHERE " + where,
+                             [&](sql::PreparedStatement& s) -> core::Result<Found> {
+                                 bind(s);
+                                 Rows rows(s.executeQuery());
+                                 if (!rows->next()) return Found{};
+                                 return Found{read_bid(*rows, with_body)};
+                             });
 }
 
 }  // namespace
@@ -170,54 +172,87 @@ core::Result<std::optional<Bid>> MySQLBidStore::find_active_bid(std::int64_t ten
                     });
 }
 
-core::Result<Bid> MySQLBidStore::insert_bid(const Bid& b, core::AuditEvent audit) {
-    Bid stored = b;
+core::Result<std::vector<BidWritten>> MySQLBidStore::insert_bids(std::vector<BidWrite> bids,
+                                                                 std::int64_t versions_max) {
+    std::vector<BidWritten> written;
     const core::Status status =
-        db::run_transaction(pool_, "bidding.insert_bid", [&](db::Transaction& tx) -> core::Status {
-            // Lock this supplier's bids for the lot: versions are numbered without races.
-            auto previous = tx.attempt("bidding.insert_bid.lock", [&](sql::Connection& c) {
-                Statement s(c.prepareStatement(
-                    "SELECT COALESCE(MAX(version), 0) FROM bids WHERE tender_id = ? AND "
-                    "supplier_id = ? AND lot_id = ? FOR UPDATE"));
-                s->setInt64(1, b.tender_id);
-                s->setInt64(2, b.supplier_id);
-                s->setInt64(3, b.lot_id);
-                Rows rows(s->executeQuery());
-                rows->next();
-                return rows->getInt64(1);
-            });
-            if (!previous) return previous.error();
-            stored.version = *previous + 1;
-            auto replaced = tx.attempt("bidding.insert_bid.replace", [&](sql::Connection& c) {
-                Statement s(c.prepareStatement(
-                    "UPDATE bids SET state = 'replaced' WHERE tender_id = ? AND supplier_id = ? "
-                    "AND lot_id = ? AND state = 'active'"));
-                s->setInt64(1, b.tender_id);
-                s->setInt64(2, b.supplier_id);
-                s->setInt64(3, b.lot_id);
-                return s->executeUpdate();
-            });
-            if (!replaced) return replaced.error();
-            auto inserted = tx.attempt("bidding.insert_bid", [&](sql::Connection& c) {
-                Statement s(c.prepareStatement(
+        db::run_transaction(pool_, "bidding.insert_bids", [&](db::Transaction& tx) -> core::Status {
+            // Rerun after a deadlock: everything is recomputed from what this attempt reads.
+            written.assign(bids.size(), BidWritten{});
+            std::vector<core::AuditEvent> events;
+            std::vector<std::size_t> event_bids;  // events[k] is the event of bids[event_bids[k]]
+            auto inserted = tx.attempt("bidding.insert_bids", [&](sql::Connection& c) {
+                // Each statement is prepared once for the whole group. The newest version of
+                // the (tender, supplier, lot) is read under its row lock: versions are numbered
+                // without races, and if it is active it is the bid this one replaces.
+                Statement newest(c.prepareStatement(
+                    "SELECT id, version, state, sha256 FROM bids WHERE tender_id = ? AND "
+                    "supplier_id = ? AND lot_id = ? ORDER BY version DESC LIMIT 1 FOR UPDATE"));
+                Statement replace(
+                    c.prepareStatement("UPDATE bids SET state = 'replaced' WHERE id = ?"));
+                Statement insert(c.prepareStatement(
                     "INSERT INTO bids (tender_id, supplier_id, lot_id, version, body, sha256, "
                     "received_at_ms, timestamp_token, log_seq, state) "
                     "VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, 'active')"));
-                std::istringstream body(b.body);
-                std::istringstream token(b.timestamp_token);
-                s->setInt64(1, b.tender_id);
-                s->setInt64(2, b.supplier_id);
-                s->setInt64(3, b.lot_id);
-                s->setInt64(4, stored.version);
-                s->setBlob(5, &body);
-                s->setString(6, b.sha256_hex);
-                s->setInt64(7, b.received_at_ms);
-                s->setBlob(8, &token);
-                s->executeUpdate();
                 std::unique_ptr<sql::Statement> last(c.createStatement());
-                Rows rows(last->executeQuery("SELECT LAST_INSERT_ID()"));
-                rows->next();
-                return rows->getInt64(1);
+                for (std::size_t i = 0; i < bids.size(); ++i) {
+                    const Bid& b = bids[i].bid;
+                    newest->setInt64(1, b.tender_id);
+                    newest->setInt64(2, b.supplier_id);
+                    newest->setInt64(3, b.lot_id);
+                    std::int64_t previous_version = 0;
+                    std::optional<std::int64_t> replaced_id;
+                    {
+                        Rows rows(newest->executeQuery());
+                        if (rows->next()) {
+                            previous_version = rows->getInt64(2);
+                            if (parse_state(rows->getString(3).asStdString()) == BidState::active) {
+                                replaced_id = rows->getInt64(1);
+                                written[i].replaced_sha256 = rows->getString(4).asStdString();
+                            }
+                        }
+                    }
+                    if (replaced_id && previous_version >= versions_max) {
+                        written[i].replaced_sha256.reset();
+                        written[i].error = core::make_error(
+                            ErrorKind::conflict, "too_many_versions",
+                            "a supplier may send at most " + std::to_string(versions_max) +
+                                " versions of a bid",
+                            "bid");
+                        continue;
+                    }
+                    if (replaced_id) {
+                        replace->setInt64(1, *replaced_id);
+                        replace->executeUpdate();
+                    }
+                    Bid stored = b;
+                    stored.version = previous_version + 1;
+                    stored.state = BidState::active;
+                    stored.withdrawn_at_ms.reset();
+                    std::istringstream body(b.body);
+                    std::istringstream token(b.timestamp_token);
+                    insert->setInt64(1, b.tender_id);
+                    insert->setInt64(2, b.supplier_id);
+                    insert->setInt64(3, b.lot_id);
+                    insert->setInt64(4, stored.version);
+                    insert->setBlob(5, &body);
+                    insert->setString(6, b.sha256_hex);
+                    insert->setInt64(7, b.received_at_ms);
+                    insert->setBlob(8, &token);
+                    insert->executeUpdate();
+                    {
+                        Rows rows(last->executeQuery("SELECT LAST_INSERT_ID()"));
+                        rows->next();
+                        stored.id = rows->getInt64(1);
+                    }
+                    core::AuditEvent event = bids[i].audit;
+                    event.entity_id = stored.id;
+                    event.entity_version = stored.version;
+                    if (replaced_id) event.action = "bid.replaced";
+                    events.push_back(std::move(event));
+                    event_bids.push_back(i);
+                    written[i].stored = std::move(stored);
+                }
             });
             if (!inserted) {
                 if (inserted.error().code == db::error_code_duplicate) {
@@ -226,22 +261,28 @@ core::Result<Bid> MySQLBidStore::insert_bid(const Bid& b, core::AuditEvent audit
                 }
                 return inserted.error();
             }
-            stored.id = *inserted;
-            audit.entity_id = stored.id;
-            audit.entity_version = stored.version;
-            if (*replaced > 0) audit.action = "bid.replaced";
-            auto appended = db::append_audit_event(tx, audit);
+            if (events.empty()) return {};
+            // One lock of the audit head and one multi-row insert for the whole group.
+            auto appended = db::append_audit_events(tx, events);
             if (!appended) return appended.error();
-            stored.log_seq = appended->seq;
-            return tx.attempt("bidding.insert_bid.seq", [&](sql::Connection& c) {
-                Statement s(c.prepareStatement("UPDATE bids SET log_seq = ? WHERE id = ?"));
-                s->setInt64(1, stored.log_seq);
-                s->setInt64(2, stored.id);
-                s->executeUpdate();
+            std::string cases;
+            std::string ids;
+            for (std::size_t k = 0; k < appended->size(); ++k) {
+                Bid& stored = *written[event_bids[k]].stored;
+                stored.log_seq = (*appended)[k].seq;
+                cases += " WHEN " + std::to_string(stored.id) + " THEN " +
+                         std::to_string(stored.log_seq);
+                ids += (k == 0 ? "" : ", ") + std::to_string(stored.id);
+            }
+            // Integers only, so the statement is built as text: one round trip for the group.
+            return tx.attempt("bidding.insert_bids.seq", [&](sql::Connection& c) {
+                std::unique_ptr<sql::Statement> s(c.createStatement());
+                s->executeUpdate("UPDATE bids SET log_seq = CASE id" + cases +
+                                 " END WHERE id IN (" + ids + ")");
             });
         });
     if (!status) return status.error();
-    return stored;
+    return written;
 }
 
 core::Status MySQLBidStore::withdraw_bid(std::int64_t bid_id, std::int64_t at_ms,

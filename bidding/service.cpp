@@ -43,13 +43,33 @@ BiddingService::BiddingService(BiddingDependencies dependencies, BiddingLimits l
     : d_(dependencies), limits_(limits) {}
 
 core::Result<tender::Tender> BiddingService::published_tender(std::int64_t tender_id) {
-    auto found = d_.tenders.find(tender_id);
-    if (!found) return found.error();
-    if (!*found || (*found)->state == tender::TenderState::draft) {
+    const auto not_found = [&] {
         return make_error(ErrorKind::not_found, "tender_not_found",
                           "no published tender " + std::to_string(tender_id));
+    };
+    auto version = d_.tenders.find_version(tender_id);
+    if (!version) return version.error();
+    if (!*version) return not_found();
+    {
+        std::lock_guard lock(tenders_mutex_);
+        const auto cached = tenders_.find(tender_id);
+        if (cached != tenders_.end() && cached->second->version == **version) {
+            return *cached->second;
+        }
     }
-    return std::move(**found);
+    auto found = d_.tenders.find(tender_id);
+    if (!found) return found.error();
+    if (!*found || (*found)->state == tender::TenderState::draft) return not_found();
+    // Only the terms are kept: questions and documents change without a new version, and
+    // nothing here reads them.
+    tender::Tender terms = std::move(**found);
+    terms.documents.clear();
+    terms.amendments.clear();
+    terms.questions.clear();
+    std::lock_guard lock(tenders_mutex_);
+    if (tenders_.size() >= limits_.tenders_cached_max) tenders_.clear();
+    tenders_[tender_id] = std::make_shared<const tender::Tender>(terms);
+    return terms;
 }
 
 core::Result<std::optional<std::string>> BiddingService::active_certificate_pem(core::UserId user) {
@@ -179,52 +199,41 @@ core::Status single_outcome(core::Result<std::vector<money::TransferResult>> res
 
 }  // namespace
 
-core::Status BiddingService::hold_security(const tender::Tender& t, core::UserId supplier,
-                                           const std::string& sha256_hex) {
-    if (d_.ledger == nullptr || t.bid_security_minor <= 0) return {};
-    money::Account supplier_spec;
-    supplier_spec.owner = money::OwnerKind::supplier;
-    supplier_spec.owner_id = supplier;
-    supplier_spec.currency = t.currency;
-    supplier_spec.kind = money::AccountKind::bid_security;
-    auto from = d_.ledger->account_for(supplier, supplier_spec);
-    if (!from) return from.error();
-    money::Account escrow_spec;
-    escrow_spec.owner = money::OwnerKind::tender_escrow;
-    escrow_spec.owner_id = t.id;
-    escrow_spec.currency = t.currency;
-    escrow_spec.kind = money::AccountKind::escrow;
-    auto to = d_.ledger->account_for(supplier, escrow_spec);
-    if (!to) return to.error();
+core::Result<std::int64_t> BiddingService::account_id(core::UserId actor,
+                                                      const money::Account& spec) {
+    const auto key = std::make_tuple(static_cast<int>(spec.owner), spec.owner_id, spec.currency,
+                                     static_cast<int>(spec.kind));
+    {
+        std::lock_guard lock(accounts_mutex_);
+        if (const auto it = accounts_.find(key); it != accounts_.end()) return it->second;
+    }
+    auto account = d_.ledger->account_for(actor, spec);
+    if (!account) return account.error();
+    std::lock_guard lock(accounts_mutex_);
+    if (accounts_.size() >= limits_.accounts_cached_max) accounts_.clear();
+    accounts_[key] = account->id;
+    return account->id;
+}
+
+money::Transfer BiddingService::security_deposit(const tender::Tender& t,
+                                                 std::int64_t from_account_id,
+                                                 std::int64_t to_account_id,
+                                                 const std::string& sha256_hex) {
     money::Transfer deposit;
     deposit.id = security_id(t.id, sha256_hex);
     deposit.kind = money::TransferKind::pending;
-    deposit.debit_account_id = from->id;
-    deposit.credit_account_id = to->id;
+    deposit.debit_account_id = from_account_id;
+    deposit.credit_account_id = to_account_id;
     deposit.amount_minor = t.bid_security_minor;
     deposit.currency = t.currency;
     deposit.code = bid_security_code;
     deposit.reference = "bid security, tender " + std::to_string(t.id);
     deposit.batch_id = "tender-" + std::to_string(t.id);
-    auto results = d_.ledger->create_transfers(supplier, {deposit});
-    if (results && results->front().status == money::TransferStatus::exists) {
-        // A resend: the deposit must still be held, not one voided after a failed attempt.
-        auto held = d_.ledger->get_transfer(deposit.id);
-        if (!held) return held.error();
-        if (held->pending_state != money::PendingState::pending) {
-            return make_error(ErrorKind::conflict, "bid_security_released",
-                              "the bid security of this exact bid was released; seal the "
-                              "document again to submit it anew",
-                              "bid");
-        }
-        return {};
-    }
-    return single_outcome(std::move(results));
+    return deposit;
 }
 
-core::Status BiddingService::release_security(const tender::Tender& t,
-                                              const std::string& sha256_hex) {
-    if (d_.ledger == nullptr || t.bid_security_minor <= 0) return {};
+money::Transfer BiddingService::security_release(const tender::Tender& t,
+                                                 const std::string& sha256_hex) {
     money::Transfer release;
     release.id = "bsv:" + std::to_string(t.id) + ":" + sha256_hex.substr(0, 32);
     release.kind = money::TransferKind::void_pending;
@@ -232,7 +241,194 @@ core::Status BiddingService::release_security(const tender::Tender& t,
     release.code = bid_security_code;
     release.reference = "bid security released, tender " + std::to_string(t.id);
     release.batch_id = "tender-" + std::to_string(t.id);
-    return single_outcome(d_.ledger->create_transfers(0, {release}));
+    return release;
+}
+
+std::vector<std::optional<core::Error>> BiddingService::hold_securities(
+    const std::vector<PendingBid*>& group) {
+    std::vector<std::optional<core::Error>> errors(group.size());
+    if (d_.ledger == nullptr) return errors;
+    std::vector<money::Transfer> deposits;
+    std::vector<std::size_t> owners;  // deposits[k] is the deposit of group[owners[k]]
+    for (std::size_t i = 0; i < group.size(); ++i) {
+        const tender::Tender& t = *group[i]->tender;
+        if (t.bid_security_minor <= 0) continue;
+        money::Account supplier_spec;
+        supplier_spec.owner = money::OwnerKind::supplier;
+        supplier_spec.owner_id = group[i]->write.bid.supplier_id;
+        supplier_spec.currency = t.currency;
+        supplier_spec.kind = money::AccountKind::bid_security;
+        auto from = account_id(supplier_spec.owner_id, supplier_spec);
+        if (!from) {
+            errors[i] = from.error();
+            continue;
+        }
+        money::Account escrow_spec;
+        escrow_spec.owner = money::OwnerKind::tender_escrow;
+        escrow_spec.owner_id = t.id;
+        escrow_spec.currency = t.currency;
+        escrow_spec.kind = money::AccountKind::escrow;
+        auto to = account_id(supplier_spec.owner_id, escrow_spec);
+        if (!to) {
+            errors[i] = to.error();
+            continue;
+        }
+        deposits.push_back(security_deposit(t, *from, *to, group[i]->write.bid.sha256_hex));
+        owners.push_back(i);
+    }
+    if (deposits.empty()) return errors;
+    // One ledger batch for the group. Its transfers are independent (not linked): each is
+    // created, exists or fails on its own. The platform (actor 0) records them, as it records
+    // their release; the debit account names the supplier.
+    auto results = d_.ledger->create_transfers(0, deposits);
+    for (std::size_t k = 0; k < owners.size(); ++k) {
+        std::optional<core::Error>& error = errors[owners[k]];
+        if (!results) {
+            error = results.error();
+            continue;
+        }
+        const money::TransferResult& r = (*results)[k];
+        if (r.status == money::TransferStatus::failed) {
+            error = r.error.value_or(make_error(ErrorKind::internal, "transfer_failed",
+                                                "the ledger refused the bid security"));
+        } else if (r.status == money::TransferStatus::exists) {
+            // A resend: the deposit must still be held, not one voided after a failed attempt.
+            auto held = d_.ledger->get_transfer(deposits[k].id);
+            if (!held) {
+                error = held.error();
+            } else if (held->pending_state != money::PendingState::pending) {
+                error = make_error(ErrorKind::conflict, "bid_security_released",
+                                   "the bid security of this exact bid was released; seal the "
+                                   "document again to submit it anew",
+                                   "bid");
+            }
+        }
+    }
+    return errors;
+}
+
+core::Status BiddingService::release_security(const tender::Tender& t,
+                                              const std::string& sha256_hex) {
+    if (d_.ledger == nullptr || t.bid_security_minor <= 0) return {};
+    return single_outcome(d_.ledger->create_transfers(0, {security_release(t, sha256_hex)}));
+}
+
+void BiddingService::write_in_group(PendingBid& pending) {
+    std::unique_lock lock(queue_mutex_);
+    queue_.push_back(&pending);
+    while (!pending.done) {
+        if (writing_) {
+            queue_changed_.wait(lock);
+            continue;
+        }
+        // This request writes the group: every bid queued by now, in order, at most one per
+        // (tender, body) so that a racing resend is decided against the stored winner.
+        writing_ = true;
+        std::vector<PendingBid*> group;
+        std::deque<PendingBid*> later;
+        while (!queue_.empty() && group.size() < limits_.bids_per_group_max) {
+            PendingBid* next = queue_.front();
+            queue_.pop_front();
+            const bool same_body = std::any_of(group.begin(), group.end(), [&](PendingBid* p) {
+                return p->write.bid.tender_id == next->write.bid.tender_id &&
+                       p->write.bid.sha256_hex == next->write.bid.sha256_hex;
+            });
+            if (same_body) {
+                later.push_back(next);
+            } else {
+                group.push_back(next);
+            }
+        }
+        queue_.insert(queue_.begin(), later.begin(), later.end());
+        lock.unlock();
+        {
+            // Whatever happens in write_group, its requests are released and another may
+            // write the next group.
+            struct Release {
+                BiddingService& service;
+                std::unique_lock<std::mutex>& lock;
+                const std::vector<PendingBid*>& group;
+                ~Release() {
+                    if (!lock.owns_lock()) lock.lock();
+                    for (PendingBid* p : group) {
+                        if (!p->stored && !p->error) {
+                            p->error = make_error(ErrorKind::internal, "bid_not_written",
+                                                  "the bid could not be stored");
+                        }
+                        p->done = true;
+                    }
+                    service.writing_ = false;
+                    service.queue_changed_.notify_all();
+                }
+            } release{*this, lock, group};
+            write_group(group);
+        }
+    }
+}
+
+void BiddingService::write_group(const std::vector<PendingBid*>& group) {
+    const std::vector<std::optional<core::Error>> deposit_errors = hold_securities(group);
+    std::vector<PendingBid*> holding;  // the bids whose deposit is held, in order
+    for (std::size_t i = 0; i < group.size(); ++i) {
+        if (deposit_errors[i]) {
+            group[i]->error = *deposit_errors[i];
+        } else {
+            holding.push_back(group[i]);
+        }
+    }
+    std::vector<money::Transfer> releases;
+    const auto release = [&](const tender::Tender& t, const std::string& sha256_hex) {
+        if (d_.ledger != nullptr && t.bid_security_minor > 0) {
+            releases.push_back(security_release(t, sha256_hex));
+        }
+    };
+    const auto settle = [&](PendingBid& p, BidWritten written) {
+        if (written.error) {
+            p.error = std::move(*written.error);
+            release(*p.tender, p.write.bid.sha256_hex);
+            return;
+        }
+        p.stored = std::move(written.stored);
+        if (written.replaced_sha256) release(*p.tender, *written.replaced_sha256);
+    };
+    if (!holding.empty()) {
+        std::vector<BidWrite> writes;
+        writes.reserve(holding.size());
+        for (PendingBid* p : holding) writes.push_back(p->write);
+        auto written = d_.bids.insert_bids(std::move(writes), limits_.versions_max);
+        if (written) {
+            for (std::size_t i = 0; i < holding.size(); ++i) {
+                settle(*holding[i], std::move((*written)[i]));
+            }
+        } else {
+            // The group failed as a whole (for example a body stored meanwhile by another
+            // server): each bid is written alone, so that each gets its own outcome.
+            for (PendingBid* p : holding) {
+                auto alone = holding.size() == 1
+                                 ? std::move(written)
+                                 : d_.bids.insert_bids({p->write}, limits_.versions_max);
+                if (alone) {
+                    settle(*p, std::move(alone->front()));
+                } else {
+                    p->error = alone.error();
+                    // A duplicate's deposit is the stored winner's: it stays held.
+                    if (alone.error().code != "duplicate_bid") {
+                        release(*p->tender, p->write.bid.sha256_hex);
+                    }
+                }
+            }
+        }
+    }
+    if (!releases.empty()) {
+        // Best effort: a release that fails leaves the deposit pending, which the settlement
+        // of the tender releases with the others; the bids stand either way.
+        (void)d_.ledger->create_transfers(0, releases);
+    }
+    std::optional<ledger::SignedTreeHead> head;
+    if (d_.log != nullptr) {
+        if (auto latest = d_.log->latest(); latest) head = std::move(*latest);
+    }
+    for (PendingBid* p : group) p->head = head;
 }
 
 core::Result<BidReceipt> BiddingService::submit(const core::Caller& caller,
@@ -294,11 +490,14 @@ core::Result<BidReceipt> BiddingService::submit(const core::Caller& caller,
 
     const core::Sha256 digest = core::sha256(body);
     const std::string hash_hex = core::to_hex(digest);
-    const auto receipt_of = [&](const Bid& b, bool repeated) {
-        BidReceipt r{b.id, b.version, b.lot_id, b.received_at_ms, b.sha256_hex,
-                     b.timestamp_token, b.log_seq - 1, std::nullopt, repeated};
-        if (d_.log != nullptr) {
-            if (auto head = d_.log->latest(); head) r.sth = std::move(*head);
+    // head: the log's latest head if it was read already (by the bid's group).
+    const auto receipt_of = [&](const Bid& b, bool repeated,
+                                std::optional<ledger::SignedTreeHead> head) {
+        BidReceipt r{b.id,         b.version,         b.lot_id,      b.received_at_ms,
+                     b.sha256_hex, b.timestamp_token, b.log_seq - 1, std::move(head),
+                     repeated};
+        if (!r.sth && d_.log != nullptr) {
+            if (auto latest = d_.log->latest(); latest) r.sth = std::move(*latest);
         }
         return r;
     };
@@ -317,7 +516,7 @@ core::Result<BidReceipt> BiddingService::submit(const core::Caller& caller,
                                   "; seal the document again to submit it anew",
                               "bid");
         }
-        return receipt_of(**existing, true);
+        return receipt_of(**existing, true, std::nullopt);
     }
 
     auto stamped = d_.tsa.stamp(digest);
@@ -329,21 +528,19 @@ core::Result<BidReceipt> BiddingService::submit(const core::Caller& caller,
         return make_error(ErrorKind::conflict, "submission_closed",
                           "the submission deadline passed while the bid was being checked");
     }
-    // The bid this one replaces, whose deposit is released once this one is stored.
-    std::optional<std::string> replaced_hash;
+    // Refused before anything is written (the group's transaction checks again under the
+    // lock, for a racing version from another server).
     auto current = d_.bids.find_active_bid(tender_id, caller.user_id, lot_id);
     if (!current) return current.error();
-    if (*current) {
-        replaced_hash = (*current)->sha256_hex;
-        if ((*current)->version >= limits_.versions_max) {
-            return make_error(ErrorKind::conflict, "too_many_versions",
-                              "a supplier may send at most " +
-                                  std::to_string(limits_.versions_max) + " versions of a bid",
-                              "bid");
-        }
+    if (*current && (*current)->version >= limits_.versions_max) {
+        return make_error(ErrorKind::conflict, "too_many_versions",
+                          "a supplier may send at most " + std::to_string(limits_.versions_max) +
+                              " versions of a bid",
+                          "bid");
     }
-    PROCURA_TRY(hold_security(*t, caller.user_id, hash_hex));
-    Bid bid;
+    PendingBid pending;
+    pending.tender = &*t;
+    Bid& bid = pending.write.bid;
     bid.tender_id = tender_id;
     bid.supplier_id = caller.user_id;
     bid.lot_id = lot_id;
@@ -354,25 +551,20 @@ core::Result<BidReceipt> BiddingService::submit(const core::Caller& caller,
     const nlohmann::json payload = {{"tender_id", tender_id}, {"supplier_id", caller.user_id},
                                     {"lot_id", lot_id},       {"sha256", hash_hex},
                                     {"received_at_ms", stamped->time_ms}};
-    auto stored = d_.bids.insert_bid(
-        bid, core::AuditEvent{now, caller.user_id, "bid.received", "bid", 0, 1, compact(payload)});
-    if (!stored) {
-        if (stored.error().code != "duplicate_bid") (void)release_security(*t, hash_hex);
-        if (stored.error().code == "duplicate_bid") {
+    pending.write.audit =
+        core::AuditEvent{now, caller.user_id, "bid.received", "bid", 0, 1, compact(payload)};
+    write_in_group(pending);
+    if (pending.error) {
+        if (pending.error->code == "duplicate_bid") {
             // A racing resend of the same body: answer with the receipt that won.
             auto winner = d_.bids.find_bid_by_hash(tender_id, hash_hex);
             if (winner && *winner && (*winner)->supplier_id == caller.user_id) {
-                return receipt_of(**winner, true);
+                return receipt_of(**winner, true, std::nullopt);
             }
         }
-        return stored.error();
+        return *pending.error;
     }
-    if (replaced_hash) {
-        // Best effort: a failure leaves the old deposit pending, which the settlement of the
-        // tender releases with the others; the new bid stands either way.
-        (void)release_security(*t, *replaced_hash);
-    }
-    return receipt_of(*stored, false);
+    return receipt_of(*pending.stored, false, std::move(pending.head));
 }
 
 core::Status BiddingService::withdraw(const core::Caller& caller, std::int64_t tender_id,

@@ -13,16 +13,33 @@
 // is stored and published. If the server restarts before k shares are in, members submit
 // theirs again.
 //
-// Thread-safe: the share table is behind a mutex; everything else is in the stores.
+// Group commit: a checked and time-stamped bid waits for its group's write. Whichever request
+// finds no write under way writes every bid queued by then (at most bids_per_group_max, at most
+// one per body): the deposits of the group in one ledger batch, the bids and their audit events
+// in one transaction, the releases of the deposits they replace in one more batch. Each bid
+// keeps its own outcome: a bid the store refuses alone fails alone, and if the group's
+// transaction fails as a whole its bids are written again one by one. A request is answered
+// only after its bid's transaction committed.
+//
+// Caches: published tenders' terms (checked against the tender's version on every use, so an
+// amendment or cancellation is seen at once; the deadline itself is compared with the clock
+// and the time-stamp token as before), opening certificates (they never change) and
+// money-account ids (accounts are never deleted). Each is bounded and emptied when full.
+//
+// Thread-safe: the share table, the caches and the write queue are behind mutexes; everything
+// else is in the stores.
 #pragma once
 
+#include <condition_variable>
+#include <deque>
 #include <map>
 #include <memory>
 #include <mutex>
-#include <set>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
+#include <tuple>
 #include <vector>
 
 #include "bidding/model.hpp"
@@ -117,6 +134,23 @@ public:
     core::Result<OpeningRecord> opening(std::int64_t tender_id);
 
 private:
+    // A bid waiting in the write queue, owned by the request that waits for it.
+    struct PendingBid {
+        const tender::Tender* tender = nullptr;
+        BidWrite write;
+        bool done = false;
+        // Set when done: the stored bid or the bid's own error, and the log head to put in
+        // its receipt.
+        std::optional<Bid> stored;
+        std::optional<core::Error> error;
+        std::optional<ledger::SignedTreeHead> head;
+    };
+    // Queues pending and returns once its group has been written (pending.done).
+    void write_in_group(PendingBid& pending);
+    // Writes a group (see the header comment); sets each bid's stored or error.
+    void write_group(const std::vector<PendingBid*>& group);
+
+    // The tender if it is published (or later), from the cache when its version is current.
     core::Result<tender::Tender> published_tender(std::int64_t tender_id);
     core::Result<OpeningKeyRecord> ensure_opening_key(const tender::Tender& tender);
     // The tender's opening certificate, parsed once per tender and kept (it never changes).
@@ -125,8 +159,14 @@ private:
     core::Result<std::optional<std::string>> active_certificate_pem(core::UserId user);
     bool revoked_at(const std::string& serial_hex, std::int64_t at_ms);
     // The pending deposit of the bid with this body (idempotent), and its void.
-    core::Status hold_security(const tender::Tender& tender, core::UserId supplier,
-                               const std::string& sha256_hex);
+    money::Transfer security_deposit(const tender::Tender& tender, std::int64_t from_account_id,
+                                     std::int64_t to_account_id, const std::string& sha256_hex);
+    money::Transfer security_release(const tender::Tender& tender, const std::string& sha256_hex);
+    // The id of the money account of spec's owner, currency and kind, opened on first use.
+    core::Result<std::int64_t> account_id(core::UserId actor, const money::Account& spec);
+    // The deposits of a group, in one ledger batch: the error of each bid whose deposit could
+    // not be held (nullopt for the others, and for every bid when there is no deposit).
+    std::vector<std::optional<core::Error>> hold_securities(const std::vector<PendingBid*>& group);
     core::Status release_security(const tender::Tender& tender, const std::string& sha256_hex);
     core::Result<ShareOutcome> open_tender(const tender::Tender& tender,
                                            const signing::PrivateKey& key,
@@ -134,6 +174,17 @@ private:
 
     BiddingDependencies d_;
     BiddingLimits limits_;
+
+    std::mutex tenders_mutex_;
+    std::map<std::int64_t, std::shared_ptr<const tender::Tender>> tenders_;  // terms only
+    std::mutex accounts_mutex_;
+    // (owner kind, owner id, currency, account kind) -> account id
+    std::map<std::tuple<int, std::int64_t, std::string, int>, std::int64_t> accounts_;
+
+    std::mutex queue_mutex_;
+    std::condition_variable queue_changed_;
+    std::deque<PendingBid*> queue_;
+    bool writing_ = false;  // a request is writing a group
     std::mutex certificates_mutex_;
     std::map<std::int64_t, std::shared_ptr<const signing::Certificate>> opening_certificates_;
     std::mutex shares_mutex_;

@@ -12,6 +12,21 @@
 
 namespace procura::bidding {
 
+// One bid of a group handed to BidStore::insert_bids, with its audit event (entity_id and
+// entity_version are set by the store; action becomes "bid.replaced" if it replaces a bid).
+struct BidWrite {
+    Bid bid;
+    core::AuditEvent audit;
+};
+
+// What insert_bids did with one bid: stored (with the hash of the active bid it replaced, if
+// any), or refused on its own (conflict "too_many_versions"; nothing of it was written).
+struct BidWritten {
+    std::optional<Bid> stored;
+    std::optional<std::string> replaced_sha256;
+    std::optional<core::Error> error;
+};
+
 class BidStore {
 public:
     virtual ~BidStore() = default;
@@ -31,11 +46,17 @@ public:
     virtual core::Result<std::optional<Bid>> find_active_bid(std::int64_t tender_id,
                                                              core::UserId supplier_id,
                                                              std::int64_t lot_id) = 0;
-    // Stores b as the active bid of (tender, supplier, lot): the previous active one becomes
-    // replaced, the version is one more than the highest so far, and the audit event (whose
-    // entity_id becomes the bid's id) gives log_seq. Returns the stored bid. conflict
-    // "duplicate_bid" if the tender already has a bid with this hash.
-    virtual core::Result<Bid> insert_bid(const Bid& b, core::AuditEvent audit) = 0;
+    // Stores the bids in order, in one transaction, each as the active bid of its (tender,
+    // supplier, lot) after the ones before it: the active bid it finds there, read under its
+    // row lock, becomes replaced and its hash is reported; the version is one more than the
+    // highest so far; each audit event (entity_id becomes the bid's id) gives its bid's
+    // log_seq. A bid whose active predecessor already has version >= versions_max is refused
+    // on its own (conflict "too_many_versions") and the rest go on. Returns one BidWritten
+    // per bid, in order. Any other failure (conflict "duplicate_bid" if a body is already
+    // stored for its tender, or a database error) rolls everything back and is returned as
+    // the error: callers that need each bid's own outcome then write the bids one at a time.
+    virtual core::Result<std::vector<BidWritten>> insert_bids(std::vector<BidWrite> bids,
+                                                              std::int64_t versions_max) = 0;
     // Active -> withdrawn; conflict "not_active" otherwise.
     virtual core::Status withdraw_bid(std::int64_t bid_id, std::int64_t at_ms,
                                       const core::AuditEvent& audit) = 0;

@@ -534,6 +534,19 @@ core::Result<std::optional<Tender>> MySQLTenderStore::find(TenderId id) {
     return found;
 }
 
+core::Result<std::optional<std::int64_t>> MySQLTenderStore::find_version(TenderId id) {
+    using Found = std::optional<std::int64_t>;
+    // One indexed row through the connection's cached statement: checked on every bid.
+    return db::with_prepared(pool_, "tender.find_version",
+                             "SELECT version FROM tenders WHERE id = ?",
+                             [&](sql::PreparedStatement& s) -> core::Result<Found> {
+                                 s.setInt64(1, id);
+                                 std::unique_ptr<sql::ResultSet> rows(s.executeQuery());
+                                 if (!rows->next()) return Found{};
+                                 return Found{rows->getInt64(1)};
+                             });
+}
+
 core::Result<std::vector<TenderSummary>> MySQLTenderStore::list(const TenderListQuery& query) {
     using Binder = std::function<void(sql::PreparedStatement&, unsigned)>;
     std::string where;

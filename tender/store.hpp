@@ -59,6 +59,17 @@ public:
     // (ascending id), or nullopt.
     virtual core::Result<std::optional<Tender>> find(TenderId id) = 0;
 
+    // The tender's version, or nullopt if there is no such tender: a cheap check of whether a
+    // copy read earlier still has the current terms. Every change made through
+    // TenderTransaction::update_tender (publication, amendment, cancellation...) raises the
+    // version; questions and documents may change without it. The default reads the tender.
+    virtual core::Result<std::optional<std::int64_t>> find_version(TenderId id) {
+        auto found = find(id);
+        if (!found) return found.error();
+        if (!*found) return std::optional<std::int64_t>{};
+        return std::optional<std::int64_t>{(*found)->version};
+    }
+
     // Up to query.limit + 1 summaries matching the query, newest first, so that the caller can
     // tell whether another page exists. Status filters follow rules::status_at exactly:
     // active.enquiries: published and now < enquiry deadline; active.tendering: published and

@@ -93,9 +93,121 @@ core::Error network_error(const beast::error_code& ec, const std::string& what) 
 
 }  // namespace
 
-core::Result<HttpReply> http_request(const std::string& method, const std::string& url,
-                                     const HeaderList& headers, const std::string& body,
-                                     std::chrono::milliseconds timeout) {
+struct HttpConnection::Impl {
+    asio::io_context io;
+    beast::tcp_stream stream{io};
+    beast::flat_buffer buffer;
+    std::string host;
+    std::string port;
+    bool open = false;
+
+    void shut() {
+        if (!open) return;
+        beast::error_code ignored;
+        stream.socket().shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
+        stream.close();
+        buffer.clear();
+        open = false;
+    }
+
+    // Resolution and connection run asynchronously on this thread's io_context, so that the
+    // stream's deadline (set by the caller) covers them too.
+    core::Status connect(const ParsedUrl& parsed, std::chrono::milliseconds timeout) {
+        shut();
+        asio::ip::tcp::resolver resolver(io);
+        beast::error_code ec;
+        asio::ip::tcp::resolver::results_type endpoints;
+        io.restart();
+        resolver.async_resolve(
+            parsed.host, parsed.port,
+            [&](const beast::error_code& e, asio::ip::tcp::resolver::results_type r) {
+                ec = e;
+                endpoints = std::move(r);
+            });
+        if (io.run_for(timeout) == 0 || !io.stopped()) {
+            return core::make_error(ErrorKind::unavailable, "http_timeout",
+                                    "resolving " + parsed.host + ": timed out");
+        }
+        if (ec) {
+            return core::make_error(ErrorKind::unavailable, "connect_failed",
+                                    "cannot resolve " + parsed.host + ": " + ec.message());
+        }
+        io.restart();
+        stream.async_connect(
+            endpoints, [&](const beast::error_code& e, const asio::ip::tcp::endpoint&) { ec = e; });
+        io.run();
+        if (ec) {
+            return core::make_error(
+                ErrorKind::unavailable,
+                ec == beast::error::timeout ? "http_timeout" : "connect_failed",
+                "cannot connect to " + parsed.host + ":" + parsed.port + ": " + ec.message());
+        }
+        host = parsed.host;
+        port = parsed.port;
+        open = true;
+        return {};
+    }
+
+    // One exchange on the open connection. stale: set when it failed before any reply byte
+    // came, as when the server had closed the connection.
+    core::Result<HttpReply> exchange(const http::request<http::string_body>& request,
+                                     const std::string& url, bool& stale) {
+        stale = false;
+        beast::error_code ec;
+        io.restart();
+        http::async_write(stream, request,
+                          [&](const beast::error_code& e, std::size_t) { ec = e; });
+        io.run();
+        if (ec) {
+            stale = ec != beast::error::timeout;
+            return network_error(ec, "sending to " + url);
+        }
+        http::response_parser<http::string_body> parser;
+        parser.body_limit(http_reply_bytes_max);
+        io.restart();
+        std::size_t read_bytes = 0;
+        http::async_read(stream, buffer, parser, [&](const beast::error_code& e, std::size_t n) {
+            ec = e;
+            read_bytes = n;
+        });
+        io.run();
+        if (ec == http::error::body_limit) {
+            return core::make_error(ErrorKind::payload_too_large, "reply_too_large",
+                                    "the reply from " + url + " is over " +
+                                        std::to_string(http_reply_bytes_max) + " bytes");
+        }
+        if (ec) {
+            stale = read_bytes == 0 && ec != beast::error::timeout;
+            return network_error(ec, "reading the reply from " + url);
+        }
+        const auto& response = parser.get();
+        if (!response.keep_alive()) shut();
+        HttpReply reply;
+        reply.status = static_cast<int>(response.result_int());
+        for (const auto& field : response) {
+            reply.headers.emplace_back(std::string(field.name_string()),
+                                       std::string(field.value()));
+        }
+        if (const auto it = response.find(http::field::content_type); it != response.end()) {
+            reply.content_type = std::string(it->value());
+        }
+        reply.body = response.body();
+        return reply;
+    }
+};
+
+HttpConnection::HttpConnection() : impl_(std::make_unique<Impl>()) {}
+HttpConnection::~HttpConnection() {
+    if (impl_) impl_->shut();
+}
+HttpConnection::HttpConnection(HttpConnection&&) noexcept = default;
+HttpConnection& HttpConnection::operator=(HttpConnection&&) noexcept = default;
+
+void HttpConnection::close() { impl_->shut(); }
+
+core::Result<HttpReply> HttpConnection::request(const std::string& method, const std::string& url,
+                                                const HeaderList& headers, const std::string& body,
+                                                std::chrono::milliseconds timeout) {
     auto parsed = parse_url(url);
     if (!parsed) return parsed.error();
     const http::verb verb = http::string_to_verb(method);
@@ -103,40 +215,6 @@ core::Result<HttpReply> http_request(const std::string& method, const std::strin
         return core::make_error(ErrorKind::bad_request, "bad_method",
                                 "unknown HTTP method " + method);
     }
-
-    asio::io_context io;
-    asio::ip::tcp::resolver resolver(io);
-    beast::tcp_stream stream(io);
-    stream.expires_after(timeout);
-
-    // Resolution and connection run asynchronously on this thread's io_context, so that the
-    // stream's deadline covers them too.
-    beast::error_code ec;
-    asio::ip::tcp::resolver::results_type endpoints;
-    resolver.async_resolve(
-        parsed->host, parsed->port,
-        [&](const beast::error_code& e, asio::ip::tcp::resolver::results_type r) {
-            ec = e;
-            endpoints = std::move(r);
-        });
-    if (io.run_for(timeout) == 0 || !io.stopped()) {
-        return core::make_error(ErrorKind::unavailable, "http_timeout",
-                                "resolving " + parsed->host + ": timed out");
-    }
-    if (ec) {
-        return core::make_error(ErrorKind::unavailable, "connect_failed",
-                                "cannot resolve " + parsed->host + ": " + ec.message());
-    }
-    io.restart();
-    stream.async_connect(
-        endpoints, [&](const beast::error_code& e, const asio::ip::tcp::endpoint&) { ec = e; });
-    io.run();
-    if (ec) {
-        return core::make_error(
-            ErrorKind::unavailable, ec == beast::error::timeout ? "http_timeout" : "connect_failed",
-            "cannot connect to " + parsed->host + ":" + parsed->port + ": " + ec.message());
-    }
-
     http::request<http::string_body> request(verb, parsed->target, 11);
     request.set(http::field::host, parsed->host + ":" + parsed->port);
     request.set(http::field::user_agent, "procura-cli");
@@ -144,38 +222,29 @@ core::Result<HttpReply> http_request(const std::string& method, const std::strin
     request.body() = body;
     request.prepare_payload();
 
-    io.restart();
-    http::async_write(stream, request, [&](const beast::error_code& e, std::size_t) { ec = e; });
-    io.run();
-    if (ec) return network_error(ec, "sending to " + url);
-
-    beast::flat_buffer buffer;
-    http::response_parser<http::string_body> parser;
-    parser.body_limit(http_reply_bytes_max);
-    io.restart();
-    http::async_read(stream, buffer, parser,
-                     [&](const beast::error_code& e, std::size_t) { ec = e; });
-    io.run();
-    if (ec == http::error::body_limit) {
-        return core::make_error(ErrorKind::payload_too_large, "reply_too_large",
-                                "the reply from " + url + " is over " +
-                                    std::to_string(http_reply_bytes_max) + " bytes");
+    Impl& c = *impl_;
+    if (c.open && (c.host != parsed->host || c.port != parsed->port)) c.shut();
+    const bool reused = c.open;
+    c.stream.expires_after(timeout);
+    if (!c.open) PROCURA_TRY(c.connect(*parsed, timeout));
+    bool stale = false;
+    auto reply = c.exchange(request, url, stale);
+    if (!reply && stale && reused) {
+        // The server closed the idle connection: the request did not reach it; send it anew.
+        c.stream.expires_after(timeout);
+        PROCURA_TRY(c.connect(*parsed, timeout));
+        reply = c.exchange(request, url, stale);
     }
-    if (ec) return network_error(ec, "reading the reply from " + url);
+    if (!reply) c.shut();
+    return reply;
+}
 
-    beast::error_code ignored;
-    stream.socket().shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
-
-    const auto& response = parser.get();
-    HttpReply reply;
-    reply.status = static_cast<int>(response.result_int());
-    for (const auto& field : response) {
-        reply.headers.emplace_back(std::string(field.name_string()), std::string(field.value()));
-    }
-    if (const auto it = response.find(http::field::content_type); it != response.end()) {
-        reply.content_type = std::string(it->value());
-    }
-    reply.body = response.body();
+core::Result<HttpReply> http_request(const std::string& method, const std::string& url,
+                                     const HeaderList& headers, const std::string& body,
+                                     std::chrono::milliseconds timeout) {
+    HttpConnection connection;
+    auto reply = connection.request(method, url, headers, body, timeout);
+    connection.close();
     return reply;
 }
 

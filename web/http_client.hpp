@@ -1,7 +1,9 @@
 // A small synchronous HTTP/1.1 client for the command-line tools (`procura bid submit` and
 // `procura bid verify-receipt`): one request per connection, a deadline over the whole exchange,
-// a bounded reply. The header is Beast-free (web/http_client.cpp is the only file that holds the
-// client's Beast code), so app/ can use it without seeing Beast or Asio.
+// a bounded reply. HttpConnection keeps one connection open across requests (keep-alive) for
+// clients that send many, such as the intake benchmark. The header is Beast-free
+// (web/http_client.cpp is the only file that holds the client's Beast code), so app/ can use it
+// without seeing Beast or Asio.
 //
 // http:// only. In deployment TLS is terminated by a reverse proxy in front of `procura serve`;
 // the tools talk to the server (or that proxy) over plain HTTP on a trusted network or
@@ -12,6 +14,7 @@
 
 #include <chrono>
 #include <cstddef>
+#include <memory>
 #include <string>
 
 #include "core/result.hpp"
@@ -39,5 +42,30 @@ inline constexpr std::size_t http_reply_bytes_max = 64 * 1024 * 1024;
 core::Result<HttpReply> http_request(const std::string& method, const std::string& url,
                                      const HeaderList& headers, const std::string& body,
                                      std::chrono::milliseconds timeout);
+
+// One HTTP/1.1 connection kept open across requests. request() connects on first use (and
+// again when the URL names another host or port, or the server closed the connection) and
+// otherwise sends on the open connection. A request that fails on a reused connection before
+// any of its reply arrived (the server closed it while idle) is sent once more on a new
+// connection; any other failure closes the connection and is returned. Errors and timeout as
+// http_request, the timeout counting from the start of each request. Not thread-safe: one
+// connection per client thread.
+class HttpConnection {
+public:
+    HttpConnection();
+    ~HttpConnection();
+    HttpConnection(HttpConnection&&) noexcept;
+    HttpConnection& operator=(HttpConnection&&) noexcept;
+
+    core::Result<HttpReply> request(const std::string& method, const std::string& url,
+                                    const HeaderList& headers, const std::string& body,
+                                    std::chrono::milliseconds timeout);
+    // Shuts the connection down, if it is open. The next request opens a new one.
+    void close();
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> impl_;
+};
 
 }  // namespace procura::web

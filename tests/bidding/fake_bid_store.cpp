@@ -71,38 +71,65 @@ core::Result<std::optional<Bid>> FakeBidStore::find_active_bid(std::int64_t tend
     return std::optional<Bid>{};
 }
 
-core::Result<Bid> FakeBidStore::insert_bid(const Bid& b, core::AuditEvent audit) {
+core::Result<std::vector<BidWritten>> FakeBidStore::insert_bids(std::vector<BidWrite> bids,
+                                                                std::int64_t versions_max) {
     std::lock_guard lock(mutex_);
-    for (const auto& [id, other] : state_.bids) {
-        if (other.tender_id == b.tender_id && other.sha256_hex == b.sha256_hex) {
+    // All or nothing, as one transaction: a body already stored, or twice in the group, first.
+    for (std::size_t i = 0; i < bids.size(); ++i) {
+        const Bid& b = bids[i].bid;
+        bool duplicate = false;
+        for (const auto& [id, other] : state_.bids) {
+            duplicate =
+                duplicate || (other.tender_id == b.tender_id && other.sha256_hex == b.sha256_hex);
+        }
+        for (std::size_t j = 0; j < i; ++j) {
+            duplicate = duplicate || (bids[j].bid.tender_id == b.tender_id &&
+                                      bids[j].bid.sha256_hex == b.sha256_hex);
+        }
+        if (duplicate) {
             return core::make_error(ErrorKind::conflict, "duplicate_bid",
                                     "this tender already has a bid with this body", "bid");
         }
     }
-    std::int64_t previous_version = 0;
-    int replaced = 0;
-    for (auto& [id, other] : state_.bids) {
-        if (other.tender_id != b.tender_id || other.supplier_id != b.supplier_id ||
-            other.lot_id != b.lot_id) {
+    std::vector<BidWritten> written(bids.size());
+    for (std::size_t i = 0; i < bids.size(); ++i) {
+        const Bid& b = bids[i].bid;
+        std::int64_t previous_version = 0;
+        Bid* active = nullptr;
+        for (auto& [id, other] : state_.bids) {
+            if (other.tender_id != b.tender_id || other.supplier_id != b.supplier_id ||
+                other.lot_id != b.lot_id) {
+                continue;
+            }
+            previous_version = std::max(previous_version, other.version);
+            if (other.state == BidState::active) active = &other;
+        }
+        if (active != nullptr && active->version >= versions_max) {
+            written[i].error =
+                core::make_error(ErrorKind::conflict, "too_many_versions",
+                                 "a supplier may send at most " + std::to_string(versions_max) +
+                                     " versions of a bid",
+                                 "bid");
             continue;
         }
-        previous_version = std::max(previous_version, other.version);
-        if (other.state == BidState::active) {
-            other.state = BidState::replaced;
-            ++replaced;
+        core::AuditEvent audit = bids[i].audit;
+        if (active != nullptr) {
+            active->state = BidState::replaced;
+            written[i].replaced_sha256 = active->sha256_hex;
+            audit.action = "bid.replaced";
         }
+        Bid stored = b;
+        stored.id = state_.next_bid_id++;
+        stored.version = previous_version + 1;
+        stored.state = BidState::active;
+        stored.withdrawn_at_ms.reset();
+        audit.entity_id = stored.id;
+        audit.entity_version = stored.version;
+        stored.log_seq = append_audit(audit);
+        state_.bids.emplace(stored.id, stored);
+        written[i].stored = std::move(stored);
     }
-    Bid stored = b;
-    stored.id = state_.next_bid_id++;
-    stored.version = previous_version + 1;
-    stored.state = BidState::active;
-    stored.withdrawn_at_ms.reset();
-    audit.entity_id = stored.id;
-    audit.entity_version = stored.version;
-    if (replaced > 0) audit.action = "bid.replaced";
-    stored.log_seq = append_audit(audit);
-    state_.bids.emplace(stored.id, stored);
-    return stored;
+    return written;
 }
 
 core::Status FakeBidStore::withdraw_bid(std::int64_t bid_id, std::int64_t at_ms,

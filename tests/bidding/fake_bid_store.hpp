@@ -25,7 +25,8 @@ public:
     core::Result<std::optional<Bid>> find_bid(std::int64_t bid_id) override;
     core::Result<std::optional<Bid>> find_bid_by_hash(std::int64_t tender_id,
                                                       const std::string& sha256_hex) override;
-    core::Result<Bid> insert_bid(const Bid& b, core::AuditEvent audit) override;
+    core::Result<std::vector<BidWritten>> insert_bids(std::vector<BidWrite> bids,
+                                                      std::int64_t versions_max) override;
     core::Status withdraw_bid(std::int64_t bid_id, std::int64_t at_ms,
                               const core::AuditEvent& audit) override;
     core::Result<std::optional<Bid>> find_active_bid(std::int64_t tender_id,
