@@ -171,12 +171,18 @@ Json closure_to_json(const settlement::LotClosure& c) {
 }
 
 Json declaration_to_json(const settlement::Declaration& d) {
-    return Json{{"member_id", d.member_id},
-                {"no_conflict", d.no_conflict},
-                {"recused", !d.no_conflict},
-                {"statement", d.statement},
-                {"supplier_ids", d.supplier_ids},
-                {"declared_at", core::format_rfc3339_ms(d.declared_at_ms)}};
+    return Json{
+        {"member_id", d.member_id},
+        {"no_conflict", d.no_conflict},
+        {"recused", !d.no_conflict},
+        {"statement", d.statement},
+        {"supplier_ids", d.supplier_ids},
+        {"declared_at", core::format_rfc3339_ms(d.declared_at_ms)},
+        {"withdrawn", d.withdrawn_at_ms.has_value()},
+        {"withdrawn_at",
+         d.withdrawn_at_ms ? Json(core::format_rfc3339_ms(*d.withdrawn_at_ms)) : Json(nullptr)},
+        {"withdrawn_by", d.withdrawn_at_ms ? Json(d.withdrawn_by) : Json(nullptr)},
+        {"withdrawal_reason", d.withdrawn_at_ms ? Json(d.withdrawal_reason) : Json(nullptr)}};
 }
 
 Json score_to_json(const settlement::TechnicalScore& s) {
@@ -310,6 +316,19 @@ void Api::add_award_routes() {
             auto declared = service.declare(caller, id, flag->get<bool>(), *statement);
             if (!declared) return declared.error();
             return json_response(201, declaration_to_json(*declared));
+        }),
+        Dispatch::worker);
+
+    add("POST", "/api/v1/tenders/{id}/evaluation/panel/{member_id}/withdrawal",
+        officer([](Service& service, const core::Caller& caller, std::int64_t id, const Request& r,
+                   const Context& c) -> Result<Response> {
+            auto member = path_id(c.params, "member_id");
+            if (!member) return member.error();
+            auto reason = string_body(r, "reason");
+            if (!reason) return reason.error();
+            auto withdrawn = service.withdraw_member(caller, id, *member, *reason);
+            if (!withdrawn) return withdrawn.error();
+            return json_response(201, declaration_to_json(*withdrawn));
         }),
         Dispatch::worker);
 

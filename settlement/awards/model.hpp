@@ -40,6 +40,11 @@ struct Declaration {
     std::string statement;
     std::vector<core::UserId> supplier_ids;  // the bidders it covers, ascending
     std::int64_t declared_at_ms = 0;
+    // Set once the member is withdrawn from the panel (AwardService::withdraw_member): the
+    // evaluation goes on without them.
+    std::optional<std::int64_t> withdrawn_at_ms;
+    core::UserId withdrawn_by = 0;
+    std::string withdrawal_reason;
 };
 
 // One raw technical score, locked once submitted.

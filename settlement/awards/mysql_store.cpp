@@ -111,13 +111,23 @@ TenderRecords load_records(sql::Connection& c, std::int64_t tender_id) {
     {
         Rows rows = query(c,
                           "SELECT member_id, no_conflict, statement, supplier_ids_json, "
-                          "declared_at_ms FROM evaluation_declarations WHERE tender_id = ? "
-                          "ORDER BY member_id",
+                          "declared_at_ms, withdrawn_at_ms, withdrawn_by, withdrawal_reason "
+                          "FROM evaluation_declarations WHERE tender_id = ? ORDER BY member_id",
                           tender_id);
         while (rows->next()) {
-            r.declarations.push_back(Declaration{tender_id, rows->getInt64(1),
-                                                 rows->getBoolean(2), text(*rows, 3),
-                                                 parse_ids(text(*rows, 4)), rows->getInt64(5)});
+            Declaration d;
+            d.tender_id = tender_id;
+            d.member_id = rows->getInt64(1);
+            d.no_conflict = rows->getBoolean(2);
+            d.statement = text(*rows, 3);
+            d.supplier_ids = parse_ids(text(*rows, 4));
+            d.declared_at_ms = rows->getInt64(5);
+            if (!rows->isNull(6)) {
+                d.withdrawn_at_ms = rows->getInt64(6);
+                d.withdrawn_by = rows->getInt64(7);
+                d.withdrawal_reason = text(*rows, 8);
+            }
+            r.declarations.push_back(std::move(d));
         }
     }
     {
@@ -261,6 +271,28 @@ public:
         if (!done) {
             return on_duplicate(done.error(), "already_declared",
                                 "you have already made your declaration for this tender");
+        }
+        return {};
+    }
+
+    core::Status withdraw_member(const Declaration& d) override {
+        auto changed = tx_.attempt("awards.withdraw_member", [&](sql::Connection& c) {
+            Statement s(c.prepareStatement(
+                "UPDATE evaluation_declarations SET withdrawn_at_ms = ?, withdrawn_by = ?, "
+                "withdrawal_reason = ? WHERE tender_id = ? AND member_id = ? AND "
+                "withdrawn_at_ms IS NULL"));
+            s->setInt64(1, d.withdrawn_at_ms.value_or(0));
+            s->setInt64(2, d.withdrawn_by);
+            s->setString(3, core::utf8_prefix(d.withdrawal_reason, 1000));
+            s->setInt64(4, d.tender_id);
+            s->setInt64(5, d.member_id);
+            return s->executeUpdate();
+        });
+        if (!changed) return changed.error();
+        if (*changed != 1) {
+            // The tender row is locked: no declaration can appear or change meanwhile.
+            return core::make_error(ErrorKind::conflict, "already_withdrawn",
+                                    "the member is withdrawn from the panel already");
         }
         return {};
     }

@@ -231,6 +231,10 @@ core::Status check_decline(const Award& award, std::string_view reason,
     return check_text(reason, limits.reason_bytes_max, true, "reason", "reason");
 }
 
+core::Status check_withdrawal(std::string_view reason, const AwardLimits& limits) {
+    return check_text(reason, limits.reason_bytes_max, true, "reason", "reason");
+}
+
 core::Status check_accept(const Milestone& milestone) {
     if (milestone.state != MilestoneState::planned) {
         return make_error(ErrorKind::conflict, "milestone_accepted",

@@ -62,6 +62,9 @@ core::Status check_contract(const Award& award, std::int64_t now_ms,
 // Errors: those of check_awarded; unprocessable "reason_required" / "reason_too_long".
 core::Status check_decline(const Award& award, std::string_view reason, const AwardLimits& limits);
 
+// The reason of a panel member's withdrawal: 422 "reason_required", "reason_too_long".
+core::Status check_withdrawal(std::string_view reason, const AwardLimits& limits);
+
 // conflict "milestone_accepted" unless the milestone is planned.
 core::Status check_accept(const Milestone& milestone);
 

@@ -206,8 +206,13 @@ core::Result<Declaration> AwardService::declare(const core::Caller& caller,
         }
         std::set<core::UserId> suppliers;
         for (const OpenedBid& b : records->opened_bids) suppliers.insert(b.supplier_id);
-        declaration = Declaration{tender_id, caller.user_id, no_conflict, statement,
-                                  {suppliers.begin(), suppliers.end()}, d_.clock.now_ms()};
+        declaration = Declaration{};
+        declaration.tender_id = tender_id;
+        declaration.member_id = caller.user_id;
+        declaration.no_conflict = no_conflict;
+        declaration.statement = statement;
+        declaration.supplier_ids.assign(suppliers.begin(), suppliers.end());
+        declaration.declared_at_ms = d_.clock.now_ms();
         PROCURA_TRY(tx.insert_declaration(declaration));
         return tx.append_audit({event(declaration.declared_at_ms, caller.user_id,
                                       "evaluation.declared", "tender", tender_id, 0,
@@ -218,6 +223,59 @@ core::Result<Declaration> AwardService::declare(const core::Caller& caller,
                                            {"supplier_ids", declaration.supplier_ids}})});
     }));
     return declaration;
+}
+
+core::Result<Declaration> AwardService::withdraw_member(const core::Caller& caller,
+                                                        std::int64_t tender_id,
+                                                        core::UserId member_id,
+                                                        const std::string& reason) {
+    PROCURA_TRY(require_officer(caller, "withdraw a panel member"));
+    auto t = published_tender(tender_id);
+    if (!t) return t.error();
+    PROCURA_TRY(rules::check_withdrawal(reason, limits_));
+    if (t->state == tender::TenderState::cancelled) {
+        return make_error(ErrorKind::conflict, "tender_cancelled", "the tender is cancelled");
+    }
+    Declaration withdrawn;
+    PROCURA_TRY(d_.store.in_transaction(tender_id, [&](AwardTransaction& tx) -> core::Status {
+        auto records = tx.load();
+        if (!records) return records.error();
+        // A member may always step back themselves; anyone else deciding about the panel
+        // takes part in the tender's decisions, which a recused officer may not.
+        if (caller.user_id != member_id) PROCURA_TRY(require_not_recused(*records, caller));
+        PROCURA_TRY(require_opened(*records));
+        PROCURA_TRY(require_not_evaluated(*records));
+        const Declaration* declared = declaration_of(*records, member_id);
+        if (declared == nullptr || !declared->no_conflict || !on_committee(*t, member_id)) {
+            return make_error(ErrorKind::conflict, "not_on_panel",
+                              "user " + std::to_string(member_id) +
+                                  " has not declared no conflict on this tender's committee, so "
+                                  "the evaluation does not wait for them");
+        }
+        if (declared->withdrawn_at_ms) {
+            return make_error(
+                ErrorKind::conflict, "already_withdrawn",
+                "member " + std::to_string(member_id) + " is withdrawn from the panel already");
+        }
+        const bool scored =
+            std::any_of(records->scores.begin(), records->scores.end(),
+                        [&](const TechnicalScore& s) { return s.member_id == member_id; });
+        if (scored) {
+            return make_error(ErrorKind::conflict, "member_has_scored",
+                              "member " + std::to_string(member_id) +
+                                  " has submitted scores, which are locked: they stay in the "
+                                  "evaluation, so the member cannot be withdrawn");
+        }
+        withdrawn = *declared;
+        withdrawn.withdrawn_at_ms = d_.clock.now_ms();
+        withdrawn.withdrawn_by = caller.user_id;
+        withdrawn.withdrawal_reason = reason;
+        PROCURA_TRY(tx.withdraw_member(withdrawn));
+        return tx.append_audit(
+            {event(*withdrawn.withdrawn_at_ms, caller.user_id, "evaluation.member_withdrawn",
+                   "tender", tender_id, 0, Json{{"member_id", member_id}, {"reason", reason}})});
+    }));
+    return withdrawn;
 }
 
 core::Result<std::vector<TechnicalScore>> AwardService::submit_scores(
@@ -244,6 +302,10 @@ core::Result<std::vector<TechnicalScore>> AwardService::submit_scores(
         }
         if (!declared->no_conflict) {
             return forbidden("recused", "you declared a conflict of interest and are recused");
+        }
+        if (declared->withdrawn_at_ms) {
+            return forbidden("withdrawn_from_panel",
+                             "you are withdrawn from this tender's evaluation panel");
         }
         const bool valid_bid = std::any_of(
             records->opened_bids.begin(), records->opened_bids.end(), [&](const OpenedBid& b) {
@@ -330,7 +392,9 @@ core::Result<Evaluation> AwardService::evaluate(const core::Caller& caller,
         // The panel: declared committee members without a conflict, ascending id.
         std::vector<core::UserId> panel;
         for (const Declaration& d : records->declarations) {
-            if (d.no_conflict && on_committee(*t, d.member_id)) panel.push_back(d.member_id);
+            if (d.no_conflict && !d.withdrawn_at_ms && on_committee(*t, d.member_id)) {
+                panel.push_back(d.member_id);
+            }
         }
         std::vector<LotInput> inputs;
         std::vector<std::string> missing;

@@ -59,12 +59,25 @@ public:
                                       bool no_conflict, const std::string& statement);
 
     // A declared, non-recused member's scores of one valid bid, locked once stored.
-    // Errors: 403 "not_panel_member", "recused"; 404; 409 "no_technical_criteria" (the method
-    // uses no technical score), "not_opened", "already_evaluated", "declaration_required",
-    // "score_locked"; 422 "bid_not_valid" (field bid_id) and those of rules::check_scores.
+    // Errors: 403 "not_panel_member", "recused", "withdrawn_from_panel"; 404; 409
+    // "no_technical_criteria" (the method uses no technical score), "not_opened",
+    // "already_evaluated", "declaration_required", "score_locked"; 422 "bid_not_valid" (field
+    // bid_id) and those of rules::check_scores.
     core::Result<std::vector<TechnicalScore>> submit_scores(const core::Caller& caller,
                                                             std::int64_t tender_id,
                                                             const ScoreSubmission& submission);
+
+    // Withdraws member_id from the tender's evaluation panel, with a reason, so that the
+    // evaluation goes on without them (absence, illness, leaving the body). Only a member who
+    // declared no conflict and has not scored anything can be withdrawn: scores once given are
+    // never dropped. The member themselves or another officer who is not recused may do it,
+    // after the opening and before the evaluation, once; it is an audit leaf at once.
+    // Errors: 403 "forbidden" (not an officer), "recused"; 404 "tender_not_found"; 409
+    // "tender_cancelled",
+    // "not_opened", "already_evaluated", "not_on_panel" (no declaration of no conflict),
+    // "member_has_scored", "already_withdrawn"; 422 "reason_required", "reason_too_long".
+    core::Result<Declaration> withdraw_member(const core::Caller& caller, std::int64_t tender_id,
+                                              core::UserId member_id, const std::string& reason);
 
     // Before the evaluation, a panel member sees the declarations and only their own scores;
     // others get 403 "scores_sealed". After it everyone sees all. caller may be absent.

@@ -35,6 +35,10 @@ public:
     // The opening record and everything this module stores about the locked tender.
     virtual core::Result<TenderRecords> load() = 0;
     virtual core::Status insert_declaration(const Declaration& declaration) = 0;
+    // Records declaration's withdrawal (withdrawn_at_ms, withdrawn_by, withdrawal_reason) on
+    // the stored declaration of (tender_id, member_id); conflict "already_withdrawn" unless
+    // that declaration exists and is not withdrawn yet (the service checks both first).
+    virtual core::Status withdraw_member(const Declaration& declaration) = 0;
     virtual core::Status insert_scores(const std::vector<TechnicalScore>& scores) = 0;
     virtual core::Status insert_evaluation(const Evaluation& evaluation) = 0;
     // Ignores award.id; returns the new award's id.

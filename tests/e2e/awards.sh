@@ -169,6 +169,20 @@ score olga "$d_bolt" 10
 expect_error 409 score_locked
 score olga "$d_bolt" 101
 expect_error 422 score_out_of_range "scores[0].score_micro"
+withdraw() {  # withdraw CALLER MEMBER REASON_JSON
+    api POST "/api/v1/tenders/$design/evaluation/panel/${ID[$2]}/withdrawal" \
+        -H "$(bearer "${TOKEN[$1]}")" --data-binary "$3"
+}
+withdraw olga oleg '{"reason": "away"}'
+expect_error 409 not_on_panel
+withdraw oleg olga '{"reason": "away"}'
+expect_error 403 recused
+withdraw olga olga '{"reason": "away"}'
+expect_error 409 member_has_scored
+withdraw olga olga '{"reason": " "}'
+expect_error 422 reason_required reason
+withdraw acme olga '{"reason": "away"}'
+expect_error 403 forbidden
 api GET "/api/v1/tenders/$design/evaluation/scores"
 expect_error 403 scores_sealed
 api GET "/api/v1/tenders/$design/evaluation/scores" -H "$(bearer "${TOKEN[oleg]}")"
@@ -209,6 +223,27 @@ api GET "/api/v1/tenders/$design"
 expect_json .status unsuccessful "a tender whose only lot is closed"
 api GET "/api/v1/tenders/$design/awards"
 expect_json '.lots[0].closure.reason' "Both designs exceed the span requirement"
+
+e2e_log "an absent panel member is withdrawn with a reason, once"
+api POST "/api/v1/tenders/$tender/evaluation/declarations" -H "$(bearer "${TOKEN[oleg]}")" \
+    --data-binary '{"no_conflict": true, "statement": "none"}'
+expect_status 201 "oleg declares on the salt tender"
+api POST "/api/v1/tenders/$tender/evaluation/panel/${ID[oleg]}/withdrawal" "${officer[@]}" \
+    --data-binary '{"reason": "on sick leave until March"}'
+expect_status 201 "olga withdraws oleg"
+expect_json .withdrawn true
+expect_json .withdrawn_by "${ID[olga]}"
+expect_json .withdrawal_reason "on sick leave until March"
+before=$(db_snapshot)
+api POST "/api/v1/tenders/$tender/evaluation/panel/${ID[oleg]}/withdrawal" "${officer[@]}" \
+    --data-binary '{"reason": "again"}'
+expect_error 409 already_withdrawn
+api POST "/api/v1/tenders/$tender/evaluation/panel/x/withdrawal" "${officer[@]}" \
+    --data-binary '{"reason": "again"}'
+expect_error 404 not_found
+expect_unchanged "$before" "a second withdrawal"
+logged=$(e2e_sql "SELECT COUNT(*) FROM audit_events WHERE action = 'evaluation.member_withdrawn' AND payload_json LIKE '%on sick leave until March%'")
+[[ $logged == 1 ]] || e2e_fail "the withdrawal is not in the audit log"
 
 e2e_log "roles: the evaluation is run by officers only"
 before=$(db_snapshot)
@@ -356,7 +391,7 @@ api GET "/api/v1/contracts/999999"
 expect_error 404 contract_not_found
 
 e2e_log "every change is an audit event"
-for pair in evaluation.lot_evaluated:2 evaluation.bid_evaluated:5 evaluation.declared:2 \
+for pair in evaluation.lot_evaluated:2 evaluation.bid_evaluated:5 evaluation.declared:3 evaluation.member_withdrawn:1 \
     evaluation.scored:2 lot.unsuccessful:1 award.made:2 award.declined:1 \
     award.signed:1 contract.signed:1 milestone.accepted:1; do
     count=$(e2e_sql "SELECT COUNT(*) FROM audit_events WHERE action = '${pair%%:*}'")

@@ -31,6 +31,20 @@ public:
         return {};
     }
 
+    core::Status withdraw_member(const Declaration& d) override {
+        for (Declaration& x : records().declarations) {
+            if (x.member_id != d.member_id) continue;
+            if (x.withdrawn_at_ms) {
+                return make_error(ErrorKind::conflict, "already_withdrawn", "withdrawn");
+            }
+            x.withdrawn_at_ms = d.withdrawn_at_ms;
+            x.withdrawn_by = d.withdrawn_by;
+            x.withdrawal_reason = d.withdrawal_reason;
+            return {};
+        }
+        return make_error(ErrorKind::conflict, "already_withdrawn", "no declaration");
+    }
+
     core::Status insert_scores(const std::vector<TechnicalScore>& scores) override {
         auto key = [](const TechnicalScore& t) {
             return std::tuple(t.bid_id, t.member_id, t.criterion_id);

@@ -126,6 +126,11 @@ struct Db {
                std::to_string(count("SELECT COALESCE(SUM(CRC32(CONCAT(id, state))), 0) FROM "
                                     "contract_milestones")) +
                ";";
+        out += "withdrawals=" +
+               std::to_string(count("SELECT COALESCE(SUM(CRC32(CONCAT_WS(',', member_id, "
+                                    "withdrawn_by, withdrawn_at_ms, withdrawal_reason))), 0) "
+                                    "FROM evaluation_declarations")) +
+               ";";
         out += "head=" + std::to_string(count("SELECT seq FROM audit_head"));
         return out;
     }
@@ -311,6 +316,35 @@ BOOST_AUTO_TEST_CASE(a_locked_score_is_kept_and_a_second_submission_refused) {
     BOOST_TEST(direct.error().code == "score_locked");
     BOOST_TEST(d.snapshot() == before);
     BOOST_TEST(d.count("SELECT score_micro FROM technical_scores") == 55'000'000);
+}
+
+BOOST_AUTO_TEST_CASE(a_withdrawal_is_stored_once_on_the_declaration_and_reads_back) {
+    Db d(tender::EvaluationMethod::comprehensive, 60, 40);
+    require_ok(d.service.declare(d.officer, d.tender_id, true, "no conflict"));
+    require_ok(d.service.declare(d.officer2, d.tender_id, true, "no conflict"));
+    auto withdrawn = d.service.withdraw_member(d.officer, d.tender_id, 2, "on leave");
+    require_ok(withdrawn);
+    BOOST_TEST(d.count("SELECT COUNT(*) FROM evaluation_declarations WHERE member_id = 2 AND "
+                       "withdrawn_by = 1 AND withdrawal_reason = 'on leave' AND "
+                       "withdrawn_at_ms = " +
+                       std::to_string(t0_ms)) == 1);
+    BOOST_TEST(d.count("SELECT COUNT(*) FROM audit_events WHERE action = "
+                       "'evaluation.member_withdrawn'") == 1);
+    const std::string before = d.snapshot();
+    // The store refuses a second withdrawal without the service's check.
+    auto again = d.store.in_transaction(
+        d.tender_id, [&](AwardTransaction& tx) { return tx.withdraw_member(*withdrawn); });
+    BOOST_REQUIRE(!again.ok());
+    BOOST_TEST(again.error().code == "already_withdrawn");
+    BOOST_TEST(d.snapshot() == before);
+    auto read = d.store.read(d.tender_id);
+    require_ok(read);
+    BOOST_REQUIRE(read->declarations.size() == 2);
+    BOOST_TEST(!read->declarations[0].withdrawn_at_ms.has_value());
+    BOOST_REQUIRE(read->declarations[1].withdrawn_at_ms.has_value());
+    BOOST_TEST(*read->declarations[1].withdrawn_at_ms == t0_ms);
+    BOOST_TEST(read->declarations[1].withdrawn_by == 1);
+    BOOST_TEST(read->declarations[1].withdrawal_reason == "on leave");
 }
 
 BOOST_AUTO_TEST_SUITE_END()

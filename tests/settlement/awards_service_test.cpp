@@ -611,6 +611,89 @@ BOOST_AUTO_TEST_CASE(a_recused_member_cannot_score_and_is_left_out) {
                   "already_evaluated");
 }
 
+BOOST_AUTO_TEST_CASE(an_absent_member_is_withdrawn_and_the_evaluation_goes_on_without_them) {
+    World w;
+    const std::int64_t id = w.make_tender(tender::EvaluationMethod::comprehensive, 60, 40);
+    // Before the opening there is no panel to withdraw from.
+    require_error(w.service.withdraw_member(w.chair, id, w.member2.user_id, "ill"),
+                  ErrorKind::conflict, "not_opened");
+    w.store.set_opening(id, t0_ms - 1000, {opened(1, 21, 1, 1000), opened(2, 22, 1, 1250)});
+    require_ok(w.service.declare(w.chair, id, true, "none"));
+    require_ok(w.service.declare(w.member2, id, true, "none"));
+    require_ok(w.service.declare(w.member3, id, false, "I advise bidder 21"));
+    require_ok(w.service.submit_scores(w.chair, id, {1, 1, {{1, 60'000'000}}}));
+    require_ok(w.service.submit_scores(w.chair, id, {1, 2, {{1, 90'000'000}}}));
+    require_error(w.service.evaluate(w.chair, id), ErrorKind::conflict, "scores_missing");
+
+    const std::string before = w.fingerprint(id);
+    require_error(w.service.withdraw_member(w.chair, id, w.member2.user_id, "  "),
+                  ErrorKind::unprocessable, "reason_required", "reason");
+    require_error(w.service.withdraw_member(w.supplier, id, w.member2.user_id, "ill"),
+                  ErrorKind::forbidden, "forbidden");
+    // The recused member takes no part in decisions about the panel.
+    require_error(w.service.withdraw_member(w.member3, id, w.member2.user_id, "ill"),
+                  ErrorKind::forbidden, "recused");
+    // Only a member who declared no conflict is waited for, so only they can be withdrawn.
+    require_error(w.service.withdraw_member(w.chair, id, w.member3.user_id, "ill"),
+                  ErrorKind::conflict, "not_on_panel");
+    require_error(w.service.withdraw_member(w.chair, id, w.outsider.user_id, "ill"),
+                  ErrorKind::conflict, "not_on_panel");
+    // Scores once given stay: a member who scored cannot be withdrawn.
+    require_error(w.service.withdraw_member(w.member2, id, w.chair.user_id, "ill"),
+                  ErrorKind::conflict, "member_has_scored");
+    BOOST_TEST(w.fingerprint(id) == before);
+
+    auto withdrawn = w.service.withdraw_member(w.outsider, id, w.member2.user_id, "on sick leave");
+    require_ok(withdrawn);
+    BOOST_TEST(withdrawn->withdrawn_at_ms.has_value());
+    BOOST_TEST(withdrawn->withdrawn_by == w.outsider.user_id);
+    BOOST_TEST(withdrawn->withdrawal_reason == "on sick leave");
+    BOOST_TEST(w.store.audit().back().action == "evaluation.member_withdrawn");
+    BOOST_TEST(w.store.audit().back().payload_json.find("on sick leave") != std::string::npos);
+    require_error(w.service.withdraw_member(w.member2, id, w.member2.user_id, "again"),
+                  ErrorKind::conflict, "already_withdrawn");
+    require_error(w.service.submit_scores(w.member2, id, {1, 1, {{1, 80'000'000}}}),
+                  ErrorKind::forbidden, "withdrawn_from_panel");
+
+    // The evaluation now uses the chair's scores alone.
+    require_ok(w.service.evaluate(w.chair, id));
+    auto r = w.store.read(id);
+    BOOST_REQUIRE(r->evaluation.has_value());
+    LotInput lot;
+    lot.tender_id = id;
+    lot.lot_id = 1;
+    lot.currency = "EUR";
+    lot.method = Method::comprehensive;
+    lot.weights = Weights{60, {Criterion{1, 40}}};
+    for (const OpenedBid& b : r->opened_bids) {
+        BidInput in{b.bid_id, b.supplier_id, b.lot_id, b.price_minor, b.currency, b.received_at_ms,
+                    b.valid,  b.reason,      {}};
+        in.technical.push_back({10, {{1, b.bid_id == 1 ? 60'000'000 : 90'000'000}}});
+        lot.bids.push_back(in);
+    }
+    BOOST_TEST(r->evaluation->lots[0].result_json == to_json(evaluate_all({lot}, 1)[0]).dump());
+    require_error(w.service.withdraw_member(w.chair, id, w.chair.user_id, "late"),
+                  ErrorKind::conflict, "already_evaluated");
+}
+
+BOOST_AUTO_TEST_CASE(a_member_may_withdraw_themselves_before_scoring) {
+    World w;
+    const std::int64_t id = w.make_tender(tender::EvaluationMethod::comprehensive, 60, 40);
+    w.store.set_opening(id, t0_ms - 1000, {opened(1, 21, 1, 1000)});
+    require_ok(w.service.declare(w.chair, id, true, "none"));
+    require_ok(w.service.declare(w.member2, id, true, "none"));
+    auto withdrawn = w.service.withdraw_member(w.member2, id, w.member2.user_id, "leaving");
+    require_ok(withdrawn);
+    BOOST_TEST(withdrawn->withdrawn_by == w.member2.user_id);
+    require_ok(w.service.submit_scores(w.chair, id, {1, 1, {{1, 60'000'000}}}));
+    require_ok(w.service.evaluate(w.chair, id));
+    // Published with the declarations once evaluated.
+    auto published = w.service.scores(std::nullopt, id);
+    require_ok(published);
+    BOOST_REQUIRE(published->declarations.size() == 2);
+    BOOST_TEST(published->declarations[1].withdrawal_reason == "leaving");
+}
+
 BOOST_AUTO_TEST_CASE(scores_are_sealed_from_other_members_until_the_evaluation) {
     World w;
     const std::int64_t id = w.make_tender(tender::EvaluationMethod::comprehensive, 60, 40);

@@ -263,6 +263,7 @@ BOOST_AUTO_TEST_CASE(openapi_document_describes_every_route) {
                              "/api/v1/tenders/{id}/questions/{qid}/answer:",
                              "/api/v1/tenders/{id}/evaluation:",
                              "/api/v1/tenders/{id}/evaluation/declarations:",
+                             "/api/v1/tenders/{id}/evaluation/panel/{member_id}/withdrawal:",
                              "/api/v1/tenders/{id}/evaluation/scores:",
                              "/api/v1/tenders/{id}/lots/{lot_id}/award:",
                              "/api/v1/tenders/{id}/lots/{lot_id}/unsuccessful:",
