@@ -155,14 +155,16 @@ core::Status MySQLUserStore::insert_session(const Session& session) {
 core::Result<std::optional<std::pair<Session, User>>> MySQLUserStore::find_session(
     const std::string& token_hash_hex) {
     using Found = std::optional<std::pair<Session, User>>;
-    return db::with_connection(
-        pool_, "auth.find_session", [&](sql::Connection& c) -> core::Result<Found> {
-            Statement s(c.prepareStatement(
-                "SELECT s.token_hash, s.user_id, s.created_at_ms, s.expires_at_ms, u.id, "
-                "u.username, u.role, u.password_hash, u.active, u.created_at_ms "
-                "FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = ?"));
-            s->setString(1, token_hash_hex);
-            Rows rows(s->executeQuery());
+    // Every authenticated request runs this: the connection's cached statement saves a prepare
+    // and a close each time.
+    return db::with_prepared(
+        pool_, "auth.find_session",
+        "SELECT s.token_hash, s.user_id, s.created_at_ms, s.expires_at_ms, u.id, "
+        "u.username, u.role, u.password_hash, u.active, u.created_at_ms "
+        "FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = ?",
+        [&](sql::PreparedStatement& s) -> core::Result<Found> {
+            s.setString(1, token_hash_hex);
+            Rows rows(s.executeQuery());
             if (!rows->next()) return Found{};
             Session session{rows->getString(1).asStdString(), rows->getInt64(2), rows->getInt64(3),
                             rows->getInt64(4)};

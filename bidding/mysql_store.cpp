@@ -5,9 +5,12 @@
 #include <cppconn/resultset.h>
 #include <cppconn/statement.h>
 
+#include <map>
 #include <memory>
 #include <sstream>
+#include <tuple>
 
+#include "core/assert.hpp"
 #include "core/utf8.hpp"
 #include "db/audit_sql.hpp"
 #include "db/transaction.hpp"
@@ -174,83 +177,113 @@ core::Result<std::optional<Bid>> MySQLBidStore::find_active_bid(std::int64_t ten
 
 core::Result<std::vector<BidWritten>> MySQLBidStore::insert_bids(std::vector<BidWrite> bids,
                                                                  std::int64_t versions_max) {
+    // The statements of a group are built as text where every value is an integer, a key made
+    // of integers, or a hex hash from core::to_hex (nothing a client chose), and prepared where
+    // they carry the bodies and tokens: a fixed number of round trips per group, not per bid.
+    std::vector<std::string> keys(bids.size());
+    std::string key_list;
+    for (std::size_t i = 0; i < bids.size(); ++i) {
+        const Bid& b = bids[i].bid;
+        keys[i] = std::to_string(b.tender_id) + ":" + std::to_string(b.supplier_id) + ":" +
+                  std::to_string(b.lot_id);
+        for (std::size_t j = 0; j < i; ++j) PROCURA_ASSERT(keys[j] != keys[i]);
+        PROCURA_ASSERT(b.sha256_hex.size() == 64 &&
+                       b.sha256_hex.find_first_not_of("0123456789abcdef") == std::string::npos);
+        key_list += (i == 0 ? "'" : ", '") + keys[i] + "'";
+    }
     std::vector<BidWritten> written;
     const core::Status status =
         db::run_transaction(pool_, "bidding.insert_bids", [&](db::Transaction& tx) -> core::Status {
             // Rerun after a deadlock: everything is recomputed from what this attempt reads.
             written.assign(bids.size(), BidWritten{});
-            std::vector<core::AuditEvent> events;
-            std::vector<std::size_t> event_bids;  // events[k] is the event of bids[event_bids[k]]
+            std::vector<std::size_t> stored_bids;  // the bids written, in order
             auto inserted = tx.attempt("bidding.insert_bids", [&](sql::Connection& c) {
-                // Each statement is prepared once for the whole group. The newest version of
-                // the (tender, supplier, lot) is read under its row lock: versions are numbered
-                // without races, and if it is active it is the bid this one replaces.
-                Statement newest(c.prepareStatement(
-                    "SELECT id, version, state, sha256 FROM bids WHERE tender_id = ? AND "
-                    "supplier_id = ? AND lot_id = ? ORDER BY version DESC LIMIT 1 FOR UPDATE"));
-                Statement replace(
-                    c.prepareStatement("UPDATE bids SET state = 'replaced' WHERE id = ?"));
-                Statement insert(c.prepareStatement(
-                    "INSERT INTO bids (tender_id, supplier_id, lot_id, version, body, sha256, "
-                    "received_at_ms, timestamp_token, log_seq, state) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, 'active')"));
-                std::unique_ptr<sql::Statement> last(c.createStatement());
+                std::unique_ptr<sql::Statement> text(c.createStatement());
+                // The active bid of each (tender, supplier, lot), under its row lock: it is the
+                // newest version there, and the one this bid replaces.
+                std::map<std::string, std::tuple<std::int64_t, std::int64_t, std::string>> active;
+                {
+                    Rows rows(text->executeQuery(
+                        "SELECT active_key, id, version, sha256 FROM bids WHERE active_key IN (" +
+                        key_list + ") FOR UPDATE"));
+                    while (rows->next()) {
+                        active[rows->getString(1).asStdString()] = {
+                            rows->getInt64(2), rows->getInt64(3), rows->getString(4).asStdString()};
+                    }
+                }
+                std::string replaced_ids;
+                std::vector<std::int64_t> versions(bids.size(), 0);
                 for (std::size_t i = 0; i < bids.size(); ++i) {
                     const Bid& b = bids[i].bid;
-                    newest->setInt64(1, b.tender_id);
-                    newest->setInt64(2, b.supplier_id);
-                    newest->setInt64(3, b.lot_id);
-                    std::int64_t previous_version = 0;
-                    std::optional<std::int64_t> replaced_id;
-                    {
-                        Rows rows(newest->executeQuery());
-                        if (rows->next()) {
-                            previous_version = rows->getInt64(2);
-                            if (parse_state(rows->getString(3).asStdString()) == BidState::active) {
-                                replaced_id = rows->getInt64(1);
-                                written[i].replaced_sha256 = rows->getString(4).asStdString();
-                            }
+                    const auto found = active.find(keys[i]);
+                    if (found != active.end()) {
+                        const auto& [id, version, sha256] = found->second;
+                        if (version >= versions_max) {
+                            written[i].error = core::make_error(
+                                ErrorKind::conflict, "too_many_versions",
+                                "a supplier may send at most " + std::to_string(versions_max) +
+                                    " versions of a bid",
+                                "bid");
+                            continue;
                         }
+                        versions[i] = version + 1;
+                        written[i].replaced_sha256 = sha256;
+                        replaced_ids += (replaced_ids.empty() ? "" : ", ") + std::to_string(id);
+                    } else {
+                        // No active bid (the first, or the last one was withdrawn): versions go
+                        // on after the highest, locked so that they are numbered without races.
+                        Rows rows(text->executeQuery(
+                            "SELECT COALESCE(MAX(version), 0) FROM bids WHERE tender_id = " +
+                            std::to_string(b.tender_id) +
+                            " AND supplier_id = " + std::to_string(b.supplier_id) +
+                            " AND lot_id = " + std::to_string(b.lot_id) + " FOR UPDATE"));
+                        rows->next();
+                        versions[i] = rows->getInt64(1) + 1;
                     }
-                    if (replaced_id && previous_version >= versions_max) {
-                        written[i].replaced_sha256.reset();
-                        written[i].error = core::make_error(
-                            ErrorKind::conflict, "too_many_versions",
-                            "a supplier may send at most " + std::to_string(versions_max) +
-                                " versions of a bid",
-                            "bid");
-                        continue;
-                    }
-                    if (replaced_id) {
-                        replace->setInt64(1, *replaced_id);
-                        replace->executeUpdate();
-                    }
-                    Bid stored = b;
-                    stored.version = previous_version + 1;
+                    stored_bids.push_back(i);
+                }
+                if (stored_bids.empty()) return;
+                if (!replaced_ids.empty()) {
+                    text->executeUpdate("UPDATE bids SET state = 'replaced' WHERE id IN (" +
+                                        replaced_ids + ")");
+                }
+                std::string values;
+                for (std::size_t k = 0; k < stored_bids.size(); ++k) {
+                    values += k == 0 ? "" : ", ";
+                    values += "(?, ?, ?, ?, ?, ?, ?, ?, 0, 'active')";
+                }
+                Statement insert(c.prepareStatement(
+                    "INSERT INTO bids (tender_id, supplier_id, lot_id, version, body, sha256, "
+                    "received_at_ms, timestamp_token, log_seq, state) VALUES " +
+                    values));
+                std::vector<std::istringstream> blobs;
+                blobs.reserve(2 * stored_bids.size());
+                unsigned p = 1;
+                for (std::size_t i : stored_bids) {
+                    const Bid& b = bids[i].bid;
+                    insert->setInt64(p++, b.tender_id);
+                    insert->setInt64(p++, b.supplier_id);
+                    insert->setInt64(p++, b.lot_id);
+                    insert->setInt64(p++, versions[i]);
+                    insert->setBlob(p++, &blobs.emplace_back(b.body));
+                    insert->setString(p++, b.sha256_hex);
+                    insert->setInt64(p++, b.received_at_ms);
+                    insert->setBlob(p++, &blobs.emplace_back(b.timestamp_token));
+                }
+                insert->executeUpdate();
+                // The new bids are now the active ones of their keys: their ids in one read.
+                std::map<std::string, std::int64_t> ids;
+                {
+                    Rows rows(text->executeQuery(
+                        "SELECT active_key, id FROM bids WHERE active_key IN (" + key_list + ")"));
+                    while (rows->next()) ids[rows->getString(1).asStdString()] = rows->getInt64(2);
+                }
+                for (std::size_t i : stored_bids) {
+                    Bid stored = bids[i].bid;
+                    stored.id = ids.at(keys[i]);
+                    stored.version = versions[i];
                     stored.state = BidState::active;
                     stored.withdrawn_at_ms.reset();
-                    std::istringstream body(b.body);
-                    std::istringstream token(b.timestamp_token);
-                    insert->setInt64(1, b.tender_id);
-                    insert->setInt64(2, b.supplier_id);
-                    insert->setInt64(3, b.lot_id);
-                    insert->setInt64(4, stored.version);
-                    insert->setBlob(5, &body);
-                    insert->setString(6, b.sha256_hex);
-                    insert->setInt64(7, b.received_at_ms);
-                    insert->setBlob(8, &token);
-                    insert->executeUpdate();
-                    {
-                        Rows rows(last->executeQuery("SELECT LAST_INSERT_ID()"));
-                        rows->next();
-                        stored.id = rows->getInt64(1);
-                    }
-                    core::AuditEvent event = bids[i].audit;
-                    event.entity_id = stored.id;
-                    event.entity_version = stored.version;
-                    if (replaced_id) event.action = "bid.replaced";
-                    events.push_back(std::move(event));
-                    event_bids.push_back(i);
                     written[i].stored = std::move(stored);
                 }
             });
@@ -261,6 +294,17 @@ core::Result<std::vector<BidWritten>> MySQLBidStore::insert_bids(std::vector<Bid
                 }
                 return inserted.error();
             }
+            std::vector<core::AuditEvent> events;
+            std::vector<Bid*> event_bids;  // events[k] is the event of *event_bids[k]
+            for (std::size_t i = 0; i < bids.size(); ++i) {
+                if (!written[i].stored) continue;
+                core::AuditEvent event = bids[i].audit;
+                event.entity_id = written[i].stored->id;
+                event.entity_version = written[i].stored->version;
+                if (written[i].replaced_sha256) event.action = "bid.replaced";
+                events.push_back(std::move(event));
+                event_bids.push_back(&*written[i].stored);
+            }
             if (events.empty()) return {};
             // One lock of the audit head and one multi-row insert for the whole group.
             auto appended = db::append_audit_events(tx, events);
@@ -268,13 +312,12 @@ core::Result<std::vector<BidWritten>> MySQLBidStore::insert_bids(std::vector<Bid
             std::string cases;
             std::string ids;
             for (std::size_t k = 0; k < appended->size(); ++k) {
-                Bid& stored = *written[event_bids[k]].stored;
+                Bid& stored = *event_bids[k];
                 stored.log_seq = (*appended)[k].seq;
                 cases += " WHEN " + std::to_string(stored.id) + " THEN " +
                          std::to_string(stored.log_seq);
                 ids += (k == 0 ? "" : ", ") + std::to_string(stored.id);
             }
-            // Integers only, so the statement is built as text: one round trip for the group.
             return tx.attempt("bidding.insert_bids.seq", [&](sql::Connection& c) {
                 std::unique_ptr<sql::Statement> s(c.createStatement());
                 s->executeUpdate("UPDATE bids SET log_seq = CASE id" + cases +

@@ -276,12 +276,17 @@ std::vector<std::optional<core::Error>> BiddingService::hold_securities(
         deposits.push_back(security_deposit(t, *from, *to, group[i]->write.bid.sha256_hex));
         owners.push_back(i);
     }
+    // The releases left by the group before ride in the same ledger batch (see write_group).
+    const std::size_t deposits_n = deposits.size();
+    deposits.insert(deposits.end(), releases_due_.begin(), releases_due_.end());
+    releases_due_.clear();
     if (deposits.empty()) return errors;
     // One ledger batch for the group. Its transfers are independent (not linked): each is
-    // created, exists or fails on its own. The platform (actor 0) records them, as it records
-    // their release; the debit account names the supplier.
+    // created, exists or fails on its own; a release that fails is best effort, as below. The
+    // platform (actor 0) records them, as it records their release; the debit account names the
+    // supplier.
     auto results = d_.ledger->create_transfers(0, deposits);
-    for (std::size_t k = 0; k < owners.size(); ++k) {
+    for (std::size_t k = 0; k < deposits_n; ++k) {
         std::optional<core::Error>& error = errors[owners[k]];
         if (!results) {
             error = results.error();
@@ -322,18 +327,23 @@ void BiddingService::write_in_group(PendingBid& pending) {
             continue;
         }
         // This request writes the group: every bid queued by now, in order, at most one per
-        // (tender, body) so that a racing resend is decided against the stored winner.
+        // (tender, body), so that a racing resend is decided against the stored winner, and
+        // one per (tender, supplier, lot), so that a replacement follows what it replaces.
+        // The others stay queued, in order, for the next group.
         writing_ = true;
         std::vector<PendingBid*> group;
         std::deque<PendingBid*> later;
         while (!queue_.empty() && group.size() < limits_.bids_per_group_max) {
             PendingBid* next = queue_.front();
             queue_.pop_front();
-            const bool same_body = std::any_of(group.begin(), group.end(), [&](PendingBid* p) {
-                return p->write.bid.tender_id == next->write.bid.tender_id &&
-                       p->write.bid.sha256_hex == next->write.bid.sha256_hex;
+            const Bid& b = next->write.bid;
+            const bool clash = std::any_of(group.begin(), group.end(), [&](PendingBid* p) {
+                const Bid& other = p->write.bid;
+                return other.tender_id == b.tender_id &&
+                       (other.sha256_hex == b.sha256_hex ||
+                        (other.supplier_id == b.supplier_id && other.lot_id == b.lot_id));
             });
-            if (same_body) {
+            if (clash) {
                 later.push_back(next);
             } else {
                 group.push_back(next);
@@ -421,8 +431,19 @@ void BiddingService::write_group(const std::vector<PendingBid*>& group) {
     }
     if (!releases.empty()) {
         // Best effort: a release that fails leaves the deposit pending, which the settlement
-        // of the tender releases with the others; the bids stand either way.
-        (void)d_.ledger->create_transfers(0, releases);
+        // of the tender releases with the others; the bids stand either way. While more bids
+        // wait, the releases go with their group's deposits (one ledger transaction less per
+        // group); the last group of a burst writes its own.
+        bool more_waiting = false;
+        {
+            std::lock_guard lock(queue_mutex_);
+            more_waiting = !queue_.empty();
+        }
+        if (more_waiting) {
+            releases_due_.insert(releases_due_.end(), releases.begin(), releases.end());
+        } else {
+            (void)d_.ledger->create_transfers(0, releases);
+        }
     }
     std::optional<ledger::SignedTreeHead> head;
     if (d_.log != nullptr) {

@@ -16,7 +16,8 @@
 // Group commit: a checked and time-stamped bid waits for its group's write. Whichever request
 // finds no write under way writes every bid queued by then (at most bids_per_group_max, at most
 // one per body): the deposits of the group in one ledger batch, the bids and their audit events
-// in one transaction, the releases of the deposits they replace in one more batch. Each bid
+// in one transaction, the releases of the deposits they replace in the next group's deposit
+// batch (or a batch of their own when no bid waits). Each bid
 // keeps its own outcome: a bid the store refuses alone fails alone, and if the group's
 // transaction fails as a whole its bids are written again one by one. A request is answered
 // only after its bid's transaction committed.
@@ -185,6 +186,9 @@ private:
     std::condition_variable queue_changed_;
     std::deque<PendingBid*> queue_;
     bool writing_ = false;  // a request is writing a group
+    // Releases of deposits left for the next group's ledger batch; only the writer of a group
+    // touches it (writing_ hands it over under queue_mutex_).
+    std::vector<money::Transfer> releases_due_;
     std::mutex certificates_mutex_;
     std::map<std::int64_t, std::shared_ptr<const signing::Certificate>> opening_certificates_;
     std::mutex shares_mutex_;

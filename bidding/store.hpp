@@ -46,15 +46,16 @@ public:
     virtual core::Result<std::optional<Bid>> find_active_bid(std::int64_t tender_id,
                                                              core::UserId supplier_id,
                                                              std::int64_t lot_id) = 0;
-    // Stores the bids in order, in one transaction, each as the active bid of its (tender,
-    // supplier, lot) after the ones before it: the active bid it finds there, read under its
-    // row lock, becomes replaced and its hash is reported; the version is one more than the
-    // highest so far; each audit event (entity_id becomes the bid's id) gives its bid's
-    // log_seq. A bid whose active predecessor already has version >= versions_max is refused
-    // on its own (conflict "too_many_versions") and the rest go on. Returns one BidWritten
-    // per bid, in order. Any other failure (conflict "duplicate_bid" if a body is already
-    // stored for its tender, or a database error) rolls everything back and is returned as
-    // the error: callers that need each bid's own outcome then write the bids one at a time.
+    // Stores the bids in one transaction, each as the active bid of its (tender, supplier,
+    // lot): the active bid there, read under its row lock, becomes replaced and its hash is
+    // reported; the version is one more than the highest so far; each audit event (entity_id
+    // becomes the bid's id) gives its bid's log_seq, in the order of the bids. A bid whose
+    // active predecessor already has version >= versions_max is refused on its own (conflict
+    // "too_many_versions") and the rest go on. Returns one BidWritten per bid, in order. Any
+    // other failure (conflict "duplicate_bid" if a body is already stored for its tender, or
+    // a database error) rolls everything back and is returned as the error: callers that need
+    // each bid's own outcome then write the bids one at a time. Precondition: no two bids
+    // share a (tender, supplier, lot); sha256_hex is 64 lower-case hex digits.
     virtual core::Result<std::vector<BidWritten>> insert_bids(std::vector<BidWrite> bids,
                                                               std::int64_t versions_max) = 0;
     // Active -> withdrawn; conflict "not_active" otherwise.

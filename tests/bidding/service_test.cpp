@@ -8,6 +8,7 @@
 #include <map>
 #include <nlohmann/json.hpp>
 #include <sstream>
+#include <thread>
 
 #include "core/hash.hpp"
 #include "signing/envelope.hpp"
@@ -481,6 +482,99 @@ BOOST_AUTO_TEST_CASE(replaced_bid_cannot_be_withdrawn) {
     const std::string before = describe(w.bids);
     require_error(w.service.withdraw(w.a, w.tender_id, v1.bid_id), ErrorKind::conflict,
                   "not_active");
+    BOOST_TEST(describe(w.bids) == before);
+}
+
+BOOST_AUTO_TEST_CASE(concurrent_bids_are_written_in_groups_each_with_its_own_outcome) {
+    World w;
+    // Made first: make_bid checks with BOOST_REQUIRE, which belongs on the test's thread.
+    struct Sent {
+        const core::Caller* caller;
+        std::int64_t lot;
+        std::string body;
+    };
+    std::vector<Sent> sent;
+    for (int v = 0; v < 4; ++v) {
+        sent.push_back({&w.a, 1, bid(w, supplier_a, 1, 100'00 + v)});  // four versions, one lot
+        if (v < 3) sent.push_back({&w.b, 1, bid(w, supplier_b, 1, 200'00 + v)});
+    }
+    sent.push_back({&w.b, 2, bid(w, supplier_b, 2, 300'00)});  // the only bid on its lot
+    sent.push_back(sent.back());                               // a resend racing its original
+    std::vector<std::optional<core::Result<BidReceipt>>> results(sent.size());
+    std::vector<std::thread> threads;
+    for (std::size_t i = 0; i < sent.size(); ++i) {
+        threads.emplace_back([&, i] {
+            results[i].emplace(
+                w.service.submit(*sent[i].caller, w.tender_id, sent[i].lot, sent[i].body));
+        });
+    }
+    for (std::thread& t : threads) t.join();
+
+    std::size_t fresh = 0;
+    for (std::size_t i = 0; i < sent.size(); ++i) {
+        BOOST_REQUIRE_MESSAGE(results[i]->ok(),
+                              (results[i]->ok() ? std::string() : results[i]->error().code));
+        if (!(*results[i])->repeated) ++fresh;
+    }
+    BOOST_TEST(fresh == sent.size() - 1);  // the resend got its original's receipt
+    BOOST_TEST((*results[sent.size() - 2])->bid_id == (*results.back())->bid_id);
+
+    // Per (supplier, lot): versions 1..n, exactly one active (the newest); every stored bid
+    // has its own audit event, which its receipt's log leaf names.
+    const FakeBidStore::State s = w.bids.state();
+    BOOST_TEST(s.bids.size() == sent.size() - 1);
+    std::map<std::pair<core::UserId, std::int64_t>, std::vector<const Bid*>> by_key;
+    for (const auto& [id, b] : s.bids) by_key[{b.supplier_id, b.lot_id}].push_back(&b);
+    for (auto& [key, versions] : by_key) {
+        std::sort(versions.begin(), versions.end(),
+                  [](const Bid* x, const Bid* y) { return x->version < y->version; });
+        for (std::size_t v = 0; v < versions.size(); ++v) {
+            BOOST_TEST(versions[v]->version == static_cast<std::int64_t>(v + 1));
+            const BidState expected =
+                v + 1 == versions.size() ? BidState::active : BidState::replaced;
+            BOOST_TEST((versions[v]->state == expected));
+        }
+    }
+    for (std::size_t i = 0; i + 1 < sent.size(); ++i) {
+        const BidReceipt& r = **results[i];
+        const auto& stored = s.bids.at(r.bid_id);
+        BOOST_TEST(stored.sha256_hex == r.sha256_hex);
+        BOOST_REQUIRE(r.log_leaf_index >= 0);
+        const auto& e = s.audit.at(static_cast<std::size_t>(r.log_leaf_index));
+        BOOST_TEST(e.event.entity_id == r.bid_id);
+        BOOST_TEST(e.event.entity_version == r.version);
+    }
+}
+
+BOOST_AUTO_TEST_CASE(a_cancellation_or_new_deadline_is_seen_by_the_next_bid) {
+    World w;
+    w.accepted(w.a, bid(w, supplier_a));  // the tender's terms are now cached
+    const auto change = [&](const std::function<void(tender::Tender&)>& edit) {
+        auto done = w.tenders.in_transaction([&](tender::TenderTransaction& tx) -> core::Status {
+            auto t = tx.load_for_update(w.tender_id);
+            if (!t) return t.error();
+            edit(*t);
+            t->version += 1;
+            return tx.update_tender(*t);
+        });
+        BOOST_REQUIRE(done.ok());
+    };
+    // A deadline moved to this very millisecond: the next bid is late.
+    const std::int64_t now = w.clock.now_ms();
+    change([&](tender::Tender& t) { t.submission_deadline_ms = now; });
+    std::string before = describe(w.bids);
+    require_error(w.service.submit(w.b, w.tender_id, 1, bid(w, supplier_b)), ErrorKind::conflict,
+                  "submission_closed");
+    BOOST_TEST(describe(w.bids) == before);
+    change([&](tender::Tender& t) { t.submission_deadline_ms = submission_deadline_ms; });
+    w.accepted(w.b, bid(w, supplier_b));
+    change([&](tender::Tender& t) {
+        t.state = tender::TenderState::cancelled;
+        t.cancelled_at_ms = now;
+    });
+    before = describe(w.bids);
+    require_error(w.service.submit(w.b, w.tender_id, 2, bid(w, supplier_b, 2)), ErrorKind::conflict,
+                  "tender_cancelled");
     BOOST_TEST(describe(w.bids) == before);
 }
 
