@@ -4,10 +4,10 @@
 #include <cppconn/prepared_statement.h>
 #include <cppconn/resultset.h>
 #include <cppconn/statement.h>
-
-#include <nlohmann/json.hpp>
+#include <spdlog/spdlog.h>
 
 #include <memory>
+#include <nlohmann/json.hpp>
 
 #include "db/audit_sql.hpp"
 #include "db/multi_row.hpp"
@@ -493,7 +493,58 @@ core::Status MySQLBatchStore::transition(std::int64_t id, BatchState from, const
         });
 }
 
-core::Status MySQLBatchStore::cancel_batch(const Batch& updated, const core::AuditEvent& audit) {
+namespace {
+
+// A named lock of the database (GET_LOCK), held by one pooled connection for the handle's
+// life. The server frees it if that connection ends, so a killed holder loses it at once.
+class NamedLock final : public BatchLock {
+public:
+    NamedLock(db::PooledConnection connection, std::string name)
+        : connection_(std::move(connection)), name_(std::move(name)) {}
+    ~NamedLock() override {
+        try {
+            Statement s(connection_->prepareStatement("SELECT RELEASE_LOCK(?)"));
+            s->setString(1, name_);
+            Rows released(s->executeQuery());
+        } catch (const sql::SQLException& e) {
+            // Closing the connection frees the lock.
+            spdlog::warn("settlement: could not release {}; closing its connection: {}", name_,
+                         e.what());
+            connection_.mark_broken();
+        }
+    }
+
+private:
+    db::PooledConnection connection_;
+    std::string name_;
+};
+
+}  // namespace
+
+core::Result<std::unique_ptr<BatchLock>> MySQLBatchStore::lock_batch(std::int64_t id) {
+    auto acquired = pool_.acquire();
+    if (!acquired) return acquired.error();
+    db::PooledConnection connection = std::move(acquired).value();
+    std::string name = "procura.settlement_batch." + std::to_string(id);
+    try {
+        Statement s(connection->prepareStatement("SELECT GET_LOCK(?, 0)"));
+        s->setString(1, name);
+        Rows rows(s->executeQuery());
+        if (!rows->next() || rows->isNull(1) || rows->getInt(1) != 1) {
+            return core::make_error(
+                ErrorKind::conflict, "batch_busy",
+                "batch " + std::to_string(id) + " is being executed or cancelled right now");
+        }
+    } catch (const sql::SQLException& e) {
+        connection.mark_broken();
+        return db::to_error(e, "settlement.lock_batch");
+    }
+    return std::unique_ptr<BatchLock>(
+        std::make_unique<NamedLock>(std::move(connection), std::move(name)));
+}
+
+core::Status MySQLBatchStore::cancel_batch(const Batch& updated, const core::AuditEvent& audit,
+                                           bool executing_allowed) {
     return db::run_transaction(
         pool_, "settlement.cancel_batch", [&](db::Transaction& tx) -> core::Status {
             auto state = lock_state(tx, updated.id);
@@ -503,7 +554,8 @@ core::Status MySQLBatchStore::cancel_batch(const Batch& updated, const core::Aud
                                         "there is no settlement batch " +
                                             std::to_string(updated.id));
             }
-            if (**state != BatchState::prepared && **state != BatchState::approved) {
+            if (**state != BatchState::prepared && **state != BatchState::approved &&
+                !(executing_allowed && **state == BatchState::executing)) {
                 return core::make_error(ErrorKind::conflict, "stale_state",
                                         "batch " + std::to_string(updated.id) + " is " +
                                             std::string(to_string(**state)));

@@ -246,11 +246,13 @@ core::Status check_can_cancel(const Batch& batch, const core::Caller& caller,
         return make_error(ErrorKind::unprocessable, "reason_too_long",
                           "the reason is longer than 1,000 bytes", "reason");
     }
-    if (batch.state != BatchState::prepared && batch.state != BatchState::approved) {
+    if (batch.state != BatchState::prepared && batch.state != BatchState::approved &&
+        batch.state != BatchState::executing) {
         return make_error(ErrorKind::conflict, "batch_not_cancellable",
                           "batch " + std::to_string(batch.id) + " is " +
                               std::string(to_string(batch.state)) +
-                              ": only a prepared or approved batch can be cancelled");
+                              ": only a prepared, approved or unposted executing batch can be "
+                              "cancelled");
     }
     return {};
 }

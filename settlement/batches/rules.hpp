@@ -34,8 +34,10 @@ core::Status check_can_approve(const Batch& batch, const core::Caller& caller);
 // executed batch passes: executing it again changes nothing.
 core::Status check_can_execute(const Batch& batch, const core::Caller& caller);
 // Cancellation: a finance user (403 "forbidden_role") with a reason of 1 to 1,000 bytes
-// (422 "reason_required", "reason_too_long"), of a prepared or approved batch (409
-// "batch_not_cancellable": once its execution has started, money may have moved).
+// (422 "reason_required", "reason_too_long"), of a prepared, approved or executing batch
+// (409 "batch_not_cancellable" for an executed or cancelled one). For an executing batch the
+// service also holds the batch's lock and checks that nothing was posted (409
+// "batch_posted").
 core::Status check_can_cancel(const Batch& batch, const core::Caller& caller,
                               const std::string& reason);
 

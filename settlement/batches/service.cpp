@@ -136,6 +136,30 @@ core::Result<Batch> BatchService::cancel(const core::Caller& caller, std::int64_
     auto b = load(id, false);
     if (!b) return b.error();
     PROCURA_TRY(rules::check_can_cancel(*b, caller, reason));
+    // An executing batch whose execution stopped before posting (the ledger refused the
+    // group, or the process died before it) can be cancelled too, but only while no
+    // execution runs (its lock) and only if nothing was posted: the group is linked, so its
+    // first transfer is there exactly when all are.
+    std::unique_ptr<BatchLock> held;
+    if (b->state == BatchState::executing) {
+        auto locked = store_.lock_batch(id);
+        if (!locked) return locked.error();
+        held = std::move(*locked);
+        auto again = load(id, false);
+        if (!again) return again.error();
+        b = std::move(again);
+        PROCURA_TRY(rules::check_can_cancel(*b, caller, reason));
+        if (b->state == BatchState::executing && b->item_count > 0) {
+            auto first = ledger_.get_transfer(rules::transfer_id(id, 1));
+            if (first) {
+                return make_error(ErrorKind::conflict, "batch_posted",
+                                  "batch " + std::to_string(id) +
+                                      " is posted in the ledger and cannot be cancelled: run "
+                                      "its execution again to finish it");
+            }
+            if (first.error().kind != ErrorKind::not_found) return first.error();
+        }
+    }
     Batch updated = *b;
     updated.state = BatchState::cancelled;
     updated.version += 1;
@@ -143,8 +167,10 @@ core::Result<Batch> BatchService::cancel(const core::Caller& caller, std::int64_
     updated.cancelled_at_ms = clock_.now_ms();
     updated.cancel_reason = reason;
     auto cancelled = store_.cancel_batch(
-        updated, batch_event(updated.cancelled_at_ms, caller.user_id,
-                             "settlement_batch.cancelled", updated, Json{{"reason", reason}}));
+        updated,
+        batch_event(updated.cancelled_at_ms, caller.user_id, "settlement_batch.cancelled", updated,
+                    Json{{"reason", reason}, {"cancelled_from", std::string(to_string(b->state))}}),
+        held != nullptr);
     if (!cancelled) {
         if (cancelled.error().code == "stale_state") {
             return make_error(ErrorKind::conflict, "batch_not_cancellable",
@@ -159,6 +185,15 @@ core::Result<Batch> BatchService::cancel(const core::Caller& caller, std::int64_
 core::Result<Batch> BatchService::execute(const core::Caller& caller, std::int64_t id,
                                           const Progress& progress) {
     PROCURA_TRY(rules::check_finance(caller));
+    // Held until the execution ends: a cancellation of the executing batch waits for it.
+    auto held = store_.lock_batch(id);
+    if (!held) {
+        if (held.error().code != "batch_busy") return held.error();
+        // Another execution is running: answer with the batch if it has finished meanwhile.
+        auto current = load(id, true);
+        if (current && current->state == BatchState::executed) return current;
+        return held.error();
+    }
     auto loaded = load(id, true);
     if (!loaded) return loaded.error();
     Batch b = std::move(*loaded);

@@ -11,11 +11,18 @@
 // - transition moves a batch from `from` to updated.state (approved: approved_by/at;
 //   executing: execute_started_by/at), bumping its version, with its audit event, atomically
 //   and only if the stored state is still `from`: otherwise conflict "stale_state".
-// - cancel_batch moves a prepared or approved batch to cancelled (cancelled_by/at, reason,
-//   version) and frees its items for later batches (their source keys become
-//   "<key>#cancelled:<batch>", kept for the record), with its audit event, atomically; any other
-//   stored state is conflict "stale_state". Execution takes the same row lock to start, so a
-//   batch is either cancelled or started, never both.
+// - cancel_batch moves a prepared or approved batch (and an executing one if
+//   executing_allowed) to cancelled (cancelled_by/at, reason, version) and frees its items for
+//   later batches (their source keys become "<key>#cancelled:<batch>", kept for the record),
+//   with its audit event, atomically; any other stored state is conflict "stale_state".
+//   Execution takes the same row lock to start, so a batch is either cancelled or started,
+//   never both. Only the service, holding the batch's lock (lock_batch) and having found
+//   nothing posted, cancels an executing batch.
+// - lock_batch takes the batch's lock for as long as the returned handle lives, without
+//   waiting: conflict "batch_busy" if another holder (in this or another process, through
+//   the database) has it. A holder that dies (even by SIGKILL) loses it. Executing and
+//   cancelling an executing batch hold it, so a cancellation never slips in between an
+//   execution's last check and its posting.
 // - finish_execution stores the bank files and the executed state, with one audit
 //   event per file (entity "settlement_file", entity_id = the file's row id) and the batch's,
 //   in one transaction, only if the batch is executing. Returns false, changing nothing, if it
@@ -23,6 +30,7 @@
 // - Store failures are unavailable/internal errors, never exceptions. Thread-safe.
 #pragma once
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -33,9 +41,16 @@
 
 namespace procura::settlement {
 
+// A held batch lock (BatchStore::lock_batch): released when destroyed.
+class BatchLock {
+public:
+    virtual ~BatchLock() = default;
+};
+
 class BatchStore {
 public:
     virtual ~BatchStore() = default;
+    virtual core::Result<std::unique_ptr<BatchLock>> lock_batch(std::int64_t id) = 0;
 
     virtual core::Result<PrepareInput> load_candidates(std::int64_t cutoff_ms) = 0;
     // Stores batch (id ignored) and its items; returns the new id, which also becomes the
@@ -49,7 +64,8 @@ public:
     virtual core::Result<std::vector<Batch>> list_batches(std::size_t limit) = 0;
     virtual core::Status transition(std::int64_t id, BatchState from, const Batch& updated,
                                     const core::AuditEvent& audit) = 0;
-    virtual core::Status cancel_batch(const Batch& updated, const core::AuditEvent& audit) = 0;
+    virtual core::Status cancel_batch(const Batch& updated, const core::AuditEvent& audit,
+                                      bool executing_allowed) = 0;
     virtual core::Result<bool> finish_execution(const Batch& updated,
                                                 const std::vector<BankFile>& files,
                                                 const core::AuditEvent& batch_audit,

@@ -1,9 +1,10 @@
 // Execution over fakes, validating real bank files against the XSD: batch_execute_tests,
 // skipped (77) by its main when the schema is missing.
-#include "settlement/batches/service.hpp"
-
 #include <boost/test/unit_test.hpp>
+#include <optional>
+#include <string>
 
+#include "settlement/batches/service.hpp"
 #include "tests/settlement/batch_fake_world.hpp"
 
 namespace {
@@ -92,6 +93,70 @@ BOOST_AUTO_TEST_CASE(a_deposit_released_elsewhere_fails_the_whole_group) {
     BOOST_REQUIRE(!r.ok());
     BOOST_TEST(r.error().code == "ledger_refused");
     BOOST_TEST(w.money_store.ledger_facts()->transfer_count == before);
+
+    // The batch stays executing with nothing posted: it can be cancelled, and its items are
+    // free for a later batch.
+    auto stuck = w.service->get(alice, id);
+    BOOST_REQUIRE(stuck.ok());
+    BOOST_TEST((stuck->state == BatchState::executing));
+    auto cancelled = w.service->cancel(bob, id, "deposit 3 was released by the tender's closure");
+    BOOST_REQUIRE_MESSAGE(cancelled.ok(), (cancelled.ok() ? "" : cancelled.error().message));
+    BOOST_TEST((cancelled->state == BatchState::cancelled));
+    BOOST_TEST(w.money_store.ledger_facts()->transfer_count == before);
+    BOOST_TEST(w.store.audit_events().back().payload_json.find(
+                   "\"cancelled_from\":\"executing\"") != std::string::npos);
+    auto later = w.service->prepare(alice, 1'000'000);
+    BOOST_REQUIRE(later.ok());
+    BOOST_TEST(later->items.size() == stuck->item_count);
+    auto executed_again = w.service->execute(alice, id);
+    BOOST_REQUIRE(!executed_again.ok());
+    BOOST_TEST(executed_again.error().code == "batch_cancelled");
+}
+
+BOOST_AUTO_TEST_CASE(a_batch_posted_but_not_finished_cannot_be_cancelled) {
+    World w;
+    const std::int64_t id = w.approved_batch();
+    w.service->set_checkpoint([](std::string_view name) {
+        if (name == "posted") throw Crash();
+    });
+    BOOST_CHECK_THROW((void)w.service->execute(alice, id), Crash);
+    w.service->set_checkpoint({});
+    const std::string before = w.fingerprint(id);
+    auto refused = w.service->cancel(bob, id, "changed our mind");
+    BOOST_REQUIRE(!refused.ok());
+    BOOST_TEST(refused.error().code == "batch_posted");
+    BOOST_TEST(w.fingerprint(id) == before);
+    auto done = w.service->execute(bob, id);
+    BOOST_REQUIRE(done.ok());
+    BOOST_TEST((done->state == BatchState::executed));
+    BOOST_TEST(w.ledger.check()->ok());
+}
+
+BOOST_AUTO_TEST_CASE(no_cancellation_or_second_execution_slips_into_a_running_execution) {
+    World w;
+    const std::int64_t id = w.approved_batch();
+    std::optional<procura::core::Error> cancel_error;
+    std::optional<procura::core::Error> execute_error;
+    w.service->set_checkpoint([&](std::string_view name) {
+        if (name != "files_built") return;
+        // The batch is executing and nothing is posted yet: exactly the state a cancellation
+        // of an executing batch accepts, were no execution running.
+        auto c = w.service->cancel(bob, id, "in the middle");
+        if (!c.ok()) cancel_error = c.error();
+        auto e = w.service->execute(bob, id);
+        if (!e.ok()) execute_error = e.error();
+    });
+    auto done = w.service->execute(alice, id);
+    w.service->set_checkpoint({});
+    BOOST_REQUIRE(done.ok());
+    BOOST_TEST((done->state == BatchState::executed));
+    BOOST_REQUIRE(cancel_error.has_value());
+    BOOST_TEST(cancel_error->code == "batch_busy");
+    BOOST_REQUIRE(execute_error.has_value());
+    BOOST_TEST(execute_error->code == "batch_busy");
+    auto late = w.service->cancel(bob, id, "too late");
+    BOOST_REQUIRE(!late.ok());
+    BOOST_TEST(late.error().code == "batch_not_cancellable");
 }
 
 BOOST_AUTO_TEST_SUITE_END()

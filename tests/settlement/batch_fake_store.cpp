@@ -80,14 +80,36 @@ core::Status FakeBatchStore::transition(std::int64_t id, BatchState from, const 
     return {};
 }
 
-core::Status FakeBatchStore::cancel_batch(const Batch& updated, const core::AuditEvent& audit) {
+core::Result<std::unique_ptr<BatchLock>> FakeBatchStore::lock_batch(std::int64_t id) {
+    class Held final : public BatchLock {
+    public:
+        Held(std::shared_ptr<Locks> locks, std::int64_t id) : locks_(std::move(locks)), id_(id) {}
+        ~Held() override {
+            std::lock_guard lock(locks_->mutex);
+            locks_->held.erase(id_);
+        }
+
+    private:
+        std::shared_ptr<Locks> locks_;
+        std::int64_t id_;
+    };
+    std::lock_guard lock(locks_->mutex);
+    if (!locks_->held.insert(id).second) {
+        return core::make_error(core::ErrorKind::conflict, "batch_busy", "locked");
+    }
+    return std::unique_ptr<BatchLock>(std::make_unique<Held>(locks_, id));
+}
+
+core::Status FakeBatchStore::cancel_batch(const Batch& updated, const core::AuditEvent& audit,
+                                          bool executing_allowed) {
     std::lock_guard lock(mutex_);
     const auto found = batches_.find(updated.id);
     if (found == batches_.end()) {
         return core::make_error(core::ErrorKind::not_found, "batch_not_found", "no batch");
     }
     Batch& b = found->second;
-    if (b.state != BatchState::prepared && b.state != BatchState::approved) {
+    if (b.state != BatchState::prepared && b.state != BatchState::approved &&
+        !(executing_allowed && b.state == BatchState::executing)) {
         return core::make_error(core::ErrorKind::conflict, "stale_state", "state changed");
     }
     b.state = BatchState::cancelled;

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <atomic>
 #include <boost/test/unit_test.hpp>
+#include <chrono>
 #include <set>
 #include <thread>
 
@@ -141,6 +142,37 @@ BOOST_AUTO_TEST_CASE(racing_preparations_never_take_an_item_twice) {
         BOOST_REQUIRE(!after.ok());
         BOOST_TEST(after.error().code == "nothing_to_settle");
     }
+}
+
+BOOST_AUTO_TEST_CASE(a_batch_lock_is_exclusive_across_connections_and_freed_with_its_holder) {
+    Database d(testing::open_fresh_migrated_pool("batchlock", 4));
+    MySQLBatchStore other(*d.pool);
+    auto first = d.store.lock_batch(7);
+    BOOST_REQUIRE(first.ok());
+    auto second = other.lock_batch(7);
+    BOOST_REQUIRE(!second.ok());
+    BOOST_TEST(second.error().code == "batch_busy");
+    {
+        auto independent = other.lock_batch(8);  // another batch's lock
+        BOOST_TEST(independent.ok());
+    }
+    first->reset();  // released
+    auto third = other.lock_batch(7);
+    BOOST_REQUIRE(third.ok());
+    // A holder whose connection dies (a killed process) loses the lock at once.
+    const auto holder =
+        testing::query_int64(*d.pool, "SELECT IS_USED_LOCK('procura.settlement_batch.7')");
+    BOOST_REQUIRE(holder > 0);
+    testing::execute_sql(*d.pool, "KILL CONNECTION " + std::to_string(holder));
+    std::int64_t used = 1;
+    for (int i = 0; i < 100 && used != 0; ++i) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        used = testing::query_int64(
+            *d.pool, "SELECT COALESCE(IS_USED_LOCK('procura.settlement_batch.7'), 0)");
+    }
+    BOOST_TEST(used == 0);
+    BOOST_TEST(d.store.lock_batch(7).ok());
+    third->reset();  // releasing on a killed connection discards it quietly
 }
 
 // Needs the pain.001 XSD: CTest runs it as batch_db_execute_tests, which is skipped (77) by

@@ -73,7 +73,7 @@ BOOST_AUTO_TEST_CASE(a_cancelled_batch_frees_its_items_and_cannot_go_on) {
     BOOST_TEST(next->items.size() == b->items.size());
 }
 
-BOOST_AUTO_TEST_CASE(an_approved_batch_can_be_cancelled_an_executing_one_cannot) {
+BOOST_AUTO_TEST_CASE(approved_and_unposted_executing_batches_can_be_cancelled_once) {
     World w;
     const std::int64_t approved = w.approved_batch();
     BOOST_REQUIRE(w.service->cancel(alice, approved, "approved by mistake").ok());
@@ -88,8 +88,11 @@ BOOST_AUTO_TEST_CASE(an_approved_batch_can_be_cancelled_an_executing_one_cannot)
                                   }(),
                                   procura::core::AuditEvent{})
                    .ok());
-    BOOST_TEST(w.service->cancel(alice, again, "too late").error().code ==
-               "batch_not_cancellable");
+    // Its execution stopped before posting (nothing is in the ledger): it can be cancelled.
+    auto cancelled = w.service->cancel(alice, again, "the execution was refused");
+    BOOST_REQUIRE(cancelled.ok());
+    BOOST_TEST((cancelled->state == BatchState::cancelled));
+    BOOST_TEST(w.service->cancel(alice, again, "twice").error().code == "batch_not_cancellable");
 }
 
 BOOST_AUTO_TEST_CASE(without_the_schema_execute_refuses_and_changes_nothing) {
