@@ -152,6 +152,28 @@ LotInput lowest_price_input(std::int64_t tender_id, const std::vector<OpenedBid>
     return lot;
 }
 
+// One panel member's technical score of bid 1 and of every other bid.
+struct Scorer {
+    core::UserId member;
+    std::int64_t bid1;
+    std::int64_t others;
+};
+
+// The same lot evaluated comprehensively (price 60, technical 40) with the panel's scores.
+LotInput comprehensive_input(std::int64_t tender_id, const std::vector<OpenedBid>& bids,
+                             const std::vector<Scorer>& panel) {
+    LotInput lot = lowest_price_input(tender_id, bids);
+    lot.method = Method::comprehensive;
+    lot.weights = Weights{60, {Criterion{1, 40}}};
+    for (BidInput& in : lot.bids) {
+        for (const Scorer& scorer : panel) {
+            in.technical.push_back(
+                {scorer.member, {{1, in.bid_id == 1 ? scorer.bid1 : scorer.others}}});
+        }
+    }
+    return lot;
+}
+
 }  // namespace
 
 BOOST_AUTO_TEST_SUITE(award_service)
@@ -586,20 +608,9 @@ BOOST_AUTO_TEST_CASE(a_recused_member_cannot_score_and_is_left_out) {
     require_ok(evaluation);
 
     // The same lot through evaluate_all: two evaluators (10 and 11), the recused one absent.
-    LotInput lot;
-    lot.tender_id = id;
-    lot.lot_id = 1;
-    lot.currency = "EUR";
-    lot.method = Method::comprehensive;
-    lot.weights = Weights{60, {Criterion{1, 40}}};
     auto r = w.store.read(id);
-    for (const OpenedBid& b : r->opened_bids) {
-        BidInput in{b.bid_id, b.supplier_id, b.lot_id, b.price_minor, b.currency,
-                    b.received_at_ms, b.valid, b.reason, {}};
-        in.technical.push_back({10, {{1, b.bid_id == 1 ? 60'000'000 : 90'000'000}}});
-        in.technical.push_back({11, {{1, b.bid_id == 1 ? 80'000'000 : 100'000'000}}});
-        lot.bids.push_back(in);
-    }
+    const LotInput lot = comprehensive_input(
+        id, r->opened_bids, {{10, 60'000'000, 90'000'000}, {11, 80'000'000, 100'000'000}});
     const auto expected = evaluate_all({lot}, 2);
     BOOST_TEST(r->evaluation->lots[0].result_json == to_json(expected[0]).dump());
     // Bid 2: price 60 × 1000/1250 = 48, technical 95 × 40 % = 38: 86 > bid 1's 60 + 28 = 88?
@@ -659,18 +670,7 @@ BOOST_AUTO_TEST_CASE(an_absent_member_is_withdrawn_and_the_evaluation_goes_on_wi
     require_ok(w.service.evaluate(w.chair, id));
     auto r = w.store.read(id);
     BOOST_REQUIRE(r->evaluation.has_value());
-    LotInput lot;
-    lot.tender_id = id;
-    lot.lot_id = 1;
-    lot.currency = "EUR";
-    lot.method = Method::comprehensive;
-    lot.weights = Weights{60, {Criterion{1, 40}}};
-    for (const OpenedBid& b : r->opened_bids) {
-        BidInput in{b.bid_id, b.supplier_id, b.lot_id, b.price_minor, b.currency, b.received_at_ms,
-                    b.valid,  b.reason,      {}};
-        in.technical.push_back({10, {{1, b.bid_id == 1 ? 60'000'000 : 90'000'000}}});
-        lot.bids.push_back(in);
-    }
+    const LotInput lot = comprehensive_input(id, r->opened_bids, {{10, 60'000'000, 90'000'000}});
     BOOST_TEST(r->evaluation->lots[0].result_json == to_json(evaluate_all({lot}, 1)[0]).dump());
     require_error(w.service.withdraw_member(w.chair, id, w.chair.user_id, "late"),
                   ErrorKind::conflict, "already_evaluated");
