@@ -163,16 +163,25 @@ core::Result<std::optional<Bid>> MySQLBidStore::find_bid_by_hash(std::int64_t te
                     });
 }
 
-core::Result<std::optional<Bid>> MySQLBidStore::find_active_bid(std::int64_t tender_id,
-                                                                core::UserId supplier_id,
-                                                                std::int64_t lot_id) {
-    // active_key is unique and indexed (0007_bidding.sql).
-    return find_one(pool_, "bidding.find_active_bid", "active_key = ?", false,
-                    [&](sql::PreparedStatement& s) {
-                        s.setString(1, std::to_string(tender_id) + ":" +
-                                           std::to_string(supplier_id) + ":" +
-                                           std::to_string(lot_id));
-                    });
+core::Result<std::vector<Bid>> MySQLBidStore::find_active_bids(const std::vector<BidKey>& keys) {
+    if (keys.empty()) return std::vector<Bid>{};
+    // active_key is unique and indexed (0007_bidding.sql); the keys are integers only, so the
+    // list is written into the statement's text: one round trip for any number of keys.
+    std::string key_list;
+    for (const BidKey& k : keys) {
+        key_list += (key_list.empty() ? "'" : ", '") + std::to_string(k.tender_id) + ":" +
+                    std::to_string(k.supplier_id) + ":" + std::to_string(k.lot_id) + "'";
+    }
+    return db::with_connection(
+        pool_, "bidding.find_active_bids",
+        [&](sql::Connection& c) -> core::Result<std::vector<Bid>> {
+            std::unique_ptr<sql::Statement> s(c.createStatement());
+            Rows rows(s->executeQuery(std::string("SELECT ") + summary_columns +
+                                      " FROM bids WHERE active_key IN (" + key_list + ")"));
+            std::vector<Bid> out;
+            while (rows->next()) out.push_back(read_bid(*rows, false));
+            return out;
+        });
 }
 
 core::Result<std::vector<BidWritten>> MySQLBidStore::insert_bids(std::vector<BidWrite> bids,

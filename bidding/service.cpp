@@ -376,7 +376,38 @@ void BiddingService::write_in_group(PendingBid& pending) {
     }
 }
 
-void BiddingService::write_group(const std::vector<PendingBid*>& group) {
+void BiddingService::write_group(const std::vector<PendingBid*>& all) {
+    // A bid that would exceed versions_max is refused before anything of it is written (its
+    // deposit included), with one read for the group; the group's transaction checks again
+    // under the row locks, for a version sent meanwhile through another server.
+    std::vector<PendingBid*> group;
+    {
+        std::vector<BidKey> keys;
+        for (PendingBid* p : all) {
+            keys.push_back({p->write.bid.tender_id, p->write.bid.supplier_id, p->write.bid.lot_id});
+        }
+        auto active = d_.bids.find_active_bids(keys);
+        for (PendingBid* p : all) {
+            const Bid& b = p->write.bid;
+            if (!active) {
+                p->error = active.error();
+                continue;
+            }
+            const bool full = std::any_of(active->begin(), active->end(), [&](const Bid& a) {
+                return a.tender_id == b.tender_id && a.supplier_id == b.supplier_id &&
+                       a.lot_id == b.lot_id && a.version >= limits_.versions_max;
+            });
+            if (full) {
+                p->error =
+                    make_error(ErrorKind::conflict, "too_many_versions",
+                               "a supplier may send at most " +
+                                   std::to_string(limits_.versions_max) + " versions of a bid",
+                               "bid");
+                continue;
+            }
+            group.push_back(p);
+        }
+    }
     const std::vector<std::optional<core::Error>> deposit_errors = hold_securities(group);
     std::vector<PendingBid*> holding;  // the bids whose deposit is held, in order
     for (std::size_t i = 0; i < group.size(); ++i) {
@@ -449,7 +480,7 @@ void BiddingService::write_group(const std::vector<PendingBid*>& group) {
     if (d_.log != nullptr) {
         if (auto latest = d_.log->latest(); latest) head = std::move(*latest);
     }
-    for (PendingBid* p : group) p->head = head;
+    for (PendingBid* p : all) p->head = head;
 }
 
 core::Result<BidReceipt> BiddingService::submit(const core::Caller& caller,
@@ -548,16 +579,6 @@ core::Result<BidReceipt> BiddingService::submit(const core::Caller& caller,
     if (stamped->time_ms >= t->submission_deadline_ms.value_or(0)) {
         return make_error(ErrorKind::conflict, "submission_closed",
                           "the submission deadline passed while the bid was being checked");
-    }
-    // Refused before anything is written (the group's transaction checks again under the
-    // lock, for a racing version from another server).
-    auto current = d_.bids.find_active_bid(tender_id, caller.user_id, lot_id);
-    if (!current) return current.error();
-    if (*current && (*current)->version >= limits_.versions_max) {
-        return make_error(ErrorKind::conflict, "too_many_versions",
-                          "a supplier may send at most " + std::to_string(limits_.versions_max) +
-                              " versions of a bid",
-                          "bid");
     }
     PendingBid pending;
     pending.tender = &*t;

@@ -149,7 +149,7 @@ private:
     // Queues pending and returns once its group has been written (pending.done).
     void write_in_group(PendingBid& pending);
     // Writes a group (see the header comment); sets each bid's stored or error.
-    void write_group(const std::vector<PendingBid*>& group);
+    void write_group(const std::vector<PendingBid*>& all);
 
     // The tender if it is published (or later), from the cache when its version is current.
     core::Result<tender::Tender> published_tender(std::int64_t tender_id);

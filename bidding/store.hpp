@@ -12,6 +12,13 @@
 
 namespace procura::bidding {
 
+// A (tender, supplier, lot): it has at most one active bid.
+struct BidKey {
+    std::int64_t tender_id = 0;
+    core::UserId supplier_id = 0;
+    std::int64_t lot_id = 0;
+};
+
 // One bid of a group handed to BidStore::insert_bids, with its audit event (entity_id and
 // entity_version are set by the store; action becomes "bid.replaced" if it replaces a bid).
 struct BidWrite {
@@ -42,10 +49,9 @@ public:
     // Without the body (bids can be large; the hash and the state are what callers need).
     virtual core::Result<std::optional<Bid>> find_bid_by_hash(std::int64_t tender_id,
                                                               const std::string& sha256_hex) = 0;
-    // The active bid of (tender, supplier, lot), without its body, if any.
-    virtual core::Result<std::optional<Bid>> find_active_bid(std::int64_t tender_id,
-                                                             core::UserId supplier_id,
-                                                             std::int64_t lot_id) = 0;
+    // The active bids, without their bodies, of the given (tender, supplier, lot) keys, in
+    // one read; a key without an active bid has none in the answer. Order unspecified.
+    virtual core::Result<std::vector<Bid>> find_active_bids(const std::vector<BidKey>& keys) = 0;
     // Stores the bids in one transaction, each as the active bid of its (tender, supplier,
     // lot): the active bid there, read under its row lock, becomes replaced and its hash is
     // reported; the version is one more than the highest so far; each audit event (entity_id

@@ -56,19 +56,22 @@ core::Result<std::optional<Bid>> FakeBidStore::find_bid_by_hash(std::int64_t ten
     return std::optional<Bid>{};
 }
 
-core::Result<std::optional<Bid>> FakeBidStore::find_active_bid(std::int64_t tender_id,
-                                                               core::UserId supplier_id,
-                                                               std::int64_t lot_id) {
+core::Result<std::vector<Bid>> FakeBidStore::find_active_bids(const std::vector<BidKey>& keys) {
     std::lock_guard lock(mutex_);
+    std::vector<Bid> out;
     for (const auto& [id, b] : state_.bids) {
-        if (b.tender_id == tender_id && b.supplier_id == supplier_id && b.lot_id == lot_id &&
-            b.state == BidState::active) {
-            Bid summary = b;
-            summary.body.clear();
-            return std::optional<Bid>{std::move(summary)};
+        if (b.state != BidState::active) continue;
+        for (const BidKey& k : keys) {
+            if (b.tender_id == k.tender_id && b.supplier_id == k.supplier_id &&
+                b.lot_id == k.lot_id) {
+                Bid summary = b;
+                summary.body.clear();
+                out.push_back(std::move(summary));
+                break;
+            }
         }
     }
-    return std::optional<Bid>{};
+    return out;
 }
 
 core::Result<std::vector<BidWritten>> FakeBidStore::insert_bids(std::vector<BidWrite> bids,

@@ -29,9 +29,7 @@ public:
                                                       std::int64_t versions_max) override;
     core::Status withdraw_bid(std::int64_t bid_id, std::int64_t at_ms,
                               const core::AuditEvent& audit) override;
-    core::Result<std::optional<Bid>> find_active_bid(std::int64_t tender_id,
-                                                     core::UserId supplier_id,
-                                                     std::int64_t lot_id) override;
+    core::Result<std::vector<Bid>> find_active_bids(const std::vector<BidKey>& keys) override;
     core::Result<std::vector<Bid>> list_bids(std::int64_t tender_id, bool with_bodies) override;
     core::Result<std::optional<std::int64_t>> find_opened_at(std::int64_t tender_id) override;
     core::Result<std::optional<OpeningRecord>> find_opening(std::int64_t tender_id) override;

@@ -546,6 +546,21 @@ BOOST_AUTO_TEST_CASE(concurrent_bids_are_written_in_groups_each_with_its_own_out
     }
 }
 
+BOOST_AUTO_TEST_CASE(a_version_beyond_versions_max_is_refused_and_changes_nothing) {
+    World w;
+    const std::int64_t versions_max = BiddingLimits{}.versions_max;
+    for (std::int64_t v = 1; v <= versions_max; ++v) {
+        BOOST_REQUIRE(w.accepted(w.a, bid(w, supplier_a, 1, 100'00 + v)).version == v);
+    }
+    const std::string before = describe(w.bids);
+    require_error(w.service.submit(w.a, w.tender_id, 1, bid(w, supplier_a, 1, 99'00)),
+                  ErrorKind::conflict, "too_many_versions", "bid");
+    BOOST_TEST(describe(w.bids) == before);
+    // Other lots and suppliers are not affected.
+    w.accepted(w.a, bid(w, supplier_a, 2), 2);
+    w.accepted(w.b, bid(w, supplier_b, 1));
+}
+
 BOOST_AUTO_TEST_CASE(a_cancellation_or_new_deadline_is_seen_by_the_next_bid) {
     World w;
     w.accepted(w.a, bid(w, supplier_a));  // the tender's terms are now cached
