@@ -25,7 +25,7 @@ namespace procura::db {
 // discarded. Not thread-safe: it belongs to whoever holds the connection.
 class StatementCache {
 public:
-    static constexpr std::size_t statements_max = 32;
+    static constexpr std::size_t statements_max = 64;
 
     // The statement for sql on connection, prepared on a miss. Valid until evict(sql) or
     // clear(). Throws sql::SQLException if preparing fails.

@@ -59,7 +59,7 @@ void execute_in_chunks(Transaction& tx, sql::Connection& c, const MultiRowStatem
                        const AfterRows& after) {
     run_chunks(c, statement, count, rows_max, bind, after,
                [&](std::size_t rows) -> sql::PreparedStatement* {
-                   if (rows != rows_max && rows != 1) return nullptr;
+                   if (rows != rows_max && rows > small_chunk_rows_cached) return nullptr;
                    return &tx.prepared(statement_text(statement, rows));
                });
 }

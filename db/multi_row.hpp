@@ -14,6 +14,8 @@ namespace procura::db {
 
 class Transaction;
 
+inline constexpr std::size_t small_chunk_rows_cached = 4;
+
 struct MultiRowStatement {
     std::string head;  // up to and including "VALUES", e.g. "INSERT INTO t (a, b) VALUES"
     std::string row;   // one row's placeholders, e.g. "(?, ?)"
@@ -34,10 +36,11 @@ void execute_in_chunks(sql::Connection& c, const MultiRowStatement& statement, s
                        std::size_t rows_max, const BindRows& bind, const AfterRows& after = {});
 
 // The same inside one of tx's attempts (c is that attempt's connection), with the statements
-// of full-size and of one-row chunks taken from the connection's statement cache
-// (Transaction::prepared): a hot write path that runs batch after batch, or row after row,
-// prepares its statement once per connection instead of once per use. A chunk of another
-// size is prepared for its one use.
+// of full-size chunks and of chunks of at most small_chunk_rows_cached rows taken from the
+// connection's statement cache (Transaction::prepared): a hot write path that runs batch after
+// batch, or a few rows at a time (one bid's deposit: one transfer, two balances, one audit
+// event), prepares its statement once per connection instead of once per use. A chunk of
+// another size is prepared for its one use.
 void execute_in_chunks(Transaction& tx, sql::Connection& c, const MultiRowStatement& statement,
                        std::size_t count, std::size_t rows_max, const BindRows& bind,
                        const AfterRows& after = {});

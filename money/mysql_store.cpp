@@ -92,19 +92,49 @@ core::Result<Transfer> read_transfer(const sql::ResultSet& rows) {
     return t;
 }
 
-// The transfers with these client ids, with their pending states, keyed by id.
-core::Result<std::map<std::string, Transfer>> read_transfers(sql::Connection& c,
+// Lists of up to this many ids use the connection's cached statement (the hot paths of a
+// single bid or payment: a deposit locks two accounts and looks up one pending transfer);
+// longer lists, whose statements are each used once, are prepared for their one use.
+constexpr std::size_t cached_list_max = 4;
+
+// The statement sql, whose IN list has n placeholders: cached in tx when the list is short
+// (and tx is given), else prepared into owned.
+sql::PreparedStatement& list_statement(db::Transaction* tx, sql::Connection& c,
+                                       const std::string& sql, std::size_t n, Statement& owned) {
+    if (tx != nullptr && n <= cached_list_max) return tx->prepared(sql);
+    owned.reset(c.prepareStatement(sql));
+    return *owned;
+}
+
+// The SELECT of n transfers by client id, with the post or void that resolved each.
+std::string transfers_sql(std::size_t n) {
+    return std::string("SELECT ") + transfer_columns +
+           " FROM money_transfers t LEFT JOIN money_transfers r ON r.pending_key = "
+           "t.transfer_key WHERE t.transfer_key IN (" +
+           placeholders(n) + ")";
+}
+
+core::Result<std::map<std::string, Transfer>> read_transfers_with(sql::PreparedStatement& s,
+                                                                  const std::set<std::string>& ids);
+
+// The transfers with these client ids, with their pending states, keyed by id. tx, if given,
+// is the transaction c belongs to (for its statement cache).
+core::Result<std::map<std::string, Transfer>> read_transfers(db::Transaction* tx,
+                                                             sql::Connection& c,
                                                              const std::set<std::string>& ids) {
+    if (ids.empty()) return std::map<std::string, Transfer>{};
+    Statement owned;
+    return read_transfers_with(list_statement(tx, c, transfers_sql(ids.size()), ids.size(), owned),
+                               ids);
+}
+
+// The same with s, a statement of transfers_sql(ids.size()).
+core::Result<std::map<std::string, Transfer>> read_transfers_with(
+    sql::PreparedStatement& s, const std::set<std::string>& ids) {
     std::map<std::string, Transfer> out;
-    if (ids.empty()) return out;
-    Statement s(c.prepareStatement(
-        std::string("SELECT ") + transfer_columns +
-        " FROM money_transfers t LEFT JOIN money_transfers r ON r.pending_key = t.transfer_key "
-        "WHERE t.transfer_key IN (" +
-        placeholders(ids.size()) + ")"));
     unsigned int p = 1;
-    for (const std::string& id : ids) s->setString(p++, id);
-    Rows rows(s->executeQuery());
+    for (const std::string& id : ids) s.setString(p++, id);
+    Rows rows(s.executeQuery());
     while (rows->next()) {
         auto t = read_transfer(*rows);
         if (!t) return t.error();
@@ -114,16 +144,19 @@ core::Result<std::map<std::string, Transfer>> read_transfers(sql::Connection& c,
 }
 
 // Locks the accounts with these ids, ascending, and returns those that exist.
-core::Result<std::map<std::int64_t, Account>> lock_accounts(sql::Connection& c,
+core::Result<std::map<std::int64_t, Account>> lock_accounts(db::Transaction& tx, sql::Connection& c,
                                                             const std::set<std::int64_t>& ids) {
     std::map<std::int64_t, Account> out;
     if (ids.empty()) return out;
-    Statement s(c.prepareStatement(std::string("SELECT ") + account_columns +
-                                   " FROM money_accounts WHERE id IN (" + placeholders(ids.size()) +
-                                   ") ORDER BY id FOR UPDATE"));
+    Statement owned;
+    sql::PreparedStatement& s = list_statement(
+        &tx, c,
+        std::string("SELECT ") + account_columns + " FROM money_accounts WHERE id IN (" +
+            placeholders(ids.size()) + ") ORDER BY id FOR UPDATE",
+        ids.size(), owned);
     unsigned int p = 1;
-    for (std::int64_t id : ids) s->setInt64(p++, id);
-    Rows rows(s->executeQuery());
+    for (std::int64_t id : ids) s.setInt64(p++, id);
+    Rows rows(s.executeQuery());
     while (rows->next()) {
         auto a = read_account(*rows);
         if (!a) return a.error();
@@ -291,12 +324,12 @@ core::Result<std::int64_t> MySQLMoneyStore::insert_account(const Account& a,
 
 core::Result<std::optional<Account>> MySQLMoneyStore::find_account(std::int64_t id) {
     using Found = std::optional<Account>;
-    return db::with_connection(
-        pool_, "money.find_account", [&](sql::Connection& c) -> core::Result<Found> {
-            Statement s(c.prepareStatement(std::string("SELECT ") + account_columns +
-                                           " FROM money_accounts WHERE id = ?"));
-            s->setInt64(1, id);
-            Rows rows(s->executeQuery());
+    return db::with_prepared(
+        pool_, "money.find_account",
+        std::string("SELECT ") + account_columns + " FROM money_accounts WHERE id = ?",
+        [&](sql::PreparedStatement& s) -> core::Result<Found> {
+            s.setInt64(1, id);
+            Rows rows(s.executeQuery());
             if (!rows->next()) return Found{};
             auto a = read_account(*rows);
             if (!a) return a.error();
@@ -309,17 +342,17 @@ core::Result<std::optional<Account>> MySQLMoneyStore::find_account_of(OwnerKind 
                                                                       const std::string& currency,
                                                                       AccountKind kind) {
     using Found = std::optional<Account>;
-    return db::with_connection(
-        pool_, "money.find_account_of", [&](sql::Connection& c) -> core::Result<Found> {
-            Statement s(c.prepareStatement(
-                std::string("SELECT ") + account_columns +
-                " FROM money_accounts WHERE owner_kind = ? AND owner_id = ? AND currency = ? "
-                "AND kind = ?"));
-            s->setString(1, std::string(to_string(owner)));
-            s->setInt64(2, owner_id);
-            s->setString(3, currency);
-            s->setString(4, std::string(to_string(kind)));
-            Rows rows(s->executeQuery());
+    return db::with_prepared(
+        pool_, "money.find_account_of",
+        std::string("SELECT ") + account_columns +
+            " FROM money_accounts WHERE owner_kind = ? AND owner_id = ? AND currency = ? AND "
+            "kind = ?",
+        [&](sql::PreparedStatement& s) -> core::Result<Found> {
+            s.setString(1, std::string(to_string(owner)));
+            s.setInt64(2, owner_id);
+            s.setString(3, currency);
+            s.setString(4, std::string(to_string(kind)));
+            Rows rows(s.executeQuery());
             if (!rows->next()) return Found{};
             auto a = read_account(*rows);
             if (!a) return a.error();
@@ -329,14 +362,14 @@ core::Result<std::optional<Account>> MySQLMoneyStore::find_account_of(OwnerKind 
 
 core::Result<std::optional<Transfer>> MySQLMoneyStore::find_transfer(const std::string& id) {
     using Found = std::optional<Transfer>;
-    return db::with_connection(pool_, "money.find_transfer",
-                               [&](sql::Connection& c) -> core::Result<Found> {
-                                   auto found = read_transfers(c, {id});
-                                   if (!found) return found.error();
-                                   const auto it = found->find(id);
-                                   if (it == found->end()) return Found{};
-                                   return Found{it->second};
-                               });
+    return db::with_prepared(pool_, "money.find_transfer", transfers_sql(1),
+                             [&](sql::PreparedStatement& s) -> core::Result<Found> {
+                                 auto found = read_transfers_with(s, {id});
+                                 if (!found) return found.error();
+                                 const auto it = found->find(id);
+                                 if (it == found->end()) return Found{};
+                                 return Found{it->second};
+                             });
 }
 
 core::Result<std::vector<TransferResult>> MySQLMoneyStore::apply_batch(
@@ -373,19 +406,19 @@ core::Result<std::vector<TransferResult>> MySQLMoneyStore::apply_batch(
                         // finds which accounts its post or void will touch.
                         std::set<std::int64_t> to_lock = accounts;
                         if (!pending.empty()) {
-                            auto pendings = read_transfers(c, pending);
+                            auto pendings = read_transfers(&tx, c, pending);
                             if (!pendings) return pendings.error();
                             for (const auto& [id, t] : *pendings) {
                                 to_lock.insert(t.debit_account_id);
                                 to_lock.insert(t.credit_account_id);
                             }
                         }
-                        auto locked = lock_accounts(c, to_lock);
+                        auto locked = lock_accounts(tx, c, to_lock);
                         if (!locked) return locked.error();
                         view.accounts = std::move(locked).value();
                         // Under the account locks: whoever posts, voids or creates a transfer
                         // on these accounts has committed or waits for us.
-                        auto existing = read_transfers(c, careful ? named : pending);
+                        auto existing = read_transfers(&tx, c, careful ? named : pending);
                         if (!existing) return existing.error();
                         view.transfers = std::move(existing).value();
                         return plan_batch(requests, at_ms, view);
