@@ -111,9 +111,10 @@ struct HttpConnection::Impl {
     }
 
     // Resolution and connection run asynchronously on this thread's io_context, so that the
-    // stream's deadline (set by the caller) covers them too.
+    // stream's deadline, set here, covers them and the exchange that follows.
     core::Status connect(const ParsedUrl& parsed, std::chrono::milliseconds timeout) {
         shut();
+        stream.expires_after(timeout);
         asio::ip::tcp::resolver resolver(io);
         beast::error_code ec;
         asio::ip::tcp::resolver::results_type endpoints;
@@ -225,13 +226,15 @@ core::Result<HttpReply> HttpConnection::request(const std::string& method, const
     Impl& c = *impl_;
     if (c.open && (c.host != parsed->host || c.port != parsed->port)) c.shut();
     const bool reused = c.open;
-    c.stream.expires_after(timeout);
-    if (!c.open) PROCURA_TRY(c.connect(*parsed, timeout));
+    if (reused) {
+        c.stream.expires_after(timeout);
+    } else {
+        PROCURA_TRY(c.connect(*parsed, timeout));
+    }
     bool stale = false;
     auto reply = c.exchange(request, url, stale);
     if (!reply && stale && reused) {
         // The server closed the idle connection: the request did not reach it; send it anew.
-        c.stream.expires_after(timeout);
         PROCURA_TRY(c.connect(*parsed, timeout));
         reply = c.exchange(request, url, stale);
     }

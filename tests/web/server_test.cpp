@@ -25,6 +25,7 @@
 #include "core/time.hpp"
 #include "tests/auth/fake_user_store.hpp"
 #include "tests/tender/fake_store.hpp"
+#include "web/http_client.hpp"
 
 namespace procura::web {
 namespace {
@@ -236,6 +237,25 @@ BOOST_AUTO_TEST_CASE(keep_alive_serves_several_requests_on_one_connection) {
     const Reply worker = c.request(http::verb::get, "/readyz");
     BOOST_TEST(worker.result_int() == 200u);
     BOOST_TEST(worker.keep_alive());
+}
+
+BOOST_AUTO_TEST_CASE(http_connection_reuses_its_connection_and_reconnects_when_it_is_closed) {
+    Harness h;
+    const std::string url = "http://127.0.0.1:" + std::to_string(h.server->port()) + "/healthz";
+    web::HttpConnection connection;
+    const auto get = [&](const HeaderList& headers) {
+        auto r = connection.request("GET", url, headers, "", 5000ms);
+        BOOST_REQUIRE_MESSAGE(r.ok(), (r.ok() ? std::string() : r.error().message));
+        BOOST_TEST(r->status == 200);
+    };
+    for (int i = 0; i < 3; ++i) get({});
+    // The server closes an idle connection after its idle timeout (1 s here): the next request
+    // finds it closed before any reply and is sent again on a new connection.
+    std::this_thread::sleep_for(1500ms);
+    get({});
+    // A reply that says "close" closes the connection; the next request opens a new one.
+    get({{"Connection", "close"}});
+    get({});
 }
 
 BOOST_AUTO_TEST_CASE(http_1_0_without_keep_alive_is_closed_after_the_response) {
