@@ -102,8 +102,7 @@ struct Session {
 
 core::Result<std::unique_ptr<Session>> open_session(const SettleCommands& c) {
     auto s = std::make_unique<Session>();
-    // Three: execute holds one for the batch's lock for its whole run (BatchStore::lock_batch).
-    auto pool = open_migrated_pool(c.db_url, 3);
+    auto pool = open_migrated_pool(c.db_url, 2);
     if (!pool) return pool.error();
     s->pool = std::move(*pool);
     s->users = std::make_unique<auth::MySQLUserStore>(*s->pool);

@@ -27,8 +27,9 @@ class StatementCache {
 public:
     static constexpr std::size_t statements_max = 64;
 
-    // The statement for sql on connection, prepared on a miss. Valid until evict(sql) or
-    // clear(). Throws sql::SQLException if preparing fails.
+    // The statement for sql on connection, prepared on a miss. Valid until evict(sql),
+    // clear() or the next get() that misses (a miss on a full cache closes every statement),
+    // so use one reference at a time. Throws sql::SQLException if preparing fails.
     sql::PreparedStatement& get(sql::Connection& connection, const std::string& sql);
     void evict(const std::string& sql) { statements_.erase(sql); }
     void clear() { statements_.clear(); }
@@ -58,7 +59,8 @@ public:
     // This connection's cached prepared statement for sql (see StatementCache): prepared on
     // first use, then reused by every later holder of the connection. The caller must set
     // every parameter before executing and destroy its result sets before releasing the
-    // handle. Valid until evict_prepared(sql) or the handle is released. Throws
+    // handle. Valid until evict_prepared(sql), the handle is released or the next prepared()
+    // call that misses (StatementCache::get): use one reference at a time. Throws
     // sql::SQLException if preparing fails. Precondition: the handle was not moved from.
     sql::PreparedStatement& prepared(const std::string& sql);
 

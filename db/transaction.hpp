@@ -130,9 +130,11 @@ public:
 
     // For use inside attempt: the connection's cached prepared statement for sql
     // (PooledConnection::prepared), for a statement that transactions run again and again,
-    // such as the full-size chunk of execute_in_chunks. The caller sets every parameter.
-    // Throws sql::SQLException if preparing fails. An attempt that throws empties the
-    // connection's cache, so a statement left in an unknown state is never reused.
+    // such as the full-size chunk of execute_in_chunks. The caller sets every parameter and
+    // destroys the statement's result set before the next call: the reference is valid only
+    // until the next prepared() call that misses (StatementCache::get). Throws
+    // sql::SQLException if preparing fails. An attempt that throws empties the connection's
+    // cache, so a statement left in an unknown state is never reused.
     sql::PreparedStatement& prepared(const std::string& sql) { return connection_.prepared(sql); }
 
     // Marks the transaction failed with error (for example an UPDATE that matched no row):

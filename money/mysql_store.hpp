@@ -33,8 +33,8 @@ public:
                                                          AccountKind kind) override;
     core::Result<std::optional<Transfer>> find_transfer(const std::string& id) override;
     core::Result<std::vector<TransferResult>> apply_batch(const std::vector<Transfer>& requests,
-                                                          std::int64_t at_ms,
-                                                          core::UserId actor) override;
+                                                          std::int64_t at_ms, core::UserId actor,
+                                                          const RowGuard* guard) override;
     core::Result<LedgerFacts> ledger_facts() override;
 
 private:

@@ -52,7 +52,7 @@ core::Result<Transfer> LedgerService::get_transfer(const std::string& id) {
 }
 
 core::Result<std::vector<TransferResult>> LedgerService::create_transfers(
-    core::UserId actor, const std::vector<Transfer>& requests) {
+    core::UserId actor, const std::vector<Transfer>& requests, const RowGuard* guard) {
     if (requests.empty()) {
         return make_error(ErrorKind::unprocessable, "batch_empty", "the batch has no transfers",
                           "transfers");
@@ -63,7 +63,7 @@ core::Result<std::vector<TransferResult>> LedgerService::create_transfers(
             "a batch has at most " + std::to_string(limits_.transfers_per_batch_max) + " transfers",
             "transfers");
     }
-    return store_.apply_batch(requests, clock_.now_ms(), actor);
+    return store_.apply_batch(requests, clock_.now_ms(), actor, guard);
 }
 
 core::Result<InvariantReport> LedgerService::check() {

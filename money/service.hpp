@@ -47,9 +47,10 @@ public:
     // request: created, exists (same id and fields: nothing changed) or failed with its error;
     // a failure fails its whole linked group, which then changes nothing. Errors of the whole
     // call (nothing changed): unprocessable "batch_empty"; payload_too_large
-    // "batch_too_large"; the store's unavailable/internal errors.
+    // "batch_too_large"; the store's unavailable/internal errors; guard's conflict when the
+    // guard (if given; RowGuard) does not hold at commit time.
     core::Result<std::vector<TransferResult>> create_transfers(
-        core::UserId actor, const std::vector<Transfer>& requests);
+        core::UserId actor, const std::vector<Transfer>& requests, const RowGuard* guard = nullptr);
 
     // Checks the ledger invariants (rules.hpp: check_invariants) over the whole store. The
     // report lists every violation; an error means the check could not run.

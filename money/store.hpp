@@ -43,9 +43,12 @@ public:
     // The transfer with this client id, with its pending_state.
     virtual core::Result<std::optional<Transfer>> find_transfer(const std::string& id) = 0;
     // One result per request, in order (see the contract above). at_ms stamps created
-    // transfers and their audit events; actor is the audit events' actor.
+    // transfers and their audit events; actor is the audit events' actor. guard, if not null,
+    // is checked first in the same transaction (RowGuard); if it fails, the error is its
+    // conflict and nothing changed.
     virtual core::Result<std::vector<TransferResult>> apply_batch(
-        const std::vector<Transfer>& requests, std::int64_t at_ms, core::UserId actor) = 0;
+        const std::vector<Transfer>& requests, std::int64_t at_ms, core::UserId actor,
+        const RowGuard* guard) = 0;
     // What check_invariants needs, read in one consistent snapshot.
     virtual core::Result<LedgerFacts> ledger_facts() = 0;
 };

@@ -4,7 +4,6 @@
 #include <cppconn/prepared_statement.h>
 #include <cppconn/resultset.h>
 #include <cppconn/statement.h>
-#include <spdlog/spdlog.h>
 
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -493,58 +492,8 @@ core::Status MySQLBatchStore::transition(std::int64_t id, BatchState from, const
         });
 }
 
-namespace {
-
-// A named lock of the database (GET_LOCK), held by one pooled connection for the handle's
-// life. The server frees it if that connection ends, so a killed holder loses it at once.
-class NamedLock final : public BatchLock {
-public:
-    NamedLock(db::PooledConnection connection, std::string name)
-        : connection_(std::move(connection)), name_(std::move(name)) {}
-    ~NamedLock() override {
-        try {
-            Statement s(connection_->prepareStatement("SELECT RELEASE_LOCK(?)"));
-            s->setString(1, name_);
-            Rows released(s->executeQuery());
-        } catch (const sql::SQLException& e) {
-            // Closing the connection frees the lock.
-            spdlog::warn("settlement: could not release {}; closing its connection: {}", name_,
-                         e.what());
-            connection_.mark_broken();
-        }
-    }
-
-private:
-    db::PooledConnection connection_;
-    std::string name_;
-};
-
-}  // namespace
-
-core::Result<std::unique_ptr<BatchLock>> MySQLBatchStore::lock_batch(std::int64_t id) {
-    auto acquired = pool_.acquire();
-    if (!acquired) return acquired.error();
-    db::PooledConnection connection = std::move(acquired).value();
-    std::string name = "procura.settlement_batch." + std::to_string(id);
-    try {
-        Statement s(connection->prepareStatement("SELECT GET_LOCK(?, 0)"));
-        s->setString(1, name);
-        Rows rows(s->executeQuery());
-        if (!rows->next() || rows->isNull(1) || rows->getInt(1) != 1) {
-            return core::make_error(
-                ErrorKind::conflict, "batch_busy",
-                "batch " + std::to_string(id) + " is being executed or cancelled right now");
-        }
-    } catch (const sql::SQLException& e) {
-        connection.mark_broken();
-        return db::to_error(e, "settlement.lock_batch");
-    }
-    return std::unique_ptr<BatchLock>(
-        std::make_unique<NamedLock>(std::move(connection), std::move(name)));
-}
-
 core::Status MySQLBatchStore::cancel_batch(const Batch& updated, const core::AuditEvent& audit,
-                                           bool executing_allowed) {
+                                           const std::optional<std::string>& first_transfer) {
     return db::run_transaction(
         pool_, "settlement.cancel_batch", [&](db::Transaction& tx) -> core::Status {
             auto state = lock_state(tx, updated.id);
@@ -555,10 +504,28 @@ core::Status MySQLBatchStore::cancel_batch(const Batch& updated, const core::Aud
                                             std::to_string(updated.id));
             }
             if (**state != BatchState::prepared && **state != BatchState::approved &&
-                !(executing_allowed && **state == BatchState::executing)) {
+                !(first_transfer && **state == BatchState::executing)) {
                 return core::make_error(ErrorKind::conflict, "stale_state",
                                         "batch " + std::to_string(updated.id) + " is " +
                                             std::string(to_string(**state)));
+            }
+            if (**state == BatchState::executing) {
+                // Under the batch row's lock, which a posting holds until it commits: what is
+                // read now stays true until this transaction ends.
+                auto posted = tx.attempt("settlement.cancel_batch.posted", [&](sql::Connection& c) {
+                    Statement s(c.prepareStatement(
+                        "SELECT COUNT(*) FROM money_transfers WHERE transfer_key = ?"));
+                    s->setString(1, *first_transfer);
+                    Rows rows(s->executeQuery());
+                    return rows->next() && rows->getInt64(1) > 0;
+                });
+                if (!posted) return posted.error();
+                if (*posted) {
+                    return core::make_error(ErrorKind::conflict, "batch_posted",
+                                            "batch " + std::to_string(updated.id) +
+                                                " is posted in the ledger and cannot be "
+                                                "cancelled: run its execution again to finish it");
+                }
             }
             auto written = tx.attempt("settlement.cancel_batch", [&](sql::Connection& c) {
                 Statement s(c.prepareStatement(

@@ -23,9 +23,8 @@ public:
     core::Result<std::vector<Batch>> list_batches(std::size_t limit) override;
     core::Status transition(std::int64_t id, BatchState from, const Batch& updated,
                             const core::AuditEvent& audit) override;
-    core::Result<std::unique_ptr<BatchLock>> lock_batch(std::int64_t id) override;
     core::Status cancel_batch(const Batch& updated, const core::AuditEvent& audit,
-                              bool executing_allowed) override;
+                              const std::optional<std::string>& first_transfer) override;
     core::Result<bool> finish_execution(const Batch& updated, const std::vector<BankFile>& files,
                                         const core::AuditEvent& batch_audit,
                                         const std::vector<core::AuditEvent>& file_audits) override;

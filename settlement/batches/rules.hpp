@@ -36,8 +36,7 @@ core::Status check_can_execute(const Batch& batch, const core::Caller& caller);
 // Cancellation: a finance user (403 "forbidden_role") with a reason of 1 to 1,000 bytes
 // (422 "reason_required", "reason_too_long"), of a prepared, approved or executing batch
 // (409 "batch_not_cancellable" for an executed or cancelled one). For an executing batch the
-// service also holds the batch's lock and checks that nothing was posted (409
-// "batch_posted").
+// service and the store also check that nothing was posted (409 "batch_posted").
 core::Status check_can_cancel(const Batch& batch, const core::Caller& caller,
                               const std::string& reason);
 

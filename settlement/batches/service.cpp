@@ -16,6 +16,13 @@ using core::ErrorKind;
 using core::make_error;
 using Json = nlohmann::json;
 
+core::Error posted_error(std::int64_t id) {
+    return make_error(ErrorKind::conflict, "batch_posted",
+                      "batch " + std::to_string(id) +
+                          " is posted in the ledger and cannot be cancelled: run its execution "
+                          "again to finish it");
+}
+
 // How often prepare recomputes after a racing preparation took one of its items.
 constexpr int prepare_attempts_max = 3;
 
@@ -136,29 +143,16 @@ core::Result<Batch> BatchService::cancel(const core::Caller& caller, std::int64_
     auto b = load(id, false);
     if (!b) return b.error();
     PROCURA_TRY(rules::check_can_cancel(*b, caller, reason));
-    // An executing batch whose execution stopped before posting (the ledger refused the
-    // group, or the process died before it) can be cancelled too, but only while no
-    // execution runs (its lock) and only if nothing was posted: the group is linked, so its
-    // first transfer is there exactly when all are.
-    std::unique_ptr<BatchLock> held;
+    // An executing batch whose execution stopped before posting (the ledger refused the group,
+    // or the process died before it) can be cancelled too, if nothing of it was posted: the
+    // group is linked, so its first transfer is there exactly when all are. The store checks
+    // that again under the batch row's lock, which the posting also takes (money::RowGuard).
+    std::optional<std::string> first_transfer;
     if (b->state == BatchState::executing) {
-        auto locked = store_.lock_batch(id);
-        if (!locked) return locked.error();
-        held = std::move(*locked);
-        auto again = load(id, false);
-        if (!again) return again.error();
-        b = std::move(again);
-        PROCURA_TRY(rules::check_can_cancel(*b, caller, reason));
-        if (b->state == BatchState::executing && b->item_count > 0) {
-            auto first = ledger_.get_transfer(rules::transfer_id(id, 1));
-            if (first) {
-                return make_error(ErrorKind::conflict, "batch_posted",
-                                  "batch " + std::to_string(id) +
-                                      " is posted in the ledger and cannot be cancelled: run "
-                                      "its execution again to finish it");
-            }
-            if (first.error().kind != ErrorKind::not_found) return first.error();
-        }
+        first_transfer = rules::transfer_id(id, 1);
+        auto first = ledger_.get_transfer(*first_transfer);
+        if (first) return posted_error(id);
+        if (first.error().kind != ErrorKind::not_found) return first.error();
     }
     Batch updated = *b;
     updated.state = BatchState::cancelled;
@@ -170,7 +164,7 @@ core::Result<Batch> BatchService::cancel(const core::Caller& caller, std::int64_
         updated,
         batch_event(updated.cancelled_at_ms, caller.user_id, "settlement_batch.cancelled", updated,
                     Json{{"reason", reason}, {"cancelled_from", std::string(to_string(b->state))}}),
-        held != nullptr);
+        first_transfer);
     if (!cancelled) {
         if (cancelled.error().code == "stale_state") {
             return make_error(ErrorKind::conflict, "batch_not_cancellable",
@@ -185,15 +179,6 @@ core::Result<Batch> BatchService::cancel(const core::Caller& caller, std::int64_
 core::Result<Batch> BatchService::execute(const core::Caller& caller, std::int64_t id,
                                           const Progress& progress) {
     PROCURA_TRY(rules::check_finance(caller));
-    // Held until the execution ends: a cancellation of the executing batch waits for it.
-    auto held = store_.lock_batch(id);
-    if (!held) {
-        if (held.error().code != "batch_busy") return held.error();
-        // Another execution is running: answer with the batch if it has finished meanwhile.
-        auto current = load(id, true);
-        if (current && current->state == BatchState::executed) return current;
-        return held.error();
-    }
     auto loaded = load(id, true);
     if (!loaded) return loaded.error();
     Batch b = std::move(*loaded);
@@ -284,7 +269,20 @@ core::Result<Batch> BatchService::execute(const core::Caller& caller, std::int64
 
     const std::vector<money::Transfer> transfers = rules::ledger_transfers(b, accounts);
     if (progress) progress("posting", 0, transfers.size());
-    auto posted = ledger_.create_transfers(caller.user_id, transfers);
+    // Posted only while the batch is still executing, checked under its row's lock in the
+    // posting's own transaction: a cancellation committed meanwhile stops it.
+    money::RowGuard guard;
+    guard.table = "settlement_batches";
+    guard.row_id = id;
+    guard.state = std::string(to_string(BatchState::executing));
+    guard.holds = [this, id] {
+        auto current = store_.find_batch(id, false);
+        return current && *current && (*current)->state == BatchState::executing;
+    };
+    guard.code = "batch_cancelled";
+    guard.message =
+        "batch " + std::to_string(id) + " was cancelled during its execution; nothing was posted";
+    auto posted = ledger_.create_transfers(caller.user_id, transfers, &guard);
     if (!posted) return posted.error();
     for (std::size_t n = 0; n < posted->size(); ++n) {
         const money::TransferResult& r = (*posted)[n];

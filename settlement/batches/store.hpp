@@ -11,18 +11,15 @@
 // - transition moves a batch from `from` to updated.state (approved: approved_by/at;
 //   executing: execute_started_by/at), bumping its version, with its audit event, atomically
 //   and only if the stored state is still `from`: otherwise conflict "stale_state".
-// - cancel_batch moves a prepared or approved batch (and an executing one if
-//   executing_allowed) to cancelled (cancelled_by/at, reason, version) and frees its items for
-//   later batches (their source keys become "<key>#cancelled:<batch>", kept for the record),
-//   with its audit event, atomically; any other stored state is conflict "stale_state".
-//   Execution takes the same row lock to start, so a batch is either cancelled or started,
-//   never both. Only the service, holding the batch's lock (lock_batch) and having found
-//   nothing posted, cancels an executing batch.
-// - lock_batch takes the batch's lock for as long as the returned handle lives, without
-//   waiting: conflict "batch_busy" if another holder (in this or another process, through
-//   the database) has it. A holder that dies (even by SIGKILL) loses it. Executing and
-//   cancelling an executing batch hold it, so a cancellation never slips in between an
-//   execution's last check and its posting.
+// - cancel_batch moves a prepared or approved batch to cancelled (cancelled_by/at, reason,
+//   version) and frees its items for later batches (their source keys become
+//   "<key>#cancelled:<batch>", kept for the record), with its audit event, atomically. An
+//   executing batch too if first_transfer is given and no ledger transfer with that id exists,
+//   checked in the same transaction under the batch row's lock (else conflict "batch_posted"):
+//   the execution's posting locks the same row in its own transaction and requires the batch
+//   to be executing (money::RowGuard), so a cancelled batch never posts and a posted one is
+//   never cancelled. Any other stored state is conflict "stale_state". Execution takes the
+//   same row lock to start, so a prepared or approved batch is cancelled or started, never both.
 // - finish_execution stores the bank files and the executed state, with one audit
 //   event per file (entity "settlement_file", entity_id = the file's row id) and the batch's,
 //   in one transaction, only if the batch is executing. Returns false, changing nothing, if it
@@ -30,7 +27,6 @@
 // - Store failures are unavailable/internal errors, never exceptions. Thread-safe.
 #pragma once
 
-#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -41,16 +37,9 @@
 
 namespace procura::settlement {
 
-// A held batch lock (BatchStore::lock_batch): released when destroyed.
-class BatchLock {
-public:
-    virtual ~BatchLock() = default;
-};
-
 class BatchStore {
 public:
     virtual ~BatchStore() = default;
-    virtual core::Result<std::unique_ptr<BatchLock>> lock_batch(std::int64_t id) = 0;
 
     virtual core::Result<PrepareInput> load_candidates(std::int64_t cutoff_ms) = 0;
     // Stores batch (id ignored) and its items; returns the new id, which also becomes the
@@ -65,7 +54,7 @@ public:
     virtual core::Status transition(std::int64_t id, BatchState from, const Batch& updated,
                                     const core::AuditEvent& audit) = 0;
     virtual core::Status cancel_batch(const Batch& updated, const core::AuditEvent& audit,
-                                      bool executing_allowed) = 0;
+                                      const std::optional<std::string>& first_transfer) = 0;
     virtual core::Result<bool> finish_execution(const Batch& updated,
                                                 const std::vector<BankFile>& files,
                                                 const core::AuditEvent& batch_audit,

@@ -64,6 +64,44 @@ BOOST_AUTO_TEST_CASE(each_transfer_has_its_audit_event_in_the_chain) {
 
 // Rows written behind the service's back, as a bug or a hand-made fix would: the check names
 // each broken invariant.
+BOOST_AUTO_TEST_CASE(a_guarded_batch_commits_only_while_its_row_is_in_the_state) {
+    Ledger l(mysql_subject());
+    auto& pool = pool_of(l.subject);
+    testing::execute_sql(pool,
+                         "CREATE TABLE guard_rows (id BIGINT PRIMARY KEY, state "
+                         "VARCHAR(16) NOT NULL) ENGINE=InnoDB");
+    testing::execute_sql(pool, "INSERT INTO guard_rows VALUES (1, 'open')");
+    RowGuard guard;
+    guard.table = "guard_rows";
+    guard.row_id = 1;
+    guard.state = "open";
+    guard.code = "row_closed";
+    guard.message = "closed";
+    auto ok = l.service->create_transfers(actor, {single("g1", l.buyer, l.wallet, 5)}, &guard);
+    BOOST_REQUIRE(ok.ok());
+    BOOST_TEST(((*ok)[0].status == TransferStatus::created));
+
+    testing::execute_sql(pool, "UPDATE guard_rows SET state = 'closed' WHERE id = 1");
+    const auto transfers = [&] {
+        return testing::query_int64(pool, "SELECT COUNT(*) FROM money_transfers");
+    };
+    const auto events = [&] { return testing::query_int64(pool, "SELECT seq FROM audit_head"); };
+    const auto before = std::pair(transfers(), events());
+    auto refused = l.service->create_transfers(actor, {single("g2", l.buyer, l.wallet, 5)}, &guard);
+    BOOST_REQUIRE(!refused.ok());
+    BOOST_TEST(refused.error().code == "row_closed");
+    guard.row_id = 2;  // no such row: the condition does not hold either
+    refused = l.service->create_transfers(actor, {single("g2", l.buyer, l.wallet, 5)}, &guard);
+    BOOST_REQUIRE(!refused.ok());
+    BOOST_TEST(refused.error().code == "row_closed");
+    guard.table = "guard_rows; DROP TABLE guard_rows";  // never spliced into SQL
+    refused = l.service->create_transfers(actor, {single("g2", l.buyer, l.wallet, 5)}, &guard);
+    BOOST_REQUIRE(!refused.ok());
+    BOOST_TEST((refused.error().kind == procura::core::ErrorKind::internal));
+    BOOST_TEST((std::pair(transfers(), events()) == before));
+    BOOST_TEST(testing::query_int64(pool, "SELECT COUNT(*) FROM guard_rows") == 1);
+}
+
 BOOST_AUTO_TEST_CASE(invariant_check_catches_rows_corrupted_in_sql) {
     Ledger l(mysql_subject());
     l.submit({single("t1", l.buyer, l.wallet, 100)});

@@ -53,8 +53,12 @@ core::Result<std::optional<Transfer>> FakeMoneyStore::find_transfer(const std::s
 }
 
 core::Result<std::vector<TransferResult>> FakeMoneyStore::apply_batch(
-    const std::vector<Transfer>& requests, std::int64_t at_ms, core::UserId actor) {
+    const std::vector<Transfer>& requests, std::int64_t at_ms, core::UserId actor,
+    const RowGuard* guard) {
     std::lock_guard lock(mutex_);
+    if (guard != nullptr && !(guard->holds && guard->holds())) {
+        return core::make_error(core::ErrorKind::conflict, guard->code, guard->message);
+    }
     // The same view the MariaDB store builds: the named accounts and transfers.
     LedgerView view;
     std::set<std::int64_t> named_accounts;

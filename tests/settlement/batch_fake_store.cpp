@@ -80,28 +80,10 @@ core::Status FakeBatchStore::transition(std::int64_t id, BatchState from, const 
     return {};
 }
 
-core::Result<std::unique_ptr<BatchLock>> FakeBatchStore::lock_batch(std::int64_t id) {
-    class Held final : public BatchLock {
-    public:
-        Held(std::shared_ptr<Locks> locks, std::int64_t id) : locks_(std::move(locks)), id_(id) {}
-        ~Held() override {
-            std::lock_guard lock(locks_->mutex);
-            locks_->held.erase(id_);
-        }
-
-    private:
-        std::shared_ptr<Locks> locks_;
-        std::int64_t id_;
-    };
-    std::lock_guard lock(locks_->mutex);
-    if (!locks_->held.insert(id).second) {
-        return core::make_error(core::ErrorKind::conflict, "batch_busy", "locked");
-    }
-    return std::unique_ptr<BatchLock>(std::make_unique<Held>(locks_, id));
-}
-
+// The ledger is another fake here: whether first_transfer exists is the service's check (the
+// fakes run on one thread, so nothing can post in between).
 core::Status FakeBatchStore::cancel_batch(const Batch& updated, const core::AuditEvent& audit,
-                                          bool executing_allowed) {
+                                          const std::optional<std::string>& first_transfer) {
     std::lock_guard lock(mutex_);
     const auto found = batches_.find(updated.id);
     if (found == batches_.end()) {
@@ -109,7 +91,7 @@ core::Status FakeBatchStore::cancel_batch(const Batch& updated, const core::Audi
     }
     Batch& b = found->second;
     if (b.state != BatchState::prepared && b.state != BatchState::approved &&
-        !(executing_allowed && b.state == BatchState::executing)) {
+        !(first_transfer && b.state == BatchState::executing)) {
         return core::make_error(core::ErrorKind::conflict, "stale_state", "state changed");
     }
     b.state = BatchState::cancelled;

@@ -5,7 +5,6 @@
 #pragma once
 
 #include <map>
-#include <memory>
 #include <mutex>
 #include <set>
 
@@ -22,9 +21,8 @@ public:
     core::Result<std::vector<Batch>> list_batches(std::size_t limit) override;
     core::Status transition(std::int64_t id, BatchState from, const Batch& updated,
                             const core::AuditEvent& audit) override;
-    core::Result<std::unique_ptr<BatchLock>> lock_batch(std::int64_t id) override;
     core::Status cancel_batch(const Batch& updated, const core::AuditEvent& audit,
-                              bool executing_allowed) override;
+                              const std::optional<std::string>& first_transfer) override;
     core::Result<bool> finish_execution(const Batch& updated, const std::vector<BankFile>& files,
                                         const core::AuditEvent& batch_audit,
                                         const std::vector<core::AuditEvent>& file_audits) override;
@@ -42,12 +40,6 @@ private:
     std::mutex mutex_;
     std::map<std::int64_t, Batch> batches_;
     std::set<std::string> taken_;
-    // The batches whose lock is held; shared with the handles, which may outlive the store.
-    struct Locks {
-        std::mutex mutex;
-        std::set<std::int64_t> held;
-    };
-    std::shared_ptr<Locks> locks_ = std::make_shared<Locks>();
     std::map<std::string, BuyerAccount> buyers_;
     std::vector<core::AuditEvent> audit_;
 };

@@ -4,7 +4,9 @@
 #include <atomic>
 #include <boost/test/unit_test.hpp>
 #include <chrono>
+#include <optional>
 #include <set>
+#include <stdexcept>
 #include <thread>
 
 #include "money/mysql_store.hpp"
@@ -144,39 +146,12 @@ BOOST_AUTO_TEST_CASE(racing_preparations_never_take_an_item_twice) {
     }
 }
 
-BOOST_AUTO_TEST_CASE(a_batch_lock_is_exclusive_across_connections_and_freed_with_its_holder) {
-    Database d(testing::open_fresh_migrated_pool("batchlock", 4));
-    MySQLBatchStore other(*d.pool);
-    auto first = d.store.lock_batch(7);
-    BOOST_REQUIRE(first.ok());
-    auto second = other.lock_batch(7);
-    BOOST_REQUIRE(!second.ok());
-    BOOST_TEST(second.error().code == "batch_busy");
-    {
-        auto independent = other.lock_batch(8);  // another batch's lock
-        BOOST_TEST(independent.ok());
-    }
-    first->reset();  // released
-    auto third = other.lock_batch(7);
-    BOOST_REQUIRE(third.ok());
-    // A holder whose connection dies (a killed process) loses the lock at once.
-    const auto holder =
-        testing::query_int64(*d.pool, "SELECT IS_USED_LOCK('procura.settlement_batch.7')");
-    BOOST_REQUIRE(holder > 0);
-    testing::execute_sql(*d.pool, "KILL CONNECTION " + std::to_string(holder));
-    std::int64_t used = 1;
-    for (int i = 0; i < 100 && used != 0; ++i) {
-        std::this_thread::sleep_for(std::chrono::milliseconds(20));
-        used = testing::query_int64(
-            *d.pool, "SELECT COALESCE(IS_USED_LOCK('procura.settlement_batch.7'), 0)");
-    }
-    BOOST_TEST(used == 0);
-    BOOST_TEST(d.store.lock_batch(7).ok());
-    third->reset();  // releasing on a killed connection discards it quietly
-}
+BOOST_AUTO_TEST_SUITE_END()
 
-// Needs the pain.001 XSD: CTest runs it as batch_db_execute_tests, which is skipped (77) by
-// batch_db_main.cpp when the file is missing.
+// Execution writes bank files, so this suite needs the pain.001 XSD: CTest runs it as
+// batch_db_execute_tests, which batch_db_main.cpp skips (77) when the file is missing.
+BOOST_AUTO_TEST_SUITE(batch_mysql_execute)
+
 BOOST_AUTO_TEST_CASE(executing_twice_and_concurrently_posts_once) {
     Database d(testing::open_fresh_migrated_pool("batches", 8));
     d.fill(25);
@@ -212,6 +187,91 @@ BOOST_AUTO_TEST_CASE(executing_twice_and_concurrently_posts_once) {
     auto check = procura::money::LedgerService(d.money, d.clock).check();
     BOOST_REQUIRE(check.ok());
     BOOST_TEST(check->ok());
+}
+
+BOOST_AUTO_TEST_CASE(a_cancellation_racing_an_execution_never_lets_both_win) {
+    // Each round cancels at a different moment of a running execution: before, around or
+    // after its posting. Either the cancellation wins and nothing is posted, or the posting
+    // wins and the cancellation is refused; never a cancelled batch with money moved.
+    int cancelled_rounds = 0;
+    int posted_rounds = 0;
+    for (int round = 0; round < 8; ++round) {
+        BOOST_TEST_CONTEXT("round " << round) {
+            Database d(testing::open_fresh_migrated_pool("batchrace", 8));
+            d.fill(25);
+            auto b = d.service.prepare(alice, 1'000);
+            BOOST_REQUIRE(b.ok());
+            BOOST_REQUIRE(d.service.approve(bob, b->id).ok());
+            std::atomic<bool> started{false};
+            d.service.set_checkpoint([&](std::string_view name) {
+                if (name == "started") started = true;
+            });
+            std::optional<procura::core::Result<Batch>> executed;
+            std::thread executor([&] { executed = d.service.execute(alice, b->id); });
+            MySQLBatchStore store(*d.pool);
+            procura::money::MySQLMoneyStore money(*d.pool);
+            BatchService other(store, money, d.clock, PROCURA_PAIN001_XSD);
+            while (!started) std::this_thread::yield();
+            std::this_thread::sleep_for(std::chrono::microseconds(400 * round));
+            auto cancelled = other.cancel(bob, b->id, "race " + std::to_string(round));
+            executor.join();
+            const auto transfers = testing::query_int64(
+                *d.pool, "SELECT COUNT(*) FROM money_transfers WHERE transfer_key LIKE 'stl:%'");
+            const auto in_state = [&](const char* state) {
+                return testing::query_int64(
+                           *d.pool, "SELECT COUNT(*) FROM settlement_batches WHERE id = " +
+                                        std::to_string(b->id) + " AND state = '" + state + "'") ==
+                       1;
+            };
+            BOOST_REQUIRE(executed.has_value());
+            if (cancelled.ok()) {
+                ++cancelled_rounds;
+                BOOST_TEST(in_state("cancelled"));
+                BOOST_TEST(transfers == 0);
+                BOOST_REQUIRE(!executed->ok());
+                BOOST_TEST(executed->error().code == "batch_cancelled");
+            } else {
+                ++posted_rounds;
+                // Posted but not yet finished, or finished already.
+                BOOST_TEST((cancelled.error().code == "batch_posted" ||
+                            cancelled.error().code == "batch_not_cancellable"));
+                BOOST_TEST(transfers == 25);
+                BOOST_REQUIRE(executed->ok());
+                BOOST_TEST(in_state("executed"));
+            }
+            auto check = procura::money::LedgerService(d.money, d.clock).check();
+            BOOST_REQUIRE(check.ok());
+            BOOST_TEST(check->ok());
+        }
+    }
+    BOOST_TEST_MESSAGE("cancellation won " << cancelled_rounds << " rounds, posting "
+                                           << posted_rounds);
+}
+
+BOOST_AUTO_TEST_CASE(a_posted_but_unfinished_batch_cannot_be_cancelled) {
+    Database d(testing::open_fresh_migrated_pool("batchposted", 8));
+    d.fill(5);
+    auto b = d.service.prepare(alice, 1'000);
+    BOOST_REQUIRE(b.ok());
+    BOOST_REQUIRE(d.service.approve(bob, b->id).ok());
+    d.service.set_checkpoint([](std::string_view name) {
+        if (name == "posted") throw std::runtime_error("crash after posting");
+    });
+    BOOST_CHECK_THROW((void)d.service.execute(alice, b->id), std::runtime_error);
+    d.service.set_checkpoint({});
+    auto refused = d.service.cancel(bob, b->id, "too late");
+    BOOST_REQUIRE(!refused.ok());
+    BOOST_TEST(refused.error().code == "batch_posted");
+    // The store refuses it too, without the service's look-up.
+    Batch updated = *d.store.find_batch(b->id, false).value();
+    updated.state = BatchState::cancelled;
+    auto direct = d.store.cancel_batch(updated, procura::core::AuditEvent{},
+                                       "stl:" + std::to_string(b->id) + ":1");
+    BOOST_REQUIRE(!direct.ok());
+    BOOST_TEST(direct.error().code == "batch_posted");
+    auto done = d.service.execute(bob, b->id);
+    BOOST_REQUIRE(done.ok());
+    BOOST_TEST((done->state == BatchState::executed));
 }
 
 BOOST_AUTO_TEST_SUITE_END()
