@@ -240,11 +240,33 @@ core::Result<Declaration> AwardService::withdraw_member(const core::Caller& call
     PROCURA_TRY(d_.store.in_transaction(tender_id, [&](AwardTransaction& tx) -> core::Status {
         auto records = tx.load();
         if (!records) return records.error();
-        // A member may always step back themselves; anyone else deciding about the panel
-        // takes part in the tender's decisions, which a recused officer may not.
-        if (caller.user_id != member_id) PROCURA_TRY(require_not_recused(*records, caller));
         PROCURA_TRY(require_opened(*records));
         PROCURA_TRY(require_not_evaluated(*records));
+        // The panel as it stands: committee members who declared no conflict, not withdrawn.
+        const auto on_panel = [&](core::UserId user) {
+            const Declaration* d = declaration_of(*records, user);
+            return d != nullptr && d->no_conflict && !d->withdrawn_at_ms && on_committee(*t, user);
+        };
+        std::size_t panel_size = 0;
+        for (const Declaration& d : records->declarations) {
+            if (on_panel(d.member_id)) ++panel_size;
+        }
+        if (caller.user_id != member_id) {
+            // Only a fellow panel member withdraws someone else, and never down to a panel
+            // of one: no officer can make themselves, or anyone, the sole evaluator.
+            PROCURA_TRY(require_not_recused(*records, caller));
+            if (!on_panel(caller.user_id)) {
+                return forbidden("not_panel_member",
+                                 "only a member of the evaluation panel (a committee member who "
+                                 "declared no conflict) withdraws another member");
+            }
+            if (on_panel(member_id) && panel_size <= 2) {
+                return make_error(ErrorKind::conflict, "panel_too_small",
+                                  "the panel has " + std::to_string(panel_size) +
+                                      " members: another member's withdrawal would leave it "
+                                      "with one; only the member can withdraw themselves");
+            }
+        }
         const Declaration* declared = declaration_of(*records, member_id);
         if (declared == nullptr || !declared->no_conflict || !on_committee(*t, member_id)) {
             return make_error(ErrorKind::conflict, "not_on_panel",

@@ -70,12 +70,13 @@ public:
     // Withdraws member_id from the tender's evaluation panel, with a reason, so that the
     // evaluation goes on without them (absence, illness, leaving the body). Only a member who
     // declared no conflict and has not scored anything can be withdrawn: scores once given are
-    // never dropped. The member themselves or another officer who is not recused may do it,
-    // after the opening and before the evaluation, once; it is an audit leaf at once.
-    // Errors: 403 "forbidden" (not an officer), "recused"; 404 "tender_not_found"; 409
-    // "tender_cancelled",
-    // "not_opened", "already_evaluated", "not_on_panel" (no declaration of no conflict),
-    // "member_has_scored", "already_withdrawn"; 422 "reason_required", "reason_too_long".
+    // never dropped. The member may withdraw themselves; anyone else must be a fellow panel
+    // member (declared no conflict, not withdrawn), and may not bring the panel down to one.
+    // After the opening and before the evaluation, once; an audit leaf at once.
+    // Errors: 403 "forbidden" (not an officer), "recused", "not_panel_member"; 404
+    // "tender_not_found"; 409 "tender_cancelled", "not_opened", "already_evaluated",
+    // "not_on_panel" (no declaration of no conflict), "member_has_scored",
+    // "already_withdrawn", "panel_too_small"; 422 "reason_required", "reason_too_long".
     core::Result<Declaration> withdraw_member(const core::Caller& caller, std::int64_t tender_id,
                                               core::UserId member_id, const std::string& reason);
 

@@ -228,15 +228,20 @@ e2e_log "an absent panel member is withdrawn with a reason, once"
 api POST "/api/v1/tenders/$tender/evaluation/declarations" -H "$(bearer "${TOKEN[oleg]}")" \
     --data-binary '{"no_conflict": true, "statement": "none"}'
 expect_status 201 "oleg declares on the salt tender"
-api POST "/api/v1/tenders/$tender/evaluation/panel/${ID[oleg]}/withdrawal" "${officer[@]}" \
-    --data-binary '{"reason": "on sick leave until March"}'
-expect_status 201 "olga withdraws oleg"
-expect_json .withdrawn true
-expect_json .withdrawn_by "${ID[olga]}"
-expect_json .withdrawal_reason "on sick leave until March"
 before=$(db_snapshot)
 api POST "/api/v1/tenders/$tender/evaluation/panel/${ID[oleg]}/withdrawal" "${officer[@]}" \
-    --data-binary '{"reason": "again"}'
+    --data-binary '{"reason": "on sick leave until March"}'
+expect_error 403 not_panel_member
+expect_unchanged "$before" "a withdrawal by an officer who is not on the panel"
+api POST "/api/v1/tenders/$tender/evaluation/panel/${ID[oleg]}/withdrawal" \
+    -H "$(bearer "${TOKEN[oleg]}")" --data-binary '{"reason": "on sick leave until March"}'
+expect_status 201 "oleg withdraws himself"
+expect_json .withdrawn true
+expect_json .withdrawn_by "${ID[oleg]}"
+expect_json .withdrawal_reason "on sick leave until March"
+before=$(db_snapshot)
+api POST "/api/v1/tenders/$tender/evaluation/panel/${ID[oleg]}/withdrawal" \
+    -H "$(bearer "${TOKEN[oleg]}")" --data-binary '{"reason": "again"}'
 expect_error 409 already_withdrawn
 api POST "/api/v1/tenders/$tender/evaluation/panel/x/withdrawal" "${officer[@]}" \
     --data-binary '{"reason": "again"}'

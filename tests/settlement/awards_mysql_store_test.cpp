@@ -322,6 +322,8 @@ BOOST_AUTO_TEST_CASE(a_withdrawal_is_stored_once_on_the_declaration_and_reads_ba
     Db d(tender::EvaluationMethod::comprehensive, 60, 40);
     require_ok(d.service.declare(d.officer, d.tender_id, true, "no conflict"));
     require_ok(d.service.declare(d.officer2, d.tender_id, true, "no conflict"));
+    require_ok(
+        d.service.declare(core::Caller{3, Role::officer, "o3"}, d.tender_id, true, "no conflict"));
     auto withdrawn = d.service.withdraw_member(d.officer, d.tender_id, 2, "on leave");
     require_ok(withdrawn);
     BOOST_TEST(d.count("SELECT COUNT(*) FROM evaluation_declarations WHERE member_id = 2 AND "
@@ -339,8 +341,9 @@ BOOST_AUTO_TEST_CASE(a_withdrawal_is_stored_once_on_the_declaration_and_reads_ba
     BOOST_TEST(d.snapshot() == before);
     auto read = d.store.read(d.tender_id);
     require_ok(read);
-    BOOST_REQUIRE(read->declarations.size() == 2);
+    BOOST_REQUIRE(read->declarations.size() == 3);
     BOOST_TEST(!read->declarations[0].withdrawn_at_ms.has_value());
+    BOOST_TEST(!read->declarations[2].withdrawn_at_ms.has_value());
     BOOST_REQUIRE(read->declarations[1].withdrawn_at_ms.has_value());
     BOOST_TEST(*read->declarations[1].withdrawn_at_ms == t0_ms);
     BOOST_TEST(read->declarations[1].withdrawn_by == 1);

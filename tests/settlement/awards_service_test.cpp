@@ -631,9 +631,11 @@ BOOST_AUTO_TEST_CASE(an_absent_member_is_withdrawn_and_the_evaluation_goes_on_wi
     w.store.set_opening(id, t0_ms - 1000, {opened(1, 21, 1, 1000), opened(2, 22, 1, 1250)});
     require_ok(w.service.declare(w.chair, id, true, "none"));
     require_ok(w.service.declare(w.member2, id, true, "none"));
-    require_ok(w.service.declare(w.member3, id, false, "I advise bidder 21"));
-    require_ok(w.service.submit_scores(w.chair, id, {1, 1, {{1, 60'000'000}}}));
-    require_ok(w.service.submit_scores(w.chair, id, {1, 2, {{1, 90'000'000}}}));
+    require_ok(w.service.declare(w.member3, id, true, "none"));
+    for (const core::Caller& m : {w.chair, w.member3}) {
+        require_ok(w.service.submit_scores(m, id, {1, 1, {{1, 60'000'000}}}));
+        require_ok(w.service.submit_scores(m, id, {1, 2, {{1, 90'000'000}}}));
+    }
     require_error(w.service.evaluate(w.chair, id), ErrorKind::conflict, "scores_missing");
 
     const std::string before = w.fingerprint(id);
@@ -641,12 +643,10 @@ BOOST_AUTO_TEST_CASE(an_absent_member_is_withdrawn_and_the_evaluation_goes_on_wi
                   ErrorKind::unprocessable, "reason_required", "reason");
     require_error(w.service.withdraw_member(w.supplier, id, w.member2.user_id, "ill"),
                   ErrorKind::forbidden, "forbidden");
-    // The recused member takes no part in decisions about the panel.
-    require_error(w.service.withdraw_member(w.member3, id, w.member2.user_id, "ill"),
-                  ErrorKind::forbidden, "recused");
+    // Only a fellow panel member decides about someone else, not any officer.
+    require_error(w.service.withdraw_member(w.outsider, id, w.member2.user_id, "ill"),
+                  ErrorKind::forbidden, "not_panel_member");
     // Only a member who declared no conflict is waited for, so only they can be withdrawn.
-    require_error(w.service.withdraw_member(w.chair, id, w.member3.user_id, "ill"),
-                  ErrorKind::conflict, "not_on_panel");
     require_error(w.service.withdraw_member(w.chair, id, w.outsider.user_id, "ill"),
                   ErrorKind::conflict, "not_on_panel");
     // Scores once given stay: a member who scored cannot be withdrawn.
@@ -654,10 +654,10 @@ BOOST_AUTO_TEST_CASE(an_absent_member_is_withdrawn_and_the_evaluation_goes_on_wi
                   ErrorKind::conflict, "member_has_scored");
     BOOST_TEST(w.fingerprint(id) == before);
 
-    auto withdrawn = w.service.withdraw_member(w.outsider, id, w.member2.user_id, "on sick leave");
+    auto withdrawn = w.service.withdraw_member(w.chair, id, w.member2.user_id, "on sick leave");
     require_ok(withdrawn);
     BOOST_TEST(withdrawn->withdrawn_at_ms.has_value());
-    BOOST_TEST(withdrawn->withdrawn_by == w.outsider.user_id);
+    BOOST_TEST(withdrawn->withdrawn_by == w.chair.user_id);
     BOOST_TEST(withdrawn->withdrawal_reason == "on sick leave");
     BOOST_TEST(w.store.audit().back().action == "evaluation.member_withdrawn");
     BOOST_TEST(w.store.audit().back().payload_json.find("on sick leave") != std::string::npos);
@@ -665,15 +665,34 @@ BOOST_AUTO_TEST_CASE(an_absent_member_is_withdrawn_and_the_evaluation_goes_on_wi
                   ErrorKind::conflict, "already_withdrawn");
     require_error(w.service.submit_scores(w.member2, id, {1, 1, {{1, 80'000'000}}}),
                   ErrorKind::forbidden, "withdrawn_from_panel");
+    // A withdrawn member no longer decides about the panel either.
+    require_error(w.service.withdraw_member(w.member2, id, w.member3.user_id, "ill"),
+                  ErrorKind::forbidden, "not_panel_member");
 
-    // The evaluation now uses the chair's scores alone.
+    // The evaluation now uses the two remaining members' scores.
     require_ok(w.service.evaluate(w.chair, id));
     auto r = w.store.read(id);
     BOOST_REQUIRE(r->evaluation.has_value());
-    const LotInput lot = comprehensive_input(id, r->opened_bids, {{10, 60'000'000, 90'000'000}});
+    const LotInput lot = comprehensive_input(
+        id, r->opened_bids, {{10, 60'000'000, 90'000'000}, {12, 60'000'000, 90'000'000}});
     BOOST_TEST(r->evaluation->lots[0].result_json == to_json(evaluate_all({lot}, 1)[0]).dump());
     require_error(w.service.withdraw_member(w.chair, id, w.chair.user_id, "late"),
                   ErrorKind::conflict, "already_evaluated");
+}
+
+BOOST_AUTO_TEST_CASE(no_one_else_brings_the_panel_down_to_one_and_a_recused_officer_never_acts) {
+    World w;
+    const std::int64_t id = w.make_tender(tender::EvaluationMethod::comprehensive, 60, 40);
+    w.store.set_opening(id, t0_ms - 1000, {opened(1, 21, 1, 1000)});
+    require_ok(w.service.declare(w.chair, id, true, "none"));
+    require_ok(w.service.declare(w.member2, id, true, "none"));
+    require_ok(w.service.declare(w.member3, id, false, "I advise bidder 21"));
+    const std::string before = w.fingerprint(id);
+    require_error(w.service.withdraw_member(w.member3, id, w.member2.user_id, "ill"),
+                  ErrorKind::forbidden, "recused");
+    require_error(w.service.withdraw_member(w.chair, id, w.member2.user_id, "ill"),
+                  ErrorKind::conflict, "panel_too_small");
+    BOOST_TEST(w.fingerprint(id) == before);
 }
 
 BOOST_AUTO_TEST_CASE(a_member_may_withdraw_themselves_before_scoring) {
