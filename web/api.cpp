@@ -963,6 +963,24 @@ Result<Response> Api::me(const Request& request, const Context&) const {
     return json_response(200, caller_to_json(*caller));
 }
 
+// A tender the schedule calls closed is "opened" once its bids are opened (with opened_at),
+// and from then on what its evaluation and awards make it (docs/bidding.md, docs/awards.md).
+// Sets json["status"] (and "opened_at"); returns false if that could not be read, so that the
+// answer, which then says "closed", is not kept in the public cache.
+static bool set_status_after_deadline(const Services& services, std::int64_t id,
+                                      const std::vector<std::int64_t>& lot_ids, Json& json) {
+    if (services.bidding == nullptr) return true;
+    auto opened = services.bidding->opened_at(id);
+    if (!opened) return false;
+    if (!*opened) return true;
+    json["status"] = "opened";
+    json["opened_at"] = core::format_rfc3339_ms(**opened);
+    auto status = award_status(services, id, lot_ids);
+    if (!status) return false;
+    if (*status) json["status"] = **status;
+    return true;
+}
+
 Result<Response> Api::list_tenders(const Request& request, const Context& context) const {
     auto caller = optional_caller(request);
     if (!caller) return caller.error();
@@ -1000,8 +1018,20 @@ Result<Response> Api::list_tenders(const Request& request, const Context& contex
     auto page = services_.tenders.list(*caller, status, category, q, limit, cursor);
     if (!page) return page.error();
     const std::int64_t now = page->as_of_ms;
-    Response response = json_response(200, page_to_json(*page, now));
-    if (!*caller) {
+    Json body = page_to_json(*page, now);
+    bool cacheable = true;
+    for (std::size_t i = 0; i < page->items.size(); ++i) {
+        Json& item = body["items"][i];
+        if (item["status"] != "closed") continue;
+        // The same status as GET /tenders/{id}; lots are numbered from 1.
+        std::vector<std::int64_t> lot_ids;
+        for (std::int64_t n = 1; n <= page->items[i].lot_count; ++n) lot_ids.push_back(n);
+        if (!set_status_after_deadline(services_, page->items[i].id, lot_ids, item)) {
+            cacheable = false;
+        }
+    }
+    Response response = json_response(200, body);
+    if (!*caller && cacheable) {
         std::int64_t until = std::numeric_limits<std::int64_t>::max();
         for (const tender::TenderSummary& s : page->items) {
             until = std::min(
@@ -1035,24 +1065,10 @@ Result<Response> Api::get_tender(const Request& request, const Context& context)
     if (!view) return view.error();
     Json body = tender_to_json(*view);
     bool cacheable = true;
-    if (services_.bidding != nullptr && view->status == tender::TenderStatus::closed) {
-        // The opening record is what moves a closed tender to "opened" (docs/bidding.md).
-        auto opened = services_.bidding->opened_at(*id);
-        if (!opened) {
-            cacheable = false;  // unknown: answer "closed" now, but do not keep that answer
-        } else if (*opened) {
-            body["status"] = "opened";
-            body["opened_at"] = core::format_rfc3339_ms(**opened);
-            // After the opening the evaluation and awards decide the status (docs/awards.md).
-            std::vector<std::int64_t> lot_ids;
-            for (const tender::Lot& lot : view->tender.lots) lot_ids.push_back(lot.number);
-            auto status = award_status(services_, *id, lot_ids);
-            if (!status) {
-                cacheable = false;
-            } else if (*status) {
-                body["status"] = **status;
-            }
-        }
+    if (view->status == tender::TenderStatus::closed) {
+        std::vector<std::int64_t> lot_ids;
+        for (const tender::Lot& lot : view->tender.lots) lot_ids.push_back(lot.number);
+        cacheable = set_status_after_deadline(services_, *id, lot_ids, body);
     }
     Response response = json_response(200, body);
     if (!*caller && cacheable) {

@@ -128,6 +128,9 @@ for t in "$tender" "$design"; do
 done
 api GET "/api/v1/tenders/$tender"
 expect_json .status opened
+api GET "/api/v1/tenders?limit=100"
+expect_json "[.items[] | select(.id == $tender) | .status] | join(\",\")" opened \
+    "the notice board shows the opening too"
 
 e2e_log "the panel of the comprehensive tender: declarations, locked scores, sealed until evaluated"
 d_acme=${BID[acme@$design]}
@@ -221,6 +224,10 @@ api POST "/api/v1/tenders/$design/lots/1/award" "${officer[@]}" \
 expect_error 409 lot_closed
 api GET "/api/v1/tenders/$design"
 expect_json .status unsuccessful "a tender whose only lot is closed"
+api GET "/api/v1/tenders?limit=100"
+expect_json "[.items[] | select(.id == $design) | .status] | join(\",\")" unsuccessful \
+    "the notice board shows the same status as the tender"
+expect_json "[.items[] | select(.id == $tender) | .status] | join(\",\")" opened
 api GET "/api/v1/tenders/$design/awards"
 expect_json '.lots[0].closure.reason' "Both designs exceed the span requirement"
 
@@ -359,6 +366,9 @@ expect_json .supplier_id "${ID[bolt]}"
 expect_json '[.milestones[].state] | join(",")' "planned,planned"
 api GET "/api/v1/tenders/$tender"
 expect_json .status complete
+api GET "/api/v1/tenders?limit=100"
+expect_json "[.items[] | select(.id == $tender) | .status] | join(\",\")" complete \
+    "the notice board shows a complete tender"
 
 e2e_log "milestones are accepted once"
 api POST "/api/v1/contracts/$contract/milestones/1/accept" -H "$(bearer "${TOKEN[bolt]}")"
