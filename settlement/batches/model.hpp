@@ -217,7 +217,7 @@ struct LotRelease {
 // a release (a closure, or the tender's cancellation), or a replaced or withdrawn bid whose
 // deposit bidding could not release at the time.
 struct DepositCandidate {
-    std::int64_t bid_id = 0;
+    std::int64_t bid_id = 0;  // 0: a deposit whose bid was never stored (refunded)
     std::int64_t tender_id = 0;
     std::int64_t lot_id = 0;
     core::UserId supplier_id = 0;

@@ -328,6 +328,46 @@ core::Result<PrepareInput> MySQLBatchStore::load_candidates(std::int64_t cutoff_
                         input.deposits.push_back(std::move(d));
                     }
                 }
+                {
+                    // Deposits whose bid was never stored (intake held the deposit, then the
+                    // bid's transaction failed and the release failed too, or the process died
+                    // in between): owed back once the tender is opened or cancelled, when no
+                    // bid can be stored on it any more. Without a bid they have no lot (0).
+                    Statement s(c.prepareStatement(
+                        "SELECT x.tender_id, a.owner_id, t.transfer_key, t.amount_minor, "
+                        "t.currency, COALESCE(s.organisation_name, u.username) FROM ("
+                        " SELECT id, CAST(SUBSTRING_INDEX(SUBSTRING_INDEX(transfer_key, ':', 2), "
+                        "  ':', -1) AS SIGNED) AS tender_id, SUBSTRING_INDEX(transfer_key, ':', "
+                        "  -1) AS hash_prefix FROM money_transfers "
+                        " WHERE kind = 'pending' AND transfer_key LIKE 'bs:%') x "
+                        "JOIN money_transfers t ON t.id = x.id "
+                        "JOIN money_accounts a ON a.id = t.debit_account_id "
+                        "JOIN users u ON u.id = a.owner_id "
+                        "LEFT JOIN suppliers s ON s.user_id = a.owner_id "
+                        "LEFT JOIN money_transfers r ON r.pending_key = t.transfer_key "
+                        "LEFT JOIN settlement_items i ON i.source_key = "
+                        "  CAST(CONCAT('deposit:', t.transfer_key) AS CHAR CHARACTER SET ascii) "
+                        "  COLLATE ascii_bin "
+                        "WHERE r.id IS NULL AND i.batch_id IS NULL "
+                        "AND NOT EXISTS (SELECT 1 FROM bids b WHERE b.tender_id = x.tender_id "
+                        "  AND b.sha256 LIKE CONCAT(x.hash_prefix, '%')) "
+                        "AND (EXISTS (SELECT 1 FROM tender_openings o WHERE o.tender_id = "
+                        "  x.tender_id) OR EXISTS (SELECT 1 FROM tenders y WHERE y.id = "
+                        "  x.tender_id AND y.state = 'cancelled')) "
+                        "ORDER BY t.id"));
+                    Rows rows(s->executeQuery());
+                    while (rows->next()) {
+                        DepositCandidate d;
+                        d.tender_id = rows->getInt64(1);
+                        d.supplier_id = rows->getInt64(2);
+                        d.pending_id = text(*rows, 3);
+                        d.amount_minor = rows->getInt64(4);
+                        d.currency = text(*rows, 5);
+                        d.supplier_name = text(*rows, 6);
+                        d.bid_active = false;
+                        input.deposits.push_back(std::move(d));
+                    }
+                }
                 return core::Status{};
             });
         },

@@ -146,6 +146,71 @@ BOOST_AUTO_TEST_CASE(racing_preparations_never_take_an_item_twice) {
     }
 }
 
+BOOST_AUTO_TEST_CASE(a_deposit_whose_bid_was_never_stored_is_refunded_once_the_tender_is_opened) {
+    Database d(testing::open_fresh_migrated_pool("orphans", 4));
+    d.fill(1);
+    // Intake held two deposits on tender 1; the bid of one was stored (sha256 'aaaa...'), the
+    // other's never was and its release failed.
+    procura::money::LedgerService ledger(d.money, d.clock);
+    const auto supplier = testing::query_int64(*d.pool, "SELECT id FROM users WHERE username='s1'");
+    procura::money::Account from_spec;
+    from_spec.owner = procura::money::OwnerKind::supplier;
+    from_spec.owner_id = supplier;
+    from_spec.currency = "EUR";
+    from_spec.kind = procura::money::AccountKind::bid_security;
+    procura::money::Account to_spec;
+    to_spec.owner = procura::money::OwnerKind::tender_escrow;
+    to_spec.owner_id = 1;
+    to_spec.currency = "EUR";
+    to_spec.kind = procura::money::AccountKind::escrow;
+    auto from = ledger.account_for(0, from_spec);
+    auto to = ledger.account_for(0, to_spec);
+    BOOST_REQUIRE(from.ok() && to.ok());
+    std::vector<procura::money::Transfer> holds;
+    for (const char* hash :
+         {"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb"}) {
+        procura::money::Transfer t;
+        t.id = std::string("bs:1:") + hash;
+        t.kind = procura::money::TransferKind::pending;
+        t.debit_account_id = from->id;
+        t.credit_account_id = to->id;
+        t.amount_minor = 500;
+        t.currency = "EUR";
+        holds.push_back(t);
+    }
+    BOOST_REQUIRE(ledger.create_transfers(0, holds).ok());
+    const auto orphan_items = [&](const Batch& b) {
+        return std::count_if(b.items.begin(), b.items.end(), [](const Item& i) {
+            return i.source_key == "deposit:bs:1:bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb";
+        });
+    };
+    // Before the opening a bid could still be stored with it: it waits.
+    auto early = d.service.prepare(alice, 1'000);
+    BOOST_REQUIRE(early.ok());
+    BOOST_TEST(orphan_items(*early) == 0);
+    testing::execute_sql(*d.pool,
+                         "INSERT INTO tender_openings (tender_id, opened_at_ms) VALUES (1, 500)");
+    auto later = d.service.prepare(alice, 1'000);
+    BOOST_REQUIRE(later.ok());
+    BOOST_REQUIRE(orphan_items(*later) == 1);
+    const auto orphan = std::find_if(later->items.begin(), later->items.end(), [](const Item& i) {
+        return i.source_key == "deposit:bs:1:bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb";
+    });
+    BOOST_TEST((orphan->kind == ItemKind::refund));
+    BOOST_TEST(orphan->supplier_id == supplier);
+    BOOST_TEST(orphan->amount_minor == 500);
+    // The stored bid's deposit is no orphan: it followed its bid (awarded and signed here) into
+    // the first batch, and only there.
+    const auto stored_bid_items = [](const Batch& b) {
+        return std::count_if(b.items.begin(), b.items.end(), [](const Item& i) {
+            return i.source_key == "deposit:bs:1:aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa" &&
+                   i.kind == ItemKind::refund;
+        });
+    };
+    BOOST_TEST(stored_bid_items(*early) == 1);
+    BOOST_TEST(stored_bid_items(*later) == 0);
+}
+
 BOOST_AUTO_TEST_SUITE_END()
 
 // Execution writes bank files, so this suite needs the pain.001 XSD: CTest runs it as
