@@ -7,6 +7,7 @@
 
 #include <map>
 #include <memory>
+#include <set>
 #include <sstream>
 #include <tuple>
 
@@ -208,6 +209,54 @@ core::Result<std::vector<BidWritten>> MySQLBidStore::insert_bids(std::vector<Bid
             std::vector<std::size_t> stored_bids;  // the bids written, in order
             auto inserted = tx.attempt("bidding.insert_bids", [&](sql::Connection& c) {
                 std::unique_ptr<sql::Statement> text(c.createStatement());
+                // The group's tenders, share-locked until the commit: a cancellation, an
+                // amendment or the opening (insert_opening locks the row for update) either
+                // committed before, and is seen here, or waits for this group. A bid checked
+                // against an older view of its tender, or stamped before a deadline that has
+                // since moved, or queued while the bids were opened, is refused here.
+                std::set<std::int64_t> tender_ids;
+                for (const BidWrite& w : bids) tender_ids.insert(w.bid.tender_id);
+                std::string tender_list;
+                for (std::int64_t id : tender_ids) {
+                    tender_list += (tender_list.empty() ? "" : ", ") + std::to_string(id);
+                }
+                struct TenderNow {
+                    std::string state;
+                    std::int64_t deadline_ms = 0;
+                    bool opened = false;
+                };
+                std::map<std::int64_t, TenderNow> now;
+                {
+                    Rows rows(text->executeQuery(
+                        "SELECT t.id, t.state, COALESCE(t.submission_deadline_ms, 0), "
+                        "EXISTS (SELECT 1 FROM tender_openings o WHERE o.tender_id = t.id) "
+                        "FROM tenders t WHERE t.id IN (" +
+                        tender_list + ") ORDER BY t.id LOCK IN SHARE MODE"));
+                    while (rows->next()) {
+                        now[rows->getInt64(1)] = TenderNow{rows->getString(2).asStdString(),
+                                                           rows->getInt64(3), rows->getBoolean(4)};
+                    }
+                }
+                std::vector<bool> refused(bids.size(), false);
+                for (std::size_t i = 0; i < bids.size(); ++i) {
+                    const Bid& b = bids[i].bid;
+                    const auto found = now.find(b.tender_id);
+                    std::optional<core::Error> error;
+                    if (found == now.end() || found->second.state == "cancelled") {
+                        error = core::make_error(ErrorKind::conflict, "tender_cancelled",
+                                                 "the tender was cancelled before the bid could "
+                                                 "be stored; nothing was stored");
+                    } else if (found->second.opened ||
+                               b.received_at_ms >= found->second.deadline_ms) {
+                        error = core::make_error(ErrorKind::conflict, "submission_closed",
+                                                 "the submission deadline passed before the bid "
+                                                 "could be stored; nothing was stored");
+                    }
+                    if (error) {
+                        written[i].error = std::move(error);
+                        refused[i] = true;
+                    }
+                }
                 // The active bid of each (tender, supplier, lot), under its row lock: it is the
                 // newest version there, and the one this bid replaces.
                 std::map<std::string, std::tuple<std::int64_t, std::int64_t, std::string>> active;
@@ -223,6 +272,7 @@ core::Result<std::vector<BidWritten>> MySQLBidStore::insert_bids(std::vector<Bid
                 std::string replaced_ids;
                 std::vector<std::int64_t> versions(bids.size(), 0);
                 for (std::size_t i = 0; i < bids.size(); ++i) {
+                    if (refused[i]) continue;
                     const Bid& b = bids[i].bid;
                     const auto found = active.find(keys[i]);
                     if (found != active.end()) {
@@ -432,51 +482,79 @@ core::Result<std::optional<std::int64_t>> MySQLBidStore::find_opened_at(std::int
 
 core::Status MySQLBidStore::insert_opening(const OpeningRecord& record,
                                            const std::vector<core::AuditEvent>& audit) {
-    return db::run_transaction(pool_, "bidding.insert_opening", [&](db::Transaction& tx) -> core::Status {
-        auto inserted = tx.attempt("bidding.insert_opening", [&](sql::Connection& c) {
-            Statement s(c.prepareStatement(
-                "INSERT INTO tender_openings (tender_id, opened_at_ms) VALUES (?, ?)"));
-            s->setInt64(1, record.tender_id);
-            s->setInt64(2, record.opened_at_ms);
-            s->executeUpdate();
-        });
-        if (!inserted) {
-            if (inserted.error().code == db::error_code_duplicate) {
-                return core::make_error(ErrorKind::conflict, "already_opened",
-                                        "the bids are already opened");
-            }
-            return inserted.error();
-        }
-        for (const OpenedBidRecord& r : record.bids) {
-            auto done = tx.attempt("bidding.insert_opened_bid", [&](sql::Connection& c) {
-                Statement s(c.prepareStatement(
-                    "INSERT INTO bid_openings (bid_id, tender_id, valid, reason_code, reason, "
-                    "signature_status, decryption_status, price_minor, currency, document_json) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
-                s->setInt64(1, r.bid_id);
-                s->setInt64(2, record.tender_id);
-                s->setBoolean(3, r.valid);
-                s->setString(4, r.reason_code);
-                // utf8mb4 column, strict session: never half a character.
-                s->setString(5, core::utf8_prefix(r.reason, 1000));
-                s->setString(6, r.signature_status);
-                s->setString(7, r.decryption_status);
-                if (r.price_minor) {
-                    s->setInt64(8, *r.price_minor);
-                    s->setString(9, r.currency);
-                } else {
-                    s->setNull(8, sql::DataType::BIGINT);
-                    s->setNull(9, sql::DataType::CHAR);
+    return db::run_transaction(
+        pool_, "bidding.insert_opening", [&](db::Transaction& tx) -> core::Status {
+            // The tender's row, locked for update: a group of bids being stored (insert_bids holds
+            // it shared) commits first, and a later one sees the opening and refuses its bids. A
+            // bid stored after this record's bids were read makes the record incomplete: refused.
+            auto complete = tx.attempt("bidding.insert_opening.lock", [&](sql::Connection& c) {
+                Statement lock(
+                    c.prepareStatement("SELECT id FROM tenders WHERE id = ? FOR UPDATE"));
+                lock->setInt64(1, record.tender_id);
+                Rows locked(lock->executeQuery());
+                Statement active(c.prepareStatement(
+                    "SELECT id FROM bids WHERE tender_id = ? AND state = 'active'"));
+                active->setInt64(1, record.tender_id);
+                Rows rows(active->executeQuery());
+                std::set<std::int64_t> in_record;
+                for (const OpenedBidRecord& r : record.bids) in_record.insert(r.bid_id);
+                while (rows->next()) {
+                    if (!in_record.count(rows->getInt64(1))) return false;
                 }
-                s->setString(10, r.document_json);
+                return true;
+            });
+            if (!complete) return complete.error();
+            if (!*complete) {
+                return core::make_error(
+                    ErrorKind::conflict, "bids_changed",
+                    "a bid was stored while the bids were being opened; nothing "
+                    "was stored: hand the last share in again");
+            }
+            auto inserted = tx.attempt("bidding.insert_opening", [&](sql::Connection& c) {
+                Statement s(c.prepareStatement(
+                    "INSERT INTO tender_openings (tender_id, opened_at_ms) VALUES (?, ?)"));
+                s->setInt64(1, record.tender_id);
+                s->setInt64(2, record.opened_at_ms);
                 s->executeUpdate();
             });
-            if (!done) return done.error();
-        }
-        auto appended = db::append_audit_events(tx, audit);
-        if (!appended) return appended.error();
-        return {};
-    });
+            if (!inserted) {
+                if (inserted.error().code == db::error_code_duplicate) {
+                    return core::make_error(ErrorKind::conflict, "already_opened",
+                                            "the bids are already opened");
+                }
+                return inserted.error();
+            }
+            for (const OpenedBidRecord& r : record.bids) {
+                auto done = tx.attempt("bidding.insert_opened_bid", [&](sql::Connection& c) {
+                    Statement s(c.prepareStatement(
+                        "INSERT INTO bid_openings (bid_id, tender_id, valid, reason_code, reason, "
+                        "signature_status, decryption_status, price_minor, currency, "
+                        "document_json) "
+                        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+                    s->setInt64(1, r.bid_id);
+                    s->setInt64(2, record.tender_id);
+                    s->setBoolean(3, r.valid);
+                    s->setString(4, r.reason_code);
+                    // utf8mb4 column, strict session: never half a character.
+                    s->setString(5, core::utf8_prefix(r.reason, 1000));
+                    s->setString(6, r.signature_status);
+                    s->setString(7, r.decryption_status);
+                    if (r.price_minor) {
+                        s->setInt64(8, *r.price_minor);
+                        s->setString(9, r.currency);
+                    } else {
+                        s->setNull(8, sql::DataType::BIGINT);
+                        s->setNull(9, sql::DataType::CHAR);
+                    }
+                    s->setString(10, r.document_json);
+                    s->executeUpdate();
+                });
+                if (!done) return done.error();
+            }
+            auto appended = db::append_audit_events(tx, audit);
+            if (!appended) return appended.error();
+            return {};
+        });
 }
 
 }  // namespace procura::bidding

@@ -1,5 +1,7 @@
 #include "bidding/service.hpp"
 
+#include <spdlog/spdlog.h>
+
 #include <algorithm>
 #include <nlohmann/json.hpp>
 
@@ -278,14 +280,19 @@ std::vector<std::optional<core::Error>> BiddingService::hold_securities(
     }
     // The releases left by the group before ride in the same ledger batch (see write_group).
     const std::size_t deposits_n = deposits.size();
-    deposits.insert(deposits.end(), releases_due_.begin(), releases_due_.end());
-    releases_due_.clear();
+    std::vector<money::Transfer> carried;
+    carried.swap(releases_due_);
+    deposits.insert(deposits.end(), carried.begin(), carried.end());
     if (deposits.empty()) return errors;
     // One ledger batch for the group. Its transfers are independent (not linked): each is
     // created, exists or fails on its own; a release that fails is best effort, as below. The
     // platform (actor 0) records them, as it records their release; the debit account names the
     // supplier.
     auto results = d_.ledger->create_transfers(0, deposits);
+    if (!results) {
+        // Nothing of the batch was written: the carried releases wait for the next one.
+        releases_due_.insert(releases_due_.begin(), carried.begin(), carried.end());
+    }
     for (std::size_t k = 0; k < deposits_n; ++k) {
         std::optional<core::Error>& error = errors[owners[k]];
         if (!results) {
@@ -293,6 +300,7 @@ std::vector<std::optional<core::Error>> BiddingService::hold_securities(
             continue;
         }
         const money::TransferResult& r = (*results)[k];
+        group[owners[k]]->deposit_created = r.status == money::TransferStatus::created;
         if (r.status == money::TransferStatus::failed) {
             error = r.error.value_or(make_error(ErrorKind::internal, "transfer_failed",
                                                 "the ledger refused the bid security"));
@@ -371,7 +379,14 @@ void BiddingService::write_in_group(PendingBid& pending) {
                     service.queue_changed_.notify_all();
                 }
             } release{*this, lock, group};
-            write_group(group);
+            try {
+                write_group(group);
+            } catch (const std::exception& e) {
+                // Never out of here with this request's entry possibly still queued: the group's
+                // bids get "bid_not_written" (Release) and the loop goes on.
+                spdlog::error("bidding: writing a group of {} bids failed: {}", group.size(),
+                              e.what());
+            }
         }
     }
 }
@@ -423,10 +438,19 @@ void BiddingService::write_group(const std::vector<PendingBid*>& all) {
             releases.push_back(security_release(t, sha256_hex));
         }
     };
+    // The deposit of a bid that was not stored is released only if this request created it
+    // and no bid with that body is stored: a resend of a body stored meanwhile (here or
+    // through another server) shares the stored bid's deposit, which stays held.
+    const auto release_own = [&](PendingBid& p) {
+        if (!p.deposit_created) return;
+        auto stored = d_.bids.find_bid_by_hash(p.write.bid.tender_id, p.write.bid.sha256_hex);
+        if (!stored || *stored) return;  // unknown or stored: keep it (settlement sweeps orphans)
+        release(*p.tender, p.write.bid.sha256_hex);
+    };
     const auto settle = [&](PendingBid& p, BidWritten written) {
         if (written.error) {
             p.error = std::move(*written.error);
-            release(*p.tender, p.write.bid.sha256_hex);
+            release_own(p);
             return;
         }
         p.stored = std::move(written.stored);
@@ -453,9 +477,7 @@ void BiddingService::write_group(const std::vector<PendingBid*>& all) {
                 } else {
                     p->error = alone.error();
                     // A duplicate's deposit is the stored winner's: it stays held.
-                    if (alone.error().code != "duplicate_bid") {
-                        release(*p->tender, p->write.bid.sha256_hex);
-                    }
+                    if (alone.error().code != "duplicate_bid") release_own(*p);
                 }
             }
         }
@@ -472,8 +494,10 @@ void BiddingService::write_group(const std::vector<PendingBid*>& all) {
         }
         if (more_waiting) {
             releases_due_.insert(releases_due_.end(), releases.begin(), releases.end());
-        } else {
-            (void)d_.ledger->create_transfers(0, releases);
+        } else if (!d_.ledger->create_transfers(0, releases)) {
+            // Nothing written (the database failed): the next group tries again; a release
+            // never made is refunded by the settlement of the tender.
+            releases_due_.insert(releases_due_.end(), releases.begin(), releases.end());
         }
     }
     std::optional<ledger::SignedTreeHead> head;

@@ -145,6 +145,9 @@ private:
         std::optional<Bid> stored;
         std::optional<core::Error> error;
         std::optional<ledger::SignedTreeHead> head;
+        // This request created the bid's deposit (not found it held by an earlier attempt of
+        // the same body): only then may a failure release it.
+        bool deposit_created = false;
     };
     // Queues pending and returns once its group has been written (pending.done).
     void write_in_group(PendingBid& pending);

@@ -1,0 +1,126 @@
+// MySQLBidStore against MariaDB: a group of bids is written only while its tender is open for
+// bids (not cancelled, not opened, received before the current deadline), each refused bid
+// changing nothing; the opening is refused if a bid was stored after its record was read.
+#include <boost/test/unit_test.hpp>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "bidding/mysql_store.hpp"
+#include "tests/support/test_db.hpp"
+
+namespace {
+
+using namespace procura::bidding;
+namespace testing = procura::testing;
+
+constexpr std::int64_t deadline_ms = 2'000'000'000'000;
+
+struct Db {
+    std::unique_ptr<procura::db::ConnectionPool> pool =
+        testing::open_fresh_migrated_pool("bidstore", 4);
+    MySQLBidStore store{*pool};
+
+    Db() {
+        testing::execute_sql(*pool,
+                             "INSERT INTO users (id, username, role, password_hash, created_at_ms) "
+                             "VALUES (21, 's21', 'supplier', 'x', 0), (22, 's22', 'supplier', "
+                             "'x', 0)");
+        for (int id : {1, 2}) {
+            testing::execute_sql(
+                *pool,
+                "INSERT INTO tenders (id, version, state, title, description, buyer_name, "
+                "buyer_id, currency, price_weight, technical_weight, bid_security_minor, "
+                "threshold_k, created_by, created_at_ms, updated_at_ms, cancel_reason, "
+                "submission_deadline_ms) VALUES (" +
+                    std::to_string(id) +
+                    ", 1, 'published', 'T', 'D', 'Town', 'TOWN-1', 'EUR', 100, 0, 0, 1, "
+                    "0, 0, 0, '', " +
+                    std::to_string(deadline_ms) + ")");
+        }
+    }
+
+    static BidWrite bid(std::int64_t tender, std::int64_t supplier, char hash,
+                        std::int64_t received_at_ms = deadline_ms - 1) {
+        BidWrite w;
+        w.bid.tender_id = tender;
+        w.bid.supplier_id = supplier;
+        w.bid.lot_id = 1;
+        w.bid.body = std::string("body ") + hash;
+        w.bid.sha256_hex = std::string(64, hash);
+        w.bid.received_at_ms = received_at_ms;
+        w.bid.timestamp_token = "token";
+        w.audit =
+            procura::core::AuditEvent{received_at_ms, supplier, "bid.received", "bid", 0, 1, "{}"};
+        return w;
+    }
+
+    std::int64_t count(const std::string& sql) { return testing::query_int64(*pool, sql); }
+    std::string snapshot() {
+        return std::to_string(count("SELECT COUNT(*) FROM bids")) + "/" +
+               std::to_string(count("SELECT seq FROM audit_head"));
+    }
+};
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(mysql_bid_store)
+
+BOOST_AUTO_TEST_CASE(bids_are_refused_one_by_one_once_their_tender_is_opened_or_cancelled) {
+    Db d;
+    auto first = d.store.insert_bids({Db::bid(1, 21, 'a'), Db::bid(2, 21, 'b')}, 100);
+    BOOST_REQUIRE(first.ok());
+    BOOST_REQUIRE((*first)[0].stored.has_value());
+    BOOST_REQUIRE((*first)[1].stored.has_value());
+
+    testing::execute_sql(*d.pool,
+                         "INSERT INTO tender_openings (tender_id, opened_at_ms) VALUES (1, 1)");
+    testing::execute_sql(*d.pool, "UPDATE tenders SET state = 'cancelled' WHERE id = 2");
+    const std::string before = d.snapshot();
+    auto late = d.store.insert_bids({Db::bid(1, 22, 'c'), Db::bid(2, 22, 'd')}, 100);
+    BOOST_REQUIRE(late.ok());
+    BOOST_REQUIRE((*late)[0].error.has_value());
+    BOOST_TEST((*late)[0].error->code == "submission_closed");
+    BOOST_REQUIRE((*late)[1].error.has_value());
+    BOOST_TEST((*late)[1].error->code == "tender_cancelled");
+    BOOST_TEST(d.snapshot() == before);
+}
+
+BOOST_AUTO_TEST_CASE(a_bid_stamped_at_or_after_the_current_deadline_is_refused_the_others_stored) {
+    Db d;
+    // The deadline moved to before the bid's time stamp while the bid waited in its group.
+    testing::execute_sql(*d.pool, "UPDATE tenders SET submission_deadline_ms = " +
+                                      std::to_string(deadline_ms - 10) + " WHERE id = 1");
+    auto written = d.store.insert_bids(
+        {Db::bid(1, 21, 'a', deadline_ms - 10), Db::bid(1, 22, 'b', deadline_ms - 11)}, 100);
+    BOOST_REQUIRE(written.ok());
+    BOOST_REQUIRE((*written)[0].error.has_value());
+    BOOST_TEST((*written)[0].error->code == "submission_closed");
+    BOOST_TEST((*written)[1].stored.has_value());
+    BOOST_TEST(d.count("SELECT COUNT(*) FROM bids") == 1);
+}
+
+BOOST_AUTO_TEST_CASE(an_opening_that_misses_a_stored_bid_is_refused) {
+    Db d;
+    auto written = d.store.insert_bids({Db::bid(1, 21, 'a'), Db::bid(1, 22, 'b')}, 100);
+    BOOST_REQUIRE(written.ok());
+    OpeningRecord record;
+    record.tender_id = 1;
+    record.opened_at_ms = deadline_ms + 5000;
+    OpenedBidRecord r;
+    r.bid_id = (*written)[0].stored->id;
+    r.reason_code = "undecryptable";
+    record.bids.push_back(r);  // bid b is missing: it was stored after the record was read
+    const std::string before = d.snapshot();
+    auto refused = d.store.insert_opening(record, {});
+    BOOST_REQUIRE(!refused.ok());
+    BOOST_TEST(refused.error().code == "bids_changed");
+    BOOST_TEST(d.snapshot() == before);
+    BOOST_TEST(d.count("SELECT COUNT(*) FROM tender_openings") == 0);
+    r.bid_id = (*written)[1].stored->id;
+    record.bids.push_back(r);
+    BOOST_TEST(d.store.insert_opening(record, {}).ok());
+    BOOST_TEST(d.count("SELECT COUNT(*) FROM bid_openings") == 2);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
