@@ -298,6 +298,16 @@ core::Result<std::vector<BidWritten>> MySQLBidStore::insert_bids(std::vector<Bid
                             " AND lot_id = " + std::to_string(b.lot_id) + " FOR UPDATE"));
                         rows->next();
                         versions[i] = rows->getInt64(1) + 1;
+                        // Withdrawing does not reset the count: versions_max bounds every
+                        // version a supplier stores for a lot.
+                        if (versions[i] > versions_max) {
+                            written[i].error = core::make_error(
+                                ErrorKind::conflict, "too_many_versions",
+                                "a supplier may send at most " + std::to_string(versions_max) +
+                                    " versions of a bid",
+                                "bid");
+                            continue;
+                        }
                     }
                     stored_bids.push_back(i);
                 }

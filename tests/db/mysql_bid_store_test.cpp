@@ -123,4 +123,23 @@ BOOST_AUTO_TEST_CASE(an_opening_that_misses_a_stored_bid_is_refused) {
     BOOST_TEST(d.count("SELECT COUNT(*) FROM bid_openings") == 2);
 }
 
+BOOST_AUTO_TEST_CASE(withdrawing_does_not_reset_the_versions_limit) {
+    Db d;
+    auto first = d.store.insert_bids({Db::bid(1, 21, 'a')}, 2);
+    BOOST_REQUIRE(first.ok() && (*first)[0].stored);
+    auto second = d.store.insert_bids({Db::bid(1, 21, 'b')}, 2);
+    BOOST_REQUIRE(second.ok() && (*second)[0].stored);
+    BOOST_REQUIRE(d.store
+                      .withdraw_bid((*second)[0].stored->id, deadline_ms - 5,
+                                    procura::core::AuditEvent{deadline_ms - 5, 21, "bid.withdrawn",
+                                                              "bid", 0, 1, "{}"})
+                      .ok());
+    const std::string before = d.snapshot();
+    auto third = d.store.insert_bids({Db::bid(1, 21, 'c')}, 2);
+    BOOST_REQUIRE(third.ok());
+    BOOST_REQUIRE((*third)[0].error.has_value());
+    BOOST_TEST((*third)[0].error->code == "too_many_versions");
+    BOOST_TEST(d.snapshot() == before);
+}
+
 BOOST_AUTO_TEST_SUITE_END()
