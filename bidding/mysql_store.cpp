@@ -276,18 +276,7 @@ core::Result<std::vector<BidWritten>> MySQLBidStore::insert_bids(std::vector<Bid
                     const Bid& b = bids[i].bid;
                     const auto found = active.find(keys[i]);
                     if (found != active.end()) {
-                        const auto& [id, version, sha256] = found->second;
-                        if (version >= versions_max) {
-                            written[i].error = core::make_error(
-                                ErrorKind::conflict, "too_many_versions",
-                                "a supplier may send at most " + std::to_string(versions_max) +
-                                    " versions of a bid",
-                                "bid");
-                            continue;
-                        }
-                        versions[i] = version + 1;
-                        written[i].replaced_sha256 = sha256;
-                        replaced_ids += (replaced_ids.empty() ? "" : ", ") + std::to_string(id);
+                        versions[i] = std::get<1>(found->second) + 1;
                     } else {
                         // No active bid (the first, or the last one was withdrawn): versions go
                         // on after the highest, locked so that they are numbered without races.
@@ -298,16 +287,21 @@ core::Result<std::vector<BidWritten>> MySQLBidStore::insert_bids(std::vector<Bid
                             " AND lot_id = " + std::to_string(b.lot_id) + " FOR UPDATE"));
                         rows->next();
                         versions[i] = rows->getInt64(1) + 1;
-                        // Withdrawing does not reset the count: versions_max bounds every
-                        // version a supplier stores for a lot.
-                        if (versions[i] > versions_max) {
-                            written[i].error = core::make_error(
-                                ErrorKind::conflict, "too_many_versions",
-                                "a supplier may send at most " + std::to_string(versions_max) +
-                                    " versions of a bid",
-                                "bid");
-                            continue;
-                        }
+                    }
+                    // versions_max bounds every version a supplier stores for a lot: withdrawing
+                    // does not reset the count.
+                    if (versions[i] > versions_max) {
+                        written[i].error = core::make_error(
+                            ErrorKind::conflict, "too_many_versions",
+                            "a supplier may send at most " + std::to_string(versions_max) +
+                                " versions of a bid",
+                            "bid");
+                        continue;
+                    }
+                    if (found != active.end()) {
+                        const auto& [id, version, sha256] = found->second;
+                        written[i].replaced_sha256 = sha256;
+                        replaced_ids += (replaced_ids.empty() ? "" : ", ") + std::to_string(id);
                     }
                     stored_bids.push_back(i);
                 }
