@@ -76,6 +76,7 @@ core::Result<std::vector<Bid>> FakeBidStore::find_active_bids(const std::vector<
 
 core::Result<std::vector<BidWritten>> FakeBidStore::insert_bids(std::vector<BidWrite> bids,
                                                                 std::int64_t versions_max) {
+    if (on_insert_bids) on_insert_bids(bids.size());
     std::lock_guard lock(mutex_);
     // All or nothing, as one transaction: a body already stored, or twice in the group, first.
     for (std::size_t i = 0; i < bids.size(); ++i) {

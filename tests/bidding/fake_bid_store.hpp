@@ -7,6 +7,7 @@
 // under one mutex, and a refused call changes nothing. Thread-safe.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -27,6 +28,9 @@ public:
                                                       const std::string& sha256_hex) override;
     core::Result<std::vector<BidWritten>> insert_bids(std::vector<BidWrite> bids,
                                                       std::int64_t versions_max) override;
+    // Called with the group's size at the start of every insert_bids, outside the store's
+    // lock (a test may wait in it, so that more bids queue behind the group being written).
+    std::function<void(std::size_t)> on_insert_bids;
     core::Status withdraw_bid(std::int64_t bid_id, std::int64_t at_ms,
                               const core::AuditEvent& audit) override;
     core::Result<std::vector<Bid>> find_active_bids(const std::vector<BidKey>& keys) override;

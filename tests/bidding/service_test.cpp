@@ -4,8 +4,11 @@
 // k-of-n opening ceremony, with every time boundary tested to the millisecond on both sides.
 #include "bidding/service.hpp"
 
+#include <algorithm>
 #include <boost/test/unit_test.hpp>
+#include <chrono>
 #include <map>
+#include <mutex>
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <thread>
@@ -501,6 +504,15 @@ BOOST_AUTO_TEST_CASE(concurrent_bids_are_written_in_groups_each_with_its_own_out
     sent.push_back({&w.b, 2, bid(w, supplier_b, 2, 300'00)});  // the only bid on its lot
     sent.push_back(sent.back());                               // a resend racing its original
     std::vector<std::optional<core::Result<BidReceipt>>> results(sent.size());
+    // The first group is written slowly, so that the other requests queue behind it and the
+    // next groups hold several bids each.
+    std::mutex sizes_mutex;
+    std::vector<std::size_t> group_sizes;
+    w.bids.on_insert_bids = [&](std::size_t size) {
+        std::lock_guard lock(sizes_mutex);
+        if (group_sizes.empty()) std::this_thread::sleep_for(std::chrono::milliseconds(300));
+        group_sizes.push_back(size);
+    };
     std::vector<std::thread> threads;
     for (std::size_t i = 0; i < sent.size(); ++i) {
         threads.emplace_back([&, i] {
@@ -509,6 +521,9 @@ BOOST_AUTO_TEST_CASE(concurrent_bids_are_written_in_groups_each_with_its_own_out
         });
     }
     for (std::thread& t : threads) t.join();
+    w.bids.on_insert_bids = {};
+    BOOST_TEST_MESSAGE("group sizes written: " << group_sizes.size());
+    BOOST_TEST(*std::max_element(group_sizes.begin(), group_sizes.end()) >= 2u);
 
     std::size_t fresh = 0;
     for (std::size_t i = 0; i < sent.size(); ++i) {
