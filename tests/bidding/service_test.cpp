@@ -14,11 +14,13 @@
 #include <thread>
 
 #include "core/hash.hpp"
+#include "money/service.hpp"
 #include "signing/envelope.hpp"
 #include "signing/signature.hpp"
 #include "signing/tsa.hpp"
 #include "tender/rules.hpp"
 #include "tests/bidding/fake_bid_store.hpp"
+#include "tests/money/fake_store.hpp"
 #include "tests/pki/fake_store.hpp"
 #include "tests/signing/openssl_cli.hpp"
 #include "tests/tender/fake_store.hpp"
@@ -120,9 +122,12 @@ struct World {
     pki::FakeCertificateStore certificates;
     signing::SignatureVerifier verifier{copy(keys().ca)};
     signing::TimeStampAuthority tsa = make_tsa(clock);
-    BiddingService service{BiddingDependencies{bids, tenders, certificates, keys().ca,
-                                               keys().ca_key, verifier, tsa, nullptr, clock},
-                           BiddingLimits{}};
+    money::FakeMoneyStore money_store;
+    money::LedgerService ledger{money_store, clock};
+    BiddingService service{
+        BiddingDependencies{bids, tenders, certificates, keys().ca, keys().ca_key, verifier, tsa,
+                            nullptr, clock, &ledger},
+        BiddingLimits{}};
     core::Caller a{supplier_a, Role::supplier, "user41"};
     core::Caller b{supplier_b, Role::supplier, "user42"};
     core::Caller m1{member_1, Role::officer, "user100"};
@@ -486,6 +491,49 @@ BOOST_AUTO_TEST_CASE(replaced_bid_cannot_be_withdrawn) {
     require_error(w.service.withdraw(w.a, w.tender_id, v1.bid_id), ErrorKind::conflict,
                   "not_active");
     BOOST_TEST(describe(w.bids) == before);
+}
+
+BOOST_AUTO_TEST_CASE(deposits_are_held_per_bid_and_released_on_replacement_and_withdrawal) {
+    World w;
+    tender::Tender t = published({member_1, member_2, member_3});
+    t.bid_security_minor = 500'00;
+    w.tender_id = w.insert_tender(t);
+    auto pem = w.service.opening_certificate(w.tender_id);
+    BOOST_REQUIRE(pem.ok());
+    w.opening_pem = *pem;
+    const auto deposit_of = [&](const BidReceipt& r) {
+        return w.ledger.get_transfer("bs:" + std::to_string(w.tender_id) + ":" +
+                                     r.sha256_hex.substr(0, 32));
+    };
+    const auto state_of = [&](const BidReceipt& r) {
+        auto d = deposit_of(r);
+        BOOST_REQUIRE_MESSAGE(d.ok(), (d.ok() ? std::string() : d.error().message));
+        return d->pending_state;
+    };
+    const std::string first_body = bid(w, supplier_a, 1, 100'00);
+    auto first = w.service.submit(w.a, w.tender_id, 1, first_body);
+    BOOST_REQUIRE(first.ok());
+    BOOST_TEST((state_of(*first) == money::PendingState::pending));
+    BOOST_TEST(deposit_of(*first)->amount_minor == 500'00);
+    // A resend is one bid with one deposit.
+    auto again = w.service.submit(w.a, w.tender_id, 1, first_body);
+    BOOST_REQUIRE(again.ok());
+    BOOST_TEST(again->repeated);
+    // A replacement holds its own deposit and releases the one it replaces.
+    auto second = w.service.submit(w.a, w.tender_id, 1, bid(w, supplier_a, 1, 90'00));
+    BOOST_REQUIRE(second.ok());
+    BOOST_TEST((state_of(*second) == money::PendingState::pending));
+    BOOST_TEST((state_of(*first) == money::PendingState::voided));
+    // A withdrawal releases the deposit of the withdrawn bid.
+    BOOST_REQUIRE(w.service.withdraw(w.a, w.tender_id, second->bid_id).ok());
+    BOOST_TEST((state_of(*second) == money::PendingState::voided));
+    // Another supplier's deposit is untouched by all of it.
+    auto other = w.service.submit(w.b, w.tender_id, 1, bid(w, supplier_b, 1, 95'00));
+    BOOST_REQUIRE(other.ok());
+    BOOST_TEST((state_of(*other) == money::PendingState::pending));
+    auto check = w.ledger.check();
+    BOOST_REQUIRE(check.ok());
+    BOOST_TEST(check->ok());
 }
 
 BOOST_AUTO_TEST_CASE(concurrent_bids_are_written_in_groups_each_with_its_own_outcome) {
