@@ -276,6 +276,7 @@ std::vector<std::optional<core::Error>> BiddingService::hold_securities(
             continue;
         }
         deposits.push_back(security_deposit(t, *from, *to, group[i]->write.bid.sha256_hex));
+        deposits.back().actor = group[i]->write.bid.supplier_id;  // the supplier deposits
         owners.push_back(i);
     }
     // The releases left by the group before ride in the same ledger batch (see write_group).
@@ -285,9 +286,9 @@ std::vector<std::optional<core::Error>> BiddingService::hold_securities(
     deposits.insert(deposits.end(), carried.begin(), carried.end());
     if (deposits.empty()) return errors;
     // One ledger batch for the group. Its transfers are independent (not linked): each is
-    // created, exists or fails on its own; a release that fails is best effort, as below. The
-    // platform (actor 0) records them, as it records their release; the debit account names the
-    // supplier.
+    // created, exists or fails on its own; a release that fails is best effort, as below. Each
+    // deposit's audit event names its supplier; the releases are recorded by the platform
+    // (actor 0).
     auto results = d_.ledger->create_transfers(0, deposits);
     if (!results) {
         // Nothing of the batch was written: the carried releases wait for the next one.

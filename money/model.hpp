@@ -105,13 +105,16 @@ struct Transfer {
     // Request only, never stored: this transfer and the next one in the batch form a linked
     // group that commits all or nothing. A group ends at the first transfer without the flag.
     bool linked = false;
+    // Request only: the actor of this transfer's audit event when it is not the batch's (a
+    // batch of bid deposits names each supplier). Not compared by same_fields.
+    std::optional<core::UserId> actor;
     // Read only: for a pending transfer, whether it is still pending, posted or voided.
     PendingState pending_state = PendingState::none;
 };
 
 // Whether two transfers carry the same client fields (id, kind, accounts, amount, currency,
 // pending id, code, reference, batch id): what makes a re-submission "exists" rather than a
-// conflict. row_id, at_ms, linked and pending_state are not compared.
+// conflict. row_id, at_ms, linked, actor and pending_state are not compared.
 bool same_fields(const Transfer& a, const Transfer& b);
 
 enum class TransferStatus { created, exists, failed };

@@ -405,7 +405,7 @@ core::AuditEvent transfer_audit_event(const Transfer& t, core::UserId actor) {
                               {"batch_id", t.batch_id}};
     if (!t.pending_id.empty()) payload["pending_id"] = t.pending_id;
     return core::AuditEvent{t.at_ms,
-                            actor,
+                            t.actor.value_or(actor),
                             action,
                             "transfer",
                             t.row_id,

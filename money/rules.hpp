@@ -67,7 +67,8 @@ BatchPlan plan_batch(const std::vector<Transfer>& requests, std::int64_t at_ms, 
 void finish_results(BatchPlan& plan);
 
 // The audit event of a created transfer (entity "transfer", entity_id = its row_id, version 1,
-// action "transfer.created", ".pending", ".posted" or ".voided", payload with its fields).
+// action "transfer.created", ".pending", ".posted" or ".voided", payload with its fields), by
+// the transfer's own actor if it names one, else by actor.
 core::AuditEvent transfer_audit_event(const Transfer& transfer, core::UserId actor);
 
 // The audit event of an opened account (entity "account", action "account.opened").

@@ -534,6 +534,14 @@ BOOST_AUTO_TEST_CASE(deposits_are_held_per_bid_and_released_on_replacement_and_w
     auto check = w.ledger.check();
     BOOST_REQUIRE(check.ok());
     BOOST_TEST(check->ok());
+    // Each deposit's audit event names the supplier who made it; the platform releases.
+    std::map<std::string, std::vector<core::UserId>> actors;  // action -> actors, in order
+    for (const core::AuditEvent& e : w.money_store.audit_events()) {
+        actors[e.action].push_back(e.actor_user_id);
+    }
+    BOOST_TEST((actors["transfer.pending"] ==
+                std::vector<core::UserId>{supplier_a, supplier_a, supplier_b}));
+    BOOST_TEST((actors["transfer.voided"] == std::vector<core::UserId>{0, 0}));
 }
 
 BOOST_AUTO_TEST_CASE(concurrent_bids_are_written_in_groups_each_with_its_own_outcome) {
