@@ -291,6 +291,25 @@ core::Result<PrepareInput> MySQLBatchStore::load_candidates(std::int64_t cutoff_
                                                             rows->getInt64(3)});
                     }
                 }
+                // A deposit query's rows: bid id (0 without a bid), tender, lot (0 without a
+                // bid), supplier, pending transfer id, amount, currency, supplier name, and the
+                // bid's state (anything but "active" is out of the competition).
+                const auto read_deposits = [&](sql::PreparedStatement& query) {
+                    Rows rows(query.executeQuery());
+                    while (rows->next()) {
+                        DepositCandidate d;
+                        d.bid_id = rows->getInt64(1);
+                        d.tender_id = rows->getInt64(2);
+                        d.lot_id = rows->getInt64(3);
+                        d.supplier_id = rows->getInt64(4);
+                        d.pending_id = text(*rows, 5);
+                        d.amount_minor = rows->getInt64(6);
+                        d.currency = text(*rows, 7);
+                        d.supplier_name = text(*rows, 8);
+                        d.bid_active = text(*rows, 9) == "active";
+                        input.deposits.push_back(std::move(d));
+                    }
+                };
                 {
                     Statement s(c.prepareStatement(
                         "SELECT b.id, b.tender_id, b.lot_id, b.supplier_id, t.transfer_key, "
@@ -313,20 +332,7 @@ core::Result<PrepareInput> MySQLBatchStore::load_candidates(std::int64_t cutoff_
                         " OR EXISTS (SELECT 1 FROM tenders x WHERE x.id = b.tender_id "
                         "  AND x.state = 'cancelled')) "
                         "ORDER BY b.id"));
-                    Rows rows(s->executeQuery());
-                    while (rows->next()) {
-                        DepositCandidate d;
-                        d.bid_id = rows->getInt64(1);
-                        d.tender_id = rows->getInt64(2);
-                        d.lot_id = rows->getInt64(3);
-                        d.supplier_id = rows->getInt64(4);
-                        d.pending_id = text(*rows, 5);
-                        d.amount_minor = rows->getInt64(6);
-                        d.currency = text(*rows, 7);
-                        d.supplier_name = text(*rows, 8);
-                        d.bid_active = text(*rows, 9) == "active";
-                        input.deposits.push_back(std::move(d));
-                    }
+                    read_deposits(*s);
                 }
                 {
                     // Deposits whose bid was never stored (intake held the deposit, then the
@@ -334,8 +340,9 @@ core::Result<PrepareInput> MySQLBatchStore::load_candidates(std::int64_t cutoff_
                     // in between): owed back once the tender is opened or cancelled, when no
                     // bid can be stored on it any more. Without a bid they have no lot (0).
                     Statement s(c.prepareStatement(
-                        "SELECT x.tender_id, a.owner_id, t.transfer_key, t.amount_minor, "
-                        "t.currency, COALESCE(s.organisation_name, u.username) FROM ("
+                        "SELECT 0, x.tender_id, 0, a.owner_id, t.transfer_key, t.amount_minor, "
+                        "t.currency, COALESCE(s.organisation_name, u.username), 'never_stored' "
+                        "FROM ("
                         " SELECT id, CAST(SUBSTRING_INDEX(SUBSTRING_INDEX(transfer_key, ':', 2), "
                         "  ':', -1) AS SIGNED) AS tender_id, SUBSTRING_INDEX(transfer_key, ':', "
                         "  -1) AS hash_prefix FROM money_transfers "
@@ -355,18 +362,7 @@ core::Result<PrepareInput> MySQLBatchStore::load_candidates(std::int64_t cutoff_
                         "  x.tender_id) OR EXISTS (SELECT 1 FROM tenders y WHERE y.id = "
                         "  x.tender_id AND y.state = 'cancelled')) "
                         "ORDER BY t.id"));
-                    Rows rows(s->executeQuery());
-                    while (rows->next()) {
-                        DepositCandidate d;
-                        d.tender_id = rows->getInt64(1);
-                        d.supplier_id = rows->getInt64(2);
-                        d.pending_id = text(*rows, 3);
-                        d.amount_minor = rows->getInt64(4);
-                        d.currency = text(*rows, 5);
-                        d.supplier_name = text(*rows, 6);
-                        d.bid_active = false;
-                        input.deposits.push_back(std::move(d));
-                    }
+                    read_deposits(*s);
                 }
                 return core::Status{};
             });
