@@ -35,6 +35,18 @@ bool on_committee(const tender::Tender& t, core::UserId user) {
     return std::find(t.committee.begin(), t.committee.end(), user) != t.committee.end();
 }
 
+// The evaluation panel as it stands: the committee members who declared no conflict and are
+// not withdrawn, ascending id.
+std::vector<core::UserId> panel_of(const tender::Tender& t, const TenderRecords& records) {
+    std::vector<core::UserId> panel;
+    for (const Declaration& d : records.declarations) {
+        if (d.no_conflict && !d.withdrawn_at_ms && on_committee(t, d.member_id)) {
+            panel.push_back(d.member_id);
+        }
+    }
+    return panel;
+}
+
 core::Status require_panel_member(const core::Caller& caller, const tender::Tender& t) {
     if (caller.role != core::Role::officer || !on_committee(t, caller.user_id)) {
         return forbidden("not_panel_member",
@@ -242,15 +254,10 @@ core::Result<Declaration> AwardService::withdraw_member(const core::Caller& call
         if (!records) return records.error();
         PROCURA_TRY(require_opened(*records));
         PROCURA_TRY(require_not_evaluated(*records));
-        // The panel as it stands: committee members who declared no conflict, not withdrawn.
+        const std::vector<core::UserId> panel = panel_of(*t, *records);
         const auto on_panel = [&](core::UserId user) {
-            const Declaration* d = declaration_of(*records, user);
-            return d != nullptr && d->no_conflict && !d->withdrawn_at_ms && on_committee(*t, user);
+            return std::find(panel.begin(), panel.end(), user) != panel.end();
         };
-        std::size_t panel_size = 0;
-        for (const Declaration& d : records->declarations) {
-            if (on_panel(d.member_id)) ++panel_size;
-        }
         if (caller.user_id != member_id) {
             // Only a fellow panel member withdraws someone else, and never down to a panel
             // of one: no officer can make themselves, or anyone, the sole evaluator.
@@ -260,9 +267,9 @@ core::Result<Declaration> AwardService::withdraw_member(const core::Caller& call
                                  "only a member of the evaluation panel (a committee member who "
                                  "declared no conflict) withdraws another member");
             }
-            if (on_panel(member_id) && panel_size <= 2) {
+            if (on_panel(member_id) && panel.size() <= 2) {
                 return make_error(ErrorKind::conflict, "panel_too_small",
-                                  "the panel has " + std::to_string(panel_size) +
+                                  "the panel has " + std::to_string(panel.size()) +
                                       " members: another member's withdrawal would leave it "
                                       "with one; only the member can withdraw themselves");
             }
@@ -411,13 +418,7 @@ core::Result<Evaluation> AwardService::evaluate(const core::Caller& caller,
         PROCURA_TRY(require_opened(*records));
         PROCURA_TRY(require_not_evaluated(*records));
 
-        // The panel: declared committee members without a conflict, ascending id.
-        std::vector<core::UserId> panel;
-        for (const Declaration& d : records->declarations) {
-            if (d.no_conflict && !d.withdrawn_at_ms && on_committee(*t, d.member_id)) {
-                panel.push_back(d.member_id);
-            }
-        }
+        const std::vector<core::UserId> panel = panel_of(*t, *records);
         std::vector<LotInput> inputs;
         std::vector<std::string> missing;
         std::size_t missing_count = 0;
