@@ -14,6 +14,7 @@
 #include "core/assert.hpp"
 #include "core/utf8.hpp"
 #include "db/audit_sql.hpp"
+#include "db/multi_row.hpp"
 #include "db/transaction.hpp"
 
 namespace procura::bidding {
@@ -22,6 +23,10 @@ namespace {
 using core::ErrorKind;
 using Statement = std::unique_ptr<sql::PreparedStatement>;
 using Rows = std::unique_ptr<sql::ResultSet>;
+
+// Rows per INSERT of a group's bids (a group holds at most 64 by default; a larger one is
+// written in several statements).
+constexpr std::size_t bids_per_insert_max = 64;
 
 constexpr const char* summary_columns =
     "id, tender_id, supplier_id, lot_id, version, sha256, received_at_ms, timestamp_token, "
@@ -310,30 +315,30 @@ core::Result<std::vector<BidWritten>> MySQLBidStore::insert_bids(std::vector<Bid
                     text->executeUpdate("UPDATE bids SET state = 'replaced' WHERE id IN (" +
                                         replaced_ids + ")");
                 }
-                std::string values;
-                for (std::size_t k = 0; k < stored_bids.size(); ++k) {
-                    values += k == 0 ? "" : ", ";
-                    values += "(?, ?, ?, ?, ?, ?, ?, ?, 0, 'active')";
-                }
-                Statement insert(c.prepareStatement(
-                    "INSERT INTO bids (tender_id, supplier_id, lot_id, version, body, sha256, "
-                    "received_at_ms, timestamp_token, log_seq, state) VALUES " +
-                    values));
+                // The group's rows in cached statements of 64 rows or a power of two.
                 std::vector<std::istringstream> blobs;
-                blobs.reserve(2 * stored_bids.size());
-                unsigned p = 1;
-                for (std::size_t i : stored_bids) {
-                    const Bid& b = bids[i].bid;
-                    insert->setInt64(p++, b.tender_id);
-                    insert->setInt64(p++, b.supplier_id);
-                    insert->setInt64(p++, b.lot_id);
-                    insert->setInt64(p++, versions[i]);
-                    insert->setBlob(p++, &blobs.emplace_back(b.body));
-                    insert->setString(p++, b.sha256_hex);
-                    insert->setInt64(p++, b.received_at_ms);
-                    insert->setBlob(p++, &blobs.emplace_back(b.timestamp_token));
-                }
-                insert->executeUpdate();
+                blobs.reserve(2 * stored_bids.size());  // never reallocated: bound by address
+                db::execute_in_chunks(
+                    tx, c,
+                    {"INSERT INTO bids (tender_id, supplier_id, lot_id, version, body, sha256, "
+                     "received_at_ms, timestamp_token, log_seq, state) VALUES",
+                     "(?, ?, ?, ?, ?, ?, ?, ?, 0, 'active')", ""},
+                    stored_bids.size(), bids_per_insert_max,
+                    [&](sql::PreparedStatement& insert, std::size_t begin, std::size_t end) {
+                        unsigned p = 1;
+                        for (std::size_t k = begin; k < end; ++k) {
+                            const std::size_t i = stored_bids[k];
+                            const Bid& b = bids[i].bid;
+                            insert.setInt64(p++, b.tender_id);
+                            insert.setInt64(p++, b.supplier_id);
+                            insert.setInt64(p++, b.lot_id);
+                            insert.setInt64(p++, versions[i]);
+                            insert.setBlob(p++, &blobs.emplace_back(b.body));
+                            insert.setString(p++, b.sha256_hex);
+                            insert.setInt64(p++, b.received_at_ms);
+                            insert.setBlob(p++, &blobs.emplace_back(b.timestamp_token));
+                        }
+                    });
                 // The new bids are now the active ones of their keys: their ids in one read.
                 std::map<std::string, std::int64_t> ids;
                 {

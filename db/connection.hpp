@@ -25,7 +25,7 @@ namespace procura::db {
 // discarded. Not thread-safe: it belongs to whoever holds the connection.
 class StatementCache {
 public:
-    static constexpr std::size_t statements_max = 64;
+    static constexpr std::size_t statements_max = 128;
 
     // The statement for sql on connection, prepared on a miss. Valid until evict(sql),
     // clear() or the next get() that misses (a miss on a full cache closes every statement),

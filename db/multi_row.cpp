@@ -1,6 +1,7 @@
 #include "db/multi_row.hpp"
 
 #include <algorithm>
+#include <bit>
 #include <memory>
 
 #include "core/assert.hpp"
@@ -22,13 +23,14 @@ std::string statement_text(const MultiRowStatement& statement, std::size_t rows)
 
 // The chunk loop. reused(rows) gives a statement kept beyond this call for a chunk of that
 // many rows, or null; any other chunk's statement is prepared for its one use.
-template <class Reused>
+// split(rows left, rows_max) gives the next chunk's size.
+template <class Split, class Reused>
 void run_chunks(sql::Connection& c, const MultiRowStatement& statement, std::size_t count,
-                std::size_t rows_max, const BindRows& bind, const AfterRows& after,
+                std::size_t rows_max, const BindRows& bind, const AfterRows& after, Split&& split,
                 Reused&& reused) {
     PROCURA_ASSERT(rows_max > 0);
-    for (std::size_t begin = 0; begin < count; begin += rows_max) {
-        const std::size_t end = std::min(count, begin + rows_max);
+    for (std::size_t begin = 0, end = 0; begin < count; begin = end) {
+        end = begin + split(count - begin, rows_max);
         std::unique_ptr<sql::PreparedStatement> once;
         sql::PreparedStatement* s = reused(end - begin);
         if (s == nullptr) {
@@ -46,22 +48,30 @@ void run_chunks(sql::Connection& c, const MultiRowStatement& statement, std::siz
 void execute_in_chunks(sql::Connection& c, const MultiRowStatement& statement, std::size_t count,
                        std::size_t rows_max, const BindRows& bind, const AfterRows& after) {
     std::unique_ptr<sql::PreparedStatement> full;
-    run_chunks(c, statement, count, rows_max, bind, after,
-               [&](std::size_t rows) -> sql::PreparedStatement* {
-                   if (rows != rows_max) return nullptr;
-                   if (!full) full.reset(c.prepareStatement(statement_text(statement, rows)));
-                   return full.get();
-               });
+    run_chunks(
+        c, statement, count, rows_max, bind, after,
+        [](std::size_t left, std::size_t most) { return std::min(left, most); },
+        [&](std::size_t rows) -> sql::PreparedStatement* {
+            if (rows != rows_max) return nullptr;
+            if (!full) full.reset(c.prepareStatement(statement_text(statement, rows)));
+            return full.get();
+        });
 }
 
 void execute_in_chunks(Transaction& tx, sql::Connection& c, const MultiRowStatement& statement,
                        std::size_t count, std::size_t rows_max, const BindRows& bind,
                        const AfterRows& after) {
-    run_chunks(c, statement, count, rows_max, bind, after,
-               [&](std::size_t rows) -> sql::PreparedStatement* {
-                   if (rows != rows_max && rows > small_chunk_rows_cached) return nullptr;
-                   return &tx.prepared(statement_text(statement, rows));
-               });
+    // Full-size chunks, then what is left in chunks of powers of two (a 13-row rest runs as
+    // 8 + 4 + 1): every chunk's statement is one of at most log2(rows_max) + 2 texts per
+    // call site, all cached, so a batch of any size prepares nothing once the connection has
+    // seen its sizes. Preparing a statement of a few hundred rows costs more than executing a
+    // handful of cached ones.
+    run_chunks(
+        c, statement, count, rows_max, bind, after,
+        [](std::size_t left, std::size_t most) {
+            return left >= most ? most : std::bit_floor(left);
+        },
+        [&](std::size_t rows) { return &tx.prepared(statement_text(statement, rows)); });
 }
 
 }  // namespace procura::db

@@ -14,8 +14,6 @@ namespace procura::db {
 
 class Transaction;
 
-inline constexpr std::size_t small_chunk_rows_cached = 4;
-
 struct MultiRowStatement {
     std::string head;  // up to and including "VALUES", e.g. "INSERT INTO t (a, b) VALUES"
     std::string row;   // one row's placeholders, e.g. "(?, ?)"
@@ -35,12 +33,12 @@ using AfterRows = std::function<void(std::size_t begin, std::size_t end)>;
 void execute_in_chunks(sql::Connection& c, const MultiRowStatement& statement, std::size_t count,
                        std::size_t rows_max, const BindRows& bind, const AfterRows& after = {});
 
-// The same inside one of tx's attempts (c is that attempt's connection), with the statements
-// of full-size chunks and of chunks of at most small_chunk_rows_cached rows taken from the
-// connection's statement cache (Transaction::prepared): a hot write path that runs batch after
-// batch, or a few rows at a time (one bid's deposit: one transfer, two balances, one audit
-// event), prepares its statement once per connection instead of once per use. A chunk of
-// another size is prepared for its one use.
+// The same inside one of tx's attempts (c is that attempt's connection), with every chunk's
+// statement taken from the connection's statement cache (Transaction::prepared): full-size
+// chunks first, then the rest in chunks of powers of two (13 rows: 8 + 4 + 1), so that a hot
+// write path that runs batch after batch, or a few rows at a time (a group of bids' deposits),
+// prepares each of its at most log2(rows_max) + 2 statements once per connection instead of
+// once per use.
 void execute_in_chunks(Transaction& tx, sql::Connection& c, const MultiRowStatement& statement,
                        std::size_t count, std::size_t rows_max, const BindRows& bind,
                        const AfterRows& after = {});

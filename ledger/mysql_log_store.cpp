@@ -78,21 +78,22 @@ core::Result<std::vector<Hash>> MySQLLogStore::read(const std::vector<NodeId>& i
 
 core::Result<std::optional<SignedTreeHead>> MySQLLogStore::latest_head() {
     using Found = std::optional<SignedTreeHead>;
-    return db::with_connection(pool_, "log.latest_head", [&](sql::Connection& c) -> core::Result<Found> {
-        Statement s(c.prepareStatement(
-            "SELECT tree_size, root_hash, timestamp_ms, signature FROM log_heads "
-            "ORDER BY tree_size DESC LIMIT 1"));
-        Rows rows(s->executeQuery());
-        if (!rows->next()) return Found{};
-        SignedTreeHead head;
-        head.tree_size = rows->getUInt64(1);
-        const auto root = to_hash(rows->getString(2).asStdString());
-        if (!root) return corrupt("a head's root is not 32 bytes");
-        head.root_hash = *root;
-        head.timestamp_ms = rows->getInt64(3);
-        head.signature = rows->getString(4).asStdString();
-        return Found{std::move(head)};
-    });
+    // Every receipt carries the latest head: a cached statement.
+    return db::with_prepared(pool_, "log.latest_head",
+                             "SELECT tree_size, root_hash, timestamp_ms, signature FROM log_heads "
+                             "ORDER BY tree_size DESC LIMIT 1",
+                             [&](sql::PreparedStatement& s) -> core::Result<Found> {
+                                 Rows rows(s.executeQuery());
+                                 if (!rows->next()) return Found{};
+                                 SignedTreeHead head;
+                                 head.tree_size = rows->getUInt64(1);
+                                 const auto root = to_hash(rows->getString(2).asStdString());
+                                 if (!root) return corrupt("a head's root is not 32 bytes");
+                                 head.root_hash = *root;
+                                 head.timestamp_ms = rows->getInt64(3);
+                                 head.signature = rows->getString(4).asStdString();
+                                 return Found{std::move(head)};
+                             });
 }
 
 core::Result<std::vector<core::StoredAuditEvent>> MySQLLogStore::events(std::uint64_t start,

@@ -6,6 +6,7 @@
 #include <cppconn/statement.h>
 
 #include <algorithm>
+#include <bit>
 #include <memory>
 #include <set>
 
@@ -92,16 +93,21 @@ core::Result<Transfer> read_transfer(const sql::ResultSet& rows) {
     return t;
 }
 
-// Lists of up to this many ids use the connection's cached statement (the hot paths of a
-// single bid or payment: a deposit locks two accounts and looks up one pending transfer);
-// longer lists, whose statements are each used once, are prepared for their one use.
-constexpr std::size_t cached_list_max = 4;
+// An IN list of n ids has list_slots(n) placeholders: n rounded up to a power of two, the
+// last id repeated in the spare ones (which changes nothing an IN list selects). Lists of up
+// to cached_list_max ids therefore use one of eleven statement texts, each cached on the
+// connection (a deposit locks two accounts, a group of bids' deposits a few more, a batch of
+// 1,000 transfers up to 1,000); longer lists are prepared for their one use.
+constexpr std::size_t cached_list_max = 1024;
 
-// The statement sql, whose IN list has n placeholders: cached in tx when the list is short
+std::size_t list_slots(std::size_t n) { return n <= cached_list_max ? std::bit_ceil(n) : n; }
+
+// The statement sql, whose IN list has slots placeholders: cached in tx when the list is short
 // (and tx is given), else prepared into owned.
 sql::PreparedStatement& list_statement(db::Transaction* tx, sql::Connection& c,
-                                       const std::string& sql, std::size_t n, Statement& owned) {
-    if (tx != nullptr && n <= cached_list_max) return tx->prepared(sql);
+                                       const std::string& sql, std::size_t slots,
+                                       Statement& owned) {
+    if (tx != nullptr && slots <= cached_list_max) return tx->prepared(sql);
     owned.reset(c.prepareStatement(sql));
     return *owned;
 }
@@ -115,7 +121,8 @@ std::string transfers_sql(std::size_t n) {
 }
 
 core::Result<std::map<std::string, Transfer>> read_transfers_with(sql::PreparedStatement& s,
-                                                                  const std::set<std::string>& ids);
+                                                                  const std::set<std::string>& ids,
+                                                                  std::size_t slots);
 
 // The transfers with these client ids, with their pending states, keyed by id. tx, if given,
 // is the transaction c belongs to (for its statement cache).
@@ -123,17 +130,20 @@ core::Result<std::map<std::string, Transfer>> read_transfers(db::Transaction* tx
                                                              sql::Connection& c,
                                                              const std::set<std::string>& ids) {
     if (ids.empty()) return std::map<std::string, Transfer>{};
+    const std::size_t slots = list_slots(ids.size());
     Statement owned;
-    return read_transfers_with(list_statement(tx, c, transfers_sql(ids.size()), ids.size(), owned),
-                               ids);
+    return read_transfers_with(list_statement(tx, c, transfers_sql(slots), slots, owned), ids,
+                               slots);
 }
 
-// The same with s, a statement of transfers_sql(ids.size()).
-core::Result<std::map<std::string, Transfer>> read_transfers_with(
-    sql::PreparedStatement& s, const std::set<std::string>& ids) {
+// The same with s, a statement of transfers_sql(slots), slots >= ids.size() > 0.
+core::Result<std::map<std::string, Transfer>> read_transfers_with(sql::PreparedStatement& s,
+                                                                  const std::set<std::string>& ids,
+                                                                  std::size_t slots) {
     std::map<std::string, Transfer> out;
     unsigned int p = 1;
     for (const std::string& id : ids) s.setString(p++, id);
+    while (p <= slots) s.setString(p++, *ids.rbegin());
     Rows rows(s.executeQuery());
     while (rows->next()) {
         auto t = read_transfer(*rows);
@@ -148,14 +158,16 @@ core::Result<std::map<std::int64_t, Account>> lock_accounts(db::Transaction& tx,
                                                             const std::set<std::int64_t>& ids) {
     std::map<std::int64_t, Account> out;
     if (ids.empty()) return out;
+    const std::size_t slots = list_slots(ids.size());
     Statement owned;
-    sql::PreparedStatement& s = list_statement(
-        &tx, c,
-        std::string("SELECT ") + account_columns + " FROM money_accounts WHERE id IN (" +
-            placeholders(ids.size()) + ") ORDER BY id FOR UPDATE",
-        ids.size(), owned);
+    sql::PreparedStatement& s = list_statement(&tx, c,
+                                               std::string("SELECT ") + account_columns +
+                                                   " FROM money_accounts WHERE id IN (" +
+                                                   placeholders(slots) + ") ORDER BY id FOR UPDATE",
+                                               slots, owned);
     unsigned int p = 1;
     for (std::int64_t id : ids) s.setInt64(p++, id);
+    while (p <= slots) s.setInt64(p++, *ids.rbegin());
     Rows rows(s.executeQuery());
     while (rows->next()) {
         auto a = read_account(*rows);
@@ -364,7 +376,7 @@ core::Result<std::optional<Transfer>> MySQLMoneyStore::find_transfer(const std::
     using Found = std::optional<Transfer>;
     return db::with_prepared(pool_, "money.find_transfer", transfers_sql(1),
                              [&](sql::PreparedStatement& s) -> core::Result<Found> {
-                                 auto found = read_transfers_with(s, {id});
+                                 auto found = read_transfers_with(s, {id}, 1);
                                  if (!found) return found.error();
                                  const auto it = found->find(id);
                                  if (it == found->end()) return Found{};

@@ -141,16 +141,19 @@ core::Result<std::int64_t> MySQLCertificateStore::insert(const UserCertificate& 
 core::Result<std::optional<UserCertificate>> MySQLCertificateStore::find(
     const std::string& serial_hex) {
     using Found = std::optional<UserCertificate>;
-    return db::with_connection(pool_, "pki.find", [&](sql::Connection& c) -> core::Result<Found> {
-        Statement s(c.prepareStatement(std::string("SELECT ") + columns +
-                                       " FROM user_certificates WHERE serial_hex = ?"));
-        s->setString(1, serial_hex);
-        Rows rows(s->executeQuery());
-        if (!rows->next()) return Found{};
-        auto certificate = read_certificate(*rows);
-        if (!certificate) return certificate.error();
-        return Found{std::move(certificate).value()};
-    });
+    // Every bid's signature check asks this (revocation), so it runs on the connection's
+    // cached statement.
+    return db::with_prepared(
+        pool_, "pki.find",
+        std::string("SELECT ") + columns + " FROM user_certificates WHERE serial_hex = ?",
+        [&](sql::PreparedStatement& s) -> core::Result<Found> {
+            s.setString(1, serial_hex);
+            Rows rows(s.executeQuery());
+            if (!rows->next()) return Found{};
+            auto certificate = read_certificate(*rows);
+            if (!certificate) return certificate.error();
+            return Found{std::move(certificate).value()};
+        });
 }
 
 core::Result<std::vector<UserCertificate>> MySQLCertificateStore::list_for_user(

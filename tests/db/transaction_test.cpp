@@ -48,14 +48,14 @@ std::int64_t prepares(sql::Connection& c) {
     return rows->getInt64(1);
 }
 
-// Inserts rows [first, first + count) into t in chunks of 3 inside tx, with the cached
-// statements; returns how many statements the session prepared meanwhile.
-std::int64_t insert_in_chunks(db::Transaction& tx, int first, int count) {
+// Inserts rows [first, first + count) into t in chunks of at most rows_max inside tx, with the
+// cached statements; returns how many statements the session prepared meanwhile.
+std::int64_t insert_in_chunks(db::Transaction& tx, int first, int count, std::size_t rows_max = 3) {
     std::int64_t prepared = -1;
     const Status s = tx.attempt("chunks", [&](sql::Connection& c) {
         const std::int64_t before = prepares(c);
         db::execute_in_chunks(tx, c, {"INSERT INTO t (id, v) VALUES", "(?, ?)", ""},
-                              static_cast<std::size_t>(count), 3,
+                              static_cast<std::size_t>(count), rows_max,
                               [&](sql::PreparedStatement& st, std::size_t begin, std::size_t end) {
                                   unsigned int p = 1;
                                   for (std::size_t i = begin; i < end; ++i) {
@@ -264,6 +264,27 @@ BOOST_AUTO_TEST_CASE(chunked_inserts_reuse_cached_statements_until_an_attempt_fa
                   }).ok());
     BOOST_TEST(third == 1);
     BOOST_TEST(count_rows(*pool) == 17);
+}
+
+BOOST_AUTO_TEST_CASE(a_rest_runs_in_cached_chunks_of_powers_of_two) {
+    auto pool = pool_with_table(1);  // one connection, so one statement cache
+    const auto run = [&](int first, int count) {
+        std::int64_t prepared = -1;
+        BOOST_REQUIRE(db::run_transaction(*pool, "test", [&](db::Transaction& tx) -> Status {
+                          prepared = insert_in_chunks(tx, first, count, 8);
+                          return {};
+                      }).ok());
+        return prepared;
+    };
+    BOOST_TEST(run(1, 21) == 3);    // 8 + 8, then 4 + 1: the 8-, 4- and 1-row statements
+    BOOST_TEST(run(101, 13) == 0);  // 8 + 4 + 1, all cached
+    BOOST_TEST(run(201, 7) == 1);   // 4 + 2 + 1: only the 2-row statement is new
+    BOOST_TEST(run(301, 15) == 0);  // 8 + 4 + 2 + 1
+    BOOST_TEST(count_rows(*pool) == 21 + 13 + 7 + 15);
+    BOOST_TEST(testing::query_int64(*pool, "SELECT COUNT(*) FROM t WHERE id BETWEEN 1 AND 21") ==
+               21);
+    BOOST_TEST(testing::query_int64(*pool, "SELECT SUM(v) FROM t WHERE id BETWEEN 301 AND 315") ==
+               14 * 15 / 2);
 }
 
 BOOST_AUTO_TEST_CASE(with_connection_turns_exceptions_into_errors) {
