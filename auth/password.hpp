@@ -2,6 +2,7 @@
 // parameters can be raised later without breaking old hashes.
 #pragma once
 
+#include <cstddef>
 #include <string>
 
 #include "core/result.hpp"
@@ -14,5 +15,11 @@ core::Result<std::string> hash_password(const std::string& password);
 
 // True if password matches the encoded hash; false on mismatch or a malformed hash.
 bool verify_password(const std::string& encoded_hash, const std::string& password);
+
+// Both run at most password_hashing_slots() at a time in the process (one per core, at least
+// 2), however many threads call them; the others wait. The most that ever ran at once is
+// password_hashing_peak() (for tests and diagnostics).
+std::size_t password_hashing_slots();
+std::size_t password_hashing_peak();
 
 }  // namespace procura::auth

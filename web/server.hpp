@@ -43,7 +43,9 @@ struct ServerOptions {
     std::string host = "127.0.0.1";
     std::uint16_t port = 8080;       // 0 = ephemeral, see Server::port()
     std::size_t io_threads = 2;      // socket I/O only
-    std::size_t worker_threads = 8;  // handlers: blocking DB/Argon2 work
+    // Handlers: blocking DB and Argon2 work, and bids waiting for their group's commit (a
+    // waiting thread costs little; Argon2 runs at most one per core, see auth/password.cpp).
+    std::size_t worker_threads = 32;
     std::size_t header_bytes_max = 16 * 1024;
     std::size_t body_bytes_max = 1024 * 1024;               // JSON bodies
     std::size_t document_body_bytes_max = 8 * 1024 * 1024;  // document upload route only

@@ -1,6 +1,9 @@
 #include "auth/password.hpp"
 
+#include <atomic>
 #include <boost/test/unit_test.hpp>
+#include <thread>
+#include <vector>
 
 using namespace procura::auth;
 
@@ -15,6 +18,23 @@ BOOST_AUTO_TEST_CASE(hash_is_argon2id_salted_and_verifies) {
     BOOST_TEST(verify_password(*h1, "correct horse battery staple"));
     BOOST_TEST(!verify_password(*h1, "correct horse battery stapler"));
     BOOST_TEST(!verify_password("not a hash", "anything"));
+}
+
+BOOST_AUTO_TEST_CASE(hashing_runs_at_most_one_per_core_at_a_time) {
+    auto hash = hash_password("pw");
+    BOOST_REQUIRE(hash.ok());
+    const std::size_t threads = password_hashing_slots() + 4;
+    std::atomic<std::size_t> matched{0};
+    std::vector<std::thread> pool;
+    for (std::size_t i = 0; i < threads; ++i) {
+        pool.emplace_back([&] {
+            if (verify_password(*hash, "pw")) ++matched;
+        });
+    }
+    for (std::thread& t : pool) t.join();
+    BOOST_TEST(matched.load() == threads);  // every caller got its turn
+    BOOST_TEST(password_hashing_peak() >= 1U);
+    BOOST_TEST(password_hashing_peak() <= password_hashing_slots());
 }
 
 BOOST_AUTO_TEST_SUITE_END()
