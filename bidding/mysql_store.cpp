@@ -169,6 +169,39 @@ core::Result<std::optional<Bid>> MySQLBidStore::find_bid_by_hash(std::int64_t te
                     });
 }
 
+core::Result<std::vector<Bid>> MySQLBidStore::find_bids_by_hashes(
+    const std::vector<BidHash>& hashes) {
+    if (hashes.empty()) return std::vector<Bid>{};
+    // The (tender_id, sha256) index answers each pair; tender ids are integers and the hashes
+    // are checked to be lower-case hex, so the list is written into the statement's text: one
+    // round trip for a whole group.
+    std::map<std::int64_t, std::string> per_tender;  // tender id -> its quoted hashes
+    for (const BidHash& h : hashes) {
+        if (h.sha256_hex.size() != 64 ||
+            h.sha256_hex.find_first_not_of("0123456789abcdef") != std::string::npos) {
+            return core::make_error(ErrorKind::bad_request, "bad_hash",
+                                    "a bid hash is 64 lower-case hex digits", "sha256");
+        }
+        std::string& list = per_tender[h.tender_id];
+        list += (list.empty() ? "'" : ", '") + h.sha256_hex + "'";
+    }
+    std::string where;
+    for (const auto& [tender_id, list] : per_tender) {
+        where += (where.empty() ? "(tender_id = " : " OR (tender_id = ") +
+                 std::to_string(tender_id) + " AND sha256 IN (" + list + "))";
+    }
+    return db::with_connection(
+        pool_, "bidding.find_bids_by_hashes",
+        [&](sql::Connection& c) -> core::Result<std::vector<Bid>> {
+            std::unique_ptr<sql::Statement> s(c.createStatement());
+            Rows rows(s->executeQuery(std::string("SELECT ") + summary_columns +
+                                      " FROM bids WHERE " + where));
+            std::vector<Bid> out;
+            while (rows->next()) out.push_back(read_bid(*rows, false));
+            return out;
+        });
+}
+
 core::Result<std::vector<Bid>> MySQLBidStore::find_active_bids(const std::vector<BidKey>& keys) {
     if (keys.empty()) return std::vector<Bid>{};
     // active_key is unique and indexed (0007_bidding.sql); the keys are integers only, so the
@@ -229,17 +262,19 @@ core::Result<std::vector<BidWritten>> MySQLBidStore::insert_bids(std::vector<Bid
                     std::string state;
                     std::int64_t deadline_ms = 0;
                     bool opened = false;
+                    std::int64_t version = 0;
                 };
                 std::map<std::int64_t, TenderNow> now;
                 {
                     Rows rows(text->executeQuery(
                         "SELECT t.id, t.state, COALESCE(t.submission_deadline_ms, 0), "
-                        "EXISTS (SELECT 1 FROM tender_openings o WHERE o.tender_id = t.id) "
-                        "FROM tenders t WHERE t.id IN (" +
+                        "EXISTS (SELECT 1 FROM tender_openings o WHERE o.tender_id = t.id), "
+                        "t.version FROM tenders t WHERE t.id IN (" +
                         tender_list + ") ORDER BY t.id LOCK IN SHARE MODE"));
                     while (rows->next()) {
-                        now[rows->getInt64(1)] = TenderNow{rows->getString(2).asStdString(),
-                                                           rows->getInt64(3), rows->getBoolean(4)};
+                        now[rows->getInt64(1)] =
+                            TenderNow{rows->getString(2).asStdString(), rows->getInt64(3),
+                                      rows->getBoolean(4), rows->getInt64(5)};
                     }
                 }
                 std::vector<bool> refused(bids.size(), false);
@@ -256,6 +291,11 @@ core::Result<std::vector<BidWritten>> MySQLBidStore::insert_bids(std::vector<Bid
                         error = core::make_error(ErrorKind::conflict, "submission_closed",
                                                  "the submission deadline passed before the bid "
                                                  "could be stored; nothing was stored");
+                    } else if (bids[i].tender_version != 0 &&
+                               bids[i].tender_version != found->second.version) {
+                        error = core::make_error(ErrorKind::conflict, "tender_amended",
+                                                 "the tender's terms changed while the bid was "
+                                                 "being stored; nothing was stored: send it again");
                     }
                     if (error) {
                         written[i].error = std::move(error);

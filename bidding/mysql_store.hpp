@@ -18,6 +18,7 @@ public:
     core::Result<std::optional<Bid>> find_bid(std::int64_t bid_id) override;
     core::Result<std::optional<Bid>> find_bid_by_hash(std::int64_t tender_id,
                                                       const std::string& sha256_hex) override;
+    core::Result<std::vector<Bid>> find_bids_by_hashes(const std::vector<BidHash>& hashes) override;
     core::Result<std::vector<Bid>> find_active_bids(const std::vector<BidKey>& keys) override;
     core::Result<std::vector<BidWritten>> insert_bids(std::vector<BidWrite> bids,
                                                       std::int64_t versions_max) override;

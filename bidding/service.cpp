@@ -45,10 +45,22 @@ BiddingService::BiddingService(BiddingDependencies dependencies, BiddingLimits l
     : d_(dependencies), limits_(limits) {}
 
 core::Result<tender::Tender> BiddingService::published_tender(std::int64_t tender_id) {
+    auto terms = published_terms(tender_id, true);
+    if (!terms) return terms.error();
+    return **terms;
+}
+
+core::Result<std::shared_ptr<const tender::Tender>> BiddingService::published_terms(
+    std::int64_t tender_id, bool check_version) {
     const auto not_found = [&] {
         return make_error(ErrorKind::not_found, "tender_not_found",
                           "no published tender " + std::to_string(tender_id));
     };
+    if (!check_version) {
+        std::lock_guard lock(tenders_mutex_);
+        const auto cached = tenders_.find(tender_id);
+        if (cached != tenders_.end()) return cached->second;
+    }
     auto version = d_.tenders.find_version(tender_id);
     if (!version) return version.error();
     if (!*version) return not_found();
@@ -56,7 +68,7 @@ core::Result<tender::Tender> BiddingService::published_tender(std::int64_t tende
         std::lock_guard lock(tenders_mutex_);
         const auto cached = tenders_.find(tender_id);
         if (cached != tenders_.end() && cached->second->version == **version) {
-            return *cached->second;
+            return cached->second;
         }
     }
     auto found = d_.tenders.find(tender_id);
@@ -68,10 +80,33 @@ core::Result<tender::Tender> BiddingService::published_tender(std::int64_t tende
     terms.documents.clear();
     terms.amendments.clear();
     terms.questions.clear();
+    auto shared = std::make_shared<const tender::Tender>(std::move(terms));
     std::lock_guard lock(tenders_mutex_);
     if (tenders_.size() >= limits_.tenders_cached_max) tenders_.clear();
-    tenders_[tender_id] = std::make_shared<const tender::Tender>(terms);
-    return terms;
+    tenders_[tender_id] = shared;
+    return shared;
+}
+
+std::optional<core::Error> BiddingService::refuses_bid(const tender::Tender& t, std::int64_t lot_id,
+                                                       std::int64_t now) const {
+    switch (tender::rules::status_at(t, now)) {
+        case TenderStatus::active_tendering:
+            break;
+        case TenderStatus::cancelled:
+            return make_error(ErrorKind::conflict, "tender_cancelled", "the tender is cancelled");
+        case TenderStatus::closed:
+            return make_error(ErrorKind::conflict, "submission_closed",
+                              "the submission deadline has passed");
+        default:
+            return make_error(ErrorKind::conflict, "tendering_not_open",
+                              "bids are received only in the tendering period");
+    }
+    if (std::none_of(t.lots.begin(), t.lots.end(),
+                     [&](const tender::Lot& lot) { return lot.number == lot_id; })) {
+        return make_error(ErrorKind::unprocessable, "unknown_lot",
+                          "the tender has no lot " + std::to_string(lot_id), "lot_id");
+    }
+    return std::nullopt;
 }
 
 core::Result<std::optional<std::string>> BiddingService::active_certificate_pem(core::UserId user) {
@@ -370,7 +405,7 @@ void BiddingService::write_in_group(PendingBid& pending) {
                 ~Release() {
                     if (!lock.owns_lock()) lock.lock();
                     for (PendingBid* p : group) {
-                        if (!p->stored && !p->error) {
+                        if (!p->stored && !p->error && !p->existing) {
                             p->error = make_error(ErrorKind::internal, "bid_not_written",
                                                   "the bid could not be stored");
                         }
@@ -393,17 +428,102 @@ void BiddingService::write_in_group(PendingBid& pending) {
 }
 
 void BiddingService::write_group(const std::vector<PendingBid*>& all) {
+    // Reads for the whole group instead of one per bid: the signers' certificates (a bid whose
+    // signer's certificate was revoked at or before its receipt time is refused, resends
+    // included, as the signature check would), the bodies stored already (resends, answered
+    // with the stored receipt), then the current versions of the group's tenders.
+    std::vector<PendingBid*> signed_validly;
+    {
+        std::vector<std::string> serials;
+        for (PendingBid* p : all) serials.push_back(p->signer_serial_hex);
+        std::sort(serials.begin(), serials.end());
+        serials.erase(std::unique(serials.begin(), serials.end()), serials.end());
+        auto certificates = d_.certificates.find_many(serials);
+        for (PendingBid* p : all) {
+            if (!certificates) {
+                // Fail closed: a store that cannot answer refuses the bid.
+                p->error = certificates.error();
+                continue;
+            }
+            const bool revoked = std::any_of(
+                certificates->begin(), certificates->end(), [&](const pki::UserCertificate& c) {
+                    return c.serial_hex == p->signer_serial_hex && c.revocation &&
+                           c.revocation->at_ms <= p->write.bid.received_at_ms;
+                });
+            if (revoked) {
+                p->error = make_error(ErrorKind::unprocessable, "certificate_revoked",
+                                      "the signer's certificate was revoked", "signature");
+                continue;
+            }
+            signed_validly.push_back(p);
+        }
+    }
+    std::vector<PendingBid*> fresh;  // not resends
+    if (!signed_validly.empty()) {
+        std::vector<BidHash> hashes;
+        for (PendingBid* p : signed_validly) {
+            hashes.push_back({p->write.bid.tender_id, p->write.bid.sha256_hex});
+        }
+        auto stored = d_.bids.find_bids_by_hashes(hashes);
+        for (PendingBid* p : signed_validly) {
+            if (!stored) {
+                p->error = stored.error();
+                continue;
+            }
+            const auto same = std::find_if(stored->begin(), stored->end(), [&](const Bid& b) {
+                return b.tender_id == p->write.bid.tender_id &&
+                       b.sha256_hex == p->write.bid.sha256_hex;
+            });
+            if (same != stored->end()) {
+                p->existing = *same;
+            } else {
+                fresh.push_back(p);
+            }
+        }
+    }
+    std::vector<PendingBid*> current;  // checked against the tender's current terms
+    if (!fresh.empty()) {
+        std::vector<std::int64_t> tender_ids;
+        for (PendingBid* p : fresh) tender_ids.push_back(p->write.bid.tender_id);
+        std::sort(tender_ids.begin(), tender_ids.end());
+        tender_ids.erase(std::unique(tender_ids.begin(), tender_ids.end()), tender_ids.end());
+        auto versions = d_.tenders.find_versions(tender_ids);
+        const std::int64_t now = d_.clock.now_ms();
+        for (PendingBid* p : fresh) {
+            if (!versions) {
+                p->error = versions.error();
+                continue;
+            }
+            const auto version = versions->find(p->write.bid.tender_id);
+            if (version == versions->end() || version->second != p->tender->version) {
+                // The terms changed after the bid was checked (an amendment, a cancellation,
+                // here or through another server): check it again under the current ones.
+                auto terms = published_terms(p->write.bid.tender_id, true);
+                if (!terms) {
+                    p->error = terms.error();
+                    continue;
+                }
+                if (auto refused = refuses_bid(**terms, p->write.bid.lot_id, now)) {
+                    p->error = std::move(*refused);
+                    continue;
+                }
+                p->tender = *terms;
+                p->write.tender_version = (*terms)->version;
+            }
+            current.push_back(p);
+        }
+    }
     // A bid that would exceed versions_max is refused before anything of it is written (its
     // deposit included), with one read for the group; the group's transaction checks again
     // under the row locks, for a version sent meanwhile through another server.
     std::vector<PendingBid*> group;
-    {
+    if (!current.empty()) {
         std::vector<BidKey> keys;
-        for (PendingBid* p : all) {
+        for (PendingBid* p : current) {
             keys.push_back({p->write.bid.tender_id, p->write.bid.supplier_id, p->write.bid.lot_id});
         }
         auto active = d_.bids.find_active_bids(keys);
-        for (PendingBid* p : all) {
+        for (PendingBid* p : current) {
             const Bid& b = p->write.bid;
             if (!active) {
                 p->error = active.error();
@@ -512,25 +632,20 @@ core::Result<BidReceipt> BiddingService::submit(const core::Caller& caller,
                                                 std::int64_t tender_id, std::int64_t lot_id,
                                                 std::string_view body) {
     if (caller.role != core::Role::supplier) return forbidden("only suppliers submit bids");
-    auto t = published_tender(tender_id);
-    if (!t) return t.error();
+    // The cached terms, without a database read: the bid's group reads the versions of its
+    // tenders once for all its bids and checks again any bid whose tender changed meanwhile;
+    // the group's transaction then compares the version under the tender's row lock.
+    // A refusal is decided on the current terms only: the cached ones may be behind (a deadline
+    // extended, a lot added).
+    auto terms = published_terms(tender_id, false);
+    if (!terms) return terms.error();
     const std::int64_t now = d_.clock.now_ms();
-    switch (tender::rules::status_at(*t, now)) {
-        case TenderStatus::active_tendering: break;
-        case TenderStatus::cancelled:
-            return make_error(ErrorKind::conflict, "tender_cancelled", "the tender is cancelled");
-        case TenderStatus::closed:
-            return make_error(ErrorKind::conflict, "submission_closed",
-                              "the submission deadline has passed");
-        default:
-            return make_error(ErrorKind::conflict, "tendering_not_open",
-                              "bids are received only in the tendering period");
+    if (refuses_bid(**terms, lot_id, now)) {
+        terms = published_terms(tender_id, true);
+        if (!terms) return terms.error();
+        if (auto refused = refuses_bid(**terms, lot_id, now)) return *refused;
     }
-    if (std::none_of(t->lots.begin(), t->lots.end(),
-                     [&](const tender::Lot& lot) { return lot.number == lot_id; })) {
-        return make_error(ErrorKind::unprocessable, "unknown_lot",
-                          "the tender has no lot " + std::to_string(lot_id), "lot_id");
-    }
+    const std::shared_ptr<const tender::Tender> t = *terms;
     if (body.size() > limits_.bid_bytes_max) {
         return make_error(ErrorKind::payload_too_large, "bid_too_large",
                           "a bid is at most " + std::to_string(limits_.bid_bytes_max) + " bytes",
@@ -544,9 +659,8 @@ core::Result<BidReceipt> BiddingService::submit(const core::Caller& caller,
     signing::VerifyOptions options;
     options.at_ms = now;
     options.expected_user = caller.user_id;
-    options.is_revoked = [this](const std::string& serial, std::int64_t at) {
-        return revoked_at(serial, at);
-    };
+    // Revocation is checked by the bid's group, for all its signers in one read, against the
+    // receipt time (write_group).
     options.find_certificate = [this](const std::string& serial) -> std::optional<std::string> {
         auto found = d_.certificates.find(serial);
         if (!found || !*found) return std::nullopt;
@@ -578,23 +692,23 @@ core::Result<BidReceipt> BiddingService::submit(const core::Caller& caller,
         }
         return r;
     };
-    auto existing = d_.bids.find_bid_by_hash(tender_id, hash_hex);
-    if (!existing) return existing.error();
-    if (*existing) {
+    // A resend of a stored body is recognised by the bid's group (one read for the group):
+    // it gets the stored bid's receipt, and the fresh time stamp below is dropped.
+    const auto resent = [&](const Bid& existing) -> core::Result<BidReceipt> {
         // Only the signer can send a body whose signature names them, so this is a resend.
-        if ((*existing)->supplier_id != caller.user_id) {
+        if (existing.supplier_id != caller.user_id) {
             return make_error(ErrorKind::conflict, "bid_replayed",
                               "this exact bid was already received from another supplier", "bid");
         }
-        if ((*existing)->state != BidState::active) {
+        if (existing.state != BidState::active) {
             // Its receipt would suggest the bid is live again; it is not.
             return make_error(ErrorKind::conflict, "bid_not_active",
-                              "this exact bid was " + std::string(to_string((*existing)->state)) +
+                              "this exact bid was " + std::string(to_string(existing.state)) +
                                   "; seal the document again to submit it anew",
                               "bid");
         }
-        return receipt_of(**existing, true, std::nullopt);
-    }
+        return receipt_of(existing, true, std::nullopt);
+    };
 
     auto stamped = d_.tsa.stamp(digest);
     if (!stamped) return stamped.error();
@@ -606,7 +720,9 @@ core::Result<BidReceipt> BiddingService::submit(const core::Caller& caller,
                           "the submission deadline passed while the bid was being checked");
     }
     PendingBid pending;
-    pending.tender = &*t;
+    pending.signer_serial_hex = verified->signer_serial_hex;
+    pending.tender = t;
+    pending.write.tender_version = t->version;
     Bid& bid = pending.write.bid;
     bid.tender_id = tender_id;
     bid.supplier_id = caller.user_id;
@@ -621,13 +737,12 @@ core::Result<BidReceipt> BiddingService::submit(const core::Caller& caller,
     pending.write.audit =
         core::AuditEvent{now, caller.user_id, "bid.received", "bid", 0, 1, compact(payload)};
     write_in_group(pending);
+    if (pending.existing) return resent(*pending.existing);
     if (pending.error) {
         if (pending.error->code == "duplicate_bid") {
             // A racing resend of the same body: answer with the receipt that won.
             auto winner = d_.bids.find_bid_by_hash(tender_id, hash_hex);
-            if (winner && *winner && (*winner)->supplier_id == caller.user_id) {
-                return receipt_of(**winner, true, std::nullopt);
-            }
+            if (winner && *winner) return resent(**winner);
         }
         return *pending.error;
     }

@@ -137,13 +137,17 @@ public:
 private:
     // A bid waiting in the write queue, owned by the request that waits for it.
     struct PendingBid {
-        const tender::Tender* tender = nullptr;
+        // The terms the bid was checked against; the group replaces them with the current
+        // ones if the tender's version moved meanwhile (and checks the bid again).
+        std::shared_ptr<const tender::Tender> tender;
+        std::string signer_serial_hex;  // the group checks its revocation
         BidWrite write;
         bool done = false;
         // Set when done: the stored bid or the bid's own error, and the log head to put in
-        // its receipt.
+        // its receipt; or existing, a bid with this body stored before (a resend).
         std::optional<Bid> stored;
         std::optional<core::Error> error;
+        std::optional<Bid> existing;
         std::optional<ledger::SignedTreeHead> head;
         // This request created the bid's deposit (not found it held by an earlier attempt of
         // the same body): only then may a failure release it.
@@ -156,6 +160,13 @@ private:
 
     // The tender if it is published (or later), from the cache when its version is current.
     core::Result<tender::Tender> published_tender(std::int64_t tender_id);
+    // The same as shared terms. check_version false: a cached copy is returned without asking
+    // the database for the version (a bid's group checks it, see write_group).
+    core::Result<std::shared_ptr<const tender::Tender>> published_terms(std::int64_t tender_id,
+                                                                        bool check_version);
+    // Why a bid for lot_id may not be received under terms t at now, if it may not.
+    std::optional<core::Error> refuses_bid(const tender::Tender& t, std::int64_t lot_id,
+                                           std::int64_t now) const;
     core::Result<OpeningKeyRecord> ensure_opening_key(const tender::Tender& tender);
     // The tender's opening certificate, parsed once per tender and kept (it never changes).
     core::Result<std::shared_ptr<const signing::Certificate>> cached_opening_certificate(

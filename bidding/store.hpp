@@ -19,11 +19,21 @@ struct BidKey {
     std::int64_t lot_id = 0;
 };
 
+// A bid body's hash within its tender: a tender holds at most one bid per body.
+struct BidHash {
+    std::int64_t tender_id = 0;
+    std::string sha256_hex;  // lower-case hex, 64 characters
+};
+
 // One bid of a group handed to BidStore::insert_bids, with its audit event (entity_id and
 // entity_version are set by the store; action becomes "bid.replaced" if it replaces a bid).
+// tender_version, if not 0, is the version of the tender's terms the bid was checked against:
+// the bid is refused (conflict "tender_amended") if the tender's version differs when the
+// group's transaction locks it.
 struct BidWrite {
     Bid bid;
     core::AuditEvent audit;
+    std::int64_t tender_version = 0;
 };
 
 // What insert_bids did with one bid: stored (with the hash of the active bid it replaced, if
@@ -49,6 +59,17 @@ public:
     // Without the body (bids can be large; the hash and the state are what callers need).
     virtual core::Result<std::optional<Bid>> find_bid_by_hash(std::int64_t tender_id,
                                                               const std::string& sha256_hex) = 0;
+    // The bids, without their bodies, with any of these (tender, body hash) pairs, in one read
+    // (at most one each); order unspecified. The default asks find_bid_by_hash for each.
+    virtual core::Result<std::vector<Bid>> find_bids_by_hashes(const std::vector<BidHash>& hashes) {
+        std::vector<Bid> out;
+        for (const BidHash& h : hashes) {
+            auto found = find_bid_by_hash(h.tender_id, h.sha256_hex);
+            if (!found) return found.error();
+            if (*found) out.push_back(std::move(**found));
+        }
+        return out;
+    }
     // The active bids, without their bodies, of the given (tender, supplier, lot) keys, in
     // one read; a key without an active bid has none in the answer. Order unspecified.
     virtual core::Result<std::vector<Bid>> find_active_bids(const std::vector<BidKey>& keys) = 0;

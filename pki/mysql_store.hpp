@@ -18,6 +18,8 @@ public:
     core::Result<std::int64_t> insert(const UserCertificate& c,
                                       const core::AuditEvent& audit) override;
     core::Result<std::optional<UserCertificate>> find(const std::string& serial_hex) override;
+    core::Result<std::vector<UserCertificate>> find_many(
+        const std::vector<std::string>& serials_hex) override;
     core::Result<std::vector<UserCertificate>> list_for_user(core::UserId user) override;
     core::Result<std::vector<UserCertificate>> list_revoked(std::int64_t now_ms) override;
     core::Status revoke(const std::string& serial_hex, const Revocation& revocation,

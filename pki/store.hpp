@@ -30,6 +30,19 @@ public:
     virtual core::Result<std::int64_t> insert(const UserCertificate& c,
                                               const core::AuditEvent& audit) = 0;
     virtual core::Result<std::optional<UserCertificate>> find(const std::string& serial_hex) = 0;
+    // The certificates with any of these serials (hex, as find takes them), in one read; a
+    // serial with no certificate has none in the answer. Order unspecified. The default asks
+    // find for each.
+    virtual core::Result<std::vector<UserCertificate>> find_many(
+        const std::vector<std::string>& serials_hex) {
+        std::vector<UserCertificate> out;
+        for (const std::string& serial : serials_hex) {
+            auto found = find(serial);
+            if (!found) return found.error();
+            if (*found) out.push_back(std::move(**found));
+        }
+        return out;
+    }
     // The user's certificates, newest first.
     virtual core::Result<std::vector<UserCertificate>> list_for_user(core::UserId user) = 0;
     // Every revoked certificate that has not expired by now_ms, ascending revocation time: the

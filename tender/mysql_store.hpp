@@ -27,6 +27,8 @@ public:
     // Reads the row and its children in one consistent snapshot.
     core::Result<std::optional<Tender>> find(TenderId id) override;
     core::Result<std::optional<std::int64_t>> find_version(TenderId id) override;
+    core::Result<std::map<TenderId, std::int64_t>> find_versions(
+        const std::vector<TenderId>& ids) override;
 
     // One query over tenders alone, walking the (state, id) index backwards: lot_count and
     // total_budget_minor are columns of the tender row (migration 0002), kept equal to the

@@ -16,6 +16,7 @@
 #pragma once
 
 #include <functional>
+#include <map>
 #include <optional>
 #include <string_view>
 #include <vector>
@@ -68,6 +69,18 @@ public:
         if (!found) return found.error();
         if (!*found) return std::optional<std::int64_t>{};
         return std::optional<std::int64_t>{(*found)->version};
+    }
+    // The same for several tenders in one read: the version of each that exists. The default
+    // asks find_version for each.
+    virtual core::Result<std::map<TenderId, std::int64_t>> find_versions(
+        const std::vector<TenderId>& ids) {
+        std::map<TenderId, std::int64_t> out;
+        for (TenderId id : ids) {
+            auto version = find_version(id);
+            if (!version) return version.error();
+            if (*version) out[id] = **version;
+        }
+        return out;
     }
 
     // Up to query.limit + 1 summaries matching the query, newest first, so that the caller can

@@ -664,6 +664,49 @@ BOOST_AUTO_TEST_CASE(a_cancellation_or_new_deadline_is_seen_by_the_next_bid) {
     BOOST_TEST(describe(w.bids) == before);
 }
 
+BOOST_AUTO_TEST_CASE(terms_changed_after_they_were_cached_apply_to_the_next_bid) {
+    World w;
+    tender::Tender t = published({member_1, member_2, member_3});
+    t.bid_security_minor = 500'00;
+    w.tender_id = w.insert_tender(t);
+    auto pem = w.service.opening_certificate(w.tender_id);
+    BOOST_REQUIRE(pem.ok());
+    w.opening_pem = *pem;
+    w.accepted(w.a, bid(w, supplier_a, 1));  // the terms are now cached
+    // Amendments as if made through another server.
+    const auto amend = [&](const std::function<void(tender::Tender&)>& edit) {
+        auto done = w.tenders.in_transaction([&](tender::TenderTransaction& tx) -> core::Status {
+            auto loaded = tx.load_for_update(w.tender_id);
+            if (!loaded) return loaded.error();
+            edit(*loaded);
+            loaded->version += 1;
+            return tx.update_tender(*loaded);
+        });
+        BOOST_REQUIRE(done.ok());
+    };
+    amend([](tender::Tender& terms) { terms.bid_security_minor = 700'00; });
+    // The bid passes the cached terms' checks; its group sees the new version and checks it
+    // again under the current terms: the deposit is the amended amount.
+    const BidReceipt b = w.accepted(w.b, bid(w, supplier_b, 1));
+    auto deposit = w.ledger.get_transfer("bs:" + std::to_string(w.tender_id) + ":" +
+                                         b.sha256_hex.substr(0, 32));
+    BOOST_REQUIRE(deposit.ok());
+    BOOST_TEST(deposit->amount_minor == 700'00);
+    // A lot the cached terms lack is not refused on their word alone.
+    amend([](tender::Tender& terms) {
+        tender::Lot lot = terms.lots.front();
+        lot.number = 3;
+        terms.lots.push_back(lot);
+    });
+    const BidReceipt c = w.accepted(w.a, bid(w, supplier_a, 3), 3);
+    BOOST_TEST(c.lot_id == 3);
+    // A lot neither has is refused, and nothing is stored.
+    const std::string before = describe(w.bids);
+    require_error(w.service.submit(w.a, w.tender_id, 4, bid(w, supplier_a, 4)),
+                  ErrorKind::unprocessable, "unknown_lot");
+    BOOST_TEST(describe(w.bids) == before);
+}
+
 BOOST_AUTO_TEST_CASE(suppliers_list_their_own_bids_officers_and_auditors_all) {
     World w;
     const BidReceipt a1 = w.accepted(w.a, bid(w, supplier_a, 1));

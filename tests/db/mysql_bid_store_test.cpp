@@ -142,4 +142,49 @@ BOOST_AUTO_TEST_CASE(withdrawing_does_not_reset_the_versions_limit) {
     BOOST_TEST(d.snapshot() == before);
 }
 
+BOOST_AUTO_TEST_CASE(a_bid_checked_against_older_terms_is_refused_the_others_stored) {
+    Db d;
+    // Tender 1 was amended (version 2) after the first bid was checked against version 1.
+    testing::execute_sql(*d.pool, "UPDATE tenders SET version = 2 WHERE id = 1");
+    BidWrite old_terms = Db::bid(1, 21, 'a');
+    old_terms.tender_version = 1;
+    BidWrite current = Db::bid(1, 22, 'b');
+    current.tender_version = 2;
+    BidWrite unchecked = Db::bid(2, 21, 'c');  // 0: no version to compare
+    const std::string before = d.snapshot();
+    auto written = d.store.insert_bids({old_terms, current, unchecked}, 100);
+    BOOST_REQUIRE(written.ok());
+    BOOST_REQUIRE((*written)[0].error.has_value());
+    BOOST_TEST((*written)[0].error->code == "tender_amended");
+    BOOST_TEST((*written)[1].stored.has_value());
+    BOOST_TEST((*written)[2].stored.has_value());
+    BOOST_TEST(d.count("SELECT COUNT(*) FROM bids WHERE sha256 = REPEAT('a', 64)") == 0);
+    BOOST_TEST(d.snapshot() != before);
+}
+
+BOOST_AUTO_TEST_CASE(bids_are_found_by_their_hashes_in_one_read) {
+    Db d;
+    auto written = d.store.insert_bids({Db::bid(1, 21, 'a'), Db::bid(2, 21, 'b')}, 100);
+    BOOST_REQUIRE(written.ok());
+    // Tender 2's body under tender 1 is not a match; an unknown hash has none.
+    auto found = d.store.find_bids_by_hashes({{1, std::string(64, 'a')},
+                                              {1, std::string(64, 'b')},
+                                              {2, std::string(64, 'b')},
+                                              {2, std::string(64, 'e')}});
+    BOOST_REQUIRE(found.ok());
+    BOOST_REQUIRE_EQUAL(found->size(), 2U);
+    for (const Bid& b : *found) {
+        BOOST_TEST(b.body.empty());
+        BOOST_TEST(((b.tender_id == 1 && b.sha256_hex == std::string(64, 'a')) ||
+                    (b.tender_id == 2 && b.sha256_hex == std::string(64, 'b'))));
+    }
+    auto none = d.store.find_bids_by_hashes({});
+    BOOST_REQUIRE(none.ok());
+    BOOST_TEST(none->empty());
+    // A hash that is not lower-case hex never reaches the statement's text.
+    auto bad = d.store.find_bids_by_hashes({{1, std::string(63, 'a') + "'"}});
+    BOOST_REQUIRE(!bad.ok());
+    BOOST_TEST(bad.error().code == "bad_hash");
+}
+
 BOOST_AUTO_TEST_SUITE_END()

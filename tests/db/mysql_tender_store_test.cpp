@@ -150,6 +150,27 @@ BOOST_AUTO_TEST_CASE(concurrent_load_for_update_is_serialised) {
     BOOST_TEST((*found)->title == "second");
 }
 
+BOOST_AUTO_TEST_CASE(versions_of_several_tenders_come_in_one_read) {
+    OwnedMySQLTenderStore store;
+    const TenderId first = insert(store, sample_tender());
+    const TenderId second = insert(store, sample_tender());
+    const Status s = store.in_transaction([&](TenderTransaction& tx) -> Status {
+        auto t = tx.load_for_update(second);
+        if (!t) return t.error();
+        t->version += 1;
+        return tx.update_tender(*t);
+    });
+    BOOST_REQUIRE(s.ok());
+    auto versions = store.find_versions({first, second, second + 1000});
+    BOOST_REQUIRE(versions.ok());
+    BOOST_TEST(versions->size() == 2U);  // the unknown id has none
+    BOOST_TEST(versions->at(first) == 1);
+    BOOST_TEST(versions->at(second) == 2);
+    auto none = store.find_versions({});
+    BOOST_REQUIRE(none.ok());
+    BOOST_TEST(none->empty());
+}
+
 BOOST_AUTO_TEST_CASE(failing_function_leaves_no_tender_lots_document_or_audit_event) {
     OwnedMySQLTenderStore store;
     const Status s = store.in_transaction([&](TenderTransaction& tx) -> Status {

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <boost/test/unit_test.hpp>
+#include <map>
 #include <memory>
 #include <string>
 
@@ -148,6 +149,26 @@ inline void revoked_list_holds_unexpired_revocations_in_order(const StoreUnderTe
     BOOST_TEST((*after_expiry)[0].serial_hex == "0E03");
 }
 
+inline void several_certificates_are_found_in_one_read(const StoreUnderTest& s) {
+    BOOST_REQUIRE(s.store->insert(sample(s.alice, "0C01", "c1"), event("i")).ok());
+    BOOST_REQUIRE(
+        s.store->revoke("0C01", {t0 + 5, RevocationReason::superseded, s.alice}, event("r")).ok());
+    BOOST_REQUIRE(s.store->insert(sample(s.bob, "0C02", "c2"), event("i")).ok());
+    auto found = s.store->find_many({"0C01", "0C02", "0CFF"});  // 0CFF: no such certificate
+    BOOST_REQUIRE(found.ok());
+    BOOST_REQUIRE_EQUAL(found->size(), 2U);
+    std::map<std::string, const UserCertificate*> by_serial;
+    for (const UserCertificate& c : *found) by_serial[c.serial_hex] = &c;
+    BOOST_REQUIRE(by_serial.count("0C01") == 1 && by_serial.count("0C02") == 1);
+    BOOST_REQUIRE(by_serial["0C01"]->revocation.has_value());
+    BOOST_TEST(by_serial["0C01"]->revocation->at_ms == t0 + 5);
+    BOOST_TEST(!by_serial["0C02"]->revocation.has_value());
+    BOOST_TEST(by_serial["0C02"]->user_id == s.bob);
+    auto none = s.store->find_many({});
+    BOOST_REQUIRE(none.ok());
+    BOOST_TEST(none->empty());
+}
+
 }  // namespace procura::pki::contract
 
 #define PROCURA_CERTIFICATE_STORE_CONTRACT_CASE(name, make_subject)                    \
@@ -156,10 +177,12 @@ inline void revoked_list_holds_unexpired_revocations_in_order(const StoreUnderTe
         procura::pki::contract::name(subject);                                        \
     }
 
-#define PROCURA_CERTIFICATE_STORE_CONTRACT_TESTS(make_subject)                                   \
-    PROCURA_CERTIFICATE_STORE_CONTRACT_CASE(inserted_certificate_reads_back, make_subject)       \
-    PROCURA_CERTIFICATE_STORE_CONTRACT_CASE(one_active_certificate_per_user, make_subject)       \
-    PROCURA_CERTIFICATE_STORE_CONTRACT_CASE(a_key_is_registered_once, make_subject)              \
-    PROCURA_CERTIFICATE_STORE_CONTRACT_CASE(revocation_is_one_way_and_reads_back, make_subject)  \
-    PROCURA_CERTIFICATE_STORE_CONTRACT_CASE(revoked_list_holds_unexpired_revocations_in_order,   \
+#define PROCURA_CERTIFICATE_STORE_CONTRACT_TESTS(make_subject)                                  \
+    PROCURA_CERTIFICATE_STORE_CONTRACT_CASE(inserted_certificate_reads_back, make_subject)      \
+    PROCURA_CERTIFICATE_STORE_CONTRACT_CASE(one_active_certificate_per_user, make_subject)      \
+    PROCURA_CERTIFICATE_STORE_CONTRACT_CASE(a_key_is_registered_once, make_subject)             \
+    PROCURA_CERTIFICATE_STORE_CONTRACT_CASE(revocation_is_one_way_and_reads_back, make_subject) \
+    PROCURA_CERTIFICATE_STORE_CONTRACT_CASE(revoked_list_holds_unexpired_revocations_in_order,  \
+                                            make_subject)                                       \
+    PROCURA_CERTIFICATE_STORE_CONTRACT_CASE(several_certificates_are_found_in_one_read,         \
                                             make_subject)
