@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <cctype>
 #include <nlohmann/json.hpp>
 
 #include "bidding/opening.hpp"
@@ -430,16 +431,30 @@ void BiddingService::write_in_group(PendingBid& pending) {
 void BiddingService::write_group(const std::vector<PendingBid*>& all) {
     // Reads for the whole group instead of one per bid: the signers' certificates (a bid whose
     // signer's certificate was revoked at or before its receipt time is refused, resends
-    // included, as the signature check would), the bodies stored already (resends, answered
-    // with the stored receipt), then the current versions of the group's tenders.
+    // included, as the signature check would), the current versions of the group's tenders,
+    // then the bodies stored already (resends, answered with the stored receipt).
     std::vector<PendingBid*> signed_validly;
     {
+        // A serial from the signature check is hex (upper-case, as stored); anything else fails
+        // only its own bid.
+        const auto serial_ok = [](const std::string& serial) {
+            return !serial.empty() && serial.size() <= 40 &&
+                   serial.find_first_not_of("0123456789ABCDEF") == std::string::npos;
+        };
         std::vector<std::string> serials;
-        for (PendingBid* p : all) serials.push_back(p->signer_serial_hex);
+        for (PendingBid* p : all) {
+            if (serial_ok(p->signer_serial_hex)) serials.push_back(p->signer_serial_hex);
+        }
         std::sort(serials.begin(), serials.end());
         serials.erase(std::unique(serials.begin(), serials.end()), serials.end());
         auto certificates = d_.certificates.find_many(serials);
         for (PendingBid* p : all) {
+            if (!serial_ok(p->signer_serial_hex)) {
+                p->error =
+                    make_error(ErrorKind::unprocessable, "untrusted_certificate",
+                               "the signer's certificate has no usable serial number", "signature");
+                continue;
+            }
             if (!certificates) {
                 // Fail closed: a store that cannot answer refuses the bid.
                 p->error = certificates.error();
@@ -458,14 +473,47 @@ void BiddingService::write_group(const std::vector<PendingBid*>& all) {
             signed_validly.push_back(p);
         }
     }
-    std::vector<PendingBid*> fresh;  // not resends
+    // Every bid, resends included, is judged on its tender's current terms at its receipt
+    // time: the cached terms it was checked against may be behind (an amendment or a
+    // cancellation, here or through another server).
+    std::vector<PendingBid*> current;
     if (!signed_validly.empty()) {
-        std::vector<BidHash> hashes;
+        std::vector<std::int64_t> tender_ids;
+        for (PendingBid* p : signed_validly) tender_ids.push_back(p->write.bid.tender_id);
+        std::sort(tender_ids.begin(), tender_ids.end());
+        tender_ids.erase(std::unique(tender_ids.begin(), tender_ids.end()), tender_ids.end());
+        auto versions = d_.tenders.find_versions(tender_ids);
         for (PendingBid* p : signed_validly) {
+            if (!versions) {
+                p->error = versions.error();
+                continue;
+            }
+            const auto version = versions->find(p->write.bid.tender_id);
+            if (version == versions->end() || version->second != p->tender->version) {
+                auto terms = published_terms(p->write.bid.tender_id, true);
+                if (!terms) {
+                    p->error = terms.error();
+                    continue;
+                }
+                if (auto refused =
+                        refuses_bid(**terms, p->write.bid.lot_id, p->write.bid.received_at_ms)) {
+                    p->error = std::move(*refused);
+                    continue;
+                }
+                p->tender = *terms;
+                p->write.tender_version = (*terms)->version;
+            }
+            current.push_back(p);
+        }
+    }
+    std::vector<PendingBid*> fresh;  // not resends
+    if (!current.empty()) {
+        std::vector<BidHash> hashes;
+        for (PendingBid* p : current) {
             hashes.push_back({p->write.bid.tender_id, p->write.bid.sha256_hex});
         }
         auto stored = d_.bids.find_bids_by_hashes(hashes);
-        for (PendingBid* p : signed_validly) {
+        for (PendingBid* p : current) {
             if (!stored) {
                 p->error = stored.error();
                 continue;
@@ -481,49 +529,17 @@ void BiddingService::write_group(const std::vector<PendingBid*>& all) {
             }
         }
     }
-    std::vector<PendingBid*> current;  // checked against the tender's current terms
-    if (!fresh.empty()) {
-        std::vector<std::int64_t> tender_ids;
-        for (PendingBid* p : fresh) tender_ids.push_back(p->write.bid.tender_id);
-        std::sort(tender_ids.begin(), tender_ids.end());
-        tender_ids.erase(std::unique(tender_ids.begin(), tender_ids.end()), tender_ids.end());
-        auto versions = d_.tenders.find_versions(tender_ids);
-        const std::int64_t now = d_.clock.now_ms();
-        for (PendingBid* p : fresh) {
-            if (!versions) {
-                p->error = versions.error();
-                continue;
-            }
-            const auto version = versions->find(p->write.bid.tender_id);
-            if (version == versions->end() || version->second != p->tender->version) {
-                // The terms changed after the bid was checked (an amendment, a cancellation,
-                // here or through another server): check it again under the current ones.
-                auto terms = published_terms(p->write.bid.tender_id, true);
-                if (!terms) {
-                    p->error = terms.error();
-                    continue;
-                }
-                if (auto refused = refuses_bid(**terms, p->write.bid.lot_id, now)) {
-                    p->error = std::move(*refused);
-                    continue;
-                }
-                p->tender = *terms;
-                p->write.tender_version = (*terms)->version;
-            }
-            current.push_back(p);
-        }
-    }
     // A bid that would exceed versions_max is refused before anything of it is written (its
     // deposit included), with one read for the group; the group's transaction checks again
     // under the row locks, for a version sent meanwhile through another server.
     std::vector<PendingBid*> group;
-    if (!current.empty()) {
+    if (!fresh.empty()) {
         std::vector<BidKey> keys;
-        for (PendingBid* p : current) {
+        for (PendingBid* p : fresh) {
             keys.push_back({p->write.bid.tender_id, p->write.bid.supplier_id, p->write.bid.lot_id});
         }
         auto active = d_.bids.find_active_bids(keys);
-        for (PendingBid* p : current) {
+        for (PendingBid* p : fresh) {
             const Bid& b = p->write.bid;
             if (!active) {
                 p->error = active.error();
@@ -569,6 +585,24 @@ void BiddingService::write_group(const std::vector<PendingBid*>& all) {
         release(*p.tender, p.write.bid.sha256_hex);
     };
     const auto settle = [&](PendingBid& p, BidWritten written) {
+        if (written.error && written.error->code == "tender_amended") {
+            // An amendment committed after the group read the tender's version. A resend of the
+            // same body is stored if the deposit it made still fits: it is kept for it then
+            // (settlement refunds it if none comes). Otherwise it is released, and the bid
+            // must be sealed anew (its deposit id is its body's).
+            auto terms = published_terms(p.write.bid.tender_id, true);
+            if (terms && (*terms)->bid_security_minor == p.tender->bid_security_minor &&
+                (*terms)->currency == p.tender->currency) {
+                p.error = std::move(*written.error);
+                return;
+            }
+            p.error = make_error(ErrorKind::conflict, "tender_amended",
+                                 "the tender's terms changed while the bid was being stored; "
+                                 "nothing was stored: seal the document again",
+                                 "bid");
+            release_own(p);
+            return;
+        }
         if (written.error) {
             p.error = std::move(*written.error);
             release_own(p);
@@ -645,7 +679,7 @@ core::Result<BidReceipt> BiddingService::submit(const core::Caller& caller,
         if (!terms) return terms.error();
         if (auto refused = refuses_bid(**terms, lot_id, now)) return *refused;
     }
-    const std::shared_ptr<const tender::Tender> t = *terms;
+    std::shared_ptr<const tender::Tender> t = *terms;
     if (body.size() > limits_.bid_bytes_max) {
         return make_error(ErrorKind::payload_too_large, "bid_too_large",
                           "a bid is at most " + std::to_string(limits_.bid_bytes_max) + " bytes",
@@ -716,11 +750,20 @@ core::Result<BidReceipt> BiddingService::submit(const core::Caller& caller,
     // receipt and the platform's decision can never disagree (a large bid may take a while to
     // verify after it arrived).
     if (stamped->time_ms >= t->submission_deadline_ms.value_or(0)) {
-        return make_error(ErrorKind::conflict, "submission_closed",
-                          "the submission deadline passed while the bid was being checked");
+        // Refused on the current deadline only: the cached one may have been extended.
+        auto current = published_terms(tender_id, true);
+        if (!current) return current.error();
+        if (stamped->time_ms >= (*current)->submission_deadline_ms.value_or(0)) {
+            return make_error(ErrorKind::conflict, "submission_closed",
+                              "the submission deadline passed while the bid was being checked");
+        }
+        t = *current;
     }
     PendingBid pending;
     pending.signer_serial_hex = verified->signer_serial_hex;
+    for (char& c : pending.signer_serial_hex) {
+        c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    }
     pending.tender = t;
     pending.write.tender_version = t->version;
     Bid& bid = pending.write.bid;

@@ -77,6 +77,13 @@ core::Result<std::vector<Bid>> FakeBidStore::find_active_bids(const std::vector<
 core::Result<std::vector<BidWritten>> FakeBidStore::insert_bids(std::vector<BidWrite> bids,
                                                                 std::int64_t versions_max) {
     if (on_insert_bids) on_insert_bids(bids.size());
+    std::vector<bool> amended(bids.size(), false);
+    if (tender_version) {
+        for (std::size_t i = 0; i < bids.size(); ++i) {
+            amended[i] = bids[i].tender_version != 0 &&
+                         bids[i].tender_version != tender_version(bids[i].bid.tender_id);
+        }
+    }
     std::lock_guard lock(mutex_);
     // All or nothing, as one transaction: a body already stored, or twice in the group, first.
     for (std::size_t i = 0; i < bids.size(); ++i) {
@@ -98,6 +105,12 @@ core::Result<std::vector<BidWritten>> FakeBidStore::insert_bids(std::vector<BidW
     std::vector<BidWritten> written(bids.size());
     for (std::size_t i = 0; i < bids.size(); ++i) {
         const Bid& b = bids[i].bid;
+        if (amended[i]) {
+            written[i].error = core::make_error(ErrorKind::conflict, "tender_amended",
+                                                "the tender's terms changed while the bid was "
+                                                "being stored; nothing was stored: send it again");
+            continue;
+        }
         std::int64_t previous_version = 0;
         Bid* active = nullptr;
         for (auto& [id, other] : state_.bids) {

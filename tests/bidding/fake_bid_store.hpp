@@ -31,6 +31,10 @@ public:
     // Called with the group's size at the start of every insert_bids, outside the store's
     // lock (a test may wait in it, so that more bids queue behind the group being written).
     std::function<void(std::size_t)> on_insert_bids;
+    // The current version of a tender's terms, as the MySQL store reads it under the tender's
+    // lock; when set, a bid whose tender_version (not 0) differs is refused "tender_amended".
+    // Called outside the store's lock, after on_insert_bids.
+    std::function<std::int64_t(std::int64_t tender_id)> tender_version;
     core::Status withdraw_bid(std::int64_t bid_id, std::int64_t at_ms,
                               const core::AuditEvent& audit) override;
     core::Result<std::vector<Bid>> find_active_bids(const std::vector<BidKey>& keys) override;

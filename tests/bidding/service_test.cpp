@@ -707,6 +707,77 @@ BOOST_AUTO_TEST_CASE(terms_changed_after_they_were_cached_apply_to_the_next_bid)
     BOOST_TEST(describe(w.bids) == before);
 }
 
+BOOST_AUTO_TEST_CASE(an_amendment_racing_the_groups_transaction_refuses_the_bid_alone) {
+    World w;
+    tender::Tender t = published({member_1, member_2, member_3});
+    t.bid_security_minor = 500'00;
+    w.tender_id = w.insert_tender(t);
+    auto pem = w.service.opening_certificate(w.tender_id);
+    BOOST_REQUIRE(pem.ok());
+    w.opening_pem = *pem;
+    w.accepted(w.a, bid(w, supplier_a, 1));
+    // The next insert_bids sees an amendment committed after its group read the version.
+    std::function<void(tender::Tender&)> racing_edit;
+    w.bids.tender_version = [&](std::int64_t id) -> std::int64_t {
+        if (racing_edit) {
+            auto done =
+                w.tenders.in_transaction([&](tender::TenderTransaction& tx) -> core::Status {
+                    auto loaded = tx.load_for_update(id);
+                    if (!loaded) return loaded.error();
+                    racing_edit(*loaded);
+                    loaded->version += 1;
+                    return tx.update_tender(*loaded);
+                });
+            BOOST_REQUIRE(done.ok());
+            racing_edit = nullptr;
+        }
+        auto version = w.tenders.find_version(id);
+        BOOST_REQUIRE(version.ok() && version->has_value());
+        return **version;
+    };
+    const auto deposit_of = [&](const std::string& body) {
+        return w.ledger.get_transfer("bs:" + std::to_string(w.tender_id) + ":" +
+                                     core::to_hex(core::sha256(body)).substr(0, 32));
+    };
+
+    // The bid security is unchanged: the deposit stays held, and the same body sent again is
+    // stored with it.
+    racing_edit = [](tender::Tender& terms) { terms.description += " (amended)"; };
+    const std::string same = bid(w, supplier_b, 1);
+    std::string before = describe(w.bids);
+    require_error(w.service.submit(w.b, w.tender_id, 1, same), ErrorKind::conflict,
+                  "tender_amended");
+    BOOST_TEST(describe(w.bids) == before);
+    auto kept = deposit_of(same);
+    BOOST_REQUIRE(kept.ok());
+    BOOST_TEST((kept->pending_state == money::PendingState::pending));
+    const BidReceipt resent = w.accepted(w.b, same);
+    BOOST_TEST(!resent.repeated);
+    BOOST_TEST((deposit_of(same)->pending_state == money::PendingState::pending));
+
+    // The bid security changed: the deposit made for the old amount is released, and the
+    // refusal asks for a new seal.
+    racing_edit = [](tender::Tender& terms) { terms.bid_security_minor = 700'00; };
+    const std::string changed = bid(w, supplier_a, 2);
+    before = describe(w.bids);
+    auto refused = w.service.submit(w.a, w.tender_id, 2, changed);
+    require_error(refused, ErrorKind::conflict, "tender_amended");
+    BOOST_TEST(refused.error().message.find("seal the document again") != std::string::npos);
+    BOOST_TEST(describe(w.bids) == before);
+    auto released = deposit_of(changed);
+    BOOST_REQUIRE(released.ok());
+    BOOST_TEST((released->pending_state == money::PendingState::voided));
+    // A new seal of the same document is stored under the new amount.
+    const BidReceipt fresh = w.accepted(w.a, bid(w, supplier_a, 2), 2);
+    auto deposit = w.ledger.get_transfer("bs:" + std::to_string(w.tender_id) + ":" +
+                                         fresh.sha256_hex.substr(0, 32));
+    BOOST_REQUIRE(deposit.ok());
+    BOOST_TEST(deposit->amount_minor == 700'00);
+    auto check = w.ledger.check();
+    BOOST_REQUIRE(check.ok());
+    BOOST_TEST(check->ok());
+}
+
 BOOST_AUTO_TEST_CASE(suppliers_list_their_own_bids_officers_and_auditors_all) {
     World w;
     const BidReceipt a1 = w.accepted(w.a, bid(w, supplier_a, 1));

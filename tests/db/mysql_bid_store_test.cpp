@@ -187,4 +187,31 @@ BOOST_AUTO_TEST_CASE(bids_are_found_by_their_hashes_in_one_read) {
     BOOST_TEST(bad.error().code == "bad_hash");
 }
 
+BOOST_AUTO_TEST_CASE(a_group_of_thirteen_is_written_in_chunks_each_body_on_its_own_row) {
+    Db d;
+    const std::string hex = "0123456789abc";  // one hash digit per bid
+    std::vector<BidWrite> group;
+    for (int i = 0; i < 13; ++i) {
+        BidWrite w = Db::bid(1, 21, hex[static_cast<std::size_t>(i)]);
+        w.bid.lot_id = i + 1;  // one (tender, supplier, lot) each
+        w.bid.body = "body of lot " + std::to_string(i + 1);
+        w.bid.timestamp_token = "token " + std::to_string(i + 1);
+        group.push_back(w);
+    }
+    auto written = d.store.insert_bids(group, 100);  // 13 rows: 8 + 4 + 1
+    BOOST_REQUIRE(written.ok());
+    for (int i = 0; i < 13; ++i) {
+        BOOST_REQUIRE((*written)[i].stored.has_value());
+        auto stored = d.store.find_bid((*written)[i].stored->id);
+        BOOST_REQUIRE(stored.ok() && stored->has_value());
+        BOOST_TEST((*stored)->lot_id == i + 1);
+        BOOST_TEST((*stored)->body == "body of lot " + std::to_string(i + 1));
+        BOOST_TEST((*stored)->timestamp_token == "token " + std::to_string(i + 1));
+        BOOST_TEST((*stored)->sha256_hex == std::string(64, hex[static_cast<std::size_t>(i)]));
+    }
+    BOOST_TEST(d.count("SELECT COUNT(*) FROM bids") == 13);
+    BOOST_TEST(d.count("SELECT COUNT(*) FROM bids b JOIN audit_events e ON e.seq = b.log_seq") ==
+               13);
+}
+
 BOOST_AUTO_TEST_SUITE_END()

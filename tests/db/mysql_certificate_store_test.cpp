@@ -101,4 +101,17 @@ BOOST_AUTO_TEST_CASE(racing_registrations_leave_one_active_certificate) {
                1);
 }
 
+BOOST_AUTO_TEST_CASE(find_many_matches_any_case_and_refuses_what_is_not_hex) {
+    const StoreUnderTest s = mysql_subject();
+    BOOST_REQUIRE(s.store->insert(sample(s.alice, "0ABC01", "m1"), event("i")).ok());
+    auto found = s.store->find_many({"0abc01"});  // stored upper-case, as BN_bn2hex writes it
+    BOOST_REQUIRE(found.ok());
+    BOOST_REQUIRE_EQUAL(found->size(), 1U);
+    BOOST_TEST(found->front().serial_hex == "0ABC01");
+    // Serials are written into the statement's text: a quote never gets there.
+    auto bad = s.store->find_many({"0ABC01", "0A' OR '1'='1"});
+    BOOST_REQUIRE(!bad.ok());
+    BOOST_TEST(bad.error().code == "bad_serial");
+}
+
 BOOST_AUTO_TEST_SUITE_END()

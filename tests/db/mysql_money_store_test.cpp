@@ -62,6 +62,50 @@ BOOST_AUTO_TEST_CASE(each_transfer_has_its_audit_event_in_the_chain) {
     BOOST_TEST(testing::query_int64(pool_of(l.subject), "SELECT seq FROM audit_head") == 6);
 }
 
+// Lists of ids are padded to a power of two with the last id repeated (one cached statement per
+// size class): batches over 6 accounts and re-sent batches of 5 and of 1,025 ids (beyond the
+// cached sizes) lock, read and count each row once.
+BOOST_AUTO_TEST_CASE(padded_id_lists_lock_and_read_each_row_once) {
+    Ledger l(mysql_subject());
+    std::vector<std::int64_t> suppliers;
+    for (int i = 0; i < 5; ++i) {
+        suppliers.push_back(l.open(account_spec(OwnerKind::supplier, 40 + i)));
+    }
+    std::vector<Transfer> first;
+    for (int i = 0; i < 5; ++i) {
+        first.push_back(single("pad" + std::to_string(i), l.buyer, suppliers[i], 10 + i));
+    }
+    for (const TransferResult& r : l.submit(first)) {
+        BOOST_TEST((r.status == TransferStatus::created));
+    }
+    // Three of them again with two new ones: the careful path reads 5 ids (8 slots).
+    std::vector<Transfer> again(first.begin(), first.begin() + 3);
+    again.push_back(single("pad5", l.buyer, suppliers[0], 100));
+    again.push_back(single("pad6", l.buyer, suppliers[4], 200));
+    const auto results = l.submit(again);
+    for (std::size_t i = 0; i < results.size(); ++i) {
+        BOOST_TEST(
+            (results[i].status == (i < 3 ? TransferStatus::exists : TransferStatus::created)));
+    }
+    BOOST_TEST(l.balances(suppliers[0]).credits_posted == 10 + 100);
+    BOOST_TEST(l.balances(suppliers[4]).credits_posted == 14 + 200);
+    BOOST_TEST(l.balances(l.buyer).debits_posted == 10 + 11 + 12 + 13 + 14 + 100 + 200);
+    // 1,025 transfers, then the same 1,025 again: every one exists, nothing moves twice.
+    std::vector<Transfer> many;
+    for (int i = 0; i < 1025; ++i) {
+        many.push_back(single("many" + std::to_string(i), l.buyer, suppliers[i % 5], 1));
+    }
+    for (const TransferResult& r : l.submit(many)) {
+        BOOST_TEST((r.status == TransferStatus::created));
+    }
+    for (const TransferResult& r : l.submit(many)) {
+        BOOST_TEST((r.status == TransferStatus::exists));
+    }
+    BOOST_TEST(l.balances(suppliers[1]).credits_posted == 11 + 205);
+    BOOST_TEST(l.balances(l.buyer).debits_posted == 360 + 1025);
+    l.require_invariants();
+}
+
 // Rows written behind the service's back, as a bug or a hand-made fix would: the check names
 // each broken invariant.
 BOOST_AUTO_TEST_CASE(a_guarded_batch_commits_only_while_its_row_is_in_the_state) {
