@@ -281,11 +281,14 @@ int run_serve(const ServeConfig& config) {
                                     pki::CertificatePolicy{});
         log_access.emplace(web::LogAccess{log_queries, log_health, keys->log_public_pem});
         verifier.emplace(*signing::Certificate::from_pem(keys->ca_pem));
-        bidding_service.emplace(
-            bidding::BiddingDependencies{bid_store, tender_store, certificate_store, *keys->ca,
-                                         *keys->ca_key, *verifier, *keys->tsa, &log_queries,
-                                         clock, &ledger_service},
-            bidding::BiddingLimits{});
+        bidding::BiddingDependencies bidding_dependencies{
+            bid_store, tender_store, certificate_store, *keys->ca, *keys->ca_key,
+            *verifier, *keys->tsa,   &log_queries,      clock,     &ledger_service,
+            {}};
+        bidding_dependencies.confirm_sessions = [&auth_service](const std::vector<std::string>& h) {
+            return auth_service.confirm_sessions(h);
+        };
+        bidding_service.emplace(bidding_dependencies, bidding::BiddingLimits{});
         const signing::PrivateKey& log_key = *keys->log_key;
         log_worker.emplace(
             log_store,

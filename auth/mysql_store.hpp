@@ -31,6 +31,8 @@ public:
     core::Status insert_session(const Session& s) override;
     core::Result<std::optional<std::pair<Session, User>>> find_session(
         const std::string& token_hash_hex) override;
+    core::Result<std::vector<std::pair<Session, User>>> find_sessions(
+        const std::vector<std::string>& token_hashes_hex) override;
     // Deleting an unknown session succeeds (nothing to do).
     core::Status delete_session(const std::string& token_hash_hex) override;
     core::Result<std::int64_t> delete_expired_sessions(std::int64_t now_ms) override;

@@ -115,7 +115,45 @@ core::Result<LoginResult> AuthService::login(const std::string& username,
 core::Status AuthService::logout(const std::string& token) {
     auto caller = authenticate(token);
     if (!caller) return caller.error();
-    return store_.delete_session(core::sha256_hex(token));
+    const std::string hash = core::sha256_hex(token);
+    {
+        std::lock_guard lock(recent_mutex_);
+        recent_.erase(hash);
+    }
+    return store_.delete_session(hash);
+}
+
+core::Result<core::Caller> AuthService::authenticate_recent(const std::string& token) {
+    if (token.empty() || token.size() > 128) return invalid_token();
+    const std::string hash = core::sha256_hex(token);
+    const std::int64_t now = clock_.now_ms();
+    {
+        std::lock_guard lock(recent_mutex_);
+        const auto found = recent_.find(hash);
+        if (found != recent_.end() && now - found->second.checked_at_ms < recent_ms &&
+            now >= found->second.checked_at_ms) {
+            return found->second.caller;
+        }
+    }
+    auto caller = authenticate(token);
+    if (!caller) return caller.error();
+    std::lock_guard lock(recent_mutex_);
+    if (recent_.size() >= recent_max) recent_.clear();
+    recent_[hash] = Recent{*caller, now};
+    return caller;
+}
+
+core::Result<std::map<std::string, core::Caller>> AuthService::confirm_sessions(
+    const std::vector<std::string>& token_hashes_hex) {
+    auto found = store_.find_sessions(token_hashes_hex);
+    if (!found) return found.error();
+    const std::int64_t now = clock_.now_ms();
+    std::map<std::string, core::Caller> valid;
+    for (const auto& [session, user] : *found) {
+        if (session.expires_at_ms <= now || !user.active) continue;
+        valid[session.token_hash_hex] = core::Caller{user.id, user.role, user.username};
+    }
+    return valid;
 }
 
 core::Result<core::Caller> AuthService::authenticate(const std::string& token) {

@@ -4,8 +4,11 @@
 // existing sessions stop authenticating. Thread-safe.
 #pragma once
 
+#include <map>
+#include <mutex>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "auth/model.hpp"
@@ -45,6 +48,18 @@ public:
     // inactive.
     core::Result<core::Caller> authenticate(const std::string& token);
 
+    // For a route whose write confirms the session again in bulk before it stores anything
+    // (a bid: BiddingService's group calls confirm_sessions): the caller of a token that
+    // authenticate accepted less than recent_ms ago, without reading the store; otherwise
+    // authenticate. A logout through this service forgets the token at once. Thread-safe.
+    core::Result<core::Caller> authenticate_recent(const std::string& token);
+    static constexpr std::int64_t recent_ms = 10'000;
+
+    // The callers of the sessions with these token hashes (core::sha256_hex of the token) that
+    // are valid now (known, not expired, user active), keyed by hash; one read.
+    core::Result<std::map<std::string, core::Caller>> confirm_sessions(
+        const std::vector<std::string>& token_hashes_hex);
+
     core::Result<std::vector<User>> list_users();
     core::Status set_role(const std::string& username, core::Role role, core::UserId actor);
 
@@ -58,6 +73,13 @@ public:
 private:
     UserStore& store_;
     const core::Clock& clock_;
+    struct Recent {
+        core::Caller caller;
+        std::int64_t checked_at_ms = 0;
+    };
+    std::mutex recent_mutex_;
+    std::unordered_map<std::string, Recent> recent_;  // by token hash
+    static constexpr std::size_t recent_max = 100'000;
     AuthLimits limits_;
 };
 

@@ -39,6 +39,18 @@ public:
     // The session and its user, if the token hash is known (expiry is the caller's check).
     virtual core::Result<std::optional<std::pair<Session, User>>> find_session(
         const std::string& token_hash_hex) = 0;
+    // The same for several token hashes in one read (unknown ones are left out; order
+    // unspecified). The default asks find_session for each.
+    virtual core::Result<std::vector<std::pair<Session, User>>> find_sessions(
+        const std::vector<std::string>& token_hashes_hex) {
+        std::vector<std::pair<Session, User>> out;
+        for (const std::string& hash : token_hashes_hex) {
+            auto found = find_session(hash);
+            if (!found) return found.error();
+            if (*found) out.push_back(std::move(**found));
+        }
+        return out;
+    }
     virtual core::Status delete_session(const std::string& token_hash_hex) = 0;
     // Removes sessions with expires_at_ms <= now_ms; returns how many.
     virtual core::Result<std::int64_t> delete_expired_sessions(std::int64_t now_ms) = 0;

@@ -433,6 +433,35 @@ void BiddingService::write_group(const std::vector<PendingBid*>& all) {
     // signer's certificate was revoked at or before its receipt time is refused, resends
     // included, as the signature check would), the current versions of the group's tenders,
     // then the bodies stored already (resends, answered with the stored receipt).
+    // First the callers' sessions, for bids submitted with one: a session that ended (logout,
+    // expiry, user deactivated) since the request was authenticated stores nothing.
+    std::vector<PendingBid*> signed_in;
+    {
+        std::vector<std::string> hashes;
+        for (PendingBid* p : all) {
+            if (!p->session_hash.empty()) hashes.push_back(p->session_hash);
+        }
+        core::Result<std::map<std::string, core::Caller>> sessions =
+            std::map<std::string, core::Caller>{};
+        if (!hashes.empty() && d_.confirm_sessions) sessions = d_.confirm_sessions(hashes);
+        for (PendingBid* p : all) {
+            if (!p->session_hash.empty() && d_.confirm_sessions) {
+                if (!sessions) {
+                    p->error = sessions.error();
+                    continue;
+                }
+                const auto found = sessions->find(p->session_hash);
+                if (found == sessions->end() || found->second.user_id != p->write.bid.supplier_id ||
+                    found->second.role != core::Role::supplier) {
+                    p->error = make_error(ErrorKind::unauthenticated, "invalid_token",
+                                          "the session ended before the bid could be stored; "
+                                          "nothing was stored");
+                    continue;
+                }
+            }
+            signed_in.push_back(p);
+        }
+    }
     std::vector<PendingBid*> signed_validly;
     {
         // A serial from the signature check is hex (upper-case, as stored); anything else fails
@@ -442,13 +471,13 @@ void BiddingService::write_group(const std::vector<PendingBid*>& all) {
                    serial.find_first_not_of("0123456789ABCDEF") == std::string::npos;
         };
         std::vector<std::string> serials;
-        for (PendingBid* p : all) {
+        for (PendingBid* p : signed_in) {
             if (serial_ok(p->signer_serial_hex)) serials.push_back(p->signer_serial_hex);
         }
         std::sort(serials.begin(), serials.end());
         serials.erase(std::unique(serials.begin(), serials.end()), serials.end());
         auto certificates = d_.certificates.find_many(serials);
-        for (PendingBid* p : all) {
+        for (PendingBid* p : signed_in) {
             if (!serial_ok(p->signer_serial_hex)) {
                 p->error =
                     make_error(ErrorKind::unprocessable, "untrusted_certificate",
@@ -662,9 +691,9 @@ void BiddingService::write_group(const std::vector<PendingBid*>& all) {
     for (PendingBid* p : all) p->head = head;
 }
 
-core::Result<BidReceipt> BiddingService::submit(const core::Caller& caller,
-                                                std::int64_t tender_id, std::int64_t lot_id,
-                                                std::string_view body) {
+core::Result<BidReceipt> BiddingService::submit(const core::Caller& caller, std::int64_t tender_id,
+                                                std::int64_t lot_id, std::string_view body,
+                                                const std::string& session_hash) {
     if (caller.role != core::Role::supplier) return forbidden("only suppliers submit bids");
     // The cached terms, without a database read: the bid's group reads the versions of its
     // tenders once for all its bids and checks again any bid whose tender changed meanwhile;
@@ -760,6 +789,7 @@ core::Result<BidReceipt> BiddingService::submit(const core::Caller& caller,
         t = *current;
     }
     PendingBid pending;
+    pending.session_hash = session_hash;
     pending.signer_serial_hex = verified->signer_serial_hex;
     for (char& c : pending.signer_serial_hex) {
         c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));

@@ -33,6 +33,7 @@
 
 #include <condition_variable>
 #include <deque>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -72,6 +73,12 @@ struct BiddingDependencies {
     // supplier's bid-security account to the tender's escrow account for every received bid,
     // voided when the bid is replaced or withdrawn. Absent: no deposits are recorded.
     money::LedgerService* ledger = nullptr;
+    // The callers of the sessions with these token hashes that are valid now (auth's
+    // AuthService::confirm_sessions): a bid submitted with its session's hash is stored only if
+    // its session is still valid when its group is written. Absent: not checked.
+    std::function<core::Result<std::map<std::string, core::Caller>>(
+        const std::vector<std::string>& token_hashes_hex)>
+        confirm_sessions;
 };
 
 // A bid as others may see it before the opening: existence, supplier, lot, time and hash.
@@ -108,9 +115,14 @@ public:
     // "tendering_not_open" (before the enquiry deadline) / "submission_closed" (at or after the
     // deadline) / "tender_cancelled"; 422 "unknown_lot"; 413 "bid_too_large"; the signature's
     // and envelope's own codes (422, field "bid"); a body already received from this supplier
-    // gives that bid's receipt (repeated = true).
+    // gives that bid's receipt (repeated = true). session_hash, if given, is the hash of the
+    // caller's session token: the bid's group confirms that session (see
+    // BiddingDependencies::confirm_sessions) before anything is written, so that the caller may
+    // have been authenticated from a recent check (AuthService::authenticate_recent); 401
+    // "invalid_token" if it ended meanwhile.
     core::Result<BidReceipt> submit(const core::Caller& caller, std::int64_t tender_id,
-                                    std::int64_t lot_id, std::string_view body);
+                                    std::int64_t lot_id, std::string_view body,
+                                    const std::string& session_hash = {});
 
     // The bid's supplier, before the submission deadline, an active bid only.
     core::Status withdraw(const core::Caller& caller, std::int64_t tender_id, std::int64_t bid_id);
@@ -141,6 +153,7 @@ private:
         // ones if the tender's version moved meanwhile (and checks the bid again).
         std::shared_ptr<const tender::Tender> tender;
         std::string signer_serial_hex;  // the group checks its revocation
+        std::string session_hash;       // the group confirms the session, if given
         BidWrite write;
         bool done = false;
         // Set when done: the stored bid or the bid's own error, and the log head to put in

@@ -768,7 +768,11 @@ Result<Response> Api::submit_bid(const Request& request, const Context& context)
     if (!service) return service.error();
     auto id = path_id(context.params, "id");
     if (!id) return id.error();
-    auto caller = require_caller(request);
+    // The session is read from a recent check, and confirmed by the bid's group, for all its
+    // bids in one read, before anything is written (BiddingService::submit).
+    auto token = request_token(request);
+    if (!token) return token.error();
+    auto caller = services_.auth.authenticate_recent(*token);
     if (!caller) return caller.error();
     const std::string_view type = request.header("Content-Type");
     if (type.substr(0, type.find(';')) != "application/cms") {
@@ -778,7 +782,8 @@ Result<Response> Api::submit_bid(const Request& request, const Context& context)
     }
     auto lot = query_uint(context.query, "lot_id");
     if (!lot) return lot.error();
-    auto receipt = (*service)->submit(*caller, *id, static_cast<std::int64_t>(*lot), request.body);
+    auto receipt = (*service)->submit(*caller, *id, static_cast<std::int64_t>(*lot), request.body,
+                                      core::sha256_hex(*token));
     if (!receipt) return receipt.error();
     Response response = json_response(receipt->repeated ? 200 : 201, receipt_to_json(*receipt));
     response.with_header("Location", "/api/v1/tenders/" + std::to_string(*id) + "/bids/" +

@@ -68,6 +68,39 @@ BOOST_AUTO_TEST_CASE(tokens_expire_exactly_at_their_expiry) {
     BOOST_TEST((expired.error().kind == ErrorKind::unauthenticated));
 }
 
+BOOST_AUTO_TEST_CASE(a_recent_check_stands_in_for_the_store_until_confirmed_or_stale) {
+    World w;
+    auto u = w.service.add_user("sam", Role::supplier, "a long passphrase", 0);
+    BOOST_REQUIRE(u.ok());
+    auto login = w.service.login("sam", "a long passphrase");
+    BOOST_REQUIRE(login.ok());
+    const std::string hash = core::sha256_hex(login->token);
+    BOOST_REQUIRE(w.service.authenticate_recent(login->token).ok());  // checked and remembered
+    // The session ends behind this service's back (a logout through another server).
+    BOOST_REQUIRE(w.store.delete_session(hash).ok());
+    BOOST_TEST(!w.service.authenticate(login->token).ok());
+    auto recent = w.service.authenticate_recent(login->token);
+    BOOST_REQUIRE(recent.ok());  // the recent check stands in...
+    BOOST_TEST(recent->user_id == u->id);
+    auto confirmed = w.service.confirm_sessions({hash});  // ...but confirmation fails
+    BOOST_REQUIRE(confirmed.ok());
+    BOOST_TEST(confirmed->empty());
+    w.clock.advance_ms(AuthService::recent_ms);  // and it goes stale
+    BOOST_TEST(!w.service.authenticate_recent(login->token).ok());
+
+    // A live session is confirmed with its caller; a logout here forgets it at once.
+    auto again = w.service.login("sam", "a long passphrase");
+    BOOST_REQUIRE(again.ok());
+    BOOST_REQUIRE(w.service.authenticate_recent(again->token).ok());
+    auto live = w.service.confirm_sessions({core::sha256_hex(again->token), hash});
+    BOOST_REQUIRE(live.ok());
+    BOOST_REQUIRE_EQUAL(live->size(), 1U);
+    BOOST_TEST(live->begin()->second.user_id == u->id);
+    BOOST_TEST((live->begin()->second.role == Role::supplier));
+    BOOST_REQUIRE(w.service.logout(again->token).ok());
+    BOOST_TEST(!w.service.authenticate_recent(again->token).ok());
+}
+
 BOOST_AUTO_TEST_CASE(logout_ends_the_session) {
     World w;
     BOOST_REQUIRE(w.service.add_user("sam", Role::supplier, "a long passphrase", 0).ok());

@@ -124,15 +124,30 @@ struct World {
     signing::TimeStampAuthority tsa = make_tsa(clock);
     money::FakeMoneyStore money_store;
     money::LedgerService ledger{money_store, clock};
-    BiddingService service{
-        BiddingDependencies{bids, tenders, certificates, keys().ca, keys().ca_key, verifier, tsa,
-                            nullptr, clock, &ledger},
-        BiddingLimits{}};
+    // The sessions the group confirms, by token hash: a test ends one by erasing it.
+    std::mutex sessions_mutex;
+    std::map<std::string, core::Caller> sessions;
+    BiddingService service{dependencies(), BiddingLimits{}};
     core::Caller a{supplier_a, Role::supplier, "user41"};
     core::Caller b{supplier_b, Role::supplier, "user42"};
     core::Caller m1{member_1, Role::officer, "user100"};
     core::Caller m2{member_2, Role::officer, "user101"};
     core::Caller m3{member_3, Role::officer, "user102"};
+
+    BiddingDependencies dependencies() {
+        BiddingDependencies d{bids,     tenders, certificates, keys().ca, keys().ca_key,
+                              verifier, tsa,     nullptr,      clock,     &ledger,
+                              {}};
+        d.confirm_sessions = [this](const std::vector<std::string>& hashes) {
+            std::lock_guard lock(sessions_mutex);
+            std::map<std::string, core::Caller> valid;
+            for (const std::string& h : hashes) {
+                if (sessions.count(h) > 0) valid.emplace(h, sessions.at(h));
+            }
+            return core::Result<std::map<std::string, core::Caller>>(std::move(valid));
+        };
+        return d;
+    }
     core::Caller outsider{officer_without_certificate, Role::officer, "user103"};
     core::Caller auditor{200, Role::auditor, "audrey"};
     core::Caller finance{300, Role::finance, "fiona"};
@@ -776,6 +791,43 @@ BOOST_AUTO_TEST_CASE(an_amendment_racing_the_groups_transaction_refuses_the_bid_
     auto check = w.ledger.check();
     BOOST_REQUIRE(check.ok());
     BOOST_TEST(check->ok());
+}
+
+BOOST_AUTO_TEST_CASE(a_session_that_ended_before_the_group_stores_nothing) {
+    World w;
+    tender::Tender t = published({member_1, member_2, member_3});
+    t.bid_security_minor = 500'00;
+    w.tender_id = w.insert_tender(t);
+    auto pem = w.service.opening_certificate(w.tender_id);
+    BOOST_REQUIRE(pem.ok());
+    w.opening_pem = *pem;
+    const std::string token_hash = core::sha256_hex("token of supplier a");
+    w.sessions[token_hash] = w.a;
+    // Confirmed by the group: stored.
+    auto stored = w.service.submit(w.a, w.tender_id, 1, bid(w, supplier_a), token_hash);
+    BOOST_REQUIRE(stored.ok());
+    BOOST_TEST(w.ledger
+                   .get_transfer("bs:" + std::to_string(w.tender_id) + ":" +
+                                 stored->sha256_hex.substr(0, 32))
+                   .ok());
+    // Another supplier's session does not vouch for this caller.
+    w.sessions[token_hash] = w.b;
+    std::string before = describe(w.bids);
+    require_error(w.service.submit(w.a, w.tender_id, 1, bid(w, supplier_a), token_hash),
+                  ErrorKind::unauthenticated, "invalid_token");
+    BOOST_TEST(describe(w.bids) == before);
+    // Logged out (through another server) after the request was authenticated: nothing is
+    // stored, no deposit is held.
+    w.sessions.erase(token_hash);
+    const std::string body = bid(w, supplier_a);
+    before = describe(w.bids);
+    require_error(w.service.submit(w.a, w.tender_id, 1, body, token_hash),
+                  ErrorKind::unauthenticated, "invalid_token");
+    BOOST_TEST(describe(w.bids) == before);
+    BOOST_TEST(!w.ledger
+                    .get_transfer("bs:" + std::to_string(w.tender_id) + ":" +
+                                  core::to_hex(core::sha256(body)).substr(0, 32))
+                    .ok());
 }
 
 BOOST_AUTO_TEST_CASE(suppliers_list_their_own_bids_officers_and_auditors_all) {

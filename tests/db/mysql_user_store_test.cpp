@@ -49,6 +49,10 @@ public:
         const std::string& token_hash_hex) override {
         return store_.find_session(token_hash_hex);
     }
+    procura::core::Result<std::vector<std::pair<Session, User>>> find_sessions(
+        const std::vector<std::string>& token_hashes_hex) override {
+        return store_.find_sessions(token_hashes_hex);
+    }
     procura::core::Status delete_session(const std::string& token_hash_hex) override {
         return store_.delete_session(token_hash_hex);
     }
@@ -157,6 +161,28 @@ BOOST_AUTO_TEST_CASE(deleting_a_user_removes_their_sessions) {
     auto found = store.find_session(std::string(64, 'd'));
     BOOST_REQUIRE(found.ok());
     BOOST_TEST(!found->has_value());
+}
+
+BOOST_AUTO_TEST_CASE(sessions_are_found_by_their_hashes_in_one_read) {
+    OwnedMySQLUserStore store;
+    auto ivy = store.insert_user(sample_user("ivy"), user_event("user.added"));
+    auto jo = store.insert_user(sample_user("jo"), user_event("user.added"));
+    BOOST_REQUIRE(ivy.ok() && jo.ok());
+    BOOST_REQUIRE(store.insert_session(Session{std::string(64, 'a'), *ivy, 1, 2}).ok());
+    BOOST_REQUIRE(store.insert_session(Session{std::string(64, 'b'), *jo, 3, 4}).ok());
+    auto found = store.find_sessions({std::string(64, 'a'), std::string(64, 'b'),
+                                      std::string(64, 'e')});  // 'e...': no such session
+    BOOST_REQUIRE(found.ok());
+    BOOST_REQUIRE_EQUAL(found->size(), 2U);
+    for (const auto& [session, user] : *found) {
+        BOOST_TEST(session.user_id == user.id);
+        BOOST_TEST((session.token_hash_hex == std::string(64, 'a') ? user.username == "ivy"
+                                                                   : user.username == "jo"));
+    }
+    // Hashes are written into the statement's text: anything but hex is refused.
+    auto bad = store.find_sessions({std::string(63, 'a') + "'"});
+    BOOST_REQUIRE(!bad.ok());
+    BOOST_TEST(bad.error().code == "bad_token_hash");
 }
 
 BOOST_AUTO_TEST_SUITE_END()
