@@ -45,7 +45,7 @@ struct ServerOptions {
     std::size_t io_threads = 2;      // socket I/O only
     // Handlers: blocking DB and Argon2 work, and bids waiting for their group's commit (a
     // waiting thread costs little; Argon2 runs at most one per core, see auth/password.cpp).
-    std::size_t worker_threads = 32;
+    std::size_t worker_threads = 64;
     std::size_t header_bytes_max = 16 * 1024;
     std::size_t body_bytes_max = 1024 * 1024;               // JSON bodies
     std::size_t document_body_bytes_max = 8 * 1024 * 1024;  // document upload route only
