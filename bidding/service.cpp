@@ -368,7 +368,10 @@ void BiddingService::write_in_group(PendingBid& pending) {
     queue_.push_back(&pending);
     while (!pending.done) {
         if (writing_) {
-            queue_changed_.wait(lock);
+            // Woken when its group is written, or when it is first in the queue and the
+            // writer has finished (it then writes the next group): one thread per wake-up,
+            // not every waiting one.
+            pending.wake.wait(lock);
             continue;
         }
         // This request writes the group: every bid queued by now, in order, at most one per
@@ -405,15 +408,18 @@ void BiddingService::write_in_group(PendingBid& pending) {
                 const std::vector<PendingBid*>& group;
                 ~Release() {
                     if (!lock.owns_lock()) lock.lock();
+                    // Notified under the lock: a woken request returns (and destroys its
+                    // PendingBid) only once the lock is released.
                     for (PendingBid* p : group) {
                         if (!p->stored && !p->error && !p->existing) {
                             p->error = make_error(ErrorKind::internal, "bid_not_written",
                                                   "the bid could not be stored");
                         }
                         p->done = true;
+                        p->wake.notify_one();
                     }
                     service.writing_ = false;
-                    service.queue_changed_.notify_all();
+                    if (!service.queue_.empty()) service.queue_.front()->wake.notify_one();
                 }
             } release{*this, lock, group};
             try {

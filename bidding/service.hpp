@@ -156,6 +156,7 @@ private:
         std::string session_hash;       // the group confirms the session, if given
         BidWrite write;
         bool done = false;
+        std::condition_variable wake;  // under queue_mutex_: done, or first in the queue
         // Set when done: the stored bid or the bid's own error, and the log head to put in
         // its receipt; or existing, a bid with this body stored before (a resend).
         std::optional<Bid> stored;
@@ -210,7 +211,6 @@ private:
     std::map<std::tuple<int, std::int64_t, std::string, int>, std::int64_t> accounts_;
 
     std::mutex queue_mutex_;
-    std::condition_variable queue_changed_;
     std::deque<PendingBid*> queue_;
     bool writing_ = false;  // a request is writing a group
     // Releases of deposits left for the next group's ledger batch; only the writer of a group
