@@ -299,8 +299,10 @@ void PooledConnection::release() {
         // Whoever held the connection left a transaction open (an early return or an
         // exception): undo it, so the next user starts clean.
         try {
-            connection_->rollback();
-            connection_->setAutoCommit(true);
+            // As a statement: Connection::rollback() would hide a failure (db/transaction.cpp).
+            std::unique_ptr<sql::Statement> statement(connection_->createStatement());
+            statement->execute("ROLLBACK");
+            connection_->setAutoCommit(true);  // in case a holder turned it off by hand
         } catch (const sql::SQLException& e) {
             spdlog::warn("db: could not reset a returned connection; discarding it: {}", e.what());
             broken_ = true;

@@ -52,13 +52,13 @@ void begin(sql::Connection& connection, TransactionMode mode) {
     }
 }
 
-// Ends the transaction (commit or rollback). Throws sql::SQLException from the server.
+// Ends the transaction (commit or rollback). Throws sql::SQLException from the server or the
+// connection. Sent as statements: Connector/C++ 1.1's Connection::commit() and rollback()
+// discard the client library's error, so a COMMIT that failed (the connection lost, a Galera
+// certification failure) would pass for a success and a receipt be given for nothing stored.
 void finish(sql::Connection& connection, TransactionMode, bool commit) {
-    if (commit) {
-        connection.commit();
-    } else {
-        connection.rollback();
-    }
+    std::unique_ptr<sql::Statement> statement(connection.createStatement());
+    statement->execute(commit ? "COMMIT" : "ROLLBACK");
 }
 
 // Rolls back after a failure; a failing rollback means the connection is unusable.

@@ -36,7 +36,10 @@ struct RetryPolicy {
 };
 
 enum class TransactionMode {
-    // READ COMMITTED with autocommit off: locking reads (FOR UPDATE) see the latest commits.
+    // READ COMMITTED, START TRANSACTION ... COMMIT (autocommit stays on, so after the server
+    // itself ended a transaction, after a deadlock for example, a further statement would
+    // commit on its own: an attempt stops at its first failure, and the whole transaction is
+    // rerun). Locking reads (FOR UPDATE) see the latest commits.
     read_write,
     // START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY at REPEATABLE READ: several
     // SELECTs see one instant, as if they were one statement. Writes fail.

@@ -287,6 +287,34 @@ BOOST_AUTO_TEST_CASE(a_rest_runs_in_cached_chunks_of_powers_of_two) {
                14 * 15 / 2);
 }
 
+// Connector/C++'s Connection::commit() hides a failed COMMIT; the transaction must not.
+BOOST_AUTO_TEST_CASE(a_commit_on_a_killed_session_is_not_reported_as_done) {
+    auto pool = pool_with_table(2);  // one for the transaction, one to kill it from
+    int bodies = 0;
+    const Status s = db::run_transaction(*pool, "test", [&](db::Transaction& tx) -> Status {
+        ++bodies;
+        std::int64_t id = 0;
+        PROCURA_TRY(tx.attempt("insert", [&](sql::Connection& c) {
+            insert_row(c, 1);
+            std::unique_ptr<sql::Statement> q(c.createStatement());
+            std::unique_ptr<sql::ResultSet> rows(q->executeQuery("SELECT CONNECTION_ID()"));
+            rows->next();
+            id = rows->getInt64(1);
+        }));
+        if (bodies == 1) testing::execute_sql(*pool, "KILL " + std::to_string(id));
+        return {};
+    });
+    // Either the lost commit is an error and nothing is stored, or it was noticed and the
+    // transaction rerun on a new connection; never "done" with nothing stored.
+    if (s.ok()) {
+        BOOST_TEST(bodies == 2);
+        BOOST_TEST(count_rows(*pool) == 1);
+    } else {
+        BOOST_TEST(count_rows(*pool) == 0);
+    }
+    BOOST_TEST(!(s.ok() && count_rows(*pool) == 0));
+}
+
 BOOST_AUTO_TEST_CASE(with_connection_turns_exceptions_into_errors) {
     auto pool = pool_with_table();
     auto missing = db::with_connection(*pool, "test", [](sql::Connection& c) {
