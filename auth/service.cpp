@@ -113,14 +113,24 @@ core::Result<LoginResult> AuthService::login(const std::string& username,
 }
 
 core::Status AuthService::logout(const std::string& token) {
+    // Remembered checks are forgotten after the change, whatever its outcome (the session may
+    // have ended elsewhere already): a check that read the store before it is not kept.
     auto caller = authenticate(token);
-    if (!caller) return caller.error();
-    const std::string hash = core::sha256_hex(token);
-    {
-        std::lock_guard lock(recent_mutex_);
-        recent_.erase(hash);
+    if (!caller) {
+        forget_recent();
+        return caller.error();
     }
-    return store_.delete_session(hash);
+    auto deleted = store_.delete_session(core::sha256_hex(token));
+    forget_recent();
+    return deleted;
+}
+
+void AuthService::forget_recent() {
+    // A check that read the store before this change must not be remembered after it: the
+    // generation moves, and authenticate_recent keeps only checks made within one generation.
+    std::lock_guard lock(recent_mutex_);
+    ++recent_generation_;
+    recent_.clear();
 }
 
 core::Result<core::Caller> AuthService::authenticate_recent(const std::string& token) {
@@ -135,10 +145,22 @@ core::Result<core::Caller> AuthService::authenticate_recent(const std::string& t
             return found->second.caller;
         }
     }
+    std::uint64_t generation = 0;
+    {
+        std::lock_guard lock(recent_mutex_);
+        generation = recent_generation_;
+    }
     auto caller = authenticate(token);
     if (!caller) return caller.error();
     std::lock_guard lock(recent_mutex_);
-    if (recent_.size() >= recent_max) recent_.clear();
+    if (generation != recent_generation_) return caller;  // a logout or change raced this check
+    if (recent_.size() >= recent_max) {
+        std::erase_if(recent_, [&](const auto& entry) {
+            return now - entry.second.checked_at_ms >= recent_ms ||
+                   now < entry.second.checked_at_ms;
+        });
+        if (recent_.size() >= recent_max) recent_.clear();
+    }
     recent_[hash] = Recent{*caller, now};
     return caller;
 }
@@ -179,7 +201,9 @@ core::Status AuthService::set_role(const std::string& username, core::Role role,
     const core::AuditEvent event{clock_.now_ms(), actor, "user.role_changed", "user",
                                  (*found)->id, 0,
                                  "{\"role\":\"" + std::string(core::to_string(role)) + "\"}"};
-    return store_.set_role((*found)->id, role, event);
+    auto changed = store_.set_role((*found)->id, role, event);
+    forget_recent();
+    return changed;
 }
 
 core::Status AuthService::set_active(const std::string& username, bool active,
@@ -193,7 +217,9 @@ core::Status AuthService::set_active(const std::string& username, bool active,
     const core::AuditEvent event{clock_.now_ms(), actor,
                                  active ? "user.activated" : "user.deactivated", "user",
                                  (*found)->id, 0, "{}"};
-    return store_.set_active((*found)->id, active, event);
+    auto changed = store_.set_active((*found)->id, active, event);
+    forget_recent();
+    return changed;
 }
 
 core::Result<std::optional<core::Role>> AuthService::role_of(core::UserId user) {

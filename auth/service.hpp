@@ -51,7 +51,10 @@ public:
     // For a route whose write confirms the session again in bulk before it stores anything
     // (a bid: BiddingService's group calls confirm_sessions): the caller of a token that
     // authenticate accepted less than recent_ms ago, without reading the store; otherwise
-    // authenticate. A logout through this service forgets the token at once. Thread-safe.
+    // authenticate. A logout, role change or (de)activation through this service forgets
+    // every remembered check at once (one made concurrently with it is not remembered); one
+    // made through another server or process is seen within recent_ms, and by the
+    // confirmation before any write. Thread-safe.
     core::Result<core::Caller> authenticate_recent(const std::string& token);
     static constexpr std::int64_t recent_ms = 10'000;
 
@@ -77,7 +80,9 @@ private:
         core::Caller caller;
         std::int64_t checked_at_ms = 0;
     };
+    void forget_recent();
     std::mutex recent_mutex_;
+    std::uint64_t recent_generation_ = 0;             // raised by forget_recent
     std::unordered_map<std::string, Recent> recent_;  // by token hash
     static constexpr std::size_t recent_max = 100'000;
     AuthLimits limits_;

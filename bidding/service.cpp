@@ -378,9 +378,13 @@ void BiddingService::write_in_group(PendingBid& pending) {
         // (tender, body), so that a racing resend is decided against the stored winner, and
         // one per (tender, supplier, lot), so that a replacement follows what it replaces.
         // The others stay queued, in order, for the next group.
-        writing_ = true;
+        // Room for the whole group before anything is taken from the queue, so that no
+        // allocation fails between the two.
         std::vector<PendingBid*> group;
-        std::deque<PendingBid*> later;
+        std::vector<PendingBid*> later;
+        group.reserve(std::min(queue_.size(), limits_.bids_per_group_max));
+        later.reserve(queue_.size());
+        writing_ = true;
         while (!queue_.empty() && group.size() < limits_.bids_per_group_max) {
             PendingBid* next = queue_.front();
             queue_.pop_front();
@@ -429,6 +433,8 @@ void BiddingService::write_in_group(PendingBid& pending) {
                 // bids get "bid_not_written" (Release) and the loop goes on.
                 spdlog::error("bidding: writing a group of {} bids failed: {}", group.size(),
                               e.what());
+            } catch (...) {
+                spdlog::error("bidding: writing a group of {} bids failed", group.size());
             }
         }
     }
@@ -443,25 +449,38 @@ void BiddingService::write_group(const std::vector<PendingBid*>& all) {
     // expiry, user deactivated) since the request was authenticated stores nothing.
     std::vector<PendingBid*> signed_in;
     {
+        const auto hash_ok = [](const std::string& h) {
+            return h.size() == 64 && h.find_first_not_of("0123456789abcdef") == std::string::npos;
+        };
         std::vector<std::string> hashes;
         for (PendingBid* p : all) {
-            if (!p->session_hash.empty()) hashes.push_back(p->session_hash);
+            if (hash_ok(p->session_hash)) hashes.push_back(p->session_hash);
         }
         core::Result<std::map<std::string, core::Caller>> sessions =
             std::map<std::string, core::Caller>{};
         if (!hashes.empty() && d_.confirm_sessions) sessions = d_.confirm_sessions(hashes);
         for (PendingBid* p : all) {
-            if (!p->session_hash.empty() && d_.confirm_sessions) {
+            if (!p->session_hash.empty()) {
+                // Fail closed: a session that cannot be confirmed stores nothing.
+                if (!d_.confirm_sessions || !hash_ok(p->session_hash)) {
+                    p->error = make_error(ErrorKind::internal, "session_unconfirmed",
+                                          "the session could not be confirmed; nothing was stored");
+                    continue;
+                }
                 if (!sessions) {
                     p->error = sessions.error();
                     continue;
                 }
                 const auto found = sessions->find(p->session_hash);
-                if (found == sessions->end() || found->second.user_id != p->write.bid.supplier_id ||
-                    found->second.role != core::Role::supplier) {
+                if (found == sessions->end()) {
                     p->error = make_error(ErrorKind::unauthenticated, "invalid_token",
                                           "the session ended before the bid could be stored; "
                                           "nothing was stored");
+                    continue;
+                }
+                if (found->second.user_id != p->write.bid.supplier_id ||
+                    found->second.role != core::Role::supplier) {
+                    p->error = forbidden("only suppliers submit bids");
                     continue;
                 }
             }

@@ -97,6 +97,14 @@ BOOST_AUTO_TEST_CASE(a_recent_check_stands_in_for_the_store_until_confirmed_or_s
     BOOST_REQUIRE_EQUAL(live->size(), 1U);
     BOOST_TEST(live->begin()->second.user_id == u->id);
     BOOST_TEST((live->begin()->second.role == Role::supplier));
+    // A role change through this service forgets remembered checks: the next one reads it.
+    BOOST_REQUIRE(w.service.set_role("sam", Role::officer, 0).ok());
+    auto changed = w.service.authenticate_recent(again->token);
+    BOOST_REQUIRE(changed.ok());
+    BOOST_TEST((changed->role == Role::officer));
+    BOOST_REQUIRE(w.service.set_active("sam", false, 0).ok());
+    BOOST_TEST(!w.service.authenticate_recent(again->token).ok());
+    BOOST_REQUIRE(w.service.set_active("sam", true, 0).ok());
     BOOST_REQUIRE(w.service.logout(again->token).ok());
     BOOST_TEST(!w.service.authenticate_recent(again->token).ok());
 }

@@ -814,7 +814,23 @@ BOOST_AUTO_TEST_CASE(a_session_that_ended_before_the_group_stores_nothing) {
     w.sessions[token_hash] = w.b;
     std::string before = describe(w.bids);
     require_error(w.service.submit(w.a, w.tender_id, 1, bid(w, supplier_a), token_hash),
+                  ErrorKind::forbidden, "forbidden");
+    BOOST_TEST(describe(w.bids) == before);
+    // Nor does a session that ended give a resend its stored receipt.
+    w.sessions.erase(token_hash);
+    const std::string stored_body = bid(w, supplier_a, 2);
+    w.sessions[token_hash] = w.a;
+    BOOST_REQUIRE(w.service.submit(w.a, w.tender_id, 2, stored_body, token_hash).ok());
+    w.sessions.erase(token_hash);
+    require_error(w.service.submit(w.a, w.tender_id, 2, stored_body, token_hash),
                   ErrorKind::unauthenticated, "invalid_token");
+    // A hash given to a service that cannot confirm it fails closed.
+    BiddingDependencies unconfirmed = w.dependencies();
+    unconfirmed.confirm_sessions = nullptr;
+    BiddingService blind{unconfirmed, BiddingLimits{}};
+    before = describe(w.bids);
+    require_error(blind.submit(w.a, w.tender_id, 1, bid(w, supplier_a), token_hash),
+                  ErrorKind::internal, "session_unconfirmed");
     BOOST_TEST(describe(w.bids) == before);
     // Logged out (through another server) after the request was authenticated: nothing is
     // stored, no deposit is held.
