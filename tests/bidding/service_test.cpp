@@ -195,6 +195,22 @@ struct World {
         BOOST_REQUIRE(done.ok());
     }
 
+    // Switches the world to a new published tender that asks bid_security_minor of each bid.
+    void use_tender_with_security(std::int64_t bid_security_minor) {
+        tender::Tender t = published({member_1, member_2, member_3});
+        t.bid_security_minor = bid_security_minor;
+        tender_id = insert_tender(t);
+        auto pem = service.opening_certificate(tender_id);
+        BOOST_REQUIRE(pem.ok());
+        opening_pem = *pem;
+    }
+
+    // The deposit of the bid whose body has this SHA-256 (hex).
+    core::Result<money::Transfer> deposit_of(const std::string& sha256_hex) {
+        return ledger.get_transfer("bs:" + std::to_string(tender_id) + ":" +
+                                   sha256_hex.substr(0, 32));
+    }
+
     BidReceipt accepted(const core::Caller& caller, const std::string& body, std::int64_t lot = 1) {
         auto r = service.submit(caller, tender_id, lot, body);
         BOOST_REQUIRE_MESSAGE(r.ok(),
@@ -510,16 +526,8 @@ BOOST_AUTO_TEST_CASE(replaced_bid_cannot_be_withdrawn) {
 
 BOOST_AUTO_TEST_CASE(deposits_are_held_per_bid_and_released_on_replacement_and_withdrawal) {
     World w;
-    tender::Tender t = published({member_1, member_2, member_3});
-    t.bid_security_minor = 500'00;
-    w.tender_id = w.insert_tender(t);
-    auto pem = w.service.opening_certificate(w.tender_id);
-    BOOST_REQUIRE(pem.ok());
-    w.opening_pem = *pem;
-    const auto deposit_of = [&](const BidReceipt& r) {
-        return w.ledger.get_transfer("bs:" + std::to_string(w.tender_id) + ":" +
-                                     r.sha256_hex.substr(0, 32));
-    };
+    w.use_tender_with_security(500'00);
+    const auto deposit_of = [&](const BidReceipt& r) { return w.deposit_of(r.sha256_hex); };
     const auto state_of = [&](const BidReceipt& r) {
         auto d = deposit_of(r);
         BOOST_REQUIRE_MESSAGE(d.ok(), (d.ok() ? std::string() : d.error().message));
@@ -681,12 +689,7 @@ BOOST_AUTO_TEST_CASE(a_cancellation_or_new_deadline_is_seen_by_the_next_bid) {
 
 BOOST_AUTO_TEST_CASE(terms_changed_after_they_were_cached_apply_to_the_next_bid) {
     World w;
-    tender::Tender t = published({member_1, member_2, member_3});
-    t.bid_security_minor = 500'00;
-    w.tender_id = w.insert_tender(t);
-    auto pem = w.service.opening_certificate(w.tender_id);
-    BOOST_REQUIRE(pem.ok());
-    w.opening_pem = *pem;
+    w.use_tender_with_security(500'00);
     w.accepted(w.a, bid(w, supplier_a, 1));  // the terms are now cached
     // Amendments as if made through another server.
     const auto amend = [&](const std::function<void(tender::Tender&)>& edit) {
@@ -703,8 +706,7 @@ BOOST_AUTO_TEST_CASE(terms_changed_after_they_were_cached_apply_to_the_next_bid)
     // The bid passes the cached terms' checks; its group sees the new version and checks it
     // again under the current terms: the deposit is the amended amount.
     const BidReceipt b = w.accepted(w.b, bid(w, supplier_b, 1));
-    auto deposit = w.ledger.get_transfer("bs:" + std::to_string(w.tender_id) + ":" +
-                                         b.sha256_hex.substr(0, 32));
+    auto deposit = w.deposit_of(b.sha256_hex);
     BOOST_REQUIRE(deposit.ok());
     BOOST_TEST(deposit->amount_minor == 700'00);
     // A lot the cached terms lack is not refused on their word alone.
@@ -724,12 +726,7 @@ BOOST_AUTO_TEST_CASE(terms_changed_after_they_were_cached_apply_to_the_next_bid)
 
 BOOST_AUTO_TEST_CASE(an_amendment_racing_the_groups_transaction_refuses_the_bid_alone) {
     World w;
-    tender::Tender t = published({member_1, member_2, member_3});
-    t.bid_security_minor = 500'00;
-    w.tender_id = w.insert_tender(t);
-    auto pem = w.service.opening_certificate(w.tender_id);
-    BOOST_REQUIRE(pem.ok());
-    w.opening_pem = *pem;
+    w.use_tender_with_security(500'00);
     w.accepted(w.a, bid(w, supplier_a, 1));
     // The next insert_bids sees an amendment committed after its group read the version.
     std::function<void(tender::Tender&)> racing_edit;
@@ -751,8 +748,7 @@ BOOST_AUTO_TEST_CASE(an_amendment_racing_the_groups_transaction_refuses_the_bid_
         return **version;
     };
     const auto deposit_of = [&](const std::string& body) {
-        return w.ledger.get_transfer("bs:" + std::to_string(w.tender_id) + ":" +
-                                     core::to_hex(core::sha256(body)).substr(0, 32));
+        return w.deposit_of(core::to_hex(core::sha256(body)));
     };
 
     // The bid security is unchanged: the deposit stays held, and the same body sent again is
@@ -784,8 +780,7 @@ BOOST_AUTO_TEST_CASE(an_amendment_racing_the_groups_transaction_refuses_the_bid_
     BOOST_TEST((released->pending_state == money::PendingState::voided));
     // A new seal of the same document is stored under the new amount.
     const BidReceipt fresh = w.accepted(w.a, bid(w, supplier_a, 2), 2);
-    auto deposit = w.ledger.get_transfer("bs:" + std::to_string(w.tender_id) + ":" +
-                                         fresh.sha256_hex.substr(0, 32));
+    auto deposit = w.deposit_of(fresh.sha256_hex);
     BOOST_REQUIRE(deposit.ok());
     BOOST_TEST(deposit->amount_minor == 700'00);
     auto check = w.ledger.check();
@@ -795,21 +790,13 @@ BOOST_AUTO_TEST_CASE(an_amendment_racing_the_groups_transaction_refuses_the_bid_
 
 BOOST_AUTO_TEST_CASE(a_session_that_ended_before_the_group_stores_nothing) {
     World w;
-    tender::Tender t = published({member_1, member_2, member_3});
-    t.bid_security_minor = 500'00;
-    w.tender_id = w.insert_tender(t);
-    auto pem = w.service.opening_certificate(w.tender_id);
-    BOOST_REQUIRE(pem.ok());
-    w.opening_pem = *pem;
+    w.use_tender_with_security(500'00);
     const std::string token_hash = core::sha256_hex("token of supplier a");
     w.sessions[token_hash] = w.a;
     // Confirmed by the group: stored.
     auto stored = w.service.submit(w.a, w.tender_id, 1, bid(w, supplier_a), token_hash);
     BOOST_REQUIRE(stored.ok());
-    BOOST_TEST(w.ledger
-                   .get_transfer("bs:" + std::to_string(w.tender_id) + ":" +
-                                 stored->sha256_hex.substr(0, 32))
-                   .ok());
+    BOOST_TEST(w.deposit_of(stored->sha256_hex).ok());
     // Another supplier's session does not vouch for this caller.
     w.sessions[token_hash] = w.b;
     std::string before = describe(w.bids);
@@ -840,10 +827,7 @@ BOOST_AUTO_TEST_CASE(a_session_that_ended_before_the_group_stores_nothing) {
     require_error(w.service.submit(w.a, w.tender_id, 1, body, token_hash),
                   ErrorKind::unauthenticated, "invalid_token");
     BOOST_TEST(describe(w.bids) == before);
-    BOOST_TEST(!w.ledger
-                    .get_transfer("bs:" + std::to_string(w.tender_id) + ":" +
-                                  core::to_hex(core::sha256(body)).substr(0, 32))
-                    .ok());
+    BOOST_TEST(!w.deposit_of(core::to_hex(core::sha256(body))).ok());
 }
 
 BOOST_AUTO_TEST_CASE(suppliers_list_their_own_bids_officers_and_auditors_all) {
