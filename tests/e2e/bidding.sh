@@ -125,6 +125,24 @@ curl -sf "$BASE/api/v1/log/key.pem" -o "$w/log.pem"
 "$PROCURA_BIN" log verify --key "$w/log.pem" --sth "$w/sth.json" --inclusion "$w/incl.json" \
     >/dev/null || e2e_fail "the receipt's inclusion proof does not verify"
 
+e2e_log "a token logged out right after a bid cannot bid again, even within its remembered check"
+bolt_second=$(e2e_login bolt)
+send_with() {  # send_with TOKEN FILE LOT
+    api POST "/api/v1/tenders/$tender/bids?lot_id=$3" -H "$(bearer "$1")" \
+        -H 'Content-Type: application/cms' --data-binary @"$2"
+}
+send_with "$bolt_second" "$w/bolt-1.p7s" 1
+expect_status 200 "bolt's resend with a second token (its check is now remembered)"
+api POST /api/v1/auth/logout -H "$(bearer "$bolt_second")"
+expect_status 204 "bolt logs the second token out"
+before=$(db_snapshot)
+bid bolt 1 876540099 "$w/opening.pem" "$w/bolt-after-logout.p7s"
+send_with "$bolt_second" "$w/bolt-after-logout.p7s" 1
+expect_error 401 invalid_token
+send_with "$bolt_second" "$w/bolt-1.p7s" 1   # not even a stored bid's receipt
+expect_error 401 invalid_token
+[[ $(db_snapshot) == "$before" ]] || e2e_fail "a logged-out token changed the database"
+
 e2e_log "adversarial bids are refused and change nothing"
 before=$(db_snapshot)
 send bolt "$w/acme-1.p7s" 1                     # bolt replays acme's body
