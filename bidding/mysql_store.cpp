@@ -67,7 +67,7 @@ core::Result<std::optional<Bid>> find_one(db::ConnectionPool& pool, const char* 
                                           const std::string& where, bool with_body,
                                           const std::function<void(sql::PreparedStatement&)>& bind) {
     using Found = std::optional<Bid>;
-    // The connection's cached statement: these look-ups run on every bid.
+    // The connection's cached statement: these look-ups are hot (a racing resend, a withdrawal).
     return db::with_prepared(pool, operation,
                              std::string("SELECT ") + summary_columns +
                                  (with_body ? ", body" : "") + " FROM bids WHERE " + where,

@@ -15,17 +15,19 @@
 //
 // Group commit: a checked and time-stamped bid waits for its group's write. Whichever request
 // finds no write under way writes every bid queued by then (at most bids_per_group_max, at most
-// one per body): the deposits of the group in one ledger batch, the bids and their audit events
-// in one transaction, the releases of the deposits they replace in the next group's deposit
-// batch (or a batch of their own when no bid waits). Each bid
-// keeps its own outcome: a bid the store refuses alone fails alone, and if the group's
-// transaction fails as a whole its bids are written again one by one. A request is answered
-// only after its bid's transaction committed.
+// one per body): first one read each, for the whole group, of its sessions, its signers'
+// revocations, its tenders' versions and its bodies already stored (resends); then the
+// deposits of the group in one ledger batch, the bids and their audit events in one
+// transaction, the releases of the deposits they replace in the next group's deposit batch (or
+// a batch of their own when no bid waits). Each bid keeps its own outcome: a bid the store
+// refuses alone fails alone, and if the group's transaction fails as a whole its bids are
+// written again one by one. A request is answered only after its bid's transaction committed.
 //
-// Caches: published tenders' terms (checked against the tender's version on every use, so an
-// amendment or cancellation is seen at once; the deadline itself is compared with the clock
-// and the time-stamp token as before), opening certificates (they never change) and
-// money-account ids (accounts are never deleted). Each is bounded and emptied when full.
+// Caches: published tenders' terms (a bid is checked against the cached terms; its group reads
+// the tenders' versions and checks again any bid whose tender changed, and the group's
+// transaction compares the version under the row lock; a refusal is never decided on cached
+// terms alone), opening certificates (they never change) and money-account ids (accounts are
+// never deleted). Each is bounded and emptied when full.
 //
 // Thread-safe: the share table, the caches and the write queue are behind mutexes; everything
 // else is in the stores.

@@ -536,7 +536,7 @@ core::Result<std::optional<Tender>> MySQLTenderStore::find(TenderId id) {
 
 core::Result<std::optional<std::int64_t>> MySQLTenderStore::find_version(TenderId id) {
     using Found = std::optional<std::int64_t>;
-    // One indexed row through the connection's cached statement: checked on every bid.
+    // One indexed row through the connection's cached statement (a cached copy's check).
     return db::with_prepared(pool_, "tender.find_version",
                              "SELECT version FROM tenders WHERE id = ?",
                              [&](sql::PreparedStatement& s) -> core::Result<Found> {
