@@ -195,6 +195,18 @@ struct World {
         BOOST_REQUIRE(done.ok());
     }
 
+    // Amends the tender as another server would: edit, then a new version, in one transaction.
+    void amend(const std::function<void(tender::Tender&)>& edit) {
+        auto done = tenders.in_transaction([&](tender::TenderTransaction& tx) -> core::Status {
+            auto loaded = tx.load_for_update(tender_id);
+            if (!loaded) return loaded.error();
+            edit(*loaded);
+            loaded->version += 1;
+            return tx.update_tender(*loaded);
+        });
+        BOOST_REQUIRE(done.ok());
+    }
+
     // Switches the world to a new published tender that asks bid_security_minor of each bid.
     void use_tender_with_security(std::int64_t bid_security_minor) {
         tender::Tender t = published({member_1, member_2, member_3});
@@ -658,26 +670,16 @@ BOOST_AUTO_TEST_CASE(a_version_beyond_versions_max_is_refused_and_changes_nothin
 BOOST_AUTO_TEST_CASE(a_cancellation_or_new_deadline_is_seen_by_the_next_bid) {
     World w;
     w.accepted(w.a, bid(w, supplier_a));  // the tender's terms are now cached
-    const auto change = [&](const std::function<void(tender::Tender&)>& edit) {
-        auto done = w.tenders.in_transaction([&](tender::TenderTransaction& tx) -> core::Status {
-            auto t = tx.load_for_update(w.tender_id);
-            if (!t) return t.error();
-            edit(*t);
-            t->version += 1;
-            return tx.update_tender(*t);
-        });
-        BOOST_REQUIRE(done.ok());
-    };
     // A deadline moved to this very millisecond: the next bid is late.
     const std::int64_t now = w.clock.now_ms();
-    change([&](tender::Tender& t) { t.submission_deadline_ms = now; });
+    w.amend([&](tender::Tender& t) { t.submission_deadline_ms = now; });
     std::string before = describe(w.bids);
     require_error(w.service.submit(w.b, w.tender_id, 1, bid(w, supplier_b)), ErrorKind::conflict,
                   "submission_closed");
     BOOST_TEST(describe(w.bids) == before);
-    change([&](tender::Tender& t) { t.submission_deadline_ms = submission_deadline_ms; });
+    w.amend([&](tender::Tender& t) { t.submission_deadline_ms = submission_deadline_ms; });
     w.accepted(w.b, bid(w, supplier_b));
-    change([&](tender::Tender& t) {
+    w.amend([&](tender::Tender& t) {
         t.state = tender::TenderState::cancelled;
         t.cancelled_at_ms = now;
     });
@@ -691,18 +693,7 @@ BOOST_AUTO_TEST_CASE(terms_changed_after_they_were_cached_apply_to_the_next_bid)
     World w;
     w.use_tender_with_security(500'00);
     w.accepted(w.a, bid(w, supplier_a, 1));  // the terms are now cached
-    // Amendments as if made through another server.
-    const auto amend = [&](const std::function<void(tender::Tender&)>& edit) {
-        auto done = w.tenders.in_transaction([&](tender::TenderTransaction& tx) -> core::Status {
-            auto loaded = tx.load_for_update(w.tender_id);
-            if (!loaded) return loaded.error();
-            edit(*loaded);
-            loaded->version += 1;
-            return tx.update_tender(*loaded);
-        });
-        BOOST_REQUIRE(done.ok());
-    };
-    amend([](tender::Tender& terms) { terms.bid_security_minor = 700'00; });
+    w.amend([](tender::Tender& terms) { terms.bid_security_minor = 700'00; });
     // The bid passes the cached terms' checks; its group sees the new version and checks it
     // again under the current terms: the deposit is the amended amount.
     const BidReceipt b = w.accepted(w.b, bid(w, supplier_b, 1));
@@ -710,7 +701,7 @@ BOOST_AUTO_TEST_CASE(terms_changed_after_they_were_cached_apply_to_the_next_bid)
     BOOST_REQUIRE(deposit.ok());
     BOOST_TEST(deposit->amount_minor == 700'00);
     // A lot the cached terms lack is not refused on their word alone.
-    amend([](tender::Tender& terms) {
+    w.amend([](tender::Tender& terms) {
         tender::Lot lot = terms.lots.front();
         lot.number = 3;
         terms.lots.push_back(lot);
@@ -732,15 +723,7 @@ BOOST_AUTO_TEST_CASE(an_amendment_racing_the_groups_transaction_refuses_the_bid_
     std::function<void(tender::Tender&)> racing_edit;
     w.bids.tender_version = [&](std::int64_t id) -> std::int64_t {
         if (racing_edit) {
-            auto done =
-                w.tenders.in_transaction([&](tender::TenderTransaction& tx) -> core::Status {
-                    auto loaded = tx.load_for_update(id);
-                    if (!loaded) return loaded.error();
-                    racing_edit(*loaded);
-                    loaded->version += 1;
-                    return tx.update_tender(*loaded);
-                });
-            BOOST_REQUIRE(done.ok());
+            w.amend(racing_edit);
             racing_edit = nullptr;
         }
         auto version = w.tenders.find_version(id);
