@@ -152,26 +152,39 @@ core::Status MySQLUserStore::insert_session(const Session& session) {
     return inserted;
 }
 
+namespace {
+
+// A session with its user, as both session look-ups select them.
+constexpr const char* session_select =
+    "SELECT s.token_hash, s.user_id, s.created_at_ms, s.expires_at_ms, u.id, "
+    "u.username, u.role, u.password_hash, u.active, u.created_at_ms "
+    "FROM sessions s JOIN users u ON u.id = s.user_id WHERE ";
+
+core::Result<std::pair<Session, User>> read_session(const sql::ResultSet& rows) {
+    Session session{rows.getString(1).asStdString(), rows.getInt64(2), rows.getInt64(3),
+                    rows.getInt64(4)};
+    auto user = read_user(rows, 5);
+    if (!user) return user.error();
+    return std::pair{std::move(session), std::move(user).value()};
+}
+
+}  // namespace
+
 core::Result<std::optional<std::pair<Session, User>>> MySQLUserStore::find_session(
     const std::string& token_hash_hex) {
     using Found = std::optional<std::pair<Session, User>>;
     // Every authenticated request runs this: the connection's cached statement saves a prepare
     // and a close each time.
-    return db::with_prepared(
-        pool_, "auth.find_session",
-        "SELECT s.token_hash, s.user_id, s.created_at_ms, s.expires_at_ms, u.id, "
-        "u.username, u.role, u.password_hash, u.active, u.created_at_ms "
-        "FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = ?",
-        [&](sql::PreparedStatement& s) -> core::Result<Found> {
-            s.setString(1, token_hash_hex);
-            Rows rows(s.executeQuery());
-            if (!rows->next()) return Found{};
-            Session session{rows->getString(1).asStdString(), rows->getInt64(2), rows->getInt64(3),
-                            rows->getInt64(4)};
-            auto user = read_user(*rows, 5);
-            if (!user) return user.error();
-            return Found{std::pair{std::move(session), std::move(user).value()}};
-        });
+    return db::with_prepared(pool_, "auth.find_session",
+                             std::string(session_select) + "s.token_hash = ?",
+                             [&](sql::PreparedStatement& s) -> core::Result<Found> {
+                                 s.setString(1, token_hash_hex);
+                                 Rows rows(s.executeQuery());
+                                 if (!rows->next()) return Found{};
+                                 auto found = read_session(*rows);
+                                 if (!found) return found.error();
+                                 return Found{std::move(found).value()};
+                             });
 }
 
 core::Result<std::vector<std::pair<Session, User>>> MySQLUserStore::find_sessions(
@@ -191,18 +204,13 @@ core::Result<std::vector<std::pair<Session, User>>> MySQLUserStore::find_session
     return db::with_connection(
         pool_, "auth.find_sessions", [&](sql::Connection& c) -> core::Result<Found> {
             std::unique_ptr<sql::Statement> s(c.createStatement());
-            Rows rows(s->executeQuery(
-                "SELECT s.token_hash, s.user_id, s.created_at_ms, s.expires_at_ms, u.id, "
-                "u.username, u.role, u.password_hash, u.active, u.created_at_ms "
-                "FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash IN (" +
-                list + ")"));
+            Rows rows(
+                s->executeQuery(std::string(session_select) + "s.token_hash IN (" + list + ")"));
             Found out;
             while (rows->next()) {
-                Session session{rows->getString(1).asStdString(), rows->getInt64(2),
-                                rows->getInt64(3), rows->getInt64(4)};
-                auto user = read_user(*rows, 5);
-                if (!user) return user.error();
-                out.emplace_back(std::move(session), std::move(user).value());
+                auto found = read_session(*rows);
+                if (!found) return found.error();
+                out.push_back(std::move(found).value());
             }
             return out;
         });
