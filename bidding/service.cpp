@@ -3,7 +3,6 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
-#include <cctype>
 #include <nlohmann/json.hpp>
 
 #include "bidding/opening.hpp"
@@ -489,26 +488,12 @@ void BiddingService::write_group(const std::vector<PendingBid*>& all) {
     }
     std::vector<PendingBid*> signed_validly;
     {
-        // A serial from the signature check is hex (upper-case, as stored); anything else fails
-        // only its own bid.
-        const auto serial_ok = [](const std::string& serial) {
-            return !serial.empty() && serial.size() <= 40 &&
-                   serial.find_first_not_of("0123456789ABCDEF") == std::string::npos;
-        };
         std::vector<std::string> serials;
-        for (PendingBid* p : signed_in) {
-            if (serial_ok(p->signer_serial_hex)) serials.push_back(p->signer_serial_hex);
-        }
+        for (PendingBid* p : signed_in) serials.push_back(p->signer_serial_hex);
         std::sort(serials.begin(), serials.end());
         serials.erase(std::unique(serials.begin(), serials.end()), serials.end());
         auto certificates = d_.certificates.find_many(serials);
         for (PendingBid* p : signed_in) {
-            if (!serial_ok(p->signer_serial_hex)) {
-                p->error =
-                    make_error(ErrorKind::unprocessable, "untrusted_certificate",
-                               "the signer's certificate has no usable serial number", "signature");
-                continue;
-            }
             if (!certificates) {
                 // Fail closed: a store that cannot answer refuses the bid.
                 p->error = certificates.error();
@@ -815,10 +800,13 @@ core::Result<BidReceipt> BiddingService::submit(const core::Caller& caller, std:
     }
     PendingBid pending;
     pending.session_hash = session_hash;
-    pending.signer_serial_hex = verified->signer_serial_hex;
-    for (char& c : pending.signer_serial_hex) {
-        c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    // As stored, for the group's revocation check; anything else is no certificate of ours.
+    auto serial = pki::normalise_serial(verified->signer_serial_hex);
+    if (!serial) {
+        return make_error(ErrorKind::unprocessable, "untrusted_certificate",
+                          "the signer's certificate has no usable serial number", "signature");
     }
+    pending.signer_serial_hex = std::move(*serial);
     pending.tender = t;
     pending.write.tender_version = t->version;
     Bid& bid = pending.write.bid;

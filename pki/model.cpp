@@ -1,6 +1,8 @@
 #include "pki/model.hpp"
 
+#include <algorithm>
 #include <array>
+#include <cctype>
 #include <utility>
 
 namespace procura::pki {
@@ -45,6 +47,19 @@ CertificateStatus status_at(const UserCertificate& certificate, std::int64_t now
     }
     if (now_ms >= certificate.not_after_ms) return CertificateStatus::expired;
     return CertificateStatus::active;
+}
+
+core::Result<std::string> normalise_serial(const std::string& serial_hex) {
+    std::string upper = serial_hex;
+    std::transform(upper.begin(), upper.end(), upper.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
+    if (upper.empty() || upper.size() > 40 ||
+        upper.find_first_not_of("0123456789ABCDEF") != std::string::npos) {
+        return core::make_error(core::ErrorKind::bad_request, "bad_serial",
+                                "a certificate serial number is 1 to 40 hexadecimal digits",
+                                "serial");
+    }
+    return upper;
 }
 
 }  // namespace procura::pki

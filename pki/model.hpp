@@ -9,6 +9,7 @@
 #include <string_view>
 
 #include "core/identity.hpp"
+#include "core/result.hpp"
 #include "signing/crl.hpp"
 
 namespace procura::pki {
@@ -45,5 +46,9 @@ std::string_view to_string(CertificateStatus status);
 
 // Revoked if revoked at or before now_ms; else expired if now_ms is past notAfter; else active.
 CertificateStatus status_at(const UserCertificate& certificate, std::int64_t now_ms);
+
+// A serial number as stored (upper-case hex of at most 40 digits, a 20-octet serial, as
+// BN_bn2hex writes it), from any case; or 400 "bad_serial" naming the field "serial".
+core::Result<std::string> normalise_serial(const std::string& serial_hex);
 
 }  // namespace procura::pki

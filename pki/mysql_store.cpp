@@ -5,7 +5,6 @@
 #include <cppconn/resultset.h>
 #include <cppconn/statement.h>
 
-#include <cctype>
 #include <functional>
 #include <memory>
 
@@ -166,17 +165,13 @@ core::Result<std::vector<UserCertificate>> MySQLCertificateStore::find_many(
     if (serials_hex.empty()) return std::vector<UserCertificate>{};
     // Serials are hex digits only (checked), so the list is written into the statement's text:
     // one round trip for a whole group of bids' signers.
-    // Stored upper-case (BN_bn2hex) in an ascii_bin column: lower-case input is upper-cased,
-    // so that it matches.
+    // Stored upper-case in an ascii_bin column: input of any case is normalised, so that it
+    // matches.
     std::string list;
-    for (std::string serial : serials_hex) {
-        if (serial.empty() || serial.size() > 40 ||
-            serial.find_first_not_of("0123456789abcdefABCDEF") != std::string::npos) {
-            return core::make_error(ErrorKind::bad_request, "bad_serial",
-                                    "a certificate serial is hex digits", "serial");
-        }
-        for (char& c : serial) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-        list += (list.empty() ? "'" : ", '") + serial + "'";
+    for (const std::string& serial_hex : serials_hex) {
+        auto serial = normalise_serial(serial_hex);
+        if (!serial) return serial.error();
+        list += (list.empty() ? "'" : ", '") + *serial + "'";
     }
     return db::with_connection(pool_, "pki.find_many", [&](sql::Connection& c) {
         std::unique_ptr<sql::Statement> s(c.createStatement());

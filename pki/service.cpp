@@ -1,8 +1,6 @@
 #include "pki/service.hpp"
 
 #include <algorithm>
-#include <cctype>
-
 #include <nlohmann/json.hpp>
 
 #include "signing/crl.hpp"
@@ -19,19 +17,6 @@ core::AuditEvent audit_event(std::int64_t at_ms, core::UserId actor, std::string
                              const nlohmann::json& payload) {
     return core::AuditEvent{at_ms, actor, std::move(action), "certificate", c.id, version,
                             payload.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)};
-}
-
-// Upper-case hex of at most 40 digits (a 20-octet serial), or a 400 naming the field.
-core::Result<std::string> normalise_serial(const std::string& serial_hex) {
-    std::string upper = serial_hex;
-    std::transform(upper.begin(), upper.end(), upper.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
-    if (upper.empty() || upper.size() > 40 ||
-        upper.find_first_not_of("0123456789ABCDEF") != std::string::npos) {
-        return make_error(ErrorKind::bad_request, "bad_serial",
-                          "a certificate serial number is 1 to 40 hexadecimal digits", "serial");
-    }
-    return upper;
 }
 
 bool may_see_all(core::Role role) {
