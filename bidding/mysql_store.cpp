@@ -355,14 +355,16 @@ core::Result<std::vector<BidWritten>> MySQLBidStore::insert_bids(std::vector<Bid
                     text->executeUpdate("UPDATE bids SET state = 'replaced' WHERE id IN (" +
                                         replaced_ids + ")");
                 }
-                // The group's rows in cached statements of 64 rows or a power of two.
-                std::vector<std::istringstream> blobs;
-                blobs.reserve(2 * stored_bids.size());  // never reallocated: bound by address
-                db::execute_in_chunks(
+                // The group's rows in cached statements of 64 rows or a power of two, each
+                // returning the ids of its rows. The body and the token are bound as strings,
+                // which carry any bytes: as blobs, Connector/C++ would send each in a packet
+                // of its own (mysql_stmt_send_long_data).
+                std::map<std::string, std::int64_t> ids;
+                db::query_in_chunks(
                     tx, c,
                     {"INSERT INTO bids (tender_id, supplier_id, lot_id, version, body, sha256, "
                      "received_at_ms, timestamp_token, log_seq, state) VALUES",
-                     "(?, ?, ?, ?, ?, ?, ?, ?, 0, 'active')", ""},
+                     "(?, ?, ?, ?, ?, ?, ?, ?, 0, 'active')", " RETURNING active_key, id"},
                     stored_bids.size(), bids_per_insert_max,
                     [&](sql::PreparedStatement& insert, std::size_t begin, std::size_t end) {
                         unsigned p = 1;
@@ -373,19 +375,15 @@ core::Result<std::vector<BidWritten>> MySQLBidStore::insert_bids(std::vector<Bid
                             insert.setInt64(p++, b.supplier_id);
                             insert.setInt64(p++, b.lot_id);
                             insert.setInt64(p++, versions[i]);
-                            insert.setBlob(p++, &blobs.emplace_back(b.body));
+                            insert.setString(p++, b.body);
                             insert.setString(p++, b.sha256_hex);
                             insert.setInt64(p++, b.received_at_ms);
-                            insert.setBlob(p++, &blobs.emplace_back(b.timestamp_token));
+                            insert.setString(p++, b.timestamp_token);
                         }
+                    },
+                    [&](sql::ResultSet& rows, std::size_t, std::size_t) {
+                        while (rows.next()) ids[rows.getString(1).asStdString()] = rows.getInt64(2);
                     });
-                // The new bids are now the active ones of their keys: their ids in one read.
-                std::map<std::string, std::int64_t> ids;
-                {
-                    Rows rows(text->executeQuery(
-                        "SELECT active_key, id FROM bids WHERE active_key IN (" + key_list + ")"));
-                    while (rows->next()) ids[rows->getString(1).asStdString()] = rows->getInt64(2);
-                }
                 for (std::size_t i : stored_bids) {
                     Bid stored = bids[i].bid;
                     stored.id = ids.at(keys[i]);

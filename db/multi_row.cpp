@@ -23,11 +23,12 @@ std::string statement_text(const MultiRowStatement& statement, std::size_t rows)
 
 // The chunk loop. reused(rows) gives a statement kept beyond this call for a chunk of that
 // many rows, or null; any other chunk's statement is prepared for its one use.
-// split(rows left, rows_max) gives the next chunk's size.
-template <class Split, class Reused>
+// split(rows left, rows_max) gives the next chunk's size; execute(statement, begin, end) runs
+// a bound chunk.
+template <class Split, class Reused, class Execute>
 void run_chunks(sql::Connection& c, const MultiRowStatement& statement, std::size_t count,
-                std::size_t rows_max, const BindRows& bind, const AfterRows& after, Split&& split,
-                Reused&& reused) {
+                std::size_t rows_max, const BindRows& bind, Split&& split, Reused&& reused,
+                Execute&& execute) {
     PROCURA_ASSERT(rows_max > 0);
     for (std::size_t begin = 0, end = 0; begin < count; begin = end) {
         end = begin + split(count - begin, rows_max);
@@ -38,9 +39,14 @@ void run_chunks(sql::Connection& c, const MultiRowStatement& statement, std::siz
             s = once.get();
         }
         bind(*s, begin, end);
-        s->executeUpdate();
-        if (after) after(begin, end);
+        execute(*s, begin, end);
     }
+}
+
+// The chunk sizes of a transaction's statements: full-size chunks, then what is left in
+// chunks of powers of two (a 13-row rest runs as 8 + 4 + 1).
+std::size_t cached_split(std::size_t left, std::size_t most) {
+    return left >= most ? most : std::bit_floor(left);
 }
 
 }  // namespace
@@ -49,29 +55,46 @@ void execute_in_chunks(sql::Connection& c, const MultiRowStatement& statement, s
                        std::size_t rows_max, const BindRows& bind, const AfterRows& after) {
     std::unique_ptr<sql::PreparedStatement> full;
     run_chunks(
-        c, statement, count, rows_max, bind, after,
+        c, statement, count, rows_max, bind,
         [](std::size_t left, std::size_t most) { return std::min(left, most); },
         [&](std::size_t rows) -> sql::PreparedStatement* {
             if (rows != rows_max) return nullptr;
             if (!full) full.reset(c.prepareStatement(statement_text(statement, rows)));
             return full.get();
+        },
+        [&](sql::PreparedStatement& s, std::size_t begin, std::size_t end) {
+            s.executeUpdate();
+            if (after) after(begin, end);
         });
 }
 
 void execute_in_chunks(Transaction& tx, sql::Connection& c, const MultiRowStatement& statement,
                        std::size_t count, std::size_t rows_max, const BindRows& bind,
                        const AfterRows& after) {
-    // Full-size chunks, then what is left in chunks of powers of two (a 13-row rest runs as
-    // 8 + 4 + 1): every chunk's statement is one of at most log2(rows_max) + 2 texts per
+    // Every chunk's statement (cached_split) is one of at most log2(rows_max) + 2 texts per
     // call site, all cached, so a batch of any size prepares nothing once the connection has
     // seen its sizes. Preparing a statement of a few hundred rows costs more than executing a
-    // handful of cached ones.
+    // handful of cached ones (and a cached 64-row statement holds about 350 KiB of the
+    // server's memory, so not every size is kept).
     run_chunks(
-        c, statement, count, rows_max, bind, after,
-        [](std::size_t left, std::size_t most) {
-            return left >= most ? most : std::bit_floor(left);
-        },
-        [&](std::size_t rows) { return &tx.prepared(statement_text(statement, rows)); });
+        c, statement, count, rows_max, bind, cached_split,
+        [&](std::size_t rows) { return &tx.prepared(statement_text(statement, rows)); },
+        [&](sql::PreparedStatement& s, std::size_t begin, std::size_t end) {
+            s.executeUpdate();
+            if (after) after(begin, end);
+        });
+}
+
+void query_in_chunks(Transaction& tx, sql::Connection& c, const MultiRowStatement& statement,
+                     std::size_t count, std::size_t rows_max, const BindRows& bind,
+                     const ReadRows& read) {
+    run_chunks(
+        c, statement, count, rows_max, bind, cached_split,
+        [&](std::size_t rows) { return &tx.prepared(statement_text(statement, rows)); },
+        [&](sql::PreparedStatement& s, std::size_t begin, std::size_t end) {
+            std::unique_ptr<sql::ResultSet> rows(s.executeQuery());
+            read(*rows, begin, end);
+        });
 }
 
 }  // namespace procura::db

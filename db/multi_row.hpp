@@ -5,6 +5,7 @@
 
 #include <cppconn/connection.h>
 #include <cppconn/prepared_statement.h>
+#include <cppconn/resultset.h>
 
 #include <cstddef>
 #include <functional>
@@ -25,6 +26,8 @@ using BindRows =
     std::function<void(sql::PreparedStatement& statement, std::size_t begin, std::size_t end)>;
 // Runs after the chunk of rows [begin, end) was executed, on the same connection.
 using AfterRows = std::function<void(std::size_t begin, std::size_t end)>;
+// Reads what the chunk of rows [begin, end) returned (a statement with RETURNING).
+using ReadRows = std::function<void(sql::ResultSet& rows, std::size_t begin, std::size_t end)>;
 
 // Executes statement over count rows, at most rows_max per execution, on c (in the caller's
 // transaction). A long run is many chunks of the same size: their statement is prepared once
@@ -42,5 +45,11 @@ void execute_in_chunks(sql::Connection& c, const MultiRowStatement& statement, s
 void execute_in_chunks(Transaction& tx, sql::Connection& c, const MultiRowStatement& statement,
                        std::size_t count, std::size_t rows_max, const BindRows& bind,
                        const AfterRows& after = {});
+
+// The same for a statement whose tail returns rows (" RETURNING ..."): each chunk is executed
+// as a query and read gets its rows, in the same round trip as the write.
+void query_in_chunks(Transaction& tx, sql::Connection& c, const MultiRowStatement& statement,
+                     std::size_t count, std::size_t rows_max, const BindRows& bind,
+                     const ReadRows& read);
 
 }  // namespace procura::db

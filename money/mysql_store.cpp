@@ -177,16 +177,14 @@ core::Result<std::map<std::int64_t, Account>> lock_accounts(db::Transaction& tx,
     return out;
 }
 
-// Inserts created in chunks. With consecutive auto-increment ids (innodb_autoinc_lock_mode 0
-// or 1: a multi-row INSERT ... VALUES gets one consecutive range, in row order) it sets their
-// row ids from LAST_INSERT_ID() and returns true; otherwise it returns false and the caller
-// reads them back.
-bool insert_transfers(db::Transaction& tx, sql::Connection& c, std::vector<Transfer>& created,
-                      bool consecutive_ids) {
+// Inserts created in chunks and sets their row ids from what each INSERT returns (RETURNING,
+// in the same round trip), matched by transfer key.
+core::Status insert_transfers(db::Transaction& tx, sql::Connection& c,
+                              std::vector<Transfer>& created) {
     const db::MultiRowStatement insert{
         "INSERT INTO money_transfers (transfer_key, kind, debit_account_id, credit_account_id, "
         "amount_minor, currency, pending_key, code, reference, batch_id, created_at_ms) VALUES",
-        "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", ""};
+        "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", " RETURNING transfer_key, id"};
     const auto bind = [&](sql::PreparedStatement& s, std::size_t begin, std::size_t end) {
         unsigned int p = 1;
         for (std::size_t i = begin; i < end; ++i) {
@@ -208,36 +206,16 @@ bool insert_transfers(db::Transaction& tx, sql::Connection& c, std::vector<Trans
             s.setInt64(p++, t.at_ms);
         }
     };
-    const auto row_ids = [&](std::size_t begin, std::size_t end) {
-        if (!consecutive_ids) return;
-        Rows rows(tx.prepared("SELECT LAST_INSERT_ID()").executeQuery());
-        rows->next();
-        const std::int64_t first = rows->getInt64(1);
-        rows.reset();
-        for (std::size_t i = begin; i < end; ++i) {
-            created[i].row_id = first + static_cast<std::int64_t>(i - begin);
-        }
-    };
-    db::execute_in_chunks(tx, c, insert, created.size(), money_rows_per_insert_max, bind, row_ids);
-    return consecutive_ids;
-}
-
-// Sets the row_id of every created transfer from the rows just inserted.
-core::Status read_row_ids(sql::Connection& c, std::vector<Transfer>& created) {
     std::map<std::string, std::int64_t> ids;
-    for (std::size_t begin = 0; begin < created.size(); begin += money_rows_per_insert_max) {
-        const std::size_t end = std::min(created.size(), begin + money_rows_per_insert_max);
-        Statement s(c.prepareStatement(
-            "SELECT transfer_key, id FROM money_transfers WHERE transfer_key IN (" +
-            placeholders(end - begin) + ")"));
-        unsigned int p = 1;
-        for (std::size_t i = begin; i < end; ++i) s->setString(p++, created[i].id);
-        Rows rows(s->executeQuery());
-        while (rows->next()) ids[rows->getString(1).asStdString()] = rows->getInt64(2);
-    }
+    db::query_in_chunks(tx, c, insert, created.size(), money_rows_per_insert_max, bind,
+                        [&](sql::ResultSet& rows, std::size_t, std::size_t) {
+                            while (rows.next()) {
+                                ids[rows.getString(1).asStdString()] = rows.getInt64(2);
+                            }
+                        });
     for (Transfer& t : created) {
         const auto found = ids.find(t.id);
-        if (found == ids.end()) return corrupt("transfer " + t.id + " (not read back)");
+        if (found == ids.end()) return corrupt("transfer " + t.id + " (not returned)");
         t.row_id = found->second;
     }
     return {};
@@ -276,17 +254,6 @@ void write_balances(db::Transaction& tx, sql::Connection& c,
 }
 
 }  // namespace
-
-bool MySQLMoneyStore::consecutive_ids(sql::Connection& c) {
-    int mode = autoinc_lock_mode_.load();
-    if (mode < 0) {
-        std::unique_ptr<sql::Statement> s(c.createStatement());
-        Rows rows(s->executeQuery("SELECT @@innodb_autoinc_lock_mode"));
-        mode = rows->next() ? rows->getInt(1) : 2;
-        autoinc_lock_mode_.store(mode);
-    }
-    return mode == 0 || mode == 1;
-}
 
 MySQLMoneyStore::MySQLMoneyStore(db::ConnectionPool& pool) : pool_(pool) {}
 
@@ -472,9 +439,7 @@ core::Result<std::vector<TransferResult>> MySQLMoneyStore::apply_batch(
                     // The view now holds the planned balances of the changed accounts.
                     auto written = tx.attempt(
                         "money.apply_batch.write", [&](sql::Connection& c) -> core::Status {
-                            if (!insert_transfers(tx, c, plan.created, consecutive_ids(c))) {
-                                PROCURA_TRY(read_row_ids(c, plan.created));
-                            }
+                            PROCURA_TRY(insert_transfers(tx, c, plan.created));
                             write_balances(tx, c, plan.changed_accounts, view.accounts);
                             return {};
                         });

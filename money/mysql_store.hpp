@@ -9,8 +9,6 @@
 // less per transfer. This header includes no Connector/C++ header.
 #pragma once
 
-#include <atomic>
-
 #include "db/pool.hpp"
 #include "money/store.hpp"
 
@@ -38,12 +36,7 @@ public:
     core::Result<LedgerFacts> ledger_facts() override;
 
 private:
-    // Whether a multi-row INSERT gets consecutive auto-increment ids in row order
-    // (innodb_autoinc_lock_mode 0 or 1; not 2, as Galera requires). Asked once.
-    bool consecutive_ids(sql::Connection& c);
-
     db::ConnectionPool& pool_;
-    std::atomic<int> autoinc_lock_mode_{-1};
 };
 
 // Rows per multi-row INSERT of transfers and of account balances.

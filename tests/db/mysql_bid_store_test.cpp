@@ -214,4 +214,22 @@ BOOST_AUTO_TEST_CASE(a_group_of_thirteen_is_written_in_chunks_each_body_on_its_o
                13);
 }
 
+BOOST_AUTO_TEST_CASE(bodies_and_tokens_of_any_bytes_are_stored_exactly) {
+    // DER is not text: every byte value, NUL and invalid UTF-8 included, must come back as sent.
+    Db d;
+    std::string every_byte;
+    for (int b = 0; b < 256; ++b) every_byte += static_cast<char>(b);
+    BidWrite w = Db::bid(1, 21, 'e');
+    w.bid.body = every_byte + std::string("\0\xff\xc3(", 4) + every_byte;
+    w.bid.timestamp_token = std::string("\x30\x82\0\0", 4) + every_byte;
+    auto written = d.store.insert_bids({w}, 100);
+    BOOST_REQUIRE(written.ok());
+    BOOST_REQUIRE((*written)[0].stored.has_value());
+    auto stored = d.store.find_bid((*written)[0].stored->id);
+    BOOST_REQUIRE(stored.ok() && stored->has_value());
+    BOOST_TEST((*stored)->body == w.bid.body);
+    BOOST_TEST((*stored)->timestamp_token == w.bid.timestamp_token);
+    BOOST_TEST(d.count("SELECT LENGTH(body) FROM bids") == 516);
+}
+
 BOOST_AUTO_TEST_SUITE_END()
