@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "db/audit_sql.hpp"
+#include "db/multi_row.hpp"
 #include "db/transaction.hpp"
 
 namespace procura::ledger {
@@ -19,7 +20,10 @@ using core::ErrorKind;
 using Statement = std::unique_ptr<sql::PreparedStatement>;
 using Rows = std::unique_ptr<sql::ResultSet>;
 
-constexpr std::size_t insert_chunk = 500;
+// Nodes per INSERT. A power of two: a long run is full chunks, the rest powers of two below
+// (db::execute_in_chunks), each statement cached per connection (the largest holds about 0.5 MiB
+// of the server's memory).
+constexpr std::size_t insert_chunk = 256;
 
 core::Error corrupt(const std::string& what) {
     return core::make_error(ErrorKind::internal, std::string(db::error_code_internal),
@@ -118,26 +122,23 @@ core::Status MySQLLogStore::integrate(const std::vector<std::pair<NodeId, Hash>>
                                         std::to_string(previous_size) + " to " +
                                         std::to_string(*latest));
         }
-        for (std::size_t first = 0; first < nodes.size(); first += insert_chunk) {
-            const std::size_t count = std::min(insert_chunk, nodes.size() - first);
-            auto inserted = tx.attempt("log.integrate.nodes", [&](sql::Connection& c) {
-                // Hashes travel as hex through UNHEX(?): Connector/C++ sends every blob
-                // parameter in a round trip of its own, which would cost one per node.
-                std::string query = "INSERT INTO log_nodes (level, idx, hash) VALUES ";
-                for (std::size_t i = 0; i < count; ++i) {
-                    query += i == 0 ? "(?, ?, UNHEX(?))" : ", (?, ?, UNHEX(?))";
-                }
-                Statement s(c.prepareStatement(query));
-                unsigned p = 1;
-                for (std::size_t i = first; i < first + count; ++i) {
-                    s->setInt(p++, nodes[i].first.level);
-                    s->setUInt64(p++, nodes[i].first.index);
-                    s->setString(p++, core::to_hex(nodes[i].second));
-                }
-                s->executeUpdate();
-            });
-            if (!inserted) return inserted.error();
-        }
+        // Hashes travel as hex through UNHEX(?): Connector/C++ sends every blob parameter in a
+        // packet of its own, which would cost one per node. The statements are the cached ones
+        // of db::execute_in_chunks (a power of two rows each), not one prepared per use.
+        auto inserted = tx.attempt("log.integrate.nodes", [&](sql::Connection& c) {
+            db::execute_in_chunks(
+                tx, c, {"INSERT INTO log_nodes (level, idx, hash) VALUES", "(?, ?, UNHEX(?))", ""},
+                nodes.size(), insert_chunk,
+                [&](sql::PreparedStatement& s, std::size_t begin, std::size_t end) {
+                    unsigned p = 1;
+                    for (std::size_t i = begin; i < end; ++i) {
+                        s.setInt(p++, nodes[i].first.level);
+                        s.setUInt64(p++, nodes[i].first.index);
+                        s.setString(p++, core::to_hex(nodes[i].second));
+                    }
+                });
+        });
+        if (!inserted) return inserted.error();
         auto stored = tx.attempt("log.integrate.store_head", [&](sql::Connection& c) {
             Statement s(c.prepareStatement(
                 "INSERT INTO log_heads (tree_size, root_hash, timestamp_ms, signature) "
