@@ -27,6 +27,8 @@ using Rows = std::unique_ptr<sql::ResultSet>;
 // Rows per INSERT of a group's bids (a group holds at most 64 by default; a larger one is
 // written in several statements).
 constexpr std::size_t bids_per_insert_max = 64;
+// The largest body or token bound as a string in a group's INSERT (see insert_bids).
+constexpr std::size_t inline_value_bytes_max = 64 * 1024;
 
 constexpr const char* summary_columns =
     "id, tender_id, supplier_id, lot_id, version, sha256, received_at_ms, timestamp_token, "
@@ -356,9 +358,22 @@ core::Result<std::vector<BidWritten>> MySQLBidStore::insert_bids(std::vector<Bid
                                         replaced_ids + ")");
                 }
                 // The group's rows in cached statements of 64 rows or a power of two, each
-                // returning the ids of its rows. The body and the token are bound as strings,
-                // which carry any bytes: as blobs, Connector/C++ would send each in a packet
-                // of its own (mysql_stmt_send_long_data).
+                // returning the ids of its rows. A body or token of at most
+                // inline_value_bytes_max is bound as a string (which carries any bytes) and
+                // travels in the statement's own packet; a larger one as a blob, which
+                // Connector/C++ sends in packets of its own (mysql_stmt_send_long_data), as it
+                // does any string over 256 KiB. So a chunk's packet stays under 64 x 2 x 64 KiB
+                // = 8 MiB, half of MariaDB's default max_allowed_packet.
+                std::vector<std::istringstream> blobs;
+                blobs.reserve(2 * stored_bids.size());  // never reallocated: bound by address
+                const auto bind_bytes = [&](sql::PreparedStatement& s, unsigned p,
+                                            const std::string& bytes) {
+                    if (bytes.size() <= inline_value_bytes_max) {
+                        s.setString(p, bytes);
+                    } else {
+                        s.setBlob(p, &blobs.emplace_back(bytes));
+                    }
+                };
                 std::map<std::string, std::int64_t> ids;
                 db::query_in_chunks(
                     tx, c,
@@ -375,10 +390,10 @@ core::Result<std::vector<BidWritten>> MySQLBidStore::insert_bids(std::vector<Bid
                             insert.setInt64(p++, b.supplier_id);
                             insert.setInt64(p++, b.lot_id);
                             insert.setInt64(p++, versions[i]);
-                            insert.setString(p++, b.body);
+                            bind_bytes(insert, p++, b.body);
                             insert.setString(p++, b.sha256_hex);
                             insert.setInt64(p++, b.received_at_ms);
-                            insert.setString(p++, b.timestamp_token);
+                            bind_bytes(insert, p++, b.timestamp_token);
                         }
                     },
                     [&](sql::ResultSet& rows, std::size_t, std::size_t) {

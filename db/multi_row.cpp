@@ -40,6 +40,9 @@ void run_chunks(sql::Connection& c, const MultiRowStatement& statement, std::siz
         }
         bind(*s, begin, end);
         execute(*s, begin, end);
+        // Connector/C++ keeps a copy of every string bound (up to 256 KiB each) until the
+        // parameter is set again: a cached statement would hold its last rows' values.
+        s->clearParameters();
     }
 }
 

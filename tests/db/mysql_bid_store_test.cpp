@@ -1,6 +1,7 @@
 // MySQLBidStore against MariaDB: a group of bids is written only while its tender is open for
 // bids (not cancelled, not opened, received before the current deadline), each refused bid
 // changing nothing; the opening is refused if a bid was stored after its record was read.
+#include <algorithm>
 #include <boost/test/unit_test.hpp>
 #include <memory>
 #include <string>
@@ -230,6 +231,35 @@ BOOST_AUTO_TEST_CASE(bodies_and_tokens_of_any_bytes_are_stored_exactly) {
     BOOST_TEST((*stored)->body == w.bid.body);
     BOOST_TEST((*stored)->timestamp_token == w.bid.timestamp_token);
     BOOST_TEST(d.count("SELECT LENGTH(body) FROM bids") == 516);
+}
+
+BOOST_AUTO_TEST_CASE(large_and_small_bodies_in_one_group_are_stored_exactly) {
+    // Bodies above 64 KiB are bound as blobs, the others as strings, in one statement (above
+    // 256 KiB Connector/C++ would send even a string in packets of its own).
+    Db d;
+    const std::size_t sizes[] = {100, 64 * 1024, 64 * 1024 + 1, 300 * 1024};
+    std::vector<BidWrite> group;
+    for (std::size_t i = 0; i < 4; ++i) {
+        BidWrite w = Db::bid(1, 21, "abcd"[i]);
+        w.bid.lot_id = static_cast<std::int64_t>(i) + 1;
+        w.bid.body.assign(sizes[i], '\0');
+        for (std::size_t k = 0; k < sizes[i]; ++k) {
+            w.bid.body[k] = static_cast<char>((k * 7 + i) % 256);
+        }
+        // A token column is a BLOB (at most 65,535 bytes): always bound as a string.
+        w.bid.timestamp_token.assign(std::min<std::size_t>(sizes[3 - i], 65535),
+                                     static_cast<char>(0xA0 + i));
+        group.push_back(w);
+    }
+    auto written = d.store.insert_bids(group, 100);  // 4 rows: one statement
+    BOOST_REQUIRE(written.ok());
+    for (std::size_t i = 0; i < 4; ++i) {
+        BOOST_REQUIRE((*written)[i].stored.has_value());
+        auto stored = d.store.find_bid((*written)[i].stored->id);
+        BOOST_REQUIRE(stored.ok() && stored->has_value());
+        BOOST_TEST(((*stored)->body == group[i].bid.body));
+        BOOST_TEST(((*stored)->timestamp_token == group[i].bid.timestamp_token));
+    }
 }
 
 BOOST_AUTO_TEST_SUITE_END()
