@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <bit>
 #include <memory>
+#include <utility>
 
 #include "core/assert.hpp"
 #include "db/transaction.hpp"
@@ -46,10 +47,23 @@ void run_chunks(sql::Connection& c, const MultiRowStatement& statement, std::siz
     }
 }
 
-// The chunk sizes of a transaction's statements: full-size chunks, then what is left in
-// chunks of powers of two (a 13-row rest runs as 8 + 4 + 1).
-std::size_t cached_split(std::size_t left, std::size_t most) {
-    return left >= most ? most : std::bit_floor(left);
+// The chunk loop on tx's cached statements: full-size chunks, then what is left in chunks of
+// powers of two (a 13-row rest runs as 8 + 4 + 1). Every chunk's statement is one of at most
+// log2(rows_max) + 2 texts per call site, all cached, so a batch of any size prepares nothing
+// once the connection has seen its sizes. Preparing a statement of a few hundred rows costs
+// more than executing a handful of cached ones (and a cached 64-row statement holds about
+// 350 KiB of the server's memory, so not every size is kept).
+template <class Execute>
+void run_cached_chunks(Transaction& tx, sql::Connection& c, const MultiRowStatement& statement,
+                       std::size_t count, std::size_t rows_max, const BindRows& bind,
+                       Execute&& execute) {
+    run_chunks(
+        c, statement, count, rows_max, bind,
+        [](std::size_t left, std::size_t most) {
+            return left >= most ? most : std::bit_floor(left);
+        },
+        [&](std::size_t rows) { return &tx.prepared(statement_text(statement, rows)); },
+        std::forward<Execute>(execute));
 }
 
 }  // namespace
@@ -74,30 +88,21 @@ void execute_in_chunks(sql::Connection& c, const MultiRowStatement& statement, s
 void execute_in_chunks(Transaction& tx, sql::Connection& c, const MultiRowStatement& statement,
                        std::size_t count, std::size_t rows_max, const BindRows& bind,
                        const AfterRows& after) {
-    // Every chunk's statement (cached_split) is one of at most log2(rows_max) + 2 texts per
-    // call site, all cached, so a batch of any size prepares nothing once the connection has
-    // seen its sizes. Preparing a statement of a few hundred rows costs more than executing a
-    // handful of cached ones (and a cached 64-row statement holds about 350 KiB of the
-    // server's memory, so not every size is kept).
-    run_chunks(
-        c, statement, count, rows_max, bind, cached_split,
-        [&](std::size_t rows) { return &tx.prepared(statement_text(statement, rows)); },
-        [&](sql::PreparedStatement& s, std::size_t begin, std::size_t end) {
-            s.executeUpdate();
-            if (after) after(begin, end);
-        });
+    run_cached_chunks(tx, c, statement, count, rows_max, bind,
+                      [&](sql::PreparedStatement& s, std::size_t begin, std::size_t end) {
+                          s.executeUpdate();
+                          if (after) after(begin, end);
+                      });
 }
 
 void query_in_chunks(Transaction& tx, sql::Connection& c, const MultiRowStatement& statement,
                      std::size_t count, std::size_t rows_max, const BindRows& bind,
                      const ReadRows& read) {
-    run_chunks(
-        c, statement, count, rows_max, bind, cached_split,
-        [&](std::size_t rows) { return &tx.prepared(statement_text(statement, rows)); },
-        [&](sql::PreparedStatement& s, std::size_t begin, std::size_t end) {
-            std::unique_ptr<sql::ResultSet> rows(s.executeQuery());
-            read(*rows, begin, end);
-        });
+    run_cached_chunks(tx, c, statement, count, rows_max, bind,
+                      [&](sql::PreparedStatement& s, std::size_t begin, std::size_t end) {
+                          std::unique_ptr<sql::ResultSet> rows(s.executeQuery());
+                          read(*rows, begin, end);
+                      });
 }
 
 }  // namespace procura::db
