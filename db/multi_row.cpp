@@ -69,7 +69,7 @@ void run_cached_chunks(Transaction& tx, sql::Connection& c, const MultiRowStatem
 }  // namespace
 
 void execute_in_chunks(sql::Connection& c, const MultiRowStatement& statement, std::size_t count,
-                       std::size_t rows_max, const BindRows& bind, const AfterRows& after) {
+                       std::size_t rows_max, const BindRows& bind) {
     std::unique_ptr<sql::PreparedStatement> full;
     run_chunks(
         c, statement, count, rows_max, bind,
@@ -79,20 +79,14 @@ void execute_in_chunks(sql::Connection& c, const MultiRowStatement& statement, s
             if (!full) full.reset(c.prepareStatement(statement_text(statement, rows)));
             return full.get();
         },
-        [&](sql::PreparedStatement& s, std::size_t begin, std::size_t end) {
-            s.executeUpdate();
-            if (after) after(begin, end);
-        });
+        [](sql::PreparedStatement& s, std::size_t, std::size_t) { s.executeUpdate(); });
 }
 
 void execute_in_chunks(Transaction& tx, sql::Connection& c, const MultiRowStatement& statement,
-                       std::size_t count, std::size_t rows_max, const BindRows& bind,
-                       const AfterRows& after) {
-    run_cached_chunks(tx, c, statement, count, rows_max, bind,
-                      [&](sql::PreparedStatement& s, std::size_t begin, std::size_t end) {
-                          s.executeUpdate();
-                          if (after) after(begin, end);
-                      });
+                       std::size_t count, std::size_t rows_max, const BindRows& bind) {
+    run_cached_chunks(
+        tx, c, statement, count, rows_max, bind,
+        [](sql::PreparedStatement& s, std::size_t, std::size_t) { s.executeUpdate(); });
 }
 
 void query_in_chunks(Transaction& tx, sql::Connection& c, const MultiRowStatement& statement,

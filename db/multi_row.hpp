@@ -24,8 +24,6 @@ struct MultiRowStatement {
 // Binds the parameters of rows [begin, end) to statement, from parameter 1.
 using BindRows =
     std::function<void(sql::PreparedStatement& statement, std::size_t begin, std::size_t end)>;
-// Runs after the chunk of rows [begin, end) was executed, on the same connection.
-using AfterRows = std::function<void(std::size_t begin, std::size_t end)>;
 // Reads what the chunk of rows [begin, end) returned (a statement with RETURNING).
 using ReadRows = std::function<void(sql::ResultSet& rows, std::size_t begin, std::size_t end)>;
 
@@ -34,7 +32,7 @@ using ReadRows = std::function<void(sql::ResultSet& rows, std::size_t begin, std
 // and reused; a shorter last chunk gets its own. Connector/C++ exceptions pass through to the
 // caller's attempt, as for any statement.
 void execute_in_chunks(sql::Connection& c, const MultiRowStatement& statement, std::size_t count,
-                       std::size_t rows_max, const BindRows& bind, const AfterRows& after = {});
+                       std::size_t rows_max, const BindRows& bind);
 
 // The same inside one of tx's attempts (c is that attempt's connection), with every chunk's
 // statement taken from the connection's statement cache (Transaction::prepared): full-size
@@ -43,8 +41,7 @@ void execute_in_chunks(sql::Connection& c, const MultiRowStatement& statement, s
 // prepares each of its at most log2(rows_max) + 2 statements once per connection instead of
 // once per use.
 void execute_in_chunks(Transaction& tx, sql::Connection& c, const MultiRowStatement& statement,
-                       std::size_t count, std::size_t rows_max, const BindRows& bind,
-                       const AfterRows& after = {});
+                       std::size_t count, std::size_t rows_max, const BindRows& bind);
 
 // The same for a statement whose tail returns rows (" RETURNING ..."): each chunk is executed
 // as a query and read gets its rows, in the same round trip as the write.
