@@ -374,8 +374,7 @@ core::Result<std::vector<BidWritten>> MySQLBidStore::insert_bids(std::vector<Bid
                         s.setBlob(p, &blobs.emplace_back(bytes));
                     }
                 };
-                std::map<std::string, std::int64_t> ids;
-                db::query_in_chunks(
+                const std::map<std::string, std::int64_t> ids = db::insert_returning_ids(
                     tx, c,
                     {"INSERT INTO bids (tender_id, supplier_id, lot_id, version, body, sha256, "
                      "received_at_ms, timestamp_token, log_seq, state) VALUES",
@@ -395,9 +394,6 @@ core::Result<std::vector<BidWritten>> MySQLBidStore::insert_bids(std::vector<Bid
                             insert.setInt64(p++, b.received_at_ms);
                             bind_bytes(insert, p++, b.timestamp_token);
                         }
-                    },
-                    [&](sql::ResultSet& rows, std::size_t, std::size_t) {
-                        while (rows.next()) ids[rows.getString(1).asStdString()] = rows.getInt64(2);
                     });
                 for (std::size_t i : stored_bids) {
                     Bid stored = bids[i].bid;

@@ -1,5 +1,7 @@
 #include "db/multi_row.hpp"
 
+#include <cppconn/resultset.h>
+
 #include <algorithm>
 #include <bit>
 #include <memory>
@@ -89,14 +91,18 @@ void execute_in_chunks(Transaction& tx, sql::Connection& c, const MultiRowStatem
         [](sql::PreparedStatement& s, std::size_t, std::size_t) { s.executeUpdate(); });
 }
 
-void query_in_chunks(Transaction& tx, sql::Connection& c, const MultiRowStatement& statement,
-                     std::size_t count, std::size_t rows_max, const BindRows& bind,
-                     const ReadRows& read) {
+std::map<std::string, std::int64_t> insert_returning_ids(Transaction& tx, sql::Connection& c,
+                                                         const MultiRowStatement& statement,
+                                                         std::size_t count, std::size_t rows_max,
+                                                         const BindRows& bind) {
+    std::map<std::string, std::int64_t> ids;
     run_cached_chunks(tx, c, statement, count, rows_max, bind,
-                      [&](sql::PreparedStatement& s, std::size_t begin, std::size_t end) {
+                      [&](sql::PreparedStatement& s, std::size_t, std::size_t) {
                           std::unique_ptr<sql::ResultSet> rows(s.executeQuery());
-                          read(*rows, begin, end);
+                          while (rows->next())
+                              ids[rows->getString(1).asStdString()] = rows->getInt64(2);
                       });
+    return ids;
 }
 
 }  // namespace procura::db

@@ -5,10 +5,11 @@
 
 #include <cppconn/connection.h>
 #include <cppconn/prepared_statement.h>
-#include <cppconn/resultset.h>
 
 #include <cstddef>
+#include <cstdint>
 #include <functional>
+#include <map>
 #include <string>
 
 namespace procura::db {
@@ -24,8 +25,6 @@ struct MultiRowStatement {
 // Binds the parameters of rows [begin, end) to statement, from parameter 1.
 using BindRows =
     std::function<void(sql::PreparedStatement& statement, std::size_t begin, std::size_t end)>;
-// Reads what the chunk of rows [begin, end) returned (a statement with RETURNING).
-using ReadRows = std::function<void(sql::ResultSet& rows, std::size_t begin, std::size_t end)>;
 
 // Executes statement over count rows, at most rows_max per execution, on c (in the caller's
 // transaction). A long run is many chunks of the same size: their statement is prepared once
@@ -43,10 +42,12 @@ void execute_in_chunks(sql::Connection& c, const MultiRowStatement& statement, s
 void execute_in_chunks(Transaction& tx, sql::Connection& c, const MultiRowStatement& statement,
                        std::size_t count, std::size_t rows_max, const BindRows& bind);
 
-// The same for a statement whose tail returns rows (" RETURNING ..."): each chunk is executed
-// as a query and read gets its rows, in the same round trip as the write.
-void query_in_chunks(Transaction& tx, sql::Connection& c, const MultiRowStatement& statement,
-                     std::size_t count, std::size_t rows_max, const BindRows& bind,
-                     const ReadRows& read);
+// The same for an INSERT whose tail is " RETURNING key, id" (a unique text key and the row's
+// auto-increment id): each chunk is executed as a query, so the new rows' ids come back in the
+// same round trip as the write. Returns the id of every row inserted, by its key.
+std::map<std::string, std::int64_t> insert_returning_ids(Transaction& tx, sql::Connection& c,
+                                                         const MultiRowStatement& statement,
+                                                         std::size_t count, std::size_t rows_max,
+                                                         const BindRows& bind);
 
 }  // namespace procura::db

@@ -206,13 +206,8 @@ core::Status insert_transfers(db::Transaction& tx, sql::Connection& c,
             s.setInt64(p++, t.at_ms);
         }
     };
-    std::map<std::string, std::int64_t> ids;
-    db::query_in_chunks(tx, c, insert, created.size(), money_rows_per_insert_max, bind,
-                        [&](sql::ResultSet& rows, std::size_t, std::size_t) {
-                            while (rows.next()) {
-                                ids[rows.getString(1).asStdString()] = rows.getInt64(2);
-                            }
-                        });
+    const std::map<std::string, std::int64_t> ids =
+        db::insert_returning_ids(tx, c, insert, created.size(), money_rows_per_insert_max, bind);
     for (Transfer& t : created) {
         const auto found = ids.find(t.id);
         if (found == ids.end()) return corrupt("transfer " + t.id + " (not returned)");
