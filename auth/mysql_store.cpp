@@ -9,6 +9,7 @@
 #include <memory>
 
 #include "auth/mysql_user_sql.hpp"
+#include "core/hash.hpp"
 #include "db/audit_sql.hpp"
 #include "db/transaction.hpp"
 
@@ -195,7 +196,7 @@ core::Result<std::vector<std::pair<Session, User>>> MySQLUserStore::find_session
     // text: one round trip for a whole group of bids.
     std::string list;
     for (const std::string& hash : token_hashes_hex) {
-        if (hash.size() != 64 || hash.find_first_not_of("0123456789abcdef") != std::string::npos) {
+        if (!core::is_sha256_hex(hash)) {
             return core::make_error(core::ErrorKind::bad_request, "bad_token_hash",
                                     "a token hash is 64 lower-case hex digits");
         }

@@ -12,6 +12,7 @@
 #include <tuple>
 
 #include "core/assert.hpp"
+#include "core/hash.hpp"
 #include "core/utf8.hpp"
 #include "db/audit_sql.hpp"
 #include "db/multi_row.hpp"
@@ -179,8 +180,7 @@ core::Result<std::vector<Bid>> MySQLBidStore::find_bids_by_hashes(
     // round trip for a whole group.
     std::map<std::int64_t, std::string> per_tender;  // tender id -> its quoted hashes
     for (const BidHash& h : hashes) {
-        if (h.sha256_hex.size() != 64 ||
-            h.sha256_hex.find_first_not_of("0123456789abcdef") != std::string::npos) {
+        if (!core::is_sha256_hex(h.sha256_hex)) {
             return core::make_error(ErrorKind::bad_request, "bad_hash",
                                     "a bid hash is 64 lower-case hex digits", "sha256");
         }
@@ -237,8 +237,7 @@ core::Result<std::vector<BidWritten>> MySQLBidStore::insert_bids(std::vector<Bid
         keys[i] = std::to_string(b.tender_id) + ":" + std::to_string(b.supplier_id) + ":" +
                   std::to_string(b.lot_id);
         for (std::size_t j = 0; j < i; ++j) PROCURA_ASSERT(keys[j] != keys[i]);
-        PROCURA_ASSERT(b.sha256_hex.size() == 64 &&
-                       b.sha256_hex.find_first_not_of("0123456789abcdef") == std::string::npos);
+        PROCURA_ASSERT(core::is_sha256_hex(b.sha256_hex));
         key_list += (i == 0 ? "'" : ", '") + keys[i] + "'";
     }
     std::vector<BidWritten> written;

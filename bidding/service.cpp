@@ -448,12 +448,9 @@ void BiddingService::write_group(const std::vector<PendingBid*>& all) {
     // expiry, user deactivated) since the request was authenticated stores nothing.
     std::vector<PendingBid*> signed_in;
     {
-        const auto hash_ok = [](const std::string& h) {
-            return h.size() == 64 && h.find_first_not_of("0123456789abcdef") == std::string::npos;
-        };
         std::vector<std::string> hashes;
         for (PendingBid* p : all) {
-            if (hash_ok(p->session_hash)) hashes.push_back(p->session_hash);
+            if (core::is_sha256_hex(p->session_hash)) hashes.push_back(p->session_hash);
         }
         core::Result<std::map<std::string, core::Caller>> sessions =
             std::map<std::string, core::Caller>{};
@@ -461,7 +458,7 @@ void BiddingService::write_group(const std::vector<PendingBid*>& all) {
         for (PendingBid* p : all) {
             if (!p->session_hash.empty()) {
                 // Fail closed: a session that cannot be confirmed stores nothing.
-                if (!d_.confirm_sessions || !hash_ok(p->session_hash)) {
+                if (!d_.confirm_sessions || !core::is_sha256_hex(p->session_hash)) {
                     p->error = make_error(ErrorKind::internal, "session_unconfirmed",
                                           "the session could not be confirmed; nothing was stored");
                     continue;

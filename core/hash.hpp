@@ -17,6 +17,8 @@ Sha256 sha256(std::string_view bytes);
 std::string sha256_hex(std::string_view bytes);
 std::string to_hex(std::string_view bytes);
 std::string to_hex(const Sha256& digest);
+// Whether text is a SHA-256 as sha256_hex and to_hex write it: 64 lower-case hex digits.
+bool is_sha256_hex(std::string_view text);
 
 // n bytes from the operating system's CSPRNG. Aborts if the generator fails (a broken platform
 // is not a recoverable condition for a system that issues credentials).

@@ -26,6 +26,10 @@ std::string to_hex(std::string_view bytes) {
     return out;
 }
 
+bool is_sha256_hex(std::string_view text) {
+    return text.size() == 64 && text.find_first_not_of("0123456789abcdef") == std::string::npos;
+}
+
 std::string to_hex(const Sha256& digest) {
     return to_hex(std::string_view(reinterpret_cast<const char*>(digest.data()), digest.size()));
 }

@@ -13,6 +13,17 @@ BOOST_AUTO_TEST_CASE(sha256_matches_known_vectors) {
                "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
 }
 
+BOOST_AUTO_TEST_CASE(a_sha256_hex_is_64_lower_case_hex_digits) {
+    BOOST_TEST(is_sha256_hex(sha256_hex("abc")));
+    BOOST_TEST(!is_sha256_hex(""));
+    BOOST_TEST(!is_sha256_hex(sha256_hex("abc").substr(1)));
+    BOOST_TEST(!is_sha256_hex(sha256_hex("abc") + "0"));
+    std::string upper = sha256_hex("");
+    upper[0] = 'E';
+    BOOST_TEST(!is_sha256_hex(upper));
+    BOOST_TEST(!is_sha256_hex(std::string(63, 'a') + "'"));
+}
+
 BOOST_AUTO_TEST_CASE(random_bytes_have_the_asked_length_and_differ) {
     BOOST_TEST(random_bytes(32).size() == 32u);
     BOOST_TEST(random_bytes(32) != random_bytes(32));
