@@ -14,8 +14,9 @@
 # BIDS distinct bids, measures the in-process ceiling (signature check + time stamp, 1 thread
 # and every core) while the server idles, and posts the bids from CLIENTS threads. During the
 # load a `top` snapshot is taken; afterwards the server's /metrics histogram for the bid route
-# is printed. The target is intake >= 40% of the all-cores ceiling. Everything it starts is
-# stopped by pid and deleted on exit.
+# is printed. The target is intake >= 40% of the all-cores ceiling (the higher of the two the
+# program measures, before and after the load). Everything it starts is stopped by pid and
+# deleted on exit.
 # Environment: PROCURA_BIN overrides the server binary, INTAKE_BENCH_BIN the load program;
 # INTAKE_KEEP_ALIVE=no makes the clients open one connection per request (default: each client
 # keeps its connection open).
@@ -157,6 +158,8 @@ curl -sf "$base/api/v1/tenders/$tender/opening-certificate" -o "$dir/opening.pem
     { echo "intake_bench: no opening certificate" >&2; exit 1; }
 echo "$tender" >"$dir/tender"
 echo "$bench_lots" >"$dir/lots"
+# Whose CPU time the program reports per bid.
+printf 'server %s\nmariadbd %s\n' "$server_pid" "$(<"$work/db/mariadbd.pid")" >"$dir/pids"
 
 while (($(date +%s%3N) < enquiry_ms + 200)); do sleep 0.1; done
 echo "intake_bench: tender $tender is in its tendering period; running $intake_bench" >&2
