@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <condition_variable>
 #include <cstdio>
 #include <iostream>
@@ -12,21 +13,22 @@
 #include "app/settlement_wiring.hpp"
 #include "auth/mysql_store.hpp"
 #include "auth/service.hpp"
-#include "core/clock.hpp"
-#include "core/time.hpp"
-#include "db/migrate.hpp"
-#include "db/pool.hpp"
 #include "bidding/mysql_store.hpp"
 #include "bidding/service.hpp"
+#include "core/clock.hpp"
+#include "core/time.hpp"
+#include "core/worker_pool.hpp"
+#include "db/migrate.hpp"
+#include "db/pool.hpp"
 #include "ledger/log.hpp"
+#include "ledger/mysql_log_store.hpp"
 #include "money/mysql_store.hpp"
 #include "money/service.hpp"
-#include "ledger/mysql_log_store.hpp"
 #include "pki/mysql_store.hpp"
+#include "pki/service.hpp"
+#include "signing/message_signature.hpp"
 #include "suppliers/mysql_store.hpp"
 #include "suppliers/service.hpp"
-#include "signing/message_signature.hpp"
-#include "pki/service.hpp"
 #include "tender/mysql_store.hpp"
 #include "tender/service.hpp"
 #include "web/server.hpp"
@@ -269,6 +271,7 @@ int run_serve(const ServeConfig& config) {
     money::MySQLMoneyStore money_store(**pool);
     money::LedgerService ledger_service(money_store, clock);
     std::optional<signing::SignatureVerifier> verifier;
+    std::optional<core::WorkerPool> crypto_pool;
     std::optional<bidding::BiddingService> bidding_service;
     if (!config.key_dir.empty()) {
         auto passphrase = read_passphrase(config.passphrase_file);
@@ -288,6 +291,10 @@ int run_serve(const ServeConfig& config) {
         bidding_dependencies.confirm_sessions = [&auth_service](const std::vector<std::string>& h) {
             return auth_service.confirm_sessions(h);
         };
+        crypto_pool.emplace(config.crypto_threads != 0
+                                ? config.crypto_threads
+                                : std::max(1u, std::thread::hardware_concurrency()));
+        bidding_dependencies.crypto = &*crypto_pool;
         bidding_service.emplace(bidding_dependencies, bidding::BiddingLimits{});
         const signing::PrivateKey& log_key = *keys->log_key;
         log_worker.emplace(

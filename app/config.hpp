@@ -21,6 +21,9 @@ struct ServeConfig {
     std::int64_t amendment_extension_days = 3;
     std::int64_t token_ttl_minutes = 8 * 60;
     std::size_t db_pool_size = 16;  // with 64 workers, which mostly wait (docs/architecture.md)
+    // Bids' signature checks and time stamps run on these (bidding::BiddingDependencies::crypto);
+    // 0: one per core.
+    std::size_t crypto_threads = 0;
     std::int64_t public_cache_ms = 1000;
     std::string key_dir;          // empty: no PKI routes (they answer 503)
     std::string passphrase_file;  // empty: PROCURA_KEY_PASSPHRASE

@@ -63,6 +63,12 @@ int main(int argc, char** argv) {
         ->envname("PROCURA_WORKER_THREADS")
         ->check(CLI::Range(1, 256))
         ->capture_default_str();
+    serve
+        ->add_option("--crypto-threads", serve_config.crypto_threads,
+                     "Threads for bid signature checks and time stamps (0: one per core)")
+        ->envname("PROCURA_CRYPTO_THREADS")
+        ->check(CLI::Range(0, 256))
+        ->capture_default_str();
     serve->add_option("--db-pool-size", serve_config.db_pool_size, "Database connections")
         ->envname("PROCURA_DB_POOL_SIZE")
         ->check(CLI::Range(1, 512))

@@ -738,18 +738,33 @@ core::Result<BidReceipt> BiddingService::submit(const core::Caller& caller, std:
     };
     options.content_bytes_max = limits_.bid_bytes_max;
     options.signature_bytes_max = limits_.bid_bytes_max;
-    auto verified = d_.verifier.verify(body, std::nullopt, options);
-    if (!verified) return verified.error();
-
     auto opening_cert = cached_opening_certificate(*t);
     if (!opening_cert) return opening_cert.error();
-    if (auto sealed = signing::check_envelope(verified->content, **opening_cert,
-                                              limits_.bid_bytes_max);
-        !sealed) {
-        return sealed.error();
-    }
-
+    // The signature, the envelope, and the time stamp of the body's hash (the receipt time):
+    // on the crypto pool if there is one.
     const core::Sha256 digest = core::sha256(body);
+    std::optional<core::Result<signing::VerifiedSignature>> verify_result;
+    std::optional<core::Result<signing::StampedToken>> stamp_result;
+    const auto check_and_stamp = [&] {
+        verify_result.emplace(d_.verifier.verify(body, std::nullopt, options));
+        if (!*verify_result) return;
+        if (auto sealed = signing::check_envelope((*verify_result)->content, **opening_cert,
+                                                  limits_.bid_bytes_max);
+            !sealed) {
+            verify_result.emplace(sealed.error());
+            return;
+        }
+        stamp_result.emplace(d_.tsa.stamp(digest));
+    };
+    if (d_.crypto != nullptr) {
+        d_.crypto->run(check_and_stamp);
+    } else {
+        check_and_stamp();
+    }
+    core::Result<signing::VerifiedSignature>& verified = *verify_result;
+    if (!verified) return verified.error();
+    core::Result<signing::StampedToken>& stamped = *stamp_result;
+    if (!stamped) return stamped.error();
     const std::string hash_hex = core::to_hex(digest);
     // head: the log's latest head if it was read already (by the bid's group).
     const auto receipt_of = [&](const Bid& b, bool repeated,
@@ -780,8 +795,6 @@ core::Result<BidReceipt> BiddingService::submit(const core::Caller& caller, std:
         return receipt_of(existing, true, std::nullopt);
     };
 
-    auto stamped = d_.tsa.stamp(digest);
-    if (!stamped) return stamped.error();
     // The token's time is the receipt time: the deadline is checked against it, so that the
     // receipt and the platform's decision can never disagree (a large bid may take a while to
     // verify after it arrived).

@@ -51,6 +51,7 @@
 #include "core/clock.hpp"
 #include "core/identity.hpp"
 #include "core/result.hpp"
+#include "core/worker_pool.hpp"
 #include "ledger/log.hpp"
 #include "money/service.hpp"
 #include "pki/store.hpp"
@@ -81,6 +82,12 @@ struct BiddingDependencies {
     std::function<core::Result<std::map<std::string, core::Caller>>(
         const std::vector<std::string>& token_hashes_hex)>
         confirm_sessions;
+    // Where a bid's signature check, envelope check and time stamp run (one thread per core in
+    // `serve`), first come, first served, rather than on the request's thread beside every
+    // other request in flight (docs/architecture.md). The signature check may ask the
+    // certificate store for a signer certificate the bid does not carry, once per signer.
+    // Absent: on the request's thread.
+    core::WorkerPool* crypto = nullptr;
 };
 
 // A bid as others may see it before the opening: existence, supplier, lot, time and hash.

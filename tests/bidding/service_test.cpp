@@ -5,15 +5,20 @@
 #include "bidding/service.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <boost/test/unit_test.hpp>
 #include <chrono>
+#include <condition_variable>
 #include <map>
 #include <mutex>
 #include <nlohmann/json.hpp>
+#include <optional>
+#include <set>
 #include <sstream>
 #include <thread>
 
 #include "core/hash.hpp"
+#include "core/worker_pool.hpp"
 #include "money/service.hpp"
 #include "signing/envelope.hpp"
 #include "signing/signature.hpp"
@@ -650,6 +655,88 @@ BOOST_AUTO_TEST_CASE(concurrent_bids_are_written_in_groups_each_with_its_own_out
         BOOST_TEST(e.event.entity_id == r.bid_id);
         BOOST_TEST(e.event.entity_version == r.version);
     }
+}
+
+BOOST_AUTO_TEST_CASE(with_a_crypto_pool_the_checks_run_there_with_the_same_outcomes) {
+    World w;
+    const std::int64_t other_tender = w.insert_tender(published({member_1, member_2}));
+    auto other_pem = w.service.opening_certificate(other_tender);
+    BOOST_REQUIRE(other_pem.ok());
+    core::WorkerPool pool(1);
+    BiddingDependencies d = w.dependencies();
+    d.crypto = &pool;
+    BiddingService pooled(d, BiddingLimits{});
+    const std::string good = bid(w, supplier_a, 1, 123'00);
+    const std::string foreign = make_bid(supplier_a, *other_pem, w.tender_id, 1, supplier_a, 1'00);
+    const std::string before = describe(w.bids);
+
+    // While the pool's only thread is busy, a bid waits for it: its checks run there.
+    std::mutex mutex;
+    std::condition_variable changed;
+    bool pool_busy = false;
+    bool release = false;
+    std::thread blocker([&] {
+        pool.run([&] {
+            std::unique_lock lock(mutex);
+            pool_busy = true;
+            changed.notify_all();
+            changed.wait(lock, [&] { return release; });
+        });
+    });
+    {
+        std::unique_lock lock(mutex);
+        changed.wait(lock, [&] { return pool_busy; });
+    }
+    std::optional<core::Result<BidReceipt>> first;
+    std::atomic<bool> first_done{false};
+    std::thread sender([&] {
+        first.emplace(pooled.submit(w.a, w.tender_id, 1, good));
+        first_done = true;
+    });
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    BOOST_TEST(!first_done.load());
+    BOOST_TEST(describe(w.bids) == before);
+    {
+        std::lock_guard lock(mutex);
+        release = true;
+    }
+    changed.notify_all();
+    blocker.join();
+    sender.join();
+    BOOST_REQUIRE_MESSAGE(first->ok(), (first->ok() ? std::string() : first->error().code));
+    BOOST_TEST((*first)->version == 1);
+
+    // The refusals decided inside the job reach the caller as they do without a pool, and
+    // change nothing.
+    const std::string after_first = describe(w.bids);
+    require_error(pooled.submit(w.b, w.tender_id, 1, good), ErrorKind::forbidden, "wrong_signer");
+    require_error(pooled.submit(w.a, w.tender_id, 1, foreign), ErrorKind::unprocessable,
+                  "not_for_this_recipient");
+    auto not_cms = pooled.submit(w.a, w.tender_id, 1, std::string(100, '\x30'));
+    auto not_cms_inline = w.service.submit(w.a, w.tender_id, 1, std::string(100, '\x30'));
+    BOOST_REQUIRE(!not_cms.ok());
+    BOOST_REQUIRE(!not_cms_inline.ok());
+    BOOST_TEST(not_cms.error().code == not_cms_inline.error().code);
+    BOOST_TEST(describe(w.bids) == after_first);
+
+    // Concurrent bids through the pool: each stored once, versions in order.
+    std::vector<std::string> bodies;
+    for (int v = 0; v < 6; ++v) bodies.push_back(bid(w, supplier_b, 2, 500'00 + v));
+    std::vector<std::optional<core::Result<BidReceipt>>> results(bodies.size());
+    std::vector<std::thread> threads;
+    for (std::size_t i = 0; i < bodies.size(); ++i) {
+        threads.emplace_back(
+            [&, i] { results[i].emplace(pooled.submit(w.b, w.tender_id, 2, bodies[i])); });
+    }
+    for (std::thread& t : threads) t.join();
+    std::set<std::int64_t> versions;
+    for (const auto& r : results) {
+        BOOST_REQUIRE_MESSAGE(r->ok(), (r->ok() ? std::string() : r->error().code));
+        versions.insert((*r)->version);
+    }
+    BOOST_TEST(versions.size() == bodies.size());
+    BOOST_TEST(*versions.begin() == 1);
+    BOOST_TEST(*versions.rbegin() == static_cast<std::int64_t>(bodies.size()));
 }
 
 BOOST_AUTO_TEST_CASE(a_version_beyond_versions_max_is_refused_and_changes_nothing) {
