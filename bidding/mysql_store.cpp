@@ -246,7 +246,10 @@ core::Result<std::vector<BidWritten>> MySQLBidStore::insert_bids(std::vector<Bid
             // Rerun after a deadlock: everything is recomputed from what this attempt reads.
             written.assign(bids.size(), BidWritten{});
             std::vector<std::size_t> stored_bids;  // the bids written, in order
-            auto inserted = tx.attempt("bidding.insert_bids", [&](sql::Connection& c) {
+            // Locked before the bids are inserted, so that each row is written with the seq of
+            // its audit event (the events are appended last, once the rows' ids are known).
+            std::optional<db::AuditHead> head;
+            auto inserted = tx.attempt("bidding.insert_bids", [&](sql::Connection& c) -> core::Status {
                 std::unique_ptr<sql::Statement> text(c.createStatement());
                 // The group's tenders, share-locked until the commit: a cancellation, an
                 // amendment or the opening (insert_opening locks the row for update) either
@@ -351,11 +354,14 @@ core::Result<std::vector<BidWritten>> MySQLBidStore::insert_bids(std::vector<Bid
                     }
                     stored_bids.push_back(i);
                 }
-                if (stored_bids.empty()) return;
+                if (stored_bids.empty()) return {};
                 if (!replaced_ids.empty()) {
                     text->executeUpdate("UPDATE bids SET state = 'replaced' WHERE id IN (" +
                                         replaced_ids + ")");
                 }
+                auto locked = db::lock_audit_head(tx);
+                if (!locked) return locked.error();
+                head = *locked;
                 // The group's rows in cached statements of 64 rows or a power of two, each
                 // returning the ids of its rows. A body or token of at most
                 // inline_value_bytes_max is bound as a string (which carries any bytes) and
@@ -377,7 +383,7 @@ core::Result<std::vector<BidWritten>> MySQLBidStore::insert_bids(std::vector<Bid
                     tx, c,
                     {"INSERT INTO bids (tender_id, supplier_id, lot_id, version, body, sha256, "
                      "received_at_ms, timestamp_token, log_seq, state) VALUES",
-                     "(?, ?, ?, ?, ?, ?, ?, ?, 0, 'active')", " RETURNING active_key, id"},
+                     "(?, ?, ?, ?, ?, ?, ?, ?, ?, 'active')", " RETURNING active_key, id"},
                     stored_bids.size(), bids_per_insert_max,
                     [&](sql::PreparedStatement& insert, std::size_t begin, std::size_t end) {
                         unsigned p = 1;
@@ -392,16 +398,21 @@ core::Result<std::vector<BidWritten>> MySQLBidStore::insert_bids(std::vector<Bid
                             insert.setString(p++, b.sha256_hex);
                             insert.setInt64(p++, b.received_at_ms);
                             bind_bytes(insert, p++, b.timestamp_token);
+                            // The k-th bid written has the k-th event appended below.
+                            insert.setInt64(p++, head->seq + 1 + static_cast<std::int64_t>(k));
                         }
                     });
-                for (std::size_t i : stored_bids) {
+                for (std::size_t k = 0; k < stored_bids.size(); ++k) {
+                    const std::size_t i = stored_bids[k];
                     Bid stored = bids[i].bid;
                     stored.id = ids.at(keys[i]);
+                    stored.log_seq = head->seq + 1 + static_cast<std::int64_t>(k);
                     stored.version = versions[i];
                     stored.state = BidState::active;
                     stored.withdrawn_at_ms.reset();
                     written[i].stored = std::move(stored);
                 }
+                return {};
             });
             if (!inserted) {
                 if (inserted.error().code == db::error_code_duplicate) {
@@ -422,23 +433,13 @@ core::Result<std::vector<BidWritten>> MySQLBidStore::insert_bids(std::vector<Bid
                 event_bids.push_back(&*written[i].stored);
             }
             if (events.empty()) return {};
-            // One lock of the audit head and one multi-row insert for the whole group.
-            auto appended = db::append_audit_events(tx, events);
+            // One multi-row insert for the whole group, from the head locked above.
+            auto appended = db::append_audit_events(tx, *head, events);
             if (!appended) return appended.error();
-            std::string cases;
-            std::string ids;
             for (std::size_t k = 0; k < appended->size(); ++k) {
-                Bid& stored = *event_bids[k];
-                stored.log_seq = (*appended)[k].seq;
-                cases += " WHEN " + std::to_string(stored.id) + " THEN " +
-                         std::to_string(stored.log_seq);
-                ids += (k == 0 ? "" : ", ") + std::to_string(stored.id);
+                PROCURA_ASSERT(event_bids[k]->log_seq == (*appended)[k].seq);
             }
-            return tx.attempt("bidding.insert_bids.seq", [&](sql::Connection& c) {
-                std::unique_ptr<sql::Statement> s(c.createStatement());
-                s->executeUpdate("UPDATE bids SET log_seq = CASE id" + cases +
-                                 " END WHERE id IN (" + ids + ")");
-            });
+            return {};
         });
     if (!status) return status.error();
     return written;

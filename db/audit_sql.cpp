@@ -75,25 +75,39 @@ core::Result<core::StoredAuditEvent> append_audit_event(Transaction& tx,
     return std::move(appended->front());
 }
 
+core::Result<AuditHead> lock_audit_head(Transaction& tx) {
+    std::unique_ptr<sql::ResultSet> head_row(
+        tx.prepared("SELECT seq, hash FROM audit_head WHERE id = 1 FOR UPDATE").executeQuery());
+    if (!head_row->next()) return corrupt("the audit_head row is missing");
+    const std::int64_t head_seq = head_row->getInt64(1);
+    const auto head_hash = to_sha256(head_row->getString(2).asStdString());
+    if (!head_hash) return corrupt("the audit_head hash is malformed");
+    return AuditHead{head_seq, *head_hash};
+}
+
 core::Result<std::vector<core::StoredAuditEvent>> append_audit_events(
     Transaction& tx, const std::vector<core::AuditEvent>& events) {
+    if (events.empty()) return std::vector<core::StoredAuditEvent>{};
+    auto head = tx.attempt("audit.lock_head", [&](sql::Connection&) -> core::Result<AuditHead> {
+        return lock_audit_head(tx);
+    });
+    if (!head) {
+        tx.fail(head.error());
+        return head.error();
+    }
+    return append_audit_events(tx, *head, events);
+}
+
+core::Result<std::vector<core::StoredAuditEvent>> append_audit_events(
+    Transaction& tx, const AuditHead& head, const std::vector<core::AuditEvent>& events) {
     using Stored = std::vector<core::StoredAuditEvent>;
     if (events.empty()) return Stored{};
     auto appended =
         tx.attempt("audit.append_batch", [&](sql::Connection& c) -> core::Result<Stored> {
-            std::unique_ptr<sql::ResultSet> head_row(
-                tx.prepared("SELECT seq, hash FROM audit_head WHERE id = 1 FOR UPDATE")
-                    .executeQuery());
-            if (!head_row->next()) return corrupt("the audit_head row is missing");
-            const std::int64_t head_seq = head_row->getInt64(1);
-            const auto head_hash = to_sha256(head_row->getString(2).asStdString());
-            head_row.reset();
-            if (!head_hash) return corrupt("the audit_head hash is malformed");
-
             Stored stored(events.size());
-            core::Sha256 prev = *head_hash;
+            core::Sha256 prev = head.hash;
             for (std::size_t i = 0; i < events.size(); ++i) {
-                stored[i].seq = head_seq + 1 + static_cast<std::int64_t>(i);
+                stored[i].seq = head.seq + 1 + static_cast<std::int64_t>(i);
                 stored[i].event = events[i];
                 stored[i].prev_hash = prev;
                 stored[i].hash = core::chain_hash(prev, stored[i].seq, events[i]);

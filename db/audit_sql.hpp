@@ -36,6 +36,25 @@ core::Result<std::vector<core::StoredAuditEvent>> append_audit_events(
 
 inline constexpr std::size_t audit_events_per_insert_max = 500;
 
+// The chain's head as locked by lock_audit_head: the next event appended in the same
+// transaction gets seq + 1.
+struct AuditHead {
+    std::int64_t seq = 0;
+    core::Sha256 hash{};
+};
+
+// Locks the audit_head row FOR UPDATE until tx ends and returns it, for a caller that must
+// know its events' seqs before it can write the rows that name them (and then appends with the
+// overload below, with nothing appended in between). For use inside Transaction::attempt:
+// throws sql::SQLException as any statement there does; an internal error if audit_head is
+// missing or corrupt.
+core::Result<AuditHead> lock_audit_head(Transaction& tx);
+
+// append_audit_events continuing from head, which lock_audit_head returned in this transaction
+// with nothing appended since: the same chain, without locking the head again.
+core::Result<std::vector<core::StoredAuditEvent>> append_audit_events(
+    Transaction& tx, const AuditHead& head, const std::vector<core::AuditEvent>& events);
+
 // The committed events about one entity, ascending seq. Thread-safe.
 core::Result<std::vector<core::StoredAuditEvent>> read_audit_trail(ConnectionPool& pool,
                                                                    std::string_view entity_type,

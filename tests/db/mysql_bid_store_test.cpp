@@ -161,6 +161,14 @@ BOOST_AUTO_TEST_CASE(a_bid_checked_against_older_terms_is_refused_the_others_sto
     BOOST_TEST((*written)[2].stored.has_value());
     BOOST_TEST(d.count("SELECT COUNT(*) FROM bids WHERE sha256 = REPEAT('a', 64)") == 0);
     BOOST_TEST(d.snapshot() != before);
+    // The bids after the refused one still name their own events.
+    for (std::size_t i : {1U, 2U}) {
+        const Bid& b = *(*written)[i].stored;
+        BOOST_TEST(d.count("SELECT COUNT(*) FROM bids b JOIN audit_events e ON e.seq = b.log_seq "
+                           "AND e.entity_type = 'bid' AND e.entity_id = b.id WHERE b.id = " +
+                           std::to_string(b.id) +
+                           " AND b.log_seq = " + std::to_string(b.log_seq)) == 1);
+    }
 }
 
 BOOST_AUTO_TEST_CASE(bids_are_found_by_their_hashes_in_one_read) {
@@ -211,8 +219,15 @@ BOOST_AUTO_TEST_CASE(a_group_of_thirteen_is_written_in_chunks_each_body_on_its_o
         BOOST_TEST((*stored)->sha256_hex == std::string(64, hex[static_cast<std::size_t>(i)]));
     }
     BOOST_TEST(d.count("SELECT COUNT(*) FROM bids") == 13);
-    BOOST_TEST(d.count("SELECT COUNT(*) FROM bids b JOIN audit_events e ON e.seq = b.log_seq") ==
-               13);
+    // Each row names its own event's seq, as its receipt does.
+    BOOST_TEST(d.count("SELECT COUNT(*) FROM bids b JOIN audit_events e ON e.seq = b.log_seq "
+                       "AND e.entity_type = 'bid' AND e.entity_id = b.id "
+                       "AND e.entity_version = b.version") == 13);
+    for (int i = 0; i < 13; ++i) {
+        const Bid& b = *(*written)[i].stored;
+        BOOST_TEST(d.count("SELECT log_seq FROM bids WHERE id = " + std::to_string(b.id)) ==
+                   b.log_seq);
+    }
 }
 
 BOOST_AUTO_TEST_CASE(bodies_and_tokens_of_any_bytes_are_stored_exactly) {
