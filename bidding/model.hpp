@@ -86,6 +86,10 @@ struct BiddingLimits {
     // accepted just before it have been stored when the opening lists them.
     std::int64_t settle_ms = 2000;
     std::int64_t opening_certificate_extra_ms = 365LL * core::ms_per_day;  // valid past opening
+    // A receipt's signed tree head is one read at most this long before (one read serves the
+    // groups of that time). The log takes a bid's leaf in only after its group commits, so the
+    // head in a receipt never holds the bid either way; verify-receipt fetches a fresh one.
+    std::int64_t receipt_head_reuse_ms = 200;
 };
 
 }  // namespace procura::bidding

@@ -691,11 +691,26 @@ void BiddingService::write_group(const std::vector<PendingBid*>& all) {
             releases_due_.insert(releases_due_.end(), releases.begin(), releases.end());
         }
     }
-    std::optional<ledger::SignedTreeHead> head;
-    if (d_.log != nullptr) {
-        if (auto latest = d_.log->latest(); latest) head = std::move(*latest);
-    }
+    const std::optional<ledger::SignedTreeHead> head = recent_head();
     for (PendingBid* p : all) p->head = head;
+}
+
+std::optional<ledger::SignedTreeHead> BiddingService::recent_head() {
+    if (d_.log == nullptr) return std::nullopt;
+    const auto now = std::chrono::steady_clock::now();
+    {
+        std::lock_guard lock(head_mutex_);
+        if (head_ &&
+            now - head_read_at_ < std::chrono::milliseconds(limits_.receipt_head_reuse_ms)) {
+            return head_;
+        }
+    }
+    auto latest = d_.log->latest();
+    if (!latest) return std::nullopt;
+    std::lock_guard lock(head_mutex_);
+    head_ = *latest;
+    head_read_at_ = now;
+    return head_;
 }
 
 core::Result<BidReceipt> BiddingService::submit(const core::Caller& caller, std::int64_t tender_id,
@@ -772,9 +787,7 @@ core::Result<BidReceipt> BiddingService::submit(const core::Caller& caller, std:
         BidReceipt r{b.id,         b.version,         b.lot_id,      b.received_at_ms,
                      b.sha256_hex, b.timestamp_token, b.log_seq - 1, std::move(head),
                      repeated};
-        if (!r.sth && d_.log != nullptr) {
-            if (auto latest = d_.log->latest(); latest) r.sth = std::move(*latest);
-        }
+        if (!r.sth) r.sth = recent_head();
         return r;
     };
     // A resend of a stored body is recognised by the bid's group (one read for the group):

@@ -33,6 +33,7 @@
 // else is in the stores.
 #pragma once
 
+#include <chrono>
 #include <condition_variable>
 #include <deque>
 #include <functional>
@@ -206,6 +207,9 @@ private:
     // not be held (nullopt for the others, and for every bid when there is no deposit).
     std::vector<std::optional<core::Error>> hold_securities(const std::vector<PendingBid*>& group);
     core::Status release_security(const tender::Tender& tender, const std::string& sha256_hex);
+    // The log's latest signed tree head, read again once the last read is older than
+    // limits_.receipt_head_reuse_ms; nullopt without a log or if it cannot be read.
+    std::optional<ledger::SignedTreeHead> recent_head();
     core::Result<ShareOutcome> open_tender(const tender::Tender& tender,
                                            const signing::PrivateKey& key,
                                            const signing::Certificate& certificate);
@@ -225,6 +229,9 @@ private:
     // Releases of deposits left for the next group's ledger batch; only the writer of a group
     // touches it (writing_ hands it over under queue_mutex_).
     std::vector<money::Transfer> releases_due_;
+    std::mutex head_mutex_;
+    std::optional<ledger::SignedTreeHead> head_;  // the last head read, and when
+    std::chrono::steady_clock::time_point head_read_at_{};
     std::mutex certificates_mutex_;
     std::map<std::int64_t, std::shared_ptr<const signing::Certificate>> opening_certificates_;
     std::mutex shares_mutex_;

@@ -19,6 +19,7 @@
 
 #include "core/hash.hpp"
 #include "core/worker_pool.hpp"
+#include "ledger/log.hpp"
 #include "money/service.hpp"
 #include "signing/envelope.hpp"
 #include "signing/signature.hpp"
@@ -737,6 +738,66 @@ BOOST_AUTO_TEST_CASE(with_a_crypto_pool_the_checks_run_there_with_the_same_outco
     BOOST_TEST(versions.size() == bodies.size());
     BOOST_TEST(*versions.begin() == 1);
     BOOST_TEST(*versions.rbegin() == static_cast<std::int64_t>(bodies.size()));
+}
+
+// A log whose only content is its latest head, which a test moves on; counts the reads.
+class HeadOnlyLogStore final : public ledger::LogStore {
+public:
+    std::atomic<int> head_reads{0};
+    std::atomic<std::uint64_t> size{1};
+    core::Result<std::optional<ledger::SignedTreeHead>> latest_head() override {
+        ++head_reads;
+        ledger::SignedTreeHead h;
+        h.tree_size = size.load();
+        return std::optional<ledger::SignedTreeHead>(h);
+    }
+    core::Result<std::vector<core::StoredAuditEvent>> events(std::uint64_t, std::size_t) override {
+        return std::vector<core::StoredAuditEvent>{};
+    }
+    core::Status integrate(const std::vector<std::pair<ledger::NodeId, ledger::Hash>>&,
+                           const ledger::SignedTreeHead&, std::uint64_t) override {
+        return {};
+    }
+    core::Result<std::optional<std::uint64_t>> leaf_index(const ledger::Hash&) override {
+        return std::optional<std::uint64_t>{};
+    }
+    core::Result<std::vector<ledger::Hash>> read(const std::vector<ledger::NodeId>&) override {
+        return std::vector<ledger::Hash>{};
+    }
+};
+
+BOOST_AUTO_TEST_CASE(a_receipts_tree_head_is_read_again_once_older_than_the_reuse_window) {
+    World w;
+    HeadOnlyLogStore log_store;
+    ledger::LogQueries log(log_store);
+    BiddingDependencies d = w.dependencies();
+    d.log = &log;
+    BiddingLimits within_an_hour;
+    within_an_hour.receipt_head_reuse_ms = hour_ms;
+    BiddingService reusing(d, within_an_hour);
+    auto first = reusing.submit(w.a, w.tender_id, 1, bid(w, supplier_a, 1, 1'00));
+    BOOST_REQUIRE(first.ok());
+    BOOST_REQUIRE(first->sth.has_value());
+    BOOST_TEST(first->sth->tree_size == 1u);
+    log_store.size = 2;  // a new head is signed
+    auto second = reusing.submit(w.a, w.tender_id, 1, bid(w, supplier_a, 1, 2'00));
+    BOOST_REQUIRE(second.ok());
+    BOOST_REQUIRE(second->sth.has_value());
+    BOOST_TEST(second->sth->tree_size == 1u);  // within the window: the head read before
+    BOOST_TEST(log_store.head_reads.load() == 1);
+
+    BiddingLimits never;
+    never.receipt_head_reuse_ms = 0;
+    BiddingService fresh(d, never);
+    auto third = fresh.submit(w.a, w.tender_id, 1, bid(w, supplier_a, 1, 3'00));
+    BOOST_REQUIRE(third.ok());
+    BOOST_REQUIRE(third->sth.has_value());
+    BOOST_TEST(third->sth->tree_size == 2u);
+    log_store.size = 3;
+    auto fourth = fresh.submit(w.a, w.tender_id, 1, bid(w, supplier_a, 1, 4'00));
+    BOOST_REQUIRE(fourth.ok());
+    BOOST_TEST(fourth->sth->tree_size == 3u);
+    BOOST_TEST(log_store.head_reads.load() == 3);
 }
 
 BOOST_AUTO_TEST_CASE(a_version_beyond_versions_max_is_refused_and_changes_nothing) {
