@@ -28,13 +28,16 @@ core::Result<core::StoredAuditEvent> append_audit_event(Transaction& tx,
 
 // Appends events, in order, to the chain inside tx: exactly the chain that as many
 // append_audit_event calls would make, but with the audit_head row locked once, the hashes
-// computed in memory and the rows written by multi-row INSERTs of at most
-// audit_events_per_insert_max rows, then the head moved once. Returns the events as stored.
+// computed in memory and the rows written by one INSERT ... SELECT FROM JSON_TABLE per chunk of
+// at most audit_events_per_insert_max events (fewer once the chunk's JSON passes
+// audit_json_bytes_max), then the head moved once. Returns the events as stored.
 // An empty vector changes nothing and takes no lock. Errors and locking as append_audit_event.
 core::Result<std::vector<core::StoredAuditEvent>> append_audit_events(
     Transaction& tx, const std::vector<core::AuditEvent>& events);
 
 inline constexpr std::size_t audit_events_per_insert_max = 500;
+// A chunk of events stops growing once its rows, as JSON, pass this many bytes.
+inline constexpr std::size_t audit_json_bytes_max = 4 * 1024 * 1024;
 
 // The chain's head as locked by lock_audit_head: the next event appended in the same
 // transaction gets seq + 1.

@@ -2,6 +2,7 @@
 
 #include <atomic>
 #include <boost/test/unit_test.hpp>
+#include <limits>
 #include <string>
 #include <thread>
 #include <vector>
@@ -216,6 +217,56 @@ BOOST_AUTO_TEST_CASE(batch_append_makes_the_same_chain_as_single_appends) {
     // A single append after a batch continues the same chain.
     BOOST_REQUIRE(append(*batched, event("tender", 1, 2)).ok());
     verify_chain(*batched, events.size() + 2);
+}
+
+BOOST_AUTO_TEST_CASE(batch_rows_of_any_text_and_size_are_stored_exactly) {
+    // The rows travel as JSON: quotes, backslashes, control characters, 4-byte UTF-8, trailing
+    // blanks and the int64 extremes must come back as they were hashed. Payloads of 2 MiB make
+    // the chunks stop at the byte bound (2 + 2 + 1 events), under max_allowed_packet.
+    auto pool = testing::open_fresh_migrated_pool("audit");
+    std::vector<AuditEvent> events;
+    events.push_back(AuditEvent{
+        std::numeric_limits<std::int64_t>::max(), std::numeric_limits<std::int64_t>::min(),
+        "q\"uote\\d \t ", "ent\x01ity \xF0\x9F\x98\x80", std::numeric_limits<std::int64_t>::min(),
+        std::numeric_limits<std::int64_t>::max(),
+        "{\"s\":\"\\\"\u00e9\\u0000\\n\xF0\x9F\x8F\x9B\"}\n\x7f "});
+    for (int i = 0; i < 5; ++i) {
+        std::string big(2 * 1024 * 1024, 'a' + static_cast<char>(i));
+        events.push_back(event("document", i, 1, "{\"text\":\"" + big + "\"}"));
+    }
+    const Status s = db::run_transaction(*pool, "test", [&](db::Transaction& tx) -> Status {
+        auto stored = db::append_audit_events(tx, events);
+        if (!stored) return stored.error();
+        return {};
+    });
+    BOOST_REQUIRE_MESSAGE(s.ok(), (s.ok() ? std::string() : s.error().message));
+    verify_chain(*pool, events.size());
+    const auto back = all_events(*pool);
+    BOOST_REQUIRE_EQUAL(back.size(), events.size());
+    for (std::size_t i = 0; i < events.size(); ++i) {
+        BOOST_TEST_CONTEXT("event " << i + 1) {
+            BOOST_TEST(back[i].event.at_ms == events[i].at_ms);
+            BOOST_TEST(back[i].event.actor_user_id == events[i].actor_user_id);
+            BOOST_TEST(back[i].event.action == events[i].action);
+            BOOST_TEST(back[i].event.entity_type == events[i].entity_type);
+            BOOST_TEST(back[i].event.entity_id == events[i].entity_id);
+            BOOST_TEST(back[i].event.entity_version == events[i].entity_version);
+            BOOST_TEST((back[i].event.payload_json == events[i].payload_json));
+        }
+    }
+}
+
+BOOST_AUTO_TEST_CASE(a_batch_with_text_that_is_not_utf8_changes_nothing) {
+    auto pool = testing::open_fresh_migrated_pool("audit");
+    BOOST_REQUIRE(append(*pool, event("tender", 1, 1)).ok());
+    const Status s = db::run_transaction(*pool, "test", [](db::Transaction& tx) -> Status {
+        auto stored = db::append_audit_events(
+            tx, {event("tender", 1, 2), event("tender", 1, 3, "{\"s\":\"\xC3(\"}")});
+        if (!stored) return stored.error();
+        return {};
+    });
+    BOOST_REQUIRE(!s.ok());
+    verify_chain(*pool, 1);
 }
 
 BOOST_AUTO_TEST_CASE(rolled_back_batch_append_leaves_no_gap_and_empty_is_a_no_op) {
