@@ -10,8 +10,6 @@
 #include <optional>
 #include <string>
 
-#include "db/multi_row.hpp"
-
 namespace procura::db {
 namespace {
 
@@ -104,7 +102,7 @@ core::Result<std::vector<core::StoredAuditEvent>> append_audit_events(
     using Stored = std::vector<core::StoredAuditEvent>;
     if (events.empty()) return Stored{};
     auto appended =
-        tx.attempt("audit.append_batch", [&](sql::Connection& c) -> core::Result<Stored> {
+        tx.attempt("audit.append_batch", [&](sql::Connection&) -> core::Result<Stored> {
             Stored stored(events.size());
             core::Sha256 prev = head.hash;
             for (std::size_t i = 0; i < events.size(); ++i) {
