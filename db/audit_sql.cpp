@@ -118,7 +118,13 @@ core::Result<std::vector<core::StoredAuditEvent>> append_audit_events(
             // one cached statement text. Hashes travel as hex through UNHEX. A chunk holds at
             // most audit_events_per_insert_max events and stops growing once its JSON passes
             // audit_json_bytes_max, so that it stays under max_allowed_packet (16 MiB by
-            // default; docs/architecture.md, "Limits").
+            // default; docs/architecture.md, "Limits"). The text columns are LONGTEXT on
+            // purpose: JSON_TABLE cuts a value too long for its column with only a warning,
+            // which would store a row that differs from the bytes hashed; at LONGTEXT the
+            // table's own column refuses it (error 1406, "Data too long"). nlohmann's dump
+            // writes raw UTF-8 and throws on invalid UTF-8 (ensure_ascii off, strict): keep it
+            // so, since MariaDB turns an escaped surrogate pair into an empty string with only
+            // a warning, and bad bytes into '?'.
             sql::PreparedStatement& insert = tx.prepared(
                 "INSERT INTO audit_events (seq, at_ms, actor_user_id, action, entity_type, "
                 "entity_id, entity_version, payload_json, prev_hash, hash) "
@@ -127,13 +133,13 @@ core::Result<std::vector<core::StoredAuditEvent>> append_audit_events(
                 "'$[*]' COLUMNS (seq BIGINT PATH '$[0]' ERROR ON EMPTY ERROR ON ERROR, "
                 "at_ms BIGINT PATH '$[1]' ERROR ON EMPTY ERROR ON ERROR, "
                 "actor BIGINT PATH '$[2]' ERROR ON EMPTY ERROR ON ERROR, "
-                "action VARCHAR(128) CHARACTER SET utf8mb4 PATH '$[3]' ERROR ON EMPTY ERROR ON "
+                "action LONGTEXT CHARACTER SET utf8mb4 PATH '$[3]' ERROR ON EMPTY ERROR ON "
                 "ERROR, "
-                "entity_type VARCHAR(64) CHARACTER SET utf8mb4 PATH '$[4]' ERROR ON EMPTY ERROR "
+                "entity_type LONGTEXT CHARACTER SET utf8mb4 PATH '$[4]' ERROR ON EMPTY ERROR "
                 "ON ERROR, "
                 "entity_id BIGINT PATH '$[5]' ERROR ON EMPTY ERROR ON ERROR, "
                 "entity_version BIGINT PATH '$[6]' ERROR ON EMPTY ERROR ON ERROR, "
-                "payload MEDIUMTEXT CHARACTER SET utf8mb4 PATH '$[7]' ERROR ON EMPTY ERROR ON "
+                "payload LONGTEXT CHARACTER SET utf8mb4 PATH '$[7]' ERROR ON EMPTY ERROR ON "
                 "ERROR, "
                 "prev_hash CHAR(64) PATH '$[8]' ERROR ON EMPTY ERROR ON ERROR, "
                 "hash CHAR(64) PATH '$[9]' ERROR ON EMPTY ERROR ON ERROR)) AS j");
