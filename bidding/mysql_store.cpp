@@ -240,6 +240,10 @@ core::Result<std::vector<BidWritten>> MySQLBidStore::insert_bids(std::vector<Bid
         PROCURA_ASSERT(core::is_sha256_hex(b.sha256_hex));
         key_list += (i == 0 ? "'" : ", '") + keys[i] + "'";
     }
+    const bool seq_first = std::all_of(bids.begin(), bids.end(), [](const BidWrite& w) {
+        return w.bid.body.size() <= inline_value_bytes_max &&
+               w.bid.timestamp_token.size() <= inline_value_bytes_max;
+    });
     std::vector<BidWritten> written;
     const core::Status status =
         db::run_transaction(pool_, "bidding.insert_bids", [&](db::Transaction& tx) -> core::Status {
@@ -247,7 +251,10 @@ core::Result<std::vector<BidWritten>> MySQLBidStore::insert_bids(std::vector<Bid
             written.assign(bids.size(), BidWritten{});
             std::vector<std::size_t> stored_bids;  // the bids written, in order
             // Locked before the bids are inserted, so that each row is written with the seq of
-            // its audit event (the events are appended last, once the rows' ids are known).
+            // its audit event (the events are appended last, once the rows' ids are known). Not
+            // for a group with a body or token sent as a blob: every audited write waits for
+            // that lock, so it is not held while megabytes upload; such a group takes it after
+            // its insert and then sets log_seq with one UPDATE.
             std::optional<db::AuditHead> head;
             auto inserted = tx.attempt("bidding.insert_bids", [&](sql::Connection& c) -> core::Status {
                 std::unique_ptr<sql::Statement> text(c.createStatement());
@@ -359,9 +366,15 @@ core::Result<std::vector<BidWritten>> MySQLBidStore::insert_bids(std::vector<Bid
                     text->executeUpdate("UPDATE bids SET state = 'replaced' WHERE id IN (" +
                                         replaced_ids + ")");
                 }
-                auto locked = db::lock_audit_head(tx);
-                if (!locked) return locked.error();
-                head = *locked;
+                if (seq_first) {
+                    auto locked = db::lock_audit_head(tx);
+                    if (!locked) return locked.error();
+                    head = *locked;
+                }
+                // The seq of the k-th bid written: its event is the k-th appended below.
+                const auto seq_of = [&](std::size_t k) -> std::int64_t {
+                    return head ? head->seq + 1 + static_cast<std::int64_t>(k) : 0;
+                };
                 // The group's rows in cached statements of 64 rows or a power of two, each
                 // returning the ids of its rows. A body or token of at most
                 // inline_value_bytes_max is bound as a string (which carries any bytes) and
@@ -398,15 +411,14 @@ core::Result<std::vector<BidWritten>> MySQLBidStore::insert_bids(std::vector<Bid
                             insert.setString(p++, b.sha256_hex);
                             insert.setInt64(p++, b.received_at_ms);
                             bind_bytes(insert, p++, b.timestamp_token);
-                            // The k-th bid written has the k-th event appended below.
-                            insert.setInt64(p++, head->seq + 1 + static_cast<std::int64_t>(k));
+                            insert.setInt64(p++, seq_of(k));
                         }
                     });
                 for (std::size_t k = 0; k < stored_bids.size(); ++k) {
                     const std::size_t i = stored_bids[k];
                     Bid stored = bids[i].bid;
                     stored.id = ids.at(keys[i]);
-                    stored.log_seq = head->seq + 1 + static_cast<std::int64_t>(k);
+                    stored.log_seq = seq_of(k);
                     stored.version = versions[i];
                     stored.state = BidState::active;
                     stored.withdrawn_at_ms.reset();
@@ -433,13 +445,30 @@ core::Result<std::vector<BidWritten>> MySQLBidStore::insert_bids(std::vector<Bid
                 event_bids.push_back(&*written[i].stored);
             }
             if (events.empty()) return {};
-            // One multi-row insert for the whole group, from the head locked above.
-            auto appended = db::append_audit_events(tx, *head, events);
+            // One multi-row insert for the whole group, from the head locked above if it was.
+            auto appended = head ? db::append_audit_events(tx, *head, events)
+                                 : db::append_audit_events(tx, events);
             if (!appended) return appended.error();
-            for (std::size_t k = 0; k < appended->size(); ++k) {
-                PROCURA_ASSERT(event_bids[k]->log_seq == (*appended)[k].seq);
+            if (head) {
+                for (std::size_t k = 0; k < appended->size(); ++k) {
+                    PROCURA_ASSERT(event_bids[k]->log_seq == (*appended)[k].seq);
+                }
+                return {};
             }
-            return {};
+            std::string cases;
+            std::string ids;
+            for (std::size_t k = 0; k < appended->size(); ++k) {
+                Bid& stored = *event_bids[k];
+                stored.log_seq = (*appended)[k].seq;
+                cases += " WHEN " + std::to_string(stored.id) + " THEN " +
+                         std::to_string(stored.log_seq);
+                ids += (k == 0 ? "" : ", ") + std::to_string(stored.id);
+            }
+            return tx.attempt("bidding.insert_bids.seq", [&](sql::Connection& c) {
+                std::unique_ptr<sql::Statement> s(c.createStatement());
+                s->executeUpdate("UPDATE bids SET log_seq = CASE id" + cases +
+                                 " END WHERE id IN (" + ids + ")");
+            });
         });
     if (!status) return status.error();
     return written;

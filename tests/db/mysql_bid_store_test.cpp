@@ -274,7 +274,13 @@ BOOST_AUTO_TEST_CASE(large_and_small_bodies_in_one_group_are_stored_exactly) {
         BOOST_REQUIRE(stored.ok() && stored->has_value());
         BOOST_TEST(((*stored)->body == group[i].bid.body));
         BOOST_TEST(((*stored)->timestamp_token == group[i].bid.timestamp_token));
+        BOOST_TEST((*stored)->log_seq == (*written)[i].stored->log_seq);
     }
+    // A group with blobs takes the audit lock after its insert and sets log_seq afterwards:
+    // each row still names its own event.
+    BOOST_TEST(d.count("SELECT COUNT(*) FROM bids b JOIN audit_events e ON e.seq = b.log_seq "
+                       "AND e.entity_type = 'bid' AND e.entity_id = b.id "
+                       "AND e.entity_version = b.version") == 4);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
