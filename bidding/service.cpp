@@ -708,8 +708,12 @@ std::optional<ledger::SignedTreeHead> BiddingService::recent_head() {
     auto latest = d_.log->latest();
     if (!latest) return std::nullopt;
     std::lock_guard lock(head_mutex_);
-    head_ = *latest;
-    head_read_at_ = now;
+    // Two readers may race: the older head never replaces a newer one, so receipts' heads
+    // never go back.
+    if (!head_ || latest->tree_size >= head_->tree_size) {
+        head_ = *latest;
+        head_read_at_ = now;
+    }
     return head_;
 }
 
@@ -753,8 +757,9 @@ core::Result<BidReceipt> BiddingService::submit(const core::Caller& caller, std:
     };
     options.content_bytes_max = limits_.bid_bytes_max;
     options.signature_bytes_max = limits_.bid_bytes_max;
+    // Read here (a database read on first use), off the crypto pool; its error, if any, comes
+    // after the signature's, as the envelope check that needs it does.
     auto opening_cert = cached_opening_certificate(*t);
-    if (!opening_cert) return opening_cert.error();
     // The signature, the envelope, and the time stamp of the body's hash (the receipt time):
     // on the crypto pool if there is one.
     const core::Sha256 digest = core::sha256(body);
@@ -763,6 +768,10 @@ core::Result<BidReceipt> BiddingService::submit(const core::Caller& caller, std:
     const auto check_and_stamp = [&] {
         verify_result.emplace(d_.verifier.verify(body, std::nullopt, options));
         if (!*verify_result) return;
+        if (!opening_cert) {
+            verify_result.emplace(opening_cert.error());
+            return;
+        }
         if (auto sealed = signing::check_envelope((*verify_result)->content, **opening_cert,
                                                   limits_.bid_bytes_max);
             !sealed) {
