@@ -28,15 +28,19 @@ core::Result<core::StoredAuditEvent> append_audit_event(Transaction& tx,
 
 // Appends events, in order, to the chain inside tx: exactly the chain that as many
 // append_audit_event calls would make, but with the audit_head row locked once, the hashes
-// computed in memory and the rows written by one INSERT ... SELECT FROM JSON_TABLE per chunk of
-// at most audit_events_per_insert_max events (fewer once the chunk's JSON passes
-// audit_json_bytes_max), then the head moved once. Returns the events as stored.
+// computed in memory and the rows written by one INSERT ... SELECT FROM JSON_TABLE per chunk (for
+// at most audit_events_per_json_max events; a chunk stops once its JSON passes
+// audit_json_bytes_max) or else by multi-row INSERTs of at most audit_events_per_insert_max
+// rows, then the head moved once. Returns the events as stored.
 // An empty vector changes nothing and takes no lock. Errors and locking as append_audit_event.
 core::Result<std::vector<core::StoredAuditEvent>> append_audit_events(
     Transaction& tx, const std::vector<core::AuditEvent>& events);
 
 inline constexpr std::size_t audit_events_per_insert_max = 500;
-// A chunk of events stops growing once its rows, as JSON, pass this many bytes.
+// Appends of at most this many events go as JSON (one statement per chunk, whatever its size);
+// larger ones as multi-row INSERTs of bound parameters, which cost MariaDB less per row.
+inline constexpr std::size_t audit_events_per_json_max = 64;
+// A JSON chunk of events stops growing once its rows pass this many bytes.
 inline constexpr std::size_t audit_json_bytes_max = 4 * 1024 * 1024;
 
 // The chain's head as locked by lock_audit_head: the next event appended in the same
