@@ -10,6 +10,7 @@
 #include <optional>
 #include <string>
 
+#include "core/hash.hpp"
 #include "db/multi_row.hpp"
 
 namespace procura::db {
@@ -25,16 +26,6 @@ std::optional<core::Sha256> to_sha256(const std::string& bytes) {
     core::Sha256 out{};
     if (bytes.size() != out.size()) return std::nullopt;
     std::memcpy(out.data(), bytes.data(), out.size());
-    return out;
-}
-
-std::string to_hex(const core::Sha256& digest) {
-    static constexpr char digits[] = "0123456789abcdef";
-    std::string out(2 * digest.size(), '0');
-    for (std::size_t i = 0; i < digest.size(); ++i) {
-        out[2 * i] = digits[digest[i] >> 4];
-        out[2 * i + 1] = digits[digest[i] & 0x0f];
-    }
     return out;
 }
 
@@ -140,8 +131,8 @@ core::Result<std::vector<core::StoredAuditEvent>> append_audit_events(
                             s.setInt64(p++, e.event.entity_id);
                             s.setInt64(p++, e.event.entity_version);
                             s.setString(p++, e.event.payload_json);
-                            s.setString(p++, to_hex(e.prev_hash));
-                            s.setString(p++, to_hex(e.hash));
+                            s.setString(p++, core::to_hex(e.prev_hash));
+                            s.setString(p++, core::to_hex(e.hash));
                         }
                     });
             } else {
@@ -188,7 +179,8 @@ core::Result<std::vector<core::StoredAuditEvent>> append_audit_events(
                         rows += nlohmann::json::array(
                                     {e.seq, e.event.at_ms, e.event.actor_user_id, e.event.action,
                                      e.event.entity_type, e.event.entity_id, e.event.entity_version,
-                                     e.event.payload_json, to_hex(e.prev_hash), to_hex(e.hash)})
+                                     e.event.payload_json, core::to_hex(e.prev_hash),
+                                     core::to_hex(e.hash)})
                                     .dump();
                         ++end;
                     }
@@ -207,7 +199,7 @@ core::Result<std::vector<core::StoredAuditEvent>> append_audit_events(
             sql::PreparedStatement& advance =
                 tx.prepared("UPDATE audit_head SET seq = ?, hash = UNHEX(?) WHERE id = 1");
             advance.setInt64(1, stored.back().seq);
-            advance.setString(2, to_hex(stored.back().hash));
+            advance.setString(2, core::to_hex(stored.back().hash));
             advance.executeUpdate();
             return stored;
         });
