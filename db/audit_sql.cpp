@@ -136,20 +136,19 @@ core::Result<std::vector<core::StoredAuditEvent>> append_audit_events(
                         }
                     });
             } else {
-                // Small appends (a group of bids, a ledger batch of a few deposits): the
-                // power-of-two chunks above would take up to 6 statements for 63 rows.
-                // All the rows of a chunk travel as one JSON array in one parameter, unpacked by
-                // JSON_TABLE: one statement (and one round trip) per chunk whatever its size, with
-                // one cached statement text. Hashes travel as hex through UNHEX. A chunk holds at
-                // most audit_events_per_insert_max events and stops growing once its JSON passes
-                // audit_json_bytes_max, so that it stays under max_allowed_packet (16 MiB by
-                // default; docs/architecture.md, "Limits"). The text columns are LONGTEXT on
-                // purpose: JSON_TABLE cuts a value too long for its column with only a warning,
-                // which would store a row that differs from the bytes hashed; at LONGTEXT the
-                // table's own column refuses it (error 1406, "Data too long"). nlohmann's dump
-                // writes raw UTF-8 and throws on invalid UTF-8 (ensure_ascii off, strict): keep it
-                // so, since MariaDB turns an escaped surrogate pair into an empty string with only
-                // a warning, and bad bytes into '?'.
+                // Small appends (a group of bids, a ledger batch of a few deposits), where the
+                // power-of-two chunks above would take up to 6 statements for 63 rows: the rows
+                // travel as one JSON array in one parameter, unpacked by JSON_TABLE, one
+                // statement (and one round trip) per chunk whatever its size, with one cached
+                // statement text. Hashes travel as hex through UNHEX. A chunk stops growing once
+                // its JSON passes audit_json_bytes_max, so that it stays under
+                // max_allowed_packet (16 MiB by default; docs/architecture.md, "Limits"). The
+                // text columns are LONGTEXT on purpose: JSON_TABLE cuts a value too long for its
+                // column with only a warning, which would store a row that differs from the
+                // bytes hashed; at LONGTEXT the table's own column refuses it (error 1406, "Data
+                // too long"). nlohmann's dump writes raw UTF-8 and throws on invalid UTF-8
+                // (ensure_ascii off, strict): keep it so, since MariaDB turns an escaped
+                // surrogate pair into an empty string with only a warning, and bad bytes into '?'.
                 sql::PreparedStatement& insert = tx.prepared(
                     "INSERT INTO audit_events (seq, at_ms, actor_user_id, action, entity_type, "
                     "entity_id, entity_version, payload_json, prev_hash, hash) "
@@ -172,8 +171,7 @@ core::Result<std::vector<core::StoredAuditEvent>> append_audit_events(
                 for (std::size_t begin = 0; begin < stored.size();) {
                     std::string rows = "[";
                     std::size_t end = begin;
-                    while (end < stored.size() && end - begin < audit_events_per_insert_max &&
-                           rows.size() < audit_json_bytes_max) {
+                    while (end < stored.size() && rows.size() < audit_json_bytes_max) {
                         const core::StoredAuditEvent& e = stored[end];
                         if (end > begin) rows += ',';
                         rows += nlohmann::json::array(
