@@ -70,8 +70,8 @@ std::string join_url(const std::string& server, const std::string& path) {
     return base + path;
 }
 
-// The server's JSON error body as a CommandFailure ("procura: <code>: <message>"), or the status line
-// when the body is not one.
+// The server's JSON error body as a CommandFailure ("procura: <code>: <message>"), or the status
+// line when the body is not one.
 [[noreturn]] void fail_with_reply(const web::HttpReply& reply, const std::string& what) {
     const Json body = Json::parse(reply.body, nullptr, false);
     if (body.is_object() && body.contains("error") && body["error"].is_object()) {

@@ -60,8 +60,8 @@ core::Result<std::unique_ptr<db::ConnectionPool>> open_pool(const std::string& d
         const std::string where = config->socket.empty()
                                       ? config->host + ":" + std::to_string(config->port)
                                       : config->socket;
-        e.message = "cannot open database '" + config->database + "' as " + config->user +
-                    " at " + where + ": " + e.message;
+        e.message = "cannot open database '" + config->database + "' as " + config->user + " at " +
+                    where + ": " + e.message;
         return e;
     }
     return pool;
@@ -83,10 +83,9 @@ namespace {
 
 core::Result<core::Role> role_from(const std::string& text) {
     if (auto role = core::parse_role(text)) return *role;
-    return core::make_error(core::ErrorKind::bad_request, "unknown_role",
-                            "unknown role '" + text +
-                                "': use officer, supplier, finance, auditor or admin",
-                            "role");
+    return core::make_error(
+        core::ErrorKind::bad_request, "unknown_role",
+        "unknown role '" + text + "': use officer, supplier, finance, auditor or admin", "role");
 }
 
 // The user administration of the command line: a small pool, the MariaDB user store and the
@@ -309,13 +308,14 @@ int run_serve(const ServeConfig& config) {
     options.port = listen->port;
     options.public_cache_ttl = std::chrono::milliseconds(config.public_cache_ms);
     db::ConnectionPool& pool_ref = **pool;
-    const SettlementWiring settlement_wiring{pool_ref,       clock,          auth_service,
-                                             tender_store,   ledger_service, config.pain001_xsd};
+    const SettlementWiring settlement_wiring{pool_ref,     clock,          auth_service,
+                                             tender_store, ledger_service, config.pain001_xsd};
     auto award_service = make_award_service(settlement_wiring);
     if (!award_service) return fail(award_service.error());
     auto batch_service = make_batch_service(settlement_wiring, award_service->get());
     if (!batch_service) return fail(batch_service.error());
-    web::Services services{auth_service, tender_service,
+    web::Services services{auth_service,
+                           tender_service,
                            [&pool_ref] { return pool_ref.ping(); },
                            public_keys ? &*public_keys : nullptr,
                            certificate_service ? &*certificate_service : nullptr,
@@ -324,8 +324,7 @@ int run_serve(const ServeConfig& config) {
                            &supplier_service};
     services.awards = award_service->get();
     services.batches = batch_service->get();
-    auto server = web::Server::create(
-        options, services);
+    auto server = web::Server::create(options, services);
     if (!server) return fail(server.error());
     spdlog::info("listening on {}:{}", listen->host, (*server)->port());
     SessionSweeper sweeper(user_store, clock);
@@ -353,9 +352,10 @@ int run_keys_init(const std::string& key_dir, const std::string& passphrase_file
     core::SystemClock clock;
     auto status = init_keys(key_dir, *passphrase, clock);
     if (!status) return fail(status.error());
-    std::printf("platform keys created in %s (ca.pem, tsa.pem, log.pub.pem; private keys "
-                "encrypted)\n",
-                key_dir.c_str());
+    std::printf(
+        "platform keys created in %s (ca.pem, tsa.pem, log.pub.pem; private keys "
+        "encrypted)\n",
+        key_dir.c_str());
     return 0;
 }
 
@@ -380,9 +380,9 @@ int run_user_list(const std::string& db_url) {
     if (!users) return fail(users.error());
     std::printf("%-6s %-32s %-9s %-7s %s\n", "ID", "USERNAME", "ROLE", "ACTIVE", "CREATED");
     for (const auto& u : *users) {
-        std::printf("%-6lld %-32s %-9s %-7s %s\n", static_cast<long long>(u.id),
-                    u.username.c_str(), std::string(core::to_string(u.role)).c_str(),
-                    u.active ? "yes" : "no", core::format_rfc3339_ms(u.created_at_ms).c_str());
+        std::printf("%-6lld %-32s %-9s %-7s %s\n", static_cast<long long>(u.id), u.username.c_str(),
+                    std::string(core::to_string(u.role)).c_str(), u.active ? "yes" : "no",
+                    core::format_rfc3339_ms(u.created_at_ms).c_str());
     }
     return 0;
 }
@@ -468,8 +468,7 @@ int run_demo_seed(const std::string& db_url) {
         if (!draft) return fail(draft.error());
         auto published = tenders.publish(officer, draft->tender.id, std::nullopt);
         if (!published) return fail(published.error());
-        std::printf("demo tender %lld published\n",
-                    static_cast<long long>(published->tender.id));
+        std::printf("demo tender %lld published\n", static_cast<long long>(published->tender.id));
     }
     std::printf("demo logins (username / password):\n");
     for (const Demo& d : demo_users) {

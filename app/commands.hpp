@@ -7,9 +7,9 @@
 #include <string>
 
 #include "app/config.hpp"
+#include "core/identity.hpp"
 #include "core/result.hpp"
 #include "db/pool.hpp"
-#include "core/identity.hpp"
 
 namespace procura::app {
 

@@ -25,9 +25,9 @@ struct ServeConfig {
     // 0: one per core.
     std::size_t crypto_threads = 0;
     std::int64_t public_cache_ms = 1000;
-    std::string key_dir;          // empty: no PKI routes (they answer 503)
-    std::string passphrase_file;  // empty: PROCURA_KEY_PASSPHRASE
-    std::int64_t log_interval_ms = 250;       // how often the sequencer looks for new events
+    std::string key_dir;                        // empty: no PKI routes (they answer 503)
+    std::string passphrase_file;                // empty: PROCURA_KEY_PASSPHRASE
+    std::int64_t log_interval_ms = 250;         // how often the sequencer looks for new events
     std::int64_t log_self_check_seconds = 300;  // how often every leaf is recomputed
     // The ISO 20022 pain.001.001.09 schema bank files are validated against before release.
     std::string pain001_xsd = "../shared/schemas/iso20022/pain.001.001.09.xsd";

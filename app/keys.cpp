@@ -147,7 +147,8 @@ core::Result<LoadedKeys> load_keys(const std::string& key_dir, const std::string
     auto tsa = signing::TimeStampAuthority::create(std::move(*tsa_cert), std::move(*tsa_key), clock,
                                                    signing::TSAOptions{});
     if (!tsa) return tsa.error();
-    return LoadedKeys{std::move(*ca_pem), std::move(*tsa_pem),
+    return LoadedKeys{std::move(*ca_pem),
+                      std::move(*tsa_pem),
                       std::make_unique<signing::TimeStampAuthority>(std::move(*tsa)),
                       std::make_unique<signing::Certificate>(std::move(*ca)),
                       std::make_unique<signing::PrivateKey>(std::move(*ca_key)),

@@ -28,14 +28,15 @@ struct LoadedKeys {
     std::string tsa_pem;
     std::unique_ptr<signing::TimeStampAuthority> tsa;
     std::unique_ptr<signing::Certificate> ca;
-    std::unique_ptr<signing::PrivateKey> ca_key;  // issues users' certificates and the CRL
+    std::unique_ptr<signing::PrivateKey> ca_key;   // issues users' certificates and the CRL
     std::unique_ptr<signing::PrivateKey> log_key;  // signs the audit log's tree heads
     std::string log_public_pem;
 };
 
 // Loads the CA (certificate and decrypted key), the TSA (certificate and decrypted key) and the
 // audit-log key pair from key_dir. unprocessable "log_key_mismatch" if log.pub.pem is not the
-// public half of log.key.pem. unprocessable "ca_key_mismatch" if the CA key is not the certificate's.
+// public half of log.key.pem. unprocessable "ca_key_mismatch" if the CA key is not the
+// certificate's.
 core::Result<LoadedKeys> load_keys(const std::string& key_dir, const std::string& passphrase,
                                    const core::Clock& clock);
 

@@ -44,7 +44,8 @@ void verify(const LogVerifyInput& input) {
             for (const Json& entry : field<std::vector<Json>>(page, "entries", path)) {
                 const std::string where = path + " leaf " + std::to_string(leaves.size());
                 if (field<std::uint64_t>(entry, "leaf_index", where) != leaves.size()) {
-                    fail("verification_failed", where + ": the pages are not contiguous from index 0");
+                    fail("verification_failed",
+                         where + ": the pages are not contiguous from index 0");
                 }
                 core::AuditEvent event;
                 event.at_ms = field<std::int64_t>(entry, "at_ms", where);
@@ -61,22 +62,25 @@ void verify(const LogVerifyInput& input) {
         const Hash root = ledger::root_from_leaf_hashes(leaves);
         if (leaves.size() == head.tree_size) {
             if (root != head.root) {
-                fail("verification_failed", "the " + std::to_string(leaves.size()) +
-                              " entries do not give the signed root: an entry was changed, "
-                              "added or removed after it was logged");
+                fail("verification_failed",
+                     "the " + std::to_string(leaves.size()) +
+                         " entries do not give the signed root: an entry was changed, "
+                         "added or removed after it was logged");
             }
         } else {
             if (!consistency) {
-                fail("verification_failed", "the entries cover " + std::to_string(leaves.size()) +
-                              " leaves but the head " + std::to_string(head.tree_size) +
-                              "; give --consistency for first=" + std::to_string(leaves.size()));
+                fail("verification_failed",
+                     "the entries cover " + std::to_string(leaves.size()) +
+                         " leaves but the head " + std::to_string(head.tree_size) +
+                         "; give --consistency for first=" + std::to_string(leaves.size()));
             }
             const auto first = field<std::uint64_t>(*consistency, "first", input.consistency_file);
-            const auto second = field<std::uint64_t>(*consistency, "second", input.consistency_file);
+            const auto second =
+                field<std::uint64_t>(*consistency, "second", input.consistency_file);
             if (first != leaves.size() || second != head.tree_size) {
                 fail("verification_failed", input.consistency_file + " is not from " +
-                              std::to_string(leaves.size()) + " to " +
-                              std::to_string(head.tree_size));
+                                                std::to_string(leaves.size()) + " to " +
+                                                std::to_string(head.tree_size));
             }
             fail_if(ledger::verify_consistency(first, second, root, head.root,
                                                hex_hashes(*consistency, input.consistency_file)),
@@ -91,15 +95,17 @@ void verify(const LogVerifyInput& input) {
         const auto index = field<std::uint64_t>(proof, "leaf_index", input.inclusion_file);
         const auto size = field<std::uint64_t>(proof, "tree_size", input.inclusion_file);
         if (size != head.tree_size) {
-            fail("verification_failed", input.inclusion_file + " is for tree size " + std::to_string(size) +
-                          ", the head's is " + std::to_string(head.tree_size));
+            fail("verification_failed", input.inclusion_file + " is for tree size " +
+                                            std::to_string(size) + ", the head's is " +
+                                            std::to_string(head.tree_size));
         }
-        const Hash leaf =
-            hex_hash(field<std::string>(proof, "leaf_hash", input.inclusion_file), input.inclusion_file);
+        const Hash leaf = hex_hash(field<std::string>(proof, "leaf_hash", input.inclusion_file),
+                                   input.inclusion_file);
         fail_if(ledger::verify_inclusion(index, size, leaf, hex_hashes(proof, input.inclusion_file),
                                          head.root),
                 "inclusion proof of leaf " + std::to_string(index));
-        std::printf("ok: leaf %llu is in the signed tree\n", static_cast<unsigned long long>(index));
+        std::printf("ok: leaf %llu is in the signed tree\n",
+                    static_cast<unsigned long long>(index));
     }
 
     if (consistency && !input.old_head_file.empty()) {
@@ -107,13 +113,15 @@ void verify(const LogVerifyInput& input) {
         const auto first = field<std::uint64_t>(*consistency, "first", input.consistency_file);
         const auto second = field<std::uint64_t>(*consistency, "second", input.consistency_file);
         if (first != old.tree_size || second != head.tree_size) {
-            fail("verification_failed", input.consistency_file + " is not from the old head's size to the head's");
+            fail("verification_failed",
+                 input.consistency_file + " is not from the old head's size to the head's");
         }
         fail_if(ledger::verify_consistency(first, second, old.root, head.root,
                                            hex_hashes(*consistency, input.consistency_file)),
                 "the old head is not a prefix of the new one: the log was rewritten");
         std::printf("ok: the head of size %llu extends the head of size %llu\n",
-                    static_cast<unsigned long long>(second), static_cast<unsigned long long>(first));
+                    static_cast<unsigned long long>(second),
+                    static_cast<unsigned long long>(first));
     }
 }
 

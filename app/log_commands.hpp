@@ -17,12 +17,12 @@
 namespace procura::app {
 
 struct LogVerifyInput {
-    std::string key_file;                   // log.pub.pem (GET /api/v1/log/key.pem)
-    std::string head_file;                  // GET /api/v1/log/sth
-    std::vector<std::string> entry_files;   // GET /api/v1/log/entries pages, in order
-    std::string inclusion_file;             // optional
-    std::string consistency_file;           // optional
-    std::string old_head_file;              // required with a consistency proof between heads
+    std::string key_file;                  // log.pub.pem (GET /api/v1/log/key.pem)
+    std::string head_file;                 // GET /api/v1/log/sth
+    std::vector<std::string> entry_files;  // GET /api/v1/log/entries pages, in order
+    std::string inclusion_file;            // optional
+    std::string consistency_file;          // optional
+    std::string old_head_file;             // required with a consistency proof between heads
 };
 
 int run_log_verify(const LogVerifyInput& input);

@@ -1,17 +1,17 @@
 // `procura`: one executable with subcommands. This file only parses the command line (flags
 // with environment-variable fallbacks and an optional config file) and calls app/commands.
-#include <CLI/CLI.hpp>
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include <CLI/CLI.hpp>
 #include <iostream>
 #include <string>
 
 #include "app/bid_commands.hpp"
 #include "app/commands.hpp"
-#include "app/settle_commands.hpp"
 #include "app/log_commands.hpp"
 #include "app/money_commands.hpp"
+#include "app/settle_commands.hpp"
 
 namespace {
 
@@ -58,8 +58,9 @@ int main(int argc, char** argv) {
         ->envname("PROCURA_IO_THREADS")
         ->check(CLI::Range(1, 64))
         ->capture_default_str();
-    serve->add_option("--worker-threads", serve_config.server.worker_threads,
-                      "Request handler threads (database and password work)")
+    serve
+        ->add_option("--worker-threads", serve_config.server.worker_threads,
+                     "Request handler threads (database and password work)")
         ->envname("PROCURA_WORKER_THREADS")
         ->check(CLI::Range(1, 256))
         ->capture_default_str();
@@ -73,76 +74,91 @@ int main(int argc, char** argv) {
         ->envname("PROCURA_DB_POOL_SIZE")
         ->check(CLI::Range(1, 512))
         ->capture_default_str();
-    serve->add_option("--body-bytes-max", serve_config.server.body_bytes_max,
-                      "Largest JSON request body")
+    serve
+        ->add_option("--body-bytes-max", serve_config.server.body_bytes_max,
+                     "Largest JSON request body")
         ->envname("PROCURA_BODY_BYTES_MAX")
         ->check(CLI::Range(1024, 64 * 1024 * 1024))
         ->capture_default_str();
-    serve->add_option("--document-bytes-max", serve_config.server.document_body_bytes_max,
-                      "Largest tender document upload")
+    serve
+        ->add_option("--document-bytes-max", serve_config.server.document_body_bytes_max,
+                     "Largest tender document upload")
         ->envname("PROCURA_DOCUMENT_BYTES_MAX")
         ->check(CLI::Range(1024, 48 * 1024 * 1024))
         ->capture_default_str();
-    serve->add_option("--min-tendering-days", serve_config.min_tendering_days,
-                      "Shortest tendering period from publication to submission deadline")
+    serve
+        ->add_option("--min-tendering-days", serve_config.min_tendering_days,
+                     "Shortest tendering period from publication to submission deadline")
         ->envname("PROCURA_MIN_TENDERING_DAYS")
         ->capture_default_str();
-    serve->add_option("--amendment-extension-days", serve_config.amendment_extension_days,
-                      "An amendment within this many days of the deadline extends it")
+    serve
+        ->add_option("--amendment-extension-days", serve_config.amendment_extension_days,
+                     "An amendment within this many days of the deadline extends it")
         ->envname("PROCURA_AMENDMENT_EXTENSION_DAYS")
         ->capture_default_str();
-    serve->add_option("--public-cache-ms", serve_config.public_cache_ms,
-                      "How long an anonymous notice-board page may be served from memory "
-                      "(never past a deadline it shows; 0 turns the cache off)")
+    serve
+        ->add_option("--public-cache-ms", serve_config.public_cache_ms,
+                     "How long an anonymous notice-board page may be served from memory "
+                     "(never past a deadline it shows; 0 turns the cache off)")
         ->envname("PROCURA_PUBLIC_CACHE_MS")
         ->check(CLI::Range(0, 60'000))
         ->capture_default_str();
-    serve->add_option("--key-dir", serve_config.key_dir,
-                      "Platform keys from `procura keys init` (enables POST /tsa and "
-                      "/api/v1/pki/*); the passphrase comes from PROCURA_KEY_PASSPHRASE or "
-                      "--passphrase-file")
+    serve
+        ->add_option("--key-dir", serve_config.key_dir,
+                     "Platform keys from `procura keys init` (enables POST /tsa and "
+                     "/api/v1/pki/*); the passphrase comes from PROCURA_KEY_PASSPHRASE or "
+                     "--passphrase-file")
         ->envname("PROCURA_KEY_DIR");
-    serve->add_option("--tsa-rate", serve_config.server.time_stamp_rate_per_second,
-                      "POST /tsa requests per second allowed to one client address, on average "
-                      "(0 turns the limit off)")
+    serve
+        ->add_option("--tsa-rate", serve_config.server.time_stamp_rate_per_second,
+                     "POST /tsa requests per second allowed to one client address, on average "
+                     "(0 turns the limit off)")
         ->envname("PROCURA_TSA_RATE")
         ->check(CLI::Range(0.0, 1e6))
         ->capture_default_str();
-    serve->add_option("--tsa-burst", serve_config.server.time_stamp_burst,
-                      "POST /tsa requests one client address may send at once")
+    serve
+        ->add_option("--tsa-burst", serve_config.server.time_stamp_burst,
+                     "POST /tsa requests one client address may send at once")
         ->envname("PROCURA_TSA_BURST")
         ->check(CLI::Range(1.0, 1e6))
         ->capture_default_str();
-    serve->add_option("--registration-rate", serve_config.server.registration_rate_per_second,
-                      "Supplier self-registrations per second allowed to one client address, "
-                      "on average (0 turns the limit off)")
+    serve
+        ->add_option("--registration-rate", serve_config.server.registration_rate_per_second,
+                     "Supplier self-registrations per second allowed to one client address, "
+                     "on average (0 turns the limit off)")
         ->envname("PROCURA_REGISTRATION_RATE")
         ->check(CLI::Range(0.0, 1e6))
         ->capture_default_str();
-    serve->add_option("--registration-burst", serve_config.server.registration_burst,
-                      "Supplier self-registrations one client address may send at once")
+    serve
+        ->add_option("--registration-burst", serve_config.server.registration_burst,
+                     "Supplier self-registrations one client address may send at once")
         ->envname("PROCURA_REGISTRATION_BURST")
         ->check(CLI::Range(1.0, 1e6))
         ->capture_default_str();
-    serve->add_option("--log-interval-ms", serve_config.log_interval_ms,
-                      "How often the audit log takes in new events and signs a tree head")
+    serve
+        ->add_option("--log-interval-ms", serve_config.log_interval_ms,
+                     "How often the audit log takes in new events and signs a tree head")
         ->envname("PROCURA_LOG_INTERVAL_MS")
         ->check(CLI::Range(10, 1000))
         ->capture_default_str();
-    serve->add_option("--log-self-check-seconds", serve_config.log_self_check_seconds,
-                      "How often every audit log leaf is recomputed from its event row")
+    serve
+        ->add_option("--log-self-check-seconds", serve_config.log_self_check_seconds,
+                     "How often every audit log leaf is recomputed from its event row")
         ->envname("PROCURA_LOG_SELF_CHECK_SECONDS")
         ->check(CLI::Range(1, 86'400))
         ->capture_default_str();
-    serve->add_option("--pain001-xsd", serve_config.pain001_xsd,
-                      "The pain.001.001.09 XSD that settlement bank files are validated against")
+    serve
+        ->add_option("--pain001-xsd", serve_config.pain001_xsd,
+                     "The pain.001.001.09 XSD that settlement bank files are validated against")
         ->envname("PROCURA_PAIN001_XSD")
         ->capture_default_str();
-    serve->add_option("--passphrase-file", serve_config.passphrase_file,
-                      "File whose first line is the key passphrase")
+    serve
+        ->add_option("--passphrase-file", serve_config.passphrase_file,
+                     "File whose first line is the key passphrase")
         ->envname("PROCURA_KEY_PASSPHRASE_FILE");
-    serve->add_option("--token-ttl-minutes", serve_config.token_ttl_minutes,
-                      "Lifetime of login tokens")
+    serve
+        ->add_option("--token-ttl-minutes", serve_config.token_ttl_minutes,
+                     "Lifetime of login tokens")
         ->envname("PROCURA_TOKEN_TTL_MINUTES")
         ->check(CLI::Range(1, 7 * 24 * 60))
         ->capture_default_str();
@@ -161,13 +177,15 @@ int main(int argc, char** argv) {
     std::string key_dir;
     std::string passphrase_file;
     auto* keys_init = keys->add_subcommand(
-        "init", "Create the root CA, the time-stamping certificate and the audit-log key, "
-                "private keys encrypted under PROCURA_KEY_PASSPHRASE (or --passphrase-file)");
+        "init",
+        "Create the root CA, the time-stamping certificate and the audit-log key, "
+        "private keys encrypted under PROCURA_KEY_PASSPHRASE (or --passphrase-file)");
     keys_init->add_option("--key-dir", key_dir, "Directory for the keys")
         ->envname("PROCURA_KEY_DIR")
         ->required();
-    keys_init->add_option("--passphrase-file", passphrase_file,
-                          "File whose first line is the key passphrase")
+    keys_init
+        ->add_option("--passphrase-file", passphrase_file,
+                     "File whose first line is the key passphrase")
         ->envname("PROCURA_KEY_PASSPHRASE_FILE");
 
     auto* user = app.add_subcommand("user", "Manage users");
@@ -194,8 +212,9 @@ int main(int argc, char** argv) {
     log->require_subcommand(1);
     procura::app::LogVerifyInput log_input;
     auto* log_verify = log->add_subcommand(
-        "verify", "Check downloaded log files (curl from /api/v1/log/...) against a signed head, "
-                  "without trusting the server");
+        "verify",
+        "Check downloaded log files (curl from /api/v1/log/...) against a signed head, "
+        "without trusting the server");
     log_verify->add_option("--key", log_input.key_file, "The log's public key (log/key.pem)")
         ->required();
     log_verify->add_option("--sth", log_input.head_file, "A signed tree head (log/sth)")
@@ -297,8 +316,9 @@ int main(int argc, char** argv) {
     auto* ledger = app.add_subcommand("ledger", "The double-entry money ledger");
     ledger->require_subcommand(1);
     auto* ledger_check = ledger->add_subcommand(
-        "check", "Check the ledger's invariants: debits equal credits per currency, balances "
-                 "equal their transfers and respect their flags, every transfer is audited");
+        "check",
+        "Check the ledger's invariants: debits equal credits per currency, balances "
+        "equal their transfers and respect their flags, every transfer is audited");
     add_db(ledger_check);
 
     const auto settle = procura::app::add_settle_commands(app);

@@ -1,12 +1,11 @@
 #include "app/money_commands.hpp"
 
-#include "app/commands.hpp"
-
 #include <spdlog/spdlog.h>
 
 #include <cstdio>
 #include <memory>
 
+#include "app/commands.hpp"
 #include "core/clock.hpp"
 #include "db/migrate.hpp"
 #include "db/pool.hpp"

@@ -36,7 +36,8 @@ core::Result<settlement::AwardLimits> award_limits() {
             value > standstill_ms_max) {
             return core::make_error(core::ErrorKind::bad_request, "invalid_standstill",
                                     "PROCURA_STANDSTILL_MS must be an integer of milliseconds "
-                                    "from 0 to " + std::to_string(standstill_ms_max),
+                                    "from 0 to " +
+                                        std::to_string(standstill_ms_max),
                                     "PROCURA_STANDSTILL_MS");
         }
         limits.standstill_ms = value;

@@ -1,5 +1,5 @@
-// `procura settle prepare|approve|cancel|execute|status|files|buyer-account`: settlement batches from
-// the command line, for finance users. Every subcommand logs in as --user with the password
+// `procura settle prepare|approve|cancel|execute|status|files|buyer-account`: settlement batches
+// from the command line, for finance users. Every subcommand logs in as --user with the password
 // read from the first line of standard input (checked by auth::AuthService, as the HTTP login
 // does), so roles and four-eyes hold here exactly as over HTTP; the session is ended at exit.
 // A progress bar is drawn on stderr only when stderr is a terminal. Failures print one line
@@ -113,8 +113,8 @@ core::Result<std::unique_ptr<Session>> open_session(const SettleCommands& c) {
     s->caller = core::Caller{login->user_id, login->role, c.user};
     s->store = std::make_unique<settlement::MySQLBatchStore>(*s->pool);
     s->money = std::make_unique<money::MySQLMoneyStore>(*s->pool);
-    s->service = std::make_unique<settlement::BatchService>(*s->store, *s->money, s->clock,
-                                                            c.pain001_xsd);
+    s->service =
+        std::make_unique<settlement::BatchService>(*s->store, *s->money, s->clock, c.pain001_xsd);
     return s;
 }
 
@@ -143,8 +143,8 @@ void print_batch(const settlement::Batch& b, bool json) {
         std::printf("%s\n", settlement::batch_to_json(b).dump(2).c_str());
         return;
     }
-    std::printf("batch %lld: %s, cut-off %s, %d items, %zu skipped\n",
-                static_cast<long long>(b.id), std::string(to_string(b.state)).c_str(),
+    std::printf("batch %lld: %s, cut-off %s, %d items, %zu skipped\n", static_cast<long long>(b.id),
+                std::string(to_string(b.state)).c_str(),
                 core::format_rfc3339_ms(b.cutoff_ms).c_str(), b.item_count, b.skipped.size());
     std::printf("  prepared by user %lld at %s\n", static_cast<long long>(b.prepared_by),
                 core::format_rfc3339_ms(b.prepared_at_ms).c_str());
@@ -226,14 +226,16 @@ bool write_file(const std::filesystem::path& path, const std::string& bytes) {
 
 std::shared_ptr<SettleCommands> add_settle_commands(CLI::App& app) {
     auto c = std::make_shared<SettleCommands>();
-    auto* settle = app.add_subcommand(
-        "settle", "Settlement batches (finance): prepare, approve (another finance user), "
-                  "execute with bank files, status");
+    auto* settle =
+        app.add_subcommand("settle",
+                           "Settlement batches (finance): prepare, approve (another finance user), "
+                           "execute with bank files, status");
     settle->require_subcommand(1);
 
     c->prepare = settle->add_subcommand(
-        "prepare", "Prepare a batch of every accepted milestone and bid-security refund or "
-                   "forfeit due at the cut-off; prints the preview");
+        "prepare",
+        "Prepare a batch of every accepted milestone and bid-security refund or "
+        "forfeit due at the cut-off; prints the preview");
     add_common(c->prepare, *c);
     c->prepare->add_option("--cutoff", c->cutoff,
                            "Cut-off: RFC 3339 time or ms since 1970 (default: now)");
@@ -250,8 +252,9 @@ std::shared_ptr<SettleCommands> add_settle_commands(CLI::App& app) {
         ->required();
 
     c->execute = settle->add_subcommand(
-        "execute", "Execute an approved batch (or finish an interrupted execution): post its "
-                   "transfers once and write its pain.001 bank files");
+        "execute",
+        "Execute an approved batch (or finish an interrupted execution): post its "
+        "transfers once and write its pain.001 bank files");
     add_common(c->execute, *c);
     c->execute->add_option("--batch", c->batch, "The batch id")->required();
     c->execute
@@ -271,9 +274,10 @@ std::shared_ptr<SettleCommands> add_settle_commands(CLI::App& app) {
     c->files->add_option("--batch", c->batch, "The batch id")->required();
     c->files->add_option("--out-dir", c->out_dir, "Directory to write into")->required();
 
-    c->buyer_account = settle->add_subcommand(
-        "buyer-account", "Set the bank account a buyer (tenders' buyer id) pays from "
-                         "(finance, admin)");
+    c->buyer_account =
+        settle->add_subcommand("buyer-account",
+                               "Set the bank account a buyer (tenders' buyer id) pays from "
+                               "(finance, admin)");
     add_common(c->buyer_account, *c);
     c->buyer_account->add_option("--buyer-id", c->buyer_id, "The buyer id of its tenders")
         ->required();
@@ -284,8 +288,8 @@ std::shared_ptr<SettleCommands> add_settle_commands(CLI::App& app) {
 }
 
 std::optional<int> run_settle_commands(const SettleCommands& c) {
-    const bool any = *c.prepare || *c.approve || *c.cancel || *c.execute || *c.status ||
-                     *c.files || *c.buyer_account;
+    const bool any = *c.prepare || *c.approve || *c.cancel || *c.execute || *c.status || *c.files ||
+                     *c.buyer_account;
     if (!any) return std::nullopt;
     std::int64_t cutoff_ms = 0;
     if (*c.prepare) {
@@ -360,8 +364,8 @@ std::optional<int> run_settle_commands(const SettleCommands& c) {
         }
         auto report = service.report(s.caller, c.batch);
         if (!report) return fail(report.error());
-        const auto path = std::filesystem::path(c.out_dir) /
-                          ("settlement-" + std::to_string(c.batch) + ".csv");
+        const auto path =
+            std::filesystem::path(c.out_dir) / ("settlement-" + std::to_string(c.batch) + ".csv");
         if (!write_file(path, *report)) {
             return fail(core::make_error(core::ErrorKind::internal, "write_failed",
                                          "cannot write " + path.string()));

@@ -57,8 +57,8 @@ core::Result<User> AuthService::prepare_user(const std::string& username, core::
     if (password.size() < limits_.password_bytes_min ||
         password.size() > limits_.password_bytes_max) {
         return make_error(ErrorKind::unprocessable, "weak_password",
-                          "a password has " + std::to_string(limits_.password_bytes_min) +
-                              " to " + std::to_string(limits_.password_bytes_max) + " bytes",
+                          "a password has " + std::to_string(limits_.password_bytes_min) + " to " +
+                              std::to_string(limits_.password_bytes_max) + " bytes",
                           "password");
     }
     auto hash = hash_password(password);
@@ -77,7 +77,12 @@ core::Result<User> AuthService::add_user(const std::string& username, core::Role
     auto prepared = prepare_user(username, role, password, true);
     if (!prepared) return prepared.error();
     User user = std::move(prepared).value();
-    const core::AuditEvent event{user.created_at_ms, actor, "user.added", "user", 0, 1,
+    const core::AuditEvent event{user.created_at_ms,
+                                 actor,
+                                 "user.added",
+                                 "user",
+                                 0,
+                                 1,
                                  "{\"role\":\"" + std::string(core::to_string(role)) + "\"}"};
     auto id = store_.insert_user(user, event);
     if (!id) return id.error();
@@ -198,25 +203,32 @@ core::Status AuthService::set_role(const std::string& username, core::Role role,
         return make_error(ErrorKind::not_found, "user_not_found", "no user " + username,
                           "username");
     }
-    const core::AuditEvent event{clock_.now_ms(), actor, "user.role_changed", "user",
-                                 (*found)->id, 0,
+    const core::AuditEvent event{clock_.now_ms(),
+                                 actor,
+                                 "user.role_changed",
+                                 "user",
+                                 (*found)->id,
+                                 0,
                                  "{\"role\":\"" + std::string(core::to_string(role)) + "\"}"};
     auto changed = store_.set_role((*found)->id, role, event);
     forget_recent();
     return changed;
 }
 
-core::Status AuthService::set_active(const std::string& username, bool active,
-                                     core::UserId actor) {
+core::Status AuthService::set_active(const std::string& username, bool active, core::UserId actor) {
     auto found = store_.find_user_by_name(username);
     if (!found) return found.error();
     if (!*found) {
         return make_error(ErrorKind::not_found, "user_not_found", "no user " + username,
                           "username");
     }
-    const core::AuditEvent event{clock_.now_ms(), actor,
-                                 active ? "user.activated" : "user.deactivated", "user",
-                                 (*found)->id, 0, "{}"};
+    const core::AuditEvent event{clock_.now_ms(),
+                                 actor,
+                                 active ? "user.activated" : "user.deactivated",
+                                 "user",
+                                 (*found)->id,
+                                 0,
+                                 "{}"};
     auto changed = store_.set_active((*found)->id, active, event);
     forget_recent();
     return changed;

@@ -110,7 +110,8 @@ double seconds_of(const std::function<void()>& run) {
 }
 
 // Runs body(i) for i in [0, count) on threads threads, each taking the next index in turn.
-void parallel_for(std::size_t count, unsigned threads, const std::function<void(std::size_t)>& body) {
+void parallel_for(std::size_t count, unsigned threads,
+                  const std::function<void(std::size_t)>& body) {
     std::atomic<std::size_t> next{0};
     std::vector<std::thread> pool;
     for (unsigned t = 0; t < threads; ++t) {
@@ -219,7 +220,8 @@ int main(int argc, char** argv) {
     const std::string dir = argument(argc, argv, "--dir", "");
     if (dir.empty()) fail("usage: intake_bench --dir DIR [--bids N] [--clients C]");
     const std::size_t bids_n = std::stoul(argument(argc, argv, "--bids", "5000"));
-    const unsigned clients = static_cast<unsigned>(std::stoul(argument(argc, argv, "--clients", "64")));
+    const unsigned clients =
+        static_cast<unsigned>(std::stoul(argument(argc, argv, "--clients", "64")));
     const std::string keep_alive_arg = argument(argc, argv, "--keep-alive", "yes");
     if (keep_alive_arg != "yes" && keep_alive_arg != "no") fail("--keep-alive is yes or no");
     const bool keep_alive = keep_alive_arg == "yes";
@@ -235,14 +237,14 @@ int main(int argc, char** argv) {
         must(signing::Certificate::from_pem(read_file(dir + "/opening.pem")), "opening.pem");
     const std::string ca_pem = read_file(dir + "/keys/ca.pem");
     const core::SystemClock clock;
-    const signing::TimeStampAuthority tsa = must(
-        signing::TimeStampAuthority::create(
-            must(signing::Certificate::from_pem(read_file(dir + "/keys/tsa.pem")), "tsa.pem"),
-            must(signing::PrivateKey::from_encrypted_pem(read_file(dir + "/keys/tsa.key.pem"),
-                                                         passphrase),
-                 "tsa.key.pem"),
-            clock, signing::TSAOptions{}),
-        "TSA");
+    const signing::TimeStampAuthority tsa =
+        must(signing::TimeStampAuthority::create(
+                 must(signing::Certificate::from_pem(read_file(dir + "/keys/tsa.pem")), "tsa.pem"),
+                 must(signing::PrivateKey::from_encrypted_pem(read_file(dir + "/keys/tsa.key.pem"),
+                                                              passphrase),
+                      "tsa.key.pem"),
+                 clock, signing::TSAOptions{}),
+             "TSA");
 
     std::vector<Supplier> suppliers;
     {
@@ -267,26 +269,31 @@ int main(int argc, char** argv) {
     const double make_s = seconds_of([&] {
         parallel_for(bids_n, cores, [&](std::size_t i) {
             const std::size_t s = i % suppliers.size();
-            const int lot = static_cast<int>((i / suppliers.size()) % static_cast<std::size_t>(lots)) + 1;
+            const int lot =
+                static_cast<int>((i / suppliers.size()) % static_cast<std::size_t>(lots)) + 1;
             const std::string document =
-                "{\"tender_id\":" + std::to_string(tender_id) + ",\"lot_id\":" +
-                std::to_string(lot) + ",\"supplier_id\":" + std::to_string(suppliers[s].id) +
+                "{\"tender_id\":" + std::to_string(tender_id) +
+                ",\"lot_id\":" + std::to_string(lot) +
+                ",\"supplier_id\":" + std::to_string(suppliers[s].id) +
                 ",\"price\":{\"amount_minor\":" + std::to_string(100'000'000 + i) +
                 ",\"currency\":\"EUR\"},\"validity_days\":90,\"declarations\":"
                 "{\"no_conflict_of_interest\":true,\"not_debarred\":true},"
-                "\"technical\":{\"completion_weeks\":12,\"bench_bid\":" + std::to_string(i) + "}}";
+                "\"technical\":{\"completion_weeks\":12,\"bench_bid\":" +
+                std::to_string(i) + "}}";
             const std::string sealed = must(signing::seal(document, opening), "seal");
-            bids[i] = PreparedBid{s, lot,
-                                  must(signing::sign(sealed, suppliers[s].certificate,
-                                                     suppliers[s].key, signing::Attachment::attached),
-                                       "sign")};
+            bids[i] =
+                PreparedBid{s, lot,
+                            must(signing::sign(sealed, suppliers[s].certificate, suppliers[s].key,
+                                               signing::Attachment::attached),
+                                 "sign")};
         });
     });
     std::size_t body_bytes = 0;
     for (const PreparedBid& b : bids) body_bytes += b.body.size();
-    std::printf("prepared %zu bids from %zu suppliers on %d lots in %.2f s (%zu bytes each on "
-                "average)\n",
-                bids_n, suppliers.size(), lots, make_s, body_bytes / bids_n);
+    std::printf(
+        "prepared %zu bids from %zu suppliers on %d lots in %.2f s (%zu bytes each on "
+        "average)\n",
+        bids_n, suppliers.size(), lots, make_s, body_bytes / bids_n);
 
     // 2. The ceiling: verify with the chain cache on (the server's verifier) + time stamp.
     const auto ceiling = [&](unsigned threads) {
@@ -303,17 +310,21 @@ int main(int argc, char** argv) {
                 options.content_bytes_max = bid_bytes_max;
                 options.signature_bytes_max = bid_bytes_max;
                 auto verified = verifier.verify(bids[i].body, std::nullopt, options);
-                if (!verified) { ++failures; return; }
+                if (!verified) {
+                    ++failures;
+                    return;
+                }
                 if (!tsa.stamp(core::sha256(bids[i].body))) ++failures;
             });
         });
         if (failures > 0) fail(std::to_string(failures.load()) + " bids failed verify or stamp");
         const signing::ChainCacheStats stats = verifier.cache_stats();
-        std::printf("ceiling, verify + stamp on %u thread%s: %.0f bids/s (chain cache %llu hits, "
-                    "%llu misses)\n",
-                    threads, threads == 1 ? "" : "s", static_cast<double>(bids_n) / s,
-                    static_cast<unsigned long long>(stats.hits),
-                    static_cast<unsigned long long>(stats.misses));
+        std::printf(
+            "ceiling, verify + stamp on %u thread%s: %.0f bids/s (chain cache %llu hits, "
+            "%llu misses)\n",
+            threads, threads == 1 ? "" : "s", static_cast<double>(bids_n) / s,
+            static_cast<unsigned long long>(stats.hits),
+            static_cast<unsigned long long>(stats.misses));
         return static_cast<double>(bids_n) / s;
     };
     CpuWatch watch;
@@ -336,7 +347,8 @@ int main(int argc, char** argv) {
     const CpuWatch before_load = watch;
 
     // 3. The load.
-    const std::string target = url + "/api/v1/tenders/" + std::to_string(tender_id) + "/bids?lot_id=";
+    const std::string target =
+        url + "/api/v1/tenders/" + std::to_string(tender_id) + "/bids?lot_id=";
     std::vector<double> latency_ms(bids_n);
     std::vector<double> done_s(bids_n);  // when each answer came, from the start of the load
     std::atomic<std::size_t> next{0};
@@ -361,15 +373,17 @@ int main(int argc, char** argv) {
                             ? connection.request("POST", lot_url, headers, b.body, request_timeout)
                             : web::http_request("POST", lot_url, headers, b.body, request_timeout);
                     const auto done = Clock::now();
-                    latency_ms[i] = std::chrono::duration<double, std::milli>(done - started).count();
+                    latency_ms[i] =
+                        std::chrono::duration<double, std::milli>(done - started).count();
                     done_s[i] = std::chrono::duration<double>(done - load_started).count();
                     if (reply && reply->status == 201) continue;
                     ++refused;
                     const std::lock_guard lock(shown_mutex);
                     if (shown++ < error_bodies_shown_max) {
-                        std::fprintf(stderr, "intake_bench: bid %zu: %s\n", i,
-                                     reply ? (std::to_string(reply->status) + " " + reply->body).c_str()
-                                           : (reply.error().code + ": " + reply.error().message).c_str());
+                        std::fprintf(
+                            stderr, "intake_bench: bid %zu: %s\n", i,
+                            reply ? (std::to_string(reply->status) + " " + reply->body).c_str()
+                                  : (reply.error().code + ": " + reply.error().message).c_str());
                     }
                 }
             });
@@ -409,9 +423,11 @@ int main(int argc, char** argv) {
         "higher counts\n",
         ceiling_before, ceiling_after,
         100 * std::abs(ceiling_before - ceiling_after) / ceiling_all);
-    std::printf("intake / ceiling on %u cores = %.1f%% (target >= 40%%); / 1-thread ceiling = %.1f%%\n",
-                cores, 100 * rate / ceiling_all, 100 * rate / ceiling_1);
-    if (refused > 0) fail(std::to_string(refused.load()) + " of " + std::to_string(bids_n) +
-                          " bids were not answered 201");
+    std::printf(
+        "intake / ceiling on %u cores = %.1f%% (target >= 40%%); / 1-thread ceiling = %.1f%%\n",
+        cores, 100 * rate / ceiling_all, 100 * rate / ceiling_1);
+    if (refused > 0)
+        fail(std::to_string(refused.load()) + " of " + std::to_string(bids_n) +
+             " bids were not answered 201");
     return 0;
 }

@@ -9,6 +9,10 @@
 // 3. At that size, PROOFS random inclusion proofs (by index, through LogQueries, as the HTTP
 //    route does: head, nodes and leaf from MariaDB) and PROOFS random consistency proofs,
 //    each checked with the independent verifier; p50, p99 and max latency.
+#include <cppconn/connection.h>
+#include <cppconn/prepared_statement.h>
+#include <cppconn/statement.h>
+
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -26,10 +30,6 @@
 #include "ledger/merkle_verify.hpp"
 #include "ledger/mysql_log_store.hpp"
 #include "signing/message_signature.hpp"
-
-#include <cppconn/connection.h>
-#include <cppconn/prepared_statement.h>
-#include <cppconn/statement.h>
 
 namespace {
 
@@ -56,7 +56,12 @@ void need(const core::Status& s, const char* what) {
 }
 
 core::AuditEvent sample_event(std::int64_t i) {
-    return core::AuditEvent{1'800'000'000'000 + i, 7, "bench.event", "bench", i, 1,
+    return core::AuditEvent{1'800'000'000'000 + i,
+                            7,
+                            "bench.event",
+                            "bench",
+                            i,
+                            1,
                             "{\"amount_minor\":" + std::to_string(i * 100) + "}"};
 }
 
@@ -67,7 +72,8 @@ struct Percentiles {
 Percentiles percentiles(std::vector<double> ms) {
     std::sort(ms.begin(), ms.end());
     const auto at = [&](double q) {
-        return ms[std::min(ms.size() - 1, static_cast<std::size_t>(q * static_cast<double>(ms.size())))];
+        return ms[std::min(ms.size() - 1,
+                           static_cast<std::size_t>(q * static_cast<double>(ms.size())))];
     };
     return {at(0.50), at(0.99), ms.back()};
 }
@@ -87,46 +93,54 @@ int main(int argc, char** argv) {
     need(db::migrate(*pool), "migrate");
 
     // 1a. Raw baseline: the same rows, multi-row INSERTs of 500 in transactions of 1,000.
-    need(db::with_connection(*pool, "bench.raw_table", [](sql::Connection& c) {
-             std::unique_ptr<sql::Statement> s(c.createStatement());
-             s->execute("CREATE TABLE IF NOT EXISTS bench_raw LIKE audit_events");
-         }),
+    need(db::with_connection(*pool, "bench.raw_table",
+                             [](sql::Connection& c) {
+                                 std::unique_ptr<sql::Statement> s(c.createStatement());
+                                 s->execute(
+                                     "CREATE TABLE IF NOT EXISTS bench_raw LIKE audit_events");
+                             }),
          "create raw table");
     auto start = Clock::now();
     for (std::int64_t first = 0; first < leaves; first += batch) {
-        need(db::run_transaction(*pool, "bench.raw", [&](db::Transaction& tx) -> core::Status {
-                 for (std::int64_t chunk = first; chunk < std::min(leaves, first + batch); chunk += 500) {
-                     const std::int64_t n = std::min<std::int64_t>(500, std::min(leaves, first + batch) - chunk);
-                     auto done = tx.attempt("bench.raw.insert", [&](sql::Connection& c) {
-                         std::string q =
-                             "INSERT INTO bench_raw (seq, at_ms, actor_user_id, action, entity_type, "
-                             "entity_id, entity_version, payload_json, prev_hash, hash) VALUES ";
-                         for (std::int64_t i = 0; i < n; ++i) {
-                             q += i == 0 ? "(?,?,?,?,?,?,?,?,?,?)" : ",(?,?,?,?,?,?,?,?,?,?)";
-                         }
-                         std::unique_ptr<sql::PreparedStatement> s(c.prepareStatement(q));
-                         const std::string hash(32, 'h');
-                         unsigned p = 1;
-                         for (std::int64_t i = chunk; i < chunk + n; ++i) {
-                             const core::AuditEvent e = sample_event(i);
-                             s->setInt64(p++, i + 1);
-                             s->setInt64(p++, e.at_ms);
-                             s->setInt64(p++, e.actor_user_id);
-                             s->setString(p++, e.action);
-                             s->setString(p++, e.entity_type);
-                             s->setInt64(p++, e.entity_id);
-                             s->setInt64(p++, e.entity_version);
-                             s->setString(p++, e.payload_json);
-                             s->setString(p++, hash);
-                             s->setString(p++, hash);
-                         }
-                         s->executeUpdate();
-                     });
-                     if (!done) return done.error();
-                 }
-                 return {};
-             }),
-             "raw insert");
+        need(
+            db::run_transaction(
+                *pool, "bench.raw",
+                [&](db::Transaction& tx) -> core::Status {
+                    for (std::int64_t chunk = first; chunk < std::min(leaves, first + batch);
+                         chunk += 500) {
+                        const std::int64_t n =
+                            std::min<std::int64_t>(500, std::min(leaves, first + batch) - chunk);
+                        auto done = tx.attempt("bench.raw.insert", [&](sql::Connection& c) {
+                            std::string q =
+                                "INSERT INTO bench_raw (seq, at_ms, actor_user_id, action, "
+                                "entity_type, "
+                                "entity_id, entity_version, payload_json, prev_hash, hash) VALUES ";
+                            for (std::int64_t i = 0; i < n; ++i) {
+                                q += i == 0 ? "(?,?,?,?,?,?,?,?,?,?)" : ",(?,?,?,?,?,?,?,?,?,?)";
+                            }
+                            std::unique_ptr<sql::PreparedStatement> s(c.prepareStatement(q));
+                            const std::string hash(32, 'h');
+                            unsigned p = 1;
+                            for (std::int64_t i = chunk; i < chunk + n; ++i) {
+                                const core::AuditEvent e = sample_event(i);
+                                s->setInt64(p++, i + 1);
+                                s->setInt64(p++, e.at_ms);
+                                s->setInt64(p++, e.actor_user_id);
+                                s->setString(p++, e.action);
+                                s->setString(p++, e.entity_type);
+                                s->setInt64(p++, e.entity_id);
+                                s->setInt64(p++, e.entity_version);
+                                s->setString(p++, e.payload_json);
+                                s->setString(p++, hash);
+                                s->setString(p++, hash);
+                            }
+                            s->executeUpdate();
+                        });
+                        if (!done) return done.error();
+                    }
+                    return {};
+                }),
+            "raw insert");
     }
     const double raw_s = seconds_since(start);
 
@@ -137,11 +151,12 @@ int main(int argc, char** argv) {
         for (std::int64_t i = first; i < std::min(leaves, first + batch); ++i) {
             events.push_back(sample_event(i));
         }
-        need(db::run_transaction(*pool, "bench.append", [&](db::Transaction& tx) -> core::Status {
-                 auto stored = db::append_audit_events(tx, events);
-                 if (!stored) return stored.error();
-                 return {};
-             }),
+        need(db::run_transaction(*pool, "bench.append",
+                                 [&](db::Transaction& tx) -> core::Status {
+                                     auto stored = db::append_audit_events(tx, events);
+                                     if (!stored) return stored.error();
+                                     return {};
+                                 }),
              "append events");
     }
     const double append_s = seconds_since(start);
@@ -150,10 +165,10 @@ int main(int argc, char** argv) {
     ledger::MySQLLogStore store(*pool);
     auto key = need(signing::PrivateKey::generate_ec_p256(), "log key");
     core::SystemClock clock;
-    auto sequencer = need(ledger::LogSequencer::open(
-                              store, [&](std::string_view text) { return signing::sign_message(key, text); },
-                              clock),
-                          "open sequencer");
+    auto sequencer = need(
+        ledger::LogSequencer::open(
+            store, [&](std::string_view text) { return signing::sign_message(key, text); }, clock),
+        "open sequencer");
     start = Clock::now();
     int heads = 0;
     for (;;) {
@@ -174,7 +189,8 @@ int main(int argc, char** argv) {
         auto t = Clock::now();
         auto proof = need(queries.inclusion(index, head.tree_size), "inclusion proof");
         inclusion_ms.push_back(seconds_since(t) * 1000);
-        need(ledger::verify_inclusion(index, head.tree_size, proof.leaf_hash, proof.path, head.root_hash),
+        need(ledger::verify_inclusion(index, head.tree_size, proof.leaf_hash, proof.path,
+                                      head.root_hash),
              "inclusion proof verifies");
     }
     for (int i = 0; i < proofs; ++i) {
@@ -184,7 +200,8 @@ int main(int argc, char** argv) {
         consistency_ms.push_back(seconds_since(t) * 1000);
         if (i < 50) {  // the verifier needs the first root: compute a few from the stored nodes
             auto first_root = need(ledger::root_hash(store, first), "first root");
-            need(ledger::verify_consistency(first, head.tree_size, first_root, head.root_hash, proof),
+            need(ledger::verify_consistency(first, head.tree_size, first_root, head.root_hash,
+                                            proof),
                  "consistency proof verifies");
         }
     }
@@ -198,9 +215,9 @@ int main(int argc, char** argv) {
                 100.0 * raw_s / append_s);
     std::printf("sequencer integration            %10.0f leaves/s  (%d signed heads)\n",
                 n / integrate_s, heads);
-    std::printf("inclusion proof   p50 %.2f ms  p99 %.2f ms  max %.2f ms  (%d proofs)\n", inc.p50_ms,
-                inc.p99_ms, inc.max_ms, proofs);
-    std::printf("consistency proof p50 %.2f ms  p99 %.2f ms  max %.2f ms  (%d proofs)\n", con.p50_ms,
-                con.p99_ms, con.max_ms, proofs);
+    std::printf("inclusion proof   p50 %.2f ms  p99 %.2f ms  max %.2f ms  (%d proofs)\n",
+                inc.p50_ms, inc.p99_ms, inc.max_ms, proofs);
+    std::printf("consistency proof p50 %.2f ms  p99 %.2f ms  max %.2f ms  (%d proofs)\n",
+                con.p50_ms, con.p99_ms, con.max_ms, proofs);
     return 0;
 }

@@ -75,7 +75,8 @@ std::vector<money::Transfer> make_batch(const std::vector<std::int64_t>& account
 void insert_raw(db::ConnectionPool& pool, const std::vector<money::Transfer>& batch,
                 std::int64_t at_ms, const std::string& table) {
     std::string sql =
-        "INSERT INTO " + table + " (transfer_key, kind, debit_account_id, "
+        "INSERT INTO " + table +
+        " (transfer_key, kind, debit_account_id, "
         "credit_account_id, amount_minor, currency, pending_key, code, reference, batch_id, "
         "created_at_ms) VALUES ";
     for (std::size_t i = 0; i < batch.size(); ++i) {
@@ -250,7 +251,8 @@ int main(int argc, char** argv) {
         }
         const double shape_s = std::chrono::duration<double>(Clock::now() - started).count();
         started = Clock::now();
-        for (const auto& batch : work) insert_raw_with_audit(**pool, batch, clock.now_ms(), raw_seq);
+        for (const auto& batch : work)
+            insert_raw_with_audit(**pool, batch, clock.now_ms(), raw_seq);
         const double raw_all_s = std::chrono::duration<double>(Clock::now() - started).count();
         started = Clock::now();
         for (const auto& batch : work) {
@@ -267,12 +269,12 @@ int main(int argc, char** argv) {
             shape_rates.push_back(n / shape_s);
             raw_all_rates.push_back(n / raw_all_s);
             ledger_rates.push_back(n / ledger_s);
-            std::printf("round %d: raw %.0f rows/s, raw same shape %.0f rows/s, raw with audit "
-                        "rows %.0f transfers/s, ledger %.0f transfers/s (%.1f%% / %.1f%% / "
-                        "%.1f%%)\n",
-                        round + 1, n / raw_s, n / shape_s, n / raw_all_s, n / ledger_s,
-                        100.0 * raw_s / ledger_s, 100.0 * shape_s / ledger_s,
-                        100.0 * raw_all_s / ledger_s);
+            std::printf(
+                "round %d: raw %.0f rows/s, raw same shape %.0f rows/s, raw with audit "
+                "rows %.0f transfers/s, ledger %.0f transfers/s (%.1f%% / %.1f%% / "
+                "%.1f%%)\n",
+                round + 1, n / raw_s, n / shape_s, n / raw_all_s, n / ledger_s,
+                100.0 * raw_s / ledger_s, 100.0 * shape_s / ledger_s, 100.0 * raw_all_s / ledger_s);
         }
     }
     auto report = service.check();

@@ -96,17 +96,16 @@ int main(int argc, char** argv) {
     std::vector<Certificate> certs;
     for (std::size_t i = 0; i < supplier_count; ++i) {
         keys.push_back(must(PrivateKey::generate_ec_p256(), "supplier key"));
-        certs.push_back(issue_user(ca, ca_key, keys.back(), static_cast<core::UserId>(41 + i),
-                                   validity));
+        certs.push_back(
+            issue_user(ca, ca_key, keys.back(), static_cast<core::UserId>(41 + i), validity));
     }
     const PrivateKey officer_key = must(PrivateKey::generate_ec_p256(), "officer key");
     const Certificate officer = issue_user(ca, ca_key, officer_key, 100, validity);
-    const OpeningKey opening =
-        must(create_opening_key(tender_id, {CommitteeMember{100, &officer}}, 1, ca, ca_key,
-                                validity),
-             "create_opening_key");
-    const std::string share = must(open(opening.shares[0].envelope_der, officer_key, officer, 4096),
-                                   "open share");
+    const OpeningKey opening = must(
+        create_opening_key(tender_id, {CommitteeMember{100, &officer}}, 1, ca, ca_key, validity),
+        "create_opening_key");
+    const std::string share =
+        must(open(opening.shares[0].envelope_der, officer_key, officer, 4096), "open share");
     const PrivateKey opening_key =
         must(rebuild_opening_key(tender_id, {share}, opening.certificate, 1), "rebuild");
 
@@ -120,14 +119,19 @@ int main(int argc, char** argv) {
                     const std::size_t s = i % supplier_count;
                     const auto supplier = static_cast<core::UserId>(41 + s);
                     const std::string document =
-                        "{\"tender_id\":7,\"lot_id\":1,\"supplier_id\":" + std::to_string(supplier) +
+                        "{\"tender_id\":7,\"lot_id\":1,\"supplier_id\":" +
+                        std::to_string(supplier) +
                         ",\"price\":{\"amount_minor\":" + std::to_string(100'000 + i) +
                         ",\"currency\":\"CNY\"},\"validity_days\":90,\"declarations\":"
                         "{\"no_conflict_of_interest\":true,\"not_debarred\":true},"
                         "\"technical\":{\"delivery_weeks\":6,\"colour\":\"grey\"}}";
                     const std::string envelope = must(seal(document, opening.certificate), "seal");
                     bids[i] = bidding::SealedBid{
-                        static_cast<std::int64_t>(i + 1), tender_id, 1, supplier, now_ms,
+                        static_cast<std::int64_t>(i + 1),
+                        tender_id,
+                        1,
+                        supplier,
+                        now_ms,
                         must(sign(envelope, certs[s], keys[s], Attachment::attached), "sign")};
                 }
             });
@@ -161,8 +165,8 @@ int main(int argc, char** argv) {
     auto opening_run = [&](int threads, std::size_t cache_entries) {
         const SignatureVerifier verifier(must(Certificate::from_pem(ca.to_pem()), "CA copy"),
                                          cache_entries, cache_entries);
-        const bidding::OpeningInputs inputs{opening_key, opening.certificate, verifier, {},
-                                            1 << 20};
+        const bidding::OpeningInputs inputs{
+            opening_key, opening.certificate, verifier, {}, 1 << 20};
         const auto opened = bidding::open_bids(bids, inputs, threads);
         for (const auto& o : opened) {
             if (o.status != bidding::OpenedStatus::valid) fail("bid invalid: " + o.reason);
@@ -192,8 +196,7 @@ int main(int argc, char** argv) {
     std::printf("%-42s %10s %14s\n", "operation", "bids/s", "of raw x cores");
     for (const auto& cell : cells) {
         const double rate = n / cell.best_s;
-        std::printf("%-42s %10.0f %13.0f%%\n", cell.name, rate,
-                    100.0 * rate / (raw_rate * cores));
+        std::printf("%-42s %10.0f %13.0f%%\n", cell.name, rate, 100.0 * rate / (raw_rate * cores));
     }
     std::printf("raw x cores (baseline): %.0f bids/s\n", raw_rate * cores);
     std::printf("speed-up 2 threads / 1 thread: %.2fx (cache on), %.2fx (cache off); target 1.6x\n",

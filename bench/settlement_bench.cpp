@@ -112,8 +112,10 @@ void insert_rows(db::ConnectionPool& pool, const std::string& head, std::size_t 
     std::vector<std::string> statements;
     std::string sql;
     for (std::size_t i = 0; i < count; ++i) {
-        if (sql.empty()) sql = head + " VALUES ";
-        else sql += ", ";
+        if (sql.empty())
+            sql = head + " VALUES ";
+        else
+            sql += ", ";
         sql += tuple(i);
         if ((i + 1) % rows_per_insert == 0 || i + 1 == count) {
             statements.push_back(std::move(sql));
@@ -134,13 +136,18 @@ Fixture make_fixture(db::ConnectionPool& pool, std::size_t payments, std::size_t
     insert_rows(pool, "INSERT INTO users (username, role, password_hash, active, created_at_ms)",
                 suppliers_count + 3, [&](std::size_t i) {
                     std::string name, role;
-                    if (i == 0) name = "bench-officer", role = "officer";
-                    else if (i == 1) name = "bench-finance-1", role = "finance";
-                    else if (i == 2) name = "bench-finance-2", role = "finance";
-                    else name = "bench-supplier-" + std::to_string(i - 3), role = "supplier";
+                    if (i == 0)
+                        name = "bench-officer", role = "officer";
+                    else if (i == 1)
+                        name = "bench-finance-1", role = "finance";
+                    else if (i == 2)
+                        name = "bench-finance-2", role = "finance";
+                    else
+                        name = "bench-supplier-" + std::to_string(i - 3), role = "supplier";
                     return "('" + name + "', '" + role + "', 'not-a-login', TRUE, " + now + ")";
                 });
-    const std::int64_t first_user = scalar(pool, "SELECT MIN(id) FROM users WHERE username LIKE 'bench-%'");
+    const std::int64_t first_user =
+        scalar(pool, "SELECT MIN(id) FROM users WHERE username LIKE 'bench-%'");
     const std::int64_t officer = first_user;
     const std::int64_t supplier0 = first_user + 3;
     insert_rows(pool,
@@ -162,7 +169,8 @@ Fixture make_fixture(db::ConnectionPool& pool, std::size_t payments, std::size_t
                  "bid_security_minor, threshold_k, created_by, created_at_ms, updated_at_ms, "
                  "published_at_ms, cancel_reason) VALUES (1, 'published', 'Bench tender', '', "
                  "'Bench City Council', 'BENCH-BUYER', 'works', 'EUR', 'lowest_price', 100, 0, 0, "
-                 "1, " + std::to_string(officer) + ", " + now + ", " + now + ", " + now + ", '')",
+                 "1, " +
+                     std::to_string(officer) + ", " + now + ", " + now + ", " + now + ", '')",
                  "INSERT INTO buyer_bank_accounts (buyer_id, name, iban, bic, version, updated_by, "
                  "updated_at_ms) VALUES ('BENCH-BUYER', 'Bench City Council', '" +
                      german_iban(9'999'999'999LL) + "', 'COBADEFFXXX', 1, " +
@@ -184,18 +192,19 @@ Fixture make_fixture(db::ConnectionPool& pool, std::size_t payments, std::size_t
                            ", 1, 'bench', '" + sha + "', " + now + ", 'bench', 0, 'active')";
                 });
     const std::int64_t bid0 = scalar(pool, "SELECT MIN(id) FROM bids WHERE tender_id = " + t);
-    const std::string value = std::to_string(milestone_minor * static_cast<std::int64_t>(per_contract));
-    insert_rows(pool,
-                "INSERT INTO awards (tender_id, lot_id, bid_id, supplier_id, value_minor, currency, "
-                "awarded_rank, skip_reason, state, awarded_by, awarded_at_ms, "
-                "standstill_ends_at_ms, decided_by, decided_at_ms)",
-                contracts, [&](std::size_t i) {
-                    return "(" + t + ", " + std::to_string(i + 1) + ", " +
-                           std::to_string(bid0 + static_cast<std::int64_t>(i)) + ", " +
-                           supplier_of(i) + ", " + value + ", 'EUR', 1, '', 'signed', " +
-                           std::to_string(officer) + ", " + now + ", " + now + ", " +
-                           std::to_string(officer) + ", " + now + ")";
-                });
+    const std::string value =
+        std::to_string(milestone_minor * static_cast<std::int64_t>(per_contract));
+    insert_rows(
+        pool,
+        "INSERT INTO awards (tender_id, lot_id, bid_id, supplier_id, value_minor, currency, "
+        "awarded_rank, skip_reason, state, awarded_by, awarded_at_ms, "
+        "standstill_ends_at_ms, decided_by, decided_at_ms)",
+        contracts, [&](std::size_t i) {
+            return "(" + t + ", " + std::to_string(i + 1) + ", " +
+                   std::to_string(bid0 + static_cast<std::int64_t>(i)) + ", " + supplier_of(i) +
+                   ", " + value + ", 'EUR', 1, '', 'signed', " + std::to_string(officer) + ", " +
+                   now + ", " + now + ", " + std::to_string(officer) + ", " + now + ")";
+        });
     const std::int64_t award0 = scalar(pool, "SELECT MIN(id) FROM awards WHERE tender_id = " + t);
     insert_rows(pool,
                 "INSERT INTO contracts (award_id, tender_id, lot_id, supplier_id, value_minor, "
@@ -205,17 +214,18 @@ Fixture make_fixture(db::ConnectionPool& pool, std::size_t payments, std::size_t
                            ", " + std::to_string(i + 1) + ", " + supplier_of(i) + ", " + value +
                            ", 'EUR', " + std::to_string(officer) + ", " + now + ")";
                 });
-    const std::int64_t contract0 = scalar(pool, "SELECT MIN(id) FROM contracts WHERE tender_id = " + t);
-    insert_rows(pool,
-                "INSERT INTO contract_milestones (contract_id, number, title, amount_minor, "
-                "currency, state, accepted_by, accepted_at_ms)",
-                per_contract * contracts, [&](std::size_t i) {
-                    return "(" + std::to_string(contract0 + static_cast<std::int64_t>(i / per_contract)) +
-                           ", " + std::to_string(i % per_contract + 1) + ", 'Milestone " +
-                           std::to_string(i % per_contract + 1) + "', " +
-                           std::to_string(milestone_minor) + ", 'EUR', 'accepted', " +
-                           std::to_string(officer) + ", " + now + ")";
-                });
+    const std::int64_t contract0 =
+        scalar(pool, "SELECT MIN(id) FROM contracts WHERE tender_id = " + t);
+    insert_rows(
+        pool,
+        "INSERT INTO contract_milestones (contract_id, number, title, amount_minor, "
+        "currency, state, accepted_by, accepted_at_ms)",
+        per_contract * contracts, [&](std::size_t i) {
+            return "(" + std::to_string(contract0 + static_cast<std::int64_t>(i / per_contract)) +
+                   ", " + std::to_string(i % per_contract + 1) + ", 'Milestone " +
+                   std::to_string(i % per_contract + 1) + "', " + std::to_string(milestone_minor) +
+                   ", 'EUR', 'accepted', " + std::to_string(officer) + ", " + now + ")";
+        });
     return Fixture{core::Caller{first_user + 1, core::Role::finance, "bench-finance-1"},
                    core::Caller{first_user + 2, core::Role::finance, "bench-finance-2"}};
 }
@@ -269,33 +279,35 @@ enum class Baseline { plain, same_shape, with_audit };
 double raw_insert_seconds(db::ConnectionPool& pool, const std::string& batch_tag,
                           Baseline baseline) {
     const bool audit = baseline == Baseline::with_audit;
-    const core::Status made = db::with_connection(pool, "bench.raw_tables", [&](sql::Connection& c) {
-        std::unique_ptr<sql::Statement> st(c.createStatement());
-        st->execute("DROP TABLE IF EXISTS bench_raw_transfers");
-        if (baseline != Baseline::plain) {
-            st->execute("CREATE TABLE bench_raw_transfers LIKE money_transfers");
-        } else {
-            st->execute(
-            "CREATE TABLE bench_raw_transfers (id BIGINT NOT NULL AUTO_INCREMENT, "
-            "transfer_key VARCHAR(64) CHARACTER SET ascii COLLATE ascii_bin NOT NULL, "
-            "kind VARCHAR(16) CHARACTER SET ascii COLLATE ascii_bin NOT NULL, "
-            "debit_account_id BIGINT NOT NULL, credit_account_id BIGINT NOT NULL, "
-            "amount_minor BIGINT NOT NULL, currency CHAR(3) CHARACTER SET ascii NOT NULL, "
-            "pending_key VARCHAR(64) CHARACTER SET ascii NULL, code INT NOT NULL, "
-            "reference VARCHAR(128) NOT NULL, batch_id VARCHAR(64) CHARACTER SET ascii NOT NULL, "
-            "created_at_ms BIGINT NOT NULL, PRIMARY KEY (id)) ENGINE = InnoDB "
-            "DEFAULT CHARSET = utf8mb4 COLLATE = utf8mb4_bin");
-        }
-        st->execute("DROP TABLE IF EXISTS bench_raw_audit");
-        st->execute("CREATE TABLE bench_raw_audit LIKE audit_events");
-    });
+    const core::Status made =
+        db::with_connection(pool, "bench.raw_tables", [&](sql::Connection& c) {
+            std::unique_ptr<sql::Statement> st(c.createStatement());
+            st->execute("DROP TABLE IF EXISTS bench_raw_transfers");
+            if (baseline != Baseline::plain) {
+                st->execute("CREATE TABLE bench_raw_transfers LIKE money_transfers");
+            } else {
+                st->execute(
+                    "CREATE TABLE bench_raw_transfers (id BIGINT NOT NULL AUTO_INCREMENT, "
+                    "transfer_key VARCHAR(64) CHARACTER SET ascii COLLATE ascii_bin NOT NULL, "
+                    "kind VARCHAR(16) CHARACTER SET ascii COLLATE ascii_bin NOT NULL, "
+                    "debit_account_id BIGINT NOT NULL, credit_account_id BIGINT NOT NULL, "
+                    "amount_minor BIGINT NOT NULL, currency CHAR(3) CHARACTER SET ascii NOT NULL, "
+                    "pending_key VARCHAR(64) CHARACTER SET ascii NULL, code INT NOT NULL, "
+                    "reference VARCHAR(128) NOT NULL, batch_id VARCHAR(64) CHARACTER SET ascii NOT "
+                    "NULL, "
+                    "created_at_ms BIGINT NOT NULL, PRIMARY KEY (id)) ENGINE = InnoDB "
+                    "DEFAULT CHARSET = utf8mb4 COLLATE = utf8mb4_bin");
+            }
+            st->execute("DROP TABLE IF EXISTS bench_raw_audit");
+            st->execute("CREATE TABLE bench_raw_audit LIKE audit_events");
+        });
     if (!made) die("raw tables", made.error());
-    const std::vector<Row> transfers = read_rows(
-        pool,
-        "SELECT transfer_key, kind, debit_account_id, credit_account_id, amount_minor, "
-        "currency, code, reference, batch_id, created_at_ms FROM money_transfers "
-        "WHERE batch_id = ? ORDER BY id",
-        batch_tag, 10);
+    const std::vector<Row> transfers =
+        read_rows(pool,
+                  "SELECT transfer_key, kind, debit_account_id, credit_account_id, amount_minor, "
+                  "currency, code, reference, batch_id, created_at_ms FROM money_transfers "
+                  "WHERE batch_id = ? ORDER BY id",
+                  batch_tag, 10);
     std::vector<Row> events;
     if (audit) {
         events = read_rows(pool,
@@ -312,7 +324,8 @@ double raw_insert_seconds(db::ConnectionPool& pool, const std::string& batch_tag
         }
     }
     if (transfers.empty()) {
-        std::fprintf(stderr, "settlement_bench: no transfers with batch_id %s\n", batch_tag.c_str());
+        std::fprintf(stderr, "settlement_bench: no transfers with batch_id %s\n",
+                     batch_tag.c_str());
         std::exit(1);
     }
     const auto start = Clock::now();
@@ -347,7 +360,8 @@ int main(int argc, char** argv) {
     const std::size_t payments = argc > 3 ? std::strtoull(argv[3], nullptr, 10) : 1'000'000;
     const std::size_t contracts = argc > 4 ? std::strtoull(argv[4], nullptr, 10) : 1'000;
     if (payments == 0 || contracts == 0 || payments % contracts != 0) {
-        std::fprintf(stderr, "settlement_bench: PAYMENTS must be a positive multiple of CONTRACTS\n");
+        std::fprintf(stderr,
+                     "settlement_bench: PAYMENTS must be a positive multiple of CONTRACTS\n");
         return 2;
     }
     auto config = db::parse_url(argv[1]);
@@ -375,8 +389,8 @@ int main(int argc, char** argv) {
     auto prepared = service.prepare(fixture.preparer, clock.now_ms());
     if (!prepared) die("prepare", prepared.error());
     const double prepare_s = seconds_since(start);
-    std::printf("prepare: %d items in %.2f s; peak RSS %ld MiB\n", prepared->item_count,
-                prepare_s, peak_rss_mib());
+    std::printf("prepare: %d items in %.2f s; peak RSS %ld MiB\n", prepared->item_count, prepare_s,
+                peak_rss_mib());
     auto approved = service.approve(fixture.approver, prepared->id);
     if (!approved) die("approve", approved.error());
 
@@ -386,18 +400,17 @@ int main(int argc, char** argv) {
     auto stage_start = Clock::now();
     double stage_cpu_start = cpu_seconds();
     start = Clock::now();
-    auto executed = service.execute(
-        fixture.preparer, prepared->id,
-        [&](std::string_view name, std::size_t, std::size_t) {
-            if (name == stage) return;
-            if (!stage.empty()) {
-                stage_s[stage] += seconds_since(stage_start);
-                stage_cpu_s[stage] += cpu_seconds() - stage_cpu_start;
-            }
-            stage = std::string(name);
-            stage_start = Clock::now();
-            stage_cpu_start = cpu_seconds();
-        });
+    auto executed = service.execute(fixture.preparer, prepared->id,
+                                    [&](std::string_view name, std::size_t, std::size_t) {
+                                        if (name == stage) return;
+                                        if (!stage.empty()) {
+                                            stage_s[stage] += seconds_since(stage_start);
+                                            stage_cpu_s[stage] += cpu_seconds() - stage_cpu_start;
+                                        }
+                                        stage = std::string(name);
+                                        stage_start = Clock::now();
+                                        stage_cpu_start = cpu_seconds();
+                                    });
     if (!stage.empty()) {
         stage_s[stage] += seconds_since(stage_start);
         stage_cpu_s[stage] += cpu_seconds() - stage_cpu_start;
@@ -411,7 +424,8 @@ int main(int argc, char** argv) {
                     stage_cpu_s[name]);
     }
 
-    const std::int64_t posted = scalar(**pool, "SELECT COUNT(*) FROM money_transfers WHERE code = 2");
+    const std::int64_t posted =
+        scalar(**pool, "SELECT COUNT(*) FROM money_transfers WHERE code = 2");
     std::printf("ledger: %lld settlement transfers posted\n", static_cast<long long>(posted));
     std::string tag;
     {

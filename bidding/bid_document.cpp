@@ -12,8 +12,8 @@
 namespace procura::bidding {
 namespace {
 
-using nlohmann::json;
 using core::ErrorKind;
+using nlohmann::json;
 
 core::Error fault(std::string code, std::string message, std::string field) {
     return core::make_error(ErrorKind::unprocessable, std::move(code), std::move(message),
@@ -85,8 +85,8 @@ core::Status check_members(const json& object, const std::array<std::string_view
 }
 
 // A JSON integer (not 1.0, not 1e0) within [minimum, maximum].
-core::Result<std::int64_t> integer(const json& value, const std::string& path,
-                                   std::int64_t minimum, std::int64_t maximum) {
+core::Result<std::int64_t> integer(const json& value, const std::string& path, std::int64_t minimum,
+                                   std::int64_t maximum) {
     if (value.is_number_float()) {
         return bad_value(path, "must be a JSON integer, without fraction or exponent");
     }
@@ -109,9 +109,9 @@ core::Status check_names(const json& object, const std::string& path, std::size_
     for (const auto& [name, value] : object.items()) {
         const std::size_t length = code_points(name);
         if (length < 1 || length > answer_name_chars_max) {
-            return bad_value(join(path, name), "a name must have 1 to " +
-                                                   std::to_string(answer_name_chars_max) +
-                                                   " characters");
+            return bad_value(
+                join(path, name),
+                "a name must have 1 to " + std::to_string(answer_name_chars_max) + " characters");
         }
     }
     return {};
@@ -129,8 +129,7 @@ core::Status read_declarations(const json& object, BidDocument& document) {
     PROCURA_TRY(check_names(object, path, declarations_max));
     for (const auto& [name, value] : object.items()) {
         if (!value.is_boolean()) return bad_value(join(path, name), "must be true or false");
-        const bool required = std::find(required_declarations.begin(),
-                                        required_declarations.end(),
+        const bool required = std::find(required_declarations.begin(), required_declarations.end(),
                                         name) != required_declarations.end();
         if (required && !value.get<bool>()) {
             return bad_value(join(path, name), "this declaration is required to be true");
@@ -149,9 +148,9 @@ core::Status read_technical(const json& object, BidDocument& document) {
         if (value.is_string()) {
             auto text = value.get<std::string>();
             if (code_points(text) > answer_text_chars_max) {
-                return bad_value(join(path, name),
-                                 "at most " + std::to_string(answer_text_chars_max) +
-                                     " characters");
+                return bad_value(
+                    join(path, name),
+                    "at most " + std::to_string(answer_text_chars_max) + " characters");
             }
             answer = std::move(text);
         } else if (value.is_boolean()) {
@@ -225,8 +224,7 @@ core::Result<json> parse_strict(std::string_view text) {
 
 core::Result<BidDocument> parse_bid_document(std::string_view text) {
     if (nested_deeper_than(text, nesting_depth_max)) {
-        return bad_value("", "nested deeper than " + std::to_string(nesting_depth_max) +
-                                 " levels");
+        return bad_value("", "nested deeper than " + std::to_string(nesting_depth_max) + " levels");
     }
     auto parsed = parse_strict(text);
     if (!parsed) return parsed.error();

@@ -23,21 +23,21 @@ using TechnicalAnswer = std::variant<std::string, std::int64_t, double, bool>;
 
 struct BidDocument {
     std::int64_t tender_id = 0;
-    std::int64_t lot_id = 0;           // the lot number
+    std::int64_t lot_id = 0;  // the lot number
     core::UserId supplier_id = 0;
-    core::Money price;                 // amount_minor > 0, an active ISO 4217 currency
-    std::int32_t validity_days = 0;    // 1..3650
+    core::Money price;               // amount_minor > 0, an active ISO 4217 currency
+    std::int32_t validity_days = 0;  // 1..3650
     std::map<std::string, bool> declarations;
     std::map<std::string, TechnicalAnswer> technical;
-    std::string raw_json;              // the document exactly as it was received
+    std::string raw_json;  // the document exactly as it was received
 };
 
 // The limits the schema sets; tests compare them with the schema file.
 inline constexpr std::int32_t validity_days_max = 3650;
 inline constexpr std::size_t declarations_max = 100;
 inline constexpr std::size_t technical_answers_max = 1000;
-inline constexpr std::size_t answer_name_chars_max = 200;   // Unicode code points
-inline constexpr std::size_t answer_text_chars_max = 10000; // Unicode code points
+inline constexpr std::size_t answer_name_chars_max = 200;    // Unicode code points
+inline constexpr std::size_t answer_text_chars_max = 10000;  // Unicode code points
 // Deeper nesting than this is refused before the JSON is parsed (the schema allows depth 2).
 inline constexpr std::size_t nesting_depth_max = 16;
 
@@ -47,8 +47,8 @@ inline constexpr std::array<std::string_view, 7> document_fields = {
     "tender_id", "lot_id", "supplier_id", "price", "validity_days", "declarations", "technical"};
 inline constexpr std::array<std::string_view, 2> price_fields = {"amount_minor", "currency"};
 // The declarations every bid must make, and make true; other declarations are optional booleans.
-inline constexpr std::array<std::string_view, 2> required_declarations = {
-    "no_conflict_of_interest", "not_debarred"};
+inline constexpr std::array<std::string_view, 2> required_declarations = {"no_conflict_of_interest",
+                                                                          "not_debarred"};
 
 // Parses and checks a bid document. Errors are all ErrorKind::unprocessable, with `field` the
 // JSON path of the offending member ("price.amount_minor", "technical.colour"; empty for the

@@ -78,7 +78,7 @@ struct OpeningRecord {
 
 struct BiddingLimits {
     std::size_t bid_bytes_max = 8 * 1024 * 1024;
-    std::int64_t versions_max = 100;  // per (tender, supplier, lot)
+    std::int64_t versions_max = 100;      // per (tender, supplier, lot)
     std::size_t bids_per_group_max = 64;  // bids written in one transaction (group commit)
     std::size_t tenders_cached_max = 1024;
     std::size_t accounts_cached_max = 100'000;

@@ -66,9 +66,9 @@ Bid read_bid(sql::ResultSet& rows, bool with_body) {
     return b;
 }
 
-core::Result<std::optional<Bid>> find_one(db::ConnectionPool& pool, const char* operation,
-                                          const std::string& where, bool with_body,
-                                          const std::function<void(sql::PreparedStatement&)>& bind) {
+core::Result<std::optional<Bid>> find_one(
+    db::ConnectionPool& pool, const char* operation, const std::string& where, bool with_body,
+    const std::function<void(sql::PreparedStatement&)>& bind) {
     using Found = std::optional<Bid>;
     // The connection's cached statement: these look-ups are hot (a racing resend, a withdrawal).
     return db::with_prepared(pool, operation,
@@ -87,37 +87,37 @@ core::Result<std::optional<Bid>> find_one(db::ConnectionPool& pool, const char* 
 core::Result<std::optional<OpeningKeyRecord>> MySQLBidStore::find_opening_key(
     std::int64_t tender_id) {
     using Found = std::optional<OpeningKeyRecord>;
-    return db::with_connection(pool_, "bidding.find_opening_key",
-                               [&](sql::Connection& c) -> core::Result<Found> {
-        Statement s(c.prepareStatement(
-            "SELECT certificate_pem, threshold, created_at_ms FROM tender_opening_keys "
-            "WHERE tender_id = ?"));
-        s->setInt64(1, tender_id);
-        Rows rows(s->executeQuery());
-        if (!rows->next()) return Found{};
-        OpeningKeyRecord key;
-        key.tender_id = tender_id;
-        key.certificate_pem = rows->getString(1).asStdString();
-        key.threshold = rows->getInt(2);
-        key.created_at_ms = rows->getInt64(3);
-        Statement shares(c.prepareStatement(
-            "SELECT member_user_id, number, envelope_der FROM tender_opening_shares "
-            "WHERE tender_id = ? ORDER BY number"));
-        shares->setInt64(1, tender_id);
-        Rows share_rows(shares->executeQuery());
-        while (share_rows->next()) {
-            key.shares.push_back({share_rows->getInt64(1),
-                                  static_cast<std::uint8_t>(share_rows->getInt(2)),
-                                  read_blob(*share_rows, 3)});
-        }
-        return Found{std::move(key)};
-    });
+    return db::with_connection(
+        pool_, "bidding.find_opening_key", [&](sql::Connection& c) -> core::Result<Found> {
+            Statement s(c.prepareStatement(
+                "SELECT certificate_pem, threshold, created_at_ms FROM tender_opening_keys "
+                "WHERE tender_id = ?"));
+            s->setInt64(1, tender_id);
+            Rows rows(s->executeQuery());
+            if (!rows->next()) return Found{};
+            OpeningKeyRecord key;
+            key.tender_id = tender_id;
+            key.certificate_pem = rows->getString(1).asStdString();
+            key.threshold = rows->getInt(2);
+            key.created_at_ms = rows->getInt64(3);
+            Statement shares(c.prepareStatement(
+                "SELECT member_user_id, number, envelope_der FROM tender_opening_shares "
+                "WHERE tender_id = ? ORDER BY number"));
+            shares->setInt64(1, tender_id);
+            Rows share_rows(shares->executeQuery());
+            while (share_rows->next()) {
+                key.shares.push_back({share_rows->getInt64(1),
+                                      static_cast<std::uint8_t>(share_rows->getInt(2)),
+                                      read_blob(*share_rows, 3)});
+            }
+            return Found{std::move(key)};
+        });
 }
 
 core::Result<OpeningKeyRecord> MySQLBidStore::insert_opening_key(const OpeningKeyRecord& key,
                                                                  const core::AuditEvent& audit) {
-    const core::Status status =
-        db::run_transaction(pool_, "bidding.insert_opening_key", [&](db::Transaction& tx) -> core::Status {
+    const core::Status status = db::run_transaction(
+        pool_, "bidding.insert_opening_key", [&](db::Transaction& tx) -> core::Status {
             auto inserted = tx.attempt("bidding.insert_opening_key", [&](sql::Connection& c) {
                 Statement s(c.prepareStatement(
                     "INSERT IGNORE INTO tender_opening_keys (tender_id, certificate_pem, "
@@ -256,176 +256,183 @@ core::Result<std::vector<BidWritten>> MySQLBidStore::insert_bids(std::vector<Bid
             // that lock, so it is not held while megabytes upload; such a group takes it after
             // its insert and then sets log_seq with one UPDATE.
             std::optional<db::AuditHead> head;
-            auto inserted = tx.attempt("bidding.insert_bids", [&](sql::Connection& c) -> core::Status {
-                std::unique_ptr<sql::Statement> text(c.createStatement());
-                // The group's tenders, share-locked until the commit: a cancellation, an
-                // amendment or the opening (insert_opening locks the row for update) either
-                // committed before, and is seen here, or waits for this group. A bid checked
-                // against an older view of its tender, or stamped before a deadline that has
-                // since moved, or queued while the bids were opened, is refused here.
-                std::set<std::int64_t> tender_ids;
-                for (const BidWrite& w : bids) tender_ids.insert(w.bid.tender_id);
-                std::string tender_list;
-                for (std::int64_t id : tender_ids) {
-                    tender_list += (tender_list.empty() ? "" : ", ") + std::to_string(id);
-                }
-                struct TenderNow {
-                    std::string state;
-                    std::int64_t deadline_ms = 0;
-                    bool opened = false;
-                    std::int64_t version = 0;
-                };
-                std::map<std::int64_t, TenderNow> now;
-                {
-                    Rows rows(text->executeQuery(
-                        "SELECT t.id, t.state, COALESCE(t.submission_deadline_ms, 0), "
-                        "EXISTS (SELECT 1 FROM tender_openings o WHERE o.tender_id = t.id), "
-                        "t.version FROM tenders t WHERE t.id IN (" +
-                        tender_list + ") ORDER BY t.id LOCK IN SHARE MODE"));
-                    while (rows->next()) {
-                        now[rows->getInt64(1)] =
-                            TenderNow{rows->getString(2).asStdString(), rows->getInt64(3),
-                                      rows->getBoolean(4), rows->getInt64(5)};
+            auto inserted =
+                tx.attempt("bidding.insert_bids", [&](sql::Connection& c) -> core::Status {
+                    std::unique_ptr<sql::Statement> text(c.createStatement());
+                    // The group's tenders, share-locked until the commit: a cancellation, an
+                    // amendment or the opening (insert_opening locks the row for update) either
+                    // committed before, and is seen here, or waits for this group. A bid checked
+                    // against an older view of its tender, or stamped before a deadline that has
+                    // since moved, or queued while the bids were opened, is refused here.
+                    std::set<std::int64_t> tender_ids;
+                    for (const BidWrite& w : bids) tender_ids.insert(w.bid.tender_id);
+                    std::string tender_list;
+                    for (std::int64_t id : tender_ids) {
+                        tender_list += (tender_list.empty() ? "" : ", ") + std::to_string(id);
                     }
-                }
-                std::vector<bool> refused(bids.size(), false);
-                for (std::size_t i = 0; i < bids.size(); ++i) {
-                    const Bid& b = bids[i].bid;
-                    const auto found = now.find(b.tender_id);
-                    std::optional<core::Error> error;
-                    if (found == now.end() || found->second.state == "cancelled") {
-                        error = core::make_error(ErrorKind::conflict, "tender_cancelled",
+                    struct TenderNow {
+                        std::string state;
+                        std::int64_t deadline_ms = 0;
+                        bool opened = false;
+                        std::int64_t version = 0;
+                    };
+                    std::map<std::int64_t, TenderNow> now;
+                    {
+                        Rows rows(text->executeQuery(
+                            "SELECT t.id, t.state, COALESCE(t.submission_deadline_ms, 0), "
+                            "EXISTS (SELECT 1 FROM tender_openings o WHERE o.tender_id = t.id), "
+                            "t.version FROM tenders t WHERE t.id IN (" +
+                            tender_list + ") ORDER BY t.id LOCK IN SHARE MODE"));
+                        while (rows->next()) {
+                            now[rows->getInt64(1)] =
+                                TenderNow{rows->getString(2).asStdString(), rows->getInt64(3),
+                                          rows->getBoolean(4), rows->getInt64(5)};
+                        }
+                    }
+                    std::vector<bool> refused(bids.size(), false);
+                    for (std::size_t i = 0; i < bids.size(); ++i) {
+                        const Bid& b = bids[i].bid;
+                        const auto found = now.find(b.tender_id);
+                        std::optional<core::Error> error;
+                        if (found == now.end() || found->second.state == "cancelled") {
+                            error =
+                                core::make_error(ErrorKind::conflict, "tender_cancelled",
                                                  "the tender was cancelled before the bid could "
                                                  "be stored; nothing was stored");
-                    } else if (found->second.opened ||
-                               b.received_at_ms >= found->second.deadline_ms) {
-                        error = core::make_error(ErrorKind::conflict, "submission_closed",
+                        } else if (found->second.opened ||
+                                   b.received_at_ms >= found->second.deadline_ms) {
+                            error =
+                                core::make_error(ErrorKind::conflict, "submission_closed",
                                                  "the submission deadline passed before the bid "
                                                  "could be stored; nothing was stored");
-                    } else if (bids[i].tender_version != 0 &&
-                               bids[i].tender_version != found->second.version) {
-                        error = core::make_error(ErrorKind::conflict, "tender_amended",
+                        } else if (bids[i].tender_version != 0 &&
+                                   bids[i].tender_version != found->second.version) {
+                            error =
+                                core::make_error(ErrorKind::conflict, "tender_amended",
                                                  "the tender's terms changed while the bid was "
                                                  "being stored; nothing was stored: send it again");
-                    }
-                    if (error) {
-                        written[i].error = std::move(error);
-                        refused[i] = true;
-                    }
-                }
-                // The active bid of each (tender, supplier, lot), under its row lock: it is the
-                // newest version there, and the one this bid replaces.
-                std::map<std::string, std::tuple<std::int64_t, std::int64_t, std::string>> active;
-                {
-                    Rows rows(text->executeQuery(
-                        "SELECT active_key, id, version, sha256 FROM bids WHERE active_key IN (" +
-                        key_list + ") FOR UPDATE"));
-                    while (rows->next()) {
-                        active[rows->getString(1).asStdString()] = {
-                            rows->getInt64(2), rows->getInt64(3), rows->getString(4).asStdString()};
-                    }
-                }
-                std::string replaced_ids;
-                std::vector<std::int64_t> versions(bids.size(), 0);
-                for (std::size_t i = 0; i < bids.size(); ++i) {
-                    if (refused[i]) continue;
-                    const Bid& b = bids[i].bid;
-                    const auto found = active.find(keys[i]);
-                    if (found != active.end()) {
-                        versions[i] = std::get<1>(found->second) + 1;
-                    } else {
-                        // No active bid (the first, or the last one was withdrawn): versions go
-                        // on after the highest, locked so that they are numbered without races.
-                        Rows rows(text->executeQuery(
-                            "SELECT COALESCE(MAX(version), 0) FROM bids WHERE tender_id = " +
-                            std::to_string(b.tender_id) +
-                            " AND supplier_id = " + std::to_string(b.supplier_id) +
-                            " AND lot_id = " + std::to_string(b.lot_id) + " FOR UPDATE"));
-                        rows->next();
-                        versions[i] = rows->getInt64(1) + 1;
-                    }
-                    // versions_max bounds every version a supplier stores for a lot: withdrawing
-                    // does not reset the count.
-                    if (versions[i] > versions_max) {
-                        written[i].error = core::make_error(
-                            ErrorKind::conflict, "too_many_versions",
-                            "a supplier may send at most " + std::to_string(versions_max) +
-                                " versions of a bid",
-                            "bid");
-                        continue;
-                    }
-                    if (found != active.end()) {
-                        const auto& [id, version, sha256] = found->second;
-                        written[i].replaced_sha256 = sha256;
-                        replaced_ids += (replaced_ids.empty() ? "" : ", ") + std::to_string(id);
-                    }
-                    stored_bids.push_back(i);
-                }
-                if (stored_bids.empty()) return {};
-                if (!replaced_ids.empty()) {
-                    text->executeUpdate("UPDATE bids SET state = 'replaced' WHERE id IN (" +
-                                        replaced_ids + ")");
-                }
-                if (seq_first) {
-                    auto locked = db::lock_audit_head(tx);
-                    if (!locked) return locked.error();
-                    head = *locked;
-                }
-                // The seq of the k-th bid written: its event is the k-th appended below.
-                const auto seq_of = [&](std::size_t k) -> std::int64_t {
-                    return head ? head->seq + 1 + static_cast<std::int64_t>(k) : 0;
-                };
-                // The group's rows in cached statements of 64 rows or a power of two, each
-                // returning the ids of its rows. A body or token of at most
-                // inline_value_bytes_max is bound as a string (which carries any bytes) and
-                // travels in the statement's own packet; a larger one as a blob, which
-                // Connector/C++ sends in packets of its own (mysql_stmt_send_long_data), as it
-                // does any string over 256 KiB. So a chunk's packet stays under 64 x 2 x 64 KiB
-                // = 8 MiB, half of MariaDB's default max_allowed_packet.
-                std::vector<std::istringstream> blobs;
-                blobs.reserve(2 * stored_bids.size());  // never reallocated: bound by address
-                const auto bind_bytes = [&](sql::PreparedStatement& s, unsigned p,
-                                            const std::string& bytes) {
-                    if (bytes.size() <= inline_value_bytes_max) {
-                        s.setString(p, bytes);
-                    } else {
-                        s.setBlob(p, &blobs.emplace_back(bytes));
-                    }
-                };
-                const std::map<std::string, std::int64_t> ids = db::insert_returning_ids(
-                    tx, c,
-                    {"INSERT INTO bids (tender_id, supplier_id, lot_id, version, body, sha256, "
-                     "received_at_ms, timestamp_token, log_seq, state) VALUES",
-                     "(?, ?, ?, ?, ?, ?, ?, ?, ?, 'active')", " RETURNING active_key, id"},
-                    stored_bids.size(), bids_per_insert_max,
-                    [&](sql::PreparedStatement& insert, std::size_t begin, std::size_t end) {
-                        unsigned p = 1;
-                        for (std::size_t k = begin; k < end; ++k) {
-                            const std::size_t i = stored_bids[k];
-                            const Bid& b = bids[i].bid;
-                            insert.setInt64(p++, b.tender_id);
-                            insert.setInt64(p++, b.supplier_id);
-                            insert.setInt64(p++, b.lot_id);
-                            insert.setInt64(p++, versions[i]);
-                            bind_bytes(insert, p++, b.body);
-                            insert.setString(p++, b.sha256_hex);
-                            insert.setInt64(p++, b.received_at_ms);
-                            bind_bytes(insert, p++, b.timestamp_token);
-                            insert.setInt64(p++, seq_of(k));
                         }
-                    });
-                for (std::size_t k = 0; k < stored_bids.size(); ++k) {
-                    const std::size_t i = stored_bids[k];
-                    Bid stored = bids[i].bid;
-                    stored.id = ids.at(keys[i]);
-                    stored.log_seq = seq_of(k);
-                    stored.version = versions[i];
-                    stored.state = BidState::active;
-                    stored.withdrawn_at_ms.reset();
-                    written[i].stored = std::move(stored);
-                }
-                return {};
-            });
+                        if (error) {
+                            written[i].error = std::move(error);
+                            refused[i] = true;
+                        }
+                    }
+                    // The active bid of each (tender, supplier, lot), under its row lock: it is the
+                    // newest version there, and the one this bid replaces.
+                    std::map<std::string, std::tuple<std::int64_t, std::int64_t, std::string>>
+                        active;
+                    {
+                        Rows rows(
+                            text->executeQuery("SELECT active_key, id, version, sha256 FROM bids "
+                                               "WHERE active_key IN (" +
+                                               key_list + ") FOR UPDATE"));
+                        while (rows->next()) {
+                            active[rows->getString(1).asStdString()] = {
+                                rows->getInt64(2), rows->getInt64(3),
+                                rows->getString(4).asStdString()};
+                        }
+                    }
+                    std::string replaced_ids;
+                    std::vector<std::int64_t> versions(bids.size(), 0);
+                    for (std::size_t i = 0; i < bids.size(); ++i) {
+                        if (refused[i]) continue;
+                        const Bid& b = bids[i].bid;
+                        const auto found = active.find(keys[i]);
+                        if (found != active.end()) {
+                            versions[i] = std::get<1>(found->second) + 1;
+                        } else {
+                            // No active bid (the first, or the last one was withdrawn): versions go
+                            // on after the highest, locked so that they are numbered without races.
+                            Rows rows(text->executeQuery(
+                                "SELECT COALESCE(MAX(version), 0) FROM bids WHERE tender_id = " +
+                                std::to_string(b.tender_id) +
+                                " AND supplier_id = " + std::to_string(b.supplier_id) +
+                                " AND lot_id = " + std::to_string(b.lot_id) + " FOR UPDATE"));
+                            rows->next();
+                            versions[i] = rows->getInt64(1) + 1;
+                        }
+                        // versions_max bounds every version a supplier stores for a lot:
+                        // withdrawing does not reset the count.
+                        if (versions[i] > versions_max) {
+                            written[i].error = core::make_error(
+                                ErrorKind::conflict, "too_many_versions",
+                                "a supplier may send at most " + std::to_string(versions_max) +
+                                    " versions of a bid",
+                                "bid");
+                            continue;
+                        }
+                        if (found != active.end()) {
+                            const auto& [id, version, sha256] = found->second;
+                            written[i].replaced_sha256 = sha256;
+                            replaced_ids += (replaced_ids.empty() ? "" : ", ") + std::to_string(id);
+                        }
+                        stored_bids.push_back(i);
+                    }
+                    if (stored_bids.empty()) return {};
+                    if (!replaced_ids.empty()) {
+                        text->executeUpdate("UPDATE bids SET state = 'replaced' WHERE id IN (" +
+                                            replaced_ids + ")");
+                    }
+                    if (seq_first) {
+                        auto locked = db::lock_audit_head(tx);
+                        if (!locked) return locked.error();
+                        head = *locked;
+                    }
+                    // The seq of the k-th bid written: its event is the k-th appended below.
+                    const auto seq_of = [&](std::size_t k) -> std::int64_t {
+                        return head ? head->seq + 1 + static_cast<std::int64_t>(k) : 0;
+                    };
+                    // The group's rows in cached statements of 64 rows or a power of two, each
+                    // returning the ids of its rows. A body or token of at most
+                    // inline_value_bytes_max is bound as a string (which carries any bytes) and
+                    // travels in the statement's own packet; a larger one as a blob, which
+                    // Connector/C++ sends in packets of its own (mysql_stmt_send_long_data), as it
+                    // does any string over 256 KiB. So a chunk's packet stays under 64 x 2 x 64 KiB
+                    // = 8 MiB, half of MariaDB's default max_allowed_packet.
+                    std::vector<std::istringstream> blobs;
+                    blobs.reserve(2 * stored_bids.size());  // never reallocated: bound by address
+                    const auto bind_bytes = [&](sql::PreparedStatement& s, unsigned p,
+                                                const std::string& bytes) {
+                        if (bytes.size() <= inline_value_bytes_max) {
+                            s.setString(p, bytes);
+                        } else {
+                            s.setBlob(p, &blobs.emplace_back(bytes));
+                        }
+                    };
+                    const std::map<std::string, std::int64_t> ids = db::insert_returning_ids(
+                        tx, c,
+                        {"INSERT INTO bids (tender_id, supplier_id, lot_id, version, body, sha256, "
+                         "received_at_ms, timestamp_token, log_seq, state) VALUES",
+                         "(?, ?, ?, ?, ?, ?, ?, ?, ?, 'active')", " RETURNING active_key, id"},
+                        stored_bids.size(), bids_per_insert_max,
+                        [&](sql::PreparedStatement& insert, std::size_t begin, std::size_t end) {
+                            unsigned p = 1;
+                            for (std::size_t k = begin; k < end; ++k) {
+                                const std::size_t i = stored_bids[k];
+                                const Bid& b = bids[i].bid;
+                                insert.setInt64(p++, b.tender_id);
+                                insert.setInt64(p++, b.supplier_id);
+                                insert.setInt64(p++, b.lot_id);
+                                insert.setInt64(p++, versions[i]);
+                                bind_bytes(insert, p++, b.body);
+                                insert.setString(p++, b.sha256_hex);
+                                insert.setInt64(p++, b.received_at_ms);
+                                bind_bytes(insert, p++, b.timestamp_token);
+                                insert.setInt64(p++, seq_of(k));
+                            }
+                        });
+                    for (std::size_t k = 0; k < stored_bids.size(); ++k) {
+                        const std::size_t i = stored_bids[k];
+                        Bid stored = bids[i].bid;
+                        stored.id = ids.at(keys[i]);
+                        stored.log_seq = seq_of(k);
+                        stored.version = versions[i];
+                        stored.state = BidState::active;
+                        stored.withdrawn_at_ms.reset();
+                        written[i].stored = std::move(stored);
+                    }
+                    return {};
+                });
             if (!inserted) {
                 if (inserted.error().code == db::error_code_duplicate) {
                     return core::make_error(ErrorKind::conflict, "duplicate_bid",
@@ -478,9 +485,9 @@ core::Status MySQLBidStore::withdraw_bid(std::int64_t bid_id, std::int64_t at_ms
                                          const core::AuditEvent& audit) {
     return db::run_transaction(pool_, "bidding.withdraw", [&](db::Transaction& tx) -> core::Status {
         auto changed = tx.attempt("bidding.withdraw", [&](sql::Connection& c) {
-            Statement s(c.prepareStatement(
-                "UPDATE bids SET state = 'withdrawn', withdrawn_at_ms = ? "
-                "WHERE id = ? AND state = 'active'"));
+            Statement s(
+                c.prepareStatement("UPDATE bids SET state = 'withdrawn', withdrawn_at_ms = ? "
+                                   "WHERE id = ? AND state = 'active'"));
             s->setInt64(1, at_ms);
             s->setInt64(2, bid_id);
             return s->executeUpdate();
@@ -497,74 +504,74 @@ core::Status MySQLBidStore::withdraw_bid(std::int64_t bid_id, std::int64_t at_ms
 }
 
 core::Result<std::vector<Bid>> MySQLBidStore::list_bids(std::int64_t tender_id, bool with_bodies) {
-    return db::with_connection(pool_, "bidding.list_bids",
-                               [&](sql::Connection& c) -> core::Result<std::vector<Bid>> {
-        // With bodies: the active bids only (the opening needs no other body, and a supplier's
-        // many replaced versions must not all be read into memory).
-        Statement s(c.prepareStatement(
-            std::string("SELECT ") + summary_columns + (with_bodies ? ", body" : "") +
-            " FROM bids WHERE tender_id = ?" + (with_bodies ? " AND state = 'active'" : "") +
-            " ORDER BY id"));
-        s->setInt64(1, tender_id);
-        Rows rows(s->executeQuery());
-        std::vector<Bid> out;
-        while (rows->next()) out.push_back(read_bid(*rows, with_bodies));
-        return out;
-    });
+    return db::with_connection(
+        pool_, "bidding.list_bids", [&](sql::Connection& c) -> core::Result<std::vector<Bid>> {
+            // With bodies: the active bids only (the opening needs no other body, and a supplier's
+            // many replaced versions must not all be read into memory).
+            Statement s(c.prepareStatement(
+                std::string("SELECT ") + summary_columns + (with_bodies ? ", body" : "") +
+                " FROM bids WHERE tender_id = ?" + (with_bodies ? " AND state = 'active'" : "") +
+                " ORDER BY id"));
+            s->setInt64(1, tender_id);
+            Rows rows(s->executeQuery());
+            std::vector<Bid> out;
+            while (rows->next()) out.push_back(read_bid(*rows, with_bodies));
+            return out;
+        });
 }
 
 core::Result<std::optional<OpeningRecord>> MySQLBidStore::find_opening(std::int64_t tender_id) {
     using Found = std::optional<OpeningRecord>;
-    return db::with_connection(pool_, "bidding.find_opening",
-                               [&](sql::Connection& c) -> core::Result<Found> {
-        Statement s(c.prepareStatement(
-            "SELECT opened_at_ms FROM tender_openings WHERE tender_id = ?"));
-        s->setInt64(1, tender_id);
-        Rows rows(s->executeQuery());
-        if (!rows->next()) return Found{};
-        OpeningRecord record;
-        record.tender_id = tender_id;
-        record.opened_at_ms = rows->getInt64(1);
-        Statement bids(c.prepareStatement(
-            "SELECT o.bid_id, b.supplier_id, b.lot_id, b.version, b.received_at_ms, b.sha256, "
-            "o.valid, o.reason_code, o.reason, o.signature_status, o.decryption_status, "
-            "o.price_minor, o.currency, o.document_json FROM bid_openings o "
-            "JOIN bids b ON b.id = o.bid_id WHERE o.tender_id = ? ORDER BY o.bid_id"));
-        bids->setInt64(1, tender_id);
-        Rows bid_rows(bids->executeQuery());
-        while (bid_rows->next()) {
-            OpenedBidRecord r;
-            r.bid_id = bid_rows->getInt64(1);
-            r.supplier_id = bid_rows->getInt64(2);
-            r.lot_id = bid_rows->getInt64(3);
-            r.version = bid_rows->getInt64(4);
-            r.received_at_ms = bid_rows->getInt64(5);
-            r.sha256_hex = bid_rows->getString(6).asStdString();
-            r.valid = bid_rows->getBoolean(7);
-            r.reason_code = bid_rows->getString(8).asStdString();
-            r.reason = bid_rows->getString(9).asStdString();
-            r.signature_status = bid_rows->getString(10).asStdString();
-            r.decryption_status = bid_rows->getString(11).asStdString();
-            if (!bid_rows->isNull(12)) r.price_minor = bid_rows->getInt64(12);
-            if (!bid_rows->isNull(13)) r.currency = bid_rows->getString(13).asStdString();
-            r.document_json = bid_rows->getString(14).asStdString();
-            record.bids.push_back(std::move(r));
-        }
-        return Found{std::move(record)};
-    });
+    return db::with_connection(
+        pool_, "bidding.find_opening", [&](sql::Connection& c) -> core::Result<Found> {
+            Statement s(
+                c.prepareStatement("SELECT opened_at_ms FROM tender_openings WHERE tender_id = ?"));
+            s->setInt64(1, tender_id);
+            Rows rows(s->executeQuery());
+            if (!rows->next()) return Found{};
+            OpeningRecord record;
+            record.tender_id = tender_id;
+            record.opened_at_ms = rows->getInt64(1);
+            Statement bids(c.prepareStatement(
+                "SELECT o.bid_id, b.supplier_id, b.lot_id, b.version, b.received_at_ms, b.sha256, "
+                "o.valid, o.reason_code, o.reason, o.signature_status, o.decryption_status, "
+                "o.price_minor, o.currency, o.document_json FROM bid_openings o "
+                "JOIN bids b ON b.id = o.bid_id WHERE o.tender_id = ? ORDER BY o.bid_id"));
+            bids->setInt64(1, tender_id);
+            Rows bid_rows(bids->executeQuery());
+            while (bid_rows->next()) {
+                OpenedBidRecord r;
+                r.bid_id = bid_rows->getInt64(1);
+                r.supplier_id = bid_rows->getInt64(2);
+                r.lot_id = bid_rows->getInt64(3);
+                r.version = bid_rows->getInt64(4);
+                r.received_at_ms = bid_rows->getInt64(5);
+                r.sha256_hex = bid_rows->getString(6).asStdString();
+                r.valid = bid_rows->getBoolean(7);
+                r.reason_code = bid_rows->getString(8).asStdString();
+                r.reason = bid_rows->getString(9).asStdString();
+                r.signature_status = bid_rows->getString(10).asStdString();
+                r.decryption_status = bid_rows->getString(11).asStdString();
+                if (!bid_rows->isNull(12)) r.price_minor = bid_rows->getInt64(12);
+                if (!bid_rows->isNull(13)) r.currency = bid_rows->getString(13).asStdString();
+                r.document_json = bid_rows->getString(14).asStdString();
+                record.bids.push_back(std::move(r));
+            }
+            return Found{std::move(record)};
+        });
 }
 
 core::Result<std::optional<std::int64_t>> MySQLBidStore::find_opened_at(std::int64_t tender_id) {
     using Found = std::optional<std::int64_t>;
-    return db::with_connection(pool_, "bidding.find_opened_at",
-                               [&](sql::Connection& c) -> core::Result<Found> {
-        Statement s(c.prepareStatement(
-            "SELECT opened_at_ms FROM tender_openings WHERE tender_id = ?"));
-        s->setInt64(1, tender_id);
-        Rows rows(s->executeQuery());
-        if (!rows->next()) return Found{};
-        return Found{rows->getInt64(1)};
-    });
+    return db::with_connection(
+        pool_, "bidding.find_opened_at", [&](sql::Connection& c) -> core::Result<Found> {
+            Statement s(
+                c.prepareStatement("SELECT opened_at_ms FROM tender_openings WHERE tender_id = ?"));
+            s->setInt64(1, tender_id);
+            Rows rows(s->executeQuery());
+            if (!rows->next()) return Found{};
+            return Found{rows->getInt64(1)};
+        });
 }
 
 core::Status MySQLBidStore::insert_opening(const OpeningRecord& record,

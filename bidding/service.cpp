@@ -34,9 +34,12 @@ bool is_member(const tender::Tender& t, core::UserId user) {
 
 std::string_view to_string(BidState state) {
     switch (state) {
-        case BidState::active: return "active";
-        case BidState::replaced: return "replaced";
-        case BidState::withdrawn: return "withdrawn";
+        case BidState::active:
+            return "active";
+        case BidState::replaced:
+            return "replaced";
+        case BidState::withdrawn:
+            return "withdrawn";
     }
     return "active";
 }
@@ -160,10 +163,10 @@ core::Result<OpeningKeyRecord> BiddingService::ensure_opening_key(const tender::
         auto pem = active_certificate_pem(member);
         if (!pem) return pem.error();
         if (!*pem) {
-            return make_error(ErrorKind::unprocessable, "member_without_certificate",
-                              "committee member " + std::to_string(member) +
-                                  " has no active certificate",
-                              "committee");
+            return make_error(
+                ErrorKind::unprocessable, "member_without_certificate",
+                "committee member " + std::to_string(member) + " has no active certificate",
+                "committee");
         }
         auto cert = signing::Certificate::from_pem(**pem);
         if (!cert) return cert.error();
@@ -176,9 +179,9 @@ core::Result<OpeningKeyRecord> BiddingService::ensure_opening_key(const tender::
     const std::int64_t now = d_.clock.now_ms();
     const std::int64_t until =
         std::max(now, t.opening_time_ms.value_or(now)) + limits_.opening_certificate_extra_ms;
-    auto key = signing::create_opening_key(t.id, committee,
-                                           static_cast<std::uint8_t>(t.threshold_k), d_.ca,
-                                           d_.ca_key, {now - 60'000, until});
+    auto key =
+        signing::create_opening_key(t.id, committee, static_cast<std::uint8_t>(t.threshold_k),
+                                    d_.ca, d_.ca_key, {now - 60'000, until});
     if (!key) return key.error();
     OpeningKeyRecord record{t.id, key->certificate.to_pem(), static_cast<int>(key->threshold),
                             key->shares, now};
@@ -186,8 +189,8 @@ core::Result<OpeningKeyRecord> BiddingService::ensure_opening_key(const tender::
                                     {"members", t.committee},
                                     {"certificate_serial", key->certificate.serial_hex()}};
     return d_.bids.insert_opening_key(
-        record, core::AuditEvent{now, 0, "tender.opening_key_created", "tender", t.id,
-                                 t.version, compact(payload)});
+        record, core::AuditEvent{now, 0, "tender.opening_key_created", "tender", t.id, t.version,
+                                 compact(payload)});
 }
 
 core::Result<std::shared_ptr<const signing::Certificate>>
@@ -849,8 +852,10 @@ core::Result<BidReceipt> BiddingService::submit(const core::Caller& caller, std:
     bid.sha256_hex = hash_hex;
     bid.received_at_ms = stamped->time_ms;
     bid.timestamp_token = std::move(stamped->token);
-    const nlohmann::json payload = {{"tender_id", tender_id}, {"supplier_id", caller.user_id},
-                                    {"lot_id", lot_id},       {"sha256", hash_hex},
+    const nlohmann::json payload = {{"tender_id", tender_id},
+                                    {"supplier_id", caller.user_id},
+                                    {"lot_id", lot_id},
+                                    {"sha256", hash_hex},
                                     {"received_at_ms", stamped->time_ms}};
     pending.write.audit =
         core::AuditEvent{now, caller.user_id, "bid.received", "bid", 0, 1, compact(payload)};
@@ -882,12 +887,14 @@ core::Status BiddingService::withdraw(const core::Caller& caller, std::int64_t t
         return make_error(ErrorKind::conflict, "submission_closed",
                           "bids can be withdrawn only before the submission deadline");
     }
-    const nlohmann::json payload = {{"tender_id", tender_id}, {"supplier_id", caller.user_id},
-                                    {"lot_id", (*found)->lot_id}, {"sha256", (*found)->sha256_hex}};
-    PROCURA_TRY(d_.bids.withdraw_bid(bid_id, now,
-                                     core::AuditEvent{now, caller.user_id, "bid.withdrawn", "bid",
-                                                      bid_id, (*found)->version,
-                                                      compact(payload)}));
+    const nlohmann::json payload = {{"tender_id", tender_id},
+                                    {"supplier_id", caller.user_id},
+                                    {"lot_id", (*found)->lot_id},
+                                    {"sha256", (*found)->sha256_hex}};
+    PROCURA_TRY(
+        d_.bids.withdraw_bid(bid_id, now,
+                             core::AuditEvent{now, caller.user_id, "bid.withdrawn", "bid", bid_id,
+                                              (*found)->version, compact(payload)}));
     // The withdrawal stands even if the deposit cannot be released now (for example a tender
     // whose bid security was amended after this bid): settlement releases what is left.
     (void)release_security(*t, (*found)->sha256_hex);
@@ -895,7 +902,7 @@ core::Status BiddingService::withdraw(const core::Caller& caller, std::int64_t t
 }
 
 core::Result<std::vector<BidSummary>> BiddingService::list(const core::Caller& caller,
-                                                          std::int64_t tender_id) {
+                                                           std::int64_t tender_id) {
     auto t = published_tender(tender_id);
     if (!t) return t.error();
     const bool sees_all = caller.role == core::Role::officer ||
@@ -908,8 +915,8 @@ core::Result<std::vector<BidSummary>> BiddingService::list(const core::Caller& c
     std::vector<BidSummary> out;
     for (const Bid& b : *bids) {
         if (!sees_all && b.supplier_id != caller.user_id) continue;
-        out.push_back({b.id, b.supplier_id, b.lot_id, b.version, b.state, b.received_at_ms,
-                       b.sha256_hex});
+        out.push_back(
+            {b.id, b.supplier_id, b.lot_id, b.version, b.state, b.received_at_ms, b.sha256_hex});
     }
     return out;
 }
@@ -938,8 +945,7 @@ core::Result<std::string> BiddingService::my_share(const core::Caller& caller,
 }
 
 core::Result<ShareOutcome> BiddingService::submit_share(const core::Caller& caller,
-                                                        std::int64_t tender_id,
-                                                        std::string share) {
+                                                        std::int64_t tender_id, std::string share) {
     // Whatever happens below, the caller's copy of the share does not outlive this call.
     struct Wipe {
         std::string& secret;
@@ -983,15 +989,14 @@ core::Result<ShareOutcome> BiddingService::submit_share(const core::Caller& call
     // refused at once instead of spoiling the set later.
     auto number = signing::check_share(tender_id, share, *certificate);
     if (!number) return number.error();
-    const auto own = std::find_if(key->shares.begin(), key->shares.end(),
-                                  [&](const signing::SealedShare& s) {
-                                      return s.member == caller.user_id;
-                                  });
+    const auto own =
+        std::find_if(key->shares.begin(), key->shares.end(),
+                     [&](const signing::SealedShare& s) { return s.member == caller.user_id; });
     if (own == key->shares.end() || own->number != *number) {
-        return make_error(ErrorKind::unprocessable, "not_your_share",
-                          "this is share " + std::to_string(*number) +
-                              "; hand in the share sealed to you",
-                          "share");
+        return make_error(
+            ErrorKind::unprocessable, "not_your_share",
+            "this is share " + std::to_string(*number) + "; hand in the share sealed to you",
+            "share");
     }
 
     std::lock_guard lock(shares_mutex_);
@@ -1039,11 +1044,10 @@ core::Result<ShareOutcome> BiddingService::open_tender(const tender::Tender& t,
         sealed.push_back({b.id, b.tender_id, b.lot_id, b.supplier_id, b.received_at_ms, b.body});
         sources.push_back(&b);
     }
-    OpeningInputs inputs{key, certificate, d_.verifier,
-                         [this](const std::string& serial, std::int64_t at) {
-                             return revoked_at(serial, at);
-                         },
-                         limits_.bid_bytes_max};
+    OpeningInputs inputs{
+        key, certificate, d_.verifier,
+        [this](const std::string& serial, std::int64_t at) { return revoked_at(serial, at); },
+        limits_.bid_bytes_max};
     std::vector<OpenedBid> opened = open_bids(sealed, inputs, 0);
 
     const std::int64_t now = d_.clock.now_ms();
@@ -1071,16 +1075,19 @@ core::Result<ShareOutcome> BiddingService::open_tender(const tender::Tender& t,
             r.currency = o.document->price.currency;
             r.document_json = o.document->raw_json;
         }
-        nlohmann::json payload = {{"tender_id", t.id},       {"supplier_id", r.supplier_id},
-                                  {"lot_id", r.lot_id},       {"sha256", r.sha256_hex},
-                                  {"valid", r.valid},         {"reason", r.reason_code},
+        nlohmann::json payload = {{"tender_id", t.id},
+                                  {"supplier_id", r.supplier_id},
+                                  {"lot_id", r.lot_id},
+                                  {"sha256", r.sha256_hex},
+                                  {"valid", r.valid},
+                                  {"reason", r.reason_code},
                                   {"signature", r.signature_status},
                                   {"decryption", r.decryption_status}};
         if (r.price_minor) {
             payload["price"] = {{"amount_minor", *r.price_minor}, {"currency", r.currency}};
         }
-        audit.push_back(core::AuditEvent{now, 0, "bid.opened", "bid", b.id, b.version,
-                                         compact(payload)});
+        audit.push_back(
+            core::AuditEvent{now, 0, "bid.opened", "bid", b.id, b.version, compact(payload)});
         record.bids.push_back(std::move(r));
     }
     audit.push_back(core::AuditEvent{
@@ -1100,9 +1107,9 @@ core::Result<OpeningRecord> BiddingService::opening(std::int64_t tender_id) {
     auto found = d_.bids.find_opening(tender_id);
     if (!found) return found.error();
     if (!*found) {
-        return make_error(ErrorKind::not_found, "not_opened",
-                          "the bids of tender " + std::to_string(tender_id) +
-                              " have not been opened");
+        return make_error(
+            ErrorKind::not_found, "not_opened",
+            "the bids of tender " + std::to_string(tender_id) + " have not been opened");
     }
     return std::move(**found);
 }

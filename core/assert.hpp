@@ -6,11 +6,11 @@
 #include <cstdio>
 #include <cstdlib>
 
-#define PROCURA_ASSERT(cond)                                                              \
-    do {                                                                                  \
-        if (!(cond)) {                                                                    \
+#define PROCURA_ASSERT(cond)                                                                 \
+    do {                                                                                     \
+        if (!(cond)) {                                                                       \
             std::fprintf(stderr, "procura: assertion failed: %s (%s:%d)\n", #cond, __FILE__, \
-                         __LINE__);                                                       \
-            std::abort();                                                                 \
-        }                                                                                 \
+                         __LINE__);                                                          \
+            std::abort();                                                                    \
+        }                                                                                    \
     } while (false)

@@ -15,16 +15,16 @@ namespace procura::core {
 
 struct AuditEvent {
     std::int64_t at_ms = 0;
-    UserId actor_user_id = 0;       // 0 means the system itself (migrations, seeding)
-    std::string action;             // dotted verb, e.g. "tender.published"
-    std::string entity_type;        // e.g. "tender", "user"
+    UserId actor_user_id = 0;  // 0 means the system itself (migrations, seeding)
+    std::string action;        // dotted verb, e.g. "tender.published"
+    std::string entity_type;   // e.g. "tender", "user"
     std::int64_t entity_id = 0;
     std::int64_t entity_version = 0;
-    std::string payload_json;       // compact JSON with the change's details; "{}" if none
+    std::string payload_json;  // compact JSON with the change's details; "{}" if none
 };
 
 struct StoredAuditEvent {
-    std::int64_t seq = 0;           // 1, 2, 3... without gaps, in commit order
+    std::int64_t seq = 0;  // 1, 2, 3... without gaps, in commit order
     AuditEvent event;
     Sha256 prev_hash{};
     Sha256 hash{};

@@ -4,11 +4,16 @@ namespace procura::core {
 
 std::string_view to_string(Role role) {
     switch (role) {
-        case Role::officer: return "officer";
-        case Role::supplier: return "supplier";
-        case Role::finance: return "finance";
-        case Role::auditor: return "auditor";
-        case Role::admin: return "admin";
+        case Role::officer:
+            return "officer";
+        case Role::supplier:
+            return "supplier";
+        case Role::finance:
+            return "finance";
+        case Role::auditor:
+            return "auditor";
+        case Role::admin:
+            return "admin";
     }
     PROCURA_ASSERT(false);
     return {};

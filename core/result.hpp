@@ -41,8 +41,8 @@ inline Error make_error(ErrorKind kind, std::string code, std::string message,
 template <class T>
 class [[nodiscard]] Result {
 public:
-    Result(T value) : v_(std::move(value)) {}                // NOLINT: implicit by design
-    Result(Error error) : v_(std::move(error)) {}            // NOLINT: implicit by design
+    Result(T value) : v_(std::move(value)) {}      // NOLINT: implicit by design
+    Result(Error error) : v_(std::move(error)) {}  // NOLINT: implicit by design
 
     bool ok() const { return v_.index() == 0; }
     explicit operator bool() const { return ok(); }

@@ -110,8 +110,8 @@ std::optional<std::int64_t> parse_rfc3339_ms(std::string_view s) {
     }
     if (pos != s.size()) return std::nullopt;
     const std::int64_t days = days_from_civil(*year, *month, *day);
-    const std::int64_t seconds = days * 86400 + *hour * 3600LL + *minute * 60LL + *second -
-                                 offset_minutes * 60;
+    const std::int64_t seconds =
+        days * 86400 + *hour * 3600LL + *minute * 60LL + *second - offset_minutes * 60;
     return seconds * 1000 + millis;
 }
 

@@ -55,19 +55,27 @@ bool is_connection_error_number(int code) {
         case cr_server_gone_error:
         case cr_server_lost:
         case cr_ssl_connection_error:
-        case cr_server_lost_extended: return true;
-        default: return false;
+        case cr_server_lost_extended:
+            return true;
+        default:
+            return false;
     }
 }
 
 std::string_view class_name(SQLErrorClass c) {
     switch (c) {
-        case SQLErrorClass::retry: return "retry";
-        case SQLErrorClass::connection: return "connection";
-        case SQLErrorClass::duplicate_key: return "duplicate_key";
-        case SQLErrorClass::missing_reference: return "missing_reference";
-        case SQLErrorClass::still_referenced: return "still_referenced";
-        case SQLErrorClass::other: return "other";
+        case SQLErrorClass::retry:
+            return "retry";
+        case SQLErrorClass::connection:
+            return "connection";
+        case SQLErrorClass::duplicate_key:
+            return "duplicate_key";
+        case SQLErrorClass::missing_reference:
+            return "missing_reference";
+        case SQLErrorClass::still_referenced:
+            return "still_referenced";
+        case SQLErrorClass::other:
+            return "other";
     }
     PROCURA_ASSERT(false);
     return {};
@@ -102,12 +110,16 @@ core::Error to_error(const sql::SQLException& e, std::string_view operation) {
     const SQLErrorClass c = classify(e);
     const auto log_level = [c] {
         switch (c) {
-            case SQLErrorClass::retry: return spdlog::level::debug;
+            case SQLErrorClass::retry:
+                return spdlog::level::debug;
             case SQLErrorClass::duplicate_key:
             case SQLErrorClass::missing_reference:
-            case SQLErrorClass::still_referenced: return spdlog::level::info;
-            case SQLErrorClass::connection: return spdlog::level::warn;
-            case SQLErrorClass::other: return spdlog::level::err;
+            case SQLErrorClass::still_referenced:
+                return spdlog::level::info;
+            case SQLErrorClass::connection:
+                return spdlog::level::warn;
+            case SQLErrorClass::other:
+                return spdlog::level::err;
         }
         return spdlog::level::err;
     }();
@@ -130,7 +142,8 @@ core::Error to_error(const sql::SQLException& e, std::string_view operation) {
         case SQLErrorClass::still_referenced:
             return core::make_error(ErrorKind::conflict, std::string(error_code_referenced),
                                     "the record is still referenced by other records");
-        case SQLErrorClass::other: break;
+        case SQLErrorClass::other:
+            break;
     }
     return core::make_error(ErrorKind::internal, std::string(error_code_internal),
                             "internal database error");

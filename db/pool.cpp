@@ -278,9 +278,7 @@ PooledConnection& PooledConnection::operator=(PooledConnection&& other) noexcept
     return *this;
 }
 
-PooledConnection::~PooledConnection() {
-    release();
-}
+PooledConnection::~PooledConnection() { release(); }
 
 sql::Connection& PooledConnection::get() {
     PROCURA_ASSERT(connection_ != nullptr);

@@ -16,7 +16,7 @@ struct ConnectionConfig {
     std::string host;
     std::uint16_t port = 3306;
     std::string database;
-    std::string socket;    // when set, connect through this unix socket instead of TCP
+    std::string socket;  // when set, connect through this unix socket instead of TCP
 };
 
 // 400-kind error (code "bad_db_url", field "db") naming what is wrong; the password never

@@ -45,10 +45,10 @@ struct World {
 
     std::vector<std::string> make_samples() const {
         auto user_key = fuzz::require(signing::PrivateKey::generate_ec_p256(), "user key");
-        auto user_cert = fuzz::require(
-            signing::issue_from_csr(pki.ca, pki.ca_key, fuzz::make_csr_pem(user_key), 42,
-                                    "olga", fuzz::around_t0()),
-            "user certificate");
+        auto user_cert =
+            fuzz::require(signing::issue_from_csr(pki.ca, pki.ca_key, fuzz::make_csr_pem(user_key),
+                                                  42, "olga", fuzz::around_t0()),
+                          "user certificate");
         auto other_key = fuzz::require(signing::PrivateKey::generate_ec_p256(), "other key");
         auto other_cert = fuzz::require(
             signing::issue_for_key(pki.ca, pki.ca_key, other_key, "no user", fuzz::around_t0()),

@@ -22,10 +22,10 @@ struct World {
 
     signing::TimeStampAuthority make_tsa() {
         auto key = fuzz::require(signing::PrivateKey::generate_ec_p256(), "TSA key");
-        auto cert = fuzz::require(signing::issue_tsa_certificate(pki.ca, pki.ca_key, key,
-                                                                 "Procura fuzz TSA",
-                                                                 fuzz::around_t0()),
-                                  "TSA certificate");
+        auto cert =
+            fuzz::require(signing::issue_tsa_certificate(pki.ca, pki.ca_key, key,
+                                                         "Procura fuzz TSA", fuzz::around_t0()),
+                          "TSA certificate");
         return fuzz::require(signing::TimeStampAuthority::create(std::move(cert), std::move(key),
                                                                  clock, signing::TSAOptions{}),
                              "TSA");

@@ -23,8 +23,7 @@ Hash event_leaf_hash(const core::StoredAuditEvent& event) {
     return leaf_hash(core::canonical_bytes(event.seq, event.event));
 }
 
-core::Result<std::unique_ptr<LogSequencer>> LogSequencer::open(LogStore& store,
-                                                               HeadSigner signer,
+core::Result<std::unique_ptr<LogSequencer>> LogSequencer::open(LogStore& store, HeadSigner signer,
                                                                const core::Clock& clock) {
     std::unique_ptr<LogSequencer> sequencer(new LogSequencer(store, std::move(signer), clock));
     PROCURA_TRY(sequencer->reload());
@@ -40,7 +39,8 @@ core::Status LogSequencer::reload() {
     if (*head && range->root() != (*head)->root_hash) {
         return make_error(ErrorKind::internal, "log_inconsistent",
                           "the stored tree nodes do not give the root of the latest signed head "
-                          "(size " + std::to_string(size) + "); refusing to sign on top of them");
+                          "(size " +
+                              std::to_string(size) + "); refusing to sign on top of them");
     }
     range_ = std::move(*range);
     head_ = std::move(*head);
@@ -60,8 +60,8 @@ core::Result<std::optional<SignedTreeHead>> LogSequencer::step(std::size_t batch
         if (static_cast<std::uint64_t>(event.seq) != range_.size() + 1) {
             range_ = before;
             return make_error(ErrorKind::internal, "log_gap",
-                              "audit event seq " + std::to_string(event.seq) +
-                                  " follows leaf " + std::to_string(range_.size()));
+                              "audit event seq " + std::to_string(event.seq) + " follows leaf " +
+                                  std::to_string(range_.size()));
         }
         for (auto& node : range_.append(event_leaf_hash(event))) nodes.push_back(node);
     }
@@ -93,14 +93,14 @@ core::Result<SelfCheckReport> self_check(LogStore& store, std::size_t page) {
     const std::uint64_t size = (*head)->tree_size;
     CompactRange recomputed;
     while (recomputed.size() < size) {
-        const auto want = static_cast<std::size_t>(
-            std::min<std::uint64_t>(page, size - recomputed.size()));
+        const auto want =
+            static_cast<std::size_t>(std::min<std::uint64_t>(page, size - recomputed.size()));
         auto events = store.events(recomputed.size(), want);
         if (!events) return events.error();
         if (events->empty()) {
             report.problems.push_back("the head covers " + std::to_string(size) +
-                                      " leaves but only " +
-                                      std::to_string(recomputed.size()) + " events exist");
+                                      " leaves but only " + std::to_string(recomputed.size()) +
+                                      " events exist");
             return report;
         }
         std::vector<NodeId> ids;
@@ -127,8 +127,9 @@ core::Result<SelfCheckReport> self_check(LogStore& store, std::size_t page) {
         }
     }
     if (recomputed.root() != (*head)->root_hash) {
-        report.problems.push_back("the event rows do not give the root of the signed head of size " +
-                                  std::to_string(size));
+        report.problems.push_back(
+            "the event rows do not give the root of the signed head of size " +
+            std::to_string(size));
     }
     return report;
 }
@@ -144,10 +145,9 @@ core::Status LogQueries::check_size(std::uint64_t tree_size, const char* field) 
     auto head = latest();
     if (!head) return head.error();
     if (tree_size > head->tree_size) {
-        return make_error(ErrorKind::bad_request, "beyond_latest_head",
-                          "the latest signed head covers " + std::to_string(head->tree_size) +
-                              " leaves",
-                          field);
+        return make_error(
+            ErrorKind::bad_request, "beyond_latest_head",
+            "the latest signed head covers " + std::to_string(head->tree_size) + " leaves", field);
     }
     return {};
 }
@@ -167,8 +167,8 @@ core::Result<InclusionProof> LogQueries::inclusion(std::uint64_t leaf_index,
                                                    std::uint64_t tree_size) {
     PROCURA_TRY(check_size(tree_size, "tree_size"));
     if (leaf_index >= tree_size) {
-        return make_error(ErrorKind::bad_request, "bad_index",
-                          "leaf_index must be below tree_size", "leaf_index");
+        return make_error(ErrorKind::bad_request, "bad_index", "leaf_index must be below tree_size",
+                          "leaf_index");
     }
     auto path = inclusion_proof(store_, leaf_index, tree_size);
     if (!path) return path.error();
@@ -183,16 +183,15 @@ core::Result<InclusionProof> LogQueries::inclusion_by_hash(const Hash& leaf,
     auto index = store_.leaf_index(leaf);
     if (!index) return index.error();
     if (!*index || **index >= tree_size) {
-        return make_error(ErrorKind::not_found, "leaf_not_found",
-                          "no leaf of the tree of size " + std::to_string(tree_size) +
-                              " has this hash",
-                          "leaf_hash");
+        return make_error(
+            ErrorKind::not_found, "leaf_not_found",
+            "no leaf of the tree of size " + std::to_string(tree_size) + " has this hash",
+            "leaf_hash");
     }
     return inclusion(**index, tree_size);
 }
 
-core::Result<std::vector<Hash>> LogQueries::consistency(std::uint64_t first,
-                                                        std::uint64_t second) {
+core::Result<std::vector<Hash>> LogQueries::consistency(std::uint64_t first, std::uint64_t second) {
     PROCURA_TRY(check_size(second, "second"));
     if (first == 0 || first > second) {
         return make_error(ErrorKind::bad_request, "bad_range",

@@ -276,8 +276,7 @@ core::Result<std::vector<Hash>> MemoryTree::read(const std::vector<NodeId>& ids)
     std::vector<Hash> out;
     out.reserve(ids.size());
     for (const NodeId& id : ids) {
-        const bool present = id.level >= 0 &&
-                             static_cast<std::size_t>(id.level) < levels_.size() &&
+        const bool present = id.level >= 0 && static_cast<std::size_t>(id.level) < levels_.size() &&
                              id.index < levels_[static_cast<std::size_t>(id.level)].size();
         if (!present) {
             return core::make_error(core::ErrorKind::not_found, "node_missing",

@@ -83,8 +83,8 @@ core::Status verify_consistency(std::uint64_t first, std::uint64_t second, const
         return bad_proof("consistency with the empty tree proves nothing");
     }
     if (first > second) {
-        return bad_proof("first tree size " + std::to_string(first) +
-                         " is above the second " + std::to_string(second));
+        return bad_proof("first tree size " + std::to_string(first) + " is above the second " +
+                         std::to_string(second));
     }
     if (first == second) {
         if (!proof.empty()) {

@@ -109,8 +109,8 @@ core::Status MySQLLogStore::integrate(const std::vector<std::pair<NodeId, Hash>>
                                       const SignedTreeHead& head, std::uint64_t previous_size) {
     return db::run_transaction(pool_, "log.integrate", [&](db::Transaction& tx) -> core::Status {
         auto latest = tx.attempt("log.integrate.head", [&](sql::Connection& c) {
-            Statement s(c.prepareStatement(
-                "SELECT COALESCE(MAX(tree_size), 0) FROM log_heads FOR UPDATE"));
+            Statement s(
+                c.prepareStatement("SELECT COALESCE(MAX(tree_size), 0) FROM log_heads FOR UPDATE"));
             Rows rows(s->executeQuery());
             rows->next();
             return rows->getUInt64(1);
@@ -158,15 +158,16 @@ core::Status MySQLLogStore::integrate(const std::vector<std::pair<NodeId, Hash>>
 
 core::Result<std::optional<std::uint64_t>> MySQLLogStore::leaf_index(const Hash& leaf) {
     using Found = std::optional<std::uint64_t>;
-    return db::with_connection(pool_, "log.leaf_index", [&](sql::Connection& c) -> core::Result<Found> {
-        Statement s(c.prepareStatement(
-            "SELECT idx FROM log_nodes WHERE hash = ? AND level = 0 ORDER BY idx LIMIT 1"));
-        std::istringstream bytes(to_bytes(leaf));
-        s->setBlob(1, &bytes);
-        Rows rows(s->executeQuery());
-        if (!rows->next()) return Found{};
-        return Found{rows->getUInt64(1)};
-    });
+    return db::with_connection(
+        pool_, "log.leaf_index", [&](sql::Connection& c) -> core::Result<Found> {
+            Statement s(c.prepareStatement(
+                "SELECT idx FROM log_nodes WHERE hash = ? AND level = 0 ORDER BY idx LIMIT 1"));
+            std::istringstream bytes(to_bytes(leaf));
+            s->setBlob(1, &bytes);
+            Rows rows(s->executeQuery());
+            if (!rows->next()) return Found{};
+            return Found{rows->getUInt64(1)};
+        });
 }
 
 }  // namespace procura::ledger

@@ -34,9 +34,12 @@ std::optional<RevocationReason> parse_revocation_reason(std::string_view text) {
 
 std::string_view to_string(CertificateStatus status) {
     switch (status) {
-        case CertificateStatus::active: return "active";
-        case CertificateStatus::revoked: return "revoked";
-        case CertificateStatus::expired: return "expired";
+        case CertificateStatus::active:
+            return "active";
+        case CertificateStatus::revoked:
+            return "revoked";
+        case CertificateStatus::expired:
+            return "expired";
     }
     return "active";
 }

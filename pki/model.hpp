@@ -31,8 +31,8 @@ struct UserCertificate {
     std::int64_t id = 0;     // the row's number; the audit events' entity id
     std::string serial_hex;  // upper-case hex, as in the certificate
     core::UserId user_id = 0;
-    std::string subject;      // RFC 2253, e.g. "UID=42,CN=olga,O=Procura"
-    std::string key_sha256;   // SHA-256 of the SubjectPublicKeyInfo, hex
+    std::string subject;     // RFC 2253, e.g. "UID=42,CN=olga,O=Procura"
+    std::string key_sha256;  // SHA-256 of the SubjectPublicKeyInfo, hex
     std::string pem;
     std::int64_t not_before_ms = 0;
     std::int64_t not_after_ms = 0;

@@ -32,8 +32,7 @@ core::Error certificate_active(core::UserId user) {
 
 core::Error key_already_registered() {
     return core::make_error(ErrorKind::conflict, "key_already_registered",
-                            "this public key is already registered; make a new key pair",
-                            "csr");
+                            "this public key is already registered; make a new key pair", "csr");
 }
 
 core::Result<UserCertificate> read_certificate(const sql::ResultSet& rows) {
@@ -50,9 +49,9 @@ core::Result<UserCertificate> read_certificate(const sql::ResultSet& rows) {
     if (!rows.isNull(10)) {
         const auto reason = parse_revocation_reason(rows.getString(11).asStdString());
         if (!reason) {
-            return core::make_error(ErrorKind::internal, std::string(db::error_code_internal),
-                                    "stored certificate " + c.serial_hex +
-                                        " has an unknown revocation reason");
+            return core::make_error(
+                ErrorKind::internal, std::string(db::error_code_internal),
+                "stored certificate " + c.serial_hex + " has an unknown revocation reason");
         }
         c.revocation = Revocation{rows.getInt64(10), *reason, rows.getInt64(12)};
     }
@@ -85,24 +84,25 @@ core::Result<std::int64_t> MySQLCertificateStore::insert(const UserCertificate& 
         db::run_transaction(pool_, "pki.insert", [&](db::Transaction& tx) -> core::Status {
             // Lock the user's row: one user's registrations are serialised, so the checks
             // below see the winner of a race, and their answers name the right rule.
-            auto checked = tx.attempt("pki.insert.check", [&](sql::Connection& conn)
-                                                              -> core::Status {
-                Statement user(conn.prepareStatement("SELECT id FROM users WHERE id = ? FOR UPDATE"));
-                user->setInt64(1, c.user_id);
-                if (!Rows(user->executeQuery())->next()) {
-                    return core::make_error(ErrorKind::not_found, "user_not_found",
-                                            "no user " + std::to_string(c.user_id));
-                }
-                Statement active(conn.prepareStatement(
-                    "SELECT id FROM user_certificates WHERE active_user_id = ?"));
-                active->setInt64(1, c.user_id);
-                if (Rows(active->executeQuery())->next()) return certificate_active(c.user_id);
-                Statement key(conn.prepareStatement(
-                    "SELECT id FROM user_certificates WHERE spki_sha256 = ?"));
-                key->setString(1, c.key_sha256);
-                if (Rows(key->executeQuery())->next()) return key_already_registered();
-                return {};
-            });
+            auto checked =
+                tx.attempt("pki.insert.check", [&](sql::Connection& conn) -> core::Status {
+                    Statement user(
+                        conn.prepareStatement("SELECT id FROM users WHERE id = ? FOR UPDATE"));
+                    user->setInt64(1, c.user_id);
+                    if (!Rows(user->executeQuery())->next()) {
+                        return core::make_error(ErrorKind::not_found, "user_not_found",
+                                                "no user " + std::to_string(c.user_id));
+                    }
+                    Statement active(conn.prepareStatement(
+                        "SELECT id FROM user_certificates WHERE active_user_id = ?"));
+                    active->setInt64(1, c.user_id);
+                    if (Rows(active->executeQuery())->next()) return certificate_active(c.user_id);
+                    Statement key(conn.prepareStatement(
+                        "SELECT id FROM user_certificates WHERE spki_sha256 = ?"));
+                    key->setString(1, c.key_sha256);
+                    if (Rows(key->executeQuery())->next()) return key_already_registered();
+                    return {};
+                });
             if (!checked) return checked.error();
             auto inserted = tx.attempt("pki.insert", [&](sql::Connection& conn) {
                 Statement s(conn.prepareStatement(
@@ -181,8 +181,7 @@ core::Result<std::vector<UserCertificate>> MySQLCertificateStore::find_many(
     });
 }
 
-core::Result<std::vector<UserCertificate>> MySQLCertificateStore::list_for_user(
-    core::UserId user) {
+core::Result<std::vector<UserCertificate>> MySQLCertificateStore::list_for_user(core::UserId user) {
     return db::with_connection(pool_, "pki.list_for_user", [&](sql::Connection& c) {
         Statement s(c.prepareStatement(std::string("SELECT ") + columns +
                                        " FROM user_certificates WHERE user_id = ? "
@@ -213,8 +212,8 @@ core::Status MySQLCertificateStore::revoke(const std::string& serial_hex,
                 "SELECT revoked_at_ms FROM user_certificates WHERE serial_hex = ? FOR UPDATE"));
             s->setString(1, serial_hex);
             Rows rows(s->executeQuery());
-            if (!rows->next()) return 0;       // absent
-            return rows->isNull(1) ? 1 : 2;    // unrevoked : revoked
+            if (!rows->next()) return 0;     // absent
+            return rows->isNull(1) ? 1 : 2;  // unrevoked : revoked
         });
         if (!state) return state.error();
         if (*state == 0) {

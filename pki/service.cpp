@@ -15,7 +15,12 @@ using core::make_error;
 core::AuditEvent audit_event(std::int64_t at_ms, core::UserId actor, std::string action,
                              const UserCertificate& c, std::int64_t version,
                              const nlohmann::json& payload) {
-    return core::AuditEvent{at_ms, actor, std::move(action), "certificate", c.id, version,
+    return core::AuditEvent{at_ms,
+                            actor,
+                            std::move(action),
+                            "certificate",
+                            c.id,
+                            version,
                             payload.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)};
 }
 
@@ -26,8 +31,8 @@ bool may_see_all(core::Role role) {
 }  // namespace
 
 CertificateService::CertificateService(CertificateStore& store, const signing::Certificate& ca,
-                                       const signing::PrivateKey& ca_key,
-                                       const core::Clock& clock, CertificatePolicy policy)
+                                       const signing::PrivateKey& ca_key, const core::Clock& clock,
+                                       CertificatePolicy policy)
     : store_(store), ca_(ca), ca_key_(ca_key), clock_(clock), policy_(policy) {}
 
 core::Result<UserCertificate> CertificateService::register_csr(const core::Caller& caller,
@@ -60,7 +65,8 @@ core::Result<UserCertificate> CertificateService::register_csr(const core::Calle
                                     {"user_id", c.user_id},
                                     {"key_sha256", c.key_sha256},
                                     {"not_after_ms", c.not_after_ms}};
-    auto id = store_.insert(c, audit_event(now, caller.user_id, "certificate.issued", c, 1, payload));
+    auto id =
+        store_.insert(c, audit_event(now, caller.user_id, "certificate.issued", c, 1, payload));
     if (!id) return id.error();
     c.id = *id;
     return c;
@@ -91,9 +97,8 @@ core::Result<std::vector<UserCertificate>> CertificateService::list_for_user(
 core::Result<UserCertificate> CertificateService::revoke(const core::Caller& caller,
                                                          const std::string& serial_hex,
                                                          std::string_view reason_text) {
-    const auto reason =
-        reason_text.empty() ? std::optional(RevocationReason::unspecified)
-                            : parse_revocation_reason(reason_text);
+    const auto reason = reason_text.empty() ? std::optional(RevocationReason::unspecified)
+                                            : parse_revocation_reason(reason_text);
     if (!reason) {
         return make_error(ErrorKind::unprocessable, "bad_reason",
                           "the reason must be one of unspecified, keyCompromise, "
@@ -111,8 +116,8 @@ core::Result<UserCertificate> CertificateService::revoke(const core::Caller& cal
                                     {"user_id", certificate->user_id},
                                     {"reason", to_string(*reason)}};
     auto status = store_.revoke(certificate->serial_hex, revocation,
-                                audit_event(revocation.at_ms, caller.user_id,
-                                            "certificate.revoked", *certificate, 2, payload));
+                                audit_event(revocation.at_ms, caller.user_id, "certificate.revoked",
+                                            *certificate, 2, payload));
     if (!status) return status.error();
     certificate->revocation = revocation;
     return certificate;

@@ -84,7 +84,8 @@ core::Result<std::string> make_crl_pem(const Certificate& ca, const PrivateKey& 
         X509_CRL_add_ext(crl.get(), key_id.get(), -1) != 1) {
         return failed("cannot add the CRL extensions");
     }
-    if (X509_CRL_sort(crl.get()) != 1 || X509_CRL_sign(crl.get(), ca_key.get(), EVP_sha256()) <= 0) {
+    if (X509_CRL_sort(crl.get()) != 1 ||
+        X509_CRL_sign(crl.get(), ca_key.get(), EVP_sha256()) <= 0) {
         return failed("cannot sign the CRL");
     }
     BIOHandle out(BIO_new(BIO_s_mem()));

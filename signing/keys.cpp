@@ -82,8 +82,7 @@ core::Result<X509Handle> new_certificate(const X509_NAME* subject, const X509_NA
 
 core::Result<Certificate> sign_and_adopt(X509Handle cert, const PrivateKey& signer) {
     if (X509_sign(cert.get(), signer.get(), EVP_sha256()) <= 0) {
-        return openssl_error(ErrorKind::internal, "x509_sign_failed",
-                             "cannot sign a certificate");
+        return openssl_error(ErrorKind::internal, "x509_sign_failed", "cannot sign a certificate");
     }
     return Certificate::adopt(cert.release());
 }
@@ -96,16 +95,13 @@ struct Extension {
 // Issues a certificate for subject_key named by name_entries, signed by signer: by issuer, or
 // self-signed when issuer is null. Every certificate gets subject and authority key identifiers
 // besides the given extensions. field names the input at fault when the name is invalid.
-core::Result<Certificate> issue(const Certificate* issuer, const PrivateKey& signer,
-                                EVP_PKEY* subject_key,
-                                std::initializer_list<std::pair<const char*, std::string>>
-                                    name_entries,
-                                const char* field, const Validity& validity, X509_REQ* request,
-                                std::initializer_list<Extension> extensions) {
+core::Result<Certificate> issue(
+    const Certificate* issuer, const PrivateKey& signer, EVP_PKEY* subject_key,
+    std::initializer_list<std::pair<const char*, std::string>> name_entries, const char* field,
+    const Validity& validity, X509_REQ* request, std::initializer_list<Extension> extensions) {
     X509NameHandle name = make_name(name_entries);
     if (!name) {
-        return openssl_error(ErrorKind::bad_request, "bad_name", "invalid certificate name",
-                             field);
+        return openssl_error(ErrorKind::bad_request, "bad_name", "invalid certificate name", field);
     }
     const X509_NAME* issuer_name =
         issuer != nullptr ? X509_get_subject_name(issuer->get()) : name.get();
@@ -165,10 +161,9 @@ core::Result<std::string> PrivateKey::to_encrypted_pem(std::string_view passphra
                                 "a private key is written only under a non-empty passphrase");
     }
     BIOHandle bio(BIO_new(BIO_s_mem()));
-    if (!bio || PEM_write_bio_PKCS8PrivateKey(bio.get(), key_.get(), EVP_aes_256_cbc(),
-                                              passphrase.data(),
-                                              static_cast<int>(passphrase.size()), nullptr,
-                                              nullptr) != 1) {
+    if (!bio ||
+        PEM_write_bio_PKCS8PrivateKey(bio.get(), key_.get(), EVP_aes_256_cbc(), passphrase.data(),
+                                      static_cast<int>(passphrase.size()), nullptr, nullptr) != 1) {
         return openssl_error(ErrorKind::internal, "key_write_failed",
                              "cannot write the encrypted private key");
     }
@@ -185,8 +180,8 @@ core::Result<Certificate> Certificate::from_pem(std::string_view pem) {
     BIOHandle bio = memory_bio(pem);
     X509* cert = PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr);
     if (cert == nullptr) {
-        return openssl_error(ErrorKind::bad_request, "bad_certificate",
-                             "not a PEM certificate", "certificate");
+        return openssl_error(ErrorKind::bad_request, "bad_certificate", "not a PEM certificate",
+                             "certificate");
     }
     return adopt(cert);
 }
@@ -219,7 +214,9 @@ std::string Certificate::serial_hex() const {
     return out;
 }
 
-std::int64_t Certificate::not_before_ms() const { return time_ms(X509_get0_notBefore(cert_.get())); }
+std::int64_t Certificate::not_before_ms() const {
+    return time_ms(X509_get0_notBefore(cert_.get()));
+}
 std::int64_t Certificate::not_after_ms() const { return time_ms(X509_get0_notAfter(cert_.get())); }
 
 std::optional<core::UserId> Certificate::user_id() const {
@@ -267,8 +264,8 @@ core::Result<Certificate> issue_tsa_certificate(const Certificate& ca, const Pri
                                                 const PrivateKey& tsa_key,
                                                 const std::string& common_name,
                                                 const Validity& validity) {
-    return issue(&ca, ca_key, tsa_key.get(), {{"O", "Procura"}, {"CN", common_name}},
-                 "common_name", validity, nullptr,
+    return issue(&ca, ca_key, tsa_key.get(), {{"O", "Procura"}, {"CN", common_name}}, "common_name",
+                 validity, nullptr,
                  {{NID_basic_constraints, "critical,CA:FALSE"},
                   {NID_key_usage, "critical,digitalSignature"},
                   {NID_ext_key_usage, "critical,timeStamping"}});
@@ -277,10 +274,10 @@ core::Result<Certificate> issue_tsa_certificate(const Certificate& ca, const Pri
 core::Result<Certificate> issue_for_key(const Certificate& ca, const PrivateKey& ca_key,
                                         const PrivateKey& key, const std::string& common_name,
                                         const Validity& validity) {
-    return issue(&ca, ca_key, key.get(), {{"O", "Procura"}, {"CN", common_name}}, "common_name",
-                 validity, nullptr,
-                 {{NID_basic_constraints, "critical,CA:FALSE"},
-                  {NID_key_usage, "critical,keyAgreement"}});
+    return issue(
+        &ca, ca_key, key.get(), {{"O", "Procura"}, {"CN", common_name}}, "common_name", validity,
+        nullptr,
+        {{NID_basic_constraints, "critical,CA:FALSE"}, {NID_key_usage, "critical,keyAgreement"}});
 }
 
 core::Result<Certificate> issue_from_csr(const Certificate& ca, const PrivateKey& ca_key,

@@ -83,13 +83,15 @@ core::Result<std::string> base64_decode(std::string_view text) {
         return core::make_error(ErrorKind::bad_request, "bad_base64", "not padded base64");
     };
     if (text.size() % 4 != 0 ||
-        text.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=") !=
+        text.find_first_not_of(
+            "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=") !=
             std::string_view::npos) {
         return bad();
     }
     const std::size_t padding = text.find('=');
     if (padding != std::string_view::npos &&
-        (padding + 2 < text.size() || text.find_first_not_of('=', padding) != std::string_view::npos)) {
+        (padding + 2 < text.size() ||
+         text.find_first_not_of('=', padding) != std::string_view::npos)) {
         return bad();  // '=' only as the last one or two characters
     }
     std::string out(3 * (text.size() / 4), '\0');

@@ -57,8 +57,8 @@ core::Error refuse(std::string code, std::string message) {
 std::string encode_share(std::int64_t tender_id, const std::string& cert_fingerprint,
                          std::uint8_t number, std::string_view share) {
     std::string out(share_magic);
-    out += std::to_string(tender_id) + "\n" + cert_fingerprint + "\n" +
-           std::to_string(number) + "\n";
+    out +=
+        std::to_string(tender_id) + "\n" + cert_fingerprint + "\n" + std::to_string(number) + "\n";
     out += share;
     return out;
 }
@@ -103,9 +103,8 @@ core::Result<std::uint8_t> check_share(std::int64_t tender_id, std::string_view 
     if (!decoded) return refuse("bad_share", "this is not an opening-key share");
     if (decoded->tender_id != tender_id ||
         decoded->cert_fingerprint != fingerprint(opening_certificate)) {
-        return refuse("share_from_another_tender",
-                      "share " + std::to_string(decoded->number) +
-                          " belongs to another tender's opening key");
+        return refuse("share_from_another_tender", "share " + std::to_string(decoded->number) +
+                                                       " belongs to another tender's opening key");
     }
     const std::uint8_t number = decoded->number;
     core::secure_wipe(decoded->bytes);
@@ -143,8 +142,8 @@ core::Result<OpeningKey> create_opening_key(std::int64_t tender_id,
     std::vector<unsigned char> numbers(n);
     for (std::size_t i = 0; i < n; ++i) numbers[i] = static_cast<unsigned char>(i + 1);
     const auto size = static_cast<unsigned int>(secret.bytes.size());
-    GFShareHandle ctx(gfshare_ctx_init_enc(numbers.data(), static_cast<unsigned int>(n),
-                                           threshold, size));
+    GFShareHandle ctx(
+        gfshare_ctx_init_enc(numbers.data(), static_cast<unsigned int>(n), threshold, size));
     if (!ctx) {
         return core::make_error(ErrorKind::internal, "split_failed",
                                 "libgfshare could not set up the split");
@@ -161,8 +160,7 @@ core::Result<OpeningKey> create_opening_key(std::int64_t tender_id,
         Wiped plaintext{encode_share(tender_id, cert_fingerprint, numbers[i], share.bytes)};
         auto envelope = seal(plaintext.bytes, *committee[i].certificate);
         if (!envelope) return envelope.error();
-        result.shares.push_back(
-            SealedShare{committee[i].user, numbers[i], std::move(*envelope)});
+        result.shares.push_back(SealedShare{committee[i].user, numbers[i], std::move(*envelope)});
     }
     // key, secret, shares and plaintexts are wiped as they go out of scope (EC private keys are
     // freed with BN_clear_free by OpenSSL; the byte buffers by Wiped).
@@ -175,8 +173,8 @@ core::Result<PrivateKey> rebuild_opening_key(std::int64_t tender_id,
                                              std::uint8_t threshold) {
     if (threshold < 1 || opened_shares.size() < threshold) {
         return refuse("not_enough_shares", "the opening key needs " + std::to_string(threshold) +
-                                               " shares; " +
-                                               std::to_string(opened_shares.size()) + " given");
+                                               " shares; " + std::to_string(opened_shares.size()) +
+                                               " given");
     }
     const std::string cert_fingerprint = fingerprint(opening_certificate);
     std::vector<DecodedShare> shares;
@@ -205,8 +203,8 @@ core::Result<PrivateKey> rebuild_opening_key(std::int64_t tender_id,
         used += (used.empty() ? "" : ", ") + std::to_string(s.number);
     }
     const auto size = static_cast<unsigned int>(shares.front().bytes.size());
-    GFShareHandle ctx(gfshare_ctx_init_dec(numbers.data(), static_cast<unsigned int>(numbers.size()),
-                                           size));
+    GFShareHandle ctx(
+        gfshare_ctx_init_dec(numbers.data(), static_cast<unsigned int>(numbers.size()), size));
     if (!ctx) {
         return core::make_error(ErrorKind::internal, "combine_failed",
                                 "libgfshare could not set up the combination");
@@ -224,8 +222,7 @@ core::Result<PrivateKey> rebuild_opening_key(std::int64_t tender_id,
     EVP_PKEY* raw = d2i_AutoPrivateKey(nullptr, &cursor, static_cast<long>(secret.bytes.size()));
     ERR_clear_error();
     if (raw == nullptr) {
-        return refuse("shares_do_not_match",
-                      "shares " + used + " do not rebuild the opening key");
+        return refuse("shares_do_not_match", "shares " + used + " do not rebuild the opening key");
     }
     auto key = PrivateKey::adopt(raw);
     if (!opening_certificate.matches(key)) {

@@ -308,10 +308,10 @@ core::Result<VerifiedSignature> SignatureVerifier::verify(
     }
     const bool detached = CMS_is_detached(cms.get()) == 1;
     if (detached != detached_content.has_value()) {
-        return detached ? refuse("missing_content",
-                                 "the signature is detached but no content was given")
-                        : refuse("unexpected_content",
-                                 "the signature carries its content; none may be given");
+        return detached
+                   ? refuse("missing_content", "the signature is detached but no content was given")
+                   : refuse("unexpected_content",
+                            "the signature carries its content; none may be given");
     }
     CMS_SignerInfo* signer_info = sk_CMS_SignerInfo_value(signers, 0);
 

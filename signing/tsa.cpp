@@ -149,10 +149,10 @@ core::Result<StampedToken> TimeStampAuthority::stamp(const core::Sha256& digest)
     if (!reply) return reply.error();
     const auto* cursor = reinterpret_cast<const unsigned char*>(reply->data());
     TSRespHandle response(d2i_TS_RESP(nullptr, &cursor, static_cast<long>(reply->size())));
-    if (!response ||
-        ASN1_INTEGER_get(TS_STATUS_INFO_get0_status(TS_RESP_get_status_info(response.get()))) !=
-            TS_STATUS_GRANTED) {
-        return openssl_error(ErrorKind::internal, "stamp_failed", "the TSA refused its own request");
+    if (!response || ASN1_INTEGER_get(TS_STATUS_INFO_get0_status(
+                         TS_RESP_get_status_info(response.get()))) != TS_STATUS_GRANTED) {
+        return openssl_error(ErrorKind::internal, "stamp_failed",
+                             "the TSA refused its own request");
     }
     unsigned char* token = nullptr;
     const int token_length = i2d_PKCS7(TS_RESP_get_token(response.get()), &token);
@@ -249,12 +249,10 @@ core::Result<VerifiedTimeStamp> verify_time_stamp(std::string_view response_der,
                             TS_VFY_VERSION | TS_VFY_SIGNATURE | TS_VFY_DATA | TS_VFY_SIGNER);
     if (TS_RESP_verify_response(ctx.get(), response.get()) != 1) {
         return openssl_error(ErrorKind::unprocessable, "time_stamp_invalid",
-                             "the time-stamp token does not verify for this data",
-                             "time_stamp");
+                             "the time-stamp token does not verify for this data", "time_stamp");
     }
     return read_tst_info(info);
 }
-
 
 core::Result<VerifiedTimeStamp> verify_time_stamp_token(std::string_view token_der,
                                                         const core::Sha256& digest,

@@ -25,7 +25,7 @@ struct TSAOptions {
 };
 
 struct StampedToken {
-    std::string token;       // DER TimeStampToken
+    std::string token;         // DER TimeStampToken
     std::int64_t time_ms = 0;  // its genTime, to the millisecond
 };
 
@@ -54,7 +54,10 @@ public:
 private:
     TimeStampAuthority(Certificate cert, PrivateKey key, const core::Clock& clock,
                        TSAOptions options)
-        : cert_(std::move(cert)), key_(std::move(key)), clock_(&clock), options_(std::move(options)) {}
+        : cert_(std::move(cert)),
+          key_(std::move(key)),
+          clock_(&clock),
+          options_(std::move(options)) {}
 
     Certificate cert_;
     PrivateKey key_;

@@ -62,7 +62,7 @@ struct Amendment {
     std::int64_t at_ms = 0;
     core::UserId by = 0;
     std::string rationale;
-    std::string changes_json;  // the fields changed, as compact JSON {"field": new value}
+    std::string changes_json;         // the fields changed, as compact JSON {"field": new value}
     std::int64_t tender_version = 0;  // the tender's version after this amendment
     // Set when the amendment fell inside the extension window and moved the deadline.
     std::optional<std::int64_t> deadline_extended_from_ms;
@@ -178,11 +178,11 @@ struct TenderLimits {
 struct TenderListQuery {
     std::optional<TenderStatus> status;
     std::optional<Category> category;
-    std::string title_contains;       // empty: no text filter; matched case-insensitively
+    std::string title_contains;         // empty: no text filter; matched case-insensitively
     std::optional<TenderId> before_id;  // cursor: return tenders with id < before_id
-    std::size_t limit = 20;           // rows to return, 1..page_size_max
-    bool include_drafts = false;      // only officers see drafts
-    std::int64_t now_ms = 0;          // the instant against which status is derived
+    std::size_t limit = 20;             // rows to return, 1..page_size_max
+    bool include_drafts = false;        // only officers see drafts
+    std::int64_t now_ms = 0;            // the instant against which status is derived
 };
 
 struct TenderPage {

@@ -590,7 +590,9 @@ core::Result<std::vector<TenderSummary>> MySQLTenderStore::list(const TenderList
                 if (!query.include_drafts) return std::vector<TenderSummary>{};
                 condition("t.state = 'draft'");
                 break;
-            case TenderStatus::cancelled: condition("t.state = 'cancelled'"); break;
+            case TenderStatus::cancelled:
+                condition("t.state = 'cancelled'");
+                break;
             case TenderStatus::active_enquiries:
                 condition("t.state = 'published' AND ? < t.enquiry_deadline_ms");
                 bind_int64(query.now_ms);

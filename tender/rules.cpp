@@ -25,9 +25,12 @@ core::Error missing(const std::string& field) {
 template <class Summary>
 TenderStatus derive(const Summary& t, std::int64_t now_ms) {
     switch (t.state) {
-        case TenderState::draft: return TenderStatus::draft;
-        case TenderState::cancelled: return TenderStatus::cancelled;
-        case TenderState::published: break;
+        case TenderState::draft:
+            return TenderStatus::draft;
+        case TenderState::cancelled:
+            return TenderStatus::cancelled;
+        case TenderState::published:
+            break;
     }
     // A published tender always has both deadlines (validate_for_publication).
     PROCURA_ASSERT(t.enquiry_deadline_ms && t.submission_deadline_ms);
@@ -58,8 +61,7 @@ Status check_deadlines(const Tender& t, std::int64_t now_ms) {
         return invalid("submission_deadline", "submission_deadline must be in the future");
     }
     if (*t.enquiry_deadline_ms >= *t.submission_deadline_ms) {
-        return invalid("enquiry_deadline",
-                       "enquiry_deadline must be before submission_deadline");
+        return invalid("enquiry_deadline", "enquiry_deadline must be before submission_deadline");
     }
     if (*t.opening_time_ms < *t.submission_deadline_ms) {
         return invalid("opening_time", "opening_time must not be before submission_deadline");
@@ -93,8 +95,7 @@ Status check_complete(const Tender& t, const TenderLimits& limits) {
     if (t.committee.empty()) return missing("committee.members");
     if (t.committee.size() > limits.committee_max) {
         return invalid("committee.members", "the committee has more than " +
-                                                std::to_string(limits.committee_max) +
-                                                " members");
+                                                std::to_string(limits.committee_max) + " members");
     }
     const std::set<core::UserId> unique(t.committee.begin(), t.committee.end());
     if (unique.size() != t.committee.size()) {
@@ -112,9 +113,7 @@ Status check_complete(const Tender& t, const TenderLimits& limits) {
 }  // namespace
 
 TenderStatus status_at(const Tender& t, std::int64_t now_ms) { return derive(t, now_ms); }
-TenderStatus status_at(const TenderSummary& t, std::int64_t now_ms) {
-    return derive(t, now_ms);
-}
+TenderStatus status_at(const TenderSummary& t, std::int64_t now_ms) { return derive(t, now_ms); }
 
 Status validate_fields(const TenderFields& f, const TenderLimits& limits) {
     PROCURA_TRY(check_text(f.title, "title", limits.title_bytes_max));
@@ -126,8 +125,8 @@ Status validate_fields(const TenderFields& f, const TenderLimits& limits) {
     }
     if (f.lots) {
         if (f.lots->size() > limits.lots_max) {
-            return invalid("lots", "a tender has at most " + std::to_string(limits.lots_max) +
-                                       " lots");
+            return invalid("lots",
+                           "a tender has at most " + std::to_string(limits.lots_max) + " lots");
         }
         for (std::size_t i = 0; i < f.lots->size(); ++i) {
             const Lot& lot = (*f.lots)[i];
@@ -152,8 +151,7 @@ Status validate_fields(const TenderFields& f, const TenderLimits& limits) {
     PROCURA_TRY(check_amount(f.bid_security_minor, "bid_security_minor"));
     if (f.committee && f.committee->size() > limits.committee_max) {
         return invalid("committee.members", "the committee has more than " +
-                                                std::to_string(limits.committee_max) +
-                                                " members");
+                                                std::to_string(limits.committee_max) + " members");
     }
     if (f.threshold_k && *f.threshold_k < 0) {
         return invalid("committee.threshold", "committee.threshold must not be negative");
@@ -185,8 +183,7 @@ void apply_fields(Tender& t, const TenderFields& f) {
     if (f.threshold_k) t.threshold_k = *f.threshold_k;
 }
 
-Status validate_for_publication(const Tender& t, std::int64_t now_ms,
-                                const TenderLimits& limits) {
+Status validate_for_publication(const Tender& t, std::int64_t now_ms, const TenderLimits& limits) {
     PROCURA_TRY(check_complete(t, limits));
     PROCURA_TRY(check_deadlines(t, now_ms));
     if (*t.enquiry_deadline_ms <= now_ms) {

@@ -1,10 +1,9 @@
 #include "tender/service.hpp"
 
 #include <charconv>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <utility>
-
-#include <nlohmann/json.hpp>
 
 #include "core/hash.hpp"
 #include "core/time.hpp"
@@ -20,9 +19,9 @@ using core::Status;
 
 Status require_role(const core::Caller& caller, core::Role role, std::string_view what) {
     if (caller.role != role) {
-        return make_error(ErrorKind::forbidden, "forbidden",
-                          "only a " + std::string(core::to_string(role)) + " may " +
-                              std::string(what));
+        return make_error(
+            ErrorKind::forbidden, "forbidden",
+            "only a " + std::string(core::to_string(role)) + " may " + std::string(what));
     }
     return {};
 }
@@ -31,8 +30,7 @@ Status require_role(const core::Caller& caller, core::Role role, std::string_vie
 Status require_text(const std::string& value, const std::string& field, std::size_t max_bytes) {
     if (value.empty() || value.size() > max_bytes) {
         return make_error(ErrorKind::unprocessable, "invalid_field",
-                          field + " is required (at most " + std::to_string(max_bytes) +
-                              " bytes)",
+                          field + " is required (at most " + std::to_string(max_bytes) + " bytes)",
                           field);
     }
     return {};
@@ -41,9 +39,8 @@ Status require_text(const std::string& value, const std::string& field, std::siz
 Status check_version(const Tender& t, std::int64_t expected_version) {
     if (t.version != expected_version) {
         return make_error(ErrorKind::conflict, "stale_version",
-                          "the tender is at version " + std::to_string(t.version) +
-                              ", not " + std::to_string(expected_version) +
-                              "; reload it and try again",
+                          "the tender is at version " + std::to_string(t.version) + ", not " +
+                              std::to_string(expected_version) + "; reload it and try again",
                           "version");
     }
     return {};
@@ -54,8 +51,7 @@ bool is_officer(const std::optional<core::Caller>& caller) {
 }
 
 core::Error tender_not_found(TenderId id) {
-    return make_error(ErrorKind::not_found, "tender_not_found",
-                      "no tender " + std::to_string(id));
+    return make_error(ErrorKind::not_found, "tender_not_found", "no tender " + std::to_string(id));
 }
 
 using Json = nlohmann::json;
@@ -123,11 +119,10 @@ std::string changes_json(const TenderFields& f) {
 
 bool has_any_field(const TenderFields& f) { return !changed_field_names(f).empty(); }
 
-core::AuditEvent audit_event(const core::Caller& caller, std::int64_t now_ms,
-                             std::string action, const Tender& t, std::string payload_json) {
-    return core::AuditEvent{now_ms,     caller.user_id,  std::move(action),
-                            "tender",   t.id,            t.version,
-                            std::move(payload_json)};
+core::AuditEvent audit_event(const core::Caller& caller, std::int64_t now_ms, std::string action,
+                             const Tender& t, std::string payload_json) {
+    return core::AuditEvent{now_ms, caller.user_id, std::move(action),      "tender",
+                            t.id,   t.version,      std::move(payload_json)};
 }
 
 }  // namespace
@@ -235,8 +230,7 @@ Result<TenderView> TenderService::publish(const core::Caller& caller, TenderId i
 }
 
 Result<TenderView> TenderService::amend(const core::Caller& caller, TenderId id,
-                                        std::int64_t expected_version,
-                                        const std::string& rationale,
+                                        std::int64_t expected_version, const std::string& rationale,
                                         const TenderFields& changes) {
     PROCURA_TRY(require_role(caller, core::Role::officer, "amend tenders"));
     PROCURA_TRY(require_text(rationale, "rationale", limits_.reason_bytes_max));
@@ -315,8 +309,7 @@ Result<TenderView> TenderService::cancel(const core::Caller& caller, TenderId id
             return make_error(ErrorKind::conflict, "already_cancelled",
                               "the tender is already cancelled");
         }
-        if (t.state == TenderState::published && t.opening_time_ms &&
-            now >= *t.opening_time_ms) {
+        if (t.state == TenderState::published && t.opening_time_ms && now >= *t.opening_time_ms) {
             return make_error(ErrorKind::conflict, "opening_time_passed",
                               "a tender cannot be cancelled after its opening time");
         }
@@ -326,8 +319,8 @@ Result<TenderView> TenderService::cancel(const core::Caller& caller, TenderId id
         t.updated_at_ms = now;
         t.version += 1;
         PROCURA_TRY(tx.update_tender(t));
-        return tx.append_audit(audit_event(caller, now, "tender.cancelled", t,
-                                           dump({{"reason", reason}})));
+        return tx.append_audit(
+            audit_event(caller, now, "tender.cancelled", t, dump({{"reason", reason}})));
     }));
     return get(caller, id);
 }
@@ -336,9 +329,9 @@ Result<DocumentMeta> TenderService::add_document(const core::Caller& caller, Ten
                                                  const DocumentUpload& upload) {
     PROCURA_TRY(require_role(caller, core::Role::officer, "upload tender documents"));
     if (upload.bytes.size() > limits_.document_bytes_max) {
-        return make_error(ErrorKind::payload_too_large, "document_too_large",
-                          "a document may be at most " +
-                              std::to_string(limits_.document_bytes_max) + " bytes");
+        return make_error(
+            ErrorKind::payload_too_large, "document_too_large",
+            "a document may be at most " + std::to_string(limits_.document_bytes_max) + " bytes");
     }
     if (upload.bytes.empty()) {
         return make_error(ErrorKind::unprocessable, "empty_document", "the document is empty",
@@ -352,8 +345,7 @@ Result<DocumentMeta> TenderService::add_document(const core::Caller& caller, Ten
                           "filename");
     }
     if (upload.title.size() > limits_.title_bytes_max) {
-        return make_error(ErrorKind::unprocessable, "invalid_field", "title is too long",
-                          "title");
+        return make_error(ErrorKind::unprocessable, "invalid_field", "title is too long", "title");
     }
     const std::int64_t now = clock_.now_ms();
     DocumentMeta meta;
@@ -376,8 +368,7 @@ Result<DocumentMeta> TenderService::add_document(const core::Caller& caller, Ten
         if (t.documents.size() >= limits_.documents_per_tender_max) {
             return make_error(ErrorKind::unprocessable, "too_many_documents",
                               "a tender has at most " +
-                                  std::to_string(limits_.documents_per_tender_max) +
-                                  " documents");
+                                  std::to_string(limits_.documents_per_tender_max) + " documents");
         }
         auto doc_id = tx.insert_document(t.id, meta, upload.bytes);
         if (!doc_id) return doc_id.error();
@@ -385,12 +376,11 @@ Result<DocumentMeta> TenderService::add_document(const core::Caller& caller, Ten
         t.version += 1;
         t.updated_at_ms = now;
         PROCURA_TRY(tx.update_tender(t));
-        return tx.append_audit(audit_event(
-            caller, now, "tender.document_added", t,
-            dump({{"document_id", meta.id},
-                  {"filename", meta.filename},
-                  {"sha256", meta.sha256_hex},
-                  {"size_bytes", meta.size_bytes}})));
+        return tx.append_audit(audit_event(caller, now, "tender.document_added", t,
+                                           dump({{"document_id", meta.id},
+                                                 {"filename", meta.filename},
+                                                 {"sha256", meta.sha256_hex},
+                                                 {"size_bytes", meta.size_bytes}})));
     }));
     return meta;
 }
@@ -402,9 +392,9 @@ Result<DocumentContent> TenderService::get_document(const std::optional<core::Ca
     auto content = store_.read_document(id, document);
     if (!content) return content.error();
     if (!*content) {
-        return make_error(ErrorKind::not_found, "document_not_found",
-                          "no document " + std::to_string(document) + " in tender " +
-                              std::to_string(id));
+        return make_error(
+            ErrorKind::not_found, "document_not_found",
+            "no document " + std::to_string(document) + " in tender " + std::to_string(id));
     }
     return std::move(**content);
 }
@@ -428,8 +418,7 @@ Result<TenderPage> TenderService::list(const std::optional<core::Caller>& caller
     if (limit == 0) limit = limits_.page_size_default;
     if (limit > limits_.page_size_max) {
         return make_error(ErrorKind::bad_request, "invalid_parameter",
-                          "limit must be between 1 and " +
-                              std::to_string(limits_.page_size_max),
+                          "limit must be between 1 and " + std::to_string(limits_.page_size_max),
                           "limit");
     }
     if (title_contains.size() > limits_.title_bytes_max) {
@@ -447,8 +436,8 @@ Result<TenderPage> TenderService::list(const std::optional<core::Caller>& caller
     }
     if (!cursor.empty()) {
         TenderId before = 0;
-        const auto [end, ec] = std::from_chars(cursor.data(), cursor.data() + cursor.size(),
-                                               before);
+        const auto [end, ec] =
+            std::from_chars(cursor.data(), cursor.data() + cursor.size(), before);
         if (ec != std::errc() || end != cursor.data() + cursor.size() || before <= 0) {
             return make_error(ErrorKind::bad_request, "invalid_parameter",
                               "cursor is not one this server issued", "cursor");
@@ -492,15 +481,15 @@ Result<Question> TenderService::ask(const core::Caller& caller, TenderId id,
         if (!qid) return qid.error();
         q.id = *qid;
         // The audit event names the question, not the asker: the log is public.
-        core::AuditEvent e{now, 0, "tender.question_asked", "tender", t.id, t.version,
-                           dump({{"question_id", q.id}})};
+        core::AuditEvent e{now,  0,         "tender.question_asked",      "tender",
+                           t.id, t.version, dump({{"question_id", q.id}})};
         return tx.append_audit(e);
     }));
     return q;
 }
 
-Result<Question> TenderService::answer(const core::Caller& caller, TenderId id,
-                                       QuestionId question, const std::string& answer_text) {
+Result<Question> TenderService::answer(const core::Caller& caller, TenderId id, QuestionId question,
+                                       const std::string& answer_text) {
     PROCURA_TRY(require_role(caller, core::Role::officer, "answer clarification questions"));
     PROCURA_TRY(require_text(answer_text, "answer", limits_.question_bytes_max));
     const std::int64_t now = clock_.now_ms();
@@ -514,9 +503,9 @@ Result<Question> TenderService::answer(const core::Caller& caller, TenderId id,
             if (candidate.id == question) q = &candidate;
         }
         if (q == nullptr) {
-            return make_error(ErrorKind::not_found, "question_not_found",
-                              "no question " + std::to_string(question) + " in tender " +
-                                  std::to_string(id));
+            return make_error(
+                ErrorKind::not_found, "question_not_found",
+                "no question " + std::to_string(question) + " in tender " + std::to_string(id));
         }
         if (q->answer) {
             return make_error(ErrorKind::conflict, "already_answered",

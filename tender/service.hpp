@@ -26,8 +26,7 @@ public:
     // Officer only; draft only (409 not_draft). expected_version must equal the stored
     // version (409 stale_version).
     core::Result<TenderView> edit_draft(const core::Caller& caller, TenderId id,
-                                        std::int64_t expected_version,
-                                        const TenderFields& fields);
+                                        std::int64_t expected_version, const TenderFields& fields);
 
     // Officer only. Draft -> published after rules::validate_for_publication (422 naming the
     // field); 409 already_published / cancelled otherwise. expected_version is checked when

@@ -1,5 +1,4 @@
 #include "web/api.hpp"
-#include "web/api_support.hpp"
 
 #include <spdlog/spdlog.h>
 
@@ -12,6 +11,7 @@
 #include "core/hash.hpp"
 #include "core/time.hpp"
 #include "signing/message_signature.hpp"
+#include "web/api_support.hpp"
 #include "web/embedded.hpp"
 #include "web/error_mapping.hpp"
 #include "web/json_mapping.hpp"
@@ -74,7 +74,6 @@ namespace {
 using core::ErrorKind;
 using core::make_error;
 using core::Result;
-
 
 // The first deadline after now_ms at which a derived status changes; the largest instant if
 // none is ahead.
@@ -145,7 +144,7 @@ Result<pki::CertificateService*> certificate_service(const Services& services) {
 
 // The audit log, or 503 when this server was started without the log key.
 Result<const LogAccess*> log_access(const Services& services) {
-    return required_service(services.log, "log_not_initialised", 
+    return required_service(services.log, "log_not_initialised",
                             "this server has no log key; run `procura keys init` and start it "
                             "with --key-dir");
 }
@@ -196,7 +195,7 @@ Json opened_bid_to_json(const bidding::OpenedBidRecord& r) {
 }
 
 Result<suppliers::SupplierService*> supplier_service(const Services& services) {
-    return required_service(services.suppliers, "suppliers_unavailable", 
+    return required_service(services.suppliers, "suppliers_unavailable",
                             "this server does not run the supplier registry");
 }
 
@@ -207,8 +206,7 @@ Result<std::uint64_t> query_uint(const ParamList& query, std::string_view name) 
     const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
     if (text.empty() || ec != std::errc() || end != text.data() + text.size()) {
         return make_error(ErrorKind::bad_request, "bad_parameter",
-                          std::string(name) + " must be a non-negative integer",
-                          std::string(name));
+                          std::string(name) + " must be a non-negative integer", std::string(name));
     }
     return value;
 }
@@ -318,8 +316,7 @@ Api::Api(Services services, const ApiOptions& options, const core::Clock& clock,
     add("POST", "/api/v1/certificates", &Api::register_certificate, Dispatch::worker);
     add("GET", "/api/v1/certificates/{serial}", &Api::get_certificate, Dispatch::worker);
     add("GET", "/api/v1/certificates/{serial}/pem", &Api::certificate_pem, Dispatch::worker);
-    add("POST", "/api/v1/certificates/{serial}/revoke", &Api::revoke_certificate,
-        Dispatch::worker);
+    add("POST", "/api/v1/certificates/{serial}/revoke", &Api::revoke_certificate, Dispatch::worker);
     add("GET", "/api/v1/users/{id}/certificates", &Api::user_certificates, Dispatch::worker);
     add("GET", "/api/v1/tenders/{id}/opening-certificate", &Api::opening_certificate,
         Dispatch::worker);
@@ -510,14 +507,20 @@ Result<Response> Api::metrics(const Request&, const Context&) const {
         response.body +=
             "# HELP procura_log_tree_size Leaves covered by the latest signed tree head.\n"
             "# TYPE procura_log_tree_size gauge\n"
-            "procura_log_tree_size " + std::to_string(h.tree_size.load()) + "\n"
+            "procura_log_tree_size " +
+            std::to_string(h.tree_size.load()) +
+            "\n"
             "# HELP procura_log_self_check_ok 1 if the last self-check found every event row "
             "matching its leaf, 0 if not, -1 before the first.\n"
             "# TYPE procura_log_self_check_ok gauge\n"
-            "procura_log_self_check_ok " + std::to_string(h.last_self_check_ok.load()) + "\n"
+            "procura_log_self_check_ok " +
+            std::to_string(h.last_self_check_ok.load()) +
+            "\n"
             "# HELP procura_log_self_checks_total Self-checks run.\n"
             "# TYPE procura_log_self_checks_total counter\n"
-            "procura_log_self_checks_total " + std::to_string(h.self_checks.load()) + "\n"
+            "procura_log_self_checks_total " +
+            std::to_string(h.self_checks.load()) +
+            "\n"
             "# HELP procura_log_self_check_failures_total Self-checks that found a problem.\n"
             "# TYPE procura_log_self_check_failures_total counter\n"
             "procura_log_self_check_failures_total " +
@@ -636,8 +639,7 @@ Result<Response> Api::revoke_certificate(const Request& request, const Context& 
     if (!caller) return caller.error();
     auto reason = string_body(request, "reason");
     if (!reason) return reason.error();
-    auto revoked =
-        (*service)->revoke(*caller, std::string(context.params.get("serial")), *reason);
+    auto revoked = (*service)->revoke(*caller, std::string(context.params.get("serial")), *reason);
     if (!revoked) return revoked.error();
     return json_response(200, certificate_to_json(*revoked, clock_.now_ms()));
 }
@@ -777,8 +779,7 @@ Result<Response> Api::submit_bid(const Request& request, const Context& context)
     const std::string_view type = request.header("Content-Type");
     if (type.substr(0, type.find(';')) != "application/cms") {
         return make_error(ErrorKind::bad_request, "wrong_content_type",
-                          "a bid is sent as application/cms (DER CMS SignedData)",
-                          "Content-Type");
+                          "a bid is sent as application/cms (DER CMS SignedData)", "Content-Type");
     }
     auto lot = query_uint(context.query, "lot_id");
     if (!lot) return lot.error();
@@ -899,8 +900,9 @@ Result<Response> Api::log_entries(const Request&, const Context& context) const 
     if (!entries) return entries.error();
     Json items = Json::array();
     for (const core::StoredAuditEvent& e : *entries) items.push_back(entry_to_json(e));
-    return json_response(200, Json{{"start", *start}, {"end", *start + entries->size()},
-                                   {"entries", std::move(items)}});
+    return json_response(
+        200,
+        Json{{"start", *start}, {"end", *start + entries->size()}, {"entries", std::move(items)}});
 }
 
 Result<Response> Api::log_inclusion(const Request&, const Context& context) const {
@@ -937,8 +939,8 @@ Result<Response> Api::log_consistency(const Request&, const Context& context) co
     if (!second) return second.error();
     auto proof = (*log)->queries.consistency(*first, *second);
     if (!proof) return proof.error();
-    return json_response(200, Json{{"first", *first}, {"second", *second},
-                                   {"proof", hashes_to_json(*proof)}});
+    return json_response(
+        200, Json{{"first", *first}, {"second", *second}, {"proof", hashes_to_json(*proof)}});
 }
 
 Result<Response> Api::login(const Request& request, const Context&) const {

@@ -9,8 +9,8 @@
 #pragma once
 
 #include <chrono>
-#include <functional>
 #include <cstddef>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -34,7 +34,7 @@ struct ApiOptions {
     std::size_t document_body_bytes_max = 8 * 1024 * 1024;  // the document upload route
     std::chrono::milliseconds public_cache_ttl{1000};       // 0 disables; see PublicCache
     std::size_t public_cache_entries_max = 256;
-    RateLimitOptions time_stamp_rate{50, 100};  // POST /tsa, per client address
+    RateLimitOptions time_stamp_rate{50, 100};   // POST /tsa, per client address
     RateLimitOptions registration_rate{0.2, 5};  // POST /api/v1/suppliers, per client address
 };
 
@@ -110,10 +110,8 @@ private:
                                                 const Context& context) const;
     core::Result<Response> get_certificate(const Request& request, const Context& context) const;
     core::Result<Response> certificate_pem(const Request& request, const Context& context) const;
-    core::Result<Response> revoke_certificate(const Request& request,
-                                              const Context& context) const;
-    core::Result<Response> user_certificates(const Request& request,
-                                             const Context& context) const;
+    core::Result<Response> revoke_certificate(const Request& request, const Context& context) const;
+    core::Result<Response> user_certificates(const Request& request, const Context& context) const;
     core::Result<Response> log_head(const Request& request, const Context& context) const;
     core::Result<Response> log_key(const Request& request, const Context& context) const;
     core::Result<Response> log_entries(const Request& request, const Context& context) const;

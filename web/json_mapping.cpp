@@ -404,13 +404,14 @@ Result<const Json*> read_required_object(const Json& object, std::string_view ke
 }  // namespace
 
 Result<suppliers::SupplierRegistration> parse_supplier_registration(const Json& object) {
-    PROCURA_TRY(check_members(object, "", {"organisation_name", "registration_number", "address",
-                                           "contact", "bank_account", "username", "password"}));
+    PROCURA_TRY(check_members(object, "",
+                              {"organisation_name", "registration_number", "address", "contact",
+                               "bank_account", "username", "password"}));
     suppliers::SupplierRegistration r;
     PROCURA_TRY(read_required_string(object, "", "organisation_name", r.organisation_name));
     PROCURA_TRY(read_required_string(object, "", "registration_number", r.registration_number));
-    auto address = read_required_object(object, "address",
-                                        {"street", "postal_code", "city", "country"});
+    auto address =
+        read_required_object(object, "address", {"street", "postal_code", "city", "country"});
     if (!address) return address.error();
     PROCURA_TRY(read_required_string(**address, "address.", "street", r.address.street));
     PROCURA_TRY(read_required_string(**address, "address.", "postal_code", r.address.postal_code));
@@ -433,25 +434,27 @@ Result<suppliers::SupplierRegistration> parse_supplier_registration(const Json& 
 Json supplier_to_json(const suppliers::Supplier& s) {
     Json review = nullptr;
     if (s.review) {
-        review = Json{{"by", s.review->by},
-                      {"at", core::format_rfc3339_ms(s.review->at_ms)},
-                      {"reason", s.review->reason.empty() ? Json(nullptr) : Json(s.review->reason)}};
+        review =
+            Json{{"by", s.review->by},
+                 {"at", core::format_rfc3339_ms(s.review->at_ms)},
+                 {"reason", s.review->reason.empty() ? Json(nullptr) : Json(s.review->reason)}};
     }
-    return Json{{"id", s.id},
-                {"user_id", s.user_id},
-                {"organisation_name", s.organisation_name},
-                {"registration_number", s.registration_number},
-                {"address", {{"street", s.address.street},
-                             {"postal_code", s.address.postal_code},
-                             {"city", s.address.city},
-                             {"country", s.address.country}}},
-                {"contact", {{"name", s.contact.name},
-                             {"email", s.contact.email},
-                             {"phone", s.contact.phone}}},
-                {"bank_account", {{"iban", s.bank_account.iban}, {"bic", s.bank_account.bic}}},
-                {"status", suppliers::to_string(s.status)},
-                {"registered_at", core::format_rfc3339_ms(s.registered_at_ms)},
-                {"review", review}};
+    return Json{
+        {"id", s.id},
+        {"user_id", s.user_id},
+        {"organisation_name", s.organisation_name},
+        {"registration_number", s.registration_number},
+        {"address",
+         {{"street", s.address.street},
+          {"postal_code", s.address.postal_code},
+          {"city", s.address.city},
+          {"country", s.address.country}}},
+        {"contact",
+         {{"name", s.contact.name}, {"email", s.contact.email}, {"phone", s.contact.phone}}},
+        {"bank_account", {{"iban", s.bank_account.iban}, {"bic", s.bank_account.bic}}},
+        {"status", suppliers::to_string(s.status)},
+        {"registered_at", core::format_rfc3339_ms(s.registered_at_ms)},
+        {"review", review}};
 }
 
 Json certificate_to_json(const pki::UserCertificate& c, std::int64_t now_ms) {

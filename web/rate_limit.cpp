@@ -17,8 +17,8 @@ std::string client_key(std::string_view address) {
     std::size_t start = 0;
     while (groups < 4 && start <= address.size()) {
         const std::size_t end = address.find(':', start);
-        const std::string_view group =
-            address.substr(start, end == std::string_view::npos ? address.size() - start : end - start);
+        const std::string_view group = address.substr(
+            start, end == std::string_view::npos ? address.size() - start : end - start);
         if (group.empty() && end != std::string_view::npos && start != 0) break;  // "::"
         key.append(group);
         key += ':';

@@ -24,12 +24,12 @@
 #include <string>
 
 #include "auth/service.hpp"
-#include "core/result.hpp"
 #include "bidding/service.hpp"
+#include "core/result.hpp"
 #include "ledger/log.hpp"
 #include "pki/service.hpp"
-#include "suppliers/service.hpp"
 #include "signing/tsa.hpp"
+#include "suppliers/service.hpp"
 #include "tender/service.hpp"
 
 namespace procura::settlement {
@@ -41,8 +41,8 @@ namespace procura::web {
 
 struct ServerOptions {
     std::string host = "127.0.0.1";
-    std::uint16_t port = 8080;       // 0 = ephemeral, see Server::port()
-    std::size_t io_threads = 2;      // socket I/O only
+    std::uint16_t port = 8080;   // 0 = ephemeral, see Server::port()
+    std::size_t io_threads = 2;  // socket I/O only
     // Handlers: blocking DB and Argon2 work, and bids waiting for their group's commit (a
     // waiting thread costs little; Argon2 runs at most one per core, see auth/password.cpp).
     std::size_t worker_threads = 64;

@@ -27,7 +27,7 @@ struct OpenedBid {
     std::int64_t lot_id = 0;  // the lot number
     std::int64_t received_at_ms = 0;
     bool valid = false;
-    std::string reason;  // why it is invalid; empty when valid
+    std::string reason;            // why it is invalid; empty when valid
     std::int64_t price_minor = 0;  // 0 when the opening read no price
     std::string currency;
 };
@@ -100,8 +100,8 @@ struct Award {
     std::int64_t value_minor = 0;
     std::string currency;
     std::int64_t awarded_rank = 0;
-    std::string skip_reason;    // empty when the top eligible bid was awarded
-    std::string clarification;  // empty unless the bid was flagged abnormally low
+    std::string skip_reason;                    // empty when the top eligible bid was awarded
+    std::string clarification;                  // empty unless the bid was flagged abnormally low
     std::vector<std::int64_t> skipped_bid_ids;  // eligible bids ranked above, in rank order
     AwardStatus state = AwardStatus::awarded;
     core::UserId awarded_by = 0;

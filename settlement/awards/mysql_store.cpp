@@ -19,9 +19,7 @@ using core::ErrorKind;
 using Statement = std::unique_ptr<sql::PreparedStatement>;
 using Rows = std::unique_ptr<sql::ResultSet>;
 
-std::string ids_json(const std::vector<std::int64_t>& ids) {
-    return nlohmann::json(ids).dump();
-}
+std::string ids_json(const std::vector<std::int64_t>& ids) { return nlohmann::json(ids).dump(); }
 
 std::vector<std::int64_t> parse_ids(const std::string& text) {
     std::vector<std::int64_t> ids;
@@ -48,8 +46,8 @@ TenderRecords load_records(sql::Connection& c, std::int64_t tender_id) {
     TenderRecords r;
     r.tender_id = tender_id;
     {
-        Rows rows = query(c, "SELECT opened_at_ms FROM tender_openings WHERE tender_id = ?",
-                          tender_id);
+        Rows rows =
+            query(c, "SELECT opened_at_ms FROM tender_openings WHERE tender_id = ?", tender_id);
         if (rows->next()) r.opened_at_ms = rows->getInt64(1);
     }
     {
@@ -520,9 +518,8 @@ private:
     std::int64_t tender_id_;
 };
 
-core::Result<std::optional<std::int64_t>> tender_of(db::ConnectionPool& pool,
-                                                    const char* operation, const char* sql_text,
-                                                    std::int64_t id) {
+core::Result<std::optional<std::int64_t>> tender_of(db::ConnectionPool& pool, const char* operation,
+                                                    const char* sql_text, std::int64_t id) {
     using Found = std::optional<std::int64_t>;
     return db::with_connection(pool, operation, [&](sql::Connection& c) -> core::Result<Found> {
         Rows rows = query(c, sql_text, id);
@@ -557,9 +554,8 @@ core::Result<TenderRecords> MySQLAwardStore::read(std::int64_t tender_id) {
     PROCURA_TRY(db::run_transaction(
         pool_, "awards.read",
         [&](db::Transaction& tx) -> core::Status {
-            auto loaded = tx.attempt("awards.read", [&](sql::Connection& c) {
-                return load_records(c, tender_id);
-            });
+            auto loaded = tx.attempt(
+                "awards.read", [&](sql::Connection& c) { return load_records(c, tender_id); });
             if (!loaded) return loaded.error();
             records = std::move(*loaded);
             return {};

@@ -13,12 +13,11 @@ class MySQLAwardStore final : public AwardStore {
 public:
     explicit MySQLAwardStore(db::ConnectionPool& pool) : pool_(pool) {}
 
-    core::Status in_transaction(
-        std::int64_t tender_id, const std::function<core::Status(AwardTransaction&)>& fn) override;
+    core::Status in_transaction(std::int64_t tender_id,
+                                const std::function<core::Status(AwardTransaction&)>& fn) override;
     core::Result<TenderRecords> read(std::int64_t tender_id) override;
     core::Result<std::optional<std::int64_t>> tender_of_award(std::int64_t award_id) override;
-    core::Result<std::optional<std::int64_t>> tender_of_contract(
-        std::int64_t contract_id) override;
+    core::Result<std::optional<std::int64_t>> tender_of_contract(std::int64_t contract_id) override;
 
 private:
     db::ConnectionPool& pool_;

@@ -73,8 +73,7 @@ core::Status check_text(std::string_view text, std::size_t bytes_max, bool requi
     }
     if (text.size() > bytes_max) {
         return make_error(ErrorKind::unprocessable, what + "_too_long",
-                          field + " is longer than " + std::to_string(bytes_max) + " bytes",
-                          field);
+                          field + " is longer than " + std::to_string(bytes_max) + " bytes", field);
     }
     return {};
 }
@@ -106,8 +105,7 @@ const Award* current_award(const std::vector<Award>& awards, std::int64_t lot_id
 
 bool eligible(const std::vector<Award>& awards, const RankedBid& bid) {
     return std::none_of(awards.begin(), awards.end(), [&](const Award& a) {
-        return a.lot_id == bid.lot_id && a.bid_id == bid.bid_id &&
-               a.state == AwardStatus::declined;
+        return a.lot_id == bid.lot_id && a.bid_id == bid.bid_id && a.state == AwardStatus::declined;
     });
 }
 
@@ -115,9 +113,9 @@ core::Result<AwardDecision> check_award(const Evaluation& evaluation,
                                         const std::vector<Award>& awards, std::int64_t lot_id,
                                         const AwardRequest& request, const AwardLimits& limits) {
     if (const Award* current = current_award(awards, lot_id)) {
-        return make_error(ErrorKind::conflict, "lot_already_awarded",
-                          "lot " + std::to_string(lot_id) + " already has award " +
-                              std::to_string(current->id));
+        return make_error(
+            ErrorKind::conflict, "lot_already_awarded",
+            "lot " + std::to_string(lot_id) + " already has award " + std::to_string(current->id));
     }
     const RankedBid* chosen = nullptr;
     for (const RankedBid& b : evaluation.bids) {
@@ -130,10 +128,10 @@ core::Result<AwardDecision> check_award(const Evaluation& evaluation,
                           "bid_id");
     }
     if (!eligible(awards, *chosen)) {
-        return make_error(ErrorKind::conflict, "bid_declined",
-                          "bid " + std::to_string(request.bid_id) +
-                              " declined an earlier award of this lot",
-                          "bid_id");
+        return make_error(
+            ErrorKind::conflict, "bid_declined",
+            "bid " + std::to_string(request.bid_id) + " declined an earlier award of this lot",
+            "bid_id");
     }
     PROCURA_TRY(check_text(request.reason, limits.reason_bytes_max, false, "reason", "reason"));
     PROCURA_TRY(check_text(request.clarification, limits.clarification_bytes_max, false,
@@ -155,8 +153,8 @@ core::Result<AwardDecision> check_award(const Evaluation& evaluation,
             names += (names.empty() ? "" : ", ") + std::to_string(id);
         }
         return make_error(ErrorKind::unprocessable, "reason_required",
-                          "eligible bids rank above bid " + std::to_string(request.bid_id) +
-                              " (" + names + "): a reason for passing them over is required",
+                          "eligible bids rank above bid " + std::to_string(request.bid_id) + " (" +
+                              names + "): a reason for passing them over is required",
                           "reason");
     }
     if (chosen->abnormally_low && !has_text(request.clarification)) {
@@ -191,17 +189,17 @@ core::Status check_contract(const Award& award, std::int64_t now_ms,
                               " ms; no contract before then");
     }
     if (milestones.empty() || milestones.size() > limits.milestones_max) {
-        return make_error(ErrorKind::unprocessable, "milestones_count",
-                          "a contract has 1 to " + std::to_string(limits.milestones_max) +
-                              " milestones",
-                          "milestones");
+        return make_error(
+            ErrorKind::unprocessable, "milestones_count",
+            "a contract has 1 to " + std::to_string(limits.milestones_max) + " milestones",
+            "milestones");
     }
     std::int64_t sum = 0;
     for (std::size_t i = 0; i < milestones.size(); ++i) {
         const MilestoneInput& m = milestones[i];
         const std::string field = "milestones[" + std::to_string(i) + "]";
-        PROCURA_TRY(check_text(m.title, limits.milestone_title_bytes_max, true, "title",
-                               field + ".title"));
+        PROCURA_TRY(
+            check_text(m.title, limits.milestone_title_bytes_max, true, "title", field + ".title"));
         if (m.amount_minor <= 0) {
             return make_error(ErrorKind::unprocessable, "amount_not_positive",
                               "a milestone amount is a positive integer of minor units",
@@ -209,10 +207,10 @@ core::Status check_contract(const Award& award, std::int64_t now_ms,
         }
         // Each amount is positive and the running sum never exceeds the value, so no overflow.
         if (m.amount_minor > award.value_minor - sum) {
-            return make_error(ErrorKind::unprocessable, "milestones_sum",
-                              "the milestone amounts exceed the award value " +
-                                  std::to_string(award.value_minor),
-                              "milestones");
+            return make_error(
+                ErrorKind::unprocessable, "milestones_sum",
+                "the milestone amounts exceed the award value " + std::to_string(award.value_minor),
+                "milestones");
         }
         sum += m.amount_minor;
     }
@@ -225,8 +223,7 @@ core::Status check_contract(const Award& award, std::int64_t now_ms,
     return {};
 }
 
-core::Status check_decline(const Award& award, std::string_view reason,
-                           const AwardLimits& limits) {
+core::Status check_decline(const Award& award, std::string_view reason, const AwardLimits& limits) {
     PROCURA_TRY(check_awarded(award));
     return check_text(reason, limits.reason_bytes_max, true, "reason", "reason");
 }
@@ -238,8 +235,7 @@ core::Status check_withdrawal(std::string_view reason, const AwardLimits& limits
 core::Status check_accept(const Milestone& milestone) {
     if (milestone.state != MilestoneState::planned) {
         return make_error(ErrorKind::conflict, "milestone_accepted",
-                          "milestone " + std::to_string(milestone.number) +
-                              " is already accepted");
+                          "milestone " + std::to_string(milestone.number) + " is already accepted");
     }
     return {};
 }
@@ -253,10 +249,10 @@ core::Status check_scores(const ScoreSubmission& submission, const Weights& weig
             std::any_of(weights.criteria.begin(), weights.criteria.end(),
                         [&](const Criterion& c) { return c.criterion_id == criterion; });
         if (!known) {
-            return make_error(ErrorKind::unprocessable, "criterion_unknown",
-                              "criterion " + std::to_string(criterion) +
-                                  " is not a criterion of this tender",
-                              field + ".criterion_id");
+            return make_error(
+                ErrorKind::unprocessable, "criterion_unknown",
+                "criterion " + std::to_string(criterion) + " is not a criterion of this tender",
+                field + ".criterion_id");
         }
         if (!seen.insert(criterion).second) {
             return make_error(ErrorKind::unprocessable, "criterion_duplicate",
@@ -315,7 +311,7 @@ core::Result<std::vector<std::int64_t>> check_close(const TenderRecords& records
 LotOutcome lot_outcome(const TenderRecords& records, std::int64_t lot_id) {
     if (const Award* current = current_award(records.awards, lot_id)) {
         return current->state == AwardStatus::signed_contract ? LotOutcome::contracted
-                                                             : LotOutcome::awarded;
+                                                              : LotOutcome::awarded;
     }
     if (!records.evaluation) return LotOutcome::pending;
     if (closure_of(records, lot_id) != nullptr) return LotOutcome::unsuccessful;

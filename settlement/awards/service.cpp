@@ -187,9 +187,8 @@ core::Result<tender::Tender> AwardService::published_tender(std::int64_t tender_
     return std::move(**found);
 }
 
-core::Result<Declaration> AwardService::declare(const core::Caller& caller,
-                                                std::int64_t tender_id, bool no_conflict,
-                                                const std::string& statement) {
+core::Result<Declaration> AwardService::declare(const core::Caller& caller, std::int64_t tender_id,
+                                                bool no_conflict, const std::string& statement) {
     auto t = published_tender(tender_id);
     if (!t) return t.error();
     PROCURA_TRY(require_panel_member(caller, *t));
@@ -226,13 +225,13 @@ core::Result<Declaration> AwardService::declare(const core::Caller& caller,
         declaration.supplier_ids.assign(suppliers.begin(), suppliers.end());
         declaration.declared_at_ms = d_.clock.now_ms();
         PROCURA_TRY(tx.insert_declaration(declaration));
-        return tx.append_audit({event(declaration.declared_at_ms, caller.user_id,
-                                      "evaluation.declared", "tender", tender_id, 0,
-                                      // Declarations are sealed until the evaluation, and
-                                      // the log is public: the contents are logged then
-                                      // (evaluation.declarations_published).
-                                      Json{{"member_id", caller.user_id},
-                                           {"supplier_ids", declaration.supplier_ids}})});
+        return tx.append_audit({event(
+            declaration.declared_at_ms, caller.user_id, "evaluation.declared", "tender", tender_id,
+            0,
+            // Declarations are sealed until the evaluation, and
+            // the log is public: the contents are logged then
+            // (evaluation.declarations_published).
+            Json{{"member_id", caller.user_id}, {"supplier_ids", declaration.supplier_ids}})});
     }));
     return declaration;
 }
@@ -365,12 +364,12 @@ core::Result<std::vector<TechnicalScore>> AwardService::submit_scores(
             scores.push_back(Json{{"criterion_id", criterion}});
         }
         PROCURA_TRY(tx.insert_scores(stored));
-        return tx.append_audit({event(now, caller.user_id, "evaluation.scored", "bid",
-                                      submission.bid_id, 0,
-                                      Json{{"tender_id", tender_id},
-                                           {"lot_id", submission.lot_id},
-                                           {"member_id", caller.user_id},
-                                           {"scores", std::move(scores)}})});
+        return tx.append_audit(
+            {event(now, caller.user_id, "evaluation.scored", "bid", submission.bid_id, 0,
+                   Json{{"tender_id", tender_id},
+                        {"lot_id", submission.lot_id},
+                        {"member_id", caller.user_id},
+                        {"scores", std::move(scores)}})});
     }));
     return stored;
 }
@@ -450,8 +449,7 @@ core::Result<Evaluation> AwardService::evaluate(const core::Caller& caller,
                                          ", the tender in " + t->currency;
                 } else if (bid.valid && lot.budget_minor > 0 && b.price_minor > lot.budget_minor) {
                     bid.valid = false;
-                    bid.invalid_reason = "over_budget: the price " +
-                                         std::to_string(b.price_minor) +
+                    bid.invalid_reason = "over_budget: the price " + std::to_string(b.price_minor) +
                                          " is above the lot's budget ceiling " +
                                          std::to_string(lot.budget_minor);
                 }
@@ -465,8 +463,8 @@ core::Result<Evaluation> AwardService::evaluate(const core::Caller& caller,
                         }
                         if (given.scores.empty()) {
                             if (++missing_count <= 20) {
-                                missing.push_back("member " + std::to_string(member) +
-                                                  " on bid " + std::to_string(b.bid_id));
+                                missing.push_back("member " + std::to_string(member) + " on bid " +
+                                                  std::to_string(b.bid_id));
                             }
                             continue;
                         }
@@ -513,15 +511,13 @@ core::Result<Evaluation> AwardService::evaluate(const core::Caller& caller,
             for (std::size_t i = 0; i < r.ranking.size(); ++i) {
                 const BidScore& s = r.ranking[i];
                 const Json& breakdown = result.at("ranking").at(i);
-                evaluation.bids.push_back(RankedBid{tender_id, r.lot_id, s.bid_id, s.supplier_id,
-                                                    s.rank, s.price_minor, r.currency,
-                                                    s.abnormally_low, s.total_score_micro,
-                                                    dump(breakdown)});
-                events.push_back(event(now, caller.user_id, "evaluation.bid_evaluated", "bid",
-                                       s.bid_id, 0,
-                                       Json{{"tender_id", tender_id},
-                                            {"lot_id", r.lot_id},
-                                            {"breakdown", breakdown}}));
+                evaluation.bids.push_back(
+                    RankedBid{tender_id, r.lot_id, s.bid_id, s.supplier_id, s.rank, s.price_minor,
+                              r.currency, s.abnormally_low, s.total_score_micro, dump(breakdown)});
+                events.push_back(event(
+                    now, caller.user_id, "evaluation.bid_evaluated", "bid", s.bid_id, 0,
+                    Json{
+                        {"tender_id", tender_id}, {"lot_id", r.lot_id}, {"breakdown", breakdown}}));
             }
         }
         // The declarations, sealed until now, become part of the public record.
@@ -561,9 +557,9 @@ core::Result<Award> AwardService::award(const core::Caller& caller, std::int64_t
     const bool lot_known = std::any_of(t->lots.begin(), t->lots.end(),
                                        [&](const tender::Lot& l) { return l.number == lot_id; });
     if (!lot_known) {
-        return make_error(ErrorKind::not_found, "lot_not_found",
-                          "tender " + std::to_string(tender_id) + " has no lot " +
-                              std::to_string(lot_id));
+        return make_error(
+            ErrorKind::not_found, "lot_not_found",
+            "tender " + std::to_string(tender_id) + " has no lot " + std::to_string(lot_id));
     }
     if (t->state == tender::TenderState::cancelled) {
         return make_error(ErrorKind::conflict, "tender_cancelled", "the tender is cancelled");
@@ -610,18 +606,17 @@ core::Result<Award> AwardService::award(const core::Caller& caller, std::int64_t
     return award;
 }
 
-core::Result<LotClosure> AwardService::close_lot(const core::Caller& caller,
-                                                std::int64_t tender_id, std::int64_t lot_id,
-                                                const std::string& reason) {
+core::Result<LotClosure> AwardService::close_lot(const core::Caller& caller, std::int64_t tender_id,
+                                                 std::int64_t lot_id, const std::string& reason) {
     PROCURA_TRY(require_officer(caller, "close lots"));
     auto t = published_tender(tender_id);
     if (!t) return t.error();
     const bool lot_known = std::any_of(t->lots.begin(), t->lots.end(),
                                        [&](const tender::Lot& l) { return l.number == lot_id; });
     if (!lot_known) {
-        return make_error(ErrorKind::not_found, "lot_not_found",
-                          "tender " + std::to_string(tender_id) + " has no lot " +
-                              std::to_string(lot_id));
+        return make_error(
+            ErrorKind::not_found, "lot_not_found",
+            "tender " + std::to_string(tender_id) + " has no lot " + std::to_string(lot_id));
     }
     LotClosure closure;
     PROCURA_TRY(d_.store.in_transaction(tender_id, [&](AwardTransaction& tx) -> core::Status {
@@ -637,11 +632,11 @@ core::Result<LotClosure> AwardService::close_lot(const core::Caller& caller,
         const std::int64_t now = d_.clock.now_ms();
         closure = LotClosure{tender_id, lot_id, reason, *skipped, caller.user_id, now};
         PROCURA_TRY(tx.insert_closure(closure));
-        return tx.append_audit({event(now, caller.user_id, "lot.unsuccessful", "tender",
-                                      tender_id, 0,
-                                      Json{{"lot_id", lot_id},
-                                           {"reason", reason},
-                                           {"skipped_bid_ids", closure.skipped_bid_ids}})});
+        return tx.append_audit(
+            {event(now, caller.user_id, "lot.unsuccessful", "tender", tender_id, 0,
+                   Json{{"lot_id", lot_id},
+                        {"reason", reason},
+                        {"skipped_bid_ids", closure.skipped_bid_ids}})});
     }));
     return closure;
 }

@@ -31,7 +31,7 @@ struct AwardDependencies {
 // A tender's awards and contracts and what each lot has come to.
 struct TenderAwards {
     std::int64_t tender_id = 0;
-    std::optional<TenderOutcome> outcome;  // nullopt before the opening
+    std::optional<TenderOutcome> outcome;                   // nullopt before the opening
     std::vector<std::pair<std::int64_t, LotOutcome>> lots;  // (lot number, outcome)
     std::vector<Award> awards;
     std::vector<Contract> contracts;
@@ -122,8 +122,8 @@ public:
     core::Result<Milestone> accept_milestone(const core::Caller& caller, std::int64_t contract_id,
                                              std::int64_t number);
 
-    core::Result<Award> get_award(std::int64_t award_id);        // 404 "award_not_found"
-    core::Result<Contract> get_contract(std::int64_t contract_id);  // 404 "contract_not_found"
+    core::Result<Award> get_award(std::int64_t award_id);              // 404 "award_not_found"
+    core::Result<Contract> get_contract(std::int64_t contract_id);     // 404 "contract_not_found"
     core::Result<TenderAwards> tender_awards(std::int64_t tender_id);  // 404 "tender_not_found"
 
     // The tender's status after its opening given its lot numbers (rules::outcome): nullopt

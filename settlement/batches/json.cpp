@@ -80,30 +80,31 @@ nlohmann::json batch_to_json(const Batch& b) {
                          {"payment_count", f.payment_count},
                          {"control_sum_minor", f.control_sum_minor},
                          {"sha256", f.sha256_hex},
-                         {"href", "/api/v1/settlement/batches/" + std::to_string(b.id) +
-                                      "/files/" + std::to_string(f.number)}});
+                         {"href", "/api/v1/settlement/batches/" + std::to_string(b.id) + "/files/" +
+                                      std::to_string(f.number)}});
     }
-    Json out = {{"id", b.id},
-                {"state", to_string(b.state)},
-                {"version", b.version},
-                {"cutoff", core::format_rfc3339_ms(b.cutoff_ms)},
-                {"cutoff_ms", b.cutoff_ms},
-                {"prepared_by", b.prepared_by},
-                {"prepared_at", time_or_null(b.prepared_at_ms)},
-                {"approved_by", user_or_null(b.approved_by)},
-                {"approved_at", time_or_null(b.approved_at_ms)},
-                {"execute_started_by", user_or_null(b.execute_started_by)},
-                {"execute_started_at", time_or_null(b.execute_started_at_ms)},
-                {"executed_by", user_or_null(b.executed_by)},
-                {"executed_at", time_or_null(b.executed_at_ms)},
-                {"cancelled_by", user_or_null(b.cancelled_by)},
-                {"cancelled_at", time_or_null(b.cancelled_at_ms)},
-                {"cancel_reason", b.cancel_reason},
-                {"item_count", b.item_count},
-                {"skipped", std::move(skipped)},
-                {"totals", {{"per_currency", std::move(per_currency)},
-                            {"per_supplier", std::move(per_supplier)}}},
-                {"files", std::move(files)}};
+    Json out = {
+        {"id", b.id},
+        {"state", to_string(b.state)},
+        {"version", b.version},
+        {"cutoff", core::format_rfc3339_ms(b.cutoff_ms)},
+        {"cutoff_ms", b.cutoff_ms},
+        {"prepared_by", b.prepared_by},
+        {"prepared_at", time_or_null(b.prepared_at_ms)},
+        {"approved_by", user_or_null(b.approved_by)},
+        {"approved_at", time_or_null(b.approved_at_ms)},
+        {"execute_started_by", user_or_null(b.execute_started_by)},
+        {"execute_started_at", time_or_null(b.execute_started_at_ms)},
+        {"executed_by", user_or_null(b.executed_by)},
+        {"executed_at", time_or_null(b.executed_at_ms)},
+        {"cancelled_by", user_or_null(b.cancelled_by)},
+        {"cancelled_at", time_or_null(b.cancelled_at_ms)},
+        {"cancel_reason", b.cancel_reason},
+        {"item_count", b.item_count},
+        {"skipped", std::move(skipped)},
+        {"totals",
+         {{"per_currency", std::move(per_currency)}, {"per_supplier", std::move(per_supplier)}}},
+        {"files", std::move(files)}};
     if (!b.items.empty() || b.item_count == 0) out["items"] = std::move(items);
     if (b.state == BatchState::executed) {
         out["report_href"] = "/api/v1/settlement/batches/" + std::to_string(b.id) + "/report.csv";

@@ -4,29 +4,40 @@ namespace procura::settlement {
 
 std::string_view to_string(BatchState v) {
     switch (v) {
-        case BatchState::prepared: return "prepared";
-        case BatchState::approved: return "approved";
-        case BatchState::executing: return "executing";
-        case BatchState::executed: return "executed";
-        case BatchState::cancelled: return "cancelled";
+        case BatchState::prepared:
+            return "prepared";
+        case BatchState::approved:
+            return "approved";
+        case BatchState::executing:
+            return "executing";
+        case BatchState::executed:
+            return "executed";
+        case BatchState::cancelled:
+            return "cancelled";
     }
     return "prepared";
 }
 
 std::string_view to_string(ItemKind v) {
     switch (v) {
-        case ItemKind::payment: return "payment";
-        case ItemKind::refund: return "refund";
-        case ItemKind::forfeit: return "forfeit";
+        case ItemKind::payment:
+            return "payment";
+        case ItemKind::refund:
+            return "refund";
+        case ItemKind::forfeit:
+            return "forfeit";
     }
     return "payment";
 }
 
 std::string_view to_string(AwardState v) {
     switch (v) {
-        case AwardState::awarded: return "awarded";
-        case AwardState::signed_: return "signed";
-        case AwardState::declined: return "declined";
+        case AwardState::awarded:
+            return "awarded";
+        case AwardState::signed_:
+            return "signed";
+        case AwardState::declined:
+            return "declined";
     }
     return "awarded";
 }

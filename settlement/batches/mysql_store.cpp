@@ -135,34 +135,33 @@ void insert_items(sql::Connection& c, std::int64_t batch_id, const std::vector<I
     const db::MultiRowStatement insert{
         std::string("INSERT INTO settlement_items (batch_id, ") + item_columns + ") VALUES", row,
         ""};
-    db::execute_in_chunks(
-        c, insert, items.size(), items_per_insert_max,
-        [&](sql::PreparedStatement& s, std::size_t begin, std::size_t end) {
-            unsigned int p = 1;
-            for (std::size_t n = begin; n < end; ++n) {
-                const Item& i = items[n];
-                s.setInt64(p++, batch_id);
-                s.setInt(p++, i.number);
-                s.setString(p++, std::string(to_string(i.kind)));
-                s.setString(p++, i.source_key);
-                s.setInt64(p++, i.tender_id);
-                s.setInt64(p++, i.lot_id);
-                s.setInt64(p++, i.supplier_id);
-                s.setInt64(p++, i.contract_id);
-                s.setInt64(p++, i.milestone_id);
-                s.setString(p++, i.pending_id);
-                s.setInt64(p++, i.amount_minor);
-                s.setString(p++, i.currency);
-                s.setInt64(p++, i.buyer_account_id);
-                s.setString(p++, i.debtor_name);
-                s.setString(p++, i.debtor_iban);
-                s.setString(p++, i.debtor_bic);
-                s.setString(p++, i.creditor_name);
-                s.setString(p++, i.creditor_iban);
-                s.setString(p++, i.creditor_bic);
-                s.setString(p++, i.remittance);
-            }
-        });
+    db::execute_in_chunks(c, insert, items.size(), items_per_insert_max,
+                          [&](sql::PreparedStatement& s, std::size_t begin, std::size_t end) {
+                              unsigned int p = 1;
+                              for (std::size_t n = begin; n < end; ++n) {
+                                  const Item& i = items[n];
+                                  s.setInt64(p++, batch_id);
+                                  s.setInt(p++, i.number);
+                                  s.setString(p++, std::string(to_string(i.kind)));
+                                  s.setString(p++, i.source_key);
+                                  s.setInt64(p++, i.tender_id);
+                                  s.setInt64(p++, i.lot_id);
+                                  s.setInt64(p++, i.supplier_id);
+                                  s.setInt64(p++, i.contract_id);
+                                  s.setInt64(p++, i.milestone_id);
+                                  s.setString(p++, i.pending_id);
+                                  s.setInt64(p++, i.amount_minor);
+                                  s.setString(p++, i.currency);
+                                  s.setInt64(p++, i.buyer_account_id);
+                                  s.setString(p++, i.debtor_name);
+                                  s.setString(p++, i.debtor_iban);
+                                  s.setString(p++, i.debtor_bic);
+                                  s.setString(p++, i.creditor_name);
+                                  s.setString(p++, i.creditor_iban);
+                                  s.setString(p++, i.creditor_bic);
+                                  s.setString(p++, i.remittance);
+                              }
+                          });
 }
 
 BuyerAccount read_buyer_account(const sql::ResultSet& rows) {
@@ -287,8 +286,8 @@ core::Result<PrepareInput> MySQLBatchStore::load_candidates(std::int64_t cutoff_
                         "FROM tenders WHERE state = 'cancelled' ORDER BY 1, 2"));
                     Rows rows(s->executeQuery());
                     while (rows->next()) {
-                        input.releases.push_back(LotRelease{rows->getInt64(1), rows->getInt64(2),
-                                                            rows->getInt64(3)});
+                        input.releases.push_back(
+                            LotRelease{rows->getInt64(1), rows->getInt64(2), rows->getInt64(3)});
                     }
                 }
                 // A deposit query's rows: bid id (0 without a bid), tender, lot (0 without a
@@ -325,7 +324,8 @@ core::Result<PrepareInput> MySQLBatchStore::load_candidates(std::int64_t cutoff_
                         "LEFT JOIN suppliers s ON s.user_id = b.supplier_id "
                         "JOIN users u ON u.id = b.supplier_id "
                         "WHERE r.id IS NULL AND i.batch_id IS NULL "
-                        "AND (b.state <> 'active' OR EXISTS (SELECT 1 FROM awards a WHERE a.tender_id = b.tender_id "
+                        "AND (b.state <> 'active' OR EXISTS (SELECT 1 FROM awards a WHERE "
+                        "a.tender_id = b.tender_id "
                         "  AND a.lot_id = b.lot_id) "
                         " OR EXISTS (SELECT 1 FROM lot_closures l WHERE l.tender_id = "
                         "  b.tender_id AND l.lot_id = b.lot_id) "
@@ -496,9 +496,9 @@ core::Status MySQLBatchStore::transition(std::int64_t id, BatchState from, const
                                         "there is no settlement batch " + std::to_string(id));
             }
             if (**state != from) {
-                return core::make_error(ErrorKind::conflict, "stale_state",
-                                        "batch " + std::to_string(id) + " is " +
-                                            std::string(to_string(**state)));
+                return core::make_error(
+                    ErrorKind::conflict, "stale_state",
+                    "batch " + std::to_string(id) + " is " + std::string(to_string(**state)));
             }
             auto written = tx.attempt("settlement.transition", [&](sql::Connection& c) {
                 Statement s(c.prepareStatement(
@@ -535,9 +535,9 @@ core::Status MySQLBatchStore::cancel_batch(const Batch& updated, const core::Aud
             auto state = lock_state(tx, updated.id);
             if (!state) return state.error();
             if (!*state) {
-                return core::make_error(ErrorKind::not_found, "batch_not_found",
-                                        "there is no settlement batch " +
-                                            std::to_string(updated.id));
+                return core::make_error(
+                    ErrorKind::not_found, "batch_not_found",
+                    "there is no settlement batch " + std::to_string(updated.id));
             }
             if (**state != BatchState::prepared && **state != BatchState::approved &&
                 !(first_transfer && **state == BatchState::executing)) {
@@ -587,7 +587,8 @@ core::Status MySQLBatchStore::cancel_batch(const Batch& updated, const core::Aud
 }
 
 core::Result<bool> MySQLBatchStore::finish_execution(
-    const Batch& updated, const std::vector<BankFile>& files, const core::AuditEvent& batch_audit, const std::vector<core::AuditEvent>& file_audits) {
+    const Batch& updated, const std::vector<BankFile>& files, const core::AuditEvent& batch_audit,
+    const std::vector<core::AuditEvent>& file_audits) {
     bool finished = false;
     const core::Status status = db::run_transaction(
         pool_, "settlement.finish_execution", [&](db::Transaction& tx) -> core::Status {
@@ -595,9 +596,9 @@ core::Result<bool> MySQLBatchStore::finish_execution(
             auto state = lock_state(tx, updated.id);
             if (!state) return state.error();
             if (!*state) {
-                return core::make_error(ErrorKind::not_found, "batch_not_found",
-                                        "there is no settlement batch " +
-                                            std::to_string(updated.id));
+                return core::make_error(
+                    ErrorKind::not_found, "batch_not_found",
+                    "there is no settlement batch " + std::to_string(updated.id));
             }
             if (**state == BatchState::executed) return {};
             if (**state != BatchState::executing) {

@@ -5,8 +5,8 @@
 
 #include <algorithm>
 #include <map>
-#include <string_view>
 #include <optional>
+#include <string_view>
 #include <tuple>
 
 #include "core/utf8.hpp"
@@ -48,9 +48,9 @@ Outcome milestone_outcome(const MilestoneCandidate& m, std::int64_t cutoff_ms) {
     Outcome out;
     if (m.accepted_at_ms > cutoff_ms) return out;
     if (!m.supplier || m.supplier->status != "approved") {
-        out.skipped = skip_of(m, "supplier_not_approved",
-                              "supplier " + std::to_string(m.supplier_id) +
-                                  " has no approved registration");
+        out.skipped =
+            skip_of(m, "supplier_not_approved",
+                    "supplier " + std::to_string(m.supplier_id) + " has no approved registration");
         return out;
     }
     if (m.supplier->iban.empty()) {
@@ -60,8 +60,9 @@ Outcome milestone_outcome(const MilestoneCandidate& m, std::int64_t cutoff_ms) {
     }
     if (!m.buyer_account) {
         out.skipped = skip_of(m, "buyer_without_bank_account",
-                              "buyer '" + m.buyer_id + "' has no bank account (set it with "
-                                                       "`procura settle buyer-account`)");
+                              "buyer '" + m.buyer_id +
+                                  "' has no bank account (set it with "
+                                  "`procura settle buyer-account`)");
         return out;
     }
     Item item;
@@ -81,28 +82,26 @@ Outcome milestone_outcome(const MilestoneCandidate& m, std::int64_t cutoff_ms) {
     item.creditor_name = core::utf8_prefix(m.supplier->organisation_name, party_name_chars_max);
     item.creditor_iban = m.supplier->iban;
     item.creditor_bic = m.supplier->bic;
-    item.remittance = core::utf8_prefix("Tender " + std::to_string(m.tender_id) + " lot " +
-                                            std::to_string(m.lot_id) + " contract " +
-                                            std::to_string(m.contract_id) + " milestone " +
-                                            std::to_string(m.number),
-                                        remittance_chars_max);
+    item.remittance = core::utf8_prefix(
+        "Tender " + std::to_string(m.tender_id) + " lot " + std::to_string(m.lot_id) +
+            " contract " + std::to_string(m.contract_id) + " milestone " + std::to_string(m.number),
+        remittance_chars_max);
     // The bank file's own checks, on this payment alone: whatever passes here passes when the
     // whole file is written at execution.
     PaymentBatch probe;
     probe.message_id = "probe";
     probe.created_at_ms = 0;
     probe.initiating_party_name = item.debtor_name;
-    probe.debtor = Party{item.debtor_name, item.debtor_iban,
-                         item.debtor_bic.empty() ? std::nullopt
-                                                 : std::optional<std::string>(item.debtor_bic)};
+    probe.debtor =
+        Party{item.debtor_name, item.debtor_iban,
+              item.debtor_bic.empty() ? std::nullopt : std::optional<std::string>(item.debtor_bic)};
     probe.payment_info_id = "probe";
     probe.requested_execution_date_ms = 0;
     Payment p;
     p.end_to_end_id = "stl:1:1";
-    p.creditor = Party{item.creditor_name, item.creditor_iban,
-                       item.creditor_bic.empty()
-                           ? std::nullopt
-                           : std::optional<std::string>(item.creditor_bic)};
+    p.creditor = Party{
+        item.creditor_name, item.creditor_iban,
+        item.creditor_bic.empty() ? std::nullopt : std::optional<std::string>(item.creditor_bic)};
     p.amount_minor = item.amount_minor;
     p.currency = item.currency;
     p.remittance = item.remittance;
@@ -113,7 +112,8 @@ Outcome milestone_outcome(const MilestoneCandidate& m, std::int64_t cutoff_ms) {
         return out;
     }
     if (!currency_exponent(item.currency)) {
-        out.skipped = skip_of(m, "bad_currency", "currency " + item.currency + " has no minor unit");
+        out.skipped =
+            skip_of(m, "bad_currency", "currency " + item.currency + " has no minor unit");
         return out;
     }
     out.item = std::move(item);
@@ -185,8 +185,8 @@ auto deposit_order(const Item& i) { return std::tie(i.tender_id, i.lot_id, i.pen
 // -, @, a tab or CR: a supplier may choose its own name) is prefixed with ' and quoted, so a
 // finance clerk opening the report runs nothing.
 std::string csv_field(const std::string& text) {
-    const bool formula = !text.empty() && std::string_view("=+-@\t\r").find(text.front()) !=
-                                              std::string_view::npos;
+    const bool formula =
+        !text.empty() && std::string_view("=+-@\t\r").find(text.front()) != std::string_view::npos;
     if (!formula && text.find_first_of(",\"\r\n") == std::string::npos) return text;
     std::string out = formula ? "\"'" : "\"";
     for (char c : text) {
@@ -339,15 +339,15 @@ Selection select_items(const PrepareInput& input, std::int64_t cutoff_ms, std::s
     std::vector<Outcome> outcomes(total);
     const auto body = [&](const tbb::blocked_range<std::size_t>& range) {
         for (std::size_t i = range.begin(); i != range.end(); ++i) {
-            outcomes[i] = i < milestones
-                              ? milestone_outcome(input.milestones[i], cutoff_ms)
-                              : deposit_outcome(input.deposits[i - milestones], input.awards,
-                                                input.releases, cutoff_ms);
+            outcomes[i] = i < milestones ? milestone_outcome(input.milestones[i], cutoff_ms)
+                                         : deposit_outcome(input.deposits[i - milestones],
+                                                           input.awards, input.releases, cutoff_ms);
         }
     };
     if (threads > 0) {
         tbb::task_arena arena(threads);
-        arena.execute([&] { tbb::parallel_for(tbb::blocked_range<std::size_t>(0, total, 64), body); });
+        arena.execute(
+            [&] { tbb::parallel_for(tbb::blocked_range<std::size_t>(0, total, 64), body); });
     } else {
         tbb::parallel_for(tbb::blocked_range<std::size_t>(0, total, 64), body);
     }
@@ -379,8 +379,8 @@ Selection select_items(const PrepareInput& input, std::int64_t cutoff_ms, std::s
                 too_large.amount_minor = i.amount_minor;
                 too_large.currency = i.currency;
                 too_large.code = "amount_too_large";
-                too_large.reason = "the amount " + std::to_string(i.amount_minor) +
-                                   " has more than 18 digits";
+                too_large.reason =
+                    "the amount " + std::to_string(i.amount_minor) + " has more than 18 digits";
                 s.skipped.push_back(std::move(too_large));
                 continue;
             }
@@ -480,10 +480,9 @@ std::vector<PlannedFile> plan_files(const Batch& batch) {
             f.payments.message_id = f.file.message_id;
             f.payments.created_at_ms = batch.approved_at_ms;
             f.payments.initiating_party_name = i.debtor_name;
-            f.payments.debtor = Party{i.debtor_name, i.debtor_iban,
-                                      i.debtor_bic.empty()
-                                          ? std::nullopt
-                                          : std::optional<std::string>(i.debtor_bic)};
+            f.payments.debtor = Party{
+                i.debtor_name, i.debtor_iban,
+                i.debtor_bic.empty() ? std::nullopt : std::optional<std::string>(i.debtor_bic)};
             f.payments.payment_info_id = f.file.message_id + "-1";
             f.payments.requested_execution_date_ms = batch.approved_at_ms;
             files.push_back(std::move(f));
@@ -493,9 +492,9 @@ std::vector<PlannedFile> plan_files(const Batch& batch) {
         PlannedFile& f = files[found->second];
         Payment p;
         p.end_to_end_id = transfer_id(batch.id, i.number);
-        p.creditor = Party{i.creditor_name, i.creditor_iban,
-                           i.creditor_bic.empty() ? std::nullopt
-                                                  : std::optional<std::string>(i.creditor_bic)};
+        p.creditor = Party{
+            i.creditor_name, i.creditor_iban,
+            i.creditor_bic.empty() ? std::nullopt : std::optional<std::string>(i.creditor_bic)};
         p.amount_minor = i.amount_minor;
         p.currency = i.currency;
         p.remittance = i.remittance;
@@ -517,8 +516,8 @@ std::string report_csv(const Batch& batch, const std::vector<PlannedFile>& files
     for (const Item& i : batch.items) {
         const std::string id = transfer_id(batch.id, i.number);
         const auto exponent = currency_exponent(i.currency);
-        const std::string amount =
-            exponent ? format_minor_units(i.amount_minor, *exponent) : std::to_string(i.amount_minor);
+        const std::string amount = exponent ? format_minor_units(i.amount_minor, *exponent)
+                                            : std::to_string(i.amount_minor);
         const auto f = file_of.find(id);
         out += std::to_string(i.number) + "," + id + "," + std::string(to_string(i.kind)) + "," +
                csv_field(i.source_key) + "," + std::to_string(i.tender_id) + "," +

@@ -1,8 +1,7 @@
 #include "settlement/batches/service.hpp"
 
-#include <nlohmann/json.hpp>
-
 #include <algorithm>
+#include <nlohmann/json.hpp>
 
 #include "core/hash.hpp"
 #include "core/time.hpp"
@@ -28,8 +27,8 @@ constexpr int prepare_attempts_max = 3;
 
 core::AuditEvent batch_event(std::int64_t at_ms, core::UserId actor, std::string action,
                              const Batch& b, const Json& payload) {
-    return core::AuditEvent{at_ms, actor, std::move(action), "settlement_batch", b.id,
-                            b.version,  payload.dump()};
+    return core::AuditEvent{at_ms, actor,     std::move(action), "settlement_batch",
+                            b.id,  b.version, payload.dump()};
 }
 
 core::Error batch_not_found(std::int64_t id) {
@@ -70,8 +69,7 @@ core::Result<Batch> BatchService::prepare(const core::Caller& caller, std::int64
     if (cutoff_ms > clock_.now_ms()) {
         // A preview must show a settled past: what is accepted later belongs to a later batch.
         return make_error(ErrorKind::unprocessable, "cutoff_in_future",
-                          "the cut-off " + core::format_rfc3339_ms(cutoff_ms) +
-                              " is in the future",
+                          "the cut-off " + core::format_rfc3339_ms(cutoff_ms) + " is in the future",
                           "cutoff");
     }
     for (int attempt = 1;; ++attempt) {
@@ -101,9 +99,8 @@ core::Result<Batch> BatchService::prepare(const core::Caller& caller, std::int64
         const Json payload = {{"cutoff_ms", cutoff_ms},
                               {"item_count", b.item_count},
                               {"skipped_count", b.skipped.size()}};
-        auto id = store_.insert_batch(
-            b, batch_event(b.prepared_at_ms, caller.user_id, "settlement_batch.prepared", b,
-                           payload));
+        auto id = store_.insert_batch(b, batch_event(b.prepared_at_ms, caller.user_id,
+                                                     "settlement_batch.prepared", b, payload));
         if (!id) {
             if (id.error().code == "item_taken" && attempt < prepare_attempts_max) continue;
             return id.error();
@@ -229,8 +226,8 @@ core::Result<Batch> BatchService::execute(const core::Caller& caller, std::int64
         if (!xml) return xml.error();
         if (auto valid = validator->validate(*xml); !valid) {
             return make_error(ErrorKind::internal, "bank_file_invalid",
-                              "bank file " + std::to_string(planned[n].file.number) +
-                                  " of batch " + std::to_string(id) +
+                              "bank file " + std::to_string(planned[n].file.number) + " of batch " +
+                                  std::to_string(id) +
                                   " does not validate: " + valid.error().message);
         }
         BankFile f = planned[n].file;
@@ -305,16 +302,16 @@ core::Result<Batch> BatchService::execute(const core::Caller& caller, std::int64
     done.executed_at_ms = clock_.now_ms();
     std::vector<core::AuditEvent> file_events;
     for (const BankFile& f : files) {
-        file_events.push_back(core::AuditEvent{
-            done.executed_at_ms, caller.user_id, "settlement_file.written", "settlement_file", 0, 1,
-            Json{{"batch_id", id},
-                 {"number", f.number},
-                 {"message_id", f.message_id},
-                 {"currency", f.currency},
-                 {"payment_count", f.payment_count},
-                 {"control_sum_minor", f.control_sum_minor},
-                 {"sha256", f.sha256_hex}}
-                .dump()});
+        file_events.push_back(core::AuditEvent{done.executed_at_ms, caller.user_id,
+                                               "settlement_file.written", "settlement_file", 0, 1,
+                                               Json{{"batch_id", id},
+                                                    {"number", f.number},
+                                                    {"message_id", f.message_id},
+                                                    {"currency", f.currency},
+                                                    {"payment_count", f.payment_count},
+                                                    {"control_sum_minor", f.control_sum_minor},
+                                                    {"sha256", f.sha256_hex}}
+                                                   .dump()});
     }
     Json file_hashes = Json::array();
     for (const BankFile& f : files) file_hashes.push_back(f.sha256_hex);

@@ -32,9 +32,8 @@ using Progress = std::function<void(std::string_view stage, std::size_t done, st
 using Checkpoint = std::function<void(std::string_view name)>;
 
 // The names passed to a Checkpoint, in order.
-inline constexpr const char* execute_checkpoints[] = {"start",           "started",
-                                                      "files_built",     "accounts_opened",
-                                                      "posted",          "finished"};
+inline constexpr const char* execute_checkpoints[] = {"start",           "started", "files_built",
+                                                      "accounts_opened", "posted",  "finished"};
 
 class BatchService {
 public:

@@ -55,10 +55,9 @@ public:
                                     const core::AuditEvent& audit) = 0;
     virtual core::Status cancel_batch(const Batch& updated, const core::AuditEvent& audit,
                                       const std::optional<std::string>& first_transfer) = 0;
-    virtual core::Result<bool> finish_execution(const Batch& updated,
-                                                const std::vector<BankFile>& files,
-                                                const core::AuditEvent& batch_audit,
-                                                const std::vector<core::AuditEvent>& file_audits) = 0;
+    virtual core::Result<bool> finish_execution(
+        const Batch& updated, const std::vector<BankFile>& files,
+        const core::AuditEvent& batch_audit, const std::vector<core::AuditEvent>& file_audits) = 0;
     // A file with its xml.
     virtual core::Result<std::optional<BankFile>> find_file(std::int64_t batch_id,
                                                             std::int32_t number) = 0;

@@ -16,10 +16,8 @@ public:
     core::Result<std::optional<User>> find_user_by_name(const std::string& username) override;
     core::Result<std::optional<User>> find_user(core::UserId id) override;
     core::Result<std::vector<User>> list_users() override;
-    core::Status set_role(core::UserId id, core::Role role,
-                          const core::AuditEvent& audit) override;
-    core::Status set_active(core::UserId id, bool active,
-                            const core::AuditEvent& audit) override;
+    core::Status set_role(core::UserId id, core::Role role, const core::AuditEvent& audit) override;
+    core::Status set_active(core::UserId id, bool active, const core::AuditEvent& audit) override;
     core::Status insert_session(const Session& s) override;
     core::Result<std::optional<std::pair<Session, User>>> find_session(
         const std::string& token_hash_hex) override;

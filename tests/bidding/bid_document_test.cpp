@@ -66,8 +66,10 @@ int compare(const json& a, const json& b) {
         const double x = a.get<double>(), y = b.get<double>();
         return x < y ? -1 : (x > y ? 1 : 0);
     }
-    const bool a_neg = a.is_number_integer() && !a.is_number_unsigned() && a.get<std::int64_t>() < 0;
-    const bool b_neg = b.is_number_integer() && !b.is_number_unsigned() && b.get<std::int64_t>() < 0;
+    const bool a_neg =
+        a.is_number_integer() && !a.is_number_unsigned() && a.get<std::int64_t>() < 0;
+    const bool b_neg =
+        b.is_number_integer() && !b.is_number_unsigned() && b.get<std::int64_t>() < 0;
     if (a_neg != b_neg) return a_neg ? -1 : 1;
     if (a_neg) {
         const auto x = a.get<std::int64_t>(), y = b.get<std::int64_t>();
@@ -95,9 +97,13 @@ std::size_t code_points(const std::string& s) {
 
 bool schema_accepts(const json& schema, const json& v) {
     static const std::set<std::string> known = {
-        "$schema", "$id", "$comment", "title", "description", "type", "required", "properties",
-        "additionalProperties", "minimum", "maximum", "exclusiveMinimum", "pattern", "enum",
-        "const", "maxProperties", "propertyNames", "minLength", "maxLength"};
+        "$schema",       "$id",           "$comment",
+        "title",         "description",   "type",
+        "required",      "properties",    "additionalProperties",
+        "minimum",       "maximum",       "exclusiveMinimum",
+        "pattern",       "enum",          "const",
+        "maxProperties", "propertyNames", "minLength",
+        "maxLength"};
     if (schema.is_boolean()) return schema.get<bool>();
     for (const auto& [keyword, value] : schema.items()) {
         BOOST_REQUIRE_MESSAGE(known.count(keyword) == 1, "evaluator lacks keyword " + keyword);
@@ -106,7 +112,8 @@ bool schema_accepts(const json& schema, const json& v) {
         const json& t = schema["type"];
         bool any = false;
         if (t.is_string()) any = has_type(v, t.get<std::string>());
-        for (const auto& one : t.is_array() ? t : json::array()) any = any || has_type(v, one.get<std::string>());
+        for (const auto& one : t.is_array() ? t : json::array())
+            any = any || has_type(v, one.get<std::string>());
         if (!any) return false;
     }
     if (schema.contains("const") && v != schema["const"]) return false;
@@ -118,25 +125,33 @@ bool schema_accepts(const json& schema, const json& v) {
     if (v.is_number()) {
         if (schema.contains("minimum") && compare(v, schema["minimum"]) < 0) return false;
         if (schema.contains("maximum") && compare(v, schema["maximum"]) > 0) return false;
-        if (schema.contains("exclusiveMinimum") && compare(v, schema["exclusiveMinimum"]) <= 0) return false;
+        if (schema.contains("exclusiveMinimum") && compare(v, schema["exclusiveMinimum"]) <= 0)
+            return false;
     }
     if (v.is_string()) {
         const auto s = v.get<std::string>();
-        if (schema.contains("minLength") && code_points(s) < schema["minLength"].get<std::size_t>()) return false;
-        if (schema.contains("maxLength") && code_points(s) > schema["maxLength"].get<std::size_t>()) return false;
+        if (schema.contains("minLength") && code_points(s) < schema["minLength"].get<std::size_t>())
+            return false;
+        if (schema.contains("maxLength") && code_points(s) > schema["maxLength"].get<std::size_t>())
+            return false;
         if (schema.contains("pattern") &&
-            !std::regex_search(s, std::regex(schema["pattern"].get<std::string>(), std::regex::ECMAScript))) {
+            !std::regex_search(
+                s, std::regex(schema["pattern"].get<std::string>(), std::regex::ECMAScript))) {
             return false;
         }
     }
     if (v.is_object()) {
-        if (schema.contains("maxProperties") && v.size() > schema["maxProperties"].get<std::size_t>()) return false;
+        if (schema.contains("maxProperties") &&
+            v.size() > schema["maxProperties"].get<std::size_t>())
+            return false;
         for (const auto& r : schema.value("required", json::array())) {
             if (!v.contains(r.get<std::string>())) return false;
         }
         const json properties = schema.value("properties", json::object());
         for (const auto& [name, member] : v.items()) {
-            if (schema.contains("propertyNames") && !schema_accepts(schema["propertyNames"], json(name))) return false;
+            if (schema.contains("propertyNames") &&
+                !schema_accepts(schema["propertyNames"], json(name)))
+                return false;
             if (properties.contains(name)) {
                 if (!schema_accepts(properties[name], member)) return false;
             } else if (schema.contains("additionalProperties") &&
@@ -223,8 +238,8 @@ BOOST_AUTO_TEST_CASE(each_fault_has_its_code_and_json_path) {
     expect_refused(with("/price/amount_minor", 0), "bid_bad_value", "price.amount_minor");
     expect_refused(with("/price/amount_minor", "100"), "bid_bad_value", "price.amount_minor");
     expect_refused(with("/price/amount_minor", 12.5), "bid_bad_value", "price.amount_minor");
-    expect_refused(with("/price/amount_minor", json::parse("9223372036854775808")),
-                   "bid_bad_value", "price.amount_minor");
+    expect_refused(with("/price/amount_minor", json::parse("9223372036854775808")), "bid_bad_value",
+                   "price.amount_minor");
     expect_refused(with("/price/currency", "eur"), "bid_bad_value", "price.currency");
     expect_refused(with("/price/currency", "ABC"), "bid_bad_value", "price.currency");
     expect_refused(with("/price/currency", 978), "bid_bad_value", "price.currency");
@@ -305,13 +320,15 @@ BOOST_AUTO_TEST_CASE(the_schema_lists_the_same_members_and_limits_as_the_code) {
     // The currency enum is exactly core's ISO 4217 list: every three-letter code is in both or
     // in neither.
     std::set<std::string> listed;
-    for (const auto& code : price["properties"]["currency"]["enum"]) listed.insert(code.get<std::string>());
+    for (const auto& code : price["properties"]["currency"]["enum"])
+        listed.insert(code.get<std::string>());
     std::string code = "AAA";
     for (char a = 'A'; a <= 'Z'; ++a) {
         for (char b = 'A'; b <= 'Z'; ++b) {
             for (char c = 'A'; c <= 'Z'; ++c) {
                 code = {a, b, c};
-                BOOST_TEST_REQUIRE(core::is_iso4217_currency(code) == (listed.count(code) == 1), code);
+                BOOST_TEST_REQUIRE(core::is_iso4217_currency(code) == (listed.count(code) == 1),
+                                   code);
             }
         }
     }

@@ -53,7 +53,8 @@ struct World {
                 w, ca, ca_key, "supplier" + std::to_string(41 + i), 41 + i, validity));
         }
         std::vector<CommitteeMember> committee;
-        for (int i = 0; i < 2; ++i) committee.push_back({100 + i, &officers[static_cast<std::size_t>(i)].cert});
+        for (int i = 0; i < 2; ++i)
+            committee.push_back({100 + i, &officers[static_cast<std::size_t>(i)].cert});
         auto key = create_opening_key(tender_id, committee, 2, ca, ca_key, validity);
         BOOST_REQUIRE(key.ok());
         opening = std::move(*key);
@@ -62,7 +63,8 @@ struct World {
         other_opening = std::move(*other);
         std::vector<std::string> shares;
         for (std::size_t i = 0; i < 2; ++i) {
-            auto share = open(opening->shares[i].envelope_der, officers[i].key, officers[i].cert, 4096);
+            auto share =
+                open(opening->shares[i].envelope_der, officers[i].key, officers[i].cert, 4096);
             BOOST_REQUIRE(share.ok());
             shares.push_back(*share);
         }
@@ -73,7 +75,9 @@ struct World {
         other_opening_pem_path = w.write("other-opening.pem", other_opening->certificate.to_pem());
     }
 
-    const User& supplier(core::UserId id) const { return suppliers.at(static_cast<std::size_t>(id - 41)); }
+    const User& supplier(core::UserId id) const {
+        return suppliers.at(static_cast<std::size_t>(id - 41));
+    }
 
     OpeningInputs inputs() const {
         return OpeningInputs{*opening_key, opening->certificate, verifier, {}, 1024 * 1024};
@@ -164,8 +168,10 @@ BOOST_AUTO_TEST_CASE(bids_from_the_openssl_recipe_and_from_our_own_code_all_open
     World& x = world();
     const std::vector<SealedBid> bids = {
         sealed(1, 41, openssl_bid(document(tender_id, 1, 41), x.supplier(41), x.opening_pem_path)),
-        sealed(2, 42, our_bid(document(tender_id, 1, 42, 999), x.supplier(42), x.opening->certificate)),
-        sealed(3, 43, openssl_bid(document(tender_id, 2, 43), x.supplier(43), x.opening_pem_path), 2),
+        sealed(2, 42,
+               our_bid(document(tender_id, 1, 42, 999), x.supplier(42), x.opening->certificate)),
+        sealed(3, 43, openssl_bid(document(tender_id, 2, 43), x.supplier(43), x.opening_pem_path),
+               2),
     };
     const auto opened = open_bids(bids, x.inputs(), 2);
     BOOST_REQUIRE_EQUAL(opened.size(), 3u);
@@ -173,7 +179,8 @@ BOOST_AUTO_TEST_CASE(bids_from_the_openssl_recipe_and_from_our_own_code_all_open
         BOOST_TEST(opened[i].bid_id == bids[i].bid_id);
         expect_valid(opened[i]);
     }
-    BOOST_TEST(opened[0].signer_subject.find("UID=41") != std::string::npos, opened[0].signer_subject);
+    BOOST_TEST(opened[0].signer_subject.find("UID=41") != std::string::npos,
+               opened[0].signer_subject);
     BOOST_TEST(opened[1].document->price.amount_minor == 999);
     BOOST_TEST(opened[1].document->raw_json == document(tender_id, 1, 42, 999));
     BOOST_TEST(opened[2].document->lot_id == 2);
@@ -237,8 +244,10 @@ BOOST_AUTO_TEST_CASE(a_document_naming_another_supplier_tender_or_lot_is_invalid
 BOOST_AUTO_TEST_CASE(an_envelope_sealed_to_another_tender_is_not_for_this_tender) {
     World& x = world();
     const std::vector<SealedBid> bids = {
-        sealed(1, 41, openssl_bid(document(tender_id, 1, 41), x.supplier(41), x.other_opening_pem_path)),
-        sealed(2, 42, our_bid(document(tender_id, 1, 42), x.supplier(42), x.other_opening->certificate)),
+        sealed(1, 41,
+               openssl_bid(document(tender_id, 1, 41), x.supplier(41), x.other_opening_pem_path)),
+        sealed(2, 42,
+               our_bid(document(tender_id, 1, 42), x.supplier(42), x.other_opening->certificate)),
     };
     const auto opened = open_bids(bids, x.inputs(), 2);
     for (const auto& o : opened) {
@@ -276,7 +285,8 @@ BOOST_AUTO_TEST_CASE(a_signer_revoked_at_the_receipt_time_is_invalid_and_not_bef
     inputs.is_revoked = [&](const std::string& serial_hex, std::int64_t at_ms) {
         return serial_hex == serial && at_ms >= revoked_at_ms;
     };
-    const std::string body = our_bid(document(tender_id, 1, 43), x.supplier(43), x.opening->certificate);
+    const std::string body =
+        our_bid(document(tender_id, 1, 43), x.supplier(43), x.opening->certificate);
     const std::vector<SealedBid> bids = {
         sealed(1, 43, body, 1, revoked_at_ms - 1),
         sealed(2, 43, body, 1, revoked_at_ms),
@@ -314,13 +324,29 @@ BOOST_AUTO_TEST_CASE(results_are_identical_for_one_two_four_and_all_threads) {
         const User& signer = x.supplier(supplier);
         std::string body;
         switch (i % 8) {
-            case 0: body = openssl_bid(document(tender_id, 1, supplier, 100 + i), signer, x.opening_pem_path); break;
-            case 1: body = our_bid(document(tender_id, 2, supplier), signer, to); break;  // lot mismatch
-            case 2: body = our_bid("[]", signer, to); break;
-            case 3: body = our_bid(document(tender_id, 1, supplier), x.supplier(41 + (i + 1) % 3), to); break;
-            case 4: body = our_bid(document(tender_id, 1, supplier), signer, x.other_opening->certificate); break;
-            case 5: body = "garbage"; break;
-            default: body = our_bid(document(tender_id, 1, supplier, 1000 + i), signer, to); break;
+            case 0:
+                body = openssl_bid(document(tender_id, 1, supplier, 100 + i), signer,
+                                   x.opening_pem_path);
+                break;
+            case 1:
+                body = our_bid(document(tender_id, 2, supplier), signer, to);
+                break;  // lot mismatch
+            case 2:
+                body = our_bid("[]", signer, to);
+                break;
+            case 3:
+                body = our_bid(document(tender_id, 1, supplier), x.supplier(41 + (i + 1) % 3), to);
+                break;
+            case 4:
+                body =
+                    our_bid(document(tender_id, 1, supplier), signer, x.other_opening->certificate);
+                break;
+            case 5:
+                body = "garbage";
+                break;
+            default:
+                body = our_bid(document(tender_id, 1, supplier, 1000 + i), signer, to);
+                break;
         }
         bids.push_back(sealed(1000 + i, supplier, std::move(body)));
     }
@@ -337,7 +363,8 @@ BOOST_AUTO_TEST_CASE(results_are_identical_for_one_two_four_and_all_threads) {
             const auto again = open_bids(bids, x.inputs(), threads);
             BOOST_REQUIRE_EQUAL(again.size(), one.size());
             for (std::size_t i = 0; i < one.size(); ++i) {
-                BOOST_TEST(same(one[i], again[i]), "bid " << i << " with " << threads << " threads");
+                BOOST_TEST(same(one[i], again[i]),
+                           "bid " << i << " with " << threads << " threads");
             }
         }
     }

@@ -355,13 +355,15 @@ BOOST_AUTO_TEST_CASE(concurrent_batch_and_single_appends_keep_the_chain_valid) {
     for (int t = 0; t < threads_count; ++t) {
         threads.emplace_back([&, t] {
             for (int i = 1; i <= rounds; ++i) {
-                const Status s = db::run_transaction(*pool, "test", [&](db::Transaction& tx) -> Status {
-                    std::vector<AuditEvent> batch;
-                    for (int k = 0; k < 7; ++k) batch.push_back(event("transfer", t, i * 10 + k));
-                    auto stored = db::append_audit_events(tx, batch);
-                    if (!stored) return stored.error();
-                    return {};
-                });
+                const Status s =
+                    db::run_transaction(*pool, "test", [&](db::Transaction& tx) -> Status {
+                        std::vector<AuditEvent> batch;
+                        for (int k = 0; k < 7; ++k)
+                            batch.push_back(event("transfer", t, i * 10 + k));
+                        auto stored = db::append_audit_events(tx, batch);
+                        if (!stored) return stored.error();
+                        return {};
+                    });
                 if (!s) ++failures;
                 if (!append(*pool, event("tender", t, i))) ++failures;
             }

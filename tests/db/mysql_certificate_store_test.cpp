@@ -48,12 +48,13 @@ BOOST_AUTO_TEST_CASE(changes_and_their_audit_events_commit_together) {
     BOOST_REQUIRE(id.ok());
     procura::core::AuditEvent revoked = event("certificate.revoked");
     revoked.entity_id = *id;
-    BOOST_REQUIRE(s.store->revoke("0F01", {t0 + 1, RevocationReason::superseded, s.alice}, revoked)
-                      .ok());
+    BOOST_REQUIRE(
+        s.store->revoke("0F01", {t0 + 1, RevocationReason::superseded, s.alice}, revoked).ok());
     // Refused changes leave no event behind.
     BOOST_TEST(!s.store->insert(sample(s.bob, "0F02", "f1"), event("certificate.issued")).ok());
-    BOOST_TEST(!s.store->revoke("0F01", {t0 + 2, RevocationReason::unspecified, s.alice},
-                                event("certificate.revoked"))
+    BOOST_TEST(!s.store
+                    ->revoke("0F01", {t0 + 2, RevocationReason::unspecified, s.alice},
+                             event("certificate.revoked"))
                     .ok());
     auto trail = procura::db::read_audit_trail(pool_of(s), "certificate", *id);
     BOOST_REQUIRE(trail.ok());
@@ -96,9 +97,8 @@ BOOST_AUTO_TEST_CASE(racing_registrations_leave_one_active_certificate) {
     for (std::thread& t : threads) t.join();
     BOOST_TEST(won.load() == 1);
     BOOST_TEST(refused_active.load() == writers - 1);
-    BOOST_TEST(testing::query_int64(pool_of(s),
-                                    "SELECT COUNT(*) FROM user_certificates WHERE user_id = 1") ==
-               1);
+    BOOST_TEST(testing::query_int64(
+                   pool_of(s), "SELECT COUNT(*) FROM user_certificates WHERE user_id = 1") == 1);
 }
 
 BOOST_AUTO_TEST_CASE(find_many_matches_any_case_and_refuses_what_is_not_hex) {

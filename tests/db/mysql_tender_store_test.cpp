@@ -192,9 +192,7 @@ BOOST_AUTO_TEST_CASE(failing_function_leaves_no_tender_lots_document_or_audit_ev
     BOOST_TEST(s.error().code == "later_rule");
     for (const char* table : {"tenders", "tender_lots", "tender_committee", "tender_documents",
                               "tender_amendments", "tender_questions", "audit_events"}) {
-        BOOST_TEST_CONTEXT("table " << table) {
-            BOOST_TEST(count(store, table) == 0);
-        }
+        BOOST_TEST_CONTEXT("table " << table) { BOOST_TEST(count(store, table) == 0); }
     }
     BOOST_TEST(testing::query_int64(store.pool(), "SELECT seq FROM audit_head") == 0);
 }

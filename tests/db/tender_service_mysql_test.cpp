@@ -33,8 +33,8 @@ BOOST_AUTO_TEST_CASE(officers_amending_the_same_version_at_once_lose_no_amendmen
         u.username = "officer" + std::to_string(i);
         u.role = core::Role::officer;
         u.password_hash = "unused";
-        auto id = users.insert_user(u, core::AuditEvent{clock.now_ms(), 0, "user.added", "user",
-                                                        0, 1, "{}"});
+        auto id = users.insert_user(
+            u, core::AuditEvent{clock.now_ms(), 0, "user.added", "user", 0, 1, "{}"});
         BOOST_REQUIRE(id.ok());
         officers.push_back(core::Caller{*id, core::Role::officer, u.username});
     }

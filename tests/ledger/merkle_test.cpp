@@ -2,20 +2,19 @@
 
 #include <algorithm>
 #include <bit>
+#include <boost/test/unit_test.hpp>
 #include <cstdint>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <set>
 #include <span>
 #include <string>
 #include <vector>
-
-#include <boost/test/unit_test.hpp>
-#include <nlohmann/json.hpp>
 
 #include "core/hash.hpp"
 #include "ledger/merkle_verify.hpp"
@@ -250,7 +249,9 @@ BOOST_AUTO_TEST_CASE(hashes_follow_rfc_6962_domain_separation) {
                "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
     BOOST_TEST(hex(leaf_hash("")) ==
                "6e340b9cffb37a989ca544e6bb780a2c78901d3fb33738768511a30617afa01d");
-    BOOST_TEST(hex(leaf_hash("abc")) == core::sha256_hex(std::string("\x00" "abc", 4)));
+    BOOST_TEST(hex(leaf_hash("abc")) == core::sha256_hex(std::string("\x00"
+                                                                     "abc",
+                                                                     4)));
     const Hash a = leaf_hash("a");
     const Hash b = leaf_hash("b");
     std::string joined(1, '\x01');
@@ -308,9 +309,9 @@ BOOST_AUTO_TEST_CASE(every_inclusion_vector_gives_the_expected_verdict) {
                 MemoryTree tree = tree_of(leaves);
                 auto generated_proof = inclusion_proof(tree, index, size);
                 BOOST_REQUIRE(generated_proof.ok());
-                BOOST_TEST(verify_inclusion(index, size, leaves[index], *generated_proof,
-                                            tree.root())
-                               .ok());
+                BOOST_TEST(
+                    verify_inclusion(index, size, leaves[index], *generated_proof, tree.root())
+                        .ok());
             }
         }
     }
@@ -358,8 +359,7 @@ BOOST_AUTO_TEST_CASE(every_consistency_vector_gives_the_expected_verdict) {
                 auto generated_proof = consistency_proof(tree, first, second);
                 BOOST_REQUIRE(generated_proof.ok());
                 BOOST_TEST((*generated_proof == proof));
-                BOOST_TEST(
-                    verify_consistency(first, second, root1, root2, *generated_proof).ok());
+                BOOST_TEST(verify_consistency(first, second, root1, root2, *generated_proof).ok());
                 ++generated;
             } else {
                 MemoryTree tree = tree_of(own_leaves(second));
@@ -367,9 +367,9 @@ BOOST_AUTO_TEST_CASE(every_consistency_vector_gives_the_expected_verdict) {
                 BOOST_REQUIRE(first_root.ok());
                 auto generated_proof = consistency_proof(tree, first, second);
                 BOOST_REQUIRE(generated_proof.ok());
-                BOOST_TEST(verify_consistency(first, second, *first_root, tree.root(),
-                                              *generated_proof)
-                               .ok());
+                BOOST_TEST(
+                    verify_consistency(first, second, *first_root, tree.root(), *generated_proof)
+                        .ok());
             }
         }
     }
@@ -392,8 +392,7 @@ BOOST_AUTO_TEST_CASE(roots_match_the_recursive_definition_with_one_read) {
             auto root = root_hash(tree, size);
             BOOST_REQUIRE(root.ok());
             BOOST_TEST(tree.reads() - before == (size == 0 ? 0u : 1u));
-            BOOST_TEST(hex(*root) ==
-                       hex(ref_mth(std::span<const Hash>(leaves).first(size))));
+            BOOST_TEST(hex(*root) == hex(ref_mth(std::span<const Hash>(leaves).first(size))));
         }
     }
 }
@@ -442,8 +441,8 @@ BOOST_AUTO_TEST_CASE(every_inclusion_proof_up_to_70_leaves_is_the_rfc_path_and_v
 BOOST_AUTO_TEST_CASE(every_consistency_proof_up_to_70_leaves_is_the_rfc_proof_and_verifies) {
     const auto leaves = own_leaves(sizes_max);
     for (std::uint64_t second = 1; second <= sizes_max; ++second) {
-        MemoryTree tree = tree_of(std::vector<Hash>(leaves.begin(), leaves.begin() +
-                                                    static_cast<std::ptrdiff_t>(second)));
+        MemoryTree tree = tree_of(std::vector<Hash>(
+            leaves.begin(), leaves.begin() + static_cast<std::ptrdiff_t>(second)));
         const Hash root2 = tree.root();
         for (std::uint64_t first = 1; first <= second; ++first) {
             BOOST_TEST_CONTEXT("first " << first << ", second " << second) {
@@ -452,9 +451,9 @@ BOOST_AUTO_TEST_CASE(every_consistency_proof_up_to_70_leaves_is_the_rfc_proof_an
                 auto proof = consistency_proof(tree, first, second);
                 BOOST_REQUIRE(proof.ok());
                 BOOST_TEST(tree.reads() - before == (first == second ? 0u : 1u));
-                BOOST_TEST((*proof == ref_subproof(first,
-                                                   std::span<const Hash>(leaves).first(second),
-                                                   true)));
+                BOOST_TEST(
+                    (*proof ==
+                     ref_subproof(first, std::span<const Hash>(leaves).first(second), true)));
                 BOOST_TEST(verify_consistency(first, second, root1, root2, *proof).ok());
 
                 for (std::size_t j = 0; j < proof->size(); ++j) {
@@ -476,8 +475,7 @@ BOOST_AUTO_TEST_CASE(every_consistency_proof_up_to_70_leaves_is_the_rfc_proof_an
                     !verify_consistency(first, second, root1, flip_bit(root2, 9), *proof).ok());
                 if (first < second) {
                     BOOST_TEST(!verify_consistency(second, first, root2, root1, *proof).ok());
-                    BOOST_TEST(
-                        !verify_consistency(first, second, root2, root1, *proof).ok());
+                    BOOST_TEST(!verify_consistency(first, second, root2, root1, *proof).ok());
                 }
                 BOOST_TEST(verify_consistency(0, second, empty_root(), root2, {}).error().code ==
                            "bad_proof");
@@ -500,8 +498,7 @@ BOOST_AUTO_TEST_CASE(compact_range_matches_memory_tree_and_load_round_trips) {
         BOOST_TEST((completed.front().first == NodeId{0, n}));
         BOOST_TEST(hex(completed.front().second) == hex(leaf));
         // One leaf closes one node per trailing one bit of the old size.
-        BOOST_TEST(completed.size() ==
-                   static_cast<std::size_t>(1 + std::countr_one(n)));
+        BOOST_TEST(completed.size() == static_cast<std::size_t>(1 + std::countr_one(n)));
         for (std::size_t j = 0; j < completed.size(); ++j) {
             const auto& [id, hash] = completed[j];
             BOOST_TEST(id.level == static_cast<int>(j));
@@ -573,7 +570,7 @@ BOOST_AUTO_TEST_CASE(a_missing_node_gives_node_missing) {
 
     // A store that lost one node fails every call needing it, and only those.
     MemoryTree full = tree_of(own_leaves(13));
-    LossyReader lossy(full, {NodeId{1, 4}});  // leaves 8 and 9
+    LossyReader lossy(full, {NodeId{1, 4}});                          // leaves 8 and 9
     BOOST_TEST(root_hash(lossy, 10).error().code == "node_missing");  // 10 = 8 + 2
     BOOST_TEST(root_hash(lossy, 11).error().code == "node_missing");  // 11 = 8 + 2 + 1
     BOOST_TEST(root_hash(lossy, 12).ok());                            // 12 = 8 + 4

@@ -29,15 +29,16 @@ struct LogFixture {
 
     // Appends n events in one transaction.
     void add_events(int n, const std::string& action = "thing.changed") {
-        auto status = db::run_transaction(*pool, "test.events", [&](db::Transaction& tx) -> core::Status {
-            for (int i = 0; i < n; ++i) {
-                auto stored = db::append_audit_event(
-                    tx, core::AuditEvent{clock.now_ms(), 1, action, "thing", i, 1,
-                                         "{\"n\":" + std::to_string(i) + "}"});
-                if (!stored) return stored.error();
-            }
-            return {};
-        });
+        auto status =
+            db::run_transaction(*pool, "test.events", [&](db::Transaction& tx) -> core::Status {
+                for (int i = 0; i < n; ++i) {
+                    auto stored = db::append_audit_event(
+                        tx, core::AuditEvent{clock.now_ms(), 1, action, "thing", i, 1,
+                                             "{\"n\":" + std::to_string(i) + "}"});
+                    if (!stored) return stored.error();
+                }
+                return {};
+            });
         BOOST_REQUIRE_MESSAGE(status.ok(), (status.ok() ? std::string() : status.error().message));
     }
 
@@ -85,9 +86,9 @@ BOOST_AUTO_TEST_CASE(sequencer_signs_heads_that_match_the_memory_tree) {
         auto root = ledger::root_hash(tree, head.tree_size);
         BOOST_REQUIRE(root.ok());
         BOOST_TEST((*root == head.root_hash));
-        BOOST_TEST(signing::verify_message(key.public_key_pem(), ledger::signed_text(head),
-                                           head.signature)
-                       .ok());
+        BOOST_TEST(
+            signing::verify_message(key.public_key_pem(), ledger::signed_text(head), head.signature)
+                .ok());
     }
     auto latest = store.latest_head();
     BOOST_REQUIRE(latest.ok() && latest->has_value());
@@ -101,15 +102,18 @@ BOOST_AUTO_TEST_CASE(sequencer_signs_heads_that_match_the_memory_tree) {
         auto expected = ledger::inclusion_proof(tree, index, 1500);
         BOOST_REQUIRE(expected.ok());
         BOOST_TEST((proof->path == *expected));
-        BOOST_TEST(ledger::verify_inclusion(index, 1500, proof->leaf_hash, proof->path,
-                                            heads[2].root_hash)
-                       .ok());
+        BOOST_TEST(
+            ledger::verify_inclusion(index, 1500, proof->leaf_hash, proof->path, heads[2].root_hash)
+                .ok());
         auto by_hash = queries.inclusion_by_hash(proof->leaf_hash, 1500);
         BOOST_REQUIRE(by_hash.ok());
         BOOST_TEST(by_hash->leaf_index == index);
     }
-    for (auto [first, second] : {std::pair{600ull, 1500ull}, {1200ull, 1500ull}, {1ull, 1500ull},
-                                 {1023ull, 1024ull}, {1500ull, 1500ull}}) {
+    for (auto [first, second] : {std::pair{600ull, 1500ull},
+                                 {1200ull, 1500ull},
+                                 {1ull, 1500ull},
+                                 {1023ull, 1024ull},
+                                 {1500ull, 1500ull}}) {
         auto proof = queries.consistency(first, second);
         BOOST_REQUIRE(proof.ok());
         auto first_root = ledger::root_hash(tree, first);
@@ -163,8 +167,9 @@ BOOST_AUTO_TEST_CASE(a_sequencer_refuses_to_sign_over_altered_nodes) {
     add_events(6);
     BOOST_REQUIRE(sequencer()->step().ok());
     // The decomposition of 6 is the nodes (2, 0) and (1, 2): alter the first.
-    testing::execute_sql(*pool, "UPDATE log_nodes SET hash = UNHEX(SHA2('x', 256)) "
-                                "WHERE level = 2 AND idx = 0");
+    testing::execute_sql(*pool,
+                         "UPDATE log_nodes SET hash = UNHEX(SHA2('x', 256)) "
+                         "WHERE level = 2 AND idx = 0");
     auto opened = LogSequencer::open(store, signer, clock);
     BOOST_REQUIRE(!opened.ok());
     BOOST_TEST(opened.error().code == "log_inconsistent");

@@ -40,8 +40,7 @@ core::Result<std::optional<UserCertificate>> FakeCertificateStore::find(
     return std::optional<UserCertificate>{};
 }
 
-core::Result<std::vector<UserCertificate>> FakeCertificateStore::list_for_user(
-    core::UserId user) {
+core::Result<std::vector<UserCertificate>> FakeCertificateStore::list_for_user(core::UserId user) {
     std::lock_guard lock(mutex_);
     std::vector<UserCertificate> out;
     for (auto it = rows_.rbegin(); it != rows_.rend(); ++it) {
@@ -50,8 +49,7 @@ core::Result<std::vector<UserCertificate>> FakeCertificateStore::list_for_user(
     return out;
 }
 
-core::Result<std::vector<UserCertificate>> FakeCertificateStore::list_revoked(
-    std::int64_t now_ms) {
+core::Result<std::vector<UserCertificate>> FakeCertificateStore::list_revoked(std::int64_t now_ms) {
     std::lock_guard lock(mutex_);
     std::vector<UserCertificate> out;
     for (const UserCertificate& row : rows_) {

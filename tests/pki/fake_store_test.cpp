@@ -1,6 +1,7 @@
+#include "tests/pki/fake_store.hpp"
+
 #include <boost/test/unit_test.hpp>
 
-#include "tests/pki/fake_store.hpp"
 #include "tests/pki/store_contract.hpp"
 
 namespace {

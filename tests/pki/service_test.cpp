@@ -39,9 +39,9 @@ struct Fixture {
     // A fresh PKCS#10 request made by openssl; its key is kept as NAME.key.
     std::string csr(const std::string& name,
                     const std::string& key_options = "ec -pkeyopt ec_paramgen_curve:P-256") {
-        const Run req = run("openssl req -new -newkey " + key_options + " -nodes -keyout " +
-                            w.path(name + ".key") + " -subj /CN=" + name + " -out " +
-                            w.path(name + ".csr"));
+        const Run req =
+            run("openssl req -new -newkey " + key_options + " -nodes -keyout " +
+                w.path(name + ".key") + " -subj /CN=" + name + " -out " + w.path(name + ".csr"));
         BOOST_REQUIRE_MESSAGE(req.status == 0, req.output);
         return w.read(name + ".csr");
     }
@@ -66,7 +66,8 @@ BOOST_AUTO_TEST_CASE(issued_certificate_names_the_user_and_verifies_with_openssl
     BOOST_TEST((pki::status_at(c, clock.now_ms()) == pki::CertificateStatus::active));
 
     w.write("alice.pem", c.pem);
-    const Run verify = run("openssl verify -CAfile " + w.path("ca.pem") + " " + w.path("alice.pem"));
+    const Run verify =
+        run("openssl verify -CAfile " + w.path("ca.pem") + " " + w.path("alice.pem"));
     BOOST_TEST(verify.status == 0, verify.output);
     // The certificate carries the key openssl made.
     const Run from_key = run("openssl pkey -in " + w.path("alice.key") + " -pubout");
@@ -85,9 +86,8 @@ BOOST_AUTO_TEST_CASE(rsa_2048_is_accepted_and_weak_keys_are_not) {
     BOOST_REQUIRE(rsa.ok());
     require_error(service.register_csr(bob, csr("small", "rsa:1024")), ErrorKind::bad_request,
                   "weak_key");
-    require_error(
-        service.register_csr(bob, csr("p384", "ec -pkeyopt ec_paramgen_curve:P-384")),
-        ErrorKind::bad_request, "weak_key");
+    require_error(service.register_csr(bob, csr("p384", "ec -pkeyopt ec_paramgen_curve:P-384")),
+                  ErrorKind::bad_request, "weak_key");
 }
 
 BOOST_AUTO_TEST_CASE(bad_requests_are_refused_and_store_nothing) {
@@ -100,8 +100,8 @@ BOOST_AUTO_TEST_CASE(bad_requests_are_refused_and_store_nothing) {
     require_error(service.register_csr(alice, std::string(20'000, 'A')),
                   ErrorKind::payload_too_large, "csr_too_large");
     // A request whose self-signature was altered: take the DER, flip a byte of the signature.
-    const Run der = run("openssl req -in " + w.path("t.csr") + " -outform DER -out " +
-                        w.path("t.der"));
+    const Run der =
+        run("openssl req -in " + w.path("t.csr") + " -outform DER -out " + w.path("t.der"));
     BOOST_REQUIRE(der.status == 0);
     std::string bytes = w.read("t.der");
     bytes[bytes.size() - 5] = static_cast<char>(bytes[bytes.size() - 5] ^ 0x01);
@@ -214,7 +214,8 @@ BOOST_AUTO_TEST_CASE(crl_lists_revocations_and_openssl_checks_against_it) {
     BOOST_REQUIRE(service.revoke(alice, gone.serial_hex, "keyCompromise").ok());
     auto crl = service.crl();
     BOOST_REQUIRE(crl.ok());
-    BOOST_TEST(crl->next_update_ms - crl->this_update_ms == pki::CertificatePolicy{}.crl_validity_ms);
+    BOOST_TEST(crl->next_update_ms - crl->this_update_ms ==
+               pki::CertificatePolicy{}.crl_validity_ms);
     w.write("crl.pem", crl->pem);
     w.write("kept.pem", kept.pem);
     w.write("gone.pem", gone.pem);

@@ -76,8 +76,7 @@ inline void one_active_certificate_per_user(const StoreUnderTest& s) {
     BOOST_REQUIRE(s.store->insert(sample(s.bob, "0B03", "b3"), event("i")).ok());
     // After revocation the user may register again.
     BOOST_REQUIRE(
-        s.store->revoke("0B01", {t0 + 10, RevocationReason::superseded, s.alice}, event("r"))
-            .ok());
+        s.store->revoke("0B01", {t0 + 10, RevocationReason::superseded, s.alice}, event("r")).ok());
     BOOST_REQUIRE(s.store->insert(sample(s.alice, "0B02", "b2"), event("i")).ok());
     auto listed = s.store->list_for_user(s.alice);
     BOOST_REQUIRE(listed.ok());
@@ -129,8 +128,7 @@ inline void revoked_list_holds_unexpired_revocations_in_order(const StoreUnderTe
             .ok());
     BOOST_REQUIRE(s.store->insert(sample(s.alice, "0E02", "e2"), event("i")).ok());
     BOOST_REQUIRE(
-        s.store->revoke("0E02", {t0 + 70, RevocationReason::superseded, s.alice}, event("r"))
-            .ok());
+        s.store->revoke("0E02", {t0 + 70, RevocationReason::superseded, s.alice}, event("r")).ok());
     BOOST_REQUIRE(s.store->insert(sample(s.bob, "0E03", "e3"), event("i")).ok());
     BOOST_REQUIRE(
         s.store->revoke("0E03", {t0 + 60, RevocationReason::key_compromise, s.bob}, event("r"))
@@ -171,10 +169,10 @@ inline void several_certificates_are_found_in_one_read(const StoreUnderTest& s) 
 
 }  // namespace procura::pki::contract
 
-#define PROCURA_CERTIFICATE_STORE_CONTRACT_CASE(name, make_subject)                    \
-    BOOST_AUTO_TEST_CASE(name) {                                                      \
-        const procura::pki::contract::StoreUnderTest subject = (make_subject);        \
-        procura::pki::contract::name(subject);                                        \
+#define PROCURA_CERTIFICATE_STORE_CONTRACT_CASE(name, make_subject)            \
+    BOOST_AUTO_TEST_CASE(name) {                                               \
+        const procura::pki::contract::StoreUnderTest subject = (make_subject); \
+        procura::pki::contract::name(subject);                                 \
     }
 
 #define PROCURA_CERTIFICATE_STORE_CONTRACT_TESTS(make_subject)                                  \

@@ -24,10 +24,9 @@ public:
             }
         }
         records().declarations.push_back(d);
-        std::sort(records().declarations.begin(), records().declarations.end(),
-                  [](const Declaration& a, const Declaration& b) {
-                      return a.member_id < b.member_id;
-                  });
+        std::sort(
+            records().declarations.begin(), records().declarations.end(),
+            [](const Declaration& a, const Declaration& b) { return a.member_id < b.member_id; });
         return {};
     }
 
@@ -57,8 +56,9 @@ public:
             }
             records().scores.push_back(t);
         }
-        std::sort(records().scores.begin(), records().scores.end(),
-                  [&](const TechnicalScore& a, const TechnicalScore& b) { return key(a) < key(b); });
+        std::sort(
+            records().scores.begin(), records().scores.end(),
+            [&](const TechnicalScore& a, const TechnicalScore& b) { return key(a) < key(b); });
         return {};
     }
 

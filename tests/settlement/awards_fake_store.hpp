@@ -15,12 +15,11 @@ namespace procura::settlement {
 
 class FakeAwardStore final : public AwardStore {
 public:
-    core::Status in_transaction(
-        std::int64_t tender_id, const std::function<core::Status(AwardTransaction&)>& fn) override;
+    core::Status in_transaction(std::int64_t tender_id,
+                                const std::function<core::Status(AwardTransaction&)>& fn) override;
     core::Result<TenderRecords> read(std::int64_t tender_id) override;
     core::Result<std::optional<std::int64_t>> tender_of_award(std::int64_t award_id) override;
-    core::Result<std::optional<std::int64_t>> tender_of_contract(
-        std::int64_t contract_id) override;
+    core::Result<std::optional<std::int64_t>> tender_of_contract(std::int64_t contract_id) override;
 
     // Test set-up: the tender exists (may be locked) and has this opening record.
     void add_tender(std::int64_t tender_id);

@@ -2,8 +2,6 @@
 // with their audit events, one current award per lot under racing awarders (the service's
 // tender lock and the awards_current key), locked scores, and refused writes that change
 // nothing.
-#include "settlement/awards/mysql_store.hpp"
-
 #include <atomic>
 #include <boost/test/unit_test.hpp>
 #include <memory>
@@ -11,6 +9,7 @@
 #include <thread>
 #include <vector>
 
+#include "settlement/awards/mysql_store.hpp"
 #include "settlement/awards/service.hpp"
 #include "tender/mysql_store.hpp"
 #include "tests/support/test_db.hpp"
@@ -80,8 +79,9 @@ struct Db {
         });
         BOOST_REQUIRE_MESSAGE(status.ok(), (status.ok() ? std::string() : status.error().message));
         const std::string tid = std::to_string(tender_id);
-        testing::execute_sql(*pool, "INSERT INTO tender_openings (tender_id, opened_at_ms) VALUES (" +
-                                        tid + ", " + std::to_string(t0_ms - 5000) + ")");
+        testing::execute_sql(
+            *pool, "INSERT INTO tender_openings (tender_id, opened_at_ms) VALUES (" + tid + ", " +
+                       std::to_string(t0_ms - 5000) + ")");
         const std::vector<std::pair<int, std::int64_t>> bids = {
             {21, 1200}, {22, 1000}, {23, 1100}, {24, 0}};
         for (const auto& [supplier, price] : bids) {
@@ -90,8 +90,8 @@ struct Db {
                 "INSERT INTO bids (tender_id, supplier_id, lot_id, version, body, sha256, "
                 "received_at_ms, timestamp_token, log_seq, state) VALUES (" +
                     tid + ", " + std::to_string(supplier) + ", 1, 1, 'body', SHA2('" +
-                    std::to_string(supplier) + "', 256), " + std::to_string(t0_ms - 30'000 + supplier) +
-                    ", 'tst', 0, 'active')");
+                    std::to_string(supplier) + "', 256), " +
+                    std::to_string(t0_ms - 30'000 + supplier) + ", 'tst', 0, 'active')");
             const std::int64_t bid = testing::query_int64(*pool, "SELECT MAX(id) FROM bids");
             bid_ids.push_back(bid);
             const bool valid = price > 0;
@@ -113,15 +113,17 @@ struct Db {
     // Row counts and checksums of every table this module writes, and the audit head.
     std::string snapshot() {
         std::string out;
-        for (const char* table : {"awards", "contracts", "contract_milestones", "tender_evaluations",
-                                  "lot_evaluations", "bid_evaluations", "evaluation_declarations",
-                                  "technical_scores", "lot_closures", "audit_events"}) {
+        for (const char* table :
+             {"awards", "contracts", "contract_milestones", "tender_evaluations", "lot_evaluations",
+              "bid_evaluations", "evaluation_declarations", "technical_scores", "lot_closures",
+              "audit_events"}) {
             out += std::string(table) + "=" +
                    std::to_string(count(std::string("SELECT COUNT(*) FROM ") + table)) + ";";
         }
-        out += "states=" + std::to_string(count(
-                               "SELECT COALESCE(SUM(CRC32(CONCAT(id, state))), 0) FROM awards")) +
-               ";";
+        out +=
+            "states=" +
+            std::to_string(count("SELECT COALESCE(SUM(CRC32(CONCAT(id, state))), 0) FROM awards")) +
+            ";";
         out += "milestones=" +
                std::to_string(count("SELECT COALESCE(SUM(CRC32(CONCAT(id, state))), 0) FROM "
                                     "contract_milestones")) +
@@ -138,8 +140,8 @@ struct Db {
 
 template <class T>
 void require_ok(const core::Result<T>& r) {
-    BOOST_REQUIRE_MESSAGE(r.ok(), (r.ok() ? std::string() : r.error().code + ": " +
-                                                                 r.error().message));
+    BOOST_REQUIRE_MESSAGE(r.ok(),
+                          (r.ok() ? std::string() : r.error().code + ": " + r.error().message));
 }
 
 }  // namespace
@@ -167,7 +169,8 @@ BOOST_AUTO_TEST_CASE(evaluation_award_contract_and_milestones_are_written_with_t
     BOOST_TEST(d.count("SELECT standstill_ends_at_ms - awarded_at_ms FROM awards") ==
                10 * core::ms_per_day);
     d.clock.set_ms(award->standstill_ends_at_ms);
-    auto contract = d.service.sign_contract(d.officer, award->id, {{"Delivery", 700}, {"Rest", 300}});
+    auto contract =
+        d.service.sign_contract(d.officer, award->id, {{"Delivery", 700}, {"Rest", 300}});
     require_ok(contract);
     BOOST_TEST(d.count("SELECT COUNT(*) FROM awards WHERE state = 'signed'") == 1);
     BOOST_TEST(d.count("SELECT COUNT(*) FROM contract_milestones WHERE state = 'planned'") == 2);
@@ -241,7 +244,8 @@ BOOST_AUTO_TEST_CASE(the_awards_current_key_refuses_a_second_current_award_witho
 BOOST_AUTO_TEST_CASE(refused_and_failed_changes_leave_nothing) {
     Db d;
     const std::string fresh = d.snapshot();
-    BOOST_TEST(!d.service.award(d.officer, d.tender_id, 1, AwardRequest{d.bid_ids[1], "", ""}).ok());
+    BOOST_TEST(
+        !d.service.award(d.officer, d.tender_id, 1, AwardRequest{d.bid_ids[1], "", ""}).ok());
     BOOST_TEST(d.snapshot() == fresh);
     require_ok(d.service.evaluate(d.officer, d.tender_id));
     auto award = d.service.award(d.officer, d.tender_id, 1, AwardRequest{d.bid_ids[1], "", ""});
@@ -264,8 +268,8 @@ BOOST_AUTO_TEST_CASE(refused_and_failed_changes_leave_nothing) {
         Award declined = records->awards[0];
         declined.state = AwardStatus::declined;
         PROCURA_TRY(tx.update_award(declined));
-        PROCURA_TRY(tx.append_audit({core::AuditEvent{t0_ms, 1, "award.declined", "award",
-                                                      declined.id, 2, "{}"}}));
+        PROCURA_TRY(tx.append_audit(
+            {core::AuditEvent{t0_ms, 1, "award.declined", "award", declined.id, 2, "{}"}}));
         return core::make_error(ErrorKind::conflict, "test_abort", "abort after writing");
     });
     BOOST_TEST(failed.error().code == "test_abort");
@@ -281,9 +285,8 @@ BOOST_AUTO_TEST_CASE(a_closed_lot_is_stored_once_and_reads_back) {
                        std::to_string(d.bid_ids[1]) + "," + std::to_string(d.bid_ids[2]) + "," +
                        std::to_string(d.bid_ids[0]) + "]'") == 1);
     const std::string before = d.snapshot();
-    auto again = d.store.in_transaction(d.tender_id, [&](AwardTransaction& tx) {
-        return tx.insert_closure(*closure);
-    });
+    auto again = d.store.in_transaction(
+        d.tender_id, [&](AwardTransaction& tx) { return tx.insert_closure(*closure); });
     BOOST_REQUIRE(!again.ok());
     BOOST_TEST(again.error().code == "lot_closed");
     BOOST_TEST(d.snapshot() == before);

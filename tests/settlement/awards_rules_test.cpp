@@ -1,9 +1,9 @@
 // The pure rules of awards and contracts (settlement/awards/rules.cpp) at and around their
 // boundaries: the standstill millisecond, milestone sums and counts, rank skipping, the
 // abnormally-low clarification, and the derived lot and tender outcomes.
-#include "settlement/awards/rules.hpp"
-
 #include <boost/test/unit_test.hpp>
+
+#include "settlement/awards/rules.hpp"
 
 using namespace procura;
 using namespace procura::settlement;
@@ -58,8 +58,8 @@ BOOST_AUTO_TEST_SUITE(award_rules)
 
 BOOST_AUTO_TEST_CASE(contract_one_millisecond_before_the_standstill_ends_is_refused) {
     const Award a = awarded(1000, 5'000'000);
-    require_error(rules::check_contract(a, 4'999'999, {{"all", 1000}}, limits),
-                  ErrorKind::conflict, "standstill_not_over");
+    require_error(rules::check_contract(a, 4'999'999, {{"all", 1000}}, limits), ErrorKind::conflict,
+                  "standstill_not_over");
 }
 
 BOOST_AUTO_TEST_CASE(contract_at_the_instant_the_standstill_ends_is_allowed) {
@@ -144,8 +144,8 @@ BOOST_AUTO_TEST_CASE(a_lower_ranked_bid_needs_a_reason_naming_the_skipped_bids) 
     auto refused = rules::check_award(three_ranked(), {}, 1, AwardRequest{103, " ", ""}, limits);
     require_error(refused, ErrorKind::unprocessable, "reason_required", "reason");
     BOOST_TEST(refused.error().message.find("101, 102") != std::string::npos);
-    auto d = rules::check_award(three_ranked(), {}, 1, AwardRequest{103, "late delivery record", ""},
-                                limits);
+    auto d = rules::check_award(three_ranked(), {}, 1,
+                                AwardRequest{103, "late delivery record", ""}, limits);
     BOOST_REQUIRE(d.ok());
     BOOST_TEST(d->skipped_bid_ids == (std::vector<std::int64_t>{101, 102}));
 }
@@ -269,8 +269,8 @@ BOOST_AUTO_TEST_CASE(a_lot_is_unsuccessful_once_every_ranked_bid_declined) {
         a.state = AwardStatus::declined;
         r.awards.push_back(a);
         const bool last = bid == 103;
-        BOOST_TEST((rules::lot_outcome(r, 1) ==
-                    (last ? LotOutcome::unsuccessful : LotOutcome::pending)));
+        BOOST_TEST(
+            (rules::lot_outcome(r, 1) == (last ? LotOutcome::unsuccessful : LotOutcome::pending)));
     }
     BOOST_TEST((*rules::outcome(r, {1}) == TenderOutcome::unsuccessful));
 }

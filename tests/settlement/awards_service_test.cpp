@@ -1,11 +1,10 @@
 // The award service over the fake stores: the evaluation stored from the opening record equals
 // evaluate_all's, the panel's declarations and locked scores, awards, declines, contracts and
 // milestones, roles, and that every refusal changes nothing.
-#include "settlement/awards/service.hpp"
-
 #include <boost/test/unit_test.hpp>
 #include <nlohmann/json.hpp>
 
+#include "settlement/awards/service.hpp"
 #include "settlement/evaluation.hpp"
 #include "tests/settlement/awards_fake_store.hpp"
 #include "tests/tender/fake_store.hpp"
@@ -30,8 +29,8 @@ void require_error(const core::Result<T>& r, ErrorKind kind, const std::string& 
 
 template <class T>
 void require_ok(const core::Result<T>& r) {
-    BOOST_REQUIRE_MESSAGE(r.ok(), (r.ok() ? std::string() : r.error().code + ": " +
-                                                                 r.error().message));
+    BOOST_REQUIRE_MESSAGE(r.ok(),
+                          (r.ok() ? std::string() : r.error().code + ": " + r.error().message));
 }
 
 OpenedBid opened(std::int64_t bid, std::int64_t supplier, std::int64_t lot, std::int64_t price,
@@ -277,8 +276,7 @@ BOOST_AUTO_TEST_CASE(a_bid_above_the_lot_budget_is_excluded_and_one_at_it_is_ran
     World w;
     const std::int64_t id = w.make_tender(tender::EvaluationMethod::lowest_price, 100, 0);
     const std::int64_t budget = 1'000'000;  // make_tender's lot budget
-    w.store.set_opening(id, t0_ms - 1000,
-                        {opened(1, 21, 1, budget), opened(2, 22, 1, budget + 1)});
+    w.store.set_opening(id, t0_ms - 1000, {opened(1, 21, 1, budget), opened(2, 22, 1, budget + 1)});
     auto r = w.service.evaluate(w.chair, id);
     require_ok(r);
     const auto lot = nlohmann::json::parse(r->lots.at(0).result_json);
@@ -540,8 +538,9 @@ BOOST_AUTO_TEST_CASE(only_committee_members_declare_after_the_opening_once) {
     World w;
     const std::int64_t id = w.make_tender(tender::EvaluationMethod::comprehensive, 60, 40);
     require_error(w.service.declare(w.chair, id, true, "none"), ErrorKind::conflict, "not_opened");
-    w.store.set_opening(id, t0_ms - 1000,
-                        {opened(1, 21, 1, 1000), opened(2, 22, 1, 1200), opened(3, 21, 1, 0, false)});
+    w.store.set_opening(
+        id, t0_ms - 1000,
+        {opened(1, 21, 1, 1000), opened(2, 22, 1, 1200), opened(3, 21, 1, 0, false)});
     require_error(w.service.declare(w.outsider, id, true, "none"), ErrorKind::forbidden,
                   "not_panel_member");
     require_error(w.service.declare(w.supplier, id, true, "none"), ErrorKind::forbidden,
@@ -561,8 +560,9 @@ BOOST_AUTO_TEST_CASE(only_committee_members_declare_after_the_opening_once) {
 BOOST_AUTO_TEST_CASE(scores_are_locked_once_submitted) {
     World w;
     const std::int64_t id = w.make_tender(tender::EvaluationMethod::comprehensive, 60, 40);
-    w.store.set_opening(id, t0_ms - 1000,
-                        {opened(1, 21, 1, 1000), opened(2, 22, 1, 1200), opened(3, 23, 1, 0, false)});
+    w.store.set_opening(
+        id, t0_ms - 1000,
+        {opened(1, 21, 1, 1000), opened(2, 22, 1, 1200), opened(3, 23, 1, 0, false)});
     require_error(w.service.submit_scores(w.chair, id, {1, 1, {{1, 70'000'000}}}),
                   ErrorKind::conflict, "declaration_required");
     require_ok(w.service.declare(w.chair, id, true, "none"));

@@ -77,7 +77,8 @@ BOOST_AUTO_TEST_CASE(the_same_batch_gives_a_byte_identical_file) {
     b.clock.advance_ms(3'600'000);
     BOOST_REQUIRE(b.service->execute(alice, ib).ok());
     BOOST_TEST(a.service->file(alice, ia, 1)->xml == b.service->file(alice, ib, 1)->xml);
-    BOOST_TEST(a.service->file(alice, ia, 1)->sha256_hex == b.service->file(alice, ib, 1)->sha256_hex);
+    BOOST_TEST(a.service->file(alice, ia, 1)->sha256_hex ==
+               b.service->file(alice, ib, 1)->sha256_hex);
 }
 
 BOOST_AUTO_TEST_CASE(a_deposit_released_elsewhere_fails_the_whole_group) {

@@ -21,8 +21,8 @@ inline BuyerAccount buyer(std::int64_t id = 1, const std::string& buyer_id = "TO
 }
 
 inline MilestoneCandidate milestone(std::int64_t id, std::int64_t accepted_at_ms,
-                                    std::int64_t amount_minor = 10'000,
-                                    core::UserId supplier = 10, std::string currency = "EUR") {
+                                    std::int64_t amount_minor = 10'000, core::UserId supplier = 10,
+                                    std::string currency = "EUR") {
     MilestoneCandidate m;
     m.milestone_id = id;
     m.contract_id = 100 + supplier;
@@ -34,7 +34,8 @@ inline MilestoneCandidate milestone(std::int64_t id, std::int64_t accepted_at_ms
     m.lot_id = 1;
     m.supplier_id = supplier;
     m.buyer_id = "TOWN-1";
-    m.supplier = SupplierBank{"Supplier " + std::to_string(supplier), supplier_iban, "", "approved"};
+    m.supplier =
+        SupplierBank{"Supplier " + std::to_string(supplier), supplier_iban, "", "approved"};
     m.buyer_account = buyer();
     return m;
 }

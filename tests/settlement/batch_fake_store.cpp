@@ -107,10 +107,9 @@ core::Status FakeBatchStore::cancel_batch(const Batch& updated, const core::Audi
     return {};
 }
 
-core::Result<bool> FakeBatchStore::finish_execution(const Batch& updated,
-                                                    const std::vector<BankFile>& files,
-                                                    const core::AuditEvent& batch_audit,
-                                                    const std::vector<core::AuditEvent>& file_audits) {
+core::Result<bool> FakeBatchStore::finish_execution(
+    const Batch& updated, const std::vector<BankFile>& files, const core::AuditEvent& batch_audit,
+    const std::vector<core::AuditEvent>& file_audits) {
     std::lock_guard lock(mutex_);
     Batch& b = batches_.at(updated.id);
     if (b.state == BatchState::executed) return false;

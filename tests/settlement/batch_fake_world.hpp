@@ -89,8 +89,8 @@ struct World {
         for (const auto& a : facts->accounts) {
             const auto& b = a.account.balances;
             out += std::to_string(a.account.id) + " " + std::to_string(b.debits_pending) + " " +
-                   std::to_string(b.debits_posted) + " " + std::to_string(b.credits_pending) +
-                   " " + std::to_string(b.credits_posted) + "\n";
+                   std::to_string(b.debits_posted) + " " + std::to_string(b.credits_pending) + " " +
+                   std::to_string(b.credits_posted) + "\n";
         }
         auto batch = service->get(alice, id);
         BOOST_REQUIRE(batch.ok());

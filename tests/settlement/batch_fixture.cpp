@@ -140,13 +140,16 @@ int main(int argc, char** argv) {
         const std::string name = "fixture-supplier-" + n(s + 1);
         const std::int64_t id = f.user(name, "supplier");
         supplier_ids.push_back(id);
-        f.sql("INSERT INTO suppliers (user_id, organisation_name, registration_number, street, "
-              "postal_code, city, country, contact_name, contact_email, contact_phone, iban, bic, "
-              "status, registered_at_ms, reviewed_by, reviewed_at_ms) VALUES (" +
-              n(id) + ", 'Supplier " + n(s + 1) + " GmbH', 'HRB-" + n(1000 + s) +
-              "', 'Main street 1', '10115', 'Berlin', 'DE', 'Contact', 'supplier" + n(s + 1) +
-              "@example.org', '+4930123456', " + q(german_iban(1000 + s)) + ", 'COBADEFF', "
-              "'approved', " + n(base_ms) + ", " + n(officer) + ", " + n(base_ms) + ")");
+        f.sql(
+            "INSERT INTO suppliers (user_id, organisation_name, registration_number, street, "
+            "postal_code, city, country, contact_name, contact_email, contact_phone, iban, bic, "
+            "status, registered_at_ms, reviewed_by, reviewed_at_ms) VALUES (" +
+            n(id) + ", 'Supplier " + n(s + 1) + " GmbH', 'HRB-" + n(1000 + s) +
+            "', 'Main street 1', '10115', 'Berlin', 'DE', 'Contact', 'supplier" + n(s + 1) +
+            "@example.org', '+4930123456', " + q(german_iban(1000 + s)) +
+            ", 'COBADEFF', "
+            "'approved', " +
+            n(base_ms) + ", " + n(officer) + ", " + n(base_ms) + ")");
     }
 
     money::Account escrow_spec;
@@ -163,22 +166,23 @@ int main(int argc, char** argv) {
     const auto contract_with = [&](std::int64_t award, std::int64_t tender, int lot,
                                    std::int64_t supplier, std::int64_t value, int accepted,
                                    int planned) {
-        f.sql("INSERT INTO contracts (award_id, tender_id, lot_id, supplier_id, value_minor, "
-              "currency, signed_by, signed_at_ms) VALUES (" +
-              n(award) + ", " + n(tender) + ", " + n(lot) + ", " + n(supplier) + ", " + n(value) +
-              ", 'EUR', " + n(officer) + ", " + n(base_ms + 20'000) + ")");
+        f.sql(
+            "INSERT INTO contracts (award_id, tender_id, lot_id, supplier_id, value_minor, "
+            "currency, signed_by, signed_at_ms) VALUES (" +
+            n(award) + ", " + n(tender) + ", " + n(lot) + ", " + n(supplier) + ", " + n(value) +
+            ", 'EUR', " + n(officer) + ", " + n(base_ms + 20'000) + ")");
         const std::int64_t contract = f.value("SELECT MAX(id) FROM contracts");
         const int count = accepted + planned;
         for (int m = 1; m <= count; ++m) {
             const std::int64_t amount =
                 m < count ? value / count : value - (value / count) * (count - 1);
             const bool is_accepted = m <= accepted;
-            f.sql("INSERT INTO contract_milestones (contract_id, number, title, amount_minor, "
-                  "currency, state, accepted_by, accepted_at_ms) VALUES (" +
-                  n(contract) + ", " + n(m) + ", 'Milestone " + n(m) + "', " + n(amount) +
-                  ", 'EUR', " + (is_accepted ? "'accepted', " : "'planned', ") +
-                  (is_accepted ? n(officer) + ", " + n(base_ms + 30'000 + m) : "NULL, NULL") +
-                  ")");
+            f.sql(
+                "INSERT INTO contract_milestones (contract_id, number, title, amount_minor, "
+                "currency, state, accepted_by, accepted_at_ms) VALUES (" +
+                n(contract) + ", " + n(m) + ", 'Milestone " + n(m) + "', " + n(amount) +
+                ", 'EUR', " + (is_accepted ? "'accepted', " : "'planned', ") +
+                (is_accepted ? n(officer) + ", " + n(base_ms + 30'000 + m) : "NULL, NULL") + ")");
             if (is_accepted) ++milestones;
         }
     };
@@ -198,10 +202,11 @@ int main(int argc, char** argv) {
                 const std::string body =
                     "fixture bid " + n(tender) + "/" + n(lot) + "/" + n(supplier);
                 const std::string sha = sha256_hex(body);
-                f.sql("INSERT INTO bids (tender_id, supplier_id, lot_id, version, body, sha256, "
-                      "received_at_ms, timestamp_token, log_seq, state) VALUES (" +
-                      n(tender) + ", " + n(supplier) + ", " + n(lot) + ", 1, " + q(body) + ", " +
-                      q(sha) + ", " + n(base_ms + 1500) + ", '', 0, 'active')");
+                f.sql(
+                    "INSERT INTO bids (tender_id, supplier_id, lot_id, version, body, sha256, "
+                    "received_at_ms, timestamp_token, log_seq, state) VALUES (" +
+                    n(tender) + ", " + n(supplier) + ", " + n(lot) + ", 1, " + q(body) + ", " +
+                    q(sha) + ", " + n(base_ms + 1500) + ", '', 0, 'active')");
                 bid_ids.push_back(f.value("SELECT MAX(id) FROM bids"));
                 security_spec.owner_id = supplier;
                 auto from = ledger.account_for(supplier, security_spec);
@@ -229,16 +234,18 @@ int main(int argc, char** argv) {
             const std::size_t winner = static_cast<std::size_t>((t + lot) % suppliers);
             const std::string state = lot == 1 ? "signed" : lot == 2 ? "declined" : "awarded";
             const std::int64_t value = 1'000'000 + 12'345 * (t + 1) + 1'000 * lot;
-            f.sql("INSERT INTO awards (tender_id, lot_id, bid_id, supplier_id, value_minor, "
-                  "currency, awarded_rank, skip_reason, state, awarded_by, awarded_at_ms, "
-                  "standstill_ends_at_ms, decided_by, decided_at_ms, decline_reason) VALUES (" +
-                  n(tender) + ", " + n(lot) + ", " + n(bid_ids[winner]) + ", " +
-                  n(supplier_ids[winner]) + ", " + n(value) + ", 'EUR', 1, '', " + q(state) +
-                  ", " + n(officer) + ", " + n(base_ms + 10'000) + ", " + n(base_ms + 15'000) +
-                  ", " + (state == "awarded" ? "NULL, NULL, NULL" : n(officer) + ", " +
-                          n(base_ms + 20'000) + ", " +
-                          (state == "declined" ? "'The winner declined to sign'" : "NULL")) +
-                  ")");
+            f.sql(
+                "INSERT INTO awards (tender_id, lot_id, bid_id, supplier_id, value_minor, "
+                "currency, awarded_rank, skip_reason, state, awarded_by, awarded_at_ms, "
+                "standstill_ends_at_ms, decided_by, decided_at_ms, decline_reason) VALUES (" +
+                n(tender) + ", " + n(lot) + ", " + n(bid_ids[winner]) + ", " +
+                n(supplier_ids[winner]) + ", " + n(value) + ", 'EUR', 1, '', " + q(state) + ", " +
+                n(officer) + ", " + n(base_ms + 10'000) + ", " + n(base_ms + 15'000) + ", " +
+                (state == "awarded"
+                     ? "NULL, NULL, NULL"
+                     : n(officer) + ", " + n(base_ms + 20'000) + ", " +
+                           (state == "declined" ? "'The winner declined to sign'" : "NULL")) +
+                ")");
             if (state == "signed") {
                 contract_with(f.value("SELECT MAX(id) FROM awards"), tender, lot,
                               supplier_ids[winner], value, 2, 1);
@@ -248,17 +255,19 @@ int main(int argc, char** argv) {
     // A buyer without a bank account: its milestone is skipped with the reason.
     const std::int64_t unfunded = f.tender("CITY-9", "City of Nowhere", 1);
     const std::string body = "fixture bid " + n(unfunded) + "/1/" + n(supplier_ids[0]);
-    f.sql("INSERT INTO bids (tender_id, supplier_id, lot_id, version, body, sha256, "
-          "received_at_ms, timestamp_token, log_seq, state) VALUES (" +
-          n(unfunded) + ", " + n(supplier_ids[0]) + ", 1, 1, " + q(body) + ", " +
-          q(sha256_hex(body)) + ", " + n(base_ms + 1500) + ", '', 0, 'active')");
+    f.sql(
+        "INSERT INTO bids (tender_id, supplier_id, lot_id, version, body, sha256, "
+        "received_at_ms, timestamp_token, log_seq, state) VALUES (" +
+        n(unfunded) + ", " + n(supplier_ids[0]) + ", 1, 1, " + q(body) + ", " +
+        q(sha256_hex(body)) + ", " + n(base_ms + 1500) + ", '', 0, 'active')");
     const std::int64_t unfunded_bid = f.value("SELECT MAX(id) FROM bids");
-    f.sql("INSERT INTO awards (tender_id, lot_id, bid_id, supplier_id, value_minor, currency, "
-          "awarded_rank, skip_reason, state, awarded_by, awarded_at_ms, standstill_ends_at_ms, "
-          "decided_by, decided_at_ms) VALUES (" +
-          n(unfunded) + ", 1, " + n(unfunded_bid) + ", " + n(supplier_ids[0]) +
-          ", 777700, 'EUR', 1, '', 'signed', " + n(officer) + ", " + n(base_ms + 10'000) + ", " +
-          n(base_ms + 15'000) + ", " + n(officer) + ", " + n(base_ms + 20'000) + ")");
+    f.sql(
+        "INSERT INTO awards (tender_id, lot_id, bid_id, supplier_id, value_minor, currency, "
+        "awarded_rank, skip_reason, state, awarded_by, awarded_at_ms, standstill_ends_at_ms, "
+        "decided_by, decided_at_ms) VALUES (" +
+        n(unfunded) + ", 1, " + n(unfunded_bid) + ", " + n(supplier_ids[0]) +
+        ", 777700, 'EUR', 1, '', 'signed', " + n(officer) + ", " + n(base_ms + 10'000) + ", " +
+        n(base_ms + 15'000) + ", " + n(officer) + ", " + n(base_ms + 20'000) + ")");
     contract_with(f.value("SELECT MAX(id) FROM awards"), unfunded, 1, supplier_ids[0], 777'700, 1,
                   0);
     std::printf("fixture: %d tenders, %d suppliers, %d accepted milestones, %d pending deposits\n",

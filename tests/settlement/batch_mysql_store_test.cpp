@@ -40,40 +40,48 @@ struct Database {
     // One approved supplier with a signed contract of `milestones` accepted milestones.
     void fill(int milestones) {
         auto& p = *pool;
-        testing::execute_sql(p, "INSERT INTO users (username, role, password_hash, created_at_ms) "
-                                "VALUES ('s1', 'supplier', 'x', 0)");
+        testing::execute_sql(p,
+                             "INSERT INTO users (username, role, password_hash, created_at_ms) "
+                             "VALUES ('s1', 'supplier', 'x', 0)");
         const auto supplier = testing::query_int64(p, "SELECT id FROM users WHERE username='s1'");
         const std::string s = std::to_string(supplier);
         testing::execute_sql(
-            p, "INSERT INTO suppliers (user_id, organisation_name, registration_number, street, "
-               "postal_code, city, country, contact_name, contact_email, contact_phone, iban, "
-               "bic, status, registered_at_ms) VALUES (" + s +
-                   ", 'Supplier One', 'R1', 'S', '1', 'C', 'GB', 'N', 'a@b.c', '+441234567', "
-                   "'GB82WEST12345698765432', '', 'approved', 0)");
+            p,
+            "INSERT INTO suppliers (user_id, organisation_name, registration_number, street, "
+            "postal_code, city, country, contact_name, contact_email, contact_phone, iban, "
+            "bic, status, registered_at_ms) VALUES (" +
+                s +
+                ", 'Supplier One', 'R1', 'S', '1', 'C', 'GB', 'N', 'a@b.c', '+441234567', "
+                "'GB82WEST12345698765432', '', 'approved', 0)");
         testing::execute_sql(
-            p, "INSERT INTO tenders (version, state, title, description, buyer_name, buyer_id, "
-               "currency, price_weight, technical_weight, bid_security_minor, threshold_k, "
-               "created_by, created_at_ms, updated_at_ms, cancel_reason) VALUES (1, "
-               "'published', 'T', 'D', 'Town', 'TOWN-1', 'EUR', 100, 0, 0, 1, 0, 0, 0, '')");
+            p,
+            "INSERT INTO tenders (version, state, title, description, buyer_name, buyer_id, "
+            "currency, price_weight, technical_weight, bid_security_minor, threshold_k, "
+            "created_by, created_at_ms, updated_at_ms, cancel_reason) VALUES (1, "
+            "'published', 'T', 'D', 'Town', 'TOWN-1', 'EUR', 100, 0, 0, 1, 0, 0, 0, '')");
         testing::execute_sql(
-            p, "INSERT INTO bids (tender_id, supplier_id, lot_id, version, body, sha256, "
-               "received_at_ms, timestamp_token, log_seq, state) VALUES (1, " + s +
-                   ", 1, 1, 'b', REPEAT('a', 64), 0, '', 0, 'active')");
+            p,
+            "INSERT INTO bids (tender_id, supplier_id, lot_id, version, body, sha256, "
+            "received_at_ms, timestamp_token, log_seq, state) VALUES (1, " +
+                s + ", 1, 1, 'b', REPEAT('a', 64), 0, '', 0, 'active')");
         testing::execute_sql(
-            p, "INSERT INTO awards (tender_id, lot_id, bid_id, supplier_id, value_minor, "
-               "currency, awarded_rank, skip_reason, state, awarded_by, awarded_at_ms, "
-               "standstill_ends_at_ms, decided_by, decided_at_ms) VALUES (1, 1, 1, " + s +
-                   ", 1000000, 'EUR', 1, '', 'signed', 0, 1, 2, 0, 3)");
+            p,
+            "INSERT INTO awards (tender_id, lot_id, bid_id, supplier_id, value_minor, "
+            "currency, awarded_rank, skip_reason, state, awarded_by, awarded_at_ms, "
+            "standstill_ends_at_ms, decided_by, decided_at_ms) VALUES (1, 1, 1, " +
+                s + ", 1000000, 'EUR', 1, '', 'signed', 0, 1, 2, 0, 3)");
         testing::execute_sql(
-            p, "INSERT INTO contracts (award_id, tender_id, lot_id, supplier_id, value_minor, "
-               "currency, signed_by, signed_at_ms) VALUES (1, 1, 1, " + s +
-                   ", 1000000, 'EUR', 0, 3)");
+            p,
+            "INSERT INTO contracts (award_id, tender_id, lot_id, supplier_id, value_minor, "
+            "currency, signed_by, signed_at_ms) VALUES (1, 1, 1, " +
+                s + ", 1000000, 'EUR', 0, 3)");
         for (int m = 1; m <= milestones; ++m) {
             testing::execute_sql(
-                p, "INSERT INTO contract_milestones (contract_id, number, title, amount_minor, "
-                   "currency, state, accepted_by, accepted_at_ms) VALUES (1, " +
-                       std::to_string(m) + ", 'M', " + std::to_string(1000 + m) +
-                       ", 'EUR', 'accepted', 0, " + std::to_string(10 + m) + ")");
+                p,
+                "INSERT INTO contract_milestones (contract_id, number, title, amount_minor, "
+                "currency, state, accepted_by, accepted_at_ms) VALUES (1, " +
+                    std::to_string(m) + ", 'M', " + std::to_string(1000 + m) +
+                    ", 'EUR', 'accepted', 0, " + std::to_string(10 + m) + ")");
         }
         BuyerAccount a;
         a.buyer_id = "TOWN-1";
@@ -105,7 +113,8 @@ BOOST_AUTO_TEST_CASE(racing_preparations_never_take_an_item_twice) {
                 refusals[static_cast<std::size_t>(r)] = b.error().code;
                 return;
             }
-            for (const Item& i : b->items) taken[static_cast<std::size_t>(r)].push_back(i.source_key);
+            for (const Item& i : b->items)
+                taken[static_cast<std::size_t>(r)].push_back(i.source_key);
         });
     }
     for (auto& t : threads) t.join();
@@ -123,9 +132,9 @@ BOOST_AUTO_TEST_CASE(racing_preparations_never_take_an_item_twice) {
     }
     BOOST_TEST(testing::query_int64(*d.pool, "SELECT COUNT(*) FROM settlement_items") ==
                static_cast<std::int64_t>(total));
-    BOOST_TEST(testing::query_int64(*d.pool,
-                                    "SELECT COUNT(DISTINCT source_key) FROM settlement_items") ==
-               static_cast<std::int64_t>(total));
+    BOOST_TEST(
+        testing::query_int64(*d.pool, "SELECT COUNT(DISTINCT source_key) FROM settlement_items") ==
+        static_cast<std::int64_t>(total));
     // What the widest cut-off covers was taken by the racers, except what a racer that gave up
     // after its retries (item_taken) left: a later batch takes exactly that, nothing twice,
     // and then nothing is due.
@@ -242,9 +251,9 @@ BOOST_AUTO_TEST_CASE(executing_twice_and_concurrently_posts_once) {
     BOOST_TEST((again->state == BatchState::executed));
     BOOST_TEST(testing::query_int64(*d.pool, "SELECT COUNT(*) FROM money_transfers") == 25);
     BOOST_TEST(testing::query_int64(*d.pool, "SELECT COUNT(*) FROM settlement_files") == 1);
-    BOOST_TEST(testing::query_int64(
-                   *d.pool, "SELECT COUNT(*) FROM audit_events WHERE entity_type = "
-                            "'settlement_file'") == 1);
+    BOOST_TEST(testing::query_int64(*d.pool,
+                                    "SELECT COUNT(*) FROM audit_events WHERE entity_type = "
+                                    "'settlement_file'") == 1);
     auto file = d.service.file(alice, b->id, 1);
     BOOST_REQUIRE(file.ok());
     BOOST_TEST(file->payment_count == 25);

@@ -1,8 +1,7 @@
-#include "settlement/batches/rules.hpp"
-
 #include <boost/test/unit_test.hpp>
 #include <limits>
 
+#include "settlement/batches/rules.hpp"
 #include "tests/settlement/batch_fake_data.hpp"
 
 namespace {
@@ -74,8 +73,9 @@ BOOST_AUTO_TEST_CASE(deposit_rules_for_each_award_state) {
     BOOST_TEST((deposit_kind({award(1, AwardState::signed_, 5, 6)}) == ItemKind::refund));
     BOOST_TEST((deposit_kind({award(1, AwardState::declined, 5, 6)}) == ItemKind::forfeit));
     // The next bid awarded after a decline is held, not refunded as a loser.
-    BOOST_TEST(!deposit_kind({award(2, AwardState::declined, 5, 6), award(1, AwardState::awarded, 7)})
-                    .has_value());
+    BOOST_TEST(
+        !deposit_kind({award(2, AwardState::declined, 5, 6), award(1, AwardState::awarded, 7)})
+             .has_value());
     // An award on another lot says nothing about this one.
     BOOST_TEST((!deposit_kind({award(2, AwardState::awarded, 5, 0, 2)}).has_value()));
 }
@@ -100,12 +100,12 @@ BOOST_AUTO_TEST_CASE(closed_lots_and_cancelled_tenders_release_their_deposits) {
     BOOST_TEST(!deposit_kind({}, 1, {other_lot}).has_value());
     BOOST_TEST(!deposit_kind({}, 1, {other_tender}).has_value());
     // After a decline the lot is closed: the decliner's deposit stays forfeited.
-    BOOST_TEST((deposit_kind({award(1, AwardState::declined, 5, 6)}, 1, {closed}) ==
-                ItemKind::forfeit));
+    BOOST_TEST(
+        (deposit_kind({award(1, AwardState::declined, 5, 6)}, 1, {closed}) == ItemKind::forfeit));
     // A cancelled tender releases every deposit, a held winner's too, but not a forfeit.
     BOOST_TEST((deposit_kind({}, 1, {cancelled}) == ItemKind::refund));
-    BOOST_TEST((deposit_kind({award(1, AwardState::awarded, 5)}, 1, {cancelled}) ==
-                ItemKind::refund));
+    BOOST_TEST(
+        (deposit_kind({award(1, AwardState::awarded, 5)}, 1, {cancelled}) == ItemKind::refund));
     BOOST_TEST((deposit_kind({award(1, AwardState::declined, 5, 6)}, 1, {cancelled}) ==
                 ItemKind::forfeit));
     BOOST_TEST(!deposit_kind({award(1, AwardState::awarded, 5)}, 1, {LotRelease{1, 0, cutoff + 1}})
@@ -190,8 +190,8 @@ BOOST_AUTO_TEST_CASE(selection_is_identical_on_one_and_many_threads) {
         if (n % 11 == 0) in.milestones.back().supplier->status = "rejected";
     }
     for (int b = 1; b <= 500; ++b) {
-        in.awards.push_back(award(b * 10, b % 3 == 0 ? AwardState::declined : AwardState::signed_,
-                                  1, 2, b));
+        in.awards.push_back(
+            award(b * 10, b % 3 == 0 ? AwardState::declined : AwardState::signed_, 1, 2, b));
         in.deposits.push_back(deposit(b * 10, b));
         in.deposits.back().pending_id = "bs:1:a" + std::to_string(b);
         in.deposits.push_back(deposit(b * 10 + 1, b));

@@ -1,7 +1,6 @@
-#include "settlement/batches/service.hpp"
-
 #include <boost/test/unit_test.hpp>
 
+#include "settlement/batches/service.hpp"
 #include "tests/settlement/batch_fake_world.hpp"
 
 namespace {
@@ -78,15 +77,17 @@ BOOST_AUTO_TEST_CASE(approved_and_unposted_executing_batches_can_be_cancelled_on
     const std::int64_t approved = w.approved_batch();
     BOOST_REQUIRE(w.service->cancel(alice, approved, "approved by mistake").ok());
     const std::int64_t again = w.approved_batch();
-    BOOST_TEST(w.store.transition(again, BatchState::approved,
-                                  [&] {
-                                      Batch b = *w.store.find_batch(again, false).value();
-                                      b.state = BatchState::executing;
-                                      b.execute_started_by = alice.user_id;
-                                      b.execute_started_at_ms = 1;
-                                      return b;
-                                  }(),
-                                  procura::core::AuditEvent{})
+    BOOST_TEST(w.store
+                   .transition(
+                       again, BatchState::approved,
+                       [&] {
+                           Batch b = *w.store.find_batch(again, false).value();
+                           b.state = BatchState::executing;
+                           b.execute_started_by = alice.user_id;
+                           b.execute_started_at_ms = 1;
+                           return b;
+                       }(),
+                       procura::core::AuditEvent{})
                    .ok());
     // Its execution stopped before posting (nothing is in the ledger): it can be cancelled.
     auto cancelled = w.service->cancel(alice, again, "the execution was refused");

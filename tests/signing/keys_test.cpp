@@ -50,7 +50,8 @@ BOOST_AUTO_TEST_CASE(stock_openssl_reads_our_key_and_sees_aes_256) {
     Workdir w;
     auto key = PrivateKey::generate_ec_p256();
     w.write("key.pem", *key->to_encrypted_pem("s3cret pass"));
-    const Run pub = run("openssl pkey -in " + w.path("key.pem") + " -passin pass:'s3cret pass' -pubout");
+    const Run pub =
+        run("openssl pkey -in " + w.path("key.pem") + " -passin pass:'s3cret pass' -pubout");
     BOOST_TEST(pub.status == 0, pub.output);
     BOOST_TEST(pub.output == key->public_key_pem());
     const Run parsed = run("openssl asn1parse -in " + w.path("key.pem"));
@@ -90,8 +91,8 @@ BOOST_AUTO_TEST_CASE(root_ca_is_a_critical_ca_that_openssl_verifies) {
     const Run verify = run("openssl verify -CAfile " + w.path("ca.pem") + " -attime " +
                            std::to_string(t0_ms / 1000) + " " + w.path("ca.pem"));
     BOOST_TEST(verify.status == 0, verify.output);
-    const Run ext = run("openssl x509 -in " + w.path("ca.pem") +
-                        " -noout -ext basicConstraints,keyUsage");
+    const Run ext =
+        run("openssl x509 -in " + w.path("ca.pem") + " -noout -ext basicConstraints,keyUsage");
     BOOST_TEST(ext.output.find("X509v3 Basic Constraints: critical") != std::string::npos,
                ext.output);
     BOOST_TEST(ext.output.find("CA:TRUE") != std::string::npos);
@@ -108,12 +109,12 @@ BOOST_AUTO_TEST_CASE(root_ca_is_a_critical_ca_that_openssl_verifies) {
 BOOST_AUTO_TEST_CASE(user_certificate_from_an_openssl_request_carries_the_user_id) {
     Workdir w;
     Pki pki;
-    const Run req = run("openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout " +
-                        w.path("user.key") + " -subj '/CN=whatever the supplier typed' -out " +
-                        w.path("user.csr"));
+    const Run req = run(
+        "openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout " +
+        w.path("user.key") + " -subj '/CN=whatever the supplier typed' -out " + w.path("user.csr"));
     BOOST_REQUIRE_MESSAGE(req.status == 0, req.output);
-    auto cert = issue_from_csr(pki.ca, pki.ca_key, w.read("user.csr"), 42, "acme-supplies",
-                               one_year());
+    auto cert =
+        issue_from_csr(pki.ca, pki.ca_key, w.read("user.csr"), 42, "acme-supplies", one_year());
     BOOST_REQUIRE_MESSAGE(cert.ok(), (cert.ok() ? std::string() : cert.error().message));
     BOOST_TEST(cert->subject() == "UID=42,CN=acme-supplies,O=Procura");
     BOOST_TEST((cert->user_id() == std::optional<core::UserId>(42)));
@@ -144,13 +145,13 @@ BOOST_AUTO_TEST_CASE(rsa_2048_requests_are_accepted_and_weaker_keys_refused) {
     auto rsa = issue_from_csr(pki.ca, pki.ca_key, request("rsa2048", "rsa:2048"), 7, "rsa-user",
                               one_year());
     BOOST_TEST(rsa.ok());
-    require_error(issue_from_csr(pki.ca, pki.ca_key, request("rsa1024", "rsa:1024"), 7, "u",
-                                 one_year()),
-                  ErrorKind::bad_request, "weak_key");
-    require_error(issue_from_csr(pki.ca, pki.ca_key,
-                                 request("p384", "ec -pkeyopt ec_paramgen_curve:P-384"), 7, "u",
-                                 one_year()),
-                  ErrorKind::bad_request, "weak_key");
+    require_error(
+        issue_from_csr(pki.ca, pki.ca_key, request("rsa1024", "rsa:1024"), 7, "u", one_year()),
+        ErrorKind::bad_request, "weak_key");
+    require_error(
+        issue_from_csr(pki.ca, pki.ca_key, request("p384", "ec -pkeyopt ec_paramgen_curve:P-384"),
+                       7, "u", one_year()),
+        ErrorKind::bad_request, "weak_key");
 }
 
 BOOST_AUTO_TEST_CASE(malformed_and_tampered_requests_are_refused) {
@@ -158,17 +159,17 @@ BOOST_AUTO_TEST_CASE(malformed_and_tampered_requests_are_refused) {
     Pki pki;
     require_error(issue_from_csr(pki.ca, pki.ca_key, "", 1, "u", one_year()),
                   ErrorKind::bad_request, "bad_csr");
-    require_error(issue_from_csr(pki.ca, pki.ca_key, std::string(100'000, 'A'), 1, "u",
-                                 one_year()),
+    require_error(issue_from_csr(pki.ca, pki.ca_key, std::string(100'000, 'A'), 1, "u", one_year()),
                   ErrorKind::bad_request, "bad_csr");
-    const Run req = run("openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout " +
-                        w.path("k") + " -subj /CN=original -out " + w.path("csr.pem"));
+    const Run req =
+        run("openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout " +
+            w.path("k") + " -subj /CN=original -out " + w.path("csr.pem"));
     BOOST_REQUIRE_MESSAGE(req.status == 0, req.output);
     // Change the subject inside the signed part (DER -> flip one byte of "original") so that
     // the request's own signature no longer verifies.
-    BOOST_REQUIRE(run("openssl req -in " + w.path("csr.pem") + " -outform DER -out " +
-                      w.path("csr.der"))
-                      .status == 0);
+    BOOST_REQUIRE(
+        run("openssl req -in " + w.path("csr.pem") + " -outform DER -out " + w.path("csr.der"))
+            .status == 0);
     std::string der = w.read("csr.der");
     const auto at = der.find("original");
     BOOST_REQUIRE(at != std::string::npos);

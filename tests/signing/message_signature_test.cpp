@@ -24,8 +24,8 @@ BOOST_AUTO_TEST_CASE(our_signature_verifies_with_openssl_dgst_and_ours) {
     w.write("pub.pem", key->public_key_pem());
     w.write("text", text);
     w.write("sig", *signature);
-    const auto verified = run("openssl dgst -sha256 -verify " + w.path("pub.pem") +
-                              " -signature " + w.path("sig") + " " + w.path("text"));
+    const auto verified = run("openssl dgst -sha256 -verify " + w.path("pub.pem") + " -signature " +
+                              w.path("sig") + " " + w.path("text"));
     BOOST_TEST(verified.status == 0, verified.output);
     BOOST_TEST(signing::verify_message(key->public_key_pem(), text, *signature).ok());
 
@@ -46,13 +46,13 @@ BOOST_AUTO_TEST_CASE(our_signature_verifies_with_openssl_dgst_and_ours) {
 
 BOOST_AUTO_TEST_CASE(openssl_made_signature_verifies_with_ours) {
     Workdir w;
-    BOOST_REQUIRE(run("openssl ecparam -name prime256v1 -genkey -noout -out " + w.path("k.pem"))
-                      .status == 0);
-    BOOST_REQUIRE(run("openssl ec -in " + w.path("k.pem") + " -pubout -out " + w.path("p.pem"))
-                      .status == 0);
+    BOOST_REQUIRE(
+        run("openssl ecparam -name prime256v1 -genkey -noout -out " + w.path("k.pem")).status == 0);
+    BOOST_REQUIRE(
+        run("openssl ec -in " + w.path("k.pem") + " -pubout -out " + w.path("p.pem")).status == 0);
     w.write("text", "hello");
-    BOOST_REQUIRE(run("openssl dgst -sha256 -sign " + w.path("k.pem") + " -out " +
-                      w.path("sig") + " " + w.path("text"))
+    BOOST_REQUIRE(run("openssl dgst -sha256 -sign " + w.path("k.pem") + " -out " + w.path("sig") +
+                      " " + w.path("text"))
                       .status == 0);
     BOOST_TEST(signing::verify_message(w.read("p.pem"), "hello", w.read("sig")).ok());
 }
@@ -62,16 +62,17 @@ BOOST_AUTO_TEST_CASE(only_p256_keys_are_accepted) {
     BOOST_REQUIRE(run("openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out " +
                       w.path("rsa.pem"))
                       .status == 0);
-    BOOST_REQUIRE(run("openssl pkey -in " + w.path("rsa.pem") + " -pubout -out " + w.path("rsa.pub"))
-                      .status == 0);
+    BOOST_REQUIRE(
+        run("openssl pkey -in " + w.path("rsa.pem") + " -pubout -out " + w.path("rsa.pub"))
+            .status == 0);
     require_error(signing::verify_message(w.read("rsa.pub"), "x", "y"), ErrorKind::bad_request,
                   "bad_public_key");
 }
 
 BOOST_AUTO_TEST_CASE(base64_round_trips_and_refuses_garbage) {
-    for (const std::string& bytes : {std::string(), std::string("f"), std::string("fo"),
-                                    std::string("foo"), std::string("foob"),
-                                    std::string("\0\xff\x10 bytes", 9)}) {
+    for (const std::string& bytes :
+         {std::string(), std::string("f"), std::string("fo"), std::string("foo"),
+          std::string("foob"), std::string("\0\xff\x10 bytes", 9)}) {
         const std::string encoded = signing::base64_encode(bytes);
         BOOST_TEST(encoded.size() % 4 == 0u);
         auto decoded = signing::base64_decode(encoded);

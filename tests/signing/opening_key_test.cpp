@@ -81,8 +81,8 @@ BOOST_AUTO_TEST_CASE(any_three_of_five_shares_rebuild_the_key_and_it_opens_bids)
     for (std::size_t a = 0; a < 5; ++a) {
         for (std::size_t b = a + 1; b < 5; ++b) {
             for (std::size_t d = b + 1; d < 5; ++d) {
-                auto rebuilt = rebuild_opening_key(7, {opened[a], opened[b], opened[d]},
-                                                   key->certificate, 3);
+                auto rebuilt =
+                    rebuild_opening_key(7, {opened[a], opened[b], opened[d]}, key->certificate, 3);
                 BOOST_REQUIRE(rebuilt.ok());
                 BOOST_TEST(key->certificate.matches(*rebuilt));
                 // ...opens with the rebuilt key.
@@ -103,16 +103,16 @@ BOOST_AUTO_TEST_CASE(stock_openssl_opens_a_members_sealed_share) {
     auto key = create_opening_key(8, c.members(), 2, c.ca, c.ca_key, validity);
     BOOST_REQUIRE(key.ok());
     c.w.write("share.der", key->shares[1].envelope_der);
-    const Run decrypt = run("openssl cms -decrypt -binary -inform DER -in " +
-                            c.w.path("share.der") + " -inkey " + c.w.path("officer1.key") +
-                            " -recip " + c.w.path("officer1.pem") + " -out " +
-                            c.w.path("share.bin"));
+    const Run decrypt =
+        run("openssl cms -decrypt -binary -inform DER -in " + c.w.path("share.der") + " -inkey " +
+            c.w.path("officer1.key") + " -recip " + c.w.path("officer1.pem") + " -out " +
+            c.w.path("share.bin"));
     BOOST_REQUIRE_MESSAGE(decrypt.status == 0, decrypt.output);
     BOOST_TEST(c.w.read("share.bin") == c.open_share(*key, 1));
     // Another member's key does not open it.
-    const Run wrong = run("openssl cms -decrypt -binary -inform DER -in " + c.w.path("share.der") +
-                          " -inkey " + c.w.path("officer0.key") + " -recip " +
-                          c.w.path("officer0.pem") + " -out /dev/null");
+    const Run wrong =
+        run("openssl cms -decrypt -binary -inform DER -in " + c.w.path("share.der") + " -inkey " +
+            c.w.path("officer0.key") + " -recip " + c.w.path("officer0.pem") + " -out /dev/null");
     BOOST_TEST(wrong.status != 0);
 }
 
@@ -149,8 +149,8 @@ BOOST_AUTO_TEST_CASE(thresholds_outside_one_to_n_are_refused) {
                   ErrorKind::bad_request, "bad_threshold");
     auto one_of_one = create_opening_key(1, {c.members()[0]}, 1, c.ca, c.ca_key, validity);
     BOOST_REQUIRE(one_of_one.ok());
-    BOOST_TEST(rebuild_opening_key(1, {c.open_share(*one_of_one, 0)}, one_of_one->certificate, 1)
-                   .ok());
+    BOOST_TEST(
+        rebuild_opening_key(1, {c.open_share(*one_of_one, 0)}, one_of_one->certificate, 1).ok());
 }
 
 BOOST_AUTO_TEST_SUITE_END()

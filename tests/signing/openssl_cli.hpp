@@ -76,9 +76,9 @@ inline OpenSSLUser make_openssl_user(
     const Workdir& w, const signing::Certificate& ca, const signing::PrivateKey& ca_key,
     const std::string& name, core::UserId user, const signing::Validity& validity,
     const std::string& key_options = "ec -pkeyopt ec_paramgen_curve:P-256") {
-    const Run req = run("openssl req -new -newkey " + key_options + " -nodes -keyout " +
-                        w.path(name + ".key") + " -subj /CN=" + name + " -out " +
-                        w.path(name + ".csr"));
+    const Run req =
+        run("openssl req -new -newkey " + key_options + " -nodes -keyout " + w.path(name + ".key") +
+            " -subj /CN=" + name + " -out " + w.path(name + ".csr"));
     BOOST_REQUIRE_MESSAGE(req.status == 0, req.output);
     const Run enc = run("openssl pkcs8 -topk8 -v2 aes-256-cbc -in " + w.path(name + ".key") +
                         " -passout pass:x -out " + w.path(name + ".enc.pem"));

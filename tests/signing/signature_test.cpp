@@ -23,7 +23,9 @@ namespace {
 
 const std::int64_t now_ms = core::SystemClock().now_ms();
 
-Validity around_now() { return Validity{now_ms - core::ms_per_day, now_ms + 30 * core::ms_per_day}; }
+Validity around_now() {
+    return Validity{now_ms - core::ms_per_day, now_ms + 30 * core::ms_per_day};
+}
 
 // A platform CA and a supplier (user 42) whose key exists as a plain PEM file for openssl and
 // as a PrivateKey for us; the CA key is also written (encrypted) for openssl x509 -req.
@@ -51,8 +53,8 @@ struct World {
     // Runs openssl cms -sign with the user's key; returns the DER.
     std::string openssl_sign(const std::string& extra) {
         const Run r = run("openssl cms -sign -binary -in " + w.path("content.bin") + " -signer " +
-                          user->cert_path + " -inkey " + user->key_path +
-                          " -outform DER -out " + w.path("sig.der") + " " + extra);
+                          user->cert_path + " -inkey " + user->key_path + " -outform DER -out " +
+                          w.path("sig.der") + " " + extra);
         BOOST_REQUIRE_MESSAGE(r.status == 0, r.output);
         return w.read("sig.der");
     }
@@ -66,9 +68,10 @@ BOOST_AUTO_TEST_SUITE(signatures)
 
 BOOST_AUTO_TEST_CASE(openssl_attached_signature_verifies_and_names_the_signer) {
     World world;
-    auto verified = world.verifier.verify(world.openssl_sign("-nodetach"), std::nullopt,
-                                          world.options());
-    BOOST_REQUIRE_MESSAGE(verified.ok(), (verified.ok() ? std::string() : verified.error().message));
+    auto verified =
+        world.verifier.verify(world.openssl_sign("-nodetach"), std::nullopt, world.options());
+    BOOST_REQUIRE_MESSAGE(verified.ok(),
+                          (verified.ok() ? std::string() : verified.error().message));
     BOOST_TEST(verified->content == content);
     BOOST_TEST((verified->signer_user == std::optional<core::UserId>(42)));
     BOOST_TEST(verified->signer_subject == "UID=42,CN=acme,O=Procura");
@@ -92,9 +95,9 @@ BOOST_AUTO_TEST_CASE(our_signatures_verify_with_openssl_cms) {
     auto attached = sign(content, world.user->cert, world.user->key, Attachment::attached);
     BOOST_REQUIRE(attached.ok());
     world.w.write("ours.der", *attached);
-    const Run verify = run("openssl cms -verify -binary -inform DER -in " + world.w.path("ours.der") +
-                           " -CAfile " + world.w.path("ca.pem") + " -out " +
-                           world.w.path("out.bin"));
+    const Run verify =
+        run("openssl cms -verify -binary -inform DER -in " + world.w.path("ours.der") +
+            " -CAfile " + world.w.path("ca.pem") + " -out " + world.w.path("out.bin"));
     BOOST_TEST(verify.status == 0, verify.output);
     BOOST_TEST(world.w.read("out.bin") == content);
 
@@ -152,19 +155,18 @@ BOOST_AUTO_TEST_CASE(sha1_digest_and_weak_keys_are_refused) {
                                         world.options()),
                   ErrorKind::unprocessable, "weak_digest");
     // An RSA-1024 certificate signed by our CA key outside our issuing code (which refuses it).
-    const Run req = run("openssl req -new -newkey rsa:1024 -nodes -keyout " +
-                        world.w.path("weak.key") + " -subj /UID=42/CN=weak -out " +
-                        world.w.path("weak.csr"));
+    const Run req =
+        run("openssl req -new -newkey rsa:1024 -nodes -keyout " + world.w.path("weak.key") +
+            " -subj /UID=42/CN=weak -out " + world.w.path("weak.csr"));
     BOOST_REQUIRE_MESSAGE(req.status == 0, req.output);
-    const Run x509 = run("openssl x509 -req -in " + world.w.path("weak.csr") + " -CA " +
-                         world.w.path("ca.pem") + " -CAkey " + world.w.path("ca.key") +
-                         " -passin pass:ca-pass -CAcreateserial -days 5 -out " +
-                         world.w.path("weak.pem"));
+    const Run x509 =
+        run("openssl x509 -req -in " + world.w.path("weak.csr") + " -CA " + world.w.path("ca.pem") +
+            " -CAkey " + world.w.path("ca.key") +
+            " -passin pass:ca-pass -CAcreateserial -days 5 -out " + world.w.path("weak.pem"));
     BOOST_REQUIRE_MESSAGE(x509.status == 0, x509.output);
     const Run s = run("openssl cms -sign -binary -nodetach -in " + world.w.path("content.bin") +
                       " -signer " + world.w.path("weak.pem") + " -inkey " +
-                      world.w.path("weak.key") + " -outform DER -out " +
-                      world.w.path("weak.der"));
+                      world.w.path("weak.key") + " -outform DER -out " + world.w.path("weak.der"));
     BOOST_REQUIRE_MESSAGE(s.status == 0, s.output);
     // openssl x509 -req starts the validity at the current second: judge it a minute later.
     VerifyOptions later = world.options();
@@ -186,12 +188,12 @@ BOOST_AUTO_TEST_CASE(tampered_garbage_and_other_cms_types_are_refused) {
     require_error(world.verifier.verify(std::string(100, '\x30'), std::nullopt, world.options()),
                   ErrorKind::bad_request, "not_cms");
     const std::string good = world.openssl_sign("-nodetach");
-    require_error(world.verifier.verify(good.substr(0, good.size() / 2), std::nullopt,
-                                        world.options()),
-                  ErrorKind::bad_request, "not_cms");
-    const Run enc = run("openssl cms -encrypt -binary -aes-256-cbc -in " +
-                        world.w.path("content.bin") + " -outform DER -out " +
-                        world.w.path("env.der") + " " + world.user->cert_path);
+    require_error(
+        world.verifier.verify(good.substr(0, good.size() / 2), std::nullopt, world.options()),
+        ErrorKind::bad_request, "not_cms");
+    const Run enc =
+        run("openssl cms -encrypt -binary -aes-256-cbc -in " + world.w.path("content.bin") +
+            " -outform DER -out " + world.w.path("env.der") + " " + world.user->cert_path);
     BOOST_REQUIRE_MESSAGE(enc.status == 0, enc.output);
     require_error(world.verifier.verify(world.w.read("env.der"), std::nullopt, world.options()),
                   ErrorKind::unprocessable, "not_signed_data");

@@ -25,15 +25,16 @@ struct World {
     Workdir w;
     core::ManualClock clock{now_ms};
     PrivateKey ca_key = *PrivateKey::generate_ec_p256();
-    Certificate ca = *make_root_ca(ca_key, "Procura test CA",
-                                   Validity{now_ms - core::ms_per_day, now_ms + 30 * core::ms_per_day});
+    Certificate ca =
+        *make_root_ca(ca_key, "Procura test CA",
+                      Validity{now_ms - core::ms_per_day, now_ms + 30 * core::ms_per_day});
     TimeStampAuthority tsa = make_tsa();
 
     TimeStampAuthority make_tsa() {
         auto key = PrivateKey::generate_ec_p256();
-        auto cert = issue_tsa_certificate(ca, ca_key, *key, "Procura TSA",
-                                          Validity{now_ms - core::ms_per_day,
-                                                   now_ms + 30 * core::ms_per_day});
+        auto cert = issue_tsa_certificate(
+            ca, ca_key, *key, "Procura TSA",
+            Validity{now_ms - core::ms_per_day, now_ms + 30 * core::ms_per_day});
         return *TimeStampAuthority::create(std::move(*cert), std::move(*key), clock, TSAOptions{});
     }
 
@@ -98,7 +99,8 @@ BOOST_AUTO_TEST_CASE(the_nonce_is_echoed_and_serials_never_repeat) {
         BOOST_TEST(text.output.find(nonce) != std::string::npos, text.output);
         const auto serial_at = text.output.find("Serial number: ");
         BOOST_REQUIRE(serial_at != std::string::npos);
-        serials.insert(text.output.substr(serial_at, text.output.find('\n', serial_at) - serial_at));
+        serials.insert(
+            text.output.substr(serial_at, text.output.find('\n', serial_at) - serial_at));
     }
     BOOST_TEST(serials.size() == 3u);
 }
@@ -132,13 +134,13 @@ BOOST_AUTO_TEST_CASE(non_requests_and_oversized_bodies_are_errors) {
 BOOST_AUTO_TEST_CASE(only_a_time_stamping_certificate_can_run_the_tsa) {
     World world;
     // A user certificate with its own key: only the missing timeStamping usage can refuse it.
-    auto user = procura::testing::make_openssl_user(
-        world.w, world.ca, world.ca_key, "someone", 5,
-        Validity{now_ms - 1000, now_ms + core::ms_per_day});
+    auto user =
+        procura::testing::make_openssl_user(world.w, world.ca, world.ca_key, "someone", 5,
+                                            Validity{now_ms - 1000, now_ms + core::ms_per_day});
     BOOST_TEST(user.cert.matches(user.key));
-    require_error(TimeStampAuthority::create(std::move(user.cert), std::move(user.key),
-                                             world.clock, {}),
-                  ErrorKind::bad_request, "not_a_tsa_certificate");
+    require_error(
+        TimeStampAuthority::create(std::move(user.cert), std::move(user.key), world.clock, {}),
+        ErrorKind::bad_request, "not_a_tsa_certificate");
 }
 
 BOOST_AUTO_TEST_CASE(our_verifier_checks_data_signature_chain_and_status) {
@@ -148,7 +150,8 @@ BOOST_AUTO_TEST_CASE(our_verifier_checks_data_signature_chain_and_status) {
     BOOST_REQUIRE(response.ok());
     const std::string data = world.w.read("data.bin");
     auto verified = verify_time_stamp(*response, data, world.ca);
-    BOOST_REQUIRE_MESSAGE(verified.ok(), (verified.ok() ? std::string() : verified.error().message));
+    BOOST_REQUIRE_MESSAGE(verified.ok(),
+                          (verified.ok() ? std::string() : verified.error().message));
     BOOST_TEST(verified->time_ms == 1'795'774'800'123);
     BOOST_TEST(verified->policy_oid == "1.3.6.1.4.1.57264.1.1");
     BOOST_TEST(verified->serial_hex.size() == 32u);
@@ -192,7 +195,8 @@ BOOST_AUTO_TEST_CASE(token_verification_checks_imprint_signature_and_chain) {
     BOOST_TEST(verified->time_ms == 1'795'774'800'123);
     BOOST_TEST(verified->policy_oid == "1.3.6.1.4.1.57264.1.1");
     BOOST_TEST(verified->serial_hex.size() == 32u);
-    BOOST_TEST(verify_time_stamp_token(token->token, digest, world.ca, &world.tsa.certificate()).ok());
+    BOOST_TEST(
+        verify_time_stamp_token(token->token, digest, world.ca, &world.tsa.certificate()).ok());
 
     // Another hash: the imprint does not match.
     require_error(verify_time_stamp_token(token->token, core::sha256(data + "!"), world.ca),
@@ -201,18 +205,20 @@ BOOST_AUTO_TEST_CASE(token_verification_checks_imprint_signature_and_chain) {
     auto other_key = PrivateKey::generate_ec_p256();
     auto other_ca = make_root_ca(*other_key, "Another CA",
                                  Validity{now_ms - core::ms_per_day, now_ms + core::ms_per_day});
-    require_error(verify_time_stamp_token(token->token, digest, *other_ca), ErrorKind::unprocessable,
-                  "time_stamp_invalid");
-    require_error(verify_time_stamp_token(token->token, digest, *other_ca, &world.tsa.certificate()),
+    require_error(verify_time_stamp_token(token->token, digest, *other_ca),
                   ErrorKind::unprocessable, "time_stamp_invalid");
+    require_error(
+        verify_time_stamp_token(token->token, digest, *other_ca, &world.tsa.certificate()),
+        ErrorKind::unprocessable, "time_stamp_invalid");
     // A TSA certified by another CA signs a token over the same digest: refused.
     World stranger;
     auto foreign = stranger.tsa.stamp(digest);
     BOOST_REQUIRE(foreign.ok());
-    require_error(verify_time_stamp_token(foreign->token, digest, world.ca), ErrorKind::unprocessable,
-                  "time_stamp_invalid");
-    require_error(verify_time_stamp_token(foreign->token, digest, world.ca, &stranger.tsa.certificate()),
+    require_error(verify_time_stamp_token(foreign->token, digest, world.ca),
                   ErrorKind::unprocessable, "time_stamp_invalid");
+    require_error(
+        verify_time_stamp_token(foreign->token, digest, world.ca, &stranger.tsa.certificate()),
+        ErrorKind::unprocessable, "time_stamp_invalid");
     // A flipped bit in the signature (the end of the DER): the signature check catches it.
     std::string tampered = token->token;
     tampered[tampered.size() - 10] = static_cast<char>(tampered[tampered.size() - 10] ^ 0x01);
@@ -223,8 +229,8 @@ BOOST_AUTO_TEST_CASE(token_verification_checks_imprint_signature_and_chain) {
     // Not a token: junk, trailing bytes, a whole TimeStampResp.
     require_error(verify_time_stamp_token("junk", digest, world.ca), ErrorKind::bad_request,
                   "not_ts_token");
-    require_error(verify_time_stamp_token(token->token + "x", digest, world.ca), ErrorKind::bad_request,
-                  "not_ts_token");
+    require_error(verify_time_stamp_token(token->token + "x", digest, world.ca),
+                  ErrorKind::bad_request, "not_ts_token");
     auto response = world.tsa.respond(world.query("-sha256"));
     BOOST_REQUIRE(response.ok());
     require_error(verify_time_stamp_token(*response, digest, world.ca), ErrorKind::bad_request,

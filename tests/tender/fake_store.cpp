@@ -154,8 +154,8 @@ core::Result<std::vector<TenderSummary>> FakeTenderStore::list(const TenderListQ
     return out;
 }
 
-core::Result<std::optional<DocumentContent>> FakeTenderStore::read_document(
-    TenderId tender, DocumentId document) {
+core::Result<std::optional<DocumentContent>> FakeTenderStore::read_document(TenderId tender,
+                                                                            DocumentId document) {
     std::lock_guard lock(mutex_);
     auto it = state_.tenders.find(tender);
     if (it == state_.tenders.end()) return std::optional<DocumentContent>{};

@@ -14,14 +14,13 @@ namespace procura::tender {
 
 class FakeTenderStore final : public TenderStore {
 public:
-    core::Status in_transaction(
-        const std::function<core::Status(TenderTransaction&)>& fn) override;
+    core::Status in_transaction(const std::function<core::Status(TenderTransaction&)>& fn) override;
     core::Result<std::optional<Tender>> find(TenderId id) override;
     core::Result<std::vector<TenderSummary>> list(const TenderListQuery& query) override;
     core::Result<std::optional<DocumentContent>> read_document(TenderId tender,
                                                                DocumentId document) override;
-    core::Result<std::vector<core::StoredAuditEvent>> audit_trail(
-        std::string_view entity_type, std::int64_t entity_id) override;
+    core::Result<std::vector<core::StoredAuditEvent>> audit_trail(std::string_view entity_type,
+                                                                  std::int64_t entity_id) override;
 
     // Test inspection: every audit event, ascending seq.
     std::vector<core::StoredAuditEvent> all_audit_events();

@@ -72,7 +72,11 @@ const PublicationCase publication_cases[] = {
     {"no method", [](Tender& t) { t.evaluation_method.reset(); }, "evaluation.method"},
     {"weights 70+20", [](Tender& t) { t.technical_weight = 20; }, "evaluation.price_weight"},
     {"no committee", [](Tender& t) { t.committee.clear(); }, "committee.members"},
-    {"duplicate member", [](Tender& t) { t.committee = {11, 11}; }, "committee.members"},
+    {"duplicate member",
+     [](Tender& t) {
+         t.committee = {11, 11};
+     },
+     "committee.members"},
     {"k = 0", [](Tender& t) { t.threshold_k = 0; }, "committee.threshold"},
     {"k > n", [](Tender& t) { t.threshold_k = 4; }, "committee.threshold"},
     {"no enquiry deadline", [](Tender& t) { t.enquiry_deadline_ms.reset(); }, "enquiry_deadline"},

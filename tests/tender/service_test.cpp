@@ -53,8 +53,8 @@ struct World {
         f.enquiry_deadline_ms = t0_ms + 5 * day_ms;
         f.submission_deadline_ms = t0_ms + 14 * day_ms;
         f.opening_time_ms = t0_ms + 14 * day_ms + 3'600'000;
-        f.committee = std::vector<core::UserId>{officer.user_id, officer2.user_id,
-                                                officer3.user_id};
+        f.committee =
+            std::vector<core::UserId>{officer.user_id, officer2.user_id, officer3.user_id};
         f.threshold_k = 2;
         return f;
     }
@@ -121,9 +121,9 @@ BOOST_AUTO_TEST_CASE(officer_flow_draft_edit_publish_amend_cancel) {
     const auto events = w.store.all_audit_events();
     std::vector<std::string> actions;
     for (const auto& e : events) actions.push_back(e.event.action);
-    BOOST_TEST((actions == std::vector<std::string>{"tender.drafted", "tender.edited",
-                                                    "tender.published", "tender.amended",
-                                                    "tender.cancelled"}));
+    BOOST_TEST(
+        (actions == std::vector<std::string>{"tender.drafted", "tender.edited", "tender.published",
+                                             "tender.amended", "tender.cancelled"}));
     BOOST_TEST(events[2].event.actor_user_id == w.officer2.user_id);
     BOOST_TEST(events[3].event.entity_version == 4);
     for (std::size_t i = 1; i < events.size(); ++i) {
@@ -200,8 +200,8 @@ BOOST_AUTO_TEST_CASE(concurrent_amendments_never_lose_one) {
     const TenderView t = w.published_tender();
     const std::int64_t v = t.tender.version;
     constexpr int writers = 8;
-    std::vector<core::Result<TenderView>> results(writers, core::make_error(ErrorKind::internal,
-                                                                              "unset", ""));
+    std::vector<core::Result<TenderView>> results(
+        writers, core::make_error(ErrorKind::internal, "unset", ""));
     std::vector<std::thread> threads;
     for (int i = 0; i < writers; ++i) {
         threads.emplace_back([&, i] {
@@ -297,8 +297,7 @@ BOOST_AUTO_TEST_CASE(drafts_are_visible_only_to_officers) {
     auto anon = w.service.list(std::nullopt, std::nullopt, std::nullopt, "", 0, "");
     BOOST_REQUIRE(anon.ok());
     BOOST_TEST(anon->items.empty());
-    auto anon_drafts =
-        w.service.list(std::nullopt, TenderStatus::draft, std::nullopt, "", 0, "");
+    auto anon_drafts = w.service.list(std::nullopt, TenderStatus::draft, std::nullopt, "", 0, "");
     BOOST_TEST(anon_drafts->items.empty());
     auto officer = w.service.list(w.officer, std::nullopt, std::nullopt, "", 0, "");
     BOOST_TEST(officer->items.size() == 1u);
@@ -337,8 +336,8 @@ BOOST_AUTO_TEST_CASE(suppliers_ask_until_the_enquiry_deadline_and_officers_answe
     BOOST_TEST((a->answer == std::optional<std::string>("Yes, to each school.")));
     require_error(w.service.answer(w.officer, t.tender.id, q->id, "Again"), ErrorKind::conflict,
                   "already_answered");
-    require_error(w.service.answer(w.officer, t.tender.id, q->id + 99, "?"),
-                  ErrorKind::not_found, "question_not_found");
+    require_error(w.service.answer(w.officer, t.tender.id, q->id + 99, "?"), ErrorKind::not_found,
+                  "question_not_found");
 
     w.clock.set_ms(*t.tender.enquiry_deadline_ms - 1);
     BOOST_TEST(w.service.ask(w.supplier, t.tender.id, "Last-minute question").ok());
@@ -374,8 +373,8 @@ BOOST_AUTO_TEST_CASE(documents_are_stored_with_sha256_and_limited_in_size) {
                   ErrorKind::payload_too_large, "document_too_large");
     up.bytes = "x";
     up.filename = "../etc/passwd";
-    require_error(w.service.add_document(w.officer, draft->tender.id, up),
-                  ErrorKind::unprocessable, "invalid_field", "filename");
+    require_error(w.service.add_document(w.officer, draft->tender.id, up), ErrorKind::unprocessable,
+                  "invalid_field", "filename");
 }
 
 BOOST_AUTO_TEST_CASE(cancel_needs_a_reason_and_happens_once) {

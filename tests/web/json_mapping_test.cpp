@@ -324,8 +324,7 @@ BOOST_AUTO_TEST_CASE(committee_members_appear_only_when_the_service_shows_them) 
 }
 
 BOOST_AUTO_TEST_CASE(tender_json_has_the_documented_shape) {
-    const tender::TenderView view{sample_tender(), tender::TenderStatus::active_tendering, 3,
-                                  true};
+    const tender::TenderView view{sample_tender(), tender::TenderStatus::active_tendering, 3, true};
     const Json j = tender_to_json(view);
     BOOST_TEST(j["id"] == 12);
     BOOST_TEST(j["version"] == 4);

@@ -109,7 +109,7 @@ BOOST_AUTO_TEST_CASE(one_bucket_per_ipv6_slash_64) {
     BOOST_TEST(!limiter.allow("2001:db8:1:2:bbbb::2", t0));  // same /64
     BOOST_TEST(limiter.allow("2001:db8:1:3::1", t0));        // another /64
     BOOST_TEST(limiter.allow("::ffff:10.0.0.9", t0));
-    BOOST_TEST(!limiter.allow("10.0.0.9", t0));              // v4-mapped is the v4 client
+    BOOST_TEST(!limiter.allow("10.0.0.9", t0));  // v4-mapped is the v4 client
 }
 
 BOOST_AUTO_TEST_SUITE_END()
