@@ -44,23 +44,21 @@ int fail(const core::Error& e) {
 core::Result<std::unique_ptr<db::ConnectionPool>> open_pool(const std::string& db_url,
                                                             std::size_t size) {
     if (db_url.empty()) {
-        return core::make_error(core::ErrorKind::bad_request, "missing_db",
-                                "no database: pass --db mysql://USER:PASS@HOST:PORT/DB or set "
-                                "PROCURA_DB",
-                                "db");
+        return core::bad_request("missing_db",
+                                 "no database: pass --db mysql://USER:PASS@HOST:PORT/DB or set "
+                                 "PROCURA_DB",
+                                 "db");
     }
-    auto config = db::parse_url(db_url);
-    if (!config) return config.error();
+    PROCURA_TRY_ASSIGN(auto config, db::parse_url(db_url));
     db::PoolOptions options;
     options.size = size;
-    auto pool = db::ConnectionPool::open(*config, options);
+    auto pool = db::ConnectionPool::open(config, options);
     if (!pool) {
         // Name the database (never its password) so that the one line says what failed.
         core::Error e = pool.error();
-        const std::string where = config->socket.empty()
-                                      ? config->host + ":" + std::to_string(config->port)
-                                      : config->socket;
-        e.message = "cannot open database '" + config->database + "' as " + config->user + " at " +
+        const std::string where =
+            config.socket.empty() ? config.host + ":" + std::to_string(config.port) : config.socket;
+        e.message = "cannot open database '" + config.database + "' as " + config.user + " at " +
                     where + ": " + e.message;
         return e;
     }
@@ -71,11 +69,9 @@ core::Result<std::unique_ptr<db::ConnectionPool>> open_pool(const std::string& d
 
 core::Result<std::unique_ptr<db::ConnectionPool>> open_migrated_pool(const std::string& db_url,
                                                                      std::size_t size) {
-    auto pool = open_pool(db_url, size);
-    if (!pool) return pool.error();
-    auto applied = db::migrate(**pool);
-    if (!applied) return applied.error();
-    for (int version : *applied) spdlog::info("applied migration {:04d}", version);
+    PROCURA_TRY_ASSIGN(auto pool, open_pool(db_url, size));
+    PROCURA_TRY_ASSIGN(auto applied, db::migrate(*pool));
+    for (int version : applied) spdlog::info("applied migration {:04d}", version);
     return pool;
 }
 
@@ -83,8 +79,8 @@ namespace {
 
 core::Result<core::Role> role_from(const std::string& text) {
     if (auto role = core::parse_role(text)) return *role;
-    return core::make_error(
-        core::ErrorKind::bad_request, "unknown_role",
+    return core::bad_request(
+        "unknown_role",
         "unknown role '" + text + "': use officer, supplier, finance, auditor or admin", "role");
 }
 
@@ -98,10 +94,9 @@ struct UserAdmin {
 };
 
 core::Result<std::unique_ptr<UserAdmin>> open_user_admin(const std::string& db_url) {
-    auto pool = open_migrated_pool(db_url, 1);
-    if (!pool) return pool.error();
+    PROCURA_TRY_ASSIGN(auto pool, open_migrated_pool(db_url, 1));
     auto admin = std::make_unique<UserAdmin>();
-    admin->pool = std::move(*pool);
+    admin->pool = std::move(pool);
     admin->store = std::make_unique<auth::MySQLUserStore>(*admin->pool);
     admin->service =
         std::make_unique<auth::AuthService>(*admin->store, admin->clock, auth::AuthLimits{});

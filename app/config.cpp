@@ -8,8 +8,7 @@ namespace procura::app {
 
 core::Result<HostPort> parse_listen(const std::string& text) {
     const auto bad = [&](const std::string& why) {
-        return core::make_error(core::ErrorKind::bad_request, "bad_listen",
-                                "--listen '" + text + "': " + why, "listen");
+        return core::bad_request("bad_listen", "--listen '" + text + "': " + why, "listen");
     };
     const auto colon = text.rfind(':');
     if (colon == std::string::npos || colon == 0) return bad("expected HOST:PORT");
@@ -30,14 +29,13 @@ core::Result<HostPort> parse_listen(const std::string& text) {
 core::Result<tender::TenderLimits> tender_limits_from(const ServeConfig& config) {
     tender::TenderLimits limits = config.tender_limits;
     if (config.min_tendering_days < 0 || config.min_tendering_days > 365) {
-        return core::make_error(core::ErrorKind::bad_request, "bad_setting",
-                                "--min-tendering-days must be between 0 and 365",
-                                "min-tendering-days");
+        return core::bad_request("bad_setting", "--min-tendering-days must be between 0 and 365",
+                                 "min-tendering-days");
     }
     if (config.amendment_extension_days < 0 || config.amendment_extension_days > 365) {
-        return core::make_error(core::ErrorKind::bad_request, "bad_setting",
-                                "--amendment-extension-days must be between 0 and 365",
-                                "amendment-extension-days");
+        return core::bad_request("bad_setting",
+                                 "--amendment-extension-days must be between 0 and 365",
+                                 "amendment-extension-days");
     }
     limits.min_tendering_period_ms = config.min_tendering_days * core::ms_per_day;
     limits.amendment_extension_window_ms = config.amendment_extension_days * core::ms_per_day;

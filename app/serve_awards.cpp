@@ -34,11 +34,11 @@ core::Result<settlement::AwardLimits> award_limits() {
         const long long value = std::strtoll(standstill, &end, 10);
         if (errno != 0 || end == standstill || *end != '\0' || value < 0 ||
             value > standstill_ms_max) {
-            return core::make_error(core::ErrorKind::bad_request, "invalid_standstill",
-                                    "PROCURA_STANDSTILL_MS must be an integer of milliseconds "
-                                    "from 0 to " +
-                                        std::to_string(standstill_ms_max),
-                                    "PROCURA_STANDSTILL_MS");
+            return core::bad_request("invalid_standstill",
+                                     "PROCURA_STANDSTILL_MS must be an integer of milliseconds "
+                                     "from 0 to " +
+                                         std::to_string(standstill_ms_max),
+                                     "PROCURA_STANDSTILL_MS");
         }
         limits.standstill_ms = value;
     }
@@ -49,9 +49,8 @@ core::Result<settlement::AwardLimits> award_limits() {
 
 core::Result<std::shared_ptr<settlement::AwardService>> make_award_service(
     const SettlementWiring& wiring) {
-    auto limits = award_limits();
-    if (!limits) return limits.error();
-    auto holder = std::make_shared<AwardHolder>(wiring, *limits);
+    PROCURA_TRY_ASSIGN(auto limits, award_limits());
+    auto holder = std::make_shared<AwardHolder>(wiring, limits);
     return std::shared_ptr<settlement::AwardService>(holder, &holder->service);
 }
 

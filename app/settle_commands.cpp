@@ -102,15 +102,13 @@ struct Session {
 
 core::Result<std::unique_ptr<Session>> open_session(const SettleCommands& c) {
     auto s = std::make_unique<Session>();
-    auto pool = open_migrated_pool(c.db_url, 2);
-    if (!pool) return pool.error();
-    s->pool = std::move(*pool);
+    PROCURA_TRY_ASSIGN(auto pool, open_migrated_pool(c.db_url, 2));
+    s->pool = std::move(pool);
     s->users = std::make_unique<auth::MySQLUserStore>(*s->pool);
     s->auth = std::make_unique<auth::AuthService>(*s->users, s->clock, auth::AuthLimits{});
-    auto login = s->auth->login(c.user, read_password());
-    if (!login) return login.error();
-    s->token = login->token;
-    s->caller = core::Caller{login->user_id, login->role, c.user};
+    PROCURA_TRY_ASSIGN(auto login, s->auth->login(c.user, read_password()));
+    s->token = login.token;
+    s->caller = core::Caller{login.user_id, login.role, c.user};
     s->store = std::make_unique<settlement::MySQLBatchStore>(*s->pool);
     s->money = std::make_unique<money::MySQLMoneyStore>(*s->pool);
     s->service =
@@ -210,10 +208,10 @@ core::Result<std::int64_t> parse_cutoff(const std::string& text) {
         if (ec == std::errc() && end == text.data() + text.size()) return ms;
     }
     if (auto ms = core::parse_rfc3339_ms(text)) return *ms;
-    return core::make_error(core::ErrorKind::bad_request, "invalid_time",
-                            "--cutoff must be an RFC 3339 time (2026-11-27T10:00:00Z) or "
-                            "milliseconds since 1970",
-                            "cutoff");
+    return core::bad_request("invalid_time",
+                             "--cutoff must be an RFC 3339 time (2026-11-27T10:00:00Z) or "
+                             "milliseconds since 1970",
+                             "cutoff");
 }
 
 bool write_file(const std::filesystem::path& path, const std::string& bytes) {
@@ -357,8 +355,7 @@ std::optional<int> run_settle_commands(const SettleCommands& c) {
             if (!f) return fail(f.error());
             const auto path = std::filesystem::path(c.out_dir) / (f->message_id + ".xml");
             if (!write_file(path, f->xml)) {
-                return fail(core::make_error(core::ErrorKind::internal, "write_failed",
-                                             "cannot write " + path.string()));
+                return fail(core::internal("write_failed", "cannot write " + path.string()));
             }
             std::printf("%s  %s\n", f->sha256_hex.c_str(), path.string().c_str());
         }
@@ -367,8 +364,7 @@ std::optional<int> run_settle_commands(const SettleCommands& c) {
         const auto path =
             std::filesystem::path(c.out_dir) / ("settlement-" + std::to_string(c.batch) + ".csv");
         if (!write_file(path, *report)) {
-            return fail(core::make_error(core::ErrorKind::internal, "write_failed",
-                                         "cannot write " + path.string()));
+            return fail(core::internal("write_failed", "cannot write " + path.string()));
         }
         std::printf("report  %s\n", path.string().c_str());
         return 0;

@@ -15,16 +15,13 @@
 
 namespace procura::auth {
 namespace {
-
-using core::ErrorKind;
 using Statement = std::unique_ptr<sql::PreparedStatement>;
 using Rows = std::unique_ptr<sql::ResultSet>;
 
 constexpr const char* user_columns = "id, username, role, password_hash, active, created_at_ms";
 
 core::Error user_not_found(core::UserId id) {
-    return core::make_error(ErrorKind::not_found, "user_not_found",
-                            "no user " + std::to_string(id));
+    return core::not_found("user_not_found", "no user " + std::to_string(id));
 }
 
 // Reads user_columns starting at column `first`.
@@ -34,8 +31,8 @@ core::Result<User> read_user(const sql::ResultSet& rows, unsigned first) {
     u.username = rows.getString(first + 1).asStdString();
     const auto role = core::parse_role(rows.getString(first + 2).asStdString());
     if (!role) {
-        return core::make_error(ErrorKind::internal, std::string(db::error_code_internal),
-                                "stored user " + std::to_string(u.id) + " has an unknown role");
+        return core::internal(std::string(db::error_code_internal),
+                              "stored user " + std::to_string(u.id) + " has an unknown role");
     }
     u.role = *role;
     u.password_hash = rows.getString(first + 3).asStdString();
@@ -54,9 +51,8 @@ core::Result<std::optional<User>> find_one_user(
             bind(*s);
             Rows rows(s->executeQuery());
             if (!rows->next()) return std::optional<User>{};
-            auto user = read_user(*rows, 1);
-            if (!user) return user.error();
-            return std::optional<User>{std::move(user).value()};
+            PROCURA_TRY_ASSIGN(auto user, read_user(*rows, 1));
+            return std::optional<User>{std::move(user)};
         });
 }
 
@@ -67,18 +63,15 @@ MySQLUserStore::MySQLUserStore(db::ConnectionPool& pool) : pool_(pool) {}
 core::Result<core::UserId> MySQLUserStore::insert_user(const User& u,
                                                        const core::AuditEvent& audit) {
     core::UserId new_id = 0;
-    const core::Status status =
+    PROCURA_TRY(
         db::run_transaction(pool_, "auth.insert_user", [&](db::Transaction& tx) -> core::Status {
-            auto inserted = insert_user_row(tx, u);
-            if (!inserted) return inserted.error();
-            new_id = *inserted;
+            PROCURA_TRY_ASSIGN(auto inserted, insert_user_row(tx, u));
+            new_id = inserted;
             core::AuditEvent event = audit;
             event.entity_id = new_id;
-            auto appended = db::append_audit_event(tx, event);
-            if (!appended) return appended.error();
+            PROCURA_TRY_ASSIGN(auto appended, db::append_audit_event(tx, event));
             return {};
-        });
-    if (!status) return status.error();
+        }));
     return new_id;
 }
 
@@ -100,9 +93,8 @@ core::Result<std::vector<User>> MySQLUserStore::list_users() {
             Rows rows(s->executeQuery());
             std::vector<User> users;
             while (rows->next()) {
-                auto user = read_user(*rows, 1);
-                if (!user) return user.error();
-                users.push_back(std::move(user).value());
+                PROCURA_TRY_ASSIGN(auto user, read_user(*rows, 1));
+                users.push_back(std::move(user));
             }
             return users;
         });
@@ -111,17 +103,15 @@ core::Result<std::vector<User>> MySQLUserStore::list_users() {
 core::Status MySQLUserStore::set_role(core::UserId id, core::Role role,
                                       const core::AuditEvent& audit) {
     return db::run_transaction(pool_, "auth.set_role", [&](db::Transaction& tx) -> core::Status {
-        auto matched = tx.attempt("auth.set_role", [&](sql::Connection& c) {
+        PROCURA_TRY_ASSIGN(auto matched, tx.attempt("auth.set_role", [&](sql::Connection& c) {
             Statement s(c.prepareStatement("UPDATE users SET role = ? WHERE id = ?"));
             s->setString(1, std::string(core::to_string(role)));
             s->setInt64(2, id);
             // CLIENT_FOUND_ROWS: matched rows, so setting the same role again is not "missing".
             return s->executeUpdate();
-        });
-        if (!matched) return matched.error();
-        if (*matched == 0) return user_not_found(id);
-        auto appended = db::append_audit_event(tx, audit);
-        if (!appended) return appended.error();
+        }));
+        if (matched == 0) return user_not_found(id);
+        PROCURA_TRY_ASSIGN(auto appended, db::append_audit_event(tx, audit));
         return {};
     });
 }
@@ -130,8 +120,7 @@ core::Status MySQLUserStore::set_active(core::UserId id, bool active,
                                         const core::AuditEvent& audit) {
     return db::run_transaction(pool_, "auth.set_active", [&](db::Transaction& tx) -> core::Status {
         PROCURA_TRY(set_user_active_row(tx, id, active));
-        auto appended = db::append_audit_event(tx, audit);
-        if (!appended) return appended.error();
+        PROCURA_TRY_ASSIGN(auto appended, db::append_audit_event(tx, audit));
         return {};
     });
 }
@@ -164,9 +153,8 @@ constexpr const char* session_select =
 core::Result<std::pair<Session, User>> read_session(const sql::ResultSet& rows) {
     Session session{rows.getString(1).asStdString(), rows.getInt64(2), rows.getInt64(3),
                     rows.getInt64(4)};
-    auto user = read_user(rows, 5);
-    if (!user) return user.error();
-    return std::pair{std::move(session), std::move(user).value()};
+    PROCURA_TRY_ASSIGN(auto user, read_user(rows, 5));
+    return std::pair{std::move(session), std::move(user)};
 }
 
 }  // namespace
@@ -182,9 +170,8 @@ core::Result<std::optional<std::pair<Session, User>>> MySQLUserStore::find_sessi
                                  s.setString(1, token_hash_hex);
                                  Rows rows(s.executeQuery());
                                  if (!rows->next()) return Found{};
-                                 auto found = read_session(*rows);
-                                 if (!found) return found.error();
-                                 return Found{std::move(found).value()};
+                                 PROCURA_TRY_ASSIGN(auto found, read_session(*rows));
+                                 return Found{std::move(found)};
                              });
 }
 
@@ -197,8 +184,7 @@ core::Result<std::vector<std::pair<Session, User>>> MySQLUserStore::find_session
     std::string list;
     for (const std::string& hash : token_hashes_hex) {
         if (!core::is_sha256_hex(hash)) {
-            return core::make_error(core::ErrorKind::bad_request, "bad_token_hash",
-                                    "a token hash is 64 lower-case hex digits");
+            return core::bad_request("bad_token_hash", "a token hash is 64 lower-case hex digits");
         }
         list += (list.empty() ? "'" : ", '") + hash + "'";
     }
@@ -209,9 +195,8 @@ core::Result<std::vector<std::pair<Session, User>>> MySQLUserStore::find_session
                 s->executeQuery(std::string(session_select) + "s.token_hash IN (" + list + ")"));
             Found out;
             while (rows->next()) {
-                auto found = read_session(*rows);
-                if (!found) return found.error();
-                out.push_back(std::move(found).value());
+                PROCURA_TRY_ASSIGN(auto found, read_session(*rows));
+                out.push_back(std::move(found));
             }
             return out;
         });

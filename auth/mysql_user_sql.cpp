@@ -34,8 +34,8 @@ core::Result<core::UserId> insert_user_row(db::Transaction& tx, const User& u) {
     if (!inserted) {
         // users_username is the table's only unique key besides the id.
         if (inserted.error().code == db::error_code_duplicate) {
-            return core::make_error(core::ErrorKind::conflict, "username_taken",
-                                    "the username " + u.username + " is taken", "username");
+            return core::conflict("username_taken", "the username " + u.username + " is taken",
+                                  "username");
         }
         return inserted.error();
     }
@@ -43,17 +43,15 @@ core::Result<core::UserId> insert_user_row(db::Transaction& tx, const User& u) {
 }
 
 core::Status set_user_active_row(db::Transaction& tx, core::UserId id, bool active) {
-    auto matched = tx.attempt("auth.set_active", [&](sql::Connection& c) {
+    PROCURA_TRY_ASSIGN(auto matched, tx.attempt("auth.set_active", [&](sql::Connection& c) {
         Statement s(c.prepareStatement("UPDATE users SET active = ? WHERE id = ?"));
         s->setBoolean(1, active);
         s->setInt64(2, id);
         // CLIENT_FOUND_ROWS: matched rows, so setting the same value again is not "missing".
         return s->executeUpdate();
-    });
-    if (!matched) return matched.error();
-    if (*matched == 0) {
-        core::Error missing = core::make_error(core::ErrorKind::not_found, "user_not_found",
-                                               "no user " + std::to_string(id));
+    }));
+    if (matched == 0) {
+        core::Error missing = core::not_found("user_not_found", "no user " + std::to_string(id));
         tx.fail(missing);
         return missing;
     }

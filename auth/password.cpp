@@ -60,8 +60,8 @@ core::Result<std::string> hash_password(const std::string& password) {
                                          password.size(), salt.data(), salt.size(), hash_bytes,
                                          encoded.data(), encoded.size());
     if (rc != ARGON2_OK) {
-        return core::make_error(core::ErrorKind::internal, "password_hash_failed",
-                                std::string("Argon2id failed: ") + argon2_error_message(rc));
+        return core::internal("password_hash_failed",
+                              std::string("Argon2id failed: ") + argon2_error_message(rc));
     }
     encoded.resize(encoded.find('\0'));
     return encoded;

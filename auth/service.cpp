@@ -8,19 +8,14 @@
 namespace procura::auth {
 namespace {
 
-using core::ErrorKind;
-using core::make_error;
-
 constexpr std::size_t token_bytes = 32;  // 256 bits
 
 core::Error invalid_credentials() {
-    return make_error(ErrorKind::unauthenticated, "invalid_credentials",
-                      "unknown username or wrong password");
+    return core::unauthenticated("invalid_credentials", "unknown username or wrong password");
 }
 
 core::Error invalid_token() {
-    return make_error(ErrorKind::unauthenticated, "invalid_token",
-                      "the bearer token is unknown or has expired");
+    return core::unauthenticated("invalid_token", "the bearer token is unknown or has expired");
 }
 
 bool valid_username_char(char c) {
@@ -48,25 +43,25 @@ core::Result<User> AuthService::prepare_user(const std::string& username, core::
     if (username.size() < limits_.username_bytes_min ||
         username.size() > limits_.username_bytes_max ||
         !std::all_of(username.begin(), username.end(), valid_username_char)) {
-        return make_error(ErrorKind::unprocessable, "invalid_username",
-                          "a username has " + std::to_string(limits_.username_bytes_min) + " to " +
-                              std::to_string(limits_.username_bytes_max) +
-                              " characters from a-z, 0-9, '.', '_' and '-'",
-                          "username");
+        return core::unprocessable("invalid_username",
+                                   "a username has " + std::to_string(limits_.username_bytes_min) +
+                                       " to " + std::to_string(limits_.username_bytes_max) +
+                                       " characters from a-z, 0-9, '.', '_' and '-'",
+                                   "username");
     }
     if (password.size() < limits_.password_bytes_min ||
         password.size() > limits_.password_bytes_max) {
-        return make_error(ErrorKind::unprocessable, "weak_password",
-                          "a password has " + std::to_string(limits_.password_bytes_min) + " to " +
-                              std::to_string(limits_.password_bytes_max) + " bytes",
-                          "password");
+        return core::unprocessable("weak_password",
+                                   "a password has " + std::to_string(limits_.password_bytes_min) +
+                                       " to " + std::to_string(limits_.password_bytes_max) +
+                                       " bytes",
+                                   "password");
     }
-    auto hash = hash_password(password);
-    if (!hash) return hash.error();
+    PROCURA_TRY_ASSIGN(auto hash, hash_password(password));
     User user;
     user.username = username;
     user.role = role;
-    user.password_hash = std::move(*hash);
+    user.password_hash = std::move(hash);
     user.active = active;
     user.created_at_ms = clock_.now_ms();
     return user;
@@ -74,9 +69,8 @@ core::Result<User> AuthService::prepare_user(const std::string& username, core::
 
 core::Result<User> AuthService::add_user(const std::string& username, core::Role role,
                                          const std::string& password, core::UserId actor) {
-    auto prepared = prepare_user(username, role, password, true);
-    if (!prepared) return prepared.error();
-    User user = std::move(prepared).value();
+    PROCURA_TRY_ASSIGN(auto prepared, prepare_user(username, role, password, true));
+    User user = std::move(prepared);
     const core::AuditEvent event{user.created_at_ms,
                                  actor,
                                  "user.added",
@@ -84,9 +78,8 @@ core::Result<User> AuthService::add_user(const std::string& username, core::Role
                                  0,
                                  1,
                                  "{\"role\":\"" + std::string(core::to_string(role)) + "\"}"};
-    auto id = store_.insert_user(user, event);
-    if (!id) return id.error();
-    user.id = *id;
+    PROCURA_TRY_ASSIGN(auto id, store_.insert_user(user, event));
+    user.id = id;
     return user;
 }
 
@@ -96,13 +89,12 @@ core::Result<LoginResult> AuthService::login(const std::string& username,
         password.size() > limits_.password_bytes_max) {
         return invalid_credentials();
     }
-    auto found = store_.find_user_by_name(username);
-    if (!found) return found.error();
-    if (!*found) {
+    PROCURA_TRY_ASSIGN(auto found, store_.find_user_by_name(username));
+    if (!found) {
         (void)verify_password(decoy_hash(), password);
         return invalid_credentials();
     }
-    const User& user = **found;
+    const User& user = *found;
     if (!verify_password(user.password_hash, password) || !user.active) {
         return invalid_credentials();
     }
@@ -155,8 +147,7 @@ core::Result<core::Caller> AuthService::authenticate_recent(const std::string& t
         std::lock_guard lock(recent_mutex_);
         generation = recent_generation_;
     }
-    auto caller = authenticate(token);
-    if (!caller) return caller.error();
+    PROCURA_TRY_ASSIGN(auto caller, authenticate(token));
     std::lock_guard lock(recent_mutex_);
     if (generation != recent_generation_) return caller;  // a logout or change raced this check
     if (recent_.size() >= recent_max) {
@@ -166,17 +157,16 @@ core::Result<core::Caller> AuthService::authenticate_recent(const std::string& t
         });
         if (recent_.size() >= recent_max) recent_.clear();
     }
-    recent_[hash] = Recent{*caller, now};
+    recent_[hash] = Recent{caller, now};
     return caller;
 }
 
 core::Result<std::map<std::string, core::Caller>> AuthService::confirm_sessions(
     const std::vector<std::string>& token_hashes_hex) {
-    auto found = store_.find_sessions(token_hashes_hex);
-    if (!found) return found.error();
+    PROCURA_TRY_ASSIGN(auto found, store_.find_sessions(token_hashes_hex));
     const std::int64_t now = clock_.now_ms();
     std::map<std::string, core::Caller> valid;
-    for (const auto& [session, user] : *found) {
+    for (const auto& [session, user] : found) {
         if (session.expires_at_ms <= now || !user.active) continue;
         valid[session.token_hash_hex] = core::Caller{user.id, user.role, user.username};
     }
@@ -185,10 +175,9 @@ core::Result<std::map<std::string, core::Caller>> AuthService::confirm_sessions(
 
 core::Result<core::Caller> AuthService::authenticate(const std::string& token) {
     if (token.empty() || token.size() > 128) return invalid_token();
-    auto found = store_.find_session(core::sha256_hex(token));
-    if (!found) return found.error();
-    if (!*found) return invalid_token();
-    const auto& [session, user] = **found;
+    PROCURA_TRY_ASSIGN(auto found, store_.find_session(core::sha256_hex(token)));
+    if (!found) return invalid_token();
+    const auto& [session, user] = *found;
     if (session.expires_at_ms <= clock_.now_ms() || !user.active) return invalid_token();
     return core::Caller{user.id, user.role, user.username};
 }
@@ -197,48 +186,43 @@ core::Result<std::vector<User>> AuthService::list_users() { return store_.list_u
 
 core::Status AuthService::set_role(const std::string& username, core::Role role,
                                    core::UserId actor) {
-    auto found = store_.find_user_by_name(username);
-    if (!found) return found.error();
-    if (!*found) {
-        return make_error(ErrorKind::not_found, "user_not_found", "no user " + username,
-                          "username");
+    PROCURA_TRY_ASSIGN(auto found, store_.find_user_by_name(username));
+    if (!found) {
+        return core::not_found("user_not_found", "no user " + username, "username");
     }
     const core::AuditEvent event{clock_.now_ms(),
                                  actor,
                                  "user.role_changed",
                                  "user",
-                                 (*found)->id,
+                                 found->id,
                                  0,
                                  "{\"role\":\"" + std::string(core::to_string(role)) + "\"}"};
-    auto changed = store_.set_role((*found)->id, role, event);
+    auto changed = store_.set_role(found->id, role, event);
     forget_recent();
     return changed;
 }
 
 core::Status AuthService::set_active(const std::string& username, bool active, core::UserId actor) {
-    auto found = store_.find_user_by_name(username);
-    if (!found) return found.error();
-    if (!*found) {
-        return make_error(ErrorKind::not_found, "user_not_found", "no user " + username,
-                          "username");
+    PROCURA_TRY_ASSIGN(auto found, store_.find_user_by_name(username));
+    if (!found) {
+        return core::not_found("user_not_found", "no user " + username, "username");
     }
     const core::AuditEvent event{clock_.now_ms(),
                                  actor,
                                  active ? "user.activated" : "user.deactivated",
                                  "user",
-                                 (*found)->id,
+                                 found->id,
                                  0,
                                  "{}"};
-    auto changed = store_.set_active((*found)->id, active, event);
+    auto changed = store_.set_active(found->id, active, event);
     forget_recent();
     return changed;
 }
 
 core::Result<std::optional<core::Role>> AuthService::role_of(core::UserId user) {
-    auto found = store_.find_user(user);
-    if (!found) return found.error();
-    if (!*found || !(*found)->active) return std::optional<core::Role>{};
-    return std::optional<core::Role>{(*found)->role};
+    PROCURA_TRY_ASSIGN(auto found, store_.find_user(user));
+    if (!found || !found->active) return std::optional<core::Role>{};
+    return std::optional<core::Role>{found->role};
 }
 
 }  // namespace procura::auth

@@ -45,9 +45,8 @@ public:
         const std::vector<std::string>& token_hashes_hex) {
         std::vector<std::pair<Session, User>> out;
         for (const std::string& hash : token_hashes_hex) {
-            auto found = find_session(hash);
-            if (!found) return found.error();
-            if (*found) out.push_back(std::move(**found));
+            PROCURA_TRY_ASSIGN(auto found, find_session(hash));
+            if (found) out.push_back(std::move(*found));
         }
         return out;
     }

@@ -110,7 +110,7 @@ int main(int argc, char** argv) {
                          chunk += 500) {
                         const std::int64_t n =
                             std::min<std::int64_t>(500, std::min(leaves, first + batch) - chunk);
-                        auto done = tx.attempt("bench.raw.insert", [&](sql::Connection& c) {
+                        PROCURA_TRY(tx.attempt("bench.raw.insert", [&](sql::Connection& c) {
                             std::string q =
                                 "INSERT INTO bench_raw (seq, at_ms, actor_user_id, action, "
                                 "entity_type, "
@@ -135,8 +135,7 @@ int main(int argc, char** argv) {
                                 s->setString(p++, hash);
                             }
                             s->executeUpdate();
-                        });
-                        if (!done) return done.error();
+                        }));
                     }
                     return {};
                 }),
@@ -153,8 +152,8 @@ int main(int argc, char** argv) {
         }
         need(db::run_transaction(*pool, "bench.append",
                                  [&](db::Transaction& tx) -> core::Status {
-                                     auto stored = db::append_audit_events(tx, events);
-                                     if (!stored) return stored.error();
+                                     PROCURA_TRY_ASSIGN(auto stored,
+                                                        db::append_audit_events(tx, events));
                                      return {};
                                  }),
              "append events");

@@ -11,13 +11,10 @@
 
 namespace procura::bidding {
 namespace {
-
-using core::ErrorKind;
 using nlohmann::json;
 
 core::Error fault(std::string code, std::string message, std::string field) {
-    return core::make_error(ErrorKind::unprocessable, std::move(code), std::move(message),
-                            std::move(field));
+    return core::unprocessable(std::move(code), std::move(message), std::move(field));
 }
 
 core::Error bad_value(const std::string& field, const std::string& message) {
@@ -175,14 +172,13 @@ core::Status read_price(const json& object, BidDocument& document) {
     const std::string path = "price";
     if (!object.is_object()) return bad_value(path, "must be an object");
     PROCURA_TRY(check_members(object, price_fields, path));
-    auto amount = integer(object.at("amount_minor"), "price.amount_minor", 1,
-                          std::numeric_limits<std::int64_t>::max());
-    if (!amount) return amount.error();
+    PROCURA_TRY_ASSIGN(auto amount, integer(object.at("amount_minor"), "price.amount_minor", 1,
+                                            std::numeric_limits<std::int64_t>::max()));
     const json& currency = object.at("currency");
     if (!currency.is_string() || !core::is_iso4217_currency(currency.get<std::string>())) {
         return bad_value("price.currency", "must be an active ISO 4217 code such as \"EUR\"");
     }
-    document.price = core::Money{*amount, currency.get<std::string>()};
+    document.price = core::Money{amount, currency.get<std::string>()};
     return {};
 }
 
@@ -226,27 +222,23 @@ core::Result<BidDocument> parse_bid_document(std::string_view text) {
     if (nested_deeper_than(text, nesting_depth_max)) {
         return bad_value("", "nested deeper than " + std::to_string(nesting_depth_max) + " levels");
     }
-    auto parsed = parse_strict(text);
-    if (!parsed) return parsed.error();
-    const json& root = *parsed;
+    PROCURA_TRY_ASSIGN(auto parsed, parse_strict(text));
+    const json& root = parsed;
     if (!root.is_object()) return bad_value("", "the bid document must be a JSON object");
     PROCURA_TRY(check_members(root, document_fields, ""));
 
     BidDocument document;
     const std::int64_t id_max = std::numeric_limits<std::int64_t>::max();
-    auto tender = integer(root.at("tender_id"), "tender_id", 1, id_max);
-    if (!tender) return tender.error();
-    auto lot = integer(root.at("lot_id"), "lot_id", 1, id_max);
-    if (!lot) return lot.error();
-    auto supplier = integer(root.at("supplier_id"), "supplier_id", 1, id_max);
-    if (!supplier) return supplier.error();
-    document.tender_id = *tender;
-    document.lot_id = *lot;
-    document.supplier_id = *supplier;
+    PROCURA_TRY_ASSIGN(auto tender, integer(root.at("tender_id"), "tender_id", 1, id_max));
+    PROCURA_TRY_ASSIGN(auto lot, integer(root.at("lot_id"), "lot_id", 1, id_max));
+    PROCURA_TRY_ASSIGN(auto supplier, integer(root.at("supplier_id"), "supplier_id", 1, id_max));
+    document.tender_id = tender;
+    document.lot_id = lot;
+    document.supplier_id = supplier;
     PROCURA_TRY(read_price(root.at("price"), document));
-    auto validity = integer(root.at("validity_days"), "validity_days", 1, validity_days_max);
-    if (!validity) return validity.error();
-    document.validity_days = static_cast<std::int32_t>(*validity);
+    PROCURA_TRY_ASSIGN(auto validity,
+                       integer(root.at("validity_days"), "validity_days", 1, validity_days_max));
+    document.validity_days = static_cast<std::int32_t>(validity);
     PROCURA_TRY(read_declarations(root.at("declarations"), document));
     PROCURA_TRY(read_technical(root.at("technical"), document));
     document.raw_json = std::string(text);

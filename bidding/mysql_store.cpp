@@ -20,8 +20,6 @@
 
 namespace procura::bidding {
 namespace {
-
-using core::ErrorKind;
 using Statement = std::unique_ptr<sql::PreparedStatement>;
 using Rows = std::unique_ptr<sql::ResultSet>;
 
@@ -116,7 +114,7 @@ core::Result<std::optional<OpeningKeyRecord>> MySQLBidStore::find_opening_key(
 
 core::Result<OpeningKeyRecord> MySQLBidStore::insert_opening_key(const OpeningKeyRecord& key,
                                                                  const core::AuditEvent& audit) {
-    const core::Status status = db::run_transaction(
+    PROCURA_TRY(db::run_transaction(
         pool_, "bidding.insert_opening_key", [&](db::Transaction& tx) -> core::Status {
             auto inserted = tx.attempt("bidding.insert_opening_key", [&](sql::Connection& c) {
                 Statement s(c.prepareStatement(
@@ -144,18 +142,14 @@ core::Result<OpeningKeyRecord> MySQLBidStore::insert_opening_key(const OpeningKe
                 });
                 if (!done) return done.error();
             }
-            auto appended = db::append_audit_event(tx, audit);
-            if (!appended) return appended.error();
+            PROCURA_TRY_ASSIGN(auto appended, db::append_audit_event(tx, audit));
             return {};
-        });
-    if (!status) return status.error();
-    auto stored = find_opening_key(key.tender_id);
-    if (!stored) return stored.error();
-    if (!*stored) {
-        return core::make_error(ErrorKind::internal, "opening_key_lost",
-                                "the opening key was not stored");
+        }));
+    PROCURA_TRY_ASSIGN(auto stored, find_opening_key(key.tender_id));
+    if (!stored) {
+        return core::internal("opening_key_lost", "the opening key was not stored");
     }
-    return std::move(**stored);
+    return std::move(*stored);
 }
 
 core::Result<std::optional<Bid>> MySQLBidStore::find_bid(std::int64_t bid_id) {
@@ -181,8 +175,8 @@ core::Result<std::vector<Bid>> MySQLBidStore::find_bids_by_hashes(
     std::map<std::int64_t, std::string> per_tender;  // tender id -> its quoted hashes
     for (const BidHash& h : hashes) {
         if (!core::is_sha256_hex(h.sha256_hex)) {
-            return core::make_error(ErrorKind::bad_request, "bad_hash",
-                                    "a bid hash is 64 lower-case hex digits", "sha256");
+            return core::bad_request("bad_hash", "a bid hash is 64 lower-case hex digits",
+                                     "sha256");
         }
         std::string& list = per_tender[h.tender_id];
         list += (list.empty() ? "'" : ", '") + h.sha256_hex + "'";
@@ -295,22 +289,20 @@ core::Result<std::vector<BidWritten>> MySQLBidStore::insert_bids(std::vector<Bid
                         const auto found = now.find(b.tender_id);
                         std::optional<core::Error> error;
                         if (found == now.end() || found->second.state == "cancelled") {
-                            error =
-                                core::make_error(ErrorKind::conflict, "tender_cancelled",
-                                                 "the tender was cancelled before the bid could "
-                                                 "be stored; nothing was stored");
+                            error = core::conflict("tender_cancelled",
+                                                   "the tender was cancelled before the bid could "
+                                                   "be stored; nothing was stored");
                         } else if (found->second.opened ||
                                    b.received_at_ms >= found->second.deadline_ms) {
-                            error =
-                                core::make_error(ErrorKind::conflict, "submission_closed",
-                                                 "the submission deadline passed before the bid "
-                                                 "could be stored; nothing was stored");
+                            error = core::conflict("submission_closed",
+                                                   "the submission deadline passed before the bid "
+                                                   "could be stored; nothing was stored");
                         } else if (bids[i].tender_version != 0 &&
                                    bids[i].tender_version != found->second.version) {
                             error =
-                                core::make_error(ErrorKind::conflict, "tender_amended",
-                                                 "the tender's terms changed while the bid was "
-                                                 "being stored; nothing was stored: send it again");
+                                core::conflict("tender_amended",
+                                               "the tender's terms changed while the bid was "
+                                               "being stored; nothing was stored: send it again");
                         }
                         if (error) {
                             written[i].error = std::move(error);
@@ -354,11 +346,11 @@ core::Result<std::vector<BidWritten>> MySQLBidStore::insert_bids(std::vector<Bid
                         // versions_max bounds every version a supplier stores for a lot:
                         // withdrawing does not reset the count.
                         if (versions[i] > versions_max) {
-                            written[i].error = core::make_error(
-                                ErrorKind::conflict, "too_many_versions",
-                                "a supplier may send at most " + std::to_string(versions_max) +
-                                    " versions of a bid",
-                                "bid");
+                            written[i].error = core::conflict("too_many_versions",
+                                                              "a supplier may send at most " +
+                                                                  std::to_string(versions_max) +
+                                                                  " versions of a bid",
+                                                              "bid");
                             continue;
                         }
                         if (found != active.end()) {
@@ -374,9 +366,8 @@ core::Result<std::vector<BidWritten>> MySQLBidStore::insert_bids(std::vector<Bid
                                             replaced_ids + ")");
                     }
                     if (seq_first) {
-                        auto locked = db::lock_audit_head(tx);
-                        if (!locked) return locked.error();
-                        head = *locked;
+                        PROCURA_TRY_ASSIGN(auto locked, db::lock_audit_head(tx));
+                        head = locked;
                     }
                     // The seq of the k-th bid written: its event is the k-th appended below.
                     const auto seq_of = [&](std::size_t k) -> std::int64_t {
@@ -435,8 +426,8 @@ core::Result<std::vector<BidWritten>> MySQLBidStore::insert_bids(std::vector<Bid
                 });
             if (!inserted) {
                 if (inserted.error().code == db::error_code_duplicate) {
-                    return core::make_error(ErrorKind::conflict, "duplicate_bid",
-                                            "this tender already has a bid with this body", "bid");
+                    return core::conflict("duplicate_bid",
+                                          "this tender already has a bid with this body", "bid");
                 }
                 return inserted.error();
             }
@@ -453,20 +444,19 @@ core::Result<std::vector<BidWritten>> MySQLBidStore::insert_bids(std::vector<Bid
             }
             if (events.empty()) return {};
             // One multi-row insert for the whole group, from the head locked above if it was.
-            auto appended = head ? db::append_audit_events(tx, *head, events)
-                                 : db::append_audit_events(tx, events);
-            if (!appended) return appended.error();
+            PROCURA_TRY_ASSIGN(auto appended, head ? db::append_audit_events(tx, *head, events)
+                                                   : db::append_audit_events(tx, events));
             if (head) {
-                for (std::size_t k = 0; k < appended->size(); ++k) {
-                    PROCURA_ASSERT(event_bids[k]->log_seq == (*appended)[k].seq);
+                for (std::size_t k = 0; k < appended.size(); ++k) {
+                    PROCURA_ASSERT(event_bids[k]->log_seq == appended[k].seq);
                 }
                 return {};
             }
             std::string cases;
             std::string ids;
-            for (std::size_t k = 0; k < appended->size(); ++k) {
+            for (std::size_t k = 0; k < appended.size(); ++k) {
                 Bid& stored = *event_bids[k];
-                stored.log_seq = (*appended)[k].seq;
+                stored.log_seq = appended[k].seq;
                 cases += " WHEN " + std::to_string(stored.id) + " THEN " +
                          std::to_string(stored.log_seq);
                 ids += (k == 0 ? "" : ", ") + std::to_string(stored.id);
@@ -484,21 +474,19 @@ core::Result<std::vector<BidWritten>> MySQLBidStore::insert_bids(std::vector<Bid
 core::Status MySQLBidStore::withdraw_bid(std::int64_t bid_id, std::int64_t at_ms,
                                          const core::AuditEvent& audit) {
     return db::run_transaction(pool_, "bidding.withdraw", [&](db::Transaction& tx) -> core::Status {
-        auto changed = tx.attempt("bidding.withdraw", [&](sql::Connection& c) {
+        PROCURA_TRY_ASSIGN(auto changed, tx.attempt("bidding.withdraw", [&](sql::Connection& c) {
             Statement s(
                 c.prepareStatement("UPDATE bids SET state = 'withdrawn', withdrawn_at_ms = ? "
                                    "WHERE id = ? AND state = 'active'"));
             s->setInt64(1, at_ms);
             s->setInt64(2, bid_id);
             return s->executeUpdate();
-        });
-        if (!changed) return changed.error();
-        if (*changed == 0) {
-            return core::make_error(ErrorKind::conflict, "not_active",
-                                    "only the current version of a bid can be withdrawn");
+        }));
+        if (changed == 0) {
+            return core::conflict("not_active",
+                                  "only the current version of a bid can be withdrawn");
         }
-        auto appended = db::append_audit_event(tx, audit);
-        if (!appended) return appended.error();
+        PROCURA_TRY_ASSIGN(auto appended, db::append_audit_event(tx, audit));
         return {};
     });
 }
@@ -581,28 +569,27 @@ core::Status MySQLBidStore::insert_opening(const OpeningRecord& record,
             // The tender's row, locked for update: a group of bids being stored (insert_bids holds
             // it shared) commits first, and a later one sees the opening and refuses its bids. A
             // bid stored after this record's bids were read makes the record incomplete: refused.
-            auto complete = tx.attempt("bidding.insert_opening.lock", [&](sql::Connection& c) {
-                Statement lock(
-                    c.prepareStatement("SELECT id FROM tenders WHERE id = ? FOR UPDATE"));
-                lock->setInt64(1, record.tender_id);
-                Rows locked(lock->executeQuery());
-                Statement active(c.prepareStatement(
-                    "SELECT id FROM bids WHERE tender_id = ? AND state = 'active'"));
-                active->setInt64(1, record.tender_id);
-                Rows rows(active->executeQuery());
-                std::set<std::int64_t> in_record;
-                for (const OpenedBidRecord& r : record.bids) in_record.insert(r.bid_id);
-                while (rows->next()) {
-                    if (!in_record.count(rows->getInt64(1))) return false;
-                }
-                return true;
-            });
-            if (!complete) return complete.error();
-            if (!*complete) {
-                return core::make_error(
-                    ErrorKind::conflict, "bids_changed",
-                    "a bid was stored while the bids were being opened; nothing "
-                    "was stored: hand the last share in again");
+            PROCURA_TRY_ASSIGN(
+                auto complete, tx.attempt("bidding.insert_opening.lock", [&](sql::Connection& c) {
+                    Statement lock(
+                        c.prepareStatement("SELECT id FROM tenders WHERE id = ? FOR UPDATE"));
+                    lock->setInt64(1, record.tender_id);
+                    Rows locked(lock->executeQuery());
+                    Statement active(c.prepareStatement(
+                        "SELECT id FROM bids WHERE tender_id = ? AND state = 'active'"));
+                    active->setInt64(1, record.tender_id);
+                    Rows rows(active->executeQuery());
+                    std::set<std::int64_t> in_record;
+                    for (const OpenedBidRecord& r : record.bids) in_record.insert(r.bid_id);
+                    while (rows->next()) {
+                        if (!in_record.count(rows->getInt64(1))) return false;
+                    }
+                    return true;
+                }));
+            if (!complete) {
+                return core::conflict("bids_changed",
+                                      "a bid was stored while the bids were being opened; nothing "
+                                      "was stored: hand the last share in again");
             }
             auto inserted = tx.attempt("bidding.insert_opening", [&](sql::Connection& c) {
                 Statement s(c.prepareStatement(
@@ -613,13 +600,12 @@ core::Status MySQLBidStore::insert_opening(const OpeningRecord& record,
             });
             if (!inserted) {
                 if (inserted.error().code == db::error_code_duplicate) {
-                    return core::make_error(ErrorKind::conflict, "already_opened",
-                                            "the bids are already opened");
+                    return core::conflict("already_opened", "the bids are already opened");
                 }
                 return inserted.error();
             }
             for (const OpenedBidRecord& r : record.bids) {
-                auto done = tx.attempt("bidding.insert_opened_bid", [&](sql::Connection& c) {
+                PROCURA_TRY(tx.attempt("bidding.insert_opened_bid", [&](sql::Connection& c) {
                     Statement s(c.prepareStatement(
                         "INSERT INTO bid_openings (bid_id, tender_id, valid, reason_code, reason, "
                         "signature_status, decryption_status, price_minor, currency, "
@@ -642,11 +628,9 @@ core::Status MySQLBidStore::insert_opening(const OpeningRecord& record,
                     }
                     s->setString(10, r.document_json);
                     s->executeUpdate();
-                });
-                if (!done) return done.error();
+                }));
             }
-            auto appended = db::append_audit_events(tx, audit);
-            if (!appended) return appended.error();
+            PROCURA_TRY_ASSIGN(auto appended, db::append_audit_events(tx, audit));
             return {};
         });
 }

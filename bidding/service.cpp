@@ -13,17 +13,10 @@
 
 namespace procura::bidding {
 namespace {
-
-using core::ErrorKind;
-using core::make_error;
 using tender::TenderStatus;
 
 std::string compact(const nlohmann::json& j) {
     return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-}
-
-core::Error forbidden(std::string message) {
-    return make_error(ErrorKind::forbidden, "forbidden", std::move(message));
 }
 
 bool is_member(const tender::Tender& t, core::UserId user) {
@@ -48,38 +41,35 @@ BiddingService::BiddingService(BiddingDependencies dependencies, BiddingLimits l
     : d_(dependencies), limits_(limits) {}
 
 core::Result<tender::Tender> BiddingService::published_tender(std::int64_t tender_id) {
-    auto terms = published_terms(tender_id, true);
-    if (!terms) return terms.error();
-    return **terms;
+    PROCURA_TRY_ASSIGN(auto terms, published_terms(tender_id, true));
+    return *terms;
 }
 
 core::Result<std::shared_ptr<const tender::Tender>> BiddingService::published_terms(
     std::int64_t tender_id, bool check_version) {
     const auto not_found = [&] {
-        return make_error(ErrorKind::not_found, "tender_not_found",
-                          "no published tender " + std::to_string(tender_id));
+        return core::not_found("tender_not_found",
+                               "no published tender " + std::to_string(tender_id));
     };
     if (!check_version) {
         std::lock_guard lock(tenders_mutex_);
         const auto cached = tenders_.find(tender_id);
         if (cached != tenders_.end()) return cached->second;
     }
-    auto version = d_.tenders.find_version(tender_id);
-    if (!version) return version.error();
-    if (!*version) return not_found();
+    PROCURA_TRY_ASSIGN(auto version, d_.tenders.find_version(tender_id));
+    if (!version) return not_found();
     {
         std::lock_guard lock(tenders_mutex_);
         const auto cached = tenders_.find(tender_id);
-        if (cached != tenders_.end() && cached->second->version == **version) {
+        if (cached != tenders_.end() && cached->second->version == *version) {
             return cached->second;
         }
     }
-    auto found = d_.tenders.find(tender_id);
-    if (!found) return found.error();
-    if (!*found || (*found)->state == tender::TenderState::draft) return not_found();
+    PROCURA_TRY_ASSIGN(auto found, d_.tenders.find(tender_id));
+    if (!found || found->state == tender::TenderState::draft) return not_found();
     // Only the terms are kept: questions and documents change without a new version, and
     // nothing here reads them.
-    tender::Tender terms = std::move(**found);
+    tender::Tender terms = std::move(*found);
     terms.documents.clear();
     terms.amendments.clear();
     terms.questions.clear();
@@ -96,27 +86,25 @@ std::optional<core::Error> BiddingService::refuses_bid(const tender::Tender& t, 
         case TenderStatus::active_tendering:
             break;
         case TenderStatus::cancelled:
-            return make_error(ErrorKind::conflict, "tender_cancelled", "the tender is cancelled");
+            return core::conflict("tender_cancelled", "the tender is cancelled");
         case TenderStatus::closed:
-            return make_error(ErrorKind::conflict, "submission_closed",
-                              "the submission deadline has passed");
+            return core::conflict("submission_closed", "the submission deadline has passed");
         default:
-            return make_error(ErrorKind::conflict, "tendering_not_open",
-                              "bids are received only in the tendering period");
+            return core::conflict("tendering_not_open",
+                                  "bids are received only in the tendering period");
     }
     if (std::none_of(t.lots.begin(), t.lots.end(),
                      [&](const tender::Lot& lot) { return lot.number == lot_id; })) {
-        return make_error(ErrorKind::unprocessable, "unknown_lot",
-                          "the tender has no lot " + std::to_string(lot_id), "lot_id");
+        return core::unprocessable("unknown_lot", "the tender has no lot " + std::to_string(lot_id),
+                                   "lot_id");
     }
     return std::nullopt;
 }
 
 core::Result<std::optional<std::string>> BiddingService::active_certificate_pem(core::UserId user) {
-    auto listed = d_.certificates.list_for_user(user);
-    if (!listed) return listed.error();
+    PROCURA_TRY_ASSIGN(auto listed, d_.certificates.list_for_user(user));
     const std::int64_t now = d_.clock.now_ms();
-    for (const pki::UserCertificate& c : *listed) {
+    for (const pki::UserCertificate& c : listed) {
         if (pki::status_at(c, now) == pki::CertificateStatus::active) {
             return std::optional<std::string>{c.pem};
         }
@@ -132,45 +120,40 @@ bool BiddingService::revoked_at(const std::string& serial_hex, std::int64_t at_m
 }
 
 core::Status BiddingService::check_committee_ready(std::int64_t tender_id) {
-    auto found = d_.tenders.find(tender_id);
-    if (!found) return found.error();
-    if (!*found) {
-        return make_error(ErrorKind::not_found, "tender_not_found",
-                          "no tender " + std::to_string(tender_id));
+    PROCURA_TRY_ASSIGN(auto found, d_.tenders.find(tender_id));
+    if (!found) {
+        return core::not_found("tender_not_found", "no tender " + std::to_string(tender_id));
     }
-    for (core::UserId member : (*found)->committee) {
-        auto pem = active_certificate_pem(member);
-        if (!pem) return pem.error();
-        if (!*pem) {
-            return make_error(ErrorKind::unprocessable, "member_without_certificate",
-                              "committee member " + std::to_string(member) +
-                                  " has no active certificate to receive an opening-key share; "
-                                  "they register one with POST /api/v1/certificates",
-                              "committee");
+    for (core::UserId member : found->committee) {
+        PROCURA_TRY_ASSIGN(auto pem, active_certificate_pem(member));
+        if (!pem) {
+            return core::unprocessable(
+                "member_without_certificate",
+                "committee member " + std::to_string(member) +
+                    " has no active certificate to receive an opening-key share; "
+                    "they register one with POST /api/v1/certificates",
+                "committee");
         }
     }
     return {};
 }
 
 core::Result<OpeningKeyRecord> BiddingService::ensure_opening_key(const tender::Tender& t) {
-    auto existing = d_.bids.find_opening_key(t.id);
-    if (!existing) return existing.error();
-    if (*existing) return std::move(**existing);
+    PROCURA_TRY_ASSIGN(auto existing, d_.bids.find_opening_key(t.id));
+    if (existing) return std::move(*existing);
 
     std::vector<signing::Certificate> certificates;
     certificates.reserve(t.committee.size());
     for (core::UserId member : t.committee) {
-        auto pem = active_certificate_pem(member);
-        if (!pem) return pem.error();
-        if (!*pem) {
-            return make_error(
-                ErrorKind::unprocessable, "member_without_certificate",
+        PROCURA_TRY_ASSIGN(auto pem, active_certificate_pem(member));
+        if (!pem) {
+            return core::unprocessable(
+                "member_without_certificate",
                 "committee member " + std::to_string(member) + " has no active certificate",
                 "committee");
         }
-        auto cert = signing::Certificate::from_pem(**pem);
-        if (!cert) return cert.error();
-        certificates.push_back(std::move(*cert));
+        PROCURA_TRY_ASSIGN(auto cert, signing::Certificate::from_pem(*pem));
+        certificates.push_back(std::move(cert));
     }
     std::vector<signing::CommitteeMember> committee;
     for (std::size_t i = 0; i < t.committee.size(); ++i) {
@@ -179,15 +162,14 @@ core::Result<OpeningKeyRecord> BiddingService::ensure_opening_key(const tender::
     const std::int64_t now = d_.clock.now_ms();
     const std::int64_t until =
         std::max(now, t.opening_time_ms.value_or(now)) + limits_.opening_certificate_extra_ms;
-    auto key =
-        signing::create_opening_key(t.id, committee, static_cast<std::uint8_t>(t.threshold_k),
-                                    d_.ca, d_.ca_key, {now - 60'000, until});
-    if (!key) return key.error();
-    OpeningKeyRecord record{t.id, key->certificate.to_pem(), static_cast<int>(key->threshold),
-                            key->shares, now};
+    PROCURA_TRY_ASSIGN(auto key, signing::create_opening_key(
+                                     t.id, committee, static_cast<std::uint8_t>(t.threshold_k),
+                                     d_.ca, d_.ca_key, {now - 60'000, until}));
+    OpeningKeyRecord record{t.id, key.certificate.to_pem(), static_cast<int>(key.threshold),
+                            key.shares, now};
     const nlohmann::json payload = {{"threshold", record.threshold},
                                     {"members", t.committee},
-                                    {"certificate_serial", key->certificate.serial_hex()}};
+                                    {"certificate_serial", key.certificate.serial_hex()}};
     return d_.bids.insert_opening_key(
         record, core::AuditEvent{now, 0, "tender.opening_key_created", "tender", t.id, t.version,
                                  compact(payload)});
@@ -200,21 +182,17 @@ BiddingService::cached_opening_certificate(const tender::Tender& t) {
         const auto it = opening_certificates_.find(t.id);
         if (it != opening_certificates_.end()) return it->second;
     }
-    auto key = ensure_opening_key(t);
-    if (!key) return key.error();
-    auto certificate = signing::Certificate::from_pem(key->certificate_pem);
-    if (!certificate) return certificate.error();
-    auto shared = std::make_shared<const signing::Certificate>(std::move(*certificate));
+    PROCURA_TRY_ASSIGN(auto key, ensure_opening_key(t));
+    PROCURA_TRY_ASSIGN(auto certificate, signing::Certificate::from_pem(key.certificate_pem));
+    auto shared = std::make_shared<const signing::Certificate>(std::move(certificate));
     std::lock_guard lock(certificates_mutex_);
     return opening_certificates_.emplace(t.id, std::move(shared)).first->second;
 }
 
 core::Result<std::string> BiddingService::opening_certificate(std::int64_t tender_id) {
-    auto t = published_tender(tender_id);
-    if (!t) return t.error();
-    auto key = ensure_opening_key(*t);
-    if (!key) return key.error();
-    return key->certificate_pem;
+    PROCURA_TRY_ASSIGN(auto t, published_tender(tender_id));
+    PROCURA_TRY_ASSIGN(auto key, ensure_opening_key(t));
+    return key.certificate_pem;
 }
 
 namespace {
@@ -231,8 +209,8 @@ core::Status single_outcome(core::Result<std::vector<money::TransferResult>> res
     if (!results) return results.error();
     const money::TransferResult& r = results->front();
     if (r.status == money::TransferStatus::failed) {
-        return r.error.value_or(make_error(ErrorKind::internal, "transfer_failed",
-                                           "the ledger refused the bid security"));
+        return r.error.value_or(
+            core::internal("transfer_failed", "the ledger refused the bid security"));
     }
     return {};
 }
@@ -247,12 +225,11 @@ core::Result<std::int64_t> BiddingService::account_id(core::UserId actor,
         std::lock_guard lock(accounts_mutex_);
         if (const auto it = accounts_.find(key); it != accounts_.end()) return it->second;
     }
-    auto account = d_.ledger->account_for(actor, spec);
-    if (!account) return account.error();
+    PROCURA_TRY_ASSIGN(auto account, d_.ledger->account_for(actor, spec));
     std::lock_guard lock(accounts_mutex_);
     if (accounts_.size() >= limits_.accounts_cached_max) accounts_.clear();
-    accounts_[key] = account->id;
-    return account->id;
+    accounts_[key] = account.id;
+    return account.id;
 }
 
 money::Transfer BiddingService::security_deposit(const tender::Tender& t,
@@ -341,18 +318,18 @@ std::vector<std::optional<core::Error>> BiddingService::hold_securities(
         const money::TransferResult& r = (*results)[k];
         group[owners[k]]->deposit_created = r.status == money::TransferStatus::created;
         if (r.status == money::TransferStatus::failed) {
-            error = r.error.value_or(make_error(ErrorKind::internal, "transfer_failed",
-                                                "the ledger refused the bid security"));
+            error = r.error.value_or(
+                core::internal("transfer_failed", "the ledger refused the bid security"));
         } else if (r.status == money::TransferStatus::exists) {
             // A resend: the deposit must still be held, not one voided after a failed attempt.
             auto held = d_.ledger->get_transfer(deposits[k].id);
             if (!held) {
                 error = held.error();
             } else if (held->pending_state != money::PendingState::pending) {
-                error = make_error(ErrorKind::conflict, "bid_security_released",
-                                   "the bid security of this exact bid was released; seal the "
-                                   "document again to submit it anew",
-                                   "bid");
+                error = core::conflict("bid_security_released",
+                                       "the bid security of this exact bid was released; seal the "
+                                       "document again to submit it anew",
+                                       "bid");
             }
         }
     }
@@ -418,8 +395,8 @@ void BiddingService::write_in_group(PendingBid& pending) {
                     // PendingBid) only once the lock is released.
                     for (PendingBid* p : group) {
                         if (!p->stored && !p->error && !p->existing) {
-                            p->error = make_error(ErrorKind::internal, "bid_not_written",
-                                                  "the bid could not be stored");
+                            p->error =
+                                core::internal("bid_not_written", "the bid could not be stored");
                         }
                         p->done = true;
                         p->wake.notify_one();
@@ -462,8 +439,9 @@ void BiddingService::write_group(const std::vector<PendingBid*>& all) {
             if (!p->session_hash.empty()) {
                 // Fail closed: a session that cannot be confirmed stores nothing.
                 if (!d_.confirm_sessions || !core::is_sha256_hex(p->session_hash)) {
-                    p->error = make_error(ErrorKind::internal, "session_unconfirmed",
-                                          "the session could not be confirmed; nothing was stored");
+                    p->error =
+                        core::internal("session_unconfirmed",
+                                       "the session could not be confirmed; nothing was stored");
                     continue;
                 }
                 if (!sessions) {
@@ -472,14 +450,15 @@ void BiddingService::write_group(const std::vector<PendingBid*>& all) {
                 }
                 const auto found = sessions->find(p->session_hash);
                 if (found == sessions->end()) {
-                    p->error = make_error(ErrorKind::unauthenticated, "invalid_token",
-                                          "the session ended before the bid could be stored; "
-                                          "nothing was stored");
+                    p->error =
+                        core::unauthenticated("invalid_token",
+                                              "the session ended before the bid could be stored; "
+                                              "nothing was stored");
                     continue;
                 }
                 if (found->second.user_id != p->write.bid.supplier_id ||
                     found->second.role != core::Role::supplier) {
-                    p->error = forbidden("only suppliers submit bids");
+                    p->error = core::forbidden("forbidden", "only suppliers submit bids");
                     continue;
                 }
             }
@@ -505,8 +484,8 @@ void BiddingService::write_group(const std::vector<PendingBid*>& all) {
                            c.revocation->at_ms <= p->write.bid.received_at_ms;
                 });
             if (revoked) {
-                p->error = make_error(ErrorKind::unprocessable, "certificate_revoked",
-                                      "the signer's certificate was revoked", "signature");
+                p->error = core::unprocessable("certificate_revoked",
+                                               "the signer's certificate was revoked", "signature");
                 continue;
             }
             signed_validly.push_back(p);
@@ -590,10 +569,10 @@ void BiddingService::write_group(const std::vector<PendingBid*>& all) {
             });
             if (full) {
                 p->error =
-                    make_error(ErrorKind::conflict, "too_many_versions",
-                               "a supplier may send at most " +
-                                   std::to_string(limits_.versions_max) + " versions of a bid",
-                               "bid");
+                    core::conflict("too_many_versions",
+                                   "a supplier may send at most " +
+                                       std::to_string(limits_.versions_max) + " versions of a bid",
+                                   "bid");
                 continue;
             }
             group.push_back(p);
@@ -635,10 +614,10 @@ void BiddingService::write_group(const std::vector<PendingBid*>& all) {
                 p.error = std::move(*written.error);
                 return;
             }
-            p.error = make_error(ErrorKind::conflict, "tender_amended",
-                                 "the tender's terms changed while the bid was being stored; "
-                                 "nothing was stored: seal the document again",
-                                 "bid");
+            p.error = core::conflict("tender_amended",
+                                     "the tender's terms changed while the bid was being stored; "
+                                     "nothing was stored: seal the document again",
+                                     "bid");
             release_own(p);
             return;
         }
@@ -723,7 +702,8 @@ std::optional<ledger::SignedTreeHead> BiddingService::recent_head() {
 core::Result<BidReceipt> BiddingService::submit(const core::Caller& caller, std::int64_t tender_id,
                                                 std::int64_t lot_id, std::string_view body,
                                                 const std::string& session_hash) {
-    if (caller.role != core::Role::supplier) return forbidden("only suppliers submit bids");
+    if (caller.role != core::Role::supplier)
+        return core::forbidden("forbidden", "only suppliers submit bids");
     // The cached terms, without a database read: the bid's group reads the versions of its
     // tenders once for all its bids and checks again any bid whose tender changed meanwhile;
     // the group's transaction then compares the version under the tender's row lock.
@@ -739,13 +719,13 @@ core::Result<BidReceipt> BiddingService::submit(const core::Caller& caller, std:
     }
     std::shared_ptr<const tender::Tender> t = *terms;
     if (body.size() > limits_.bid_bytes_max) {
-        return make_error(ErrorKind::payload_too_large, "bid_too_large",
-                          "a bid is at most " + std::to_string(limits_.bid_bytes_max) + " bytes",
-                          "bid");
+        return core::payload_too_large(
+            "bid_too_large", "a bid is at most " + std::to_string(limits_.bid_bytes_max) + " bytes",
+            "bid");
     }
     if (body.empty()) {
-        return make_error(ErrorKind::bad_request, "bid_required",
-                          "the body is the DER CMS SignedData of the bid", "bid");
+        return core::bad_request("bid_required", "the body is the DER CMS SignedData of the bid",
+                                 "bid");
     }
 
     signing::VerifyOptions options;
@@ -807,15 +787,15 @@ core::Result<BidReceipt> BiddingService::submit(const core::Caller& caller, std:
     const auto resent = [&](const Bid& existing) -> core::Result<BidReceipt> {
         // Only the signer can send a body whose signature names them, so this is a resend.
         if (existing.supplier_id != caller.user_id) {
-            return make_error(ErrorKind::conflict, "bid_replayed",
-                              "this exact bid was already received from another supplier", "bid");
+            return core::conflict(
+                "bid_replayed", "this exact bid was already received from another supplier", "bid");
         }
         if (existing.state != BidState::active) {
             // Its receipt would suggest the bid is live again; it is not.
-            return make_error(ErrorKind::conflict, "bid_not_active",
-                              "this exact bid was " + std::string(to_string(existing.state)) +
-                                  "; seal the document again to submit it anew",
-                              "bid");
+            return core::conflict("bid_not_active",
+                                  "this exact bid was " + std::string(to_string(existing.state)) +
+                                      "; seal the document again to submit it anew",
+                                  "bid");
         }
         return receipt_of(existing, true, std::nullopt);
     };
@@ -825,21 +805,21 @@ core::Result<BidReceipt> BiddingService::submit(const core::Caller& caller, std:
     // verify after it arrived).
     if (stamped->time_ms >= t->submission_deadline_ms.value_or(0)) {
         // Refused on the current deadline only: the cached one may have been extended.
-        auto current = published_terms(tender_id, true);
-        if (!current) return current.error();
-        if (stamped->time_ms >= (*current)->submission_deadline_ms.value_or(0)) {
-            return make_error(ErrorKind::conflict, "submission_closed",
-                              "the submission deadline passed while the bid was being checked");
+        PROCURA_TRY_ASSIGN(auto current, published_terms(tender_id, true));
+        if (stamped->time_ms >= current->submission_deadline_ms.value_or(0)) {
+            return core::conflict("submission_closed",
+                                  "the submission deadline passed while the bid was being checked");
         }
-        t = *current;
+        t = current;
     }
     PendingBid pending;
     pending.session_hash = session_hash;
     // As stored, for the group's revocation check; anything else is no certificate of ours.
     auto serial = pki::normalise_serial(verified->signer_serial_hex);
     if (!serial) {
-        return make_error(ErrorKind::unprocessable, "untrusted_certificate",
-                          "the signer's certificate has no usable serial number", "signature");
+        return core::unprocessable("untrusted_certificate",
+                                   "the signer's certificate has no usable serial number",
+                                   "signature");
     }
     pending.signer_serial_hex = std::move(*serial);
     pending.tender = t;
@@ -874,46 +854,42 @@ core::Result<BidReceipt> BiddingService::submit(const core::Caller& caller, std:
 
 core::Status BiddingService::withdraw(const core::Caller& caller, std::int64_t tender_id,
                                       std::int64_t bid_id) {
-    auto found = d_.bids.find_bid(bid_id);
-    if (!found) return found.error();
-    if (!*found || (*found)->tender_id != tender_id || (*found)->supplier_id != caller.user_id) {
+    PROCURA_TRY_ASSIGN(auto found, d_.bids.find_bid(bid_id));
+    if (!found || found->tender_id != tender_id || found->supplier_id != caller.user_id) {
         // Other suppliers' bids are not even confirmed to exist.
-        return make_error(ErrorKind::not_found, "bid_not_found", "no such bid of yours");
+        return core::not_found("bid_not_found", "no such bid of yours");
     }
-    auto t = published_tender(tender_id);
-    if (!t) return t.error();
+    PROCURA_TRY_ASSIGN(auto t, published_tender(tender_id));
     const std::int64_t now = d_.clock.now_ms();
-    if (tender::rules::status_at(*t, now) != TenderStatus::active_tendering) {
-        return make_error(ErrorKind::conflict, "submission_closed",
-                          "bids can be withdrawn only before the submission deadline");
+    if (tender::rules::status_at(t, now) != TenderStatus::active_tendering) {
+        return core::conflict("submission_closed",
+                              "bids can be withdrawn only before the submission deadline");
     }
     const nlohmann::json payload = {{"tender_id", tender_id},
                                     {"supplier_id", caller.user_id},
-                                    {"lot_id", (*found)->lot_id},
-                                    {"sha256", (*found)->sha256_hex}};
-    PROCURA_TRY(
-        d_.bids.withdraw_bid(bid_id, now,
-                             core::AuditEvent{now, caller.user_id, "bid.withdrawn", "bid", bid_id,
-                                              (*found)->version, compact(payload)}));
+                                    {"lot_id", found->lot_id},
+                                    {"sha256", found->sha256_hex}};
+    PROCURA_TRY(d_.bids.withdraw_bid(bid_id, now,
+                                     core::AuditEvent{now, caller.user_id, "bid.withdrawn", "bid",
+                                                      bid_id, found->version, compact(payload)}));
     // The withdrawal stands even if the deposit cannot be released now (for example a tender
     // whose bid security was amended after this bid): settlement releases what is left.
-    (void)release_security(*t, (*found)->sha256_hex);
+    (void)release_security(t, found->sha256_hex);
     return {};
 }
 
 core::Result<std::vector<BidSummary>> BiddingService::list(const core::Caller& caller,
                                                            std::int64_t tender_id) {
-    auto t = published_tender(tender_id);
-    if (!t) return t.error();
+    PROCURA_TRY_ASSIGN(auto t, published_tender(tender_id));
     const bool sees_all = caller.role == core::Role::officer ||
                           caller.role == core::Role::auditor || caller.role == core::Role::admin;
     if (!sees_all && caller.role != core::Role::supplier) {
-        return forbidden("bids are listed to their suppliers, officers and auditors");
+        return core::forbidden("forbidden",
+                               "bids are listed to their suppliers, officers and auditors");
     }
-    auto bids = d_.bids.list_bids(tender_id, false);
-    if (!bids) return bids.error();
+    PROCURA_TRY_ASSIGN(auto bids, d_.bids.list_bids(tender_id, false));
     std::vector<BidSummary> out;
-    for (const Bid& b : *bids) {
+    for (const Bid& b : bids) {
         if (!sees_all && b.supplier_id != caller.user_id) continue;
         out.push_back(
             {b.id, b.supplier_id, b.lot_id, b.version, b.state, b.received_at_ms, b.sha256_hex});
@@ -923,25 +899,22 @@ core::Result<std::vector<BidSummary>> BiddingService::list(const core::Caller& c
 
 core::Result<std::string> BiddingService::my_share(const core::Caller& caller,
                                                    std::int64_t tender_id) {
-    auto t = published_tender(tender_id);
-    if (!t) return t.error();
-    if (!is_member(*t, caller.user_id)) {
-        return forbidden("only members of the opening committee hold shares");
+    PROCURA_TRY_ASSIGN(auto t, published_tender(tender_id));
+    if (!is_member(t, caller.user_id)) {
+        return core::forbidden("forbidden", "only members of the opening committee hold shares");
     }
-    if (t->state == tender::TenderState::cancelled) {
-        return make_error(ErrorKind::conflict, "tender_cancelled",
-                          "the tender is cancelled: its bids are never opened");
+    if (t.state == tender::TenderState::cancelled) {
+        return core::conflict("tender_cancelled",
+                              "the tender is cancelled: its bids are never opened");
     }
-    if (d_.clock.now_ms() < t->opening_time_ms.value_or(0)) {
-        return make_error(ErrorKind::conflict, "opening_not_yet",
-                          "shares are handed out from the opening time on");
+    if (d_.clock.now_ms() < t.opening_time_ms.value_or(0)) {
+        return core::conflict("opening_not_yet", "shares are handed out from the opening time on");
     }
-    auto key = ensure_opening_key(*t);
-    if (!key) return key.error();
-    for (const signing::SealedShare& share : key->shares) {
+    PROCURA_TRY_ASSIGN(auto key, ensure_opening_key(t));
+    for (const signing::SealedShare& share : key.shares) {
         if (share.member == caller.user_id) return share.envelope_der;
     }
-    return make_error(ErrorKind::not_found, "share_not_found", "no share for this member");
+    return core::not_found("share_not_found", "no share for this member");
 }
 
 core::Result<ShareOutcome> BiddingService::submit_share(const core::Caller& caller,
@@ -952,67 +925,61 @@ core::Result<ShareOutcome> BiddingService::submit_share(const core::Caller& call
         ~Wipe() { core::secure_wipe(secret); }
     } wipe{share};
 
-    auto t = published_tender(tender_id);
-    if (!t) return t.error();
-    if (!is_member(*t, caller.user_id)) {
-        return forbidden("only members of the opening committee submit shares");
+    PROCURA_TRY_ASSIGN(auto t, published_tender(tender_id));
+    if (!is_member(t, caller.user_id)) {
+        return core::forbidden("forbidden", "only members of the opening committee submit shares");
     }
-    if (t->state == tender::TenderState::cancelled) {
-        return make_error(ErrorKind::conflict, "tender_cancelled",
-                          "the tender is cancelled: its bids are never opened");
+    if (t.state == tender::TenderState::cancelled) {
+        return core::conflict("tender_cancelled",
+                              "the tender is cancelled: its bids are never opened");
     }
-    if (d_.clock.now_ms() < t->opening_time_ms.value_or(0)) {
-        return make_error(ErrorKind::conflict, "opening_not_yet",
-                          "shares are accepted from the opening time on; nothing was stored");
+    if (d_.clock.now_ms() < t.opening_time_ms.value_or(0)) {
+        return core::conflict("opening_not_yet",
+                              "shares are accepted from the opening time on; nothing was stored");
     }
     // A bid stamped just before the deadline may still be committing: when the opening time
     // equals the deadline, the opening waits a moment more so that every accepted bid is in.
-    if (d_.clock.now_ms() < t->submission_deadline_ms.value_or(0) + limits_.settle_ms) {
-        return make_error(ErrorKind::conflict, "opening_not_yet",
-                          "the last bids are still being stored; hand the share in again in a "
-                          "few seconds (nothing was stored)");
+    if (d_.clock.now_ms() < t.submission_deadline_ms.value_or(0) + limits_.settle_ms) {
+        return core::conflict("opening_not_yet",
+                              "the last bids are still being stored; hand the share in again in a "
+                              "few seconds (nothing was stored)");
     }
-    auto opened = d_.bids.find_opening(tender_id);
-    if (!opened) return opened.error();
-    if (*opened) {
-        return make_error(ErrorKind::conflict, "already_opened", "the bids are already opened");
+    PROCURA_TRY_ASSIGN(auto opened, d_.bids.find_opening(tender_id));
+    if (opened) {
+        return core::conflict("already_opened", "the bids are already opened");
     }
     if (share.empty() || share.size() > 4096) {
-        return make_error(ErrorKind::unprocessable, "bad_share", "not an opening-key share",
-                          "share");
+        return core::unprocessable("bad_share", "not an opening-key share", "share");
     }
-    auto key = ensure_opening_key(*t);
-    if (!key) return key.error();
-    auto certificate = signing::Certificate::from_pem(key->certificate_pem);
-    if (!certificate) return certificate.error();
+    PROCURA_TRY_ASSIGN(auto key, ensure_opening_key(t));
+    PROCURA_TRY_ASSIGN(auto certificate, signing::Certificate::from_pem(key.certificate_pem));
     // A share is checked on its own before it is kept, so that a malformed or foreign one is
     // refused at once instead of spoiling the set later.
-    auto number = signing::check_share(tender_id, share, *certificate);
-    if (!number) return number.error();
+    PROCURA_TRY_ASSIGN(auto number, signing::check_share(tender_id, share, certificate));
     const auto own =
-        std::find_if(key->shares.begin(), key->shares.end(),
+        std::find_if(key.shares.begin(), key.shares.end(),
                      [&](const signing::SealedShare& s) { return s.member == caller.user_id; });
-    if (own == key->shares.end() || own->number != *number) {
-        return make_error(
-            ErrorKind::unprocessable, "not_your_share",
-            "this is share " + std::to_string(*number) + "; hand in the share sealed to you",
+    if (own == key.shares.end() || own->number != number) {
+        return core::unprocessable(
+            "not_your_share",
+            "this is share " + std::to_string(number) + "; hand in the share sealed to you",
             "share");
     }
 
     std::lock_guard lock(shares_mutex_);
     if (opened_.count(tender_id) > 0) {
-        return make_error(ErrorKind::conflict, "already_opened", "the bids are already opened");
+        return core::conflict("already_opened", "the bids are already opened");
     }
     auto& held = shares_[tender_id];
     core::secure_wipe(held[caller.user_id]);
     held[caller.user_id] = share;
-    ShareOutcome outcome{static_cast<int>(held.size()), key->threshold, false};
-    if (outcome.shares_in < key->threshold) return outcome;
+    ShareOutcome outcome{static_cast<int>(held.size()), key.threshold, false};
+    if (outcome.shares_in < key.threshold) return outcome;
 
     std::vector<std::string> plain;
     for (auto& [member, text] : held) plain.push_back(text);
-    auto rebuilt = signing::rebuild_opening_key(tender_id, plain, *certificate,
-                                                static_cast<std::uint8_t>(key->threshold));
+    auto rebuilt = signing::rebuild_opening_key(tender_id, plain, certificate,
+                                                static_cast<std::uint8_t>(key.threshold));
     for (std::string& text : plain) core::secure_wipe(text);
     if (!rebuilt) {
         // The newest share spoiled the set (or an earlier one did): drop the newest one so
@@ -1022,24 +989,22 @@ core::Result<ShareOutcome> BiddingService::submit_share(const core::Caller& call
         return rebuilt.error();
     }
     // The rebuilt key lives only in this scope: EVP_PKEY_free clears its private part.
-    auto result = open_tender(*t, *rebuilt, *certificate);
-    if (!result) return result.error();
+    PROCURA_TRY_ASSIGN(auto result, open_tender(t, *rebuilt, certificate));
     for (auto& [member, text] : held) core::secure_wipe(text);
     shares_.erase(tender_id);
     opened_.insert(tender_id);
-    result->shares_in = outcome.shares_in;
+    result.shares_in = outcome.shares_in;
     return result;
 }
 
 core::Result<ShareOutcome> BiddingService::open_tender(const tender::Tender& t,
                                                        const signing::PrivateKey& key,
                                                        const signing::Certificate& certificate) {
-    auto all = d_.bids.list_bids(t.id, true);
-    if (!all) return all.error();
+    PROCURA_TRY_ASSIGN(auto all, d_.bids.list_bids(t.id, true));
     // The latest version of every bid that was not withdrawn or replaced.
     std::vector<SealedBid> sealed;
     std::vector<const Bid*> sources;
-    for (const Bid& b : *all) {
+    for (const Bid& b : all) {
         if (b.state != BidState::active) continue;
         sealed.push_back({b.id, b.tender_id, b.lot_id, b.supplier_id, b.received_at_ms, b.body});
         sources.push_back(&b);
@@ -1104,14 +1069,12 @@ core::Result<std::optional<std::int64_t>> BiddingService::opened_at(std::int64_t
 }
 
 core::Result<OpeningRecord> BiddingService::opening(std::int64_t tender_id) {
-    auto found = d_.bids.find_opening(tender_id);
-    if (!found) return found.error();
-    if (!*found) {
-        return make_error(
-            ErrorKind::not_found, "not_opened",
-            "the bids of tender " + std::to_string(tender_id) + " have not been opened");
+    PROCURA_TRY_ASSIGN(auto found, d_.bids.find_opening(tender_id));
+    if (!found) {
+        return core::not_found("not_opened", "the bids of tender " + std::to_string(tender_id) +
+                                                 " have not been opened");
     }
-    return std::move(**found);
+    return std::move(*found);
 }
 
 }  // namespace procura::bidding

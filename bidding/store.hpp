@@ -64,9 +64,8 @@ public:
     virtual core::Result<std::vector<Bid>> find_bids_by_hashes(const std::vector<BidHash>& hashes) {
         std::vector<Bid> out;
         for (const BidHash& h : hashes) {
-            auto found = find_bid_by_hash(h.tender_id, h.sha256_hex);
-            if (!found) return found.error();
-            if (*found) out.push_back(std::move(**found));
+            PROCURA_TRY_ASSIGN(auto found, find_bid_by_hash(h.tender_id, h.sha256_hex));
+            if (found) out.push_back(std::move(*found));
         }
         return out;
     }

@@ -38,6 +38,46 @@ inline Error make_error(ErrorKind kind, std::string code, std::string message,
     return Error{kind, std::move(code), std::move(message), std::move(field)};
 }
 
+// One named factory per kind, so that a refusal reads as what it is:
+//   return core::conflict("submission_closed", "the submission deadline has passed");
+// code is the stable machine-readable code, field the input member at fault (if one is).
+inline Error bad_request(std::string code, std::string message, std::string field = {}) {
+    return make_error(ErrorKind::bad_request, std::move(code), std::move(message),
+                      std::move(field));
+}
+inline Error unauthenticated(std::string code, std::string message, std::string field = {}) {
+    return make_error(ErrorKind::unauthenticated, std::move(code), std::move(message),
+                      std::move(field));
+}
+inline Error forbidden(std::string code, std::string message, std::string field = {}) {
+    return make_error(ErrorKind::forbidden, std::move(code), std::move(message), std::move(field));
+}
+inline Error not_found(std::string code, std::string message, std::string field = {}) {
+    return make_error(ErrorKind::not_found, std::move(code), std::move(message), std::move(field));
+}
+inline Error conflict(std::string code, std::string message, std::string field = {}) {
+    return make_error(ErrorKind::conflict, std::move(code), std::move(message), std::move(field));
+}
+inline Error payload_too_large(std::string code, std::string message, std::string field = {}) {
+    return make_error(ErrorKind::payload_too_large, std::move(code), std::move(message),
+                      std::move(field));
+}
+inline Error too_many_requests(std::string code, std::string message, std::string field = {}) {
+    return make_error(ErrorKind::too_many_requests, std::move(code), std::move(message),
+                      std::move(field));
+}
+inline Error unprocessable(std::string code, std::string message, std::string field = {}) {
+    return make_error(ErrorKind::unprocessable, std::move(code), std::move(message),
+                      std::move(field));
+}
+inline Error unavailable(std::string code, std::string message, std::string field = {}) {
+    return make_error(ErrorKind::unavailable, std::move(code), std::move(message),
+                      std::move(field));
+}
+inline Error internal(std::string code, std::string message, std::string field = {}) {
+    return make_error(ErrorKind::internal, std::move(code), std::move(message), std::move(field));
+}
+
 template <class T>
 class [[nodiscard]] Result {
 public:
@@ -98,15 +138,26 @@ using Status = Result<void>;
 
 }  // namespace procura::core
 
-// Returns the error of a failed Result from the enclosing function. The variable name carries
-// the line number so that nested uses (inside lambdas) do not shadow each other.
+// PROCURA_TRY(expr): returns the error of a failed Result from the enclosing function.
+// PROCURA_TRY_ASSIGN(lhs, expr): the same, and otherwise declares lhs from the Result's value
+// (moved out of it):
+//   PROCURA_TRY_ASSIGN(auto tender, store.find(id));   // tender is the value, not a Result
+// The hidden Result's name carries a counter, so that uses in lambdas, in one line or inside
+// another macro never shadow each other. expr may contain commas; lhs may not.
 #define PROCURA_TRY_CONCAT_INNER(a, b) a##b
 #define PROCURA_TRY_CONCAT(a, b) PROCURA_TRY_CONCAT_INNER(a, b)
-#define PROCURA_TRY(expr) PROCURA_TRY_IMPL(PROCURA_TRY_CONCAT(procura_try_result_, __LINE__), expr)
-#define PROCURA_TRY_IMPL(name, expr) \
+#define PROCURA_TRY(...) \
+    PROCURA_TRY_IMPL(PROCURA_TRY_CONCAT(procura_try_result_, __COUNTER__), __VA_ARGS__)
+#define PROCURA_TRY_IMPL(name, ...)  \
     do {                             \
-        auto&& name = (expr);        \
+        auto&& name = (__VA_ARGS__); \
         if (!name.ok()) {            \
             return name.error();     \
         }                            \
     } while (false)
+#define PROCURA_TRY_ASSIGN(lhs, ...) \
+    PROCURA_TRY_ASSIGN_IMPL(PROCURA_TRY_CONCAT(procura_try_result_, __COUNTER__), lhs, __VA_ARGS__)
+#define PROCURA_TRY_ASSIGN_IMPL(name, lhs, ...) \
+    auto name = (__VA_ARGS__);                  \
+    if (!name.ok()) return name.error();        \
+    lhs = std::move(name).value()

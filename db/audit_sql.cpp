@@ -17,8 +17,7 @@ namespace procura::db {
 namespace {
 
 core::Error corrupt(std::string message) {
-    return core::make_error(core::ErrorKind::internal, std::string(error_code_internal),
-                            std::move(message));
+    return core::internal(std::string(error_code_internal), std::move(message));
 }
 
 // BINARY(32) columns come back as 32 raw bytes; anything else means a corrupt row.
@@ -62,9 +61,8 @@ core::Result<std::vector<core::StoredAuditEvent>> read_events(sql::ResultSet& ro
 
 core::Result<core::StoredAuditEvent> append_audit_event(Transaction& tx,
                                                         const core::AuditEvent& event) {
-    auto appended = append_audit_events(tx, {event});
-    if (!appended) return appended.error();
-    return std::move(appended->front());
+    PROCURA_TRY_ASSIGN(auto appended, append_audit_events(tx, {event}));
+    return std::move(appended.front());
 }
 
 core::Result<AuditHead> lock_audit_head(Transaction& tx) {

@@ -80,7 +80,7 @@ std::string label(const Migration& m) {
 
 core::Error migration_error(std::string code, std::string message) {
     spdlog::error("db: migrate: {}", message);
-    return core::make_error(core::ErrorKind::internal, std::move(code), std::move(message));
+    return core::internal(std::move(code), std::move(message));
 }
 
 std::int64_t now_ms() {
@@ -221,16 +221,15 @@ core::Result<std::vector<int>> migrate(ConnectionPool& pool) {
         PROCURA_ASSERT(migrations[i - 1].version < migrations[i].version);
     }
 
-    auto acquired = pool.acquire();
-    if (!acquired) return acquired.error();
-    PooledConnection connection = std::move(acquired).value();
+    PROCURA_TRY_ASSIGN(auto acquired, pool.acquire());
+    PooledConnection connection = std::move(acquired);
     try {
         MigrationLock lock(connection.get());
         if (!lock.acquire()) {
             spdlog::error("db: migrate: another process held the migration lock for {} s",
                           lock_wait_total.count());
-            return core::make_error(core::ErrorKind::unavailable, "migration_lock_timeout",
-                                    "another process is migrating the database; try again");
+            return core::unavailable("migration_lock_timeout",
+                                     "another process is migrating the database; try again");
         }
         return apply_pending(connection.get());
     } catch (const sql::SQLException& e) {

@@ -128,37 +128,35 @@ core::Error to_error(const sql::SQLException& e, std::string_view operation) {
     using core::ErrorKind;
     switch (c) {
         case SQLErrorClass::retry:
-            return core::make_error(ErrorKind::conflict, std::string(error_code_retry),
-                                    "the database detected a conflicting concurrent change");
+            return core::conflict(std::string(error_code_retry),
+                                  "the database detected a conflicting concurrent change");
         case SQLErrorClass::connection:
-            return core::make_error(ErrorKind::unavailable, std::string(error_code_unavailable),
-                                    "the database is unavailable; please try again later");
+            return core::unavailable(std::string(error_code_unavailable),
+                                     "the database is unavailable; please try again later");
         case SQLErrorClass::duplicate_key:
-            return core::make_error(ErrorKind::conflict, std::string(error_code_duplicate),
-                                    "a record with the same key already exists");
+            return core::conflict(std::string(error_code_duplicate),
+                                  "a record with the same key already exists");
         case SQLErrorClass::missing_reference:
-            return core::make_error(ErrorKind::not_found, std::string(error_code_missing_reference),
-                                    "a referenced record does not exist");
+            return core::not_found(std::string(error_code_missing_reference),
+                                   "a referenced record does not exist");
         case SQLErrorClass::still_referenced:
-            return core::make_error(ErrorKind::conflict, std::string(error_code_referenced),
-                                    "the record is still referenced by other records");
+            return core::conflict(std::string(error_code_referenced),
+                                  "the record is still referenced by other records");
         case SQLErrorClass::other:
             break;
     }
-    return core::make_error(ErrorKind::internal, std::string(error_code_internal),
-                            "internal database error");
+    return core::internal(std::string(error_code_internal), "internal database error");
 }
 
 core::Error to_error(const std::exception& e, std::string_view operation) {
     spdlog::error("db: {} failed with an unexpected exception: {}", operation, e.what());
-    return core::make_error(core::ErrorKind::internal, std::string(error_code_internal),
-                            "internal database error");
+    return core::internal(std::string(error_code_internal), "internal database error");
 }
 
 core::Error busy_error(std::string_view operation, int attempts) {
     spdlog::warn("db: {} still conflicted after {} attempts; giving up", operation, attempts);
-    return core::make_error(core::ErrorKind::unavailable, std::string(error_code_busy),
-                            "the database is busy; please try again");
+    return core::unavailable(std::string(error_code_busy),
+                             "the database is busy; please try again");
 }
 
 bool is_retry(const core::Error& error) {

@@ -124,9 +124,8 @@ core::Result<std::unique_ptr<sql::Connection>> ConnectionPool::Impl::connect() c
         core::Error error = to_error(e, "db.connect");
         // Whatever went wrong while connecting, the service cannot use the database.
         if (error.kind != core::ErrorKind::unavailable) {
-            error =
-                core::make_error(core::ErrorKind::unavailable, std::string(error_code_unavailable),
-                                 "the database is unavailable; please try again later");
+            error = core::unavailable(std::string(error_code_unavailable),
+                                      "the database is unavailable; please try again later");
         }
         return error;
     }
@@ -157,10 +156,9 @@ core::Result<std::unique_ptr<ConnectionPool>> ConnectionPool::open(const Connect
     impl->options = options;
     impl->idle.reserve(options.size);
     for (std::size_t i = 0; i < options.size; ++i) {
-        auto connection = impl->connect();
-        if (!connection) return connection.error();
-        impl->idle.push_back(Impl::Idle{std::move(connection).value(), StatementCache{},
-                                        std::chrono::steady_clock::now()});
+        PROCURA_TRY_ASSIGN(auto connection, impl->connect());
+        impl->idle.push_back(
+            Impl::Idle{std::move(connection), StatementCache{}, std::chrono::steady_clock::now()});
     }
     spdlog::debug("db: pool of {} connections to {}:{}/{} open", options.size, config.host,
                   config.port, config.database);
@@ -189,8 +187,8 @@ core::Result<PooledConnection> ConnectionPool::acquire() {
         if (!got) {
             spdlog::warn("db: no pooled connection free within {} ms ({} in use)",
                          impl_->options.acquire_timeout.count(), impl_->checked_out);
-            return core::make_error(core::ErrorKind::unavailable, std::string(error_code_busy),
-                                    "the database is busy; please try again");
+            return core::unavailable(std::string(error_code_busy),
+                                     "the database is busy; please try again");
         }
         if (!impl_->idle.empty()) {
             connection = std::move(impl_->idle.back().connection);
@@ -228,15 +226,14 @@ core::Result<PooledConnection> ConnectionPool::acquire() {
 }
 
 core::Status ConnectionPool::ping() {
-    auto acquired = acquire();
-    if (!acquired) return acquired.error();
-    PooledConnection connection = std::move(acquired).value();
+    PROCURA_TRY_ASSIGN(auto acquired, acquire());
+    PooledConnection connection = std::move(acquired);
     try {
         std::unique_ptr<sql::Statement> statement(connection->createStatement());
         std::unique_ptr<sql::ResultSet> rows(statement->executeQuery("SELECT 1"));
         if (!rows->next() || rows->getInt(1) != 1) {
-            return core::make_error(core::ErrorKind::internal, std::string(error_code_internal),
-                                    "the database answered SELECT 1 unexpectedly");
+            return core::internal(std::string(error_code_internal),
+                                  "the database answered SELECT 1 unexpectedly");
         }
         return {};
     } catch (const sql::SQLException& e) {

@@ -121,9 +121,8 @@ core::Status run_once(PooledConnection& connection, std::string_view operation,
 core::Status run_transaction(ConnectionPool& pool, std::string_view operation,
                              const std::function<core::Status(Transaction&)>& fn,
                              const TransactionOptions& options) {
-    auto acquired = pool.acquire();
-    if (!acquired) return acquired.error();
-    PooledConnection connection = std::move(acquired).value();
+    PROCURA_TRY_ASSIGN(auto acquired, pool.acquire());
+    PooledConnection connection = std::move(acquired);
     for (int attempt = 1;; ++attempt) {
         Transaction tx(connection);
         core::Status status = run_once(connection, operation, fn, options.mode, tx);

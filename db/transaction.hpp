@@ -165,9 +165,8 @@ private:
 template <class F>
 detail::attempt_result_t<F> with_connection(ConnectionPool& pool, std::string_view operation,
                                             F&& body, const RetryPolicy& retry = {}) {
-    auto acquired = pool.acquire();
-    if (!acquired) return acquired.error();
-    PooledConnection connection = std::move(acquired).value();
+    PROCURA_TRY_ASSIGN(auto acquired, pool.acquire());
+    PooledConnection connection = std::move(acquired);
     for (int attempt = 1;; ++attempt) {
         std::optional<core::Error> error;
         try {
@@ -194,9 +193,8 @@ typename detail::attempt_result<std::invoke_result_t<F&, sql::PreparedStatement&
 with_prepared(ConnectionPool& pool, std::string_view operation, const std::string& sql, F&& body,
               const RetryPolicy& retry = {}) {
     using R = std::invoke_result_t<F&, sql::PreparedStatement&>;
-    auto acquired = pool.acquire();
-    if (!acquired) return acquired.error();
-    PooledConnection connection = std::move(acquired).value();
+    PROCURA_TRY_ASSIGN(auto acquired, pool.acquire());
+    PooledConnection connection = std::move(acquired);
     for (int attempt = 1;; ++attempt) {
         std::optional<core::Error> error;
         try {

@@ -9,8 +9,7 @@ namespace {
 constexpr std::string_view scheme = "mysql://";
 
 core::Error bad_url(std::string message) {
-    return core::make_error(core::ErrorKind::bad_request, "bad_db_url",
-                            "database URL: " + std::move(message), "db");
+    return core::bad_request("bad_db_url", "database URL: " + std::move(message), "db");
 }
 
 int hex_value(char c) {

@@ -5,12 +5,7 @@
 namespace procura::ledger {
 namespace {
 
-using core::ErrorKind;
-using core::make_error;
-
-core::Error log_empty() {
-    return make_error(ErrorKind::not_found, "log_empty", "no tree head has been signed yet");
-}
+core::Error log_empty() { return core::not_found("log_empty", "no tree head has been signed yet"); }
 
 }  // namespace
 
@@ -31,37 +26,34 @@ core::Result<std::unique_ptr<LogSequencer>> LogSequencer::open(LogStore& store, 
 }
 
 core::Status LogSequencer::reload() {
-    auto head = store_.latest_head();
-    if (!head) return head.error();
-    const std::uint64_t size = *head ? (*head)->tree_size : 0;
-    auto range = CompactRange::load(store_, size);
-    if (!range) return range.error();
-    if (*head && range->root() != (*head)->root_hash) {
-        return make_error(ErrorKind::internal, "log_inconsistent",
-                          "the stored tree nodes do not give the root of the latest signed head "
-                          "(size " +
-                              std::to_string(size) + "); refusing to sign on top of them");
+    PROCURA_TRY_ASSIGN(auto head, store_.latest_head());
+    const std::uint64_t size = head ? head->tree_size : 0;
+    PROCURA_TRY_ASSIGN(auto range, CompactRange::load(store_, size));
+    if (head && range.root() != head->root_hash) {
+        return core::internal(
+            "log_inconsistent",
+            "the stored tree nodes do not give the root of the latest signed head "
+            "(size " +
+                std::to_string(size) + "); refusing to sign on top of them");
     }
-    range_ = std::move(*range);
-    head_ = std::move(*head);
+    range_ = std::move(range);
+    head_ = std::move(head);
     return {};
 }
 
 core::Result<std::optional<SignedTreeHead>> LogSequencer::step(std::size_t batch_max) {
-    auto events = store_.events(range_.size(), batch_max);
-    if (!events) return events.error();
-    if (events->empty()) return std::optional<SignedTreeHead>{};
+    PROCURA_TRY_ASSIGN(auto events, store_.events(range_.size(), batch_max));
+    if (events.empty()) return std::optional<SignedTreeHead>{};
 
     const std::uint64_t previous_size = range_.size();
     const CompactRange before = range_;
     std::vector<std::pair<NodeId, Hash>> nodes;
-    nodes.reserve(events->size() * 2);
-    for (const core::StoredAuditEvent& event : *events) {
+    nodes.reserve(events.size() * 2);
+    for (const core::StoredAuditEvent& event : events) {
         if (static_cast<std::uint64_t>(event.seq) != range_.size() + 1) {
             range_ = before;
-            return make_error(ErrorKind::internal, "log_gap",
-                              "audit event seq " + std::to_string(event.seq) + " follows leaf " +
-                                  std::to_string(range_.size()));
+            return core::internal("log_gap", "audit event seq " + std::to_string(event.seq) +
+                                                 " follows leaf " + std::to_string(range_.size()));
         }
         for (auto& node : range_.append(event_leaf_hash(event))) nodes.push_back(node);
     }
@@ -86,37 +78,34 @@ core::Result<std::optional<SignedTreeHead>> LogSequencer::step(std::size_t batch
 }
 
 core::Result<SelfCheckReport> self_check(LogStore& store, std::size_t page) {
-    auto head = store.latest_head();
-    if (!head) return head.error();
+    PROCURA_TRY_ASSIGN(auto head, store.latest_head());
     SelfCheckReport report;
-    if (!*head) return report;
-    const std::uint64_t size = (*head)->tree_size;
+    if (!head) return report;
+    const std::uint64_t size = head->tree_size;
     CompactRange recomputed;
     while (recomputed.size() < size) {
         const auto want =
             static_cast<std::size_t>(std::min<std::uint64_t>(page, size - recomputed.size()));
-        auto events = store.events(recomputed.size(), want);
-        if (!events) return events.error();
-        if (events->empty()) {
+        PROCURA_TRY_ASSIGN(auto events, store.events(recomputed.size(), want));
+        if (events.empty()) {
             report.problems.push_back("the head covers " + std::to_string(size) +
                                       " leaves but only " + std::to_string(recomputed.size()) +
                                       " events exist");
             return report;
         }
         std::vector<NodeId> ids;
-        ids.reserve(events->size());
-        for (std::size_t i = 0; i < events->size(); ++i) ids.push_back({0, recomputed.size() + i});
-        auto stored = store.read(ids);
-        if (!stored) return stored.error();
-        for (std::size_t i = 0; i < events->size(); ++i) {
-            const core::StoredAuditEvent& event = (*events)[i];
+        ids.reserve(events.size());
+        for (std::size_t i = 0; i < events.size(); ++i) ids.push_back({0, recomputed.size() + i});
+        PROCURA_TRY_ASSIGN(auto stored, store.read(ids));
+        for (std::size_t i = 0; i < events.size(); ++i) {
+            const core::StoredAuditEvent& event = events[i];
             const std::uint64_t index = recomputed.size();
             const Hash leaf = event_leaf_hash(event);
             if (static_cast<std::uint64_t>(event.seq) != index + 1) {
                 report.problems.push_back("leaf " + std::to_string(index) + ": expected seq " +
                                           std::to_string(index + 1) + ", found seq " +
                                           std::to_string(event.seq));
-            } else if (leaf != (*stored)[i]) {
+            } else if (leaf != stored[i]) {
                 report.problems.push_back("leaf " + std::to_string(index) + " (audit event seq " +
                                           std::to_string(event.seq) +
                                           ") does not match its event row: the row was changed "
@@ -126,7 +115,7 @@ core::Result<SelfCheckReport> self_check(LogStore& store, std::size_t page) {
             ++report.leaves_checked;
         }
     }
-    if (recomputed.root() != (*head)->root_hash) {
+    if (recomputed.root() != head->root_hash) {
         report.problems.push_back(
             "the event rows do not give the root of the signed head of size " +
             std::to_string(size));
@@ -135,19 +124,17 @@ core::Result<SelfCheckReport> self_check(LogStore& store, std::size_t page) {
 }
 
 core::Result<SignedTreeHead> LogQueries::latest() {
-    auto head = store_.latest_head();
-    if (!head) return head.error();
-    if (!*head) return log_empty();
-    return std::move(**head);
+    PROCURA_TRY_ASSIGN(auto head, store_.latest_head());
+    if (!head) return log_empty();
+    return std::move(*head);
 }
 
 core::Status LogQueries::check_size(std::uint64_t tree_size, const char* field) {
-    auto head = latest();
-    if (!head) return head.error();
-    if (tree_size > head->tree_size) {
-        return make_error(
-            ErrorKind::bad_request, "beyond_latest_head",
-            "the latest signed head covers " + std::to_string(head->tree_size) + " leaves", field);
+    PROCURA_TRY_ASSIGN(auto head, latest());
+    if (tree_size > head.tree_size) {
+        return core::bad_request(
+            "beyond_latest_head",
+            "the latest signed head covers " + std::to_string(head.tree_size) + " leaves", field);
     }
     return {};
 }
@@ -155,9 +142,9 @@ core::Status LogQueries::check_size(std::uint64_t tree_size, const char* field) 
 core::Result<std::vector<core::StoredAuditEvent>> LogQueries::entries(std::uint64_t start,
                                                                       std::uint64_t end) {
     if (end <= start || end - start > entries_max) {
-        return make_error(ErrorKind::bad_request, "bad_range",
-                          "end must be above start, by at most " + std::to_string(entries_max),
-                          "end");
+        return core::bad_request(
+            "bad_range", "end must be above start, by at most " + std::to_string(entries_max),
+            "end");
     }
     PROCURA_TRY(check_size(end, "end"));
     return store_.events(start, static_cast<std::size_t>(end - start));
@@ -167,35 +154,31 @@ core::Result<InclusionProof> LogQueries::inclusion(std::uint64_t leaf_index,
                                                    std::uint64_t tree_size) {
     PROCURA_TRY(check_size(tree_size, "tree_size"));
     if (leaf_index >= tree_size) {
-        return make_error(ErrorKind::bad_request, "bad_index", "leaf_index must be below tree_size",
-                          "leaf_index");
+        return core::bad_request("bad_index", "leaf_index must be below tree_size", "leaf_index");
     }
-    auto path = inclusion_proof(store_, leaf_index, tree_size);
-    if (!path) return path.error();
-    auto leaf = store_.read({NodeId{0, leaf_index}});
-    if (!leaf) return leaf.error();
-    return InclusionProof{leaf_index, tree_size, leaf->at(0), std::move(*path)};
+    PROCURA_TRY_ASSIGN(auto path, inclusion_proof(store_, leaf_index, tree_size));
+    PROCURA_TRY_ASSIGN(auto leaf, store_.read({NodeId{0, leaf_index}}));
+    return InclusionProof{leaf_index, tree_size, leaf.at(0), std::move(path)};
 }
 
 core::Result<InclusionProof> LogQueries::inclusion_by_hash(const Hash& leaf,
                                                            std::uint64_t tree_size) {
     PROCURA_TRY(check_size(tree_size, "tree_size"));
-    auto index = store_.leaf_index(leaf);
-    if (!index) return index.error();
-    if (!*index || **index >= tree_size) {
-        return make_error(
-            ErrorKind::not_found, "leaf_not_found",
+    PROCURA_TRY_ASSIGN(auto index, store_.leaf_index(leaf));
+    if (!index || *index >= tree_size) {
+        return core::not_found(
+            "leaf_not_found",
             "no leaf of the tree of size " + std::to_string(tree_size) + " has this hash",
             "leaf_hash");
     }
-    return inclusion(**index, tree_size);
+    return inclusion(*index, tree_size);
 }
 
 core::Result<std::vector<Hash>> LogQueries::consistency(std::uint64_t first, std::uint64_t second) {
     PROCURA_TRY(check_size(second, "second"));
     if (first == 0 || first > second) {
-        return make_error(ErrorKind::bad_request, "bad_range",
-                          "first must be at least 1 and at most second", "first");
+        return core::bad_request("bad_range", "first must be at least 1 and at most second",
+                                 "first");
     }
     return consistency_proof(store_, first, second);
 }

@@ -57,9 +57,9 @@ core::Result<std::vector<Hash>> read_all(NodeReader& nodes, const std::vector<No
         return hashes.error();
     }
     if (hashes->size() != ids.size()) {
-        return core::make_error(core::ErrorKind::internal, "node_reader_count",
-                                "node reader returned " + std::to_string(hashes->size()) +
-                                    " hashes for " + std::to_string(ids.size()) + " ids");
+        return core::internal("node_reader_count",
+                              "node reader returned " + std::to_string(hashes->size()) +
+                                  " hashes for " + std::to_string(ids.size()) + " ids");
     }
     return hashes;
 }
@@ -129,10 +129,10 @@ core::Result<Hash> root_hash(NodeReader& nodes, std::uint64_t size) {
 core::Result<std::vector<Hash>> inclusion_proof(NodeReader& nodes, std::uint64_t index,
                                                 std::uint64_t size) {
     if (index >= size) {
-        return core::make_error(core::ErrorKind::bad_request, "bad_index",
-                                "leaf index " + std::to_string(index) +
-                                    " is not below the tree size " + std::to_string(size),
-                                "index");
+        return core::bad_request("bad_index",
+                                 "leaf index " + std::to_string(index) +
+                                     " is not below the tree size " + std::to_string(size),
+                                 "index");
     }
     // PATH(m, D[n]) walked from the root down; the path lists the siblings leaf side first.
     std::vector<Range> top_down;
@@ -158,10 +158,10 @@ core::Result<std::vector<Hash>> inclusion_proof(NodeReader& nodes, std::uint64_t
 core::Result<std::vector<Hash>> consistency_proof(NodeReader& nodes, std::uint64_t first,
                                                   std::uint64_t second) {
     if (first == 0 || first > second) {
-        return core::make_error(core::ErrorKind::bad_request, "bad_range",
-                                "a consistency proof needs 0 < first <= second, got first " +
-                                    std::to_string(first) + ", second " + std::to_string(second),
-                                "first");
+        return core::bad_request("bad_range",
+                                 "a consistency proof needs 0 < first <= second, got first " +
+                                     std::to_string(first) + ", second " + std::to_string(second),
+                                 "first");
     }
     // SUBPROOF(m, D[n], b) walked from the root down; the base case's hash (if any) comes first
     // in the proof, then the hashes of the levels above it, lowest first.
@@ -279,9 +279,9 @@ core::Result<std::vector<Hash>> MemoryTree::read(const std::vector<NodeId>& ids)
         const bool present = id.level >= 0 && static_cast<std::size_t>(id.level) < levels_.size() &&
                              id.index < levels_[static_cast<std::size_t>(id.level)].size();
         if (!present) {
-            return core::make_error(core::ErrorKind::not_found, "node_missing",
-                                    "no stored node at level " + std::to_string(id.level) +
-                                        ", index " + std::to_string(id.index));
+            return core::not_found("node_missing", "no stored node at level " +
+                                                       std::to_string(id.level) + ", index " +
+                                                       std::to_string(id.index));
         }
         out.push_back(levels_[static_cast<std::size_t>(id.level)][id.index]);
     }

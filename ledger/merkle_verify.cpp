@@ -13,12 +13,11 @@ namespace procura::ledger {
 namespace {
 
 core::Error bad_proof(std::string message) {
-    return core::make_error(core::ErrorKind::unprocessable, "bad_proof", std::move(message),
-                            "proof");
+    return core::unprocessable("bad_proof", std::move(message), "proof");
 }
 
 core::Error root_mismatch(std::string message) {
-    return core::make_error(core::ErrorKind::unprocessable, "root_mismatch", std::move(message));
+    return core::unprocessable("root_mismatch", std::move(message));
 }
 
 bool lsb(std::uint64_t x) { return (x & 1) != 0; }

@@ -15,8 +15,6 @@
 
 namespace procura::ledger {
 namespace {
-
-using core::ErrorKind;
 using Statement = std::unique_ptr<sql::PreparedStatement>;
 using Rows = std::unique_ptr<sql::ResultSet>;
 
@@ -26,8 +24,7 @@ using Rows = std::unique_ptr<sql::ResultSet>;
 constexpr std::size_t insert_chunk = 256;
 
 core::Error corrupt(const std::string& what) {
-    return core::make_error(ErrorKind::internal, std::string(db::error_code_internal),
-                            "corrupt audit log row: " + what);
+    return core::internal(std::string(db::error_code_internal), "corrupt audit log row: " + what);
 }
 
 std::optional<Hash> to_hash(const std::string& bytes) {
@@ -69,10 +66,9 @@ core::Result<std::vector<Hash>> MySQLLogStore::read(const std::vector<NodeId>& i
             for (const NodeId& id : ids) {
                 const auto it = found.find(id);
                 if (it == found.end()) {
-                    return core::make_error(ErrorKind::not_found, "node_missing",
-                                            "the log has no node at level " +
-                                                std::to_string(id.level) + ", index " +
-                                                std::to_string(id.index));
+                    return core::not_found(
+                        "node_missing", "the log has no node at level " + std::to_string(id.level) +
+                                            ", index " + std::to_string(id.index));
                 }
                 out.push_back(it->second);
             }
@@ -108,24 +104,22 @@ core::Result<std::vector<core::StoredAuditEvent>> MySQLLogStore::events(std::uin
 core::Status MySQLLogStore::integrate(const std::vector<std::pair<NodeId, Hash>>& nodes,
                                       const SignedTreeHead& head, std::uint64_t previous_size) {
     return db::run_transaction(pool_, "log.integrate", [&](db::Transaction& tx) -> core::Status {
-        auto latest = tx.attempt("log.integrate.head", [&](sql::Connection& c) {
+        PROCURA_TRY_ASSIGN(auto latest, tx.attempt("log.integrate.head", [&](sql::Connection& c) {
             Statement s(
                 c.prepareStatement("SELECT COALESCE(MAX(tree_size), 0) FROM log_heads FOR UPDATE"));
             Rows rows(s->executeQuery());
             rows->next();
             return rows->getUInt64(1);
-        });
-        if (!latest) return latest.error();
-        if (*latest != previous_size) {
-            return core::make_error(ErrorKind::conflict, "log_head_moved",
-                                    "the log's latest head moved from " +
-                                        std::to_string(previous_size) + " to " +
-                                        std::to_string(*latest));
+        }));
+        if (latest != previous_size) {
+            return core::conflict("log_head_moved", "the log's latest head moved from " +
+                                                        std::to_string(previous_size) + " to " +
+                                                        std::to_string(latest));
         }
         // Hashes travel as hex through UNHEX(?): Connector/C++ sends every blob parameter in a
         // packet of its own, which would cost one per node. The statements are the cached ones
         // of db::execute_in_chunks (a power of two rows each), not one prepared per use.
-        auto inserted = tx.attempt("log.integrate.nodes", [&](sql::Connection& c) {
+        PROCURA_TRY(tx.attempt("log.integrate.nodes", [&](sql::Connection& c) {
             db::execute_in_chunks(
                 tx, c, {"INSERT INTO log_nodes (level, idx, hash) VALUES", "(?, ?, UNHEX(?))", ""},
                 nodes.size(), insert_chunk,
@@ -137,9 +131,8 @@ core::Status MySQLLogStore::integrate(const std::vector<std::pair<NodeId, Hash>>
                         s.setString(p++, core::to_hex(nodes[i].second));
                     }
                 });
-        });
-        if (!inserted) return inserted.error();
-        auto stored = tx.attempt("log.integrate.store_head", [&](sql::Connection& c) {
+        }));
+        PROCURA_TRY(tx.attempt("log.integrate.store_head", [&](sql::Connection& c) {
             Statement s(c.prepareStatement(
                 "INSERT INTO log_heads (tree_size, root_hash, timestamp_ms, signature) "
                 "VALUES (?, ?, ?, ?)"));
@@ -150,8 +143,7 @@ core::Status MySQLLogStore::integrate(const std::vector<std::pair<NodeId, Hash>>
             s->setInt64(3, head.timestamp_ms);
             s->setBlob(4, &signature);
             s->executeUpdate();
-        });
-        if (!stored) return stored.error();
+        }));
         return {};
     });
 }

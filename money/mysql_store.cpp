@@ -16,8 +16,6 @@
 
 namespace procura::money {
 namespace {
-
-using core::ErrorKind;
 using Statement = std::unique_ptr<sql::PreparedStatement>;
 using Rows = std::unique_ptr<sql::ResultSet>;
 
@@ -35,8 +33,7 @@ constexpr const char* transfer_columns =
     "t.currency, t.pending_key, t.code, t.reference, t.batch_id, t.created_at_ms, r.kind";
 
 core::Error corrupt(const std::string& what) {
-    return core::make_error(ErrorKind::internal, std::string(db::error_code_internal),
-                            "stored " + what + " is corrupt");
+    return core::internal(std::string(db::error_code_internal), "stored " + what + " is corrupt");
 }
 
 std::string placeholders(std::size_t n) {
@@ -146,9 +143,8 @@ core::Result<std::map<std::string, Transfer>> read_transfers_with(sql::PreparedS
     while (p <= slots) s.setString(p++, *ids.rbegin());
     Rows rows(s.executeQuery());
     while (rows->next()) {
-        auto t = read_transfer(*rows);
-        if (!t) return t.error();
-        out.emplace(t->id, std::move(t).value());
+        PROCURA_TRY_ASSIGN(auto t, read_transfer(*rows));
+        out.emplace(t.id, std::move(t));
     }
     return out;
 }
@@ -170,9 +166,8 @@ core::Result<std::map<std::int64_t, Account>> lock_accounts(db::Transaction& tx,
     while (p <= slots) s.setInt64(p++, *ids.rbegin());
     Rows rows(s.executeQuery());
     while (rows->next()) {
-        auto a = read_account(*rows);
-        if (!a) return a.error();
-        out.emplace(a->id, std::move(a).value());
+        PROCURA_TRY_ASSIGN(auto a, read_account(*rows));
+        out.emplace(a.id, std::move(a));
     }
     return out;
 }
@@ -255,7 +250,7 @@ MySQLMoneyStore::MySQLMoneyStore(db::ConnectionPool& pool) : pool_(pool) {}
 core::Result<std::int64_t> MySQLMoneyStore::insert_account(const Account& a,
                                                            const core::AuditEvent& audit) {
     std::int64_t new_id = 0;
-    const core::Status status = db::run_transaction(
+    PROCURA_TRY(db::run_transaction(
         pool_, "money.insert_account", [&](db::Transaction& tx) -> core::Status {
             auto inserted = tx.attempt("money.insert_account", [&](sql::Connection& c) {
                 Statement s(c.prepareStatement(
@@ -277,22 +272,20 @@ core::Result<std::int64_t> MySQLMoneyStore::insert_account(const Account& a,
             });
             if (!inserted) {
                 if (inserted.error().code == db::error_code_duplicate) {
-                    return core::make_error(ErrorKind::conflict, "account_exists",
-                                            "there is already a " + std::string(to_string(a.kind)) +
-                                                " account in " + a.currency + " for " +
-                                                std::string(to_string(a.owner)) + " " +
-                                                std::to_string(a.owner_id));
+                    return core::conflict("account_exists",
+                                          "there is already a " + std::string(to_string(a.kind)) +
+                                              " account in " + a.currency + " for " +
+                                              std::string(to_string(a.owner)) + " " +
+                                              std::to_string(a.owner_id));
                 }
                 return inserted.error();
             }
             new_id = *inserted;
             core::AuditEvent event = audit;
             event.entity_id = new_id;
-            auto appended = db::append_audit_event(tx, event);
-            if (!appended) return appended.error();
+            PROCURA_TRY_ASSIGN(auto appended, db::append_audit_event(tx, event));
             return {};
-        });
-    if (!status) return status.error();
+        }));
     return new_id;
 }
 
@@ -305,9 +298,8 @@ core::Result<std::optional<Account>> MySQLMoneyStore::find_account(std::int64_t 
             s.setInt64(1, id);
             Rows rows(s.executeQuery());
             if (!rows->next()) return Found{};
-            auto a = read_account(*rows);
-            if (!a) return a.error();
-            return Found{std::move(a).value()};
+            PROCURA_TRY_ASSIGN(auto a, read_account(*rows));
+            return Found{std::move(a)};
         });
 }
 
@@ -328,9 +320,8 @@ core::Result<std::optional<Account>> MySQLMoneyStore::find_account_of(OwnerKind 
             s.setString(4, std::string(to_string(kind)));
             Rows rows(s.executeQuery());
             if (!rows->next()) return Found{};
-            auto a = read_account(*rows);
-            if (!a) return a.error();
-            return Found{std::move(a).value()};
+            PROCURA_TRY_ASSIGN(auto a, read_account(*rows));
+            return Found{std::move(a)};
         });
 }
 
@@ -338,10 +329,9 @@ core::Result<std::optional<Transfer>> MySQLMoneyStore::find_transfer(const std::
     using Found = std::optional<Transfer>;
     return db::with_prepared(pool_, "money.find_transfer", transfers_sql(1),
                              [&](sql::PreparedStatement& s) -> core::Result<Found> {
-                                 auto found = read_transfers_with(s, {id}, 1);
-                                 if (!found) return found.error();
-                                 const auto it = found->find(id);
-                                 if (it == found->end()) return Found{};
+                                 PROCURA_TRY_ASSIGN(auto found, read_transfers_with(s, {id}, 1));
+                                 const auto it = found.find(id);
+                                 if (it == found.end()) return Found{};
                                  return Found{it->second};
                              });
 }
@@ -356,8 +346,8 @@ core::Result<std::vector<TransferResult>> MySQLMoneyStore::apply_batch(
                 return (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '_';
             });
         if (!identifier) {
-            return core::make_error(ErrorKind::internal, std::string(db::error_code_internal),
-                                    "a ledger guard names no table: '" + guard->table + "'");
+            return core::internal(std::string(db::error_code_internal),
+                                  "a ledger guard names no table: '" + guard->table + "'");
         }
     }
     std::set<std::string> named;    // the batch's ids and pending ids
@@ -386,46 +376,46 @@ core::Result<std::vector<TransferResult>> MySQLMoneyStore::apply_batch(
         const core::Status status = db::run_transaction(
             pool_, "money.apply_batch", [&](db::Transaction& tx) -> core::Status {
                 LedgerView view;
-                auto planned = tx.attempt(
-                    "money.apply_batch.plan", [&](sql::Connection& c) -> core::Result<BatchPlan> {
-                        // The guard's row first: whoever changes it (a cancellation) waits for
-                        // this transaction, or this one sees the change and writes nothing.
-                        if (guard != nullptr) {
-                            sql::PreparedStatement& s = tx.prepared(
-                                "SELECT state FROM " + guard->table + " WHERE id = ? FOR UPDATE");
-                            s.setInt64(1, guard->row_id);
-                            Rows row(s.executeQuery());
-                            const bool holds =
-                                row->next() && row->getString(1).asStdString() == guard->state;
-                            row.reset();
-                            if (!holds) {
-                                return core::make_error(ErrorKind::conflict, guard->code,
-                                                        guard->message);
+                PROCURA_TRY_ASSIGN(
+                    auto planned,
+                    tx.attempt(
+                        "money.apply_batch.plan",
+                        [&](sql::Connection& c) -> core::Result<BatchPlan> {
+                            // The guard's row first: whoever changes it (a cancellation) waits for
+                            // this transaction, or this one sees the change and writes nothing.
+                            if (guard != nullptr) {
+                                sql::PreparedStatement& s =
+                                    tx.prepared("SELECT state FROM " + guard->table +
+                                                " WHERE id = ? FOR UPDATE");
+                                s.setInt64(1, guard->row_id);
+                                Rows row(s.executeQuery());
+                                const bool holds =
+                                    row->next() && row->getString(1).asStdString() == guard->state;
+                                row.reset();
+                                if (!holds) {
+                                    return core::conflict(guard->code, guard->message);
+                                }
                             }
-                        }
-                        // A pending transfer's accounts never change, so an unlocked read
-                        // finds which accounts its post or void will touch.
-                        std::set<std::int64_t> to_lock = accounts;
-                        if (!pending.empty()) {
-                            auto pendings = read_transfers(&tx, c, pending);
-                            if (!pendings) return pendings.error();
-                            for (const auto& [id, t] : *pendings) {
-                                to_lock.insert(t.debit_account_id);
-                                to_lock.insert(t.credit_account_id);
+                            // A pending transfer's accounts never change, so an unlocked read
+                            // finds which accounts its post or void will touch.
+                            std::set<std::int64_t> to_lock = accounts;
+                            if (!pending.empty()) {
+                                PROCURA_TRY_ASSIGN(auto pendings, read_transfers(&tx, c, pending));
+                                for (const auto& [id, t] : pendings) {
+                                    to_lock.insert(t.debit_account_id);
+                                    to_lock.insert(t.credit_account_id);
+                                }
                             }
-                        }
-                        auto locked = lock_accounts(tx, c, to_lock);
-                        if (!locked) return locked.error();
-                        view.accounts = std::move(locked).value();
-                        // Under the account locks: whoever posts, voids or creates a transfer
-                        // on these accounts has committed or waits for us.
-                        auto existing = read_transfers(&tx, c, careful ? named : pending);
-                        if (!existing) return existing.error();
-                        view.transfers = std::move(existing).value();
-                        return plan_batch(requests, at_ms, view);
-                    });
-                if (!planned) return planned.error();
-                BatchPlan& plan = *planned;
+                            PROCURA_TRY_ASSIGN(auto locked, lock_accounts(tx, c, to_lock));
+                            view.accounts = std::move(locked);
+                            // Under the account locks: whoever posts, voids or creates a transfer
+                            // on these accounts has committed or waits for us.
+                            PROCURA_TRY_ASSIGN(auto existing,
+                                               read_transfers(&tx, c, careful ? named : pending));
+                            view.transfers = std::move(existing);
+                            return plan_batch(requests, at_ms, view);
+                        }));
+                BatchPlan& plan = planned;
                 if (!careful && plan.created.size() != requests.size()) {
                     optimism_failed = true;
                     return {};  // nothing written yet: the commit is empty
@@ -448,8 +438,7 @@ core::Result<std::vector<TransferResult>> MySQLMoneyStore::apply_batch(
                     for (const Transfer& t : plan.created) {
                         events.push_back(transfer_audit_event(t, actor));
                     }
-                    auto appended = db::append_audit_events(tx, events);
-                    if (!appended) return appended.error();
+                    PROCURA_TRY_ASSIGN(auto appended, db::append_audit_events(tx, events));
                 }
                 results = std::move(plan.results);
                 return {};
@@ -467,7 +456,7 @@ core::Result<std::vector<TransferResult>> MySQLMoneyStore::apply_batch(
 
 core::Result<LedgerFacts> MySQLMoneyStore::ledger_facts() {
     LedgerFacts facts;
-    const core::Status status = db::run_transaction(
+    PROCURA_TRY(db::run_transaction(
         pool_, "money.ledger_facts",
         [&](db::Transaction& tx) -> core::Status {
             facts = LedgerFacts{};
@@ -477,10 +466,9 @@ core::Result<LedgerFacts> MySQLMoneyStore::ledger_facts() {
                 Rows accounts(s->executeQuery(std::string("SELECT ") + account_columns +
                                               " FROM money_accounts ORDER BY id"));
                 while (accounts->next()) {
-                    auto a = read_account(*accounts);
-                    if (!a) return a.error();
-                    index[a->id] = facts.accounts.size();
-                    facts.accounts.push_back(AccountFacts{std::move(a).value(), {}});
+                    PROCURA_TRY_ASSIGN(auto a, read_account(*accounts));
+                    index[a.id] = facts.accounts.size();
+                    facts.accounts.push_back(AccountFacts{std::move(a), {}});
                 }
                 // Per account: pending = unresolved pending transfers; posted = single
                 // transfers and posts (with the amount posted). Voids move nothing.
@@ -525,8 +513,7 @@ core::Result<LedgerFacts> MySQLMoneyStore::ledger_facts() {
                 return {};
             });
         },
-        db::TransactionOptions{db::TransactionMode::read_only_snapshot, {}});
-    if (!status) return status.error();
+        db::TransactionOptions{db::TransactionMode::read_only_snapshot, {}}));
     return facts;
 }
 

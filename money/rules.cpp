@@ -12,9 +12,6 @@
 namespace procura::money {
 namespace {
 
-using core::ErrorKind;
-using core::make_error;
-
 // Sums of many int64 balances; __extension__ keeps -Wpedantic quiet about the GCC type.
 __extension__ typedef __int128 Int128;
 __extension__ typedef unsigned __int128 UInt128;
@@ -62,14 +59,14 @@ struct Undo {
 };
 
 core::Error account_not_found(std::int64_t id, const char* field) {
-    return make_error(ErrorKind::not_found, "account_not_found", "no account " + std::to_string(id),
-                      field);
+    return core::not_found("account_not_found", "no account " + std::to_string(id), field);
 }
 
 core::Error overflow(const Account& a) {
-    return make_error(ErrorKind::conflict, "balance_overflow",
-                      "the transfer would overflow the balances of account " + std::to_string(a.id),
-                      "amount_minor");
+    return core::conflict(
+        "balance_overflow",
+        "the transfer would overflow the balances of account " + std::to_string(a.id),
+        "amount_minor");
 }
 
 // a += delta (delta may be negative), refusing to overflow or to go below zero.
@@ -103,8 +100,8 @@ core::Status move(Account& debit, Account& credit, std::int64_t release, std::in
         return overflow(credit);
     }
     if (debit.flags.debits_must_not_exceed_credits && debits_exceed_credits(d)) {
-        return make_error(
-            ErrorKind::conflict, "exceeds_credits",
+        return core::conflict(
+            "exceeds_credits",
             "account " + std::to_string(debit.id) +
                 " may not have more debits than credits: it has " +
                 std::to_string(debit.balances.credits_posted - debit.balances.debits_posted -
@@ -113,8 +110,8 @@ core::Status move(Account& debit, Account& credit, std::int64_t release, std::in
             "amount_minor");
     }
     if (credit.flags.credits_must_not_exceed_debits && credits_exceed_debits(c)) {
-        return make_error(
-            ErrorKind::conflict, "exceeds_debits",
+        return core::conflict(
+            "exceeds_debits",
             "account " + std::to_string(credit.id) + " may not have more credits than debits",
             "amount_minor");
     }
@@ -155,8 +152,8 @@ core::Result<TransferResult> apply(const Transfer& request, std::int64_t at_ms, 
         if (same_fields(t, existing->second)) {
             return TransferResult{t.id, TransferStatus::exists, existing->second.row_id, {}};
         }
-        return make_error(ErrorKind::conflict, "transfer_conflict",
-                          "transfer " + t.id + " already exists with different fields", "id");
+        return core::conflict("transfer_conflict",
+                              "transfer " + t.id + " already exists with different fields", "id");
     }
 
     std::int64_t release = 0;
@@ -166,42 +163,44 @@ core::Result<TransferResult> apply(const Transfer& request, std::int64_t at_ms, 
     if (is_two_phase_resolution(t.kind)) {
         const auto p = view.transfers.find(t.pending_id);
         if (p == view.transfers.end()) {
-            return make_error(ErrorKind::not_found, "pending_not_found",
-                              "no pending transfer " + t.pending_id, "pending_id");
+            return core::not_found("pending_not_found", "no pending transfer " + t.pending_id,
+                                   "pending_id");
         }
         pending = &p->second;
         if (pending->kind != TransferKind::pending) {
-            return make_error(ErrorKind::unprocessable, "not_a_pending_transfer",
-                              "transfer " + t.pending_id + " is not a pending transfer",
-                              "pending_id");
+            return core::unprocessable("not_a_pending_transfer",
+                                       "transfer " + t.pending_id + " is not a pending transfer",
+                                       "pending_id");
         }
         if (pending->pending_state == PendingState::posted) {
-            return make_error(ErrorKind::conflict, "pending_already_posted",
-                              "pending transfer " + t.pending_id + " was already posted",
-                              "pending_id");
+            return core::conflict("pending_already_posted",
+                                  "pending transfer " + t.pending_id + " was already posted",
+                                  "pending_id");
         }
         if (pending->pending_state == PendingState::voided) {
-            return make_error(ErrorKind::conflict, "pending_already_voided",
-                              "pending transfer " + t.pending_id + " was already voided",
-                              "pending_id");
+            return core::conflict("pending_already_voided",
+                                  "pending transfer " + t.pending_id + " was already voided",
+                                  "pending_id");
         }
         if (t.debit_account_id != pending->debit_account_id ||
             t.credit_account_id != pending->credit_account_id) {
-            return make_error(ErrorKind::unprocessable, "pending_accounts_mismatch",
-                              "the accounts differ from those of pending transfer " + t.pending_id,
-                              "debit_account_id");
+            return core::unprocessable(
+                "pending_accounts_mismatch",
+                "the accounts differ from those of pending transfer " + t.pending_id,
+                "debit_account_id");
         }
         if (t.kind == TransferKind::post_pending && t.amount_minor > pending->amount_minor) {
-            return make_error(ErrorKind::unprocessable, "post_exceeds_pending",
-                              "cannot post " + std::to_string(t.amount_minor) + " of pending " +
-                                  std::to_string(pending->amount_minor),
-                              "amount_minor");
+            return core::unprocessable("post_exceeds_pending",
+                                       "cannot post " + std::to_string(t.amount_minor) +
+                                           " of pending " + std::to_string(pending->amount_minor),
+                                       "amount_minor");
         }
         if (t.kind == TransferKind::void_pending && t.amount_minor != pending->amount_minor) {
-            return make_error(ErrorKind::unprocessable, "void_amount_mismatch",
-                              "a void releases the whole pending amount " +
-                                  std::to_string(pending->amount_minor) + "; give 0 or that",
-                              "amount_minor");
+            return core::unprocessable("void_amount_mismatch",
+                                       "a void releases the whole pending amount " +
+                                           std::to_string(pending->amount_minor) +
+                                           "; give 0 or that",
+                                       "amount_minor");
         }
         release = pending->amount_minor;
         if (t.kind == TransferKind::post_pending) posted_delta = t.amount_minor;
@@ -219,12 +218,12 @@ core::Result<TransferResult> apply(const Transfer& request, std::int64_t at_ms, 
         return account_not_found(t.credit_account_id, "credit_account_id");
     }
     if (t.currency != debit->second.currency || t.currency != credit->second.currency) {
-        return make_error(ErrorKind::unprocessable, "currency_mismatch",
-                          "transfer " + t.id + " is in " + t.currency + " but account " +
-                              std::to_string(debit->first) + " is in " + debit->second.currency +
-                              " and account " + std::to_string(credit->first) + " in " +
-                              credit->second.currency,
-                          "currency");
+        return core::unprocessable(
+            "currency_mismatch",
+            "transfer " + t.id + " is in " + t.currency + " but account " +
+                std::to_string(debit->first) + " is in " + debit->second.currency +
+                " and account " + std::to_string(credit->first) + " in " + credit->second.currency,
+            "currency");
     }
     Account d = debit->second;
     Account c = credit->second;
@@ -250,76 +249,77 @@ core::Result<TransferResult> apply(const Transfer& request, std::int64_t at_ms, 
 
 core::Status validate_account(const Account& account) {
     if (!core::is_iso4217_currency(account.currency)) {
-        return make_error(ErrorKind::unprocessable, "bad_currency",
-                          "'" + account.currency + "' is not an ISO 4217 currency code",
-                          "currency");
+        return core::unprocessable("bad_currency",
+                                   "'" + account.currency + "' is not an ISO 4217 currency code",
+                                   "currency");
     }
     if (account.flags.debits_must_not_exceed_credits &&
         account.flags.credits_must_not_exceed_debits) {
-        return make_error(ErrorKind::unprocessable, "contradictory_flags",
-                          "an account cannot limit both its debits and its credits", "flags");
+        return core::unprocessable("contradictory_flags",
+                                   "an account cannot limit both its debits and its credits",
+                                   "flags");
     }
     if (account.owner_id < 0 || (account.owner != OwnerKind::platform && account.owner_id == 0)) {
-        return make_error(ErrorKind::unprocessable, "bad_owner_id",
-                          "owner_id must name the buyer, supplier or tender (> 0)", "owner_id");
+        return core::unprocessable(
+            "bad_owner_id", "owner_id must name the buyer, supplier or tender (> 0)", "owner_id");
     }
     return {};
 }
 
 core::Status validate_transfer(const Transfer& t) {
     if (!is_client_id(t.id, transfer_id_bytes_max)) {
-        return make_error(ErrorKind::bad_request, "bad_transfer_id",
-                          "a transfer id is 1 to 64 characters of A-Z a-z 0-9 . _ : -", "id");
+        return core::bad_request(
+            "bad_transfer_id", "a transfer id is 1 to 64 characters of A-Z a-z 0-9 . _ : -", "id");
     }
     const bool resolution = is_two_phase_resolution(t.kind);
     if (resolution ? t.amount_minor < 0 : t.amount_minor <= 0) {
-        return make_error(ErrorKind::unprocessable, "amount_not_positive",
-                          "transfer " + t.id +
-                              ": the amount must be a positive number of minor "
-                              "units (got " +
-                              std::to_string(t.amount_minor) + ")",
-                          "amount_minor");
+        return core::unprocessable("amount_not_positive",
+                                   "transfer " + t.id +
+                                       ": the amount must be a positive number of minor "
+                                       "units (got " +
+                                       std::to_string(t.amount_minor) + ")",
+                                   "amount_minor");
     }
     if (!resolution && (t.debit_account_id <= 0 || t.credit_account_id <= 0)) {
-        return make_error(ErrorKind::unprocessable, "account_required",
-                          "transfer " + t.id + " needs a debit and a credit account",
-                          t.debit_account_id <= 0 ? "debit_account_id" : "credit_account_id");
+        return core::unprocessable(
+            "account_required", "transfer " + t.id + " needs a debit and a credit account",
+            t.debit_account_id <= 0 ? "debit_account_id" : "credit_account_id");
     }
     if (t.debit_account_id < 0 || t.credit_account_id < 0) {
-        return make_error(ErrorKind::unprocessable, "account_required", "account ids are positive",
-                          "debit_account_id");
+        return core::unprocessable("account_required", "account ids are positive",
+                                   "debit_account_id");
     }
     if (t.debit_account_id != 0 && t.debit_account_id == t.credit_account_id) {
-        return make_error(ErrorKind::unprocessable, "same_account",
-                          "transfer " + t.id + " debits and credits the same account",
-                          "credit_account_id");
+        return core::unprocessable("same_account",
+                                   "transfer " + t.id + " debits and credits the same account",
+                                   "credit_account_id");
     }
     if ((!resolution || !t.currency.empty()) && !core::is_iso4217_currency(t.currency)) {
-        return make_error(ErrorKind::unprocessable, "bad_currency",
-                          "'" + t.currency + "' is not an ISO 4217 currency code", "currency");
+        return core::unprocessable(
+            "bad_currency", "'" + t.currency + "' is not an ISO 4217 currency code", "currency");
     }
     if (resolution && t.pending_id.empty()) {
-        return make_error(ErrorKind::unprocessable, "pending_id_required",
-                          "a post or void names its pending transfer", "pending_id");
+        return core::unprocessable("pending_id_required",
+                                   "a post or void names its pending transfer", "pending_id");
     }
     if (resolution && !is_client_id(t.pending_id, transfer_id_bytes_max)) {
-        return make_error(ErrorKind::bad_request, "bad_transfer_id",
-                          "pending_id is not a transfer id", "pending_id");
+        return core::bad_request("bad_transfer_id", "pending_id is not a transfer id",
+                                 "pending_id");
     }
     if (!resolution && !t.pending_id.empty()) {
-        return make_error(ErrorKind::unprocessable, "unexpected_pending_id",
-                          "only a post or a void names a pending transfer", "pending_id");
+        return core::unprocessable("unexpected_pending_id",
+                                   "only a post or a void names a pending transfer", "pending_id");
     }
     if (t.code < 0 || t.code > code_max) {
-        return make_error(ErrorKind::unprocessable, "bad_code", "code must be 0..65535", "code");
+        return core::unprocessable("bad_code", "code must be 0..65535", "code");
     }
     if (t.reference.size() > reference_bytes_max) {
-        return make_error(ErrorKind::unprocessable, "reference_too_long",
-                          "a reference has at most 128 bytes", "reference");
+        return core::unprocessable("reference_too_long", "a reference has at most 128 bytes",
+                                   "reference");
     }
     if (!t.batch_id.empty() && !is_client_id(t.batch_id, batch_id_bytes_max)) {
-        return make_error(ErrorKind::bad_request, "bad_batch_id",
-                          "a batch id is up to 64 characters of A-Z a-z 0-9 . _ : -", "batch_id");
+        return core::bad_request(
+            "bad_batch_id", "a batch id is up to 64 characters of A-Z a-z 0-9 . _ : -", "batch_id");
     }
     return {};
 }
@@ -339,10 +339,10 @@ BatchPlan plan_batch(const std::vector<Transfer>& requests, std::int64_t at_ms, 
         const std::size_t created_mark = plan.created.size();
         std::optional<std::pair<std::size_t, core::Error>> failure;
         if (open) {
-            failure.emplace(end - 1, make_error(ErrorKind::bad_request, "linked_group_open",
-                                                "the batch ends inside a linked group: its "
-                                                "last transfer must not be linked",
-                                                "linked"));
+            failure.emplace(end - 1, core::bad_request("linked_group_open",
+                                                       "the batch ends inside a linked group: its "
+                                                       "last transfer must not be linked",
+                                                       "linked"));
         } else {
             for (std::size_t k = begin; k < end; ++k) {
                 auto r = apply(requests[k], at_ms, view, undo, plan, k);
@@ -363,10 +363,10 @@ BatchPlan plan_batch(const std::vector<Transfer>& requests, std::int64_t at_ms, 
                 if (k == failure->first) {
                     r.error = failure->second;
                 } else {
-                    r.error = make_error(ErrorKind::conflict, "linked_transfer_failed",
-                                         "linked transfer " + requests[failure->first].id +
-                                             " failed: " + failure->second.message,
-                                         "linked");
+                    r.error = core::conflict("linked_transfer_failed",
+                                             "linked transfer " + requests[failure->first].id +
+                                                 " failed: " + failure->second.message,
+                                             "linked");
                 }
             }
         } else {

@@ -2,9 +2,6 @@
 
 namespace procura::money {
 
-using core::ErrorKind;
-using core::make_error;
-
 LedgerService::LedgerService(MoneyStore& store, const core::Clock& clock, LedgerLimits limits)
     : store_(store), clock_(clock), limits_(limits) {}
 
@@ -14,52 +11,46 @@ core::Result<Account> LedgerService::open_account(core::UserId actor, const Acco
     a.id = 0;
     a.balances = {};
     a.created_at_ms = clock_.now_ms();
-    auto id = store_.insert_account(a, account_audit_event(a, actor));
-    if (!id) return id.error();
-    a.id = *id;
+    PROCURA_TRY_ASSIGN(auto id, store_.insert_account(a, account_audit_event(a, actor)));
+    a.id = id;
     return a;
 }
 
 core::Result<Account> LedgerService::account_for(core::UserId actor, const Account& spec) {
     for (int attempt = 0; attempt < 2; ++attempt) {
-        auto found = store_.find_account_of(spec.owner, spec.owner_id, spec.currency, spec.kind);
-        if (!found) return found.error();
-        if (*found) return std::move(**found);
+        PROCURA_TRY_ASSIGN(auto found, store_.find_account_of(spec.owner, spec.owner_id,
+                                                              spec.currency, spec.kind));
+        if (found) return std::move(*found);
         auto opened = open_account(actor, spec);
         if (opened || opened.error().code != "account_exists") return opened;
     }
-    return core::make_error(core::ErrorKind::internal, "account_lost",
-                            "an account was reported to exist but cannot be read");
+    return core::internal("account_lost", "an account was reported to exist but cannot be read");
 }
 
 core::Result<Account> LedgerService::get_account(std::int64_t id) {
-    auto found = store_.find_account(id);
-    if (!found) return found.error();
-    if (!*found) {
-        return make_error(ErrorKind::not_found, "account_not_found",
-                          "no account " + std::to_string(id), "id");
+    PROCURA_TRY_ASSIGN(auto found, store_.find_account(id));
+    if (!found) {
+        return core::not_found("account_not_found", "no account " + std::to_string(id), "id");
     }
-    return **found;
+    return *found;
 }
 
 core::Result<Transfer> LedgerService::get_transfer(const std::string& id) {
-    auto found = store_.find_transfer(id);
-    if (!found) return found.error();
-    if (!*found) {
-        return make_error(ErrorKind::not_found, "transfer_not_found", "no transfer " + id, "id");
+    PROCURA_TRY_ASSIGN(auto found, store_.find_transfer(id));
+    if (!found) {
+        return core::not_found("transfer_not_found", "no transfer " + id, "id");
     }
-    return **found;
+    return *found;
 }
 
 core::Result<std::vector<TransferResult>> LedgerService::create_transfers(
     core::UserId actor, const std::vector<Transfer>& requests, const RowGuard* guard) {
     if (requests.empty()) {
-        return make_error(ErrorKind::unprocessable, "batch_empty", "the batch has no transfers",
-                          "transfers");
+        return core::unprocessable("batch_empty", "the batch has no transfers", "transfers");
     }
     if (requests.size() > limits_.transfers_per_batch_max) {
-        return make_error(
-            ErrorKind::payload_too_large, "batch_too_large",
+        return core::payload_too_large(
+            "batch_too_large",
             "a batch has at most " + std::to_string(limits_.transfers_per_batch_max) + " transfers",
             "transfers");
     }
@@ -67,9 +58,8 @@ core::Result<std::vector<TransferResult>> LedgerService::create_transfers(
 }
 
 core::Result<InvariantReport> LedgerService::check() {
-    auto facts = store_.ledger_facts();
-    if (!facts) return facts.error();
-    return check_invariants(*facts);
+    PROCURA_TRY_ASSIGN(auto facts, store_.ledger_facts());
+    return check_invariants(facts);
 }
 
 }  // namespace procura::money

@@ -58,9 +58,8 @@ core::Result<std::string> normalise_serial(const std::string& serial_hex) {
                    [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
     if (upper.empty() || upper.size() > 40 ||
         upper.find_first_not_of("0123456789ABCDEF") != std::string::npos) {
-        return core::make_error(core::ErrorKind::bad_request, "bad_serial",
-                                "a certificate serial number is 1 to 40 hexadecimal digits",
-                                "serial");
+        return core::bad_request(
+            "bad_serial", "a certificate serial number is 1 to 40 hexadecimal digits", "serial");
     }
     return upper;
 }

@@ -13,8 +13,6 @@
 
 namespace procura::pki {
 namespace {
-
-using core::ErrorKind;
 using Statement = std::unique_ptr<sql::PreparedStatement>;
 using Rows = std::unique_ptr<sql::ResultSet>;
 
@@ -23,16 +21,16 @@ constexpr const char* columns =
     "issued_at_ms, revoked_at_ms, revocation_reason, revoked_by";
 
 core::Error certificate_active(core::UserId user) {
-    return core::make_error(ErrorKind::conflict, "certificate_active",
-                            "user " + std::to_string(user) +
-                                " already holds an active certificate; revoke it first "
-                                "(reason superseded)",
-                            "csr");
+    return core::conflict("certificate_active",
+                          "user " + std::to_string(user) +
+                              " already holds an active certificate; revoke it first "
+                              "(reason superseded)",
+                          "csr");
 }
 
 core::Error key_already_registered() {
-    return core::make_error(ErrorKind::conflict, "key_already_registered",
-                            "this public key is already registered; make a new key pair", "csr");
+    return core::conflict("key_already_registered",
+                          "this public key is already registered; make a new key pair", "csr");
 }
 
 core::Result<UserCertificate> read_certificate(const sql::ResultSet& rows) {
@@ -49,8 +47,8 @@ core::Result<UserCertificate> read_certificate(const sql::ResultSet& rows) {
     if (!rows.isNull(10)) {
         const auto reason = parse_revocation_reason(rows.getString(11).asStdString());
         if (!reason) {
-            return core::make_error(
-                ErrorKind::internal, std::string(db::error_code_internal),
+            return core::internal(
+                std::string(db::error_code_internal),
                 "stored certificate " + c.serial_hex + " has an unknown revocation reason");
         }
         c.revocation = Revocation{rows.getInt64(10), *reason, rows.getInt64(12)};
@@ -61,9 +59,8 @@ core::Result<UserCertificate> read_certificate(const sql::ResultSet& rows) {
 core::Result<std::vector<UserCertificate>> read_rows(sql::ResultSet& rows) {
     std::vector<UserCertificate> out;
     while (rows.next()) {
-        auto c = read_certificate(rows);
-        if (!c) return c.error();
-        out.push_back(std::move(c).value());
+        PROCURA_TRY_ASSIGN(auto c, read_certificate(rows));
+        out.push_back(std::move(c));
     }
     return out;
 }
@@ -80,65 +77,59 @@ MySQLCertificateStore::MySQLCertificateStore(db::ConnectionPool& pool) : pool_(p
 core::Result<std::int64_t> MySQLCertificateStore::insert(const UserCertificate& c,
                                                          const core::AuditEvent& audit) {
     std::int64_t new_id = 0;
-    const core::Status status =
-        db::run_transaction(pool_, "pki.insert", [&](db::Transaction& tx) -> core::Status {
-            // Lock the user's row: one user's registrations are serialised, so the checks
-            // below see the winner of a race, and their answers name the right rule.
-            auto checked =
-                tx.attempt("pki.insert.check", [&](sql::Connection& conn) -> core::Status {
-                    Statement user(
-                        conn.prepareStatement("SELECT id FROM users WHERE id = ? FOR UPDATE"));
-                    user->setInt64(1, c.user_id);
-                    if (!Rows(user->executeQuery())->next()) {
-                        return core::make_error(ErrorKind::not_found, "user_not_found",
-                                                "no user " + std::to_string(c.user_id));
-                    }
-                    Statement active(conn.prepareStatement(
-                        "SELECT id FROM user_certificates WHERE active_user_id = ?"));
-                    active->setInt64(1, c.user_id);
-                    if (Rows(active->executeQuery())->next()) return certificate_active(c.user_id);
-                    Statement key(conn.prepareStatement(
-                        "SELECT id FROM user_certificates WHERE spki_sha256 = ?"));
-                    key->setString(1, c.key_sha256);
-                    if (Rows(key->executeQuery())->next()) return key_already_registered();
-                    return {};
-                });
-            if (!checked) return checked.error();
-            auto inserted = tx.attempt("pki.insert", [&](sql::Connection& conn) {
-                Statement s(conn.prepareStatement(
-                    "INSERT INTO user_certificates (serial_hex, user_id, subject, spki_sha256, "
-                    "pem, not_before_ms, not_after_ms, issued_at_ms) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?)"));
-                s->setString(1, c.serial_hex);
-                s->setInt64(2, c.user_id);
-                s->setString(3, c.subject);
-                s->setString(4, c.key_sha256);
-                s->setString(5, c.pem);
-                s->setInt64(6, c.not_before_ms);
-                s->setInt64(7, c.not_after_ms);
-                s->setInt64(8, c.issued_at_ms);
-                s->executeUpdate();
-                std::unique_ptr<sql::Statement> last(conn.createStatement());
-                Rows rows(last->executeQuery("SELECT LAST_INSERT_ID()"));
-                rows->next();
-                return rows->getInt64(1);
-            });
-            if (!inserted) {
-                // The user's row lock rules out a second active certificate, so a duplicate
-                // here is a key another user registered at the same moment.
-                if (inserted.error().code == db::error_code_duplicate) {
-                    return key_already_registered();
-                }
-                return inserted.error();
+    PROCURA_TRY(db::run_transaction(pool_, "pki.insert", [&](db::Transaction& tx) -> core::Status {
+        // Lock the user's row: one user's registrations are serialised, so the checks
+        // below see the winner of a race, and their answers name the right rule.
+        auto checked = tx.attempt("pki.insert.check", [&](sql::Connection& conn) -> core::Status {
+            Statement user(conn.prepareStatement("SELECT id FROM users WHERE id = ? FOR UPDATE"));
+            user->setInt64(1, c.user_id);
+            if (!Rows(user->executeQuery())->next()) {
+                return core::not_found("user_not_found", "no user " + std::to_string(c.user_id));
             }
-            new_id = *inserted;
-            core::AuditEvent event = audit;
-            event.entity_id = new_id;
-            auto appended = db::append_audit_event(tx, event);
-            if (!appended) return appended.error();
+            Statement active(
+                conn.prepareStatement("SELECT id FROM user_certificates WHERE active_user_id = ?"));
+            active->setInt64(1, c.user_id);
+            if (Rows(active->executeQuery())->next()) return certificate_active(c.user_id);
+            Statement key(
+                conn.prepareStatement("SELECT id FROM user_certificates WHERE spki_sha256 = ?"));
+            key->setString(1, c.key_sha256);
+            if (Rows(key->executeQuery())->next()) return key_already_registered();
             return {};
         });
-    if (!status) return status.error();
+        if (!checked) return checked.error();
+        auto inserted = tx.attempt("pki.insert", [&](sql::Connection& conn) {
+            Statement s(conn.prepareStatement(
+                "INSERT INTO user_certificates (serial_hex, user_id, subject, spki_sha256, "
+                "pem, not_before_ms, not_after_ms, issued_at_ms) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?)"));
+            s->setString(1, c.serial_hex);
+            s->setInt64(2, c.user_id);
+            s->setString(3, c.subject);
+            s->setString(4, c.key_sha256);
+            s->setString(5, c.pem);
+            s->setInt64(6, c.not_before_ms);
+            s->setInt64(7, c.not_after_ms);
+            s->setInt64(8, c.issued_at_ms);
+            s->executeUpdate();
+            std::unique_ptr<sql::Statement> last(conn.createStatement());
+            Rows rows(last->executeQuery("SELECT LAST_INSERT_ID()"));
+            rows->next();
+            return rows->getInt64(1);
+        });
+        if (!inserted) {
+            // The user's row lock rules out a second active certificate, so a duplicate
+            // here is a key another user registered at the same moment.
+            if (inserted.error().code == db::error_code_duplicate) {
+                return key_already_registered();
+            }
+            return inserted.error();
+        }
+        new_id = *inserted;
+        core::AuditEvent event = audit;
+        event.entity_id = new_id;
+        PROCURA_TRY_ASSIGN(auto appended, db::append_audit_event(tx, event));
+        return {};
+    }));
     return new_id;
 }
 
@@ -154,9 +145,8 @@ core::Result<std::optional<UserCertificate>> MySQLCertificateStore::find(
             s.setString(1, serial_hex);
             Rows rows(s.executeQuery());
             if (!rows->next()) return Found{};
-            auto certificate = read_certificate(*rows);
-            if (!certificate) return certificate.error();
-            return Found{std::move(certificate).value()};
+            PROCURA_TRY_ASSIGN(auto certificate, read_certificate(*rows));
+            return Found{std::move(certificate)};
         });
 }
 
@@ -169,9 +159,8 @@ core::Result<std::vector<UserCertificate>> MySQLCertificateStore::find_many(
     // matches.
     std::string list;
     for (const std::string& serial_hex : serials_hex) {
-        auto serial = normalise_serial(serial_hex);
-        if (!serial) return serial.error();
-        list += (list.empty() ? "'" : ", '") + *serial + "'";
+        PROCURA_TRY_ASSIGN(auto serial, normalise_serial(serial_hex));
+        list += (list.empty() ? "'" : ", '") + serial + "'";
     }
     return db::with_connection(pool_, "pki.find_many", [&](sql::Connection& c) {
         std::unique_ptr<sql::Statement> s(c.createStatement());
@@ -207,25 +196,25 @@ core::Status MySQLCertificateStore::revoke(const std::string& serial_hex,
                                            const Revocation& revocation,
                                            const core::AuditEvent& audit) {
     return db::run_transaction(pool_, "pki.revoke", [&](db::Transaction& tx) -> core::Status {
-        auto state = tx.attempt("pki.revoke.lock", [&](sql::Connection& c) -> core::Result<int> {
-            Statement s(c.prepareStatement(
-                "SELECT revoked_at_ms FROM user_certificates WHERE serial_hex = ? FOR UPDATE"));
-            s->setString(1, serial_hex);
-            Rows rows(s->executeQuery());
-            if (!rows->next()) return 0;     // absent
-            return rows->isNull(1) ? 1 : 2;  // unrevoked : revoked
-        });
-        if (!state) return state.error();
-        if (*state == 0) {
-            return core::make_error(ErrorKind::not_found, "certificate_not_found",
-                                    "no certificate with serial " + serial_hex, "serial");
+        PROCURA_TRY_ASSIGN(
+            auto state, tx.attempt("pki.revoke.lock", [&](sql::Connection& c) -> core::Result<int> {
+                Statement s(c.prepareStatement(
+                    "SELECT revoked_at_ms FROM user_certificates WHERE serial_hex = ? FOR UPDATE"));
+                s->setString(1, serial_hex);
+                Rows rows(s->executeQuery());
+                if (!rows->next()) return 0;     // absent
+                return rows->isNull(1) ? 1 : 2;  // unrevoked : revoked
+            }));
+        if (state == 0) {
+            return core::not_found("certificate_not_found",
+                                   "no certificate with serial " + serial_hex, "serial");
         }
-        if (*state == 2) {
-            return core::make_error(ErrorKind::conflict, "already_revoked",
-                                    "the certificate " + serial_hex + " is already revoked",
-                                    "serial");
+        if (state == 2) {
+            return core::conflict("already_revoked",
+                                  "the certificate " + serial_hex + " is already revoked",
+                                  "serial");
         }
-        auto updated = tx.attempt("pki.revoke", [&](sql::Connection& c) {
+        PROCURA_TRY(tx.attempt("pki.revoke", [&](sql::Connection& c) {
             Statement s(c.prepareStatement(
                 "UPDATE user_certificates SET revoked_at_ms = ?, revocation_reason = ?, "
                 "revoked_by = ? WHERE serial_hex = ? AND revoked_at_ms IS NULL"));
@@ -234,10 +223,8 @@ core::Status MySQLCertificateStore::revoke(const std::string& serial_hex,
             s->setInt64(3, revocation.by);
             s->setString(4, serial_hex);
             s->executeUpdate();
-        });
-        if (!updated) return updated.error();
-        auto appended = db::append_audit_event(tx, audit);
-        if (!appended) return appended.error();
+        }));
+        PROCURA_TRY_ASSIGN(auto appended, db::append_audit_event(tx, audit));
         return {};
     });
 }

@@ -37,9 +37,8 @@ public:
         const std::vector<std::string>& serials_hex) {
         std::vector<UserCertificate> out;
         for (const std::string& serial : serials_hex) {
-            auto found = find(serial);
-            if (!found) return found.error();
-            if (*found) out.push_back(std::move(**found));
+            PROCURA_TRY_ASSIGN(auto found, find(serial));
+            if (found) out.push_back(std::move(*found));
         }
         return out;
     }

@@ -47,8 +47,7 @@ std::int64_t saturate(Wide value) {
 }
 
 core::Error refuse(std::string code, std::string message, std::string field) {
-    return core::make_error(core::ErrorKind::unprocessable, std::move(code), std::move(message),
-                            std::move(field));
+    return core::unprocessable(std::move(code), std::move(message), std::move(field));
 }
 
 std::string bid_field(std::size_t i, const char* member) {
@@ -90,8 +89,7 @@ std::string score_field(std::size_t bid, std::size_t sheet, std::size_t score, c
 std::optional<core::Error> check_lot(const LotInput& lot, CriterionIndex& criteria) {
     if (lot.method != Method::lowest_price && lot.method != Method::comprehensive &&
         lot.method != Method::benchmark_price) {
-        return core::make_error(core::ErrorKind::bad_request, "method_unknown",
-                                "unknown evaluation method", "method");
+        return core::bad_request("method_unknown", "unknown evaluation method", "method");
     }
     if (!core::is_iso4217_currency(lot.currency)) {
         return refuse("currency_invalid", "the lot's currency is not an ISO 4217 code", "currency");

@@ -42,13 +42,8 @@ constexpr std::array<std::pair<std::string_view, int>, 39> exponents_not_two = {
     {"XSU", -1}, {"XTS", -1}, {"XUA", -1}, {"XXX", -1},
 }};
 
-core::Error unprocessable(std::string code, std::string message, std::string field) {
-    return core::make_error(core::ErrorKind::unprocessable, std::move(code), std::move(message),
-                            std::move(field));
-}
-
 core::Error internal(std::string code, std::string message) {
-    return core::make_error(core::ErrorKind::internal, std::move(code), std::move(message));
+    return core::internal(std::move(code), std::move(message));
 }
 
 // "payment 2: " for a field under payments[2], "" for a batch-level field.
@@ -75,21 +70,22 @@ core::Status check_text(std::string_view text, std::size_t chars_max,
                         const std::optional<std::size_t>& index, const std::string& field) {
     const std::string prefix = message_prefix(index);
     const std::string name = field_name(index, field);
-    if (text.empty()) return unprocessable("missing_field", prefix + field + " is missing", name);
+    if (text.empty())
+        return core::unprocessable("missing_field", prefix + field + " is missing", name);
     const std::string copy(text);
     if (xmlCheckUTF8(reinterpret_cast<const xmlChar*>(copy.c_str())) == 0 ||
         copy.size() != std::char_traits<char>::length(copy.c_str())) {
-        return unprocessable("invalid_field", prefix + field + " is not valid UTF-8", name);
+        return core::unprocessable("invalid_field", prefix + field + " is not valid UTF-8", name);
     }
     if (std::any_of(text.begin(), text.end(), [](char c) {
             const auto u = static_cast<unsigned char>(c);
             return u < 0x20 || u == 0x7F;
         })) {
-        return unprocessable("invalid_field", prefix + field + " contains control characters",
-                             name);
+        return core::unprocessable("invalid_field", prefix + field + " contains control characters",
+                                   name);
     }
     if (utf8_length(text) > chars_max) {
-        return unprocessable(
+        return core::unprocessable(
             "field_too_long",
             prefix + field + " is longer than " + std::to_string(chars_max) + " characters", name);
     }
@@ -127,21 +123,22 @@ core::Status check_party(const Party& party, const std::optional<std::size_t>& i
     const std::string iban_field = field_name(index, role + ".iban");
     const std::string& iban = party.iban;
     if (iban.empty()) {
-        return unprocessable("missing_field", prefix + "the " + role + " IBAN is missing",
-                             iban_field);
+        return core::unprocessable("missing_field", prefix + "the " + role + " IBAN is missing",
+                                   iban_field);
     }
     const bool shape_ok = iban.size() >= 5 && iban.size() <= iban_chars_max && is_upper(iban[0]) &&
                           is_upper(iban[1]) && is_digit(iban[2]) && is_digit(iban[3]) &&
                           std::all_of(iban.begin() + 4, iban.end(), is_upper_or_digit);
     if (!shape_ok) {
-        return unprocessable("bad_iban",
-                             prefix + "the " + role +
-                                 " IBAN must be two letters, two check digits and 1 to 30 upper "
-                                 "case letters or digits, without spaces",
-                             iban_field);
+        return core::unprocessable(
+            "bad_iban",
+            prefix + "the " + role +
+                " IBAN must be two letters, two check digits and 1 to 30 upper "
+                "case letters or digits, without spaces",
+            iban_field);
     }
     if (!iban_mod97_ok(iban)) {
-        return unprocessable(
+        return core::unprocessable(
             "bad_iban", prefix + "the " + role + " IBAN fails its mod-97 check digits", iban_field);
     }
 
@@ -152,11 +149,11 @@ core::Status check_party(const Party& party, const std::optional<std::size_t>& i
                             is_upper(bic[4]) && is_upper(bic[5]) &&
                             std::all_of(bic.begin() + 6, bic.end(), is_upper_or_digit);
         if (!bic_ok) {
-            return unprocessable("bad_bic",
-                                 prefix + "the " + role +
-                                     " BIC must be 8 or 11 upper case letters or digits "
-                                     "(ISO 9362)",
-                                 field_name(index, role + ".bic"));
+            return core::unprocessable("bad_bic",
+                                       prefix + "the " + role +
+                                           " BIC must be 8 or 11 upper case letters or digits "
+                                           "(ISO 9362)",
+                                       field_name(index, role + ".bic"));
         }
     }
     return {};
@@ -164,7 +161,7 @@ core::Status check_party(const Party& party, const std::optional<std::size_t>& i
 
 core::Status check_instant(std::int64_t ms, const std::string& field) {
     if (ms < 0 || ms > instant_ms_max) {
-        return unprocessable("bad_date", field + " must lie between 1970 and 9999", field);
+        return core::unprocessable("bad_date", field + " must lie between 1970 and 9999", field);
     }
     return {};
 }
@@ -315,15 +312,15 @@ std::string format_minor_units(std::int64_t amount_minor, int exponent) {
 core::Status check_payment_batch(const PaymentBatch& batch) {
     const std::optional<std::size_t> batch_level;
     if (batch.payments.empty()) {
-        return unprocessable("no_payments", "a payment file needs at least one payment",
-                             "payments");
+        return core::unprocessable("no_payments", "a payment file needs at least one payment",
+                                   "payments");
     }
     if (batch.payments.size() > pain001_payments_max) {
-        return unprocessable("too_many_payments",
-                             "a payment file holds at most " +
-                                 std::to_string(pain001_payments_max) + " payments, not " +
-                                 std::to_string(batch.payments.size()),
-                             "payments");
+        return core::unprocessable("too_many_payments",
+                                   "a payment file holds at most " +
+                                       std::to_string(pain001_payments_max) + " payments, not " +
+                                       std::to_string(batch.payments.size()),
+                                   "payments");
     }
     PROCURA_TRY(check_text(batch.message_id, max35, batch_level, "message_id"));
     PROCURA_TRY(check_text(batch.payment_info_id, max35, batch_level, "payment_info_id"));
@@ -345,28 +342,29 @@ core::Status check_payment_batch(const PaymentBatch& batch) {
             PROCURA_TRY(check_text(p.remittance, max140, index, "remittance"));
         }
         if (!currency_exponent(p.currency)) {
-            return unprocessable(
+            return core::unprocessable(
                 "bad_currency",
                 prefix + "'" + p.currency + "' is not an ISO 4217 currency with a minor unit",
                 field_name(index, "currency"));
         }
         if (p.currency != currency) {
-            return unprocessable("mixed_currencies",
-                                 prefix + "the currency " + p.currency +
-                                     " differs from the batch's " + currency +
-                                     "; one file pays in one currency",
-                                 field_name(index, "currency"));
+            return core::unprocessable("mixed_currencies",
+                                       prefix + "the currency " + p.currency +
+                                           " differs from the batch's " + currency +
+                                           "; one file pays in one currency",
+                                       field_name(index, "currency"));
         }
         if (p.amount_minor <= 0) {
-            return unprocessable("bad_amount", prefix + "the amount must be greater than zero",
-                                 field_name(index, "amount_minor"));
+            return core::unprocessable("bad_amount",
+                                       prefix + "the amount must be greater than zero",
+                                       field_name(index, "amount_minor"));
         }
         if (__builtin_add_overflow(sum, p.amount_minor, &sum) || sum >= sum_minor_limit) {
-            return unprocessable("amount_too_large",
-                                 prefix +
-                                     "the control sum reaches 10^18 minor units, more "
-                                     "than the 18 digits a pain.001 amount may have",
-                                 field_name(index, "amount_minor"));
+            return core::unprocessable("amount_too_large",
+                                       prefix +
+                                           "the control sum reaches 10^18 minor units, more "
+                                           "than the 18 digits a pain.001 amount may have",
+                                       field_name(index, "amount_minor"));
         }
     }
     return {};
@@ -472,8 +470,8 @@ core::Result<Pain001Validator> Pain001Validator::open(const std::string& xsd_pat
 core::Status Pain001Validator::validate(std::string_view xml_text) const {
     PROCURA_ASSERT(schema_ != nullptr);  // a moved-from validator is a bug
     if (xml_text.size() > static_cast<std::size_t>(INT_MAX)) {
-        return core::make_error(core::ErrorKind::payload_too_large, "payload_too_large",
-                                "a pain.001 document over 2 GiB is not validated");
+        return core::payload_too_large("payload_too_large",
+                                       "a pain.001 document over 2 GiB is not validated");
     }
     Messages messages;
     xmlParserCtxtPtr parser = xmlNewParserCtxt();
@@ -485,9 +483,9 @@ core::Status Pain001Validator::validate(std::string_view xml_text) const {
     const bool well_formed = doc != nullptr && parser->wellFormed != 0;
     xmlFreeParserCtxt(parser);
     if (!well_formed) {
-        return unprocessable("xml_malformed",
-                             "the pain.001 document is not well-formed XML: " + messages.joined(),
-                             {});
+        return core::unprocessable(
+            "xml_malformed", "the pain.001 document is not well-formed XML: " + messages.joined(),
+            {});
     }
 
     xmlSchemaValidCtxtPtr context = xmlSchemaNewValidCtxt(schema_->schema);
@@ -499,8 +497,9 @@ core::Status Pain001Validator::validate(std::string_view xml_text) const {
         return internal("xml_read_failed", "libxml2 failed while validating: " + messages.joined());
     }
     if (rc > 0) {
-        return unprocessable("schema_invalid",
-                             "the document is not valid pain.001.001.09: " + messages.joined(), {});
+        return core::unprocessable(
+            "schema_invalid", "the document is not valid pain.001.001.09: " + messages.joined(),
+            {});
     }
     return {};
 }
@@ -514,11 +513,8 @@ core::Status validate_pain001(std::string_view xml_text, const std::string& xsd_
         std::lock_guard<std::mutex> lock(mutex);
         auto it = validators.find(xsd_path);
         if (it == validators.end()) {
-            auto opened = Pain001Validator::open(xsd_path);
-            if (!opened) return opened.error();
-            it = validators
-                     .emplace(xsd_path,
-                              std::make_unique<Pain001Validator>(std::move(opened).value()))
+            PROCURA_TRY_ASSIGN(auto opened, Pain001Validator::open(xsd_path));
+            it = validators.emplace(xsd_path, std::make_unique<Pain001Validator>(std::move(opened)))
                      .first;
         }
         validator = it->second.get();

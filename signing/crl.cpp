@@ -34,8 +34,7 @@ ASN1IntegerHandle integer_from_hex(const std::string& hex) {
 core::Status add_entry(X509_CRL* crl, const RevokedCertificate& entry) {
     ASN1IntegerHandle serial = integer_from_hex(entry.serial_hex);
     if (!serial) {
-        return core::make_error(ErrorKind::bad_request, "bad_serial",
-                                "a revoked serial number is not hexadecimal");
+        return core::bad_request("bad_serial", "a revoked serial number is not hexadecimal");
     }
     RevokedHandle revoked(X509_REVOKED_new());
     TimeHandle when = make_time(entry.revoked_at_ms);
@@ -58,8 +57,7 @@ core::Result<std::string> make_crl_pem(const Certificate& ca, const PrivateKey& 
                                        const std::vector<RevokedCertificate>& revoked,
                                        const CRLTimes& times) {
     if (times.next_update_ms <= times.this_update_ms) {
-        return core::make_error(ErrorKind::bad_request, "bad_crl_times",
-                                "the next update must come after this update");
+        return core::bad_request("bad_crl_times", "the next update must come after this update");
     }
     CRLHandle crl(X509_CRL_new());
     TimeHandle this_update = make_time(times.this_update_ms);

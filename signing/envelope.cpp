@@ -31,9 +31,8 @@ bool is_ec_p256(EVP_PKEY* key) {
 }
 
 core::Error too_large(std::size_t content_bytes_max) {
-    return core::make_error(
-        ErrorKind::payload_too_large, "too_large",
-        "the sealed content is larger than " + std::to_string(content_bytes_max) + " bytes");
+    return core::payload_too_large("too_large", "the sealed content is larger than " +
+                                                    std::to_string(content_bytes_max) + " bytes");
 }
 
 // Refuses weak algorithms in any recipient info and tells whether one of them is addressed to
@@ -49,8 +48,8 @@ core::Result<bool> check_recipient_infos(CMS_ContentInfo* cms, X509* recipient) 
                 if (CMS_RecipientInfo_ktri_get0_algs(info, nullptr, nullptr, &algorithm) != 1 ||
                     algorithm == nullptr ||
                     OBJ_obj2nid(algorithm->algorithm) == NID_rsaEncryption) {
-                    return core::make_error(
-                        ErrorKind::unprocessable, "rsa_pkcs1_transport",
+                    return core::unprocessable(
+                        "rsa_pkcs1_transport",
                         "a content key is wrapped with RSA PKCS#1 v1.5 key transport, which is "
                         "open to padding-oracle attacks; seal to an EC P-256 certificate");
                 }
@@ -61,14 +60,14 @@ core::Result<bool> check_recipient_infos(CMS_ContentInfo* cms, X509* recipient) 
                 X509_ALGOR* algorithm = nullptr;
                 if (CMS_RecipientInfo_kari_get0_alg(info, &algorithm, nullptr) != 1 ||
                     algorithm == nullptr) {
-                    return core::make_error(ErrorKind::bad_request, "not_cms",
-                                            "a key agreement recipient info has no algorithm");
+                    return core::bad_request("not_cms",
+                                             "a key agreement recipient info has no algorithm");
                 }
                 const int scheme = OBJ_obj2nid(algorithm->algorithm);
                 if (scheme == NID_dhSinglePass_stdDH_sha1kdf_scheme ||
                     scheme == NID_dhSinglePass_cofactorDH_sha1kdf_scheme) {
-                    return core::make_error(
-                        ErrorKind::unprocessable, "sha1_kdf",
+                    return core::unprocessable(
+                        "sha1_kdf",
                         "a content key is wrapped under an ECDH key derived with SHA-1; seal "
                         "with the SHA-256 KDF (openssl cms -keyopt ecdh_kdf_md:sha256)");
                 }
@@ -93,8 +92,8 @@ core::Result<bool> check_recipient_infos(CMS_ContentInfo* cms, X509* recipient) 
 
 core::Result<std::string> seal(std::string_view content, const Certificate& recipient) {
     if (!is_ec_p256(X509_get0_pubkey(recipient.get()))) {
-        return core::make_error(ErrorKind::bad_request, "unsupported_recipient",
-                                "envelopes are sealed only to EC P-256 certificates", "recipient");
+        return core::bad_request("unsupported_recipient",
+                                 "envelopes are sealed only to EC P-256 certificates", "recipient");
     }
     if (content.size() > bytes_max) return too_large(bytes_max);
     CMSHandle cms(CMS_AuthEnvelopedData_create(EVP_aes_256_gcm()));
@@ -139,23 +138,22 @@ core::Result<CMSHandle> parse_checked(std::string_view der, const Certificate& r
                              "envelope");
     }
     if (OBJ_obj2nid(CMS_get0_type(cms.get())) != NID_id_smime_ct_authEnvelopedData) {
-        return core::make_error(ErrorKind::unprocessable, "not_auth_enveloped",
-                                "expected CMS AuthEnvelopedData (authenticated encryption); "
-                                "other CMS types, such as EnvelopedData, are refused",
-                                "envelope");
+        return core::unprocessable("not_auth_enveloped",
+                                   "expected CMS AuthEnvelopedData (authenticated encryption); "
+                                   "other CMS types, such as EnvelopedData, are refused",
+                                   "envelope");
     }
-    auto addressed = check_recipient_infos(cms.get(), recipient.get());
-    if (!addressed) return addressed.error();
-    if (!*addressed) {
-        return core::make_error(ErrorKind::unprocessable, "not_for_this_recipient",
-                                "the envelope is not sealed to this certificate", "envelope");
+    PROCURA_TRY_ASSIGN(auto addressed, check_recipient_infos(cms.get(), recipient.get()));
+    if (!addressed) {
+        return core::unprocessable("not_for_this_recipient",
+                                   "the envelope is not sealed to this certificate", "envelope");
     }
     // With AES-GCM the ciphertext is exactly as long as the content, so the limit is checked
     // before anything is decrypted.
     ASN1_OCTET_STRING** encrypted = CMS_get0_content(cms.get());
     if (encrypted == nullptr || *encrypted == nullptr) {
-        return core::make_error(ErrorKind::unprocessable, "decrypt_failed",
-                                "the envelope carries no encrypted content", "envelope");
+        return core::unprocessable("decrypt_failed", "the envelope carries no encrypted content",
+                                   "envelope");
     }
     if (static_cast<std::size_t>(ASN1_STRING_length(*encrypted)) > content_bytes_max) {
         return too_large(content_bytes_max);
@@ -167,16 +165,14 @@ core::Result<CMSHandle> parse_checked(std::string_view der, const Certificate& r
 
 core::Status check_envelope(std::string_view der, const Certificate& recipient,
                             std::size_t content_bytes_max) {
-    auto cms = parse_checked(der, recipient, content_bytes_max);
-    if (!cms) return cms.error();
+    PROCURA_TRY_ASSIGN(auto cms, parse_checked(der, recipient, content_bytes_max));
     return {};
 }
 
 core::Result<std::string> open(std::string_view der, const PrivateKey& key,
                                const Certificate& recipient, std::size_t content_bytes_max) {
-    auto parsed = parse_checked(der, recipient, content_bytes_max);
-    if (!parsed) return parsed.error();
-    CMSHandle cms = std::move(*parsed);
+    PROCURA_TRY_ASSIGN(auto parsed, parse_checked(der, recipient, content_bytes_max));
+    CMSHandle cms = std::move(parsed);
     BIOHandle out(BIO_new(BIO_s_mem()));
     // CMS_decrypt writes plaintext before it checks the GCM tag; on failure `out` is dropped.
     if (!out ||

@@ -57,8 +57,8 @@ X509NameHandle make_name(std::initializer_list<std::pair<const char*, std::strin
 core::Result<X509Handle> new_certificate(const X509_NAME* subject, const X509_NAME* issuer,
                                          EVP_PKEY* public_key, const Validity& validity) {
     if (validity.not_after_ms <= validity.not_before_ms) {
-        return core::make_error(ErrorKind::bad_request, "bad_validity",
-                                "not_after must be later than not_before", "validity");
+        return core::bad_request("bad_validity", "not_after must be later than not_before",
+                                 "validity");
     }
     X509Handle cert(X509_new());
     BIGNUM* raw_serial = nullptr;
@@ -105,22 +105,21 @@ core::Result<Certificate> issue(
     }
     const X509_NAME* issuer_name =
         issuer != nullptr ? X509_get_subject_name(issuer->get()) : name.get();
-    auto cert = new_certificate(name.get(), issuer_name, subject_key, validity);
-    if (!cert) return cert.error();
-    X509* issuer_cert = issuer != nullptr ? issuer->get() : cert->get();
+    PROCURA_TRY_ASSIGN(auto cert, new_certificate(name.get(), issuer_name, subject_key, validity));
+    X509* issuer_cert = issuer != nullptr ? issuer->get() : cert.get();
     X509V3_CTX ctx;
-    X509V3_set_ctx(&ctx, issuer_cert, cert->get(), request, nullptr, 0);
+    X509V3_set_ctx(&ctx, issuer_cert, cert.get(), request, nullptr, 0);
     for (const Extension& e : extensions) {
-        if (!add_extension(cert->get(), &ctx, e.nid, e.value)) {
+        if (!add_extension(cert.get(), &ctx, e.nid, e.value)) {
             return openssl_error(ErrorKind::internal, "x509_failed",
                                  "cannot add certificate extensions");
         }
     }
-    if (!add_extension(cert->get(), &ctx, NID_subject_key_identifier, "hash") ||
-        !add_extension(cert->get(), &ctx, NID_authority_key_identifier, "keyid:always")) {
+    if (!add_extension(cert.get(), &ctx, NID_subject_key_identifier, "hash") ||
+        !add_extension(cert.get(), &ctx, NID_authority_key_identifier, "keyid:always")) {
         return openssl_error(ErrorKind::internal, "x509_failed", "cannot add key identifiers");
     }
-    return sign_and_adopt(std::move(*cert), signer);
+    return sign_and_adopt(std::move(cert), signer);
 }
 
 }  // namespace
@@ -141,9 +140,9 @@ PrivateKey PrivateKey::adopt(evp_pkey_st* key) {
 core::Result<PrivateKey> PrivateKey::from_encrypted_pem(std::string_view pem,
                                                         std::string_view passphrase) {
     if (pem.find(encrypted_key_header) == std::string_view::npos) {
-        return core::make_error(ErrorKind::bad_request, "not_encrypted_key",
-                                "expected an encrypted PKCS#8 PEM key (BEGIN ENCRYPTED PRIVATE "
-                                "KEY); keys are never kept in clear");
+        return core::bad_request("not_encrypted_key",
+                                 "expected an encrypted PKCS#8 PEM key (BEGIN ENCRYPTED PRIVATE "
+                                 "KEY); keys are never kept in clear");
     }
     BIOHandle bio = memory_bio(pem);
     EVP_PKEY* key = PEM_read_bio_PrivateKey(bio.get(), nullptr, passphrase_callback,
@@ -157,8 +156,8 @@ core::Result<PrivateKey> PrivateKey::from_encrypted_pem(std::string_view pem,
 
 core::Result<std::string> PrivateKey::to_encrypted_pem(std::string_view passphrase) const {
     if (passphrase.empty()) {
-        return core::make_error(ErrorKind::bad_request, "empty_passphrase",
-                                "a private key is written only under a non-empty passphrase");
+        return core::bad_request("empty_passphrase",
+                                 "a private key is written only under a non-empty passphrase");
     }
     BIOHandle bio(BIO_new(BIO_s_mem()));
     if (!bio ||

@@ -24,8 +24,7 @@ bool is_p256(EVP_PKEY* key) {
 
 core::Result<std::string> sign_message(const PrivateKey& key, std::string_view message) {
     if (!is_p256(key.get())) {
-        return core::make_error(ErrorKind::bad_request, "weak_key",
-                                "signed tree heads are signed with an EC P-256 key");
+        return core::bad_request("weak_key", "signed tree heads are signed with an EC P-256 key");
     }
     MDContextHandle ctx(EVP_MD_CTX_new());
     std::size_t length = 0;
@@ -51,8 +50,7 @@ core::Status verify_message(std::string_view public_key_pem, std::string_view me
     PKeyHandle key(PEM_read_bio_PUBKEY(bio.get(), nullptr, nullptr, nullptr));
     if (!key || !is_p256(key.get())) {
         ERR_clear_error();
-        return core::make_error(ErrorKind::bad_request, "bad_public_key",
-                                "not an EC P-256 public key in PEM");
+        return core::bad_request("bad_public_key", "not an EC P-256 public key in PEM");
     }
     MDContextHandle ctx(EVP_MD_CTX_new());
     if (!ctx || EVP_DigestVerifyInit(ctx.get(), nullptr, EVP_sha256(), nullptr, key.get()) != 1) {
@@ -63,8 +61,7 @@ core::Status verify_message(std::string_view public_key_pem, std::string_view me
         reinterpret_cast<const unsigned char*>(message.data()), message.size());
     ERR_clear_error();
     if (ok != 1) {
-        return core::make_error(ErrorKind::unprocessable, "bad_signature",
-                                "the signature does not verify with this key");
+        return core::unprocessable("bad_signature", "the signature does not verify with this key");
     }
     return {};
 }
@@ -79,9 +76,7 @@ std::string base64_encode(std::string_view bytes) {
 }
 
 core::Result<std::string> base64_decode(std::string_view text) {
-    const auto bad = [] {
-        return core::make_error(ErrorKind::bad_request, "bad_base64", "not padded base64");
-    };
+    const auto bad = [] { return core::bad_request("bad_base64", "not padded base64"); };
     if (text.size() % 4 != 0 ||
         text.find_first_not_of(
             "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=") !=

@@ -48,8 +48,7 @@ using GFShareHandle = std::unique_ptr<gfshare_ctx, GFShareFree>;
 std::string fingerprint(const Certificate& cert) { return core::sha256_hex(cert.to_pem()); }
 
 core::Error refuse(std::string code, std::string message) {
-    return core::make_error(ErrorKind::unprocessable, std::move(code), std::move(message),
-                            "shares");
+    return core::unprocessable(std::move(code), std::move(message), "shares");
 }
 
 // The plaintext sealed to a member: a header naming the tender, the opening certificate and the
@@ -117,21 +116,19 @@ core::Result<OpeningKey> create_opening_key(std::int64_t tender_id,
                                             const PrivateKey& ca_key, const Validity& validity) {
     const std::size_t n = committee.size();
     if (threshold < 1 || threshold > n || n > 255) {
-        return core::make_error(ErrorKind::bad_request, "bad_threshold",
-                                "the threshold k must satisfy 1 <= k <= n <= 255", "threshold");
+        return core::bad_request("bad_threshold", "the threshold k must satisfy 1 <= k <= n <= 255",
+                                 "threshold");
     }
     use_csprng_for_shares();
-    auto key = PrivateKey::generate_ec_p256();
-    if (!key) return key.error();
+    PROCURA_TRY_ASSIGN(auto key, PrivateKey::generate_ec_p256());
     // The certificate's subject names the tender; its key agrees (ECDH) to unwrap bids.
     const std::string csr_name = "tender-" + std::to_string(tender_id) + "-opening-key";
-    auto cert = issue_for_key(ca, ca_key, *key, csr_name, validity);
-    if (!cert) return cert.error();
+    PROCURA_TRY_ASSIGN(auto cert, issue_for_key(ca, ca_key, key, csr_name, validity));
 
     Wiped secret;
     {
         unsigned char* der = nullptr;
-        const int length = i2d_PrivateKey(key->get(), &der);
+        const int length = i2d_PrivateKey(key.get(), &der);
         if (length <= 0) {
             return openssl_error(ErrorKind::internal, "key_export_failed",
                                  "cannot serialise the opening key");
@@ -145,12 +142,11 @@ core::Result<OpeningKey> create_opening_key(std::int64_t tender_id,
     GFShareHandle ctx(
         gfshare_ctx_init_enc(numbers.data(), static_cast<unsigned int>(n), threshold, size));
     if (!ctx) {
-        return core::make_error(ErrorKind::internal, "split_failed",
-                                "libgfshare could not set up the split");
+        return core::internal("split_failed", "libgfshare could not set up the split");
     }
     gfshare_ctx_enc_setsecret(ctx.get(), reinterpret_cast<unsigned char*>(secret.bytes.data()));
 
-    OpeningKey result{std::move(*cert), threshold, {}};
+    OpeningKey result{std::move(cert), threshold, {}};
     const std::string cert_fingerprint = fingerprint(result.certificate);
     for (std::size_t i = 0; i < n; ++i) {
         Wiped share;
@@ -158,9 +154,8 @@ core::Result<OpeningKey> create_opening_key(std::int64_t tender_id,
         gfshare_ctx_enc_getshare(ctx.get(), static_cast<unsigned char>(i),
                                  reinterpret_cast<unsigned char*>(share.bytes.data()));
         Wiped plaintext{encode_share(tender_id, cert_fingerprint, numbers[i], share.bytes)};
-        auto envelope = seal(plaintext.bytes, *committee[i].certificate);
-        if (!envelope) return envelope.error();
-        result.shares.push_back(SealedShare{committee[i].user, numbers[i], std::move(*envelope)});
+        PROCURA_TRY_ASSIGN(auto envelope, seal(plaintext.bytes, *committee[i].certificate));
+        result.shares.push_back(SealedShare{committee[i].user, numbers[i], std::move(envelope)});
     }
     // key, secret, shares and plaintexts are wiped as they go out of scope (EC private keys are
     // freed with BN_clear_free by OpenSSL; the byte buffers by Wiped).
@@ -206,8 +201,7 @@ core::Result<PrivateKey> rebuild_opening_key(std::int64_t tender_id,
     GFShareHandle ctx(
         gfshare_ctx_init_dec(numbers.data(), static_cast<unsigned int>(numbers.size()), size));
     if (!ctx) {
-        return core::make_error(ErrorKind::internal, "combine_failed",
-                                "libgfshare could not set up the combination");
+        return core::internal("combine_failed", "libgfshare could not set up the combination");
     }
     for (std::size_t i = 0; i < shares.size(); ++i) {
         gfshare_ctx_dec_giveshare(ctx.get(), static_cast<unsigned char>(i),

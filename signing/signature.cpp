@@ -21,7 +21,6 @@ namespace procura::signing {
 namespace {
 
 using core::ErrorKind;
-using core::make_error;
 
 using CMSHandle = std::unique_ptr<CMS_ContentInfo, OpenSSLDeleter<CMS_ContentInfo_free>>;
 using X509StoreHandle = std::unique_ptr<X509_STORE, OpenSSLDeleter<X509_STORE_free>>;
@@ -33,7 +32,7 @@ struct X509StackFree {
 using X509StackHandle = std::unique_ptr<STACK_OF(X509), X509StackFree>;
 
 core::Error refuse(std::string code, std::string message) {
-    return make_error(ErrorKind::unprocessable, std::move(code), std::move(message), "signature");
+    return core::unprocessable(std::move(code), std::move(message), "signature");
 }
 
 bool strong_digest(const X509_ALGOR* digest) {
@@ -288,10 +287,10 @@ core::Result<VerifiedSignature> SignatureVerifier::verify(
     std::string_view der, std::optional<std::string_view> detached_content,
     const VerifyOptions& options) const {
     if (der.size() > options.signature_bytes_max) {
-        return make_error(ErrorKind::payload_too_large, "too_large",
-                          "the signature is larger than " +
-                              std::to_string(options.signature_bytes_max) + " bytes",
-                          "signature");
+        return core::payload_too_large("too_large",
+                                       "the signature is larger than " +
+                                           std::to_string(options.signature_bytes_max) + " bytes",
+                                       "signature");
     }
     BIOHandle in = memory_bio(der);
     CMSHandle cms(d2i_CMS_bio(in.get(), nullptr));
@@ -393,8 +392,8 @@ core::Result<VerifiedSignature> SignatureVerifier::verify(
         cache_->hits.fetch_add(1, std::memory_order_relaxed);
     } else {
         cache_->misses.fetch_add(1, std::memory_order_relaxed);
-        auto window = verify_chain(ca_, signer_cert, carried.get(), options.at_ms);
-        if (!window) return window.error();
+        PROCURA_TRY_ASSIGN(auto window,
+                           verify_chain(ca_, signer_cert, carried.get(), options.at_ms));
         X509_up_ref(signer_cert);
         const Certificate signer = Certificate::adopt(signer_cert);
         chain.emplace();
@@ -404,9 +403,9 @@ core::Result<VerifiedSignature> SignatureVerifier::verify(
         auto strength = check_key_strength(X509_get0_pubkey(signer_cert), "signature");
         if (!strength) chain->weak_key_message = strength.error().message;
         // The boundary seconds are left to the full verification (see the header).
-        if (key && *window && (*window)->not_before_s < (*window)->not_after_s - 2) {
-            chain->valid_from_s = (*window)->not_before_s + 1;
-            chain->valid_until_s = (*window)->not_after_s - 2;
+        if (key && window && window->not_before_s < window->not_after_s - 2) {
+            chain->valid_from_s = window->not_before_s + 1;
+            chain->valid_until_s = window->not_after_s - 2;
             cache_->insert(*key, *chain);
         }
     }
@@ -421,9 +420,9 @@ core::Result<VerifiedSignature> SignatureVerifier::verify(
         return refuse("certificate_revoked", "the signer's certificate was revoked");
     }
     if (options.expected_user && result.signer_user != options.expected_user) {
-        return make_error(ErrorKind::forbidden, "wrong_signer",
-                          "the signature was made by someone other than the submitting user",
-                          "signature");
+        return core::forbidden("wrong_signer",
+                               "the signature was made by someone other than the submitting user",
+                               "signature");
     }
     X509_ALGOR* digest = nullptr;
     X509_ALGOR* signature_algorithm = nullptr;
@@ -454,10 +453,10 @@ core::Result<VerifiedSignature> SignatureVerifier::verify(
     }
     result.content = bio_contents(out.get());
     if (result.content.size() > options.content_bytes_max) {
-        return make_error(ErrorKind::payload_too_large, "too_large",
-                          "the signed content is larger than " +
-                              std::to_string(options.content_bytes_max) + " bytes",
-                          "signature");
+        return core::payload_too_large("too_large",
+                                       "the signed content is larger than " +
+                                           std::to_string(options.content_bytes_max) + " bytes",
+                                       "signature");
     }
     return result;
 }

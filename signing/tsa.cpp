@@ -54,10 +54,10 @@ core::Result<TimeStampAuthority> TimeStampAuthority::create(Certificate cert, Pr
         eku_index >= 0 && X509_EXTENSION_get_critical(X509_get_ext(cert.get(), eku_index)) == 1;
     if (!cert.matches(key) || !critical_eku ||
         (X509_get_extended_key_usage(cert.get()) & XKU_TIMESTAMP) == 0) {
-        return core::make_error(ErrorKind::bad_request, "not_a_tsa_certificate",
-                                "the TSA needs a certificate with the timeStamping extended key "
-                                "usage that matches its key",
-                                "certificate");
+        return core::bad_request("not_a_tsa_certificate",
+                                 "the TSA needs a certificate with the timeStamping extended key "
+                                 "usage that matches its key",
+                                 "certificate");
     }
     ASN1ObjectHandle policy(OBJ_txt2obj(options.policy_oid.c_str(), 1));
     if (!policy) {
@@ -69,10 +69,10 @@ core::Result<TimeStampAuthority> TimeStampAuthority::create(Certificate cert, Pr
 
 core::Result<std::string> TimeStampAuthority::respond(std::string_view request_der) const {
     if (request_der.size() > options_.request_bytes_max) {
-        return core::make_error(ErrorKind::payload_too_large, "too_large",
-                                "a time-stamp request has at most " +
-                                    std::to_string(options_.request_bytes_max) + " bytes",
-                                "body");
+        return core::payload_too_large("too_large",
+                                       "a time-stamp request has at most " +
+                                           std::to_string(options_.request_bytes_max) + " bytes",
+                                       "body");
     }
     {
         // Only DER that parses as a TimeStampReq gets a TimeStampResp.
@@ -145,10 +145,9 @@ core::Result<StampedToken> TimeStampAuthority::stamp(const core::Sha256& digest)
     const std::string request_der(reinterpret_cast<const char*>(der),
                                   static_cast<std::size_t>(length));
     OPENSSL_free(der);
-    auto reply = respond(request_der);
-    if (!reply) return reply.error();
-    const auto* cursor = reinterpret_cast<const unsigned char*>(reply->data());
-    TSRespHandle response(d2i_TS_RESP(nullptr, &cursor, static_cast<long>(reply->size())));
+    PROCURA_TRY_ASSIGN(auto reply, respond(request_der));
+    const auto* cursor = reinterpret_cast<const unsigned char*>(reply.data());
+    TSRespHandle response(d2i_TS_RESP(nullptr, &cursor, static_cast<long>(reply.size())));
     if (!response || ASN1_INTEGER_get(TS_STATUS_INFO_get0_status(
                          TS_RESP_get_status_info(response.get()))) != TS_STATUS_GRANTED) {
         return openssl_error(ErrorKind::internal, "stamp_failed",
@@ -162,9 +161,8 @@ core::Result<StampedToken> TimeStampAuthority::stamp(const core::Sha256& digest)
     StampedToken out;
     out.token.assign(reinterpret_cast<const char*>(token), static_cast<std::size_t>(token_length));
     OPENSSL_free(token);
-    auto info = read_tst_info(TS_RESP_get_tst_info(response.get()));
-    if (!info) return info.error();
-    out.time_ms = info->time_ms;
+    PROCURA_TRY_ASSIGN(auto info, read_tst_info(TS_RESP_get_tst_info(response.get())));
+    out.time_ms = info.time_ms;
     return out;
 }
 
@@ -179,8 +177,8 @@ core::Result<VerifiedTimeStamp> read_tst_info(TS_TST_INFO* info) {
     const ASN1_GENERALIZEDTIME* time = TS_TST_INFO_get_time(info);
     struct tm parsed {};
     if (time == nullptr || ASN1_TIME_to_tm(time, &parsed) != 1) {
-        return core::make_error(ErrorKind::unprocessable, "time_stamp_invalid",
-                                "the token's time cannot be read", "time_stamp");
+        return core::unprocessable("time_stamp_invalid", "the token's time cannot be read",
+                                   "time_stamp");
     }
     result.time_ms = static_cast<std::int64_t>(timegm(&parsed)) * 1000;
     const std::string text(reinterpret_cast<const char*>(ASN1_STRING_get0_data(time)),
@@ -213,9 +211,8 @@ core::Result<VerifiedTimeStamp> verify_time_stamp(std::string_view response_der,
                                                   std::string_view data, const Certificate& ca) {
     constexpr std::size_t bytes_max = 64 * 1024 * 1024;
     if (response_der.size() > bytes_max || data.size() > bytes_max) {
-        return core::make_error(ErrorKind::payload_too_large, "too_large",
-                                "time-stamp responses and data are limited to 64 MiB",
-                                "time_stamp");
+        return core::payload_too_large(
+            "too_large", "time-stamp responses and data are limited to 64 MiB", "time_stamp");
     }
     BIOHandle in = memory_bio(response_der);
     TSRespHandle response(d2i_TS_RESP_bio(in.get(), nullptr));
@@ -227,8 +224,8 @@ core::Result<VerifiedTimeStamp> verify_time_stamp(std::string_view response_der,
     if (ASN1_INTEGER_get(TS_STATUS_INFO_get0_status(TS_RESP_get_status_info(response.get()))) >
             TS_STATUS_GRANTED_WITH_MODS ||
         info == nullptr) {
-        return core::make_error(ErrorKind::unprocessable, "not_granted",
-                                "the time-stamp request was rejected", "time_stamp");
+        return core::unprocessable("not_granted", "the time-stamp request was rejected",
+                                   "time_stamp");
     }
     using VerifyCtxHandle = std::unique_ptr<TS_VERIFY_CTX, OpenSSLDeleter<TS_VERIFY_CTX_free>>;
     VerifyCtxHandle ctx(TS_VERIFY_CTX_new());
@@ -260,8 +257,8 @@ core::Result<VerifiedTimeStamp> verify_time_stamp_token(std::string_view token_d
                                                         const Certificate* tsa_certificate) {
     constexpr std::size_t bytes_max = 1024 * 1024;
     if (token_der.size() > bytes_max) {
-        return core::make_error(ErrorKind::payload_too_large, "too_large",
-                                "time-stamp tokens are limited to 1 MiB", "time_stamp");
+        return core::payload_too_large("too_large", "time-stamp tokens are limited to 1 MiB",
+                                       "time_stamp");
     }
     const auto* cursor = reinterpret_cast<const unsigned char*>(token_der.data());
     const auto* end = cursor + token_der.size();
@@ -284,8 +281,8 @@ core::Result<VerifiedTimeStamp> verify_time_stamp_token(std::string_view token_d
         OBJ_obj2nid(algorithm->algorithm) != NID_sha256 ||
         static_cast<std::size_t>(ASN1_STRING_length(hashed)) != digest.size() ||
         std::memcmp(ASN1_STRING_get0_data(hashed), digest.data(), digest.size()) != 0) {
-        return core::make_error(ErrorKind::unprocessable, "imprint_mismatch",
-                                "the time-stamp token is not over this SHA-256 hash", "time_stamp");
+        return core::unprocessable(
+            "imprint_mismatch", "the time-stamp token is not over this SHA-256 hash", "time_stamp");
     }
 
     using VerifyCtxHandle = std::unique_ptr<TS_VERIFY_CTX, OpenSSLDeleter<TS_VERIFY_CTX_free>>;

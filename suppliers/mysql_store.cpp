@@ -15,8 +15,6 @@
 
 namespace procura::suppliers {
 namespace {
-
-using core::ErrorKind;
 using Statement = std::unique_ptr<sql::PreparedStatement>;
 using Rows = std::unique_ptr<sql::ResultSet>;
 
@@ -26,14 +24,13 @@ constexpr const char* columns =
     "reviewed_by, reviewed_at_ms, rejection_reason";
 
 core::Error registration_number_taken(const std::string& number) {
-    return core::make_error(ErrorKind::conflict, "registration_number_taken",
-                            "the registration number " + number + " is already registered",
-                            "registration_number");
+    return core::conflict("registration_number_taken",
+                          "the registration number " + number + " is already registered",
+                          "registration_number");
 }
 
 core::Error supplier_not_found(SupplierId id) {
-    return core::make_error(ErrorKind::not_found, "supplier_not_found",
-                            "no supplier " + std::to_string(id));
+    return core::not_found("supplier_not_found", "no supplier " + std::to_string(id));
 }
 
 core::Result<Supplier> read_supplier(const sql::ResultSet& rows) {
@@ -53,9 +50,8 @@ core::Result<Supplier> read_supplier(const sql::ResultSet& rows) {
     s.bank_account.bic = rows.getString(13).asStdString();
     const auto status = parse_supplier_status(rows.getString(14).asStdString());
     if (!status) {
-        return core::make_error(
-            ErrorKind::internal, std::string(db::error_code_internal),
-            "stored supplier " + std::to_string(s.id) + " has an unknown status");
+        return core::internal(std::string(db::error_code_internal),
+                              "stored supplier " + std::to_string(s.id) + " has an unknown status");
     }
     s.status = *status;
     s.registered_at_ms = rows.getInt64(15);
@@ -70,9 +66,8 @@ core::Result<std::vector<Supplier>> read_all(sql::PreparedStatement& s) {
     Rows rows(s.executeQuery());
     std::vector<Supplier> out;
     while (rows->next()) {
-        auto supplier = read_supplier(*rows);
-        if (!supplier) return supplier.error();
-        out.push_back(std::move(supplier).value());
+        PROCURA_TRY_ASSIGN(auto supplier, read_supplier(*rows));
+        out.push_back(std::move(supplier));
     }
     return out;
 }
@@ -86,9 +81,8 @@ core::Result<std::optional<Supplier>> find_one(db::ConnectionPool& pool, const c
         s->setInt64(1, key);
         Rows rows(s->executeQuery());
         if (!rows->next()) return Found{};
-        auto supplier = read_supplier(*rows);
-        if (!supplier) return supplier.error();
-        return Found{std::move(supplier).value()};
+        PROCURA_TRY_ASSIGN(auto supplier, read_supplier(*rows));
+        return Found{std::move(supplier)};
     });
 }
 
@@ -100,7 +94,7 @@ core::Result<RegisteredIds> MySQLSupplierStore::register_supplier(
     const auth::User& user, const Supplier& s, const core::AuditEvent& user_event,
     const core::AuditEvent& supplier_event) {
     RegisteredIds ids;
-    const core::Status status =
+    PROCURA_TRY(
         db::run_transaction(pool_, "suppliers.register", [&](db::Transaction& tx) -> core::Status {
             // The registration number first, so that a registration colliding on both it and
             // the username is told about the number, as the fake store does. The unique key
@@ -114,9 +108,8 @@ core::Result<RegisteredIds> MySQLSupplierStore::register_supplier(
             if (!taken) return taken.error();
             if (*taken) return registration_number_taken(s.registration_number);
 
-            auto user_id = auth::insert_user_row(tx, user);
-            if (!user_id) return user_id.error();
-            ids.user_id = *user_id;
+            PROCURA_TRY_ASSIGN(auto user_id, auth::insert_user_row(tx, user));
+            ids.user_id = user_id;
 
             auto inserted = tx.attempt("suppliers.register", [&](sql::Connection& c) {
                 Statement q(c.prepareStatement(
@@ -157,11 +150,10 @@ core::Result<RegisteredIds> MySQLSupplierStore::register_supplier(
             for_user.entity_id = ids.user_id;
             core::AuditEvent for_supplier = supplier_event;
             for_supplier.entity_id = ids.supplier_id;
-            auto appended = db::append_audit_events(tx, {for_user, for_supplier});
-            if (!appended) return appended.error();
+            PROCURA_TRY_ASSIGN(auto appended,
+                               db::append_audit_events(tx, {for_user, for_supplier}));
             return {};
-        });
-    if (!status) return status.error();
+        }));
     return ids;
 }
 
@@ -209,23 +201,22 @@ core::Status MySQLSupplierStore::move_from_pending(SupplierId id, SupplierStatus
             std::string status;
             core::UserId user_id = 0;
         };
-        auto current = tx.attempt("suppliers.review.lock", [&](sql::Connection& c) {
-            Statement s(c.prepareStatement(
-                "SELECT status, user_id FROM suppliers WHERE id = ? FOR UPDATE"));
-            s->setInt64(1, id);
-            Rows rows(s->executeQuery());
-            Current out;
-            if (rows->next()) out = {true, rows->getString(1).asStdString(), rows->getInt64(2)};
-            return out;
-        });
-        if (!current) return current.error();
-        if (!current->found) return supplier_not_found(id);
-        if (current->status != to_string(SupplierStatus::pending)) {
-            return core::make_error(
-                ErrorKind::conflict, "supplier_not_pending",
-                "supplier " + std::to_string(id) + " is already " + current->status);
+        PROCURA_TRY_ASSIGN(
+            auto current, tx.attempt("suppliers.review.lock", [&](sql::Connection& c) {
+                Statement s(c.prepareStatement(
+                    "SELECT status, user_id FROM suppliers WHERE id = ? FOR UPDATE"));
+                s->setInt64(1, id);
+                Rows rows(s->executeQuery());
+                Current out;
+                if (rows->next()) out = {true, rows->getString(1).asStdString(), rows->getInt64(2)};
+                return out;
+            }));
+        if (!current.found) return supplier_not_found(id);
+        if (current.status != to_string(SupplierStatus::pending)) {
+            return core::conflict("supplier_not_pending", "supplier " + std::to_string(id) +
+                                                              " is already " + current.status);
         }
-        auto updated = tx.attempt("suppliers.review", [&](sql::Connection& c) {
+        PROCURA_TRY(tx.attempt("suppliers.review", [&](sql::Connection& c) {
             Statement s(c.prepareStatement(
                 "UPDATE suppliers SET status = ?, reviewed_by = ?, reviewed_at_ms = ?, "
                 "rejection_reason = ? WHERE id = ? AND status = 'pending'"));
@@ -239,13 +230,11 @@ core::Status MySQLSupplierStore::move_from_pending(SupplierId id, SupplierStatus
             }
             s->setInt64(5, id);
             s->executeUpdate();
-        });
-        if (!updated) return updated.error();
+        }));
         if (to == SupplierStatus::approved) {
-            PROCURA_TRY(auth::set_user_active_row(tx, current->user_id, true));
+            PROCURA_TRY(auth::set_user_active_row(tx, current.user_id, true));
         }
-        auto appended = db::append_audit_events(tx, events);
-        if (!appended) return appended.error();
+        PROCURA_TRY_ASSIGN(auto appended, db::append_audit_events(tx, events));
         return {};
     });
 }

@@ -7,15 +7,8 @@
 namespace procura::suppliers::rules {
 namespace {
 
-using core::ErrorKind;
-
-core::Error unprocessable(std::string code, std::string message, std::string field) {
-    return core::make_error(ErrorKind::unprocessable, std::move(code), std::move(message),
-                            std::move(field));
-}
-
 core::Error missing(const std::string& field) {
-    return unprocessable("missing_field", field + " is required", field);
+    return core::unprocessable("missing_field", field + " is required", field);
 }
 
 bool is_upper(char c) { return c >= 'A' && c <= 'Z'; }
@@ -46,14 +39,15 @@ core::Result<std::string> text_field(std::string_view value, const std::string& 
     std::string t = trim(value);
     if (t.empty()) return missing(field);
     if (t.size() > max_bytes) {
-        return unprocessable("field_too_long",
-                             field + " exceeds " + std::to_string(max_bytes) + " bytes", field);
+        return core::unprocessable(
+            "field_too_long", field + " exceeds " + std::to_string(max_bytes) + " bytes", field);
     }
     const bool control = std::any_of(t.begin(), t.end(), [](char c) {
         const auto u = static_cast<unsigned char>(c);
         return u < 0x20 || u == 0x7f;
     });
-    if (control) return unprocessable("invalid_field", field + " has control characters", field);
+    if (control)
+        return core::unprocessable("invalid_field", field + " has control characters", field);
     return t;
 }
 
@@ -123,7 +117,7 @@ core::Result<std::string> normalise_iban(std::string_view text) {
     }
     if (iban.empty()) return missing(field);
     const auto bad = [&](const std::string& why) {
-        return unprocessable("bad_iban", "the IBAN " + why, field);
+        return core::unprocessable("bad_iban", "the IBAN " + why, field);
     };
     if (iban.size() > iban_bytes_max) return bad("is longer than 34 characters");
     if (iban.size() < 5 || !is_upper(iban[0]) || !is_upper(iban[1]) || !is_digit(iban[2]) ||
@@ -152,11 +146,12 @@ core::Result<std::string> normalise_bic(std::string_view text) {
                        std::all_of(bic.begin(), bic.begin() + 6, is_upper) &&
                        std::all_of(bic.begin() + 6, bic.end(), is_alnum_upper);
     if (!shape) {
-        return unprocessable("bad_bic",
-                             "a BIC has 8 or 11 characters: 4 letters (bank), 2 letters "
-                             "(country), 2 letters or digits (location), optionally 3 letters or "
-                             "digits (branch)",
-                             field);
+        return core::unprocessable(
+            "bad_bic",
+            "a BIC has 8 or 11 characters: 4 letters (bank), 2 letters "
+            "(country), 2 letters or digits (location), optionally 3 letters or "
+            "digits (branch)",
+            field);
     }
     return bic;
 }
@@ -164,45 +159,42 @@ core::Result<std::string> normalise_bic(std::string_view text) {
 core::Result<SupplierRegistration> normalise_registration(const SupplierRegistration& r,
                                                           const SupplierLimits& limits) {
     SupplierRegistration out;
-    auto name =
-        text_field(r.organisation_name, "organisation_name", limits.organisation_name_bytes_max);
-    if (!name) return name.error();
-    out.organisation_name = std::move(name).value();
+    PROCURA_TRY_ASSIGN(auto name, text_field(r.organisation_name, "organisation_name",
+                                             limits.organisation_name_bytes_max));
+    out.organisation_name = std::move(name);
 
-    auto number = text_field(r.registration_number, "registration_number",
-                             limits.registration_number_bytes_max);
-    if (!number) return number.error();
-    out.registration_number = upper(*number);
+    PROCURA_TRY_ASSIGN(auto number, text_field(r.registration_number, "registration_number",
+                                               limits.registration_number_bytes_max));
+    out.registration_number = upper(number);
 
-    auto street = text_field(r.address.street, "address.street", limits.street_bytes_max);
-    if (!street) return street.error();
-    out.address.street = std::move(street).value();
-    auto postal =
-        text_field(r.address.postal_code, "address.postal_code", limits.postal_code_bytes_max);
-    if (!postal) return postal.error();
-    out.address.postal_code = std::move(postal).value();
-    auto city = text_field(r.address.city, "address.city", limits.city_bytes_max);
-    if (!city) return city.error();
-    out.address.city = std::move(city).value();
+    PROCURA_TRY_ASSIGN(auto street,
+                       text_field(r.address.street, "address.street", limits.street_bytes_max));
+    out.address.street = std::move(street);
+    PROCURA_TRY_ASSIGN(auto postal, text_field(r.address.postal_code, "address.postal_code",
+                                               limits.postal_code_bytes_max));
+    out.address.postal_code = std::move(postal);
+    PROCURA_TRY_ASSIGN(auto city,
+                       text_field(r.address.city, "address.city", limits.city_bytes_max));
+    out.address.city = std::move(city);
     const std::string country = upper(trim(r.address.country));
     if (country.empty()) return missing("address.country");
     if (country.size() != 2 || !is_upper(country[0]) || !is_upper(country[1])) {
-        return unprocessable("bad_country",
-                             "address.country is an ISO 3166-1 alpha-2 code such as DE",
-                             "address.country");
+        return core::unprocessable("bad_country",
+                                   "address.country is an ISO 3166-1 alpha-2 code such as DE",
+                                   "address.country");
     }
     out.address.country = country;
 
-    auto contact_name = text_field(r.contact.name, "contact.name", limits.contact_name_bytes_max);
-    if (!contact_name) return contact_name.error();
-    out.contact.name = std::move(contact_name).value();
-    auto email = text_field(r.contact.email, "contact.email", limits.email_bytes_max);
-    if (!email) return email.error();
-    if (!plausible_email(*email)) {
-        return unprocessable("bad_email", "contact.email is not an e-mail address",
-                             "contact.email");
+    PROCURA_TRY_ASSIGN(auto contact_name,
+                       text_field(r.contact.name, "contact.name", limits.contact_name_bytes_max));
+    out.contact.name = std::move(contact_name);
+    PROCURA_TRY_ASSIGN(auto email,
+                       text_field(r.contact.email, "contact.email", limits.email_bytes_max));
+    if (!plausible_email(email)) {
+        return core::unprocessable("bad_email", "contact.email is not an e-mail address",
+                                   "contact.email");
     }
-    out.contact.email = std::move(email).value();
+    out.contact.email = std::move(email);
     const std::string phone_text = trim(r.contact.phone);
     if (phone_text.empty()) return missing("contact.phone");
     std::string phone;
@@ -217,18 +209,16 @@ core::Result<SupplierRegistration> normalise_registration(const SupplierRegistra
     }
     const std::size_t digits = phone.size() - (phone.starts_with('+') ? 1 : 0);
     if (!phone_ok || digits < 6 || digits > 15) {
-        return unprocessable("bad_phone",
-                             "contact.phone has 6 to 15 digits, optionally after a '+'",
-                             "contact.phone");
+        return core::unprocessable("bad_phone",
+                                   "contact.phone has 6 to 15 digits, optionally after a '+'",
+                                   "contact.phone");
     }
     out.contact.phone = std::move(phone);
 
-    auto iban = normalise_iban(r.bank_account.iban);
-    if (!iban) return iban.error();
-    out.bank_account.iban = std::move(iban).value();
-    auto bic = normalise_bic(r.bank_account.bic);
-    if (!bic) return bic.error();
-    out.bank_account.bic = std::move(bic).value();
+    PROCURA_TRY_ASSIGN(auto iban, normalise_iban(r.bank_account.iban));
+    out.bank_account.iban = std::move(iban);
+    PROCURA_TRY_ASSIGN(auto bic, normalise_bic(r.bank_account.bic));
+    out.bank_account.bic = std::move(bic);
 
     out.username = r.username;
     out.password = r.password;

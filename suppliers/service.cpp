@@ -8,9 +8,6 @@
 
 namespace procura::suppliers {
 namespace {
-
-using core::ErrorKind;
-using core::make_error;
 using core::Role;
 
 std::string compact(const nlohmann::json& payload) {
@@ -23,18 +20,13 @@ bool is_staff(Role role) {
     return role == Role::officer || role == Role::admin || role == Role::auditor;
 }
 
-core::Error forbidden(const std::string& what) {
-    return make_error(ErrorKind::forbidden, "forbidden", what);
-}
-
-core::Error not_found(SupplierId id) {
-    return make_error(ErrorKind::not_found, "supplier_not_found",
-                      "no supplier " + std::to_string(id));
+core::Error supplier_not_found(SupplierId id) {
+    return core::not_found("supplier_not_found", "no supplier " + std::to_string(id));
 }
 
 core::Error not_pending(const Supplier& s) {
-    return make_error(
-        ErrorKind::conflict, "supplier_not_pending",
+    return core::conflict(
+        "supplier_not_pending",
         "supplier " + std::to_string(s.id) + " is already " + std::string(to_string(s.status)));
 }
 
@@ -46,12 +38,11 @@ SupplierService::SupplierService(SupplierStore& store, auth::AuthService& auth,
 
 core::Result<Supplier> SupplierService::register_supplier(
     const SupplierRegistration& registration) {
-    auto normalised = rules::normalise_registration(registration, limits_);
-    if (!normalised) return normalised.error();
-    const SupplierRegistration& r = *normalised;
+    PROCURA_TRY_ASSIGN(auto normalised, rules::normalise_registration(registration, limits_));
+    const SupplierRegistration& r = normalised;
     // Last among the checks: hashing the password is the expensive part.
-    auto user = auth_.prepare_user(r.username, Role::supplier, r.password, false);
-    if (!user) return user.error();
+    PROCURA_TRY_ASSIGN(auto user,
+                       auth_.prepare_user(r.username, Role::supplier, r.password, false));
 
     Supplier s;
     s.organisation_name = r.organisation_name;
@@ -60,7 +51,7 @@ core::Result<Supplier> SupplierService::register_supplier(
     s.contact = r.contact;
     s.bank_account = r.bank_account;
     s.status = SupplierStatus::pending;
-    s.registered_at_ms = user->created_at_ms;
+    s.registered_at_ms = user.created_at_ms;
     // A public registration has no acting user yet: actor 0, the username in the payload.
     const core::AuditEvent user_event{
         s.registered_at_ms,
@@ -69,7 +60,7 @@ core::Result<Supplier> SupplierService::register_supplier(
         "user",
         0,
         1,
-        compact({{"role", "supplier"}, {"active", false}, {"username", user->username}})};
+        compact({{"role", "supplier"}, {"active", false}, {"username", user.username}})};
     const core::AuditEvent supplier_event{s.registered_at_ms,
                                           0,
                                           "supplier.registered",
@@ -78,21 +69,20 @@ core::Result<Supplier> SupplierService::register_supplier(
                                           1,
                                           compact({{"organisation_name", s.organisation_name},
                                                    {"registration_number", s.registration_number},
-                                                   {"username", user->username}})};
-    auto ids = store_.register_supplier(*user, s, user_event, supplier_event);
-    if (!ids) return ids.error();
-    s.id = ids->supplier_id;
-    s.user_id = ids->user_id;
+                                                   {"username", user.username}})};
+    PROCURA_TRY_ASSIGN(auto ids, store_.register_supplier(user, s, user_event, supplier_event));
+    s.id = ids.supplier_id;
+    s.user_id = ids.user_id;
     return s;
 }
 
 core::Result<Supplier> SupplierService::approve(const core::Caller& caller, SupplierId id) {
     if (!may_review(caller.role)) {
-        return forbidden("only an officer or an administrator may approve a supplier");
+        return core::forbidden("forbidden",
+                               "only an officer or an administrator may approve a supplier");
     }
-    auto supplier = load(id);
-    if (!supplier) return supplier.error();
-    if (supplier->status != SupplierStatus::pending) return not_pending(*supplier);
+    PROCURA_TRY_ASSIGN(auto supplier, load(id));
+    if (supplier.status != SupplierStatus::pending) return not_pending(supplier);
     const Review review{caller.user_id, clock_.now_ms(), {}};
     const core::AuditEvent supplier_event{review.at_ms,
                                           caller.user_id,
@@ -100,24 +90,25 @@ core::Result<Supplier> SupplierService::approve(const core::Caller& caller, Supp
                                           "supplier",
                                           id,
                                           2,
-                                          compact({{"user_id", supplier->user_id}})};
+                                          compact({{"user_id", supplier.user_id}})};
     const core::AuditEvent user_event{review.at_ms,
                                       caller.user_id,
                                       "user.activated",
                                       "user",
-                                      supplier->user_id,
+                                      supplier.user_id,
                                       0,
                                       compact({{"supplier_id", id}})};
     PROCURA_TRY(store_.approve(id, review, supplier_event, user_event));
-    supplier->status = SupplierStatus::approved;
-    supplier->review = review;
+    supplier.status = SupplierStatus::approved;
+    supplier.review = review;
     return supplier;
 }
 
 core::Result<Supplier> SupplierService::reject(const core::Caller& caller, SupplierId id,
                                                const std::string& reason) {
     if (!may_review(caller.role)) {
-        return forbidden("only an officer or an administrator may reject a supplier");
+        return core::forbidden("forbidden",
+                               "only an officer or an administrator may reject a supplier");
     }
     std::string_view trimmed = reason;
     while (!trimmed.empty() && (trimmed.front() == ' ' || trimmed.front() == '\n' ||
@@ -129,18 +120,16 @@ core::Result<Supplier> SupplierService::reject(const core::Caller& caller, Suppl
         trimmed.remove_suffix(1);
     }
     if (trimmed.empty()) {
-        return make_error(ErrorKind::unprocessable, "missing_field", "a rejection needs a reason",
-                          "reason");
+        return core::unprocessable("missing_field", "a rejection needs a reason", "reason");
     }
     if (trimmed.size() > limits_.rejection_reason_bytes_max) {
-        return make_error(
-            ErrorKind::unprocessable, "field_too_long",
+        return core::unprocessable(
+            "field_too_long",
             "reason exceeds " + std::to_string(limits_.rejection_reason_bytes_max) + " bytes",
             "reason");
     }
-    auto supplier = load(id);
-    if (!supplier) return supplier.error();
-    if (supplier->status != SupplierStatus::pending) return not_pending(*supplier);
+    PROCURA_TRY_ASSIGN(auto supplier, load(id));
+    if (supplier.status != SupplierStatus::pending) return not_pending(supplier);
     const Review review{caller.user_id, clock_.now_ms(), std::string(trimmed)};
     const core::AuditEvent supplier_event{
         review.at_ms,
@@ -149,42 +138,41 @@ core::Result<Supplier> SupplierService::reject(const core::Caller& caller, Suppl
         "supplier",
         id,
         2,
-        compact({{"user_id", supplier->user_id}, {"reason", review.reason}})};
+        compact({{"user_id", supplier.user_id}, {"reason", review.reason}})};
     PROCURA_TRY(store_.reject(id, review, supplier_event));
-    supplier->status = SupplierStatus::rejected;
-    supplier->review = review;
+    supplier.status = SupplierStatus::rejected;
+    supplier.review = review;
     return supplier;
 }
 
 core::Result<Supplier> SupplierService::get(const core::Caller& caller, SupplierId id) {
     if (is_staff(caller.role)) return load(id);
-    auto found = store_.find(id);
-    if (!found) return found.error();
-    if (!*found || (*found)->user_id != caller.user_id) {
-        return forbidden("a supplier may read only its own registration");
+    PROCURA_TRY_ASSIGN(auto found, store_.find(id));
+    if (!found || found->user_id != caller.user_id) {
+        return core::forbidden("forbidden", "a supplier may read only its own registration");
     }
-    return std::move(**found);
+    return std::move(*found);
 }
 
 core::Result<Supplier> SupplierService::find_by_user(const core::Caller& caller,
                                                      core::UserId user) {
     if (!is_staff(caller.role) && caller.user_id != user) {
-        return forbidden("a supplier may read only its own registration");
+        return core::forbidden("forbidden", "a supplier may read only its own registration");
     }
-    auto found = store_.find_by_user(user);
-    if (!found) return found.error();
-    if (!*found) {
-        return make_error(ErrorKind::not_found, "supplier_not_found",
-                          "user " + std::to_string(user) + " is no registered supplier");
+    PROCURA_TRY_ASSIGN(auto found, store_.find_by_user(user));
+    if (!found) {
+        return core::not_found("supplier_not_found",
+                               "user " + std::to_string(user) + " is no registered supplier");
     }
-    return std::move(**found);
+    return std::move(*found);
 }
 
 core::Result<std::vector<Supplier>> SupplierService::list(const core::Caller& caller,
                                                           std::optional<SupplierStatus> status,
                                                           SupplierId after_id, std::size_t limit) {
     if (!is_staff(caller.role)) {
-        return forbidden("only officers, administrators and auditors may list suppliers");
+        return core::forbidden("forbidden",
+                               "only officers, administrators and auditors may list suppliers");
     }
     const std::size_t page =
         std::clamp<std::size_t>(limit, 1, std::max<std::size_t>(1, limits_.suppliers_per_page_max));
@@ -192,10 +180,9 @@ core::Result<std::vector<Supplier>> SupplierService::list(const core::Caller& ca
 }
 
 core::Result<Supplier> SupplierService::load(SupplierId id) {
-    auto found = store_.find(id);
-    if (!found) return found.error();
-    if (!*found) return not_found(id);
-    return std::move(**found);
+    PROCURA_TRY_ASSIGN(auto found, store_.find(id));
+    if (!found) return supplier_not_found(id);
+    return std::move(*found);
 }
 
 }  // namespace procura::suppliers

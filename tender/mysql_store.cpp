@@ -19,8 +19,6 @@
 
 namespace procura::tender {
 namespace {
-
-using core::ErrorKind;
 using Statement = std::unique_ptr<sql::PreparedStatement>;
 using Rows = std::unique_ptr<sql::ResultSet>;
 
@@ -29,13 +27,12 @@ using Rows = std::unique_ptr<sql::ResultSet>;
 constexpr std::size_t insert_rows_per_statement_max = 500;
 
 core::Error tender_not_found(TenderId id) {
-    return core::make_error(ErrorKind::not_found, "tender_not_found",
-                            "no tender " + std::to_string(id));
+    return core::not_found("tender_not_found", "no tender " + std::to_string(id));
 }
 
 core::Error corrupt_row(const std::string& what) {
-    return core::make_error(ErrorKind::internal, std::string(db::error_code_internal),
-                            "stored tender data is corrupt: " + what);
+    return core::internal(std::string(db::error_code_internal),
+                          "stored tender data is corrupt: " + what);
 }
 
 // A foreign-key failure on a child row means its tender does not exist.
@@ -278,10 +275,9 @@ core::Result<std::optional<Tender>> load_tender(sql::Connection& c, TenderId id,
     s->setInt64(1, id);
     Rows rows(s->executeQuery());
     if (!rows->next()) return std::optional<Tender>{};
-    auto t = read_tender_row(*rows);
-    if (!t) return t.error();
-    load_children(c, *t);
-    return std::optional<Tender>{std::move(t).value()};
+    PROCURA_TRY_ASSIGN(auto t, read_tender_row(*rows));
+    load_children(c, t);
+    return std::optional<Tender>{std::move(t)};
 }
 
 // Replaces the lots and committee of tender id with those of t.
@@ -332,11 +328,11 @@ public:
     explicit MySQLTenderTransaction(db::Transaction& tx) : tx_(tx) {}
 
     core::Result<Tender> load_for_update(TenderId id) override {
-        auto loaded = tx_.attempt("tender.load_for_update",
-                                  [&](sql::Connection& c) { return load_tender(c, id, true); });
-        if (!loaded) return loaded.error();
-        if (!loaded->has_value()) return tender_not_found(id);
-        return std::move(**loaded);
+        PROCURA_TRY_ASSIGN(
+            auto loaded, tx_.attempt("tender.load_for_update",
+                                     [&](sql::Connection& c) { return load_tender(c, id, true); }));
+        if (!loaded.has_value()) return tender_not_found(id);
+        return std::move(*loaded);
     }
 
     core::Result<TenderId> insert_tender(const Tender& t) override {
@@ -358,34 +354,35 @@ public:
     }
 
     core::Status update_tender(const Tender& t) override {
-        auto updated = tx_.attempt("tender.update_tender", [&](sql::Connection& c) -> int {
-            std::string assignments;
-            std::string_view columns = tender_write_columns;
-            // "a, b, c" -> "a = ?, b = ?, c = ?"
-            while (!columns.empty()) {
-                const std::size_t comma = columns.find(", ");
-                const std::string_view column = columns.substr(0, comma);
-                if (!assignments.empty()) assignments += ", ";
-                assignments.append(column).append(" = ?");
-                columns = comma == std::string_view::npos ? std::string_view{}
-                                                          : columns.substr(comma + 2);
-            }
-            // The lot totals change in this statement, the lots below it, in one transaction.
-            Statement s(c.prepareStatement("UPDATE tenders SET " + assignments +
-                                           ", lot_count = ?, total_budget_minor = ? WHERE id = ?"));
-            bind_tender_columns(*s, t);
-            const LotTotals totals = lot_totals(t);
-            s->setInt64(tender_write_column_count + 1, totals.count);
-            s->setInt64(tender_write_column_count + 2, totals.budget_minor);
-            s->setInt64(tender_write_column_count + 3, t.id);
-            // CLIENT_FOUND_ROWS: the count is of matched rows, changed or not.
-            const int matched = s->executeUpdate();
-            if (matched == 0) return 0;
-            write_lots_and_committee(c, t.id, t, true);
-            return matched;
-        });
-        if (!updated) return updated.error();
-        if (*updated == 0) {
+        PROCURA_TRY_ASSIGN(
+            auto updated, tx_.attempt("tender.update_tender", [&](sql::Connection& c) -> int {
+                std::string assignments;
+                std::string_view columns = tender_write_columns;
+                // "a, b, c" -> "a = ?, b = ?, c = ?"
+                while (!columns.empty()) {
+                    const std::size_t comma = columns.find(", ");
+                    const std::string_view column = columns.substr(0, comma);
+                    if (!assignments.empty()) assignments += ", ";
+                    assignments.append(column).append(" = ?");
+                    columns = comma == std::string_view::npos ? std::string_view{}
+                                                              : columns.substr(comma + 2);
+                }
+                // The lot totals change in this statement, the lots below it, in one transaction.
+                Statement s(
+                    c.prepareStatement("UPDATE tenders SET " + assignments +
+                                       ", lot_count = ?, total_budget_minor = ? WHERE id = ?"));
+                bind_tender_columns(*s, t);
+                const LotTotals totals = lot_totals(t);
+                s->setInt64(tender_write_column_count + 1, totals.count);
+                s->setInt64(tender_write_column_count + 2, totals.budget_minor);
+                s->setInt64(tender_write_column_count + 3, t.id);
+                // CLIENT_FOUND_ROWS: the count is of matched rows, changed or not.
+                const int matched = s->executeUpdate();
+                if (matched == 0) return 0;
+                write_lots_and_committee(c, t.id, t, true);
+                return matched;
+            }));
+        if (updated == 0) {
             tx_.fail(tender_not_found(t.id));
             return tender_not_found(t.id);
         }
@@ -435,22 +432,22 @@ public:
     }
 
     core::Status update_question(const Question& q) override {
-        auto updated = tx_.attempt("tender.update_question", [&](sql::Connection& c) {
-            Statement s(c.prepareStatement(
-                "UPDATE tender_questions SET answer = ?, answered_at_ms = ?, answered_by = ? "
-                "WHERE id = ? AND tender_id = ?"));
-            set_optional(*s, 1,
-                         q.answer ? std::optional<std::string_view>(*q.answer) : std::nullopt);
-            set_optional(*s, 2, q.answered_at_ms);
-            s->setInt64(3, q.answered_by);
-            s->setInt64(4, q.id);
-            s->setInt64(5, q.tender_id);
-            return s->executeUpdate();
-        });
-        if (!updated) return updated.error();
-        if (*updated == 0) {
-            core::Error missing = core::make_error(ErrorKind::not_found, "question_not_found",
-                                                   "no question " + std::to_string(q.id));
+        PROCURA_TRY_ASSIGN(
+            auto updated, tx_.attempt("tender.update_question", [&](sql::Connection& c) {
+                Statement s(c.prepareStatement(
+                    "UPDATE tender_questions SET answer = ?, answered_at_ms = ?, answered_by = ? "
+                    "WHERE id = ? AND tender_id = ?"));
+                set_optional(*s, 1,
+                             q.answer ? std::optional<std::string_view>(*q.answer) : std::nullopt);
+                set_optional(*s, 2, q.answered_at_ms);
+                s->setInt64(3, q.answered_by);
+                s->setInt64(4, q.id);
+                s->setInt64(5, q.tender_id);
+                return s->executeUpdate();
+            }));
+        if (updated == 0) {
+            core::Error missing =
+                core::not_found("question_not_found", "no question " + std::to_string(q.id));
             tx_.fail(missing);
             return missing;
         }
@@ -484,8 +481,7 @@ public:
     }
 
     core::Status append_audit(const core::AuditEvent& event) override {
-        auto appended = db::append_audit_event(tx_, event);
-        if (!appended) return appended.error();
+        PROCURA_TRY_ASSIGN(auto appended, db::append_audit_event(tx_, event));
         return {};
     }
 
@@ -520,7 +516,7 @@ core::Status MySQLTenderStore::in_transaction(
 
 core::Result<std::optional<Tender>> MySQLTenderStore::find(TenderId id) {
     std::optional<Tender> found;
-    const core::Status status = db::run_transaction(
+    PROCURA_TRY(db::run_transaction(
         pool_, "tender.find",
         [&](db::Transaction& tx) -> core::Status {
             auto loaded = tx.attempt("tender.find",
@@ -529,8 +525,7 @@ core::Result<std::optional<Tender>> MySQLTenderStore::find(TenderId id) {
             found = std::move(loaded).value();
             return {};
         },
-        db::TransactionOptions{db::TransactionMode::read_only_snapshot, {}});
-    if (!status) return status.error();
+        db::TransactionOptions{db::TransactionMode::read_only_snapshot, {}}));
     return found;
 }
 

@@ -8,18 +8,14 @@
 
 namespace procura::tender::rules {
 namespace {
-
-using core::ErrorKind;
 using core::Status;
 
 core::Error invalid(std::string field, std::string message) {
-    return core::make_error(ErrorKind::unprocessable, "invalid_field", std::move(message),
-                            std::move(field));
+    return core::unprocessable("invalid_field", std::move(message), std::move(field));
 }
 
 core::Error missing(const std::string& field) {
-    return core::make_error(ErrorKind::unprocessable, "missing_field",
-                            field + " is required for publication", field);
+    return core::unprocessable("missing_field", field + " is required for publication", field);
 }
 
 template <class Summary>

@@ -11,17 +11,13 @@
 
 namespace procura::tender {
 namespace {
-
-using core::ErrorKind;
-using core::make_error;
 using core::Result;
 using core::Status;
 
 Status require_role(const core::Caller& caller, core::Role role, std::string_view what) {
     if (caller.role != role) {
-        return make_error(
-            ErrorKind::forbidden, "forbidden",
-            "only a " + std::string(core::to_string(role)) + " may " + std::string(what));
+        return core::forbidden("forbidden", "only a " + std::string(core::to_string(role)) +
+                                                " may " + std::string(what));
     }
     return {};
 }
@@ -29,19 +25,19 @@ Status require_role(const core::Caller& caller, core::Role role, std::string_vie
 // A free-text field that must be present and at most max_bytes long: 422 naming it otherwise.
 Status require_text(const std::string& value, const std::string& field, std::size_t max_bytes) {
     if (value.empty() || value.size() > max_bytes) {
-        return make_error(ErrorKind::unprocessable, "invalid_field",
-                          field + " is required (at most " + std::to_string(max_bytes) + " bytes)",
-                          field);
+        return core::unprocessable(
+            "invalid_field",
+            field + " is required (at most " + std::to_string(max_bytes) + " bytes)", field);
     }
     return {};
 }
 
 Status check_version(const Tender& t, std::int64_t expected_version) {
     if (t.version != expected_version) {
-        return make_error(ErrorKind::conflict, "stale_version",
-                          "the tender is at version " + std::to_string(t.version) + ", not " +
-                              std::to_string(expected_version) + "; reload it and try again",
-                          "version");
+        return core::conflict("stale_version",
+                              "the tender is at version " + std::to_string(t.version) + ", not " +
+                                  std::to_string(expected_version) + "; reload it and try again",
+                              "version");
     }
     return {};
 }
@@ -51,7 +47,7 @@ bool is_officer(const std::optional<core::Caller>& caller) {
 }
 
 core::Error tender_not_found(TenderId id) {
-    return make_error(ErrorKind::not_found, "tender_not_found", "no tender " + std::to_string(id));
+    return core::not_found("tender_not_found", "no tender " + std::to_string(id));
 }
 
 using Json = nlohmann::json;
@@ -155,9 +151,8 @@ Result<TenderView> TenderService::create_draft(const core::Caller& caller,
     rules::apply_fields(t, fields);
     TenderId id = 0;
     PROCURA_TRY(store_.in_transaction([&](TenderTransaction& tx) -> Status {
-        auto inserted = tx.insert_tender(t);
-        if (!inserted) return inserted.error();
-        id = *inserted;
+        PROCURA_TRY_ASSIGN(auto inserted, tx.insert_tender(t));
+        id = inserted;
         t.id = id;
         return tx.append_audit(audit_event(caller, now, "tender.drafted", t,
                                            dump({{"fields", changed_field_names(fields)}})));
@@ -172,12 +167,11 @@ Result<TenderView> TenderService::edit_draft(const core::Caller& caller, TenderI
     PROCURA_TRY(rules::validate_fields(fields, limits_));
     const std::int64_t now = clock_.now_ms();
     PROCURA_TRY(store_.in_transaction([&](TenderTransaction& tx) -> Status {
-        auto loaded = tx.load_for_update(id);
-        if (!loaded) return loaded.error();
-        Tender& t = *loaded;
+        PROCURA_TRY_ASSIGN(auto loaded, tx.load_for_update(id));
+        Tender& t = loaded;
         if (t.state != TenderState::draft) {
-            return make_error(ErrorKind::conflict, "not_draft",
-                              "only drafts can be edited; published tenders take amendments");
+            return core::conflict("not_draft",
+                                  "only drafts can be edited; published tenders take amendments");
         }
         PROCURA_TRY(check_version(t, expected_version));
         rules::apply_fields(t, fields);
@@ -195,26 +189,23 @@ Result<TenderView> TenderService::publish(const core::Caller& caller, TenderId i
     PROCURA_TRY(require_role(caller, core::Role::officer, "publish tenders"));
     const std::int64_t now = clock_.now_ms();
     PROCURA_TRY(store_.in_transaction([&](TenderTransaction& tx) -> Status {
-        auto loaded = tx.load_for_update(id);
-        if (!loaded) return loaded.error();
-        Tender& t = *loaded;
+        PROCURA_TRY_ASSIGN(auto loaded, tx.load_for_update(id));
+        Tender& t = loaded;
         if (t.state == TenderState::published) {
-            return make_error(ErrorKind::conflict, "already_published",
-                              "the tender is already published");
+            return core::conflict("already_published", "the tender is already published");
         }
         if (t.state == TenderState::cancelled) {
-            return make_error(ErrorKind::conflict, "cancelled", "the tender is cancelled");
+            return core::conflict("cancelled", "the tender is cancelled");
         }
         if (expected_version) PROCURA_TRY(check_version(t, *expected_version));
         PROCURA_TRY(rules::validate_for_publication(t, now, limits_));
         for (std::size_t i = 0; i < t.committee.size(); ++i) {
-            auto role = users_.role_of(t.committee[i]);
-            if (!role) return role.error();
-            if (*role != core::Role::officer) {
-                return make_error(ErrorKind::unprocessable, "not_an_officer",
-                                  "committee member " + std::to_string(t.committee[i]) +
-                                      " is not an active officer",
-                                  "committee.members[" + std::to_string(i) + "]");
+            PROCURA_TRY_ASSIGN(auto role, users_.role_of(t.committee[i]));
+            if (role != core::Role::officer) {
+                return core::unprocessable("not_an_officer",
+                                           "committee member " + std::to_string(t.committee[i]) +
+                                               " is not an active officer",
+                                           "committee.members[" + std::to_string(i) + "]");
             }
         }
         t.state = TenderState::published;
@@ -235,38 +226,34 @@ Result<TenderView> TenderService::amend(const core::Caller& caller, TenderId id,
     PROCURA_TRY(require_role(caller, core::Role::officer, "amend tenders"));
     PROCURA_TRY(require_text(rationale, "rationale", limits_.reason_bytes_max));
     if (!has_any_field(changes)) {
-        return make_error(ErrorKind::unprocessable, "empty_amendment",
-                          "an amendment must change at least one field", "changes");
+        return core::unprocessable("empty_amendment", "an amendment must change at least one field",
+                                   "changes");
     }
     // The committee and currency are fixed at publication: the opening key's shares and the
     // bid prices depend on them.
     if (changes.committee || changes.threshold_k) {
-        return make_error(ErrorKind::unprocessable, "not_amendable",
-                          "the opening committee cannot change after publication",
-                          "changes.committee");
+        return core::unprocessable("not_amendable",
+                                   "the opening committee cannot change after publication",
+                                   "changes.committee");
     }
     if (changes.currency) {
-        return make_error(ErrorKind::unprocessable, "not_amendable",
-                          "the currency cannot change after publication", "changes.currency");
+        return core::unprocessable("not_amendable", "the currency cannot change after publication",
+                                   "changes.currency");
     }
     PROCURA_TRY(rules::validate_fields(changes, limits_));
     const std::int64_t now = clock_.now_ms();
     if (changes.enquiry_deadline_ms && *changes.enquiry_deadline_ms <= now) {
-        return make_error(ErrorKind::unprocessable, "invalid_field",
-                          "a new enquiry_deadline must be in the future",
-                          "changes.enquiry_deadline");
+        return core::unprocessable("invalid_field", "a new enquiry_deadline must be in the future",
+                                   "changes.enquiry_deadline");
     }
     PROCURA_TRY(store_.in_transaction([&](TenderTransaction& tx) -> Status {
-        auto loaded = tx.load_for_update(id);
-        if (!loaded) return loaded.error();
-        Tender& t = *loaded;
+        PROCURA_TRY_ASSIGN(auto loaded, tx.load_for_update(id));
+        Tender& t = loaded;
         if (t.state != TenderState::published) {
-            return make_error(ErrorKind::conflict, "not_published",
-                              "only published tenders take amendments");
+            return core::conflict("not_published", "only published tenders take amendments");
         }
         if (rules::status_at(t, now) == TenderStatus::closed) {
-            return make_error(ErrorKind::conflict, "tendering_closed",
-                              "the submission deadline has passed");
+            return core::conflict("tendering_closed", "the submission deadline has passed");
         }
         PROCURA_TRY(check_version(t, expected_version));
         rules::apply_fields(t, changes);
@@ -302,16 +289,14 @@ Result<TenderView> TenderService::cancel(const core::Caller& caller, TenderId id
     PROCURA_TRY(require_text(reason, "reason", limits_.reason_bytes_max));
     const std::int64_t now = clock_.now_ms();
     PROCURA_TRY(store_.in_transaction([&](TenderTransaction& tx) -> Status {
-        auto loaded = tx.load_for_update(id);
-        if (!loaded) return loaded.error();
-        Tender& t = *loaded;
+        PROCURA_TRY_ASSIGN(auto loaded, tx.load_for_update(id));
+        Tender& t = loaded;
         if (t.state == TenderState::cancelled) {
-            return make_error(ErrorKind::conflict, "already_cancelled",
-                              "the tender is already cancelled");
+            return core::conflict("already_cancelled", "the tender is already cancelled");
         }
         if (t.state == TenderState::published && t.opening_time_ms && now >= *t.opening_time_ms) {
-            return make_error(ErrorKind::conflict, "opening_time_passed",
-                              "a tender cannot be cancelled after its opening time");
+            return core::conflict("opening_time_passed",
+                                  "a tender cannot be cancelled after its opening time");
         }
         t.state = TenderState::cancelled;
         t.cancelled_at_ms = now;
@@ -329,23 +314,23 @@ Result<DocumentMeta> TenderService::add_document(const core::Caller& caller, Ten
                                                  const DocumentUpload& upload) {
     PROCURA_TRY(require_role(caller, core::Role::officer, "upload tender documents"));
     if (upload.bytes.size() > limits_.document_bytes_max) {
-        return make_error(
-            ErrorKind::payload_too_large, "document_too_large",
+        return core::payload_too_large(
+            "document_too_large",
             "a document may be at most " + std::to_string(limits_.document_bytes_max) + " bytes");
     }
     if (upload.bytes.empty()) {
-        return make_error(ErrorKind::unprocessable, "empty_document", "the document is empty",
-                          "body");
+        return core::unprocessable("empty_document", "the document is empty", "body");
     }
     if (upload.filename.empty() || upload.filename.size() > 255 ||
         upload.filename.find_first_of("/\\\"\r\n") != std::string::npos) {
-        return make_error(ErrorKind::unprocessable, "invalid_field",
-                          "filename is required: at most 255 bytes, without / \\ \" or line "
-                          "breaks",
-                          "filename");
+        return core::unprocessable(
+            "invalid_field",
+            "filename is required: at most 255 bytes, without / \\ \" or line "
+            "breaks",
+            "filename");
     }
     if (upload.title.size() > limits_.title_bytes_max) {
-        return make_error(ErrorKind::unprocessable, "invalid_field", "title is too long", "title");
+        return core::unprocessable("invalid_field", "title is too long", "title");
     }
     const std::int64_t now = clock_.now_ms();
     DocumentMeta meta;
@@ -358,21 +343,19 @@ Result<DocumentMeta> TenderService::add_document(const core::Caller& caller, Ten
     meta.uploaded_at_ms = now;
     meta.uploaded_by = caller.user_id;
     PROCURA_TRY(store_.in_transaction([&](TenderTransaction& tx) -> Status {
-        auto loaded = tx.load_for_update(id);
-        if (!loaded) return loaded.error();
-        Tender& t = *loaded;
+        PROCURA_TRY_ASSIGN(auto loaded, tx.load_for_update(id));
+        Tender& t = loaded;
         if (t.state != TenderState::draft) {
-            return make_error(ErrorKind::conflict, "not_draft",
-                              "documents can be added to drafts only");
+            return core::conflict("not_draft", "documents can be added to drafts only");
         }
         if (t.documents.size() >= limits_.documents_per_tender_max) {
-            return make_error(ErrorKind::unprocessable, "too_many_documents",
-                              "a tender has at most " +
-                                  std::to_string(limits_.documents_per_tender_max) + " documents");
+            return core::unprocessable("too_many_documents",
+                                       "a tender has at most " +
+                                           std::to_string(limits_.documents_per_tender_max) +
+                                           " documents");
         }
-        auto doc_id = tx.insert_document(t.id, meta, upload.bytes);
-        if (!doc_id) return doc_id.error();
-        meta.id = *doc_id;
+        PROCURA_TRY_ASSIGN(auto doc_id, tx.insert_document(t.id, meta, upload.bytes));
+        meta.id = doc_id;
         t.version += 1;
         t.updated_at_ms = now;
         PROCURA_TRY(tx.update_tender(t));
@@ -387,27 +370,23 @@ Result<DocumentMeta> TenderService::add_document(const core::Caller& caller, Ten
 
 Result<DocumentContent> TenderService::get_document(const std::optional<core::Caller>& caller,
                                                     TenderId id, DocumentId document) {
-    auto tender = get(caller, id);
-    if (!tender) return tender.error();
-    auto content = store_.read_document(id, document);
-    if (!content) return content.error();
-    if (!*content) {
-        return make_error(
-            ErrorKind::not_found, "document_not_found",
-            "no document " + std::to_string(document) + " in tender " + std::to_string(id));
+    PROCURA_TRY_ASSIGN(auto tender, get(caller, id));
+    PROCURA_TRY_ASSIGN(auto content, store_.read_document(id, document));
+    if (!content) {
+        return core::not_found("document_not_found", "no document " + std::to_string(document) +
+                                                         " in tender " + std::to_string(id));
     }
-    return std::move(**content);
+    return std::move(*content);
 }
 
 Result<TenderView> TenderService::get(const std::optional<core::Caller>& caller, TenderId id) {
-    auto found = store_.find(id);
-    if (!found) return found.error();
-    if (!*found) return tender_not_found(id);
+    PROCURA_TRY_ASSIGN(auto found, store_.find(id));
+    if (!found) return tender_not_found(id);
     // A draft is not public: to anyone but an officer it does not exist.
-    if ((*found)->state == TenderState::draft && !is_officer(caller)) {
+    if (found->state == TenderState::draft && !is_officer(caller)) {
         return tender_not_found(id);
     }
-    return view(std::move(**found), caller);
+    return view(std::move(*found), caller);
 }
 
 Result<TenderPage> TenderService::list(const std::optional<core::Caller>& caller,
@@ -417,12 +396,12 @@ Result<TenderPage> TenderService::list(const std::optional<core::Caller>& caller
                                        const std::string& cursor) {
     if (limit == 0) limit = limits_.page_size_default;
     if (limit > limits_.page_size_max) {
-        return make_error(ErrorKind::bad_request, "invalid_parameter",
-                          "limit must be between 1 and " + std::to_string(limits_.page_size_max),
-                          "limit");
+        return core::bad_request(
+            "invalid_parameter",
+            "limit must be between 1 and " + std::to_string(limits_.page_size_max), "limit");
     }
     if (title_contains.size() > limits_.title_bytes_max) {
-        return make_error(ErrorKind::bad_request, "invalid_parameter", "q is too long", "q");
+        return core::bad_request("invalid_parameter", "q is too long", "q");
     }
     TenderListQuery query;
     query.status = status;
@@ -439,16 +418,15 @@ Result<TenderPage> TenderService::list(const std::optional<core::Caller>& caller
         const auto [end, ec] =
             std::from_chars(cursor.data(), cursor.data() + cursor.size(), before);
         if (ec != std::errc() || end != cursor.data() + cursor.size() || before <= 0) {
-            return make_error(ErrorKind::bad_request, "invalid_parameter",
-                              "cursor is not one this server issued", "cursor");
+            return core::bad_request("invalid_parameter", "cursor is not one this server issued",
+                                     "cursor");
         }
         query.before_id = before;
     }
-    auto rows = store_.list(query);
-    if (!rows) return rows.error();
+    PROCURA_TRY_ASSIGN(auto rows, store_.list(query));
     TenderPage page;
     page.as_of_ms = query.now_ms;
-    page.items = std::move(*rows);
+    page.items = std::move(rows);
     if (page.items.size() > limit) {
         page.items.resize(limit);
         page.next_cursor = std::to_string(page.items.back().id);
@@ -474,12 +452,11 @@ Result<Question> TenderService::ask(const core::Caller& caller, TenderId id,
         Tender& t = *loaded;
         if (t.state == TenderState::draft) return tender_not_found(id);
         if (rules::status_at(t, now) != TenderStatus::active_enquiries) {
-            return make_error(ErrorKind::conflict, "enquiry_period_over",
-                              "questions are taken only until the enquiry deadline");
+            return core::conflict("enquiry_period_over",
+                                  "questions are taken only until the enquiry deadline");
         }
-        auto qid = tx.insert_question(q);
-        if (!qid) return qid.error();
-        q.id = *qid;
+        PROCURA_TRY_ASSIGN(auto qid, tx.insert_question(q));
+        q.id = qid;
         // The audit event names the question, not the asker: the log is public.
         core::AuditEvent e{now,  0,         "tender.question_asked",      "tender",
                            t.id, t.version, dump({{"question_id", q.id}})};
@@ -495,21 +472,18 @@ Result<Question> TenderService::answer(const core::Caller& caller, TenderId id, 
     const std::int64_t now = clock_.now_ms();
     Question answered;
     PROCURA_TRY(store_.in_transaction([&](TenderTransaction& tx) -> Status {
-        auto loaded = tx.load_for_update(id);
-        if (!loaded) return loaded.error();
-        Tender& t = *loaded;
+        PROCURA_TRY_ASSIGN(auto loaded, tx.load_for_update(id));
+        Tender& t = loaded;
         Question* q = nullptr;
         for (Question& candidate : t.questions) {
             if (candidate.id == question) q = &candidate;
         }
         if (q == nullptr) {
-            return make_error(
-                ErrorKind::not_found, "question_not_found",
-                "no question " + std::to_string(question) + " in tender " + std::to_string(id));
+            return core::not_found("question_not_found", "no question " + std::to_string(question) +
+                                                             " in tender " + std::to_string(id));
         }
         if (q->answer) {
-            return make_error(ErrorKind::conflict, "already_answered",
-                              "the question is already answered");
+            return core::conflict("already_answered", "the question is already answered");
         }
         q->answer = answer_text;
         q->answered_at_ms = now;

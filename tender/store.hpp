@@ -65,10 +65,9 @@ public:
     // TenderTransaction::update_tender (publication, amendment, cancellation...) raises the
     // version; questions and documents may change without it. The default reads the tender.
     virtual core::Result<std::optional<std::int64_t>> find_version(TenderId id) {
-        auto found = find(id);
-        if (!found) return found.error();
-        if (!*found) return std::optional<std::int64_t>{};
-        return std::optional<std::int64_t>{(*found)->version};
+        PROCURA_TRY_ASSIGN(auto found, find(id));
+        if (!found) return std::optional<std::int64_t>{};
+        return std::optional<std::int64_t>{found->version};
     }
     // The same for several tenders in one read: the version of each that exists. The default
     // asks find_version for each.
@@ -76,9 +75,8 @@ public:
         const std::vector<TenderId>& ids) {
         std::map<TenderId, std::int64_t> out;
         for (TenderId id : ids) {
-            auto version = find_version(id);
-            if (!version) return version.error();
-            if (*version) out[id] = **version;
+            PROCURA_TRY_ASSIGN(auto version, find_version(id));
+            if (version) out[id] = *version;
         }
         return out;
     }

@@ -23,7 +23,6 @@ namespace api_support {
 constexpr std::string_view json_type = "application/json";
 
 using core::ErrorKind;
-using core::make_error;
 using core::Result;
 
 Response json_response(unsigned status, const Json& body) {
@@ -34,10 +33,6 @@ Response json_response(unsigned status, const Json& body) {
     return response;
 }
 
-core::Error not_found(std::string message) {
-    return make_error(ErrorKind::not_found, "not_found", std::move(message));
-}
-
 // A positive decimal id from a path segment. Anything else names no resource: 404.
 Result<std::int64_t> path_id(const ParamList& params, std::string_view name) {
     const std::string_view text = params.get(name);
@@ -45,7 +40,8 @@ Result<std::int64_t> path_id(const ParamList& params, std::string_view name) {
     const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), id);
     if (text.empty() || ec != std::errc() || end != text.data() + text.size() || id <= 0 ||
         text.front() == '+') {
-        return not_found("no such resource: " + std::string(name) + " " + std::string(text));
+        return core::not_found("not_found",
+                               "no such resource: " + std::string(name) + " " + std::string(text));
     }
     return id;
 }
@@ -60,9 +56,8 @@ std::optional<std::string_view> query_value(const ParamList& query, std::string_
 
 // The one string member key of a JSON object body, such as {"reason": "..."}.
 Result<std::string> string_body(const Request& request, std::string_view key) {
-    auto body = parse_json_object(request.body);
-    if (!body) return body.error();
-    return parse_single_string(*body, key);
+    PROCURA_TRY_ASSIGN(auto body, parse_json_object(request.body));
+    return parse_single_string(body, key);
 }
 
 }  // namespace api_support
@@ -72,7 +67,6 @@ using namespace api_support;
 namespace {
 
 using core::ErrorKind;
-using core::make_error;
 using core::Result;
 
 // The first deadline after now_ms at which a derived status changes; the largest instant if
@@ -97,13 +91,13 @@ bool is_token_char(char c) {
 Result<std::string> request_token(const Request& request) {
     const std::string_view authorization = request.header("Authorization");
     if (authorization.empty()) {
-        return make_error(ErrorKind::unauthenticated, "missing_token",
-                          "this request needs an Authorization: Bearer <token> header");
+        return core::unauthenticated("missing_token",
+                                     "this request needs an Authorization: Bearer <token> header");
     }
     std::optional<std::string> token = bearer_token(authorization);
     if (!token) {
-        return make_error(ErrorKind::unauthenticated, "invalid_token",
-                          "the Authorization header must be \"Bearer <token>\"");
+        return core::unauthenticated("invalid_token",
+                                     "the Authorization header must be \"Bearer <token>\"");
     }
     return std::move(*token);
 }
@@ -205,8 +199,9 @@ Result<std::uint64_t> query_uint(const ParamList& query, std::string_view name) 
     std::uint64_t value = 0;
     const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
     if (text.empty() || ec != std::errc() || end != text.data() + text.size()) {
-        return make_error(ErrorKind::bad_request, "bad_parameter",
-                          std::string(name) + " must be a non-negative integer", std::string(name));
+        return core::bad_request("bad_parameter",
+                                 std::string(name) + " must be a non-negative integer",
+                                 std::string(name));
     }
     return value;
 }
@@ -419,8 +414,8 @@ Response Api::handle(const Request& request) const {
         spdlog::error("unhandled non-standard exception in {} {}", request.method,
                       split_target(request.target).path);
     }
-    Response response = error_response(
-        make_error(ErrorKind::internal, "internal", "an internal error occurred; it is logged"));
+    Response response =
+        error_response(core::internal("internal", "an internal error occurred; it is logged"));
     response.route = classify(request.method, request.target).pattern;
     return response;
 }
@@ -429,7 +424,8 @@ Response Api::dispatch(const Request& request) const {
     const Target target = split_target(request.target);
     RouteMatch match = router_.match(request.method, target.path);
     if (match.outcome == MatchOutcome::not_found) {
-        Response response = error_response(not_found("no route for " + std::string(target.path)));
+        Response response = error_response(
+            core::not_found("not_found", "no route for " + std::string(target.path)));
         response.route = match.pattern;
         return response;
     }
@@ -437,8 +433,8 @@ Response Api::dispatch(const Request& request) const {
         Response response;
         response.status = 405;
         response.content_type = std::string(json_type);
-        response.body = error_body(make_error(
-            ErrorKind::bad_request, "method_not_allowed",
+        response.body = error_body(core::bad_request(
+            "method_not_allowed",
             request.method + " is not allowed on " + match.pattern + "; allowed: " + match.allow));
         response.with_header("Allow", match.allow);
         response.route = match.pattern;
@@ -447,9 +443,8 @@ Response Api::dispatch(const Request& request) const {
     Context context;
     context.params = std::move(match.params);
     Result<Response> result = [&]() -> Result<Response> {
-        auto query = parse_query(target.query);
-        if (!query) return query.error();
-        context.query = std::move(*query);
+        PROCURA_TRY_ASSIGN(auto query, parse_query(target.query));
+        context.query = std::move(query);
         return entries_[match.route_index].handler(*this, request, context);
     }();
     Response response;
@@ -471,16 +466,14 @@ Response Api::dispatch(const Request& request) const {
 }
 
 Result<core::Caller> Api::require_caller(const Request& request) const {
-    auto token = request_token(request);
-    if (!token) return token.error();
-    return services_.auth.authenticate(*token);
+    PROCURA_TRY_ASSIGN(auto token, request_token(request));
+    return services_.auth.authenticate(token);
 }
 
 Result<std::optional<core::Caller>> Api::optional_caller(const Request& request) const {
     if (request.header("Authorization").empty()) return std::optional<core::Caller>{};
-    auto caller = require_caller(request);
-    if (!caller) return caller.error();
-    return std::optional<core::Caller>{std::move(*caller)};
+    PROCURA_TRY_ASSIGN(auto caller, require_caller(request));
+    return std::optional<core::Caller>{std::move(caller)};
 }
 
 Result<Response> Api::healthz(const Request&, const Context&) const {
@@ -492,7 +485,7 @@ Result<Response> Api::readyz(const Request&, const Context&) const {
         const core::Status ready = services_.readiness();
         if (!ready) {
             const core::Error& cause = ready.error();
-            return make_error(ErrorKind::unavailable, "not_ready", "not ready: " + cause.message);
+            return core::unavailable("not_ready", "not ready: " + cause.message);
         }
     }
     return json_response(200, Json{{"status", "ready"}});
@@ -547,262 +540,208 @@ Result<Response> Api::ui_script(const Request&, const Context&) const {
 // RFC 3161 over HTTP (section 3.4): the body is a DER TimeStampReq, the answer a DER
 // TimeStampResp, including the DER rejections the TSA gives for unacceptable requests.
 Result<Response> Api::time_stamp(const Request& request, const Context&) const {
-    auto pki = platform_keys(services_);
-    if (!pki) return pki.error();
+    PROCURA_TRY_ASSIGN(auto pki, platform_keys(services_));
     if (!time_stamp_limiter_->allow(request.client_address, clock_.now_ms())) {
-        return make_error(ErrorKind::too_many_requests, "rate_limited",
-                          "too many time-stamp requests from this address; retry in a second");
+        return core::too_many_requests(
+            "rate_limited", "too many time-stamp requests from this address; retry in a second");
     }
     const std::string_view type = request.header("Content-Type");
     if (type.substr(0, type.find(';')) != "application/timestamp-query") {
-        return make_error(ErrorKind::bad_request, "wrong_content_type",
-                          "a time-stamp request is sent as application/timestamp-query",
-                          "Content-Type");
+        return core::bad_request("wrong_content_type",
+                                 "a time-stamp request is sent as application/timestamp-query",
+                                 "Content-Type");
     }
-    auto reply = (*pki)->tsa.respond(request.body);
-    if (!reply) return reply.error();
+    PROCURA_TRY_ASSIGN(auto reply, pki->tsa.respond(request.body));
     Response response;
     response.content_type = "application/timestamp-reply";
-    response.body = std::move(*reply);
+    response.body = std::move(reply);
     return response;
 }
 
 Result<Response> Api::ca_certificate(const Request&, const Context&) const {
-    auto pki = platform_keys(services_);
-    if (!pki) return pki.error();
+    PROCURA_TRY_ASSIGN(auto pki, platform_keys(services_));
     Response response;
     response.content_type = "application/x-pem-file";
-    response.body = (*pki)->ca_pem;
+    response.body = pki->ca_pem;
     return response;
 }
 
 Result<Response> Api::tsa_certificate(const Request&, const Context&) const {
-    auto pki = platform_keys(services_);
-    if (!pki) return pki.error();
+    PROCURA_TRY_ASSIGN(auto pki, platform_keys(services_));
     Response response;
     response.content_type = "application/x-pem-file";
-    response.body = (*pki)->tsa_pem;
+    response.body = pki->tsa_pem;
     return response;
 }
 
 // The CA's current revocation list, made afresh (it is signed at each request, so its
 // thisUpdate is now and it is never stale).
 Result<Response> Api::crl(const Request&, const Context&) const {
-    auto service = certificate_service(services_);
-    if (!service) return service.error();
-    auto list = (*service)->crl();
-    if (!list) return list.error();
+    PROCURA_TRY_ASSIGN(auto service, certificate_service(services_));
+    PROCURA_TRY_ASSIGN(auto list, service->crl());
     Response response;
     response.content_type = "application/x-pem-file";
-    response.body = std::move(list->pem);
+    response.body = std::move(list.pem);
     response.with_header("Cache-Control", "no-cache");
     return response;
 }
 
 Result<Response> Api::register_certificate(const Request& request, const Context&) const {
-    auto service = certificate_service(services_);
-    if (!service) return service.error();
-    auto caller = require_caller(request);
-    if (!caller) return caller.error();
-    auto csr = string_body(request, "csr");
-    if (!csr) return csr.error();
-    auto issued = (*service)->register_csr(*caller, *csr);
-    if (!issued) return issued.error();
-    Response response = json_response(201, certificate_to_json(*issued, clock_.now_ms()));
-    response.with_header("Location", "/api/v1/certificates/" + issued->serial_hex);
+    PROCURA_TRY_ASSIGN(auto service, certificate_service(services_));
+    PROCURA_TRY_ASSIGN(auto caller, require_caller(request));
+    PROCURA_TRY_ASSIGN(auto csr, string_body(request, "csr"));
+    PROCURA_TRY_ASSIGN(auto issued, service->register_csr(caller, csr));
+    Response response = json_response(201, certificate_to_json(issued, clock_.now_ms()));
+    response.with_header("Location", "/api/v1/certificates/" + issued.serial_hex);
     return response;
 }
 
 Result<Response> Api::get_certificate(const Request&, const Context& context) const {
-    auto service = certificate_service(services_);
-    if (!service) return service.error();
-    auto certificate = (*service)->get(std::string(context.params.get("serial")));
-    if (!certificate) return certificate.error();
-    return json_response(200, certificate_to_json(*certificate, clock_.now_ms()));
+    PROCURA_TRY_ASSIGN(auto service, certificate_service(services_));
+    PROCURA_TRY_ASSIGN(auto certificate, service->get(std::string(context.params.get("serial"))));
+    return json_response(200, certificate_to_json(certificate, clock_.now_ms()));
 }
 
 Result<Response> Api::certificate_pem(const Request&, const Context& context) const {
-    auto service = certificate_service(services_);
-    if (!service) return service.error();
-    auto certificate = (*service)->get(std::string(context.params.get("serial")));
-    if (!certificate) return certificate.error();
+    PROCURA_TRY_ASSIGN(auto service, certificate_service(services_));
+    PROCURA_TRY_ASSIGN(auto certificate, service->get(std::string(context.params.get("serial"))));
     Response response;
     response.content_type = "application/x-pem-file";
-    response.body = std::move(certificate->pem);
+    response.body = std::move(certificate.pem);
     return response;
 }
 
 Result<Response> Api::revoke_certificate(const Request& request, const Context& context) const {
-    auto service = certificate_service(services_);
-    if (!service) return service.error();
-    auto caller = require_caller(request);
-    if (!caller) return caller.error();
-    auto reason = string_body(request, "reason");
-    if (!reason) return reason.error();
-    auto revoked = (*service)->revoke(*caller, std::string(context.params.get("serial")), *reason);
-    if (!revoked) return revoked.error();
-    return json_response(200, certificate_to_json(*revoked, clock_.now_ms()));
+    PROCURA_TRY_ASSIGN(auto service, certificate_service(services_));
+    PROCURA_TRY_ASSIGN(auto caller, require_caller(request));
+    PROCURA_TRY_ASSIGN(auto reason, string_body(request, "reason"));
+    PROCURA_TRY_ASSIGN(auto revoked,
+                       service->revoke(caller, std::string(context.params.get("serial")), reason));
+    return json_response(200, certificate_to_json(revoked, clock_.now_ms()));
 }
 
 Result<Response> Api::user_certificates(const Request& request, const Context& context) const {
-    auto service = certificate_service(services_);
-    if (!service) return service.error();
-    auto id = path_id(context.params, "id");
-    if (!id) return id.error();
-    auto caller = require_caller(request);
-    if (!caller) return caller.error();
-    auto list = (*service)->list_for_user(*caller, *id);
-    if (!list) return list.error();
+    PROCURA_TRY_ASSIGN(auto service, certificate_service(services_));
+    PROCURA_TRY_ASSIGN(auto id, path_id(context.params, "id"));
+    PROCURA_TRY_ASSIGN(auto caller, require_caller(request));
+    PROCURA_TRY_ASSIGN(auto list, service->list_for_user(caller, id));
     Json items = Json::array();
     const std::int64_t now = clock_.now_ms();
-    for (const pki::UserCertificate& c : *list) items.push_back(certificate_to_json(c, now));
+    for (const pki::UserCertificate& c : list) items.push_back(certificate_to_json(c, now));
     return json_response(200, Json{{"items", std::move(items)}});
 }
 
 // Public self-registration: the supplier's login stays inactive until an officer or an
 // administrator approves it. Rate-limited per address: each registration hashes a password.
 Result<Response> Api::register_supplier(const Request& request, const Context&) const {
-    auto service = supplier_service(services_);
-    if (!service) return service.error();
+    PROCURA_TRY_ASSIGN(auto service, supplier_service(services_));
     if (!registration_limiter_->allow(request.client_address, clock_.now_ms())) {
-        return make_error(ErrorKind::too_many_requests, "rate_limited",
-                          "too many registrations from this address; retry later");
+        return core::too_many_requests("rate_limited",
+                                       "too many registrations from this address; retry later");
     }
-    auto body = parse_json_object(request.body);
-    if (!body) return body.error();
-    auto registration = parse_supplier_registration(*body);
-    if (!registration) return registration.error();
-    auto supplier = (*service)->register_supplier(*registration);
-    if (!supplier) return supplier.error();
-    Response response = json_response(201, supplier_to_json(*supplier));
-    response.with_header("Location", "/api/v1/suppliers/" + std::to_string(supplier->id));
+    PROCURA_TRY_ASSIGN(auto body, parse_json_object(request.body));
+    PROCURA_TRY_ASSIGN(auto registration, parse_supplier_registration(body));
+    PROCURA_TRY_ASSIGN(auto supplier, service->register_supplier(registration));
+    Response response = json_response(201, supplier_to_json(supplier));
+    response.with_header("Location", "/api/v1/suppliers/" + std::to_string(supplier.id));
     return response;
 }
 
 Result<Response> Api::list_suppliers(const Request& request, const Context& context) const {
-    auto service = supplier_service(services_);
-    if (!service) return service.error();
-    auto caller = require_caller(request);
-    if (!caller) return caller.error();
+    PROCURA_TRY_ASSIGN(auto service, supplier_service(services_));
+    PROCURA_TRY_ASSIGN(auto caller, require_caller(request));
     std::optional<suppliers::SupplierStatus> status;
     if (auto text = query_value(context.query, "status")) {
         status = suppliers::parse_supplier_status(*text);
         if (!status) {
-            return make_error(ErrorKind::bad_request, "unknown_value",
-                              "status is pending, approved or rejected", "status");
+            return core::bad_request("unknown_value", "status is pending, approved or rejected",
+                                     "status");
         }
     }
     std::uint64_t after = 0;
     if (context.query.has("after")) {
-        auto parsed = query_uint(context.query, "after");
-        if (!parsed) return parsed.error();
-        after = *parsed;
+        PROCURA_TRY_ASSIGN(auto parsed, query_uint(context.query, "after"));
+        after = parsed;
     }
     std::uint64_t limit = 100;  // the service clamps it to its page size
     if (context.query.has("limit")) {
-        auto parsed = query_uint(context.query, "limit");
-        if (!parsed) return parsed.error();
-        limit = *parsed;
+        PROCURA_TRY_ASSIGN(auto parsed, query_uint(context.query, "limit"));
+        limit = parsed;
     }
-    auto list = (*service)->list(*caller, status, static_cast<suppliers::SupplierId>(after),
-                                 static_cast<std::size_t>(limit));
-    if (!list) return list.error();
+    PROCURA_TRY_ASSIGN(auto list,
+                       service->list(caller, status, static_cast<suppliers::SupplierId>(after),
+                                     static_cast<std::size_t>(limit)));
     Json items = Json::array();
-    for (const suppliers::Supplier& s : *list) items.push_back(supplier_to_json(s));
+    for (const suppliers::Supplier& s : list) items.push_back(supplier_to_json(s));
     return json_response(200, Json{{"items", std::move(items)}});
 }
 
 Result<Response> Api::get_supplier(const Request& request, const Context& context) const {
-    auto service = supplier_service(services_);
-    if (!service) return service.error();
-    auto id = path_id(context.params, "id");
-    if (!id) return id.error();
-    auto caller = require_caller(request);
-    if (!caller) return caller.error();
-    auto supplier = (*service)->get(*caller, *id);
-    if (!supplier) return supplier.error();
-    return json_response(200, supplier_to_json(*supplier));
+    PROCURA_TRY_ASSIGN(auto service, supplier_service(services_));
+    PROCURA_TRY_ASSIGN(auto id, path_id(context.params, "id"));
+    PROCURA_TRY_ASSIGN(auto caller, require_caller(request));
+    PROCURA_TRY_ASSIGN(auto supplier, service->get(caller, id));
+    return json_response(200, supplier_to_json(supplier));
 }
 
 Result<Response> Api::approve_supplier(const Request& request, const Context& context) const {
-    auto service = supplier_service(services_);
-    if (!service) return service.error();
-    auto id = path_id(context.params, "id");
-    if (!id) return id.error();
-    auto caller = require_caller(request);
-    if (!caller) return caller.error();
-    auto supplier = (*service)->approve(*caller, *id);
-    if (!supplier) return supplier.error();
-    return json_response(200, supplier_to_json(*supplier));
+    PROCURA_TRY_ASSIGN(auto service, supplier_service(services_));
+    PROCURA_TRY_ASSIGN(auto id, path_id(context.params, "id"));
+    PROCURA_TRY_ASSIGN(auto caller, require_caller(request));
+    PROCURA_TRY_ASSIGN(auto supplier, service->approve(caller, id));
+    return json_response(200, supplier_to_json(supplier));
 }
 
 Result<Response> Api::reject_supplier(const Request& request, const Context& context) const {
-    auto service = supplier_service(services_);
-    if (!service) return service.error();
-    auto id = path_id(context.params, "id");
-    if (!id) return id.error();
-    auto caller = require_caller(request);
-    if (!caller) return caller.error();
-    auto reason = string_body(request, "reason");
-    if (!reason) return reason.error();
-    auto supplier = (*service)->reject(*caller, *id, *reason);
-    if (!supplier) return supplier.error();
-    return json_response(200, supplier_to_json(*supplier));
+    PROCURA_TRY_ASSIGN(auto service, supplier_service(services_));
+    PROCURA_TRY_ASSIGN(auto id, path_id(context.params, "id"));
+    PROCURA_TRY_ASSIGN(auto caller, require_caller(request));
+    PROCURA_TRY_ASSIGN(auto reason, string_body(request, "reason"));
+    PROCURA_TRY_ASSIGN(auto supplier, service->reject(caller, id, reason));
+    return json_response(200, supplier_to_json(supplier));
 }
 
 Result<Response> Api::opening_certificate(const Request&, const Context& context) const {
-    auto service = bidding_service(services_);
-    if (!service) return service.error();
-    auto id = path_id(context.params, "id");
-    if (!id) return id.error();
-    auto pem = (*service)->opening_certificate(*id);
-    if (!pem) return pem.error();
+    PROCURA_TRY_ASSIGN(auto service, bidding_service(services_));
+    PROCURA_TRY_ASSIGN(auto id, path_id(context.params, "id"));
+    PROCURA_TRY_ASSIGN(auto pem, service->opening_certificate(id));
     Response response;
     response.content_type = "application/x-pem-file";
-    response.body = std::move(*pem);
+    response.body = std::move(pem);
     return response;
 }
 
 // The body is the DER CMS SignedData of the bid; the lot travels as the query parameter
 // lot_id (docs/bidding.md), and is checked against the bid document at the opening.
 Result<Response> Api::submit_bid(const Request& request, const Context& context) const {
-    auto service = bidding_service(services_);
-    if (!service) return service.error();
-    auto id = path_id(context.params, "id");
-    if (!id) return id.error();
+    PROCURA_TRY_ASSIGN(auto service, bidding_service(services_));
+    PROCURA_TRY_ASSIGN(auto id, path_id(context.params, "id"));
     // The session is read from a recent check, and confirmed by the bid's group, for all its
     // bids in one read, before anything is written (BiddingService::submit).
-    auto token = request_token(request);
-    if (!token) return token.error();
-    auto caller = services_.auth.authenticate_recent(*token);
-    if (!caller) return caller.error();
+    PROCURA_TRY_ASSIGN(auto token, request_token(request));
+    PROCURA_TRY_ASSIGN(auto caller, services_.auth.authenticate_recent(token));
     const std::string_view type = request.header("Content-Type");
     if (type.substr(0, type.find(';')) != "application/cms") {
-        return make_error(ErrorKind::bad_request, "wrong_content_type",
-                          "a bid is sent as application/cms (DER CMS SignedData)", "Content-Type");
+        return core::bad_request("wrong_content_type",
+                                 "a bid is sent as application/cms (DER CMS SignedData)",
+                                 "Content-Type");
     }
-    auto lot = query_uint(context.query, "lot_id");
-    if (!lot) return lot.error();
-    auto receipt = (*service)->submit(*caller, *id, static_cast<std::int64_t>(*lot), request.body,
-                                      core::sha256_hex(*token));
-    if (!receipt) return receipt.error();
-    Response response = json_response(receipt->repeated ? 200 : 201, receipt_to_json(*receipt));
-    response.with_header("Location", "/api/v1/tenders/" + std::to_string(*id) + "/bids/" +
-                                         std::to_string(receipt->bid_id));
+    PROCURA_TRY_ASSIGN(auto lot, query_uint(context.query, "lot_id"));
+    PROCURA_TRY_ASSIGN(auto receipt, service->submit(caller, id, static_cast<std::int64_t>(lot),
+                                                     request.body, core::sha256_hex(token)));
+    Response response = json_response(receipt.repeated ? 200 : 201, receipt_to_json(receipt));
+    response.with_header("Location", "/api/v1/tenders/" + std::to_string(id) + "/bids/" +
+                                         std::to_string(receipt.bid_id));
     return response;
 }
 
 Result<Response> Api::list_bids(const Request& request, const Context& context) const {
-    auto service = bidding_service(services_);
-    if (!service) return service.error();
-    auto id = path_id(context.params, "id");
-    if (!id) return id.error();
-    auto caller = require_caller(request);
-    if (!caller) return caller.error();
-    auto bids = (*service)->list(*caller, *id);
-    if (!bids) return bids.error();
+    PROCURA_TRY_ASSIGN(auto service, bidding_service(services_));
+    PROCURA_TRY_ASSIGN(auto id, path_id(context.params, "id"));
+    PROCURA_TRY_ASSIGN(auto caller, require_caller(request));
+    PROCURA_TRY_ASSIGN(auto bids, service->list(caller, id));
     Json items = Json::array();
-    for (const bidding::BidSummary& b : *bids) {
+    for (const bidding::BidSummary& b : bids) {
         items.push_back(Json{{"bid_id", b.bid_id},
                              {"supplier_id", b.supplier_id},
                              {"lot_id", b.lot_id},
@@ -815,159 +754,124 @@ Result<Response> Api::list_bids(const Request& request, const Context& context) 
 }
 
 Result<Response> Api::withdraw_bid(const Request& request, const Context& context) const {
-    auto service = bidding_service(services_);
-    if (!service) return service.error();
-    auto id = path_id(context.params, "id");
-    if (!id) return id.error();
-    auto bid_id = path_id(context.params, "bid_id");
-    if (!bid_id) return bid_id.error();
-    auto caller = require_caller(request);
-    if (!caller) return caller.error();
-    PROCURA_TRY((*service)->withdraw(*caller, *id, *bid_id));
-    return json_response(200, Json{{"bid_id", *bid_id}, {"state", "withdrawn"}});
+    PROCURA_TRY_ASSIGN(auto service, bidding_service(services_));
+    PROCURA_TRY_ASSIGN(auto id, path_id(context.params, "id"));
+    PROCURA_TRY_ASSIGN(auto bid_id, path_id(context.params, "bid_id"));
+    PROCURA_TRY_ASSIGN(auto caller, require_caller(request));
+    PROCURA_TRY(service->withdraw(caller, id, bid_id));
+    return json_response(200, Json{{"bid_id", bid_id}, {"state", "withdrawn"}});
 }
 
 Result<Response> Api::my_share(const Request& request, const Context& context) const {
-    auto service = bidding_service(services_);
-    if (!service) return service.error();
-    auto id = path_id(context.params, "id");
-    if (!id) return id.error();
-    auto caller = require_caller(request);
-    if (!caller) return caller.error();
-    auto share = (*service)->my_share(*caller, *id);
-    if (!share) return share.error();
+    PROCURA_TRY_ASSIGN(auto service, bidding_service(services_));
+    PROCURA_TRY_ASSIGN(auto id, path_id(context.params, "id"));
+    PROCURA_TRY_ASSIGN(auto caller, require_caller(request));
+    PROCURA_TRY_ASSIGN(auto share, service->my_share(caller, id));
     Response response;
     response.content_type = "application/cms";
-    response.body = std::move(*share);
+    response.body = std::move(share);
     return response;
 }
 
 Result<Response> Api::submit_share(const Request& request, const Context& context) const {
-    auto service = bidding_service(services_);
-    if (!service) return service.error();
-    auto id = path_id(context.params, "id");
-    if (!id) return id.error();
-    auto caller = require_caller(request);
-    if (!caller) return caller.error();
-    auto outcome = (*service)->submit_share(*caller, *id, request.body);
-    if (!outcome) return outcome.error();
-    return json_response(200, Json{{"shares_in", outcome->shares_in},
-                                   {"threshold", outcome->threshold},
-                                   {"opened", outcome->opened}});
+    PROCURA_TRY_ASSIGN(auto service, bidding_service(services_));
+    PROCURA_TRY_ASSIGN(auto id, path_id(context.params, "id"));
+    PROCURA_TRY_ASSIGN(auto caller, require_caller(request));
+    PROCURA_TRY_ASSIGN(auto outcome, service->submit_share(caller, id, request.body));
+    return json_response(200, Json{{"shares_in", outcome.shares_in},
+                                   {"threshold", outcome.threshold},
+                                   {"opened", outcome.opened}});
 }
 
 Result<Response> Api::opening_record(const Request&, const Context& context) const {
-    auto service = bidding_service(services_);
-    if (!service) return service.error();
-    auto id = path_id(context.params, "id");
-    if (!id) return id.error();
-    auto record = (*service)->opening(*id);
-    if (!record) return record.error();
+    PROCURA_TRY_ASSIGN(auto service, bidding_service(services_));
+    PROCURA_TRY_ASSIGN(auto id, path_id(context.params, "id"));
+    PROCURA_TRY_ASSIGN(auto record, service->opening(id));
     Json bids = Json::array();
-    for (const bidding::OpenedBidRecord& r : record->bids) bids.push_back(opened_bid_to_json(r));
-    return json_response(200, Json{{"tender_id", record->tender_id},
-                                   {"opened_at", core::format_rfc3339_ms(record->opened_at_ms)},
+    for (const bidding::OpenedBidRecord& r : record.bids) bids.push_back(opened_bid_to_json(r));
+    return json_response(200, Json{{"tender_id", record.tender_id},
+                                   {"opened_at", core::format_rfc3339_ms(record.opened_at_ms)},
                                    {"bids", std::move(bids)}});
 }
 
 Result<Response> Api::log_head(const Request&, const Context&) const {
-    auto log = log_access(services_);
-    if (!log) return log.error();
-    auto head = (*log)->queries.latest();
-    if (!head) return head.error();
-    Response response = json_response(200, head_to_json(*head));
+    PROCURA_TRY_ASSIGN(auto log, log_access(services_));
+    PROCURA_TRY_ASSIGN(auto head, log->queries.latest());
+    Response response = json_response(200, head_to_json(head));
     response.with_header("Cache-Control", "no-cache");
     return response;
 }
 
 Result<Response> Api::log_key(const Request&, const Context&) const {
-    auto log = log_access(services_);
-    if (!log) return log.error();
+    PROCURA_TRY_ASSIGN(auto log, log_access(services_));
     Response response;
     response.content_type = "application/x-pem-file";
-    response.body = (*log)->public_key_pem;
+    response.body = log->public_key_pem;
     return response;
 }
 
 Result<Response> Api::log_entries(const Request&, const Context& context) const {
-    auto log = log_access(services_);
-    if (!log) return log.error();
-    auto start = query_uint(context.query, "start");
-    if (!start) return start.error();
-    auto end = query_uint(context.query, "end");
-    if (!end) return end.error();
-    auto entries = (*log)->queries.entries(*start, *end);
-    if (!entries) return entries.error();
+    PROCURA_TRY_ASSIGN(auto log, log_access(services_));
+    PROCURA_TRY_ASSIGN(auto start, query_uint(context.query, "start"));
+    PROCURA_TRY_ASSIGN(auto end, query_uint(context.query, "end"));
+    PROCURA_TRY_ASSIGN(auto entries, log->queries.entries(start, end));
     Json items = Json::array();
-    for (const core::StoredAuditEvent& e : *entries) items.push_back(entry_to_json(e));
+    for (const core::StoredAuditEvent& e : entries) items.push_back(entry_to_json(e));
     return json_response(
         200,
-        Json{{"start", *start}, {"end", *start + entries->size()}, {"entries", std::move(items)}});
+        Json{{"start", start}, {"end", start + entries.size()}, {"entries", std::move(items)}});
 }
 
 Result<Response> Api::log_inclusion(const Request&, const Context& context) const {
-    auto log = log_access(services_);
-    if (!log) return log.error();
-    auto tree_size = query_uint(context.query, "tree_size");
-    if (!tree_size) return tree_size.error();
-    Result<ledger::InclusionProof> proof = [&]() -> Result<ledger::InclusionProof> {
+    PROCURA_TRY_ASSIGN(auto log, log_access(services_));
+    PROCURA_TRY_ASSIGN(auto tree_size, query_uint(context.query, "tree_size"));
+    PROCURA_TRY_ASSIGN(ledger::InclusionProof proof, [&]() -> Result<ledger::InclusionProof> {
         if (context.query.has("leaf_hash")) {
             const auto hash = parse_hash_hex(context.query.get("leaf_hash"));
             if (!hash) {
-                return make_error(ErrorKind::bad_request, "bad_parameter",
-                                  "leaf_hash must be 64 hexadecimal digits", "leaf_hash");
+                return core::bad_request("bad_parameter", "leaf_hash must be 64 hexadecimal digits",
+                                         "leaf_hash");
             }
-            return (*log)->queries.inclusion_by_hash(*hash, *tree_size);
+            return log->queries.inclusion_by_hash(*hash, tree_size);
         }
-        auto index = query_uint(context.query, "leaf_index");
-        if (!index) return index.error();
-        return (*log)->queries.inclusion(*index, *tree_size);
-    }();
-    if (!proof) return proof.error();
-    return json_response(200, Json{{"leaf_index", proof->leaf_index},
-                                   {"tree_size", proof->tree_size},
-                                   {"leaf_hash", core::to_hex(proof->leaf_hash)},
-                                   {"proof", hashes_to_json(proof->path)}});
+        PROCURA_TRY_ASSIGN(auto index, query_uint(context.query, "leaf_index"));
+        return log->queries.inclusion(index, tree_size);
+    }());
+    return json_response(200, Json{{"leaf_index", proof.leaf_index},
+                                   {"tree_size", proof.tree_size},
+                                   {"leaf_hash", core::to_hex(proof.leaf_hash)},
+                                   {"proof", hashes_to_json(proof.path)}});
 }
 
 Result<Response> Api::log_consistency(const Request&, const Context& context) const {
-    auto log = log_access(services_);
-    if (!log) return log.error();
-    auto first = query_uint(context.query, "first");
-    if (!first) return first.error();
-    auto second = query_uint(context.query, "second");
-    if (!second) return second.error();
-    auto proof = (*log)->queries.consistency(*first, *second);
-    if (!proof) return proof.error();
+    PROCURA_TRY_ASSIGN(auto log, log_access(services_));
+    PROCURA_TRY_ASSIGN(auto first, query_uint(context.query, "first"));
+    PROCURA_TRY_ASSIGN(auto second, query_uint(context.query, "second"));
+    PROCURA_TRY_ASSIGN(auto proof, log->queries.consistency(first, second));
     return json_response(
-        200, Json{{"first", *first}, {"second", *second}, {"proof", hashes_to_json(*proof)}});
+        200, Json{{"first", first}, {"second", second}, {"proof", hashes_to_json(proof)}});
 }
 
 Result<Response> Api::login(const Request& request, const Context&) const {
-    auto body = parse_json_object(request.body);
-    if (!body) return body.error();
-    auto input = parse_login(*body);
-    if (!input) return input.error();
-    auto login = services_.auth.login(input->username, input->password);
-    if (!login) return login.error();
-    Response response = json_response(200, login_to_json(*login));
+    PROCURA_TRY_ASSIGN(auto body, parse_json_object(request.body));
+    PROCURA_TRY_ASSIGN(auto input, parse_login(body));
+    PROCURA_TRY_ASSIGN(auto login, services_.auth.login(input.username, input.password));
+    Response response = json_response(200, login_to_json(login));
     response.with_header("Cache-Control", "no-store");
     return response;
 }
 
 Result<Response> Api::logout(const Request& request, const Context&) const {
-    auto token = request_token(request);
-    if (!token) return token.error();
-    PROCURA_TRY(services_.auth.logout(*token));
+    PROCURA_TRY_ASSIGN(auto token, request_token(request));
+    PROCURA_TRY(services_.auth.logout(token));
     Response response;
     response.status = 204;
     return response;
 }
 
 Result<Response> Api::me(const Request& request, const Context&) const {
-    auto caller = require_caller(request);
-    if (!caller) return caller.error();
-    return json_response(200, caller_to_json(*caller));
+    PROCURA_TRY_ASSIGN(auto caller, require_caller(request));
+    return json_response(200, caller_to_json(caller));
 }
 
 // A tender the schedule calls closed is "opened" once its bids are opened (with opened_at),
@@ -989,24 +893,23 @@ static bool set_status_after_deadline(const Services& services, std::int64_t id,
 }
 
 Result<Response> Api::list_tenders(const Request& request, const Context& context) const {
-    auto caller = optional_caller(request);
-    if (!caller) return caller.error();
+    PROCURA_TRY_ASSIGN(auto caller, optional_caller(request));
     std::optional<tender::TenderStatus> status;
     if (const auto text = query_value(context.query, "status")) {
         status = tender::parse_tender_status(*text);
         if (!status) {
-            return make_error(ErrorKind::bad_request, "unknown_value",
-                              "status must be one of: draft, active.enquiries, "
-                              "active.tendering, closed, cancelled",
-                              "status");
+            return core::bad_request("unknown_value",
+                                     "status must be one of: draft, active.enquiries, "
+                                     "active.tendering, closed, cancelled",
+                                     "status");
         }
     }
     std::optional<tender::Category> category;
     if (const auto text = query_value(context.query, "category")) {
         category = tender::parse_category(*text);
         if (!category) {
-            return make_error(ErrorKind::bad_request, "unknown_value",
-                              "category must be one of: goods, services, works", "category");
+            return core::bad_request("unknown_value",
+                                     "category must be one of: goods, services, works", "category");
         }
     }
     const std::size_t page_size_max = services_.tenders.limits().page_size_max;
@@ -1015,32 +918,32 @@ Result<Response> Api::list_tenders(const Request& request, const Context& contex
         const auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), limit);
         if (ec != std::errc() || end != text->data() + text->size() || limit == 0 ||
             limit > page_size_max) {
-            return make_error(ErrorKind::bad_request, "invalid_parameter",
-                              "limit must be an integer from 1 to " + std::to_string(page_size_max),
-                              "limit");
+            return core::bad_request(
+                "invalid_parameter",
+                "limit must be an integer from 1 to " + std::to_string(page_size_max), "limit");
         }
     }
     const std::string q(context.query.get("q"));
     const std::string cursor(context.query.get("cursor"));
-    auto page = services_.tenders.list(*caller, status, category, q, limit, cursor);
-    if (!page) return page.error();
-    const std::int64_t now = page->as_of_ms;
-    Json body = page_to_json(*page, now);
+    PROCURA_TRY_ASSIGN(auto page,
+                       services_.tenders.list(caller, status, category, q, limit, cursor));
+    const std::int64_t now = page.as_of_ms;
+    Json body = page_to_json(page, now);
     bool cacheable = true;
-    for (std::size_t i = 0; i < page->items.size(); ++i) {
+    for (std::size_t i = 0; i < page.items.size(); ++i) {
         Json& item = body["items"][i];
         if (item["status"] != "closed") continue;
         // The same status as GET /tenders/{id}; lots are numbered from 1.
         std::vector<std::int64_t> lot_ids;
-        for (std::int64_t n = 1; n <= page->items[i].lot_count; ++n) lot_ids.push_back(n);
-        if (!set_status_after_deadline(services_, page->items[i].id, lot_ids, item)) {
+        for (std::int64_t n = 1; n <= page.items[i].lot_count; ++n) lot_ids.push_back(n);
+        if (!set_status_after_deadline(services_, page.items[i].id, lot_ids, item)) {
             cacheable = false;
         }
     }
     Response response = json_response(200, body);
-    if (!*caller && cacheable) {
+    if (!caller && cacheable) {
         std::int64_t until = std::numeric_limits<std::int64_t>::max();
-        for (const tender::TenderSummary& s : page->items) {
+        for (const tender::TenderSummary& s : page.items) {
             until = std::min(
                 until, next_status_change_ms(s.enquiry_deadline_ms, s.submission_deadline_ms, now));
         }
@@ -1050,136 +953,105 @@ Result<Response> Api::list_tenders(const Request& request, const Context& contex
 }
 
 Result<Response> Api::create_tender(const Request& request, const Context&) const {
-    auto caller = require_caller(request);
-    if (!caller) return caller.error();
-    auto body = parse_json_object(request.body);
-    if (!body) return body.error();
-    auto fields = parse_tender_fields(*body, "");
-    if (!fields) return fields.error();
-    auto created = services_.tenders.create_draft(*caller, *fields);
-    if (!created) return created.error();
-    Response response = json_response(201, tender_to_json(*created));
-    response.with_header("Location", "/api/v1/tenders/" + std::to_string(created->tender.id));
+    PROCURA_TRY_ASSIGN(auto caller, require_caller(request));
+    PROCURA_TRY_ASSIGN(auto body, parse_json_object(request.body));
+    PROCURA_TRY_ASSIGN(auto fields, parse_tender_fields(body, ""));
+    PROCURA_TRY_ASSIGN(auto created, services_.tenders.create_draft(caller, fields));
+    Response response = json_response(201, tender_to_json(created));
+    response.with_header("Location", "/api/v1/tenders/" + std::to_string(created.tender.id));
     return response;
 }
 
 Result<Response> Api::get_tender(const Request& request, const Context& context) const {
-    auto id = path_id(context.params, "id");
-    if (!id) return id.error();
-    auto caller = optional_caller(request);
-    if (!caller) return caller.error();
-    auto view = services_.tenders.get(*caller, *id);
-    if (!view) return view.error();
-    Json body = tender_to_json(*view);
+    PROCURA_TRY_ASSIGN(auto id, path_id(context.params, "id"));
+    PROCURA_TRY_ASSIGN(auto caller, optional_caller(request));
+    PROCURA_TRY_ASSIGN(auto view, services_.tenders.get(caller, id));
+    Json body = tender_to_json(view);
     bool cacheable = true;
-    if (view->status == tender::TenderStatus::closed) {
+    if (view.status == tender::TenderStatus::closed) {
         std::vector<std::int64_t> lot_ids;
-        for (const tender::Lot& lot : view->tender.lots) lot_ids.push_back(lot.number);
-        cacheable = set_status_after_deadline(services_, *id, lot_ids, body);
+        for (const tender::Lot& lot : view.tender.lots) lot_ids.push_back(lot.number);
+        cacheable = set_status_after_deadline(services_, id, lot_ids, body);
     }
     Response response = json_response(200, body);
-    if (!*caller && cacheable) {
+    if (!caller && cacheable) {
         response.public_until_ms = next_status_change_ms(
-            view->tender.enquiry_deadline_ms, view->tender.submission_deadline_ms, clock_.now_ms());
+            view.tender.enquiry_deadline_ms, view.tender.submission_deadline_ms, clock_.now_ms());
     }
     return response;
 }
 
 Result<Response> Api::edit_tender(const Request& request, const Context& context) const {
-    auto id = path_id(context.params, "id");
-    if (!id) return id.error();
-    auto caller = require_caller(request);
-    if (!caller) return caller.error();
-    auto body = parse_json_object(request.body);
-    if (!body) return body.error();
-    auto input = parse_edit(*body);
-    if (!input) return input.error();
-    auto edited = services_.tenders.edit_draft(*caller, *id, input->version, input->fields);
-    if (!edited) return edited.error();
-    return json_response(200, tender_to_json(*edited));
+    PROCURA_TRY_ASSIGN(auto id, path_id(context.params, "id"));
+    PROCURA_TRY_ASSIGN(auto caller, require_caller(request));
+    PROCURA_TRY_ASSIGN(auto body, parse_json_object(request.body));
+    PROCURA_TRY_ASSIGN(auto input, parse_edit(body));
+    PROCURA_TRY_ASSIGN(auto edited,
+                       services_.tenders.edit_draft(caller, id, input.version, input.fields));
+    return json_response(200, tender_to_json(edited));
 }
 
 Result<Response> Api::publish_tender(const Request& request, const Context& context) const {
-    auto id = path_id(context.params, "id");
-    if (!id) return id.error();
-    auto caller = require_caller(request);
-    if (!caller) return caller.error();
-    auto version = parse_publish(request.body);
-    if (!version) return version.error();
-    if (services_.bidding != nullptr && caller->role == core::Role::officer) {
+    PROCURA_TRY_ASSIGN(auto id, path_id(context.params, "id"));
+    PROCURA_TRY_ASSIGN(auto caller, require_caller(request));
+    PROCURA_TRY_ASSIGN(auto version, parse_publish(request.body));
+    if (services_.bidding != nullptr && caller.role == core::Role::officer) {
         // Every committee member must be able to receive a share before the tender goes out.
-        PROCURA_TRY(services_.bidding->check_committee_ready(*id));
+        PROCURA_TRY(services_.bidding->check_committee_ready(id));
     }
-    auto published = services_.tenders.publish(*caller, *id, *version);
-    if (!published) return published.error();
+    PROCURA_TRY_ASSIGN(auto published, services_.tenders.publish(caller, id, version));
     if (services_.bidding != nullptr) {
         // The opening key is made now; if this fails it is made on first use instead.
-        if (auto key = services_.bidding->opening_certificate(*id); !key) {
-            spdlog::warn("tender {}: opening key not created at publication: {}", *id,
+        if (auto key = services_.bidding->opening_certificate(id); !key) {
+            spdlog::warn("tender {}: opening key not created at publication: {}", id,
                          key.error().message);
         }
     }
-    return json_response(200, tender_to_json(*published));
+    return json_response(200, tender_to_json(published));
 }
 
 Result<Response> Api::amend_tender(const Request& request, const Context& context) const {
-    auto id = path_id(context.params, "id");
-    if (!id) return id.error();
-    auto caller = require_caller(request);
-    if (!caller) return caller.error();
-    auto body = parse_json_object(request.body);
-    if (!body) return body.error();
-    auto input = parse_amendment(*body);
-    if (!input) return input.error();
-    auto amended =
-        services_.tenders.amend(*caller, *id, input->version, input->rationale, input->changes);
-    if (!amended) return amended.error();
-    return json_response(201, tender_to_json(*amended));
+    PROCURA_TRY_ASSIGN(auto id, path_id(context.params, "id"));
+    PROCURA_TRY_ASSIGN(auto caller, require_caller(request));
+    PROCURA_TRY_ASSIGN(auto body, parse_json_object(request.body));
+    PROCURA_TRY_ASSIGN(auto input, parse_amendment(body));
+    PROCURA_TRY_ASSIGN(auto amended, services_.tenders.amend(caller, id, input.version,
+                                                             input.rationale, input.changes));
+    return json_response(201, tender_to_json(amended));
 }
 
 Result<Response> Api::cancel_tender(const Request& request, const Context& context) const {
-    auto id = path_id(context.params, "id");
-    if (!id) return id.error();
-    auto caller = require_caller(request);
-    if (!caller) return caller.error();
-    auto reason = string_body(request, "reason");
-    if (!reason) return reason.error();
-    auto cancelled = services_.tenders.cancel(*caller, *id, *reason);
-    if (!cancelled) return cancelled.error();
-    return json_response(200, tender_to_json(*cancelled));
+    PROCURA_TRY_ASSIGN(auto id, path_id(context.params, "id"));
+    PROCURA_TRY_ASSIGN(auto caller, require_caller(request));
+    PROCURA_TRY_ASSIGN(auto reason, string_body(request, "reason"));
+    PROCURA_TRY_ASSIGN(auto cancelled, services_.tenders.cancel(caller, id, reason));
+    return json_response(200, tender_to_json(cancelled));
 }
 
 Result<Response> Api::upload_document(const Request& request, const Context& context) const {
-    auto id = path_id(context.params, "id");
-    if (!id) return id.error();
-    auto caller = require_caller(request);
-    if (!caller) return caller.error();
+    PROCURA_TRY_ASSIGN(auto id, path_id(context.params, "id"));
+    PROCURA_TRY_ASSIGN(auto caller, require_caller(request));
     if (!context.query.has("filename") || context.query.get("filename").empty()) {
-        return make_error(ErrorKind::bad_request, "missing_parameter",
-                          "the query parameter filename is required", "filename");
+        return core::bad_request("missing_parameter", "the query parameter filename is required",
+                                 "filename");
     }
     tender::DocumentUpload upload;
     upload.filename = std::string(context.query.get("filename"));
     upload.title = std::string(context.query.get("title"));
     upload.content_type = std::string(request.header("Content-Type"));
     upload.bytes = request.body;
-    auto meta = services_.tenders.add_document(*caller, *id, upload);
-    if (!meta) return meta.error();
-    Response response = json_response(201, document_to_json(*meta, *id));
-    response.with_header("Location", document_url(*id, meta->id));
+    PROCURA_TRY_ASSIGN(auto meta, services_.tenders.add_document(caller, id, upload));
+    Response response = json_response(201, document_to_json(meta, id));
+    response.with_header("Location", document_url(id, meta.id));
     return response;
 }
 
 Result<Response> Api::download_document(const Request& request, const Context& context) const {
-    auto id = path_id(context.params, "id");
-    if (!id) return id.error();
-    auto document_id = path_id(context.params, "doc_id");
-    if (!document_id) return document_id.error();
-    auto caller = optional_caller(request);
-    if (!caller) return caller.error();
-    auto content = services_.tenders.get_document(*caller, *id, *document_id);
-    if (!content) return content.error();
-    const tender::DocumentMeta& meta = content->meta;
+    PROCURA_TRY_ASSIGN(auto id, path_id(context.params, "id"));
+    PROCURA_TRY_ASSIGN(auto document_id, path_id(context.params, "doc_id"));
+    PROCURA_TRY_ASSIGN(auto caller, optional_caller(request));
+    PROCURA_TRY_ASSIGN(auto content, services_.tenders.get_document(caller, id, document_id));
+    const tender::DocumentMeta& meta = content.meta;
     const std::string etag = "\"" + meta.sha256_hex + "\"";
     Response response;
     response.with_header("ETag", etag);
@@ -1192,34 +1064,25 @@ Result<Response> Api::download_document(const Request& request, const Context& c
                                 ? meta.content_type
                                 : "application/octet-stream";
     response.with_header("Content-Disposition", attachment_disposition(meta.filename));
-    response.body = std::move(content->bytes);
+    response.body = std::move(content.bytes);
     return response;
 }
 
 Result<Response> Api::ask_question(const Request& request, const Context& context) const {
-    auto id = path_id(context.params, "id");
-    if (!id) return id.error();
-    auto caller = require_caller(request);
-    if (!caller) return caller.error();
-    auto text = string_body(request, "text");
-    if (!text) return text.error();
-    auto question = services_.tenders.ask(*caller, *id, *text);
-    if (!question) return question.error();
-    return json_response(201, question_to_json(*question));
+    PROCURA_TRY_ASSIGN(auto id, path_id(context.params, "id"));
+    PROCURA_TRY_ASSIGN(auto caller, require_caller(request));
+    PROCURA_TRY_ASSIGN(auto text, string_body(request, "text"));
+    PROCURA_TRY_ASSIGN(auto question, services_.tenders.ask(caller, id, text));
+    return json_response(201, question_to_json(question));
 }
 
 Result<Response> Api::answer_question(const Request& request, const Context& context) const {
-    auto id = path_id(context.params, "id");
-    if (!id) return id.error();
-    auto question_id = path_id(context.params, "qid");
-    if (!question_id) return question_id.error();
-    auto caller = require_caller(request);
-    if (!caller) return caller.error();
-    auto answer = string_body(request, "answer");
-    if (!answer) return answer.error();
-    auto answered = services_.tenders.answer(*caller, *id, *question_id, *answer);
-    if (!answered) return answered.error();
-    return json_response(200, question_to_json(*answered));
+    PROCURA_TRY_ASSIGN(auto id, path_id(context.params, "id"));
+    PROCURA_TRY_ASSIGN(auto question_id, path_id(context.params, "qid"));
+    PROCURA_TRY_ASSIGN(auto caller, require_caller(request));
+    PROCURA_TRY_ASSIGN(auto answer, string_body(request, "answer"));
+    PROCURA_TRY_ASSIGN(auto answered, services_.tenders.answer(caller, id, question_id, answer));
+    return json_response(200, question_to_json(answered));
 }
 
 }  // namespace procura::web

@@ -14,9 +14,6 @@
 
 namespace procura::web {
 namespace {
-
-using core::ErrorKind;
-using core::make_error;
 using core::Result;
 using namespace api_support;
 
@@ -26,12 +23,11 @@ Result<settlement::AwardService*> award_service(const Services& services) {
 }
 
 core::Error invalid_type(const std::string& field, const char* expected) {
-    return make_error(ErrorKind::bad_request, "invalid_type", field + " must be " + expected,
-                      field);
+    return core::bad_request("invalid_type", field + " must be " + expected, field);
 }
 
 core::Error missing_field(const std::string& field) {
-    return make_error(ErrorKind::bad_request, "missing_field", field + " is required", field);
+    return core::bad_request("missing_field", field + " is required", field);
 }
 
 // Refuses members outside allowed (400 unknown_field).
@@ -39,13 +35,12 @@ core::Error missing_field(const std::string& field) {
 // rather than silently ignored.
 core::Status no_input(const Request& request) {
     if (request.body.find_first_not_of(" \t\r\n") == std::string::npos) return {};
-    auto body = parse_json_object(request.body);
-    if (!body) return body.error();
-    if (!body->empty()) {
-        return make_error(
-            ErrorKind::bad_request, "unknown_field",
-            "unknown member '" + body->begin().key() + "': this request takes no input",
-            body->begin().key());
+    PROCURA_TRY_ASSIGN(auto body, parse_json_object(request.body));
+    if (!body.empty()) {
+        return core::bad_request(
+            "unknown_field",
+            "unknown member '" + body.begin().key() + "': this request takes no input",
+            body.begin().key());
     }
     return {};
 }
@@ -56,8 +51,8 @@ core::Status only_fields(const Json& object, std::initializer_list<const char*> 
         bool known = false;
         for (const char* name : allowed) known = known || it.key() == name;
         if (!known) {
-            return make_error(ErrorKind::bad_request, "unknown_field",
-                              "unknown member " + prefix + it.key(), prefix + it.key());
+            return core::bad_request("unknown_field", "unknown member " + prefix + it.key(),
+                                     prefix + it.key());
         }
     }
     return {};
@@ -197,19 +192,17 @@ Json score_to_json(const settlement::TechnicalScore& s) {
 Result<settlement::ScoreSubmission> parse_scores(const Json& body) {
     PROCURA_TRY(only_fields(body, {"lot_id", "bid_id", "scores"}));
     settlement::ScoreSubmission s;
-    auto lot = required_integer(body, "lot_id");
-    if (!lot) return lot.error();
-    auto bid = required_integer(body, "bid_id");
-    if (!bid) return bid.error();
-    s.lot_id = *lot;
-    s.bid_id = *bid;
+    PROCURA_TRY_ASSIGN(auto lot, required_integer(body, "lot_id"));
+    PROCURA_TRY_ASSIGN(auto bid, required_integer(body, "bid_id"));
+    s.lot_id = lot;
+    s.bid_id = bid;
     const auto scores = body.find("scores");
     if (scores == body.end()) return missing_field("scores");
     if (!scores->is_array()) return invalid_type("scores", "an array");
     if (scores->size() > settlement::criteria_per_lot_max) {
-        return make_error(ErrorKind::unprocessable, "too_many_scores",
-                          "at most " + std::to_string(settlement::criteria_per_lot_max) + " scores",
-                          "scores");
+        return core::unprocessable(
+            "too_many_scores",
+            "at most " + std::to_string(settlement::criteria_per_lot_max) + " scores", "scores");
     }
     for (std::size_t i = 0; i < scores->size(); ++i) {
         const std::string prefix = "scores[" + std::to_string(i) + "].";
@@ -217,11 +210,9 @@ Result<settlement::ScoreSubmission> parse_scores(const Json& body) {
         if (!item.is_object())
             return invalid_type("scores[" + std::to_string(i) + "]", "an object");
         PROCURA_TRY(only_fields(item, {"criterion_id", "score_micro"}, prefix));
-        auto criterion = required_integer(item, "criterion_id", prefix);
-        if (!criterion) return criterion.error();
-        auto score = required_integer(item, "score_micro", prefix);
-        if (!score) return score.error();
-        s.scores.emplace_back(*criterion, *score);
+        PROCURA_TRY_ASSIGN(auto criterion, required_integer(item, "criterion_id", prefix));
+        PROCURA_TRY_ASSIGN(auto score, required_integer(item, "score_micro", prefix));
+        s.scores.emplace_back(criterion, score);
     }
     return s;
 }
@@ -233,9 +224,9 @@ Result<std::vector<settlement::MilestoneInput>> parse_milestones(const Json& bod
     if (list == body.end()) return missing_field("milestones");
     if (!list->is_array()) return invalid_type("milestones", "an array");
     if (list->size() > count_max) {
-        return make_error(ErrorKind::unprocessable, "milestones_count",
-                          "a contract has 1 to " + std::to_string(count_max) + " milestones",
-                          "milestones");
+        return core::unprocessable(
+            "milestones_count", "a contract has 1 to " + std::to_string(count_max) + " milestones",
+            "milestones");
     }
     std::vector<settlement::MilestoneInput> out;
     for (std::size_t i = 0; i < list->size(); ++i) {
@@ -243,11 +234,9 @@ Result<std::vector<settlement::MilestoneInput>> parse_milestones(const Json& bod
         const Json& item = (*list)[i];
         if (!item.is_object()) return invalid_type(where, "an object");
         PROCURA_TRY(only_fields(item, {"title", "amount_minor"}, where + "."));
-        auto title = required_string(item, "title", where + ".");
-        if (!title) return title.error();
-        auto amount = required_integer(item, "amount_minor", where + ".");
-        if (!amount) return amount.error();
-        out.push_back({std::move(*title), *amount});
+        PROCURA_TRY_ASSIGN(auto title, required_string(item, "title", where + "."));
+        PROCURA_TRY_ASSIGN(auto amount, required_integer(item, "amount_minor", where + "."));
+        out.push_back({std::move(title), amount});
     }
     return out;
 }
@@ -259,12 +248,11 @@ Result<std::vector<settlement::MilestoneInput>> parse_milestones(const Json& bod
 Result<std::optional<std::string>> award_status(const Services& services, std::int64_t tender_id,
                                                 const std::vector<std::int64_t>& lot_ids) {
     if (services.awards == nullptr) return std::optional<std::string>();
-    auto outcome = services.awards->outcome(tender_id, lot_ids);
-    if (!outcome) return outcome.error();
-    if (!*outcome || **outcome == settlement::TenderOutcome::opened) {
+    PROCURA_TRY_ASSIGN(auto outcome, services.awards->outcome(tender_id, lot_ids));
+    if (!outcome || *outcome == settlement::TenderOutcome::opened) {
         return std::optional<std::string>();
     }
-    return std::optional<std::string>(std::string(settlement::to_string(**outcome)));
+    return std::optional<std::string>(std::string(settlement::to_string(*outcome)));
 }
 
 void Api::add_award_routes() {
@@ -280,69 +268,55 @@ void Api::add_award_routes() {
     const auto officer = [](OfficerBody body) -> Handler {
         return [body = std::move(body)](const Api& api, const Request& r,
                                         const Context& c) -> Result<Response> {
-            auto service = award_service(api.services_);
-            if (!service) return service.error();
-            auto id = path_id(c.params, "id");
-            if (!id) return id.error();
-            auto caller = api.require_caller(r);
-            if (!caller) return caller.error();
-            return body(**service, *caller, *id, r, c);
+            PROCURA_TRY_ASSIGN(auto service, award_service(api.services_));
+            PROCURA_TRY_ASSIGN(auto id, path_id(c.params, "id"));
+            PROCURA_TRY_ASSIGN(auto caller, api.require_caller(r));
+            return body(*service, caller, id, r, c);
         };
     };
     const auto reader = [](ReaderBody body) -> Handler {
         return [body = std::move(body)](const Api& api, const Request& r,
                                         const Context& c) -> Result<Response> {
-            auto service = award_service(api.services_);
-            if (!service) return service.error();
-            auto id = path_id(c.params, "id");
-            if (!id) return id.error();
-            auto caller = api.optional_caller(r);
-            if (!caller) return caller.error();
-            return body(**service, *caller, *id, r, c);
+            PROCURA_TRY_ASSIGN(auto service, award_service(api.services_));
+            PROCURA_TRY_ASSIGN(auto id, path_id(c.params, "id"));
+            PROCURA_TRY_ASSIGN(auto caller, api.optional_caller(r));
+            return body(*service, caller, id, r, c);
         };
     };
 
     add("POST", "/api/v1/tenders/{id}/evaluation/declarations",
         officer([](Service& service, const core::Caller& caller, std::int64_t id, const Request& r,
                    const Context&) -> Result<Response> {
-            auto body = parse_json_object(r.body);
-            if (!body) return body.error();
-            PROCURA_TRY(only_fields(*body, {"no_conflict", "statement"}));
-            const auto flag = body->find("no_conflict");
-            if (flag == body->end()) return missing_field("no_conflict");
+            PROCURA_TRY_ASSIGN(auto body, parse_json_object(r.body));
+            PROCURA_TRY(only_fields(body, {"no_conflict", "statement"}));
+            const auto flag = body.find("no_conflict");
+            if (flag == body.end()) return missing_field("no_conflict");
             if (!flag->is_boolean()) return invalid_type("no_conflict", "a boolean");
-            auto statement = required_string(*body, "statement");
-            if (!statement) return statement.error();
-            auto declared = service.declare(caller, id, flag->get<bool>(), *statement);
-            if (!declared) return declared.error();
-            return json_response(201, declaration_to_json(*declared));
+            PROCURA_TRY_ASSIGN(auto statement, required_string(body, "statement"));
+            PROCURA_TRY_ASSIGN(auto declared,
+                               service.declare(caller, id, flag->get<bool>(), statement));
+            return json_response(201, declaration_to_json(declared));
         }),
         Dispatch::worker);
 
     add("POST", "/api/v1/tenders/{id}/evaluation/panel/{member_id}/withdrawal",
         officer([](Service& service, const core::Caller& caller, std::int64_t id, const Request& r,
                    const Context& c) -> Result<Response> {
-            auto member = path_id(c.params, "member_id");
-            if (!member) return member.error();
-            auto reason = string_body(r, "reason");
-            if (!reason) return reason.error();
-            auto withdrawn = service.withdraw_member(caller, id, *member, *reason);
-            if (!withdrawn) return withdrawn.error();
-            return json_response(201, declaration_to_json(*withdrawn));
+            PROCURA_TRY_ASSIGN(auto member, path_id(c.params, "member_id"));
+            PROCURA_TRY_ASSIGN(auto reason, string_body(r, "reason"));
+            PROCURA_TRY_ASSIGN(auto withdrawn, service.withdraw_member(caller, id, member, reason));
+            return json_response(201, declaration_to_json(withdrawn));
         }),
         Dispatch::worker);
 
     add("POST", "/api/v1/tenders/{id}/evaluation/scores",
         officer([](Service& service, const core::Caller& caller, std::int64_t id, const Request& r,
                    const Context&) -> Result<Response> {
-            auto body = parse_json_object(r.body);
-            if (!body) return body.error();
-            auto submission = parse_scores(*body);
-            if (!submission) return submission.error();
-            auto stored = service.submit_scores(caller, id, *submission);
-            if (!stored) return stored.error();
+            PROCURA_TRY_ASSIGN(auto body, parse_json_object(r.body));
+            PROCURA_TRY_ASSIGN(auto submission, parse_scores(body));
+            PROCURA_TRY_ASSIGN(auto stored, service.submit_scores(caller, id, submission));
             Json items = Json::array();
-            for (const settlement::TechnicalScore& s : *stored) items.push_back(score_to_json(s));
+            for (const settlement::TechnicalScore& s : stored) items.push_back(score_to_json(s));
             return json_response(201, Json{{"items", std::move(items)}, {"locked", true}});
         }),
         Dispatch::worker);
@@ -350,14 +324,12 @@ void Api::add_award_routes() {
     add("GET", "/api/v1/tenders/{id}/evaluation/scores",
         reader([](Service& service, const std::optional<core::Caller>& caller, std::int64_t id,
                   const Request&, const Context&) -> Result<Response> {
-            auto panel = service.scores(caller, id);
-            if (!panel) return panel.error();
+            PROCURA_TRY_ASSIGN(auto panel, service.scores(caller, id));
             Json declarations = Json::array();
-            for (const auto& d : panel->declarations)
-                declarations.push_back(declaration_to_json(d));
+            for (const auto& d : panel.declarations) declarations.push_back(declaration_to_json(d));
             Json scores = Json::array();
-            for (const auto& s : panel->scores) scores.push_back(score_to_json(s));
-            return json_response(200, Json{{"evaluated", panel->evaluated},
+            for (const auto& s : panel.scores) scores.push_back(score_to_json(s));
+            return json_response(200, Json{{"evaluated", panel.evaluated},
                                            {"declarations", std::move(declarations)},
                                            {"scores", std::move(scores)}});
         }),
@@ -367,9 +339,8 @@ void Api::add_award_routes() {
         officer([](Service& service, const core::Caller& caller, std::int64_t id, const Request& r,
                    const Context&) -> Result<Response> {
             PROCURA_TRY(no_input(r));
-            auto evaluation = service.evaluate(caller, id);
-            if (!evaluation) return evaluation.error();
-            Response response = json_response(201, evaluation_to_json(*evaluation));
+            PROCURA_TRY_ASSIGN(auto evaluation, service.evaluate(caller, id));
+            Response response = json_response(201, evaluation_to_json(evaluation));
             response.with_header("Location",
                                  "/api/v1/tenders/" + std::to_string(id) + "/evaluation");
             return response;
@@ -379,34 +350,27 @@ void Api::add_award_routes() {
     add("GET", "/api/v1/tenders/{id}/evaluation",
         reader([](Service& service, const std::optional<core::Caller>&, std::int64_t id,
                   const Request&, const Context&) -> Result<Response> {
-            auto evaluation = service.evaluation(id);
-            if (!evaluation) return evaluation.error();
-            return json_response(200, evaluation_to_json(*evaluation));
+            PROCURA_TRY_ASSIGN(auto evaluation, service.evaluation(id));
+            return json_response(200, evaluation_to_json(evaluation));
         }),
         Dispatch::worker);
 
     add("POST", "/api/v1/tenders/{id}/lots/{lot_id}/award",
         officer([](Service& service, const core::Caller& caller, std::int64_t id, const Request& r,
                    const Context& c) -> Result<Response> {
-            auto lot = path_id(c.params, "lot_id");
-            if (!lot) return lot.error();
-            auto body = parse_json_object(r.body);
-            if (!body) return body.error();
-            PROCURA_TRY(only_fields(*body, {"bid_id", "reason", "clarification"}));
+            PROCURA_TRY_ASSIGN(auto lot, path_id(c.params, "lot_id"));
+            PROCURA_TRY_ASSIGN(auto body, parse_json_object(r.body));
+            PROCURA_TRY(only_fields(body, {"bid_id", "reason", "clarification"}));
             settlement::AwardRequest request;
-            auto bid = required_integer(*body, "bid_id");
-            if (!bid) return bid.error();
-            request.bid_id = *bid;
-            auto reason = optional_string(*body, "reason");
-            if (!reason) return reason.error();
-            request.reason = std::move(*reason);
-            auto clarification = optional_string(*body, "clarification");
-            if (!clarification) return clarification.error();
-            request.clarification = std::move(*clarification);
-            auto award = service.award(caller, id, *lot, request);
-            if (!award) return award.error();
-            Response response = json_response(201, award_to_json(*award));
-            response.with_header("Location", "/api/v1/awards/" + std::to_string(award->id));
+            PROCURA_TRY_ASSIGN(auto bid, required_integer(body, "bid_id"));
+            request.bid_id = bid;
+            PROCURA_TRY_ASSIGN(auto reason, optional_string(body, "reason"));
+            request.reason = std::move(reason);
+            PROCURA_TRY_ASSIGN(auto clarification, optional_string(body, "clarification"));
+            request.clarification = std::move(clarification);
+            PROCURA_TRY_ASSIGN(auto award, service.award(caller, id, lot, request));
+            Response response = json_response(201, award_to_json(award));
+            response.with_header("Location", "/api/v1/awards/" + std::to_string(award.id));
             return response;
         }),
         Dispatch::worker);
@@ -414,66 +378,59 @@ void Api::add_award_routes() {
     add("POST", "/api/v1/tenders/{id}/lots/{lot_id}/unsuccessful",
         officer([](Service& service, const core::Caller& caller, std::int64_t id, const Request& r,
                    const Context& c) -> Result<Response> {
-            auto lot = path_id(c.params, "lot_id");
-            if (!lot) return lot.error();
-            auto reason = string_body(r, "reason");
-            if (!reason) return reason.error();
-            auto closure = service.close_lot(caller, id, *lot, *reason);
-            if (!closure) return closure.error();
-            return json_response(200, closure_to_json(*closure));
+            PROCURA_TRY_ASSIGN(auto lot, path_id(c.params, "lot_id"));
+            PROCURA_TRY_ASSIGN(auto reason, string_body(r, "reason"));
+            PROCURA_TRY_ASSIGN(auto closure, service.close_lot(caller, id, lot, reason));
+            return json_response(200, closure_to_json(closure));
         }),
         Dispatch::worker);
 
     add("GET", "/api/v1/tenders/{id}/awards",
         reader([](Service& service, const std::optional<core::Caller>&, std::int64_t id,
                   const Request&, const Context&) -> Result<Response> {
-            auto all = service.tender_awards(id);
-            if (!all) return all.error();
+            PROCURA_TRY_ASSIGN(auto all, service.tender_awards(id));
             Json lots = Json::array();
-            for (const auto& [lot, outcome] : all->lots) {
+            for (const auto& [lot, outcome] : all.lots) {
                 Json entry{{"lot_id", lot},
                            {"status", std::string(settlement::to_string(outcome))},
                            {"closure", nullptr}};
-                for (const auto& closure : all->closures) {
+                for (const auto& closure : all.closures) {
                     if (closure.lot_id == lot) entry["closure"] = closure_to_json(closure);
                 }
                 lots.push_back(std::move(entry));
             }
             Json awards = Json::array();
-            for (const auto& a : all->awards) awards.push_back(award_to_json(a));
+            for (const auto& a : all.awards) awards.push_back(award_to_json(a));
             Json contracts = Json::array();
-            for (const auto& k : all->contracts) contracts.push_back(contract_to_json(k));
+            for (const auto& k : all.contracts) contracts.push_back(contract_to_json(k));
             return json_response(
-                200, Json{{"tender_id", all->tender_id},
-                          {"status", all->outcome
-                                         ? Json(std::string(settlement::to_string(*all->outcome)))
-                                         : Json(nullptr)},
-                          {"lots", std::move(lots)},
-                          {"awards", std::move(awards)},
-                          {"contracts", std::move(contracts)}});
+                200,
+                Json{{"tender_id", all.tender_id},
+                     {"status", all.outcome ? Json(std::string(settlement::to_string(*all.outcome)))
+                                            : Json(nullptr)},
+                     {"lots", std::move(lots)},
+                     {"awards", std::move(awards)},
+                     {"contracts", std::move(contracts)}});
         }),
         Dispatch::worker);
 
     add("GET", "/api/v1/awards/{id}",
         reader([](Service& service, const std::optional<core::Caller>&, std::int64_t id,
                   const Request&, const Context&) -> Result<Response> {
-            auto award = service.get_award(id);
-            if (!award) return award.error();
-            return json_response(200, award_to_json(*award));
+            PROCURA_TRY_ASSIGN(auto award, service.get_award(id));
+            return json_response(200, award_to_json(award));
         }),
         Dispatch::worker);
 
     add("POST", "/api/v1/awards/{id}/contract",
         officer([](Service& service, const core::Caller& caller, std::int64_t id, const Request& r,
                    const Context&) -> Result<Response> {
-            auto body = parse_json_object(r.body);
-            if (!body) return body.error();
-            auto milestones = parse_milestones(*body, service.limits().milestones_max);
-            if (!milestones) return milestones.error();
-            auto contract = service.sign_contract(caller, id, *milestones);
-            if (!contract) return contract.error();
-            Response response = json_response(201, contract_to_json(*contract));
-            response.with_header("Location", "/api/v1/contracts/" + std::to_string(contract->id));
+            PROCURA_TRY_ASSIGN(auto body, parse_json_object(r.body));
+            PROCURA_TRY_ASSIGN(auto milestones,
+                               parse_milestones(body, service.limits().milestones_max));
+            PROCURA_TRY_ASSIGN(auto contract, service.sign_contract(caller, id, milestones));
+            Response response = json_response(201, contract_to_json(contract));
+            response.with_header("Location", "/api/v1/contracts/" + std::to_string(contract.id));
             return response;
         }),
         Dispatch::worker);
@@ -481,32 +438,27 @@ void Api::add_award_routes() {
     add("POST", "/api/v1/awards/{id}/decline",
         officer([](Service& service, const core::Caller& caller, std::int64_t id, const Request& r,
                    const Context&) -> Result<Response> {
-            auto reason = string_body(r, "reason");
-            if (!reason) return reason.error();
-            auto award = service.decline(caller, id, *reason);
-            if (!award) return award.error();
-            return json_response(200, award_to_json(*award));
+            PROCURA_TRY_ASSIGN(auto reason, string_body(r, "reason"));
+            PROCURA_TRY_ASSIGN(auto award, service.decline(caller, id, reason));
+            return json_response(200, award_to_json(award));
         }),
         Dispatch::worker);
 
     add("GET", "/api/v1/contracts/{id}",
         reader([](Service& service, const std::optional<core::Caller>&, std::int64_t id,
                   const Request&, const Context&) -> Result<Response> {
-            auto contract = service.get_contract(id);
-            if (!contract) return contract.error();
-            return json_response(200, contract_to_json(*contract));
+            PROCURA_TRY_ASSIGN(auto contract, service.get_contract(id));
+            return json_response(200, contract_to_json(contract));
         }),
         Dispatch::worker);
 
     add("POST", "/api/v1/contracts/{id}/milestones/{number}/accept",
         officer([](Service& service, const core::Caller& caller, std::int64_t id, const Request& r,
                    const Context& c) -> Result<Response> {
-            auto number = path_id(c.params, "number");
-            if (!number) return number.error();
+            PROCURA_TRY_ASSIGN(auto number, path_id(c.params, "number"));
             PROCURA_TRY(no_input(r));
-            auto milestone = service.accept_milestone(caller, id, *number);
-            if (!milestone) return milestone.error();
-            return json_response(200, milestone_to_json(*milestone));
+            PROCURA_TRY_ASSIGN(auto milestone, service.accept_milestone(caller, id, number));
+            return json_response(200, milestone_to_json(milestone));
         }),
         Dispatch::worker);
 }

@@ -26,9 +26,6 @@ namespace api_support {
 // A response with status and body as compact JSON (application/json).
 Response json_response(unsigned status, const Json& body);
 
-// 404 "not_found" with message.
-core::Error not_found(std::string message);
-
 // A positive decimal id from the path capture name. Anything else names no resource: 404.
 core::Result<std::int64_t> path_id(const ParamList& params, std::string_view name);
 
@@ -42,7 +39,7 @@ core::Result<std::string> string_body(const Request& request, std::string_view k
 // service, or 503 (unavailable) with code and message when this server runs without it.
 template <class Service>
 core::Result<Service*> required_service(Service* service, const char* code, const char* message) {
-    if (service == nullptr) return core::make_error(core::ErrorKind::unavailable, code, message);
+    if (service == nullptr) return core::unavailable(code, message);
     return service;
 }
 

@@ -16,7 +16,6 @@ namespace {
 namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace http = beast::http;
-using core::ErrorKind;
 
 struct ParsedUrl {
     std::string host;
@@ -31,14 +30,13 @@ core::Result<ParsedUrl> parse_url(const std::string& url) {
                iequals(std::string_view(url).substr(0, prefix.size()), prefix);
     };
     if (starts_with_ci("https://")) {
-        return core::make_error(ErrorKind::bad_request, "https_not_supported",
-                                "https URLs are not supported: give the http:// address of the "
-                                "server (TLS is terminated by the reverse proxy in deployment)",
-                                "server");
+        return core::bad_request("https_not_supported",
+                                 "https URLs are not supported: give the http:// address of the "
+                                 "server (TLS is terminated by the reverse proxy in deployment)",
+                                 "server");
     }
     if (!starts_with_ci(http_scheme)) {
-        return core::make_error(ErrorKind::bad_request, "bad_url", "not an http:// URL: " + url,
-                                "server");
+        return core::bad_request("bad_url", "not an http:// URL: " + url, "server");
     }
     const std::string rest = url.substr(http_scheme.size());
     const auto slash = rest.find_first_of("/?");
@@ -49,20 +47,18 @@ core::Result<ParsedUrl> parse_url(const std::string& url) {
         if (out.target.front() == '?') out.target.insert(0, "/");
     }
     if (authority.find('@') != std::string::npos) {
-        return core::make_error(ErrorKind::bad_request, "bad_url",
-                                "credentials in the URL are not supported: " + url, "server");
+        return core::bad_request("bad_url", "credentials in the URL are not supported: " + url,
+                                 "server");
     }
     std::string host = authority;
     if (!host.empty() && host.front() == '[') {  // [IPv6]:port
         const auto close = host.find(']');
         if (close == std::string::npos) {
-            return core::make_error(ErrorKind::bad_request, "bad_url", "bad host in " + url,
-                                    "server");
+            return core::bad_request("bad_url", "bad host in " + url, "server");
         }
         if (close + 1 < host.size()) {
             if (host[close + 1] != ':') {
-                return core::make_error(ErrorKind::bad_request, "bad_url", "bad host in " + url,
-                                        "server");
+                return core::bad_request("bad_url", "bad host in " + url, "server");
             }
             out.port = host.substr(close + 2);
         }
@@ -78,17 +74,16 @@ core::Result<ParsedUrl> parse_url(const std::string& url) {
         std::from_chars(out.port.data(), out.port.data() + out.port.size(), port);
     if (out.host.empty() || ec != std::errc() || end != out.port.data() + out.port.size() ||
         port == 0 || port > 65535) {
-        return core::make_error(ErrorKind::bad_request, "bad_url", "bad host or port in " + url,
-                                "server");
+        return core::bad_request("bad_url", "bad host or port in " + url, "server");
     }
     return out;
 }
 
 core::Error network_error(const beast::error_code& ec, const std::string& what) {
     if (ec == beast::error::timeout) {
-        return core::make_error(ErrorKind::unavailable, "http_timeout", what + ": timed out");
+        return core::unavailable("http_timeout", what + ": timed out");
     }
-    return core::make_error(ErrorKind::unavailable, "http_failed", what + ": " + ec.message());
+    return core::unavailable("http_failed", what + ": " + ec.message());
 }
 
 }  // namespace
@@ -126,20 +121,18 @@ struct HttpConnection::Impl {
                 endpoints = std::move(r);
             });
         if (io.run_for(timeout) == 0 || !io.stopped()) {
-            return core::make_error(ErrorKind::unavailable, "http_timeout",
-                                    "resolving " + parsed.host + ": timed out");
+            return core::unavailable("http_timeout", "resolving " + parsed.host + ": timed out");
         }
         if (ec) {
-            return core::make_error(ErrorKind::unavailable, "connect_failed",
-                                    "cannot resolve " + parsed.host + ": " + ec.message());
+            return core::unavailable("connect_failed",
+                                     "cannot resolve " + parsed.host + ": " + ec.message());
         }
         io.restart();
         stream.async_connect(
             endpoints, [&](const beast::error_code& e, const asio::ip::tcp::endpoint&) { ec = e; });
         io.run();
         if (ec) {
-            return core::make_error(
-                ErrorKind::unavailable,
+            return core::unavailable(
                 ec == beast::error::timeout ? "http_timeout" : "connect_failed",
                 "cannot connect to " + parsed.host + ":" + parsed.port + ": " + ec.message());
         }
@@ -173,9 +166,9 @@ struct HttpConnection::Impl {
         });
         io.run();
         if (ec == http::error::body_limit) {
-            return core::make_error(ErrorKind::payload_too_large, "reply_too_large",
-                                    "the reply from " + url + " is over " +
-                                        std::to_string(http_reply_bytes_max) + " bytes");
+            return core::payload_too_large("reply_too_large",
+                                           "the reply from " + url + " is over " +
+                                               std::to_string(http_reply_bytes_max) + " bytes");
         }
         if (ec) {
             stale = read_bytes == 0 && ec != beast::error::timeout;
@@ -209,33 +202,31 @@ void HttpConnection::close() { impl_->shut(); }
 core::Result<HttpReply> HttpConnection::request(const std::string& method, const std::string& url,
                                                 const HeaderList& headers, const std::string& body,
                                                 std::chrono::milliseconds timeout) {
-    auto parsed = parse_url(url);
-    if (!parsed) return parsed.error();
+    PROCURA_TRY_ASSIGN(auto parsed, parse_url(url));
     const http::verb verb = http::string_to_verb(method);
     if (verb == http::verb::unknown) {
-        return core::make_error(ErrorKind::bad_request, "bad_method",
-                                "unknown HTTP method " + method);
+        return core::bad_request("bad_method", "unknown HTTP method " + method);
     }
-    http::request<http::string_body> request(verb, parsed->target, 11);
-    request.set(http::field::host, parsed->host + ":" + parsed->port);
+    http::request<http::string_body> request(verb, parsed.target, 11);
+    request.set(http::field::host, parsed.host + ":" + parsed.port);
     request.set(http::field::user_agent, "procura-cli");
     for (const auto& [name, value] : headers) request.set(name, value);
     request.body() = body;
     request.prepare_payload();
 
     Impl& c = *impl_;
-    if (c.open && (c.host != parsed->host || c.port != parsed->port)) c.shut();
+    if (c.open && (c.host != parsed.host || c.port != parsed.port)) c.shut();
     const bool reused = c.open;
     if (reused) {
         c.stream.expires_after(timeout);
     } else {
-        PROCURA_TRY(c.connect(*parsed, timeout));
+        PROCURA_TRY(c.connect(parsed, timeout));
     }
     bool stale = false;
     auto reply = c.exchange(request, url, stale);
     if (!reply && stale && reused) {
         // The server closed the idle connection: the request did not reach it; send it anew.
-        PROCURA_TRY(c.connect(*parsed, timeout));
+        PROCURA_TRY(c.connect(parsed, timeout));
         reply = c.exchange(request, url, stale);
     }
     if (!reply) c.shut();

@@ -13,9 +13,6 @@
 
 namespace procura::web {
 namespace {
-
-using core::ErrorKind;
-using core::make_error;
 using core::Result;
 using core::Status;
 
@@ -26,8 +23,7 @@ std::string path_of(std::string_view prefix, std::string_view key) {
 }
 
 core::Error invalid_type(const std::string& field, std::string_view expected) {
-    return make_error(ErrorKind::bad_request, "invalid_type",
-                      field + " must be " + std::string(expected), field);
+    return core::bad_request("invalid_type", field + " must be " + std::string(expected), field);
 }
 
 const char* type_name(const Json& value) {
@@ -56,8 +52,8 @@ Status check_members(const Json& object, std::string_view prefix,
         if (item.key() != extra &&
             std::find(allowed.begin(), allowed.end(), item.key()) == allowed.end()) {
             const std::string field = path_of(prefix, item.key());
-            return make_error(ErrorKind::bad_request, "unknown_field",
-                              field + " is not a field of this request", field);
+            return core::bad_request("unknown_field", field + " is not a field of this request",
+                                     field);
         }
     }
     return {};
@@ -69,7 +65,7 @@ const Json* member(const Json& object, std::string_view key) {
 }
 
 core::Error missing(const std::string& field) {
-    return make_error(ErrorKind::bad_request, "missing_field", field + " is required", field);
+    return core::bad_request("missing_field", field + " is required", field);
 }
 
 Result<std::string> read_string(const Json& value, const std::string& field) {
@@ -98,11 +94,11 @@ Result<std::int64_t> read_time(const Json& value, const std::string& field) {
     }
     const auto ms = core::parse_rfc3339_ms(value.get_ref<const std::string&>());
     if (!ms) {
-        return make_error(ErrorKind::bad_request, "invalid_time",
-                          field +
-                              " must be an RFC 3339 timestamp such as "
-                              "2030-01-31T12:00:00Z or 2030-01-31T20:00:00+08:00",
-                          field);
+        return core::bad_request("invalid_time",
+                                 field +
+                                     " must be an RFC 3339 timestamp such as "
+                                     "2030-01-31T12:00:00Z or 2030-01-31T20:00:00+08:00",
+                                 field);
     }
     return *ms;
 }
@@ -126,9 +122,8 @@ Status read_optional(const Json& object, std::string_view prefix, std::string_vi
                      Reader reader, std::optional<T>& out) {
     const Json* value = member(object, key);
     if (value == nullptr) return {};
-    auto read = reader(*value, path_of(prefix, key));
-    if (!read) return read.error();
-    out = std::move(*read);
+    PROCURA_TRY_ASSIGN(auto read, reader(*value, path_of(prefix, key)));
+    out = std::move(read);
     return {};
 }
 
@@ -140,8 +135,8 @@ Result<T> read_enum(const Json& value, const std::string& field, Parse parse,
     }
     const auto parsed = parse(value.get_ref<const std::string&>());
     if (!parsed) {
-        return make_error(ErrorKind::bad_request, "unknown_value",
-                          field + " must be one of: " + std::string(allowed), field);
+        return core::bad_request("unknown_value",
+                                 field + " must be one of: " + std::string(allowed), field);
     }
     return *parsed;
 }
@@ -161,14 +156,12 @@ Result<std::vector<tender::Lot>> read_lots(const Json& value, const std::string&
         lot.number = static_cast<std::int64_t>(i) + 1;
         const Json* title = member(item, "title");
         if (title == nullptr) return missing(prefix + "title");
-        auto t = read_string(*title, prefix + "title");
-        if (!t) return t.error();
-        lot.title = std::move(*t);
+        PROCURA_TRY_ASSIGN(auto t, read_string(*title, prefix + "title"));
+        lot.title = std::move(t);
         const Json* budget = member(item, "budget_minor");
         if (budget == nullptr) return missing(prefix + "budget_minor");
-        auto b = read_integer(*budget, prefix + "budget_minor");
-        if (!b) return b.error();
-        lot.budget_minor = *b;
+        PROCURA_TRY_ASSIGN(auto b, read_integer(*budget, prefix + "budget_minor"));
+        lot.budget_minor = b;
         lots.push_back(std::move(lot));
     }
     return lots;
@@ -181,9 +174,8 @@ Result<std::vector<core::UserId>> read_members(const Json& value, const std::str
     std::vector<core::UserId> members;
     members.reserve(value.size());
     for (std::size_t i = 0; i < value.size(); ++i) {
-        auto id = read_integer(value[i], field + "[" + std::to_string(i) + "]");
-        if (!id) return id.error();
-        members.push_back(*id);
+        PROCURA_TRY_ASSIGN(auto id, read_integer(value[i], field + "[" + std::to_string(i) + "]"));
+        members.push_back(id);
     }
     return members;
 }
@@ -214,12 +206,13 @@ Result<Json> parse_json_object(std::string_view body) {
     try {
         parsed = Json::parse(body.begin(), body.end());
     } catch (const Json::parse_error& e) {
-        return make_error(ErrorKind::bad_request, "malformed_json",
-                          "the body is not valid JSON (at byte " + std::to_string(e.byte) + ")");
+        return core::bad_request("malformed_json", "the body is not valid JSON (at byte " +
+                                                       std::to_string(e.byte) + ")");
     }
     if (!parsed.is_object()) {
-        return make_error(ErrorKind::bad_request, "invalid_type",
-                          std::string("the body must be a JSON object, not ") + type_name(parsed));
+        return core::bad_request(
+            "invalid_type",
+            std::string("the body must be a JSON object, not ") + type_name(parsed));
     }
     return parsed;
 }
@@ -304,14 +297,12 @@ Result<LoginInput> parse_login(const Json& object) {
     LoginInput input;
     const Json* username = member(object, "username");
     if (username == nullptr) return missing("username");
-    auto u = read_string(*username, "username");
-    if (!u) return u.error();
-    input.username = std::move(*u);
+    PROCURA_TRY_ASSIGN(auto u, read_string(*username, "username"));
+    input.username = std::move(u);
     const Json* password = member(object, "password");
     if (password == nullptr) return missing("password");
-    auto p = read_string(*password, "password");
-    if (!p) return p.error();
-    input.password = std::move(*p);
+    PROCURA_TRY_ASSIGN(auto p, read_string(*password, "password"));
+    input.password = std::move(p);
     return input;
 }
 
@@ -320,12 +311,10 @@ Result<EditInput> parse_edit(const Json& object) {
     EditInput input;
     const Json* version = member(object, "version");
     if (version == nullptr) return missing("version");
-    auto v = read_integer(*version, "version");
-    if (!v) return v.error();
-    input.version = *v;
-    auto fields = read_tender_fields(object, "");
-    if (!fields) return fields.error();
-    input.fields = std::move(*fields);
+    PROCURA_TRY_ASSIGN(auto v, read_integer(*version, "version"));
+    input.version = v;
+    PROCURA_TRY_ASSIGN(auto fields, read_tender_fields(object, ""));
+    input.fields = std::move(fields);
     return input;
 }
 
@@ -333,14 +322,12 @@ Result<std::optional<std::int64_t>> parse_publish(std::string_view body) {
     if (body.find_first_not_of(" \t\r\n") == std::string_view::npos) {
         return std::optional<std::int64_t>{};
     }
-    auto object = parse_json_object(body);
-    if (!object) return object.error();
-    PROCURA_TRY(check_members(*object, "", {"version"}));
-    const Json* version = member(*object, "version");
+    PROCURA_TRY_ASSIGN(auto object, parse_json_object(body));
+    PROCURA_TRY(check_members(object, "", {"version"}));
+    const Json* version = member(object, "version");
     if (version == nullptr) return std::optional<std::int64_t>{};
-    auto v = read_integer(*version, "version");
-    if (!v) return v.error();
-    return std::optional<std::int64_t>{*v};
+    PROCURA_TRY_ASSIGN(auto v, read_integer(*version, "version"));
+    return std::optional<std::int64_t>{v};
 }
 
 Result<AmendmentInput> parse_amendment(const Json& object) {
@@ -348,28 +335,25 @@ Result<AmendmentInput> parse_amendment(const Json& object) {
     AmendmentInput input;
     const Json* version = member(object, "version");
     if (version == nullptr) return missing("version");
-    auto v = read_integer(*version, "version");
-    if (!v) return v.error();
-    input.version = *v;
+    PROCURA_TRY_ASSIGN(auto v, read_integer(*version, "version"));
+    input.version = v;
     const Json* rationale = member(object, "rationale");
     if (rationale == nullptr) return missing("rationale");
-    auto r = read_string(*rationale, "rationale");
-    if (!r) return r.error();
-    input.rationale = std::move(*r);
+    PROCURA_TRY_ASSIGN(auto r, read_string(*rationale, "rationale"));
+    input.rationale = std::move(r);
     const Json* changes = member(object, "changes");
     if (changes == nullptr) return missing("changes");
     PROCURA_TRY(require_object(*changes, "changes"));
-    auto fields = parse_tender_fields(*changes, "changes.");
-    if (!fields) return fields.error();
-    input.changes = std::move(*fields);
+    PROCURA_TRY_ASSIGN(auto fields, parse_tender_fields(*changes, "changes."));
+    input.changes = std::move(fields);
     return input;
 }
 
 Result<std::string> parse_single_string(const Json& object, std::string_view key) {
     for (const auto& item : object.items()) {
         if (item.key() != key) {
-            return make_error(ErrorKind::bad_request, "unknown_field",
-                              item.key() + " is not a field of this request", item.key());
+            return core::bad_request("unknown_field",
+                                     item.key() + " is not a field of this request", item.key());
         }
     }
     const Json* value = member(object, key);
@@ -385,9 +369,8 @@ Status read_required_string(const Json& object, std::string_view prefix, std::st
     const std::string field = path_of(prefix, key);
     const Json* value = member(object, key);
     if (value == nullptr) return missing(field);
-    auto text = read_string(*value, field);
-    if (!text) return text.error();
-    out = std::move(*text);
+    PROCURA_TRY_ASSIGN(auto text, read_string(*value, field));
+    out = std::move(text);
     return {};
 }
 
@@ -410,22 +393,21 @@ Result<suppliers::SupplierRegistration> parse_supplier_registration(const Json& 
     suppliers::SupplierRegistration r;
     PROCURA_TRY(read_required_string(object, "", "organisation_name", r.organisation_name));
     PROCURA_TRY(read_required_string(object, "", "registration_number", r.registration_number));
-    auto address =
-        read_required_object(object, "address", {"street", "postal_code", "city", "country"});
-    if (!address) return address.error();
-    PROCURA_TRY(read_required_string(**address, "address.", "street", r.address.street));
-    PROCURA_TRY(read_required_string(**address, "address.", "postal_code", r.address.postal_code));
-    PROCURA_TRY(read_required_string(**address, "address.", "city", r.address.city));
-    PROCURA_TRY(read_required_string(**address, "address.", "country", r.address.country));
-    auto contact = read_required_object(object, "contact", {"name", "email", "phone"});
-    if (!contact) return contact.error();
-    PROCURA_TRY(read_required_string(**contact, "contact.", "name", r.contact.name));
-    PROCURA_TRY(read_required_string(**contact, "contact.", "email", r.contact.email));
-    PROCURA_TRY(read_required_string(**contact, "contact.", "phone", r.contact.phone));
-    auto bank = read_required_object(object, "bank_account", {"iban", "bic"});
-    if (!bank) return bank.error();
-    PROCURA_TRY(read_required_string(**bank, "bank_account.", "iban", r.bank_account.iban));
-    PROCURA_TRY(read_required_string(**bank, "bank_account.", "bic", r.bank_account.bic));
+    PROCURA_TRY_ASSIGN(
+        auto address,
+        read_required_object(object, "address", {"street", "postal_code", "city", "country"}));
+    PROCURA_TRY(read_required_string(*address, "address.", "street", r.address.street));
+    PROCURA_TRY(read_required_string(*address, "address.", "postal_code", r.address.postal_code));
+    PROCURA_TRY(read_required_string(*address, "address.", "city", r.address.city));
+    PROCURA_TRY(read_required_string(*address, "address.", "country", r.address.country));
+    PROCURA_TRY_ASSIGN(auto contact,
+                       read_required_object(object, "contact", {"name", "email", "phone"}));
+    PROCURA_TRY(read_required_string(*contact, "contact.", "name", r.contact.name));
+    PROCURA_TRY(read_required_string(*contact, "contact.", "email", r.contact.email));
+    PROCURA_TRY(read_required_string(*contact, "contact.", "phone", r.contact.phone));
+    PROCURA_TRY_ASSIGN(auto bank, read_required_object(object, "bank_account", {"iban", "bic"}));
+    PROCURA_TRY(read_required_string(*bank, "bank_account.", "iban", r.bank_account.iban));
+    PROCURA_TRY(read_required_string(*bank, "bank_account.", "bic", r.bank_account.bic));
     PROCURA_TRY(read_required_string(object, "", "username", r.username));
     PROCURA_TRY(read_required_string(object, "", "password", r.password));
     return r;

@@ -129,14 +129,13 @@ core::Result<std::string> percent_decode(std::string_view text, bool plus_is_spa
         const char c = text[i];
         if (c == '%') {
             if (i + 2 >= text.size()) {
-                return core::make_error(core::ErrorKind::bad_request, "malformed_query",
-                                        "a percent escape is cut short");
+                return core::bad_request("malformed_query", "a percent escape is cut short");
             }
             const int high = hex_value(text[i + 1]);
             const int low = hex_value(text[i + 2]);
             if (high < 0 || low < 0) {
-                return core::make_error(core::ErrorKind::bad_request, "malformed_query",
-                                        "a percent escape is not two hex digits");
+                return core::bad_request("malformed_query",
+                                         "a percent escape is not two hex digits");
             }
             out += static_cast<char>(high * 16 + low);
             i += 2;
@@ -158,15 +157,13 @@ core::Result<ParamList> parse_query(std::string_view query) {
         const std::string_view pair = query.substr(start, amp - start);
         if (!pair.empty()) {
             const std::size_t eq = pair.find('=');
-            auto name = percent_decode(pair.substr(0, eq), true);
-            if (!name) return name.error();
+            PROCURA_TRY_ASSIGN(auto name, percent_decode(pair.substr(0, eq), true));
             std::string value;
             if (eq != std::string_view::npos) {
-                auto decoded = percent_decode(pair.substr(eq + 1), true);
-                if (!decoded) return decoded.error();
-                value = std::move(*decoded);
+                PROCURA_TRY_ASSIGN(auto decoded, percent_decode(pair.substr(eq + 1), true));
+                value = std::move(decoded);
             }
-            params.add(std::move(*name), std::move(value));
+            params.add(std::move(name), std::move(value));
         }
         start = amp + 1;
     }

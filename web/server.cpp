@@ -72,8 +72,7 @@ Response plain_error(unsigned status, std::string code, std::string message) {
     Response response;
     response.status = status;
     response.content_type = "application/json";
-    response.body = error_body(
-        core::make_error(core::ErrorKind::bad_request, std::move(code), std::move(message)));
+    response.body = error_body(core::bad_request(std::move(code), std::move(message)));
     return response;
 }
 
@@ -235,9 +234,8 @@ private:
             server_.pending_requests.fetch_sub(1);
             spdlog::warn("{} requests pending for workers; answering 503",
                          server_.options.pending_requests_max);
-            Response busy =
-                error_response(core::make_error(core::ErrorKind::unavailable, "overloaded",
-                                                "the server is busy; retry after a moment"));
+            Response busy = error_response(
+                core::unavailable("overloaded", "the server is busy; retry after a moment"));
             busy.with_header("Retry-After", "1");
             busy.route = route_.pattern;
             return do_write(std::move(busy));
@@ -275,10 +273,9 @@ private:
     }
 
     void reject_too_large() {
-        respond_and_close(error_response(
-            core::make_error(core::ErrorKind::payload_too_large, "body_too_large",
-                             "the request body exceeds " + std::to_string(route_.body_bytes_max) +
-                                 " bytes for " + route_.pattern)));
+        respond_and_close(error_response(core::payload_too_large(
+            "body_too_large", "the request body exceeds " + std::to_string(route_.body_bytes_max) +
+                                  " bytes for " + route_.pattern)));
     }
 
     // Answers an error found while reading; the rest of the request is not read, so the
@@ -449,7 +446,7 @@ Server::~Server() = default;
 core::Result<std::unique_ptr<Server>> Server::create(const ServerOptions& options,
                                                      Services services) {
     const auto bad_option = [](const std::string& what) {
-        return core::make_error(core::ErrorKind::bad_request, "bad_server_option", what);
+        return core::bad_request("bad_server_option", what);
     };
     if (options.io_threads == 0) return bad_option("io_threads must be at least 1");
     if (options.worker_threads == 0) return bad_option("worker_threads must be at least 1");
@@ -462,8 +459,8 @@ core::Result<std::unique_ptr<Server>> Server::create(const ServerOptions& option
     }
     const std::string where = options.host + ":" + std::to_string(options.port);
     const auto unavailable = [&](const std::string& step, const beast::error_code& ec) {
-        return core::make_error(core::ErrorKind::unavailable, "listen_failed",
-                                "cannot listen on " + where + ": " + step + ": " + ec.message());
+        return core::unavailable("listen_failed",
+                                 "cannot listen on " + where + ": " + step + ": " + ec.message());
     };
 
     auto impl = std::make_unique<Impl>(options, std::move(services));

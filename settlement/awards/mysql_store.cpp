@@ -14,8 +14,6 @@
 
 namespace procura::settlement {
 namespace {
-
-using core::ErrorKind;
 using Statement = std::unique_ptr<sql::PreparedStatement>;
 using Rows = std::unique_ptr<sql::ResultSet>;
 
@@ -238,7 +236,7 @@ std::int64_t last_insert_id(sql::Connection& c) {
 // named by code; any other error as it is.
 core::Error on_duplicate(const core::Error& error, const char* code, const char* message) {
     if (error.code == db::error_code_duplicate) {
-        return core::make_error(ErrorKind::conflict, code, message);
+        return core::conflict(code, message);
     }
     return error;
 }
@@ -274,23 +272,23 @@ public:
     }
 
     core::Status withdraw_member(const Declaration& d) override {
-        auto changed = tx_.attempt("awards.withdraw_member", [&](sql::Connection& c) {
-            Statement s(c.prepareStatement(
-                "UPDATE evaluation_declarations SET withdrawn_at_ms = ?, withdrawn_by = ?, "
-                "withdrawal_reason = ? WHERE tender_id = ? AND member_id = ? AND "
-                "withdrawn_at_ms IS NULL"));
-            s->setInt64(1, d.withdrawn_at_ms.value_or(0));
-            s->setInt64(2, d.withdrawn_by);
-            s->setString(3, core::utf8_prefix(d.withdrawal_reason, 1000));
-            s->setInt64(4, d.tender_id);
-            s->setInt64(5, d.member_id);
-            return s->executeUpdate();
-        });
-        if (!changed) return changed.error();
-        if (*changed != 1) {
+        PROCURA_TRY_ASSIGN(
+            auto changed, tx_.attempt("awards.withdraw_member", [&](sql::Connection& c) {
+                Statement s(c.prepareStatement(
+                    "UPDATE evaluation_declarations SET withdrawn_at_ms = ?, withdrawn_by = ?, "
+                    "withdrawal_reason = ? WHERE tender_id = ? AND member_id = ? AND "
+                    "withdrawn_at_ms IS NULL"));
+                s->setInt64(1, d.withdrawn_at_ms.value_or(0));
+                s->setInt64(2, d.withdrawn_by);
+                s->setString(3, core::utf8_prefix(d.withdrawal_reason, 1000));
+                s->setInt64(4, d.tender_id);
+                s->setInt64(5, d.member_id);
+                return s->executeUpdate();
+            }));
+        if (changed != 1) {
             // The tender row is locked: no declaration can appear or change meanwhile.
-            return core::make_error(ErrorKind::conflict, "already_withdrawn",
-                                    "the member is withdrawn from the panel already");
+            return core::conflict("already_withdrawn",
+                                  "the member is withdrawn from the panel already");
         }
         return {};
     }
@@ -333,7 +331,7 @@ public:
                                 "the tender's evaluation is already stored");
         }
         for (const LotEvaluation& lot : e.lots) {
-            auto done = tx_.attempt("awards.insert_lot_evaluation", [&](sql::Connection& c) {
+            PROCURA_TRY(tx_.attempt("awards.insert_lot_evaluation", [&](sql::Connection& c) {
                 Statement s(c.prepareStatement(
                     "INSERT INTO lot_evaluations (tender_id, lot_id, result_json) "
                     "VALUES (?, ?, ?)"));
@@ -341,11 +339,10 @@ public:
                 s->setInt64(2, lot.lot_id);
                 s->setString(3, lot.result_json);
                 s->executeUpdate();
-            });
-            if (!done) return done.error();
+            }));
         }
         for (const RankedBid& b : e.bids) {
-            auto done = tx_.attempt("awards.insert_bid_evaluation", [&](sql::Connection& c) {
+            PROCURA_TRY(tx_.attempt("awards.insert_bid_evaluation", [&](sql::Connection& c) {
                 Statement s(c.prepareStatement(
                     "INSERT INTO bid_evaluations (bid_id, tender_id, lot_id, supplier_id, "
                     "lot_rank, price_minor, currency, abnormally_low, total_score_micro, "
@@ -361,8 +358,7 @@ public:
                 s->setInt64(9, b.total_score_micro);
                 s->setString(10, b.breakdown_json);
                 s->executeUpdate();
-            });
-            if (!done) return done.error();
+            }));
         }
         return {};
     }
@@ -428,7 +424,7 @@ public:
                                 "the lot already has a current award");
         }
         if (*changed != 1) {
-            return core::make_error(ErrorKind::not_found, "award_not_found", "no such award");
+            return core::not_found("award_not_found", "no such award");
         }
         return {};
     }
@@ -469,7 +465,8 @@ public:
 
     core::Status accept_milestone(std::int64_t contract_id, std::int64_t number, core::UserId by,
                                   std::int64_t at_ms) override {
-        auto changed = tx_.attempt("awards.accept_milestone", [&](sql::Connection& c) {
+        PROCURA_TRY_ASSIGN(auto changed, tx_.attempt("awards.accept_milestone", [&](sql::Connection&
+                                                                                        c) {
             Statement s(c.prepareStatement(
                 "UPDATE contract_milestones SET state = 'accepted', accepted_by = ?, "
                 "accepted_at_ms = ? WHERE contract_id = ? AND number = ? AND state = 'planned'"));
@@ -478,11 +475,9 @@ public:
             s->setInt64(3, contract_id);
             s->setInt64(4, number);
             return s->executeUpdate();
-        });
-        if (!changed) return changed.error();
-        if (*changed != 1) {
-            return core::make_error(ErrorKind::conflict, "milestone_accepted",
-                                    "the milestone is not planned");
+        }));
+        if (changed != 1) {
+            return core::conflict("milestone_accepted", "the milestone is not planned");
         }
         return {};
     }
@@ -508,8 +503,7 @@ public:
     }
 
     core::Status append_audit(const std::vector<core::AuditEvent>& events) override {
-        auto appended = db::append_audit_events(tx_, events);
-        if (!appended) return appended.error();
+        PROCURA_TRY_ASSIGN(auto appended, db::append_audit_events(tx_, events));
         return {};
     }
 
@@ -533,14 +527,12 @@ core::Result<std::optional<std::int64_t>> tender_of(db::ConnectionPool& pool, co
 core::Status MySQLAwardStore::in_transaction(
     std::int64_t tender_id, const std::function<core::Status(AwardTransaction&)>& fn) {
     return db::run_transaction(pool_, "awards.change", [&](db::Transaction& tx) -> core::Status {
-        auto locked = tx.attempt("awards.lock_tender", [&](sql::Connection& c) {
+        PROCURA_TRY_ASSIGN(auto locked, tx.attempt("awards.lock_tender", [&](sql::Connection& c) {
             Rows rows = query(c, "SELECT id FROM tenders WHERE id = ? FOR UPDATE", tender_id);
             return rows->next();
-        });
-        if (!locked) return locked.error();
-        if (!*locked) {
-            return core::make_error(ErrorKind::not_found, "tender_not_found",
-                                    "no tender " + std::to_string(tender_id));
+        }));
+        if (!locked) {
+            return core::not_found("tender_not_found", "no tender " + std::to_string(tender_id));
         }
         MySQLAwardTransaction award_tx(tx, tender_id);
         return fn(award_tx);
@@ -554,10 +546,10 @@ core::Result<TenderRecords> MySQLAwardStore::read(std::int64_t tender_id) {
     PROCURA_TRY(db::run_transaction(
         pool_, "awards.read",
         [&](db::Transaction& tx) -> core::Status {
-            auto loaded = tx.attempt(
-                "awards.read", [&](sql::Connection& c) { return load_records(c, tender_id); });
-            if (!loaded) return loaded.error();
-            records = std::move(*loaded);
+            PROCURA_TRY_ASSIGN(auto loaded, tx.attempt("awards.read", [&](sql::Connection& c) {
+                return load_records(c, tender_id);
+            }));
+            records = std::move(loaded);
             return {};
         },
         options));

@@ -62,18 +62,15 @@ std::string_view to_string(LotOutcome outcome) {
 namespace rules {
 namespace {
 
-using core::ErrorKind;
-using core::make_error;
-
 core::Status check_text(std::string_view text, std::size_t bytes_max, bool required,
                         const std::string& what, const std::string& field) {
     if (required && !has_text(text)) {
-        return make_error(ErrorKind::unprocessable, what + "_required", field + " is required",
-                          field);
+        return core::unprocessable(what + "_required", field + " is required", field);
     }
     if (text.size() > bytes_max) {
-        return make_error(ErrorKind::unprocessable, what + "_too_long",
-                          field + " is longer than " + std::to_string(bytes_max) + " bytes", field);
+        return core::unprocessable(
+            what + "_too_long", field + " is longer than " + std::to_string(bytes_max) + " bytes",
+            field);
     }
     return {};
 }
@@ -113,8 +110,8 @@ core::Result<AwardDecision> check_award(const Evaluation& evaluation,
                                         const std::vector<Award>& awards, std::int64_t lot_id,
                                         const AwardRequest& request, const AwardLimits& limits) {
     if (const Award* current = current_award(awards, lot_id)) {
-        return make_error(
-            ErrorKind::conflict, "lot_already_awarded",
+        return core::conflict(
+            "lot_already_awarded",
             "lot " + std::to_string(lot_id) + " already has award " + std::to_string(current->id));
     }
     const RankedBid* chosen = nullptr;
@@ -122,14 +119,15 @@ core::Result<AwardDecision> check_award(const Evaluation& evaluation,
         if (b.lot_id == lot_id && b.bid_id == request.bid_id) chosen = &b;
     }
     if (chosen == nullptr) {
-        return make_error(ErrorKind::unprocessable, "bid_not_ranked",
-                          "bid " + std::to_string(request.bid_id) + " is not ranked in lot " +
-                              std::to_string(lot_id) + " (only valid bids of the lot are)",
-                          "bid_id");
+        return core::unprocessable("bid_not_ranked",
+                                   "bid " + std::to_string(request.bid_id) +
+                                       " is not ranked in lot " + std::to_string(lot_id) +
+                                       " (only valid bids of the lot are)",
+                                   "bid_id");
     }
     if (!eligible(awards, *chosen)) {
-        return make_error(
-            ErrorKind::conflict, "bid_declined",
+        return core::conflict(
+            "bid_declined",
             "bid " + std::to_string(request.bid_id) + " declined an earlier award of this lot",
             "bid_id");
     }
@@ -152,28 +150,30 @@ core::Result<AwardDecision> check_award(const Evaluation& evaluation,
         for (std::int64_t id : decision.skipped_bid_ids) {
             names += (names.empty() ? "" : ", ") + std::to_string(id);
         }
-        return make_error(ErrorKind::unprocessable, "reason_required",
-                          "eligible bids rank above bid " + std::to_string(request.bid_id) + " (" +
-                              names + "): a reason for passing them over is required",
-                          "reason");
+        return core::unprocessable("reason_required",
+                                   "eligible bids rank above bid " +
+                                       std::to_string(request.bid_id) + " (" + names +
+                                       "): a reason for passing them over is required",
+                                   "reason");
     }
     if (chosen->abnormally_low && !has_text(request.clarification)) {
-        return make_error(ErrorKind::unprocessable, "clarification_required",
-                          "bid " + std::to_string(request.bid_id) +
-                              " is flagged abnormally low: record the clarification obtained",
-                          "clarification");
+        return core::unprocessable(
+            "clarification_required",
+            "bid " + std::to_string(request.bid_id) +
+                " is flagged abnormally low: record the clarification obtained",
+            "clarification");
     }
     return decision;
 }
 
 core::Status check_awarded(const Award& award) {
     if (award.state == AwardStatus::signed_contract) {
-        return make_error(ErrorKind::conflict, "award_signed",
-                          "award " + std::to_string(award.id) + " already has its contract");
+        return core::conflict("award_signed",
+                              "award " + std::to_string(award.id) + " already has its contract");
     }
     if (award.state == AwardStatus::declined) {
-        return make_error(ErrorKind::conflict, "award_declined",
-                          "award " + std::to_string(award.id) + " was declined");
+        return core::conflict("award_declined",
+                              "award " + std::to_string(award.id) + " was declined");
     }
     return {};
 }
@@ -183,14 +183,14 @@ core::Status check_contract(const Award& award, std::int64_t now_ms,
                             const AwardLimits& limits) {
     PROCURA_TRY(check_awarded(award));
     if (now_ms < award.standstill_ends_at_ms) {
-        return make_error(ErrorKind::conflict, "standstill_not_over",
-                          "the standstill period of award " + std::to_string(award.id) +
-                              " ends at " + std::to_string(award.standstill_ends_at_ms) +
-                              " ms; no contract before then");
+        return core::conflict("standstill_not_over",
+                              "the standstill period of award " + std::to_string(award.id) +
+                                  " ends at " + std::to_string(award.standstill_ends_at_ms) +
+                                  " ms; no contract before then");
     }
     if (milestones.empty() || milestones.size() > limits.milestones_max) {
-        return make_error(
-            ErrorKind::unprocessable, "milestones_count",
+        return core::unprocessable(
+            "milestones_count",
             "a contract has 1 to " + std::to_string(limits.milestones_max) + " milestones",
             "milestones");
     }
@@ -201,24 +201,25 @@ core::Status check_contract(const Award& award, std::int64_t now_ms,
         PROCURA_TRY(
             check_text(m.title, limits.milestone_title_bytes_max, true, "title", field + ".title"));
         if (m.amount_minor <= 0) {
-            return make_error(ErrorKind::unprocessable, "amount_not_positive",
-                              "a milestone amount is a positive integer of minor units",
-                              field + ".amount_minor");
+            return core::unprocessable("amount_not_positive",
+                                       "a milestone amount is a positive integer of minor units",
+                                       field + ".amount_minor");
         }
         // Each amount is positive and the running sum never exceeds the value, so no overflow.
         if (m.amount_minor > award.value_minor - sum) {
-            return make_error(
-                ErrorKind::unprocessable, "milestones_sum",
+            return core::unprocessable(
+                "milestones_sum",
                 "the milestone amounts exceed the award value " + std::to_string(award.value_minor),
                 "milestones");
         }
         sum += m.amount_minor;
     }
     if (sum != award.value_minor) {
-        return make_error(ErrorKind::unprocessable, "milestones_sum",
-                          "the milestone amounts add up to " + std::to_string(sum) +
-                              ", not to the award value " + std::to_string(award.value_minor),
-                          "milestones");
+        return core::unprocessable("milestones_sum",
+                                   "the milestone amounts add up to " + std::to_string(sum) +
+                                       ", not to the award value " +
+                                       std::to_string(award.value_minor),
+                                   "milestones");
     }
     return {};
 }
@@ -234,8 +235,9 @@ core::Status check_withdrawal(std::string_view reason, const AwardLimits& limits
 
 core::Status check_accept(const Milestone& milestone) {
     if (milestone.state != MilestoneState::planned) {
-        return make_error(ErrorKind::conflict, "milestone_accepted",
-                          "milestone " + std::to_string(milestone.number) + " is already accepted");
+        return core::conflict(
+            "milestone_accepted",
+            "milestone " + std::to_string(milestone.number) + " is already accepted");
     }
     return {};
 }
@@ -249,27 +251,28 @@ core::Status check_scores(const ScoreSubmission& submission, const Weights& weig
             std::any_of(weights.criteria.begin(), weights.criteria.end(),
                         [&](const Criterion& c) { return c.criterion_id == criterion; });
         if (!known) {
-            return make_error(
-                ErrorKind::unprocessable, "criterion_unknown",
+            return core::unprocessable(
+                "criterion_unknown",
                 "criterion " + std::to_string(criterion) + " is not a criterion of this tender",
                 field + ".criterion_id");
         }
         if (!seen.insert(criterion).second) {
-            return make_error(ErrorKind::unprocessable, "criterion_duplicate",
-                              "criterion " + std::to_string(criterion) + " is scored twice",
-                              field + ".criterion_id");
+            return core::unprocessable(
+                "criterion_duplicate",
+                "criterion " + std::to_string(criterion) + " is scored twice",
+                field + ".criterion_id");
         }
         if (score < 0 || score > score_max_micro) {
-            return make_error(ErrorKind::unprocessable, "score_out_of_range",
-                              "a score is 0 to 100 points (0 to 100000000 micro-points)",
-                              field + ".score_micro");
+            return core::unprocessable("score_out_of_range",
+                                       "a score is 0 to 100 points (0 to 100000000 micro-points)",
+                                       field + ".score_micro");
         }
     }
     for (const Criterion& c : weights.criteria) {
         if (seen.count(c.criterion_id) == 0) {
-            return make_error(ErrorKind::unprocessable, "criterion_missing",
-                              "criterion " + std::to_string(c.criterion_id) + " is not scored",
-                              "scores");
+            return core::unprocessable(
+                "criterion_missing",
+                "criterion " + std::to_string(c.criterion_id) + " is not scored", "scores");
         }
     }
     return {};
@@ -286,13 +289,13 @@ core::Result<std::vector<std::int64_t>> check_close(const TenderRecords& records
                                                     std::int64_t lot_id, std::string_view reason,
                                                     const AwardLimits& limits) {
     if (const Award* current = current_award(records.awards, lot_id)) {
-        return make_error(ErrorKind::conflict, "lot_already_awarded",
-                          "lot " + std::to_string(lot_id) + " has award " +
-                              std::to_string(current->id) + "; it cannot be closed");
+        return core::conflict("lot_already_awarded",
+                              "lot " + std::to_string(lot_id) + " has award " +
+                                  std::to_string(current->id) + "; it cannot be closed");
     }
     if (closure_of(records, lot_id) != nullptr) {
-        return make_error(ErrorKind::conflict, "lot_closed",
-                          "lot " + std::to_string(lot_id) + " is already closed as unsuccessful");
+        return core::conflict(
+            "lot_closed", "lot " + std::to_string(lot_id) + " is already closed as unsuccessful");
     }
     PROCURA_TRY(check_text(reason, limits.reason_bytes_max, true, "reason", "reason"));
     std::vector<const RankedBid*> eligible_bids;

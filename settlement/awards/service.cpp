@@ -13,20 +13,15 @@ namespace procura::settlement {
 namespace {
 
 using core::ErrorKind;
-using core::make_error;
 using Json = nlohmann::json;
 
 std::string dump(const Json& value) {
     return value.dump(-1, ' ', false, Json::error_handler_t::replace);
 }
 
-core::Error forbidden(std::string code, std::string message) {
-    return make_error(ErrorKind::forbidden, std::move(code), std::move(message));
-}
-
 core::Status require_officer(const core::Caller& caller, const char* what) {
     if (caller.role != core::Role::officer) {
-        return forbidden("forbidden", std::string("only officers ") + what);
+        return core::forbidden("forbidden", std::string("only officers ") + what);
     }
     return {};
 }
@@ -49,8 +44,9 @@ std::vector<core::UserId> panel_of(const tender::Tender& t, const TenderRecords&
 
 core::Status require_panel_member(const core::Caller& caller, const tender::Tender& t) {
     if (caller.role != core::Role::officer || !on_committee(t, caller.user_id)) {
-        return forbidden("not_panel_member",
-                         "only members of the tender's committee sit on its evaluation panel");
+        return core::forbidden(
+            "not_panel_member",
+            "only members of the tender's committee sit on its evaluation panel");
     }
     return {};
 }
@@ -88,15 +84,14 @@ core::AuditEvent event(std::int64_t at_ms, core::UserId actor, std::string actio
 
 core::Status require_opened(const TenderRecords& records) {
     if (!records.opened_at_ms) {
-        return make_error(ErrorKind::conflict, "not_opened", "the bids are not opened yet");
+        return core::conflict("not_opened", "the bids are not opened yet");
     }
     return {};
 }
 
 core::Status require_not_evaluated(const TenderRecords& records) {
     if (records.evaluation) {
-        return make_error(ErrorKind::conflict, "already_evaluated",
-                          "the tender's evaluation is already stored");
+        return core::conflict("already_evaluated", "the tender's evaluation is already stored");
     }
     return {};
 }
@@ -116,13 +111,11 @@ Award* find_award(TenderRecords& records, std::int64_t award_id) {
 }
 
 core::Error award_not_found(std::int64_t award_id) {
-    return make_error(ErrorKind::not_found, "award_not_found",
-                      "no award " + std::to_string(award_id));
+    return core::not_found("award_not_found", "no award " + std::to_string(award_id));
 }
 
 core::Error contract_not_found(std::int64_t contract_id) {
-    return make_error(ErrorKind::not_found, "contract_not_found",
-                      "no contract " + std::to_string(contract_id));
+    return core::not_found("contract_not_found", "no contract " + std::to_string(contract_id));
 }
 
 Json award_payload(const Award& a) {
@@ -150,9 +143,9 @@ AwardService::AwardService(AwardDependencies dependencies, AwardLimits limits)
 static core::Status require_not_recused(const TenderRecords& records, const core::Caller& caller) {
     for (const Declaration& d : records.declarations) {
         if (d.member_id == caller.user_id && !d.no_conflict) {
-            return core::make_error(ErrorKind::forbidden, "recused",
-                                    "you declared a conflict of interest on this tender and take "
-                                    "no part in its decisions");
+            return core::forbidden("recused",
+                                   "you declared a conflict of interest on this tender and take "
+                                   "no part in its decisions");
         }
     }
     return {};
@@ -164,59 +157,53 @@ static core::Status require_not_recused(const TenderRecords& records, const core
 static core::Status in_award_transaction(
     AwardStore& store, std::int64_t award_id, const core::Caller& caller,
     const std::function<core::Status(AwardTransaction&, const Award&)>& body) {
-    auto tender_id = store.tender_of_award(award_id);
-    if (!tender_id) return tender_id.error();
-    if (!*tender_id) return award_not_found(award_id);
-    return store.in_transaction(**tender_id, [&](AwardTransaction& tx) -> core::Status {
-        auto records = tx.load();
-        if (!records) return records.error();
-        PROCURA_TRY(require_not_recused(*records, caller));
-        const Award* found = find_award(*records, award_id);
+    PROCURA_TRY_ASSIGN(auto tender_id, store.tender_of_award(award_id));
+    if (!tender_id) return award_not_found(award_id);
+    return store.in_transaction(*tender_id, [&](AwardTransaction& tx) -> core::Status {
+        PROCURA_TRY_ASSIGN(auto records, tx.load());
+        PROCURA_TRY(require_not_recused(records, caller));
+        const Award* found = find_award(records, award_id);
         if (found == nullptr) return award_not_found(award_id);
         return body(tx, *found);
     });
 }
 
 core::Result<tender::Tender> AwardService::published_tender(std::int64_t tender_id) {
-    auto found = d_.tenders.find(tender_id);
-    if (!found) return found.error();
-    if (!*found || (*found)->state == tender::TenderState::draft) {
-        return make_error(ErrorKind::not_found, "tender_not_found",
-                          "no tender " + std::to_string(tender_id));
+    PROCURA_TRY_ASSIGN(auto found, d_.tenders.find(tender_id));
+    if (!found || found->state == tender::TenderState::draft) {
+        return core::not_found("tender_not_found", "no tender " + std::to_string(tender_id));
     }
-    return std::move(**found);
+    return std::move(*found);
 }
 
 core::Result<Declaration> AwardService::declare(const core::Caller& caller, std::int64_t tender_id,
                                                 bool no_conflict, const std::string& statement) {
-    auto t = published_tender(tender_id);
-    if (!t) return t.error();
-    PROCURA_TRY(require_panel_member(caller, *t));
+    PROCURA_TRY_ASSIGN(auto t, published_tender(tender_id));
+    PROCURA_TRY(require_panel_member(caller, t));
     if (!rules::has_text(statement)) {
-        return make_error(ErrorKind::unprocessable, "statement_required",
-                          "a declaration carries a statement", "statement");
+        return core::unprocessable("statement_required", "a declaration carries a statement",
+                                   "statement");
     }
     if (statement.size() > limits_.statement_bytes_max) {
-        return make_error(ErrorKind::unprocessable, "statement_too_long",
-                          "the statement is longer than " +
-                              std::to_string(limits_.statement_bytes_max) + " bytes",
-                          "statement");
+        return core::unprocessable("statement_too_long",
+                                   "the statement is longer than " +
+                                       std::to_string(limits_.statement_bytes_max) + " bytes",
+                                   "statement");
     }
-    if (t->state == tender::TenderState::cancelled) {
-        return make_error(ErrorKind::conflict, "tender_cancelled", "the tender is cancelled");
+    if (t.state == tender::TenderState::cancelled) {
+        return core::conflict("tender_cancelled", "the tender is cancelled");
     }
     Declaration declaration;
     PROCURA_TRY(d_.store.in_transaction(tender_id, [&](AwardTransaction& tx) -> core::Status {
-        auto records = tx.load();
-        if (!records) return records.error();
-        PROCURA_TRY(require_opened(*records));
-        PROCURA_TRY(require_not_evaluated(*records));
-        if (declaration_of(*records, caller.user_id) != nullptr) {
-            return make_error(ErrorKind::conflict, "already_declared",
-                              "you have already made your declaration for this tender");
+        PROCURA_TRY_ASSIGN(auto records, tx.load());
+        PROCURA_TRY(require_opened(records));
+        PROCURA_TRY(require_not_evaluated(records));
+        if (declaration_of(records, caller.user_id) != nullptr) {
+            return core::conflict("already_declared",
+                                  "you have already made your declaration for this tender");
         }
         std::set<core::UserId> suppliers;
-        for (const OpenedBid& b : records->opened_bids) suppliers.insert(b.supplier_id);
+        for (const OpenedBid& b : records.opened_bids) suppliers.insert(b.supplier_id);
         declaration = Declaration{};
         declaration.tender_id = tender_id;
         declaration.member_id = caller.user_id;
@@ -241,58 +228,56 @@ core::Result<Declaration> AwardService::withdraw_member(const core::Caller& call
                                                         core::UserId member_id,
                                                         const std::string& reason) {
     PROCURA_TRY(require_officer(caller, "withdraw a panel member"));
-    auto t = published_tender(tender_id);
-    if (!t) return t.error();
+    PROCURA_TRY_ASSIGN(auto t, published_tender(tender_id));
     PROCURA_TRY(rules::check_withdrawal(reason, limits_));
-    if (t->state == tender::TenderState::cancelled) {
-        return make_error(ErrorKind::conflict, "tender_cancelled", "the tender is cancelled");
+    if (t.state == tender::TenderState::cancelled) {
+        return core::conflict("tender_cancelled", "the tender is cancelled");
     }
     Declaration withdrawn;
     PROCURA_TRY(d_.store.in_transaction(tender_id, [&](AwardTransaction& tx) -> core::Status {
-        auto records = tx.load();
-        if (!records) return records.error();
-        PROCURA_TRY(require_opened(*records));
-        PROCURA_TRY(require_not_evaluated(*records));
-        const std::vector<core::UserId> panel = panel_of(*t, *records);
+        PROCURA_TRY_ASSIGN(auto records, tx.load());
+        PROCURA_TRY(require_opened(records));
+        PROCURA_TRY(require_not_evaluated(records));
+        const std::vector<core::UserId> panel = panel_of(t, records);
         const auto on_panel = [&](core::UserId user) {
             return std::find(panel.begin(), panel.end(), user) != panel.end();
         };
         if (caller.user_id != member_id) {
             // Only a fellow panel member withdraws someone else, and never down to a panel
             // of one: no officer can make themselves, or anyone, the sole evaluator.
-            PROCURA_TRY(require_not_recused(*records, caller));
+            PROCURA_TRY(require_not_recused(records, caller));
             if (!on_panel(caller.user_id)) {
-                return forbidden("not_panel_member",
-                                 "only a member of the evaluation panel (a committee member who "
-                                 "declared no conflict) withdraws another member");
+                return core::forbidden(
+                    "not_panel_member",
+                    "only a member of the evaluation panel (a committee member who "
+                    "declared no conflict) withdraws another member");
             }
             if (on_panel(member_id) && panel.size() <= 2) {
-                return make_error(ErrorKind::conflict, "panel_too_small",
-                                  "the panel has " + std::to_string(panel.size()) +
-                                      " members: another member's withdrawal would leave it "
-                                      "with one; only the member can withdraw themselves");
+                return core::conflict("panel_too_small",
+                                      "the panel has " + std::to_string(panel.size()) +
+                                          " members: another member's withdrawal would leave it "
+                                          "with one; only the member can withdraw themselves");
             }
         }
-        const Declaration* declared = declaration_of(*records, member_id);
-        if (declared == nullptr || !declared->no_conflict || !on_committee(*t, member_id)) {
-            return make_error(ErrorKind::conflict, "not_on_panel",
-                              "user " + std::to_string(member_id) +
-                                  " has not declared no conflict on this tender's committee, so "
-                                  "the evaluation does not wait for them");
+        const Declaration* declared = declaration_of(records, member_id);
+        if (declared == nullptr || !declared->no_conflict || !on_committee(t, member_id)) {
+            return core::conflict(
+                "not_on_panel", "user " + std::to_string(member_id) +
+                                    " has not declared no conflict on this tender's committee, so "
+                                    "the evaluation does not wait for them");
         }
         if (declared->withdrawn_at_ms) {
-            return make_error(
-                ErrorKind::conflict, "already_withdrawn",
-                "member " + std::to_string(member_id) + " is withdrawn from the panel already");
+            return core::conflict("already_withdrawn", "member " + std::to_string(member_id) +
+                                                           " is withdrawn from the panel already");
         }
         const bool scored =
-            std::any_of(records->scores.begin(), records->scores.end(),
+            std::any_of(records.scores.begin(), records.scores.end(),
                         [&](const TechnicalScore& s) { return s.member_id == member_id; });
         if (scored) {
-            return make_error(ErrorKind::conflict, "member_has_scored",
-                              "member " + std::to_string(member_id) +
-                                  " has submitted scores, which are locked: they stay in the "
-                                  "evaluation, so the member cannot be withdrawn");
+            return core::conflict("member_has_scored",
+                                  "member " + std::to_string(member_id) +
+                                      " has submitted scores, which are locked: they stay in the "
+                                      "evaluation, so the member cannot be withdrawn");
         }
         withdrawn = *declared;
         withdrawn.withdrawn_at_ms = d_.clock.now_ms();
@@ -308,50 +293,49 @@ core::Result<Declaration> AwardService::withdraw_member(const core::Caller& call
 
 core::Result<std::vector<TechnicalScore>> AwardService::submit_scores(
     const core::Caller& caller, std::int64_t tender_id, const ScoreSubmission& submission) {
-    auto t = published_tender(tender_id);
-    if (!t) return t.error();
-    PROCURA_TRY(require_panel_member(caller, *t));
-    const Weights weights = tender_weights(*t);
+    PROCURA_TRY_ASSIGN(auto t, published_tender(tender_id));
+    PROCURA_TRY(require_panel_member(caller, t));
+    const Weights weights = tender_weights(t);
     if (weights.criteria.empty()) {
-        return make_error(ErrorKind::conflict, "no_technical_criteria",
-                          "this tender's evaluation method uses no technical score");
+        return core::conflict("no_technical_criteria",
+                              "this tender's evaluation method uses no technical score");
     }
     std::vector<TechnicalScore> stored;
     PROCURA_TRY(d_.store.in_transaction(tender_id, [&](AwardTransaction& tx) -> core::Status {
         stored.clear();
-        auto records = tx.load();
-        if (!records) return records.error();
-        PROCURA_TRY(require_opened(*records));
-        PROCURA_TRY(require_not_evaluated(*records));
-        const Declaration* declared = declaration_of(*records, caller.user_id);
+        PROCURA_TRY_ASSIGN(auto records, tx.load());
+        PROCURA_TRY(require_opened(records));
+        PROCURA_TRY(require_not_evaluated(records));
+        const Declaration* declared = declaration_of(records, caller.user_id);
         if (declared == nullptr) {
-            return make_error(ErrorKind::conflict, "declaration_required",
-                              "declare your conflicts of interest before scoring");
+            return core::conflict("declaration_required",
+                                  "declare your conflicts of interest before scoring");
         }
         if (!declared->no_conflict) {
-            return forbidden("recused", "you declared a conflict of interest and are recused");
+            return core::forbidden("recused",
+                                   "you declared a conflict of interest and are recused");
         }
         if (declared->withdrawn_at_ms) {
-            return forbidden("withdrawn_from_panel",
-                             "you are withdrawn from this tender's evaluation panel");
+            return core::forbidden("withdrawn_from_panel",
+                                   "you are withdrawn from this tender's evaluation panel");
         }
         const bool valid_bid = std::any_of(
-            records->opened_bids.begin(), records->opened_bids.end(), [&](const OpenedBid& b) {
+            records.opened_bids.begin(), records.opened_bids.end(), [&](const OpenedBid& b) {
                 return b.bid_id == submission.bid_id && b.lot_id == submission.lot_id && b.valid;
             });
         if (!valid_bid) {
-            return make_error(ErrorKind::unprocessable, "bid_not_valid",
-                              "bid " + std::to_string(submission.bid_id) +
-                                  " is not a valid opened bid of lot " +
-                                  std::to_string(submission.lot_id),
-                              "bid_id");
+            return core::unprocessable("bid_not_valid",
+                                       "bid " + std::to_string(submission.bid_id) +
+                                           " is not a valid opened bid of lot " +
+                                           std::to_string(submission.lot_id),
+                                       "bid_id");
         }
         PROCURA_TRY(rules::check_scores(submission, weights));
-        for (const TechnicalScore& s : records->scores) {
+        for (const TechnicalScore& s : records.scores) {
             if (s.bid_id == submission.bid_id && s.member_id == caller.user_id) {
-                return make_error(ErrorKind::conflict, "score_locked",
-                                  "your scores of bid " + std::to_string(submission.bid_id) +
-                                      " are submitted and locked");
+                return core::conflict("score_locked", "your scores of bid " +
+                                                          std::to_string(submission.bid_id) +
+                                                          " are submitted and locked");
             }
         }
         const std::int64_t now = d_.clock.now_ms();
@@ -376,24 +360,23 @@ core::Result<std::vector<TechnicalScore>> AwardService::submit_scores(
 
 core::Result<PanelScores> AwardService::scores(const std::optional<core::Caller>& caller,
                                                std::int64_t tender_id) {
-    auto t = published_tender(tender_id);
-    if (!t) return t.error();
-    auto records = d_.store.read(tender_id);
-    if (!records) return records.error();
+    PROCURA_TRY_ASSIGN(auto t, published_tender(tender_id));
+    PROCURA_TRY_ASSIGN(auto records, d_.store.read(tender_id));
     PanelScores out;
-    out.evaluated = records->evaluation.has_value();
+    out.evaluated = records.evaluation.has_value();
     if (out.evaluated) {
-        out.declarations = std::move(records->declarations);
-        out.scores = std::move(records->scores);
+        out.declarations = std::move(records.declarations);
+        out.scores = std::move(records.scores);
         return out;
     }
-    if (!caller || caller->role != core::Role::officer || !on_committee(*t, caller->user_id)) {
-        return forbidden("scores_sealed",
-                         "the panel's scores are published with the evaluation; before it only "
-                         "each panel member sees their own");
+    if (!caller || caller->role != core::Role::officer || !on_committee(t, caller->user_id)) {
+        return core::forbidden(
+            "scores_sealed",
+            "the panel's scores are published with the evaluation; before it only "
+            "each panel member sees their own");
     }
-    out.declarations = std::move(records->declarations);
-    for (TechnicalScore& s : records->scores) {
+    out.declarations = std::move(records.declarations);
+    for (TechnicalScore& s : records.scores) {
         if (s.member_id == caller->user_id) out.scores.push_back(std::move(s));
     }
     return out;
@@ -402,34 +385,32 @@ core::Result<PanelScores> AwardService::scores(const std::optional<core::Caller>
 core::Result<Evaluation> AwardService::evaluate(const core::Caller& caller,
                                                 std::int64_t tender_id) {
     PROCURA_TRY(require_officer(caller, "run the evaluation"));
-    auto t = published_tender(tender_id);
-    if (!t) return t.error();
-    if (t->state == tender::TenderState::cancelled) {
-        return make_error(ErrorKind::conflict, "tender_cancelled", "the tender is cancelled");
+    PROCURA_TRY_ASSIGN(auto t, published_tender(tender_id));
+    if (t.state == tender::TenderState::cancelled) {
+        return core::conflict("tender_cancelled", "the tender is cancelled");
     }
-    const Method method = to_method(t->evaluation_method);
-    const Weights weights = tender_weights(*t);
+    const Method method = to_method(t.evaluation_method);
+    const Weights weights = tender_weights(t);
     Evaluation evaluation;
     PROCURA_TRY(d_.store.in_transaction(tender_id, [&](AwardTransaction& tx) -> core::Status {
-        auto records = tx.load();
-        if (!records) return records.error();
-        PROCURA_TRY(require_not_recused(*records, caller));
-        PROCURA_TRY(require_opened(*records));
-        PROCURA_TRY(require_not_evaluated(*records));
+        PROCURA_TRY_ASSIGN(auto records, tx.load());
+        PROCURA_TRY(require_not_recused(records, caller));
+        PROCURA_TRY(require_opened(records));
+        PROCURA_TRY(require_not_evaluated(records));
 
-        const std::vector<core::UserId> panel = panel_of(*t, *records);
+        const std::vector<core::UserId> panel = panel_of(t, records);
         std::vector<LotInput> inputs;
         std::vector<std::string> missing;
         std::size_t missing_count = 0;
-        for (const tender::Lot& lot : t->lots) {
+        for (const tender::Lot& lot : t.lots) {
             LotInput input;
             input.tender_id = tender_id;
             input.lot_id = lot.number;
-            input.currency = t->currency;
+            input.currency = t.currency;
             input.method = method;
             input.weights = weights;
             input.abnormally_low_threshold_bp = limits_.abnormally_low_threshold_bp;
-            for (const OpenedBid& b : records->opened_bids) {
+            for (const OpenedBid& b : records.opened_bids) {
                 if (b.lot_id != lot.number) continue;
                 BidInput bid;
                 bid.bid_id = b.bid_id;
@@ -443,10 +424,10 @@ core::Result<Evaluation> AwardService::evaluate(const core::Caller& caller,
                 // What the opening cannot judge without the tender: a valid bid in another
                 // currency, or above the lot's budget ceiling, is excluded here with its reason
                 // (one such bid must not stop the whole lot's evaluation).
-                if (bid.valid && b.currency != t->currency) {
+                if (bid.valid && b.currency != t.currency) {
                     bid.valid = false;
                     bid.invalid_reason = "currency_mismatch: the bid is in " + b.currency +
-                                         ", the tender in " + t->currency;
+                                         ", the tender in " + t.currency;
                 } else if (bid.valid && lot.budget_minor > 0 && b.price_minor > lot.budget_minor) {
                     bid.valid = false;
                     bid.invalid_reason = "over_budget: the price " + std::to_string(b.price_minor) +
@@ -456,7 +437,7 @@ core::Result<Evaluation> AwardService::evaluate(const core::Caller& caller,
                 if (b.valid && !weights.criteria.empty()) {
                     for (core::UserId member : panel) {
                         EvaluatorScores given{member, {}};
-                        for (const TechnicalScore& s : records->scores) {
+                        for (const TechnicalScore& s : records.scores) {
                             if (s.bid_id == b.bid_id && s.member_id == member) {
                                 given.scores.push_back({s.criterion_id, s.score_micro});
                             }
@@ -476,10 +457,10 @@ core::Result<Evaluation> AwardService::evaluate(const core::Caller& caller,
             inputs.push_back(std::move(input));
         }
         if (!weights.criteria.empty() && panel.empty()) {
-            return make_error(ErrorKind::conflict, "panel_empty",
-                              "no committee member has declared no conflict of interest: the "
-                              "technical criteria cannot be scored",
-                              "scores");
+            return core::conflict("panel_empty",
+                                  "no committee member has declared no conflict of interest: the "
+                                  "technical criteria cannot be scored",
+                                  "scores");
         }
         if (missing_count > 0) {
             std::string list;
@@ -487,8 +468,8 @@ core::Result<Evaluation> AwardService::evaluate(const core::Caller& caller,
             if (missing_count > missing.size()) {
                 list += "; and " + std::to_string(missing_count - missing.size()) + " more";
             }
-            return make_error(ErrorKind::conflict, "scores_missing",
-                              "technical scores are missing: " + list, "scores");
+            return core::conflict("scores_missing", "technical scores are missing: " + list,
+                                  "scores");
         }
 
         const std::vector<LotResult> results = evaluate_all(inputs, limits_.evaluation_threads);
@@ -522,7 +503,7 @@ core::Result<Evaluation> AwardService::evaluate(const core::Caller& caller,
         }
         // The declarations, sealed until now, become part of the public record.
         Json declarations = Json::array();
-        for (const Declaration& d : records->declarations) {
+        for (const Declaration& d : records.declarations) {
             declarations.push_back(Json{{"member_id", d.member_id},
                                         {"no_conflict", d.no_conflict},
                                         {"statement", d.statement},
@@ -538,68 +519,59 @@ core::Result<Evaluation> AwardService::evaluate(const core::Caller& caller,
 }
 
 core::Result<Evaluation> AwardService::evaluation(std::int64_t tender_id) {
-    auto t = published_tender(tender_id);
-    if (!t) return t.error();
-    auto records = d_.store.read(tender_id);
-    if (!records) return records.error();
-    if (!records->evaluation) {
-        return make_error(ErrorKind::not_found, "not_evaluated",
-                          "the tender's evaluation is not stored yet");
+    PROCURA_TRY_ASSIGN(auto t, published_tender(tender_id));
+    PROCURA_TRY_ASSIGN(auto records, d_.store.read(tender_id));
+    if (!records.evaluation) {
+        return core::not_found("not_evaluated", "the tender's evaluation is not stored yet");
     }
-    return std::move(*records->evaluation);
+    return std::move(*records.evaluation);
 }
 
 core::Result<Award> AwardService::award(const core::Caller& caller, std::int64_t tender_id,
                                         std::int64_t lot_id, const AwardRequest& request) {
     PROCURA_TRY(require_officer(caller, "award"));
-    auto t = published_tender(tender_id);
-    if (!t) return t.error();
-    const bool lot_known = std::any_of(t->lots.begin(), t->lots.end(),
+    PROCURA_TRY_ASSIGN(auto t, published_tender(tender_id));
+    const bool lot_known = std::any_of(t.lots.begin(), t.lots.end(),
                                        [&](const tender::Lot& l) { return l.number == lot_id; });
     if (!lot_known) {
-        return make_error(
-            ErrorKind::not_found, "lot_not_found",
-            "tender " + std::to_string(tender_id) + " has no lot " + std::to_string(lot_id));
+        return core::not_found("lot_not_found", "tender " + std::to_string(tender_id) +
+                                                    " has no lot " + std::to_string(lot_id));
     }
-    if (t->state == tender::TenderState::cancelled) {
-        return make_error(ErrorKind::conflict, "tender_cancelled", "the tender is cancelled");
+    if (t.state == tender::TenderState::cancelled) {
+        return core::conflict("tender_cancelled", "the tender is cancelled");
     }
     Award award;
     PROCURA_TRY(d_.store.in_transaction(tender_id, [&](AwardTransaction& tx) -> core::Status {
-        auto records = tx.load();
-        if (!records) return records.error();
-        PROCURA_TRY(require_not_recused(*records, caller));
-        if (!records->evaluation) {
-            return make_error(ErrorKind::conflict, "not_evaluated",
-                              "the tender is not evaluated yet");
+        PROCURA_TRY_ASSIGN(auto records, tx.load());
+        PROCURA_TRY(require_not_recused(records, caller));
+        if (!records.evaluation) {
+            return core::conflict("not_evaluated", "the tender is not evaluated yet");
         }
-        if (rules::closure_of(*records, lot_id) != nullptr) {
-            return make_error(ErrorKind::conflict, "lot_closed",
-                              "lot " + std::to_string(lot_id) +
-                                  " is closed as unsuccessful and cannot be awarded");
+        if (rules::closure_of(records, lot_id) != nullptr) {
+            return core::conflict("lot_closed",
+                                  "lot " + std::to_string(lot_id) +
+                                      " is closed as unsuccessful and cannot be awarded");
         }
-        auto decision =
-            rules::check_award(*records->evaluation, records->awards, lot_id, request, limits_);
-        if (!decision) return decision.error();
+        PROCURA_TRY_ASSIGN(auto decision, rules::check_award(*records.evaluation, records.awards,
+                                                             lot_id, request, limits_));
         const std::int64_t now = d_.clock.now_ms();
         award = Award{};
         award.tender_id = tender_id;
         award.lot_id = lot_id;
-        award.bid_id = decision->bid.bid_id;
-        award.supplier_id = decision->bid.supplier_id;
-        award.value_minor = decision->bid.price_minor;
-        award.currency = decision->bid.currency;
-        award.awarded_rank = decision->bid.rank;
+        award.bid_id = decision.bid.bid_id;
+        award.supplier_id = decision.bid.supplier_id;
+        award.value_minor = decision.bid.price_minor;
+        award.currency = decision.bid.currency;
+        award.awarded_rank = decision.bid.rank;
         award.skip_reason = request.reason;
         award.clarification = request.clarification;
-        award.skipped_bid_ids = decision->skipped_bid_ids;
+        award.skipped_bid_ids = decision.skipped_bid_ids;
         award.state = AwardStatus::awarded;
         award.awarded_by = caller.user_id;
         award.awarded_at_ms = now;
         award.standstill_ends_at_ms = now + limits_.standstill_ms;
-        auto id = tx.insert_award(award);
-        if (!id) return id.error();
-        award.id = *id;
+        PROCURA_TRY_ASSIGN(auto id, tx.insert_award(award));
+        award.id = id;
         return tx.append_audit(
             {event(now, caller.user_id, "award.made", "award", award.id, 1, award_payload(award))});
     }));
@@ -609,28 +581,23 @@ core::Result<Award> AwardService::award(const core::Caller& caller, std::int64_t
 core::Result<LotClosure> AwardService::close_lot(const core::Caller& caller, std::int64_t tender_id,
                                                  std::int64_t lot_id, const std::string& reason) {
     PROCURA_TRY(require_officer(caller, "close lots"));
-    auto t = published_tender(tender_id);
-    if (!t) return t.error();
-    const bool lot_known = std::any_of(t->lots.begin(), t->lots.end(),
+    PROCURA_TRY_ASSIGN(auto t, published_tender(tender_id));
+    const bool lot_known = std::any_of(t.lots.begin(), t.lots.end(),
                                        [&](const tender::Lot& l) { return l.number == lot_id; });
     if (!lot_known) {
-        return make_error(
-            ErrorKind::not_found, "lot_not_found",
-            "tender " + std::to_string(tender_id) + " has no lot " + std::to_string(lot_id));
+        return core::not_found("lot_not_found", "tender " + std::to_string(tender_id) +
+                                                    " has no lot " + std::to_string(lot_id));
     }
     LotClosure closure;
     PROCURA_TRY(d_.store.in_transaction(tender_id, [&](AwardTransaction& tx) -> core::Status {
-        auto records = tx.load();
-        if (!records) return records.error();
-        PROCURA_TRY(require_not_recused(*records, caller));
-        if (!records->evaluation) {
-            return make_error(ErrorKind::conflict, "not_evaluated",
-                              "the tender is not evaluated yet");
+        PROCURA_TRY_ASSIGN(auto records, tx.load());
+        PROCURA_TRY(require_not_recused(records, caller));
+        if (!records.evaluation) {
+            return core::conflict("not_evaluated", "the tender is not evaluated yet");
         }
-        auto skipped = rules::check_close(*records, lot_id, reason, limits_);
-        if (!skipped) return skipped.error();
+        PROCURA_TRY_ASSIGN(auto skipped, rules::check_close(records, lot_id, reason, limits_));
         const std::int64_t now = d_.clock.now_ms();
-        closure = LotClosure{tender_id, lot_id, reason, *skipped, caller.user_id, now};
+        closure = LotClosure{tender_id, lot_id, reason, skipped, caller.user_id, now};
         PROCURA_TRY(tx.insert_closure(closure));
         return tx.append_audit(
             {event(now, caller.user_id, "lot.unsuccessful", "tender", tender_id, 0,
@@ -693,9 +660,8 @@ core::Result<Contract> AwardService::sign_contract(const core::Caller& caller,
                 items.push_back(Json{
                     {"number", m.number}, {"title", m.title}, {"amount_minor", m.amount_minor}});
             }
-            auto id = tx.insert_contract(contract);
-            if (!id) return id.error();
-            contract.id = *id;
+            PROCURA_TRY_ASSIGN(auto id, tx.insert_contract(contract));
+            contract.id = id;
             for (Milestone& m : contract.milestones) m.contract_id = contract.id;
             Award signed_award = award;
             signed_award.state = AwardStatus::signed_contract;
@@ -721,16 +687,14 @@ core::Result<Milestone> AwardService::accept_milestone(const core::Caller& calle
                                                        std::int64_t contract_id,
                                                        std::int64_t number) {
     PROCURA_TRY(require_officer(caller, "accept milestones"));
-    auto tender_id = d_.store.tender_of_contract(contract_id);
-    if (!tender_id) return tender_id.error();
-    if (!*tender_id) return contract_not_found(contract_id);
+    PROCURA_TRY_ASSIGN(auto tender_id, d_.store.tender_of_contract(contract_id));
+    if (!tender_id) return contract_not_found(contract_id);
     Milestone accepted;
-    PROCURA_TRY(d_.store.in_transaction(**tender_id, [&](AwardTransaction& tx) -> core::Status {
-        auto records = tx.load();
-        if (!records) return records.error();
-        PROCURA_TRY(require_not_recused(*records, caller));
+    PROCURA_TRY(d_.store.in_transaction(*tender_id, [&](AwardTransaction& tx) -> core::Status {
+        PROCURA_TRY_ASSIGN(auto records, tx.load());
+        PROCURA_TRY(require_not_recused(records, caller));
         const Contract* contract = nullptr;
-        for (const Contract& c : records->contracts) {
+        for (const Contract& c : records.contracts) {
             if (c.id == contract_id) contract = &c;
         }
         if (contract == nullptr) return contract_not_found(contract_id);
@@ -741,9 +705,9 @@ core::Result<Milestone> AwardService::accept_milestone(const core::Caller& calle
             if (m.state == MilestoneState::accepted) ++accepted_before;
         }
         if (milestone == nullptr) {
-            return make_error(ErrorKind::not_found, "milestone_not_found",
-                              "contract " + std::to_string(contract_id) + " has no milestone " +
-                                  std::to_string(number));
+            return core::not_found("milestone_not_found",
+                                   "contract " + std::to_string(contract_id) +
+                                       " has no milestone " + std::to_string(number));
         }
         PROCURA_TRY(rules::check_accept(*milestone));
         const std::int64_t now = d_.clock.now_ms();
@@ -764,52 +728,45 @@ core::Result<Milestone> AwardService::accept_milestone(const core::Caller& calle
 }
 
 core::Result<Award> AwardService::get_award(std::int64_t award_id) {
-    auto tender_id = d_.store.tender_of_award(award_id);
-    if (!tender_id) return tender_id.error();
-    if (!*tender_id) return award_not_found(award_id);
-    auto records = d_.store.read(**tender_id);
-    if (!records) return records.error();
-    Award* found = find_award(*records, award_id);
+    PROCURA_TRY_ASSIGN(auto tender_id, d_.store.tender_of_award(award_id));
+    if (!tender_id) return award_not_found(award_id);
+    PROCURA_TRY_ASSIGN(auto records, d_.store.read(*tender_id));
+    Award* found = find_award(records, award_id);
     if (found == nullptr) return award_not_found(award_id);
     return std::move(*found);
 }
 
 core::Result<Contract> AwardService::get_contract(std::int64_t contract_id) {
-    auto tender_id = d_.store.tender_of_contract(contract_id);
-    if (!tender_id) return tender_id.error();
-    if (!*tender_id) return contract_not_found(contract_id);
-    auto records = d_.store.read(**tender_id);
-    if (!records) return records.error();
-    for (Contract& c : records->contracts) {
+    PROCURA_TRY_ASSIGN(auto tender_id, d_.store.tender_of_contract(contract_id));
+    if (!tender_id) return contract_not_found(contract_id);
+    PROCURA_TRY_ASSIGN(auto records, d_.store.read(*tender_id));
+    for (Contract& c : records.contracts) {
         if (c.id == contract_id) return std::move(c);
     }
     return contract_not_found(contract_id);
 }
 
 core::Result<TenderAwards> AwardService::tender_awards(std::int64_t tender_id) {
-    auto t = published_tender(tender_id);
-    if (!t) return t.error();
-    auto records = d_.store.read(tender_id);
-    if (!records) return records.error();
+    PROCURA_TRY_ASSIGN(auto t, published_tender(tender_id));
+    PROCURA_TRY_ASSIGN(auto records, d_.store.read(tender_id));
     TenderAwards out;
     out.tender_id = tender_id;
     std::vector<std::int64_t> lot_ids;
-    for (const tender::Lot& l : t->lots) {
+    for (const tender::Lot& l : t.lots) {
         lot_ids.push_back(l.number);
-        out.lots.emplace_back(l.number, rules::lot_outcome(*records, l.number));
+        out.lots.emplace_back(l.number, rules::lot_outcome(records, l.number));
     }
-    out.outcome = rules::outcome(*records, lot_ids);
-    out.awards = std::move(records->awards);
-    out.contracts = std::move(records->contracts);
-    out.closures = std::move(records->closures);
+    out.outcome = rules::outcome(records, lot_ids);
+    out.awards = std::move(records.awards);
+    out.contracts = std::move(records.contracts);
+    out.closures = std::move(records.closures);
     return out;
 }
 
 core::Result<std::optional<TenderOutcome>> AwardService::outcome(
     std::int64_t tender_id, const std::vector<std::int64_t>& lot_ids) {
-    auto records = d_.store.read(tender_id);
-    if (!records) return records.error();
-    return rules::outcome(*records, lot_ids);
+    PROCURA_TRY_ASSIGN(auto records, d_.store.read(tender_id));
+    return rules::outcome(records, lot_ids);
 }
 
 }  // namespace procura::settlement

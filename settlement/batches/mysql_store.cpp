@@ -14,8 +14,6 @@
 
 namespace procura::settlement {
 namespace {
-
-using core::ErrorKind;
 using Statement = std::unique_ptr<sql::PreparedStatement>;
 using Rows = std::unique_ptr<sql::ResultSet>;
 using Json = nlohmann::json;
@@ -23,8 +21,7 @@ using Json = nlohmann::json;
 constexpr std::size_t items_per_insert_max = 500;
 
 core::Error corrupt(const std::string& what) {
-    return core::make_error(ErrorKind::internal, std::string(db::error_code_internal),
-                            "stored " + what + " is corrupt");
+    return core::internal(std::string(db::error_code_internal), "stored " + what + " is corrupt");
 }
 
 std::string text(const sql::ResultSet& rows, int column) {
@@ -203,7 +200,7 @@ core::Result<PrepareInput> MySQLBatchStore::load_candidates(std::int64_t cutoff_
     PrepareInput input;
     db::TransactionOptions options;
     options.mode = db::TransactionMode::read_only_snapshot;
-    const core::Status status = db::run_transaction(
+    PROCURA_TRY(db::run_transaction(
         pool_, "settlement.load_candidates",
         [&](db::Transaction& tx) -> core::Status {
             input = PrepareInput{};
@@ -367,15 +364,14 @@ core::Result<PrepareInput> MySQLBatchStore::load_candidates(std::int64_t cutoff_
                 return core::Status{};
             });
         },
-        options);
-    if (!status) return status.error();
+        options));
     return input;
 }
 
 core::Result<std::int64_t> MySQLBatchStore::insert_batch(const Batch& batch,
                                                          const core::AuditEvent& audit) {
     std::int64_t new_id = 0;
-    const core::Status status = db::run_transaction(
+    PROCURA_TRY(db::run_transaction(
         pool_, "settlement.insert_batch", [&](db::Transaction& tx) -> core::Status {
             auto inserted = tx.attempt("settlement.insert_batch", [&](sql::Connection& c) {
                 Statement s(c.prepareStatement(
@@ -395,19 +391,17 @@ core::Result<std::int64_t> MySQLBatchStore::insert_batch(const Batch& batch,
             });
             if (!inserted) {
                 if (inserted.error().code == db::error_code_duplicate) {
-                    return core::make_error(ErrorKind::conflict, "item_taken",
-                                            "another batch took some of these items first");
+                    return core::conflict("item_taken",
+                                          "another batch took some of these items first");
                 }
                 return inserted.error();
             }
             new_id = *inserted;
             core::AuditEvent event = audit;
             event.entity_id = new_id;
-            auto appended = db::append_audit_event(tx, event);
-            if (!appended) return appended.error();
+            PROCURA_TRY_ASSIGN(auto appended, db::append_audit_event(tx, event));
             return {};
-        });
-    if (!status) return status.error();
+        }));
     return new_id;
 }
 
@@ -415,7 +409,7 @@ core::Result<std::optional<Batch>> MySQLBatchStore::find_batch(std::int64_t id, 
     std::optional<Batch> found;
     db::TransactionOptions options;
     options.mode = db::TransactionMode::read_only_snapshot;
-    const core::Status status = db::run_transaction(
+    PROCURA_TRY(db::run_transaction(
         pool_, "settlement.find_batch",
         [&](db::Transaction& tx) -> core::Status {
             found.reset();
@@ -426,9 +420,8 @@ core::Result<std::optional<Batch>> MySQLBatchStore::find_batch(std::int64_t id, 
                     s->setInt64(1, id);
                     Rows rows(s->executeQuery());
                     if (!rows->next()) return {};
-                    auto b = read_batch(*rows);
-                    if (!b) return b.error();
-                    found = std::move(*b);
+                    PROCURA_TRY_ASSIGN(auto b, read_batch(*rows));
+                    found = std::move(b);
                 }
                 if (with_items) {
                     Statement s(c.prepareStatement(std::string("SELECT ") + item_columns +
@@ -437,9 +430,8 @@ core::Result<std::optional<Batch>> MySQLBatchStore::find_batch(std::int64_t id, 
                     s->setInt64(1, id);
                     Rows rows(s->executeQuery());
                     while (rows->next()) {
-                        auto item = read_item(*rows);
-                        if (!item) return item.error();
-                        found->items.push_back(std::move(*item));
+                        PROCURA_TRY_ASSIGN(auto item, read_item(*rows));
+                        found->items.push_back(std::move(item));
                     }
                 }
                 Statement s(c.prepareStatement(
@@ -462,8 +454,7 @@ core::Result<std::optional<Batch>> MySQLBatchStore::find_batch(std::int64_t id, 
                 return {};
             });
         },
-        options);
-    if (!status) return status.error();
+        options));
     return found;
 }
 
@@ -477,9 +468,8 @@ core::Result<std::vector<Batch>> MySQLBatchStore::list_batches(std::size_t limit
             Rows rows(s->executeQuery());
             std::vector<Batch> out;
             while (rows->next()) {
-                auto b = read_batch(*rows);
-                if (!b) return b.error();
-                out.push_back(std::move(*b));
+                PROCURA_TRY_ASSIGN(auto b, read_batch(*rows));
+                out.push_back(std::move(b));
             }
             return out;
         });
@@ -492,15 +482,14 @@ core::Status MySQLBatchStore::transition(std::int64_t id, BatchState from, const
             auto state = lock_state(tx, id);
             if (!state) return state.error();
             if (!*state) {
-                return core::make_error(ErrorKind::not_found, "batch_not_found",
-                                        "there is no settlement batch " + std::to_string(id));
+                return core::not_found("batch_not_found",
+                                       "there is no settlement batch " + std::to_string(id));
             }
             if (**state != from) {
-                return core::make_error(
-                    ErrorKind::conflict, "stale_state",
-                    "batch " + std::to_string(id) + " is " + std::string(to_string(**state)));
+                return core::conflict("stale_state", "batch " + std::to_string(id) + " is " +
+                                                         std::string(to_string(**state)));
             }
-            auto written = tx.attempt("settlement.transition", [&](sql::Connection& c) {
+            PROCURA_TRY(tx.attempt("settlement.transition", [&](sql::Connection& c) {
                 Statement s(c.prepareStatement(
                     "UPDATE settlement_batches SET state = ?, version = ?, approved_by = ?, "
                     "approved_at_ms = ?, execute_started_by = ?, execute_started_at_ms = ? "
@@ -520,10 +509,8 @@ core::Status MySQLBatchStore::transition(std::int64_t id, BatchState from, const
                 set_optional(6, updated.execute_started_at_ms);
                 s->setInt64(7, id);
                 s->executeUpdate();
-            });
-            if (!written) return written.error();
-            auto appended = db::append_audit_event(tx, audit);
-            if (!appended) return appended.error();
+            }));
+            PROCURA_TRY_ASSIGN(auto appended, db::append_audit_event(tx, audit));
             return {};
         });
 }
@@ -535,35 +522,34 @@ core::Status MySQLBatchStore::cancel_batch(const Batch& updated, const core::Aud
             auto state = lock_state(tx, updated.id);
             if (!state) return state.error();
             if (!*state) {
-                return core::make_error(
-                    ErrorKind::not_found, "batch_not_found",
-                    "there is no settlement batch " + std::to_string(updated.id));
+                return core::not_found("batch_not_found", "there is no settlement batch " +
+                                                              std::to_string(updated.id));
             }
             if (**state != BatchState::prepared && **state != BatchState::approved &&
                 !(first_transfer && **state == BatchState::executing)) {
-                return core::make_error(ErrorKind::conflict, "stale_state",
-                                        "batch " + std::to_string(updated.id) + " is " +
-                                            std::string(to_string(**state)));
+                return core::conflict("stale_state", "batch " + std::to_string(updated.id) +
+                                                         " is " + std::string(to_string(**state)));
             }
             if (**state == BatchState::executing) {
                 // Under the batch row's lock, which a posting holds until it commits: what is
                 // read now stays true until this transaction ends.
-                auto posted = tx.attempt("settlement.cancel_batch.posted", [&](sql::Connection& c) {
-                    Statement s(c.prepareStatement(
-                        "SELECT COUNT(*) FROM money_transfers WHERE transfer_key = ?"));
-                    s->setString(1, *first_transfer);
-                    Rows rows(s->executeQuery());
-                    return rows->next() && rows->getInt64(1) > 0;
-                });
-                if (!posted) return posted.error();
-                if (*posted) {
-                    return core::make_error(ErrorKind::conflict, "batch_posted",
-                                            "batch " + std::to_string(updated.id) +
-                                                " is posted in the ledger and cannot be "
-                                                "cancelled: run its execution again to finish it");
+                PROCURA_TRY_ASSIGN(
+                    auto posted,
+                    tx.attempt("settlement.cancel_batch.posted", [&](sql::Connection& c) {
+                        Statement s(c.prepareStatement(
+                            "SELECT COUNT(*) FROM money_transfers WHERE transfer_key = ?"));
+                        s->setString(1, *first_transfer);
+                        Rows rows(s->executeQuery());
+                        return rows->next() && rows->getInt64(1) > 0;
+                    }));
+                if (posted) {
+                    return core::conflict("batch_posted",
+                                          "batch " + std::to_string(updated.id) +
+                                              " is posted in the ledger and cannot be "
+                                              "cancelled: run its execution again to finish it");
                 }
             }
-            auto written = tx.attempt("settlement.cancel_batch", [&](sql::Connection& c) {
+            PROCURA_TRY(tx.attempt("settlement.cancel_batch", [&](sql::Connection& c) {
                 Statement s(c.prepareStatement(
                     "UPDATE settlement_batches SET state = 'cancelled', version = ?, "
                     "cancelled_by = ?, cancelled_at_ms = ?, cancel_reason = ? WHERE id = ?"));
@@ -578,10 +564,8 @@ core::Status MySQLBatchStore::cancel_batch(const Batch& updated, const core::Aud
                     "batch_id) WHERE batch_id = ?"));
                 items->setInt64(1, updated.id);
                 items->executeUpdate();
-            });
-            if (!written) return written.error();
-            auto appended = db::append_audit_event(tx, audit);
-            if (!appended) return appended.error();
+            }));
+            PROCURA_TRY_ASSIGN(auto appended, db::append_audit_event(tx, audit));
             return {};
         });
 }
@@ -590,21 +574,19 @@ core::Result<bool> MySQLBatchStore::finish_execution(
     const Batch& updated, const std::vector<BankFile>& files, const core::AuditEvent& batch_audit,
     const std::vector<core::AuditEvent>& file_audits) {
     bool finished = false;
-    const core::Status status = db::run_transaction(
+    PROCURA_TRY(db::run_transaction(
         pool_, "settlement.finish_execution", [&](db::Transaction& tx) -> core::Status {
             finished = false;
             auto state = lock_state(tx, updated.id);
             if (!state) return state.error();
             if (!*state) {
-                return core::make_error(
-                    ErrorKind::not_found, "batch_not_found",
-                    "there is no settlement batch " + std::to_string(updated.id));
+                return core::not_found("batch_not_found", "there is no settlement batch " +
+                                                              std::to_string(updated.id));
             }
             if (**state == BatchState::executed) return {};
             if (**state != BatchState::executing) {
-                return core::make_error(ErrorKind::conflict, "stale_state",
-                                        "batch " + std::to_string(updated.id) + " is " +
-                                            std::string(to_string(**state)));
+                return core::conflict("stale_state", "batch " + std::to_string(updated.id) +
+                                                         " is " + std::string(to_string(**state)));
             }
             std::vector<core::AuditEvent> events = file_audits;
             auto written = tx.attempt("settlement.finish_execution", [&](sql::Connection& c) {
@@ -638,12 +620,10 @@ core::Result<bool> MySQLBatchStore::finish_execution(
             });
             if (!written) return written.error();
             events.push_back(batch_audit);
-            auto appended = db::append_audit_events(tx, events);
-            if (!appended) return appended.error();
+            PROCURA_TRY_ASSIGN(auto appended, db::append_audit_events(tx, events));
             finished = true;
             return {};
-        });
-    if (!status) return status.error();
+        }));
     return finished;
 }
 
@@ -676,7 +656,7 @@ core::Result<std::optional<BankFile>> MySQLBatchStore::find_file(std::int64_t ba
 core::Result<BuyerAccount> MySQLBatchStore::upsert_buyer_account(const BuyerAccount& account,
                                                                  const core::AuditEvent& audit) {
     BuyerAccount stored;
-    const core::Status status = db::run_transaction(
+    PROCURA_TRY(db::run_transaction(
         pool_, "settlement.upsert_buyer_account", [&](db::Transaction& tx) -> core::Status {
             auto written = tx.attempt("settlement.upsert_buyer_account", [&](sql::Connection& c) {
                 Statement s(c.prepareStatement(
@@ -703,11 +683,9 @@ core::Result<BuyerAccount> MySQLBatchStore::upsert_buyer_account(const BuyerAcco
             core::AuditEvent event = audit;
             event.entity_id = stored.id;
             event.entity_version = stored.version;
-            auto appended = db::append_audit_event(tx, event);
-            if (!appended) return appended.error();
+            PROCURA_TRY_ASSIGN(auto appended, db::append_audit_event(tx, event));
             return {};
-        });
-    if (!status) return status.error();
+        }));
     return stored;
 }
 

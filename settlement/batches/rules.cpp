@@ -15,13 +15,6 @@
 namespace procura::settlement::rules {
 namespace {
 
-using core::ErrorKind;
-using core::make_error;
-
-core::Error forbidden(const std::string& what) {
-    return make_error(ErrorKind::forbidden, "forbidden_role", what);
-}
-
 std::string milestone_key(std::int64_t id) { return "milestone:" + std::to_string(id); }
 std::string deposit_key(const std::string& pending_id) { return "deposit:" + pending_id; }
 
@@ -201,21 +194,26 @@ std::string csv_field(const std::string& text) {
 
 core::Status check_finance(const core::Caller& caller) {
     if (caller.role != core::Role::finance) {
-        return forbidden("only finance users may prepare, approve and execute settlement batches");
+        return core::forbidden(
+            "forbidden_role",
+            "only finance users may prepare, approve and execute settlement batches");
     }
     return {};
 }
 
 core::Status check_can_read(const core::Caller& caller) {
     if (caller.role != core::Role::finance && caller.role != core::Role::auditor) {
-        return forbidden("only finance users and auditors may read settlement batches");
+        return core::forbidden("forbidden_role",
+                               "only finance users and auditors may read settlement batches");
     }
     return {};
 }
 
 core::Status check_can_set_buyer_account(const core::Caller& caller) {
     if (caller.role != core::Role::finance && caller.role != core::Role::admin) {
-        return forbidden("only finance users and administrators may set a buyer's bank account");
+        return core::forbidden(
+            "forbidden_role",
+            "only finance users and administrators may set a buyer's bank account");
     }
     return {};
 }
@@ -223,14 +221,14 @@ core::Status check_can_set_buyer_account(const core::Caller& caller) {
 core::Status check_can_approve(const Batch& batch, const core::Caller& caller) {
     PROCURA_TRY(check_finance(caller));
     if (caller.user_id == batch.prepared_by) {
-        return make_error(ErrorKind::forbidden, "four_eyes",
-                          "batch " + std::to_string(batch.id) +
-                              " was prepared by you: another finance user must approve it");
+        return core::forbidden("four_eyes",
+                               "batch " + std::to_string(batch.id) +
+                                   " was prepared by you: another finance user must approve it");
     }
     if (batch.state != BatchState::prepared) {
-        return make_error(ErrorKind::conflict, "batch_not_prepared",
-                          "batch " + std::to_string(batch.id) + " is " +
-                              std::string(to_string(batch.state)) + ", not prepared");
+        return core::conflict("batch_not_prepared", "batch " + std::to_string(batch.id) + " is " +
+                                                        std::string(to_string(batch.state)) +
+                                                        ", not prepared");
     }
     return {};
 }
@@ -239,20 +237,19 @@ core::Status check_can_cancel(const Batch& batch, const core::Caller& caller,
                               const std::string& reason) {
     PROCURA_TRY(check_finance(caller));
     if (reason.find_first_not_of(" \t\r\n") == std::string::npos) {
-        return make_error(ErrorKind::unprocessable, "reason_required",
-                          "say why the batch is cancelled", "reason");
+        return core::unprocessable("reason_required", "say why the batch is cancelled", "reason");
     }
     if (core::utf8_prefix(reason, 1000).size() != reason.size()) {
-        return make_error(ErrorKind::unprocessable, "reason_too_long",
-                          "the reason is longer than 1,000 bytes", "reason");
+        return core::unprocessable("reason_too_long", "the reason is longer than 1,000 bytes",
+                                   "reason");
     }
     if (batch.state != BatchState::prepared && batch.state != BatchState::approved &&
         batch.state != BatchState::executing) {
-        return make_error(ErrorKind::conflict, "batch_not_cancellable",
-                          "batch " + std::to_string(batch.id) + " is " +
-                              std::string(to_string(batch.state)) +
-                              ": only a prepared, approved or unposted executing batch can be "
-                              "cancelled");
+        return core::conflict("batch_not_cancellable",
+                              "batch " + std::to_string(batch.id) + " is " +
+                                  std::string(to_string(batch.state)) +
+                                  ": only a prepared, approved or unposted executing batch can be "
+                                  "cancelled");
     }
     return {};
 }
@@ -260,13 +257,14 @@ core::Status check_can_cancel(const Batch& batch, const core::Caller& caller,
 core::Status check_can_execute(const Batch& batch, const core::Caller& caller) {
     PROCURA_TRY(check_finance(caller));
     if (batch.state == BatchState::cancelled) {
-        return make_error(ErrorKind::conflict, "batch_cancelled",
-                          "batch " + std::to_string(batch.id) + " was cancelled");
+        return core::conflict("batch_cancelled",
+                              "batch " + std::to_string(batch.id) + " was cancelled");
     }
     if (batch.state == BatchState::prepared) {
-        return make_error(ErrorKind::conflict, "batch_not_approved",
-                          "batch " + std::to_string(batch.id) +
-                              " is not approved yet: another finance user must approve it first");
+        return core::conflict(
+            "batch_not_approved",
+            "batch " + std::to_string(batch.id) +
+                " is not approved yet: another finance user must approve it first");
     }
     return {};
 }
@@ -282,25 +280,22 @@ core::Result<BuyerAccount> normalise_buyer_account(const BuyerAccount& input) {
     out.buyer_id = trim(input.buyer_id);
     out.name = trim(input.name);
     if (out.buyer_id.empty()) {
-        return make_error(ErrorKind::unprocessable, "missing_field", "buyer_id is required",
-                          "buyer_id");
+        return core::unprocessable("missing_field", "buyer_id is required", "buyer_id");
     }
     if (out.buyer_id.size() > 500) {
-        return make_error(ErrorKind::unprocessable, "field_too_long",
-                          "buyer_id is longer than 500 bytes", "buyer_id");
+        return core::unprocessable("field_too_long", "buyer_id is longer than 500 bytes",
+                                   "buyer_id");
     }
     if (out.name.empty()) {
-        return make_error(ErrorKind::unprocessable, "missing_field",
-                          "name (the account holder) is required", "name");
+        return core::unprocessable("missing_field", "name (the account holder) is required",
+                                   "name");
     }
     if (core::utf8_prefix(out.name, party_name_chars_max) != out.name) {
-        return make_error(ErrorKind::unprocessable, "field_too_long",
-                          "name is longer than 140 bytes", "name");
+        return core::unprocessable("field_too_long", "name is longer than 140 bytes", "name");
     }
     for (unsigned char c : out.name) {
         if (c < 0x20 || c == 0x7f) {
-            return make_error(ErrorKind::unprocessable, "invalid_field",
-                              "name holds a control character", "name");
+            return core::unprocessable("invalid_field", "name holds a control character", "name");
         }
     }
     auto iban = suppliers::rules::normalise_iban(input.iban);

@@ -12,14 +12,13 @@ namespace procura::settlement {
 namespace {
 
 using core::ErrorKind;
-using core::make_error;
 using Json = nlohmann::json;
 
 core::Error posted_error(std::int64_t id) {
-    return make_error(ErrorKind::conflict, "batch_posted",
-                      "batch " + std::to_string(id) +
-                          " is posted in the ledger and cannot be cancelled: run its execution "
-                          "again to finish it");
+    return core::conflict("batch_posted",
+                          "batch " + std::to_string(id) +
+                              " is posted in the ledger and cannot be cancelled: run its execution "
+                              "again to finish it");
 }
 
 // How often prepare recomputes after a racing preparation took one of its items.
@@ -32,8 +31,7 @@ core::AuditEvent batch_event(std::int64_t at_ms, core::UserId actor, std::string
 }
 
 core::Error batch_not_found(std::int64_t id) {
-    return make_error(ErrorKind::not_found, "batch_not_found",
-                      "there is no settlement batch " + std::to_string(id));
+    return core::not_found("batch_not_found", "there is no settlement batch " + std::to_string(id));
 }
 
 money::LedgerLimits ledger_limits(const BatchLimits& limits) {
@@ -53,31 +51,28 @@ BatchService::BatchService(BatchStore& store, money::MoneyStore& money, const co
       limits_(limits) {}
 
 core::Result<Batch> BatchService::load(std::int64_t id, bool with_items) {
-    auto found = store_.find_batch(id, with_items);
-    if (!found) return found.error();
-    if (!*found) return batch_not_found(id);
-    return std::move(**found);
+    PROCURA_TRY_ASSIGN(auto found, store_.find_batch(id, with_items));
+    if (!found) return batch_not_found(id);
+    return std::move(*found);
 }
 
 core::Result<Batch> BatchService::prepare(const core::Caller& caller, std::int64_t cutoff_ms,
                                           const Progress& progress) {
     PROCURA_TRY(rules::check_finance(caller));
     if (cutoff_ms < 0) {
-        return make_error(ErrorKind::unprocessable, "bad_cutoff", "the cut-off is before 1970",
-                          "cutoff");
+        return core::unprocessable("bad_cutoff", "the cut-off is before 1970", "cutoff");
     }
     if (cutoff_ms > clock_.now_ms()) {
         // A preview must show a settled past: what is accepted later belongs to a later batch.
-        return make_error(ErrorKind::unprocessable, "cutoff_in_future",
-                          "the cut-off " + core::format_rfc3339_ms(cutoff_ms) + " is in the future",
-                          "cutoff");
+        return core::unprocessable(
+            "cutoff_in_future",
+            "the cut-off " + core::format_rfc3339_ms(cutoff_ms) + " is in the future", "cutoff");
     }
     for (int attempt = 1;; ++attempt) {
         if (progress) progress("selecting", 0, 1);
-        auto input = store_.load_candidates(cutoff_ms);
-        if (!input) return input.error();
+        PROCURA_TRY_ASSIGN(auto input, store_.load_candidates(cutoff_ms));
         rules::Selection selection = rules::select_items(
-            *input, cutoff_ms, limits_.items_per_batch_max, limits_.prepare_threads);
+            input, cutoff_ms, limits_.items_per_batch_max, limits_.prepare_threads);
         if (progress) progress("selecting", 1, 1);
         if (selection.items.empty()) {
             std::string message = "nothing to settle at this cut-off";
@@ -85,7 +80,7 @@ core::Result<Batch> BatchService::prepare(const core::Caller& caller, std::int64
                 message += ": " + std::to_string(selection.skipped.size()) +
                            " item(s) skipped, the first: " + selection.skipped.front().reason;
             }
-            return make_error(ErrorKind::unprocessable, "nothing_to_settle", message, "cutoff");
+            return core::unprocessable("nothing_to_settle", message, "cutoff");
         }
         Batch b;
         b.state = BatchState::prepared;
@@ -112,10 +107,9 @@ core::Result<Batch> BatchService::prepare(const core::Caller& caller, std::int64
 
 core::Result<Batch> BatchService::approve(const core::Caller& caller, std::int64_t id) {
     PROCURA_TRY(rules::check_finance(caller));
-    auto b = load(id, true);
-    if (!b) return b.error();
-    PROCURA_TRY(rules::check_can_approve(*b, caller));
-    Batch updated = *b;
+    PROCURA_TRY_ASSIGN(auto b, load(id, true));
+    PROCURA_TRY(rules::check_can_approve(b, caller));
+    Batch updated = b;
     updated.state = BatchState::approved;
     updated.version += 1;
     updated.approved_by = caller.user_id;
@@ -126,8 +120,8 @@ core::Result<Batch> BatchService::approve(const core::Caller& caller, std::int64
                     Json{{"prepared_by", updated.prepared_by}}));
     if (!moved) {
         if (moved.error().code == "stale_state") {
-            return make_error(ErrorKind::conflict, "batch_not_prepared",
-                              "batch " + std::to_string(id) + " was approved meanwhile");
+            return core::conflict("batch_not_prepared",
+                                  "batch " + std::to_string(id) + " was approved meanwhile");
         }
         return moved.error();
     }
@@ -137,21 +131,20 @@ core::Result<Batch> BatchService::approve(const core::Caller& caller, std::int64
 core::Result<Batch> BatchService::cancel(const core::Caller& caller, std::int64_t id,
                                          const std::string& reason) {
     PROCURA_TRY(rules::check_finance(caller));
-    auto b = load(id, false);
-    if (!b) return b.error();
-    PROCURA_TRY(rules::check_can_cancel(*b, caller, reason));
+    PROCURA_TRY_ASSIGN(auto b, load(id, false));
+    PROCURA_TRY(rules::check_can_cancel(b, caller, reason));
     // An executing batch whose execution stopped before posting (the ledger refused the group,
     // or the process died before it) can be cancelled too, if nothing of it was posted: the
     // group is linked, so its first transfer is there exactly when all are. The store checks
     // that again under the batch row's lock, which the posting also takes (money::RowGuard).
     std::optional<std::string> first_transfer;
-    if (b->state == BatchState::executing) {
+    if (b.state == BatchState::executing) {
         first_transfer = rules::transfer_id(id, 1);
         auto first = ledger_.get_transfer(*first_transfer);
         if (first) return posted_error(id);
         if (first.error().kind != ErrorKind::not_found) return first.error();
     }
-    Batch updated = *b;
+    Batch updated = b;
     updated.state = BatchState::cancelled;
     updated.version += 1;
     updated.cancelled_by = caller.user_id;
@@ -160,13 +153,13 @@ core::Result<Batch> BatchService::cancel(const core::Caller& caller, std::int64_
     auto cancelled = store_.cancel_batch(
         updated,
         batch_event(updated.cancelled_at_ms, caller.user_id, "settlement_batch.cancelled", updated,
-                    Json{{"reason", reason}, {"cancelled_from", std::string(to_string(b->state))}}),
+                    Json{{"reason", reason}, {"cancelled_from", std::string(to_string(b.state))}}),
         first_transfer);
     if (!cancelled) {
         if (cancelled.error().code == "stale_state") {
-            return make_error(ErrorKind::conflict, "batch_not_cancellable",
-                              "batch " + std::to_string(id) +
-                                  " changed meanwhile (its execution may have started)");
+            return core::conflict("batch_not_cancellable",
+                                  "batch " + std::to_string(id) +
+                                      " changed meanwhile (its execution may have started)");
         }
         return cancelled.error();
     }
@@ -176,17 +169,16 @@ core::Result<Batch> BatchService::cancel(const core::Caller& caller, std::int64_
 core::Result<Batch> BatchService::execute(const core::Caller& caller, std::int64_t id,
                                           const Progress& progress) {
     PROCURA_TRY(rules::check_finance(caller));
-    auto loaded = load(id, true);
-    if (!loaded) return loaded.error();
-    Batch b = std::move(*loaded);
+    PROCURA_TRY_ASSIGN(auto loaded, load(id, true));
+    Batch b = std::move(loaded);
     PROCURA_TRY(rules::check_can_execute(b, caller));
     if (b.state == BatchState::executed) return b;
 
     // The schema first: without it no file can be released, so nothing may start.
     auto validator = Pain001Validator::open(pain001_xsd_);
     if (!validator) {
-        return make_error(ErrorKind::unavailable, "schema_unavailable",
-                          "cannot validate bank files: " + validator.error().message);
+        return core::unavailable("schema_unavailable",
+                                 "cannot validate bank files: " + validator.error().message);
     }
     checkpoint("start");
 
@@ -204,9 +196,8 @@ core::Result<Batch> BatchService::execute(const core::Caller& caller, std::int64
             b = std::move(started);
         } else if (moved.error().code == "stale_state") {
             // A racing execution started first: go on with the stored batch.
-            auto again = load(id, true);
-            if (!again) return again.error();
-            b = std::move(*again);
+            PROCURA_TRY_ASSIGN(auto again, load(id, true));
+            b = std::move(again);
             if (b.state == BatchState::executed) return b;
             PROCURA_TRY(rules::check_can_execute(b, caller));  // cancelled meanwhile
         } else {
@@ -222,17 +213,16 @@ core::Result<Batch> BatchService::execute(const core::Caller& caller, std::int64
     files.reserve(planned.size());
     for (std::size_t n = 0; n < planned.size(); ++n) {
         if (progress) progress("validating", n, planned.size());
-        auto xml = write_pain001(planned[n].payments);
-        if (!xml) return xml.error();
-        if (auto valid = validator->validate(*xml); !valid) {
-            return make_error(ErrorKind::internal, "bank_file_invalid",
-                              "bank file " + std::to_string(planned[n].file.number) + " of batch " +
-                                  std::to_string(id) +
-                                  " does not validate: " + valid.error().message);
+        PROCURA_TRY_ASSIGN(auto xml, write_pain001(planned[n].payments));
+        if (auto valid = validator->validate(xml); !valid) {
+            return core::internal("bank_file_invalid",
+                                  "bank file " + std::to_string(planned[n].file.number) +
+                                      " of batch " + std::to_string(id) +
+                                      " does not validate: " + valid.error().message);
         }
         BankFile f = planned[n].file;
-        f.sha256_hex = core::sha256_hex(*xml);
-        f.xml = std::move(*xml);
+        f.sha256_hex = core::sha256_hex(xml);
+        f.xml = std::move(xml);
         files.push_back(std::move(f));
     }
     if (progress) progress("validating", planned.size(), planned.size());
@@ -247,9 +237,8 @@ core::Result<Batch> BatchService::execute(const core::Caller& caller, std::int64
             spec.owner_id = i.buyer_account_id;
             spec.currency = i.currency;
             spec.kind = money::AccountKind::operating;
-            auto a = ledger_.account_for(caller.user_id, spec);
-            if (!a) return a.error();
-            accounts.buyers[{i.buyer_account_id, i.currency}] = a->id;
+            PROCURA_TRY_ASSIGN(auto a, ledger_.account_for(caller.user_id, spec));
+            accounts.buyers[{i.buyer_account_id, i.currency}] = a.id;
         }
         if (!accounts.suppliers.count({i.supplier_id, i.currency})) {
             money::Account spec;
@@ -257,9 +246,8 @@ core::Result<Batch> BatchService::execute(const core::Caller& caller, std::int64
             spec.owner_id = i.supplier_id;
             spec.currency = i.currency;
             spec.kind = money::AccountKind::operating;
-            auto a = ledger_.account_for(caller.user_id, spec);
-            if (!a) return a.error();
-            accounts.suppliers[{i.supplier_id, i.currency}] = a->id;
+            PROCURA_TRY_ASSIGN(auto a, ledger_.account_for(caller.user_id, spec));
+            accounts.suppliers[{i.supplier_id, i.currency}] = a.id;
         }
     }
     checkpoint("accounts_opened");
@@ -279,18 +267,17 @@ core::Result<Batch> BatchService::execute(const core::Caller& caller, std::int64
     guard.code = "batch_cancelled";
     guard.message =
         "batch " + std::to_string(id) + " was cancelled during its execution; nothing was posted";
-    auto posted = ledger_.create_transfers(caller.user_id, transfers, &guard);
-    if (!posted) return posted.error();
-    for (std::size_t n = 0; n < posted->size(); ++n) {
-        const money::TransferResult& r = (*posted)[n];
+    PROCURA_TRY_ASSIGN(auto posted, ledger_.create_transfers(caller.user_id, transfers, &guard));
+    for (std::size_t n = 0; n < posted.size(); ++n) {
+        const money::TransferResult& r = posted[n];
         if (r.status != money::TransferStatus::failed) continue;
         // The first failure names the cause; the others are "linked_transfer_failed".
         if (r.error && r.error->code == "linked_transfer_failed") continue;
-        return make_error(ErrorKind::conflict, "ledger_refused",
-                          "the ledger refused item " + std::to_string(n + 1) + " (" +
-                              transfers[n].id + ") of batch " + std::to_string(id) + ": " +
-                              (r.error ? r.error->code + ": " + r.error->message : "failed") +
-                              "; nothing was posted");
+        return core::conflict("ledger_refused",
+                              "the ledger refused item " + std::to_string(n + 1) + " (" +
+                                  transfers[n].id + ") of batch " + std::to_string(id) + ": " +
+                                  (r.error ? r.error->code + ": " + r.error->message : "failed") +
+                                  "; nothing was posted");
     }
     if (progress) progress("posting", transfers.size(), transfers.size());
     checkpoint("posted");
@@ -316,12 +303,11 @@ core::Result<Batch> BatchService::execute(const core::Caller& caller, std::int64
     Json file_hashes = Json::array();
     for (const BankFile& f : files) file_hashes.push_back(f.sha256_hex);
     if (progress) progress("writing", 0, 1);
-    auto finished = store_.finish_execution(
+    PROCURA_TRY(store_.finish_execution(
         done, files,
         batch_event(done.executed_at_ms, caller.user_id, "settlement_batch.executed", done,
                     Json{{"item_count", done.item_count}, {"files_sha256", file_hashes}}),
-        file_events);
-    if (!finished) return finished.error();
+        file_events));
     if (progress) progress("writing", 1, 1);
     checkpoint("finished");
     return load(id, true);
@@ -340,14 +326,13 @@ core::Result<std::vector<Batch>> BatchService::list(const core::Caller& caller) 
 core::Result<BankFile> BatchService::file(const core::Caller& caller, std::int64_t id,
                                           std::int32_t number) {
     PROCURA_TRY(rules::check_can_read(caller));
-    auto f = store_.find_file(id, number);
-    if (!f) return f.error();
-    if (!*f) {
-        return make_error(ErrorKind::not_found, "file_not_found",
-                          "batch " + std::to_string(id) + " has no bank file " +
-                              std::to_string(number) + " (is it executed?)");
+    PROCURA_TRY_ASSIGN(auto f, store_.find_file(id, number));
+    if (!f) {
+        return core::not_found("file_not_found", "batch " + std::to_string(id) +
+                                                     " has no bank file " + std::to_string(number) +
+                                                     " (is it executed?)");
     }
-    return std::move(**f);
+    return std::move(*f);
 }
 
 core::Result<std::string> BatchService::report(const core::Caller& caller, std::int64_t id) {
@@ -355,34 +340,32 @@ core::Result<std::string> BatchService::report(const core::Caller& caller, std::
     // Made anew from the stored batch on each request, as execute made its files: it follows
     // from the items and the approval time alone, and a batch of a million payments gives a
     // report far larger than one database value should hold.
-    auto loaded = load(id, true);
-    if (!loaded) return loaded.error();
-    if (loaded->state != BatchState::executed) {
-        return make_error(ErrorKind::not_found, "report_not_found",
-                          "batch " + std::to_string(id) + " has no report (is it executed?)");
+    PROCURA_TRY_ASSIGN(auto loaded, load(id, true));
+    if (loaded.state != BatchState::executed) {
+        return core::not_found("report_not_found",
+                               "batch " + std::to_string(id) + " has no report (is it executed?)");
     }
-    return rules::report_csv(*loaded, rules::plan_files(*loaded));
+    return rules::report_csv(loaded, rules::plan_files(loaded));
 }
 
 core::Result<BuyerAccount> BatchService::set_buyer_account(const core::Caller& caller,
                                                            const BuyerAccount& input) {
     PROCURA_TRY(rules::check_can_set_buyer_account(caller));
-    auto account = rules::normalise_buyer_account(input);
-    if (!account) return account.error();
-    account->updated_by = caller.user_id;
-    account->updated_at_ms = clock_.now_ms();
-    const core::AuditEvent audit{account->updated_at_ms,
+    PROCURA_TRY_ASSIGN(auto account, rules::normalise_buyer_account(input));
+    account.updated_by = caller.user_id;
+    account.updated_at_ms = clock_.now_ms();
+    const core::AuditEvent audit{account.updated_at_ms,
                                  caller.user_id,
                                  "buyer_bank_account.set",
                                  "buyer_bank_account",
                                  0,
                                  0,
-                                 Json{{"buyer_id", account->buyer_id},
-                                      {"name", account->name},
-                                      {"iban", account->iban},
-                                      {"bic", account->bic}}
+                                 Json{{"buyer_id", account.buyer_id},
+                                      {"name", account.name},
+                                      {"iban", account.iban},
+                                      {"bic", account.bic}}
                                      .dump()};
-    return store_.upsert_buyer_account(*account, audit);
+    return store_.upsert_buyer_account(account, audit);
 }
 
 core::Result<std::vector<BuyerAccount>> BatchService::buyer_accounts(const core::Caller& caller) {

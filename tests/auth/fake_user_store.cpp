@@ -7,8 +7,8 @@ core::Result<core::UserId> FakeUserStore::insert_user(const User& u,
     std::lock_guard lock(mutex_);
     for (const auto& [id, existing] : users_) {
         if (existing.username == u.username) {
-            return core::make_error(core::ErrorKind::conflict, "username_taken",
-                                    "the username " + u.username + " is taken", "username");
+            return core::conflict("username_taken", "the username " + u.username + " is taken",
+                                  "username");
         }
     }
     User copy = u;
@@ -47,8 +47,7 @@ core::Status FakeUserStore::set_role(core::UserId id, core::Role role,
     std::lock_guard lock(mutex_);
     auto it = users_.find(id);
     if (it == users_.end()) {
-        return core::make_error(core::ErrorKind::not_found, "user_not_found",
-                                "no user " + std::to_string(id));
+        return core::not_found("user_not_found", "no user " + std::to_string(id));
     }
     it->second.role = role;
     audit_.push_back(audit);
@@ -60,8 +59,7 @@ core::Status FakeUserStore::set_active(core::UserId id, bool active,
     std::lock_guard lock(mutex_);
     auto it = users_.find(id);
     if (it == users_.end()) {
-        return core::make_error(core::ErrorKind::not_found, "user_not_found",
-                                "no user " + std::to_string(id));
+        return core::not_found("user_not_found", "no user " + std::to_string(id));
     }
     it->second.active = active;
     audit_.push_back(audit);

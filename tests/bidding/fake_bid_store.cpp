@@ -4,8 +4,6 @@
 
 namespace procura::bidding {
 
-using core::ErrorKind;
-
 std::int64_t FakeBidStore::append_audit(const core::AuditEvent& event) {
     core::StoredAuditEvent stored;
     stored.seq = static_cast<std::int64_t>(state_.audit.size()) + 1;
@@ -98,17 +96,17 @@ core::Result<std::vector<BidWritten>> FakeBidStore::insert_bids(std::vector<BidW
                                       bids[j].bid.sha256_hex == b.sha256_hex);
         }
         if (duplicate) {
-            return core::make_error(ErrorKind::conflict, "duplicate_bid",
-                                    "this tender already has a bid with this body", "bid");
+            return core::conflict("duplicate_bid", "this tender already has a bid with this body",
+                                  "bid");
         }
     }
     std::vector<BidWritten> written(bids.size());
     for (std::size_t i = 0; i < bids.size(); ++i) {
         const Bid& b = bids[i].bid;
         if (amended[i]) {
-            written[i].error = core::make_error(ErrorKind::conflict, "tender_amended",
-                                                "the tender's terms changed while the bid was "
-                                                "being stored; nothing was stored: send it again");
+            written[i].error = core::conflict("tender_amended",
+                                              "the tender's terms changed while the bid was "
+                                              "being stored; nothing was stored: send it again");
             continue;
         }
         std::int64_t previous_version = 0;
@@ -123,10 +121,10 @@ core::Result<std::vector<BidWritten>> FakeBidStore::insert_bids(std::vector<BidW
         }
         if (active != nullptr && active->version >= versions_max) {
             written[i].error =
-                core::make_error(ErrorKind::conflict, "too_many_versions",
-                                 "a supplier may send at most " + std::to_string(versions_max) +
-                                     " versions of a bid",
-                                 "bid");
+                core::conflict("too_many_versions",
+                               "a supplier may send at most " + std::to_string(versions_max) +
+                                   " versions of a bid",
+                               "bid");
             continue;
         }
         core::AuditEvent audit = bids[i].audit;
@@ -154,8 +152,7 @@ core::Status FakeBidStore::withdraw_bid(std::int64_t bid_id, std::int64_t at_ms,
     std::lock_guard lock(mutex_);
     auto it = state_.bids.find(bid_id);
     if (it == state_.bids.end() || it->second.state != BidState::active) {
-        return core::make_error(ErrorKind::conflict, "not_active",
-                                "only the current version of a bid can be withdrawn");
+        return core::conflict("not_active", "only the current version of a bid can be withdrawn");
     }
     it->second.state = BidState::withdrawn;
     it->second.withdrawn_at_ms = at_ms;
@@ -176,10 +173,9 @@ core::Result<std::vector<Bid>> FakeBidStore::list_bids(std::int64_t tender_id, b
 }
 
 core::Result<std::optional<std::int64_t>> FakeBidStore::find_opened_at(std::int64_t tender_id) {
-    auto record = find_opening(tender_id);
-    if (!record) return record.error();
-    if (!*record) return std::optional<std::int64_t>{};
-    return std::optional<std::int64_t>{(*record)->opened_at_ms};
+    PROCURA_TRY_ASSIGN(auto record, find_opening(tender_id));
+    if (!record) return std::optional<std::int64_t>{};
+    return std::optional<std::int64_t>{record->opened_at_ms};
 }
 
 core::Result<std::optional<OpeningRecord>> FakeBidStore::find_opening(std::int64_t tender_id) {
@@ -193,8 +189,7 @@ core::Status FakeBidStore::insert_opening(const OpeningRecord& record,
                                           const std::vector<core::AuditEvent>& audit) {
     std::lock_guard lock(mutex_);
     if (state_.openings.count(record.tender_id) != 0) {
-        return core::make_error(ErrorKind::conflict, "already_opened",
-                                "the bids are already opened");
+        return core::conflict("already_opened", "the bids are already opened");
     }
     // Stored as the adapter stores it: ordered by bid id, the bid's own columns from the bid,
     // the reason cut at 1000 bytes, and no currency without a price.
@@ -204,8 +199,8 @@ core::Status FakeBidStore::insert_opening(const OpeningRecord& record,
     for (OpenedBidRecord r : record.bids) {
         auto it = state_.bids.find(r.bid_id);
         if (it == state_.bids.end()) {
-            return core::make_error(
-                ErrorKind::internal, "unknown_bid",
+            return core::internal(
+                "unknown_bid",
                 "the opening names bid " + std::to_string(r.bid_id) + ", which is not stored");
         }
         const Bid& b = it->second;

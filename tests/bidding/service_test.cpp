@@ -185,9 +185,8 @@ struct World {
     std::int64_t insert_tender(const tender::Tender& t) {
         std::int64_t id = 0;
         auto done = tenders.in_transaction([&](tender::TenderTransaction& tx) -> core::Status {
-            auto inserted = tx.insert_tender(t);
-            if (!inserted) return inserted.error();
-            id = *inserted;
+            PROCURA_TRY_ASSIGN(auto inserted, tx.insert_tender(t));
+            id = inserted;
             return {};
         });
         BOOST_REQUIRE(done.ok());
@@ -204,11 +203,10 @@ struct World {
     // Amends the tender as another server would: edit, then a new version, in one transaction.
     void amend(const std::function<void(tender::Tender&)>& edit) {
         auto done = tenders.in_transaction([&](tender::TenderTransaction& tx) -> core::Status {
-            auto loaded = tx.load_for_update(tender_id);
-            if (!loaded) return loaded.error();
-            edit(*loaded);
-            loaded->version += 1;
-            return tx.update_tender(*loaded);
+            PROCURA_TRY_ASSIGN(auto loaded, tx.load_for_update(tender_id));
+            edit(loaded);
+            loaded.version += 1;
+            return tx.update_tender(loaded);
         });
         BOOST_REQUIRE(done.ok());
     }

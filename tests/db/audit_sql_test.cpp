@@ -32,8 +32,7 @@ AuditEvent event(std::string type, std::int64_t id, std::int64_t version,
 
 Status append(db::ConnectionPool& pool, const AuditEvent& e) {
     return db::run_transaction(pool, "test.append", [&](db::Transaction& tx) -> Status {
-        auto stored = db::append_audit_event(tx, e);
-        if (!stored) return stored.error();
+        PROCURA_TRY_ASSIGN(auto stored, db::append_audit_event(tx, e));
         return {};
     });
 }
@@ -57,7 +56,7 @@ procura::core::Result<std::int64_t> inserts_selected(db::Transaction& tx) {
         std::unique_ptr<sql::ResultSet> rows(
             s->executeQuery("SHOW SESSION STATUS LIKE 'Com_insert_select'"));
         if (!rows->next()) {
-            return procura::core::make_error(ErrorKind::internal, "no_status", "no status row");
+            return procura::core::internal("no_status", "no status row");
         }
         return static_cast<std::int64_t>(std::stoll(rows->getString(2).asStdString()));
     });
@@ -92,12 +91,11 @@ BOOST_AUTO_TEST_CASE(first_event_chains_from_zero_and_the_next_from_it) {
     StoredAuditEvent first;
     StoredAuditEvent second;
     const Status s = db::run_transaction(*pool, "test", [&](db::Transaction& tx) -> Status {
-        auto a = db::append_audit_event(tx, event("tender", 1, 1, "{\"title\":\"道路\"}"));
-        if (!a) return a.error();
-        auto b = db::append_audit_event(tx, event("tender", 1, 2));
-        if (!b) return b.error();
-        first = *a;
-        second = *b;
+        PROCURA_TRY_ASSIGN(
+            auto a, db::append_audit_event(tx, event("tender", 1, 1, "{\"title\":\"道路\"}")));
+        PROCURA_TRY_ASSIGN(auto b, db::append_audit_event(tx, event("tender", 1, 2)));
+        first = a;
+        second = b;
         return {};
     });
     BOOST_REQUIRE(s.ok());
@@ -138,10 +136,9 @@ BOOST_AUTO_TEST_CASE(rolled_back_append_leaves_no_gap) {
     auto pool = testing::open_fresh_migrated_pool("audit");
     BOOST_REQUIRE(append(*pool, event("tender", 1, 1)).ok());
     const Status failed = db::run_transaction(*pool, "test", [](db::Transaction& tx) -> Status {
-        auto stored = db::append_audit_event(tx, event("tender", 1, 2));
-        if (!stored) return stored.error();
-        BOOST_TEST(stored->seq == 2);
-        return procura::core::make_error(ErrorKind::conflict, "abort", "on purpose");
+        PROCURA_TRY_ASSIGN(auto stored, db::append_audit_event(tx, event("tender", 1, 2)));
+        BOOST_TEST(stored.seq == 2);
+        return procura::core::conflict("abort", "on purpose");
     });
     BOOST_REQUIRE(!failed.ok());
     BOOST_REQUIRE(append(*pool, event("tender", 1, 3)).ok());
@@ -209,9 +206,8 @@ BOOST_AUTO_TEST_CASE(batch_append_makes_the_same_chain_as_single_appends) {
     for (const AuditEvent& e : events) BOOST_REQUIRE(append(*singles, e).ok());
     std::vector<StoredAuditEvent> returned;
     const Status s = db::run_transaction(*batched, "test", [&](db::Transaction& tx) -> Status {
-        auto stored = db::append_audit_events(tx, events);
-        if (!stored) return stored.error();
-        returned = *stored;
+        PROCURA_TRY_ASSIGN(auto stored, db::append_audit_events(tx, events));
+        returned = stored;
         return {};
     });
     BOOST_REQUIRE(s.ok());
@@ -255,8 +251,7 @@ BOOST_AUTO_TEST_CASE(batch_rows_of_any_text_and_size_are_stored_exactly) {
     std::int64_t statements = -1;
     const Status s = db::run_transaction(*pool, "test", [&](db::Transaction& tx) -> Status {
         auto before = inserts_selected(tx);
-        auto stored = db::append_audit_events(tx, events);
-        if (!stored) return stored.error();
+        PROCURA_TRY_ASSIGN(auto stored, db::append_audit_events(tx, events));
         auto after = inserts_selected(tx);
         if (!before || !after) return before ? after.error() : before.error();
         statements = *after - *before;
@@ -289,8 +284,8 @@ BOOST_AUTO_TEST_CASE(a_batch_with_text_too_long_for_its_column_fails_and_changes
     AuditEvent long_type = event(std::string(65, 't'), 1, 3);  // the column holds 64
     for (const AuditEvent& bad : {long_action, long_type}) {
         const Status s = db::run_transaction(*pool, "test", [&](db::Transaction& tx) -> Status {
-            auto stored = db::append_audit_events(tx, {event("tender", 1, 2), bad});
-            if (!stored) return stored.error();
+            PROCURA_TRY_ASSIGN(auto stored,
+                               db::append_audit_events(tx, {event("tender", 1, 2), bad}));
             return {};
         });
         BOOST_TEST(!s.ok());
@@ -300,8 +295,7 @@ BOOST_AUTO_TEST_CASE(a_batch_with_text_too_long_for_its_column_fails_and_changes
     long_action.action.pop_back();
     long_type.entity_type.pop_back();
     const Status fits = db::run_transaction(*pool, "test", [&](db::Transaction& tx) -> Status {
-        auto stored = db::append_audit_events(tx, {long_action, long_type});
-        if (!stored) return stored.error();
+        PROCURA_TRY_ASSIGN(auto stored, db::append_audit_events(tx, {long_action, long_type}));
         return {};
     });
     BOOST_REQUIRE(fits.ok());
@@ -317,9 +311,9 @@ BOOST_AUTO_TEST_CASE(a_batch_with_text_that_is_not_utf8_changes_nothing) {
     auto pool = testing::open_fresh_migrated_pool("audit");
     BOOST_REQUIRE(append(*pool, event("tender", 1, 1)).ok());
     const Status s = db::run_transaction(*pool, "test", [](db::Transaction& tx) -> Status {
-        auto stored = db::append_audit_events(
-            tx, {event("tender", 1, 2), event("tender", 1, 3, "{\"s\":\"\xC3(\"}")});
-        if (!stored) return stored.error();
+        PROCURA_TRY_ASSIGN(
+            auto stored, db::append_audit_events(tx, {event("tender", 1, 2),
+                                                      event("tender", 1, 3, "{\"s\":\"\xC3(\"}")}));
         return {};
     });
     BOOST_REQUIRE(!s.ok());
@@ -330,15 +324,14 @@ BOOST_AUTO_TEST_CASE(rolled_back_batch_append_leaves_no_gap_and_empty_is_a_no_op
     auto pool = testing::open_fresh_migrated_pool("audit");
     BOOST_REQUIRE(append(*pool, event("tender", 1, 1)).ok());
     const Status failed = db::run_transaction(*pool, "test", [](db::Transaction& tx) -> Status {
-        auto stored = db::append_audit_events(tx, {event("tender", 1, 2), event("tender", 1, 3)});
-        if (!stored) return stored.error();
-        return procura::core::make_error(ErrorKind::conflict, "abort", "on purpose");
+        PROCURA_TRY_ASSIGN(auto stored, db::append_audit_events(
+                                            tx, {event("tender", 1, 2), event("tender", 1, 3)}));
+        return procura::core::conflict("abort", "on purpose");
     });
     BOOST_REQUIRE(!failed.ok());
     const Status empty = db::run_transaction(*pool, "test", [](db::Transaction& tx) -> Status {
-        auto stored = db::append_audit_events(tx, {});
-        if (!stored) return stored.error();
-        BOOST_TEST(stored->empty());
+        PROCURA_TRY_ASSIGN(auto stored, db::append_audit_events(tx, {}));
+        BOOST_TEST(stored.empty());
         return {};
     });
     BOOST_REQUIRE(empty.ok());
@@ -360,8 +353,7 @@ BOOST_AUTO_TEST_CASE(concurrent_batch_and_single_appends_keep_the_chain_valid) {
                         std::vector<AuditEvent> batch;
                         for (int k = 0; k < 7; ++k)
                             batch.push_back(event("transfer", t, i * 10 + k));
-                        auto stored = db::append_audit_events(tx, batch);
-                        if (!stored) return stored.error();
+                        PROCURA_TRY_ASSIGN(auto stored, db::append_audit_events(tx, batch));
                         return {};
                     });
                 if (!s) ++failures;

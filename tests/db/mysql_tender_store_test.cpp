@@ -84,13 +84,12 @@ std::int64_t total_budget_column(OwnedMySQLTenderStore& store, TenderId id) {
 Status replace_lots(OwnedMySQLTenderStore& store, TenderId id, std::vector<Lot> lots,
                     bool fail_after = false) {
     return store.in_transaction([&](TenderTransaction& tx) -> Status {
-        auto t = tx.load_for_update(id);
-        if (!t) return t.error();
-        t->version += 1;
-        t->lots = lots;
-        const Status updated = tx.update_tender(*t);
+        PROCURA_TRY_ASSIGN(auto t, tx.load_for_update(id));
+        t.version += 1;
+        t.lots = lots;
+        const Status updated = tx.update_tender(t);
         if (!updated || !fail_after) return updated;
-        return procura::core::make_error(ErrorKind::conflict, "test_failure", "rolled back");
+        return procura::core::conflict("test_failure", "rolled back");
     });
 }
 
@@ -112,16 +111,15 @@ BOOST_AUTO_TEST_CASE(concurrent_load_for_update_is_serialised) {
     std::thread first([&] {
         bool signalled = false;
         const Status s = store.in_transaction([&](TenderTransaction& tx) -> Status {
-            auto t = tx.load_for_update(id);
-            if (!t) return t.error();
+            PROCURA_TRY_ASSIGN(auto t, tx.load_for_update(id));
             if (!signalled) {
                 signalled = true;
                 first_holds_lock.count_down();
             }
             std::this_thread::sleep_for(std::chrono::milliseconds(400));
-            t->version += 1;
-            t->title = "first";
-            return tx.update_tender(*t);
+            t.version += 1;
+            t.title = "first";
+            return tx.update_tender(t);
         });
         BOOST_TEST(s.ok());
     });
@@ -129,14 +127,13 @@ BOOST_AUTO_TEST_CASE(concurrent_load_for_update_is_serialised) {
         first_holds_lock.wait();
         const auto start = std::chrono::steady_clock::now();
         const Status s = store.in_transaction([&](TenderTransaction& tx) -> Status {
-            auto t = tx.load_for_update(id);
-            if (!t) return t.error();
+            PROCURA_TRY_ASSIGN(auto t, tx.load_for_update(id));
             second_waited = std::chrono::steady_clock::now() - start;
-            seen_by_second = t->version;
-            BOOST_TEST(t->title == "first");
-            t->version += 1;
-            t->title = "second";
-            return tx.update_tender(*t);
+            seen_by_second = t.version;
+            BOOST_TEST(t.title == "first");
+            t.version += 1;
+            t.title = "second";
+            return tx.update_tender(t);
         });
         BOOST_TEST(s.ok());
     });
@@ -155,10 +152,9 @@ BOOST_AUTO_TEST_CASE(versions_of_several_tenders_come_in_one_read) {
     const TenderId first = insert(store, sample_tender());
     const TenderId second = insert(store, sample_tender());
     const Status s = store.in_transaction([&](TenderTransaction& tx) -> Status {
-        auto t = tx.load_for_update(second);
-        if (!t) return t.error();
-        t->version += 1;
-        return tx.update_tender(*t);
+        PROCURA_TRY_ASSIGN(auto t, tx.load_for_update(second));
+        t.version += 1;
+        return tx.update_tender(t);
     });
     BOOST_REQUIRE(s.ok());
     auto versions = store.find_versions({first, second, second + 1000});
@@ -174,19 +170,18 @@ BOOST_AUTO_TEST_CASE(versions_of_several_tenders_come_in_one_read) {
 BOOST_AUTO_TEST_CASE(failing_function_leaves_no_tender_lots_document_or_audit_event) {
     OwnedMySQLTenderStore store;
     const Status s = store.in_transaction([&](TenderTransaction& tx) -> Status {
-        auto id = tx.insert_tender(sample_tender());
-        if (!id) return id.error();
+        PROCURA_TRY_ASSIGN(auto id, tx.insert_tender(sample_tender()));
         DocumentMeta meta{0, "Spec", "spec.pdf", "application/pdf", 4, "00", t0_ms, 11};
-        PROCURA_TRY(tx.insert_document(*id, meta, "data"));
+        PROCURA_TRY(tx.insert_document(id, meta, "data"));
         Amendment a;
         a.number = 1;
-        PROCURA_TRY(tx.insert_amendment(*id, a));
+        PROCURA_TRY(tx.insert_amendment(id, a));
         Question q;
-        q.tender_id = *id;
+        q.tender_id = id;
         q.text = "?";
         PROCURA_TRY(tx.insert_question(q));
-        PROCURA_TRY(tx.append_audit(event_for(*id, 1, "tender.drafted")));
-        return procura::core::make_error(ErrorKind::unprocessable, "later_rule", "refused");
+        PROCURA_TRY(tx.append_audit(event_for(id, 1, "tender.drafted")));
+        return procura::core::unprocessable("later_rule", "refused");
     });
     BOOST_REQUIRE(!s.ok());
     BOOST_TEST(s.error().code == "later_rule");
@@ -200,10 +195,9 @@ BOOST_AUTO_TEST_CASE(failing_function_leaves_no_tender_lots_document_or_audit_ev
 BOOST_AUTO_TEST_CASE(failed_write_rolls_back_even_when_the_function_ignores_it) {
     OwnedMySQLTenderStore store;
     const Status s = store.in_transaction([&](TenderTransaction& tx) -> Status {
-        auto id = tx.insert_tender(sample_tender());
-        if (!id) return id.error();
+        PROCURA_TRY_ASSIGN(auto id, tx.insert_tender(sample_tender()));
         Tender ghost = sample_tender();
-        ghost.id = *id + 1000;
+        ghost.id = id + 1000;
         (void)tx.update_tender(ghost);  // not_found, ignored
         return {};
     });
@@ -238,9 +232,8 @@ BOOST_AUTO_TEST_CASE(large_binary_document_round_trips_exactly) {
                           procura::core::sha256_hex(bytes),
                           t0_ms,
                           11};
-        auto r = tx.insert_document(id, meta, bytes);
-        if (!r) return r.error();
-        doc = *r;
+        PROCURA_TRY_ASSIGN(auto r, tx.insert_document(id, meta, bytes));
+        doc = r;
         return {};
     });
     BOOST_REQUIRE(s.ok());
@@ -378,8 +371,7 @@ BOOST_AUTO_TEST_CASE(store_failures_are_errors_not_exceptions) {
     BOOST_REQUIRE(!found.ok());
     BOOST_TEST((found.error().kind == ErrorKind::internal));
     const Status s = store.in_transaction([&](TenderTransaction& tx) -> Status {
-        auto t = tx.load_for_update(id);
-        if (!t) return t.error();
+        PROCURA_TRY_ASSIGN(auto t, tx.load_for_update(id));
         return {};
     });
     BOOST_TEST(!s.ok());

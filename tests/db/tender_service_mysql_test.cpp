@@ -62,8 +62,7 @@ BOOST_AUTO_TEST_CASE(officers_amending_the_same_version_at_once_lose_no_amendmen
 
     constexpr int writers = 6;
     std::latch start(writers);
-    std::vector<core::Result<tender::TenderView>> results(
-        writers, core::make_error(core::ErrorKind::internal, "unset", ""));
+    std::vector<core::Result<tender::TenderView>> results(writers, core::internal("unset", ""));
     std::vector<std::thread> threads;
     for (int i = 0; i < writers; ++i) {
         threads.emplace_back([&, i] {

@@ -87,7 +87,7 @@ BOOST_AUTO_TEST_CASE(error_result_rolls_back) {
     auto pool = pool_with_table();
     const Status s = db::run_transaction(*pool, "test", [](db::Transaction& tx) -> Status {
         PROCURA_TRY(tx.attempt("insert", [](sql::Connection& c) { insert_row(c, 1); }));
-        return procura::core::make_error(ErrorKind::unprocessable, "nope", "on purpose");
+        return procura::core::unprocessable("nope", "on purpose");
     });
     BOOST_REQUIRE(!s.ok());
     BOOST_TEST(s.error().code == "nope");
@@ -196,16 +196,14 @@ BOOST_AUTO_TEST_CASE(snapshot_reads_see_one_instant_and_read_write_sees_latest) 
         const Status s = db::run_transaction(
             *pool, "test.snapshot",
             [&](db::Transaction& tx) -> Status {
-                auto a = tx.attempt("count", count);
-                if (!a) return a.error();
-                first = *a;
+                PROCURA_TRY_ASSIGN(auto a, tx.attempt("count", count));
+                first = a;
                 // Another connection commits a row in between.
                 static int next_id = 100;
                 testing::execute_sql(*pool,
                                      "INSERT INTO t VALUES (" + std::to_string(next_id++) + ", 0)");
-                auto b = tx.attempt("count", count);
-                if (!b) return b.error();
-                second = *b;
+                PROCURA_TRY_ASSIGN(auto b, tx.attempt("count", count));
+                second = b;
                 return {};
             },
             db::TransactionOptions{mode, {}});

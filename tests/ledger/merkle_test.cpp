@@ -220,7 +220,7 @@ public:
     core::Result<std::vector<Hash>> read(const std::vector<NodeId>& ids) override {
         for (const NodeId& id : ids) {
             if (lost_.count(id) != 0) {
-                return core::make_error(core::ErrorKind::not_found, "node_missing", "lost");
+                return core::not_found("node_missing", "lost");
             }
         }
         auto out = tree_.read(ids);

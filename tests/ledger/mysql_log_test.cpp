@@ -32,10 +32,11 @@ struct LogFixture {
         auto status =
             db::run_transaction(*pool, "test.events", [&](db::Transaction& tx) -> core::Status {
                 for (int i = 0; i < n; ++i) {
-                    auto stored = db::append_audit_event(
-                        tx, core::AuditEvent{clock.now_ms(), 1, action, "thing", i, 1,
-                                             "{\"n\":" + std::to_string(i) + "}"});
-                    if (!stored) return stored.error();
+                    PROCURA_TRY_ASSIGN(
+                        auto stored,
+                        db::append_audit_event(
+                            tx, core::AuditEvent{clock.now_ms(), 1, action, "thing", i, 1,
+                                                 "{\"n\":" + std::to_string(i) + "}"}));
                 }
                 return {};
             });

@@ -10,8 +10,8 @@ core::Result<std::int64_t> FakeMoneyStore::insert_account(const Account& a,
     for (const auto& [id, existing] : accounts_) {
         if (existing.owner == a.owner && existing.owner_id == a.owner_id &&
             existing.currency == a.currency && existing.kind == a.kind) {
-            return core::make_error(core::ErrorKind::conflict, "account_exists",
-                                    "there is already such an account: " + std::to_string(id));
+            return core::conflict("account_exists",
+                                  "there is already such an account: " + std::to_string(id));
         }
     }
     Account stored = a;
@@ -57,7 +57,7 @@ core::Result<std::vector<TransferResult>> FakeMoneyStore::apply_batch(
     const RowGuard* guard) {
     std::lock_guard lock(mutex_);
     if (guard != nullptr && !(guard->holds && guard->holds())) {
-        return core::make_error(core::ErrorKind::conflict, guard->code, guard->message);
+        return core::conflict(guard->code, guard->message);
     }
     // The same view the MariaDB store builds: the named accounts and transfers.
     LedgerView view;

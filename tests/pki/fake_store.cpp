@@ -4,21 +4,19 @@
 
 namespace procura::pki {
 
-using core::ErrorKind;
-
 core::Result<std::int64_t> FakeCertificateStore::insert(const UserCertificate& c,
                                                         const core::AuditEvent& audit) {
     std::lock_guard lock(mutex_);
     for (const UserCertificate& row : rows_) {
         if (row.user_id == c.user_id && !row.revocation) {
-            return core::make_error(ErrorKind::conflict, "certificate_active",
-                                    "the user already holds an active certificate", "csr");
+            return core::conflict("certificate_active",
+                                  "the user already holds an active certificate", "csr");
         }
     }
     for (const UserCertificate& row : rows_) {
         if (row.key_sha256 == c.key_sha256) {
-            return core::make_error(ErrorKind::conflict, "key_already_registered",
-                                    "this public key is already registered", "csr");
+            return core::conflict("key_already_registered", "this public key is already registered",
+                                  "csr");
         }
     }
     UserCertificate stored = c;
@@ -68,15 +66,15 @@ core::Status FakeCertificateStore::revoke(const std::string& serial_hex,
     for (UserCertificate& row : rows_) {
         if (row.serial_hex != serial_hex) continue;
         if (row.revocation) {
-            return core::make_error(ErrorKind::conflict, "already_revoked",
-                                    "the certificate is already revoked", "serial");
+            return core::conflict("already_revoked", "the certificate is already revoked",
+                                  "serial");
         }
         row.revocation = revocation;
         audit_.push_back(audit);
         return {};
     }
-    return core::make_error(ErrorKind::not_found, "certificate_not_found",
-                            "no certificate with serial " + serial_hex, "serial");
+    return core::not_found("certificate_not_found", "no certificate with serial " + serial_hex,
+                           "serial");
 }
 
 std::vector<core::AuditEvent> FakeCertificateStore::audit_events() {

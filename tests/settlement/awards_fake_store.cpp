@@ -5,9 +5,6 @@
 namespace procura::settlement {
 namespace {
 
-using core::ErrorKind;
-using core::make_error;
-
 class FakeTransaction final : public AwardTransaction {
 public:
     FakeTransaction(FakeAwardStore::State& state, std::int64_t tender_id)
@@ -20,7 +17,7 @@ public:
     core::Status insert_declaration(const Declaration& d) override {
         for (const Declaration& x : records().declarations) {
             if (x.member_id == d.member_id) {
-                return make_error(ErrorKind::conflict, "already_declared", "declared");
+                return core::conflict("already_declared", "declared");
             }
         }
         records().declarations.push_back(d);
@@ -34,14 +31,14 @@ public:
         for (Declaration& x : records().declarations) {
             if (x.member_id != d.member_id) continue;
             if (x.withdrawn_at_ms) {
-                return make_error(ErrorKind::conflict, "already_withdrawn", "withdrawn");
+                return core::conflict("already_withdrawn", "withdrawn");
             }
             x.withdrawn_at_ms = d.withdrawn_at_ms;
             x.withdrawn_by = d.withdrawn_by;
             x.withdrawal_reason = d.withdrawal_reason;
             return {};
         }
-        return make_error(ErrorKind::conflict, "already_withdrawn", "no declaration");
+        return core::conflict("already_withdrawn", "no declaration");
     }
 
     core::Status insert_scores(const std::vector<TechnicalScore>& scores) override {
@@ -51,7 +48,7 @@ public:
         for (const TechnicalScore& t : scores) {
             for (const TechnicalScore& x : records().scores) {
                 if (key(x) == key(t)) {
-                    return make_error(ErrorKind::conflict, "score_locked", "locked");
+                    return core::conflict("score_locked", "locked");
                 }
             }
             records().scores.push_back(t);
@@ -64,7 +61,7 @@ public:
 
     core::Status insert_evaluation(const Evaluation& e) override {
         if (records().evaluation) {
-            return make_error(ErrorKind::conflict, "already_evaluated", "evaluated");
+            return core::conflict("already_evaluated", "evaluated");
         }
         records().evaluation = e;
         return {};
@@ -74,7 +71,7 @@ public:
         if (a.current()) {
             for (const Award& x : records().awards) {
                 if (x.current() && x.lot_id == a.lot_id) {
-                    return make_error(ErrorKind::conflict, "lot_already_awarded", "current");
+                    return core::conflict("lot_already_awarded", "current");
                 }
             }
         }
@@ -94,13 +91,13 @@ public:
                 return {};
             }
         }
-        return make_error(ErrorKind::not_found, "award_not_found", "no award");
+        return core::not_found("award_not_found", "no award");
     }
 
     core::Result<std::int64_t> insert_contract(const Contract& k) override {
         for (const Contract& x : records().contracts) {
             if (x.award_id == k.award_id) {
-                return make_error(ErrorKind::conflict, "award_signed", "signed");
+                return core::conflict("award_signed", "signed");
             }
         }
         Contract stored = k;
@@ -128,13 +125,13 @@ public:
                 }
             }
         }
-        return make_error(ErrorKind::conflict, "milestone_accepted", "not planned");
+        return core::conflict("milestone_accepted", "not planned");
     }
 
     core::Status insert_closure(const LotClosure& closure) override {
         for (const LotClosure& c : records().closures) {
             if (c.lot_id == closure.lot_id) {
-                return make_error(ErrorKind::conflict, "lot_closed", "closed");
+                return core::conflict("lot_closed", "closed");
             }
         }
         records().closures.push_back(closure);
@@ -159,7 +156,7 @@ core::Status FakeAwardStore::in_transaction(
     std::int64_t tender_id, const std::function<core::Status(AwardTransaction&)>& fn) {
     std::lock_guard lock(mutex_);
     if (state_.tenders.count(tender_id) == 0) {
-        return make_error(ErrorKind::not_found, "tender_not_found", "no tender");
+        return core::not_found("tender_not_found", "no tender");
     }
     State working = state_;
     FakeTransaction tx(working, tender_id);

@@ -72,9 +72,7 @@ struct Db {
         t.submission_deadline_ms = t0_ms - 20'000;
         t.opening_time_ms = t0_ms - 10'000;
         auto status = tenders.in_transaction([&](tender::TenderTransaction& tx) -> core::Status {
-            auto id = tx.insert_tender(t);
-            if (!id) return id.error();
-            tender_id = *id;
+            PROCURA_TRY_ASSIGN(tender_id, tx.insert_tender(t));
             return {};
         });
         BOOST_REQUIRE_MESSAGE(status.ok(), (status.ok() ? std::string() : status.error().message));
@@ -227,8 +225,7 @@ BOOST_AUTO_TEST_CASE(the_awards_current_key_refuses_a_second_current_award_witho
         return d.store.in_transaction(d.tender_id, [&](AwardTransaction& tx) -> core::Status {
             Award copy = a;
             copy.bid_id = bid;
-            auto id = tx.insert_award(copy);
-            if (!id) return id.error();
+            PROCURA_TRY(tx.insert_award(copy));
             return {};
         });
     };
@@ -263,14 +260,13 @@ BOOST_AUTO_TEST_CASE(refused_and_failed_changes_leave_nothing) {
     BOOST_TEST(d.snapshot() == before);
     // A change whose function fails after writing is rolled back whole.
     auto failed = d.store.in_transaction(d.tender_id, [&](AwardTransaction& tx) -> core::Status {
-        auto records = tx.load();
-        if (!records) return records.error();
-        Award declined = records->awards[0];
+        PROCURA_TRY_ASSIGN(auto records, tx.load());
+        Award declined = records.awards[0];
         declined.state = AwardStatus::declined;
         PROCURA_TRY(tx.update_award(declined));
         PROCURA_TRY(tx.append_audit(
             {core::AuditEvent{t0_ms, 1, "award.declined", "award", declined.id, 2, "{}"}}));
-        return core::make_error(ErrorKind::conflict, "test_abort", "abort after writing");
+        return core::conflict("test_abort", "abort after writing");
     });
     BOOST_TEST(failed.error().code == "test_abort");
     BOOST_TEST(d.snapshot() == before);

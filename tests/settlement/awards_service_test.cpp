@@ -77,9 +77,8 @@ struct World {
         t.threshold_k = 2;
         std::int64_t id = 0;
         auto status = tenders.in_transaction([&](tender::TenderTransaction& tx) -> core::Status {
-            auto inserted = tx.insert_tender(t);
-            if (!inserted) return inserted.error();
-            id = *inserted;
+            PROCURA_TRY_ASSIGN(auto inserted, tx.insert_tender(t));
+            id = inserted;
             return {};
         });
         BOOST_REQUIRE(status.ok());

@@ -23,8 +23,7 @@ core::Result<std::int64_t> FakeBatchStore::insert_batch(const Batch& batch,
     std::lock_guard lock(mutex_);
     for (const Item& i : batch.items) {
         if (taken_.count(i.source_key)) {
-            return core::make_error(core::ErrorKind::conflict, "item_taken",
-                                    "another batch took " + i.source_key);
+            return core::conflict("item_taken", "another batch took " + i.source_key);
         }
     }
     const std::int64_t id = static_cast<std::int64_t>(batches_.size()) + 1;
@@ -64,10 +63,10 @@ core::Status FakeBatchStore::transition(std::int64_t id, BatchState from, const 
     std::lock_guard lock(mutex_);
     const auto found = batches_.find(id);
     if (found == batches_.end()) {
-        return core::make_error(core::ErrorKind::not_found, "batch_not_found", "no batch");
+        return core::not_found("batch_not_found", "no batch");
     }
     if (found->second.state != from) {
-        return core::make_error(core::ErrorKind::conflict, "stale_state", "state changed");
+        return core::conflict("stale_state", "state changed");
     }
     Batch& b = found->second;
     b.state = updated.state;
@@ -87,12 +86,12 @@ core::Status FakeBatchStore::cancel_batch(const Batch& updated, const core::Audi
     std::lock_guard lock(mutex_);
     const auto found = batches_.find(updated.id);
     if (found == batches_.end()) {
-        return core::make_error(core::ErrorKind::not_found, "batch_not_found", "no batch");
+        return core::not_found("batch_not_found", "no batch");
     }
     Batch& b = found->second;
     if (b.state != BatchState::prepared && b.state != BatchState::approved &&
         !(first_transfer && b.state == BatchState::executing)) {
-        return core::make_error(core::ErrorKind::conflict, "stale_state", "state changed");
+        return core::conflict("stale_state", "state changed");
     }
     b.state = BatchState::cancelled;
     b.version = updated.version;
@@ -114,7 +113,7 @@ core::Result<bool> FakeBatchStore::finish_execution(
     Batch& b = batches_.at(updated.id);
     if (b.state == BatchState::executed) return false;
     if (b.state != BatchState::executing) {
-        return core::make_error(core::ErrorKind::conflict, "stale_state", "state changed");
+        return core::conflict("stale_state", "state changed");
     }
     b.state = BatchState::executed;
     b.version = updated.version;

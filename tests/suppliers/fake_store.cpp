@@ -10,19 +10,18 @@ core::Result<RegisteredIds> FakeSupplierStore::register_supplier(
     std::lock_guard lock(mutex_);
     for (const Supplier& existing : rows_) {
         if (existing.registration_number == s.registration_number) {
-            return core::make_error(
-                core::ErrorKind::conflict, "registration_number_taken",
+            return core::conflict(
+                "registration_number_taken",
                 "the registration number " + s.registration_number + " is already registered",
                 "registration_number");
         }
     }
     // The last check (username_taken) is the user store's, and the user is its only write
     // that can fail: after it nothing can.
-    auto user_id = users_.insert_user(user, user_event);
-    if (!user_id) return user_id.error();
+    PROCURA_TRY_ASSIGN(auto user_id, users_.insert_user(user, user_event));
     Supplier row = s;
     row.id = rows_.empty() ? 1 : rows_.back().id + 1;
-    row.user_id = *user_id;
+    row.user_id = user_id;
     row.status = SupplierStatus::pending;
     row.review.reset();
     rows_.push_back(row);
@@ -64,25 +63,23 @@ core::Result<Supplier*> FakeSupplierStore::pending_locked(SupplierId id) {
     for (Supplier& s : rows_) {
         if (s.id != id) continue;
         if (s.status != SupplierStatus::pending) {
-            return core::make_error(core::ErrorKind::conflict, "supplier_not_pending",
-                                    "supplier " + std::to_string(id) + " is already " +
-                                        std::string(to_string(s.status)));
+            return core::conflict("supplier_not_pending", "supplier " + std::to_string(id) +
+                                                              " is already " +
+                                                              std::string(to_string(s.status)));
         }
         return &s;
     }
-    return core::make_error(core::ErrorKind::not_found, "supplier_not_found",
-                            "no supplier " + std::to_string(id));
+    return core::not_found("supplier_not_found", "no supplier " + std::to_string(id));
 }
 
 core::Status FakeSupplierStore::approve(SupplierId id, const Review& review,
                                         const core::AuditEvent& supplier_event,
                                         const core::AuditEvent& user_event) {
     std::lock_guard lock(mutex_);
-    auto row = pending_locked(id);
-    if (!row) return row.error();
-    PROCURA_TRY(users_.set_active((*row)->user_id, true, user_event));
-    (*row)->status = SupplierStatus::approved;
-    (*row)->review = Review{review.by, review.at_ms, {}};
+    PROCURA_TRY_ASSIGN(auto row, pending_locked(id));
+    PROCURA_TRY(users_.set_active(row->user_id, true, user_event));
+    row->status = SupplierStatus::approved;
+    row->review = Review{review.by, review.at_ms, {}};
     audit_.push_back(supplier_event);
     return {};
 }
@@ -90,10 +87,9 @@ core::Status FakeSupplierStore::approve(SupplierId id, const Review& review,
 core::Status FakeSupplierStore::reject(SupplierId id, const Review& review,
                                        const core::AuditEvent& supplier_event) {
     std::lock_guard lock(mutex_);
-    auto row = pending_locked(id);
-    if (!row) return row.error();
-    (*row)->status = SupplierStatus::rejected;
-    (*row)->review = review;
+    PROCURA_TRY_ASSIGN(auto row, pending_locked(id));
+    row->status = SupplierStatus::rejected;
+    row->review = review;
     audit_.push_back(supplier_event);
     return {};
 }

@@ -8,9 +8,8 @@
 namespace procura::tender {
 namespace {
 
-core::Error not_found(TenderId id) {
-    return core::make_error(core::ErrorKind::not_found, "tender_not_found",
-                            "no tender " + std::to_string(id));
+core::Error tender_not_found(TenderId id) {
+    return core::not_found("tender_not_found", "no tender " + std::to_string(id));
 }
 
 class FakeTransaction final : public TenderTransaction {
@@ -19,7 +18,7 @@ public:
 
     core::Result<Tender> load_for_update(TenderId id) override {
         auto it = s_.tenders.find(id);
-        if (it == s_.tenders.end()) return not_found(id);
+        if (it == s_.tenders.end()) return tender_not_found(id);
         return it->second;
     }
     core::Result<TenderId> insert_tender(const Tender& t) override {
@@ -33,7 +32,7 @@ public:
     }
     core::Status update_tender(const Tender& t) override {
         auto it = s_.tenders.find(t.id);
-        if (it == s_.tenders.end()) return not_found(t.id);
+        if (it == s_.tenders.end()) return tender_not_found(t.id);
         Tender updated = t;
         updated.documents = it->second.documents;
         updated.amendments = it->second.amendments;
@@ -43,13 +42,13 @@ public:
     }
     core::Status insert_amendment(TenderId id, const Amendment& a) override {
         auto it = s_.tenders.find(id);
-        if (it == s_.tenders.end()) return not_found(id);
+        if (it == s_.tenders.end()) return tender_not_found(id);
         it->second.amendments.push_back(a);
         return {};
     }
     core::Result<QuestionId> insert_question(const Question& q) override {
         auto it = s_.tenders.find(q.tender_id);
-        if (it == s_.tenders.end()) return not_found(q.tender_id);
+        if (it == s_.tenders.end()) return tender_not_found(q.tender_id);
         Question copy = q;
         copy.id = s_.next_question_id++;
         it->second.questions.push_back(copy);
@@ -57,7 +56,7 @@ public:
     }
     core::Status update_question(const Question& q) override {
         auto it = s_.tenders.find(q.tender_id);
-        if (it == s_.tenders.end()) return not_found(q.tender_id);
+        if (it == s_.tenders.end()) return tender_not_found(q.tender_id);
         for (Question& stored : it->second.questions) {
             if (stored.id == q.id) {
                 stored.answer = q.answer;
@@ -66,13 +65,12 @@ public:
                 return {};
             }
         }
-        return core::make_error(core::ErrorKind::not_found, "question_not_found",
-                                "no question " + std::to_string(q.id));
+        return core::not_found("question_not_found", "no question " + std::to_string(q.id));
     }
     core::Result<DocumentId> insert_document(TenderId id, const DocumentMeta& meta,
                                              std::string_view bytes) override {
         auto it = s_.tenders.find(id);
-        if (it == s_.tenders.end()) return not_found(id);
+        if (it == s_.tenders.end()) return tender_not_found(id);
         DocumentMeta copy = meta;
         copy.id = s_.next_document_id++;
         it->second.documents.push_back(copy);

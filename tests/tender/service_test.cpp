@@ -200,8 +200,7 @@ BOOST_AUTO_TEST_CASE(concurrent_amendments_never_lose_one) {
     const TenderView t = w.published_tender();
     const std::int64_t v = t.tender.version;
     constexpr int writers = 8;
-    std::vector<core::Result<TenderView>> results(
-        writers, core::make_error(ErrorKind::internal, "unset", ""));
+    std::vector<core::Result<TenderView>> results(writers, core::internal("unset", ""));
     std::vector<std::thread> threads;
     for (int i = 0; i < writers; ++i) {
         threads.emplace_back([&, i] {

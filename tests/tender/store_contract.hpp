@@ -50,9 +50,8 @@ inline core::AuditEvent event_for(TenderId id, std::int64_t version, std::string
 inline TenderId insert(TenderStore& store, Tender t) {
     TenderId id = 0;
     const core::Status s = store.in_transaction([&](TenderTransaction& tx) -> core::Status {
-        auto r = tx.insert_tender(t);
-        if (!r) return r.error();
-        id = *r;
+        PROCURA_TRY_ASSIGN(auto r, tx.insert_tender(t));
+        id = r;
         return tx.append_audit(event_for(id, t.version, "tender.drafted"));
     });
     BOOST_REQUIRE_MESSAGE(s.ok(), (s.ok() ? std::string() : s.error().message));

@@ -53,8 +53,7 @@ struct Env {
     Api api{Services{auth, tenders,
                      [this]() -> core::Status {
                          if (readiness_mode == 1) {
-                             return core::make_error(core::ErrorKind::unavailable, "db_down",
-                                                     "database unreachable");
+                             return core::unavailable("db_down", "database unreachable");
                          }
                          if (readiness_mode == 2) throw std::runtime_error("driver blew up");
                          return {};
