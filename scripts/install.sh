@@ -9,7 +9,7 @@ packages=(
     libmysqlcppconn-dev mariadb-server mariadb-client
     libssl-dev openssl libtbb-dev nlohmann-json3-dev libcli11-dev libspdlog-dev
     libargon2-dev prometheus-cpp-dev libgfshare-dev libxml2-dev libxml2-utils
-    curl jq wrk
+    curl jq wrk clang-format
 )
 
 missing=()
