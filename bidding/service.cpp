@@ -7,6 +7,7 @@
 
 #include "bidding/opening.hpp"
 #include "core/hash.hpp"
+#include "core/json_text.hpp"
 #include "signing/envelope.hpp"
 #include "signing/opening_key.hpp"
 #include "tender/rules.hpp"
@@ -14,10 +15,6 @@
 namespace procura::bidding {
 namespace {
 using tender::TenderStatus;
-
-std::string compact(const nlohmann::json& j) {
-    return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-}
 
 bool is_member(const tender::Tender& t, core::UserId user) {
     return std::find(t.committee.begin(), t.committee.end(), user) != t.committee.end();
@@ -172,7 +169,7 @@ core::Result<OpeningKeyRecord> BiddingService::ensure_opening_key(const tender::
                                     {"certificate_serial", key.certificate.serial_hex()}};
     return d_.bids.insert_opening_key(
         record, core::AuditEvent{now, 0, "tender.opening_key_created", "tender", t.id, t.version,
-                                 compact(payload)});
+                                 core::compact_json(payload)});
 }
 
 core::Result<std::shared_ptr<const signing::Certificate>>
@@ -837,8 +834,8 @@ core::Result<BidReceipt> BiddingService::submit(const core::Caller& caller, std:
                                     {"lot_id", lot_id},
                                     {"sha256", hash_hex},
                                     {"received_at_ms", stamped->time_ms}};
-    pending.write.audit =
-        core::AuditEvent{now, caller.user_id, "bid.received", "bid", 0, 1, compact(payload)};
+    pending.write.audit = core::AuditEvent{
+        now, caller.user_id, "bid.received", "bid", 0, 1, core::compact_json(payload)};
     write_in_group(pending);
     if (pending.existing) return resent(*pending.existing);
     if (pending.error) {
@@ -869,9 +866,10 @@ core::Status BiddingService::withdraw(const core::Caller& caller, std::int64_t t
                                     {"supplier_id", caller.user_id},
                                     {"lot_id", found->lot_id},
                                     {"sha256", found->sha256_hex}};
-    PROCURA_TRY(d_.bids.withdraw_bid(bid_id, now,
-                                     core::AuditEvent{now, caller.user_id, "bid.withdrawn", "bid",
-                                                      bid_id, found->version, compact(payload)}));
+    PROCURA_TRY(
+        d_.bids.withdraw_bid(bid_id, now,
+                             core::AuditEvent{now, caller.user_id, "bid.withdrawn", "bid", bid_id,
+                                              found->version, core::compact_json(payload)}));
     // The withdrawal stands even if the deposit cannot be released now (for example a tender
     // whose bid security was amended after this bid): settlement releases what is left.
     (void)release_security(t, found->sha256_hex);
@@ -1051,15 +1049,16 @@ core::Result<ShareOutcome> BiddingService::open_tender(const tender::Tender& t,
         if (r.price_minor) {
             payload["price"] = {{"amount_minor", *r.price_minor}, {"currency", r.currency}};
         }
-        audit.push_back(
-            core::AuditEvent{now, 0, "bid.opened", "bid", b.id, b.version, compact(payload)});
+        audit.push_back(core::AuditEvent{now, 0, "bid.opened", "bid", b.id, b.version,
+                                         core::compact_json(payload)});
         record.bids.push_back(std::move(r));
     }
     audit.push_back(core::AuditEvent{
         now, 0, "tender.opened", "tender", t.id, t.version,
-        compact({{"bids", record.bids.size()},
-                 {"valid", std::count_if(record.bids.begin(), record.bids.end(),
-                                         [](const OpenedBidRecord& r) { return r.valid; })}})});
+        core::compact_json(
+            {{"bids", record.bids.size()},
+             {"valid", std::count_if(record.bids.begin(), record.bids.end(),
+                                     [](const OpenedBidRecord& r) { return r.valid; })}})});
     PROCURA_TRY(d_.bids.insert_opening(record, audit));
     return ShareOutcome{static_cast<int>(t.threshold_k), static_cast<int>(t.threshold_k), true};
 }

@@ -7,6 +7,7 @@
 #include <set>
 #include <utility>
 
+#include "core/json_text.hpp"
 #include "core/money.hpp"
 
 namespace procura::money {
@@ -404,13 +405,8 @@ core::AuditEvent transfer_audit_event(const Transfer& t, core::UserId actor) {
                               {"reference", t.reference},
                               {"batch_id", t.batch_id}};
     if (!t.pending_id.empty()) payload["pending_id"] = t.pending_id;
-    return core::AuditEvent{t.at_ms,
-                            t.actor.value_or(actor),
-                            action,
-                            "transfer",
-                            t.row_id,
-                            1,
-                            payload.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)};
+    return core::AuditEvent{t.at_ms, t.actor.value_or(actor),    action, "transfer", t.row_id,
+                            1,       core::compact_json(payload)};
 }
 
 core::AuditEvent account_audit_event(const Account& a, core::UserId actor) {
@@ -421,8 +417,8 @@ core::AuditEvent account_audit_event(const Account& a, core::UserId actor) {
         {"kind", to_string(a.kind)},
         {"debits_must_not_exceed_credits", a.flags.debits_must_not_exceed_credits},
         {"credits_must_not_exceed_debits", a.flags.credits_must_not_exceed_debits}};
-    return core::AuditEvent{a.created_at_ms, actor, "account.opened", "account", a.id, 1,
-                            payload.dump()};
+    return core::AuditEvent{
+        a.created_at_ms, actor, "account.opened", "account", a.id, 1, core::compact_json(payload)};
 }
 
 InvariantReport check_invariants(const LedgerFacts& facts) {

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <nlohmann/json.hpp>
 
+#include "core/json_text.hpp"
 #include "signing/crl.hpp"
 
 namespace procura::pki {
@@ -12,13 +13,8 @@ namespace {
 core::AuditEvent audit_event(std::int64_t at_ms, core::UserId actor, std::string action,
                              const UserCertificate& c, std::int64_t version,
                              const nlohmann::json& payload) {
-    return core::AuditEvent{at_ms,
-                            actor,
-                            std::move(action),
-                            "certificate",
-                            c.id,
-                            version,
-                            payload.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)};
+    return core::AuditEvent{at_ms, actor,   std::move(action),          "certificate",
+                            c.id,  version, core::compact_json(payload)};
 }
 
 bool may_see_all(core::Role role) {

@@ -4,15 +4,12 @@
 #include <nlohmann/json.hpp>
 #include <utility>
 
+#include "core/json_text.hpp"
 #include "suppliers/rules.hpp"
 
 namespace procura::suppliers {
 namespace {
 using core::Role;
-
-std::string compact(const nlohmann::json& payload) {
-    return payload.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-}
 
 bool may_review(Role role) { return role == Role::officer || role == Role::admin; }
 
@@ -60,16 +57,17 @@ core::Result<Supplier> SupplierService::register_supplier(
         "user",
         0,
         1,
-        compact({{"role", "supplier"}, {"active", false}, {"username", user.username}})};
-    const core::AuditEvent supplier_event{s.registered_at_ms,
-                                          0,
-                                          "supplier.registered",
-                                          "supplier",
-                                          0,
-                                          1,
-                                          compact({{"organisation_name", s.organisation_name},
-                                                   {"registration_number", s.registration_number},
-                                                   {"username", user.username}})};
+        core::compact_json({{"role", "supplier"}, {"active", false}, {"username", user.username}})};
+    const core::AuditEvent supplier_event{
+        s.registered_at_ms,
+        0,
+        "supplier.registered",
+        "supplier",
+        0,
+        1,
+        core::compact_json({{"organisation_name", s.organisation_name},
+                            {"registration_number", s.registration_number},
+                            {"username", user.username}})};
     PROCURA_TRY_ASSIGN(auto ids, store_.register_supplier(user, s, user_event, supplier_event));
     s.id = ids.supplier_id;
     s.user_id = ids.user_id;
@@ -90,14 +88,14 @@ core::Result<Supplier> SupplierService::approve(const core::Caller& caller, Supp
                                           "supplier",
                                           id,
                                           2,
-                                          compact({{"user_id", supplier.user_id}})};
+                                          core::compact_json({{"user_id", supplier.user_id}})};
     const core::AuditEvent user_event{review.at_ms,
                                       caller.user_id,
                                       "user.activated",
                                       "user",
                                       supplier.user_id,
                                       0,
-                                      compact({{"supplier_id", id}})};
+                                      core::compact_json({{"supplier_id", id}})};
     PROCURA_TRY(store_.approve(id, review, supplier_event, user_event));
     supplier.status = SupplierStatus::approved;
     supplier.review = review;
@@ -138,7 +136,7 @@ core::Result<Supplier> SupplierService::reject(const core::Caller& caller, Suppl
         "supplier",
         id,
         2,
-        compact({{"user_id", supplier.user_id}, {"reason", review.reason}})};
+        core::compact_json({{"user_id", supplier.user_id}, {"reason", review.reason}})};
     PROCURA_TRY(store_.reject(id, review, supplier_event));
     supplier.status = SupplierStatus::rejected;
     supplier.review = review;

@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "core/hash.hpp"
+#include "core/json_text.hpp"
 #include "core/time.hpp"
 #include "tender/rules.hpp"
 
@@ -54,8 +55,6 @@ using Json = nlohmann::json;
 
 // Compact JSON text for audit payloads and amendment records. Invalid UTF-8 is replaced, not
 // thrown: a payload must never make a state change fail.
-std::string dump(const Json& j) { return j.dump(-1, ' ', false, Json::error_handler_t::replace); }
-
 // The names of the fields a change touches, for audit payloads.
 Json changed_field_names(const TenderFields& f) {
     Json names = Json::array();
@@ -110,7 +109,7 @@ std::string changes_json(const TenderFields& f) {
         out["submission_deadline"] = core::format_rfc3339_ms(*f.submission_deadline_ms);
     }
     if (f.opening_time_ms) out["opening_time"] = core::format_rfc3339_ms(*f.opening_time_ms);
-    return dump(out);
+    return core::compact_json(out);
 }
 
 bool has_any_field(const TenderFields& f) { return !changed_field_names(f).empty(); }
@@ -154,8 +153,9 @@ Result<TenderView> TenderService::create_draft(const core::Caller& caller,
         PROCURA_TRY_ASSIGN(auto inserted, tx.insert_tender(t));
         id = inserted;
         t.id = id;
-        return tx.append_audit(audit_event(caller, now, "tender.drafted", t,
-                                           dump({{"fields", changed_field_names(fields)}})));
+        return tx.append_audit(
+            audit_event(caller, now, "tender.drafted", t,
+                        core::compact_json({{"fields", changed_field_names(fields)}})));
     }));
     return get(caller, id);
 }
@@ -178,8 +178,9 @@ Result<TenderView> TenderService::edit_draft(const core::Caller& caller, TenderI
         t.version += 1;
         t.updated_at_ms = now;
         PROCURA_TRY(tx.update_tender(t));
-        return tx.append_audit(audit_event(caller, now, "tender.edited", t,
-                                           dump({{"fields", changed_field_names(fields)}})));
+        return tx.append_audit(
+            audit_event(caller, now, "tender.edited", t,
+                        core::compact_json({{"fields", changed_field_names(fields)}})));
     }));
     return get(caller, id);
 }
@@ -215,7 +216,8 @@ Result<TenderView> TenderService::publish(const core::Caller& caller, TenderId i
         PROCURA_TRY(tx.update_tender(t));
         return tx.append_audit(audit_event(
             caller, now, "tender.published", t,
-            dump({{"submission_deadline", core::format_rfc3339_ms(*t.submission_deadline_ms)}})));
+            core::compact_json(
+                {{"submission_deadline", core::format_rfc3339_ms(*t.submission_deadline_ms)}})));
     }));
     return get(caller, id);
 }
@@ -278,7 +280,8 @@ Result<TenderView> TenderService::amend(const core::Caller& caller, TenderId id,
         if (a.deadline_extended_to_ms) {
             payload["deadline_extended_to"] = core::format_rfc3339_ms(*a.deadline_extended_to_ms);
         }
-        return tx.append_audit(audit_event(caller, now, "tender.amended", t, dump(payload)));
+        return tx.append_audit(
+            audit_event(caller, now, "tender.amended", t, core::compact_json(payload)));
     }));
     return get(caller, id);
 }
@@ -304,8 +307,8 @@ Result<TenderView> TenderService::cancel(const core::Caller& caller, TenderId id
         t.updated_at_ms = now;
         t.version += 1;
         PROCURA_TRY(tx.update_tender(t));
-        return tx.append_audit(
-            audit_event(caller, now, "tender.cancelled", t, dump({{"reason", reason}})));
+        return tx.append_audit(audit_event(caller, now, "tender.cancelled", t,
+                                           core::compact_json({{"reason", reason}})));
     }));
     return get(caller, id);
 }
@@ -360,10 +363,10 @@ Result<DocumentMeta> TenderService::add_document(const core::Caller& caller, Ten
         t.updated_at_ms = now;
         PROCURA_TRY(tx.update_tender(t));
         return tx.append_audit(audit_event(caller, now, "tender.document_added", t,
-                                           dump({{"document_id", meta.id},
-                                                 {"filename", meta.filename},
-                                                 {"sha256", meta.sha256_hex},
-                                                 {"size_bytes", meta.size_bytes}})));
+                                           core::compact_json({{"document_id", meta.id},
+                                                               {"filename", meta.filename},
+                                                               {"sha256", meta.sha256_hex},
+                                                               {"size_bytes", meta.size_bytes}})));
     }));
     return meta;
 }
@@ -458,8 +461,13 @@ Result<Question> TenderService::ask(const core::Caller& caller, TenderId id,
         PROCURA_TRY_ASSIGN(auto qid, tx.insert_question(q));
         q.id = qid;
         // The audit event names the question, not the asker: the log is public.
-        core::AuditEvent e{now,  0,         "tender.question_asked",      "tender",
-                           t.id, t.version, dump({{"question_id", q.id}})};
+        core::AuditEvent e{now,
+                           0,
+                           "tender.question_asked",
+                           "tender",
+                           t.id,
+                           t.version,
+                           core::compact_json({{"question_id", q.id}})};
         return tx.append_audit(e);
     }));
     return q;
@@ -491,7 +499,7 @@ Result<Question> TenderService::answer(const core::Caller& caller, TenderId id, 
         PROCURA_TRY(tx.update_question(*q));
         answered = *q;
         return tx.append_audit(audit_event(caller, now, "tender.question_answered", t,
-                                           dump({{"question_id", q->id}})));
+                                           core::compact_json({{"question_id", q->id}})));
     }));
     return answered;
 }

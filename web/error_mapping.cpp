@@ -2,6 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/json_text.hpp"
+
 namespace procura::web {
 
 unsigned http_status(core::ErrorKind kind) {
@@ -34,7 +36,7 @@ std::string error_body(const core::Error& error) {
     const nlohmann::json body = {
         {"error", {{"code", error.code}, {"message", error.message}, {"field", error.field}}}};
     // Replace invalid UTF-8 (a message may quote client input) instead of throwing.
-    return body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    return core::compact_json(body);
 }
 
 Response error_response(const core::Error& error) {

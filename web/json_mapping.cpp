@@ -8,6 +8,7 @@
 #include <utility>
 #include <vector>
 
+#include "core/json_text.hpp"
 #include "core/time.hpp"
 #include "tender/rules.hpp"
 
@@ -591,8 +592,6 @@ Json caller_to_json(const core::Caller& caller) {
                 {"role", std::string(core::to_string(caller.role))}};
 }
 
-std::string dump(const Json& value) {
-    return value.dump(-1, ' ', false, Json::error_handler_t::replace);
-}
+std::string dump(const Json& value) { return core::compact_json(value); }
 
 }  // namespace procura::web

@@ -6,6 +6,7 @@
 #include <set>
 #include <utility>
 
+#include "core/json_text.hpp"
 #include "settlement/awards/rules.hpp"
 #include "settlement/evaluation.hpp"
 
@@ -14,10 +15,6 @@ namespace {
 
 using core::ErrorKind;
 using Json = nlohmann::json;
-
-std::string dump(const Json& value) {
-    return value.dump(-1, ' ', false, Json::error_handler_t::replace);
-}
 
 core::Status require_officer(const core::Caller& caller, const char* what) {
     if (caller.role != core::Role::officer) {
@@ -78,7 +75,7 @@ core::AuditEvent event(std::int64_t at_ms, core::UserId actor, std::string actio
     e.entity_type = std::move(entity_type);
     e.entity_id = entity_id;
     e.entity_version = version;
-    e.payload_json = dump(payload);
+    e.payload_json = core::compact_json(payload);
     return e;
 }
 
@@ -486,15 +483,15 @@ core::Result<Evaluation> AwardService::evaluate(const core::Caller& caller,
                 return error;
             }
             Json result = to_json(r);
-            evaluation.lots.push_back(LotEvaluation{r.lot_id, dump(result)});
+            evaluation.lots.push_back(LotEvaluation{r.lot_id, core::compact_json(result)});
             events.push_back(event(now, caller.user_id, "evaluation.lot_evaluated", "tender",
                                    tender_id, 0, Json{{"lot_id", r.lot_id}, {"result", result}}));
             for (std::size_t i = 0; i < r.ranking.size(); ++i) {
                 const BidScore& s = r.ranking[i];
                 const Json& breakdown = result.at("ranking").at(i);
-                evaluation.bids.push_back(
-                    RankedBid{tender_id, r.lot_id, s.bid_id, s.supplier_id, s.rank, s.price_minor,
-                              r.currency, s.abnormally_low, s.total_score_micro, dump(breakdown)});
+                evaluation.bids.push_back(RankedBid{
+                    tender_id, r.lot_id, s.bid_id, s.supplier_id, s.rank, s.price_minor, r.currency,
+                    s.abnormally_low, s.total_score_micro, core::compact_json(breakdown)});
                 events.push_back(event(
                     now, caller.user_id, "evaluation.bid_evaluated", "bid", s.bid_id, 0,
                     Json{

@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/hash.hpp"
+#include "core/json_text.hpp"
 #include "core/time.hpp"
 #include "settlement/batches/rules.hpp"
 #include "settlement/pain001.hpp"
@@ -26,8 +27,8 @@ constexpr int prepare_attempts_max = 3;
 
 core::AuditEvent batch_event(std::int64_t at_ms, core::UserId actor, std::string action,
                              const Batch& b, const Json& payload) {
-    return core::AuditEvent{at_ms, actor,     std::move(action), "settlement_batch",
-                            b.id,  b.version, payload.dump()};
+    return core::AuditEvent{at_ms, actor,     std::move(action),          "settlement_batch",
+                            b.id,  b.version, core::compact_json(payload)};
 }
 
 core::Error batch_not_found(std::int64_t id) {
@@ -289,16 +290,15 @@ core::Result<Batch> BatchService::execute(const core::Caller& caller, std::int64
     done.executed_at_ms = clock_.now_ms();
     std::vector<core::AuditEvent> file_events;
     for (const BankFile& f : files) {
-        file_events.push_back(core::AuditEvent{done.executed_at_ms, caller.user_id,
-                                               "settlement_file.written", "settlement_file", 0, 1,
-                                               Json{{"batch_id", id},
-                                                    {"number", f.number},
-                                                    {"message_id", f.message_id},
-                                                    {"currency", f.currency},
-                                                    {"payment_count", f.payment_count},
-                                                    {"control_sum_minor", f.control_sum_minor},
-                                                    {"sha256", f.sha256_hex}}
-                                                   .dump()});
+        file_events.push_back(core::AuditEvent{
+            done.executed_at_ms, caller.user_id, "settlement_file.written", "settlement_file", 0, 1,
+            core::compact_json(Json{{"batch_id", id},
+                                    {"number", f.number},
+                                    {"message_id", f.message_id},
+                                    {"currency", f.currency},
+                                    {"payment_count", f.payment_count},
+                                    {"control_sum_minor", f.control_sum_minor},
+                                    {"sha256", f.sha256_hex}})});
     }
     Json file_hashes = Json::array();
     for (const BankFile& f : files) file_hashes.push_back(f.sha256_hex);
@@ -360,11 +360,10 @@ core::Result<BuyerAccount> BatchService::set_buyer_account(const core::Caller& c
                                  "buyer_bank_account",
                                  0,
                                  0,
-                                 Json{{"buyer_id", account.buyer_id},
-                                      {"name", account.name},
-                                      {"iban", account.iban},
-                                      {"bic", account.bic}}
-                                     .dump()};
+                                 core::compact_json(Json{{"buyer_id", account.buyer_id},
+                                                         {"name", account.name},
+                                                         {"iban", account.iban},
+                                                         {"bic", account.bic}})};
     return store_.upsert_buyer_account(account, audit);
 }
 

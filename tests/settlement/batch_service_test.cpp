@@ -1,4 +1,6 @@
 #include <boost/test/unit_test.hpp>
+#include <nlohmann/json.hpp>
+#include <optional>
 
 #include "settlement/batches/service.hpp"
 #include "tests/settlement/batch_fake_world.hpp"
@@ -124,6 +126,28 @@ BOOST_AUTO_TEST_CASE(buyer_accounts_are_set_by_finance_or_admin) {
     BOOST_REQUIRE(again.ok());
     BOOST_TEST(again->version == 2);
     BOOST_TEST(again->id == set->id);
+}
+
+// The audit payload of a change is hashed into the chain inside its transaction: text that is
+// not valid UTF-8 must never make building it throw (it used nlohmann's default dump(), which
+// does). The invalid bytes reach the payload as U+FFFD, and the payload stays valid JSON.
+BOOST_AUTO_TEST_CASE(a_name_with_invalid_utf8_never_makes_the_audit_payload_throw) {
+    World w;
+    BuyerAccount a;
+    a.buyer_id = "TOWN-1";
+    a.name = std::string(
+        "Town of Ex\xff"
+        "ample");
+    a.iban = buyer_iban;
+    std::optional<procura::core::Result<BuyerAccount>> set;
+    BOOST_CHECK_NO_THROW(set.emplace(w.service->set_buyer_account(alice, a)));
+    BOOST_REQUIRE(set && set->ok());
+    const auto events = w.store.audit_events();
+    BOOST_REQUIRE(!events.empty());
+    const auto payload = nlohmann::json::parse(events.back().payload_json);
+    BOOST_TEST(payload["name"] ==
+               "Town of Ex\xef\xbf\xbd"
+               "ample");
 }
 
 BOOST_AUTO_TEST_SUITE_END()
