@@ -16,17 +16,17 @@ namespace {
 
 // The service and the store it uses, kept alive together.
 struct AwardHolder {
-    settlement::MySQLAwardStore store;
-    settlement::AwardService service;
-    AwardHolder(const SettlementWiring& wiring, const settlement::AwardLimits& limits)
+    settlement::awards::MySQLAwardStore store;
+    settlement::awards::AwardService service;
+    AwardHolder(const SettlementWiring& wiring, const settlement::awards::AwardLimits& limits)
         : store(wiring.pool), service({store, wiring.tenders, wiring.clock}, limits) {}
 };
 
 // Ten years: awarded_at_ms + standstill_ms stays far from the int64 range.
 constexpr long long standstill_ms_max = 3650LL * core::ms_per_day;
 
-core::Result<settlement::AwardLimits> award_limits() {
-    settlement::AwardLimits limits;
+core::Result<settlement::awards::AwardLimits> award_limits() {
+    settlement::awards::AwardLimits limits;
     const char* standstill = std::getenv("PROCURA_STANDSTILL_MS");
     if (standstill != nullptr && *standstill != '\0') {
         errno = 0;
@@ -47,11 +47,11 @@ core::Result<settlement::AwardLimits> award_limits() {
 
 }  // namespace
 
-core::Result<std::shared_ptr<settlement::AwardService>> make_award_service(
+core::Result<std::shared_ptr<settlement::awards::AwardService>> make_award_service(
     const SettlementWiring& wiring) {
     PROCURA_TRY_ASSIGN(auto limits, award_limits());
     auto holder = std::make_shared<AwardHolder>(wiring, limits);
-    return std::shared_ptr<settlement::AwardService>(holder, &holder->service);
+    return std::shared_ptr<settlement::awards::AwardService>(holder, &holder->service);
 }
 
 }  // namespace procura::app

@@ -13,18 +13,18 @@ namespace {
 struct BatchServiceHolder {
     BatchServiceHolder(const SettlementWiring& w)
         : store(w.pool), money(w.pool), service(store, money, w.clock, w.pain001_xsd) {}
-    settlement::MySQLBatchStore store;
+    settlement::batches::MySQLBatchStore store;
     money::MySQLMoneyStore money;
-    settlement::BatchService service;
+    settlement::batches::BatchService service;
 };
 
 }  // namespace
 
-core::Result<std::shared_ptr<settlement::BatchService>> make_batch_service(
-    const SettlementWiring& wiring, settlement::AwardService*) {
+core::Result<std::shared_ptr<settlement::batches::BatchService>> make_batch_service(
+    const SettlementWiring& wiring, settlement::awards::AwardService*) {
     auto holder = std::make_shared<BatchServiceHolder>(wiring);
     // The aliasing constructor: the service pointer keeps the holder (and its stores) alive.
-    return std::shared_ptr<settlement::BatchService>(holder, &holder->service);
+    return std::shared_ptr<settlement::batches::BatchService>(holder, &holder->service);
 }
 
 }  // namespace procura::app

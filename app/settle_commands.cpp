@@ -30,9 +30,9 @@
 #include "money/mysql_store.hpp"
 #include "settlement/batches/json.hpp"
 #include "settlement/batches/mysql_store.hpp"
+#include "settlement/batches/pain001.hpp"
 #include "settlement/batches/rules.hpp"
 #include "settlement/batches/service.hpp"
-#include "settlement/pain001.hpp"
 
 namespace procura::app {
 
@@ -89,9 +89,9 @@ struct Session {
     core::SystemClock clock;
     std::unique_ptr<auth::MySQLUserStore> users;
     std::unique_ptr<auth::AuthService> auth;
-    std::unique_ptr<settlement::MySQLBatchStore> store;
+    std::unique_ptr<settlement::batches::MySQLBatchStore> store;
     std::unique_ptr<money::MySQLMoneyStore> money;
-    std::unique_ptr<settlement::BatchService> service;
+    std::unique_ptr<settlement::batches::BatchService> service;
     core::Caller caller;
     std::string token;
 
@@ -109,15 +109,15 @@ core::Result<std::unique_ptr<Session>> open_session(const SettleCommands& c) {
     PROCURA_TRY_ASSIGN(auto login, s->auth->login(c.user, read_password()));
     s->token = login.token;
     s->caller = core::Caller{login.user_id, login.role, c.user};
-    s->store = std::make_unique<settlement::MySQLBatchStore>(*s->pool);
+    s->store = std::make_unique<settlement::batches::MySQLBatchStore>(*s->pool);
     s->money = std::make_unique<money::MySQLMoneyStore>(*s->pool);
-    s->service =
-        std::make_unique<settlement::BatchService>(*s->store, *s->money, s->clock, c.pain001_xsd);
+    s->service = std::make_unique<settlement::batches::BatchService>(*s->store, *s->money, s->clock,
+                                                                     c.pain001_xsd);
     return s;
 }
 
 // A one-line progress bar on stderr, only when stderr is a terminal.
-settlement::Progress progress_bar() {
+settlement::batches::Progress progress_bar() {
     if (isatty(STDERR_FILENO) == 0) return {};
     return [](std::string_view stage, std::size_t done, std::size_t total) {
         constexpr int width = 30;
@@ -131,14 +131,15 @@ settlement::Progress progress_bar() {
 }
 
 std::string amount_text(std::int64_t minor, const std::string& currency) {
-    const auto exponent = settlement::currency_exponent(currency);
-    return (exponent ? settlement::format_minor_units(minor, *exponent) : std::to_string(minor)) +
+    const auto exponent = settlement::batches::currency_exponent(currency);
+    return (exponent ? settlement::batches::format_minor_units(minor, *exponent)
+                     : std::to_string(minor)) +
            " " + currency;
 }
 
-void print_batch(const settlement::Batch& b, bool json) {
+void print_batch(const settlement::batches::Batch& b, bool json) {
     if (json) {
-        std::printf("%s\n", settlement::batch_to_json(b).dump(2).c_str());
+        std::printf("%s\n", settlement::batches::batch_to_json(b).dump(2).c_str());
         return;
     }
     std::printf("batch %lld: %s, cut-off %s, %d items, %zu skipped\n", static_cast<long long>(b.id),
@@ -163,7 +164,7 @@ void print_batch(const settlement::Batch& b, bool json) {
         std::printf("  executed by user %lld at %s\n", static_cast<long long>(b.executed_by),
                     core::format_rfc3339_ms(b.executed_at_ms).c_str());
     }
-    const settlement::Totals totals = settlement::rules::totals(b.items);
+    const settlement::batches::Totals totals = settlement::batches::rules::totals(b.items);
     for (const auto& t : totals.per_currency) {
         std::printf("  %s: %d payments %s, %d refunds %s, %d forfeits %s\n", t.currency.c_str(),
                     t.payment_count, amount_text(t.payments_minor, t.currency).c_str(),
@@ -189,12 +190,13 @@ void print_batch(const settlement::Batch& b, bool json) {
 }
 
 // The crash test's fault seam: SIGKILL at the checkpoint the seed picks.
-void install_crash_seam(settlement::BatchService& service) {
+void install_crash_seam(settlement::batches::BatchService& service) {
     const char* seed_text = std::getenv("PROCURA_SETTLE_CRASH_SEED");
     if (seed_text == nullptr || *seed_text == '\0') return;
     const unsigned long seed = std::strtoul(seed_text, nullptr, 10);
-    constexpr std::size_t count = std::size(settlement::execute_checkpoints);
-    const std::string target = settlement::execute_checkpoints[(seed * 2654435761UL) % count];
+    constexpr std::size_t count = std::size(settlement::batches::execute_checkpoints);
+    const std::string target =
+        settlement::batches::execute_checkpoints[(seed * 2654435761UL) % count];
     std::fprintf(stderr, "procura: crash seam: SIGKILL at checkpoint %s\n", target.c_str());
     service.set_checkpoint([target](std::string_view name) {
         if (name == target) std::raise(SIGKILL);
@@ -302,7 +304,7 @@ std::optional<int> run_settle_commands(const SettleCommands& c) {
     auto session = open_session(c);
     if (!session) return fail(session.error());
     Session& s = **session;
-    settlement::BatchService& service = *s.service;
+    settlement::batches::BatchService& service = *s.service;
 
     if (*c.prepare) {
         auto b = service.prepare(s.caller, cutoff_ms, progress_bar());
@@ -338,7 +340,7 @@ std::optional<int> run_settle_commands(const SettleCommands& c) {
         }
         auto list = service.list(s.caller);
         if (!list) return fail(list.error());
-        for (const settlement::Batch& b : *list) {
+        for (const settlement::batches::Batch& b : *list) {
             std::printf("batch %lld: %s, cut-off %s, %d items\n", static_cast<long long>(b.id),
                         std::string(to_string(b.state)).c_str(),
                         core::format_rfc3339_ms(b.cutoff_ms).c_str(), b.item_count);
@@ -350,7 +352,7 @@ std::optional<int> run_settle_commands(const SettleCommands& c) {
         if (!b) return fail(b.error());
         std::error_code ec;
         std::filesystem::create_directories(c.out_dir, ec);
-        for (const settlement::BankFile& meta : b->files) {
+        for (const settlement::batches::BankFile& meta : b->files) {
             auto f = service.file(s.caller, c.batch, meta.number);
             if (!f) return fail(f.error());
             const auto path = std::filesystem::path(c.out_dir) / (f->message_id + ".xml");
@@ -369,7 +371,7 @@ std::optional<int> run_settle_commands(const SettleCommands& c) {
         std::printf("report  %s\n", path.string().c_str());
         return 0;
     }
-    settlement::BuyerAccount input;
+    settlement::batches::BuyerAccount input;
     input.buyer_id = c.buyer_id;
     input.name = c.name;
     input.iban = c.iban;
@@ -377,7 +379,7 @@ std::optional<int> run_settle_commands(const SettleCommands& c) {
     auto account = service.set_buyer_account(s.caller, input);
     if (!account) return fail(account.error());
     if (c.json) {
-        std::printf("%s\n", settlement::buyer_account_to_json(*account).dump(2).c_str());
+        std::printf("%s\n", settlement::batches::buyer_account_to_json(*account).dump(2).c_str());
     } else {
         std::printf("buyer account %lld: %s, %s, %s\n", static_cast<long long>(account->id),
                     account->buyer_id.c_str(), account->name.c_str(), account->iban.c_str());

@@ -24,10 +24,12 @@ class TenderStore;
 namespace procura::money {
 class LedgerService;
 }
-namespace procura::settlement {
+namespace procura::settlement::awards {
 class AwardService;
+}
+namespace procura::settlement::batches {
 class BatchService;
-}  // namespace procura::settlement
+}  // namespace procura::settlement::batches
 
 namespace procura::app {
 
@@ -41,11 +43,11 @@ struct SettlementWiring {
 };
 
 // Defined in app/serve_awards.cpp.
-core::Result<std::shared_ptr<settlement::AwardService>> make_award_service(
+core::Result<std::shared_ptr<settlement::awards::AwardService>> make_award_service(
     const SettlementWiring& wiring);
 
 // Defined in app/serve_batches.cpp. awards may be null.
-core::Result<std::shared_ptr<settlement::BatchService>> make_batch_service(
-    const SettlementWiring& wiring, settlement::AwardService* awards);
+core::Result<std::shared_ptr<settlement::batches::BatchService>> make_batch_service(
+    const SettlementWiring& wiring, settlement::awards::AwardService* awards);
 
 }  // namespace procura::app

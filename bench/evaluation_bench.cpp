@@ -1,5 +1,5 @@
-// Throughput of settlement::evaluate_all, serial (a one-thread arena) against oneTBB on all
-// cores, in the same run on the same lots, and a check that both give identical results (the
+// Throughput of settlement::evaluation::evaluate_all, serial (a one-thread arena) against oneTBB on
+// all cores, in the same run on the same lots, and a check that both give identical results (the
 // JSON of every lot compared). A benchmark, not a test.
 //
 //   evaluation_bench [--tenders N] [--bids B] [--rounds R] [--seed S]
@@ -31,11 +31,11 @@
 #include <thread>
 #include <vector>
 
-#include "settlement/evaluation.hpp"
+#include "settlement/evaluation/evaluation.hpp"
 
 namespace {
 
-using namespace procura::settlement;
+using namespace procura::settlement::evaluation;
 
 std::uint64_t argument(int argc, char** argv, const std::string& name, std::uint64_t fallback) {
     for (int i = 1; i + 1 < argc; ++i) {

@@ -9,7 +9,7 @@
 #include <cstdlib>
 #include <string>
 
-#include "settlement/pain001.hpp"
+#include "settlement/batches/pain001.hpp"
 
 namespace {
 
@@ -28,7 +28,7 @@ long peak_rss_kib() {
 }  // namespace
 
 int main(int argc, char* argv[]) {
-    using namespace procura::settlement;
+    using namespace procura::settlement::batches;
     if (argc < 2) {
         std::fprintf(stderr, "usage: %s <pain.001.001.09.xsd> [payments]\n", argv[0]);
         return 2;

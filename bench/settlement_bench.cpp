@@ -379,11 +379,11 @@ int main(int argc, char** argv) {
     std::printf("fixture: %zu accepted milestones on %zu contracts written in %.1f s\n", payments,
                 contracts, seconds_since(start));
 
-    settlement::MySQLBatchStore store(**pool);
+    settlement::batches::MySQLBatchStore store(**pool);
     money::MySQLMoneyStore money_store(**pool);
-    settlement::BatchLimits limits;
+    settlement::batches::BatchLimits limits;
     limits.items_per_batch_max = payments;
-    settlement::BatchService service(store, money_store, clock, xsd, limits);
+    settlement::batches::BatchService service(store, money_store, clock, xsd, limits);
 
     start = Clock::now();
     auto prepared = service.prepare(fixture.preparer, clock.now_ms());

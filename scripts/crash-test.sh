@@ -6,7 +6,7 @@
 #
 #   scripts/crash-test.sh [--seeds N] [--first S] [--build-dir DIR]
 #
-# One template database is filled (tests/settlement/batch_fixture), a batch is prepared by one
+# One template database is filled (tests/settlement/batches/batch_fixture), a batch is prepared by one
 # finance user and approved by another; each run then works on its own copy of it
 # (mariadb-dump), so every copy holds the very same approved batch. The reference copy is
 # executed without interruption. Seed s then picks how copy s is interrupted:
@@ -43,7 +43,7 @@ die() { log "FAIL: $*"; exit 1; }
 
 if [[ -n $build_dir ]]; then
     : "${PROCURA_BIN:=$build_dir/app/procura}"
-    : "${PROCURA_BATCH_FIXTURE:=$build_dir/tests/settlement/batch_fixture}"
+    : "${PROCURA_BATCH_FIXTURE:=$build_dir/tests/settlement/batches/batch_fixture}"
 fi
 : "${PROCURA_PAIN001_XSD:=$here/../../shared/schemas/iso20022/pain.001.001.09.xsd}"
 [[ -n ${PROCURA_BIN:-} && -x $PROCURA_BIN ]] || skip "missing procura binary: ${PROCURA_BIN:-unset}"

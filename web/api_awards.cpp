@@ -1,6 +1,6 @@
 // Evaluation, awards and contracts: the HTTP routes of this group, registered by
-// Api::add_award_routes. Handlers authenticate and map JSON; settlement::AwardService checks
-// roles, states and rules. Reads are public (procurement transparency): the evaluation once
+// Api::add_award_routes. Handlers authenticate and map JSON; settlement::awards::AwardService
+// checks roles, states and rules. Reads are public (procurement transparency): the evaluation once
 // stored, awards, contracts and their milestones. See docs/awards.md.
 #include <functional>
 #include <limits>
@@ -8,7 +8,7 @@
 
 #include "core/time.hpp"
 #include "settlement/awards/service.hpp"
-#include "settlement/evaluation.hpp"
+#include "settlement/evaluation/evaluation.hpp"
 #include "web/api.hpp"
 #include "web/api_support.hpp"
 
@@ -17,7 +17,7 @@ namespace {
 using core::Result;
 using namespace api_support;
 
-Result<settlement::AwardService*> award_service(const Services& services) {
+Result<settlement::awards::AwardService*> award_service(const Services& services) {
     return required_service(services.awards, "awards_unavailable",
                             "this server runs without the evaluation and award service");
 }
@@ -100,7 +100,7 @@ Json value_or_null(const std::optional<T>& v) {
     return v ? Json(*v) : Json(nullptr);
 }
 
-Json award_to_json(const settlement::Award& a) {
+Json award_to_json(const settlement::awards::Award& a) {
     return Json{{"id", a.id},
                 {"tender_id", a.tender_id},
                 {"lot_id", a.lot_id},
@@ -111,7 +111,7 @@ Json award_to_json(const settlement::Award& a) {
                 {"skipped_bid_ids", a.skipped_bid_ids},
                 {"skip_reason", a.skip_reason},
                 {"clarification", a.clarification},
-                {"state", std::string(settlement::to_string(a.state))},
+                {"state", std::string(settlement::awards::to_string(a.state))},
                 {"awarded_by", a.awarded_by},
                 {"awarded_at", core::format_rfc3339_ms(a.awarded_at_ms)},
                 {"standstill_ends_at", core::format_rfc3339_ms(a.standstill_ends_at_ms)},
@@ -120,19 +120,20 @@ Json award_to_json(const settlement::Award& a) {
                 {"decline_reason", value_or_null(a.decline_reason)}};
 }
 
-Json milestone_to_json(const settlement::Milestone& m) {
+Json milestone_to_json(const settlement::awards::Milestone& m) {
     return Json{{"number", m.number},
                 {"title", m.title},
                 {"amount_minor", m.amount_minor},
                 {"currency", m.currency},
-                {"state", std::string(settlement::to_string(m.state))},
+                {"state", std::string(settlement::awards::to_string(m.state))},
                 {"accepted_by", value_or_null(m.accepted_by)},
                 {"accepted_at", time_or_null(m.accepted_at_ms)}};
 }
 
-Json contract_to_json(const settlement::Contract& k) {
+Json contract_to_json(const settlement::awards::Contract& k) {
     Json milestones = Json::array();
-    for (const settlement::Milestone& m : k.milestones) milestones.push_back(milestone_to_json(m));
+    for (const settlement::awards::Milestone& m : k.milestones)
+        milestones.push_back(milestone_to_json(m));
     return Json{{"id", k.id},
                 {"award_id", k.award_id},
                 {"tender_id", k.tender_id},
@@ -144,9 +145,9 @@ Json contract_to_json(const settlement::Contract& k) {
                 {"milestones", std::move(milestones)}};
 }
 
-Json evaluation_to_json(const settlement::Evaluation& e) {
+Json evaluation_to_json(const settlement::awards::Evaluation& e) {
     Json lots = Json::array();
-    for (const settlement::LotEvaluation& lot : e.lots) {
+    for (const settlement::awards::LotEvaluation& lot : e.lots) {
         lots.push_back(Json::parse(lot.result_json, nullptr, false));
     }
     return Json{{"tender_id", e.tender_id},
@@ -155,7 +156,7 @@ Json evaluation_to_json(const settlement::Evaluation& e) {
                 {"lots", std::move(lots)}};
 }
 
-Json closure_to_json(const settlement::LotClosure& c) {
+Json closure_to_json(const settlement::awards::LotClosure& c) {
     return Json{{"tender_id", c.tender_id},
                 {"lot_id", c.lot_id},
                 {"status", "unsuccessful"},
@@ -165,7 +166,7 @@ Json closure_to_json(const settlement::LotClosure& c) {
                 {"closed_at", core::format_rfc3339_ms(c.closed_at_ms)}};
 }
 
-Json declaration_to_json(const settlement::Declaration& d) {
+Json declaration_to_json(const settlement::awards::Declaration& d) {
     return Json{
         {"member_id", d.member_id},
         {"no_conflict", d.no_conflict},
@@ -180,7 +181,7 @@ Json declaration_to_json(const settlement::Declaration& d) {
         {"withdrawal_reason", d.withdrawn_at_ms ? Json(d.withdrawal_reason) : Json(nullptr)}};
 }
 
-Json score_to_json(const settlement::TechnicalScore& s) {
+Json score_to_json(const settlement::awards::TechnicalScore& s) {
     return Json{{"lot_id", s.lot_id},
                 {"bid_id", s.bid_id},
                 {"member_id", s.member_id},
@@ -189,9 +190,9 @@ Json score_to_json(const settlement::TechnicalScore& s) {
                 {"submitted_at", core::format_rfc3339_ms(s.submitted_at_ms)}};
 }
 
-Result<settlement::ScoreSubmission> parse_scores(const Json& body) {
+Result<settlement::awards::ScoreSubmission> parse_scores(const Json& body) {
     PROCURA_TRY(only_fields(body, {"lot_id", "bid_id", "scores"}));
-    settlement::ScoreSubmission s;
+    settlement::awards::ScoreSubmission s;
     PROCURA_TRY_ASSIGN(auto lot, required_integer(body, "lot_id"));
     PROCURA_TRY_ASSIGN(auto bid, required_integer(body, "bid_id"));
     s.lot_id = lot;
@@ -199,10 +200,11 @@ Result<settlement::ScoreSubmission> parse_scores(const Json& body) {
     const auto scores = body.find("scores");
     if (scores == body.end()) return missing_field("scores");
     if (!scores->is_array()) return invalid_type("scores", "an array");
-    if (scores->size() > settlement::criteria_per_lot_max) {
+    if (scores->size() > settlement::evaluation::criteria_per_lot_max) {
         return core::unprocessable(
             "too_many_scores",
-            "at most " + std::to_string(settlement::criteria_per_lot_max) + " scores", "scores");
+            "at most " + std::to_string(settlement::evaluation::criteria_per_lot_max) + " scores",
+            "scores");
     }
     for (std::size_t i = 0; i < scores->size(); ++i) {
         const std::string prefix = "scores[" + std::to_string(i) + "].";
@@ -217,8 +219,8 @@ Result<settlement::ScoreSubmission> parse_scores(const Json& body) {
     return s;
 }
 
-Result<std::vector<settlement::MilestoneInput>> parse_milestones(const Json& body,
-                                                                 std::size_t count_max) {
+Result<std::vector<settlement::awards::MilestoneInput>> parse_milestones(const Json& body,
+                                                                         std::size_t count_max) {
     PROCURA_TRY(only_fields(body, {"milestones"}));
     const auto list = body.find("milestones");
     if (list == body.end()) return missing_field("milestones");
@@ -228,7 +230,7 @@ Result<std::vector<settlement::MilestoneInput>> parse_milestones(const Json& bod
             "milestones_count", "a contract has 1 to " + std::to_string(count_max) + " milestones",
             "milestones");
     }
-    std::vector<settlement::MilestoneInput> out;
+    std::vector<settlement::awards::MilestoneInput> out;
     for (std::size_t i = 0; i < list->size(); ++i) {
         const std::string where = "milestones[" + std::to_string(i) + "]";
         const Json& item = (*list)[i];
@@ -249,14 +251,14 @@ Result<std::optional<std::string>> award_status(const Services& services, std::i
                                                 const std::vector<std::int64_t>& lot_ids) {
     if (services.awards == nullptr) return std::optional<std::string>();
     PROCURA_TRY_ASSIGN(auto outcome, services.awards->outcome(tender_id, lot_ids));
-    if (!outcome || *outcome == settlement::TenderOutcome::opened) {
+    if (!outcome || *outcome == settlement::awards::TenderOutcome::opened) {
         return std::optional<std::string>();
     }
-    return std::optional<std::string>(std::string(settlement::to_string(*outcome)));
+    return std::optional<std::string>(std::string(settlement::awards::to_string(*outcome)));
 }
 
 void Api::add_award_routes() {
-    using Service = settlement::AwardService;
+    using Service = settlement::awards::AwardService;
     // Every route checks that the service runs (503), reads the tender, award or contract id
     // of the path (404), then the caller: required for changes (401), optional for the public
     // reads. The service checks roles and ownership.
@@ -316,7 +318,8 @@ void Api::add_award_routes() {
             PROCURA_TRY_ASSIGN(auto submission, parse_scores(body));
             PROCURA_TRY_ASSIGN(auto stored, service.submit_scores(caller, id, submission));
             Json items = Json::array();
-            for (const settlement::TechnicalScore& s : stored) items.push_back(score_to_json(s));
+            for (const settlement::awards::TechnicalScore& s : stored)
+                items.push_back(score_to_json(s));
             return json_response(201, Json{{"items", std::move(items)}, {"locked", true}});
         }),
         Dispatch::worker);
@@ -361,7 +364,7 @@ void Api::add_award_routes() {
             PROCURA_TRY_ASSIGN(auto lot, path_id(c.params, "lot_id"));
             PROCURA_TRY_ASSIGN(auto body, parse_json_object(r.body));
             PROCURA_TRY(only_fields(body, {"bid_id", "reason", "clarification"}));
-            settlement::AwardRequest request;
+            settlement::awards::AwardRequest request;
             PROCURA_TRY_ASSIGN(auto bid, required_integer(body, "bid_id"));
             request.bid_id = bid;
             PROCURA_TRY_ASSIGN(auto reason, optional_string(body, "reason"));
@@ -392,7 +395,7 @@ void Api::add_award_routes() {
             Json lots = Json::array();
             for (const auto& [lot, outcome] : all.lots) {
                 Json entry{{"lot_id", lot},
-                           {"status", std::string(settlement::to_string(outcome))},
+                           {"status", std::string(settlement::awards::to_string(outcome))},
                            {"closure", nullptr}};
                 for (const auto& closure : all.closures) {
                     if (closure.lot_id == lot) entry["closure"] = closure_to_json(closure);
@@ -406,8 +409,9 @@ void Api::add_award_routes() {
             return json_response(
                 200,
                 Json{{"tender_id", all.tender_id},
-                     {"status", all.outcome ? Json(std::string(settlement::to_string(*all.outcome)))
-                                            : Json(nullptr)},
+                     {"status", all.outcome
+                                    ? Json(std::string(settlement::awards::to_string(*all.outcome)))
+                                    : Json(nullptr)},
                      {"lots", std::move(lots)},
                      {"awards", std::move(awards)},
                      {"contracts", std::move(contracts)}});

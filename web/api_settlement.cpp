@@ -15,7 +15,8 @@ namespace procura::web {
 namespace {
 using namespace api_support;
 
-core::Result<settlement::BatchService*> batch_service(settlement::BatchService* service) {
+core::Result<settlement::batches::BatchService*> batch_service(
+    settlement::batches::BatchService* service) {
     return required_service(service, "settlement_unavailable",
                             "settlement batches are not available on this server");
 }
@@ -51,10 +52,10 @@ core::Result<std::int64_t> parse_cutoff(const Request& request) {
     return core::bad_request("invalid_type", "cutoff must be a string or an integer", "cutoff");
 }
 
-core::Result<settlement::BuyerAccount> parse_buyer_account(const Request& request) {
+core::Result<settlement::batches::BuyerAccount> parse_buyer_account(const Request& request) {
     PROCURA_TRY_ASSIGN(auto object, parse_json_object(request.body));
     PROCURA_TRY(only_members(object, {"buyer_id", "name", "iban", "bic"}));
-    settlement::BuyerAccount a;
+    settlement::batches::BuyerAccount a;
     for (auto [key, target] : {std::pair<const char*, std::string*>{"buyer_id", &a.buyer_id},
                                {"name", &a.name},
                                {"iban", &a.iban},
@@ -76,15 +77,16 @@ core::Result<std::int32_t> file_number(const ParamList& params) {
 }
 
 // A batch as the answer, or the service's error.
-core::Result<Response> batch_answer(unsigned status, core::Result<settlement::Batch> batch) {
+core::Result<Response> batch_answer(unsigned status,
+                                    core::Result<settlement::batches::Batch> batch) {
     if (!batch) return batch.error();
-    return json_response(status, settlement::batch_to_json(*batch));
+    return json_response(status, settlement::batches::batch_to_json(*batch));
 }
 
 }  // namespace
 
 void Api::add_settlement_routes() {
-    using Service = settlement::BatchService;
+    using Service = settlement::batches::BatchService;
     using Result = core::Result<Response>;
     // Every route checks the caller (401), then that the service runs (503); the service checks
     // roles and four-eyes. with_batch also reads the batch id of the path (404).
@@ -113,7 +115,7 @@ void Api::add_settlement_routes() {
             [](Service& s, const core::Caller& caller, const Request& r, const Context&) -> Result {
                 PROCURA_TRY_ASSIGN(auto cutoff, parse_cutoff(r));
                 PROCURA_TRY_ASSIGN(auto batch, s.prepare(caller, cutoff));
-                Response response = json_response(201, settlement::batch_to_json(batch));
+                Response response = json_response(201, settlement::batches::batch_to_json(batch));
                 response.with_header("Location",
                                      "/api/v1/settlement/batches/" + std::to_string(batch.id));
                 return response;
@@ -124,8 +126,8 @@ void Api::add_settlement_routes() {
             [](Service& s, const core::Caller& caller, const Request&, const Context&) -> Result {
                 PROCURA_TRY_ASSIGN(auto batches, s.list(caller));
                 Json items = Json::array();
-                for (const settlement::Batch& b : batches) {
-                    Json j = settlement::batch_to_json(b);
+                for (const settlement::batches::Batch& b : batches) {
+                    Json j = settlement::batches::batch_to_json(b);
                     j.erase("items");
                     j.erase("totals");
                     items.push_back(std::move(j));
@@ -189,7 +191,7 @@ void Api::add_settlement_routes() {
             [](Service& s, const core::Caller& caller, const Request& r, const Context&) -> Result {
                 PROCURA_TRY_ASSIGN(auto input, parse_buyer_account(r));
                 PROCURA_TRY_ASSIGN(auto account, s.set_buyer_account(caller, input));
-                return json_response(200, settlement::buyer_account_to_json(account));
+                return json_response(200, settlement::batches::buyer_account_to_json(account));
             }),
         Dispatch::worker);
     add("GET", "/api/v1/settlement/buyer-accounts",
@@ -198,7 +200,7 @@ void Api::add_settlement_routes() {
                 PROCURA_TRY_ASSIGN(auto accounts, s.buyer_accounts(caller));
                 Json items = Json::array();
                 for (const auto& a : accounts)
-                    items.push_back(settlement::buyer_account_to_json(a));
+                    items.push_back(settlement::batches::buyer_account_to_json(a));
                 return json_response(200, Json{{"items", std::move(items)}});
             }),
         Dispatch::worker);

@@ -32,10 +32,12 @@
 #include "suppliers/service.hpp"
 #include "tender/service.hpp"
 
-namespace procura::settlement {
+namespace procura::settlement::awards {
 class AwardService;
+}
+namespace procura::settlement::batches {
 class BatchService;
-}  // namespace procura::settlement
+}  // namespace procura::settlement::batches
 
 namespace procura::web {
 
@@ -96,9 +98,9 @@ struct Services {
     // Absent: the supplier registry routes answer 503.
     suppliers::SupplierService* suppliers = nullptr;
     // Absent: the evaluation, award and contract routes (web/api_awards.cpp) answer 503.
-    settlement::AwardService* awards = nullptr;
+    settlement::awards::AwardService* awards = nullptr;
     // Absent: the settlement batch routes (web/api_settlement.cpp) answer 503.
-    settlement::BatchService* batches = nullptr;
+    settlement::batches::BatchService* batches = nullptr;
 };
 
 class Server {

@@ -14,7 +14,7 @@
 #include "core/clock.hpp"
 #include "core/identity.hpp"
 
-namespace procura::settlement {
+namespace procura::settlement::awards {
 
 // The one technical criterion of a tender under comprehensive and benchmark_price: its weight
 // is the tender's technical_weight, the price's its price_weight (docs/awards.md).
@@ -74,7 +74,7 @@ struct RankedBid {
 
 struct LotEvaluation {
     std::int64_t lot_id = 0;
-    std::string result_json;  // settlement::to_json(LotResult), compact
+    std::string result_json;  // evaluation::to_json(LotResult), compact
 };
 
 struct Evaluation {
@@ -186,7 +186,8 @@ struct AwardLimits {
     std::size_t reason_bytes_max = 1000;         // skip and decline reasons
     std::size_t clarification_bytes_max = 2000;  // of an abnormally low bid
     std::size_t statement_bytes_max = 2000;      // of a declaration
-    // Passed to settlement::LotInput (see evaluation.hpp); 0 disables the flag.
+    // Passed to evaluation::LotInput (see settlement/evaluation/evaluation.hpp); 0 disables the
+    // flag.
     std::int64_t abnormally_low_threshold_bp = 8'000;
     int evaluation_threads = 0;  // evaluate_all's max_threads: 0 = one per core
 };
@@ -209,4 +210,4 @@ struct ScoreSubmission {
     std::vector<std::pair<std::int64_t, std::int64_t>> scores;  // (criterion_id, score_micro)
 };
 
-}  // namespace procura::settlement
+}  // namespace procura::settlement::awards

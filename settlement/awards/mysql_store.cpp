@@ -12,7 +12,7 @@
 #include "db/audit_sql.hpp"
 #include "db/transaction.hpp"
 
-namespace procura::settlement {
+namespace procura::settlement::awards {
 namespace {
 using Statement = std::unique_ptr<sql::PreparedStatement>;
 using Rows = std::unique_ptr<sql::ResultSet>;
@@ -567,4 +567,4 @@ core::Result<std::optional<std::int64_t>> MySQLAwardStore::tender_of_contract(
                      "SELECT tender_id FROM contracts WHERE id = ?", contract_id);
 }
 
-}  // namespace procura::settlement
+}  // namespace procura::settlement::awards

@@ -7,7 +7,7 @@
 #include "db/pool.hpp"
 #include "settlement/awards/store.hpp"
 
-namespace procura::settlement {
+namespace procura::settlement::awards {
 
 class MySQLAwardStore final : public AwardStore {
 public:
@@ -23,4 +23,4 @@ private:
     db::ConnectionPool& pool_;
 };
 
-}  // namespace procura::settlement
+}  // namespace procura::settlement::awards

@@ -4,7 +4,7 @@
 #include <set>
 #include <string>
 
-namespace procura::settlement {
+namespace procura::settlement::awards {
 
 std::string_view to_string(AwardStatus state) {
     switch (state) {
@@ -83,12 +83,13 @@ bool has_text(std::string_view text) {
     });
 }
 
-Weights weights_for(Method method, std::int64_t price_weight, std::int64_t technical_weight) {
-    Weights weights;
-    if (method == Method::lowest_price) return weights;  // price 100 %, no criterion
+evaluation::Weights weights_for(evaluation::Method method, std::int64_t price_weight,
+                                std::int64_t technical_weight) {
+    evaluation::Weights weights;
+    if (method == evaluation::Method::lowest_price) return weights;  // price 100 %, no criterion
     weights.price_pct = price_weight;
     if (technical_weight > 0) {
-        weights.criteria.push_back(Criterion{technical_criterion_id, technical_weight});
+        weights.criteria.push_back(evaluation::Criterion{technical_criterion_id, technical_weight});
     }
     return weights;
 }
@@ -242,14 +243,14 @@ core::Status check_accept(const Milestone& milestone) {
     return {};
 }
 
-core::Status check_scores(const ScoreSubmission& submission, const Weights& weights) {
+core::Status check_scores(const ScoreSubmission& submission, const evaluation::Weights& weights) {
     std::set<std::int64_t> seen;
     for (std::size_t i = 0; i < submission.scores.size(); ++i) {
         const auto& [criterion, score] = submission.scores[i];
         const std::string field = "scores[" + std::to_string(i) + "]";
-        const bool known =
-            std::any_of(weights.criteria.begin(), weights.criteria.end(),
-                        [&](const Criterion& c) { return c.criterion_id == criterion; });
+        const bool known = std::any_of(
+            weights.criteria.begin(), weights.criteria.end(),
+            [&](const evaluation::Criterion& c) { return c.criterion_id == criterion; });
         if (!known) {
             return core::unprocessable(
                 "criterion_unknown",
@@ -262,13 +263,13 @@ core::Status check_scores(const ScoreSubmission& submission, const Weights& weig
                 "criterion " + std::to_string(criterion) + " is scored twice",
                 field + ".criterion_id");
         }
-        if (score < 0 || score > score_max_micro) {
+        if (score < 0 || score > evaluation::score_max_micro) {
             return core::unprocessable("score_out_of_range",
                                        "a score is 0 to 100 points (0 to 100000000 micro-points)",
                                        field + ".score_micro");
         }
     }
-    for (const Criterion& c : weights.criteria) {
+    for (const evaluation::Criterion& c : weights.criteria) {
         if (seen.count(c.criterion_id) == 0) {
             return core::unprocessable(
                 "criterion_missing",
@@ -350,4 +351,4 @@ std::optional<TenderOutcome> outcome(const TenderRecords& records,
 }
 
 }  // namespace rules
-}  // namespace procura::settlement
+}  // namespace procura::settlement::awards

@@ -11,9 +11,9 @@
 
 #include "core/result.hpp"
 #include "settlement/awards/model.hpp"
-#include "settlement/evaluation.hpp"
+#include "settlement/evaluation/evaluation.hpp"
 
-namespace procura::settlement::rules {
+namespace procura::settlement::awards::rules {
 
 // Text given as a reason, clarification or statement: present when it holds a character other
 // than ASCII white space.
@@ -23,7 +23,8 @@ bool has_text(std::string_view text);
 // 100 %, no criterion). comprehensive and benchmark_price: price_weight for the price and, when
 // technical_weight > 0, criterion technical_criterion_id weighted technical_weight. The weights
 // are checked by evaluate_lot (weights_sum) and not here.
-Weights weights_for(Method method, std::int64_t price_weight, std::int64_t technical_weight);
+evaluation::Weights weights_for(evaluation::Method method, std::int64_t price_weight,
+                                std::int64_t technical_weight);
 
 // The lot's current award (awarded or signed), if any.
 const Award* current_award(const std::vector<Award>& awards, std::int64_t lot_id);
@@ -71,7 +72,7 @@ core::Status check_accept(const Milestone& milestone);
 // Checks one member's scores for one bid against the lot's criteria: every criterion exactly
 // once, 0..100 points. Errors (unprocessable, field scores or scores[i]...): "criterion_unknown",
 // "criterion_duplicate", "criterion_missing", "score_out_of_range".
-core::Status check_scores(const ScoreSubmission& submission, const Weights& weights);
+core::Status check_scores(const ScoreSubmission& submission, const evaluation::Weights& weights);
 
 // The lot's closure, if an officer closed it.
 const LotClosure* closure_of(const TenderRecords& records, std::int64_t lot_id);
@@ -92,4 +93,4 @@ LotOutcome lot_outcome(const TenderRecords& records, std::int64_t lot_id);
 std::optional<TenderOutcome> outcome(const TenderRecords& records,
                                      const std::vector<std::int64_t>& lot_ids);
 
-}  // namespace procura::settlement::rules
+}  // namespace procura::settlement::awards::rules

@@ -8,9 +8,9 @@
 
 #include "core/json_text.hpp"
 #include "settlement/awards/rules.hpp"
-#include "settlement/evaluation.hpp"
+#include "settlement/evaluation/evaluation.hpp"
 
-namespace procura::settlement {
+namespace procura::settlement::awards {
 namespace {
 
 using core::ErrorKind;
@@ -48,20 +48,20 @@ core::Status require_panel_member(const core::Caller& caller, const tender::Tend
     return {};
 }
 
-Method to_method(std::optional<tender::EvaluationMethod> method) {
-    if (!method) return Method::lowest_price;
+evaluation::Method to_method(std::optional<tender::EvaluationMethod> method) {
+    if (!method) return evaluation::Method::lowest_price;
     switch (*method) {
         case tender::EvaluationMethod::lowest_price:
-            return Method::lowest_price;
+            return evaluation::Method::lowest_price;
         case tender::EvaluationMethod::comprehensive:
-            return Method::comprehensive;
+            return evaluation::Method::comprehensive;
         case tender::EvaluationMethod::benchmark_price:
-            return Method::benchmark_price;
+            return evaluation::Method::benchmark_price;
     }
-    return Method::lowest_price;
+    return evaluation::Method::lowest_price;
 }
 
-Weights tender_weights(const tender::Tender& t) {
+evaluation::Weights tender_weights(const tender::Tender& t) {
     return rules::weights_for(to_method(t.evaluation_method), t.price_weight, t.technical_weight);
 }
 
@@ -292,7 +292,7 @@ core::Result<std::vector<TechnicalScore>> AwardService::submit_scores(
     const core::Caller& caller, std::int64_t tender_id, const ScoreSubmission& submission) {
     PROCURA_TRY_ASSIGN(auto t, published_tender(tender_id));
     PROCURA_TRY(require_panel_member(caller, t));
-    const Weights weights = tender_weights(t);
+    const evaluation::Weights weights = tender_weights(t);
     if (weights.criteria.empty()) {
         return core::conflict("no_technical_criteria",
                               "this tender's evaluation method uses no technical score");
@@ -386,8 +386,8 @@ core::Result<Evaluation> AwardService::evaluate(const core::Caller& caller,
     if (t.state == tender::TenderState::cancelled) {
         return core::conflict("tender_cancelled", "the tender is cancelled");
     }
-    const Method method = to_method(t.evaluation_method);
-    const Weights weights = tender_weights(t);
+    const evaluation::Method method = to_method(t.evaluation_method);
+    const evaluation::Weights weights = tender_weights(t);
     Evaluation evaluation;
     PROCURA_TRY(d_.store.in_transaction(tender_id, [&](AwardTransaction& tx) -> core::Status {
         PROCURA_TRY_ASSIGN(auto records, tx.load());
@@ -396,11 +396,11 @@ core::Result<Evaluation> AwardService::evaluate(const core::Caller& caller,
         PROCURA_TRY(require_not_evaluated(records));
 
         const std::vector<core::UserId> panel = panel_of(t, records);
-        std::vector<LotInput> inputs;
+        std::vector<evaluation::LotInput> inputs;
         std::vector<std::string> missing;
         std::size_t missing_count = 0;
         for (const tender::Lot& lot : t.lots) {
-            LotInput input;
+            evaluation::LotInput input;
             input.tender_id = tender_id;
             input.lot_id = lot.number;
             input.currency = t.currency;
@@ -409,7 +409,7 @@ core::Result<Evaluation> AwardService::evaluate(const core::Caller& caller,
             input.abnormally_low_threshold_bp = limits_.abnormally_low_threshold_bp;
             for (const OpenedBid& b : records.opened_bids) {
                 if (b.lot_id != lot.number) continue;
-                BidInput bid;
+                evaluation::BidInput bid;
                 bid.bid_id = b.bid_id;
                 bid.supplier_id = b.supplier_id;
                 bid.lot_id = b.lot_id;
@@ -433,7 +433,7 @@ core::Result<Evaluation> AwardService::evaluate(const core::Caller& caller,
                 }
                 if (b.valid && !weights.criteria.empty()) {
                     for (core::UserId member : panel) {
-                        EvaluatorScores given{member, {}};
+                        evaluation::EvaluatorScores given{member, {}};
                         for (const TechnicalScore& s : records.scores) {
                             if (s.bid_id == b.bid_id && s.member_id == member) {
                                 given.scores.push_back({s.criterion_id, s.score_micro});
@@ -469,11 +469,12 @@ core::Result<Evaluation> AwardService::evaluate(const core::Caller& caller,
                                   "scores");
         }
 
-        const std::vector<LotResult> results = evaluate_all(inputs, limits_.evaluation_threads);
+        const std::vector<evaluation::LotResult> results =
+            evaluation::evaluate_all(inputs, limits_.evaluation_threads);
         const std::int64_t now = d_.clock.now_ms();
         evaluation = Evaluation{tender_id, caller.user_id, now, {}, {}};
         std::vector<core::AuditEvent> events;
-        for (const LotResult& r : results) {
+        for (const evaluation::LotResult& r : results) {
             if (r.error) {
                 core::Error error = *r.error;
                 error.message = "lot " + std::to_string(r.lot_id) + ": " + error.message;
@@ -482,12 +483,12 @@ core::Result<Evaluation> AwardService::evaluate(const core::Caller& caller,
                               (error.field.empty() ? "" : "." + error.field);
                 return error;
             }
-            Json result = to_json(r);
+            Json result = evaluation::to_json(r);
             evaluation.lots.push_back(LotEvaluation{r.lot_id, core::compact_json(result)});
             events.push_back(event(now, caller.user_id, "evaluation.lot_evaluated", "tender",
                                    tender_id, 0, Json{{"lot_id", r.lot_id}, {"result", result}}));
             for (std::size_t i = 0; i < r.ranking.size(); ++i) {
-                const BidScore& s = r.ranking[i];
+                const evaluation::BidScore& s = r.ranking[i];
                 const Json& breakdown = result.at("ranking").at(i);
                 evaluation.bids.push_back(RankedBid{
                     tender_id, r.lot_id, s.bid_id, s.supplier_id, s.rank, s.price_minor, r.currency,
@@ -766,4 +767,4 @@ core::Result<std::optional<TenderOutcome>> AwardService::outcome(
     return rules::outcome(records, lot_ids);
 }
 
-}  // namespace procura::settlement
+}  // namespace procura::settlement::awards

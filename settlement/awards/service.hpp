@@ -20,7 +20,7 @@
 #include "settlement/awards/store.hpp"
 #include "tender/store.hpp"
 
-namespace procura::settlement {
+namespace procura::settlement::awards {
 
 struct AwardDependencies {
     AwardStore& store;
@@ -138,4 +138,4 @@ private:
     AwardLimits limits_;
 };
 
-}  // namespace procura::settlement
+}  // namespace procura::settlement::awards

@@ -26,7 +26,7 @@
 #include "core/result.hpp"
 #include "settlement/awards/model.hpp"
 
-namespace procura::settlement {
+namespace procura::settlement::awards {
 
 class AwardTransaction {
 public:
@@ -72,4 +72,4 @@ public:
         std::int64_t contract_id) = 0;
 };
 
-}  // namespace procura::settlement
+}  // namespace procura::settlement::awards

@@ -3,7 +3,7 @@
 #include "core/time.hpp"
 #include "settlement/batches/rules.hpp"
 
-namespace procura::settlement {
+namespace procura::settlement::batches {
 namespace {
 
 using Json = nlohmann::json;
@@ -123,4 +123,4 @@ nlohmann::json buyer_account_to_json(const BuyerAccount& a) {
             {"updated_at", time_or_null(a.updated_at_ms)}};
 }
 
-}  // namespace procura::settlement
+}  // namespace procura::settlement::batches

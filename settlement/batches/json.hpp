@@ -7,7 +7,7 @@
 
 #include "settlement/batches/model.hpp"
 
-namespace procura::settlement {
+namespace procura::settlement::batches {
 
 // The batch: id, state, cut-off and times (RFC 3339 and ms), who prepared, approved and
 // executed it, items (when loaded, each with its transfer id), skipped items with reasons,
@@ -15,4 +15,4 @@ namespace procura::settlement {
 nlohmann::json batch_to_json(const Batch& batch);
 nlohmann::json buyer_account_to_json(const BuyerAccount& account);
 
-}  // namespace procura::settlement
+}  // namespace procura::settlement::batches

@@ -1,6 +1,6 @@
 #include "settlement/batches/model.hpp"
 
-namespace procura::settlement {
+namespace procura::settlement::batches {
 
 std::string_view to_string(BatchState v) {
     switch (v) {
@@ -64,4 +64,4 @@ std::optional<AwardState> parse_award_state(std::string_view text) {
     return std::nullopt;
 }
 
-}  // namespace procura::settlement
+}  // namespace procura::settlement::batches

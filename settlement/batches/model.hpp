@@ -12,7 +12,7 @@
 
 #include "core/identity.hpp"
 
-namespace procura::settlement {
+namespace procura::settlement::batches {
 
 // prepared -> approved (by a second finance user) -> executing (an execution started and was
 // recorded; it may have been interrupted) -> executed; or, before execution starts, cancelled
@@ -235,4 +235,4 @@ struct PrepareInput {
     std::vector<LotRelease> releases;
 };
 
-}  // namespace procura::settlement
+}  // namespace procura::settlement::batches

@@ -12,7 +12,7 @@
 #include "db/multi_row.hpp"
 #include "db/transaction.hpp"
 
-namespace procura::settlement {
+namespace procura::settlement::batches {
 namespace {
 using Statement = std::unique_ptr<sql::PreparedStatement>;
 using Rows = std::unique_ptr<sql::ResultSet>;
@@ -702,4 +702,4 @@ core::Result<std::vector<BuyerAccount>> MySQLBatchStore::list_buyer_accounts() {
         });
 }
 
-}  // namespace procura::settlement
+}  // namespace procura::settlement::batches

@@ -9,7 +9,7 @@
 #include "db/pool.hpp"
 #include "settlement/batches/store.hpp"
 
-namespace procura::settlement {
+namespace procura::settlement::batches {
 
 class MySQLBatchStore final : public BatchStore {
 public:
@@ -38,4 +38,4 @@ private:
     db::ConnectionPool& pool_;
 };
 
-}  // namespace procura::settlement
+}  // namespace procura::settlement::batches

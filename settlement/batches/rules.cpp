@@ -12,7 +12,7 @@
 #include "core/utf8.hpp"
 #include "suppliers/rules.hpp"
 
-namespace procura::settlement::rules {
+namespace procura::settlement::batches::rules {
 namespace {
 
 std::string milestone_key(std::int64_t id) { return "milestone:" + std::to_string(id); }
@@ -523,4 +523,4 @@ std::string report_csv(const Batch& batch, const std::vector<PlannedFile>& files
     return out;
 }
 
-}  // namespace procura::settlement::rules
+}  // namespace procura::settlement::batches::rules

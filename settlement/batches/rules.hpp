@@ -16,9 +16,9 @@
 #include "core/result.hpp"
 #include "money/model.hpp"
 #include "settlement/batches/model.hpp"
-#include "settlement/pain001.hpp"
+#include "settlement/batches/pain001.hpp"
 
-namespace procura::settlement::rules {
+namespace procura::settlement::batches::rules {
 
 // 403 "forbidden_role" unless the caller is a finance user.
 core::Status check_finance(const core::Caller& caller);
@@ -115,4 +115,4 @@ std::vector<PlannedFile> plan_files(const Batch& batch);
 // (0 for refunds and forfeits, which move no money at the bank).
 std::string report_csv(const Batch& batch, const std::vector<PlannedFile>& files);
 
-}  // namespace procura::settlement::rules
+}  // namespace procura::settlement::batches::rules

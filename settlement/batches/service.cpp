@@ -6,10 +6,10 @@
 #include "core/hash.hpp"
 #include "core/json_text.hpp"
 #include "core/time.hpp"
+#include "settlement/batches/pain001.hpp"
 #include "settlement/batches/rules.hpp"
-#include "settlement/pain001.hpp"
 
-namespace procura::settlement {
+namespace procura::settlement::batches {
 namespace {
 
 using core::ErrorKind;
@@ -372,4 +372,4 @@ core::Result<std::vector<BuyerAccount>> BatchService::buyer_accounts(const core:
     return store_.list_buyer_accounts();
 }
 
-}  // namespace procura::settlement
+}  // namespace procura::settlement::batches

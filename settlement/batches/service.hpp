@@ -22,7 +22,7 @@
 #include "settlement/batches/model.hpp"
 #include "settlement/batches/store.hpp"
 
-namespace procura::settlement {
+namespace procura::settlement::batches {
 
 // Progress of a long step: stage ("selecting", "validating", "posting", "writing"), done of
 // total. Called on the calling thread.
@@ -102,4 +102,4 @@ private:
     Checkpoint checkpoint_;
 };
 
-}  // namespace procura::settlement
+}  // namespace procura::settlement::batches

@@ -35,7 +35,7 @@
 #include "core/result.hpp"
 #include "settlement/batches/model.hpp"
 
-namespace procura::settlement {
+namespace procura::settlement::batches {
 
 class BatchStore {
 public:
@@ -67,4 +67,4 @@ public:
     virtual core::Result<std::vector<BuyerAccount>> list_buyer_accounts() = 0;
 };
 
-}  // namespace procura::settlement
+}  // namespace procura::settlement::batches

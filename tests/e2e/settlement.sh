@@ -9,7 +9,7 @@
 #
 # What the award part of Procura will produce (tenders, bids, awards signed and declined, a
 # contract with accepted milestones, pending bid-security deposits made through the real
-# ledger service) is written by tests/settlement/batch_fixture, found beside PROCURA_BIN's
+# ledger service) is written by tests/settlement/batches/batch_fixture, found beside PROCURA_BIN's
 # build tree. Skips (77) without it or without the XSD, naming the missing file.
 # shellcheck source=tests/e2e/lib.sh source-path=SCRIPTDIR
 source "$(dirname "$0")/lib.sh"
@@ -17,7 +17,7 @@ source "$(dirname "$0")/lib.sh"
 e2e_setup
 xsd="$(cd "$(dirname "$0")/../.." && pwd)/../shared/schemas/iso20022/pain.001.001.09.xsd"
 [[ -f $xsd ]] || e2e_skip_because "missing schema file: $xsd"
-fixture_bin="$(dirname "$PROCURA_BIN")/../tests/settlement/batch_fixture"
+fixture_bin="$(dirname "$PROCURA_BIN")/../tests/settlement/batches/batch_fixture"
 [[ -x $fixture_bin ]] || e2e_skip_because "missing fixture binary: $fixture_bin"
 
 "$PROCURA_BIN" migrate --db "$DB_URL" >/dev/null || e2e_fail "migrate"

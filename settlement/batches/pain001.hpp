@@ -16,7 +16,7 @@
 
 #include "core/result.hpp"
 
-namespace procura::settlement {
+namespace procura::settlement::batches {
 
 // An account holder: a name (1 to 140 characters), an IBAN in electronic format (upper case,
 // no spaces) and optionally the BIC of the account's bank.
@@ -115,4 +115,4 @@ core::Status validate_pain001(std::string_view xml, const std::string& xsd_path)
 // minor units). Meant for a batch that check_payment_batch accepted; it does not check again.
 std::string payments_csv(const PaymentBatch& batch);
 
-}  // namespace procura::settlement
+}  // namespace procura::settlement::batches

@@ -1,14 +1,15 @@
+#include "settlement/batches/rules.hpp"
+
 #include <boost/test/unit_test.hpp>
 #include <limits>
 
-#include "settlement/batches/rules.hpp"
-#include "tests/settlement/batch_fake_data.hpp"
+#include "tests/settlement/batches/fake_data.hpp"
 
 namespace {
 
-using namespace procura::settlement;
-using namespace procura::settlement::testdata;
-namespace rules = procura::settlement::rules;
+using namespace procura::settlement::batches;
+using namespace procura::settlement::batches::testdata;
+namespace rules = procura::settlement::batches::rules;
 
 constexpr std::int64_t cutoff = 1'800'000'000'000;
 

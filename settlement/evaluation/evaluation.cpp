@@ -1,6 +1,6 @@
 // Scoring and ranking of one lot's bids, and the parallel loop over lots. See evaluation.hpp for
 // the units and the rounding rule; every division below goes through div_round_half_up.
-#include "settlement/evaluation.hpp"
+#include "settlement/evaluation/evaluation.hpp"
 
 #include <oneapi/tbb/blocked_range.h>
 #include <oneapi/tbb/parallel_for.h>
@@ -15,7 +15,7 @@
 
 #include "core/money.hpp"
 
-namespace procura::settlement {
+namespace procura::settlement::evaluation {
 namespace {
 
 // 128-bit intermediates: price × weight × 10^6 overflows 64 bits for prices above about
@@ -513,4 +513,4 @@ nlohmann::json to_json(const LotResult& result) {
     return out;
 }
 
-}  // namespace procura::settlement
+}  // namespace procura::settlement::evaluation

@@ -11,10 +11,10 @@
 #include "money/service.hpp"
 #include "settlement/batches/service.hpp"
 #include "tests/money/fake_store.hpp"
-#include "tests/settlement/batch_fake_data.hpp"
-#include "tests/settlement/batch_fake_store.hpp"
+#include "tests/settlement/batches/fake_data.hpp"
+#include "tests/settlement/batches/fake_store.hpp"
 
-namespace procura::settlement::testdata {
+namespace procura::settlement::batches::testdata {
 
 using procura::core::Caller;
 using procura::core::Role;
@@ -104,4 +104,4 @@ struct World {
     }
 };
 
-}  // namespace procura::settlement::testdata
+}  // namespace procura::settlement::batches::testdata

@@ -1,6 +1,6 @@
-#include "tests/settlement/batch_fake_store.hpp"
+#include "tests/settlement/batches/fake_store.hpp"
 
-namespace procura::settlement {
+namespace procura::settlement::batches {
 
 core::Result<PrepareInput> FakeBatchStore::load_candidates(std::int64_t cutoff_ms) {
     std::lock_guard lock(mutex_);
@@ -165,4 +165,4 @@ std::vector<core::AuditEvent> FakeBatchStore::audit_events() {
     return audit_;
 }
 
-}  // namespace procura::settlement
+}  // namespace procura::settlement::batches

@@ -11,7 +11,7 @@
 
 #include "settlement/awards/store.hpp"
 
-namespace procura::settlement {
+namespace procura::settlement::awards {
 
 class FakeAwardStore final : public AwardStore {
 public:
@@ -41,4 +41,4 @@ private:
     State state_;
 };
 
-}  // namespace procura::settlement
+}  // namespace procura::settlement::awards

@@ -2,7 +2,7 @@
 // comments, in points; 1 point = 1,000,000 micro-points), the evaluators' trimming, the
 // abnormally-low boundary, every tie-break level, invalid bids, bad input, and identical JSON
 // on 1, 2 and 4 threads over 2,000 random lots.
-#include "settlement/evaluation.hpp"
+#include "settlement/evaluation/evaluation.hpp"
 
 #include <oneapi/tbb/global_control.h>
 
@@ -15,16 +15,16 @@
 #include <string>
 #include <vector>
 
-namespace procura::settlement {
+namespace procura::settlement::evaluation {
 // Lets Boost.Test print a DecidedBy in a failure message.
 std::ostream& operator<<(std::ostream& out, DecidedBy decided_by) {
     return out << decided_by_name(decided_by);
 }
-}  // namespace procura::settlement
+}  // namespace procura::settlement::evaluation
 
 namespace {
 
-using namespace procura::settlement;
+using namespace procura::settlement::evaluation;
 
 constexpr std::int64_t pt = micro_per_point;
 

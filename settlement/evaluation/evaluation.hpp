@@ -24,7 +24,7 @@
 
 #include "core/result.hpp"
 
-namespace procura::settlement {
+namespace procura::settlement::evaluation {
 
 inline constexpr std::int64_t micro_per_point = 1'000'000;
 inline constexpr std::int64_t score_max_micro = 100 * micro_per_point;
@@ -218,4 +218,4 @@ const char* decided_by_name(DecidedBy decided_by);
 // snake_case names; error appears only when set, and then replaces the evaluation fields.
 nlohmann::json to_json(const LotResult& result);
 
-}  // namespace procura::settlement
+}  // namespace procura::settlement::evaluation

@@ -1,4 +1,4 @@
-#include "settlement/pain001.hpp"
+#include "settlement/batches/pain001.hpp"
 
 #include <libxml/parser.h>
 #include <libxml/tree.h>
@@ -17,7 +17,7 @@
 #include "core/money.hpp"
 #include "core/time.hpp"
 
-namespace procura::settlement {
+namespace procura::settlement::batches {
 namespace {
 
 constexpr const char* pain001_namespace = "urn:iso:std:iso:20022:tech:xsd:pain.001.001.09";
@@ -543,4 +543,4 @@ std::string payments_csv(const PaymentBatch& batch) {
     return out;
 }
 
-}  // namespace procura::settlement
+}  // namespace procura::settlement::batches

@@ -1,16 +1,18 @@
 // The award service over the fake stores: the evaluation stored from the opening record equals
 // evaluate_all's, the panel's declarations and locked scores, awards, declines, contracts and
 // milestones, roles, and that every refusal changes nothing.
+#include "settlement/awards/service.hpp"
+
 #include <boost/test/unit_test.hpp>
 #include <nlohmann/json.hpp>
 
-#include "settlement/awards/service.hpp"
-#include "settlement/evaluation.hpp"
-#include "tests/settlement/awards_fake_store.hpp"
+#include "settlement/evaluation/evaluation.hpp"
+#include "tests/settlement/awards/fake_store.hpp"
 #include "tests/tender/fake_store.hpp"
 
 using namespace procura;
-using namespace procura::settlement;
+using namespace procura::settlement::awards;
+namespace evaluation = procura::settlement::evaluation;
 using core::ErrorKind;
 using core::Role;
 
@@ -129,14 +131,15 @@ struct World {
 };
 
 // The lot input the service must build from the opening record for a lowest_price lot 1.
-LotInput lowest_price_input(std::int64_t tender_id, const std::vector<OpenedBid>& bids) {
-    LotInput lot;
+evaluation::LotInput lowest_price_input(std::int64_t tender_id,
+                                        const std::vector<OpenedBid>& bids) {
+    evaluation::LotInput lot;
     lot.tender_id = tender_id;
     lot.lot_id = 1;
     lot.currency = "EUR";
-    lot.method = Method::lowest_price;
+    lot.method = evaluation::Method::lowest_price;
     for (const OpenedBid& b : bids) {
-        BidInput in;
+        evaluation::BidInput in;
         in.bid_id = b.bid_id;
         in.supplier_id = b.supplier_id;
         in.lot_id = b.lot_id;
@@ -158,12 +161,12 @@ struct Scorer {
 };
 
 // The same lot evaluated comprehensively (price 60, technical 40) with the panel's scores.
-LotInput comprehensive_input(std::int64_t tender_id, const std::vector<OpenedBid>& bids,
-                             const std::vector<Scorer>& panel) {
-    LotInput lot = lowest_price_input(tender_id, bids);
-    lot.method = Method::comprehensive;
-    lot.weights = Weights{60, {Criterion{1, 40}}};
-    for (BidInput& in : lot.bids) {
+evaluation::LotInput comprehensive_input(std::int64_t tender_id, const std::vector<OpenedBid>& bids,
+                                         const std::vector<Scorer>& panel) {
+    evaluation::LotInput lot = lowest_price_input(tender_id, bids);
+    lot.method = evaluation::Method::comprehensive;
+    lot.weights = evaluation::Weights{60, {evaluation::Criterion{1, 40}}};
+    for (evaluation::BidInput& in : lot.bids) {
         for (const Scorer& scorer : panel) {
             in.technical.push_back(
                 {scorer.member, {{1, in.bid_id == 1 ? scorer.bid1 : scorer.others}}});
@@ -191,20 +194,20 @@ BOOST_AUTO_TEST_CASE(the_stored_lowest_price_evaluation_equals_evaluate_all) {
     auto evaluation = w.service.evaluate(w.chair, id);
     require_ok(evaluation);
     auto records = w.store.read(id);
-    const LotInput input = lowest_price_input(id, records->opened_bids);
-    const std::vector<LotResult> expected = evaluate_all({input}, 1);
+    const evaluation::LotInput input = lowest_price_input(id, records->opened_bids);
+    const std::vector<evaluation::LotResult> expected = evaluation::evaluate_all({input}, 1);
     BOOST_REQUIRE(records->evaluation.has_value());
     BOOST_REQUIRE(records->evaluation->lots.size() == 1);
-    BOOST_TEST(records->evaluation->lots[0].result_json == to_json(expected[0]).dump());
+    BOOST_TEST(records->evaluation->lots[0].result_json == evaluation::to_json(expected[0]).dump());
     BOOST_TEST(nlohmann::json::parse(records->evaluation->lots[0].result_json) ==
-               to_json(expected[0]));
+               evaluation::to_json(expected[0]));
     // Ranked by price: bid 2 (1000), 3 (2000), 1 (3000); the invalid bid is not ranked.
     BOOST_REQUIRE(records->evaluation->bids.size() == 3);
     BOOST_TEST(records->evaluation->bids[0].bid_id == 2);
     BOOST_TEST(records->evaluation->bids[1].bid_id == 3);
     BOOST_TEST(records->evaluation->bids[2].bid_id == 1);
     BOOST_TEST(records->evaluation->bids[0].breakdown_json ==
-               to_json(expected[0])["ranking"][0].dump());
+               evaluation::to_json(expected[0])["ranking"][0].dump());
     // One audit event for the lot, one per ranked bid, and the declarations made public.
     const auto audit = w.store.audit();
     BOOST_REQUIRE(audit.size() == 5);
@@ -608,10 +611,10 @@ BOOST_AUTO_TEST_CASE(a_recused_member_cannot_score_and_is_left_out) {
 
     // The same lot through evaluate_all: two evaluators (10 and 11), the recused one absent.
     auto r = w.store.read(id);
-    const LotInput lot = comprehensive_input(
+    const evaluation::LotInput lot = comprehensive_input(
         id, r->opened_bids, {{10, 60'000'000, 90'000'000}, {11, 80'000'000, 100'000'000}});
-    const auto expected = evaluate_all({lot}, 2);
-    BOOST_TEST(r->evaluation->lots[0].result_json == to_json(expected[0]).dump());
+    const auto expected = evaluation::evaluate_all({lot}, 2);
+    BOOST_TEST(r->evaluation->lots[0].result_json == evaluation::to_json(expected[0]).dump());
     // Bid 2: price 60 × 1000/1250 = 48, technical 95 × 40 % = 38: 86 > bid 1's 60 + 28 = 88?
     // No: bid 1 has 60 + 70 × 0.4 = 88 and ranks first.
     BOOST_TEST(r->evaluation->bids[0].bid_id == 1);
@@ -672,9 +675,10 @@ BOOST_AUTO_TEST_CASE(an_absent_member_is_withdrawn_and_the_evaluation_goes_on_wi
     require_ok(w.service.evaluate(w.chair, id));
     auto r = w.store.read(id);
     BOOST_REQUIRE(r->evaluation.has_value());
-    const LotInput lot = comprehensive_input(
+    const evaluation::LotInput lot = comprehensive_input(
         id, r->opened_bids, {{10, 60'000'000, 90'000'000}, {12, 60'000'000, 90'000'000}});
-    BOOST_TEST(r->evaluation->lots[0].result_json == to_json(evaluate_all({lot}, 1)[0]).dump());
+    BOOST_TEST(r->evaluation->lots[0].result_json ==
+               evaluation::to_json(evaluation::evaluate_all({lot}, 1)[0]).dump());
     require_error(w.service.withdraw_member(w.chair, id, w.chair.user_id, "late"),
                   ErrorKind::conflict, "already_evaluated");
 }
@@ -749,10 +753,11 @@ BOOST_AUTO_TEST_CASE(benchmark_price_evaluation_equals_evaluate_all) {
     w.store.set_opening(id, t0_ms - 1000,
                         {opened(1, 21, 1, 1000), opened(2, 22, 1, 1100), opened(3, 23, 1, 900)});
     require_ok(w.service.evaluate(w.chair, id));
-    LotInput lot = lowest_price_input(id, w.store.read(id)->opened_bids);
-    lot.method = Method::benchmark_price;
-    const auto expected = evaluate_all({lot}, 4);
-    BOOST_TEST(w.store.read(id)->evaluation->lots[0].result_json == to_json(expected[0]).dump());
+    evaluation::LotInput lot = lowest_price_input(id, w.store.read(id)->opened_bids);
+    lot.method = evaluation::Method::benchmark_price;
+    const auto expected = evaluation::evaluate_all({lot}, 4);
+    BOOST_TEST(w.store.read(id)->evaluation->lots[0].result_json ==
+               evaluation::to_json(expected[0]).dump());
 }
 
 BOOST_AUTO_TEST_SUITE_END()

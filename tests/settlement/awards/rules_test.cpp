@@ -1,12 +1,13 @@
 // The pure rules of awards and contracts (settlement/awards/rules.cpp) at and around their
 // boundaries: the standstill millisecond, milestone sums and counts, rank skipping, the
 // abnormally-low clarification, and the derived lot and tender outcomes.
-#include <boost/test/unit_test.hpp>
-
 #include "settlement/awards/rules.hpp"
 
+#include <boost/test/unit_test.hpp>
+
 using namespace procura;
-using namespace procura::settlement;
+using namespace procura::settlement::awards;
+namespace evaluation = procura::settlement::evaluation;
 using core::ErrorKind;
 
 namespace {
@@ -210,14 +211,14 @@ BOOST_AUTO_TEST_CASE(reason_and_clarification_lengths_are_bounded) {
 }
 
 BOOST_AUTO_TEST_CASE(scores_cover_every_criterion_once_within_range) {
-    const Weights w = rules::weights_for(Method::comprehensive, 60, 40);
+    const evaluation::Weights w = rules::weights_for(evaluation::Method::comprehensive, 60, 40);
     BOOST_REQUIRE(w.criteria.size() == 1);
     BOOST_TEST(w.criteria[0].weight_pct == 40);
-    ScoreSubmission s{1, 101, {{technical_criterion_id, score_max_micro}}};
+    ScoreSubmission s{1, 101, {{technical_criterion_id, evaluation::score_max_micro}}};
     BOOST_TEST(rules::check_scores(s, w).ok());
     s.scores = {{technical_criterion_id, 0}};
     BOOST_TEST(rules::check_scores(s, w).ok());
-    s.scores = {{technical_criterion_id, score_max_micro + 1}};
+    s.scores = {{technical_criterion_id, evaluation::score_max_micro + 1}};
     require_error(rules::check_scores(s, w), ErrorKind::unprocessable, "score_out_of_range",
                   "scores[0].score_micro");
     s.scores = {{technical_criterion_id, -1}};
@@ -231,9 +232,9 @@ BOOST_AUTO_TEST_CASE(scores_cover_every_criterion_once_within_range) {
 }
 
 BOOST_AUTO_TEST_CASE(lowest_price_has_no_criteria_and_no_technical_weight_none) {
-    BOOST_TEST(rules::weights_for(Method::lowest_price, 60, 40).criteria.empty());
-    BOOST_TEST(rules::weights_for(Method::lowest_price, 60, 40).price_pct == 100);
-    BOOST_TEST(rules::weights_for(Method::benchmark_price, 100, 0).criteria.empty());
+    BOOST_TEST(rules::weights_for(evaluation::Method::lowest_price, 60, 40).criteria.empty());
+    BOOST_TEST(rules::weights_for(evaluation::Method::lowest_price, 60, 40).price_pct == 100);
+    BOOST_TEST(rules::weights_for(evaluation::Method::benchmark_price, 100, 0).criteria.empty());
 }
 
 BOOST_AUTO_TEST_CASE(tender_outcome_follows_the_lots) {

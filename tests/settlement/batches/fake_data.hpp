@@ -3,7 +3,7 @@
 
 #include "settlement/batches/model.hpp"
 
-namespace procura::settlement::testdata {
+namespace procura::settlement::batches::testdata {
 
 inline constexpr const char* buyer_iban = "DE89370400440532013000";
 inline constexpr const char* supplier_iban = "GB82WEST12345698765432";
@@ -68,4 +68,4 @@ inline DepositCandidate deposit(std::int64_t bid_id, std::int64_t lot = 1,
     return d;
 }
 
-}  // namespace procura::settlement::testdata
+}  // namespace procura::settlement::batches::testdata

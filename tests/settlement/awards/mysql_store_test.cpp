@@ -2,6 +2,8 @@
 // with their audit events, one current award per lot under racing awarders (the service's
 // tender lock and the awards_current key), locked scores, and refused writes that change
 // nothing.
+#include "settlement/awards/mysql_store.hpp"
+
 #include <atomic>
 #include <boost/test/unit_test.hpp>
 #include <memory>
@@ -9,13 +11,12 @@
 #include <thread>
 #include <vector>
 
-#include "settlement/awards/mysql_store.hpp"
 #include "settlement/awards/service.hpp"
 #include "tender/mysql_store.hpp"
 #include "tests/support/test_db.hpp"
 
 using namespace procura;
-using namespace procura::settlement;
+using namespace procura::settlement::awards;
 using core::ErrorKind;
 using core::Role;
 namespace testing = procura::testing;

@@ -1,5 +1,7 @@
 // The settlement batch service over the MariaDB stores (label db): racing preparations never
 // take one item twice, and executing a batch twice, or twice at once, posts each transfer once.
+#include "money/mysql_store.hpp"
+
 #include <algorithm>
 #include <atomic>
 #include <boost/test/unit_test.hpp>
@@ -9,14 +11,13 @@
 #include <stdexcept>
 #include <thread>
 
-#include "money/mysql_store.hpp"
 #include "settlement/batches/mysql_store.hpp"
 #include "settlement/batches/service.hpp"
 #include "tests/support/test_db.hpp"
 
 namespace {
 
-using namespace procura::settlement;
+using namespace procura::settlement::batches;
 using procura::core::Caller;
 using procura::core::Role;
 namespace testing = procura::testing;

@@ -1,4 +1,4 @@
-#include "settlement/pain001.hpp"
+#include "settlement/batches/pain001.hpp"
 
 #include <boost/test/data/monomorphic.hpp>
 #include <boost/test/data/test_case.hpp>
@@ -12,7 +12,7 @@
 namespace {
 
 using procura::core::ErrorKind;
-using namespace procura::settlement;
+using namespace procura::settlement::batches;
 namespace bdata = boost::unit_test::data;
 
 const std::string xsd_path = PROCURA_PAIN001_XSD;

@@ -1,8 +1,8 @@
-#include "tests/settlement/awards_fake_store.hpp"
+#include "tests/settlement/awards/fake_store.hpp"
 
 #include <algorithm>
 
-namespace procura::settlement {
+namespace procura::settlement::awards {
 namespace {
 
 class FakeTransaction final : public AwardTransaction {
@@ -216,4 +216,4 @@ std::vector<core::AuditEvent> FakeAwardStore::audit() {
     return state_.audit;
 }
 
-}  // namespace procura::settlement
+}  // namespace procura::settlement::awards

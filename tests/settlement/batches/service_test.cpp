@@ -1,14 +1,15 @@
+#include "settlement/batches/service.hpp"
+
 #include <boost/test/unit_test.hpp>
 #include <nlohmann/json.hpp>
 #include <optional>
 
-#include "settlement/batches/service.hpp"
-#include "tests/settlement/batch_fake_world.hpp"
+#include "tests/settlement/batches/fake_world.hpp"
 
 namespace {
 
-using namespace procura::settlement;
-using namespace procura::settlement::testdata;
+using namespace procura::settlement::batches;
+using namespace procura::settlement::batches::testdata;
 
 }  // namespace
 

@@ -10,7 +10,7 @@
 
 #include "settlement/batches/store.hpp"
 
-namespace procura::settlement {
+namespace procura::settlement::batches {
 
 class FakeBatchStore final : public BatchStore {
 public:
@@ -44,4 +44,4 @@ private:
     std::vector<core::AuditEvent> audit_;
 };
 
-}  // namespace procura::settlement
+}  // namespace procura::settlement::batches
