@@ -73,22 +73,6 @@ struct Account {
     std::int64_t created_at_ms = 0;
 };
 
-// A condition another module's row must meet for a batch of transfers to commit, checked in
-// the batch's own transaction before anything is written. Settlement uses it so that a
-// cancelled settlement batch can never post: its cancellation locks the same row. In MariaDB
-// the row of `table` whose `id` column equals row_id is locked (FOR UPDATE) for the rest of the
-// transaction and its `state` column must equal state; a store without SQL asks holds()
-// instead. When the condition fails, the whole batch changes nothing and apply_batch returns
-// conflict `code` with `message`.
-struct RowGuard {
-    std::string table;  // an identifier of letters, digits and underscores
-    std::int64_t row_id = 0;
-    std::string state;
-    std::function<bool()> holds;
-    std::string code;
-    std::string message;
-};
-
 struct Transfer {
     std::int64_t row_id = 0;  // assigned by the store; the audit events' entity id
     std::string id;           // chosen by the client, unique: the idempotency key

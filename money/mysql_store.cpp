@@ -338,18 +338,7 @@ core::Result<std::optional<Transfer>> MySQLMoneyStore::find_transfer(const std::
 
 core::Result<std::vector<TransferResult>> MySQLMoneyStore::apply_batch(
     const std::vector<Transfer>& requests, std::int64_t at_ms, core::UserId actor,
-    const RowGuard* guard) {
-    if (guard != nullptr) {
-        const bool identifier =
-            !guard->table.empty() &&
-            std::all_of(guard->table.begin(), guard->table.end(), [](char ch) {
-                return (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '_';
-            });
-        if (!identifier) {
-            return core::internal(std::string(db::error_code_internal),
-                                  "a ledger guard names no table: '" + guard->table + "'");
-        }
-    }
+    const PostingGuard* guard) {
     std::set<std::string> named;    // the batch's ids and pending ids
     std::set<std::string> pending;  // its pending ids (a subset of named)
     std::set<std::int64_t> accounts;
@@ -381,20 +370,12 @@ core::Result<std::vector<TransferResult>> MySQLMoneyStore::apply_batch(
                     tx.attempt(
                         "money.apply_batch.plan",
                         [&](sql::Connection& c) -> core::Result<BatchPlan> {
-                            // The guard's row first: whoever changes it (a cancellation) waits for
-                            // this transaction, or this one sees the change and writes nothing.
+                            // The guard first: whatever it locks (the settlement batch's row), a
+                            // racing change (a cancellation) waits for this transaction, or this
+                            // one sees the change and writes nothing.
                             if (guard != nullptr) {
-                                sql::PreparedStatement& s =
-                                    tx.prepared("SELECT state FROM " + guard->table +
-                                                " WHERE id = ? FOR UPDATE");
-                                s.setInt64(1, guard->row_id);
-                                Rows row(s.executeQuery());
-                                const bool holds =
-                                    row->next() && row->getString(1).asStdString() == guard->state;
-                                row.reset();
-                                if (!holds) {
-                                    return core::conflict(guard->code, guard->message);
-                                }
+                                MySQLPostingTransaction posting(tx);
+                                PROCURA_TRY(guard->check(posting));
                             }
                             // A pending transfer's accounts never change, so an unlocked read
                             // finds which accounts its post or void will touch.

@@ -15,8 +15,23 @@
 namespace sql {
 class Connection;
 }
+namespace procura::db {
+class Transaction;
+}
 
 namespace procura::money {
+
+// What a guard checked by MySQLMoneyStore::apply_batch receives: the batch's own transaction,
+// inside its first attempt's statements (a guard's statements may throw Connector/C++
+// exceptions; the transaction turns them into errors and rolls everything back).
+class MySQLPostingTransaction final : public PostingTransaction {
+public:
+    explicit MySQLPostingTransaction(db::Transaction& transaction) : transaction_(transaction) {}
+    db::Transaction& transaction() const { return transaction_; }
+
+private:
+    db::Transaction& transaction_;
+};
 
 class MySQLMoneyStore final : public MoneyStore {
 public:
@@ -32,7 +47,7 @@ public:
     core::Result<std::optional<Transfer>> find_transfer(const std::string& id) override;
     core::Result<std::vector<TransferResult>> apply_batch(const std::vector<Transfer>& requests,
                                                           std::int64_t at_ms, core::UserId actor,
-                                                          const RowGuard* guard) override;
+                                                          const PostingGuard* guard) override;
     core::Result<LedgerFacts> ledger_facts() override;
 
 private:

@@ -44,7 +44,7 @@ core::Result<Transfer> LedgerService::get_transfer(const std::string& id) {
 }
 
 core::Result<std::vector<TransferResult>> LedgerService::create_transfers(
-    core::UserId actor, const std::vector<Transfer>& requests, const RowGuard* guard) {
+    core::UserId actor, const std::vector<Transfer>& requests, const PostingGuard* guard) {
     if (requests.empty()) {
         return core::unprocessable("batch_empty", "the batch has no transfers", "transfers");
     }

@@ -48,9 +48,10 @@ public:
     // a failure fails its whole linked group, which then changes nothing. Errors of the whole
     // call (nothing changed): unprocessable "batch_empty"; payload_too_large
     // "batch_too_large"; the store's unavailable/internal errors; guard's conflict when the
-    // guard (if given; RowGuard) does not hold at commit time.
+    // guard (if given; PostingGuard) does not hold at commit time.
     core::Result<std::vector<TransferResult>> create_transfers(
-        core::UserId actor, const std::vector<Transfer>& requests, const RowGuard* guard = nullptr);
+        core::UserId actor, const std::vector<Transfer>& requests,
+        const PostingGuard* guard = nullptr);
 
     // Checks the ledger invariants (rules.hpp: check_invariants) over the whole store. The
     // report lists every violation; an error means the check could not run.

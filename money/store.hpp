@@ -26,6 +26,29 @@
 
 namespace procura::money {
 
+// The transaction a store posts a batch in, as a PostingGuard sees it. Each store passes its
+// own kind (the MariaDB store a MySQLPostingTransaction, money/mysql_store.hpp); a guard made
+// for one kind of store refuses any other (internal), so that it is never "checked" outside
+// the transaction it must hold in.
+class PostingTransaction {
+public:
+    virtual ~PostingTransaction() = default;
+};
+
+// A condition another module puts on a batch of transfers, checked inside the batch's own
+// transaction before anything is written, free to lock the rows it reads there: a change
+// committed after the check then waits for the batch, or the batch sees it and writes
+// nothing. Settlement uses one so that a settlement batch cancelled during its execution never
+// posts (its cancellation locks the same row). Implemented beside the module's own adapter
+// (settlement/batches/mysql_store.cpp) and fake, so that money knows no other module's tables.
+class PostingGuard {
+public:
+    virtual ~PostingGuard() = default;
+    // Ok if the batch may go on; otherwise the error apply_batch returns (a conflict naming
+    // why), and nothing of the batch is written.
+    virtual core::Status check(PostingTransaction& transaction) const = 0;
+};
+
 class MoneyStore {
 public:
     virtual ~MoneyStore() = default;
@@ -44,11 +67,11 @@ public:
     virtual core::Result<std::optional<Transfer>> find_transfer(const std::string& id) = 0;
     // One result per request, in order (see the contract above). at_ms stamps created
     // transfers and their audit events; actor is the audit events' actor. guard, if not null,
-    // is checked first in the same transaction (RowGuard); if it fails, the error is its
-    // conflict and nothing changed.
+    // is checked first in the same transaction (PostingGuard); if it fails, its error is
+    // returned and nothing changed.
     virtual core::Result<std::vector<TransferResult>> apply_batch(
         const std::vector<Transfer>& requests, std::int64_t at_ms, core::UserId actor,
-        const RowGuard* guard) = 0;
+        const PostingGuard* guard) = 0;
     // What check_invariants needs, read in one consistent snapshot.
     virtual core::Result<LedgerFacts> ledger_facts() = 0;
 };

@@ -11,6 +11,8 @@
 #include "db/audit_sql.hpp"
 #include "db/multi_row.hpp"
 #include "db/transaction.hpp"
+#include "money/mysql_store.hpp"
+#include "settlement/batches/rules.hpp"
 
 namespace procura::settlement::batches {
 namespace {
@@ -700,6 +702,40 @@ core::Result<std::vector<BuyerAccount>> MySQLBatchStore::list_buyer_accounts() {
             while (rows->next()) out.push_back(read_buyer_account(*rows));
             return out;
         });
+}
+
+namespace {
+
+// Holds while the batch row is executing, and locks it (FOR UPDATE) for the rest of the
+// posting's transaction: a cancellation, which locks the same row, waits for the posting or
+// is seen by it.
+class MySQLExecutingGuard final : public money::PostingGuard {
+public:
+    explicit MySQLExecutingGuard(std::int64_t batch_id) : batch_id_(batch_id) {}
+
+    core::Status check(money::PostingTransaction& transaction) const override {
+        auto* posting = dynamic_cast<money::MySQLPostingTransaction*>(&transaction);
+        if (posting == nullptr) {
+            return core::internal(std::string(db::error_code_internal),
+                                  "a MariaDB batch guard was checked outside a MariaDB posting");
+        }
+        sql::PreparedStatement& s = posting->transaction().prepared(
+            "SELECT state FROM settlement_batches WHERE id = ? FOR UPDATE");
+        s.setInt64(1, batch_id_);
+        Rows row(s.executeQuery());
+        const bool executing = row->next() && text(*row, 1) == to_string(BatchState::executing);
+        if (!executing) return rules::cancelled_during_execution(batch_id_);
+        return {};
+    }
+
+private:
+    std::int64_t batch_id_;
+};
+
+}  // namespace
+
+std::unique_ptr<money::PostingGuard> MySQLBatchStore::executing_guard(std::int64_t id) {
+    return std::make_unique<MySQLExecutingGuard>(id);
 }
 
 }  // namespace procura::settlement::batches

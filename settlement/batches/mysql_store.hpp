@@ -33,6 +33,7 @@ public:
     core::Result<BuyerAccount> upsert_buyer_account(const BuyerAccount& account,
                                                     const core::AuditEvent& audit) override;
     core::Result<std::vector<BuyerAccount>> list_buyer_accounts() override;
+    std::unique_ptr<money::PostingGuard> executing_guard(std::int64_t id) override;
 
 private:
     db::ConnectionPool& pool_;

@@ -269,6 +269,12 @@ core::Status check_can_execute(const Batch& batch, const core::Caller& caller) {
     return {};
 }
 
+core::Error cancelled_during_execution(std::int64_t batch_id) {
+    return core::conflict("batch_cancelled", "batch " + std::to_string(batch_id) +
+                                                 " was cancelled during its execution; nothing "
+                                                 "was posted");
+}
+
 core::Result<BuyerAccount> normalise_buyer_account(const BuyerAccount& input) {
     BuyerAccount out = input;
     const auto trim = [](const std::string& s) {

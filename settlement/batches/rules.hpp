@@ -33,6 +33,10 @@ core::Status check_can_approve(const Batch& batch, const core::Caller& caller);
 // execution was interrupted (executing); 409 "batch_not_approved" for a prepared one. An
 // executed batch passes: executing it again changes nothing.
 core::Status check_can_execute(const Batch& batch, const core::Caller& caller);
+// Why the posting of batch batch_id stops when the batch is no longer executing (a
+// cancellation committed during the execution): 409 "batch_cancelled". The executing guard of
+// every batch store returns it (BatchStore::executing_guard).
+core::Error cancelled_during_execution(std::int64_t batch_id);
 // Cancellation: a finance user (403 "forbidden_role") with a reason of 1 to 1,000 bytes
 // (422 "reason_required", "reason_too_long"), of a prepared, approved or executing batch
 // (409 "batch_not_cancellable" for an executed or cancelled one). For an executing batch the

@@ -137,7 +137,8 @@ core::Result<Batch> BatchService::cancel(const core::Caller& caller, std::int64_
     // An executing batch whose execution stopped before posting (the ledger refused the group,
     // or the process died before it) can be cancelled too, if nothing of it was posted: the
     // group is linked, so its first transfer is there exactly when all are. The store checks
-    // that again under the batch row's lock, which the posting also takes (money::RowGuard).
+    // that again under the batch row's lock, which the posting also takes
+    // (BatchStore::executing_guard).
     std::optional<std::string> first_transfer;
     if (b.state == BatchState::executing) {
         first_transfer = rules::transfer_id(id, 1);
@@ -257,18 +258,9 @@ core::Result<Batch> BatchService::execute(const core::Caller& caller, std::int64
     if (progress) progress("posting", 0, transfers.size());
     // Posted only while the batch is still executing, checked under its row's lock in the
     // posting's own transaction: a cancellation committed meanwhile stops it.
-    money::RowGuard guard;
-    guard.table = "settlement_batches";
-    guard.row_id = id;
-    guard.state = std::string(to_string(BatchState::executing));
-    guard.holds = [this, id] {
-        auto current = store_.find_batch(id, false);
-        return current && *current && (*current)->state == BatchState::executing;
-    };
-    guard.code = "batch_cancelled";
-    guard.message =
-        "batch " + std::to_string(id) + " was cancelled during its execution; nothing was posted";
-    PROCURA_TRY_ASSIGN(auto posted, ledger_.create_transfers(caller.user_id, transfers, &guard));
+    const std::unique_ptr<money::PostingGuard> guard = store_.executing_guard(id);
+    PROCURA_TRY_ASSIGN(auto posted,
+                       ledger_.create_transfers(caller.user_id, transfers, guard.get()));
     for (std::size_t n = 0; n < posted.size(); ++n) {
         const money::TransferResult& r = posted[n];
         if (r.status != money::TransferStatus::failed) continue;

@@ -17,22 +17,29 @@
 //   executing batch too if first_transfer is given and no ledger transfer with that id exists,
 //   checked in the same transaction under the batch row's lock (else conflict "batch_posted"):
 //   the execution's posting locks the same row in its own transaction and requires the batch
-//   to be executing (money::RowGuard), so a cancelled batch never posts and a posted one is
+//   to be executing (executing_guard), so a cancelled batch never posts and a posted one is
 //   never cancelled. Any other stored state is conflict "stale_state". Execution takes the
 //   same row lock to start, so a prepared or approved batch is cancelled or started, never both.
 // - finish_execution stores the bank files and the executed state, with one audit
 //   event per file (entity "settlement_file", entity_id = the file's row id) and the batch's,
 //   in one transaction, only if the batch is executing. Returns false, changing nothing, if it
 //   is already executed (a racing execution finished first).
+// - executing_guard is the condition the execution hands to the money ledger with its transfers
+//   (money::PostingGuard): checked inside the posting's transaction, it locks the batch row
+//   there and holds only while the batch is executing; otherwise conflict "batch_cancelled"
+//   (rules::cancelled_during_execution) and nothing is posted. It is checked by the money
+//   store of the same kind as this store (MariaDB with MariaDB, fake with fake).
 // - Store failures are unavailable/internal errors, never exceptions. Thread-safe.
 #pragma once
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "core/audit.hpp"
 #include "core/result.hpp"
+#include "money/store.hpp"
 #include "settlement/batches/model.hpp"
 
 namespace procura::settlement::batches {
@@ -65,6 +72,8 @@ public:
     virtual core::Result<BuyerAccount> upsert_buyer_account(const BuyerAccount& account,
                                                             const core::AuditEvent& audit) = 0;
     virtual core::Result<std::vector<BuyerAccount>> list_buyer_accounts() = 0;
+    // The guard of batch id's posting (see the contract above); it may outlive no store.
+    virtual std::unique_ptr<money::PostingGuard> executing_guard(std::int64_t id) = 0;
 };
 
 }  // namespace procura::settlement::batches

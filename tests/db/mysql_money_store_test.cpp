@@ -1,3 +1,6 @@
+#include <cppconn/prepared_statement.h>
+#include <cppconn/resultset.h>
+
 #include <atomic>
 #include <boost/test/unit_test.hpp>
 #include <chrono>
@@ -7,6 +10,7 @@
 #include <vector>
 
 #include "db/audit_sql.hpp"
+#include "db/transaction.hpp"
 #include "money/mysql_store.hpp"
 #include "tests/money/store_contract.hpp"
 #include "tests/support/test_db.hpp"
@@ -106,21 +110,42 @@ BOOST_AUTO_TEST_CASE(padded_id_lists_lock_and_read_each_row_once) {
     l.require_invariants();
 }
 
-// Rows written behind the service's back, as a bug or a hand-made fix would: the check names
-// each broken invariant.
-BOOST_AUTO_TEST_CASE(a_guarded_batch_commits_only_while_its_row_is_in_the_state) {
+namespace {
+
+// A guard over a test table, as settlement's guards are over theirs: the row must be 'open',
+// and stays locked for the rest of the posting's transaction. A missing table makes its
+// statement fail, which must roll the batch back like any other failure.
+class OpenRowGuard final : public PostingGuard {
+public:
+    OpenRowGuard(std::string table, std::int64_t row_id)
+        : table_(std::move(table)), row_id_(row_id) {}
+
+    procura::core::Status check(PostingTransaction& transaction) const override {
+        auto* posting = dynamic_cast<MySQLPostingTransaction*>(&transaction);
+        if (posting == nullptr) return procura::core::internal("wrong_store", "not MariaDB");
+        sql::PreparedStatement& s = posting->transaction().prepared("SELECT state FROM " + table_ +
+                                                                    " WHERE id = ? FOR UPDATE");
+        s.setInt64(1, row_id_);
+        std::unique_ptr<sql::ResultSet> row(s.executeQuery());
+        if (row->next() && row->getString(1).asStdString() == "open") return {};
+        return procura::core::conflict("row_closed", "closed");
+    }
+
+private:
+    std::string table_;
+    std::int64_t row_id_;
+};
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(a_guarded_batch_commits_only_while_its_guard_holds) {
     Ledger l(mysql_subject());
     auto& pool = pool_of(l.subject);
     testing::execute_sql(pool,
                          "CREATE TABLE guard_rows (id BIGINT PRIMARY KEY, state "
                          "VARCHAR(16) NOT NULL) ENGINE=InnoDB");
     testing::execute_sql(pool, "INSERT INTO guard_rows VALUES (1, 'open')");
-    RowGuard guard;
-    guard.table = "guard_rows";
-    guard.row_id = 1;
-    guard.state = "open";
-    guard.code = "row_closed";
-    guard.message = "closed";
+    const OpenRowGuard guard("guard_rows", 1);
     auto ok = l.service->create_transfers(actor, {single("g1", l.buyer, l.wallet, 5)}, &guard);
     BOOST_REQUIRE(ok.ok());
     BOOST_TEST(((*ok)[0].status == TransferStatus::created));
@@ -134,18 +159,21 @@ BOOST_AUTO_TEST_CASE(a_guarded_batch_commits_only_while_its_row_is_in_the_state)
     auto refused = l.service->create_transfers(actor, {single("g2", l.buyer, l.wallet, 5)}, &guard);
     BOOST_REQUIRE(!refused.ok());
     BOOST_TEST(refused.error().code == "row_closed");
-    guard.row_id = 2;  // no such row: the condition does not hold either
-    refused = l.service->create_transfers(actor, {single("g2", l.buyer, l.wallet, 5)}, &guard);
+    const OpenRowGuard missing_row("guard_rows", 2);  // no such row: it does not hold either
+    refused =
+        l.service->create_transfers(actor, {single("g2", l.buyer, l.wallet, 5)}, &missing_row);
     BOOST_REQUIRE(!refused.ok());
     BOOST_TEST(refused.error().code == "row_closed");
-    guard.table = "guard_rows; DROP TABLE guard_rows";  // never spliced into SQL
-    refused = l.service->create_transfers(actor, {single("g2", l.buyer, l.wallet, 5)}, &guard);
+    const OpenRowGuard broken("no_such_table", 1);  // its statement fails: nothing is written
+    refused = l.service->create_transfers(actor, {single("g2", l.buyer, l.wallet, 5)}, &broken);
     BOOST_REQUIRE(!refused.ok());
     BOOST_TEST((refused.error().kind == procura::core::ErrorKind::internal));
     BOOST_TEST((std::pair(transfers(), events()) == before));
     BOOST_TEST(testing::query_int64(pool, "SELECT COUNT(*) FROM guard_rows") == 1);
 }
 
+// Rows written behind the service's back, as a bug or a hand-made fix would: the check names
+// each broken invariant.
 BOOST_AUTO_TEST_CASE(invariant_check_catches_rows_corrupted_in_sql) {
     Ledger l(mysql_subject());
     l.submit({single("t1", l.buyer, l.wallet, 100)});

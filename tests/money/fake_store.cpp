@@ -54,10 +54,12 @@ core::Result<std::optional<Transfer>> FakeMoneyStore::find_transfer(const std::s
 
 core::Result<std::vector<TransferResult>> FakeMoneyStore::apply_batch(
     const std::vector<Transfer>& requests, std::int64_t at_ms, core::UserId actor,
-    const RowGuard* guard) {
+    const PostingGuard* guard) {
     std::lock_guard lock(mutex_);
-    if (guard != nullptr && !(guard->holds && guard->holds())) {
-        return core::conflict(guard->code, guard->message);
+    if (guard != nullptr) {
+        // The fake has no transaction to hand over: a fake's guard reads its own fake state.
+        PostingTransaction posting;
+        PROCURA_TRY(guard->check(posting));
     }
     // The same view the MariaDB store builds: the named accounts and transfers.
     LedgerView view;

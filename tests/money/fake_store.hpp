@@ -22,7 +22,7 @@ public:
     core::Result<std::optional<Transfer>> find_transfer(const std::string& id) override;
     core::Result<std::vector<TransferResult>> apply_batch(const std::vector<Transfer>& requests,
                                                           std::int64_t at_ms, core::UserId actor,
-                                                          const RowGuard* guard) override;
+                                                          const PostingGuard* guard) override;
     core::Result<LedgerFacts> ledger_facts() override;
 
     std::vector<core::AuditEvent> audit_events();

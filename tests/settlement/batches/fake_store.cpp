@@ -1,5 +1,7 @@
 #include "tests/settlement/batches/fake_store.hpp"
 
+#include "settlement/batches/rules.hpp"
+
 namespace procura::settlement::batches {
 
 core::Result<PrepareInput> FakeBatchStore::load_candidates(std::int64_t cutoff_ms) {
@@ -163,6 +165,31 @@ core::Result<std::vector<BuyerAccount>> FakeBatchStore::list_buyer_accounts() {
 std::vector<core::AuditEvent> FakeBatchStore::audit_events() {
     std::lock_guard lock(mutex_);
     return audit_;
+}
+
+namespace {
+
+// Holds while the fake's batch is executing; the fake money store checks it under its own lock.
+class FakeExecutingGuard final : public money::PostingGuard {
+public:
+    FakeExecutingGuard(FakeBatchStore& store, std::int64_t batch_id)
+        : store_(store), batch_id_(batch_id) {}
+
+    core::Status check(money::PostingTransaction&) const override {
+        auto current = store_.find_batch(batch_id_, false);
+        if (current && *current && (*current)->state == BatchState::executing) return {};
+        return rules::cancelled_during_execution(batch_id_);
+    }
+
+private:
+    FakeBatchStore& store_;
+    std::int64_t batch_id_;
+};
+
+}  // namespace
+
+std::unique_ptr<money::PostingGuard> FakeBatchStore::executing_guard(std::int64_t id) {
+    return std::make_unique<FakeExecutingGuard>(*this, id);
 }
 
 }  // namespace procura::settlement::batches
