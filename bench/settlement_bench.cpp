@@ -184,12 +184,13 @@ Fixture make_fixture(db::ConnectionPool& pool, std::size_t payments, std::size_t
     };
     insert_rows(pool,
                 "INSERT INTO bids (tender_id, supplier_id, lot_id, version, body, sha256, "
-                "received_at_ms, timestamp_token, log_seq, state)",
+                "received_at_ms, timestamp_token, log_seq, security_transfer_key, state)",
                 contracts, [&](std::size_t i) {
                     char sha[65];
                     std::snprintf(sha, sizeof sha, "%064zx", i + 1);
                     return "(" + t + ", " + supplier_of(i) + ", " + std::to_string(i + 1) +
-                           ", 1, 'bench', '" + sha + "', " + now + ", 'bench', 0, 'active')";
+                           ", 1, 'bench', '" + sha + "', " + now +
+                           ", 'bench', 0, 'no-deposit', 'active')";
                 });
     const std::int64_t bid0 = scalar(pool, "SELECT MIN(id) FROM bids WHERE tender_id = " + t);
     const std::string value =

@@ -3,6 +3,7 @@
 // tender's opening certificate, so the database holds nothing readable before the opening.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -30,6 +31,10 @@ struct Bid {
     std::int64_t log_seq = 0;     // the audit event of the receipt; its log leaf is seq - 1
     BidState state = BidState::active;
     std::optional<std::int64_t> withdrawn_at_ms;
+    // The id of the money transfer holding its bid security (bid_security_transfer_id in
+    // bidding/bid_security.hpp), stored with the bid so that settlement finds the deposit by
+    // this column and never rebuilds the id. Set whether or not the tender asks for security.
+    std::string security_transfer_id;
 };
 
 struct BidReceipt {
@@ -75,6 +80,12 @@ struct OpeningRecord {
     std::int64_t opened_at_ms = 0;
     std::vector<OpenedBidRecord> bids;
 };
+
+// An opened share as a member hands it in: the plaintext of their sealed share, a header
+// (tender id, opening certificate fingerprint, share number) and the 32 bytes of a P-256 key's
+// share, about 150 bytes in all (signing/opening_key.cpp). Anything longer is no share; the
+// bound keeps a large body from being held in memory until the opening.
+inline constexpr std::size_t opening_share_bytes_max = 4096;
 
 struct BiddingLimits {
     std::size_t bid_bytes_max = 8 * 1024 * 1024;

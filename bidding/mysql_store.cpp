@@ -31,7 +31,7 @@ constexpr std::size_t inline_value_bytes_max = 64 * 1024;
 
 constexpr const char* summary_columns =
     "id, tender_id, supplier_id, lot_id, version, sha256, received_at_ms, timestamp_token, "
-    "log_seq, state, withdrawn_at_ms";
+    "log_seq, state, withdrawn_at_ms, security_transfer_key";
 
 std::string read_blob(sql::ResultSet& rows, unsigned column) {
     std::unique_ptr<std::istream> in(rows.getBlob(column));
@@ -46,7 +46,7 @@ BidState parse_state(const std::string& text) {
     return BidState::active;
 }
 
-// Reads summary_columns (and the body at column 12 when with_body).
+// Reads summary_columns (and the body at column 13 when with_body).
 Bid read_bid(sql::ResultSet& rows, bool with_body) {
     Bid b;
     b.id = rows.getInt64(1);
@@ -60,7 +60,8 @@ Bid read_bid(sql::ResultSet& rows, bool with_body) {
     b.log_seq = rows.getInt64(9);
     b.state = parse_state(rows.getString(10).asStdString());
     if (!rows.isNull(11)) b.withdrawn_at_ms = rows.getInt64(11);
-    if (with_body) b.body = read_blob(rows, 12);
+    b.security_transfer_id = rows.getString(12).asStdString();
+    if (with_body) b.body = read_blob(rows, 13);
     return b;
 }
 
@@ -393,8 +394,9 @@ core::Result<std::vector<BidWritten>> MySQLBidStore::insert_bids(std::vector<Bid
                     const std::map<std::string, std::int64_t> ids = db::insert_returning_ids(
                         tx, c,
                         {"INSERT INTO bids (tender_id, supplier_id, lot_id, version, body, sha256, "
-                         "received_at_ms, timestamp_token, log_seq, state) VALUES",
-                         "(?, ?, ?, ?, ?, ?, ?, ?, ?, 'active')", " RETURNING active_key, id"},
+                         "received_at_ms, timestamp_token, log_seq, security_transfer_key, state) "
+                         "VALUES",
+                         "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'active')", " RETURNING active_key, id"},
                         stored_bids.size(), bids_per_insert_max,
                         [&](sql::PreparedStatement& insert, std::size_t begin, std::size_t end) {
                             unsigned p = 1;
@@ -410,6 +412,7 @@ core::Result<std::vector<BidWritten>> MySQLBidStore::insert_bids(std::vector<Bid
                                 insert.setInt64(p++, b.received_at_ms);
                                 bind_bytes(insert, p++, b.timestamp_token);
                                 insert.setInt64(p++, seq_of(k));
+                                insert.setString(p++, b.security_transfer_id);
                             }
                         });
                     for (std::size_t k = 0; k < stored_bids.size(); ++k) {

@@ -49,7 +49,6 @@ inline constexpr std::size_t bank_file_payments_max = 5'000;
 // control sum), so no total of the preview and no file's CtrlSum can overflow; items past it
 // wait for the next batch.
 inline constexpr std::int64_t batch_currency_sum_max_minor = 1'000'000'000'000'000'000;
-inline constexpr std::int32_t bid_security_code = 1;
 // Text limits of the bank-file fields copied into items.
 inline constexpr std::size_t party_name_chars_max = 140;
 inline constexpr std::size_t remittance_chars_max = 140;
@@ -221,7 +220,7 @@ struct DepositCandidate {
     std::int64_t tender_id = 0;
     std::int64_t lot_id = 0;
     core::UserId supplier_id = 0;
-    std::string pending_id;  // "bs:<tender>:<first 32 hex of the bid's SHA-256>"
+    std::string pending_id;  // the deposit's id (bidding::bid_security_transfer_id)
     std::int64_t amount_minor = 0;
     std::string currency;
     std::string supplier_name;  // empty if unknown

@@ -8,6 +8,7 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 
+#include "bidding/bid_security.hpp"
 #include "db/audit_sql.hpp"
 #include "db/multi_row.hpp"
 #include "db/transaction.hpp"
@@ -313,9 +314,8 @@ core::Result<PrepareInput> MySQLBatchStore::load_candidates(std::int64_t cutoff_
                         "SELECT b.id, b.tender_id, b.lot_id, b.supplier_id, t.transfer_key, "
                         "t.amount_minor, t.currency, COALESCE(s.organisation_name, u.username), "
                         "b.state FROM bids b "
-                        "JOIN money_transfers t ON t.transfer_key = "
-                        "  CAST(CONCAT('bs:', b.tender_id, ':', LEFT(b.sha256, 32)) "
-                        "  AS CHAR CHARACTER SET ascii) COLLATE ascii_bin AND t.kind = 'pending' "
+                        "JOIN money_transfers t ON t.transfer_key = b.security_transfer_key "
+                        "  AND t.kind = 'pending' "
                         "LEFT JOIN money_transfers r ON r.pending_key = t.transfer_key "
                         "LEFT JOIN settlement_items i ON i.source_key = "
                         "  CAST(CONCAT('deposit:', t.transfer_key) AS CHAR CHARACTER SET ascii) "
@@ -338,29 +338,29 @@ core::Result<PrepareInput> MySQLBatchStore::load_candidates(std::int64_t cutoff_
                     // bid's transaction failed and the release failed too, or the process died
                     // in between): owed back once the tender is opened or cancelled, when no
                     // bid can be stored on it any more. Without a bid they have no lot (0).
+                    // The tender is the owner of the deposit's escrow account (the credit).
                     Statement s(c.prepareStatement(
-                        "SELECT 0, x.tender_id, 0, a.owner_id, t.transfer_key, t.amount_minor, "
+                        "SELECT 0, e.owner_id, 0, a.owner_id, t.transfer_key, t.amount_minor, "
                         "t.currency, COALESCE(s.organisation_name, u.username), 'never_stored' "
-                        "FROM ("
-                        " SELECT id, CAST(SUBSTRING_INDEX(SUBSTRING_INDEX(transfer_key, ':', 2), "
-                        "  ':', -1) AS SIGNED) AS tender_id, SUBSTRING_INDEX(transfer_key, ':', "
-                        "  -1) AS hash_prefix FROM money_transfers "
-                        " WHERE kind = 'pending' AND transfer_key LIKE 'bs:%') x "
-                        "JOIN money_transfers t ON t.id = x.id "
+                        "FROM money_transfers t "
                         "JOIN money_accounts a ON a.id = t.debit_account_id "
+                        "JOIN money_accounts e ON e.id = t.credit_account_id "
+                        "  AND e.owner_kind = 'tender_escrow' "
                         "JOIN users u ON u.id = a.owner_id "
                         "LEFT JOIN suppliers s ON s.user_id = a.owner_id "
                         "LEFT JOIN money_transfers r ON r.pending_key = t.transfer_key "
                         "LEFT JOIN settlement_items i ON i.source_key = "
                         "  CAST(CONCAT('deposit:', t.transfer_key) AS CHAR CHARACTER SET ascii) "
                         "  COLLATE ascii_bin "
-                        "WHERE r.id IS NULL AND i.batch_id IS NULL "
-                        "AND NOT EXISTS (SELECT 1 FROM bids b WHERE b.tender_id = x.tender_id "
-                        "  AND b.sha256 LIKE CONCAT(x.hash_prefix, '%')) "
+                        "WHERE t.kind = 'pending' AND t.code = ? AND r.id IS NULL "
+                        "AND i.batch_id IS NULL "
+                        "AND NOT EXISTS (SELECT 1 FROM bids b WHERE b.security_transfer_key = "
+                        "  t.transfer_key) "
                         "AND (EXISTS (SELECT 1 FROM tender_openings o WHERE o.tender_id = "
-                        "  x.tender_id) OR EXISTS (SELECT 1 FROM tenders y WHERE y.id = "
-                        "  x.tender_id AND y.state = 'cancelled')) "
+                        "  e.owner_id) OR EXISTS (SELECT 1 FROM tenders y WHERE y.id = "
+                        "  e.owner_id AND y.state = 'cancelled')) "
                         "ORDER BY t.id"));
+                    s->setInt(1, bidding::bid_security_transfer_code);
                     read_deposits(*s);
                 }
                 return core::Status{};

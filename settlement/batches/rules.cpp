@@ -9,6 +9,7 @@
 #include <string_view>
 #include <tuple>
 
+#include "bidding/bid_security.hpp"
 #include "core/utf8.hpp"
 #include "suppliers/rules.hpp"
 
@@ -453,7 +454,7 @@ std::vector<money::Transfer> ledger_transfers(const Batch& batch, const LedgerAc
                                                 : money::TransferKind::post_pending;
             t.pending_id = i.pending_id;
             t.amount_minor = 0;  // the whole pending amount
-            t.code = bid_security_code;
+            t.code = bidding::bid_security_transfer_code;
         }
         t.linked = true;
         out.push_back(std::move(t));

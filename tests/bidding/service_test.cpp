@@ -223,8 +223,7 @@ struct World {
 
     // The deposit of the bid whose body has this SHA-256 (hex).
     core::Result<money::Transfer> deposit_of(const std::string& sha256_hex) {
-        return ledger.get_transfer("bs:" + std::to_string(tender_id) + ":" +
-                                   sha256_hex.substr(0, 32));
+        return ledger.get_transfer(bid_security_transfer_id(tender_id, sha256_hex));
     }
 
     BidReceipt accepted(const core::Caller& caller, const std::string& body, std::int64_t lot = 1) {

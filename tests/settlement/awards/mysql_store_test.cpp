@@ -87,10 +87,11 @@ struct Db {
             testing::execute_sql(
                 *pool,
                 "INSERT INTO bids (tender_id, supplier_id, lot_id, version, body, sha256, "
-                "received_at_ms, timestamp_token, log_seq, state) VALUES (" +
+                "received_at_ms, timestamp_token, log_seq, security_transfer_key, state) VALUES (" +
                     tid + ", " + std::to_string(supplier) + ", 1, 1, 'body', SHA2('" +
                     std::to_string(supplier) + "', 256), " +
-                    std::to_string(t0_ms - 30'000 + supplier) + ", 'tst', 0, 'active')");
+                    std::to_string(t0_ms - 30'000 + supplier) +
+                    ", 'tst', 0, 'no-deposit', 'active')");
             const std::int64_t bid = testing::query_int64(*pool, "SELECT MAX(id) FROM bids");
             bid_ids.push_back(bid);
             const bool valid = price > 0;

@@ -1,6 +1,7 @@
 // Test data for settlement batch tests: valid IBANs, candidates built in one line each.
 #pragma once
 
+#include "bidding/bid_security.hpp"
 #include "settlement/batches/model.hpp"
 
 namespace procura::settlement::batches::testdata {
@@ -61,7 +62,8 @@ inline DepositCandidate deposit(std::int64_t bid_id, std::int64_t lot = 1,
     d.tender_id = 1;
     d.lot_id = lot;
     d.supplier_id = 10 + bid_id;
-    d.pending_id = "bs:1:" + std::string(31, '0') + std::to_string(bid_id % 10);
+    d.pending_id = bidding::bid_security_transfer_id(
+        1, std::string(31, '0') + std::to_string(bid_id % 10) + std::string(32, '0'));
     d.amount_minor = amount_minor;
     d.currency = "EUR";
     d.supplier_name = "Bidder " + std::to_string(bid_id);

@@ -8,6 +8,7 @@
 #include <stdexcept>
 #include <string>
 
+#include "bidding/bid_security.hpp"
 #include "money/service.hpp"
 #include "settlement/batches/service.hpp"
 #include "tests/money/fake_store.hpp"
@@ -66,7 +67,7 @@ struct World {
         t.credit_account_id = ledger.account_for(0, to)->id;
         t.amount_minor = d.amount_minor;
         t.currency = d.currency;
-        t.code = 1;
+        t.code = bidding::bid_security_transfer_code;
         auto r = ledger.create_transfers(0, {t});
         BOOST_REQUIRE(r.ok());
         BOOST_REQUIRE((r->front().status == money::TransferStatus::created));

@@ -19,6 +19,7 @@
 #include <memory>
 #include <string>
 
+#include "bidding/bid_security.hpp"
 #include "core/clock.hpp"
 #include "core/hash.hpp"
 #include "db/pool.hpp"
@@ -204,9 +205,11 @@ int main(int argc, char** argv) {
                 const std::string sha = sha256_hex(body);
                 f.sql(
                     "INSERT INTO bids (tender_id, supplier_id, lot_id, version, body, sha256, "
-                    "received_at_ms, timestamp_token, log_seq, state) VALUES (" +
+                    "received_at_ms, timestamp_token, log_seq, security_transfer_key, state) "
+                    "VALUES (" +
                     n(tender) + ", " + n(supplier) + ", " + n(lot) + ", 1, " + q(body) + ", " +
-                    q(sha) + ", " + n(base_ms + 1500) + ", '', 0, 'active')");
+                    q(sha) + ", " + n(base_ms + 1500) + ", '', 0, " +
+                    q(procura::bidding::bid_security_transfer_id(tender, sha)) + ", 'active')");
                 bid_ids.push_back(f.value("SELECT MAX(id) FROM bids"));
                 security_spec.owner_id = supplier;
                 auto from = ledger.account_for(supplier, security_spec);
@@ -215,13 +218,13 @@ int main(int argc, char** argv) {
                     return 1;
                 }
                 money::Transfer deposit;
-                deposit.id = "bs:" + n(tender) + ":" + sha.substr(0, 32);
+                deposit.id = procura::bidding::bid_security_transfer_id(tender, sha);
                 deposit.kind = money::TransferKind::pending;
                 deposit.debit_account_id = from->id;
                 deposit.credit_account_id = escrow->id;
                 deposit.amount_minor = security_minor;
                 deposit.currency = "EUR";
-                deposit.code = 1;
+                deposit.code = procura::bidding::bid_security_transfer_code;
                 deposit.reference = "bid security, tender " + n(tender);
                 deposit.batch_id = "tender-" + n(tender);
                 auto held = ledger.create_transfers(supplier, {deposit});
@@ -257,9 +260,10 @@ int main(int argc, char** argv) {
     const std::string body = "fixture bid " + n(unfunded) + "/1/" + n(supplier_ids[0]);
     f.sql(
         "INSERT INTO bids (tender_id, supplier_id, lot_id, version, body, sha256, "
-        "received_at_ms, timestamp_token, log_seq, state) VALUES (" +
+        "received_at_ms, timestamp_token, log_seq, security_transfer_key, state) VALUES (" +
         n(unfunded) + ", " + n(supplier_ids[0]) + ", 1, 1, " + q(body) + ", " +
-        q(sha256_hex(body)) + ", " + n(base_ms + 1500) + ", '', 0, 'active')");
+        q(sha256_hex(body)) + ", " + n(base_ms + 1500) + ", '', 0, " +
+        q(procura::bidding::bid_security_transfer_id(unfunded, sha256_hex(body))) + ", 'active')");
     const std::int64_t unfunded_bid = f.value("SELECT MAX(id) FROM bids");
     f.sql(
         "INSERT INTO awards (tender_id, lot_id, bid_id, supplier_id, value_minor, currency, "

@@ -11,6 +11,7 @@
 #include <stdexcept>
 #include <thread>
 
+#include "bidding/bid_security.hpp"
 #include "settlement/batches/mysql_store.hpp"
 #include "settlement/batches/service.hpp"
 #include "tests/support/test_db.hpp"
@@ -63,8 +64,11 @@ struct Database {
         testing::execute_sql(
             p,
             "INSERT INTO bids (tender_id, supplier_id, lot_id, version, body, sha256, "
-            "received_at_ms, timestamp_token, log_seq, state) VALUES (1, " +
-                s + ", 1, 1, 'b', REPEAT('a', 64), 0, '', 0, 'active')");
+            "received_at_ms, timestamp_token, log_seq, security_transfer_key, state) VALUES "
+            "(1, " +
+                s + ", 1, 1, 'b', REPEAT('a', 64), 0, '', 0, '" +
+                procura::bidding::bid_security_transfer_id(1, std::string(64, 'a')) +
+                "', 'active')");
         testing::execute_sql(
             p,
             "INSERT INTO awards (tender_id, lot_id, bid_id, supplier_id, value_minor, "
@@ -180,8 +184,9 @@ BOOST_AUTO_TEST_CASE(a_deposit_whose_bid_was_never_stored_is_refunded_once_the_t
     for (const char* hash :
          {"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb"}) {
         procura::money::Transfer t;
-        t.id = std::string("bs:1:") + hash;
+        t.id = procura::bidding::bid_security_transfer_id(1, std::string(hash) + hash);
         t.kind = procura::money::TransferKind::pending;
+        t.code = procura::bidding::bid_security_transfer_code;
         t.debit_account_id = from->id;
         t.credit_account_id = to->id;
         t.amount_minor = 500;

@@ -1,0 +1,188 @@
+#include "bidding/opening_ceremony.hpp"
+
+#include <algorithm>
+#include <nlohmann/json.hpp>
+#include <utility>
+#include <vector>
+
+#include "bidding/opening.hpp"
+#include "bidding/rules.hpp"
+#include "core/hash.hpp"
+#include "core/json_text.hpp"
+#include "signing/opening_key.hpp"
+
+namespace procura::bidding {
+namespace {
+
+// One line of the opening record from a stored bid and what opening it found.
+OpenedBidRecord record_of(const Bid& b, const OpenedBid& o) {
+    OpenedBidRecord r;
+    r.bid_id = b.id;
+    r.supplier_id = b.supplier_id;
+    r.lot_id = b.lot_id;
+    r.version = b.version;
+    r.received_at_ms = b.received_at_ms;
+    r.sha256_hex = b.sha256_hex;
+    r.valid = o.status == OpenedStatus::valid;
+    r.reason_code = o.reason_code;
+    r.reason = o.reason;
+    r.signature_status = o.signature_status;
+    r.decryption_status = o.decryption_status;
+    if (o.document) {
+        r.price_minor = o.document->price.amount_minor;
+        r.currency = o.document->price.currency;
+        r.document_json = o.document->raw_json;
+    }
+    return r;
+}
+
+core::AuditEvent opened_event(std::int64_t now_ms, const OpenedBidRecord& r,
+                              std::int64_t tender_id) {
+    nlohmann::json payload = {{"tender_id", tender_id},
+                              {"supplier_id", r.supplier_id},
+                              {"lot_id", r.lot_id},
+                              {"sha256", r.sha256_hex},
+                              {"valid", r.valid},
+                              {"reason", r.reason_code},
+                              {"signature", r.signature_status},
+                              {"decryption", r.decryption_status}};
+    if (r.price_minor) {
+        payload["price"] = {{"amount_minor", *r.price_minor}, {"currency", r.currency}};
+    }
+    return core::AuditEvent{
+        now_ms, 0, "bid.opened", "bid", r.bid_id, r.version, core::compact_json(payload)};
+}
+
+}  // namespace
+
+OpeningCeremony::OpeningCeremony(OpeningCeremonyDependencies dependencies,
+                                 const BiddingLimits& limits)
+    : d_(dependencies), settle_ms_(limits.settle_ms), bid_bytes_max_(limits.bid_bytes_max) {}
+
+core::Result<std::string> OpeningCeremony::my_share(const core::Caller& caller,
+                                                    std::int64_t tender_id) {
+    PROCURA_TRY_ASSIGN(auto t, d_.terms.published_tender(tender_id));
+    PROCURA_TRY(rules::check_share_handout(t, caller, d_.clock.now_ms()));
+    PROCURA_TRY_ASSIGN(auto key, d_.keys.ensure(t));
+    for (const signing::SealedShare& share : key.shares) {
+        if (share.member == caller.user_id) return share.envelope_der;
+    }
+    return core::not_found("share_not_found", "no share for this member");
+}
+
+core::Result<ShareOutcome> OpeningCeremony::submit_share(const core::Caller& caller,
+                                                         std::int64_t tender_id,
+                                                         std::string share) {
+    // Whatever happens below, the caller's copy of the share does not outlive this call.
+    struct Wipe {
+        std::string& secret;
+        ~Wipe() { core::secure_wipe(secret); }
+    } wipe{share};
+
+    PROCURA_TRY_ASSIGN(auto t, d_.terms.published_tender(tender_id));
+    PROCURA_TRY(rules::check_share_intake(t, caller, d_.clock.now_ms(), settle_ms_));
+    PROCURA_TRY_ASSIGN(auto opened, d_.bids.find_opening(tender_id));
+    if (opened) return core::conflict("already_opened", "the bids are already opened");
+    PROCURA_TRY(rules::check_share_size(share));
+    PROCURA_TRY_ASSIGN(auto key, d_.keys.ensure(t));
+    PROCURA_TRY_ASSIGN(auto certificate, signing::Certificate::from_pem(key.certificate_pem));
+    // A share is checked on its own before it is kept, so that a malformed or foreign one is
+    // refused at once instead of spoiling the set later.
+    PROCURA_TRY_ASSIGN(auto number, signing::check_share(tender_id, share, certificate));
+    const auto own =
+        std::find_if(key.shares.begin(), key.shares.end(),
+                     [&](const signing::SealedShare& s) { return s.member == caller.user_id; });
+    if (own == key.shares.end() || own->number != number) {
+        return core::unprocessable(
+            "not_your_share",
+            "this is share " + std::to_string(number) + "; hand in the share sealed to you",
+            "share");
+    }
+
+    std::lock_guard lock(shares_mutex_);
+    if (opened_.count(tender_id) > 0) {
+        return core::conflict("already_opened", "the bids are already opened");
+    }
+    auto& held = shares_[tender_id];
+    core::secure_wipe(held[caller.user_id]);
+    held[caller.user_id] = share;
+    ShareOutcome outcome{static_cast<int>(held.size()), key.threshold, false};
+    if (outcome.shares_in < key.threshold) return outcome;
+
+    std::vector<std::string> plain;
+    for (auto& [member, text] : held) plain.push_back(text);
+    auto rebuilt = signing::rebuild_opening_key(tender_id, plain, certificate,
+                                                static_cast<std::uint8_t>(key.threshold));
+    for (std::string& text : plain) core::secure_wipe(text);
+    if (!rebuilt) {
+        // The newest share spoiled the set (or an earlier one did): drop the newest one so
+        // that its member can send the right one, and keep the others.
+        core::secure_wipe(held[caller.user_id]);
+        held.erase(caller.user_id);
+        return rebuilt.error();
+    }
+    // The rebuilt key lives only in this scope: EVP_PKEY_free clears its private part.
+    PROCURA_TRY_ASSIGN(auto result, open_tender(t, *rebuilt, certificate));
+    for (auto& [member, text] : held) core::secure_wipe(text);
+    shares_.erase(tender_id);
+    opened_.insert(tender_id);
+    result.shares_in = outcome.shares_in;
+    return result;
+}
+
+bool OpeningCeremony::revoked_at(const std::string& serial_hex, std::int64_t at_ms) {
+    auto found = d_.certificates.find(serial_hex);
+    if (!found) return true;
+    return *found && (*found)->revocation && (*found)->revocation->at_ms <= at_ms;
+}
+
+core::Result<ShareOutcome> OpeningCeremony::open_tender(const tender::Tender& t,
+                                                        const signing::PrivateKey& key,
+                                                        const signing::Certificate& certificate) {
+    PROCURA_TRY_ASSIGN(auto all, d_.bids.list_bids(t.id, true));
+    // The latest version of every bid that was not withdrawn or replaced.
+    std::vector<SealedBid> sealed;
+    std::vector<const Bid*> sources;
+    for (const Bid& b : all) {
+        if (b.state != BidState::active) continue;
+        sealed.push_back({b.id, b.tender_id, b.lot_id, b.supplier_id, b.received_at_ms, b.body});
+        sources.push_back(&b);
+    }
+    OpeningInputs inputs{
+        key, certificate, d_.verifier,
+        [this](const std::string& serial, std::int64_t at) { return revoked_at(serial, at); },
+        bid_bytes_max_};
+    const std::vector<OpenedBid> opened = open_bids(sealed, inputs, 0);
+
+    const std::int64_t now = d_.clock.now_ms();
+    OpeningRecord record;
+    record.tender_id = t.id;
+    record.opened_at_ms = now;
+    std::vector<core::AuditEvent> audit;
+    for (std::size_t i = 0; i < opened.size(); ++i) {
+        record.bids.push_back(record_of(*sources[i], opened[i]));
+        audit.push_back(opened_event(now, record.bids.back(), t.id));
+    }
+    const auto valid = std::count_if(record.bids.begin(), record.bids.end(),
+                                     [](const OpenedBidRecord& r) { return r.valid; });
+    audit.push_back(
+        core::AuditEvent{now, 0, "tender.opened", "tender", t.id, t.version,
+                         core::compact_json({{"bids", record.bids.size()}, {"valid", valid}})});
+    PROCURA_TRY(d_.bids.insert_opening(record, audit));
+    return ShareOutcome{static_cast<int>(t.threshold_k), static_cast<int>(t.threshold_k), true};
+}
+
+core::Result<std::optional<std::int64_t>> OpeningCeremony::opened_at(std::int64_t tender_id) {
+    return d_.bids.find_opened_at(tender_id);
+}
+
+core::Result<OpeningRecord> OpeningCeremony::opening(std::int64_t tender_id) {
+    PROCURA_TRY_ASSIGN(auto found, d_.bids.find_opening(tender_id));
+    if (!found) {
+        return core::not_found("not_opened", "the bids of tender " + std::to_string(tender_id) +
+                                                 " have not been opened");
+    }
+    return std::move(*found);
+}
+
+}  // namespace procura::bidding
