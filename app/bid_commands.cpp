@@ -1,4 +1,19 @@
-#include "app/bid_commands.hpp"
+// `procura bid ...`: the supplier's own tool for sealed bids, doing what the plain-openssl
+// recipe (docs/bidding-with-openssl.md, tests/e2e/bidding.sh) does, plus checking the receipt:
+// - seal:    the bid document (checked against the schema first, unless --no-check) encrypted to
+//            the tender's opening certificate: CMS AuthEnvelopedData, AES-256-GCM, SHA-256 KDF;
+// - sign:    attached CMS SignedData over the envelope with SHA-256, with the supplier's
+//            encrypted PKCS#8 key (passphrase from PROCURA_KEY_PASSPHRASE or --passphrase-file),
+//            carrying the certificate unless --no-certificate (the server then looks it up);
+// - submit:  POST /api/v1/tenders/{id}/bids?lot_id=N (application/cms), the receipt JSON saved;
+// - verify-receipt: without trusting the server's word, that the bid file has the receipt's
+//            SHA-256, that the receipt's RFC 3161 token is over that hash and signed by a TSA
+//            whose certificate chains to the CA, and that the bid's audit-log leaf (recomputed
+//            from the entry's fields, a bid.received or bid.replaced event with that hash) is in
+//            a freshly fetched signed tree head (signature checked with the log key) by an
+//            inclusion proof checked with ledger/merkle_verify.hpp.
+// Every command prints its outcome on stdout; any failure is one line on stderr,
+// "procura: <code>: <message>", and exit status 1.
 
 #include <algorithm>
 #include <charconv>
@@ -11,6 +26,7 @@
 #include <thread>
 
 #include "app/cli_files.hpp"
+#include "app/commands.hpp"
 #include "app/keys.hpp"
 #include "bidding/bid_document.hpp"
 #include "core/audit.hpp"
@@ -27,6 +43,43 @@
 
 namespace procura::app {
 namespace {
+
+struct BidSealInput {
+    std::string certificate_file;  // the tender's opening certificate (PEM)
+    std::string in_file;           // the bid document (JSON)
+    std::string out_file;          // the envelope (DER)
+    bool no_check = false;         // --no-check: seal without parse_bid_document first
+};
+
+struct BidSignInput {
+    std::string certificate_file;  // the supplier's certificate (PEM)
+    std::string key_file;          // its encrypted PKCS#8 private key (PEM)
+    std::string passphrase_file;   // empty: PROCURA_KEY_PASSPHRASE
+    std::string in_file;           // the envelope (DER)
+    std::string out_file;          // the signed bid (DER CMS SignedData, attached)
+    bool leave_out_certificate = false;
+};
+
+struct BidSubmitInput {
+    std::string server;  // http://HOST:PORT
+    std::string token;   // bearer token (PROCURA_TOKEN)
+    std::int64_t tender_id = 0;
+    std::int64_t lot_id = 0;
+    std::string in_file;       // the signed bid
+    std::string receipt_file;  // optional: where the receipt JSON goes
+    std::int64_t timeout_ms = 30'000;
+};
+
+struct BidVerifyReceiptInput {
+    std::string receipt_file;
+    std::string bid_file;
+    std::string server;             // for the log (and the CA, TSA and log key when not given)
+    std::string ca_file;            // optional: pinned CA certificate (recommended)
+    std::string tsa_file;           // optional: the TSA certificate
+    std::string log_key_file;       // optional: pinned log public key
+    std::int64_t wait_ms = 10'000;  // how long to wait for the leaf to reach a signed head
+    std::int64_t timeout_ms = 30'000;
+};
 
 using Json = nlohmann::json;
 using ledger::Hash;
@@ -105,7 +158,7 @@ std::string lower(std::string text) {
 void seal_bid(const BidSealInput& input) {
     const signing::Certificate recipient = read_certificate(input.certificate_file);
     const std::string document = read_file(input.in_file);
-    if (input.check_document) {
+    if (!input.no_check) {
         auto parsed = bidding::parse_bid_document(document);
         if (!parsed) {
             const core::Error& e = parsed.error();
@@ -313,13 +366,130 @@ void verify_bid_receipt(const BidVerifyReceiptInput& input) {
                 static_cast<long long>(version), digest_hex.c_str());
 }
 
-}  // namespace
-
 int run_bid_seal(const BidSealInput& input) { return run_guarded(seal_bid, input); }
 int run_bid_sign(const BidSignInput& input) { return run_guarded(sign_bid, input); }
 int run_bid_submit(const BidSubmitInput& input) { return run_guarded(submit_bid, input); }
 int run_bid_verify_receipt(const BidVerifyReceiptInput& input) {
     return run_guarded(verify_bid_receipt, input);
+}
+
+// bid seal and bid sign.
+void add_seal_and_sign(CLI::App& bid_app, int& exit_code) {
+    CLI::App* bid = &bid_app;
+    auto seal_input = std::make_shared<BidSealInput>();
+    auto* bid_seal =
+        bid->add_subcommand("seal",
+                            "Encrypt a bid document to the tender's opening certificate (CMS "
+                            "AuthEnvelopedData, AES-256-GCM, ECDH with a SHA-256 KDF)");
+    bid_seal
+        ->add_option("--certificate", seal_input->certificate_file,
+                     "The tender's opening certificate "
+                     "(GET /api/v1/tenders/{id}/opening-certificate)")
+        ->required();
+    bid_seal->add_option("--in", seal_input->in_file, "The bid document (JSON)")->required();
+    bid_seal->add_option("--out", seal_input->out_file, "The sealed envelope to write (DER)")
+        ->required();
+    bid_seal->add_flag("--no-check", seal_input->no_check,
+                       "Seal without checking the document against the bid-document schema");
+    bid_seal->callback([seal_input, &exit_code] {
+        configure_logging(false);
+        exit_code = run_bid_seal(*seal_input);
+    });
+    auto sign_input = std::make_shared<BidSignInput>();
+    auto* bid_sign = bid->add_subcommand(
+        "sign",
+        "Sign a sealed envelope (attached CMS SignedData, SHA-256) with your key; the "
+        "passphrase comes from PROCURA_KEY_PASSPHRASE or --passphrase-file");
+    bid_sign
+        ->add_option("--certificate", sign_input->certificate_file,
+                     "Your certificate from the platform (PEM)")
+        ->required();
+    bid_sign->add_option("--key", sign_input->key_file, "Your encrypted PKCS#8 private key (PEM)")
+        ->required();
+    bid_sign
+        ->add_option("--passphrase-file", sign_input->passphrase_file,
+                     "File whose first line is the key passphrase")
+        ->envname("PROCURA_KEY_PASSPHRASE_FILE");
+    bid_sign->add_option("--in", sign_input->in_file, "The sealed envelope (from bid seal)")
+        ->required();
+    bid_sign->add_option("--out", sign_input->out_file, "The signed bid to write (DER)")
+        ->required();
+    bid_sign->add_flag("--no-certificate", sign_input->leave_out_certificate,
+                       "Leave your certificate out of the signature (the server looks it up)");
+    bid_sign->callback([sign_input, &exit_code] {
+        configure_logging(false);
+        exit_code = run_bid_sign(*sign_input);
+    });
+}
+
+// bid submit and bid verify-receipt.
+void add_submit_and_verify(CLI::App& bid_app, int& exit_code) {
+    CLI::App* bid = &bid_app;
+    auto submit_input = std::make_shared<BidSubmitInput>();
+    auto* bid_submit =
+        bid->add_subcommand("submit", "Send a signed bid to the server and save the receipt");
+    bid_submit->add_option("--server", submit_input->server, "The server, http://HOST:PORT")
+        ->envname("PROCURA_SERVER")
+        ->required();
+    bid_submit->add_option("--token", submit_input->token, "Your login token")
+        ->envname("PROCURA_TOKEN");
+    bid_submit->add_option("--tender", submit_input->tender_id, "The tender id")->required();
+    bid_submit->add_option("--lot", submit_input->lot_id, "The lot number")->required();
+    bid_submit->add_option("--in", submit_input->in_file, "The signed bid (from bid sign)")
+        ->required();
+    bid_submit->add_option("--receipt", submit_input->receipt_file,
+                           "Where to write the receipt JSON");
+    bid_submit->add_option("--timeout-ms", submit_input->timeout_ms, "Give up after this long")
+        ->check(CLI::Range(100, 600'000))
+        ->capture_default_str();
+    bid_submit->callback([submit_input, &exit_code] {
+        configure_logging(false);
+        exit_code = run_bid_submit(*submit_input);
+    });
+    auto receipt_input = std::make_shared<BidVerifyReceiptInput>();
+    auto* bid_verify_receipt =
+        bid->add_subcommand("verify-receipt",
+                            "Check a bid receipt: the bid's hash, the RFC 3161 token and the "
+                            "bid's place in a fresh signed tree head of the audit log");
+    bid_verify_receipt
+        ->add_option("--receipt", receipt_input->receipt_file, "The receipt JSON (from bid submit)")
+        ->required();
+    bid_verify_receipt->add_option("--bid", receipt_input->bid_file, "The signed bid that was sent")
+        ->required();
+    bid_verify_receipt
+        ->add_option("--server", receipt_input->server, "The server, http://HOST:PORT")
+        ->envname("PROCURA_SERVER")
+        ->required();
+    bid_verify_receipt->add_option("--ca", receipt_input->ca_file,
+                                   "The platform CA certificate (PEM), obtained out of band; "
+                                   "fetched from the server when absent (not recommended)");
+    bid_verify_receipt->add_option("--tsa", receipt_input->tsa_file,
+                                   "The TSA certificate (PEM); fetched from the server when "
+                                   "absent (it must chain to the CA either way)");
+    bid_verify_receipt->add_option("--log-key", receipt_input->log_key_file,
+                                   "The audit log's public key (PEM); fetched from the server "
+                                   "when absent");
+    bid_verify_receipt
+        ->add_option("--wait-ms", receipt_input->wait_ms,
+                     "How long to wait for the bid's leaf to reach a signed head")
+        ->check(CLI::Range(0, 600'000))
+        ->capture_default_str();
+
+    bid_verify_receipt->callback([receipt_input, &exit_code] {
+        configure_logging(false);
+        exit_code = run_bid_verify_receipt(*receipt_input);
+    });
+}
+
+}  // namespace
+
+void add_bid_command(CommandLine cli) {
+    auto* bid = cli.app.add_subcommand("bid",
+                                       "Supplier tool: seal, sign and submit a bid, and "
+                                       "verify its receipt");
+    bid->require_subcommand(1);
+    add_seal_and_sign(*bid, cli.exit_code);
+    add_submit_and_verify(*bid, cli.exit_code);
 }
 
 }  // namespace procura::app

@@ -1,33 +1,21 @@
-// The subcommands of `procura`, each wiring the real adapters (MariaDB stores, the system
-// clock, the Beast server) to the services. Each returns the process exit code and, on
-// failure, has printed one readable line to stderr.
+// The subcommands of `procura`, one add_*_command per app/*_commands.cpp (see CommandLine in
+// app/cli.hpp). app/main.cpp adds them all and parses; the parsed subcommand's callback runs
+// it. Each command wires the real adapters it needs (MariaDB stores, the system clock, the
+// Beast server) and, on failure, prints one readable line to stderr and exits non-zero.
 #pragma once
 
-#include <memory>
-#include <string>
-
-#include "app/config.hpp"
-#include "core/identity.hpp"
-#include "core/result.hpp"
-#include "db/pool.hpp"
+#include "app/cli.hpp"
 
 namespace procura::app {
 
-// A pool of `size` connections to db_url with pending migrations applied. Errors name the
-// database and user (never the password), so that the command's one line says what failed.
-core::Result<std::unique_ptr<db::ConnectionPool>> open_migrated_pool(const std::string& db_url,
-                                                                     std::size_t size);
-
-int run_serve(const ServeConfig& config);
-int run_migrate(const std::string& db_url);
-int run_keys_init(const std::string& key_dir, const std::string& passphrase_file);
-int run_user_add(const std::string& db_url, const std::string& username, const std::string& role,
-                 const std::string& password);
-int run_user_list(const std::string& db_url);
-int run_user_set_role(const std::string& db_url, const std::string& username,
-                      const std::string& role);
-// Creates the demo users (one per role, three officers for the opening committee) and one
-// published demo tender, unless they exist; prints the demo logins.
-int run_demo_seed(const std::string& db_url);
+void add_serve_command(CommandLine cli);    // app/serve_commands.cpp
+void add_migrate_command(CommandLine cli);  // app/migrate_commands.cpp
+void add_keys_command(CommandLine cli);     // app/keys_commands.cpp
+void add_user_command(CommandLine cli);     // app/user_commands.cpp
+void add_demo_command(CommandLine cli);     // app/demo_commands.cpp
+void add_log_command(CommandLine cli);      // app/log_commands.cpp
+void add_bid_command(CommandLine cli);      // app/bid_commands.cpp
+void add_ledger_command(CommandLine cli);   // app/ledger_commands.cpp
+void add_settle_command(CommandLine cli);   // app/settle_commands.cpp
 
 }  // namespace procura::app

@@ -7,9 +7,11 @@
 #include <string>
 
 #include "auth/model.hpp"
+#include "core/clock.hpp"
 #include "core/result.hpp"
 #include "db/pool.hpp"
 #include "tender/model.hpp"
+#include "web/api.hpp"
 #include "web/server.hpp"
 
 namespace procura::app {
@@ -24,14 +26,17 @@ struct ServeConfig {
     // Bids' signature checks and time stamps run on these (bidding::BiddingDependencies::crypto);
     // 0: one per core.
     std::size_t crypto_threads = 0;
-    std::int64_t public_cache_ms = 1000;
+    std::int64_t public_cache_ms = 1000;        // web::ApiOptions::public_cache_ttl
     std::string key_dir;                        // empty: no PKI routes (they answer 503)
     std::string passphrase_file;                // empty: PROCURA_KEY_PASSPHRASE
     std::int64_t log_interval_ms = 250;         // how often the sequencer looks for new events
     std::int64_t log_self_check_seconds = 300;  // how often every leaf is recomputed
     // The ISO 20022 pain.001.001.09 schema bank files are validated against before release.
     std::string pain001_xsd = "../shared/schemas/iso20022/pain.001.001.09.xsd";
-    web::ServerOptions server;
+    // How long an award stands still before a contract may be signed (AwardLimits).
+    std::int64_t standstill_ms = 10 * core::ms_per_day;
+    web::ServerOptions server;  // sockets and threads
+    web::ApiOptions api;        // body limits, rate limits
     tender::TenderLimits tender_limits;
 };
 

@@ -1,10 +1,22 @@
-#include "app/log_commands.hpp"
-
+// `procura log verify`: checks what an outsider downloaded from the public log API with curl,
+// using only the log's public key and the independent verification code
+// (ledger/merkle_verify.hpp), never the server's tree-building path:
+// - the signed tree head's signature (ECDSA P-256 over its signed text);
+// - entry pages (GET /api/v1/log/entries, from index 0, in order): each leaf hash is recomputed
+//   from the entry's fields, and the root of all leaves must be the head's root, or, if the
+//   pages stop short of the head, the consistency proof (whose first size must equal the number
+//   of entries) must lead from their root to the head's;
+// - an inclusion proof (GET /api/v1/log/proof/inclusion) against the head;
+// - a consistency proof from an older head to this one (both heads' signatures checked).
+// Prints one "ok:" line per check passed; any failure is one line on stderr and exit 1.
 #include <cstdio>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <string>
+#include <vector>
 
 #include "app/cli_files.hpp"
+#include "app/commands.hpp"
 #include "core/audit.hpp"
 #include "core/hash.hpp"
 #include "ledger/merkle.hpp"
@@ -12,6 +24,15 @@
 
 namespace procura::app {
 namespace {
+
+struct LogVerifyInput {
+    std::string key_file;                  // log.pub.pem (GET /api/v1/log/key.pem)
+    std::string head_file;                 // GET /api/v1/log/sth
+    std::vector<std::string> entry_files;  // GET /api/v1/log/entries pages, in order
+    std::string inclusion_file;            // optional
+    std::string consistency_file;          // optional
+    std::string old_head_file;             // required with a consistency proof between heads
+};
 
 using Json = nlohmann::json;
 using ledger::Hash;
@@ -125,8 +146,6 @@ void verify(const LogVerifyInput& input) {
     }
 }
 
-}  // namespace
-
 int run_log_verify(const LogVerifyInput& input) {
     try {
         verify(input);
@@ -135,6 +154,32 @@ int run_log_verify(const LogVerifyInput& input) {
         std::fprintf(stderr, "procura log verify: %s\n", failure.message.c_str());
         return 1;
     }
+}
+
+}  // namespace
+
+void add_log_command(CommandLine cli) {
+    CLI::App& log = *cli.app.add_subcommand("log", "The public audit log");
+    log.require_subcommand(1);
+    auto input = std::make_shared<LogVerifyInput>();
+    CLI::App& verify = *log.add_subcommand(
+        "verify",
+        "Check downloaded log files (curl from /api/v1/log/...) against a signed head, "
+        "without trusting the server");
+    verify.add_option("--key", input->key_file, "The log's public key (log/key.pem)")->required();
+    verify.add_option("--sth", input->head_file, "A signed tree head (log/sth)")->required();
+    verify.add_option("--entries", input->entry_files,
+                      "Entry pages (log/entries) from index 0, in order; repeatable");
+    verify.add_option("--inclusion", input->inclusion_file,
+                      "An inclusion proof (log/proof/inclusion) against the head");
+    verify.add_option("--consistency", input->consistency_file,
+                      "A consistency proof (log/proof/consistency) ending at the head");
+    verify.add_option("--old-sth", input->old_head_file,
+                      "An older signed head that --consistency starts from");
+    verify.callback([input, &exit_code = cli.exit_code] {
+        configure_logging(false);
+        exit_code = run_log_verify(*input);
+    });
 }
 
 }  // namespace procura::app

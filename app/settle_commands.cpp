@@ -7,7 +7,6 @@
 //
 // Fault seam for the crash test (scripts/crash-test.sh): when PROCURA_SETTLE_CRASH_SEED is set,
 // `settle execute` kills itself with SIGKILL at the execute checkpoint chosen by the seed.
-#include "app/settle_commands.hpp"
 
 #include <unistd.h>
 
@@ -25,6 +24,7 @@
 #include "auth/mysql_store.hpp"
 #include "auth/service.hpp"
 #include "core/clock.hpp"
+#include "core/json_text.hpp"
 #include "core/time.hpp"
 #include "db/pool.hpp"
 #include "money/mysql_store.hpp"
@@ -35,6 +35,7 @@
 #include "settlement/batches/service.hpp"
 
 namespace procura::app {
+namespace {
 
 struct SettleCommands {
     CLI::App* prepare = nullptr;
@@ -57,20 +58,6 @@ struct SettleCommands {
     std::string bic;
     bool json = false;
 };
-
-namespace {
-
-int fail(const core::Error& e) {
-    std::fprintf(stderr, "procura: error: %s: %s\n", e.code.c_str(), e.message.c_str());
-    return 1;
-}
-
-std::string read_password() {
-    std::string line;
-    std::getline(std::cin, line);
-    while (!line.empty() && (line.back() == '\n' || line.back() == '\r')) line.pop_back();
-    return line;
-}
 
 void add_common(CLI::App* cmd, SettleCommands& c) {
     cmd->add_option("--db", c.db_url, "Database, mysql://USER:PASS@HOST:PORT/DB")
@@ -106,7 +93,7 @@ core::Result<std::unique_ptr<Session>> open_session(const SettleCommands& c) {
     s->pool = std::move(pool);
     s->users = std::make_unique<auth::MySQLUserStore>(*s->pool);
     s->auth = std::make_unique<auth::AuthService>(*s->users, s->clock, auth::AuthLimits{});
-    PROCURA_TRY_ASSIGN(auto login, s->auth->login(c.user, read_password()));
+    PROCURA_TRY_ASSIGN(auto login, s->auth->login(c.user, read_password_line()));
     s->token = login.token;
     s->caller = core::Caller{login.user_id, login.role, c.user};
     s->store = std::make_unique<settlement::batches::MySQLBatchStore>(*s->pool);
@@ -139,7 +126,7 @@ std::string amount_text(std::int64_t minor, const std::string& currency) {
 
 void print_batch(const settlement::batches::Batch& b, bool json) {
     if (json) {
-        std::printf("%s\n", settlement::batches::batch_to_json(b).dump(2).c_str());
+        std::printf("%s\n", core::indented_json(settlement::batches::batch_to_json(b)).c_str());
         return;
     }
     std::printf("batch %lld: %s, cut-off %s, %d items, %zu skipped\n", static_cast<long long>(b.id),
@@ -222,169 +209,171 @@ bool write_file(const std::filesystem::path& path, const std::string& bytes) {
     return static_cast<bool>(out);
 }
 
-}  // namespace
-
-std::shared_ptr<SettleCommands> add_settle_commands(CLI::App& app) {
-    auto c = std::make_shared<SettleCommands>();
-    auto* settle =
-        app.add_subcommand("settle",
-                           "Settlement batches (finance): prepare, approve (another finance user), "
-                           "execute with bank files, status");
-    settle->require_subcommand(1);
-
-    c->prepare = settle->add_subcommand(
-        "prepare",
-        "Prepare a batch of every accepted milestone and bid-security refund or "
-        "forfeit due at the cut-off; prints the preview");
-    add_common(c->prepare, *c);
-    c->prepare->add_option("--cutoff", c->cutoff,
-                           "Cut-off: RFC 3339 time or ms since 1970 (default: now)");
-
-    c->approve = settle->add_subcommand(
-        "approve", "Approve a prepared batch (a finance user other than its preparer)");
-    add_common(c->approve, *c);
-    c->approve->add_option("--batch", c->batch, "The batch id")->required();
-    c->cancel = settle->add_subcommand(
-        "cancel", "Cancel a prepared or approved batch; its items go into a later batch");
-    add_common(c->cancel, *c);
-    c->cancel->add_option("--batch", c->batch, "The batch id")->required();
-    c->cancel->add_option("--reason", c->reason, "Why it is cancelled (kept in the audit log)")
-        ->required();
-
-    c->execute = settle->add_subcommand(
-        "execute",
-        "Execute an approved batch (or finish an interrupted execution): post its "
-        "transfers once and write its pain.001 bank files");
-    add_common(c->execute, *c);
-    c->execute->add_option("--batch", c->batch, "The batch id")->required();
-    c->execute
-        ->add_option("--pain001-xsd", c->pain001_xsd,
-                     "The pain.001.001.09 XSD that bank files are validated against")
-        ->envname("PROCURA_PAIN001_XSD")
-        ->capture_default_str();
-
-    c->status = settle->add_subcommand(
-        "status", "Show a batch (--batch) or list the latest batches (finance, auditor)");
-    add_common(c->status, *c);
-    c->status->add_option("--batch", c->batch, "The batch id");
-
-    c->files = settle->add_subcommand(
-        "files", "Write an executed batch's bank files and CSV report into a directory");
-    add_common(c->files, *c);
-    c->files->add_option("--batch", c->batch, "The batch id")->required();
-    c->files->add_option("--out-dir", c->out_dir, "Directory to write into")->required();
-
-    c->buyer_account =
-        settle->add_subcommand("buyer-account",
-                               "Set the bank account a buyer (tenders' buyer id) pays from "
-                               "(finance, admin)");
-    add_common(c->buyer_account, *c);
-    c->buyer_account->add_option("--buyer-id", c->buyer_id, "The buyer id of its tenders")
-        ->required();
-    c->buyer_account->add_option("--name", c->name, "The account holder's name")->required();
-    c->buyer_account->add_option("--iban", c->iban, "The IBAN")->required();
-    c->buyer_account->add_option("--bic", c->bic, "The BIC (optional)");
-    return c;
+// The answer of a subcommand that returns a batch.
+int print_or_fail(const core::Result<settlement::batches::Batch>& batch, bool json) {
+    if (!batch) return fail_with_code(batch.error());
+    print_batch(*batch, json);
+    return 0;
 }
 
-std::optional<int> run_settle_commands(const SettleCommands& c) {
-    const bool any = *c.prepare || *c.approve || *c.cancel || *c.execute || *c.status || *c.files ||
-                     *c.buyer_account;
-    if (!any) return std::nullopt;
-    std::int64_t cutoff_ms = 0;
-    if (*c.prepare) {
-        if (c.cutoff.empty()) {
-            cutoff_ms = core::SystemClock().now_ms();
-        } else {
-            auto parsed = parse_cutoff(c.cutoff);
-            if (!parsed) return fail(parsed.error());
-            cutoff_ms = *parsed;
-        }
+int run_status(const SettleCommands& c, const Session& s) {
+    if (c.batch > 0) return print_or_fail(s.service->get(s.caller, c.batch), c.json);
+    auto list = s.service->list(s.caller);
+    if (!list) return fail_with_code(list.error());
+    for (const settlement::batches::Batch& b : *list) {
+        std::printf("batch %lld: %s, cut-off %s, %d items\n", static_cast<long long>(b.id),
+                    std::string(to_string(b.state)).c_str(),
+                    core::format_rfc3339_ms(b.cutoff_ms).c_str(), b.item_count);
     }
-    auto session = open_session(c);
-    if (!session) return fail(session.error());
-    Session& s = **session;
-    settlement::batches::BatchService& service = *s.service;
+    return 0;
+}
 
-    if (*c.prepare) {
-        auto b = service.prepare(s.caller, cutoff_ms, progress_bar());
-        if (!b) return fail(b.error());
-        print_batch(*b, c.json);
-        return 0;
-    }
-    if (*c.approve) {
-        auto b = service.approve(s.caller, c.batch);
-        if (!b) return fail(b.error());
-        print_batch(*b, c.json);
-        return 0;
-    }
-    if (*c.cancel) {
-        auto b = service.cancel(s.caller, c.batch, c.reason);
-        if (!b) return fail(b.error());
-        print_batch(*b, c.json);
-        return 0;
-    }
-    if (*c.execute) {
-        install_crash_seam(service);
-        auto b = service.execute(s.caller, c.batch, progress_bar());
-        if (!b) return fail(b.error());
-        print_batch(*b, c.json);
-        return 0;
-    }
-    if (*c.status) {
-        if (c.batch > 0) {
-            auto b = service.get(s.caller, c.batch);
-            if (!b) return fail(b.error());
-            print_batch(*b, c.json);
-            return 0;
+// Writes the executed batch's bank files and its CSV report into c.out_dir, each line naming
+// a file with its SHA-256.
+int run_files(const SettleCommands& c, const Session& s) {
+    auto b = s.service->get(s.caller, c.batch);
+    if (!b) return fail_with_code(b.error());
+    std::error_code ec;
+    std::filesystem::create_directories(c.out_dir, ec);
+    for (const settlement::batches::BankFile& meta : b->files) {
+        auto f = s.service->file(s.caller, c.batch, meta.number);
+        if (!f) return fail_with_code(f.error());
+        const auto path = std::filesystem::path(c.out_dir) / (f->message_id + ".xml");
+        if (!write_file(path, f->xml)) {
+            return fail_with_code(core::internal("write_failed", "cannot write " + path.string()));
         }
-        auto list = service.list(s.caller);
-        if (!list) return fail(list.error());
-        for (const settlement::batches::Batch& b : *list) {
-            std::printf("batch %lld: %s, cut-off %s, %d items\n", static_cast<long long>(b.id),
-                        std::string(to_string(b.state)).c_str(),
-                        core::format_rfc3339_ms(b.cutoff_ms).c_str(), b.item_count);
-        }
-        return 0;
+        std::printf("%s  %s\n", f->sha256_hex.c_str(), path.string().c_str());
     }
-    if (*c.files) {
-        auto b = service.get(s.caller, c.batch);
-        if (!b) return fail(b.error());
-        std::error_code ec;
-        std::filesystem::create_directories(c.out_dir, ec);
-        for (const settlement::batches::BankFile& meta : b->files) {
-            auto f = service.file(s.caller, c.batch, meta.number);
-            if (!f) return fail(f.error());
-            const auto path = std::filesystem::path(c.out_dir) / (f->message_id + ".xml");
-            if (!write_file(path, f->xml)) {
-                return fail(core::internal("write_failed", "cannot write " + path.string()));
-            }
-            std::printf("%s  %s\n", f->sha256_hex.c_str(), path.string().c_str());
-        }
-        auto report = service.report(s.caller, c.batch);
-        if (!report) return fail(report.error());
-        const auto path =
-            std::filesystem::path(c.out_dir) / ("settlement-" + std::to_string(c.batch) + ".csv");
-        if (!write_file(path, *report)) {
-            return fail(core::internal("write_failed", "cannot write " + path.string()));
-        }
-        std::printf("report  %s\n", path.string().c_str());
-        return 0;
+    auto report = s.service->report(s.caller, c.batch);
+    if (!report) return fail_with_code(report.error());
+    const auto path =
+        std::filesystem::path(c.out_dir) / ("settlement-" + std::to_string(c.batch) + ".csv");
+    if (!write_file(path, *report)) {
+        return fail_with_code(core::internal("write_failed", "cannot write " + path.string()));
     }
+    std::printf("report  %s\n", path.string().c_str());
+    return 0;
+}
+
+int run_buyer_account(const SettleCommands& c, const Session& s) {
     settlement::batches::BuyerAccount input;
     input.buyer_id = c.buyer_id;
     input.name = c.name;
     input.iban = c.iban;
     input.bic = c.bic;
-    auto account = service.set_buyer_account(s.caller, input);
-    if (!account) return fail(account.error());
+    auto account = s.service->set_buyer_account(s.caller, input);
+    if (!account) return fail_with_code(account.error());
     if (c.json) {
-        std::printf("%s\n", settlement::batches::buyer_account_to_json(*account).dump(2).c_str());
+        std::printf(
+            "%s\n",
+            core::indented_json(settlement::batches::buyer_account_to_json(*account)).c_str());
     } else {
         std::printf("buyer account %lld: %s, %s, %s\n", static_cast<long long>(account->id),
                     account->buyer_id.c_str(), account->name.c_str(), account->iban.c_str());
     }
     return 0;
+}
+
+// Runs the settle subcommand that was parsed, logged in as --user.
+int run_settle(const SettleCommands& c) {
+    std::int64_t cutoff_ms = core::SystemClock().now_ms();
+    if (*c.prepare && !c.cutoff.empty()) {
+        auto parsed = parse_cutoff(c.cutoff);
+        if (!parsed) return fail_with_code(parsed.error());
+        cutoff_ms = *parsed;
+    }
+    auto session = open_session(c);
+    if (!session) return fail_with_code(session.error());
+    const Session& s = **session;
+    settlement::batches::BatchService& service = *s.service;
+    if (*c.prepare)
+        return print_or_fail(service.prepare(s.caller, cutoff_ms, progress_bar()), c.json);
+    if (*c.approve) return print_or_fail(service.approve(s.caller, c.batch), c.json);
+    if (*c.cancel) return print_or_fail(service.cancel(s.caller, c.batch, c.reason), c.json);
+    if (*c.execute) {
+        install_crash_seam(service);
+        return print_or_fail(service.execute(s.caller, c.batch, progress_bar()), c.json);
+    }
+    if (*c.status) return run_status(c, s);
+    if (*c.files) return run_files(c, s);
+    return run_buyer_account(c, s);
+}
+
+// prepare, approve, cancel and execute.
+void add_batch_subcommands(CLI::App& settle, SettleCommands& c) {
+    c.prepare = settle.add_subcommand(
+        "prepare",
+        "Prepare a batch of every accepted milestone and bid-security refund or "
+        "forfeit due at the cut-off; prints the preview");
+    add_common(c.prepare, c);
+    c.prepare->add_option("--cutoff", c.cutoff,
+                          "Cut-off: RFC 3339 time or ms since 1970 (default: now)");
+
+    c.approve = settle.add_subcommand(
+        "approve", "Approve a prepared batch (a finance user other than its preparer)");
+    add_common(c.approve, c);
+    c.approve->add_option("--batch", c.batch, "The batch id")->required();
+    c.cancel = settle.add_subcommand(
+        "cancel", "Cancel a prepared or approved batch; its items go into a later batch");
+    add_common(c.cancel, c);
+    c.cancel->add_option("--batch", c.batch, "The batch id")->required();
+    c.cancel->add_option("--reason", c.reason, "Why it is cancelled (kept in the audit log)")
+        ->required();
+
+    c.execute = settle.add_subcommand(
+        "execute",
+        "Execute an approved batch (or finish an interrupted execution): post its "
+        "transfers once and write its pain.001 bank files");
+    add_common(c.execute, c);
+    c.execute->add_option("--batch", c.batch, "The batch id")->required();
+    c.execute
+        ->add_option("--pain001-xsd", c.pain001_xsd,
+                     "The pain.001.001.09 XSD that bank files are validated against")
+        ->envname("PROCURA_PAIN001_XSD")
+        ->capture_default_str();
+}
+
+// status, files and buyer-account.
+void add_record_subcommands(CLI::App& settle, SettleCommands& c) {
+    c.status = settle.add_subcommand(
+        "status", "Show a batch (--batch) or list the latest batches (finance, auditor)");
+    add_common(c.status, c);
+    c.status->add_option("--batch", c.batch, "The batch id");
+
+    c.files = settle.add_subcommand(
+        "files", "Write an executed batch's bank files and CSV report into a directory");
+    add_common(c.files, c);
+    c.files->add_option("--batch", c.batch, "The batch id")->required();
+    c.files->add_option("--out-dir", c.out_dir, "Directory to write into")->required();
+
+    c.buyer_account =
+        settle.add_subcommand("buyer-account",
+                              "Set the bank account a buyer (tenders' buyer id) pays from "
+                              "(finance, admin)");
+    add_common(c.buyer_account, c);
+    c.buyer_account->add_option("--buyer-id", c.buyer_id, "The buyer id of its tenders")
+        ->required();
+    c.buyer_account->add_option("--name", c.name, "The account holder's name")->required();
+    c.buyer_account->add_option("--iban", c.iban, "The IBAN")->required();
+    c.buyer_account->add_option("--bic", c.bic, "The BIC (optional)");
+}
+
+}  // namespace
+
+void add_settle_command(CommandLine cli) {
+    auto c = std::make_shared<SettleCommands>();
+    CLI::App& settle =
+        *cli.app.add_subcommand("settle",
+                                "Settlement batches (finance): prepare, approve (another finance "
+                                "user), execute with bank files, status");
+    settle.require_subcommand(1);
+    add_batch_subcommands(settle, *c);
+    add_record_subcommands(settle, *c);
+    // The parent's callback runs once its subcommand is parsed (and so known).
+    settle.callback([c, &exit_code = cli.exit_code] {
+        configure_logging(false);
+        exit_code = run_settle(*c);
+    });
 }
 
 }  // namespace procura::app

@@ -13,4 +13,7 @@ namespace procura::core {
 // Thread-safe.
 std::string compact_json(const nlohmann::json& value);
 
+// The same, indented by two spaces per level, for people to read (the command line's --json).
+std::string indented_json(const nlohmann::json& value);
+
 }  // namespace procura::core

@@ -1,5 +1,6 @@
-// The only translation unit that includes Beast and Asio. See web/server.hpp for the threading
-// model; the connection state machine is HTTPSession below:
+// The server side of Beast and Asio (web/http_client.cpp is the client side; no other file
+// includes them). See web/server.hpp for the threading model; the connection state machine is
+// HTTPSession below:
 //   do_read_header -> on_read_header -> [100 Continue] -> do_read_body -> on_read_body
 //   -> (io thread or worker) handle -> do_write -> on_write -> do_read_header | close.
 #include "web/server.hpp"
@@ -28,7 +29,6 @@
 #include <utility>
 #include <vector>
 
-#include "web/api.hpp"
 #include "web/error_mapping.hpp"
 #include "web/metrics.hpp"
 
@@ -58,16 +58,6 @@ bool is_http_error(const beast::error_code& ec) {
     return ec.category() == http::make_error_code(http::error::bad_method).category();
 }
 
-ApiOptions api_options(const ServerOptions& options) {
-    ApiOptions api;
-    api.body_bytes_max = options.body_bytes_max;
-    api.document_body_bytes_max = options.document_body_bytes_max;
-    api.public_cache_ttl = options.public_cache_ttl;
-    api.time_stamp_rate = {options.time_stamp_rate_per_second, options.time_stamp_burst};
-    api.registration_rate = {options.registration_rate_per_second, options.registration_burst};
-    return api;
-}
-
 Response plain_error(unsigned status, std::string code, std::string message) {
     Response response;
     response.status = status;
@@ -81,9 +71,10 @@ Response plain_error(unsigned status, std::string code, std::string message) {
 class HTTPSession;
 
 struct Server::Impl {
-    Impl(const ServerOptions& opts, Services services)
+    Impl(const ServerOptions& opts, const RequestHandler& request_handler, Metrics& server_metrics)
         : options(opts),
-          api(std::move(services), api_options(opts), clock, metrics),
+          handler(request_handler),
+          metrics(server_metrics),
           ioc(static_cast<int>(opts.io_threads)),
           acceptor(asio::make_strand(ioc)),
           signals(ioc, SIGINT, SIGTERM),
@@ -98,9 +89,8 @@ struct Server::Impl {
     void unregister_session(HTTPSession* session);
 
     const ServerOptions options;
-    core::SystemClock clock;
-    Metrics metrics;
-    Api api;
+    const RequestHandler& handler;
+    Metrics& metrics;
 
     // Declared before the io_context so that they outlive it: destroying the io_context
     // destroys pending handlers, which destroys sessions, which unregister themselves here.
@@ -166,8 +156,7 @@ private:
             std::min<std::size_t>(server_.options.header_bytes_max, UINT32_MAX)));
         // The route, and so the body limit, is known only once the header is read; until
         // then the larger limit applies and the route's own limit is checked after.
-        parser_->body_limit(
-            std::max(server_.options.body_bytes_max, server_.options.document_body_bytes_max));
+        parser_->body_limit(server_.handler.body_bytes_max());
         // A kept-alive connection may sit idle between requests for idle_timeout; the first
         // request must arrive within read_timeout.
         stream_.expires_after(requests_served_ == 0 ? server_.options.read_timeout
@@ -180,7 +169,7 @@ private:
     void on_read_header(beast::error_code ec, std::size_t) {
         if (ec) return on_read_error(ec);
         const auto& request = parser_->get();
-        route_ = server_.api.classify(sv(request.method_string()), sv(request.target()));
+        route_ = server_.handler.classify(sv(request.method_string()), sv(request.target()));
         method_ = std::string(sv(request.method_string()));
         const auto length = parser_->content_length();
         if (length && *length > route_.body_bytes_max) return reject_too_large();
@@ -226,10 +215,10 @@ private:
         parser_.reset();
 
         if (route_.dispatch == Dispatch::io_thread) {
-            return do_write(server_.api.handle(request));
+            return do_write(server_.handler.handle(request));
         }
         // A member of the public reading a notice-board page that is cached needs no worker.
-        if (auto hit = server_.api.cached(request)) return do_write(std::move(*hit));
+        if (auto hit = server_.handler.cached(request)) return do_write(std::move(*hit));
         if (server_.pending_requests.fetch_add(1) >= server_.options.pending_requests_max) {
             server_.pending_requests.fetch_sub(1);
             spdlog::warn("{} requests pending for workers; answering 503",
@@ -243,7 +232,7 @@ private:
         // The handler may block on the database: it runs on a worker, and its response comes
         // back to this session's strand for writing.
         asio::post(server_.workers, [self = shared_from_this(), request = std::move(request)]() {
-            Response response = self->server_.api.handle(request);
+            Response response = self->server_.handler.handle(request);
             self->server_.pending_requests.fetch_sub(1);
             asio::post(self->stream_.get_executor(),
                        [self, response = std::move(response)]() mutable {
@@ -444,16 +433,14 @@ Server::Server(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Server::~Server() = default;
 
 core::Result<std::unique_ptr<Server>> Server::create(const ServerOptions& options,
-                                                     Services services) {
+                                                     const RequestHandler& handler,
+                                                     Metrics& metrics) {
     const auto bad_option = [](const std::string& what) {
         return core::bad_request("bad_server_option", what);
     };
     if (options.io_threads == 0) return bad_option("io_threads must be at least 1");
     if (options.worker_threads == 0) return bad_option("worker_threads must be at least 1");
-    if (options.header_bytes_max == 0 || options.body_bytes_max == 0 ||
-        options.document_body_bytes_max == 0) {
-        return bad_option("header and body limits must be positive");
-    }
+    if (options.header_bytes_max == 0) return bad_option("header_bytes_max must be positive");
     if (options.connections_max == 0 || options.pending_requests_max == 0) {
         return bad_option("connections_max and pending_requests_max must be positive");
     }
@@ -463,7 +450,7 @@ core::Result<std::unique_ptr<Server>> Server::create(const ServerOptions& option
                                  "cannot listen on " + where + ": " + step + ": " + ec.message());
     };
 
-    auto impl = std::make_unique<Impl>(options, std::move(services));
+    auto impl = std::make_unique<Impl>(options, handler, metrics);
     beast::error_code ec;
     tcp::resolver resolver(impl->ioc);
     const auto endpoints =

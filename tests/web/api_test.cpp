@@ -6,10 +6,11 @@
 
 #include "core/hash.hpp"
 #include "core/time.hpp"
+#include "lifecycle/service.hpp"
 #include "tests/auth/fake_user_store.hpp"
 #include "tests/tender/fake_store.hpp"
 #include "web/embedded.hpp"
-#include "web/json_mapping.hpp"
+#include "web/json_fields.hpp"
 
 namespace procura::web {
 namespace {
@@ -48,10 +49,13 @@ struct Env {
     FakeTenderStore tender_store;
     auth::AuthService auth{user_store, clock, auth::AuthLimits{}};
     tender::TenderService tenders{tender_store, auth, clock, tender::TenderLimits{}};
+    lifecycle::TenderLifecycle lifecycle{tenders, nullptr, nullptr};
     Metrics metrics;
     std::atomic<int> readiness_mode{0};  // 0 ready, 1 not ready, 2 throws
-    Api api{Services{auth, tenders,
-                     [this]() -> core::Status {
+    Api api{Services{.auth = auth,
+                     .tenders = tenders,
+                     .lifecycle = lifecycle,
+                     .readiness = [this]() -> core::Status {
                          if (readiness_mode == 1) {
                              return core::unavailable("db_down", "database unreachable");
                          }

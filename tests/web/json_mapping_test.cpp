@@ -1,10 +1,13 @@
-#include "web/json_mapping.hpp"
-
 #include <boost/test/data/monomorphic.hpp>
 #include <boost/test/data/test_case.hpp>
 #include <boost/test/unit_test.hpp>
 
 #include "core/time.hpp"
+#include "web/json_auth.hpp"
+#include "web/json_fields.hpp"
+#include "web/json_pki.hpp"
+#include "web/json_suppliers.hpp"
+#include "web/json_tenders.hpp"
 
 namespace procura::web {
 namespace {

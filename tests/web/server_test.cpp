@@ -25,6 +25,7 @@
 #include "core/time.hpp"
 #include "tests/auth/fake_user_store.hpp"
 #include "tests/tender/fake_store.hpp"
+#include "web/api.hpp"
 #include "web/http_client.hpp"
 
 namespace procura::web {
@@ -77,19 +78,41 @@ ServerOptions small_options() {
     o.io_threads = 2;
     o.worker_threads = 2;
     o.header_bytes_max = 2048;
-    o.body_bytes_max = 1024;
-    o.document_body_bytes_max = 4096;
     o.read_timeout = 2s;
     o.write_timeout = 2s;
     o.idle_timeout = 1s;
     return o;
 }
 
-// A running server over fresh in-memory services; stopped and joined on destruction.
+ApiOptions small_api_options() {
+    ApiOptions o;
+    o.body_bytes_max = 1024;
+    o.document_body_bytes_max = 4096;
+    return o;
+}
+
+// A handler that answers every request 200 without a service: the server serves whatever
+// RequestHandler it is given.
+class PlainHandler final : public RequestHandler {
+public:
+    RouteInfo classify(std::string_view, std::string_view) const override {
+        return RouteInfo{"/plain", 64, Dispatch::worker};
+    }
+    std::size_t body_bytes_max() const override { return 64; }
+    Response handle(const Request&) const override {
+        Response r;
+        r.body = "plain";
+        r.route = "/plain";
+        return r;
+    }
+    std::optional<Response> cached(const Request&) const override { return std::nullopt; }
+};
+
+// A running server of the API over fresh in-memory services; stopped and joined on
+// destruction.
 struct Harness {
     explicit Harness(const ServerOptions& options = small_options()) {
-        auto created =
-            Server::create(options, Services{auth, tenders, [this] { return gate.wait(); }});
+        auto created = Server::create(options, api, metrics);
         BOOST_REQUIRE_MESSAGE(created.ok(),
                               (created.ok() ? std::string() : created.error().message));
         server = std::move(*created);
@@ -106,7 +129,14 @@ struct Harness {
     tender::FakeTenderStore tender_store;
     auth::AuthService auth{user_store, clock, auth::AuthLimits{}};
     tender::TenderService tenders{tender_store, auth, clock, tender::TenderLimits{}};
+    lifecycle::TenderLifecycle lifecycle{tenders, nullptr, nullptr};
     Gate gate;
+    Metrics metrics;
+    Api api{Services{.auth = auth,
+                     .tenders = tenders,
+                     .lifecycle = lifecycle,
+                     .readiness = [this] { return gate.wait(); }},
+            small_api_options(), clock, metrics};
     std::unique_ptr<Server> server;
     std::thread runner;
 };
@@ -214,12 +244,7 @@ BOOST_AUTO_TEST_CASE(binding_a_port_in_use_fails_naming_host_and_port) {
     Harness h;
     ServerOptions o = small_options();
     o.port = h.server->port();
-    auth::FakeUserStore users;
-    tender::FakeTenderStore store;
-    core::ManualClock clock{0};
-    auth::AuthService auth{users, clock, auth::AuthLimits{}};
-    tender::TenderService tenders{store, auth, clock, tender::TenderLimits{}};
-    auto second = Server::create(o, Services{auth, tenders, {}});
+    auto second = Server::create(o, h.api, h.metrics);
     BOOST_REQUIRE(!second.ok());
     BOOST_TEST((second.error().kind == core::ErrorKind::unavailable));
     BOOST_TEST(second.error().message.find("127.0.0.1:" + std::to_string(o.port)) !=
@@ -482,12 +507,9 @@ BOOST_AUTO_TEST_CASE(stop_lets_an_in_flight_request_finish) {
 }
 
 BOOST_AUTO_TEST_CASE(stop_before_run_returns_at_once) {
-    auth::FakeUserStore users;
-    tender::FakeTenderStore store;
-    core::ManualClock clock{0};
-    auth::AuthService auth{users, clock, auth::AuthLimits{}};
-    tender::TenderService tenders{store, auth, clock, tender::TenderLimits{}};
-    auto server = Server::create(small_options(), Services{auth, tenders, {}});
+    const PlainHandler handler;
+    Metrics metrics;
+    auto server = Server::create(small_options(), handler, metrics);
     BOOST_REQUIRE(server.ok());
     (*server)->stop();
     const auto start = std::chrono::steady_clock::now();

@@ -1,0 +1,61 @@
+// The use cases that span modules along a tender's life, so that no caller (the web layer, a
+// command) sequences the services itself: publication, which needs bidding's opening key
+// beside the tender's own rules, and the status a tender shows once its submission deadline
+// has passed, which bidding (opened) and the awards (evaluated, awarded, complete,
+// unsuccessful) decide. Holds no state; thread-safe as the services it calls.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/identity.hpp"
+#include "core/result.hpp"
+#include "tender/model.hpp"
+
+namespace procura::tender {
+class TenderService;
+}
+namespace procura::bidding {
+class BiddingService;
+}
+namespace procura::settlement::awards {
+class AwardService;
+}
+
+namespace procura::lifecycle {
+
+// What a tender past its submission deadline has come to.
+struct AfterDeadline {
+    std::string status;  // "opened", "evaluated", "awarded", "complete" or "unsuccessful"
+    std::int64_t opened_at_ms = 0;
+};
+
+class TenderLifecycle {
+public:
+    // tenders must outlive this; bidding and awards may be null (a server without platform
+    // keys, or without the award service), and then their steps are left out.
+    TenderLifecycle(tender::TenderService& tenders, bidding::BiddingService* bidding,
+                    settlement::awards::AwardService* awards);
+
+    // Publishes the draft: an officer's tender first needs every committee member to hold an
+    // active certificate (422 "member_without_certificate"), then tender::TenderService::publish
+    // decides, then the opening key is made (if that fails it is logged and made on first
+    // use instead; the publication stands).
+    core::Result<tender::TenderView> publish(const core::Caller& caller, tender::TenderId id,
+                                             std::optional<std::int64_t> version);
+
+    // nullopt while the tender's bids are not opened (or without bidding); otherwise "opened"
+    // with the time, or what its evaluation and awards make it. lot_ids are the tender's lot
+    // numbers. Errors: the stores' (the caller then shows the tender as "closed").
+    core::Result<std::optional<AfterDeadline>> after_deadline(
+        std::int64_t tender_id, const std::vector<std::int64_t>& lot_ids);
+
+private:
+    tender::TenderService& tenders_;
+    bidding::BiddingService* bidding_;
+    settlement::awards::AwardService* awards_;
+};
+
+}  // namespace procura::lifecycle

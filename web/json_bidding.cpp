@@ -1,0 +1,74 @@
+#include "web/json_bidding.hpp"
+
+#include "core/time.hpp"
+#include "signing/message_signature.hpp"
+#include "web/json_log.hpp"
+
+namespace procura::web {
+namespace {
+
+Json opened_bid_to_json(const bidding::OpenedBidRecord& r) {
+    Json price = nullptr;
+    if (r.price_minor) price = Json{{"amount_minor", *r.price_minor}, {"currency", r.currency}};
+    Json document = nullptr;
+    if (!r.document_json.empty()) {
+        document = Json::parse(r.document_json, nullptr, false);
+        if (document.is_discarded()) document = nullptr;
+    }
+    return Json{{"bid_id", r.bid_id},
+                {"supplier_id", r.supplier_id},
+                {"lot_id", r.lot_id},
+                {"version", r.version},
+                {"received_at", core::format_rfc3339_ms(r.received_at_ms)},
+                {"sha256", r.sha256_hex},
+                {"valid", r.valid},
+                {"reason_code", r.reason_code.empty() ? Json(nullptr) : Json(r.reason_code)},
+                {"reason", r.reason.empty() ? Json(nullptr) : Json(r.reason)},
+                {"signature_status", r.signature_status},
+                {"decryption_status", r.decryption_status},
+                {"price", price},
+                {"document", document}};
+}
+
+}  // namespace
+
+Json receipt_to_json(const bidding::BidReceipt& r) {
+    Json sth = nullptr;
+    if (r.sth) sth = head_to_json(*r.sth);
+    return Json{{"bid_id", r.bid_id},
+                {"version", r.version},
+                {"lot_id", r.lot_id},
+                {"received_at", core::format_rfc3339_ms(r.received_at_ms)},
+                {"received_at_ms", r.received_at_ms},
+                {"sha256", r.sha256_hex},
+                {"timestamp_token", signing::base64_encode(r.timestamp_token)},
+                {"log_leaf_index", r.log_leaf_index},
+                {"sth", sth},
+                {"repeated", r.repeated}};
+}
+
+Json bid_summary_to_json(const bidding::BidSummary& b) {
+    return Json{{"bid_id", b.bid_id},
+                {"supplier_id", b.supplier_id},
+                {"lot_id", b.lot_id},
+                {"version", b.version},
+                {"state", bidding::to_string(b.state)},
+                {"received_at", core::format_rfc3339_ms(b.received_at_ms)},
+                {"sha256", b.sha256_hex}};
+}
+
+Json share_outcome_to_json(const bidding::ShareOutcome& outcome) {
+    return Json{{"shares_in", outcome.shares_in},
+                {"threshold", outcome.threshold},
+                {"opened", outcome.opened}};
+}
+
+Json opening_to_json(const bidding::OpeningRecord& record) {
+    Json bids = Json::array();
+    for (const bidding::OpenedBidRecord& r : record.bids) bids.push_back(opened_bid_to_json(r));
+    return Json{{"tender_id", record.tender_id},
+                {"opened_at", core::format_rfc3339_ms(record.opened_at_ms)},
+                {"bids", std::move(bids)}};
+}
+
+}  // namespace procura::web
