@@ -125,7 +125,7 @@ std::string join_url(const std::string& server, const std::string& path) {
 
 // The server's JSON error body as a CommandFailure ("procura: <code>: <message>"), or the status
 // line when the body is not one.
-[[noreturn]] void fail_with_reply(const web::HttpReply& reply, const std::string& what) {
+[[noreturn]] void fail_with_reply(const web::HTTPReply& reply, const std::string& what) {
     const Json body = Json::parse(reply.body, nullptr, false);
     if (body.is_object() && body.contains("error") && body["error"].is_object()) {
         const Json& error = body["error"];
@@ -212,7 +212,7 @@ void submit_bid(const BidSubmitInput& input) {
     const web::HeaderList headers = {{"Authorization", "Bearer " + input.token},
                                      {"Content-Type", "application/cms"},
                                      {"Accept", "application/json"}};
-    const web::HttpReply reply = take(
+    const web::HTTPReply reply = take(
         web::http_request("POST", url, headers, body, std::chrono::milliseconds(input.timeout_ms)));
     if (reply.status != 200 && reply.status != 201) fail_with_reply(reply, "POST " + url);
     const Json receipt = parse_object(reply.body, "the server's receipt");

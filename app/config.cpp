@@ -37,7 +37,7 @@ core::Result<tender::TenderLimits> tender_limits_from(const ServeConfig& config)
                                  "--amendment-extension-days must be between 0 and 365",
                                  "amendment-extension-days");
     }
-    limits.min_tendering_period_ms = config.min_tendering_days * core::ms_per_day;
+    limits.tendering_period_min_ms = config.min_tendering_days * core::ms_per_day;
     limits.amendment_extension_window_ms = config.amendment_extension_days * core::ms_per_day;
     limits.document_bytes_max = config.api.document_body_bytes_max;
     return limits;

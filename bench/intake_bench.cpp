@@ -25,7 +25,7 @@
 //      1 thread and on every core; the server is idle meanwhile;
 //   3. the load: C threads take the next bid from a shared counter and POST it to
 //      /api/v1/tenders/T/bids?lot_id=L, each client on its own connection kept open across its
-//      requests (web::HttpConnection), as a browser or a supplier's tool uploading several bids
+//      requests (web::HTTPConnection), as a browser or a supplier's tool uploading several bids
 //      would; with --keep-alive no, one new connection per request (web::http_request). Every
 //      answer must be 201;
 //   4. the all-cores ceiling again. On the 2-vCPU machine the ceiling after the load came out
@@ -360,7 +360,7 @@ int main(int argc, char** argv) {
         std::vector<std::thread> pool;
         for (unsigned c = 0; c < clients; ++c) {
             pool.emplace_back([&] {
-                web::HttpConnection connection;  // this client's own connection
+                web::HTTPConnection connection;  // this client's own connection
                 for (std::size_t i = next++; i < bids_n; i = next++) {
                     const PreparedBid& b = bids[i];
                     const web::HeaderList headers = {

@@ -7,7 +7,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install.sh
-scripts/build.sh
+scripts/build.sh procura
 db_url=$(scripts/mariadb-start.sh "$PWD/var/mariadb" | tail -n 1)
 build/app/procura migrate --db "$db_url"
 build/app/procura demo seed --db "$db_url"

@@ -160,7 +160,7 @@ struct DocumentUpload {
 
 // Limits, set at start-up from configuration.
 struct TenderLimits {
-    std::int64_t min_tendering_period_ms = 10 * core::ms_per_day;
+    std::int64_t tendering_period_min_ms = 10 * core::ms_per_day;
     std::int64_t amendment_extension_window_ms = 3 * core::ms_per_day;
     std::size_t title_bytes_max = 500;
     std::size_t description_bytes_max = 20000;

@@ -185,10 +185,10 @@ Status validate_for_publication(const Tender& t, std::int64_t now_ms, const Tend
     if (*t.enquiry_deadline_ms <= now_ms) {
         return invalid("enquiry_deadline", "enquiry_deadline must be in the future");
     }
-    if (*t.submission_deadline_ms - now_ms < limits.min_tendering_period_ms) {
+    if (*t.submission_deadline_ms - now_ms < limits.tendering_period_min_ms) {
         return invalid("submission_deadline",
                        "submission_deadline must be at least " +
-                           std::to_string(limits.min_tendering_period_ms / core::ms_per_day) +
+                           std::to_string(limits.tendering_period_min_ms / core::ms_per_day) +
                            " days after publication");
     }
     return {};

@@ -11,7 +11,8 @@
 namespace procura::web {
 
 // bad_request 400, unauthenticated 401, forbidden 403, not_found 404, conflict 409,
-// payload_too_large 413, unprocessable 422, unavailable 503, internal 500.
+// payload_too_large 413, too_many_requests 429, unprocessable 422, unavailable 503,
+// internal 500.
 unsigned http_status(core::ErrorKind kind);
 
 // The JSON error body of error.

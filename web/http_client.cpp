@@ -88,7 +88,7 @@ core::Error network_error(const beast::error_code& ec, const std::string& what) 
 
 }  // namespace
 
-struct HttpConnection::Impl {
+struct HTTPConnection::Impl {
     asio::io_context io;
     beast::tcp_stream stream{io};
     beast::flat_buffer buffer;
@@ -144,7 +144,7 @@ struct HttpConnection::Impl {
 
     // One exchange on the open connection. stale: set when it failed before any reply byte
     // came, as when the server had closed the connection.
-    core::Result<HttpReply> exchange(const http::request<http::string_body>& request,
+    core::Result<HTTPReply> exchange(const http::request<http::string_body>& request,
                                      const std::string& url, bool& stale) {
         stale = false;
         beast::error_code ec;
@@ -176,7 +176,7 @@ struct HttpConnection::Impl {
         }
         const auto& response = parser.get();
         if (!response.keep_alive()) shut();
-        HttpReply reply;
+        HTTPReply reply;
         reply.status = static_cast<int>(response.result_int());
         for (const auto& field : response) {
             reply.headers.emplace_back(std::string(field.name_string()),
@@ -190,16 +190,16 @@ struct HttpConnection::Impl {
     }
 };
 
-HttpConnection::HttpConnection() : impl_(std::make_unique<Impl>()) {}
-HttpConnection::~HttpConnection() {
+HTTPConnection::HTTPConnection() : impl_(std::make_unique<Impl>()) {}
+HTTPConnection::~HTTPConnection() {
     if (impl_) impl_->shut();
 }
-HttpConnection::HttpConnection(HttpConnection&&) noexcept = default;
-HttpConnection& HttpConnection::operator=(HttpConnection&&) noexcept = default;
+HTTPConnection::HTTPConnection(HTTPConnection&&) noexcept = default;
+HTTPConnection& HTTPConnection::operator=(HTTPConnection&&) noexcept = default;
 
-void HttpConnection::close() { impl_->shut(); }
+void HTTPConnection::close() { impl_->shut(); }
 
-core::Result<HttpReply> HttpConnection::request(const std::string& method, const std::string& url,
+core::Result<HTTPReply> HTTPConnection::request(const std::string& method, const std::string& url,
                                                 const HeaderList& headers, const std::string& body,
                                                 std::chrono::milliseconds timeout) {
     PROCURA_TRY_ASSIGN(auto parsed, parse_url(url));
@@ -233,10 +233,10 @@ core::Result<HttpReply> HttpConnection::request(const std::string& method, const
     return reply;
 }
 
-core::Result<HttpReply> http_request(const std::string& method, const std::string& url,
+core::Result<HTTPReply> http_request(const std::string& method, const std::string& url,
                                      const HeaderList& headers, const std::string& body,
                                      std::chrono::milliseconds timeout) {
-    HttpConnection connection;
+    HTTPConnection connection;
     auto reply = connection.request(method, url, headers, body, timeout);
     connection.close();
     return reply;

@@ -1,6 +1,6 @@
 // A small synchronous HTTP/1.1 client for the command-line tools (`procura bid submit` and
 // `procura bid verify-receipt`): one request per connection, a deadline over the whole exchange,
-// a bounded reply. HttpConnection keeps one connection open across requests (keep-alive) for
+// a bounded reply. HTTPConnection keeps one connection open across requests (keep-alive) for
 // clients that send many, such as the intake benchmark. The header is Beast-free
 // (web/http_client.cpp is the only file that holds the client's Beast code), so app/ can use it
 // without seeing Beast or Asio.
@@ -22,7 +22,7 @@
 
 namespace procura::web {
 
-struct HttpReply {
+struct HTTPReply {
     int status = 0;
     std::string content_type;
     HeaderList headers;  // as received
@@ -39,7 +39,7 @@ inline constexpr std::size_t http_reply_bytes_max = 64 * 1024 * 1024;
 // connection failed), "http_failed" (the exchange broke off or the reply is not HTTP/1.1),
 // "http_timeout" (unavailable too: the whole exchange took longer than timeout);
 // payload_too_large "reply_too_large".
-core::Result<HttpReply> http_request(const std::string& method, const std::string& url,
+core::Result<HTTPReply> http_request(const std::string& method, const std::string& url,
                                      const HeaderList& headers, const std::string& body,
                                      std::chrono::milliseconds timeout);
 
@@ -50,14 +50,14 @@ core::Result<HttpReply> http_request(const std::string& method, const std::strin
 // connection; any other failure closes the connection and is returned. Errors and timeout as
 // http_request, the timeout counting from the start of each request. Not thread-safe: one
 // connection per client thread.
-class HttpConnection {
+class HTTPConnection {
 public:
-    HttpConnection();
-    ~HttpConnection();
-    HttpConnection(HttpConnection&&) noexcept;
-    HttpConnection& operator=(HttpConnection&&) noexcept;
+    HTTPConnection();
+    ~HTTPConnection();
+    HTTPConnection(HTTPConnection&&) noexcept;
+    HTTPConnection& operator=(HTTPConnection&&) noexcept;
 
-    core::Result<HttpReply> request(const std::string& method, const std::string& url,
+    core::Result<HTTPReply> request(const std::string& method, const std::string& url,
                                     const HeaderList& headers, const std::string& body,
                                     std::chrono::milliseconds timeout);
     // Shuts the connection down, if it is open. The next request opens a new one.

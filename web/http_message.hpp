@@ -1,5 +1,5 @@
 // Beast-free HTTP request and response values exchanged between the connection code
-// (web/server.cpp, the only Beast user) and the handlers (web/api.cpp). Keeping handlers on
+// (web/server.cpp, the server side of Beast) and the handlers (web/api*.cpp). Keeping handlers on
 // these plain types lets them compile fast and be tested without sockets.
 #pragma once
 

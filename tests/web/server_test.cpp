@@ -267,7 +267,7 @@ BOOST_AUTO_TEST_CASE(keep_alive_serves_several_requests_on_one_connection) {
 BOOST_AUTO_TEST_CASE(http_connection_reuses_its_connection_and_reconnects_when_it_is_closed) {
     Harness h;
     const std::string url = "http://127.0.0.1:" + std::to_string(h.server->port()) + "/healthz";
-    web::HttpConnection connection;
+    web::HTTPConnection connection;
     const auto get = [&](const HeaderList& headers) {
         auto r = connection.request("GET", url, headers, "", 5000ms);
         BOOST_REQUIRE_MESSAGE(r.ok(), (r.ok() ? std::string() : r.error().message));
