@@ -244,24 +244,10 @@ std::string pinned_or_fetched(const std::string& file, const BidVerifyReceiptInp
     return http_get(input.server, path, input.timeout_ms);
 }
 
-void verify_bid_receipt(const BidVerifyReceiptInput& input) {
-    const Json receipt = parse_object(read_file(input.receipt_file), input.receipt_file);
+// (2) The RFC 3161 token is over digest, by a TSA chaining to the CA.
+void check_time_stamp(const Json& receipt, const core::Sha256& digest,
+                      const BidVerifyReceiptInput& input) {
     const std::string& rf = input.receipt_file;
-    const std::string bid = read_file(input.bid_file);
-    const core::Sha256 digest = core::sha256(bid);
-    const std::string digest_hex = core::to_hex(digest);
-    const auto bid_id = field<std::int64_t>(receipt, "bid_id", rf);
-    const auto version = field<std::int64_t>(receipt, "version", rf);
-
-    // (1) The bid file is what the receipt is for.
-    if (lower(field<std::string>(receipt, "sha256", rf)) != digest_hex) {
-        fail("hash_mismatch", "the SHA-256 of " + input.bid_file + " (" + digest_hex +
-                                  ") is not the receipt's sha256");
-    }
-    std::printf("ok: %s has the receipt's SHA-256 %s\n", input.bid_file.c_str(),
-                digest_hex.c_str());
-
-    // (2) The RFC 3161 token is over that hash, by a TSA chaining to the CA.
     const signing::Certificate ca =
         take(signing::Certificate::from_pem(pinned_or_fetched(
                  input.ca_file, input, "/api/v1/pki/ca.pem", "the CA certificate was", "--ca")),
@@ -281,20 +267,24 @@ void verify_bid_receipt(const BidVerifyReceiptInput& input) {
         "time %s (serial %s)\n",
         ca.subject().c_str(), core::format_rfc3339_ms(stamp.time_ms).c_str(),
         stamp.serial_hex.c_str());
+}
 
-    // (3) The bid's leaf is in a fresh signed tree head.
-    const auto leaf_index = field<std::uint64_t>(receipt, "log_leaf_index", rf);
-    const std::string log_key = pinned_or_fetched(input.log_key_file, input, "/api/v1/log/key.pem",
-                                                  "the log key was", "--log-key");
-    // The leaf is sequenced shortly after the receipt: wait for a head that covers it.
+// (3a) A fresh signed tree head that covers leaf_index, its signature checked with the log
+// key. The leaf is sequenced shortly after the receipt: this waits up to input.wait_ms.
+SignedHead head_covering(std::uint64_t leaf_index, const std::string& log_key,
+                         const BidVerifyReceiptInput& input) {
     const auto give_up =
         std::chrono::steady_clock::now() + std::chrono::milliseconds(input.wait_ms);
-    SignedHead head;
     for (;;) {
         const Json json = parse_object(http_get(input.server, "/api/v1/log/sth", input.timeout_ms),
                                        "the signed tree head");
-        head = verified_head(json, log_key, "the signed tree head");
-        if (head.tree_size > leaf_index) break;
+        const SignedHead head = verified_head(json, log_key, "the signed tree head");
+        if (head.tree_size > leaf_index) {
+            std::printf("ok: a fresh signed tree head (size %llu, %s) verifies with the log key\n",
+                        static_cast<unsigned long long>(head.tree_size),
+                        core::format_rfc3339_ms(head.timestamp_ms).c_str());
+            return head;
+        }
         if (std::chrono::steady_clock::now() >= give_up) {
             fail("not_in_log", "leaf " + std::to_string(leaf_index) +
                                    " is not in the latest signed tree head (size " +
@@ -303,10 +293,13 @@ void verify_bid_receipt(const BidVerifyReceiptInput& input) {
         }
         std::this_thread::sleep_for(std::chrono::milliseconds(100));
     }
-    std::printf("ok: a fresh signed tree head (size %llu, %s) verifies with the log key\n",
-                static_cast<unsigned long long>(head.tree_size),
-                core::format_rfc3339_ms(head.timestamp_ms).c_str());
+}
 
+// (3b) The log's entry at leaf_index, checked field by field to be this bid's receipt
+// (bid.received or bid.replaced of bid_id at version, with the bid's SHA-256).
+core::StoredAuditEvent bid_entry(std::uint64_t leaf_index, std::int64_t bid_id,
+                                 std::int64_t version, const std::string& digest_hex,
+                                 const BidVerifyReceiptInput& input) {
     const std::string index_text = std::to_string(leaf_index);
     const Json page = parse_object(http_get(input.server,
                                             "/api/v1/log/entries?start=" + index_text +
@@ -320,15 +313,8 @@ void verify_bid_receipt(const BidVerifyReceiptInput& input) {
     if (field<std::uint64_t>(entry, "leaf_index", where) != leaf_index) {
         fail("wrong_log_entry", where + ": the server sent another leaf");
     }
-    core::AuditEvent event;
-    event.at_ms = field<std::int64_t>(entry, "at_ms", where);
-    event.actor_user_id = field<std::int64_t>(entry, "actor_user_id", where);
-    event.action = field<std::string>(entry, "action", where);
-    event.entity_type = field<std::string>(entry, "entity_type", where);
-    event.entity_id = field<std::int64_t>(entry, "entity_id", where);
-    event.entity_version = field<std::int64_t>(entry, "entity_version", where);
-    event.payload_json = field<std::string>(entry, "payload_json", where);
-    const auto seq = field<std::int64_t>(entry, "seq", where);
+    core::StoredAuditEvent stored = log_entry(entry, where);
+    const core::AuditEvent& event = stored.event;
     if (event.action != "bid.received" && event.action != "bid.replaced") {
         fail("wrong_log_entry",
              where + " is a " + event.action + " event, not bid.received or bid.replaced");
@@ -344,9 +330,13 @@ void verify_bid_receipt(const BidVerifyReceiptInput& input) {
     if (lower(field<std::string>(payload, "sha256", where + " payload")) != digest_hex) {
         fail("wrong_log_entry", where + " records another SHA-256 than the bid's");
     }
-    // The leaf hash comes from the fields just checked, never from the server's leaf_hash.
-    const Hash leaf = ledger::leaf_hash(core::canonical_bytes(seq, event));
+    return stored;
+}
 
+// (3c) The inclusion proof of leaf in head's tree, fetched and checked against head's root.
+void check_inclusion(std::uint64_t leaf_index, const Hash& leaf, const SignedHead& head,
+                     const std::string& action, const BidVerifyReceiptInput& input) {
+    const std::string index_text = std::to_string(leaf_index);
     const Json proof =
         parse_object(http_get(input.server,
                               "/api/v1/log/proof/inclusion?leaf_index=" + index_text +
@@ -360,10 +350,40 @@ void verify_bid_receipt(const BidVerifyReceiptInput& input) {
     }
     take(ledger::verify_inclusion(leaf_index, head.tree_size, leaf,
                                   hex_hashes(proof, "the inclusion proof"), head.root),
-         "the " + event.action + " entry of leaf " + index_text + " is not in the signed tree");
+         "the " + action + " entry of leaf " + index_text + " is not in the signed tree");
+}
+
+void verify_bid_receipt(const BidVerifyReceiptInput& input) {
+    const Json receipt = parse_object(read_file(input.receipt_file), input.receipt_file);
+    const std::string& rf = input.receipt_file;
+    const std::string bid = read_file(input.bid_file);
+    const core::Sha256 digest = core::sha256(bid);
+    const std::string digest_hex = core::to_hex(digest);
+    const auto bid_id = field<std::int64_t>(receipt, "bid_id", rf);
+    const auto version = field<std::int64_t>(receipt, "version", rf);
+
+    // (1) The bid file is what the receipt is for.
+    if (lower(field<std::string>(receipt, "sha256", rf)) != digest_hex) {
+        fail("hash_mismatch", "the SHA-256 of " + input.bid_file + " (" + digest_hex +
+                                  ") is not the receipt's sha256");
+    }
+    std::printf("ok: %s has the receipt's SHA-256 %s\n", input.bid_file.c_str(),
+                digest_hex.c_str());
+    check_time_stamp(receipt, digest, input);
+
+    // (3) The bid's leaf is in a fresh signed tree head.
+    const auto leaf_index = field<std::uint64_t>(receipt, "log_leaf_index", rf);
+    const std::string log_key = pinned_or_fetched(input.log_key_file, input, "/api/v1/log/key.pem",
+                                                  "the log key was", "--log-key");
+    const SignedHead head = head_covering(leaf_index, log_key, input);
+    const core::StoredAuditEvent entry = bid_entry(leaf_index, bid_id, version, digest_hex, input);
+    // The leaf hash comes from the fields just checked, never from the server's leaf_hash.
+    const Hash leaf = ledger::leaf_hash(core::canonical_bytes(entry.seq, entry.event));
+    check_inclusion(leaf_index, leaf, head, entry.event.action, input);
     std::printf("ok: log leaf %s (%s of bid %lld version %lld, sha256 %s) is in that tree\n",
-                index_text.c_str(), event.action.c_str(), static_cast<long long>(bid_id),
-                static_cast<long long>(version), digest_hex.c_str());
+                std::to_string(leaf_index).c_str(), entry.event.action.c_str(),
+                static_cast<long long>(bid_id), static_cast<long long>(version),
+                digest_hex.c_str());
 }
 
 int run_bid_seal(const BidSealInput& input) { return run_guarded(seal_bid, input); }

@@ -77,4 +77,18 @@ SignedHead verified_head(const nlohmann::json& json, const std::string& key_pem,
     return head;
 }
 
+core::StoredAuditEvent log_entry(const nlohmann::json& entry, const std::string& where) {
+    core::StoredAuditEvent stored;
+    core::AuditEvent& event = stored.event;
+    event.at_ms = field<std::int64_t>(entry, "at_ms", where);
+    event.actor_user_id = field<std::int64_t>(entry, "actor_user_id", where);
+    event.action = field<std::string>(entry, "action", where);
+    event.entity_type = field<std::string>(entry, "entity_type", where);
+    event.entity_id = field<std::int64_t>(entry, "entity_id", where);
+    event.entity_version = field<std::int64_t>(entry, "entity_version", where);
+    event.payload_json = field<std::string>(entry, "payload_json", where);
+    stored.seq = field<std::int64_t>(entry, "seq", where);
+    return stored;
+}
+
 }  // namespace procura::app

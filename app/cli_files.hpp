@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "core/audit.hpp"
 #include "ledger/merkle.hpp"
 
 namespace procura::app {
@@ -47,6 +48,10 @@ T field(const nlohmann::json& object, const char* name, const std::string& where
 ledger::Hash hex_hash(const std::string& text, const std::string& where);
 // The hashes of the member "proof" of object (an inclusion or consistency proof).
 std::vector<ledger::Hash> hex_hashes(const nlohmann::json& object, const std::string& where);
+
+// An entry of GET /api/v1/log/entries as the event it records (seq and fields; the hashes are
+// left to the caller to recompute). "bad_json" naming where for a missing or mistyped field.
+core::StoredAuditEvent log_entry(const nlohmann::json& entry, const std::string& where);
 
 struct SignedHead {
     std::uint64_t tree_size = 0;

@@ -51,98 +51,95 @@ void fail_if(const core::Status& status, const std::string& what) {
     if (!status) fail("verification_failed", what + ": " + status.error().message);
 }
 
+// The entry pages recomputed leaf by leaf from their fields: their root must be the head's,
+// or, if they stop short of it, consistency must lead from their root to the head's.
+void check_entries(const LogVerifyInput& input, const SignedHead& head,
+                   const std::optional<Json>& consistency) {
+    std::vector<Hash> leaves;
+    for (const std::string& path : input.entry_files) {
+        const Json page = read_json(path);
+        for (const Json& entry : field<std::vector<Json>>(page, "entries", path)) {
+            const std::string where = path + " leaf " + std::to_string(leaves.size());
+            if (field<std::uint64_t>(entry, "leaf_index", where) != leaves.size()) {
+                fail("verification_failed", where + ": the pages are not contiguous from index 0");
+            }
+            const core::StoredAuditEvent e = log_entry(entry, where);
+            leaves.push_back(ledger::leaf_hash(core::canonical_bytes(e.seq, e.event)));
+        }
+    }
+    const Hash root = ledger::root_from_leaf_hashes(leaves);
+    if (leaves.size() == head.tree_size) {
+        if (root != head.root) {
+            fail("verification_failed", "the " + std::to_string(leaves.size()) +
+                                            " entries do not give the signed root: an entry was "
+                                            "changed, added or removed after it was logged");
+        }
+    } else {
+        if (!consistency) {
+            fail("verification_failed",
+                 "the entries cover " + std::to_string(leaves.size()) + " leaves but the head " +
+                     std::to_string(head.tree_size) +
+                     "; give --consistency for first=" + std::to_string(leaves.size()));
+        }
+        const auto first = field<std::uint64_t>(*consistency, "first", input.consistency_file);
+        const auto second = field<std::uint64_t>(*consistency, "second", input.consistency_file);
+        if (first != leaves.size() || second != head.tree_size) {
+            fail("verification_failed", input.consistency_file + " is not from " +
+                                            std::to_string(leaves.size()) + " to " +
+                                            std::to_string(head.tree_size));
+        }
+        fail_if(ledger::verify_consistency(first, second, root, head.root,
+                                           hex_hashes(*consistency, input.consistency_file)),
+                "the entries are not a prefix of the signed tree");
+    }
+    std::printf("ok: %zu entries recomputed from their fields match the signed tree\n",
+                leaves.size());
+}
+
+// The inclusion proof file against the head.
+void check_inclusion(const LogVerifyInput& input, const SignedHead& head) {
+    const Json proof = read_json(input.inclusion_file);
+    const auto index = field<std::uint64_t>(proof, "leaf_index", input.inclusion_file);
+    const auto size = field<std::uint64_t>(proof, "tree_size", input.inclusion_file);
+    if (size != head.tree_size) {
+        fail("verification_failed", input.inclusion_file + " is for tree size " +
+                                        std::to_string(size) + ", the head's is " +
+                                        std::to_string(head.tree_size));
+    }
+    const Hash leaf = hex_hash(field<std::string>(proof, "leaf_hash", input.inclusion_file),
+                               input.inclusion_file);
+    fail_if(ledger::verify_inclusion(index, size, leaf, hex_hashes(proof, input.inclusion_file),
+                                     head.root),
+            "inclusion proof of leaf " + std::to_string(index));
+    std::printf("ok: leaf %llu is in the signed tree\n", static_cast<unsigned long long>(index));
+}
+
+// The older head (its signature checked too) and the consistency proof from it to the head.
+void check_old_head(const LogVerifyInput& input, const std::string& key, const SignedHead& head,
+                    const Json& consistency) {
+    const SignedHead old = verified_head_file(input.old_head_file, key);
+    const auto first = field<std::uint64_t>(consistency, "first", input.consistency_file);
+    const auto second = field<std::uint64_t>(consistency, "second", input.consistency_file);
+    if (first != old.tree_size || second != head.tree_size) {
+        fail("verification_failed",
+             input.consistency_file + " is not from the old head's size to the head's");
+    }
+    fail_if(ledger::verify_consistency(first, second, old.root, head.root,
+                                       hex_hashes(consistency, input.consistency_file)),
+            "the old head is not a prefix of the new one: the log was rewritten");
+    std::printf("ok: the head of size %llu extends the head of size %llu\n",
+                static_cast<unsigned long long>(second), static_cast<unsigned long long>(first));
+}
+
 void verify(const LogVerifyInput& input) {
     const std::string key = read_file(input.key_file);
     const SignedHead head = verified_head_file(input.head_file, key);
-
     std::optional<Json> consistency;
     if (!input.consistency_file.empty()) consistency = read_json(input.consistency_file);
-
-    if (!input.entry_files.empty()) {
-        std::vector<Hash> leaves;
-        for (const std::string& path : input.entry_files) {
-            const Json page = read_json(path);
-            for (const Json& entry : field<std::vector<Json>>(page, "entries", path)) {
-                const std::string where = path + " leaf " + std::to_string(leaves.size());
-                if (field<std::uint64_t>(entry, "leaf_index", where) != leaves.size()) {
-                    fail("verification_failed",
-                         where + ": the pages are not contiguous from index 0");
-                }
-                core::AuditEvent event;
-                event.at_ms = field<std::int64_t>(entry, "at_ms", where);
-                event.actor_user_id = field<std::int64_t>(entry, "actor_user_id", where);
-                event.action = field<std::string>(entry, "action", where);
-                event.entity_type = field<std::string>(entry, "entity_type", where);
-                event.entity_id = field<std::int64_t>(entry, "entity_id", where);
-                event.entity_version = field<std::int64_t>(entry, "entity_version", where);
-                event.payload_json = field<std::string>(entry, "payload_json", where);
-                const auto seq = field<std::int64_t>(entry, "seq", where);
-                leaves.push_back(ledger::leaf_hash(core::canonical_bytes(seq, event)));
-            }
-        }
-        const Hash root = ledger::root_from_leaf_hashes(leaves);
-        if (leaves.size() == head.tree_size) {
-            if (root != head.root) {
-                fail("verification_failed",
-                     "the " + std::to_string(leaves.size()) +
-                         " entries do not give the signed root: an entry was changed, "
-                         "added or removed after it was logged");
-            }
-        } else {
-            if (!consistency) {
-                fail("verification_failed",
-                     "the entries cover " + std::to_string(leaves.size()) +
-                         " leaves but the head " + std::to_string(head.tree_size) +
-                         "; give --consistency for first=" + std::to_string(leaves.size()));
-            }
-            const auto first = field<std::uint64_t>(*consistency, "first", input.consistency_file);
-            const auto second =
-                field<std::uint64_t>(*consistency, "second", input.consistency_file);
-            if (first != leaves.size() || second != head.tree_size) {
-                fail("verification_failed", input.consistency_file + " is not from " +
-                                                std::to_string(leaves.size()) + " to " +
-                                                std::to_string(head.tree_size));
-            }
-            fail_if(ledger::verify_consistency(first, second, root, head.root,
-                                               hex_hashes(*consistency, input.consistency_file)),
-                    "the entries are not a prefix of the signed tree");
-        }
-        std::printf("ok: %zu entries recomputed from their fields match the signed tree\n",
-                    leaves.size());
-    }
-
-    if (!input.inclusion_file.empty()) {
-        const Json proof = read_json(input.inclusion_file);
-        const auto index = field<std::uint64_t>(proof, "leaf_index", input.inclusion_file);
-        const auto size = field<std::uint64_t>(proof, "tree_size", input.inclusion_file);
-        if (size != head.tree_size) {
-            fail("verification_failed", input.inclusion_file + " is for tree size " +
-                                            std::to_string(size) + ", the head's is " +
-                                            std::to_string(head.tree_size));
-        }
-        const Hash leaf = hex_hash(field<std::string>(proof, "leaf_hash", input.inclusion_file),
-                                   input.inclusion_file);
-        fail_if(ledger::verify_inclusion(index, size, leaf, hex_hashes(proof, input.inclusion_file),
-                                         head.root),
-                "inclusion proof of leaf " + std::to_string(index));
-        std::printf("ok: leaf %llu is in the signed tree\n",
-                    static_cast<unsigned long long>(index));
-    }
-
+    if (!input.entry_files.empty()) check_entries(input, head, consistency);
+    if (!input.inclusion_file.empty()) check_inclusion(input, head);
     if (consistency && !input.old_head_file.empty()) {
-        const SignedHead old = verified_head_file(input.old_head_file, key);
-        const auto first = field<std::uint64_t>(*consistency, "first", input.consistency_file);
-        const auto second = field<std::uint64_t>(*consistency, "second", input.consistency_file);
-        if (first != old.tree_size || second != head.tree_size) {
-            fail("verification_failed",
-                 input.consistency_file + " is not from the old head's size to the head's");
-        }
-        fail_if(ledger::verify_consistency(first, second, old.root, head.root,
-                                           hex_hashes(*consistency, input.consistency_file)),
-                "the old head is not a prefix of the new one: the log was rewritten");
-        std::printf("ok: the head of size %llu extends the head of size %llu\n",
-                    static_cast<unsigned long long>(second),
-                    static_cast<unsigned long long>(first));
+        check_old_head(input, key, head, *consistency);
     }
 }
 

@@ -220,6 +220,225 @@ core::Result<std::vector<Bid>> MySQLBidStore::find_active_bids(const std::vector
         });
 }
 
+namespace {
+
+// One attempt of insert_bids' transaction: what it reads and decides, recomputed from scratch
+// on every rerun after a deadlock. keys[i] is bid i's active key "tender:supplier:lot";
+// key_list lists them quoted for an IN (...) clause.
+struct GroupAttempt {
+    const std::vector<BidWrite>& bids;
+    const std::vector<std::string>& keys;
+    const std::string& key_list;
+    std::vector<BidWritten> written;
+    std::vector<bool> refused;             // refused on its own (written[i].error)
+    std::vector<std::int64_t> versions;    // the version each stored bid gets
+    std::vector<std::size_t> stored_bids;  // the bids written, in order
+    std::string replaced_ids;              // the active bids they replace, as an IN list
+    std::optional<db::AuditHead> head;     // locked before the insert (see insert_bids)
+};
+
+// Stage 1. The group's tenders, share-locked until the commit: a cancellation, an amendment
+// or the opening (insert_opening locks the row for update) either committed before, and is
+// seen here, or waits for this group. A bid checked against an older view of its tender, or
+// stamped before a deadline that has since moved, or queued while the bids were opened, is
+// refused on its own. Runs inside the attempt (statements may throw).
+void check_tenders(sql::Statement& text, GroupAttempt& a) {
+    std::set<std::int64_t> tender_ids;
+    for (const BidWrite& w : a.bids) tender_ids.insert(w.bid.tender_id);
+    std::string tender_list;
+    for (std::int64_t id : tender_ids) {
+        tender_list += (tender_list.empty() ? "" : ", ") + std::to_string(id);
+    }
+    struct TenderNow {
+        std::string state;
+        std::int64_t deadline_ms = 0;
+        bool opened = false;
+        std::int64_t version = 0;
+    };
+    std::map<std::int64_t, TenderNow> now;
+    Rows rows(
+        text.executeQuery("SELECT t.id, t.state, COALESCE(t.submission_deadline_ms, 0), "
+                          "EXISTS (SELECT 1 FROM tender_openings o WHERE o.tender_id = t.id), "
+                          "t.version FROM tenders t WHERE t.id IN (" +
+                          tender_list + ") ORDER BY t.id LOCK IN SHARE MODE"));
+    while (rows->next()) {
+        now[rows->getInt64(1)] = TenderNow{rows->getString(2).asStdString(), rows->getInt64(3),
+                                           rows->getBoolean(4), rows->getInt64(5)};
+    }
+    for (std::size_t i = 0; i < a.bids.size(); ++i) {
+        const Bid& b = a.bids[i].bid;
+        const auto found = now.find(b.tender_id);
+        std::optional<core::Error> error;
+        if (found == now.end() || found->second.state == "cancelled") {
+            error = core::conflict("tender_cancelled",
+                                   "the tender was cancelled before the bid could be stored; "
+                                   "nothing was stored");
+        } else if (found->second.opened || b.received_at_ms >= found->second.deadline_ms) {
+            error = core::conflict("submission_closed",
+                                   "the submission deadline passed before the bid could be "
+                                   "stored; nothing was stored");
+        } else if (a.bids[i].tender_version != 0 &&
+                   a.bids[i].tender_version != found->second.version) {
+            error = core::conflict("tender_amended",
+                                   "the tender's terms changed while the bid was being stored; "
+                                   "nothing was stored: send it again");
+        }
+        if (error) {
+            a.written[i].error = std::move(error);
+            a.refused[i] = true;
+        }
+    }
+}
+
+// Stage 2. The active bid of each (tender, supplier, lot), under its row lock: it is the
+// newest version there, and the one this bid replaces. Numbers every bid not refused, refuses
+// one past versions_max on its own, and lists the bids that go on (stored_bids) and the ones
+// they replace. Runs inside the attempt.
+void number_versions(sql::Statement& text, GroupAttempt& a, std::int64_t versions_max) {
+    std::map<std::string, std::tuple<std::int64_t, std::int64_t, std::string>> active;
+    {
+        Rows rows(
+            text.executeQuery("SELECT active_key, id, version, sha256 FROM bids "
+                              "WHERE active_key IN (" +
+                              a.key_list + ") FOR UPDATE"));
+        while (rows->next()) {
+            active[rows->getString(1).asStdString()] = {rows->getInt64(2), rows->getInt64(3),
+                                                        rows->getString(4).asStdString()};
+        }
+    }
+    for (std::size_t i = 0; i < a.bids.size(); ++i) {
+        if (a.refused[i]) continue;
+        const Bid& b = a.bids[i].bid;
+        const auto found = active.find(a.keys[i]);
+        if (found != active.end()) {
+            a.versions[i] = std::get<1>(found->second) + 1;
+        } else {
+            // No active bid (the first, or the last one was withdrawn): versions go on after
+            // the highest, locked so that they are numbered without races.
+            Rows rows(
+                text.executeQuery("SELECT COALESCE(MAX(version), 0) FROM bids WHERE tender_id = " +
+                                  std::to_string(b.tender_id) +
+                                  " AND supplier_id = " + std::to_string(b.supplier_id) +
+                                  " AND lot_id = " + std::to_string(b.lot_id) + " FOR UPDATE"));
+            rows->next();
+            a.versions[i] = rows->getInt64(1) + 1;
+        }
+        // versions_max bounds every version a supplier stores for a lot: withdrawing does not
+        // reset the count.
+        if (a.versions[i] > versions_max) {
+            a.written[i].error =
+                core::conflict("too_many_versions",
+                               "a supplier may send at most " + std::to_string(versions_max) +
+                                   " versions of a bid",
+                               "bid");
+            continue;
+        }
+        if (found != active.end()) {
+            const auto& [id, version, sha256] = found->second;
+            a.written[i].replaced_sha256 = sha256;
+            a.replaced_ids += (a.replaced_ids.empty() ? "" : ", ") + std::to_string(id);
+        }
+        a.stored_bids.push_back(i);
+    }
+}
+
+// Stage 3. The group's rows in cached statements of 64 rows or a power of two, each returning
+// the ids of its rows. A body or token of at most inline_value_bytes_max is bound as a string
+// (which carries any bytes) and travels in the statement's own packet; a larger one as a blob,
+// which Connector/C++ sends in packets of its own (mysql_stmt_send_long_data), as it does any
+// string over 256 KiB. So a chunk's packet stays under 64 x 2 x 64 KiB = 8 MiB, half of
+// MariaDB's default max_allowed_packet. Each row carries the seq of its audit event when the
+// audit head is locked already (0 otherwise). Runs inside the attempt.
+void insert_rows(db::Transaction& tx, sql::Connection& c, GroupAttempt& a) {
+    const auto seq_of = [&](std::size_t k) -> std::int64_t {
+        return a.head ? a.head->seq + 1 + static_cast<std::int64_t>(k) : 0;
+    };
+    std::vector<std::istringstream> blobs;
+    blobs.reserve(2 * a.stored_bids.size());  // never reallocated: bound by address
+    const auto bind_bytes = [&](sql::PreparedStatement& s, unsigned p, const std::string& bytes) {
+        if (bytes.size() <= inline_value_bytes_max) {
+            s.setString(p, bytes);
+        } else {
+            s.setBlob(p, &blobs.emplace_back(bytes));
+        }
+    };
+    const std::map<std::string, std::int64_t> ids = db::insert_returning_ids(
+        tx, c,
+        {"INSERT INTO bids (tender_id, supplier_id, lot_id, version, body, sha256, "
+         "received_at_ms, timestamp_token, log_seq, security_transfer_key, state) "
+         "VALUES",
+         "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'active')", " RETURNING active_key, id"},
+        a.stored_bids.size(), bids_per_insert_max,
+        [&](sql::PreparedStatement& insert, std::size_t begin, std::size_t end) {
+            unsigned p = 1;
+            for (std::size_t k = begin; k < end; ++k) {
+                const std::size_t i = a.stored_bids[k];
+                const Bid& b = a.bids[i].bid;
+                insert.setInt64(p++, b.tender_id);
+                insert.setInt64(p++, b.supplier_id);
+                insert.setInt64(p++, b.lot_id);
+                insert.setInt64(p++, a.versions[i]);
+                bind_bytes(insert, p++, b.body);
+                insert.setString(p++, b.sha256_hex);
+                insert.setInt64(p++, b.received_at_ms);
+                bind_bytes(insert, p++, b.timestamp_token);
+                insert.setInt64(p++, seq_of(k));
+                insert.setString(p++, b.security_transfer_id);
+            }
+        });
+    for (std::size_t k = 0; k < a.stored_bids.size(); ++k) {
+        const std::size_t i = a.stored_bids[k];
+        Bid stored = a.bids[i].bid;
+        stored.id = ids.at(a.keys[i]);
+        stored.log_seq = seq_of(k);
+        stored.version = a.versions[i];
+        stored.state = BidState::active;
+        stored.withdrawn_at_ms.reset();
+        a.written[i].stored = std::move(stored);
+    }
+}
+
+// Stage 4. One audit event per stored bid ("bid.replaced" when it replaces one), appended
+// from the head locked before the insert if it was (the rows already carry their seqs), or
+// else appended now and the rows' log_seq set with one UPDATE.
+core::Status append_events(db::Transaction& tx, GroupAttempt& a) {
+    std::vector<core::AuditEvent> events;
+    std::vector<Bid*> event_bids;  // events[k] is the event of *event_bids[k]
+    for (std::size_t i = 0; i < a.bids.size(); ++i) {
+        if (!a.written[i].stored) continue;
+        core::AuditEvent event = a.bids[i].audit;
+        event.entity_id = a.written[i].stored->id;
+        event.entity_version = a.written[i].stored->version;
+        if (a.written[i].replaced_sha256) event.action = "bid.replaced";
+        events.push_back(std::move(event));
+        event_bids.push_back(&*a.written[i].stored);
+    }
+    if (events.empty()) return {};
+    PROCURA_TRY_ASSIGN(auto appended, a.head ? db::append_audit_events(tx, *a.head, events)
+                                             : db::append_audit_events(tx, events));
+    if (a.head) {
+        for (std::size_t k = 0; k < appended.size(); ++k) {
+            PROCURA_ASSERT(event_bids[k]->log_seq == appended[k].seq);
+        }
+        return {};
+    }
+    std::string cases;
+    std::string ids;
+    for (std::size_t k = 0; k < appended.size(); ++k) {
+        Bid& stored = *event_bids[k];
+        stored.log_seq = appended[k].seq;
+        cases += " WHEN " + std::to_string(stored.id) + " THEN " + std::to_string(stored.log_seq);
+        ids += (k == 0 ? "" : ", ") + std::to_string(stored.id);
+    }
+    return tx.attempt("bidding.insert_bids.seq", [&](sql::Connection& c) {
+        std::unique_ptr<sql::Statement> s(c.createStatement());
+        s->executeUpdate("UPDATE bids SET log_seq = CASE id" + cases + " END WHERE id IN (" + ids +
+                         ")");
+    });
+}
+
+}  // namespace
+
 core::Result<std::vector<BidWritten>> MySQLBidStore::insert_bids(std::vector<BidWrite> bids,
                                                                  std::int64_t versions_max) {
     // The statements of a group are built as text where every value is an integer, a key made
@@ -235,6 +454,11 @@ core::Result<std::vector<BidWritten>> MySQLBidStore::insert_bids(std::vector<Bid
         PROCURA_ASSERT(core::is_sha256_hex(b.sha256_hex));
         key_list += (i == 0 ? "'" : ", '") + keys[i] + "'";
     }
+    // The audit head is locked before the bids are inserted, so that each row is written with
+    // the seq of its audit event (the events are appended last, once the rows' ids are
+    // known). Not for a group with a body or token sent as a blob: every audited write waits
+    // for that lock, so it is not held while megabytes upload; such a group takes it after
+    // its insert and then sets log_seq with one UPDATE.
     const bool seq_first = std::all_of(bids.begin(), bids.end(), [](const BidWrite& w) {
         return w.bid.body.size() <= inline_value_bytes_max &&
                w.bid.timestamp_token.size() <= inline_value_bytes_max;
@@ -243,188 +467,29 @@ core::Result<std::vector<BidWritten>> MySQLBidStore::insert_bids(std::vector<Bid
     const core::Status status =
         db::run_transaction(pool_, "bidding.insert_bids", [&](db::Transaction& tx) -> core::Status {
             // Rerun after a deadlock: everything is recomputed from what this attempt reads.
-            written.assign(bids.size(), BidWritten{});
-            std::vector<std::size_t> stored_bids;  // the bids written, in order
-            // Locked before the bids are inserted, so that each row is written with the seq of
-            // its audit event (the events are appended last, once the rows' ids are known). Not
-            // for a group with a body or token sent as a blob: every audited write waits for
-            // that lock, so it is not held while megabytes upload; such a group takes it after
-            // its insert and then sets log_seq with one UPDATE.
-            std::optional<db::AuditHead> head;
+            GroupAttempt a{.bids = bids,
+                           .keys = keys,
+                           .key_list = key_list,
+                           .written = std::vector<BidWritten>(bids.size()),
+                           .refused = std::vector<bool>(bids.size(), false),
+                           .versions = std::vector<std::int64_t>(bids.size(), 0),
+                           .stored_bids = {},
+                           .replaced_ids = {},
+                           .head = std::nullopt};
             auto inserted =
                 tx.attempt("bidding.insert_bids", [&](sql::Connection& c) -> core::Status {
                     std::unique_ptr<sql::Statement> text(c.createStatement());
-                    // The group's tenders, share-locked until the commit: a cancellation, an
-                    // amendment or the opening (insert_opening locks the row for update) either
-                    // committed before, and is seen here, or waits for this group. A bid checked
-                    // against an older view of its tender, or stamped before a deadline that has
-                    // since moved, or queued while the bids were opened, is refused here.
-                    std::set<std::int64_t> tender_ids;
-                    for (const BidWrite& w : bids) tender_ids.insert(w.bid.tender_id);
-                    std::string tender_list;
-                    for (std::int64_t id : tender_ids) {
-                        tender_list += (tender_list.empty() ? "" : ", ") + std::to_string(id);
-                    }
-                    struct TenderNow {
-                        std::string state;
-                        std::int64_t deadline_ms = 0;
-                        bool opened = false;
-                        std::int64_t version = 0;
-                    };
-                    std::map<std::int64_t, TenderNow> now;
-                    {
-                        Rows rows(text->executeQuery(
-                            "SELECT t.id, t.state, COALESCE(t.submission_deadline_ms, 0), "
-                            "EXISTS (SELECT 1 FROM tender_openings o WHERE o.tender_id = t.id), "
-                            "t.version FROM tenders t WHERE t.id IN (" +
-                            tender_list + ") ORDER BY t.id LOCK IN SHARE MODE"));
-                        while (rows->next()) {
-                            now[rows->getInt64(1)] =
-                                TenderNow{rows->getString(2).asStdString(), rows->getInt64(3),
-                                          rows->getBoolean(4), rows->getInt64(5)};
-                        }
-                    }
-                    std::vector<bool> refused(bids.size(), false);
-                    for (std::size_t i = 0; i < bids.size(); ++i) {
-                        const Bid& b = bids[i].bid;
-                        const auto found = now.find(b.tender_id);
-                        std::optional<core::Error> error;
-                        if (found == now.end() || found->second.state == "cancelled") {
-                            error = core::conflict("tender_cancelled",
-                                                   "the tender was cancelled before the bid could "
-                                                   "be stored; nothing was stored");
-                        } else if (found->second.opened ||
-                                   b.received_at_ms >= found->second.deadline_ms) {
-                            error = core::conflict("submission_closed",
-                                                   "the submission deadline passed before the bid "
-                                                   "could be stored; nothing was stored");
-                        } else if (bids[i].tender_version != 0 &&
-                                   bids[i].tender_version != found->second.version) {
-                            error =
-                                core::conflict("tender_amended",
-                                               "the tender's terms changed while the bid was "
-                                               "being stored; nothing was stored: send it again");
-                        }
-                        if (error) {
-                            written[i].error = std::move(error);
-                            refused[i] = true;
-                        }
-                    }
-                    // The active bid of each (tender, supplier, lot), under its row lock: it is the
-                    // newest version there, and the one this bid replaces.
-                    std::map<std::string, std::tuple<std::int64_t, std::int64_t, std::string>>
-                        active;
-                    {
-                        Rows rows(
-                            text->executeQuery("SELECT active_key, id, version, sha256 FROM bids "
-                                               "WHERE active_key IN (" +
-                                               key_list + ") FOR UPDATE"));
-                        while (rows->next()) {
-                            active[rows->getString(1).asStdString()] = {
-                                rows->getInt64(2), rows->getInt64(3),
-                                rows->getString(4).asStdString()};
-                        }
-                    }
-                    std::string replaced_ids;
-                    std::vector<std::int64_t> versions(bids.size(), 0);
-                    for (std::size_t i = 0; i < bids.size(); ++i) {
-                        if (refused[i]) continue;
-                        const Bid& b = bids[i].bid;
-                        const auto found = active.find(keys[i]);
-                        if (found != active.end()) {
-                            versions[i] = std::get<1>(found->second) + 1;
-                        } else {
-                            // No active bid (the first, or the last one was withdrawn): versions go
-                            // on after the highest, locked so that they are numbered without races.
-                            Rows rows(text->executeQuery(
-                                "SELECT COALESCE(MAX(version), 0) FROM bids WHERE tender_id = " +
-                                std::to_string(b.tender_id) +
-                                " AND supplier_id = " + std::to_string(b.supplier_id) +
-                                " AND lot_id = " + std::to_string(b.lot_id) + " FOR UPDATE"));
-                            rows->next();
-                            versions[i] = rows->getInt64(1) + 1;
-                        }
-                        // versions_max bounds every version a supplier stores for a lot:
-                        // withdrawing does not reset the count.
-                        if (versions[i] > versions_max) {
-                            written[i].error = core::conflict("too_many_versions",
-                                                              "a supplier may send at most " +
-                                                                  std::to_string(versions_max) +
-                                                                  " versions of a bid",
-                                                              "bid");
-                            continue;
-                        }
-                        if (found != active.end()) {
-                            const auto& [id, version, sha256] = found->second;
-                            written[i].replaced_sha256 = sha256;
-                            replaced_ids += (replaced_ids.empty() ? "" : ", ") + std::to_string(id);
-                        }
-                        stored_bids.push_back(i);
-                    }
-                    if (stored_bids.empty()) return {};
-                    if (!replaced_ids.empty()) {
+                    check_tenders(*text, a);
+                    number_versions(*text, a, versions_max);
+                    if (a.stored_bids.empty()) return {};
+                    if (!a.replaced_ids.empty()) {
                         text->executeUpdate("UPDATE bids SET state = 'replaced' WHERE id IN (" +
-                                            replaced_ids + ")");
+                                            a.replaced_ids + ")");
                     }
                     if (seq_first) {
-                        PROCURA_TRY_ASSIGN(auto locked, db::lock_audit_head(tx));
-                        head = locked;
+                        PROCURA_TRY_ASSIGN(a.head, db::lock_audit_head(tx));
                     }
-                    // The seq of the k-th bid written: its event is the k-th appended below.
-                    const auto seq_of = [&](std::size_t k) -> std::int64_t {
-                        return head ? head->seq + 1 + static_cast<std::int64_t>(k) : 0;
-                    };
-                    // The group's rows in cached statements of 64 rows or a power of two, each
-                    // returning the ids of its rows. A body or token of at most
-                    // inline_value_bytes_max is bound as a string (which carries any bytes) and
-                    // travels in the statement's own packet; a larger one as a blob, which
-                    // Connector/C++ sends in packets of its own (mysql_stmt_send_long_data), as it
-                    // does any string over 256 KiB. So a chunk's packet stays under 64 x 2 x 64 KiB
-                    // = 8 MiB, half of MariaDB's default max_allowed_packet.
-                    std::vector<std::istringstream> blobs;
-                    blobs.reserve(2 * stored_bids.size());  // never reallocated: bound by address
-                    const auto bind_bytes = [&](sql::PreparedStatement& s, unsigned p,
-                                                const std::string& bytes) {
-                        if (bytes.size() <= inline_value_bytes_max) {
-                            s.setString(p, bytes);
-                        } else {
-                            s.setBlob(p, &blobs.emplace_back(bytes));
-                        }
-                    };
-                    const std::map<std::string, std::int64_t> ids = db::insert_returning_ids(
-                        tx, c,
-                        {"INSERT INTO bids (tender_id, supplier_id, lot_id, version, body, sha256, "
-                         "received_at_ms, timestamp_token, log_seq, security_transfer_key, state) "
-                         "VALUES",
-                         "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'active')", " RETURNING active_key, id"},
-                        stored_bids.size(), bids_per_insert_max,
-                        [&](sql::PreparedStatement& insert, std::size_t begin, std::size_t end) {
-                            unsigned p = 1;
-                            for (std::size_t k = begin; k < end; ++k) {
-                                const std::size_t i = stored_bids[k];
-                                const Bid& b = bids[i].bid;
-                                insert.setInt64(p++, b.tender_id);
-                                insert.setInt64(p++, b.supplier_id);
-                                insert.setInt64(p++, b.lot_id);
-                                insert.setInt64(p++, versions[i]);
-                                bind_bytes(insert, p++, b.body);
-                                insert.setString(p++, b.sha256_hex);
-                                insert.setInt64(p++, b.received_at_ms);
-                                bind_bytes(insert, p++, b.timestamp_token);
-                                insert.setInt64(p++, seq_of(k));
-                                insert.setString(p++, b.security_transfer_id);
-                            }
-                        });
-                    for (std::size_t k = 0; k < stored_bids.size(); ++k) {
-                        const std::size_t i = stored_bids[k];
-                        Bid stored = bids[i].bid;
-                        stored.id = ids.at(keys[i]);
-                        stored.log_seq = seq_of(k);
-                        stored.version = versions[i];
-                        stored.state = BidState::active;
-                        stored.withdrawn_at_ms.reset();
-                        written[i].stored = std::move(stored);
-                    }
+                    insert_rows(tx, c, a);
                     return {};
                 });
             if (!inserted) {
@@ -434,41 +499,9 @@ core::Result<std::vector<BidWritten>> MySQLBidStore::insert_bids(std::vector<Bid
                 }
                 return inserted.error();
             }
-            std::vector<core::AuditEvent> events;
-            std::vector<Bid*> event_bids;  // events[k] is the event of *event_bids[k]
-            for (std::size_t i = 0; i < bids.size(); ++i) {
-                if (!written[i].stored) continue;
-                core::AuditEvent event = bids[i].audit;
-                event.entity_id = written[i].stored->id;
-                event.entity_version = written[i].stored->version;
-                if (written[i].replaced_sha256) event.action = "bid.replaced";
-                events.push_back(std::move(event));
-                event_bids.push_back(&*written[i].stored);
-            }
-            if (events.empty()) return {};
-            // One multi-row insert for the whole group, from the head locked above if it was.
-            PROCURA_TRY_ASSIGN(auto appended, head ? db::append_audit_events(tx, *head, events)
-                                                   : db::append_audit_events(tx, events));
-            if (head) {
-                for (std::size_t k = 0; k < appended.size(); ++k) {
-                    PROCURA_ASSERT(event_bids[k]->log_seq == appended[k].seq);
-                }
-                return {};
-            }
-            std::string cases;
-            std::string ids;
-            for (std::size_t k = 0; k < appended.size(); ++k) {
-                Bid& stored = *event_bids[k];
-                stored.log_seq = appended[k].seq;
-                cases += " WHEN " + std::to_string(stored.id) + " THEN " +
-                         std::to_string(stored.log_seq);
-                ids += (k == 0 ? "" : ", ") + std::to_string(stored.id);
-            }
-            return tx.attempt("bidding.insert_bids.seq", [&](sql::Connection& c) {
-                std::unique_ptr<sql::Statement> s(c.createStatement());
-                s->executeUpdate("UPDATE bids SET log_seq = CASE id" + cases +
-                                 " END WHERE id IN (" + ids + ")");
-            });
+            PROCURA_TRY(append_events(tx, a));
+            written = std::move(a.written);
+            return {};
         });
     if (!status) return status.error();
     return written;

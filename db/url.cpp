@@ -62,30 +62,10 @@ bool is_valid_host(std::string_view host) {
 
 }  // namespace
 
-core::Result<ConnectionConfig> parse_url(std::string_view url) {
-    if (url.substr(0, scheme.size()) != scheme) {
-        return bad_url("must start with mysql://");
-    }
-    std::string_view rest = url.substr(scheme.size());
+namespace {
 
-    // The authority ends at the first '/'; a password containing '/' must be percent-encoded.
-    const std::size_t slash = rest.find('/');
-    if (slash == std::string_view::npos) {
-        return bad_url("missing /DATABASE after the host");
-    }
-    const std::string_view authority = rest.substr(0, slash);
-    std::string_view path_and_query = rest.substr(slash + 1);
-
-    ConnectionConfig config;
-
-    // Userinfo ends at the last '@', so that an unencoded '@' in a password still parses.
-    const std::size_t at = authority.rfind('@');
-    if (at == std::string_view::npos) {
-        return bad_url("missing USER@ before the host");
-    }
-    const std::string_view userinfo = authority.substr(0, at);
-    const std::string_view hostport = authority.substr(at + 1);
-
+// USER[:PASSWORD], both percent-decoded.
+core::Status parse_userinfo(std::string_view userinfo, ConnectionConfig& config) {
     const std::size_t colon = userinfo.find(':');
     const auto user = percent_decode(userinfo.substr(0, colon));
     if (!user || user->empty()) {
@@ -99,11 +79,14 @@ core::Result<ConnectionConfig> parse_url(std::string_view url) {
         }
         config.password = *password;
     }
+    return {};
+}
 
+// HOST[:PORT], with an IPv6 host in brackets: [::1] or [::1]:3306.
+core::Status parse_hostport(std::string_view hostport, ConnectionConfig& config) {
     std::string_view host = hostport;
     std::string_view port_text;
     if (!hostport.empty() && hostport.front() == '[') {
-        // An IPv6 literal: [::1] or [::1]:3306.
         const std::size_t close = hostport.find(']');
         if (close == std::string_view::npos) {
             return bad_url("unterminated [ in the host");
@@ -140,6 +123,56 @@ core::Result<ConnectionConfig> parse_url(std::string_view url) {
         }
         config.port = static_cast<std::uint16_t>(port);
     }
+    return {};
+}
+
+// The options after '?': only socket=ABSOLUTE_PATH. Unknown options are refused rather than
+// ignored, so a typo cannot silently change where the service connects.
+core::Status parse_options(std::string_view query, ConnectionConfig& config) {
+    while (!query.empty()) {
+        const std::size_t amp = query.find('&');
+        const std::string_view pair = query.substr(0, amp);
+        query = amp == std::string_view::npos ? std::string_view{} : query.substr(amp + 1);
+        if (pair.empty()) continue;
+        const std::size_t eq = pair.find('=');
+        const std::string_view key = pair.substr(0, eq);
+        if (key != "socket") {
+            return bad_url("unknown parameter '" + std::string(key) + "' (known: socket)");
+        }
+        if (eq == std::string_view::npos) return bad_url("socket needs a value");
+        const auto socket = percent_decode(pair.substr(eq + 1));
+        if (!socket || socket->empty() || socket->front() != '/') {
+            return bad_url("socket must be an absolute path");
+        }
+        config.socket = *socket;
+    }
+    return {};
+}
+
+}  // namespace
+
+core::Result<ConnectionConfig> parse_url(std::string_view url) {
+    if (url.substr(0, scheme.size()) != scheme) {
+        return bad_url("must start with mysql://");
+    }
+    std::string_view rest = url.substr(scheme.size());
+
+    // The authority ends at the first '/'; a password containing '/' must be percent-encoded.
+    const std::size_t slash = rest.find('/');
+    if (slash == std::string_view::npos) {
+        return bad_url("missing /DATABASE after the host");
+    }
+    const std::string_view authority = rest.substr(0, slash);
+    std::string_view path_and_query = rest.substr(slash + 1);
+
+    // Userinfo ends at the last '@', so that an unencoded '@' in a password still parses.
+    const std::size_t at = authority.rfind('@');
+    if (at == std::string_view::npos) {
+        return bad_url("missing USER@ before the host");
+    }
+    ConnectionConfig config;
+    PROCURA_TRY(parse_userinfo(authority.substr(0, at), config));
+    PROCURA_TRY(parse_hostport(authority.substr(at + 1), config));
 
     std::string_view query;
     const std::size_t question = path_and_query.find('?');
@@ -152,26 +185,7 @@ core::Result<ConnectionConfig> parse_url(std::string_view url) {
         return bad_url("database name must be 1..64 of [A-Za-z0-9_$-]");
     }
     config.database = *database;
-
-    while (!query.empty()) {
-        const std::size_t amp = query.find('&');
-        const std::string_view pair = query.substr(0, amp);
-        query = amp == std::string_view::npos ? std::string_view{} : query.substr(amp + 1);
-        if (pair.empty()) continue;
-        const std::size_t eq = pair.find('=');
-        const std::string_view key = pair.substr(0, eq);
-        if (key != "socket") {
-            // Unknown options are refused rather than ignored, so a typo cannot silently
-            // change where the service connects.
-            return bad_url("unknown parameter '" + std::string(key) + "' (known: socket)");
-        }
-        if (eq == std::string_view::npos) return bad_url("socket needs a value");
-        const auto socket = percent_decode(pair.substr(eq + 1));
-        if (!socket || socket->empty() || socket->front() != '/') {
-            return bad_url("socket must be an absolute path");
-        }
-        config.socket = *socket;
-    }
+    PROCURA_TRY(parse_options(query, config));
     return config;
 }
 

@@ -283,52 +283,68 @@ core::Result<std::string> sign(std::string_view content, const Certificate& sign
     return bio_contents(out.get());
 }
 
-core::Result<VerifiedSignature> SignatureVerifier::verify(
-    std::string_view der, std::optional<std::string_view> detached_content,
-    const VerifyOptions& options) const {
-    if (der.size() > options.signature_bytes_max) {
-        return core::payload_too_large("too_large",
-                                       "the signature is larger than " +
-                                           std::to_string(options.signature_bytes_max) + " bytes",
-                                       "signature");
-    }
-    BIOHandle in = memory_bio(der);
-    CMSHandle cms(d2i_CMS_bio(in.get(), nullptr));
-    if (!cms) {
-        return openssl_error(ErrorKind::bad_request, "not_cms", "not a DER CMS structure",
-                             "signature");
-    }
-    if (OBJ_obj2nid(CMS_get0_type(cms.get())) != NID_pkcs7_signed) {
-        return refuse("not_signed_data", "the CMS structure is not SignedData");
-    }
-    STACK_OF(CMS_SignerInfo)* signers = CMS_get0_SignerInfos(cms.get());
-    if (signers == nullptr || sk_CMS_SignerInfo_num(signers) != 1) {
-        return refuse("one_signer_required", "a signature must have exactly one signer");
-    }
-    const bool detached = CMS_is_detached(cms.get()) == 1;
-    if (detached != detached_content.has_value()) {
-        return detached
-                   ? refuse("missing_content", "the signature is detached but no content was given")
-                   : refuse("unexpected_content",
-                            "the signature carries its content; none may be given");
-    }
-    CMS_SignerInfo* signer_info = sk_CMS_SignerInfo_value(signers, 0);
-
-    X509StackHandle carried(CMS_get1_certs(cms.get()));
+// One signature being verified, as verify()'s steps hand it on.
+struct SignedMessage {
+    CMSHandle cms;
+    CMS_SignerInfo* signer_info = nullptr;  // owned by cms
+    bool detached = false;
+    X509StackHandle carried;  // the certificates the signature carries
     X509* signer_cert = nullptr;
-    for (int i = 0; carried && i < sk_X509_num(carried.get()); ++i) {
-        X509* candidate = sk_X509_value(carried.get(), i);
-        if (CMS_SignerInfo_cert_cmp(signer_info, candidate) == 0) signer_cert = candidate;
-    }
-    PROCURA_ASSERT(cache_ != nullptr && certificates_ != nullptr);  // not a moved-from verifier
-    const bool caching = cache_->entries_max > 0;
-
-    // A signer certificate the signature does not carry: from the verifier's certificates, else
-    // asked of find_certificate (kept once its chain has verified, below).
+    // A signer certificate the signature does not carry: from the verifier's certificates, or
+    // looked up through find_certificate (new: to be kept once its chain has verified).
     std::optional<KnownCertificate> known;
     std::optional<std::string> known_key;
     bool known_is_new = false;
-    if (signer_cert == nullptr) {
+};
+
+// The steps of SignatureVerifier::verify, in order; each returns the refusal that stops it.
+struct VerifySteps {
+    // The structure: DER CMS SignedData of at most signature_bytes_max, with one signer, and
+    // detached exactly when content is given.
+    static core::Result<SignedMessage> parse(std::string_view der, bool content_given,
+                                             const VerifyOptions& options) {
+        if (der.size() > options.signature_bytes_max) {
+            return core::payload_too_large("too_large",
+                                           "the signature is larger than " +
+                                               std::to_string(options.signature_bytes_max) +
+                                               " bytes",
+                                           "signature");
+        }
+        BIOHandle in = memory_bio(der);
+        SignedMessage m;
+        m.cms.reset(d2i_CMS_bio(in.get(), nullptr));
+        if (!m.cms) {
+            return openssl_error(ErrorKind::bad_request, "not_cms", "not a DER CMS structure",
+                                 "signature");
+        }
+        if (OBJ_obj2nid(CMS_get0_type(m.cms.get())) != NID_pkcs7_signed) {
+            return refuse("not_signed_data", "the CMS structure is not SignedData");
+        }
+        STACK_OF(CMS_SignerInfo)* signers = CMS_get0_SignerInfos(m.cms.get());
+        if (signers == nullptr || sk_CMS_SignerInfo_num(signers) != 1) {
+            return refuse("one_signer_required", "a signature must have exactly one signer");
+        }
+        m.detached = CMS_is_detached(m.cms.get()) == 1;
+        if (m.detached != content_given) {
+            return m.detached ? refuse("missing_content",
+                                       "the signature is detached but no content was given")
+                              : refuse("unexpected_content",
+                                       "the signature carries its content; none may be given");
+        }
+        m.signer_info = sk_CMS_SignerInfo_value(signers, 0);
+        m.carried.reset(CMS_get1_certs(m.cms.get()));
+        return m;
+    }
+
+    // The signer's certificate: carried by the signature, else known to the verifier, else
+    // asked of options.find_certificate by issuer and serial.
+    static core::Status find_signer(const SignatureVerifier& v, SignedMessage& m,
+                                    const VerifyOptions& options) {
+        for (int i = 0; m.carried && i < sk_X509_num(m.carried.get()); ++i) {
+            X509* candidate = sk_X509_value(m.carried.get(), i);
+            if (CMS_SignerInfo_cert_cmp(m.signer_info, candidate) == 0) m.signer_cert = candidate;
+        }
+        if (m.signer_cert != nullptr) return {};
         if (!options.find_certificate) {
             return refuse("untrusted_certificate",
                           "the signature does not carry its signer's certificate");
@@ -336,128 +352,169 @@ core::Result<VerifiedSignature> SignatureVerifier::verify(
         ASN1_OCTET_STRING* key_id = nullptr;
         X509_NAME* issuer = nullptr;
         ASN1_INTEGER* serial = nullptr;
-        if (CMS_SignerInfo_get0_signer_id(signer_info, &key_id, &issuer, &serial) != 1 ||
+        if (CMS_SignerInfo_get0_signer_id(m.signer_info, &key_id, &issuer, &serial) != 1 ||
             issuer == nullptr || serial == nullptr) {
             ERR_clear_error();
             return refuse("unknown_signer",
                           "the signature carries no certificate and names its signer by key "
                           "identifier; only issuer and serial number can be looked up");
         }
-        known_key = issuer_serial_key(issuer, serial);
-        if (known_key) known = certificates_->find(*known_key);
-        if (known) {
-            certificates_->hits.fetch_add(1, std::memory_order_relaxed);
+        m.known_key = issuer_serial_key(issuer, serial);
+        if (m.known_key) m.known = v.certificates_->find(*m.known_key);
+        if (m.known) {
+            v.certificates_->hits.fetch_add(1, std::memory_order_relaxed);
         } else {
-            certificates_->misses.fetch_add(1, std::memory_order_relaxed);
-            const std::optional<std::string> serial_text = serial_hex(serial);
-            if (!serial_text) {
-                return openssl_error(ErrorKind::internal, "verify_setup_failed",
-                                     "cannot read the signer's serial number");
-            }
-            const std::optional<std::string> pem = options.find_certificate(*serial_text);
-            if (!pem) {
-                return refuse("unknown_signer",
-                              "no certificate is known with the signer's serial " + *serial_text);
-            }
-            BIOHandle pem_in = memory_bio(*pem);
-            X509* parsed = PEM_read_bio_X509(pem_in.get(), nullptr, nullptr, nullptr);
-            ERR_clear_error();
-            if (parsed == nullptr) {
-                return refuse("unknown_signer", "the certificate found for serial " + *serial_text +
-                                                    " cannot be read");
-            }
-            known.emplace();
-            known->cert = std::shared_ptr<X509>(parsed, X509_free);
-            if (CMS_SignerInfo_cert_cmp(signer_info, parsed) != 0) {
-                return refuse("unknown_signer", "the certificate found for serial " + *serial_text +
-                                                    " is not the signer's");
-            }
-            known->chain_key_alone = caching ? chain_key(parsed, nullptr) : std::nullopt;
-            known_is_new = true;
+            v.certificates_->misses.fetch_add(1, std::memory_order_relaxed);
+            PROCURA_TRY(look_up_signer(v, m, serial, options));
         }
-        signer_cert = known->cert.get();
+        m.signer_cert = m.known->cert.get();
+        return {};
+    }
+
+    // The signer certificate from options.find_certificate, checked to be the signer's.
+    static core::Status look_up_signer(const SignatureVerifier& v, SignedMessage& m,
+                                       const ASN1_INTEGER* serial, const VerifyOptions& options) {
+        const std::optional<std::string> serial_text = serial_hex(serial);
+        if (!serial_text) {
+            return openssl_error(ErrorKind::internal, "verify_setup_failed",
+                                 "cannot read the signer's serial number");
+        }
+        const std::optional<std::string> pem = options.find_certificate(*serial_text);
+        if (!pem) {
+            return refuse("unknown_signer",
+                          "no certificate is known with the signer's serial " + *serial_text);
+        }
+        BIOHandle pem_in = memory_bio(*pem);
+        X509* parsed = PEM_read_bio_X509(pem_in.get(), nullptr, nullptr, nullptr);
+        ERR_clear_error();
+        if (parsed == nullptr) {
+            return refuse("unknown_signer",
+                          "the certificate found for serial " + *serial_text + " cannot be read");
+        }
+        m.known.emplace();
+        m.known->cert = std::shared_ptr<X509>(parsed, X509_free);
+        if (CMS_SignerInfo_cert_cmp(m.signer_info, parsed) != 0) {
+            return refuse("unknown_signer", "the certificate found for serial " + *serial_text +
+                                                " is not the signer's");
+        }
+        m.known->chain_key_alone =
+            v.cache_->entries_max > 0 ? chain_key(parsed, nullptr) : std::nullopt;
+        m.known_is_new = true;
+        return {};
     }
 
     // The chain: from the cache when this signer with these carried certificates was verified
     // before and at_ms falls inside the verified path's window, else in full (then cached).
-    const bool carries_others = carried && sk_X509_num(carried.get()) > 0;
-    const std::optional<std::string> key = !caching ? std::nullopt
-                                           : known && !carries_others
-                                               ? known->chain_key_alone
-                                               : chain_key(signer_cert, carried.get());
-    const std::int64_t at_s = static_cast<std::int64_t>(static_cast<time_t>(options.at_ms / 1000));
-    std::optional<VerifiedChain> chain = key ? cache_->find(*key) : std::nullopt;
-    if (chain && (at_s < chain->valid_from_s || at_s > chain->valid_until_s)) chain.reset();
-    if (chain) {
-        cache_->hits.fetch_add(1, std::memory_order_relaxed);
-    } else {
-        cache_->misses.fetch_add(1, std::memory_order_relaxed);
+    static core::Result<VerifiedChain> chain(const SignatureVerifier& v, SignedMessage& m,
+                                             const VerifyOptions& options) {
+        const bool caching = v.cache_->entries_max > 0;
+        const bool carries_others = m.carried && sk_X509_num(m.carried.get()) > 0;
+        const std::optional<std::string> key = !caching ? std::nullopt
+                                               : m.known && !carries_others
+                                                   ? m.known->chain_key_alone
+                                                   : chain_key(m.signer_cert, m.carried.get());
+        const std::int64_t at_s =
+            static_cast<std::int64_t>(static_cast<time_t>(options.at_ms / 1000));
+        std::optional<VerifiedChain> chain = key ? v.cache_->find(*key) : std::nullopt;
+        if (chain && (at_s < chain->valid_from_s || at_s > chain->valid_until_s)) chain.reset();
+        if (chain) {
+            v.cache_->hits.fetch_add(1, std::memory_order_relaxed);
+            return std::move(*chain);
+        }
+        v.cache_->misses.fetch_add(1, std::memory_order_relaxed);
         PROCURA_TRY_ASSIGN(auto window,
-                           verify_chain(ca_, signer_cert, carried.get(), options.at_ms));
-        X509_up_ref(signer_cert);
-        const Certificate signer = Certificate::adopt(signer_cert);
-        chain.emplace();
-        chain->signer_user = signer.user_id();
-        chain->signer_subject = signer.subject();
-        chain->signer_serial_hex = signer.serial_hex();
-        auto strength = check_key_strength(X509_get0_pubkey(signer_cert), "signature");
-        if (!strength) chain->weak_key_message = strength.error().message;
+                           verify_chain(v.ca_, m.signer_cert, m.carried.get(), options.at_ms));
+        X509_up_ref(m.signer_cert);
+        const Certificate signer = Certificate::adopt(m.signer_cert);
+        VerifiedChain verified;
+        verified.signer_user = signer.user_id();
+        verified.signer_subject = signer.subject();
+        verified.signer_serial_hex = signer.serial_hex();
+        auto strength = check_key_strength(X509_get0_pubkey(m.signer_cert), "signature");
+        if (!strength) verified.weak_key_message = strength.error().message;
         // The boundary seconds are left to the full verification (see the header).
         if (key && window && window->not_before_s < window->not_after_s - 2) {
-            chain->valid_from_s = window->not_before_s + 1;
-            chain->valid_until_s = window->not_after_s - 2;
-            cache_->insert(*key, *chain);
+            verified.valid_from_s = window->not_before_s + 1;
+            verified.valid_until_s = window->not_after_s - 2;
+            v.cache_->insert(*key, verified);
         }
+        return verified;
     }
 
-    if (known_is_new && known_key) certificates_->insert(*known_key, *known);
+    // The signer may sign now: not revoked at at_ms, the expected user, a strong digest and
+    // a strong key.
+    static core::Status check_signer(const VerifiedChain& chain, const SignedMessage& m,
+                                     const VerifyOptions& options) {
+        if (options.is_revoked && options.is_revoked(chain.signer_serial_hex, options.at_ms)) {
+            return refuse("certificate_revoked", "the signer's certificate was revoked");
+        }
+        if (options.expected_user && chain.signer_user != options.expected_user) {
+            return core::forbidden(
+                "wrong_signer", "the signature was made by someone other than the submitting user",
+                "signature");
+        }
+        X509_ALGOR* digest = nullptr;
+        X509_ALGOR* signature_algorithm = nullptr;
+        CMS_SignerInfo_get0_algs(m.signer_info, nullptr, nullptr, &digest, &signature_algorithm);
+        if (digest == nullptr || !strong_digest(digest)) {
+            return refuse("weak_digest", "the signature must use SHA-256, SHA-384 or SHA-512");
+        }
+        if (chain.weak_key_message) return refuse("weak_key", *chain.weak_key_message);
+        return {};
+    }
 
+    // The signature over the content, and the content (at most content_bytes_max). The chain
+    // was verified above at the receipt time, so CMS_verify checks only the signature (it would
+    // otherwise check the chain again, at the current time).
+    static core::Result<std::string> signed_content(
+        SignedMessage& m, std::optional<std::string_view> detached_content,
+        const VerifyOptions& options) {
+        BIOHandle content_in = m.detached ? memory_bio(*detached_content) : BIOHandle();
+        BIOHandle out(BIO_new(BIO_s_mem()));
+        // A looked-up signer certificate is given to CMS_verify, which matches it to the signer.
+        X509StackHandle given;
+        if (m.known) {
+            given.reset(sk_X509_new_null());
+            if (!given || sk_X509_push(given.get(), m.known->cert.get()) <= 0) {
+                return openssl_error(ErrorKind::internal, "verify_setup_failed",
+                                     "cannot set up signature verification");
+            }
+            X509_up_ref(m.known->cert.get());  // the stack's reference, released with it
+        }
+        if (!out || CMS_verify(m.cms.get(), given.get(), nullptr, content_in.get(), out.get(),
+                               CMS_BINARY | CMS_NO_SIGNER_CERT_VERIFY) != 1) {
+            return openssl_error(ErrorKind::unprocessable, "bad_signature",
+                                 "the signature does not match the content", "signature");
+        }
+        std::string content = bio_contents(out.get());
+        if (content.size() > options.content_bytes_max) {
+            return core::payload_too_large("too_large",
+                                           "the signed content is larger than " +
+                                               std::to_string(options.content_bytes_max) + " bytes",
+                                           "signature");
+        }
+        return content;
+    }
+};
+
+core::Result<VerifiedSignature> SignatureVerifier::verify(
+    std::string_view der, std::optional<std::string_view> detached_content,
+    const VerifyOptions& options) const {
+    PROCURA_ASSERT(cache_ != nullptr && certificates_ != nullptr);  // not a moved-from verifier
+    PROCURA_TRY_ASSIGN(auto message,
+                       VerifySteps::parse(der, detached_content.has_value(), options));
+    PROCURA_TRY(VerifySteps::find_signer(*this, message, options));
+    PROCURA_TRY_ASSIGN(const VerifiedChain chain, VerifySteps::chain(*this, message, options));
+    if (message.known_is_new && message.known_key) {
+        certificates_->insert(*message.known_key, *message.known);
+    }
+    PROCURA_TRY(VerifySteps::check_signer(chain, message, options));
     VerifiedSignature result;
-    result.signer_user = chain->signer_user;
-    result.signer_subject = chain->signer_subject;
-    result.signer_serial_hex = chain->signer_serial_hex;
-    if (options.is_revoked && options.is_revoked(result.signer_serial_hex, options.at_ms)) {
-        return refuse("certificate_revoked", "the signer's certificate was revoked");
-    }
-    if (options.expected_user && result.signer_user != options.expected_user) {
-        return core::forbidden("wrong_signer",
-                               "the signature was made by someone other than the submitting user",
-                               "signature");
-    }
-    X509_ALGOR* digest = nullptr;
-    X509_ALGOR* signature_algorithm = nullptr;
-    CMS_SignerInfo_get0_algs(signer_info, nullptr, nullptr, &digest, &signature_algorithm);
-    if (digest == nullptr || !strong_digest(digest)) {
-        return refuse("weak_digest", "the signature must use SHA-256, SHA-384 or SHA-512");
-    }
-    if (chain->weak_key_message) return refuse("weak_key", *chain->weak_key_message);
-
-    BIOHandle content_in = detached ? memory_bio(*detached_content) : BIOHandle();
-    BIOHandle out(BIO_new(BIO_s_mem()));
-    // A looked-up signer certificate is given to CMS_verify, which matches it to the signer.
-    X509StackHandle given;
-    if (known) {
-        given.reset(sk_X509_new_null());
-        if (!given || sk_X509_push(given.get(), known->cert.get()) <= 0) {
-            return openssl_error(ErrorKind::internal, "verify_setup_failed",
-                                 "cannot set up signature verification");
-        }
-        X509_up_ref(known->cert.get());  // the stack's reference, released with it
-    }
-    // The chain was verified above at the receipt time, so CMS_verify checks only the
-    // signature (it would otherwise check the chain again, at the current time).
-    if (!out || CMS_verify(cms.get(), given.get(), nullptr, content_in.get(), out.get(),
-                           CMS_BINARY | CMS_NO_SIGNER_CERT_VERIFY) != 1) {
-        return openssl_error(ErrorKind::unprocessable, "bad_signature",
-                             "the signature does not match the content", "signature");
-    }
-    result.content = bio_contents(out.get());
-    if (result.content.size() > options.content_bytes_max) {
-        return core::payload_too_large("too_large",
-                                       "the signed content is larger than " +
-                                           std::to_string(options.content_bytes_max) + " bytes",
-                                       "signature");
-    }
+    result.signer_user = chain.signer_user;
+    result.signer_subject = chain.signer_subject;
+    result.signer_serial_hex = chain.signer_serial_hex;
+    PROCURA_TRY_ASSIGN(result.content,
+                       VerifySteps::signed_content(message, detached_content, options));
     return result;
 }
 

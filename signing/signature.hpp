@@ -126,6 +126,8 @@ public:
 private:
     struct ChainCache;
     struct CertificateCache;
+    // The steps of verify(), defined in signature.cpp, where the OpenSSL types they pass live.
+    friend struct VerifySteps;
     Certificate ca_;
     std::unique_ptr<ChainCache> cache_;
     std::unique_ptr<CertificateCache> certificates_;

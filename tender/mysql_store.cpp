@@ -16,9 +16,11 @@
 
 #include "db/audit_sql.hpp"
 #include "db/transaction.hpp"
+#include "tender/mysql_rows.hpp"
 
 namespace procura::tender {
 namespace {
+using namespace mysql_rows;
 using Statement = std::unique_ptr<sql::PreparedStatement>;
 using Rows = std::unique_ptr<sql::ResultSet>;
 
@@ -28,11 +30,6 @@ constexpr std::size_t insert_rows_per_statement_max = 500;
 
 core::Error tender_not_found(TenderId id) {
     return core::not_found("tender_not_found", "no tender " + std::to_string(id));
-}
-
-core::Error corrupt_row(const std::string& what) {
-    return core::internal(std::string(db::error_code_internal),
-                          "stored tender data is corrupt: " + what);
 }
 
 // A foreign-key failure on a child row means its tender does not exist.
@@ -58,15 +55,6 @@ void set_optional(sql::PreparedStatement& s, unsigned index,
     }
 }
 
-std::optional<std::int64_t> get_optional_int64(const sql::ResultSet& rows, unsigned index) {
-    if (rows.isNull(index)) return std::nullopt;
-    return rows.getInt64(index);
-}
-
-std::string get_string(const sql::ResultSet& rows, unsigned index) {
-    return rows.getString(index).asStdString();
-}
-
 std::int64_t last_insert_id(sql::Connection& c) {
     std::unique_ptr<sql::Statement> statement(c.createStatement());
     Rows rows(statement->executeQuery("SELECT LAST_INSERT_ID()"));
@@ -78,19 +66,6 @@ template <class T>
 std::optional<std::string_view> optional_name(const std::optional<T>& value) {
     if (!value) return std::nullopt;
     return to_string(*value);
-}
-
-// Reads a nullable enum column; an unknown name is corruption, reported as nullopt in
-// `corrupt`.
-template <class T>
-bool read_optional_enum(const sql::ResultSet& rows, unsigned index,
-                        std::optional<T> (*parse)(std::string_view), std::optional<T>& out) {
-    if (rows.isNull(index)) {
-        out.reset();
-        return true;
-    }
-    out = parse(get_string(rows, index));
-    return out.has_value();
 }
 
 // The scalar columns of tenders, in the order bind_tender_columns binds them.
@@ -489,18 +464,6 @@ private:
     db::Transaction& tx_;
 };
 
-// '\' is LIKE's escape character (the session's sql_mode, set by db/pool.cpp, keeps
-// backslash escapes on), so a literal \, % or _ in the search text is preceded by one.
-std::string like_pattern_containing(std::string_view text) {
-    std::string pattern = "%";
-    for (char ch : text) {
-        if (ch == '\\' || ch == '%' || ch == '_') pattern.push_back('\\');
-        pattern.push_back(ch);
-    }
-    pattern.push_back('%');
-    return pattern;
-}
-
 }  // namespace
 
 MySQLTenderStore::MySQLTenderStore(db::ConnectionPool& pool) : pool_(pool) {}
@@ -556,115 +519,6 @@ core::Result<std::map<TenderId, std::int64_t>> MySQLTenderStore::find_versions(
                 s->executeQuery("SELECT id, version FROM tenders WHERE id IN (" + list + ")"));
             Versions out;
             while (rows->next()) out[rows->getInt64(1)] = rows->getInt64(2);
-            return out;
-        });
-}
-
-core::Result<std::vector<TenderSummary>> MySQLTenderStore::list(const TenderListQuery& query) {
-    using Binder = std::function<void(sql::PreparedStatement&, unsigned)>;
-    std::string where;
-    std::vector<Binder> binders;
-    const auto condition = [&](std::string_view sql) {
-        where += where.empty() ? " WHERE " : " AND ";
-        where += sql;
-    };
-    const auto bind_int64 = [&](std::int64_t v) {
-        binders.push_back([v](sql::PreparedStatement& s, unsigned i) { s.setInt64(i, v); });
-    };
-    const auto bind_string = [&](std::string v) {
-        binders.push_back(
-            [v = std::move(v)](sql::PreparedStatement& s, unsigned i) { s.setString(i, v); });
-    };
-
-    // The status conditions mirror rules::status_at: published tenders are active.enquiries
-    // while now < enquiry deadline, then active.tendering while now < submission deadline,
-    // then closed.
-    if (query.status) {
-        switch (*query.status) {
-            case TenderStatus::draft:
-                if (!query.include_drafts) return std::vector<TenderSummary>{};
-                condition("t.state = 'draft'");
-                break;
-            case TenderStatus::cancelled:
-                condition("t.state = 'cancelled'");
-                break;
-            case TenderStatus::active_enquiries:
-                condition("t.state = 'published' AND ? < t.enquiry_deadline_ms");
-                bind_int64(query.now_ms);
-                break;
-            case TenderStatus::active_tendering:
-                condition(
-                    "t.state = 'published' AND t.enquiry_deadline_ms <= ? AND "
-                    "? < t.submission_deadline_ms");
-                bind_int64(query.now_ms);
-                bind_int64(query.now_ms);
-                break;
-            case TenderStatus::closed:
-                condition(
-                    "t.state = 'published' AND t.enquiry_deadline_ms <= ? AND "
-                    "t.submission_deadline_ms <= ?");
-                bind_int64(query.now_ms);
-                bind_int64(query.now_ms);
-                break;
-        }
-    } else if (!query.include_drafts) {
-        condition("t.state <> 'draft'");
-    }
-    if (query.category) {
-        condition("t.category = ?");
-        bind_string(std::string(to_string(*query.category)));
-    }
-    if (!query.title_contains.empty()) {
-        // title is utf8mb4_unicode_ci, so LIKE matches case-insensitively.
-        condition("t.title LIKE ?");
-        bind_string(like_pattern_containing(query.title_contains));
-    }
-    if (query.before_id) {
-        condition("t.id < ?");
-        bind_int64(*query.before_id);
-    }
-    const std::string sql =
-        "SELECT t.id, t.version, t.state, t.title, t.buyer_name, t.buyer_id, t.category, "
-        "t.currency, t.enquiry_deadline_ms, t.submission_deadline_ms, t.opening_time_ms, "
-        "t.published_at_ms, t.lot_count, t.total_budget_minor "
-        "FROM tenders t" +
-        where + " ORDER BY t.id DESC LIMIT ?";
-    const auto rows_max = static_cast<std::uint64_t>(query.limit) + 1;
-
-    // The hottest read: its statement is prepared once per pooled connection and reused.
-    return db::with_prepared(
-        pool_, "tender.list", sql,
-        [&](sql::PreparedStatement& s) -> core::Result<std::vector<TenderSummary>> {
-            unsigned index = 1;
-            for (const Binder& bind : binders) bind(s, index++);
-            s.setUInt64(index, rows_max);
-            Rows rows(s.executeQuery());
-            std::vector<TenderSummary> out;
-            while (rows->next()) {
-                TenderSummary t;
-                t.id = rows->getInt64(1);
-                t.version = rows->getInt64(2);
-                const auto state = parse_tender_state(get_string(*rows, 3));
-                if (!state) {
-                    return corrupt_row("tender " + std::to_string(t.id) + " has an unknown state");
-                }
-                t.state = *state;
-                t.title = get_string(*rows, 4);
-                t.buyer_name = get_string(*rows, 5);
-                t.buyer_id = get_string(*rows, 6);
-                if (!read_optional_enum(*rows, 7, &parse_category, t.category)) {
-                    return corrupt_row("tender " + std::to_string(t.id) +
-                                       " has an unknown category");
-                }
-                t.currency = get_string(*rows, 8);
-                t.enquiry_deadline_ms = get_optional_int64(*rows, 9);
-                t.submission_deadline_ms = get_optional_int64(*rows, 10);
-                t.opening_time_ms = get_optional_int64(*rows, 11);
-                t.published_at_ms = get_optional_int64(*rows, 12);
-                t.lot_count = rows->getInt64(13);
-                t.total_budget_minor = rows->getInt64(14);
-                out.push_back(std::move(t));
-            }
             return out;
         });
 }
