@@ -88,6 +88,170 @@ const Declaration* declaration_of(const TenderRecords& records, core::UserId mem
     return nullptr;
 }
 
+// The input of evaluate_all for each lot, and the panel's scores it lacks.
+struct EvaluationInputs {
+    std::vector<evaluation::LotInput> lots;
+    std::vector<std::string> missing;  // "member M on bid B", the first 20
+    std::size_t missing_count = 0;     // all of them
+};
+
+// What every lot's input shares: the tender, its currency, method and weights, and the
+// abnormally-low threshold; lot_id and bids are left to fill.
+evaluation::LotInput lot_terms(std::int64_t tender_id, const tender::Tender& t,
+                               const AwardLimits& limits) {
+    evaluation::LotInput terms;
+    terms.tender_id = tender_id;
+    terms.currency = t.currency;
+    terms.method = to_method(t.evaluation_method);
+    terms.weights = tender_weights(t);
+    terms.abnormally_low_threshold_bp = limits.abnormally_low_threshold_bp;
+    return terms;
+}
+
+// Opened bid b of lot as the evaluation sees it, without its technical scores.
+evaluation::BidInput bid_input(const OpenedBid& b, const tender::Tender& t,
+                               const tender::Lot& lot) {
+    evaluation::BidInput bid;
+    bid.bid_id = b.bid_id;
+    bid.supplier_id = b.supplier_id;
+    bid.lot_id = b.lot_id;
+    bid.price_minor = b.price_minor;
+    bid.currency = b.currency;
+    bid.received_at_ms = b.received_at_ms;
+    bid.valid = b.valid;
+    bid.invalid_reason = b.reason;
+    // What the opening cannot judge without the tender: a valid bid in another currency, or
+    // above the lot's budget ceiling, is excluded here with its reason (one such bid must not
+    // stop the whole lot's evaluation).
+    if (bid.valid && b.currency != t.currency) {
+        bid.valid = false;
+        bid.invalid_reason =
+            "currency_mismatch: the bid is in " + b.currency + ", the tender in " + t.currency;
+    } else if (bid.valid && lot.budget_minor > 0 && b.price_minor > lot.budget_minor) {
+        bid.valid = false;
+        bid.invalid_reason = "over_budget: the price " + std::to_string(b.price_minor) +
+                             " is above the lot's budget ceiling " +
+                             std::to_string(lot.budget_minor);
+    }
+    return bid;
+}
+
+// Adds each panel member's scores of opened bid b to bid; a member without any is counted in
+// inputs' missing scores instead.
+void add_panel_scores(const OpenedBid& b, const std::vector<core::UserId>& panel,
+                      const std::vector<TechnicalScore>& scores, evaluation::BidInput& bid,
+                      EvaluationInputs& inputs) {
+    for (core::UserId member : panel) {
+        evaluation::EvaluatorScores given{member, {}};
+        for (const TechnicalScore& s : scores) {
+            if (s.bid_id == b.bid_id && s.member_id == member) {
+                given.scores.push_back({s.criterion_id, s.score_micro});
+            }
+        }
+        if (given.scores.empty()) {
+            if (++inputs.missing_count <= 20) {
+                inputs.missing.push_back("member " + std::to_string(member) + " on bid " +
+                                         std::to_string(b.bid_id));
+            }
+            continue;
+        }
+        bid.technical.push_back(std::move(given));
+    }
+}
+
+// The input of each of t's lots (terms from lot_terms) from the opening record and, when the
+// method has technical criteria, the scores of the panel's members on each valid bid.
+EvaluationInputs evaluation_inputs(const tender::Tender& t, const TenderRecords& records,
+                                   const std::vector<core::UserId>& panel,
+                                   const evaluation::LotInput& terms) {
+    EvaluationInputs inputs;
+    for (const tender::Lot& lot : t.lots) {
+        evaluation::LotInput input = terms;
+        input.lot_id = lot.number;
+        for (const OpenedBid& b : records.opened_bids) {
+            if (b.lot_id != lot.number) continue;
+            evaluation::BidInput bid = bid_input(b, t, lot);
+            if (b.valid && !terms.weights.criteria.empty()) {
+                add_panel_scores(b, panel, records.scores, bid, inputs);
+            }
+            input.bids.push_back(std::move(bid));
+        }
+        inputs.lots.push_back(std::move(input));
+    }
+    return inputs;
+}
+
+// 409 "panel_empty" when technical criteria have no panel to score them, "scores_missing"
+// (naming the first 20 member and bid pairs) when a member has not scored a valid bid.
+core::Status require_complete_scores(const evaluation::Weights& weights,
+                                     const std::vector<core::UserId>& panel,
+                                     const EvaluationInputs& inputs) {
+    if (!weights.criteria.empty() && panel.empty()) {
+        return core::conflict("panel_empty",
+                              "no committee member has declared no conflict of interest: the "
+                              "technical criteria cannot be scored",
+                              "scores");
+    }
+    if (inputs.missing_count > 0) {
+        std::string list;
+        for (const std::string& m : inputs.missing) list += (list.empty() ? "" : "; ") + m;
+        if (inputs.missing_count > inputs.missing.size()) {
+            list +=
+                "; and " + std::to_string(inputs.missing_count - inputs.missing.size()) + " more";
+        }
+        return core::conflict("scores_missing", "technical scores are missing: " + list, "scores");
+    }
+    return {};
+}
+
+// A lot's refused input as evaluate reports it: unprocessable (bad_request stays), with the
+// lot named in the message and the field.
+core::Error lot_error(const evaluation::LotResult& r) {
+    core::Error error = *r.error;
+    error.message = "lot " + std::to_string(r.lot_id) + ": " + error.message;
+    if (error.kind != ErrorKind::bad_request) error.kind = ErrorKind::unprocessable;
+    error.field =
+        "lots[" + std::to_string(r.lot_id) + "]" + (error.field.empty() ? "" : "." + error.field);
+    return error;
+}
+
+// Adds lot result r (without error) to out, the evaluation being made (its tender, evaluator
+// and time set), and its audit events to events: one for the lot, one per ranked bid.
+void add_lot_result(const evaluation::LotResult& r, Evaluation& out,
+                    std::vector<core::AuditEvent>& events) {
+    const std::int64_t now = out.evaluated_at_ms;
+    const core::UserId actor = out.evaluated_by;
+    Json result = evaluation::to_json(r);
+    out.lots.push_back(LotEvaluation{r.lot_id, core::compact_json(result)});
+    events.push_back(event(now, actor, "evaluation.lot_evaluated", "tender", out.tender_id, 0,
+                           Json{{"lot_id", r.lot_id}, {"result", result}}));
+    for (std::size_t i = 0; i < r.ranking.size(); ++i) {
+        const evaluation::BidScore& s = r.ranking[i];
+        const Json& breakdown = result.at("ranking").at(i);
+        out.bids.push_back(RankedBid{out.tender_id, r.lot_id, s.bid_id, s.supplier_id, s.rank,
+                                     s.price_minor, r.currency, s.abnormally_low,
+                                     s.total_score_micro, core::compact_json(breakdown)});
+        events.push_back(event(
+            now, actor, "evaluation.bid_evaluated", "bid", s.bid_id, 0,
+            Json{{"tender_id", out.tender_id}, {"lot_id", r.lot_id}, {"breakdown", breakdown}}));
+    }
+}
+
+// The declarations, sealed until the evaluation, published with it: the audit event of
+// evaluation out.
+core::AuditEvent declarations_published(const Evaluation& out, const TenderRecords& records) {
+    Json declarations = Json::array();
+    for (const Declaration& d : records.declarations) {
+        declarations.push_back(Json{{"member_id", d.member_id},
+                                    {"no_conflict", d.no_conflict},
+                                    {"statement", d.statement},
+                                    {"supplier_ids", d.supplier_ids},
+                                    {"declared_at_ms", d.declared_at_ms}});
+    }
+    return event(out.evaluated_at_ms, out.evaluated_by, "evaluation.declarations_published",
+                 "tender", out.tender_id, 0, Json{{"declarations", std::move(declarations)}});
+}
+
 }  // namespace
 
 core::Result<Declaration> AwardService::declare(const core::Caller& caller, std::int64_t tender_id,
@@ -303,8 +467,7 @@ core::Result<Evaluation> AwardService::evaluate(const core::Caller& caller,
     if (t.state == tender::TenderState::cancelled) {
         return core::conflict("tender_cancelled", "the tender is cancelled");
     }
-    const evaluation::Method method = to_method(t.evaluation_method);
-    const evaluation::Weights weights = tender_weights(t);
+    const evaluation::LotInput terms = lot_terms(tender_id, t, limits_);
     Evaluation evaluation;
     PROCURA_TRY(d_.store.in_transaction(tender_id, [&](AwardTransaction& tx) -> core::Status {
         PROCURA_TRY_ASSIGN(auto records, tx.load());
@@ -313,120 +476,19 @@ core::Result<Evaluation> AwardService::evaluate(const core::Caller& caller,
         PROCURA_TRY(require_not_evaluated(records));
 
         const std::vector<core::UserId> panel = panel_of(t, records);
-        std::vector<evaluation::LotInput> inputs;
-        std::vector<std::string> missing;
-        std::size_t missing_count = 0;
-        for (const tender::Lot& lot : t.lots) {
-            evaluation::LotInput input;
-            input.tender_id = tender_id;
-            input.lot_id = lot.number;
-            input.currency = t.currency;
-            input.method = method;
-            input.weights = weights;
-            input.abnormally_low_threshold_bp = limits_.abnormally_low_threshold_bp;
-            for (const OpenedBid& b : records.opened_bids) {
-                if (b.lot_id != lot.number) continue;
-                evaluation::BidInput bid;
-                bid.bid_id = b.bid_id;
-                bid.supplier_id = b.supplier_id;
-                bid.lot_id = b.lot_id;
-                bid.price_minor = b.price_minor;
-                bid.currency = b.currency;
-                bid.received_at_ms = b.received_at_ms;
-                bid.valid = b.valid;
-                bid.invalid_reason = b.reason;
-                // What the opening cannot judge without the tender: a valid bid in another
-                // currency, or above the lot's budget ceiling, is excluded here with its reason
-                // (one such bid must not stop the whole lot's evaluation).
-                if (bid.valid && b.currency != t.currency) {
-                    bid.valid = false;
-                    bid.invalid_reason = "currency_mismatch: the bid is in " + b.currency +
-                                         ", the tender in " + t.currency;
-                } else if (bid.valid && lot.budget_minor > 0 && b.price_minor > lot.budget_minor) {
-                    bid.valid = false;
-                    bid.invalid_reason = "over_budget: the price " + std::to_string(b.price_minor) +
-                                         " is above the lot's budget ceiling " +
-                                         std::to_string(lot.budget_minor);
-                }
-                if (b.valid && !weights.criteria.empty()) {
-                    for (core::UserId member : panel) {
-                        evaluation::EvaluatorScores given{member, {}};
-                        for (const TechnicalScore& s : records.scores) {
-                            if (s.bid_id == b.bid_id && s.member_id == member) {
-                                given.scores.push_back({s.criterion_id, s.score_micro});
-                            }
-                        }
-                        if (given.scores.empty()) {
-                            if (++missing_count <= 20) {
-                                missing.push_back("member " + std::to_string(member) + " on bid " +
-                                                  std::to_string(b.bid_id));
-                            }
-                            continue;
-                        }
-                        bid.technical.push_back(std::move(given));
-                    }
-                }
-                input.bids.push_back(std::move(bid));
-            }
-            inputs.push_back(std::move(input));
-        }
-        if (!weights.criteria.empty() && panel.empty()) {
-            return core::conflict("panel_empty",
-                                  "no committee member has declared no conflict of interest: the "
-                                  "technical criteria cannot be scored",
-                                  "scores");
-        }
-        if (missing_count > 0) {
-            std::string list;
-            for (const std::string& m : missing) list += (list.empty() ? "" : "; ") + m;
-            if (missing_count > missing.size()) {
-                list += "; and " + std::to_string(missing_count - missing.size()) + " more";
-            }
-            return core::conflict("scores_missing", "technical scores are missing: " + list,
-                                  "scores");
-        }
+        const EvaluationInputs inputs = evaluation_inputs(t, records, panel, terms);
+        PROCURA_TRY(require_complete_scores(terms.weights, panel, inputs));
 
         const std::vector<evaluation::LotResult> results =
-            evaluation::evaluate_all(inputs, limits_.evaluation_threads);
+            evaluation::evaluate_all(inputs.lots, limits_.evaluation_threads);
         const std::int64_t now = d_.clock.now_ms();
         evaluation = Evaluation{tender_id, caller.user_id, now, {}, {}};
         std::vector<core::AuditEvent> events;
         for (const evaluation::LotResult& r : results) {
-            if (r.error) {
-                core::Error error = *r.error;
-                error.message = "lot " + std::to_string(r.lot_id) + ": " + error.message;
-                if (error.kind != ErrorKind::bad_request) error.kind = ErrorKind::unprocessable;
-                error.field = "lots[" + std::to_string(r.lot_id) + "]" +
-                              (error.field.empty() ? "" : "." + error.field);
-                return error;
-            }
-            Json result = evaluation::to_json(r);
-            evaluation.lots.push_back(LotEvaluation{r.lot_id, core::compact_json(result)});
-            events.push_back(event(now, caller.user_id, "evaluation.lot_evaluated", "tender",
-                                   tender_id, 0, Json{{"lot_id", r.lot_id}, {"result", result}}));
-            for (std::size_t i = 0; i < r.ranking.size(); ++i) {
-                const evaluation::BidScore& s = r.ranking[i];
-                const Json& breakdown = result.at("ranking").at(i);
-                evaluation.bids.push_back(RankedBid{
-                    tender_id, r.lot_id, s.bid_id, s.supplier_id, s.rank, s.price_minor, r.currency,
-                    s.abnormally_low, s.total_score_micro, core::compact_json(breakdown)});
-                events.push_back(event(
-                    now, caller.user_id, "evaluation.bid_evaluated", "bid", s.bid_id, 0,
-                    Json{
-                        {"tender_id", tender_id}, {"lot_id", r.lot_id}, {"breakdown", breakdown}}));
-            }
+            if (r.error) return lot_error(r);
+            add_lot_result(r, evaluation, events);
         }
-        // The declarations, sealed until now, become part of the public record.
-        Json declarations = Json::array();
-        for (const Declaration& d : records.declarations) {
-            declarations.push_back(Json{{"member_id", d.member_id},
-                                        {"no_conflict", d.no_conflict},
-                                        {"statement", d.statement},
-                                        {"supplier_ids", d.supplier_ids},
-                                        {"declared_at_ms", d.declared_at_ms}});
-        }
-        events.push_back(event(now, caller.user_id, "evaluation.declarations_published", "tender",
-                               tender_id, 0, Json{{"declarations", std::move(declarations)}}));
+        events.push_back(declarations_published(evaluation, records));
         PROCURA_TRY(tx.insert_evaluation(evaluation));
         return tx.append_audit(events);
     }));
