@@ -243,6 +243,107 @@ void write_balances(db::Transaction& tx, sql::Connection& c,
                           });
 }
 
+// A batch as apply_batch runs it, with what it names, gathered once for all its runs.
+struct BatchRun {
+    const std::vector<Transfer>& requests;
+    std::int64_t at_ms;
+    core::UserId actor;
+    const PostingGuard* guard;
+    std::set<std::string> named;      // the batch's ids and pending ids
+    std::set<std::string> pending;    // its pending ids (a subset of named)
+    std::set<std::int64_t> accounts;  // the accounts it names directly
+};
+
+// The batch with the ids and accounts its requests name.
+BatchRun batch_run(const std::vector<Transfer>& requests, std::int64_t at_ms, core::UserId actor,
+                   const PostingGuard* guard) {
+    BatchRun batch{requests, at_ms, actor, guard, {}, {}, {}};
+    for (const Transfer& t : requests) {
+        batch.named.insert(t.id);
+        if (!t.pending_id.empty()) {
+            batch.named.insert(t.pending_id);
+            batch.pending.insert(t.pending_id);
+        }
+        if (t.debit_account_id > 0) batch.accounts.insert(t.debit_account_id);
+        if (t.credit_account_id > 0) batch.accounts.insert(t.credit_account_id);
+    }
+    return batch;
+}
+
+// The first stage of a run, inside tx's attempt on c: checks the guard, locks the accounts,
+// reads the transfers the batch depends on into view (all of its ids when careful, else only
+// its pending ids) and plans the batch. The locks last until tx ends.
+core::Result<BatchPlan> lock_and_plan(db::Transaction& tx, sql::Connection& c,
+                                      const BatchRun& batch, bool careful, LedgerView& view) {
+    // The guard first: whatever it locks (the settlement batch's row), a racing change (a
+    // cancellation) waits for this transaction, or this one sees the change and writes nothing.
+    if (batch.guard != nullptr) {
+        MySQLPostingTransaction posting(tx);
+        PROCURA_TRY(batch.guard->check(posting));
+    }
+    // A pending transfer's accounts never change, so an unlocked read finds which accounts its
+    // post or void will touch.
+    std::set<std::int64_t> to_lock = batch.accounts;
+    if (!batch.pending.empty()) {
+        PROCURA_TRY_ASSIGN(auto pendings, read_transfers(&tx, c, batch.pending));
+        for (const auto& [id, t] : pendings) {
+            to_lock.insert(t.debit_account_id);
+            to_lock.insert(t.credit_account_id);
+        }
+    }
+    PROCURA_TRY_ASSIGN(auto locked, lock_accounts(tx, c, to_lock));
+    view.accounts = std::move(locked);
+    // Under the account locks: whoever posts, voids or creates a transfer on these accounts has
+    // committed or waits for us.
+    PROCURA_TRY_ASSIGN(auto existing,
+                       read_transfers(&tx, c, careful ? batch.named : batch.pending));
+    view.transfers = std::move(existing);
+    return plan_batch(batch.requests, batch.at_ms, view);
+}
+
+// The second stage of a run, for a plan that creates transfers: writes them, the new balances
+// (which view holds, under lock_and_plan's locks) and their audit events, and sets the row ids
+// in plan's results. A failed write fails tx, so that nothing of it commits.
+core::Status write_plan(db::Transaction& tx, const BatchRun& batch, BatchPlan& plan,
+                        const LedgerView& view) {
+    auto written = tx.attempt("money.apply_batch.write", [&](sql::Connection& c) -> core::Status {
+        PROCURA_TRY(insert_transfers(tx, c, plan.created));
+        write_balances(tx, c, plan.changed_accounts, view.accounts);
+        return {};
+    });
+    if (!written) {
+        tx.fail(written.error());
+        return written.error();
+    }
+    finish_results(plan);
+    std::vector<core::AuditEvent> events;
+    events.reserve(plan.created.size());
+    for (const Transfer& t : plan.created) events.push_back(transfer_audit_event(t, batch.actor));
+    PROCURA_TRY_ASSIGN(auto appended, db::append_audit_events(tx, events));
+    return {};
+}
+
+// One run of the batch in tx: plans it under its locks and writes the plan, leaving the results
+// in results. A first (optimistic, not careful) run whose plan does not create every transfer
+// writes nothing and sets optimism_failed instead.
+core::Status run_batch(db::Transaction& tx, const BatchRun& batch, bool careful,
+                       bool& optimism_failed, std::vector<TransferResult>& results) {
+    LedgerView view;
+    PROCURA_TRY_ASSIGN(
+        auto planned,
+        tx.attempt("money.apply_batch.plan", [&](sql::Connection& c) -> core::Result<BatchPlan> {
+            return lock_and_plan(tx, c, batch, careful, view);
+        }));
+    BatchPlan& plan = planned;
+    if (!careful && plan.created.size() != batch.requests.size()) {
+        optimism_failed = true;
+        return {};  // nothing written yet: the commit is empty
+    }
+    if (!plan.created.empty()) PROCURA_TRY(write_plan(tx, batch, plan, view));
+    results = std::move(plan.results);
+    return {};
+}
+
 }  // namespace
 
 MySQLMoneyStore::MySQLMoneyStore(db::ConnectionPool& pool) : pool_(pool) {}
@@ -339,18 +440,7 @@ core::Result<std::optional<Transfer>> MySQLMoneyStore::find_transfer(const std::
 core::Result<std::vector<TransferResult>> MySQLMoneyStore::apply_batch(
     const std::vector<Transfer>& requests, std::int64_t at_ms, core::UserId actor,
     const PostingGuard* guard) {
-    std::set<std::string> named;    // the batch's ids and pending ids
-    std::set<std::string> pending;  // its pending ids (a subset of named)
-    std::set<std::int64_t> accounts;
-    for (const Transfer& t : requests) {
-        named.insert(t.id);
-        if (!t.pending_id.empty()) {
-            named.insert(t.pending_id);
-            pending.insert(t.pending_id);
-        }
-        if (t.debit_account_id > 0) accounts.insert(t.debit_account_id);
-        if (t.credit_account_id > 0) accounts.insert(t.credit_account_id);
-    }
+    const BatchRun batch = batch_run(requests, at_ms, actor, guard);
 
     // The first run is optimistic: it assumes the batch's own ids are new and does not read
     // them, which saves a lookup per transfer. Its plan is committed only if every transfer
@@ -364,65 +454,7 @@ core::Result<std::vector<TransferResult>> MySQLMoneyStore::apply_batch(
         bool optimism_failed = false;
         const core::Status status = db::run_transaction(
             pool_, "money.apply_batch", [&](db::Transaction& tx) -> core::Status {
-                LedgerView view;
-                PROCURA_TRY_ASSIGN(
-                    auto planned,
-                    tx.attempt(
-                        "money.apply_batch.plan",
-                        [&](sql::Connection& c) -> core::Result<BatchPlan> {
-                            // The guard first: whatever it locks (the settlement batch's row), a
-                            // racing change (a cancellation) waits for this transaction, or this
-                            // one sees the change and writes nothing.
-                            if (guard != nullptr) {
-                                MySQLPostingTransaction posting(tx);
-                                PROCURA_TRY(guard->check(posting));
-                            }
-                            // A pending transfer's accounts never change, so an unlocked read
-                            // finds which accounts its post or void will touch.
-                            std::set<std::int64_t> to_lock = accounts;
-                            if (!pending.empty()) {
-                                PROCURA_TRY_ASSIGN(auto pendings, read_transfers(&tx, c, pending));
-                                for (const auto& [id, t] : pendings) {
-                                    to_lock.insert(t.debit_account_id);
-                                    to_lock.insert(t.credit_account_id);
-                                }
-                            }
-                            PROCURA_TRY_ASSIGN(auto locked, lock_accounts(tx, c, to_lock));
-                            view.accounts = std::move(locked);
-                            // Under the account locks: whoever posts, voids or creates a transfer
-                            // on these accounts has committed or waits for us.
-                            PROCURA_TRY_ASSIGN(auto existing,
-                                               read_transfers(&tx, c, careful ? named : pending));
-                            view.transfers = std::move(existing);
-                            return plan_batch(requests, at_ms, view);
-                        }));
-                BatchPlan& plan = planned;
-                if (!careful && plan.created.size() != requests.size()) {
-                    optimism_failed = true;
-                    return {};  // nothing written yet: the commit is empty
-                }
-                if (!plan.created.empty()) {
-                    // The view now holds the planned balances of the changed accounts.
-                    auto written = tx.attempt(
-                        "money.apply_batch.write", [&](sql::Connection& c) -> core::Status {
-                            PROCURA_TRY(insert_transfers(tx, c, plan.created));
-                            write_balances(tx, c, plan.changed_accounts, view.accounts);
-                            return {};
-                        });
-                    if (!written) {
-                        tx.fail(written.error());
-                        return written.error();
-                    }
-                    finish_results(plan);
-                    std::vector<core::AuditEvent> events;
-                    events.reserve(plan.created.size());
-                    for (const Transfer& t : plan.created) {
-                        events.push_back(transfer_audit_event(t, actor));
-                    }
-                    PROCURA_TRY_ASSIGN(auto appended, db::append_audit_events(tx, events));
-                }
-                results = std::move(plan.results);
-                return {};
+                return run_batch(tx, batch, careful, optimism_failed, results);
             });
         if (status && !optimism_failed) return results;
         if (optimism_failed || (!careful && status.error().code == db::error_code_duplicate)) {

@@ -139,7 +139,94 @@ Transfer resolve(const Transfer& request, const LedgerView& view) {
     return t;
 }
 
-// Applies one request to view. Returns the result (created or exists) or the error.
+// What one transfer touches in the view and how it moves the balances, found and checked
+// before anything changes.
+struct Touched {
+    Transfer* pending = nullptr;  // the pending transfer a post or void resolves
+    std::map<std::int64_t, Account>::iterator debit;
+    std::map<std::int64_t, Account>::iterator credit;
+    std::int64_t release = 0;        // the pending reservation released
+    std::int64_t pending_delta = 0;  // newly reserved
+    std::int64_t posted_delta = 0;   // newly posted
+};
+
+// Finds and checks the pending transfer that t, a post or void, resolves; sets what it
+// releases and posts. Returns the refusal, or nullopt; an optional rather than a Result, so that
+// apply moves a refusal out instead of copying it.
+std::optional<core::Error> resolve_pending(const Transfer& t, LedgerView& view, Touched& out) {
+    const auto p = view.transfers.find(t.pending_id);
+    if (p == view.transfers.end()) {
+        return core::not_found("pending_not_found", "no pending transfer " + t.pending_id,
+                               "pending_id");
+    }
+    Transfer* pending = &p->second;
+    if (pending->kind != TransferKind::pending) {
+        return core::unprocessable("not_a_pending_transfer",
+                                   "transfer " + t.pending_id + " is not a pending transfer",
+                                   "pending_id");
+    }
+    if (pending->pending_state == PendingState::posted) {
+        return core::conflict("pending_already_posted",
+                              "pending transfer " + t.pending_id + " was already posted",
+                              "pending_id");
+    }
+    if (pending->pending_state == PendingState::voided) {
+        return core::conflict("pending_already_voided",
+                              "pending transfer " + t.pending_id + " was already voided",
+                              "pending_id");
+    }
+    if (t.debit_account_id != pending->debit_account_id ||
+        t.credit_account_id != pending->credit_account_id) {
+        return core::unprocessable(
+            "pending_accounts_mismatch",
+            "the accounts differ from those of pending transfer " + t.pending_id,
+            "debit_account_id");
+    }
+    if (t.kind == TransferKind::post_pending && t.amount_minor > pending->amount_minor) {
+        return core::unprocessable("post_exceeds_pending",
+                                   "cannot post " + std::to_string(t.amount_minor) +
+                                       " of pending " + std::to_string(pending->amount_minor),
+                                   "amount_minor");
+    }
+    if (t.kind == TransferKind::void_pending && t.amount_minor != pending->amount_minor) {
+        return core::unprocessable("void_amount_mismatch",
+                                   "a void releases the whole pending amount " +
+                                       std::to_string(pending->amount_minor) + "; give 0 or that",
+                                   "amount_minor");
+    }
+    out.pending = pending;
+    out.release = pending->amount_minor;
+    if (t.kind == TransferKind::post_pending) out.posted_delta = t.amount_minor;
+    return std::nullopt;
+}
+
+// Finds t's debit and credit accounts in view and checks that both are in t's currency.
+// Returns the refusal, or nullopt.
+std::optional<core::Error> find_accounts(const Transfer& t, LedgerView& view, Touched& out) {
+    const auto debit = view.accounts.find(t.debit_account_id);
+    if (debit == view.accounts.end()) {
+        return account_not_found(t.debit_account_id, "debit_account_id");
+    }
+    const auto credit = view.accounts.find(t.credit_account_id);
+    if (credit == view.accounts.end()) {
+        return account_not_found(t.credit_account_id, "credit_account_id");
+    }
+    if (t.currency != debit->second.currency || t.currency != credit->second.currency) {
+        return core::unprocessable(
+            "currency_mismatch",
+            "transfer " + t.id + " is in " + t.currency + " but account " +
+                std::to_string(debit->first) + " is in " + debit->second.currency +
+                " and account " + std::to_string(credit->first) + " in " + credit->second.currency,
+            "currency");
+    }
+    out.debit = debit;
+    out.credit = credit;
+    return std::nullopt;
+}
+
+// Applies one request to view. Returns the result (created or exists) or the error. The checks
+// come first (resolve_pending, find_accounts, move on copies): the view and the plan change
+// only once the transfer is known to apply, and undo keeps what it changed.
 core::Result<TransferResult> apply(const Transfer& request, std::int64_t at_ms, LedgerView& view,
                                    Undo& undo, BatchPlan& plan, std::size_t index) {
     PROCURA_TRY(validate_transfer(request));
@@ -157,86 +244,26 @@ core::Result<TransferResult> apply(const Transfer& request, std::int64_t at_ms, 
                               "transfer " + t.id + " already exists with different fields", "id");
     }
 
-    std::int64_t release = 0;
-    std::int64_t pending_delta = 0;
-    std::int64_t posted_delta = 0;
-    Transfer* pending = nullptr;
+    Touched touched;
     if (is_two_phase_resolution(t.kind)) {
-        const auto p = view.transfers.find(t.pending_id);
-        if (p == view.transfers.end()) {
-            return core::not_found("pending_not_found", "no pending transfer " + t.pending_id,
-                                   "pending_id");
-        }
-        pending = &p->second;
-        if (pending->kind != TransferKind::pending) {
-            return core::unprocessable("not_a_pending_transfer",
-                                       "transfer " + t.pending_id + " is not a pending transfer",
-                                       "pending_id");
-        }
-        if (pending->pending_state == PendingState::posted) {
-            return core::conflict("pending_already_posted",
-                                  "pending transfer " + t.pending_id + " was already posted",
-                                  "pending_id");
-        }
-        if (pending->pending_state == PendingState::voided) {
-            return core::conflict("pending_already_voided",
-                                  "pending transfer " + t.pending_id + " was already voided",
-                                  "pending_id");
-        }
-        if (t.debit_account_id != pending->debit_account_id ||
-            t.credit_account_id != pending->credit_account_id) {
-            return core::unprocessable(
-                "pending_accounts_mismatch",
-                "the accounts differ from those of pending transfer " + t.pending_id,
-                "debit_account_id");
-        }
-        if (t.kind == TransferKind::post_pending && t.amount_minor > pending->amount_minor) {
-            return core::unprocessable("post_exceeds_pending",
-                                       "cannot post " + std::to_string(t.amount_minor) +
-                                           " of pending " + std::to_string(pending->amount_minor),
-                                       "amount_minor");
-        }
-        if (t.kind == TransferKind::void_pending && t.amount_minor != pending->amount_minor) {
-            return core::unprocessable("void_amount_mismatch",
-                                       "a void releases the whole pending amount " +
-                                           std::to_string(pending->amount_minor) +
-                                           "; give 0 or that",
-                                       "amount_minor");
-        }
-        release = pending->amount_minor;
-        if (t.kind == TransferKind::post_pending) posted_delta = t.amount_minor;
+        if (auto refused = resolve_pending(t, view, touched)) return std::move(*refused);
     } else if (t.kind == TransferKind::pending) {
-        pending_delta = t.amount_minor;
+        touched.pending_delta = t.amount_minor;
     } else {
-        posted_delta = t.amount_minor;
+        touched.posted_delta = t.amount_minor;
     }
+    if (auto refused = find_accounts(t, view, touched)) return std::move(*refused);
+    Account d = touched.debit->second;
+    Account c = touched.credit->second;
+    PROCURA_TRY(move(d, c, touched.release, touched.pending_delta, touched.posted_delta));
 
-    const auto debit = view.accounts.find(t.debit_account_id);
-    if (debit == view.accounts.end())
-        return account_not_found(t.debit_account_id, "debit_account_id");
-    const auto credit = view.accounts.find(t.credit_account_id);
-    if (credit == view.accounts.end()) {
-        return account_not_found(t.credit_account_id, "credit_account_id");
-    }
-    if (t.currency != debit->second.currency || t.currency != credit->second.currency) {
-        return core::unprocessable(
-            "currency_mismatch",
-            "transfer " + t.id + " is in " + t.currency + " but account " +
-                std::to_string(debit->first) + " is in " + debit->second.currency +
-                " and account " + std::to_string(credit->first) + " in " + credit->second.currency,
-            "currency");
-    }
-    Account d = debit->second;
-    Account c = credit->second;
-    PROCURA_TRY(move(d, c, release, pending_delta, posted_delta));
-
-    undo.save_account(debit->second);
-    undo.save_account(credit->second);
-    debit->second = d;
-    credit->second = c;
-    if (pending != nullptr) {
+    undo.save_account(touched.debit->second);
+    undo.save_account(touched.credit->second);
+    touched.debit->second = d;
+    touched.credit->second = c;
+    if (touched.pending != nullptr) {
         undo.save_transfer(view, t.pending_id);
-        pending->pending_state =
+        touched.pending->pending_state =
             t.kind == TransferKind::post_pending ? PendingState::posted : PendingState::voided;
     }
     undo.save_transfer(view, t.id);

@@ -39,189 +39,223 @@ std::string text(sql::ResultSet& rows, unsigned column) {
     return rows.getString(column).asStdString();
 }
 
-// Everything about one tender, as of the transaction's view. Throws sql::SQLException.
+// When the tender's bids were opened, if they were.
+void load_opening(sql::Connection& c, TenderRecords& r) {
+    Rows rows =
+        query(c, "SELECT opened_at_ms FROM tender_openings WHERE tender_id = ?", r.tender_id);
+    if (rows->next()) r.opened_at_ms = rows->getInt64(1);
+}
+
+// The opening record of each bid, by bid id.
+void load_opened_bids(sql::Connection& c, TenderRecords& r) {
+    Rows rows = query(c,
+                      "SELECT o.bid_id, b.supplier_id, b.lot_id, b.received_at_ms, o.valid, "
+                      "o.reason, o.price_minor, o.currency FROM bid_openings o "
+                      "JOIN bids b ON b.id = o.bid_id WHERE o.tender_id = ? ORDER BY o.bid_id",
+                      r.tender_id);
+    while (rows->next()) {
+        OpenedBid b;
+        b.bid_id = rows->getInt64(1);
+        b.supplier_id = rows->getInt64(2);
+        b.lot_id = rows->getInt64(3);
+        b.received_at_ms = rows->getInt64(4);
+        b.valid = rows->getBoolean(5);
+        b.reason = text(*rows, 6);
+        if (!rows->isNull(7)) b.price_minor = rows->getInt64(7);
+        if (!rows->isNull(8)) b.currency = text(*rows, 8);
+        r.opened_bids.push_back(std::move(b));
+    }
+}
+
+// The ranked bids of a stored evaluation, by lot and rank.
+void load_ranked_bids(sql::Connection& c, std::int64_t tender_id, Evaluation& e) {
+    Rows bids = query(c,
+                      "SELECT lot_id, bid_id, supplier_id, lot_rank, price_minor, "
+                      "currency, abnormally_low, total_score_micro, breakdown_json "
+                      "FROM bid_evaluations WHERE tender_id = ? ORDER BY lot_id, lot_rank",
+                      tender_id);
+    while (bids->next()) {
+        RankedBid b;
+        b.tender_id = tender_id;
+        b.lot_id = bids->getInt64(1);
+        b.bid_id = bids->getInt64(2);
+        b.supplier_id = bids->getInt64(3);
+        b.rank = bids->getInt64(4);
+        b.price_minor = bids->getInt64(5);
+        b.currency = text(*bids, 6);
+        b.abnormally_low = bids->getBoolean(7);
+        b.total_score_micro = bids->getInt64(8);
+        b.breakdown_json = text(*bids, 9);
+        e.bids.push_back(std::move(b));
+    }
+}
+
+// The stored evaluation, if there is one, with its lot results and ranked bids.
+void load_evaluation(sql::Connection& c, TenderRecords& r) {
+    Rows rows = query(c,
+                      "SELECT evaluated_by, evaluated_at_ms FROM tender_evaluations "
+                      "WHERE tender_id = ?",
+                      r.tender_id);
+    if (!rows->next()) return;
+    Evaluation e;
+    e.tender_id = r.tender_id;
+    e.evaluated_by = rows->getInt64(1);
+    e.evaluated_at_ms = rows->getInt64(2);
+    Rows lots = query(c,
+                      "SELECT lot_id, result_json FROM lot_evaluations WHERE "
+                      "tender_id = ? ORDER BY lot_id",
+                      r.tender_id);
+    while (lots->next()) e.lots.push_back({lots->getInt64(1), text(*lots, 2)});
+    load_ranked_bids(c, r.tender_id, e);
+    r.evaluation = std::move(e);
+}
+
+// The panel's declarations, by member id.
+void load_declarations(sql::Connection& c, TenderRecords& r) {
+    Rows rows = query(c,
+                      "SELECT member_id, no_conflict, statement, supplier_ids_json, "
+                      "declared_at_ms, withdrawn_at_ms, withdrawn_by, withdrawal_reason "
+                      "FROM evaluation_declarations WHERE tender_id = ? ORDER BY member_id",
+                      r.tender_id);
+    while (rows->next()) {
+        Declaration d;
+        d.tender_id = r.tender_id;
+        d.member_id = rows->getInt64(1);
+        d.no_conflict = rows->getBoolean(2);
+        d.statement = text(*rows, 3);
+        d.supplier_ids = parse_ids(text(*rows, 4));
+        d.declared_at_ms = rows->getInt64(5);
+        if (!rows->isNull(6)) {
+            d.withdrawn_at_ms = rows->getInt64(6);
+            d.withdrawn_by = rows->getInt64(7);
+            d.withdrawal_reason = text(*rows, 8);
+        }
+        r.declarations.push_back(std::move(d));
+    }
+}
+
+// The panel's technical scores, by bid, member and criterion.
+void load_scores(sql::Connection& c, TenderRecords& r) {
+    Rows rows = query(c,
+                      "SELECT lot_id, bid_id, member_id, criterion_id, score_micro, "
+                      "submitted_at_ms FROM technical_scores WHERE tender_id = ? "
+                      "ORDER BY bid_id, member_id, criterion_id",
+                      r.tender_id);
+    while (rows->next()) {
+        r.scores.push_back(TechnicalScore{r.tender_id, rows->getInt64(1), rows->getInt64(2),
+                                          rows->getInt64(3), rows->getInt64(4), rows->getInt64(5),
+                                          rows->getInt64(6)});
+    }
+}
+
+// The awards, by id.
+void load_awards(sql::Connection& c, TenderRecords& r) {
+    Rows rows = query(c,
+                      "SELECT id, lot_id, bid_id, supplier_id, value_minor, currency, "
+                      "awarded_rank, skip_reason, clarification, skipped_bid_ids_json, state, "
+                      "awarded_by, awarded_at_ms, standstill_ends_at_ms, decided_by, "
+                      "decided_at_ms, decline_reason FROM awards WHERE tender_id = ? "
+                      "ORDER BY id",
+                      r.tender_id);
+    while (rows->next()) {
+        Award a;
+        a.id = rows->getInt64(1);
+        a.tender_id = r.tender_id;
+        a.lot_id = rows->getInt64(2);
+        a.bid_id = rows->getInt64(3);
+        a.supplier_id = rows->getInt64(4);
+        a.value_minor = rows->getInt64(5);
+        a.currency = text(*rows, 6);
+        a.awarded_rank = rows->getInt(7);
+        a.skip_reason = text(*rows, 8);
+        a.clarification = text(*rows, 9);
+        a.skipped_bid_ids = parse_ids(text(*rows, 10));
+        a.state = parse_award_status(text(*rows, 11)).value_or(AwardStatus::awarded);
+        a.awarded_by = rows->getInt64(12);
+        a.awarded_at_ms = rows->getInt64(13);
+        a.standstill_ends_at_ms = rows->getInt64(14);
+        if (!rows->isNull(15)) a.decided_by = rows->getInt64(15);
+        if (!rows->isNull(16)) a.decided_at_ms = rows->getInt64(16);
+        if (!rows->isNull(17)) a.decline_reason = text(*rows, 17);
+        r.awards.push_back(std::move(a));
+    }
+}
+
+// The milestones of r's contracts (loaded already), each added to its contract, by number.
+void load_milestones(sql::Connection& c, TenderRecords& r) {
+    Rows milestones = query(c,
+                            "SELECT m.id, m.contract_id, m.number, m.title, m.amount_minor, "
+                            "m.currency, m.state, m.accepted_by, m.accepted_at_ms "
+                            "FROM contract_milestones m JOIN contracts k ON k.id = "
+                            "m.contract_id WHERE k.tender_id = ? ORDER BY m.contract_id, "
+                            "m.number",
+                            r.tender_id);
+    while (milestones->next()) {
+        Milestone m;
+        m.id = milestones->getInt64(1);
+        m.contract_id = milestones->getInt64(2);
+        m.number = milestones->getInt(3);
+        m.title = text(*milestones, 4);
+        m.amount_minor = milestones->getInt64(5);
+        m.currency = text(*milestones, 6);
+        m.state =
+            text(*milestones, 7) == "accepted" ? MilestoneState::accepted : MilestoneState::planned;
+        if (!milestones->isNull(8)) m.accepted_by = milestones->getInt64(8);
+        if (!milestones->isNull(9)) m.accepted_at_ms = milestones->getInt64(9);
+        for (Contract& k : r.contracts) {
+            if (k.id == m.contract_id) k.milestones.push_back(m);
+        }
+    }
+}
+
+// The contracts, by id, with their milestones.
+void load_contracts(sql::Connection& c, TenderRecords& r) {
+    Rows rows = query(c,
+                      "SELECT id, award_id, lot_id, supplier_id, value_minor, currency, "
+                      "signed_by, signed_at_ms FROM contracts WHERE tender_id = ? ORDER BY id",
+                      r.tender_id);
+    while (rows->next()) {
+        Contract k;
+        k.id = rows->getInt64(1);
+        k.award_id = rows->getInt64(2);
+        k.tender_id = r.tender_id;
+        k.lot_id = rows->getInt64(3);
+        k.supplier_id = rows->getInt64(4);
+        k.value_minor = rows->getInt64(5);
+        k.currency = text(*rows, 6);
+        k.signed_by = rows->getInt64(7);
+        k.signed_at_ms = rows->getInt64(8);
+        r.contracts.push_back(std::move(k));
+    }
+    load_milestones(c, r);
+}
+
+// The lots closed as unsuccessful, by lot.
+void load_closures(sql::Connection& c, TenderRecords& r) {
+    Rows rows = query(c,
+                      "SELECT lot_id, reason, skipped_bid_ids_json, closed_by, closed_at_ms "
+                      "FROM lot_closures WHERE tender_id = ? ORDER BY lot_id",
+                      r.tender_id);
+    while (rows->next()) {
+        r.closures.push_back(LotClosure{r.tender_id, rows->getInt64(1), text(*rows, 2),
+                                        parse_ids(text(*rows, 3)), rows->getInt64(4),
+                                        rows->getInt64(5)});
+    }
+}
+
+// Everything about one tender, as of the transaction's view: one load_* per part, each filling
+// its part of r in the order shown (and throwing sql::SQLException).
 TenderRecords load_records(sql::Connection& c, std::int64_t tender_id) {
     TenderRecords r;
     r.tender_id = tender_id;
-    {
-        Rows rows =
-            query(c, "SELECT opened_at_ms FROM tender_openings WHERE tender_id = ?", tender_id);
-        if (rows->next()) r.opened_at_ms = rows->getInt64(1);
-    }
-    {
-        Rows rows = query(c,
-                          "SELECT o.bid_id, b.supplier_id, b.lot_id, b.received_at_ms, o.valid, "
-                          "o.reason, o.price_minor, o.currency FROM bid_openings o "
-                          "JOIN bids b ON b.id = o.bid_id WHERE o.tender_id = ? ORDER BY o.bid_id",
-                          tender_id);
-        while (rows->next()) {
-            OpenedBid b;
-            b.bid_id = rows->getInt64(1);
-            b.supplier_id = rows->getInt64(2);
-            b.lot_id = rows->getInt64(3);
-            b.received_at_ms = rows->getInt64(4);
-            b.valid = rows->getBoolean(5);
-            b.reason = text(*rows, 6);
-            if (!rows->isNull(7)) b.price_minor = rows->getInt64(7);
-            if (!rows->isNull(8)) b.currency = text(*rows, 8);
-            r.opened_bids.push_back(std::move(b));
-        }
-    }
-    {
-        Rows rows = query(c,
-                          "SELECT evaluated_by, evaluated_at_ms FROM tender_evaluations "
-                          "WHERE tender_id = ?",
-                          tender_id);
-        if (rows->next()) {
-            Evaluation e;
-            e.tender_id = tender_id;
-            e.evaluated_by = rows->getInt64(1);
-            e.evaluated_at_ms = rows->getInt64(2);
-            Rows lots = query(c,
-                              "SELECT lot_id, result_json FROM lot_evaluations WHERE "
-                              "tender_id = ? ORDER BY lot_id",
-                              tender_id);
-            while (lots->next()) e.lots.push_back({lots->getInt64(1), text(*lots, 2)});
-            Rows bids = query(c,
-                              "SELECT lot_id, bid_id, supplier_id, lot_rank, price_minor, "
-                              "currency, abnormally_low, total_score_micro, breakdown_json "
-                              "FROM bid_evaluations WHERE tender_id = ? ORDER BY lot_id, lot_rank",
-                              tender_id);
-            while (bids->next()) {
-                RankedBid b;
-                b.tender_id = tender_id;
-                b.lot_id = bids->getInt64(1);
-                b.bid_id = bids->getInt64(2);
-                b.supplier_id = bids->getInt64(3);
-                b.rank = bids->getInt64(4);
-                b.price_minor = bids->getInt64(5);
-                b.currency = text(*bids, 6);
-                b.abnormally_low = bids->getBoolean(7);
-                b.total_score_micro = bids->getInt64(8);
-                b.breakdown_json = text(*bids, 9);
-                e.bids.push_back(std::move(b));
-            }
-            r.evaluation = std::move(e);
-        }
-    }
-    {
-        Rows rows = query(c,
-                          "SELECT member_id, no_conflict, statement, supplier_ids_json, "
-                          "declared_at_ms, withdrawn_at_ms, withdrawn_by, withdrawal_reason "
-                          "FROM evaluation_declarations WHERE tender_id = ? ORDER BY member_id",
-                          tender_id);
-        while (rows->next()) {
-            Declaration d;
-            d.tender_id = tender_id;
-            d.member_id = rows->getInt64(1);
-            d.no_conflict = rows->getBoolean(2);
-            d.statement = text(*rows, 3);
-            d.supplier_ids = parse_ids(text(*rows, 4));
-            d.declared_at_ms = rows->getInt64(5);
-            if (!rows->isNull(6)) {
-                d.withdrawn_at_ms = rows->getInt64(6);
-                d.withdrawn_by = rows->getInt64(7);
-                d.withdrawal_reason = text(*rows, 8);
-            }
-            r.declarations.push_back(std::move(d));
-        }
-    }
-    {
-        Rows rows = query(c,
-                          "SELECT lot_id, bid_id, member_id, criterion_id, score_micro, "
-                          "submitted_at_ms FROM technical_scores WHERE tender_id = ? "
-                          "ORDER BY bid_id, member_id, criterion_id",
-                          tender_id);
-        while (rows->next()) {
-            r.scores.push_back(TechnicalScore{tender_id, rows->getInt64(1), rows->getInt64(2),
-                                              rows->getInt64(3), rows->getInt64(4),
-                                              rows->getInt64(5), rows->getInt64(6)});
-        }
-    }
-    {
-        Rows rows = query(c,
-                          "SELECT id, lot_id, bid_id, supplier_id, value_minor, currency, "
-                          "awarded_rank, skip_reason, clarification, skipped_bid_ids_json, state, "
-                          "awarded_by, awarded_at_ms, standstill_ends_at_ms, decided_by, "
-                          "decided_at_ms, decline_reason FROM awards WHERE tender_id = ? "
-                          "ORDER BY id",
-                          tender_id);
-        while (rows->next()) {
-            Award a;
-            a.id = rows->getInt64(1);
-            a.tender_id = tender_id;
-            a.lot_id = rows->getInt64(2);
-            a.bid_id = rows->getInt64(3);
-            a.supplier_id = rows->getInt64(4);
-            a.value_minor = rows->getInt64(5);
-            a.currency = text(*rows, 6);
-            a.awarded_rank = rows->getInt(7);
-            a.skip_reason = text(*rows, 8);
-            a.clarification = text(*rows, 9);
-            a.skipped_bid_ids = parse_ids(text(*rows, 10));
-            a.state = parse_award_status(text(*rows, 11)).value_or(AwardStatus::awarded);
-            a.awarded_by = rows->getInt64(12);
-            a.awarded_at_ms = rows->getInt64(13);
-            a.standstill_ends_at_ms = rows->getInt64(14);
-            if (!rows->isNull(15)) a.decided_by = rows->getInt64(15);
-            if (!rows->isNull(16)) a.decided_at_ms = rows->getInt64(16);
-            if (!rows->isNull(17)) a.decline_reason = text(*rows, 17);
-            r.awards.push_back(std::move(a));
-        }
-    }
-    {
-        Rows rows = query(c,
-                          "SELECT id, award_id, lot_id, supplier_id, value_minor, currency, "
-                          "signed_by, signed_at_ms FROM contracts WHERE tender_id = ? ORDER BY id",
-                          tender_id);
-        while (rows->next()) {
-            Contract k;
-            k.id = rows->getInt64(1);
-            k.award_id = rows->getInt64(2);
-            k.tender_id = tender_id;
-            k.lot_id = rows->getInt64(3);
-            k.supplier_id = rows->getInt64(4);
-            k.value_minor = rows->getInt64(5);
-            k.currency = text(*rows, 6);
-            k.signed_by = rows->getInt64(7);
-            k.signed_at_ms = rows->getInt64(8);
-            r.contracts.push_back(std::move(k));
-        }
-        Rows milestones = query(c,
-                                "SELECT m.id, m.contract_id, m.number, m.title, m.amount_minor, "
-                                "m.currency, m.state, m.accepted_by, m.accepted_at_ms "
-                                "FROM contract_milestones m JOIN contracts k ON k.id = "
-                                "m.contract_id WHERE k.tender_id = ? ORDER BY m.contract_id, "
-                                "m.number",
-                                tender_id);
-        while (milestones->next()) {
-            Milestone m;
-            m.id = milestones->getInt64(1);
-            m.contract_id = milestones->getInt64(2);
-            m.number = milestones->getInt(3);
-            m.title = text(*milestones, 4);
-            m.amount_minor = milestones->getInt64(5);
-            m.currency = text(*milestones, 6);
-            m.state = text(*milestones, 7) == "accepted" ? MilestoneState::accepted
-                                                         : MilestoneState::planned;
-            if (!milestones->isNull(8)) m.accepted_by = milestones->getInt64(8);
-            if (!milestones->isNull(9)) m.accepted_at_ms = milestones->getInt64(9);
-            for (Contract& k : r.contracts) {
-                if (k.id == m.contract_id) k.milestones.push_back(m);
-            }
-        }
-    }
-    {
-        Rows rows = query(c,
-                          "SELECT lot_id, reason, skipped_bid_ids_json, closed_by, closed_at_ms "
-                          "FROM lot_closures WHERE tender_id = ? ORDER BY lot_id",
-                          tender_id);
-        while (rows->next()) {
-            r.closures.push_back(LotClosure{tender_id, rows->getInt64(1), text(*rows, 2),
-                                            parse_ids(text(*rows, 3)), rows->getInt64(4),
-                                            rows->getInt64(5)});
-        }
-    }
+    load_opening(c, r);
+    load_opened_bids(c, r);
+    load_evaluation(c, r);
+    load_declarations(c, r);
+    load_scores(c, r);
+    load_awards(c, r);
+    load_contracts(c, r);
+    load_closures(c, r);
     return r;
 }
 

@@ -41,6 +41,52 @@ money::LedgerLimits ledger_limits(const BatchLimits& limits) {
     return l;
 }
 
+// Stage "write files" of execute: the bank files of b, written and validated in memory before
+// any money moves. Requires b as stored (executing). They follow from the stored batch alone,
+// so a rerun writes them byte for byte again; nothing is stored here, so a failure or a crash
+// leaves the batch executing with nothing posted. Errors: internal "bank_file_invalid", those
+// of write_pain001.
+core::Result<std::vector<BankFile>> write_files(const Batch& b, const Pain001Validator& validator,
+                                                const Progress& progress) {
+    std::vector<rules::PlannedFile> planned = rules::plan_files(b);
+    std::vector<BankFile> files;
+    files.reserve(planned.size());
+    for (std::size_t n = 0; n < planned.size(); ++n) {
+        if (progress) progress("validating", n, planned.size());
+        PROCURA_TRY_ASSIGN(auto xml, write_pain001(planned[n].payments));
+        if (auto valid = validator.validate(xml); !valid) {
+            return core::internal("bank_file_invalid",
+                                  "bank file " + std::to_string(planned[n].file.number) +
+                                      " of batch " + std::to_string(b.id) +
+                                      " does not validate: " + valid.error().message);
+        }
+        BankFile f = planned[n].file;
+        f.sha256_hex = core::sha256_hex(xml);
+        f.xml = std::move(xml);
+        files.push_back(std::move(f));
+    }
+    if (progress) progress("validating", planned.size(), planned.size());
+    return files;
+}
+
+// The audit events of the written bank files, one per file (entity ids set by the store).
+std::vector<core::AuditEvent> file_events(const std::vector<BankFile>& files, std::int64_t at_ms,
+                                          core::UserId actor, std::int64_t batch_id) {
+    std::vector<core::AuditEvent> events;
+    for (const BankFile& f : files) {
+        events.push_back(
+            core::AuditEvent{at_ms, actor, "settlement_file.written", "settlement_file", 0, 1,
+                             core::compact_json(Json{{"batch_id", batch_id},
+                                                     {"number", f.number},
+                                                     {"message_id", f.message_id},
+                                                     {"currency", f.currency},
+                                                     {"payment_count", f.payment_count},
+                                                     {"control_sum_minor", f.control_sum_minor},
+                                                     {"sha256", f.sha256_hex}})});
+    }
+    return events;
+}
+
 }  // namespace
 
 BatchService::BatchService(BatchStore& store, money::MoneyStore& money, const core::Clock& clock,
@@ -183,53 +229,53 @@ core::Result<Batch> BatchService::execute(const core::Caller& caller, std::int64
                                  "cannot validate bank files: " + validator.error().message);
     }
     checkpoint("start");
-
-    if (b.state == BatchState::approved) {
-        Batch started = b;
-        started.state = BatchState::executing;
-        started.version += 1;
-        started.execute_started_by = caller.user_id;
-        started.execute_started_at_ms = clock_.now_ms();
-        auto moved = store_.transition(
-            id, BatchState::approved, started,
-            batch_event(started.execute_started_at_ms, caller.user_id,
-                        "settlement_batch.execution_started", started, Json::object()));
-        if (moved) {
-            b = std::move(started);
-        } else if (moved.error().code == "stale_state") {
-            // A racing execution started first: go on with the stored batch.
-            PROCURA_TRY_ASSIGN(auto again, load(id, true));
-            b = std::move(again);
-            if (b.state == BatchState::executed) return b;
-            PROCURA_TRY(rules::check_can_execute(b, caller));  // cancelled meanwhile
-        } else {
-            return moved.error();
-        }
-    }
+    PROCURA_TRY_ASSIGN(auto started, start_execution(caller, std::move(b)));
+    if (started.state == BatchState::executed) return started;  // a racing execution finished
     checkpoint("started");
-
-    // The bank files, fully determined by the stored batch, written and validated before any
-    // money moves.
-    std::vector<rules::PlannedFile> planned = rules::plan_files(b);
-    std::vector<BankFile> files;
-    files.reserve(planned.size());
-    for (std::size_t n = 0; n < planned.size(); ++n) {
-        if (progress) progress("validating", n, planned.size());
-        PROCURA_TRY_ASSIGN(auto xml, write_pain001(planned[n].payments));
-        if (auto valid = validator->validate(xml); !valid) {
-            return core::internal("bank_file_invalid",
-                                  "bank file " + std::to_string(planned[n].file.number) +
-                                      " of batch " + std::to_string(id) +
-                                      " does not validate: " + valid.error().message);
-        }
-        BankFile f = planned[n].file;
-        f.sha256_hex = core::sha256_hex(xml);
-        f.xml = std::move(xml);
-        files.push_back(std::move(f));
-    }
-    if (progress) progress("validating", planned.size(), planned.size());
+    PROCURA_TRY_ASSIGN(auto files, write_files(started, *validator, progress));
     checkpoint("files_built");
+    PROCURA_TRY_ASSIGN(auto accounts, open_accounts(caller, started));
+    checkpoint("accounts_opened");
+    PROCURA_TRY(post_transfers(caller, started, accounts, progress));
+    checkpoint("posted");
+    PROCURA_TRY(finish_execution(caller, started, files, progress));
+    checkpoint("finished");
+    return load(id, true);
+}
 
+// Stage "start" of execute: records the start (approved -> executing, with its audit event)
+// and returns the batch to go on with. Requires b loaded with its items, passed by
+// check_can_execute and not executed. An executing batch (an interrupted execution) is
+// returned as it is; when a racing execution started first, the stored batch is, which may be
+// executed already. A crash after this stage leaves the batch executing with nothing posted: a
+// rerun goes on from here, and a cancellation is still possible.
+core::Result<Batch> BatchService::start_execution(const core::Caller& caller, Batch b) {
+    if (b.state != BatchState::approved) return b;
+    Batch started = b;
+    started.state = BatchState::executing;
+    started.version += 1;
+    started.execute_started_by = caller.user_id;
+    started.execute_started_at_ms = clock_.now_ms();
+    auto moved = store_.transition(
+        b.id, BatchState::approved, started,
+        batch_event(started.execute_started_at_ms, caller.user_id,
+                    "settlement_batch.execution_started", started, Json::object()));
+    if (moved) return started;
+    if (moved.error().code != "stale_state") return moved.error();
+    // A racing execution started first: go on with the stored batch.
+    PROCURA_TRY_ASSIGN(auto again, load(b.id, true));
+    if (again.state == BatchState::executed) return again;
+    PROCURA_TRY(rules::check_can_execute(again, caller));  // cancelled meanwhile
+    return again;
+}
+
+// Stage "open accounts" of execute: the ledger accounts of the payments' buyers and suppliers,
+// per currency, each opened by its own transaction if it does not exist yet (account_for
+// returns an existing one, also a racing opener's). Requires b executing. A crash after it
+// leaves accounts opened and nothing posted; a rerun finds them, and an account without
+// transfers moves no balance.
+core::Result<rules::LedgerAccounts> BatchService::open_accounts(const core::Caller& caller,
+                                                                const Batch& b) {
     rules::LedgerAccounts accounts;
     for (const Item& i : b.items) {
         if (i.kind != ItemKind::payment) continue;
@@ -252,13 +298,24 @@ core::Result<Batch> BatchService::execute(const core::Caller& caller, std::int64
             accounts.suppliers[{i.supplier_id, i.currency}] = a.id;
         }
     }
-    checkpoint("accounts_opened");
+    return accounts;
+}
 
+// Stage "post" of execute: all of b's transfers as one linked group, whose ids follow from
+// (batch, item), in one ledger transaction. Requires b executing and accounts from
+// open_accounts. Exactly once: a rerun sends the same transfers, which the ledger answers with
+// "exists" and does not post again. Errors: 409 "ledger_refused" naming the first refused item
+// (the group is linked: nothing posted); "batch_cancelled" from the guard when a cancellation
+// committed first. A crash after it leaves everything posted and the batch executing, which no
+// cancellation may then undo (its first transfer exists); a rerun finishes it.
+core::Status BatchService::post_transfers(const core::Caller& caller, const Batch& b,
+                                          const rules::LedgerAccounts& accounts,
+                                          const Progress& progress) {
     const std::vector<money::Transfer> transfers = rules::ledger_transfers(b, accounts);
     if (progress) progress("posting", 0, transfers.size());
     // Posted only while the batch is still executing, checked under its row's lock in the
     // posting's own transaction: a cancellation committed meanwhile stops it.
-    const std::unique_ptr<money::PostingGuard> guard = store_.executing_guard(id);
+    const std::unique_ptr<money::PostingGuard> guard = store_.executing_guard(b.id);
     PROCURA_TRY_ASSIGN(auto posted,
                        ledger_.create_transfers(caller.user_id, transfers, guard.get()));
     for (std::size_t n = 0; n < posted.size(); ++n) {
@@ -268,30 +325,28 @@ core::Result<Batch> BatchService::execute(const core::Caller& caller, std::int64
         if (r.error && r.error->code == "linked_transfer_failed") continue;
         return core::conflict("ledger_refused",
                               "the ledger refused item " + std::to_string(n + 1) + " (" +
-                                  transfers[n].id + ") of batch " + std::to_string(id) + ": " +
+                                  transfers[n].id + ") of batch " + std::to_string(b.id) + ": " +
                                   (r.error ? r.error->code + ": " + r.error->message : "failed") +
                                   "; nothing was posted");
     }
     if (progress) progress("posting", transfers.size(), transfers.size());
-    checkpoint("posted");
+    return {};
+}
 
+// Stage "finish" of execute: stores the bank files and the executed state with their audit
+// events in one transaction of the store, which does nothing if a racing execution finished
+// first. Requires b executing, posted, and its files from write_files. A crash after it leaves
+// the batch executed; a rerun returns it unchanged.
+core::Status BatchService::finish_execution(const core::Caller& caller, const Batch& b,
+                                            const std::vector<BankFile>& files,
+                                            const Progress& progress) {
     Batch done = b;
     done.state = BatchState::executed;
     done.version += 1;
     done.executed_by = caller.user_id;
     done.executed_at_ms = clock_.now_ms();
-    std::vector<core::AuditEvent> file_events;
-    for (const BankFile& f : files) {
-        file_events.push_back(core::AuditEvent{
-            done.executed_at_ms, caller.user_id, "settlement_file.written", "settlement_file", 0, 1,
-            core::compact_json(Json{{"batch_id", id},
-                                    {"number", f.number},
-                                    {"message_id", f.message_id},
-                                    {"currency", f.currency},
-                                    {"payment_count", f.payment_count},
-                                    {"control_sum_minor", f.control_sum_minor},
-                                    {"sha256", f.sha256_hex}})});
-    }
+    const std::vector<core::AuditEvent> events =
+        file_events(files, done.executed_at_ms, caller.user_id, b.id);
     Json file_hashes = Json::array();
     for (const BankFile& f : files) file_hashes.push_back(f.sha256_hex);
     if (progress) progress("writing", 0, 1);
@@ -299,10 +354,9 @@ core::Result<Batch> BatchService::execute(const core::Caller& caller, std::int64
         done, files,
         batch_event(done.executed_at_ms, caller.user_id, "settlement_batch.executed", done,
                     Json{{"item_count", done.item_count}, {"files_sha256", file_hashes}}),
-        file_events));
+        events));
     if (progress) progress("writing", 1, 1);
-    checkpoint("finished");
-    return load(id, true);
+    return {};
 }
 
 core::Result<Batch> BatchService::get(const core::Caller& caller, std::int64_t id) {

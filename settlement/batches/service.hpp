@@ -24,6 +24,10 @@
 
 namespace procura::settlement::batches {
 
+namespace rules {
+struct LedgerAccounts;
+}
+
 // Progress of a long step: stage ("selecting", "validating", "posting", "writing"), done of
 // total. Called on the calling thread.
 using Progress = std::function<void(std::string_view stage, std::size_t done, std::size_t total)>;
@@ -90,6 +94,17 @@ public:
 
 private:
     core::Result<Batch> load(std::int64_t id, bool with_items);
+
+    // The stages of execute that use the service's ports, in order; write_files, between the
+    // first two, needs none. service.cpp says what each requires and what a crash after it
+    // leaves.
+    core::Result<Batch> start_execution(const core::Caller& caller, Batch b);
+    core::Result<rules::LedgerAccounts> open_accounts(const core::Caller& caller, const Batch& b);
+    core::Status post_transfers(const core::Caller& caller, const Batch& b,
+                                const rules::LedgerAccounts& accounts, const Progress& progress);
+    core::Status finish_execution(const core::Caller& caller, const Batch& b,
+                                  const std::vector<BankFile>& files, const Progress& progress);
+
     void checkpoint(std::string_view name) const {
         if (checkpoint_) checkpoint_(name);
     }

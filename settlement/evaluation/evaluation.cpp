@@ -289,6 +289,131 @@ std::optional<DecidedBy> ranks_before(Method method, const BidScore& a, const Bi
     return std::nullopt;
 }
 
+// The sums over a lot's valid prices that the price scores and the flags are computed from.
+struct PriceFacts {
+    Wide sum = 0;             // of the valid prices
+    Wide count = 0;           // of the valid bids, > 0
+    std::int64_t lowest = 0;  // the lowest valid price
+};
+
+// The lot's valid bids, in input order. Lists the others in result.excluded, by bid id, and
+// sets result.valid_bid_count.
+std::vector<const BidInput*> split_valid(const LotInput& lot, LotResult& result) {
+    std::vector<const BidInput*> valid;
+    valid.reserve(lot.bids.size());
+    for (const BidInput& bid : lot.bids) {
+        if (bid.valid) {
+            valid.push_back(&bid);
+        } else {
+            result.excluded.push_back({bid.bid_id, bid.supplier_id, bid.invalid_reason});
+        }
+    }
+    std::sort(result.excluded.begin(), result.excluded.end(),
+              [](const ExcludedBid& a, const ExcludedBid& b) { return a.bid_id < b.bid_id; });
+    result.valid_bid_count = static_cast<std::int64_t>(valid.size());
+    return valid;
+}
+
+// Lowest and mean of all valid prices (valid is not empty), abnormally low ones included: sets
+// them in result and returns the sums behind them.
+PriceFacts price_facts(const std::vector<const BidInput*>& valid, LotResult& result) {
+    PriceFacts prices;
+    prices.lowest = valid.front()->price_minor;
+    for (const BidInput* bid : valid) {
+        prices.sum += bid->price_minor;
+        prices.lowest = std::min(prices.lowest, bid->price_minor);
+    }
+    prices.count = static_cast<Wide>(valid.size());
+    result.lowest_valid_price_minor = prices.lowest;
+    result.mean_valid_price_minor = div_round_half_up(prices.sum, prices.count);
+    return prices;
+}
+
+// Benchmark: mean of the valid prices sorted by (price, bid id), the first and the last
+// dropped when there are trim_from_count or more. Sets it and the dropped bids in result.
+void set_benchmark(const std::vector<const BidInput*>& valid, const PriceFacts& prices,
+                   LotResult& result) {
+    std::vector<const BidInput*> sorted = valid;
+    std::sort(sorted.begin(), sorted.end(), [](const BidInput* a, const BidInput* b) {
+        return std::pair(a->price_minor, a->bid_id) < std::pair(b->price_minor, b->bid_id);
+    });
+    Wide benchmark_sum = prices.sum;
+    Wide benchmark_count = prices.count;
+    if (sorted.size() >= trim_from_count) {
+        benchmark_sum -= sorted.front()->price_minor + Wide{sorted.back()->price_minor};
+        benchmark_count -= 2;
+        result.benchmark_dropped_bid_ids = {sorted.front()->bid_id, sorted.back()->bid_id};
+    }
+    result.benchmark_price_minor = div_round_half_up(benchmark_sum, benchmark_count);
+}
+
+// The price part of a valid bid's score under lot.method (none under lowest_price); under
+// benchmark_price also its deviation and deduction. benchmark is the lot's benchmark price.
+void score_price(const LotInput& lot, const PriceFacts& prices, std::int64_t benchmark,
+                 const BidInput& bid, BidScore& score) {
+    const std::int64_t price_pct = lot.weights.price_pct;
+    switch (lot.method) {
+        case Method::lowest_price:
+            break;
+        case Method::comprehensive:
+            // lowest / price × price_pct points, in micro-points.
+            score.price_score_micro = div_round_half_up(
+                Wide{prices.lowest} * price_pct * micro_per_point, bid.price_minor);
+            break;
+        case Method::benchmark_price: {
+            // deviation % = |price − B| / B × 100; deduction = deviation % × rate, computed
+            // in one division from the exact fraction, then floored at 0 points left.
+            const Wide diff = Wide{bid.price_minor} - benchmark;
+            const std::int64_t rate = diff > 0 ? lot.benchmark.deduction_above_micro_per_pct
+                                               : lot.benchmark.deduction_below_micro_per_pct;
+            const Wide magnitude = diff < 0 ? -diff : diff;
+            score.deviation_ppm = saturate(wide_round_half_away(diff * 1'000'000, benchmark));
+            // rate <= score_max_micro (check_lot): the product stays far below 2^127.
+            const Wide deduction = wide_round_half_up(magnitude * 100 * rate, benchmark);
+            score.deduction_micro =
+                static_cast<std::int64_t>(std::min(deduction, Wide{score_max_micro}));
+            const std::int64_t left = score_max_micro - score.deduction_micro;
+            score.price_score_micro = div_round_half_up(Wide{left} * price_pct, 100);
+            break;
+        }
+    }
+}
+
+// The unranked score of one valid, checked bid: the abnormally-low flag, the technical
+// breakdown, the price part and the total.
+BidScore score_bid(const LotInput& lot, const CriterionIndex& criteria, const PriceFacts& prices,
+                   std::int64_t benchmark, const BidInput& bid) {
+    BidScore score;
+    score.bid_id = bid.bid_id;
+    score.supplier_id = bid.supplier_id;
+    score.price_minor = bid.price_minor;
+    score.received_at_ms = bid.received_at_ms;
+    // price < threshold × mean  <=>  price × 10,000 × n < threshold_bp × sum, exactly.
+    score.abnormally_low = Wide{bid.price_minor} * 10'000 * prices.count <
+                           Wide{lot.abnormally_low_threshold_bp} * prices.sum;
+    score_technical(lot, criteria, bid, score);
+    score_price(lot, prices, benchmark, bid, score);
+    if (lot.method != Method::lowest_price) {
+        score.total_score_micro = score.price_score_micro + score.technical_score_micro;
+    }
+    return score;
+}
+
+// Sorts scores into rank order and numbers them, each with the key that decided its place.
+void rank_scores(Method method, std::vector<BidScore>& scores) {
+    std::sort(scores.begin(), scores.end(), [&](const BidScore& a, const BidScore& b) {
+        return ranks_before(method, a, b).has_value();
+    });
+    for (std::size_t r = 0; r < scores.size(); ++r) {
+        scores[r].rank = static_cast<std::int64_t>(r + 1);
+        if (r > 0) {
+            const auto decided = ranks_before(method, scores[r - 1], scores[r]);
+            PROCURA_ASSERT(decided.has_value());  // bid ids are unique: the order is total
+            scores[r].decided_by = *decided;
+        }
+    }
+}
+
 }  // namespace
 
 LotResult evaluate_lot(const LotInput& lot) {
@@ -304,105 +429,17 @@ LotResult evaluate_lot(const LotInput& lot) {
     }
     result.abnormally_low_threshold_bp = lot.abnormally_low_threshold_bp;
 
-    std::vector<const BidInput*> valid;
-    valid.reserve(lot.bids.size());
-    for (const BidInput& bid : lot.bids) {
-        if (bid.valid) {
-            valid.push_back(&bid);
-        } else {
-            result.excluded.push_back({bid.bid_id, bid.supplier_id, bid.invalid_reason});
-        }
-    }
-    std::sort(result.excluded.begin(), result.excluded.end(),
-              [](const ExcludedBid& a, const ExcludedBid& b) { return a.bid_id < b.bid_id; });
-    result.valid_bid_count = static_cast<std::int64_t>(valid.size());
+    const std::vector<const BidInput*> valid = split_valid(lot, result);
     if (valid.empty()) return result;
-
-    // Lowest and mean of all valid prices, abnormally low ones included.
-    Wide price_sum = 0;
-    std::int64_t lowest = valid.front()->price_minor;
-    for (const BidInput* bid : valid) {
-        price_sum += bid->price_minor;
-        lowest = std::min(lowest, bid->price_minor);
-    }
-    const auto count = static_cast<Wide>(valid.size());
-    result.lowest_valid_price_minor = lowest;
-    result.mean_valid_price_minor = div_round_half_up(price_sum, count);
-
-    // Benchmark: mean of the valid prices sorted by (price, bid id), the first and the last
-    // dropped when there are trim_from_count or more.
-    if (lot.method == Method::benchmark_price) {
-        std::vector<const BidInput*> sorted = valid;
-        std::sort(sorted.begin(), sorted.end(), [](const BidInput* a, const BidInput* b) {
-            return std::pair(a->price_minor, a->bid_id) < std::pair(b->price_minor, b->bid_id);
-        });
-        Wide benchmark_sum = price_sum;
-        Wide benchmark_count = count;
-        if (sorted.size() >= trim_from_count) {
-            benchmark_sum -= sorted.front()->price_minor + Wide{sorted.back()->price_minor};
-            benchmark_count -= 2;
-            result.benchmark_dropped_bid_ids = {sorted.front()->bid_id, sorted.back()->bid_id};
-        }
-        result.benchmark_price_minor = div_round_half_up(benchmark_sum, benchmark_count);
-    }
+    const PriceFacts prices = price_facts(valid, result);
+    if (lot.method == Method::benchmark_price) set_benchmark(valid, prices, result);
 
     std::vector<BidScore> scores;
     scores.reserve(valid.size());
     for (const BidInput* bid : valid) {
-        BidScore score;
-        score.bid_id = bid->bid_id;
-        score.supplier_id = bid->supplier_id;
-        score.price_minor = bid->price_minor;
-        score.received_at_ms = bid->received_at_ms;
-        // price < threshold × mean  <=>  price × 10,000 × n < threshold_bp × sum, exactly.
-        score.abnormally_low = Wide{bid->price_minor} * 10'000 * count <
-                               Wide{lot.abnormally_low_threshold_bp} * price_sum;
-        score_technical(lot, criteria, *bid, score);
-
-        const std::int64_t price_pct = lot.weights.price_pct;
-        switch (lot.method) {
-            case Method::lowest_price:
-                break;
-            case Method::comprehensive:
-                // lowest / price × price_pct points, in micro-points.
-                score.price_score_micro =
-                    div_round_half_up(Wide{lowest} * price_pct * micro_per_point, bid->price_minor);
-                break;
-            case Method::benchmark_price: {
-                // deviation % = |price − B| / B × 100; deduction = deviation % × rate, computed
-                // in one division from the exact fraction, then floored at 0 points left.
-                const std::int64_t benchmark = result.benchmark_price_minor;
-                const Wide diff = Wide{bid->price_minor} - benchmark;
-                const std::int64_t rate = diff > 0 ? lot.benchmark.deduction_above_micro_per_pct
-                                                   : lot.benchmark.deduction_below_micro_per_pct;
-                const Wide magnitude = diff < 0 ? -diff : diff;
-                score.deviation_ppm = saturate(wide_round_half_away(diff * 1'000'000, benchmark));
-                // rate <= score_max_micro (check_lot): the product stays far below 2^127.
-                const Wide deduction = wide_round_half_up(magnitude * 100 * rate, benchmark);
-                score.deduction_micro =
-                    static_cast<std::int64_t>(std::min(deduction, Wide{score_max_micro}));
-                const std::int64_t left = score_max_micro - score.deduction_micro;
-                score.price_score_micro = div_round_half_up(Wide{left} * price_pct, 100);
-                break;
-            }
-        }
-        if (lot.method != Method::lowest_price) {
-            score.total_score_micro = score.price_score_micro + score.technical_score_micro;
-        }
-        scores.push_back(std::move(score));
+        scores.push_back(score_bid(lot, criteria, prices, result.benchmark_price_minor, *bid));
     }
-
-    std::sort(scores.begin(), scores.end(), [&](const BidScore& a, const BidScore& b) {
-        return ranks_before(lot.method, a, b).has_value();
-    });
-    for (std::size_t r = 0; r < scores.size(); ++r) {
-        scores[r].rank = static_cast<std::int64_t>(r + 1);
-        if (r > 0) {
-            const auto decided = ranks_before(lot.method, scores[r - 1], scores[r]);
-            PROCURA_ASSERT(decided.has_value());  // bid ids are unique: the order is total
-            scores[r].decided_by = *decided;
-        }
-    }
+    rank_scores(lot.method, scores);
     result.ranking = std::move(scores);
     return result;
 }
