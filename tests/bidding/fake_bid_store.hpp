@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "bidding/store.hpp"
+#include "tender/model.hpp"
 
 namespace procura::bidding {
 
@@ -31,10 +32,14 @@ public:
     // Called with the group's size at the start of every insert_bids, outside the store's
     // lock (a test may wait in it, so that more bids queue behind the group being written).
     std::function<void(std::size_t)> on_insert_bids;
-    // The current version of a tender's terms, as the MySQL store reads it under the tender's
-    // lock; when set, a bid whose tender_version (not 0) differs is refused "tender_amended".
-    // Called outside the store's lock, after on_insert_bids.
-    std::function<std::int64_t(std::int64_t tender_id)> tender_version;
+    // The tender as the MySQL store reads it under the tender's lock (nullopt: there is none).
+    // When set, each bid is checked against it as there: a bid of a missing or cancelled tender
+    // is refused "tender_cancelled", one received at or after the submission deadline
+    // "submission_closed", one whose tender_version (not 0) differs "tender_amended". Called
+    // once per tender of the group, outside the store's lock, after on_insert_bids (a test may
+    // amend the tender in it, as a racing officer would). Without it only the fake's own
+    // openings are checked (a bid of an opened tender is "submission_closed").
+    std::function<std::optional<tender::Tender>(std::int64_t tender_id)> tender_terms;
     core::Status withdraw_bid(std::int64_t bid_id, std::int64_t at_ms,
                               const core::AuditEvent& audit) override;
     core::Result<std::vector<Bid>> find_active_bids(const std::vector<BidKey>& keys) override;
@@ -58,7 +63,16 @@ public:
     std::vector<core::StoredAuditEvent> audit_events();
 
 private:
-    std::int64_t append_audit(const core::AuditEvent& event);  // caller holds mutex_
+    using TenderTerms = std::map<std::int64_t, std::optional<tender::Tender>>;
+
+    // The following expect mutex_ held.
+    std::int64_t append_audit(const core::AuditEvent& event);
+    // Why w is refused on its own, if it is (its tender, then its version, in MySQLBidStore's
+    // order); otherwise sets version to the one it gets.
+    std::optional<core::Error> refusal(const BidWrite& w, const TenderTerms* terms,
+                                       std::int64_t versions_max, std::int64_t& version);
+    // Whether a bid with this body is stored for the tender.
+    bool body_stored(std::int64_t tender_id, const std::string& sha256_hex) const;
 
     std::mutex mutex_;
     State state_;
