@@ -50,7 +50,11 @@ core::Result<std::optional<Bid>> FakeBidStore::find_bid_by_hash(std::int64_t ten
                                                                 const std::string& sha256_hex) {
     std::lock_guard lock(mutex_);
     for (const auto& [id, b] : state_.bids) {
-        if (b.tender_id == tender_id && b.sha256_hex == sha256_hex) return std::optional<Bid>{b};
+        if (b.tender_id == tender_id && b.sha256_hex == sha256_hex) {
+            Bid summary = b;
+            summary.body.clear();  // as the port says: without the body
+            return std::optional<Bid>{std::move(summary)};
+        }
     }
     return std::optional<Bid>{};
 }
