@@ -2,6 +2,9 @@
 
 #include <algorithm>
 #include <map>
+#include <set>
+
+#include "core/utf8.hpp"
 
 namespace procura::bidding {
 
@@ -223,11 +226,24 @@ core::Result<std::optional<OpeningRecord>> FakeBidStore::find_opening(std::int64
 core::Status FakeBidStore::insert_opening(const OpeningRecord& record,
                                           const std::vector<core::AuditEvent>& audit) {
     std::lock_guard lock(mutex_);
+    // A bid stored after the record's bids were read makes the record incomplete: refused
+    // before anything else, as MySQLBidStore checks it first under the tender's lock.
+    std::set<std::int64_t> in_record;
+    for (const OpenedBidRecord& r : record.bids) in_record.insert(r.bid_id);
+    for (const auto& [id, b] : state_.bids) {
+        if (b.tender_id == record.tender_id && b.state == BidState::active &&
+            in_record.count(id) == 0) {
+            return core::conflict("bids_changed",
+                                  "a bid was stored while the bids were being opened; nothing "
+                                  "was stored: hand the last share in again");
+        }
+    }
     if (state_.openings.count(record.tender_id) != 0) {
         return core::conflict("already_opened", "the bids are already opened");
     }
     // Stored as the adapter stores it: ordered by bid id, the bid's own columns from the bid,
-    // the reason cut at 1000 bytes, and no currency without a price.
+    // the reason cut at 1000 bytes without splitting a character, and no currency without a
+    // price.
     OpeningRecord stored;
     stored.tender_id = record.tender_id;
     stored.opened_at_ms = record.opened_at_ms;
@@ -244,7 +260,7 @@ core::Status FakeBidStore::insert_opening(const OpeningRecord& record,
         r.version = b.version;
         r.received_at_ms = b.received_at_ms;
         r.sha256_hex = b.sha256_hex;
-        r.reason = r.reason.substr(0, 1000);
+        r.reason = core::utf8_prefix(r.reason, 1000);
         if (!r.price_minor) r.currency.clear();
         stored.bids.push_back(std::move(r));
     }

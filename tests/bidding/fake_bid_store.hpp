@@ -1,8 +1,9 @@
 // FakeBidStore: an in-memory BidStore honouring the port's contract (bidding/store.hpp) as
 // MySQLBidStore does, for fast service tests. Versions are numbered per (tender, supplier, lot),
 // a new bid turns the previous active one into replaced, a body's hash is unique per tender
-// (conflict "duplicate_bid"), the opening key is first-writer-wins, and a second opening record
-// is conflict "already_opened". Every change appends its audit event to one hash-chained list
+// (conflict "duplicate_bid"), the opening key is first-writer-wins, and an opening record is
+// refused if it misses an active bid ("bids_changed") or is the tender's second
+// ("already_opened"). Every change appends its audit event to one hash-chained list
 // whose seq stands for the audit table's (bids take their log_seq from it). Each call is atomic
 // under one mutex, and a refused call changes nothing. Thread-safe.
 #pragma once
