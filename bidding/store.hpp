@@ -29,6 +29,7 @@
 
 #include "bidding/model.hpp"
 #include "core/audit.hpp"
+#include "core/hash.hpp"
 #include "core/result.hpp"
 
 namespace procura::bidding {
@@ -81,8 +82,16 @@ public:
     virtual core::Result<std::optional<Bid>> find_bid_by_hash(std::int64_t tender_id,
                                                               const std::string& sha256_hex) = 0;
     // The bids, without their bodies, with any of these (tender, body hash) pairs, in one read
-    // (at most one each); order unspecified. The default asks find_bid_by_hash for each.
+    // (at most one each); order unspecified. bad_request "bad_hash" if a hash is not 64
+    // lower-case hex digits (MySQLBidStore writes them into a statement's text). The default
+    // checks them all, then asks find_bid_by_hash for each.
     virtual core::Result<std::vector<Bid>> find_bids_by_hashes(const std::vector<BidHash>& hashes) {
+        for (const BidHash& h : hashes) {
+            if (!core::is_sha256_hex(h.sha256_hex)) {
+                return core::bad_request("bad_hash", "a bid hash is 64 lower-case hex digits",
+                                         "sha256");
+            }
+        }
         std::vector<Bid> out;
         for (const BidHash& h : hashes) {
             PROCURA_TRY_ASSIGN(auto found, find_bid_by_hash(h.tender_id, h.sha256_hex));

@@ -28,6 +28,7 @@
                               make_world)                                                         \
     PROCURA_BID_CONTRACT_CASE(a_bid_is_found_by_its_hash_without_its_body, make_world)            \
     PROCURA_BID_CONTRACT_CASE(bids_are_found_by_several_hashes_in_one_read, make_world)           \
+    PROCURA_BID_CONTRACT_CASE(a_hash_that_is_not_lower_case_hex_is_refused, make_world)           \
     PROCURA_BID_CONTRACT_CASE(active_bids_are_found_by_their_keys, make_world)                    \
     PROCURA_BID_CONTRACT_CASE(only_an_active_bid_is_withdrawn, make_world)                        \
     PROCURA_BID_CONTRACT_CASE(list_bids_gives_every_version_or_the_active_bodies, make_world)     \

@@ -3,6 +3,7 @@
 // PROCURA_BID_STORE_CONTRACT_TESTS (tests/bidding/store_contract.hpp).
 #pragma once
 
+#include <cctype>
 #include <set>
 #include <string>
 #include <vector>
@@ -53,6 +54,20 @@ inline void bids_are_found_by_several_hashes_in_one_read(BidWorld& w) {
     auto none = w.store().find_bids_by_hashes({});
     require_ok(none);
     BOOST_TEST(none->empty());
+}
+
+inline void a_hash_that_is_not_lower_case_hex_is_refused(BidWorld& w) {
+    const std::int64_t tender = publish(w);
+    insert_one(w, bid(tender, supplier_a, 1, "a"));
+    std::string upper = sha256_hex_of("a");
+    for (char& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    for (const std::string& bad :
+         {std::string(63, 'a') + "'", upper, std::string(63, 'a'), std::string(65, 'a')}) {
+        auto refused = w.store().find_bids_by_hashes({{tender, sha256_hex_of("a")}, {tender, bad}});
+        BOOST_REQUIRE(!refused.ok());
+        BOOST_TEST((refused.error().kind == core::ErrorKind::bad_request));
+        BOOST_TEST(refused.error().code == "bad_hash");
+    }
 }
 
 inline void active_bids_are_found_by_their_keys(BidWorld& w) {
