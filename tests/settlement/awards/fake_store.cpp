@@ -12,12 +12,16 @@ public:
 
     TenderRecords& records() { return s_.tenders.at(tender_id_); }
 
+    // The first write refused by a unique key: as in MariaDB, where the statement's exception
+    // fails the transaction, the change is then rolled back even if fn goes on.
+    const std::optional<core::Error>& failure() const { return failure_; }
+
     core::Result<TenderRecords> load() override { return records(); }
 
     core::Status insert_declaration(const Declaration& d) override {
         for (const Declaration& x : records().declarations) {
             if (x.member_id == d.member_id) {
-                return core::conflict("already_declared", "declared");
+                return unique_key(core::conflict("already_declared", "declared"));
             }
         }
         records().declarations.push_back(d);
@@ -48,7 +52,7 @@ public:
         for (const TechnicalScore& t : scores) {
             for (const TechnicalScore& x : records().scores) {
                 if (key(x) == key(t)) {
-                    return core::conflict("score_locked", "locked");
+                    return unique_key(core::conflict("score_locked", "locked"));
                 }
             }
             records().scores.push_back(t);
@@ -61,7 +65,7 @@ public:
 
     core::Status insert_evaluation(const Evaluation& e) override {
         if (records().evaluation) {
-            return core::conflict("already_evaluated", "evaluated");
+            return unique_key(core::conflict("already_evaluated", "evaluated"));
         }
         records().evaluation = e;
         return {};
@@ -71,7 +75,7 @@ public:
         if (a.current()) {
             for (const Award& x : records().awards) {
                 if (x.current() && x.lot_id == a.lot_id) {
-                    return core::conflict("lot_already_awarded", "current");
+                    return unique_key(core::conflict("lot_already_awarded", "current"));
                 }
             }
         }
@@ -97,7 +101,7 @@ public:
     core::Result<std::int64_t> insert_contract(const Contract& k) override {
         for (const Contract& x : records().contracts) {
             if (x.award_id == k.award_id) {
-                return core::conflict("award_signed", "signed");
+                return unique_key(core::conflict("award_signed", "signed"));
             }
         }
         Contract stored = k;
@@ -131,7 +135,7 @@ public:
     core::Status insert_closure(const LotClosure& closure) override {
         for (const LotClosure& c : records().closures) {
             if (c.lot_id == closure.lot_id) {
-                return core::conflict("lot_closed", "closed");
+                return unique_key(core::conflict("lot_closed", "closed"));
             }
         }
         records().closures.push_back(closure);
@@ -146,8 +150,14 @@ public:
     }
 
 private:
+    core::Error unique_key(core::Error error) {
+        if (!failure_) failure_ = error;
+        return error;
+    }
+
     FakeAwardStore::State& s_;
     std::int64_t tender_id_;
+    std::optional<core::Error> failure_;
 };
 
 }  // namespace
@@ -161,6 +171,7 @@ core::Status FakeAwardStore::in_transaction(
     State working = state_;
     FakeTransaction tx(working, tender_id);
     core::Status status = fn(tx);
+    if (status && tx.failure()) status = *tx.failure();
     if (status) state_ = std::move(working);
     return status;
 }
