@@ -86,16 +86,23 @@ public:
     }
 
     core::Status update_award(const Award& a) override {
-        for (Award& x : records().awards) {
-            if (x.id == a.id) {
-                x.state = a.state;
-                x.decided_by = a.decided_by;
-                x.decided_at_ms = a.decided_at_ms;
-                x.decline_reason = a.decline_reason;
-                return {};
+        std::vector<Award>& awards = records().awards;
+        const auto stored = std::find_if(awards.begin(), awards.end(),
+                                         [&](const Award& x) { return x.id == a.id; });
+        if (stored == awards.end()) return core::not_found("award_not_found", "no award");
+        // The awards_current key: one current award per lot (the stored award's lot).
+        if (a.current()) {
+            for (const Award& x : awards) {
+                if (x.id != a.id && x.current() && x.lot_id == stored->lot_id) {
+                    return unique_key(core::conflict("lot_already_awarded", "current"));
+                }
             }
         }
-        return core::not_found("award_not_found", "no award");
+        stored->state = a.state;
+        stored->decided_by = a.decided_by;
+        stored->decided_at_ms = a.decided_at_ms;
+        stored->decline_reason = a.decline_reason;
+        return {};
     }
 
     core::Result<std::int64_t> insert_contract(const Contract& k) override {
