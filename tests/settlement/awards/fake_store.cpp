@@ -1,6 +1,7 @@
 #include "tests/settlement/awards/fake_store.hpp"
 
 #include <algorithm>
+#include <tuple>
 
 namespace procura::settlement::awards {
 namespace {
@@ -67,7 +68,16 @@ public:
         if (records().evaluation) {
             return unique_key(core::conflict("already_evaluated", "evaluated"));
         }
-        records().evaluation = e;
+        // Read back as MariaDB orders the rows: lots by number, ranked bids by (lot, rank).
+        Evaluation stored = e;
+        std::sort(
+            stored.lots.begin(), stored.lots.end(),
+            [](const LotEvaluation& a, const LotEvaluation& b) { return a.lot_id < b.lot_id; });
+        std::sort(stored.bids.begin(), stored.bids.end(),
+                  [](const RankedBid& a, const RankedBid& b) {
+                      return std::tie(a.lot_id, a.rank) < std::tie(b.lot_id, b.rank);
+                  });
+        records().evaluation = std::move(stored);
         return {};
     }
 
