@@ -3,8 +3,16 @@
 #include <algorithm>
 #include <tuple>
 
+#include "core/utf8.hpp"
+
 namespace procura::settlement::awards {
 namespace {
+
+// The byte bounds of MariaDB's text columns, to which MySQLAwardStore cuts what it stores
+// (never inside a character).
+constexpr std::size_t reason_bytes_max = 1000;
+constexpr std::size_t statement_bytes_max = 2000;
+constexpr std::size_t clarification_bytes_max = 2000;
 
 class FakeTransaction final : public AwardTransaction {
 public:
@@ -25,7 +33,9 @@ public:
                 return unique_key(core::conflict("already_declared", "declared"));
             }
         }
-        records().declarations.push_back(d);
+        Declaration stored = d;
+        stored.statement = core::utf8_prefix(d.statement, statement_bytes_max);
+        records().declarations.push_back(std::move(stored));
         std::sort(
             records().declarations.begin(), records().declarations.end(),
             [](const Declaration& a, const Declaration& b) { return a.member_id < b.member_id; });
@@ -40,7 +50,7 @@ public:
             }
             x.withdrawn_at_ms = d.withdrawn_at_ms;
             x.withdrawn_by = d.withdrawn_by;
-            x.withdrawal_reason = d.withdrawal_reason;
+            x.withdrawal_reason = core::utf8_prefix(d.withdrawal_reason, reason_bytes_max);
             return {};
         }
         return core::conflict("already_withdrawn", "no declaration");
@@ -91,6 +101,8 @@ public:
         }
         Award stored = a;
         stored.id = s_.next_award_id++;
+        stored.skip_reason = core::utf8_prefix(a.skip_reason, reason_bytes_max);
+        stored.clarification = core::utf8_prefix(a.clarification, clarification_bytes_max);
         records().awards.push_back(stored);
         return stored.id;
     }
@@ -112,6 +124,9 @@ public:
         stored->decided_by = a.decided_by;
         stored->decided_at_ms = a.decided_at_ms;
         stored->decline_reason = a.decline_reason;
+        if (a.decline_reason) {
+            stored->decline_reason = core::utf8_prefix(*a.decline_reason, reason_bytes_max);
+        }
         return {};
     }
 
@@ -155,7 +170,9 @@ public:
                 return unique_key(core::conflict("lot_closed", "closed"));
             }
         }
-        records().closures.push_back(closure);
+        LotClosure stored = closure;
+        stored.reason = core::utf8_prefix(closure.reason, reason_bytes_max);
+        records().closures.push_back(std::move(stored));
         std::sort(records().closures.begin(), records().closures.end(),
                   [](const LotClosure& a, const LotClosure& b) { return a.lot_id < b.lot_id; });
         return {};
