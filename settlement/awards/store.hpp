@@ -56,7 +56,8 @@ public:
     // Ignores the ids in contract and its milestones; stores the milestones planned, in the
     // contract's currency. Returns the new contract's id.
     virtual core::Result<std::int64_t> insert_contract(const Contract& contract) = 0;
-    // planned -> accepted; conflict "milestone_accepted" if it is not planned.
+    // planned -> accepted; conflict "milestone_accepted" if it is not planned, or not a
+    // milestone of a contract of the locked tender.
     virtual core::Status accept_milestone(std::int64_t contract_id, std::int64_t number,
                                           core::UserId by, std::int64_t at_ms) = 0;
     // conflict "lot_closed" if the lot is closed already.

@@ -332,5 +332,7 @@ inline void an_award_of_another_tender_is_not_found_for_update(AwardWorld& w) {
     PROCURA_AWARD_CONTRACT_CASE(an_award_of_another_tender_is_not_found_for_update, make_world)    \
     PROCURA_AWARD_CONTRACT_CASE(a_contract_stores_its_milestones_planned, make_world)              \
     PROCURA_AWARD_CONTRACT_CASE(a_milestone_is_accepted_once, make_world)                          \
+    PROCURA_AWARD_CONTRACT_CASE(a_milestone_of_another_tenders_contract_is_not_accepted,           \
+                                make_world)                                                        \
     PROCURA_AWARD_CONTRACT_CASE(a_lot_is_closed_once, make_world)                                  \
     PROCURA_AWARD_CONTRACT_CASE(long_texts_are_cut_to_their_columns_between_characters, make_world)

@@ -77,6 +77,20 @@ inline void a_milestone_is_accepted_once(AwardWorld& w) {
                member_3);
 }
 
+// A change holds its own tender's lock only: another tender's milestones are not its to accept.
+inline void a_milestone_of_another_tenders_contract_is_not_accepted(AwardWorld& w) {
+    const OpenedTender t = open_sample(w);
+    const OpenedTender other = open_sample(w);
+    const std::int64_t k =
+        award_and_sign(w, award_of(other.tender_id, other.bids[1]), {1000}).second;
+    const std::string before = snapshot(w, other.tender_id);
+    refused(w, t.tender_id, "milestone_accepted",
+            [&](AwardTransaction& tx) { return tx.accept_milestone(k, 1, member_1, t0_ms + 5); });
+    BOOST_TEST(snapshot(w, other.tender_id) == before);
+    BOOST_TEST(
+        (read(w, other.tender_id).contracts.at(0).milestones[0].state == MilestoneState::planned));
+}
+
 inline void a_lot_is_closed_once(AwardWorld& w) {
     const OpenedTender t = open_sample(w);
     const std::int64_t tid = t.tender_id;
