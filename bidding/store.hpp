@@ -1,5 +1,26 @@
-// The storage port of the bidding module (MySQLBidStore in production). Every change appends
-// its audit event in the same transaction; store failures are errors, never exceptions.
+// The storage port of the bidding module (MySQLBidStore in production, FakeBidStore in tests;
+// the same contract cases run against both, tests/bidding/store_contract.hpp). Every change
+// appends its audit event in the same transaction; store failures are errors, never exceptions.
+//
+// Contract (besides what each function says below):
+// - insert_bids refuses a bid on its own, writing nothing of it, checking under its tender's
+//   lock in this order: the tender missing or cancelled (conflict "tender_cancelled"); opened,
+//   or the bid received at or after its current submission deadline ("submission_closed");
+//   tender_version not 0 and not the tender's ("tender_amended"); the bid's version past
+//   versions_max ("too_many_versions"). Versions go on after the highest one of the (tender,
+//   supplier, lot), withdrawn ones included, so withdrawing does not reset the limit. Only the
+//   bids not refused are checked for a body their tender holds (or twice among them): then
+//   "duplicate_bid" rolls the whole group back.
+// - A stored bid's audit event names it (entity_id, entity_version) with action "bid.replaced"
+//   if it replaced one, else the caller's; log_seq is that event's seq.
+// - withdraw_bid refuses a replaced, withdrawn or unknown bid alike, writing nothing.
+// - insert_opening refuses a record that misses an active bid of the tender (conflict
+//   "bids_changed", checked first), then a second record ("already_opened"); a record naming a
+//   bid that is not stored is an error. A refusal stores nothing. The record is stored with
+//   each bid's own columns (supplier, lot, version, received_at_ms, hash) taken from the bid,
+//   ordered by bid id, a reason cut at 1000 bytes without splitting a character, and no
+//   currency for a bid without a price.
+// - insert_opening_key drops a second key of a tender with its audit event.
 #pragma once
 
 #include <optional>
@@ -8,6 +29,7 @@
 
 #include "bidding/model.hpp"
 #include "core/audit.hpp"
+#include "core/hash.hpp"
 #include "core/result.hpp"
 
 namespace procura::bidding {
@@ -60,8 +82,16 @@ public:
     virtual core::Result<std::optional<Bid>> find_bid_by_hash(std::int64_t tender_id,
                                                               const std::string& sha256_hex) = 0;
     // The bids, without their bodies, with any of these (tender, body hash) pairs, in one read
-    // (at most one each); order unspecified. The default asks find_bid_by_hash for each.
+    // (at most one each); order unspecified. bad_request "bad_hash" if a hash is not 64
+    // lower-case hex digits (MySQLBidStore writes them into a statement's text). The default
+    // checks them all, then asks find_bid_by_hash for each.
     virtual core::Result<std::vector<Bid>> find_bids_by_hashes(const std::vector<BidHash>& hashes) {
+        for (const BidHash& h : hashes) {
+            if (!core::is_sha256_hex(h.sha256_hex)) {
+                return core::bad_request("bad_hash", "a bid hash is 64 lower-case hex digits",
+                                         "sha256");
+            }
+        }
         std::vector<Bid> out;
         for (const BidHash& h : hashes) {
             PROCURA_TRY_ASSIGN(auto found, find_bid_by_hash(h.tender_id, h.sha256_hex));
@@ -76,12 +106,13 @@ public:
     // lot): the active bid there, read under its row lock, becomes replaced and its hash is
     // reported; the version is one more than the highest so far; each audit event (entity_id
     // becomes the bid's id) gives its bid's log_seq, in the order of the bids. A bid whose
-    // active predecessor already has version >= versions_max is refused on its own (conflict
-    // "too_many_versions") and the rest go on. Returns one BidWritten per bid, in order. Any
-    // other failure (conflict "duplicate_bid" if a body is already stored for its tender, or
-    // a database error) rolls everything back and is returned as the error: callers that need
-    // each bid's own outcome then write the bids one at a time. Precondition: no two bids
-    // share a (tender, supplier, lot); sha256_hex is 64 lower-case hex digits.
+    // version would pass versions_max is refused on its own (conflict "too_many_versions"), as
+    // are those named in the contract above, and the rest go on. Returns one BidWritten per
+    // bid, in order. Any other failure (conflict "duplicate_bid" if a body is already stored
+    // for its tender, or a database error) rolls everything back and is returned as the error:
+    // callers that need each bid's own outcome then write the bids one at a time.
+    // Precondition: no two bids share a (tender, supplier, lot); sha256_hex is 64 lower-case
+    // hex digits.
     virtual core::Result<std::vector<BidWritten>> insert_bids(std::vector<BidWrite> bids,
                                                               std::int64_t versions_max) = 0;
     // Active -> withdrawn; conflict "not_active" otherwise.

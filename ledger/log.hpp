@@ -38,7 +38,19 @@ std::string signed_text(const SignedTreeHead& head);
 // The leaf hash of a stored event: leaf_hash(core::canonical_bytes(seq, event)).
 Hash event_leaf_hash(const core::StoredAuditEvent& event);
 
-// The storage port: perfect-subtree nodes (NodeReader), heads, and the event rows.
+// The storage port: perfect-subtree nodes (NodeReader), heads, and the event rows. Implemented
+// by MySQLLogStore (MariaDB) and FakeLogStore (tests/ledger); the same contract cases run against
+// both (tests/ledger/store_contract.hpp).
+//
+// Contract:
+// - read returns the hashes in the order of ids, duplicates included; one missing node fails
+//   the whole read (not_found "node_missing").
+// - latest_head is the head of the largest tree size stored; nullopt before the first.
+// - events are the audit chain's rows exactly as appended (seq, event, prev_hash, hash).
+// - integrate is all or nothing: besides "log_head_moved", a node or a head size stored before
+//   (or twice in the call) is refused (conflict) and nothing of the call is stored.
+// - leaf_index looks at leaves only (level 0): the lowest index if several have the hash.
+// - Store failures are errors, never exceptions. Thread-safe.
 class LogStore : public NodeReader {
 public:
     virtual core::Result<std::optional<SignedTreeHead>> latest_head() = 0;

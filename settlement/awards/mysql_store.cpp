@@ -499,17 +499,21 @@ public:
 
     core::Status accept_milestone(std::int64_t contract_id, std::int64_t number, core::UserId by,
                                   std::int64_t at_ms) override {
-        PROCURA_TRY_ASSIGN(auto changed, tx_.attempt("awards.accept_milestone", [&](sql::Connection&
-                                                                                        c) {
-            Statement s(c.prepareStatement(
-                "UPDATE contract_milestones SET state = 'accepted', accepted_by = ?, "
-                "accepted_at_ms = ? WHERE contract_id = ? AND number = ? AND state = 'planned'"));
-            s->setInt64(1, by);
-            s->setInt64(2, at_ms);
-            s->setInt64(3, contract_id);
-            s->setInt64(4, number);
-            return s->executeUpdate();
-        }));
+        PROCURA_TRY_ASSIGN(
+            auto changed, tx_.attempt("awards.accept_milestone", [&](sql::Connection& c) {
+                // Only a contract of the locked tender: another tender's rows are not this
+                // transaction's to change.
+                Statement s(c.prepareStatement(
+                    "UPDATE contract_milestones SET state = 'accepted', accepted_by = ?, "
+                    "accepted_at_ms = ? WHERE contract_id = ? AND number = ? AND state = 'planned' "
+                    "AND contract_id IN (SELECT id FROM contracts WHERE tender_id = ?)"));
+                s->setInt64(1, by);
+                s->setInt64(2, at_ms);
+                s->setInt64(3, contract_id);
+                s->setInt64(4, number);
+                s->setInt64(5, tender_id_);
+                return s->executeUpdate();
+            }));
         if (changed != 1) {
             return core::conflict("milestone_accepted", "the milestone is not planned");
         }

@@ -1,18 +1,25 @@
 // The storage port of evaluation records, awards and contracts. Implemented by MySQLAwardStore
-// (MariaDB, settlement/awards/mysql_store.hpp) and by FakeAwardStore (in memory, for tests).
+// (MariaDB, settlement/awards/mysql_store.hpp) and by FakeAwardStore (in memory, for tests); the
+// same contract cases run against both (tests/settlement/awards/store_contract.hpp).
 //
 // Contract:
 // - in_transaction(tender_id, fn) runs fn in one transaction that first locks the tender
 //   (MariaDB: its tenders row FOR UPDATE), so every change of this module to one tender is
-//   serialised: fn reads with load() what committed before it and decides on that. If fn
-//   returns an error, or any write fails, nothing fn did is kept and that error is returned.
-//   fn may be run again after a deadlock, so it must recompute everything from load().
+//   serialised: fn reads with load() what committed before it and decides on that, and its
+//   own writes. If fn returns an error, or any write fails, nothing fn did is kept and that
+//   error is returned; a write refused by a unique key (below) fails the change even if fn
+//   goes on and returns ok (a conflict is then returned). fn may be run again after a
+//   deadlock, so it must recompute everything from load().
 // - Every change appends its audit events through append_audit in the same transaction.
 // - The unique keys are the last line of defence: a second current award of a lot is conflict
-//   "lot_already_awarded", a second score of (bid, member, criterion) conflict "score_locked",
-//   a second evaluation of a tender conflict "already_evaluated", a second declaration of a
-//   member conflict "already_declared".
-// - read() sees one committed instant (a consistent snapshot).
+//   "lot_already_awarded" (inserted, or made current again by update_award), a second score of
+//   (bid, member, criterion) conflict "score_locked", a second evaluation of a tender conflict
+//   "already_evaluated", a second declaration of a member conflict "already_declared", a second
+//   contract of an award conflict "award_signed", a second closure of a lot "lot_closed".
+// - Texts are stored cut to their columns without splitting a character: a statement or a
+//   clarification to 2000 bytes, a skip, decline, withdrawal or closure reason to 1000.
+// - read() sees one committed instant (a consistent snapshot); a tender without records reads
+//   as empty ones.
 // - Store failures are unavailable or internal errors, never exceptions.
 // All methods are thread-safe.
 #pragma once
@@ -43,11 +50,14 @@ public:
     virtual core::Status insert_evaluation(const Evaluation& evaluation) = 0;
     // Ignores award.id; returns the new award's id.
     virtual core::Result<std::int64_t> insert_award(const Award& award) = 0;
-    // Writes state, decided_by, decided_at_ms and decline_reason of an existing award.
+    // Writes state, decided_by, decided_at_ms and decline_reason of an existing award of the
+    // locked tender (nothing else of it); not_found "award_not_found" if there is none.
     virtual core::Status update_award(const Award& award) = 0;
-    // Ignores the ids in contract and its milestones; returns the new contract's id.
+    // Ignores the ids in contract and its milestones; stores the milestones planned, in the
+    // contract's currency. Returns the new contract's id.
     virtual core::Result<std::int64_t> insert_contract(const Contract& contract) = 0;
-    // planned -> accepted; conflict "milestone_accepted" if it is not planned.
+    // planned -> accepted; conflict "milestone_accepted" if it is not planned, or not a
+    // milestone of a contract of the locked tender.
     virtual core::Status accept_milestone(std::int64_t contract_id, std::int64_t number,
                                           core::UserId by, std::int64_t at_ms) = 0;
     // conflict "lot_closed" if the lot is closed already.

@@ -1,6 +1,10 @@
 #include "tests/bidding/fake_bid_store.hpp"
 
 #include <algorithm>
+#include <map>
+#include <set>
+
+#include "core/utf8.hpp"
 
 namespace procura::bidding {
 
@@ -49,7 +53,11 @@ core::Result<std::optional<Bid>> FakeBidStore::find_bid_by_hash(std::int64_t ten
                                                                 const std::string& sha256_hex) {
     std::lock_guard lock(mutex_);
     for (const auto& [id, b] : state_.bids) {
-        if (b.tender_id == tender_id && b.sha256_hex == sha256_hex) return std::optional<Bid>{b};
+        if (b.tender_id == tender_id && b.sha256_hex == sha256_hex) {
+            Bid summary = b;
+            summary.body.clear();  // as the port says: without the body
+            return std::optional<Bid>{std::move(summary)};
+        }
     }
     return std::optional<Bid>{};
 }
@@ -72,26 +80,77 @@ core::Result<std::vector<Bid>> FakeBidStore::find_active_bids(const std::vector<
     return out;
 }
 
+bool FakeBidStore::body_stored(std::int64_t tender_id, const std::string& sha256_hex) const {
+    for (const auto& [id, b] : state_.bids) {
+        if (b.tender_id == tender_id && b.sha256_hex == sha256_hex) return true;
+    }
+    return false;
+}
+
+std::optional<core::Error> FakeBidStore::refusal(const BidWrite& w, const TenderTerms* terms,
+                                                 std::int64_t versions_max, std::int64_t& version) {
+    const Bid& b = w.bid;
+    const std::optional<tender::Tender>* t = nullptr;
+    if (terms != nullptr) t = &terms->at(b.tender_id);
+    if (t != nullptr && (!*t || (*t)->state == tender::TenderState::cancelled)) {
+        return core::conflict("tender_cancelled",
+                              "the tender was cancelled before the bid could be stored; nothing "
+                              "was stored");
+    }
+    if (state_.openings.count(b.tender_id) != 0 ||
+        (t != nullptr && b.received_at_ms >= (*t)->submission_deadline_ms.value_or(0))) {
+        return core::conflict("submission_closed",
+                              "the submission deadline passed before the bid could be stored; "
+                              "nothing was stored");
+    }
+    if (t != nullptr && w.tender_version != 0 && w.tender_version != (*t)->version) {
+        return core::conflict("tender_amended",
+                              "the tender's terms changed while the bid was being stored; nothing "
+                              "was stored: send it again");
+    }
+    // Versions go on after the highest of the (tender, supplier, lot), withdrawn ones included:
+    // versions_max bounds every version a supplier stores for a lot.
+    std::int64_t highest = 0;
+    for (const auto& [id, other] : state_.bids) {
+        if (other.tender_id == b.tender_id && other.supplier_id == b.supplier_id &&
+            other.lot_id == b.lot_id) {
+            highest = std::max(highest, other.version);
+        }
+    }
+    version = highest + 1;
+    if (version > versions_max) {
+        return core::conflict(
+            "too_many_versions",
+            "a supplier may send at most " + std::to_string(versions_max) + " versions of a bid",
+            "bid");
+    }
+    return std::nullopt;
+}
+
 core::Result<std::vector<BidWritten>> FakeBidStore::insert_bids(std::vector<BidWrite> bids,
                                                                 std::int64_t versions_max) {
     if (on_insert_bids) on_insert_bids(bids.size());
-    std::vector<bool> amended(bids.size(), false);
-    if (tender_version) {
-        for (std::size_t i = 0; i < bids.size(); ++i) {
-            amended[i] = bids[i].tender_version != 0 &&
-                         bids[i].tender_version != tender_version(bids[i].bid.tender_id);
+    TenderTerms terms;
+    if (tender_terms) {
+        for (const BidWrite& w : bids) {
+            if (terms.count(w.bid.tender_id) == 0) {
+                terms.emplace(w.bid.tender_id, tender_terms(w.bid.tender_id));
+            }
         }
     }
     std::lock_guard lock(mutex_);
-    // All or nothing, as one transaction: a body already stored, or twice in the group, first.
+    // Each bid is refused on its own first; a body already stored among the others (or twice
+    // among them) then refuses the whole group, as the unique key rolls the transaction back.
+    std::vector<BidWritten> written(bids.size());
+    std::vector<std::int64_t> versions(bids.size(), 0);
+    std::vector<std::size_t> stored_bids;
     for (std::size_t i = 0; i < bids.size(); ++i) {
+        written[i].error =
+            refusal(bids[i], tender_terms ? &terms : nullptr, versions_max, versions[i]);
+        if (written[i].error) continue;
         const Bid& b = bids[i].bid;
-        bool duplicate = false;
-        for (const auto& [id, other] : state_.bids) {
-            duplicate =
-                duplicate || (other.tender_id == b.tender_id && other.sha256_hex == b.sha256_hex);
-        }
-        for (std::size_t j = 0; j < i; ++j) {
+        bool duplicate = body_stored(b.tender_id, b.sha256_hex);
+        for (std::size_t j : stored_bids) {
             duplicate = duplicate || (bids[j].bid.tender_id == b.tender_id &&
                                       bids[j].bid.sha256_hex == b.sha256_hex);
         }
@@ -99,43 +158,22 @@ core::Result<std::vector<BidWritten>> FakeBidStore::insert_bids(std::vector<BidW
             return core::conflict("duplicate_bid", "this tender already has a bid with this body",
                                   "bid");
         }
+        stored_bids.push_back(i);
     }
-    std::vector<BidWritten> written(bids.size());
-    for (std::size_t i = 0; i < bids.size(); ++i) {
+    for (std::size_t i : stored_bids) {
         const Bid& b = bids[i].bid;
-        if (amended[i]) {
-            written[i].error = core::conflict("tender_amended",
-                                              "the tender's terms changed while the bid was "
-                                              "being stored; nothing was stored: send it again");
-            continue;
-        }
-        std::int64_t previous_version = 0;
-        Bid* active = nullptr;
-        for (auto& [id, other] : state_.bids) {
-            if (other.tender_id != b.tender_id || other.supplier_id != b.supplier_id ||
-                other.lot_id != b.lot_id) {
-                continue;
-            }
-            previous_version = std::max(previous_version, other.version);
-            if (other.state == BidState::active) active = &other;
-        }
-        if (active != nullptr && active->version >= versions_max) {
-            written[i].error =
-                core::conflict("too_many_versions",
-                               "a supplier may send at most " + std::to_string(versions_max) +
-                                   " versions of a bid",
-                               "bid");
-            continue;
-        }
         core::AuditEvent audit = bids[i].audit;
-        if (active != nullptr) {
-            active->state = BidState::replaced;
-            written[i].replaced_sha256 = active->sha256_hex;
-            audit.action = "bid.replaced";
+        for (auto& [id, other] : state_.bids) {
+            if (other.tender_id == b.tender_id && other.supplier_id == b.supplier_id &&
+                other.lot_id == b.lot_id && other.state == BidState::active) {
+                other.state = BidState::replaced;
+                written[i].replaced_sha256 = other.sha256_hex;
+                audit.action = "bid.replaced";
+            }
         }
         Bid stored = b;
         stored.id = state_.next_bid_id++;
-        stored.version = previous_version + 1;
+        stored.version = versions[i];
         stored.state = BidState::active;
         stored.withdrawn_at_ms.reset();
         audit.entity_id = stored.id;
@@ -188,11 +226,24 @@ core::Result<std::optional<OpeningRecord>> FakeBidStore::find_opening(std::int64
 core::Status FakeBidStore::insert_opening(const OpeningRecord& record,
                                           const std::vector<core::AuditEvent>& audit) {
     std::lock_guard lock(mutex_);
+    // A bid stored after the record's bids were read makes the record incomplete: refused
+    // before anything else, as MySQLBidStore checks it first under the tender's lock.
+    std::set<std::int64_t> in_record;
+    for (const OpenedBidRecord& r : record.bids) in_record.insert(r.bid_id);
+    for (const auto& [id, b] : state_.bids) {
+        if (b.tender_id == record.tender_id && b.state == BidState::active &&
+            in_record.count(id) == 0) {
+            return core::conflict("bids_changed",
+                                  "a bid was stored while the bids were being opened; nothing "
+                                  "was stored: hand the last share in again");
+        }
+    }
     if (state_.openings.count(record.tender_id) != 0) {
         return core::conflict("already_opened", "the bids are already opened");
     }
     // Stored as the adapter stores it: ordered by bid id, the bid's own columns from the bid,
-    // the reason cut at 1000 bytes, and no currency without a price.
+    // the reason cut at 1000 bytes without splitting a character, and no currency without a
+    // price.
     OpeningRecord stored;
     stored.tender_id = record.tender_id;
     stored.opened_at_ms = record.opened_at_ms;
@@ -209,7 +260,7 @@ core::Status FakeBidStore::insert_opening(const OpeningRecord& record,
         r.version = b.version;
         r.received_at_ms = b.received_at_ms;
         r.sha256_hex = b.sha256_hex;
-        r.reason = r.reason.substr(0, 1000);
+        r.reason = core::utf8_prefix(r.reason, 1000);
         if (!r.price_minor) r.currency.clear();
         stored.bids.push_back(std::move(r));
     }

@@ -1,8 +1,9 @@
 // FakeBidStore: an in-memory BidStore honouring the port's contract (bidding/store.hpp) as
 // MySQLBidStore does, for fast service tests. Versions are numbered per (tender, supplier, lot),
 // a new bid turns the previous active one into replaced, a body's hash is unique per tender
-// (conflict "duplicate_bid"), the opening key is first-writer-wins, and a second opening record
-// is conflict "already_opened". Every change appends its audit event to one hash-chained list
+// (conflict "duplicate_bid"), the opening key is first-writer-wins, and an opening record is
+// refused if it misses an active bid ("bids_changed") or is the tender's second
+// ("already_opened"). Every change appends its audit event to one hash-chained list
 // whose seq stands for the audit table's (bids take their log_seq from it). Each call is atomic
 // under one mutex, and a refused call changes nothing. Thread-safe.
 #pragma once
@@ -15,6 +16,7 @@
 #include <vector>
 
 #include "bidding/store.hpp"
+#include "tender/model.hpp"
 
 namespace procura::bidding {
 
@@ -31,10 +33,14 @@ public:
     // Called with the group's size at the start of every insert_bids, outside the store's
     // lock (a test may wait in it, so that more bids queue behind the group being written).
     std::function<void(std::size_t)> on_insert_bids;
-    // The current version of a tender's terms, as the MySQL store reads it under the tender's
-    // lock; when set, a bid whose tender_version (not 0) differs is refused "tender_amended".
-    // Called outside the store's lock, after on_insert_bids.
-    std::function<std::int64_t(std::int64_t tender_id)> tender_version;
+    // The tender as the MySQL store reads it under the tender's lock (nullopt: there is none).
+    // When set, each bid is checked against it as there: a bid of a missing or cancelled tender
+    // is refused "tender_cancelled", one received at or after the submission deadline
+    // "submission_closed", one whose tender_version (not 0) differs "tender_amended". Called
+    // once per tender of the group, outside the store's lock, after on_insert_bids (a test may
+    // amend the tender in it, as a racing officer would). Without it only the fake's own
+    // openings are checked (a bid of an opened tender is "submission_closed").
+    std::function<std::optional<tender::Tender>(std::int64_t tender_id)> tender_terms;
     core::Status withdraw_bid(std::int64_t bid_id, std::int64_t at_ms,
                               const core::AuditEvent& audit) override;
     core::Result<std::vector<Bid>> find_active_bids(const std::vector<BidKey>& keys) override;
@@ -58,7 +64,16 @@ public:
     std::vector<core::StoredAuditEvent> audit_events();
 
 private:
-    std::int64_t append_audit(const core::AuditEvent& event);  // caller holds mutex_
+    using TenderTerms = std::map<std::int64_t, std::optional<tender::Tender>>;
+
+    // The following expect mutex_ held.
+    std::int64_t append_audit(const core::AuditEvent& event);
+    // Why w is refused on its own, if it is (its tender, then its version, in MySQLBidStore's
+    // order); otherwise sets version to the one it gets.
+    std::optional<core::Error> refusal(const BidWrite& w, const TenderTerms* terms,
+                                       std::int64_t versions_max, std::int64_t& version);
+    // Whether a bid with this body is stored for the tender.
+    bool body_stored(std::int64_t tender_id, const std::string& sha256_hex) const;
 
     std::mutex mutex_;
     State state_;

@@ -866,14 +866,14 @@ BOOST_AUTO_TEST_CASE(an_amendment_racing_the_groups_transaction_refuses_the_bid_
     w.accepted(w.a, bid(w, supplier_a, 1));
     // The next insert_bids sees an amendment committed after its group read the version.
     std::function<void(tender::Tender&)> racing_edit;
-    w.bids.tender_version = [&](std::int64_t id) -> std::int64_t {
+    w.bids.tender_terms = [&](std::int64_t id) -> std::optional<tender::Tender> {
         if (racing_edit) {
             w.amend(racing_edit);
             racing_edit = nullptr;
         }
-        auto version = w.tenders.find_version(id);
-        BOOST_REQUIRE(version.ok() && version->has_value());
-        return **version;
+        auto found = w.tenders.find(id);
+        BOOST_REQUIRE(found.ok() && found->has_value());
+        return *found;
     };
     const auto deposit_of = [&](const std::string& body) {
         return w.deposit_of(core::to_hex(core::sha256(body)));

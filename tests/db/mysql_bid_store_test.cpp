@@ -1,6 +1,6 @@
-// MySQLBidStore against MariaDB: a group of bids is written only while its tender is open for
-// bids (not cancelled, not opened, received before the current deadline), each refused bid
-// changing nothing; the opening is refused if a bid was stored after its record was read.
+// MySQLBidStore against MariaDB: the BidStore contract (tests/bidding/store_contract.hpp, also
+// run on the fake) over a fresh database whose tenders MySQLTenderStore writes; and what only
+// MariaDB shows: groups written in chunks, bodies and tokens of any bytes and sizes.
 #include <algorithm>
 #include <boost/test/unit_test.hpp>
 #include <memory>
@@ -8,12 +8,46 @@
 #include <vector>
 
 #include "bidding/mysql_store.hpp"
+#include "db/audit_sql.hpp"
+#include "tender/mysql_store.hpp"
+#include "tests/bidding/store_contract.hpp"
 #include "tests/support/test_db.hpp"
 
 namespace {
 
 using namespace procura::bidding;
 namespace testing = procura::testing;
+
+// The bid store and the tender store over one fresh database, with the suppliers of the
+// contract registered (bids.supplier_id names a users row).
+class MySQLBidWorld final : public contract::BidWorld {
+public:
+    MySQLBidWorld() {
+        for (procura::core::UserId id :
+             {contract::supplier_a, contract::supplier_b, contract::supplier_c}) {
+            testing::execute_sql(*pool_,
+                                 "INSERT INTO users (id, username, role, password_hash, "
+                                 "created_at_ms) VALUES (" +
+                                     std::to_string(id) + ", 's" + std::to_string(id) +
+                                     "', 'supplier', 'x', 0)");
+        }
+    }
+    BidStore& store() override { return bids_; }
+    procura::tender::TenderStore& tenders() override { return tenders_; }
+    std::vector<procura::core::StoredAuditEvent> audit_events() override {
+        auto events = procura::db::read_audit_events(*pool_, 0, 1'000'000);
+        contract::require_ok(events);
+        return std::move(events).value();
+    }
+
+private:
+    std::unique_ptr<procura::db::ConnectionPool> pool_ =
+        testing::open_fresh_migrated_pool("bidcontract", 4);
+    MySQLBidStore bids_{*pool_};
+    procura::tender::MySQLTenderStore tenders_{*pool_};
+};
+
+std::unique_ptr<contract::BidWorld> mysql_world() { return std::make_unique<MySQLBidWorld>(); }
 
 constexpr std::int64_t deadline_ms = 2'000'000'000'000;
 
@@ -57,144 +91,13 @@ struct Db {
     }
 
     std::int64_t count(const std::string& sql) { return testing::query_int64(*pool, sql); }
-    std::string snapshot() {
-        return std::to_string(count("SELECT COUNT(*) FROM bids")) + "/" +
-               std::to_string(count("SELECT seq FROM audit_head"));
-    }
 };
 
 }  // namespace
 
 BOOST_AUTO_TEST_SUITE(mysql_bid_store)
 
-BOOST_AUTO_TEST_CASE(bids_are_refused_one_by_one_once_their_tender_is_opened_or_cancelled) {
-    Db d;
-    auto first = d.store.insert_bids({Db::bid(1, 21, 'a'), Db::bid(2, 21, 'b')}, 100);
-    BOOST_REQUIRE(first.ok());
-    BOOST_REQUIRE((*first)[0].stored.has_value());
-    BOOST_REQUIRE((*first)[1].stored.has_value());
-
-    testing::execute_sql(*d.pool,
-                         "INSERT INTO tender_openings (tender_id, opened_at_ms) VALUES (1, 1)");
-    testing::execute_sql(*d.pool, "UPDATE tenders SET state = 'cancelled' WHERE id = 2");
-    const std::string before = d.snapshot();
-    auto late = d.store.insert_bids({Db::bid(1, 22, 'c'), Db::bid(2, 22, 'd')}, 100);
-    BOOST_REQUIRE(late.ok());
-    BOOST_REQUIRE((*late)[0].error.has_value());
-    BOOST_TEST((*late)[0].error->code == "submission_closed");
-    BOOST_REQUIRE((*late)[1].error.has_value());
-    BOOST_TEST((*late)[1].error->code == "tender_cancelled");
-    BOOST_TEST(d.snapshot() == before);
-}
-
-BOOST_AUTO_TEST_CASE(a_bid_stamped_at_or_after_the_current_deadline_is_refused_the_others_stored) {
-    Db d;
-    // The deadline moved to before the bid's time stamp while the bid waited in its group.
-    testing::execute_sql(*d.pool, "UPDATE tenders SET submission_deadline_ms = " +
-                                      std::to_string(deadline_ms - 10) + " WHERE id = 1");
-    auto written = d.store.insert_bids(
-        {Db::bid(1, 21, 'a', deadline_ms - 10), Db::bid(1, 22, 'b', deadline_ms - 11)}, 100);
-    BOOST_REQUIRE(written.ok());
-    BOOST_REQUIRE((*written)[0].error.has_value());
-    BOOST_TEST((*written)[0].error->code == "submission_closed");
-    BOOST_TEST((*written)[1].stored.has_value());
-    BOOST_TEST(d.count("SELECT COUNT(*) FROM bids") == 1);
-}
-
-BOOST_AUTO_TEST_CASE(an_opening_that_misses_a_stored_bid_is_refused) {
-    Db d;
-    auto written = d.store.insert_bids({Db::bid(1, 21, 'a'), Db::bid(1, 22, 'b')}, 100);
-    BOOST_REQUIRE(written.ok());
-    OpeningRecord record;
-    record.tender_id = 1;
-    record.opened_at_ms = deadline_ms + 5000;
-    OpenedBidRecord r;
-    r.bid_id = (*written)[0].stored->id;
-    r.reason_code = "undecryptable";
-    record.bids.push_back(r);  // bid b is missing: it was stored after the record was read
-    const std::string before = d.snapshot();
-    auto refused = d.store.insert_opening(record, {});
-    BOOST_REQUIRE(!refused.ok());
-    BOOST_TEST(refused.error().code == "bids_changed");
-    BOOST_TEST(d.snapshot() == before);
-    BOOST_TEST(d.count("SELECT COUNT(*) FROM tender_openings") == 0);
-    r.bid_id = (*written)[1].stored->id;
-    record.bids.push_back(r);
-    BOOST_TEST(d.store.insert_opening(record, {}).ok());
-    BOOST_TEST(d.count("SELECT COUNT(*) FROM bid_openings") == 2);
-}
-
-BOOST_AUTO_TEST_CASE(withdrawing_does_not_reset_the_versions_limit) {
-    Db d;
-    auto first = d.store.insert_bids({Db::bid(1, 21, 'a')}, 2);
-    BOOST_REQUIRE(first.ok() && (*first)[0].stored);
-    auto second = d.store.insert_bids({Db::bid(1, 21, 'b')}, 2);
-    BOOST_REQUIRE(second.ok() && (*second)[0].stored);
-    BOOST_REQUIRE(d.store
-                      .withdraw_bid((*second)[0].stored->id, deadline_ms - 5,
-                                    procura::core::AuditEvent{deadline_ms - 5, 21, "bid.withdrawn",
-                                                              "bid", 0, 1, "{}"})
-                      .ok());
-    const std::string before = d.snapshot();
-    auto third = d.store.insert_bids({Db::bid(1, 21, 'c')}, 2);
-    BOOST_REQUIRE(third.ok());
-    BOOST_REQUIRE((*third)[0].error.has_value());
-    BOOST_TEST((*third)[0].error->code == "too_many_versions");
-    BOOST_TEST(d.snapshot() == before);
-}
-
-BOOST_AUTO_TEST_CASE(a_bid_checked_against_older_terms_is_refused_the_others_stored) {
-    Db d;
-    // Tender 1 was amended (version 2) after the first bid was checked against version 1.
-    testing::execute_sql(*d.pool, "UPDATE tenders SET version = 2 WHERE id = 1");
-    BidWrite old_terms = Db::bid(1, 21, 'a');
-    old_terms.tender_version = 1;
-    BidWrite current = Db::bid(1, 22, 'b');
-    current.tender_version = 2;
-    BidWrite unchecked = Db::bid(2, 21, 'c');  // 0: no version to compare
-    const std::string before = d.snapshot();
-    auto written = d.store.insert_bids({old_terms, current, unchecked}, 100);
-    BOOST_REQUIRE(written.ok());
-    BOOST_REQUIRE((*written)[0].error.has_value());
-    BOOST_TEST((*written)[0].error->code == "tender_amended");
-    BOOST_TEST((*written)[1].stored.has_value());
-    BOOST_TEST((*written)[2].stored.has_value());
-    BOOST_TEST(d.count("SELECT COUNT(*) FROM bids WHERE sha256 = REPEAT('a', 64)") == 0);
-    BOOST_TEST(d.snapshot() != before);
-    // The bids after the refused one still name their own events.
-    for (std::size_t i : {1U, 2U}) {
-        const Bid& b = *(*written)[i].stored;
-        BOOST_TEST(d.count("SELECT COUNT(*) FROM bids b JOIN audit_events e ON e.seq = b.log_seq "
-                           "AND e.entity_type = 'bid' AND e.entity_id = b.id WHERE b.id = " +
-                           std::to_string(b.id) +
-                           " AND b.log_seq = " + std::to_string(b.log_seq)) == 1);
-    }
-}
-
-BOOST_AUTO_TEST_CASE(bids_are_found_by_their_hashes_in_one_read) {
-    Db d;
-    auto written = d.store.insert_bids({Db::bid(1, 21, 'a'), Db::bid(2, 21, 'b')}, 100);
-    BOOST_REQUIRE(written.ok());
-    // Tender 2's body under tender 1 is not a match; an unknown hash has none.
-    auto found = d.store.find_bids_by_hashes({{1, std::string(64, 'a')},
-                                              {1, std::string(64, 'b')},
-                                              {2, std::string(64, 'b')},
-                                              {2, std::string(64, 'e')}});
-    BOOST_REQUIRE(found.ok());
-    BOOST_REQUIRE_EQUAL(found->size(), 2U);
-    for (const Bid& b : *found) {
-        BOOST_TEST(b.body.empty());
-        BOOST_TEST(((b.tender_id == 1 && b.sha256_hex == std::string(64, 'a')) ||
-                    (b.tender_id == 2 && b.sha256_hex == std::string(64, 'b'))));
-    }
-    auto none = d.store.find_bids_by_hashes({});
-    BOOST_REQUIRE(none.ok());
-    BOOST_TEST(none->empty());
-    // A hash that is not lower-case hex never reaches the statement's text.
-    auto bad = d.store.find_bids_by_hashes({{1, std::string(63, 'a') + "'"}});
-    BOOST_REQUIRE(!bad.ok());
-    BOOST_TEST(bad.error().code == "bad_hash");
-}
+PROCURA_BID_STORE_CONTRACT_TESTS(mysql_world())
 
 BOOST_AUTO_TEST_CASE(a_group_of_thirteen_is_written_in_chunks_each_body_on_its_own_row) {
     Db d;

@@ -1,5 +1,6 @@
-// The audit log over MariaDB: MySQLLogStore with the sequencer, the queries and the self-check,
-// compared with the in-memory tree and checked with the independent verifier.
+// The audit log over MariaDB: the LogStore contract (tests/ledger/store_contract.hpp, also run on
+// the fake), and MySQLLogStore with the sequencer, the queries and the self-check, compared with
+// the in-memory tree and checked with the independent verifier.
 #include <boost/test/unit_test.hpp>
 #include <memory>
 #include <string>
@@ -9,6 +10,7 @@
 #include "ledger/merkle_verify.hpp"
 #include "ledger/mysql_log_store.hpp"
 #include "signing/message_signature.hpp"
+#include "tests/ledger/store_contract.hpp"
 #include "tests/support/test_db.hpp"
 
 namespace {
@@ -61,6 +63,29 @@ struct LogFixture {
         return std::move(*opened);
     }
 };
+
+// The LogStore contract over a fresh database: events appended as the modules' stores append
+// theirs (db::append_audit_events, one transaction).
+ledger::contract::LogUnderTest mysql_subject() {
+    struct Owned {
+        std::unique_ptr<db::ConnectionPool> pool = testing::open_fresh_migrated_pool("logstore", 4);
+        ledger::MySQLLogStore store{*pool};
+    };
+    auto owned = std::make_shared<Owned>();
+    return {owned, &owned->store, [owned](const std::vector<core::AuditEvent>& events) {
+                auto status = db::run_transaction(
+                    *owned->pool, "test.events", [&](db::Transaction& tx) -> core::Status {
+                        PROCURA_TRY_ASSIGN(auto stored, db::append_audit_events(tx, events));
+                        return {};
+                    });
+                BOOST_REQUIRE_MESSAGE(status.ok(),
+                                      (status.ok() ? std::string() : status.error().message));
+            }};
+}
+
+BOOST_AUTO_TEST_SUITE(mysql_log_store)
+PROCURA_LOG_STORE_CONTRACT_TESTS(mysql_subject())
+BOOST_AUTO_TEST_SUITE_END()
 
 BOOST_FIXTURE_TEST_SUITE(mysql_log, LogFixture)
 

@@ -1,9 +1,18 @@
 #include "tests/settlement/awards/fake_store.hpp"
 
 #include <algorithm>
+#include <tuple>
+
+#include "core/utf8.hpp"
 
 namespace procura::settlement::awards {
 namespace {
+
+// The byte bounds of MariaDB's text columns, to which MySQLAwardStore cuts what it stores
+// (never inside a character).
+constexpr std::size_t reason_bytes_max = 1000;
+constexpr std::size_t statement_bytes_max = 2000;
+constexpr std::size_t clarification_bytes_max = 2000;
 
 class FakeTransaction final : public AwardTransaction {
 public:
@@ -12,15 +21,21 @@ public:
 
     TenderRecords& records() { return s_.tenders.at(tender_id_); }
 
+    // The first write refused by a unique key: as in MariaDB, where the statement's exception
+    // fails the transaction, the change is then rolled back even if fn goes on.
+    const std::optional<core::Error>& failure() const { return failure_; }
+
     core::Result<TenderRecords> load() override { return records(); }
 
     core::Status insert_declaration(const Declaration& d) override {
         for (const Declaration& x : records().declarations) {
             if (x.member_id == d.member_id) {
-                return core::conflict("already_declared", "declared");
+                return unique_key(core::conflict("already_declared", "declared"));
             }
         }
-        records().declarations.push_back(d);
+        Declaration stored = d;
+        stored.statement = core::utf8_prefix(d.statement, statement_bytes_max);
+        records().declarations.push_back(std::move(stored));
         std::sort(
             records().declarations.begin(), records().declarations.end(),
             [](const Declaration& a, const Declaration& b) { return a.member_id < b.member_id; });
@@ -35,7 +50,7 @@ public:
             }
             x.withdrawn_at_ms = d.withdrawn_at_ms;
             x.withdrawn_by = d.withdrawn_by;
-            x.withdrawal_reason = d.withdrawal_reason;
+            x.withdrawal_reason = core::utf8_prefix(d.withdrawal_reason, reason_bytes_max);
             return {};
         }
         return core::conflict("already_withdrawn", "no declaration");
@@ -48,7 +63,7 @@ public:
         for (const TechnicalScore& t : scores) {
             for (const TechnicalScore& x : records().scores) {
                 if (key(x) == key(t)) {
-                    return core::conflict("score_locked", "locked");
+                    return unique_key(core::conflict("score_locked", "locked"));
                 }
             }
             records().scores.push_back(t);
@@ -61,9 +76,18 @@ public:
 
     core::Status insert_evaluation(const Evaluation& e) override {
         if (records().evaluation) {
-            return core::conflict("already_evaluated", "evaluated");
+            return unique_key(core::conflict("already_evaluated", "evaluated"));
         }
-        records().evaluation = e;
+        // Read back as MariaDB orders the rows: lots by number, ranked bids by (lot, rank).
+        Evaluation stored = e;
+        std::sort(
+            stored.lots.begin(), stored.lots.end(),
+            [](const LotEvaluation& a, const LotEvaluation& b) { return a.lot_id < b.lot_id; });
+        std::sort(stored.bids.begin(), stored.bids.end(),
+                  [](const RankedBid& a, const RankedBid& b) {
+                      return std::tie(a.lot_id, a.rank) < std::tie(b.lot_id, b.rank);
+                  });
+        records().evaluation = std::move(stored);
         return {};
     }
 
@@ -71,33 +95,45 @@ public:
         if (a.current()) {
             for (const Award& x : records().awards) {
                 if (x.current() && x.lot_id == a.lot_id) {
-                    return core::conflict("lot_already_awarded", "current");
+                    return unique_key(core::conflict("lot_already_awarded", "current"));
                 }
             }
         }
         Award stored = a;
         stored.id = s_.next_award_id++;
+        stored.skip_reason = core::utf8_prefix(a.skip_reason, reason_bytes_max);
+        stored.clarification = core::utf8_prefix(a.clarification, clarification_bytes_max);
         records().awards.push_back(stored);
         return stored.id;
     }
 
     core::Status update_award(const Award& a) override {
-        for (Award& x : records().awards) {
-            if (x.id == a.id) {
-                x.state = a.state;
-                x.decided_by = a.decided_by;
-                x.decided_at_ms = a.decided_at_ms;
-                x.decline_reason = a.decline_reason;
-                return {};
+        std::vector<Award>& awards = records().awards;
+        const auto stored = std::find_if(awards.begin(), awards.end(),
+                                         [&](const Award& x) { return x.id == a.id; });
+        if (stored == awards.end()) return core::not_found("award_not_found", "no award");
+        // The awards_current key: one current award per lot (the stored award's lot).
+        if (a.current()) {
+            for (const Award& x : awards) {
+                if (x.id != a.id && x.current() && x.lot_id == stored->lot_id) {
+                    return unique_key(core::conflict("lot_already_awarded", "current"));
+                }
             }
         }
-        return core::not_found("award_not_found", "no award");
+        stored->state = a.state;
+        stored->decided_by = a.decided_by;
+        stored->decided_at_ms = a.decided_at_ms;
+        stored->decline_reason = a.decline_reason;
+        if (a.decline_reason) {
+            stored->decline_reason = core::utf8_prefix(*a.decline_reason, reason_bytes_max);
+        }
+        return {};
     }
 
     core::Result<std::int64_t> insert_contract(const Contract& k) override {
         for (const Contract& x : records().contracts) {
             if (x.award_id == k.award_id) {
-                return core::conflict("award_signed", "signed");
+                return unique_key(core::conflict("award_signed", "signed"));
             }
         }
         Contract stored = k;
@@ -131,10 +167,12 @@ public:
     core::Status insert_closure(const LotClosure& closure) override {
         for (const LotClosure& c : records().closures) {
             if (c.lot_id == closure.lot_id) {
-                return core::conflict("lot_closed", "closed");
+                return unique_key(core::conflict("lot_closed", "closed"));
             }
         }
-        records().closures.push_back(closure);
+        LotClosure stored = closure;
+        stored.reason = core::utf8_prefix(closure.reason, reason_bytes_max);
+        records().closures.push_back(std::move(stored));
         std::sort(records().closures.begin(), records().closures.end(),
                   [](const LotClosure& a, const LotClosure& b) { return a.lot_id < b.lot_id; });
         return {};
@@ -146,8 +184,14 @@ public:
     }
 
 private:
+    core::Error unique_key(core::Error error) {
+        if (!failure_) failure_ = error;
+        return error;
+    }
+
     FakeAwardStore::State& s_;
     std::int64_t tender_id_;
+    std::optional<core::Error> failure_;
 };
 
 }  // namespace
@@ -161,6 +205,7 @@ core::Status FakeAwardStore::in_transaction(
     State working = state_;
     FakeTransaction tx(working, tender_id);
     core::Status status = fn(tx);
+    if (status && tx.failure()) status = *tx.failure();
     if (status) state_ = std::move(working);
     return status;
 }
