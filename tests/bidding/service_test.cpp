@@ -29,6 +29,10 @@
 #include "tests/money/fake_store.hpp"
 #include "tests/pki/fake_store.hpp"
 #include "tests/signing/openssl_cli.hpp"
+#include "tests/support/faulty_bid_store.hpp"
+#include "tests/support/faulty_certificate_store.hpp"
+#include "tests/support/faulty_money_store.hpp"
+#include "tests/support/faulty_tender_store.hpp"
 #include "tests/tender/fake_store.hpp"
 
 using namespace procura;
@@ -129,7 +133,16 @@ struct World {
     signing::SignatureVerifier verifier{copy(keys().ca)};
     signing::TimeStampAuthority tsa = make_tsa(clock);
     money::FakeMoneyStore money_store;
-    money::LedgerService ledger{money_store, clock};
+    // The service reaches each store through a fault-injecting wrapper, with a plan per store (the
+    // ports share method names such as find); without rules every call goes through.
+    struct Faults {
+        testing::FaultPlan bids, tenders, certificates, money;
+    } faults;
+    testing::FaultyBidStore faulty_bids{bids, faults.bids};
+    testing::FaultyTenderStore faulty_tenders{tenders, faults.tenders};
+    testing::FaultyCertificateStore faulty_certificates{certificates, faults.certificates};
+    testing::FaultyMoneyStore faulty_money{money_store, faults.money};
+    money::LedgerService ledger{faulty_money, clock};
     // The sessions the group confirms, by token hash: a test ends one by erasing it.
     std::mutex sessions_mutex;
     std::map<std::string, core::Caller> sessions;
@@ -141,8 +154,16 @@ struct World {
     core::Caller m3{member_3, Role::officer, "user102"};
 
     BiddingDependencies dependencies() {
-        BiddingDependencies d{bids,     tenders, certificates, keys().ca, keys().ca_key,
-                              verifier, tsa,     nullptr,      clock,     &ledger,
+        BiddingDependencies d{faulty_bids,
+                              faulty_tenders,
+                              faulty_certificates,
+                              keys().ca,
+                              keys().ca_key,
+                              verifier,
+                              tsa,
+                              nullptr,
+                              clock,
+                              &ledger,
                               {}};
         d.confirm_sessions = [this](const std::vector<std::string>& hashes) {
             std::lock_guard lock(sessions_mutex);
@@ -1156,6 +1177,258 @@ BOOST_AUTO_TEST_CASE(committee_members_need_an_active_certificate) {
     BOOST_TEST(revoked.error().code == "member_without_certificate");
 
     require_error(w.service.opening_certificate(9999), ErrorKind::not_found, "tender_not_found");
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+// The group commit's fail-closed branches (bidding/group_commit.cpp), reached by injecting store
+// failures through the World's fault plans: a failed stage refuses the bids of its group with
+// the store's error and leaves neither a bid nor a deposit behind.
+namespace {
+
+// One bid to submit: who sends it, for which lot, and its body (made on the test's thread).
+struct Submission {
+    const core::Caller* caller;
+    std::int64_t lot;
+    std::string body;
+};
+
+// How long the first group's insert_bids is held, so that the bids sent behind it queue up and
+// are written as the next group. Only an upper bound on the test's time: the group formed is
+// checked, not assumed.
+constexpr std::chrono::milliseconds group_hold{1000};
+
+// Submits first alone and, once its group is inside insert_bids (held there for group_hold),
+// the bids of behind from one thread each, so that they are written together as the second
+// group. Requires the first group to get as far as insert_bids. Returns the results in order,
+// first's first.
+std::vector<core::Result<BidReceipt>> submit_in_two_groups(World& w, const Submission& first,
+                                                           const std::vector<Submission>& behind) {
+    w.faults.bids.slow("insert_bids", group_hold);
+    std::vector<std::optional<core::Result<BidReceipt>>> results(behind.size() + 1);
+    std::vector<std::thread> threads;
+    threads.emplace_back([&] {
+        results[0].emplace(w.service.submit(*first.caller, w.tender_id, first.lot, first.body));
+    });
+    const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+    while (w.faults.bids.calls("insert_bids") == 0 && std::chrono::steady_clock::now() < give_up) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+    for (std::size_t i = 0; i < behind.size(); ++i) {
+        threads.emplace_back([&, i] {
+            const Submission& s = behind[i];
+            results[i + 1].emplace(w.service.submit(*s.caller, w.tender_id, s.lot, s.body));
+        });
+    }
+    for (std::thread& t : threads) t.join();
+    // Every group, whatever becomes of it, reads its signers' certificates once.
+    BOOST_REQUIRE_MESSAGE(w.faults.certificates.calls("find_many") == 2u,
+                          "the bids sent behind the first were not written as one group");
+    std::vector<core::Result<BidReceipt>> out;
+    for (auto& r : results) out.push_back(std::move(*r));
+    return out;
+}
+
+std::string sha256_of(const std::string& body) { return core::to_hex(core::sha256(body)); }
+
+// The state of the deposit of the bid with this body, nullopt if there is none.
+std::optional<money::PendingState> deposit_state(World& w, const std::string& body) {
+    auto deposit = w.deposit_of(sha256_of(body));
+    if (!deposit) {
+        BOOST_TEST((deposit.error().kind == ErrorKind::not_found));
+        return std::nullopt;
+    }
+    return deposit->pending_state;
+}
+
+// The actions of the ledger's transfer events, in order ("transfer.pending", "transfer.voided").
+std::vector<std::string> transfer_actions(World& w) {
+    std::vector<std::string> out;
+    for (const core::AuditEvent& e : w.money_store.audit_events()) {
+        if (e.entity_type == "transfer") out.push_back(e.action);
+    }
+    return out;
+}
+
+// r was refused with the lost connection's error, and the bid store holds no bid with this body
+// and the ledger no deposit for it.
+void require_refused_without_trace(World& w, const core::Result<BidReceipt>& r,
+                                   const std::string& body) {
+    require_error(r, ErrorKind::unavailable, "db_unavailable");
+    auto stored = w.bids.find_bid_by_hash(w.tender_id, sha256_of(body));
+    BOOST_REQUIRE(stored.ok());
+    BOOST_TEST(!stored->has_value());
+    BOOST_TEST(!deposit_state(w, body).has_value());
+}
+
+// Three bids that never clash: the first alone, then the other two as one group.
+struct ThreeBids {
+    Submission first;
+    std::vector<Submission> behind;
+};
+
+ThreeBids three_bids(World& w) {
+    return {{&w.a, 1, bid(w, supplier_a, 1, 100'00)},
+            {{&w.a, 2, bid(w, supplier_a, 2, 200'00)}, {&w.b, 1, bid(w, supplier_b, 1, 300'00)}}};
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(group_commit_faults)
+
+BOOST_AUTO_TEST_CASE(a_failed_read_refuses_the_bids_of_its_group_and_stores_nothing) {
+    struct Stage {
+        testing::FaultPlan World::Faults::*plan;
+        const char* method;
+    };
+    for (const Stage& stage : {Stage{&World::Faults::certificates, "find_many"},
+                               Stage{&World::Faults::tenders, "find_versions"},
+                               Stage{&World::Faults::bids, "find_bids_by_hashes"},
+                               Stage{&World::Faults::bids, "find_active_bids"}}) {
+        BOOST_TEST_CONTEXT(stage.method) {
+            World w;
+            w.use_tender_with_security(500'00);
+            const ThreeBids sent = three_bids(w);
+            testing::FaultPlan& plan = w.faults.*stage.plan;
+            plan.fail_before(stage.method, 2);  // the second group's read
+            const auto results = submit_in_two_groups(w, sent.first, sent.behind);
+            BOOST_TEST(plan.injected(stage.method) == 1u);
+            BOOST_REQUIRE(results[0].ok());
+            for (std::size_t i = 0; i < sent.behind.size(); ++i) {
+                require_refused_without_trace(w, results[i + 1], sent.behind[i].body);
+            }
+            BOOST_TEST(w.bids.state().bids.size() == 1u);
+            BOOST_TEST((transfer_actions(w) == std::vector<std::string>{"transfer.pending"}));
+            BOOST_TEST(w.faults.bids.calls("insert_bids") == 1u);
+
+            // Nothing of the refused bids is left to get in the way: sent again, each is stored
+            // as new, with its deposit.
+            for (const Submission& s : sent.behind) {
+                const BidReceipt again = w.accepted(*s.caller, s.body, s.lot);
+                BOOST_TEST(!again.repeated);
+                BOOST_TEST(again.version == 1);
+                BOOST_TEST((deposit_state(w, s.body) == money::PendingState::pending));
+            }
+        }
+    }
+}
+
+BOOST_AUTO_TEST_CASE(a_ledger_that_cannot_hold_the_deposits_refuses_the_bids_of_its_group) {
+    World w;
+    w.use_tender_with_security(500'00);
+    const ThreeBids sent = three_bids(w);
+    w.faults.money.fail_before("apply_batch", 2);  // the second group's deposits
+    const auto results = submit_in_two_groups(w, sent.first, sent.behind);
+    BOOST_TEST(w.faults.money.injected("apply_batch") == 1u);
+    BOOST_REQUIRE(results[0].ok());
+    for (std::size_t i = 0; i < sent.behind.size(); ++i) {
+        require_refused_without_trace(w, results[i + 1], sent.behind[i].body);
+    }
+    BOOST_TEST(w.bids.state().bids.size() == 1u);
+    BOOST_TEST(w.faults.bids.calls("insert_bids") == 1u);  // the refused group wrote nothing
+    BOOST_TEST((transfer_actions(w) == std::vector<std::string>{"transfer.pending"}));
+    BOOST_TEST((deposit_state(w, sent.first.body) == money::PendingState::pending));
+}
+
+BOOST_AUTO_TEST_CASE(a_group_whose_write_fails_as_a_whole_writes_each_bid_alone) {
+    World w;
+    w.use_tender_with_security(500'00);
+    const ThreeBids sent = three_bids(w);
+    w.faults.bids.fail_before("insert_bids", 2);  // the second group's write, once
+    const auto results = submit_in_two_groups(w, sent.first, sent.behind);
+    // The first group, the second as a whole (refused), then each of its bids alone.
+    BOOST_TEST(w.faults.bids.calls("insert_bids") == 4u);
+    std::set<std::int64_t> ids;
+    const auto events = w.bids.audit_events();
+    for (const auto& r : results) {
+        BOOST_REQUIRE_MESSAGE(r.ok(), (r.ok() ? std::string() : r.error().code));
+        BOOST_TEST(!r->repeated);
+        BOOST_TEST(r->version == 1);
+        ids.insert(r->bid_id);
+        const core::StoredAuditEvent* received = event_for(events, r->bid_id, "bid.received");
+        BOOST_REQUIRE(received != nullptr);
+        BOOST_TEST(r->log_leaf_index == received->seq - 1);
+    }
+    BOOST_TEST(ids.size() == 3u);
+    BOOST_TEST(w.bids.state().bids.size() == 3u);
+    BOOST_TEST((deposit_state(w, sent.first.body) == money::PendingState::pending));
+    for (const Submission& s : sent.behind) {
+        BOOST_TEST((deposit_state(w, s.body) == money::PendingState::pending));
+    }
+    BOOST_TEST(
+        (transfer_actions(w) ==
+         std::vector<std::string>{"transfer.pending", "transfer.pending", "transfer.pending"}));
+}
+
+BOOST_AUTO_TEST_CASE(a_group_that_cannot_be_stored_releases_the_deposits_it_made) {
+    World w;
+    w.use_tender_with_security(500'00);
+    const ThreeBids sent = three_bids(w);
+    w.faults.bids.fail_before("insert_bids", 2, testing::FaultPlan::always);
+    const auto results = submit_in_two_groups(w, sent.first, sent.behind);
+    BOOST_TEST(w.faults.bids.calls("insert_bids") == 4u);
+    BOOST_REQUIRE(results[0].ok());
+    for (std::size_t i = 0; i < sent.behind.size(); ++i) {
+        require_error(results[i + 1], ErrorKind::unavailable, "db_unavailable");
+        BOOST_TEST((deposit_state(w, sent.behind[i].body) == money::PendingState::voided));
+    }
+    BOOST_TEST(w.bids.state().bids.size() == 1u);
+    BOOST_TEST((deposit_state(w, sent.first.body) == money::PendingState::pending));
+    // Both releases in one ledger batch, written by the last group of the burst itself.
+    BOOST_TEST(w.faults.money.calls("apply_batch") == 3u);
+    BOOST_TEST((transfer_actions(w) ==
+                std::vector<std::string>{"transfer.pending", "transfer.pending", "transfer.pending",
+                                         "transfer.voided", "transfer.voided"}));
+    auto check = w.ledger.check();
+    BOOST_REQUIRE(check.ok());
+    BOOST_TEST(check->ok());
+}
+
+BOOST_AUTO_TEST_CASE(a_release_that_cannot_be_written_goes_with_the_next_groups_deposits) {
+    World w;
+    w.use_tender_with_security(500'00);
+    const std::string lost = bid(w, supplier_a);
+    w.faults.bids.fail_before("insert_bids");
+    w.faults.money.fail_before("apply_batch", 2);  // the first holds the deposit; the release
+    require_error(w.service.submit(w.a, w.tender_id, 1, lost), ErrorKind::unavailable,
+                  "db_unavailable");
+    BOOST_TEST(w.faults.money.injected("apply_batch") == 1u);
+    BOOST_TEST((deposit_state(w, lost) == money::PendingState::pending));  // released later
+
+    const std::string next = bid(w, supplier_b);
+    w.accepted(w.b, next);
+    BOOST_TEST((deposit_state(w, lost) == money::PendingState::voided));
+    BOOST_TEST((deposit_state(w, next) == money::PendingState::pending));
+    // The release rode in the next group's ledger batch, after its deposit, and only there.
+    BOOST_TEST(w.faults.money.calls("apply_batch") == 3u);
+    BOOST_TEST(
+        (transfer_actions(w) ==
+         std::vector<std::string>{"transfer.pending", "transfer.pending", "transfer.voided"}));
+    auto check = w.ledger.check();
+    BOOST_REQUIRE(check.ok());
+    BOOST_TEST(check->ok());
+}
+
+BOOST_AUTO_TEST_CASE(a_bid_stored_whose_reply_was_lost_keeps_its_deposit_and_its_resend_gets_it) {
+    World w;
+    w.use_tender_with_security(500'00);
+    const std::string body = bid(w, supplier_a);
+    w.faults.bids.fail_after("insert_bids");
+    require_error(w.service.submit(w.a, w.tender_id, 1, body), ErrorKind::unavailable,
+                  "db_unavailable");
+    // The store did write it: its deposit stays held for it, not released as an orphan's.
+    auto stored = w.bids.find_bid_by_hash(w.tender_id, sha256_of(body));
+    BOOST_REQUIRE(stored.ok());
+    BOOST_REQUIRE(stored->has_value());
+    BOOST_TEST((deposit_state(w, body) == money::PendingState::pending));
+
+    // The supplier, told nothing, sends the same body again: the stored bid's receipt.
+    const BidReceipt again = w.accepted(w.a, body);
+    BOOST_TEST(again.repeated);
+    BOOST_TEST(again.bid_id == (*stored)->id);
+    BOOST_TEST(again.version == 1);
+    BOOST_TEST(w.bids.state().bids.size() == 1u);
+    BOOST_TEST((transfer_actions(w) == std::vector<std::string>{"transfer.pending"}));
 }
 
 BOOST_AUTO_TEST_SUITE_END()
