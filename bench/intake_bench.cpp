@@ -58,6 +58,7 @@
 #include <utility>
 #include <vector>
 
+#include "bench/support.hpp"
 #include "core/clock.hpp"
 #include "core/hash.hpp"
 #include "signing/envelope.hpp"
@@ -68,23 +69,15 @@
 
 namespace {
 
+using procura::bench::fail;
+using procura::bench::must;
+
 using namespace procura;
 using Clock = std::chrono::steady_clock;
 
 constexpr std::size_t bid_bytes_max = 8 * 1024 * 1024;  // bidding::BiddingLimits' default
 constexpr auto request_timeout = std::chrono::seconds(120);
 constexpr std::size_t error_bodies_shown_max = 5;
-
-[[noreturn]] void fail(const std::string& what) {
-    std::fprintf(stderr, "intake_bench: %s\n", what.c_str());
-    std::exit(1);
-}
-
-template <class T>
-T must(core::Result<T> result, const std::string& what) {
-    if (!result.ok()) fail(what + ": " + result.error().code + ": " + result.error().message);
-    return std::move(*result);
-}
 
 std::string read_file(const std::string& path) {
     std::ifstream in(path, std::ios::binary);

@@ -27,6 +27,7 @@
 #include <thread>
 #include <vector>
 
+#include "bench/support.hpp"
 #include "bidding/opening.hpp"
 #include "core/clock.hpp"
 #include "signing/envelope.hpp"
@@ -36,37 +37,11 @@
 
 namespace {
 
+using procura::bench::fail;
+using procura::bench::must;
+
 using namespace procura;
 using namespace procura::signing;
-
-[[noreturn]] void fail(const std::string& what) {
-    std::fprintf(stderr, "opening_bench: %s\n", what.c_str());
-    ERR_print_errors_fp(stderr);
-    std::exit(1);
-}
-
-template <class T>
-T must(core::Result<T> result, const char* what) {
-    if (!result.ok()) fail(std::string(what) + ": " + result.error().message);
-    return std::move(*result);
-}
-
-// A user certificate issued by the CA from a PKCS#10 request, the way suppliers get theirs.
-Certificate issue_user(const Certificate& ca, const PrivateKey& ca_key, const PrivateKey& key,
-                       core::UserId user, const Validity& validity) {
-    std::unique_ptr<X509_REQ, decltype(&X509_REQ_free)> req(X509_REQ_new(), X509_REQ_free);
-    std::unique_ptr<BIO, decltype(&BIO_free)> out(BIO_new(BIO_s_mem()), BIO_free);
-    if (!req || !out || X509_REQ_set_pubkey(req.get(), key.get()) != 1 ||
-        X509_REQ_sign(req.get(), key.get(), EVP_sha256()) <= 0 ||
-        PEM_write_bio_X509_REQ(out.get(), req.get()) != 1) {
-        fail("cannot make a certificate request");
-    }
-    char* data = nullptr;
-    const long length = BIO_get_mem_data(out.get(), &data);
-    return must(issue_from_csr(ca, ca_key, std::string(data, static_cast<std::size_t>(length)),
-                               user, "supplier-" + std::to_string(user), validity),
-                "issue_from_csr");
-}
 
 double seconds_of(const std::function<void()>& run) {
     const auto started = std::chrono::steady_clock::now();
@@ -99,11 +74,13 @@ int main(int argc, char** argv) {
     std::vector<Certificate> certs;
     for (std::size_t i = 0; i < supplier_count; ++i) {
         keys.push_back(must(PrivateKey::generate_ec_p256(), "supplier key"));
-        certs.push_back(
-            issue_user(ca, ca_key, keys.back(), static_cast<core::UserId>(41 + i), validity));
+        certs.push_back(procura::bench::issue_user(ca, ca_key, keys.back(),
+                                                   static_cast<core::UserId>(41 + i),
+                                                   "supplier-" + std::to_string(41 + i), validity));
     }
     const PrivateKey officer_key = must(PrivateKey::generate_ec_p256(), "officer key");
-    const Certificate officer = issue_user(ca, ca_key, officer_key, 100, validity);
+    const Certificate officer =
+        procura::bench::issue_user(ca, ca_key, officer_key, 100, "supplier-100", validity);
     const OpeningKey opening = must(
         create_opening_key(tender_id, {CommitteeMember{100, &officer}}, 1, ca, ca_key, validity),
         "create_opening_key");

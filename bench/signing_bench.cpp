@@ -40,6 +40,7 @@
 #include <thread>
 #include <vector>
 
+#include "bench/support.hpp"
 #include "core/clock.hpp"
 #include "signing/envelope.hpp"
 #include "signing/keys.hpp"
@@ -48,37 +49,11 @@
 
 namespace {
 
+using procura::bench::fail;
+using procura::bench::must;
+
 using namespace procura;
 using namespace procura::signing;
-
-[[noreturn]] void fail(const std::string& what) {
-    std::fprintf(stderr, "signing_bench: %s\n", what.c_str());
-    ERR_print_errors_fp(stderr);
-    std::exit(1);
-}
-
-template <class T>
-T must(core::Result<T> result, const char* what) {
-    if (!result.ok()) fail(std::string(what) + ": " + result.error().message);
-    return std::move(*result);
-}
-
-// A user certificate issued by the CA from a PKCS#10 request, the way suppliers get theirs.
-Certificate issue_user(const Certificate& ca, const PrivateKey& ca_key, const PrivateKey& key,
-                       core::UserId user, const Validity& validity) {
-    std::unique_ptr<X509_REQ, decltype(&X509_REQ_free)> req(X509_REQ_new(), X509_REQ_free);
-    std::unique_ptr<BIO, decltype(&BIO_free)> out(BIO_new(BIO_s_mem()), BIO_free);
-    if (!req || !out || X509_REQ_set_pubkey(req.get(), key.get()) != 1 ||
-        X509_REQ_sign(req.get(), key.get(), EVP_sha256()) <= 0 ||
-        PEM_write_bio_X509_REQ(out.get(), req.get()) != 1) {
-        fail("cannot make a certificate request");
-    }
-    char* data = nullptr;
-    const long length = BIO_get_mem_data(out.get(), &data);
-    return must(issue_from_csr(ca, ca_key, std::string(data, static_cast<std::size_t>(length)),
-                               user, "bench-user", validity),
-                "issue_from_csr");
-}
 
 // Distinct DER TimeStampReqs made with OpenSSL's TS API: SHA-256 imprint of random data, a
 // random 64-bit nonce, certificate requested (what `openssl ts -query -cert -sha256` sends).
@@ -202,7 +177,8 @@ int main(int argc, char** argv) {
     const PrivateKey ca_key = must(PrivateKey::generate_ec_p256(), "CA key");
     const Certificate ca = must(make_root_ca(ca_key, "Procura bench CA", validity), "CA");
     const PrivateKey user_key = must(PrivateKey::generate_ec_p256(), "user key");
-    const Certificate user = issue_user(ca, ca_key, user_key, 42, validity);
+    const Certificate user =
+        procura::bench::issue_user(ca, ca_key, user_key, 42, "bench-user", validity);
 
     // A 1 KiB bid-sized document, signed attached (SHA-256, signed attributes, the signer's
     // certificate carried): verification checks the chain user -> CA and the signature.

@@ -169,12 +169,14 @@ struct KnownCertificate {
 
 }  // namespace
 
-// Bounded map from issuer-and-serial key to a signer certificate whose chain was verified; the
-// oldest insertion is evicted first.
-struct SignatureVerifier::CertificateCache {
-    explicit CertificateCache(std::size_t max) : entries_max(max) {}
+// Bounded map from a string key to V; the oldest insertion is evicted first. With
+// keep_existing, a second insertion under a key keeps the first value (the same value, put by a
+// racing thread); otherwise it replaces it. Thread-safe.
+template <class V, bool keep_existing>
+struct BoundedCache {
+    explicit BoundedCache(std::size_t max) : entries_max(max) {}
 
-    std::optional<KnownCertificate> find(const std::string& key) const {
+    std::optional<V> find(const std::string& key) const {
         if (entries_max == 0) return std::nullopt;
         std::shared_lock lock(mutex);
         const auto found = entries.find(key);
@@ -182,54 +184,18 @@ struct SignatureVerifier::CertificateCache {
         return found->second;
     }
 
-    void insert(const std::string& key, const KnownCertificate& known) {
-        if (entries_max == 0) return;
-        std::unique_lock lock(mutex);
-        if (entries.count(key) != 0) return;  // another thread got there first: the same cert
-        while (entries.size() >= entries_max && !order.empty()) {
-            entries.erase(order.front());
-            order.pop_front();
-        }
-        entries.emplace(key, known);
-        order.push_back(key);
-    }
-
-    std::size_t size() const {
-        std::shared_lock lock(mutex);
-        return entries.size();
-    }
-
-    const std::size_t entries_max;
-    mutable std::shared_mutex mutex;
-    std::unordered_map<std::string, KnownCertificate> entries;  // guarded by mutex
-    std::deque<std::string> order;                              // guarded by mutex; insertion order
-    mutable std::atomic<std::uint64_t> hits{0};
-    mutable std::atomic<std::uint64_t> misses{0};
-};
-
-// Bounded map from chain key to VerifiedChain; the oldest insertion is evicted first.
-struct SignatureVerifier::ChainCache {
-    explicit ChainCache(std::size_t max) : entries_max(max) {}
-
-    std::optional<VerifiedChain> find(const std::string& key) const {
-        std::shared_lock lock(mutex);
-        const auto found = entries.find(key);
-        if (found == entries.end()) return std::nullopt;
-        return found->second;
-    }
-
-    void insert(const std::string& key, VerifiedChain chain) {
+    void insert(const std::string& key, V value) {
         if (entries_max == 0) return;
         std::unique_lock lock(mutex);
         if (auto found = entries.find(key); found != entries.end()) {
-            found->second = std::move(chain);
+            if (!keep_existing) found->second = std::move(value);
             return;
         }
         while (entries.size() >= entries_max && !order.empty()) {
             entries.erase(order.front());
             order.pop_front();
         }
-        entries.emplace(key, std::move(chain));
+        entries.emplace(key, std::move(value));
         order.push_back(key);
     }
 
@@ -240,10 +206,20 @@ struct SignatureVerifier::ChainCache {
 
     const std::size_t entries_max;
     mutable std::shared_mutex mutex;
-    std::unordered_map<std::string, VerifiedChain> entries;  // guarded by mutex
-    std::deque<std::string> order;                           // guarded by mutex; insertion order
+    std::unordered_map<std::string, V> entries;  // guarded by mutex
+    std::deque<std::string> order;               // guarded by mutex; insertion order
     mutable std::atomic<std::uint64_t> hits{0};
     mutable std::atomic<std::uint64_t> misses{0};
+};
+
+// Issuer-and-serial key to a signer certificate whose chain was verified.
+struct SignatureVerifier::CertificateCache : BoundedCache<KnownCertificate, true> {
+    using BoundedCache::BoundedCache;
+};
+
+// Chain key to VerifiedChain.
+struct SignatureVerifier::ChainCache : BoundedCache<VerifiedChain, false> {
+    using BoundedCache::BoundedCache;
 };
 
 SignatureVerifier::SignatureVerifier(Certificate ca, std::size_t chain_cache_entries_max,

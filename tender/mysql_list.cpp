@@ -109,12 +109,7 @@ std::optional<ListFilter> list_filter(const TenderListQuery& query) {
 // One notice-board row (the columns of MySQLTenderStore::list's SELECT, in order).
 core::Result<TenderSummary> read_summary(sql::ResultSet& rows) {
     TenderSummary t;
-    t.id = rows.getInt64(1);
-    t.version = rows.getInt64(2);
-    const auto state = parse_tender_state(get_string(rows, 3));
-    if (!state) return corrupt_row("tender " + std::to_string(t.id) + " has an unknown state");
-    t.state = *state;
-    t.title = get_string(rows, 4);
+    PROCURA_TRY(read_head(rows, t));
     t.buyer_name = get_string(rows, 5);
     t.buyer_id = get_string(rows, 6);
     if (!read_optional_enum(rows, 7, &parse_category, t.category)) {

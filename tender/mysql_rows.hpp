@@ -12,6 +12,7 @@
 
 #include "core/result.hpp"
 #include "db/mysql_error.hpp"
+#include "tender/model.hpp"
 
 namespace procura::tender::mysql_rows {
 
@@ -39,6 +40,19 @@ bool read_optional_enum(const sql::ResultSet& rows, unsigned index,
     }
     out = parse(get_string(rows, index));
     return out.has_value();
+}
+
+// Reads the columns every tender read starts with, id, version, state and title (1 to 4), into
+// t (a Tender or a TenderSummary); an unknown state is corruption.
+template <class T>
+core::Status read_head(const sql::ResultSet& rows, T& t) {
+    t.id = rows.getInt64(1);
+    t.version = rows.getInt64(2);
+    const auto state = parse_tender_state(get_string(rows, 3));
+    if (!state) return corrupt_row("tender " + std::to_string(t.id) + " has an unknown state");
+    t.state = *state;
+    t.title = get_string(rows, 4);
+    return {};
 }
 
 }  // namespace procura::tender::mysql_rows

@@ -134,12 +134,7 @@ constexpr const char* tender_read_columns =
 // Reads a row of tender_read_columns.
 core::Result<Tender> read_tender_row(const sql::ResultSet& rows) {
     Tender t;
-    t.id = rows.getInt64(1);
-    t.version = rows.getInt64(2);
-    const auto state = parse_tender_state(get_string(rows, 3));
-    if (!state) return corrupt_row("tender " + std::to_string(t.id) + " has an unknown state");
-    t.state = *state;
-    t.title = get_string(rows, 4);
+    PROCURA_TRY(read_head(rows, t));
     t.description = get_string(rows, 5);
     t.buyer_name = get_string(rows, 6);
     t.buyer_id = get_string(rows, 7);

@@ -80,9 +80,8 @@ core::Result<tender::Tender> AwardService::published_tender(std::int64_t tender_
     return std::move(*found);
 }
 
-core::Result<Award> AwardService::award(const core::Caller& caller, std::int64_t tender_id,
-                                        std::int64_t lot_id, const AwardRequest& request) {
-    PROCURA_TRY(require_officer(caller, "award"));
+core::Result<tender::Tender> AwardService::published_lot(std::int64_t tender_id,
+                                                         std::int64_t lot_id) {
     PROCURA_TRY_ASSIGN(auto t, published_tender(tender_id));
     const bool lot_known = std::any_of(t.lots.begin(), t.lots.end(),
                                        [&](const tender::Lot& l) { return l.number == lot_id; });
@@ -90,6 +89,13 @@ core::Result<Award> AwardService::award(const core::Caller& caller, std::int64_t
         return core::not_found("lot_not_found", "tender " + std::to_string(tender_id) +
                                                     " has no lot " + std::to_string(lot_id));
     }
+    return t;
+}
+
+core::Result<Award> AwardService::award(const core::Caller& caller, std::int64_t tender_id,
+                                        std::int64_t lot_id, const AwardRequest& request) {
+    PROCURA_TRY(require_officer(caller, "award"));
+    PROCURA_TRY_ASSIGN(auto t, published_lot(tender_id, lot_id));
     if (t.state == tender::TenderState::cancelled) {
         return core::conflict("tender_cancelled", "the tender is cancelled");
     }
@@ -134,13 +140,7 @@ core::Result<Award> AwardService::award(const core::Caller& caller, std::int64_t
 core::Result<LotClosure> AwardService::close_lot(const core::Caller& caller, std::int64_t tender_id,
                                                  std::int64_t lot_id, const std::string& reason) {
     PROCURA_TRY(require_officer(caller, "close lots"));
-    PROCURA_TRY_ASSIGN(auto t, published_tender(tender_id));
-    const bool lot_known = std::any_of(t.lots.begin(), t.lots.end(),
-                                       [&](const tender::Lot& l) { return l.number == lot_id; });
-    if (!lot_known) {
-        return core::not_found("lot_not_found", "tender " + std::to_string(tender_id) +
-                                                    " has no lot " + std::to_string(lot_id));
-    }
+    PROCURA_TRY(published_lot(tender_id, lot_id));
     LotClosure closure;
     PROCURA_TRY(d_.store.in_transaction(tender_id, [&](AwardTransaction& tx) -> core::Status {
         PROCURA_TRY_ASSIGN(auto records, tx.load());

@@ -133,6 +133,8 @@ public:
 
 private:
     core::Result<tender::Tender> published_tender(std::int64_t tender_id);
+    // published_tender, and 404 "lot_not_found" unless it has lot lot_id.
+    core::Result<tender::Tender> published_lot(std::int64_t tender_id, std::int64_t lot_id);
 
     AwardDependencies d_;
     AwardLimits limits_;

@@ -40,21 +40,6 @@ Json item_to_json(std::int64_t batch_id, const Item& i) {
     return item;
 }
 
-// The skipped items with their reasons.
-Json skipped_to_json(const std::vector<Skipped>& skipped) {
-    Json out = Json::array();
-    for (const Skipped& s : skipped) {
-        out.push_back({{"source", s.source_key},
-                       {"kind", to_string(s.kind)},
-                       {"supplier_id", s.supplier_id},
-                       {"amount_minor", s.amount_minor},
-                       {"currency", s.currency},
-                       {"code", s.code},
-                       {"reason", s.reason}});
-    }
-    return out;
-}
-
 // The totals of the items per currency and per supplier (rules::totals).
 Json totals_to_json(const std::vector<Item>& items) {
     const Totals t = rules::totals(items);
@@ -98,6 +83,20 @@ Json files_to_json(const Batch& b) {
 }
 
 }  // namespace
+
+Json skipped_to_json(const std::vector<Skipped>& skipped) {
+    Json out = Json::array();
+    for (const Skipped& s : skipped) {
+        out.push_back({{"source", s.source_key},
+                       {"kind", to_string(s.kind)},
+                       {"supplier_id", s.supplier_id},
+                       {"amount_minor", s.amount_minor},
+                       {"currency", s.currency},
+                       {"code", s.code},
+                       {"reason", s.reason}});
+    }
+    return out;
+}
 
 nlohmann::json batch_to_json(const Batch& b) {
     Json out = {{"id", b.id},

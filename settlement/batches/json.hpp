@@ -14,5 +14,7 @@ namespace procura::settlement::batches {
 // totals per currency and per supplier, and the bank files' metadata with download paths.
 nlohmann::json batch_to_json(const Batch& batch);
 nlohmann::json buyer_account_to_json(const BuyerAccount& account);
+// The skipped items with their reasons, as the API shows them and the store keeps them.
+nlohmann::json skipped_to_json(const std::vector<Skipped>& skipped);
 
 }  // namespace procura::settlement::batches

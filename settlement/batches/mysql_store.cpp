@@ -8,10 +8,12 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 
+#include "core/json_text.hpp"
 #include "db/audit_sql.hpp"
 #include "db/multi_row.hpp"
 #include "db/transaction.hpp"
 #include "money/mysql_store.hpp"
+#include "settlement/batches/json.hpp"
 #include "settlement/batches/mysql_candidates.hpp"
 #include "settlement/batches/mysql_rows.hpp"
 #include "settlement/batches/rules.hpp"
@@ -70,20 +72,6 @@ core::Result<Batch> read_batch(const sql::ResultSet& rows) {
     b.cancelled_at_ms = int_or_zero(rows, 16);
     if (!rows.isNull(17)) b.cancel_reason = text(rows, 17);
     return b;
-}
-
-std::string skipped_json(const std::vector<Skipped>& skipped) {
-    Json out = Json::array();
-    for (const Skipped& s : skipped) {
-        out.push_back({{"source", s.source_key},
-                       {"kind", to_string(s.kind)},
-                       {"supplier_id", s.supplier_id},
-                       {"amount_minor", s.amount_minor},
-                       {"currency", s.currency},
-                       {"code", s.code},
-                       {"reason", s.reason}});
-    }
-    return out.dump();
 }
 
 constexpr const char* item_columns =
@@ -224,7 +212,7 @@ core::Result<std::int64_t> MySQLBatchStore::insert_batch(const Batch& batch,
                 s->setInt64(2, batch.version);
                 s->setInt64(3, batch.cutoff_ms);
                 s->setInt(4, batch.item_count);
-                s->setString(5, skipped_json(batch.skipped));
+                s->setString(5, core::compact_json(skipped_to_json(batch.skipped)));
                 s->setInt64(6, batch.prepared_by);
                 s->setInt64(7, batch.prepared_at_ms);
                 s->executeUpdate();

@@ -90,8 +90,10 @@ Totals totals(const std::vector<Item>& items);
 // The ledger accounts of a batch's payments: the buyer's operating account per (buyer account
 // id, currency) and the supplier's operating account per (supplier id, currency).
 struct LedgerAccounts {
-    std::map<std::pair<std::int64_t, std::string>, std::int64_t> buyers;
-    std::map<std::pair<core::UserId, std::string>, std::int64_t> suppliers;
+    // Account id by (owner id, currency).
+    using ByOwner = std::map<std::pair<std::int64_t, std::string>, std::int64_t>;
+    ByOwner buyers;
+    ByOwner suppliers;
 };
 
 // The one linked group of transfers that executes the batch, in item order: a payment is a

@@ -87,6 +87,22 @@ std::vector<core::AuditEvent> file_events(const std::vector<BankFile>& files, st
     return events;
 }
 
+// The operating account of (owner, owner_id) in currency, opened if it does not exist yet,
+// remembered in known.
+core::Status open_account(money::LedgerService& ledger, const core::Caller& caller,
+                          money::OwnerKind owner, std::int64_t owner_id,
+                          const std::string& currency, rules::LedgerAccounts::ByOwner& known) {
+    if (known.count({owner_id, currency})) return {};
+    money::Account spec;
+    spec.owner = owner;
+    spec.owner_id = owner_id;
+    spec.currency = currency;
+    spec.kind = money::AccountKind::operating;
+    PROCURA_TRY_ASSIGN(auto a, ledger.account_for(caller.user_id, spec));
+    known[{owner_id, currency}] = a.id;
+    return {};
+}
+
 }  // namespace
 
 BatchService::BatchService(BatchStore& store, money::MoneyStore& money, const core::Clock& clock,
@@ -279,24 +295,10 @@ core::Result<rules::LedgerAccounts> BatchService::open_accounts(const core::Call
     rules::LedgerAccounts accounts;
     for (const Item& i : b.items) {
         if (i.kind != ItemKind::payment) continue;
-        if (!accounts.buyers.count({i.buyer_account_id, i.currency})) {
-            money::Account spec;
-            spec.owner = money::OwnerKind::buyer;
-            spec.owner_id = i.buyer_account_id;
-            spec.currency = i.currency;
-            spec.kind = money::AccountKind::operating;
-            PROCURA_TRY_ASSIGN(auto a, ledger_.account_for(caller.user_id, spec));
-            accounts.buyers[{i.buyer_account_id, i.currency}] = a.id;
-        }
-        if (!accounts.suppliers.count({i.supplier_id, i.currency})) {
-            money::Account spec;
-            spec.owner = money::OwnerKind::supplier;
-            spec.owner_id = i.supplier_id;
-            spec.currency = i.currency;
-            spec.kind = money::AccountKind::operating;
-            PROCURA_TRY_ASSIGN(auto a, ledger_.account_for(caller.user_id, spec));
-            accounts.suppliers[{i.supplier_id, i.currency}] = a.id;
-        }
+        PROCURA_TRY(open_account(ledger_, caller, money::OwnerKind::buyer, i.buyer_account_id,
+                                 i.currency, accounts.buyers));
+        PROCURA_TRY(open_account(ledger_, caller, money::OwnerKind::supplier, i.supplier_id,
+                                 i.currency, accounts.suppliers));
     }
     return accounts;
 }
