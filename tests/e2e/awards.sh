@@ -21,21 +21,9 @@ w="$e2e_work"
 "$PROCURA_BIN" keys init --key-dir "$w/keys" >/dev/null || e2e_fail "keys init failed"
 e2e_start_server --key-dir "$w/keys" --min-tendering-days 0
 
-# register NAME ROLE: a user with a key made by openssl and a certificate from the platform.
-declare -A TOKEN ID
-register() {
-    local name=$1 role=$2
-    ID[$name]=$(e2e_add_user "$name" "$role")
-    TOKEN[$name]=$(e2e_login "$name")
-    openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$w/$name.key" \
-        -subj "/CN=$name" -out "$w/$name.csr" 2>/dev/null || e2e_fail "openssl req $name"
-    api POST /api/v1/certificates -H "$(bearer "${TOKEN[$name]}")" \
-        --data-binary "$(jq -Rsc '{csr: .}' "$w/$name.csr")"
-    expect_status 201 "certificate for $name"
-    jq -j .pem <<<"$BODY" >"$w/$name.pem"
-}
-for name in olga oleg; do register "$name" officer; done
-for name in acme bolt cask; do register "$name" supplier; done
+declare -A TOKEN ID  # by user name, filled by e2e_register
+for name in olga oleg; do e2e_register "$name" officer; done
+for name in acme bolt cask; do e2e_register "$name" supplier; done
 ID[fina]=$(e2e_add_user fina finance)
 TOKEN[fina]=$(e2e_login fina)
 officer=(-H "$(bearer "${TOKEN[olga]}")")

@@ -17,22 +17,9 @@ e2e_start_server --key-dir "$w/keys" --min-tendering-days 0
 curl -sf "$BASE/api/v1/pki/ca.pem" -o "$w/ca.pem" || e2e_fail "GET ca.pem"
 curl -sf "$BASE/api/v1/pki/tsa.pem" -o "$w/tsa.pem" || e2e_fail "GET tsa.pem"
 
-# register NAME ROLE: a user with a key made by openssl and a certificate from the platform;
-# sets TOKEN_<name>, ID_<name>, and writes $w/NAME.key, $w/NAME.pem.
-declare -A TOKEN ID
-register() {
-    local name=$1 role=$2
-    ID[$name]=$(e2e_add_user "$name" "$role")
-    TOKEN[$name]=$(e2e_login "$name")
-    openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$w/$name.key" \
-        -subj "/CN=$name" -out "$w/$name.csr" 2>/dev/null || e2e_fail "openssl req $name"
-    api POST /api/v1/certificates -H "$(bearer "${TOKEN[$name]}")" \
-        --data-binary "$(jq -Rsc '{csr: .}' "$w/$name.csr")"
-    expect_status 201 "certificate for $name"
-    jq -j .pem <<<"$BODY" >"$w/$name.pem"
-}
-for name in olga oleg ossi; do register "$name" officer; done
-for name in acme bolt cask; do register "$name" supplier; done
+declare -A TOKEN ID  # by user name, filled by e2e_register
+for name in olga oleg ossi; do e2e_register "$name" officer; done
+for name in acme bolt cask; do e2e_register "$name" supplier; done
 
 now_ms() { date +%s%3N; }
 iso() { date -u -d "@$(($1 / 1000)).$(printf '%03d' $(($1 % 1000)))" +%Y-%m-%dT%H:%M:%S.%3NZ; }

@@ -242,6 +242,23 @@ expect_error() {
     [[ -n $(jq -r .error.message <<<"$BODY") ]] || e2e_fail "${4:-error}: empty message"
 }
 
+# e2e_register NAME ROLE: a user with a P-256 key made by openssl (unencrypted,
+# $e2e_work/NAME.key) and a certificate from the platform ($e2e_work/NAME.pem); sets TOKEN[NAME]
+# and ID[NAME], the associative arrays the calling script declares (declare -A TOKEN ID).
+# shellcheck disable=SC2004,SC2034 # TOKEN and ID are the caller's associative arrays
+e2e_register() {
+    local name=$1 role=$2
+    ID[$name]=$(e2e_add_user "$name" "$role")
+    TOKEN[$name]=$(e2e_login "$name")
+    openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
+        -keyout "$e2e_work/$name.key" \
+        -subj "/CN=$name" -out "$e2e_work/$name.csr" 2>/dev/null || e2e_fail "openssl req $name"
+    api POST /api/v1/certificates -H "$(bearer "${TOKEN[$name]}")" \
+        --data-binary "$(jq -Rsc '{csr: .}' "$e2e_work/$name.csr")"
+    expect_status 201 "certificate for $name"
+    jq -j .pem <<<"$BODY" >"$e2e_work/$name.pem"
+}
+
 # RFC 3339 instant N days (may be fractional via hours) from now, UTC.
 in_days() { date -u -d "+$1 days" +%Y-%m-%dT%H:%M:%SZ; }
 in_hours() { date -u -d "+$1 hours" +%Y-%m-%dT%H:%M:%SZ; }
