@@ -32,7 +32,7 @@ struct ServeConfig {
     std::int64_t log_interval_ms = 250;         // how often the sequencer looks for new events
     std::int64_t log_self_check_seconds = 300;  // how often every leaf is recomputed
     // The ISO 20022 pain.001.001.09 schema bank files are validated against before release.
-    std::string pain001_xsd = "../shared/schemas/iso20022/pain.001.001.09.xsd";
+    std::string pain001_xsd = PROCURA_DEFAULT_PAIN001_XSD;
     // How long an award stands still before a contract may be signed (AwardLimits).
     std::int64_t standstill_ms = 10 * core::ms_per_day;
     web::ServerOptions server;  // sockets and threads

@@ -28,6 +28,7 @@
 #include "settlement/awards/mysql_store.hpp"
 #include "settlement/awards/service.hpp"
 #include "settlement/batches/mysql_store.hpp"
+#include "settlement/batches/pain001.hpp"
 #include "settlement/batches/service.hpp"
 #include "signing/message_signature.hpp"
 #include "suppliers/mysql_store.hpp"
@@ -214,6 +215,18 @@ core::Result<std::unique_ptr<ServeParts>> build(const ServeConfig& config) {
     return p;
 }
 
+// Says at start-up, not at the first execution, when the bank-file schema cannot be read: the
+// server runs, and executing a batch is refused until it is given.
+void report_pain001_schema(const std::string& path) {
+    auto schema = settlement::batches::Pain001Validator::open(path);
+    if (!schema) {
+        spdlog::warn(
+            "settlement batches cannot be executed (503 schema_unavailable) until "
+            "--pain001-xsd names the pain.001.001.09 schema: {}",
+            schema.error().message);
+    }
+}
+
 }  // namespace
 
 int run_serve(const ServeConfig& config) {
@@ -223,6 +236,7 @@ int run_serve(const ServeConfig& config) {
     if (auto limits = tender_limits_from(config); !limits) return fail(limits.error());
     auto parts = build(config);
     if (!parts) return fail(parts.error());
+    report_pain001_schema(config.pain001_xsd);
     web::ServerOptions options = config.server;
     options.host = listen->host;
     options.port = listen->port;

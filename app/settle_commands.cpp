@@ -50,7 +50,7 @@ struct SettleCommands {
     std::string cutoff;
     std::string reason;
     std::int64_t batch = 0;
-    std::string pain001_xsd = "../shared/schemas/iso20022/pain.001.001.09.xsd";
+    std::string pain001_xsd = PROCURA_DEFAULT_PAIN001_XSD;
     std::string out_dir;
     std::string buyer_id;
     std::string name;

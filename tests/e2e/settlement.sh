@@ -28,6 +28,8 @@ e2e_add_user auditor-1 auditor >/dev/null
 "$fixture_bin" "$DB_URL" 4 1 >&2 || e2e_fail "batch_fixture"
 # First without the schema: execution must refuse before anything moves.
 e2e_start_server --pain001-xsd "$e2e_work/missing/pain.001.001.09.xsd"
+grep -q "settlement batches cannot be executed.*missing/pain.001.001.09.xsd" "$e2e_server_log" ||
+    e2e_fail "the server did not report the missing schema at start-up"
 a=$(e2e_login fin-a)
 b=$(e2e_login fin-b)
 officer=$(e2e_login officer-1)
