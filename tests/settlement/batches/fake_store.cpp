@@ -1,22 +1,43 @@
 #include "tests/settlement/batches/fake_store.hpp"
 
+#include <algorithm>
+#include <utility>
+
 #include "settlement/batches/rules.hpp"
 
 namespace procura::settlement::batches {
 
+// In MariaDB's order: milestones and awards by id, releases by (tender, lot), deposits of
+// stored bids by bid before those without one.
 core::Result<PrepareInput> FakeBatchStore::load_candidates(std::int64_t cutoff_ms) {
     std::lock_guard lock(mutex_);
     PrepareInput out;
     out.awards = input.awards;
+    std::stable_sort(
+        out.awards.begin(), out.awards.end(),
+        [](const AwardFact& a, const AwardFact& b) { return a.award_id < b.award_id; });
+    out.releases = input.releases;
+    std::stable_sort(out.releases.begin(), out.releases.end(),
+                     [](const LotRelease& a, const LotRelease& b) {
+                         return std::pair(a.tender_id, a.lot_id) < std::pair(b.tender_id, b.lot_id);
+                     });
     for (const MilestoneCandidate& m : input.milestones) {
         if (m.accepted_at_ms <= cutoff_ms &&
             !taken_.count("milestone:" + std::to_string(m.milestone_id))) {
             out.milestones.push_back(m);
         }
     }
+    std::stable_sort(out.milestones.begin(), out.milestones.end(),
+                     [](const MilestoneCandidate& a, const MilestoneCandidate& b) {
+                         return a.milestone_id < b.milestone_id;
+                     });
     for (const DepositCandidate& d : input.deposits) {
         if (!taken_.count("deposit:" + d.pending_id)) out.deposits.push_back(d);
     }
+    std::stable_sort(out.deposits.begin(), out.deposits.end(),
+                     [](const DepositCandidate& a, const DepositCandidate& b) {
+                         return a.bid_id != 0 && (b.bid_id == 0 || a.bid_id < b.bid_id);
+                     });
     return out;
 }
 
