@@ -8,7 +8,8 @@
 namespace procura::settlement::batches {
 
 // In MariaDB's order: milestones and awards by id, releases by (tender, lot), deposits of
-// stored bids by bid before those without one.
+// stored bids by bid before those without one; each milestone with its buyer's account as the
+// store holds it at the read (MariaDB joins buyer_bank_accounts), whatever a test offered.
 core::Result<PrepareInput> FakeBatchStore::load_candidates(std::int64_t cutoff_ms) {
     std::lock_guard lock(mutex_);
     PrepareInput out;
@@ -25,6 +26,9 @@ core::Result<PrepareInput> FakeBatchStore::load_candidates(std::int64_t cutoff_m
         if (m.accepted_at_ms <= cutoff_ms &&
             !taken_.count("milestone:" + std::to_string(m.milestone_id))) {
             out.milestones.push_back(m);
+            const auto account = buyers_.find(m.buyer_id);
+            out.milestones.back().buyer_account =
+                account == buyers_.end() ? std::nullopt : std::optional(account->second);
         }
     }
     std::stable_sort(out.milestones.begin(), out.milestones.end(),

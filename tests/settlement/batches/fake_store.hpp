@@ -1,7 +1,8 @@
 // FakeBatchStore: an in-memory settlement BatchStore honouring the port's contract
 // (settlement/batches/store.hpp), for service tests. Candidates are what a test puts in
-// `input`; load_candidates leaves out those already taken by a batch, as the MariaDB store
-// does. One mutex serialises everything.
+// `input`; load_candidates leaves out those already taken by a batch and gives each milestone
+// its buyer's account from the fake's own accounts, as the MariaDB store does. One mutex
+// serialises everything.
 #pragma once
 
 #include <map>
