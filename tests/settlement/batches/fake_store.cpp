@@ -48,8 +48,11 @@ core::Result<PrepareInput> FakeBatchStore::load_candidates(std::int64_t cutoff_m
 core::Result<std::int64_t> FakeBatchStore::insert_batch(const Batch& batch,
                                                         const core::AuditEvent& audit) {
     std::lock_guard lock(mutex_);
+    // A key taken by another batch, or named twice here: MariaDB's unique source key refuses
+    // both.
+    std::set<std::string> keys;
     for (const Item& i : batch.items) {
-        if (taken_.count(i.source_key)) {
+        if (taken_.count(i.source_key) || !keys.insert(i.source_key).second) {
             return core::conflict("item_taken", "another batch took " + i.source_key);
         }
     }
