@@ -59,6 +59,9 @@ core::Result<std::int64_t> FakeBatchStore::insert_batch(const Batch& batch,
     const std::int64_t id = static_cast<std::int64_t>(batches_.size()) + 1;
     Batch stored = batch;
     stored.id = id;
+    // Read back by number, as MariaDB orders them.
+    std::stable_sort(stored.items.begin(), stored.items.end(),
+                     [](const Item& a, const Item& b) { return a.number < b.number; });
     for (const Item& i : batch.items) taken_.insert(i.source_key);
     batches_[id] = stored;
     core::AuditEvent e = audit;
