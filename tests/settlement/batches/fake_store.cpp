@@ -143,7 +143,11 @@ core::Result<bool> FakeBatchStore::finish_execution(
     const Batch& updated, const std::vector<BankFile>& files, const core::AuditEvent& batch_audit,
     const std::vector<core::AuditEvent>& file_audits) {
     std::lock_guard lock(mutex_);
-    Batch& b = batches_.at(updated.id);
+    const auto found = batches_.find(updated.id);
+    if (found == batches_.end()) {
+        return core::not_found("batch_not_found", "no batch");
+    }
+    Batch& b = found->second;
     if (b.state == BatchState::executed) return false;
     if (b.state != BatchState::executing) {
         return core::conflict("stale_state", "state changed");
