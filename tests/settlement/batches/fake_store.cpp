@@ -157,7 +157,17 @@ core::Result<bool> FakeBatchStore::finish_execution(
     b.executed_by = updated.executed_by;
     b.executed_at_ms = updated.executed_at_ms;
     b.files = files;
-    for (const core::AuditEvent& e : file_audits) audit_.push_back(e);
+    std::stable_sort(b.files.begin(), b.files.end(),
+                     [](const BankFile& x, const BankFile& y) { return x.number < y.number; });
+    // A file's event names the file's row, numbered across batches as MariaDB's ids are.
+    for (std::size_t n = 0; n < files.size(); ++n) {
+        const std::int64_t row_id = ++file_rows_;
+        if (n < file_audits.size()) {
+            core::AuditEvent e = file_audits[n];
+            e.entity_id = row_id;
+            audit_.push_back(e);
+        }
+    }
     audit_.push_back(batch_audit);
     return true;
 }

@@ -44,6 +44,7 @@ private:
     std::set<std::string> taken_;
     std::map<std::string, BuyerAccount> buyers_;
     std::vector<core::AuditEvent> audit_;
+    std::int64_t file_rows_ = 0;  // the last file's row id
 };
 
 }  // namespace procura::settlement::batches
