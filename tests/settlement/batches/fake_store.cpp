@@ -86,6 +86,7 @@ core::Result<std::vector<Batch>> FakeBatchStore::list_batches(std::size_t limit)
     for (auto it = batches_.rbegin(); it != batches_.rend() && out.size() < limit; ++it) {
         Batch b = it->second;
         b.items.clear();
+        b.files.clear();
         out.push_back(std::move(b));
     }
     return out;
