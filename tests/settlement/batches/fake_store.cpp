@@ -113,10 +113,17 @@ core::Status FakeBatchStore::transition(std::int64_t id, BatchState from, const 
     return {};
 }
 
-// The ledger is another fake here: whether first_transfer exists is the service's check (the
-// fakes run on one thread, so nothing can post in between).
+// Whether first_transfer exists is asked of `ledger` (when set) before the fake's own lock is
+// taken, so that the two fakes' locks are never held together: unlike MariaDB's row lock, this
+// does not stop a posting between the look-up and the cancellation (the fakes' users run
+// cancellations and executions on one thread).
 core::Status FakeBatchStore::cancel_batch(const Batch& updated, const core::AuditEvent& audit,
                                           const std::optional<std::string>& first_transfer) {
+    bool posted = false;
+    if (first_transfer && ledger != nullptr) {
+        PROCURA_TRY_ASSIGN(auto found, ledger->find_transfer(*first_transfer));
+        posted = found.has_value();
+    }
     std::lock_guard lock(mutex_);
     const auto found = batches_.find(updated.id);
     if (found == batches_.end()) {
@@ -126,6 +133,9 @@ core::Status FakeBatchStore::cancel_batch(const Batch& updated, const core::Audi
     if (b.state != BatchState::prepared && b.state != BatchState::approved &&
         !(first_transfer && b.state == BatchState::executing)) {
         return core::conflict("stale_state", "state changed");
+    }
+    if (b.state == BatchState::executing && posted) {
+        return core::conflict("batch_posted", "batch " + std::to_string(b.id) + " is posted");
     }
     b.state = BatchState::cancelled;
     b.version = updated.version;

@@ -36,6 +36,9 @@ public:
 
     // The candidates a test offers (taken ones are filtered on load).
     PrepareInput input;
+    // The ledger cancel_batch looks first_transfer up in (the money store the batches' guards
+    // are checked by); if null, an executing batch is cancelled without the look-up.
+    money::MoneyStore* ledger = nullptr;
     std::vector<core::AuditEvent> audit_events();
 
 private:

@@ -49,6 +49,7 @@ struct World {
         store.input.deposits = {deposit(1), deposit(3)};
         for (const DepositCandidate& d : store.input.deposits) hold(d);
         BOOST_REQUIRE(store.upsert_buyer_account(buyer(), {}).ok());
+        store.ledger = &money_store;
     }
 
     void hold(const DepositCandidate& d) {
