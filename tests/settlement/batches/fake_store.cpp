@@ -207,7 +207,10 @@ core::Result<BuyerAccount> FakeBatchStore::upsert_buyer_account(const BuyerAccou
         stored.version = found->second.version + 1;
     }
     buyers_[account.buyer_id] = stored;
-    audit_.push_back(audit);
+    core::AuditEvent e = audit;
+    e.entity_id = stored.id;
+    e.entity_version = stored.version;
+    audit_.push_back(e);
     return stored;
 }
 
