@@ -1,7 +1,8 @@
 // FakeBatchStore: an in-memory settlement BatchStore honouring the port's contract
 // (settlement/batches/store.hpp), for service tests. Candidates are what a test puts in
-// `input`; load_candidates leaves out those already taken by a batch, as the MariaDB store
-// does. One mutex serialises everything.
+// `input`; load_candidates leaves out those already taken by a batch and gives each milestone
+// its buyer's account from the fake's own accounts, as the MariaDB store does. One mutex
+// serialises everything.
 #pragma once
 
 #include <map>
@@ -35,6 +36,9 @@ public:
 
     // The candidates a test offers (taken ones are filtered on load).
     PrepareInput input;
+    // The ledger cancel_batch looks first_transfer up in (the money store the batches' guards
+    // are checked by); if null, an executing batch is cancelled without the look-up.
+    money::MoneyStore* ledger = nullptr;
     std::vector<core::AuditEvent> audit_events();
 
 private:
@@ -43,6 +47,7 @@ private:
     std::set<std::string> taken_;
     std::map<std::string, BuyerAccount> buyers_;
     std::vector<core::AuditEvent> audit_;
+    std::int64_t file_rows_ = 0;  // the last file's row id
 };
 
 }  // namespace procura::settlement::batches

@@ -1,6 +1,7 @@
 // A settlement batch service over in-memory fakes (FakeBatchStore, FakeMoneyStore, a manual
-// clock) with two milestones due, a losing bid and a declined winner holding pending deposits
-// in the fake ledger; shared by batch_service_test.cpp and batch_execute_test.cpp.
+// clock) with TOWN-1's bank account set, two milestones due, a losing bid and a declined winner
+// holding pending deposits in the fake ledger; shared by batch_service_test.cpp and
+// batch_execute_test.cpp.
 #pragma once
 
 #include <boost/test/unit_test.hpp>
@@ -47,6 +48,8 @@ struct World {
                               award(2, AwardState::awarded, 300)};
         store.input.deposits = {deposit(1), deposit(3)};
         for (const DepositCandidate& d : store.input.deposits) hold(d);
+        BOOST_REQUIRE(store.upsert_buyer_account(buyer(), {}).ok());
+        store.ledger = &money_store;
     }
 
     void hold(const DepositCandidate& d) {
