@@ -30,6 +30,9 @@ struct X509StackFree {
     void operator()(STACK_OF(X509) * stack) const { sk_X509_pop_free(stack, X509_free); }
 };
 using X509StackHandle = std::unique_ptr<STACK_OF(X509), X509StackFree>;
+struct X509BorrowedStackFree {
+    void operator()(STACK_OF(X509) * stack) const { sk_X509_free(stack); }
+};
 
 core::Error refuse(std::string code, std::string message) {
     return core::unprocessable(std::move(code), std::move(message), "signature");
@@ -316,9 +319,18 @@ struct VerifySteps {
     // asked of options.find_certificate by issuer and serial.
     static core::Status find_signer(const SignatureVerifier& v, SignedMessage& m,
                                     const VerifyOptions& options) {
+        // Exactly one carried certificate may match the signer: with two (a forged one with the
+        // victim's issuer and serial beside the victim's real one) the chain checked and the
+        // key the signature is verified with could belong to different certificates.
         for (int i = 0; m.carried && i < sk_X509_num(m.carried.get()); ++i) {
             X509* candidate = sk_X509_value(m.carried.get(), i);
-            if (CMS_SignerInfo_cert_cmp(m.signer_info, candidate) == 0) m.signer_cert = candidate;
+            if (CMS_SignerInfo_cert_cmp(m.signer_info, candidate) != 0) continue;
+            if (m.signer_cert != nullptr) {
+                return refuse("ambiguous_signer",
+                              "the signature carries more than one certificate matching its "
+                              "signer");
+            }
+            m.signer_cert = candidate;
         }
         if (m.signer_cert != nullptr) return {};
         if (!options.find_certificate) {
@@ -447,20 +459,26 @@ struct VerifySteps {
         const VerifyOptions& options) {
         BIOHandle content_in = m.detached ? memory_bio(*detached_content) : BIOHandle();
         BIOHandle out(BIO_new(BIO_s_mem()));
-        // A looked-up signer certificate is given to CMS_verify, which matches it to the signer.
-        X509StackHandle given;
-        if (m.known) {
-            given.reset(sk_X509_new_null());
-            if (!given || sk_X509_push(given.get(), m.known->cert.get()) <= 0) {
-                return openssl_error(ErrorKind::internal, "verify_setup_failed",
-                                     "cannot set up signature verification");
-            }
-            X509_up_ref(m.known->cert.get());  // the stack's reference, released with it
+        // CMS_verify gets exactly the certificate whose chain was checked, and does not look
+        // among the carried ones (CMS_NOINTERN): the key that verifies the signature is the key
+        // of the certificate that names the signer.
+        X509StackHandle given(sk_X509_new_null());
+        if (!given || sk_X509_push(given.get(), m.signer_cert) <= 0) {
+            return openssl_error(ErrorKind::internal, "verify_setup_failed",
+                                 "cannot set up signature verification");
         }
+        X509_up_ref(m.signer_cert);  // the stack's reference, released with it
         if (!out || CMS_verify(m.cms.get(), given.get(), nullptr, content_in.get(), out.get(),
-                               CMS_BINARY | CMS_NO_SIGNER_CERT_VERIFY) != 1) {
+                               CMS_BINARY | CMS_NO_SIGNER_CERT_VERIFY | CMS_NOINTERN) != 1) {
             return openssl_error(ErrorKind::unprocessable, "bad_signature",
                                  "the signature does not match the content", "signature");
+        }
+        // A new stack of borrowed certificates: freed without freeing them.
+        std::unique_ptr<STACK_OF(X509), X509BorrowedStackFree> used(CMS_get0_signers(m.cms.get()));
+        if (!used || sk_X509_num(used.get()) != 1 ||
+            X509_cmp(sk_X509_value(used.get(), 0), m.signer_cert) != 0) {
+            return refuse("ambiguous_signer",
+                          "the signature was not verified with the certificate checked");
         }
         std::string content = bio_contents(out.get());
         if (content.size() > options.content_bytes_max) {

@@ -1,7 +1,8 @@
 // CMS SignedData: signing with a platform or user key, and verification of signatures made by
 // suppliers and officers (by our own code or by the stock `openssl cms -sign`). Verification
 // checks, in this order, each with its own error code: the structure ("not_cms",
-// "not_signed_data", "one_signer_required", "missing_content"), the signer's certificate chain
+// "not_signed_data", "one_signer_required", "missing_content", "ambiguous_signer" when more
+// than one carried certificate matches the signer), the signer's certificate chain
 // to the platform CA at a given instant, which is the receipt time rather than now
 // ("untrusted_certificate", "certificate_not_valid_at_time"), revocation
 // ("certificate_revoked"), the expected signer ("wrong_signer"), the digest ("weak_digest",

@@ -10,6 +10,7 @@
 #include "core/clock.hpp"
 #include "signing/envelope.hpp"
 #include "signing/opening_key.hpp"
+#include "tests/signing/forged_signer.hpp"
 #include "tests/signing/openssl_cli.hpp"
 
 using namespace procura;
@@ -219,6 +220,22 @@ BOOST_AUTO_TEST_CASE(a_bid_signed_by_another_supplier_is_refused_as_the_wrong_si
     BOOST_TEST(opened[0].signature_status == "wrong_signer");
     BOOST_TEST(opened[0].decryption_status == decryption_not_attempted);
     BOOST_TEST(opened[0].signer_subject.empty());
+}
+
+// The signer-confusion attack (tests/signing/forged_signer.hpp) on a bid stored as supplier
+// 41's: invalid, and nothing is decrypted.
+BOOST_AUTO_TEST_CASE(a_bid_signed_under_a_forged_copy_of_the_suppliers_certificate_is_invalid) {
+    World& x = world();
+    auto envelope = seal(document(tender_id, 1, 41), x.opening->certificate);
+    BOOST_REQUIRE(envelope.ok());
+    const std::vector<SealedBid> bids = {
+        sealed(1, 41, procura::testing::sign_as_victim(*envelope, x.supplier(41).cert)),
+    };
+    const auto opened = open_bids(bids, x.inputs(), 1);
+    expect_invalid(opened[0], "signature_invalid");
+    BOOST_TEST(opened[0].signature_status == "ambiguous_signer");
+    BOOST_TEST(opened[0].decryption_status == decryption_not_attempted);
+    BOOST_TEST(!opened[0].document.has_value());
 }
 
 BOOST_AUTO_TEST_CASE(a_document_naming_another_supplier_tender_or_lot_is_invalid) {

@@ -28,6 +28,7 @@
 #include "tests/bidding/fake_bid_store.hpp"
 #include "tests/money/fake_store.hpp"
 #include "tests/pki/fake_store.hpp"
+#include "tests/signing/forged_signer.hpp"
 #include "tests/signing/openssl_cli.hpp"
 #include "tests/support/faulty_bid_store.hpp"
 #include "tests/support/faulty_certificate_store.hpp"
@@ -471,6 +472,13 @@ BOOST_AUTO_TEST_CASE(refused_bids_change_nothing) {
     // Supplier 42 sends a bid that supplier 41 signed.
     require_error(w.service.submit(w.b, w.tender_id, 1, good), ErrorKind::forbidden,
                   "wrong_signer");
+    // Supplier 42 signs with a forged certificate carried beside supplier 41's real one.
+    const std::string forged = procura::testing::sign_as_victim(
+        *signing::seal(document(w.tender_id, 1, supplier_a, 1'000'00),
+                       *signing::Certificate::from_pem(w.opening_pem)),
+        keys().user(supplier_a).cert);
+    require_error(w.service.submit(w.a, w.tender_id, 1, forged), ErrorKind::unprocessable,
+                  "ambiguous_signer");
     // Signed by 41 but sealed to the other tender's opening certificate.
     require_error(
         w.service.submit(w.a, w.tender_id, 1,

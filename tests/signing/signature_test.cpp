@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "core/clock.hpp"
+#include "tests/signing/forged_signer.hpp"
 #include "tests/signing/openssl_cli.hpp"
 
 using namespace procura;
@@ -113,6 +114,23 @@ BOOST_AUTO_TEST_CASE(our_signatures_verify_with_openssl_cms) {
     BOOST_TEST(world.verifier.verify(*attached, std::nullopt, world.options()).ok());
     const Run print = run("openssl cms -cmsout -print -inform DER -in " + world.w.path("ours.der"));
     BOOST_TEST(print.output.find("sha256") != std::string::npos);
+}
+
+// The signer-confusion attack (tests/signing/forged_signer.hpp): refused, as stock openssl
+// refuses it, instead of being taken for the victim's signature.
+BOOST_AUTO_TEST_CASE(a_forged_certificate_carried_beside_the_victims_is_refused) {
+    World world;
+    const std::string der = procura::testing::sign_as_victim(content, world.user->cert);
+    require_error(world.verifier.verify(der, std::nullopt, world.options()),
+                  ErrorKind::unprocessable, "ambiguous_signer");
+    VerifyOptions anyone = world.options();
+    anyone.expected_user.reset();
+    require_error(world.verifier.verify(der, std::nullopt, anyone), ErrorKind::unprocessable,
+                  "ambiguous_signer");
+    world.w.write("forged.der", der);
+    const Run r = run("openssl cms -verify -binary -inform DER -in " + world.w.path("forged.der") +
+                      " -CAfile " + world.w.path("ca.pem") + " -out " + world.w.path("out.bin"));
+    BOOST_TEST(r.status != 0, "stock openssl accepted the forged signature: " << r.output);
 }
 
 BOOST_AUTO_TEST_CASE(certificate_is_judged_at_the_given_instant_not_now) {
