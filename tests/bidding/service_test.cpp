@@ -34,6 +34,7 @@
 #include "tests/support/faulty_certificate_store.hpp"
 #include "tests/support/faulty_money_store.hpp"
 #include "tests/support/faulty_tender_store.hpp"
+#include "tests/support/require_error.hpp"
 #include "tests/tender/fake_store.hpp"
 
 using namespace procura;
@@ -42,6 +43,8 @@ using core::ErrorKind;
 using core::Role;
 
 namespace {
+
+using procura::testing::require_error;
 
 constexpr std::int64_t hour_ms = 3'600'000;
 constexpr std::int64_t day_ms = core::ms_per_day;
@@ -308,16 +311,6 @@ std::string describe(FakeBidStore& store) {
     for (const auto& e : s.audit) out << "audit " << e.seq << " " << e.event.action << "\n";
     out << "next " << s.next_bid_id << "\n";
     return out.str();
-}
-
-template <class T>
-void require_error(const core::Result<T>& r, ErrorKind kind, const std::string& code,
-                   const std::string& field = "") {
-    BOOST_REQUIRE_MESSAGE(!r.ok(), "expected error " + code);
-    BOOST_TEST((r.error().kind == kind), code << ": got kind " << static_cast<int>(r.error().kind)
-                                              << " (" << r.error().code << ")");
-    BOOST_TEST(r.error().code == code);
-    if (!field.empty()) BOOST_TEST(r.error().field == field);
 }
 
 // A DER TimeStampResp around a bare token: status granted (PKIStatusInfo {0}) then the token,

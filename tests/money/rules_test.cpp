@@ -8,10 +8,14 @@
 #include <string>
 #include <vector>
 
+#include "tests/support/require_error.hpp"
+
 using namespace procura::money;
 using procura::core::ErrorKind;
 
 namespace {
+
+using procura::testing::require_error;
 
 constexpr std::int64_t at_ms = 1'800'000'000'000;
 constexpr std::int64_t int64_max = std::numeric_limits<std::int64_t>::max();
@@ -77,14 +81,6 @@ Transfer resolution(std::string id, TransferKind kind, std::string pending_id,
 Transfer linked(Transfer t) {
     t.linked = true;
     return t;
-}
-
-void require_error(const procura::core::Status& s, ErrorKind kind, const std::string& code,
-                   const std::string& field) {
-    BOOST_REQUIRE_MESSAGE(!s.ok(), "expected " + code);
-    BOOST_TEST((s.error().kind == kind));
-    BOOST_TEST(s.error().code == code);
-    BOOST_TEST(s.error().field == field);
 }
 
 void require_failed(const TransferResult& r, const std::string& code) {

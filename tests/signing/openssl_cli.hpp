@@ -13,6 +13,7 @@
 
 #include "core/result.hpp"
 #include "signing/keys.hpp"
+#include "tests/support/require_error.hpp"
 
 namespace procura::testing {
 
@@ -53,13 +54,6 @@ inline Run run(const std::string& command) {
     while ((n = fread(buffer, 1, sizeof buffer, pipe)) > 0) r.output.append(buffer, n);
     r.status = pclose(pipe);
     return r;
-}
-
-template <class T>
-void require_error(const core::Result<T>& r, core::ErrorKind kind, const std::string& code) {
-    BOOST_REQUIRE_MESSAGE(!r.ok(), "expected " + code);
-    BOOST_TEST((r.error().kind == kind));
-    BOOST_TEST(r.error().code == code);
 }
 
 // A user whose key `openssl req` made: NAME.key (PEM in clear, for openssl), NAME.pem (the

@@ -5,6 +5,7 @@
 
 #include "tests/auth/fake_user_store.hpp"
 #include "tests/suppliers/fake_store.hpp"
+#include "tests/support/require_error.hpp"
 
 using namespace procura;
 using namespace procura::suppliers;
@@ -13,6 +14,8 @@ using core::Role;
 namespace data = boost::unit_test::data;
 
 namespace {
+
+using procura::testing::require_error;
 
 constexpr std::int64_t t0 = 1'800'000'000'000;
 
@@ -55,13 +58,6 @@ SupplierRegistration registration(const std::string& username = "mueller",
     r.username = username;
     r.password = "a long passphrase";
     return r;
-}
-
-template <class T>
-void require_error(const core::Result<T>& r, ErrorKind kind, const std::string& code) {
-    BOOST_REQUIRE_MESSAGE(!r.ok(), "expected " + code);
-    BOOST_TEST((r.error().kind == kind));
-    BOOST_TEST(r.error().code == code);
 }
 
 }  // namespace

@@ -5,6 +5,7 @@
 
 #include "auth/service.hpp"
 #include "tests/auth/fake_user_store.hpp"
+#include "tests/support/require_error.hpp"
 #include "tests/tender/fake_store.hpp"
 #include "tests/tender/store_contract.hpp"
 
@@ -16,6 +17,8 @@ using core::ErrorKind;
 using core::Role;
 
 namespace {
+
+using procura::testing::require_error;
 
 struct World {
     core::ManualClock clock{t0_ms};
@@ -67,15 +70,6 @@ struct World {
         return *pub;
     }
 };
-
-template <class T>
-void require_error(const core::Result<T>& r, ErrorKind kind, const std::string& code,
-                   const std::string& field = "") {
-    BOOST_REQUIRE_MESSAGE(!r.ok(), "expected error " + code);
-    BOOST_TEST((r.error().kind == kind));
-    BOOST_TEST(r.error().code == code);
-    if (!field.empty()) BOOST_TEST(r.error().field == field);
-}
 
 }  // namespace
 

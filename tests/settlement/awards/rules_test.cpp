@@ -5,6 +5,8 @@
 
 #include <boost/test/unit_test.hpp>
 
+#include "tests/support/require_error.hpp"
+
 using namespace procura;
 using namespace procura::settlement::awards;
 namespace evaluation = procura::settlement::evaluation;
@@ -12,14 +14,7 @@ using core::ErrorKind;
 
 namespace {
 
-template <class T>
-void require_error(const core::Result<T>& r, ErrorKind kind, const std::string& code,
-                   const std::string& field = "") {
-    BOOST_REQUIRE_MESSAGE(!r.ok(), "expected error " + code);
-    BOOST_TEST((r.error().kind == kind));
-    BOOST_TEST(r.error().code == code);
-    if (!field.empty()) BOOST_TEST(r.error().field == field);
-}
+using procura::testing::require_error;
 
 Award awarded(std::int64_t value_minor, std::int64_t ends_ms) {
     Award a;

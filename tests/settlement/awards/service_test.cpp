@@ -8,6 +8,7 @@
 
 #include "settlement/evaluation/evaluation.hpp"
 #include "tests/settlement/awards/fake_store.hpp"
+#include "tests/support/require_error.hpp"
 #include "tests/tender/fake_store.hpp"
 
 using namespace procura;
@@ -18,16 +19,9 @@ using core::Role;
 
 namespace {
 
-constexpr std::int64_t t0_ms = 1'800'000'000'000;
+using procura::testing::require_error;
 
-template <class T>
-void require_error(const core::Result<T>& r, ErrorKind kind, const std::string& code,
-                   const std::string& field = "") {
-    BOOST_REQUIRE_MESSAGE(!r.ok(), "expected error " + code);
-    BOOST_TEST((r.error().kind == kind));
-    BOOST_TEST(r.error().code == code);
-    if (!field.empty()) BOOST_TEST(r.error().field == field);
-}
+constexpr std::int64_t t0_ms = 1'800'000'000'000;
 
 template <class T>
 void require_ok(const core::Result<T>& r) {

@@ -16,8 +16,11 @@
 #include "money/service.hpp"
 #include "settlement/batches/rules.hpp"
 #include "settlement/batches/store.hpp"
+#include "tests/support/require_error.hpp"
 
 namespace procura::settlement::batches::contract {
+
+using procura::testing::require_error;
 
 // A signed contract on a new tender of buyer "TOWN-1", lot 1 awarded to supplier_a.
 struct SignedContract {
@@ -76,13 +79,6 @@ void require_ok(const core::Result<T>& r) {
 }
 
 // Requires s to fail with an error of this kind and code.
-template <class T>
-void require_error(const core::Result<T>& r, core::ErrorKind kind, const std::string& code) {
-    BOOST_REQUIRE_MESSAGE(!r.ok(), "expected " + code);
-    BOOST_TEST((r.error().kind == kind));
-    BOOST_TEST(r.error().code == code);
-}
-
 // The sha256 (hex) of a world's n-th bid, and the pending id of its deposit on the tender, as
 // bidding makes it.
 inline std::string bid_sha256(std::int64_t n) {
