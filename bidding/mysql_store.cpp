@@ -100,14 +100,16 @@ core::Result<std::optional<OpeningKeyRecord>> MySQLBidStore::find_opening_key(
             key.threshold = rows->getInt(2);
             key.created_at_ms = rows->getInt64(3);
             Statement shares(c.prepareStatement(
-                "SELECT member_user_id, number, envelope_der FROM tender_opening_shares "
-                "WHERE tender_id = ? ORDER BY number"));
+                "SELECT member_user_id, number, envelope_der, commitment_sha256 "
+                "FROM tender_opening_shares WHERE tender_id = ? ORDER BY number"));
             shares->setInt64(1, tender_id);
             Rows share_rows(shares->executeQuery());
             while (share_rows->next()) {
-                key.shares.push_back({share_rows->getInt64(1),
-                                      static_cast<std::uint8_t>(share_rows->getInt(2)),
-                                      read_blob(*share_rows, 3)});
+                key.shares.push_back(
+                    {share_rows->getInt64(1), static_cast<std::uint8_t>(share_rows->getInt(2)),
+                     read_blob(*share_rows, 3),
+                     share_rows->isNull(4) ? std::string()
+                                           : share_rows->getString(4).asStdString()});
             }
             return Found{std::move(key)};
         });
@@ -133,12 +135,17 @@ core::Result<OpeningKeyRecord> MySQLBidStore::insert_opening_key(const OpeningKe
                 auto done = tx.attempt("bidding.insert_share", [&](sql::Connection& c) {
                     Statement s(c.prepareStatement(
                         "INSERT INTO tender_opening_shares (tender_id, member_user_id, number, "
-                        "envelope_der) VALUES (?, ?, ?, ?)"));
+                        "envelope_der, commitment_sha256) VALUES (?, ?, ?, ?, ?)"));
                     std::istringstream envelope(share.envelope_der);
                     s->setInt64(1, key.tender_id);
                     s->setInt64(2, share.member);
                     s->setInt(3, share.number);
                     s->setBlob(4, &envelope);
+                    if (share.commitment_sha256.empty()) {
+                        s->setNull(5, sql::DataType::CHAR);
+                    } else {
+                        s->setString(5, share.commitment_sha256);
+                    }
                     s->executeUpdate();
                 });
                 if (!done) return done.error();

@@ -98,6 +98,17 @@ core::Result<ShareOutcome> OpeningCeremony::submit_share(const core::Caller& cal
             "this is share " + std::to_string(number) + "; hand in the share sealed to you",
             "share");
     }
+    // The share must be exactly the one sealed to the member at key creation: a wrong one
+    // (altered, or from an older copy) is refused now, so that it cannot spoil the honest
+    // shares handed in after it. The message names no share byte and no commitment.
+    if (!signing::share_matches(share, own->commitment_sha256)) {
+        return core::unprocessable(
+            "share_mismatch",
+            "share " + std::to_string(number) +
+                " is not the share sealed to you: open your share envelope again and hand in "
+                "its content unchanged",
+            "share");
+    }
 
     std::lock_guard lock(shares_mutex_);
     if (opened_.count(tender_id) > 0) {

@@ -155,11 +155,19 @@ core::Result<OpeningKey> create_opening_key(std::int64_t tender_id,
                                  reinterpret_cast<unsigned char*>(share.bytes.data()));
         Wiped plaintext{encode_share(tender_id, cert_fingerprint, numbers[i], share.bytes)};
         PROCURA_TRY_ASSIGN(auto envelope, seal(plaintext.bytes, *committee[i].certificate));
-        result.shares.push_back(SealedShare{committee[i].user, numbers[i], std::move(envelope)});
+        result.shares.push_back(SealedShare{committee[i].user, numbers[i], std::move(envelope),
+                                            core::sha256_hex(plaintext.bytes)});
     }
     // key, secret, shares and plaintexts are wiped as they go out of scope (EC private keys are
     // freed with BN_clear_free by OpenSSL; the byte buffers by Wiped).
     return result;
+}
+
+bool share_matches(std::string_view opened_share, std::string_view commitment_sha256) {
+    if (commitment_sha256.empty()) return true;
+    const std::string digest = core::sha256_hex(opened_share);
+    return digest.size() == commitment_sha256.size() &&
+           CRYPTO_memcmp(digest.data(), commitment_sha256.data(), digest.size()) == 0;
 }
 
 core::Result<PrivateKey> rebuild_opening_key(std::int64_t tender_id,

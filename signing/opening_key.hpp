@@ -23,6 +23,10 @@ struct SealedShare {
     core::UserId member = 0;
     std::uint8_t number = 0;   // 1..n, the Shamir x-coordinate
     std::string envelope_der;  // CMS AuthEnvelopedData to the member's certificate
+    // Lower-case hex SHA-256 of the share's plaintext, taken at creation: a share handed in
+    // at the opening is kept only if it hashes to this (share_matches). Empty for keys made
+    // before schema version 12, which are checked by the rebuild alone.
+    std::string commitment_sha256;
 };
 
 struct OpeningKey {
@@ -55,6 +59,10 @@ core::Result<OpeningKey> create_opening_key(std::int64_t tender_id,
 // "bad_share", "share_from_another_tender".
 core::Result<std::uint8_t> check_share(std::int64_t tender_id, std::string_view opened_share,
                                        const Certificate& opening_certificate);
+
+// Whether opened_share is the plaintext committed to by commitment_sha256 (compared in constant
+// time). True when the commitment is empty (a key made before commitments were stored).
+bool share_matches(std::string_view opened_share, std::string_view commitment_sha256);
 
 core::Result<PrivateKey> rebuild_opening_key(std::int64_t tender_id,
                                              const std::vector<std::string>& opened_shares,

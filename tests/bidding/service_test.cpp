@@ -1149,6 +1149,47 @@ BOOST_AUTO_TEST_CASE(a_share_of_another_tender_is_refused_and_dropped) {
     require_error(w.service.opening(other), ErrorKind::not_found, "not_opened");
 }
 
+// Issue 16, defect 3: a member who hands in an altered share first (header and number intact,
+// one secret byte changed) used to be kept, and every honest share after it then failed the
+// rebuild and was dropped, so the opening could not happen. The share commitment stored at key
+// creation refuses the altered share at once, and the honest members open the bids.
+BOOST_AUTO_TEST_CASE(an_altered_share_is_refused_at_once_and_cannot_block_the_opening) {
+    World w;
+    w.accepted(w.a, bid(w, supplier_a, 1, 321'00));
+    w.clock.set_ms(opening_time_ms);
+    std::map<core::UserId, std::string> plain;
+    for (const core::Caller& m : {w.m1, w.m2, w.m3}) {
+        auto sealed = w.service.my_share(m, w.tender_id);
+        BOOST_REQUIRE(sealed.ok());
+        const User& u = keys().user(m.user_id);
+        auto opened = signing::open(*sealed, u.key, u.cert, 4096);
+        BOOST_REQUIRE(opened.ok());
+        plain[m.user_id] = *opened;
+    }
+    std::string altered = plain[member_1];
+    altered.back() = static_cast<char>(altered.back() ^ 0x01);
+    const std::string before = describe(w.bids);
+    auto refused = w.service.submit_share(w.m1, w.tender_id, altered);
+    require_error(refused, ErrorKind::unprocessable, "share_mismatch", "share");
+    // The message names the share's number and nothing of its bytes or of the commitment.
+    BOOST_TEST(refused.error().message.find("share 1 ") != std::string::npos);
+    BOOST_TEST(refused.error().message.find(core::sha256_hex(plain[member_1])) ==
+               std::string::npos);
+    BOOST_TEST(describe(w.bids) == before);
+
+    // Member 2's honest share is the first one kept; member 3's makes k = 2 and opens.
+    auto second = w.service.submit_share(w.m2, w.tender_id, plain[member_2]);
+    BOOST_REQUIRE(second.ok());
+    BOOST_TEST(second->shares_in == 1);
+    auto third = w.service.submit_share(w.m3, w.tender_id, plain[member_3]);
+    BOOST_REQUIRE_MESSAGE(third.ok(), (third.ok() ? std::string() : third.error().code));
+    BOOST_TEST(third->opened);
+    auto record = w.service.opening(w.tender_id);
+    BOOST_REQUIRE(record.ok());
+    BOOST_REQUIRE_EQUAL(record->bids.size(), 1u);
+    BOOST_TEST((record->bids[0].price_minor == std::optional<std::int64_t>(321'00)));
+}
+
 BOOST_AUTO_TEST_CASE(committee_members_need_an_active_certificate) {
     World w;
     BOOST_TEST(w.service.check_committee_ready(w.tender_id).ok());

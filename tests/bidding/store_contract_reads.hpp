@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "core/hash.hpp"
 #include "tests/bidding/store_contract_world.hpp"
 
 namespace procura::bidding::contract {
@@ -166,7 +167,10 @@ inline OpeningKeyRecord key_of(std::int64_t tender_id, const std::string& pem) {
     k.created_at_ms = t0_ms - 1000;
     // Handed in out of order; each envelope holds bytes that are not text.
     for (std::uint8_t n : {std::uint8_t{3}, std::uint8_t{1}, std::uint8_t{2}}) {
-        k.shares.push_back(signing::SealedShare{10 + n, n, std::string("\0env", 4) + pem[0]});
+        // Share 2 comes from a key made before commitments were stored (schema version 11).
+        k.shares.push_back(
+            signing::SealedShare{10 + n, n, std::string("\0env", 4) + pem[0],
+                                 n == 2 ? "" : core::sha256_hex(pem + char('0' + n))});
     }
     return k;
 }
@@ -188,6 +192,8 @@ inline void the_first_opening_key_of_a_tender_wins(BidWorld& w) {
         BOOST_TEST(first->shares[n - 1u].number == n);
         BOOST_TEST(first->shares[n - 1u].member == 10 + n);
         BOOST_TEST(first->shares[n - 1u].envelope_der == std::string("\0envP", 5));
+        BOOST_TEST(first->shares[n - 1u].commitment_sha256 ==
+                   (n == 2 ? "" : core::sha256_hex("PEM A" + std::string(1, char('0' + n)))));
     }
     const std::size_t events = w.audit_events().size();
     // A racing second key is dropped, with its audit event: both callers see the first.

@@ -235,6 +235,13 @@ submit_share olga "$w/junk.share"
 expect_error 422 bad_share                      # checked on arrival: never kept, never spoils a set
 submit_share olga "$w/oleg.share"
 expect_error 422 not_your_share
+# Her own share with its header intact and its last (secret) byte changed: refused at once by
+# the commitment taken when the key was split, so it cannot spoil the shares after it.
+last=$(tail -c 1 "$w/olga.share" | od -An -tu1 | tr -d ' ')
+{ head -c -1 "$w/olga.share"; printf "\\$(printf %o $((last ^ 1)))"; } >"$w/olga.altered.share"
+cmp -s "$w/olga.share" "$w/olga.altered.share" && e2e_fail "the altered share is unchanged"
+submit_share olga "$w/olga.altered.share"
+expect_error 422 share_mismatch
 submit_share olga "$w/olga.share"
 expect_status 200 "first share"
 expect_json .shares_in 1 "only the valid share was kept"

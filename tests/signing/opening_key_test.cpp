@@ -3,8 +3,10 @@
 #include "signing/opening_key.hpp"
 
 #include <boost/test/unit_test.hpp>
+#include <set>
 
 #include "core/clock.hpp"
+#include "core/hash.hpp"
 #include "signing/envelope.hpp"
 #include "tests/signing/openssl_cli.hpp"
 
@@ -139,6 +141,30 @@ BOOST_AUTO_TEST_CASE(too_few_duplicate_foreign_and_tampered_shares_are_refused) 
     auto bad = rebuild_opening_key(9, {s1, s2, tampered}, key->certificate, 3);
     require_error(bad, ErrorKind::unprocessable, "shares_do_not_match");
     BOOST_TEST(bad.error().message.find("1, 2, 3") != std::string::npos, bad.error().message);
+}
+
+BOOST_AUTO_TEST_CASE(each_share_is_committed_to_at_creation) {
+    Committee c;
+    auto key = create_opening_key(9, c.members(), 3, c.ca, c.ca_key, validity);
+    BOOST_REQUIRE(key.ok());
+    std::set<std::string> commitments;
+    for (std::size_t i = 0; i < key->shares.size(); ++i) {
+        const std::string& commitment = key->shares[i].commitment_sha256;
+        BOOST_TEST(core::is_sha256_hex(commitment));
+        commitments.insert(commitment);
+        const std::string share = c.open_share(*key, i);
+        BOOST_TEST(share_matches(share, commitment));
+        std::string altered = share;
+        altered.back() = static_cast<char>(altered.back() ^ 0x01);
+        BOOST_TEST(!share_matches(altered, commitment));
+        BOOST_TEST(!share_matches(share + "x", commitment));
+        // Another member's share does not match this member's commitment.
+        const std::size_t next = (i + 1) % key->shares.size();
+        BOOST_TEST(!share_matches(c.open_share(*key, next), commitment));
+    }
+    BOOST_TEST(commitments.size() == key->shares.size());
+    // A key made before commitments were stored has none: the rebuild alone checks its shares.
+    BOOST_TEST(share_matches("anything", ""));
 }
 
 BOOST_AUTO_TEST_CASE(thresholds_outside_one_to_n_are_refused) {
