@@ -11,6 +11,7 @@
 #include <sstream>
 #include <tuple>
 
+#include "bidding/mysql_blob.hpp"
 #include "core/assert.hpp"
 #include "core/hash.hpp"
 #include "core/utf8.hpp"
@@ -19,6 +20,14 @@
 #include "db/transaction.hpp"
 
 namespace procura::bidding {
+
+std::string read_blob(sql::ResultSet& rows, unsigned column) {
+    std::unique_ptr<std::istream> in(rows.getBlob(column));
+    std::ostringstream out;
+    out << in->rdbuf();
+    return out.str();
+}
+
 namespace {
 using Statement = std::unique_ptr<sql::PreparedStatement>;
 using Rows = std::unique_ptr<sql::ResultSet>;
@@ -32,13 +41,6 @@ constexpr std::size_t inline_value_bytes_max = 64 * 1024;
 constexpr const char* summary_columns =
     "id, tender_id, supplier_id, lot_id, version, sha256, received_at_ms, timestamp_token, "
     "log_seq, state, withdrawn_at_ms, security_transfer_key";
-
-std::string read_blob(sql::ResultSet& rows, unsigned column) {
-    std::unique_ptr<std::istream> in(rows.getBlob(column));
-    std::ostringstream out;
-    out << in->rdbuf();
-    return out.str();
-}
 
 BidState parse_state(const std::string& text) {
     if (text == "replaced") return BidState::replaced;
@@ -82,83 +84,6 @@ core::Result<std::optional<Bid>> find_one(
 }
 
 }  // namespace
-
-core::Result<std::optional<OpeningKeyRecord>> MySQLBidStore::find_opening_key(
-    std::int64_t tender_id) {
-    using Found = std::optional<OpeningKeyRecord>;
-    return db::with_connection(
-        pool_, "bidding.find_opening_key", [&](sql::Connection& c) -> core::Result<Found> {
-            Statement s(c.prepareStatement(
-                "SELECT certificate_pem, threshold, created_at_ms FROM tender_opening_keys "
-                "WHERE tender_id = ?"));
-            s->setInt64(1, tender_id);
-            Rows rows(s->executeQuery());
-            if (!rows->next()) return Found{};
-            OpeningKeyRecord key;
-            key.tender_id = tender_id;
-            key.certificate_pem = rows->getString(1).asStdString();
-            key.threshold = rows->getInt(2);
-            key.created_at_ms = rows->getInt64(3);
-            Statement shares(c.prepareStatement(
-                "SELECT member_user_id, number, envelope_der, commitment_sha256 "
-                "FROM tender_opening_shares WHERE tender_id = ? ORDER BY number"));
-            shares->setInt64(1, tender_id);
-            Rows share_rows(shares->executeQuery());
-            while (share_rows->next()) {
-                key.shares.push_back(
-                    {share_rows->getInt64(1), static_cast<std::uint8_t>(share_rows->getInt(2)),
-                     read_blob(*share_rows, 3),
-                     share_rows->isNull(4) ? std::string()
-                                           : share_rows->getString(4).asStdString()});
-            }
-            return Found{std::move(key)};
-        });
-}
-
-core::Result<OpeningKeyRecord> MySQLBidStore::insert_opening_key(const OpeningKeyRecord& key,
-                                                                 const core::AuditEvent& audit) {
-    PROCURA_TRY(db::run_transaction(
-        pool_, "bidding.insert_opening_key", [&](db::Transaction& tx) -> core::Status {
-            auto inserted = tx.attempt("bidding.insert_opening_key", [&](sql::Connection& c) {
-                Statement s(c.prepareStatement(
-                    "INSERT IGNORE INTO tender_opening_keys (tender_id, certificate_pem, "
-                    "threshold, created_at_ms) VALUES (?, ?, ?, ?)"));
-                s->setInt64(1, key.tender_id);
-                s->setString(2, key.certificate_pem);
-                s->setInt(3, key.threshold);
-                s->setInt64(4, key.created_at_ms);
-                return s->executeUpdate();
-            });
-            if (!inserted) return inserted.error();
-            if (*inserted == 0) return {};  // another request stored its key first
-            for (const signing::SealedShare& share : key.shares) {
-                auto done = tx.attempt("bidding.insert_share", [&](sql::Connection& c) {
-                    Statement s(c.prepareStatement(
-                        "INSERT INTO tender_opening_shares (tender_id, member_user_id, number, "
-                        "envelope_der, commitment_sha256) VALUES (?, ?, ?, ?, ?)"));
-                    std::istringstream envelope(share.envelope_der);
-                    s->setInt64(1, key.tender_id);
-                    s->setInt64(2, share.member);
-                    s->setInt(3, share.number);
-                    s->setBlob(4, &envelope);
-                    if (share.commitment_sha256.empty()) {
-                        s->setNull(5, sql::DataType::CHAR);
-                    } else {
-                        s->setString(5, share.commitment_sha256);
-                    }
-                    s->executeUpdate();
-                });
-                if (!done) return done.error();
-            }
-            PROCURA_TRY_ASSIGN(auto appended, db::append_audit_event(tx, audit));
-            return {};
-        }));
-    PROCURA_TRY_ASSIGN(auto stored, find_opening_key(key.tender_id));
-    if (!stored) {
-        return core::internal("opening_key_lost", "the opening key was not stored");
-    }
-    return std::move(*stored);
-}
 
 core::Result<std::optional<Bid>> MySQLBidStore::find_bid(std::int64_t bid_id) {
     return find_one(pool_, "bidding.find_bid", "id = ?", true,

@@ -15,6 +15,8 @@ public:
     core::Result<std::optional<OpeningKeyRecord>> find_opening_key(std::int64_t tender_id) override;
     core::Result<OpeningKeyRecord> insert_opening_key(const OpeningKeyRecord& key,
                                                       const core::AuditEvent& audit) override;
+    core::Result<bool> discard_draft_opening_key(std::int64_t tender_id,
+                                                 const core::AuditEvent& audit) override;
     core::Result<std::optional<Bid>> find_bid(std::int64_t bid_id) override;
     core::Result<std::optional<Bid>> find_bid_by_hash(std::int64_t tender_id,
                                                       const std::string& sha256_hex) override;

@@ -63,7 +63,7 @@ core::Result<std::string> OpeningCeremony::my_share(const core::Caller& caller,
                                                     std::int64_t tender_id) {
     PROCURA_TRY_ASSIGN(auto t, d_.terms.published_tender(tender_id));
     PROCURA_TRY(rules::check_share_handout(t, caller, d_.clock.now_ms()));
-    PROCURA_TRY_ASSIGN(auto key, d_.keys.ensure(t));
+    PROCURA_TRY_ASSIGN(auto key, d_.keys.find(t));
     for (const signing::SealedShare& share : key.shares) {
         if (share.member == caller.user_id) return share.envelope_der;
     }
@@ -84,7 +84,7 @@ core::Result<ShareOutcome> OpeningCeremony::submit_share(const core::Caller& cal
     PROCURA_TRY_ASSIGN(auto opened, d_.bids.find_opening(tender_id));
     if (opened) return core::conflict("already_opened", "the bids are already opened");
     PROCURA_TRY(rules::check_share_size(share));
-    PROCURA_TRY_ASSIGN(auto key, d_.keys.ensure(t));
+    PROCURA_TRY_ASSIGN(auto key, d_.keys.find(t));
     PROCURA_TRY_ASSIGN(auto certificate, signing::Certificate::from_pem(key.certificate_pem));
     // A share is checked on its own before it is kept, so that a malformed or foreign one is
     // refused at once instead of spoiling the set later.

@@ -39,9 +39,46 @@ core::Status OpeningKeys::check_committee_ready(const tender::Tender& t) {
     return {};
 }
 
-core::Result<OpeningKeyRecord> OpeningKeys::ensure(const tender::Tender& t) {
+namespace {
+
+// Whether key was made for t's committee (member n holds share n) and threshold.
+bool made_for(const OpeningKeyRecord& key, const tender::Tender& t) {
+    if (key.threshold != t.threshold_k || key.shares.size() != t.committee.size()) return false;
+    for (const signing::SealedShare& share : key.shares) {
+        if (share.number < 1 || share.number > t.committee.size() ||
+            t.committee[share.number - 1u] != share.member) {
+            return false;
+        }
+    }
+    return true;
+}
+
+}  // namespace
+
+core::Result<OpeningKeyRecord> OpeningKeys::find(const tender::Tender& t) {
     PROCURA_TRY_ASSIGN(auto existing, d_.bids.find_opening_key(t.id));
-    if (existing) return std::move(*existing);
+    if (!existing) {
+        return core::not_found("opening_key_missing",
+                               "tender " + std::to_string(t.id) +
+                                   " has no opening key; keys are made when a tender is published");
+    }
+    return std::move(*existing);
+}
+
+core::Result<OpeningKeyRecord> OpeningKeys::create_for_publication(const tender::Tender& draft) {
+    const tender::Tender& t = draft;
+    PROCURA_TRY_ASSIGN(auto existing, d_.bids.find_opening_key(t.id));
+    if (existing) {
+        if (made_for(*existing, t)) return std::move(*existing);
+        PROCURA_TRY_ASSIGN(
+            auto discarded,
+            d_.bids.discard_draft_opening_key(
+                t.id, core::AuditEvent{d_.clock.now_ms(), 0, "tender.opening_key_discarded",
+                                       "tender", t.id, t.version,
+                                       core::compact_json({{"reason", "committee_changed"}})}));
+        // Not discarded: the tender was published meanwhile, with the key it has.
+        if (!discarded) return std::move(*existing);
+    }
 
     std::vector<signing::Certificate> certificates;
     certificates.reserve(t.committee.size());
@@ -68,8 +105,9 @@ core::Result<OpeningKeyRecord> OpeningKeys::ensure(const tender::Tender& t) {
                                      d_.ca, d_.ca_key, {now - 60'000, until}));
     OpeningKeyRecord record{t.id, key.certificate.to_pem(), static_cast<int>(key.threshold),
                             key.shares, now};
+    // Who sits on the committee is not public before the opening: the leaf gives the size.
     const nlohmann::json payload = {{"threshold", record.threshold},
-                                    {"members", t.committee},
+                                    {"members", t.committee.size()},
                                     {"certificate_serial", key.certificate.serial_hex()}};
     return d_.bids.insert_opening_key(
         record, core::AuditEvent{now, 0, "tender.opening_key_created", "tender", t.id, t.version,
@@ -83,7 +121,7 @@ core::Result<std::shared_ptr<const signing::Certificate>> OpeningKeys::certifica
         const auto it = certificates_.find(t.id);
         if (it != certificates_.end()) return it->second;
     }
-    PROCURA_TRY_ASSIGN(auto key, ensure(t));
+    PROCURA_TRY_ASSIGN(auto key, find(t));
     PROCURA_TRY_ASSIGN(auto certificate, signing::Certificate::from_pem(key.certificate_pem));
     auto shared = std::make_shared<const signing::Certificate>(std::move(certificate));
     std::lock_guard lock(mutex_);

@@ -1,8 +1,9 @@
-// A tender's opening key: made once, at publication or on first use, as a fresh P-256 key whose
-// certificate the platform CA signs and whose private half is split k-of-n, each share sealed
-// to a committee member's active certificate, then wiped (signing/opening_key.hpp). Only the
-// certificate and the sealed shares are stored. Parsed certificates are kept in memory (they
-// never change). Thread-safe.
+// A tender's opening key: made once, at publication, before the tender goes out, as a fresh
+// P-256 key whose certificate the platform CA signs and whose private half is split k-of-n,
+// each share sealed to a committee member's active certificate, then wiped
+// (signing/opening_key.hpp). Only the certificate, the sealed shares and a commitment to each
+// share are stored. Reading a key never makes one: a public GET writes nothing. Parsed
+// certificates are kept in memory (they never change). Thread-safe.
 #pragma once
 
 #include <cstdint>
@@ -41,9 +42,18 @@ public:
     // "member_without_certificate" (field "committee") naming the first that does not.
     core::Status check_committee_ready(const tender::Tender& t);
 
-    // The tender's opening key record, created on first use (the first writer wins, so racing
-    // requests agree on one certificate). Errors: the committee's, the store's, signing's.
-    core::Result<OpeningKeyRecord> ensure(const tender::Tender& t);
+    // Makes the opening key of draft, about to be published, unless it has one for its current
+    // committee and threshold already (the first writer wins, so racing publications agree on
+    // one certificate). A key left by an earlier publication that failed, made for another
+    // committee or threshold, is discarded first (audit "tender.opening_key_discarded"). The
+    // audit event names neither the committee members nor anything secret. Errors: the
+    // committee's, the store's, signing's.
+    core::Result<OpeningKeyRecord> create_for_publication(const tender::Tender& draft);
+
+    // The tender's stored opening key. Never makes one: 404 "opening_key_missing" when the
+    // tender has none (a tender published before keys were made at publication and never
+    // read since).
+    core::Result<OpeningKeyRecord> find(const tender::Tender& t);
 
     // The tender's opening certificate, parsed once and kept.
     core::Result<std::shared_ptr<const signing::Certificate>> certificate(const tender::Tender& t);

@@ -30,9 +30,19 @@ core::Status BiddingService::check_committee_ready(std::int64_t tender_id) {
     return keys_.check_committee_ready(*found);
 }
 
+core::Result<std::int64_t> BiddingService::make_opening_key(std::int64_t tender_id) {
+    PROCURA_TRY_ASSIGN(auto found, d_.tenders.find(tender_id));
+    if (!found) {
+        return core::not_found("tender_not_found", "no tender " + std::to_string(tender_id));
+    }
+    PROCURA_TRY(keys_.check_committee_ready(*found));
+    PROCURA_TRY_ASSIGN(auto key, keys_.create_for_publication(*found));
+    return found->version;
+}
+
 core::Result<std::string> BiddingService::opening_certificate(std::int64_t tender_id) {
     PROCURA_TRY_ASSIGN(auto t, terms_.published_tender(tender_id));
-    PROCURA_TRY_ASSIGN(auto key, keys_.ensure(t));
+    PROCURA_TRY_ASSIGN(auto key, keys_.find(t));
     return key.certificate_pem;
 }
 

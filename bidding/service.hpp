@@ -88,8 +88,15 @@ public:
     // (unprocessable "member_without_certificate", field "committee", naming the member).
     core::Status check_committee_ready(std::int64_t tender_id);
 
-    // The tender's opening certificate (PEM), creating the opening key on first use.
-    // not_found for drafts and unknown tenders.
+    // Publication's part (lifecycle/), before the tender goes out: every committee member
+    // holds an active certificate (as check_committee_ready), then the opening key is made for
+    // the tender's committee and threshold (OpeningKeys::create_for_publication). Returns the
+    // tender version the key was made for, so that publication can insist on it. Errors: 404
+    // tender_not_found; the committee's, the store's, signing's.
+    core::Result<std::int64_t> make_opening_key(std::int64_t tender_id);
+
+    // The tender's opening certificate (PEM). Reads only: never makes a key. not_found for
+    // drafts and unknown tenders, and "opening_key_missing" for a tender without a key.
     core::Result<std::string> opening_certificate(std::int64_t tender_id);
 
     // Suppliers only. lot_id is a lot number of the tender. Errors: 403 forbidden; 404; 409

@@ -21,6 +21,8 @@
 //   ordered by bid id, a reason cut at 1000 bytes without splitting a character, and no
 //   currency for a bid without a price.
 // - insert_opening_key drops a second key of a tender with its audit event.
+// - discard_draft_opening_key deletes a key (shares first) only while its tender is a draft,
+//   under the tender row's lock, with its audit event; otherwise it writes nothing.
 #pragma once
 
 #include <optional>
@@ -76,6 +78,11 @@ public:
     // first writer wins, so racing requests agree on one opening certificate).
     virtual core::Result<OpeningKeyRecord> insert_opening_key(const OpeningKeyRecord& key,
                                                               const core::AuditEvent& audit) = 0;
+    // Deletes the tender's opening key and shares if the tender is still a draft (a key made
+    // for a publication that then failed, whose committee or terms have changed since); returns
+    // whether it deleted one. A published or cancelled tender's key is never deleted.
+    virtual core::Result<bool> discard_draft_opening_key(std::int64_t tender_id,
+                                                         const core::AuditEvent& audit) = 0;
 
     virtual core::Result<std::optional<Bid>> find_bid(std::int64_t bid_id) = 0;
     // Without the body (bids can be large; the hash and the state are what callers need).

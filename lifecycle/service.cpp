@@ -1,7 +1,5 @@
 #include "lifecycle/service.hpp"
 
-#include <spdlog/spdlog.h>
-
 #include "bidding/service.hpp"
 #include "settlement/awards/service.hpp"
 #include "tender/service.hpp"
@@ -15,18 +13,21 @@ TenderLifecycle::TenderLifecycle(tender::TenderService& tenders, bidding::Biddin
 core::Result<tender::TenderView> TenderLifecycle::publish(const core::Caller& caller,
                                                           tender::TenderId id,
                                                           std::optional<std::int64_t> version) {
-    if (bidding_ != nullptr && caller.role == core::Role::officer) {
-        // Every committee member must be able to receive a share before the tender goes out.
-        PROCURA_TRY(bidding_->check_committee_ready(id));
+    if (bidding_ == nullptr) return tenders_.publish(caller, id, version);
+    // The opening key exists before the tender goes out, made for the version checked here:
+    // the publication insists on that version, so a draft edited in between (another
+    // committee, say) is refused (409 stale_version) instead of going out with a key made for
+    // other terms. Nothing is written unless the checks pass; a key left by a publication that
+    // fails after it is reused, or discarded if the draft's committee changes.
+    PROCURA_TRY_ASSIGN(auto checked, tenders_.check_publishable(caller, id, version));
+    PROCURA_TRY_ASSIGN(auto key_version, bidding_->make_opening_key(id));
+    if (key_version != checked) {
+        return core::conflict("stale_version",
+                              "the tender changed while it was being published; "
+                              "reload it and publish again",
+                              "version");
     }
-    PROCURA_TRY_ASSIGN(auto published, tenders_.publish(caller, id, version));
-    if (bidding_ != nullptr) {
-        if (auto key = bidding_->opening_certificate(id); !key) {
-            spdlog::warn("tender {}: opening key not created at publication: {}", id,
-                         key.error().message);
-        }
-    }
-    return published;
+    return tenders_.publish(caller, id, key_version);
 }
 
 core::Result<std::optional<AfterDeadline>> TenderLifecycle::after_deadline(

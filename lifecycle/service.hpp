@@ -39,10 +39,11 @@ public:
     TenderLifecycle(tender::TenderService& tenders, bidding::BiddingService* bidding,
                     settlement::awards::AwardService* awards);
 
-    // Publishes the draft: an officer's tender first needs every committee member to hold an
-    // active certificate (422 "member_without_certificate"), then tender::TenderService::publish
-    // decides, then the opening key is made (if that fails it is logged and made on first
-    // use instead; the publication stands).
+    // Publishes the draft. With bidding: what tender::TenderService::publish checks is checked
+    // first (writing nothing), then every committee member must hold an active certificate
+    // (422 "member_without_certificate") and the opening key is made, then the draft is
+    // published at the version the key was made for (409 stale_version if it changed in
+    // between). A published tender always has its opening key; reading it writes nothing.
     core::Result<tender::TenderView> publish(const core::Caller& caller, tender::TenderId id,
                                              std::optional<std::int64_t> version);
 

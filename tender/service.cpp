@@ -185,6 +185,37 @@ Result<TenderView> TenderService::edit_draft(const core::Caller& caller, TenderI
     return get(caller, id);
 }
 
+Status TenderService::check_publication(const Tender& t, std::int64_t now_ms,
+                                        std::optional<std::int64_t> expected_version) {
+    if (t.state == TenderState::published) {
+        return core::conflict("already_published", "the tender is already published");
+    }
+    if (t.state == TenderState::cancelled) {
+        return core::conflict("cancelled", "the tender is cancelled");
+    }
+    if (expected_version) PROCURA_TRY(check_version(t, *expected_version));
+    PROCURA_TRY(rules::validate_for_publication(t, now_ms, limits_));
+    for (std::size_t i = 0; i < t.committee.size(); ++i) {
+        PROCURA_TRY_ASSIGN(auto role, users_.role_of(t.committee[i]));
+        if (role != core::Role::officer) {
+            return core::unprocessable(
+                "not_an_officer",
+                "committee member " + std::to_string(t.committee[i]) + " is not an active officer",
+                "committee.members[" + std::to_string(i) + "]");
+        }
+    }
+    return {};
+}
+
+Result<std::int64_t> TenderService::check_publishable(
+    const core::Caller& caller, TenderId id, std::optional<std::int64_t> expected_version) {
+    PROCURA_TRY(require_role(caller, core::Role::officer, "publish tenders"));
+    PROCURA_TRY_ASSIGN(auto found, store_.find(id));
+    if (!found) return tender_not_found(id);
+    PROCURA_TRY(check_publication(*found, clock_.now_ms(), expected_version));
+    return found->version;
+}
+
 Result<TenderView> TenderService::publish(const core::Caller& caller, TenderId id,
                                           std::optional<std::int64_t> expected_version) {
     PROCURA_TRY(require_role(caller, core::Role::officer, "publish tenders"));
@@ -192,23 +223,7 @@ Result<TenderView> TenderService::publish(const core::Caller& caller, TenderId i
     PROCURA_TRY(store_.in_transaction([&](TenderTransaction& tx) -> Status {
         PROCURA_TRY_ASSIGN(auto loaded, tx.load_for_update(id));
         Tender& t = loaded;
-        if (t.state == TenderState::published) {
-            return core::conflict("already_published", "the tender is already published");
-        }
-        if (t.state == TenderState::cancelled) {
-            return core::conflict("cancelled", "the tender is cancelled");
-        }
-        if (expected_version) PROCURA_TRY(check_version(t, *expected_version));
-        PROCURA_TRY(rules::validate_for_publication(t, now, limits_));
-        for (std::size_t i = 0; i < t.committee.size(); ++i) {
-            PROCURA_TRY_ASSIGN(auto role, users_.role_of(t.committee[i]));
-            if (role != core::Role::officer) {
-                return core::unprocessable("not_an_officer",
-                                           "committee member " + std::to_string(t.committee[i]) +
-                                               " is not an active officer",
-                                           "committee.members[" + std::to_string(i) + "]");
-            }
-        }
+        PROCURA_TRY(check_publication(t, now, expected_version));
         t.state = TenderState::published;
         t.published_at_ms = now;
         t.updated_at_ms = now;

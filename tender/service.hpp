@@ -34,6 +34,11 @@ public:
     core::Result<TenderView> publish(const core::Caller& caller, TenderId id,
                                      std::optional<std::int64_t> expected_version);
 
+    // What publish checks, without writing anything: the caller may publish the draft now.
+    // Returns the draft's version. Errors as publish's, and 404 tender_not_found.
+    core::Result<std::int64_t> check_publishable(const core::Caller& caller, TenderId id,
+                                                 std::optional<std::int64_t> expected_version);
+
     // Officer only; published tenders before the submission deadline (409 otherwise).
     // Records a numbered amendment, and extends the deadline when the amendment falls inside
     // the extension window. expected_version must equal the stored version (409).
@@ -76,6 +81,10 @@ public:
 private:
     // The caller's view of t: its status now, and the committee members only for officers.
     TenderView view(Tender t, const std::optional<core::Caller>& caller) const;
+    // Whether t may be published at now_ms (state, expected version, completeness, committee
+    // of active officers).
+    core::Status check_publication(const Tender& t, std::int64_t now_ms,
+                                   std::optional<std::int64_t> expected_version);
 
     TenderStore& store_;
     core::UserDirectory& users_;

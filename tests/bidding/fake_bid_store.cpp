@@ -42,6 +42,19 @@ core::Result<OpeningKeyRecord> FakeBidStore::insert_opening_key(const OpeningKey
     return stored;
 }
 
+core::Result<bool> FakeBidStore::discard_draft_opening_key(std::int64_t tender_id,
+                                                           const core::AuditEvent& audit) {
+    // Read outside the lock, as insert_bids reads the terms (tender_terms may lock a test's
+    // own state).
+    const std::optional<tender::Tender> t =
+        tender_terms ? tender_terms(tender_id) : std::optional<tender::Tender>{};
+    if (!t || t->state != tender::TenderState::draft) return false;
+    std::lock_guard lock(mutex_);
+    if (state_.opening_keys.erase(tender_id) == 0) return false;
+    append_audit(audit);
+    return true;
+}
+
 core::Result<std::optional<Bid>> FakeBidStore::find_bid(std::int64_t bid_id) {
     std::lock_guard lock(mutex_);
     auto it = state_.bids.find(bid_id);

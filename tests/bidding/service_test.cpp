@@ -188,6 +188,7 @@ struct World {
     World() {
         for (const auto& [id, u] : keys().users) register_certificate(u);
         tender_id = insert_tender(published({member_1, member_2, member_3}));
+        BOOST_REQUIRE(service.make_opening_key(tender_id).ok());
         auto pem = service.opening_certificate(tender_id);
         BOOST_REQUIRE_MESSAGE(pem.ok(), (pem.ok() ? std::string() : pem.error().message));
         opening_pem = *pem;
@@ -241,6 +242,7 @@ struct World {
         tender::Tender t = published({member_1, member_2, member_3});
         t.bid_security_minor = bid_security_minor;
         tender_id = insert_tender(t);
+        BOOST_REQUIRE(service.make_opening_key(tender_id).ok());
         auto pem = service.opening_certificate(tender_id);
         BOOST_REQUIRE(pem.ok());
         opening_pem = *pem;
@@ -442,6 +444,7 @@ BOOST_AUTO_TEST_CASE(receipt_has_the_hash_a_verifiable_token_the_log_leaf_and_ve
 BOOST_AUTO_TEST_CASE(refused_bids_change_nothing) {
     World w;
     const std::int64_t other_tender = w.insert_tender(published({member_1, member_2}));
+    BOOST_REQUIRE(w.service.make_opening_key(other_tender).ok());
     auto other_pem = w.service.opening_certificate(other_tender);
     BOOST_REQUIRE(other_pem.ok());
     tender::Tender draft = published({member_1, member_2});
@@ -680,6 +683,7 @@ BOOST_AUTO_TEST_CASE(concurrent_bids_are_written_in_groups_each_with_its_own_out
 BOOST_AUTO_TEST_CASE(with_a_crypto_pool_the_checks_run_there_with_the_same_outcomes) {
     World w;
     const std::int64_t other_tender = w.insert_tender(published({member_1, member_2}));
+    BOOST_REQUIRE(w.service.make_opening_key(other_tender).ok());
     auto other_pem = w.service.opening_certificate(other_tender);
     BOOST_REQUIRE(other_pem.ok());
     core::WorkerPool pool(1);
@@ -1120,7 +1124,7 @@ BOOST_AUTO_TEST_CASE(opening_ceremony_k_of_n_at_the_opening_time) {
 BOOST_AUTO_TEST_CASE(a_share_of_another_tender_is_refused_and_dropped) {
     World w;
     const std::int64_t other = w.insert_tender(published({member_1, member_2, member_3}));
-    BOOST_REQUIRE(w.service.opening_certificate(other).ok());
+    BOOST_REQUIRE(w.service.make_opening_key(other).ok());
     w.accepted(w.a, bid(w, supplier_a, 1, 123'45));
     w.clock.set_ms(opening_time_ms);
     const auto open_share = [&](const core::Caller& m, std::int64_t tender) {
@@ -1204,7 +1208,7 @@ BOOST_AUTO_TEST_CASE(committee_members_need_an_active_certificate) {
     BOOST_TEST(status.error().message.find("103") != std::string::npos);
     // No opening key can be made for it either, and nothing is stored.
     const std::string before = describe(w.bids);
-    require_error(w.service.opening_certificate(lacking), ErrorKind::unprocessable,
+    require_error(w.service.make_opening_key(lacking), ErrorKind::unprocessable,
                   "member_without_certificate", "committee");
     BOOST_TEST(describe(w.bids) == before);
 
@@ -1219,6 +1223,83 @@ BOOST_AUTO_TEST_CASE(committee_members_need_an_active_certificate) {
     BOOST_TEST(revoked.error().code == "member_without_certificate");
 
     require_error(w.service.opening_certificate(9999), ErrorKind::not_found, "tender_not_found");
+    require_error(w.service.make_opening_key(9999), ErrorKind::not_found, "tender_not_found");
+}
+
+// Issue 16, defect 6: an anonymous GET of a tender's opening certificate used to make the key
+// (writing key rows and an audit leaf) when the tender had none. Reading never makes one now:
+// keys are made at publication only, and the public GET, intake and the share handout write
+// nothing without one.
+BOOST_AUTO_TEST_CASE(reading_the_opening_certificate_never_makes_a_key) {
+    World w;
+    const std::int64_t keyless = w.insert_tender(published({member_1, member_2, member_3}));
+    const std::string before = describe(w.bids);
+    require_error(w.service.opening_certificate(keyless), ErrorKind::not_found,
+                  "opening_key_missing");
+    w.clock.set_ms(opening_time_ms);
+    require_error(w.service.my_share(w.m1, keyless), ErrorKind::not_found, "opening_key_missing");
+    BOOST_TEST(describe(w.bids) == before);
+    BOOST_TEST(!w.bids.find_opening_key(keyless)->has_value());
+}
+
+// A key made for a publication that then failed is kept while the draft's committee and
+// threshold stay; once they change it is discarded (with an audit event) and a new one made.
+// A published tender's key is never replaced. The key's audit event names how many members
+// the committee has, not who they are.
+BOOST_AUTO_TEST_CASE(a_stale_draft_key_is_replaced_and_a_published_key_never_is) {
+    World w;
+    w.bids.tender_terms = [&](std::int64_t id) -> std::optional<tender::Tender> {
+        auto found = w.tenders.find(id);
+        BOOST_REQUIRE(found.ok());
+        return *found;
+    };
+    tender::Tender draft = published({member_1, member_2, member_3});
+    draft.state = tender::TenderState::draft;
+    const std::int64_t id = w.insert_tender(draft);
+    BOOST_REQUIRE(w.service.make_opening_key(id).ok());
+    auto first = w.bids.find_opening_key(id);
+    BOOST_REQUIRE(first.ok() && first->has_value());
+    BOOST_TEST((*first)->shares.size() == 3u);
+    const auto created = w.bids.audit_events().back().event;
+    BOOST_TEST(created.action == "tender.opening_key_created");
+    BOOST_TEST(nlohmann::json::parse(created.payload_json)["members"] == 3);
+    BOOST_TEST(created.payload_json.find(std::to_string(member_2)) == std::string::npos);
+
+    // The same committee: the same key.
+    BOOST_REQUIRE(w.service.make_opening_key(id).ok());
+    BOOST_TEST((*w.bids.find_opening_key(id))->certificate_pem == (*first)->certificate_pem);
+
+    const auto change = [&](const std::function<void(tender::Tender&)>& edit) {
+        auto done = w.tenders.in_transaction([&](tender::TenderTransaction& tx) -> core::Status {
+            PROCURA_TRY_ASSIGN(auto t, tx.load_for_update(id));
+            edit(t);
+            t.version += 1;
+            return tx.update_tender(t);
+        });
+        BOOST_REQUIRE(done.ok());
+    };
+    change([](tender::Tender& t) { t.committee = {member_1, member_3}; });
+    auto version = w.service.make_opening_key(id);
+    BOOST_REQUIRE(version.ok());
+    BOOST_TEST(*version == draft.version + 1);
+    auto second = w.bids.find_opening_key(id);
+    BOOST_REQUIRE(second.ok() && second->has_value());
+    BOOST_TEST((*second)->certificate_pem != (*first)->certificate_pem);
+    BOOST_REQUIRE_EQUAL((*second)->shares.size(), 2u);
+    BOOST_TEST((*second)->shares[1].member == member_3);
+    const auto events = w.bids.audit_events();
+    BOOST_TEST(events[events.size() - 2].event.action == "tender.opening_key_discarded");
+    BOOST_TEST(events.back().event.action == "tender.opening_key_created");
+
+    // Published: its key stays whatever the terms say.
+    change([](tender::Tender& t) {
+        t.state = tender::TenderState::published;
+        t.committee = {member_1, member_2, member_3};
+    });
+    const std::string before = describe(w.bids);
+    BOOST_REQUIRE(w.service.make_opening_key(id).ok());
+    BOOST_TEST((*w.bids.find_opening_key(id))->certificate_pem == (*second)->certificate_pem);
+    BOOST_TEST(describe(w.bids) == before);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

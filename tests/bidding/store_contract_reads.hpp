@@ -211,6 +211,45 @@ inline void the_first_opening_key_of_a_tender_wins(BidWorld& w) {
     BOOST_TEST(!w.store().find_opening_key(other)->has_value());
 }
 
+inline void only_a_drafts_opening_key_is_discarded(BidWorld& w) {
+    const std::int64_t published = publish(w);
+    const std::int64_t draft = publish(w);
+    change_tender(w, draft, [](tender::Tender& t) {
+        t.state = tender::TenderState::draft;
+        t.published_at_ms.reset();
+    });
+    require_ok(w.store().insert_opening_key(key_of(published, "PEM P"),
+                                            event("tender.opening_key", "tender", published)));
+    require_ok(w.store().insert_opening_key(key_of(draft, "PEM D"),
+                                            event("tender.opening_key", "tender", draft)));
+    const std::size_t events = w.audit_events().size();
+    auto kept = w.store().discard_draft_opening_key(
+        published, event("tender.opening_key_discarded", "tender", published));
+    require_ok(kept);
+    BOOST_TEST(!*kept);
+    BOOST_TEST(w.audit_events().size() == events);
+    BOOST_TEST(w.store().find_opening_key(published)->has_value());
+
+    auto discarded = w.store().discard_draft_opening_key(
+        draft, event("tender.opening_key_discarded", "tender", draft));
+    require_ok(discarded);
+    BOOST_TEST(*discarded);
+    BOOST_TEST(!w.store().find_opening_key(draft)->has_value());
+    BOOST_REQUIRE(w.audit_events().size() == events + 1);
+    BOOST_TEST(w.audit_events().back().event.action == "tender.opening_key_discarded");
+    // Nothing left to discard: nothing written. A new key can be stored in its place.
+    auto again = w.store().discard_draft_opening_key(
+        draft, event("tender.opening_key_discarded", "tender", draft));
+    require_ok(again);
+    BOOST_TEST(!*again);
+    BOOST_TEST(w.audit_events().size() == events + 1);
+    auto replaced = w.store().insert_opening_key(key_of(draft, "QEM D"),
+                                                 event("tender.opening_key", "tender", draft));
+    require_ok(replaced);
+    BOOST_TEST(replaced->certificate_pem == "QEM D");
+    BOOST_TEST(replaced->shares.size() == 3u);
+}
+
 inline void an_opening_record_is_stored_once_with_the_bids_own_columns(BidWorld& w) {
     const std::int64_t tender = publish(w);
     const std::int64_t other = publish(w);

@@ -50,9 +50,14 @@ make_tender() {
 tender=$(make_tender "Bridge repair")
 other_tender=$(make_tender "Other works")
 
-e2e_log "the opening certificates are public and chain to the CA"
+e2e_log "the opening certificates are public, made at publication, and chain to the CA"
+keys=$(e2e_sql "SELECT COUNT(*) FROM tender_opening_keys WHERE tender_id IN ($tender, $other_tender)")
+[[ $keys == 2 ]] || e2e_fail "expected both opening keys made at publication, found $keys"
+rows_before=$(e2e_sql "SELECT (SELECT COUNT(*) FROM audit_events) + (SELECT COUNT(*) FROM tender_opening_keys)")
 curl -sf "$BASE/api/v1/tenders/$tender/opening-certificate" -o "$w/opening.pem" || e2e_fail "GET opening cert"
 curl -sf "$BASE/api/v1/tenders/$other_tender/opening-certificate" -o "$w/other_opening.pem" || e2e_fail "GET other"
+rows_after=$(e2e_sql "SELECT (SELECT COUNT(*) FROM audit_events) + (SELECT COUNT(*) FROM tender_opening_keys)")
+[[ $rows_before == "$rows_after" ]] || e2e_fail "an anonymous GET of opening certificates wrote rows"
 openssl verify -CAfile "$w/ca.pem" "$w/opening.pem" >/dev/null || e2e_fail "opening cert does not chain"
 
 # bid NAME LOT PRICE [OPENING_PEM] [OUT]: the recipe: bid document -> seal -> sign.

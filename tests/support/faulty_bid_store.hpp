@@ -25,6 +25,11 @@ public:
         return plan_.call("insert_opening_key",
                           [&] { return inner_.insert_opening_key(key, audit); });
     }
+    core::Result<bool> discard_draft_opening_key(std::int64_t tender_id,
+                                                 const core::AuditEvent& audit) override {
+        return plan_.call("discard_draft_opening_key",
+                          [&] { return inner_.discard_draft_opening_key(tender_id, audit); });
+    }
     core::Result<std::optional<bidding::Bid>> find_bid(std::int64_t bid_id) override {
         return plan_.call("find_bid", [&] { return inner_.find_bid(bid_id); });
     }
