@@ -112,6 +112,10 @@ struct Tender {
     std::vector<Question> questions;
 };
 
+// Whether the public may see t: it was published at some time (a draft, and a draft cancelled
+// before it was ever published, exist only for officers).
+inline bool ever_published(const Tender& t) { return t.published_at_ms.has_value(); }
+
 // A list row: the tender's own columns without its child collections.
 struct TenderSummary {
     TenderId id = 0;

@@ -67,6 +67,8 @@ std::optional<ListFilter> list_filter(const TenderListQuery& query) {
                 break;
             case TenderStatus::cancelled:
                 condition("t.state = 'cancelled'");
+                // A draft cancelled before it was published stays as private as a draft.
+                if (!query.include_drafts) condition("t.published_at_ms IS NOT NULL");
                 break;
             case TenderStatus::active_enquiries:
                 condition("t.state = 'published' AND ? < t.enquiry_deadline_ms");
@@ -89,6 +91,7 @@ std::optional<ListFilter> list_filter(const TenderListQuery& query) {
         }
     } else if (!query.include_drafts) {
         condition("t.state <> 'draft'");
+        condition("t.published_at_ms IS NOT NULL");
     }
     if (query.category) {
         condition("t.category = ?");

@@ -400,8 +400,9 @@ Result<DocumentContent> TenderService::get_document(const std::optional<core::Ca
 Result<TenderView> TenderService::get(const std::optional<core::Caller>& caller, TenderId id) {
     PROCURA_TRY_ASSIGN(auto found, store_.find(id));
     if (!found) return tender_not_found(id);
-    // A draft is not public: to anyone but an officer it does not exist.
-    if (found->state == TenderState::draft && !is_officer(caller)) {
+    // A draft is not public, nor is a draft cancelled before it was published: to anyone but
+    // an officer it does not exist.
+    if (!ever_published(*found) && !is_officer(caller)) {
         return tender_not_found(id);
     }
     return view(std::move(*found), caller);
@@ -468,7 +469,7 @@ Result<Question> TenderService::ask(const core::Caller& caller, TenderId id,
             return loaded.error();
         }
         Tender& t = *loaded;
-        if (t.state == TenderState::draft) return tender_not_found(id);
+        if (!ever_published(t)) return tender_not_found(id);
         if (rules::status_at(t, now) != TenderStatus::active_enquiries) {
             return core::conflict("enquiry_period_over",
                                   "questions are taken only until the enquiry deadline");

@@ -85,7 +85,8 @@ public:
     // tell whether another page exists. Status filters follow rules::status_at exactly:
     // active.enquiries: published and now < enquiry deadline; active.tendering: published and
     // enquiry deadline <= now < submission deadline; closed: published and submission
-    // deadline <= now. Drafts appear only with include_drafts.
+    // deadline <= now. Drafts, and tenders cancelled before they were ever published (no
+    // published_at_ms), appear only with include_drafts.
     virtual core::Result<std::vector<TenderSummary>> list(const TenderListQuery& query) = 0;
 
     virtual core::Result<std::optional<DocumentContent>> read_document(TenderId tender,

@@ -381,4 +381,32 @@ BOOST_AUTO_TEST_CASE(cancel_needs_a_reason_and_happens_once) {
     require_error(w.service.get(std::nullopt, 777), ErrorKind::not_found, "tender_not_found");
 }
 
+// Issue 16, defect 6: cancelling a draft used to publish it (GET and the list showed the
+// cancelled draft, with its title and reason, to anyone). A draft cancelled before it was
+// published stays as private as a draft: 404 to everyone but officers, absent from lists.
+BOOST_AUTO_TEST_CASE(a_cancelled_draft_stays_private) {
+    World w;
+    auto draft = w.service.create_draft(w.officer, w.complete_fields());
+    BOOST_REQUIRE(draft.ok());
+    const TenderId id = draft->tender.id;
+    BOOST_REQUIRE(w.service.cancel(w.officer, id, "Not needed after all").ok());
+    require_error(w.service.get(std::nullopt, id), ErrorKind::not_found, "tender_not_found");
+    require_error(w.service.get(w.supplier, id), ErrorKind::not_found, "tender_not_found");
+    auto own = w.service.get(w.officer, id);
+    BOOST_REQUIRE(own.ok());
+    BOOST_TEST((own->tender.state == TenderState::cancelled));
+    for (const auto& caller : {std::optional<core::Caller>{}, std::optional{w.supplier}}) {
+        for (const auto status :
+             {std::optional<TenderStatus>{}, std::optional{TenderStatus::cancelled}}) {
+            auto page = w.service.list(caller, status, std::nullopt, "", 0, "");
+            BOOST_REQUIRE(page.ok());
+            for (const auto& item : page->items) BOOST_TEST(item.id != id);
+        }
+    }
+    auto officers = w.service.list(w.officer, TenderStatus::cancelled, std::nullopt, "", 0, "");
+    BOOST_REQUIRE(officers.ok());
+    BOOST_REQUIRE_EQUAL(officers->items.size(), 1u);
+    BOOST_TEST(officers->items[0].id == id);
+}
+
 BOOST_AUTO_TEST_SUITE_END()

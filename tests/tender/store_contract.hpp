@@ -358,11 +358,27 @@ inline std::vector<TenderId> list_ids(TenderStore& store, TenderListQuery q) {
         std::unique_ptr<TenderStore> store = (make_store);                                         \
         const TenderId draft = insert(*store, sample_tender("Draft"));                             \
         const TenderId pub = insert_published(*store, "Pub", t0_ms + day_ms, t0_ms + 20 * day_ms); \
+        /* A draft cancelled before it was published stays private; a published one that was */    \
+        /* cancelled does not. */                                                                  \
+        Tender cancelled_draft = sample_tender("Cancelled draft");                                 \
+        cancelled_draft.state = TenderState::cancelled;                                            \
+        cancelled_draft.cancelled_at_ms = t0_ms;                                                   \
+        cancelled_draft.cancel_reason = "Not needed";                                              \
+        const TenderId withdrawn = insert(*store, cancelled_draft);                                \
+        Tender cancelled_pub = cancelled_draft;                                                    \
+        cancelled_pub.title = "Cancelled after publication";                                       \
+        cancelled_pub.published_at_ms = t0_ms - day_ms;                                            \
+        const TenderId called_off = insert(*store, cancelled_pub);                                 \
         TenderListQuery q;                                                                         \
         q.now_ms = t0_ms;                                                                          \
-        BOOST_TEST((list_ids(*store, q) == std::vector<TenderId>{pub}));                           \
+        BOOST_TEST((list_ids(*store, q) == std::vector<TenderId>{called_off, pub}));               \
+        q.status = TenderStatus::cancelled;                                                        \
+        BOOST_TEST((list_ids(*store, q) == std::vector<TenderId>{called_off}));                    \
         q.include_drafts = true;                                                                   \
-        BOOST_TEST((list_ids(*store, q) == std::vector<TenderId>{pub, draft}));                    \
+        BOOST_TEST((list_ids(*store, q) == std::vector<TenderId>{called_off, withdrawn}));         \
+        q.status.reset();                                                                          \
+        BOOST_TEST(                                                                                \
+            (list_ids(*store, q) == std::vector<TenderId>{called_off, withdrawn, pub, draft}));    \
     }                                                                                              \
                                                                                                    \
     BOOST_AUTO_TEST_CASE(list_pages_newest_first_and_returns_one_extra_row) {                      \
