@@ -442,6 +442,35 @@ core::Result<std::vector<BidWritten>> MySQLBidStore::insert_bids(std::vector<Bid
 core::Status MySQLBidStore::withdraw_bid(std::int64_t bid_id, std::int64_t at_ms,
                                          const core::AuditEvent& audit) {
     return db::run_transaction(pool_, "bidding.withdraw", [&](db::Transaction& tx) -> core::Status {
+        // The bid's tender, locked as the opening locks it: a withdrawal and an opening, or an
+        // amendment of the deadline, are ordered, and a withdrawal is judged by the deadline
+        // and state the tender has when it commits, not by what the caller read before.
+        PROCURA_TRY_ASSIGN(
+            auto tender_state, tx.attempt("bidding.withdraw.lock", [&](sql::Connection& c) {
+                Statement bid(c.prepareStatement("SELECT tender_id FROM bids WHERE id = ?"));
+                bid->setInt64(1, bid_id);
+                Rows bids(bid->executeQuery());
+                if (!bids->next()) return std::string("missing");
+                // The tender row first, as the group commit and the opening lock it.
+                Statement s(c.prepareStatement(
+                    "SELECT t.state, COALESCE(t.submission_deadline_ms, 0), "
+                    "EXISTS (SELECT 1 FROM tender_openings o WHERE o.tender_id = t.id) "
+                    "FROM tenders t WHERE t.id = ? FOR UPDATE"));
+                s->setInt64(1, bids->getInt64(1));
+                Rows rows(s->executeQuery());
+                if (!rows->next()) return std::string("missing");
+                if (rows->getString(1).asStdString() != "published")
+                    return std::string("cancelled");
+                if (rows->getBoolean(3) || at_ms >= rows->getInt64(2)) return std::string("closed");
+                return std::string("open");
+            }));
+        if (tender_state == "cancelled") {
+            return core::conflict("tender_cancelled", "the tender is cancelled");
+        }
+        if (tender_state == "closed") {
+            return core::conflict("submission_closed",
+                                  "bids can be withdrawn only before the submission deadline");
+        }
         PROCURA_TRY_ASSIGN(auto changed, tx.attempt("bidding.withdraw", [&](sql::Connection& c) {
             Statement s(
                 c.prepareStatement("UPDATE bids SET state = 'withdrawn', withdrawn_at_ms = ? "
@@ -549,15 +578,19 @@ core::Status MySQLBidStore::insert_opening(const OpeningRecord& record,
                     Rows rows(active->executeQuery());
                     std::set<std::int64_t> in_record;
                     for (const OpenedBidRecord& r : record.bids) in_record.insert(r.bid_id);
+                    // The record holds exactly the active bids: none stored since the read,
+                    // none withdrawn or replaced since.
+                    std::size_t active_in_record = 0;
                     while (rows->next()) {
                         if (!in_record.count(rows->getInt64(1))) return false;
+                        ++active_in_record;
                     }
-                    return true;
+                    return active_in_record == in_record.size();
                 }));
             if (!complete) {
                 return core::conflict("bids_changed",
-                                      "a bid was stored while the bids were being opened; nothing "
-                                      "was stored: hand the last share in again");
+                                      "a bid was stored or withdrawn while the bids were being "
+                                      "opened; nothing was stored: hand the last share in again");
             }
             auto inserted = tx.attempt("bidding.insert_opening", [&](sql::Connection& c) {
                 Statement s(c.prepareStatement(

@@ -13,13 +13,16 @@
 //   "duplicate_bid" rolls the whole group back.
 // - A stored bid's audit event names it (entity_id, entity_version) with action "bid.replaced"
 //   if it replaced one, else the caller's; log_seq is that event's seq.
-// - withdraw_bid refuses a replaced, withdrawn or unknown bid alike, writing nothing.
-// - insert_opening refuses a record that misses an active bid of the tender (conflict
-//   "bids_changed", checked first), then a second record ("already_opened"); a record naming a
-//   bid that is not stored is an error. A refusal stores nothing. The record is stored with
-//   each bid's own columns (supplier, lot, version, received_at_ms, hash) taken from the bid,
-//   ordered by bid id, a reason cut at 1000 bytes without splitting a character, and no
-//   currency for a bid without a price.
+// - withdraw_bid refuses a replaced, withdrawn or unknown bid alike, writing nothing. Under the
+//   tender row's lock it refuses a bid of a cancelled tender ("tender_cancelled"), and one
+//   withdrawn at or after the tender's current submission deadline or once the bids are opened
+//   ("submission_closed").
+// - insert_opening refuses a record that misses an active bid of the tender or names a bid
+//   that is no longer active (conflict "bids_changed", checked first), then a second record
+//   ("already_opened"); a record naming a bid that is not stored is an error. A refusal stores
+//   nothing. The record is stored with each bid's own columns (supplier, lot, version,
+//   received_at_ms, hash) taken from the bid, ordered by bid id, a reason cut at 1000 bytes without
+//   splitting a character, and no currency for a bid without a price.
 // - insert_opening_key drops a second key of a tender with its audit event.
 // - discard_draft_opening_key deletes a key (shares first) only while its tender is a draft,
 //   under the tender row's lock, with its audit event; otherwise it writes nothing.

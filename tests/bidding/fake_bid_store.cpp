@@ -200,8 +200,34 @@ core::Result<std::vector<BidWritten>> FakeBidStore::insert_bids(std::vector<BidW
 
 core::Status FakeBidStore::withdraw_bid(std::int64_t bid_id, std::int64_t at_ms,
                                         const core::AuditEvent& audit) {
+    // The bid's tender as it is now (read outside the lock, as insert_bids reads it).
+    std::optional<std::optional<tender::Tender>> terms;
+    if (tender_terms) {
+        std::optional<std::int64_t> tender_id;
+        {
+            std::lock_guard lock(mutex_);
+            if (auto it = state_.bids.find(bid_id); it != state_.bids.end()) {
+                tender_id = it->second.tender_id;
+            }
+        }
+        if (tender_id) terms = tender_terms(*tender_id);
+    }
     std::lock_guard lock(mutex_);
     auto it = state_.bids.find(bid_id);
+    if (it != state_.bids.end() && terms) {
+        const std::optional<tender::Tender>& t = *terms;
+        if (!t || t->state != tender::TenderState::published) {
+            return core::conflict("tender_cancelled", "the tender is cancelled");
+        }
+        if (at_ms >= t->submission_deadline_ms.value_or(0)) {
+            return core::conflict("submission_closed",
+                                  "bids can be withdrawn only before the submission deadline");
+        }
+    }
+    if (it != state_.bids.end() && state_.openings.count(it->second.tender_id) != 0) {
+        return core::conflict("submission_closed",
+                              "bids can be withdrawn only before the submission deadline");
+    }
     if (it == state_.bids.end() || it->second.state != BidState::active) {
         return core::conflict("not_active", "only the current version of a bid can be withdrawn");
     }
@@ -241,15 +267,23 @@ core::Status FakeBidStore::insert_opening(const OpeningRecord& record,
     std::lock_guard lock(mutex_);
     // A bid stored after the record's bids were read makes the record incomplete: refused
     // before anything else, as MySQLBidStore checks it first under the tender's lock.
+    // A bid withdrawn or replaced since the read makes it wrong: refused alike.
     std::set<std::int64_t> in_record;
     for (const OpenedBidRecord& r : record.bids) in_record.insert(r.bid_id);
+    std::size_t active_in_record = 0;
     for (const auto& [id, b] : state_.bids) {
-        if (b.tender_id == record.tender_id && b.state == BidState::active &&
-            in_record.count(id) == 0) {
+        if (b.tender_id != record.tender_id || b.state != BidState::active) continue;
+        if (in_record.count(id) == 0) {
             return core::conflict("bids_changed",
-                                  "a bid was stored while the bids were being opened; nothing "
-                                  "was stored: hand the last share in again");
+                                  "a bid was stored or withdrawn while the bids were being "
+                                  "opened; nothing was stored: hand the last share in again");
         }
+        ++active_in_record;
+    }
+    if (active_in_record != in_record.size()) {
+        return core::conflict("bids_changed",
+                              "a bid was stored or withdrawn while the bids were being opened; "
+                              "nothing was stored: hand the last share in again");
     }
     if (state_.openings.count(record.tender_id) != 0) {
         return core::conflict("already_opened", "the bids are already opened");

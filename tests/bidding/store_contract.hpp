@@ -31,6 +31,8 @@
     PROCURA_BID_CONTRACT_CASE(a_hash_that_is_not_lower_case_hex_is_refused, make_world)           \
     PROCURA_BID_CONTRACT_CASE(active_bids_are_found_by_their_keys, make_world)                    \
     PROCURA_BID_CONTRACT_CASE(only_an_active_bid_is_withdrawn, make_world)                        \
+    PROCURA_BID_CONTRACT_CASE(a_withdrawal_is_judged_by_the_tender_as_it_is_when_it_commits,      \
+                              make_world)                                                         \
     PROCURA_BID_CONTRACT_CASE(list_bids_gives_every_version_or_the_active_bodies, make_world)     \
     PROCURA_BID_CONTRACT_CASE(the_first_opening_key_of_a_tender_wins, make_world)                 \
     PROCURA_BID_CONTRACT_CASE(only_a_drafts_opening_key_is_discarded, make_world)                 \

@@ -126,6 +126,49 @@ inline void only_an_active_bid_is_withdrawn(BidWorld& w) {
     BOOST_TEST(*find(w, v2.id).withdrawn_at_ms == t0_ms + 5);
 }
 
+// Issue 16, defect 6: a withdrawal was checked against the deadline the service read before
+// the store's transaction, with no lock, so one racing the deadline, an amendment or the opening
+// could land after them. It is now judged under the tender row's lock by the tender as it is.
+inline void a_withdrawal_is_judged_by_the_tender_as_it_is_when_it_commits(BidWorld& w) {
+    const std::int64_t tender = publish(w);
+    const std::int64_t called_off = publish(w);
+    const Bid a = insert_one(w, bid(tender, supplier_a, 1, "a"));
+    const Bid b = insert_one(w, bid(tender, supplier_b, 1, "b"));
+    const Bid c = insert_one(w, bid(tender, supplier_c, 2, "c"));
+    const Bid gone = insert_one(w, bid(called_off, supplier_a, 1, "gone"));
+    cancel(w, called_off);
+    const std::string before = snapshot(w, {tender, called_off});
+    const auto refused = [&](const Bid& x, std::int64_t at_ms, const char* code) {
+        const core::Status status =
+            w.store().withdraw_bid(x.id, at_ms, event("bid.withdrawn", "bid", x.id));
+        BOOST_REQUIRE(!status.ok());
+        BOOST_TEST((status.error().kind == core::ErrorKind::conflict));
+        BOOST_TEST(status.error().code == code);
+    };
+    refused(a, deadline_ms, "submission_closed");  // at the deadline: too late
+    refused(gone, t0_ms, "tender_cancelled");
+    BOOST_TEST(snapshot(w, {tender, called_off}) == before);
+    // One millisecond before it: withdrawn. After an extension, what was late is in time.
+    require_ok(w.store().withdraw_bid(a.id, deadline_ms - 1, event("bid.withdrawn", "bid", a.id)));
+    change_tender(w, tender,
+                  [](tender::Tender& t) { t.submission_deadline_ms = deadline_ms + 10; });
+    require_ok(w.store().withdraw_bid(b.id, deadline_ms, event("bid.withdrawn", "bid", b.id)));
+    // An opening record read before a withdrawal names a bid that is no longer active: refused.
+    const Bid d = insert_one(w, bid(tender, supplier_a, 2, "d"));
+    const OpeningRecord stale = opening_of(tender, {c, d});
+    require_ok(w.store().withdraw_bid(d.id, t0_ms + 1, event("bid.withdrawn", "bid", d.id)));
+    const std::string unopened = snapshot(w, {tender});
+    const core::Status opening =
+        w.store().insert_opening(stale, {event("tender.opened", "tender", tender)});
+    BOOST_REQUIRE(!opening.ok());
+    BOOST_TEST(opening.error().code == "bids_changed");
+    BOOST_TEST(snapshot(w, {tender}) == unopened);
+    // Once the bids are opened, nothing is withdrawn, whatever the time.
+    require_ok(w.store().insert_opening(opening_of(tender, {c}),
+                                        {event("tender.opened", "tender", tender)}));
+    refused(c, t0_ms + 2, "submission_closed");
+}
+
 inline void list_bids_gives_every_version_or_the_active_bodies(BidWorld& w) {
     const std::int64_t tender = publish(w);
     const std::int64_t other = publish(w);
