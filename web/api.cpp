@@ -7,6 +7,7 @@
 #include <exception>
 #include <utility>
 
+#include "bidding/model.hpp"
 #include "web/api_support.hpp"
 #include "web/error_mapping.hpp"
 #include "web/public_cache.hpp"
@@ -186,6 +187,9 @@ RouteInfo Api::classify(std::string_view method, std::string_view target) const 
         info.body_bytes_max = state_->options.document_body_bytes_max;
     } else if (entry.body_limit == BodyLimit::time_stamp_query) {
         info.body_bytes_max = state_->options.time_stamp_query_bytes_max;
+    } else if (entry.body_limit == BodyLimit::secret_share) {
+        info.body_bytes_max = bidding::opening_share_bytes_max;
+        info.secret_body = true;
     }
     return info;
 }

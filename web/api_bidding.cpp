@@ -101,7 +101,8 @@ void add_bidding_routes(RouteTable& routes) {
     routes.add("GET", "/api/v1/tenders/{id}/bids", list_bids);
     routes.add("DELETE", "/api/v1/tenders/{id}/bids/{bid_id}", withdraw_bid);
     routes.add("GET", "/api/v1/tenders/{id}/opening/my-share", my_share);
-    routes.add("POST", "/api/v1/tenders/{id}/opening/shares", submit_share);
+    routes.add("POST", "/api/v1/tenders/{id}/opening/shares", submit_share, Dispatch::worker,
+               BodyLimit::secret_share);
     routes.add("GET", "/api/v1/tenders/{id}/opening", opening_record);
 }
 

@@ -48,7 +48,9 @@ struct Context {
 using Handler = core::Result<Response> (*)(const Request& request, const Context& context);
 
 // Which of ApiOptions' body limits a route has.
-enum class BodyLimit { json, document, time_stamp_query };
+// secret_share: an opened opening-key share, at most bidding::opening_share_bytes_max bytes
+// (413 before the body is read), wiped by the server once answered (RouteInfo::secret_body).
+enum class BodyLimit { json, document, time_stamp_query, secret_share };
 
 // The routes, in the order added (the first added wins when patterns overlap).
 class RouteTable {

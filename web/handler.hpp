@@ -22,6 +22,10 @@ struct RouteInfo {
     std::string pattern;  // the route pattern, or "unmatched": the metrics label
     std::size_t body_bytes_max = 0;
     Dispatch dispatch = Dispatch::worker;
+    // The body is a secret (an opened opening-key share): once the request is answered, the
+    // server overwrites the body and its read buffer instead of leaving the bytes in freed
+    // memory.
+    bool secret_body = false;
 };
 
 class RequestHandler {

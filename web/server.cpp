@@ -29,8 +29,10 @@
 #include <utility>
 #include <vector>
 
+#include "core/hash.hpp"
 #include "web/error_mapping.hpp"
 #include "web/metrics.hpp"
+#include "web/secret_buffer.hpp"
 
 namespace procura::web {
 namespace {
@@ -213,12 +215,24 @@ private:
         request.body = std::move(message.body());
         request.client_address = client_address_;
         parser_.reset();
+        // A secret body (an opened share) leaves no copy behind: the read buffer now, the
+        // request's own bytes once answered, on every path below.
+        const bool secret = route_.secret_body;
+        if (secret) wipe_read_buffer(buffer_);
+        const auto forget = [secret](Request& answered) {
+            if (secret) core::secure_wipe(answered.body);
+        };
 
         if (route_.dispatch == Dispatch::io_thread) {
-            return do_write(server_.handler.handle(request));
+            Response response = server_.handler.handle(request);
+            forget(request);
+            return do_write(std::move(response));
         }
         // A member of the public reading a notice-board page that is cached needs no worker.
-        if (auto hit = server_.handler.cached(request)) return do_write(std::move(*hit));
+        if (auto hit = server_.handler.cached(request)) {
+            forget(request);
+            return do_write(std::move(*hit));
+        }
         if (server_.pending_requests.fetch_add(1) >= server_.options.pending_requests_max) {
             server_.pending_requests.fetch_sub(1);
             spdlog::warn("{} requests pending for workers; answering 503",
@@ -227,18 +241,21 @@ private:
                 core::unavailable("overloaded", "the server is busy; retry after a moment"));
             busy.with_header("Retry-After", "1");
             busy.route = route_.pattern;
+            forget(request);
             return do_write(std::move(busy));
         }
         // The handler may block on the database: it runs on a worker, and its response comes
         // back to this session's strand for writing.
-        asio::post(server_.workers, [self = shared_from_this(), request = std::move(request)]() {
-            Response response = self->server_.handler.handle(request);
-            self->server_.pending_requests.fetch_sub(1);
-            asio::post(self->stream_.get_executor(),
-                       [self, response = std::move(response)]() mutable {
-                           self->do_write(std::move(response));
-                       });
-        });
+        asio::post(server_.workers,
+                   [self = shared_from_this(), request = std::move(request), forget]() mutable {
+                       Response response = self->server_.handler.handle(request);
+                       forget(request);
+                       self->server_.pending_requests.fetch_sub(1);
+                       asio::post(self->stream_.get_executor(),
+                                  [self, response = std::move(response)]() mutable {
+                                      self->do_write(std::move(response));
+                                  });
+                   });
     }
 
     void on_read_error(beast::error_code ec) {

@@ -27,6 +27,7 @@
 #include "tests/tender/fake_store.hpp"
 #include "web/api.hpp"
 #include "web/http_client.hpp"
+#include "web/secret_buffer.hpp"
 
 namespace procura::web {
 namespace {
@@ -542,6 +543,28 @@ BOOST_AUTO_TEST_CASE(metrics_label_requests_by_route_pattern) {
     BOOST_TEST(text.find("route=\"unmatched\",status=\"404\"") != std::string::npos);
     BOOST_TEST(text.find("4711") == std::string::npos);
     BOOST_TEST(text.find("procura_http_request_duration_seconds_bucket") != std::string::npos);
+}
+
+// Issue 16, defect 6: an opened share's bytes stayed in the connection's read buffer after the
+// request. wipe_read_buffer zeroes the whole storage and keeps a pipelined request's bytes.
+BOOST_AUTO_TEST_CASE(a_wiped_read_buffer_keeps_no_byte_of_what_was_read) {
+    const std::string secret(600, 'S');
+    const std::string next = "GET /healthz HTTP/1.1\r\n";
+    for (const std::string& unread : {std::string(), next}) {
+        boost::beast::flat_buffer buffer;
+        const std::string read = "POST /x HTTP/1.1\r\n\r\n" + secret;
+        buffer.commit(boost::asio::buffer_copy(buffer.prepare(read.size() + unread.size()),
+                                               boost::asio::buffer(read + unread)));
+        buffer.consume(read.size());  // what the parser took
+        wipe_read_buffer(buffer);
+        BOOST_TEST(boost::beast::buffers_to_string(buffer.data()) == unread);
+        const std::size_t kept = buffer.size();
+        const auto storage = buffer.prepare(buffer.capacity() - kept);
+        const std::string rest(static_cast<const char*>(storage.data()), storage.size());
+        BOOST_TEST(rest.size() + kept >= read.size());
+        BOOST_TEST(rest.find('S') == std::string::npos);
+        BOOST_TEST(rest.find_first_not_of('\0') == std::string::npos);
+    }
 }
 
 BOOST_AUTO_TEST_SUITE_END()
