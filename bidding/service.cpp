@@ -249,6 +249,22 @@ core::Result<std::optional<std::int64_t>> BiddingService::opened_at(std::int64_t
 }
 
 core::Result<OpeningRecord> BiddingService::opening(std::int64_t tender_id) {
+    PROCURA_TRY_ASSIGN(auto record, ceremony_.opening(tender_id));
+    for (OpenedBidRecord& line : record.bids) line.document_json.clear();
+    return record;
+}
+
+core::Result<OpeningRecord> BiddingService::opening_documents(const core::Caller& caller,
+                                                              std::int64_t tender_id) {
+    PROCURA_TRY_ASSIGN(auto t, terms_.published_tender(tender_id));
+    const bool panel =
+        caller.role == core::Role::officer && rules::is_committee_member(t, caller.user_id);
+    if (!panel && caller.role != core::Role::auditor) {
+        return core::forbidden("forbidden",
+                               "the bid documents are shown to the tender's evaluation panel and "
+                               "to auditors; the public opening record is at "
+                               "/api/v1/tenders/{id}/opening");
+    }
     return ceremony_.opening(tender_id);
 }
 

@@ -123,7 +123,14 @@ public:
     core::Result<ShareOutcome> submit_share(const core::Caller& caller, std::int64_t tender_id,
                                             std::string share);
     core::Result<std::optional<std::int64_t>> opened_at(std::int64_t tender_id);
+    // The opening record as published: without the bid documents (document_json is empty in
+    // every line). 404 "not_opened" before the opening.
     core::Result<OpeningRecord> opening(std::int64_t tender_id);
+    // The opening record with the decrypted bid documents, for the tender's evaluation panel
+    // (its committee members) and auditors only: 403 "forbidden" for anyone else, before the
+    // tender is even looked up past its publication.
+    core::Result<OpeningRecord> opening_documents(const core::Caller& caller,
+                                                  std::int64_t tender_id);
 
 private:
     // What the crypto checks found: the signature and the receipt's time stamp.

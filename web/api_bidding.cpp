@@ -92,6 +92,14 @@ Result<Response> opening_record(const Request&, const Context& context) {
     return json_response(200, opening_to_json(record));
 }
 
+Result<Response> opening_documents(const Request& request, const Context& context) {
+    PROCURA_TRY_ASSIGN(auto service, bidding_service(context));
+    PROCURA_TRY_ASSIGN(auto caller, require_caller(request, context));
+    PROCURA_TRY_ASSIGN(auto id, path_id(context.params, "id"));
+    PROCURA_TRY_ASSIGN(auto record, service->opening_documents(caller, id));
+    return json_response(200, opening_documents_to_json(record));
+}
+
 }  // namespace
 
 void add_bidding_routes(RouteTable& routes) {
@@ -101,6 +109,7 @@ void add_bidding_routes(RouteTable& routes) {
     routes.add("GET", "/api/v1/tenders/{id}/bids", list_bids);
     routes.add("DELETE", "/api/v1/tenders/{id}/bids/{bid_id}", withdraw_bid);
     routes.add("GET", "/api/v1/tenders/{id}/opening/my-share", my_share);
+    routes.add("GET", "/api/v1/tenders/{id}/opening/documents", opening_documents);
     routes.add("POST", "/api/v1/tenders/{id}/opening/shares", submit_share, Dispatch::worker,
                BodyLimit::secret_share);
     routes.add("GET", "/api/v1/tenders/{id}/opening", opening_record);

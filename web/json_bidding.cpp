@@ -7,14 +7,11 @@
 namespace procura::web {
 namespace {
 
+// The fields ../shared/PRODUCT.md lists for the public opening record (supplier, lot, price,
+// receipt time, signature and decryption status), and the bid's identity and hash.
 Json opened_bid_to_json(const bidding::OpenedBidRecord& r) {
     Json price = nullptr;
     if (r.price_minor) price = Json{{"amount_minor", *r.price_minor}, {"currency", r.currency}};
-    Json document = nullptr;
-    if (!r.document_json.empty()) {
-        document = Json::parse(r.document_json, nullptr, false);
-        if (document.is_discarded()) document = nullptr;
-    }
     return Json{{"bid_id", r.bid_id},
                 {"supplier_id", r.supplier_id},
                 {"lot_id", r.lot_id},
@@ -26,8 +23,7 @@ Json opened_bid_to_json(const bidding::OpenedBidRecord& r) {
                 {"reason", r.reason.empty() ? Json(nullptr) : Json(r.reason)},
                 {"signature_status", r.signature_status},
                 {"decryption_status", r.decryption_status},
-                {"price", price},
-                {"document", document}};
+                {"price", price}};
 }
 
 }  // namespace
@@ -69,6 +65,23 @@ Json opening_to_json(const bidding::OpeningRecord& record) {
     return Json{{"tender_id", record.tender_id},
                 {"opened_at", core::format_rfc3339_ms(record.opened_at_ms)},
                 {"bids", std::move(bids)}};
+}
+
+Json opening_documents_to_json(const bidding::OpeningRecord& record) {
+    Json bids = Json::array();
+    for (const bidding::OpenedBidRecord& r : record.bids) {
+        Json document = nullptr;
+        if (!r.document_json.empty()) {
+            document = Json::parse(r.document_json, nullptr, false);
+            if (document.is_discarded()) document = nullptr;
+        }
+        bids.push_back(Json{{"bid_id", r.bid_id},
+                            {"supplier_id", r.supplier_id},
+                            {"lot_id", r.lot_id},
+                            {"valid", r.valid},
+                            {"document", std::move(document)}});
+    }
+    return Json{{"tender_id", record.tender_id}, {"bids", std::move(bids)}};
 }
 
 }  // namespace procura::web

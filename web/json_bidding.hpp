@@ -17,5 +17,7 @@ Json bid_summary_to_json(const bidding::BidSummary& summary);
 Json share_outcome_to_json(const bidding::ShareOutcome& outcome);
 // The published opening record, with each bid's decrypted document.
 Json opening_to_json(const bidding::OpeningRecord& record);
+// The decrypted bid documents of an opening, for the evaluation panel and auditors.
+Json opening_documents_to_json(const bidding::OpeningRecord& record);
 
 }  // namespace procura::web

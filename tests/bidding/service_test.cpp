@@ -1098,7 +1098,21 @@ BOOST_AUTO_TEST_CASE(opening_ceremony_k_of_n_at_the_opening_time) {
     BOOST_TEST((ra.price_minor == std::optional<std::int64_t>(200'00)));
     BOOST_TEST(ra.currency == "EUR");
     BOOST_TEST(ra.sha256_hex == a_latest.sha256_hex);
-    BOOST_TEST(nlohmann::json::parse(ra.document_json)["supplier_id"] == supplier_a);
+    // Issue 16, defect 6: the public record carried the whole bid documents. It carries the
+    // fields PRODUCT.md lists; the documents go to the panel (the committee) and auditors.
+    BOOST_TEST(ra.document_json.empty());
+    BOOST_TEST(record->bids[1].document_json.empty());
+    for (const core::Caller& reader : {w.m2, w.auditor}) {
+        auto documents = w.service.opening_documents(reader, w.tender_id);
+        BOOST_REQUIRE(documents.ok());
+        BOOST_REQUIRE_EQUAL(documents->bids.size(), 2u);
+        BOOST_TEST(nlohmann::json::parse(documents->bids[0].document_json)["supplier_id"] ==
+                   supplier_a);
+    }
+    for (const core::Caller& stranger : {w.a, w.outsider, w.finance}) {
+        require_error(w.service.opening_documents(stranger, w.tender_id), ErrorKind::forbidden,
+                      "forbidden");
+    }
     BOOST_TEST(rb.bid_id == b_bid.bid_id);
     BOOST_TEST(rb.supplier_id == supplier_b);
     BOOST_TEST(rb.valid, rb.reason_code << ": " << rb.reason);

@@ -276,6 +276,17 @@ expect_json ".bids[] | select(.bid_id == $cask_tampered) | .valid" false
 expect_json ".bids[] | select(.bid_id == $cask_tampered) | .reason_code" decrypt_failed
 expect_json "[.bids[].bid_id] | map(select(. == $acme_first or . == $cask_lot2)) | length" 0 \
     "replaced and withdrawn bids are not opened"
+expect_json '[.bids[] | has("document")] | any' false "the public record carries no bid document"
+grep -q '"amount_minor":555550004' <<<"$BODY" || e2e_fail "the public record lacks the price"
+e2e_log "the decrypted documents go to the panel and auditors only"
+api GET "/api/v1/tenders/$tender/opening/documents"
+expect_error 401 missing_token
+api GET "/api/v1/tenders/$tender/opening/documents" -H "$(bearer "${TOKEN[acme]}")"
+expect_error 403 forbidden
+api GET "/api/v1/tenders/$tender/opening/documents" -H "$(bearer "${TOKEN[oleg]}")"
+expect_status 200 "a panel member reads the documents"
+expect_json ".bids[] | select(.bid_id == $acme_latest) | .document.supplier_id" "${ID[acme]}"
+expect_json ".bids[] | select(.bid_id == $cask_tampered) | .document" null
 api GET "/api/v1/tenders/$tender"
 expect_json .status opened "the tender shows as opened"
 count=$(e2e_sql "SELECT COUNT(*) FROM audit_events WHERE action IN ('bid.opened', 'tender.opened')")

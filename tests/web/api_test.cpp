@@ -240,6 +240,7 @@ BOOST_AUTO_TEST_CASE(openapi_document_describes_every_route) {
                              "/api/v1/tenders/{id}/opening/my-share:",
                              "/api/v1/tenders/{id}/opening/shares:",
                              "/api/v1/tenders/{id}/opening:",
+                             "/api/v1/tenders/{id}/opening/documents:",
                              "/api/v1/suppliers:",
                              "/api/v1/suppliers/{id}:",
                              "/api/v1/suppliers/{id}/approve:",
