@@ -1,5 +1,6 @@
 #include "bidding/service.hpp"
 
+#include <map>
 #include <nlohmann/json.hpp>
 #include <utility>
 
@@ -220,16 +221,26 @@ core::Status BiddingService::withdraw(const core::Caller& caller, std::int64_t t
     return {};
 }
 
-core::Result<std::vector<BidSummary>> BiddingService::list(const core::Caller& caller,
-                                                           std::int64_t tender_id) {
-    PROCURA_TRY(terms_.published_tender(tender_id));
-    PROCURA_TRY_ASSIGN(const bool sees_all, rules::sees_all_bids(caller.role));
+core::Result<BidListing> BiddingService::list(const core::Caller& caller, std::int64_t tender_id) {
+    PROCURA_TRY_ASSIGN(auto t, terms_.published_tender(tender_id));
+    PROCURA_TRY_ASSIGN(const bool oversees, rules::sees_all_bids(caller.role));
+    PROCURA_TRY_ASSIGN(auto opened_at, d_.bids.find_opened_at(tender_id));
     PROCURA_TRY_ASSIGN(auto bids, d_.bids.list_bids(tender_id, false));
-    std::vector<BidSummary> out;
+    BidListing out;
+    out.sealed = !opened_at.has_value();
+    std::map<std::int64_t, std::int64_t> active_per_lot;  // every lot, those without bids too
+    for (const tender::Lot& lot : t.lots) active_per_lot[lot.number] = 0;
     for (const Bid& b : bids) {
-        if (!sees_all && b.supplier_id != caller.user_id) continue;
-        out.push_back(
+        if (oversees && out.sealed) {
+            if (b.state == BidState::active) ++active_per_lot[b.lot_id];
+            continue;
+        }
+        if (!oversees && b.supplier_id != caller.user_id) continue;
+        out.items.push_back(
             {b.id, b.supplier_id, b.lot_id, b.version, b.state, b.received_at_ms, b.sha256_hex});
+    }
+    if (oversees && out.sealed) {
+        for (const auto& [lot, count] : active_per_lot) out.per_lot.push_back({lot, count});
     }
     return out;
 }

@@ -80,6 +80,21 @@ struct BidSummary {
     std::string sha256_hex;
 };
 
+// How many active bids a lot holds (the latest versions that were not withdrawn).
+struct LotBidCount {
+    std::int64_t lot_id = 0;
+    std::int64_t active_bids = 0;
+};
+
+// What a caller may see of a tender's bids. Before the opening who bids is secret: a supplier
+// sees their own bids, officers, auditors and admins only how many active bids each lot holds
+// (sealed = true, items empty). After the opening they see every bid.
+struct BidListing {
+    bool sealed = false;
+    std::vector<BidSummary> items;     // ascending bid id
+    std::vector<LotBidCount> per_lot;  // only while sealed, for the roles that see counts
+};
+
 class BiddingService {
 public:
     BiddingService(BiddingDependencies dependencies, BiddingLimits limits);
@@ -114,9 +129,9 @@ public:
     // The bid's supplier, before the submission deadline, an active bid only.
     core::Status withdraw(const core::Caller& caller, std::int64_t tender_id, std::int64_t bid_id);
 
-    // Before the opening: the caller's own bids (suppliers) or all (officers, auditors, admins);
-    // nothing else about a bid. 403 for the public.
-    core::Result<std::vector<BidSummary>> list(const core::Caller& caller, std::int64_t tender_id);
+    // Suppliers: their own bids, every version. Officers, auditors, admins: before the opening
+    // the number of active bids per lot, nothing more; after it, every bid. 403 for others.
+    core::Result<BidListing> list(const core::Caller& caller, std::int64_t tender_id);
 
     // The opening ceremony (opening_ceremony.hpp).
     core::Result<std::string> my_share(const core::Caller& caller, std::int64_t tender_id);

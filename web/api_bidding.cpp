@@ -54,10 +54,8 @@ Result<Response> list_bids(const Request& request, const Context& context) {
     PROCURA_TRY_ASSIGN(auto service, bidding_service(context));
     PROCURA_TRY_ASSIGN(auto id, path_id(context.params, "id"));
     PROCURA_TRY_ASSIGN(auto caller, require_caller(request, context));
-    PROCURA_TRY_ASSIGN(auto bids, service->list(caller, id));
-    Json items = Json::array();
-    for (const bidding::BidSummary& b : bids) items.push_back(bid_summary_to_json(b));
-    return json_response(200, Json{{"items", std::move(items)}});
+    PROCURA_TRY_ASSIGN(auto listing, service->list(caller, id));
+    return json_response(200, bid_listing_to_json(listing));
 }
 
 Result<Response> withdraw_bid(const Request& request, const Context& context) {

@@ -53,6 +53,20 @@ Json bid_summary_to_json(const bidding::BidSummary& b) {
                 {"sha256", b.sha256_hex}};
 }
 
+Json bid_listing_to_json(const bidding::BidListing& listing) {
+    Json items = Json::array();
+    for (const bidding::BidSummary& b : listing.items) items.push_back(bid_summary_to_json(b));
+    Json out{{"sealed", listing.sealed}, {"items", std::move(items)}};
+    if (!listing.per_lot.empty()) {
+        Json lots = Json::array();
+        for (const bidding::LotBidCount& c : listing.per_lot) {
+            lots.push_back(Json{{"lot_id", c.lot_id}, {"active_bids", c.active_bids}});
+        }
+        out["lots"] = std::move(lots);
+    }
+    return out;
+}
+
 Json share_outcome_to_json(const bidding::ShareOutcome& outcome) {
     return Json{{"shares_in", outcome.shares_in},
                 {"threshold", outcome.threshold},

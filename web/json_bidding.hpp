@@ -13,6 +13,9 @@ namespace procura::web {
 Json receipt_to_json(const bidding::BidReceipt& receipt);
 // What anyone allowed may see of a bid before the opening.
 Json bid_summary_to_json(const bidding::BidSummary& summary);
+// A caller's view of a tender's bids: {"sealed", "items", and while sealed for officers,
+// auditors and admins "lots": [{"lot_id", "active_bids"}]}.
+Json bid_listing_to_json(const bidding::BidListing& listing);
 // {"shares_in","threshold","opened"}.
 Json share_outcome_to_json(const bidding::ShareOutcome& outcome);
 // The published opening record, with each bid's decrypted document.

@@ -984,7 +984,10 @@ BOOST_AUTO_TEST_CASE(a_session_that_ended_before_the_group_stores_nothing) {
     BOOST_TEST(!w.deposit_of(core::to_hex(core::sha256(body))).ok());
 }
 
-BOOST_AUTO_TEST_CASE(suppliers_list_their_own_bids_officers_and_auditors_all) {
+// Issue 16, bidder anonymity: before the opening every officer, auditor and admin could list
+// every bid with its supplier. Now suppliers see their own; the others see how many active bids
+// each lot holds, nothing more, until the bids are opened.
+BOOST_AUTO_TEST_CASE(before_the_opening_suppliers_list_their_own_bids_and_others_counts_per_lot) {
     World w;
     const BidReceipt a1 = w.accepted(w.a, bid(w, supplier_a, 1));
     const BidReceipt a2 = w.accepted(w.a, bid(w, supplier_a, 1));
@@ -992,26 +995,51 @@ BOOST_AUTO_TEST_CASE(suppliers_list_their_own_bids_officers_and_auditors_all) {
 
     auto own = w.service.list(w.a, w.tender_id);
     BOOST_REQUIRE(own.ok());
-    BOOST_REQUIRE_EQUAL(own->size(), 2u);
-    BOOST_TEST((*own)[0].bid_id == a1.bid_id);
-    BOOST_TEST(((*own)[0].state == BidState::replaced));
-    BOOST_TEST((*own)[1].bid_id == a2.bid_id);
-    BOOST_TEST((*own)[1].version == 2);
-    BOOST_TEST((*own)[1].sha256_hex == a2.sha256_hex);
-    for (const BidSummary& s : *own) BOOST_TEST(s.supplier_id == supplier_a);
+    BOOST_TEST(own->sealed);
+    BOOST_TEST(own->per_lot.empty());
+    BOOST_REQUIRE_EQUAL(own->items.size(), 2u);
+    BOOST_TEST(own->items[0].bid_id == a1.bid_id);
+    BOOST_TEST((own->items[0].state == BidState::replaced));
+    BOOST_TEST(own->items[1].bid_id == a2.bid_id);
+    BOOST_TEST(own->items[1].version == 2);
+    BOOST_TEST(own->items[1].sha256_hex == a2.sha256_hex);
+    for (const BidSummary& s : own->items) BOOST_TEST(s.supplier_id == supplier_a);
 
     auto theirs = w.service.list(w.b, w.tender_id);
     BOOST_REQUIRE(theirs.ok());
-    BOOST_REQUIRE_EQUAL(theirs->size(), 1u);
-    BOOST_TEST((*theirs)[0].bid_id == b1.bid_id);
-    BOOST_TEST((*theirs)[0].lot_id == 2);
+    BOOST_REQUIRE_EQUAL(theirs->items.size(), 1u);
+    BOOST_TEST(theirs->items[0].bid_id == b1.bid_id);
+    BOOST_TEST(theirs->items[0].lot_id == 2);
 
-    for (const core::Caller& c : {w.m1, w.outsider, w.auditor}) {
-        auto all = w.service.list(c, w.tender_id);
-        BOOST_REQUIRE(all.ok());
-        BOOST_TEST(all->size() == 3u);
+    core::Caller admin{400, Role::admin, "adam"};
+    for (const core::Caller& c : {w.m1, w.outsider, w.auditor, admin}) {
+        auto counts = w.service.list(c, w.tender_id);
+        BOOST_REQUIRE(counts.ok());
+        BOOST_TEST(counts->sealed);
+        BOOST_TEST(counts->items.empty());                // no supplier, bid id, hash or time
+        BOOST_REQUIRE_EQUAL(counts->per_lot.size(), 2u);  // every lot, one active bid each
+        BOOST_TEST(counts->per_lot[0].lot_id == 1);
+        BOOST_TEST(counts->per_lot[0].active_bids == 1);
+        BOOST_TEST(counts->per_lot[1].lot_id == 2);
+        BOOST_TEST(counts->per_lot[1].active_bids == 1);
     }
     require_error(w.service.list(w.finance, w.tender_id), ErrorKind::forbidden, "forbidden");
+
+    // Opened: every bid, for those who oversee.
+    w.clock.set_ms(opening_time_ms);
+    for (const core::Caller& m : {w.m1, w.m2}) {
+        auto sealed = w.service.my_share(m, w.tender_id);
+        BOOST_REQUIRE(sealed.ok());
+        const User& u = keys().user(m.user_id);
+        auto opened = signing::open(*sealed, u.key, u.cert, 4096);
+        BOOST_REQUIRE(opened.ok());
+        BOOST_REQUIRE(w.service.submit_share(m, w.tender_id, *opened).ok());
+    }
+    auto all = w.service.list(w.auditor, w.tender_id);
+    BOOST_REQUIRE(all.ok());
+    BOOST_TEST(!all->sealed);
+    BOOST_TEST(all->items.size() == 3u);
+    BOOST_TEST(all->per_lot.empty());
 }
 
 BOOST_AUTO_TEST_CASE(opening_ceremony_k_of_n_at_the_opening_time) {

@@ -191,11 +191,16 @@ voided=$(e2e_sql "SELECT COUNT(*) FROM money_transfers WHERE kind = 'void_pendin
 [[ $pending == 5 && $voided == 2 ]] || e2e_fail "expected 5 deposits and 2 voids, found $pending and $voided"
 "$PROCURA_BIN" ledger check --db "$DB_URL" >/dev/null || e2e_fail "the ledger is inconsistent"
 
-e2e_log "suppliers see only their own bids; officers see that bids exist"
+e2e_log "suppliers see only their own bids; officers see how many bids each lot holds, not whose"
 api GET "/api/v1/tenders/$tender/bids" -H "$(bearer "${TOKEN[bolt]}")"
 expect_json '[.items[].supplier_id] | unique | join(",")' "${ID[bolt]}" "bolt sees only its bids"
 api GET "/api/v1/tenders/$tender/bids" "${officer[@]}"
-expect_json '.items | length' 5 "officers see all versions"
+expect_json '.sealed' true
+expect_json '.items | length' 0 "officers see no bid before the opening"
+expect_json '[.lots[] | "\(.lot_id):\(.active_bids)"] | join(",")' "1:3,2:0" "active bids per lot"
+for who in acme bolt cask; do
+    grep -q "\"supplier_id\":${ID[$who]}\b" <<<"$BODY" && e2e_fail "the officers' listing names $who"
+done
 api GET "/api/v1/tenders/$tender/opening"
 expect_error 404 not_opened
 
@@ -287,6 +292,9 @@ api GET "/api/v1/tenders/$tender/opening/documents" -H "$(bearer "${TOKEN[oleg]}
 expect_status 200 "a panel member reads the documents"
 expect_json ".bids[] | select(.bid_id == $acme_latest) | .document.supplier_id" "${ID[acme]}"
 expect_json ".bids[] | select(.bid_id == $cask_tampered) | .document" null
+api GET "/api/v1/tenders/$tender/bids" "${officer[@]}"
+expect_json '.sealed' false
+expect_json '.items | length' 5 "after the opening officers see every version"
 api GET "/api/v1/tenders/$tender"
 expect_json .status opened "the tender shows as opened"
 count=$(e2e_sql "SELECT COUNT(*) FROM audit_events WHERE action IN ('bid.opened', 'tender.opened')")
