@@ -24,7 +24,9 @@ public:
     core::Result<TenderView> create_draft(const core::Caller& caller, const TenderFields& fields);
 
     // Officer only; draft only (409 not_draft). expected_version must equal the stored
-    // version (409 stale_version).
+    // version (409 stale_version). Lots keep or get numbers as rules::apply_fields says (422
+    // unknown_lot / duplicate_lot naming lots[i].number); a draft has no bids, so its lots may
+    // be removed and reordered freely.
     core::Result<TenderView> edit_draft(const core::Caller& caller, TenderId id,
                                         std::int64_t expected_version, const TenderFields& fields);
 
@@ -36,7 +38,8 @@ public:
 
     // Officer only; published tenders before the submission deadline (409 otherwise).
     // Records a numbered amendment, and extends the deadline when the amendment falls inside
-    // the extension window. expected_version must equal the stored version (409).
+    // the extension window. expected_version must equal the stored version (409). Lots as in
+    // edit_draft.
     core::Result<TenderView> amend(const core::Caller& caller, TenderId id,
                                    std::int64_t expected_version, const std::string& rationale,
                                    const TenderFields& changes);

@@ -382,3 +382,95 @@ BOOST_AUTO_TEST_CASE(cancel_needs_a_reason_and_happens_once) {
 }
 
 BOOST_AUTO_TEST_SUITE_END()
+
+// Lots keep their numbers for life (issue 16, defect 4): a bid names its lot by number.
+BOOST_AUTO_TEST_SUITE(tender_service_lots)
+
+namespace {
+
+// A published tender with lots 1 Desks, 2 Chairs, 3 Cupboards.
+TenderView published_with_three_lots(World& w) {
+    TenderFields f = w.complete_fields();
+    f.lots = std::vector<Lot>{Lot{0, "Desks", 80'000'00}, Lot{0, "Chairs", 40'000'00},
+                              Lot{0, "Cupboards", 20'000'00}};
+    auto draft = w.service.create_draft(w.officer, f);
+    BOOST_REQUIRE(draft.ok());
+    auto pub = w.service.publish(w.officer, draft->tender.id, std::nullopt);
+    BOOST_REQUIRE(pub.ok());
+    return *pub;
+}
+
+std::vector<std::int64_t> numbers_of(const Tender& t) {
+    std::vector<std::int64_t> numbers;
+    for (const Lot& lot : t.lots) numbers.push_back(lot.number);
+    return numbers;
+}
+
+TenderFields lots_change(std::vector<Lot> lots) {
+    TenderFields f;
+    f.lots = std::move(lots);
+    return f;
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(removing_a_lot_before_any_bid_keeps_the_other_lots_numbers) {
+    World w;
+    const TenderView t = published_with_three_lots(w);
+    BOOST_TEST((numbers_of(t.tender) == std::vector<std::int64_t>{1, 2, 3}));
+    auto amended =
+        w.service.amend(w.officer, t.tender.id, t.tender.version, "Chairs dropped",
+                        lots_change({Lot{1, "Desks", 80'000'00}, Lot{3, "Cupboards", 20'000'00}}));
+    BOOST_REQUIRE(amended.ok());
+    // Lot 3 stays lot 3: a bid sent for the cupboards later still means the cupboards.
+    BOOST_TEST((numbers_of(amended->tender) == std::vector<std::int64_t>{1, 3}));
+    BOOST_TEST(amended->tender.lots[1].title == "Cupboards");
+    BOOST_TEST(amended->tender.amendments.back().changes_json ==
+               "{\"lots\":[{\"budget_minor\":8000000,\"number\":1,\"title\":\"Desks\"},"
+               "{\"budget_minor\":2000000,\"number\":3,\"title\":\"Cupboards\"}]}");
+    // A new lot gets the next number never used: the chairs' 2 is not given again.
+    auto added =
+        w.service.amend(w.officer, t.tender.id, amended->tender.version, "Shelves",
+                        lots_change({Lot{1, "Desks", 80'000'00}, Lot{3, "Cupboards", 20'000'00},
+                                     Lot{0, "Shelves", 5'000'00}}));
+    BOOST_REQUIRE(added.ok());
+    BOOST_TEST((numbers_of(added->tender) == std::vector<std::int64_t>{1, 3, 4}));
+    BOOST_TEST(added->tender.lot_number_max == 4);
+}
+
+BOOST_AUTO_TEST_CASE(amendments_naming_an_unknown_or_repeated_lot_are_refused) {
+    World w;
+    const TenderView t = published_with_three_lots(w);
+    require_error(w.service.amend(w.officer, t.tender.id, t.tender.version, "x",
+                                  lots_change({Lot{1, "Desks", 1}, Lot{7, "Invented", 1}})),
+                  ErrorKind::unprocessable, "unknown_lot", "lots[1].number");
+    require_error(w.service.amend(w.officer, t.tender.id, t.tender.version, "x",
+                                  lots_change({Lot{1, "Desks", 1}, Lot{1, "Desks again", 1}})),
+                  ErrorKind::unprocessable, "duplicate_lot", "lots[1].number");
+    BOOST_TEST(w.service.get(std::nullopt, t.tender.id)->tender.amendments.empty());
+}
+
+BOOST_AUTO_TEST_CASE(draft_edits_keep_numbers_move_lots_freely_and_never_reuse_one) {
+    World w;
+    TenderFields f = w.complete_fields();
+    f.lots = std::vector<Lot>{Lot{0, "A", 1}, Lot{0, "B", 2}, Lot{0, "C", 3}};
+    auto draft = w.service.create_draft(w.officer, f);
+    BOOST_REQUIRE(draft.ok());
+    const TenderId id = draft->tender.id;
+    auto edited =
+        w.service.edit_draft(w.officer, id, 1, lots_change({Lot{3, "C", 3}, Lot{1, "A", 1}}));
+    BOOST_REQUIRE(edited.ok());
+    BOOST_TEST((numbers_of(edited->tender) == std::vector<std::int64_t>{3, 1}));
+    require_error(w.service.edit_draft(w.officer, id, 2, lots_change({Lot{2, "B", 2}})),
+                  ErrorKind::unprocessable, "unknown_lot", "lots[0].number");
+    auto added = w.service.edit_draft(
+        w.officer, id, 2, lots_change({Lot{3, "C", 3}, Lot{1, "A", 1}, Lot{0, "D", 4}}));
+    BOOST_REQUIRE(added.ok());
+    BOOST_TEST((numbers_of(added->tender) == std::vector<std::int64_t>{3, 1, 4}));
+    // A new draft's lots are all new: a number names nothing yet.
+    f.lots = std::vector<Lot>{Lot{1, "A", 1}};
+    require_error(w.service.create_draft(w.officer, f), ErrorKind::unprocessable, "unknown_lot",
+                  "lots[0].number");
+}
+
+BOOST_AUTO_TEST_SUITE_END()
