@@ -228,6 +228,14 @@ Status apply_fields(Tender& t, const TenderFields& f) {
     return {};
 }
 
+bool lots_stay_in_place(const std::vector<Lot>& before, const std::vector<Lot>& after) {
+    if (after.size() < before.size()) return false;
+    for (std::size_t i = 0; i < before.size(); ++i) {
+        if (after[i].number != before[i].number) return false;
+    }
+    return true;
+}
+
 Status validate_for_publication(const Tender& t, std::int64_t now_ms, const TenderLimits& limits) {
     PROCURA_TRY(check_complete(t, limits));
     PROCURA_TRY(check_deadlines(t, now_ms));

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <vector>
 
 #include "core/result.hpp"
 #include "tender/model.hpp"
@@ -28,6 +29,12 @@ core::Status validate_fields(const TenderFields& fields, const TenderLimits& lim
 // unchanged): 422 "unknown_lot" (field lots[i].number) for a number t does not have, a removed
 // lot's included. Does not validate otherwise (validate_fields does).
 core::Status apply_fields(Tender& t, const TenderFields& fields);
+
+// Whether lots `after` keep every lot of `before` in its place: the same number at the same
+// index, new lots only after them. False when a lot is removed or the existing ones are
+// reordered, which a tender that has received a bid must refuse (a bid names its lot by
+// number, and its deposit waits for that lot's award).
+bool lots_stay_in_place(const std::vector<Lot>& before, const std::vector<Lot>& after);
 
 // Everything publication requires at now_ms: all fields present, at least one lot, budgets
 // > 0, currency ISO 4217, weights summing to 100 for comprehensive, now < enquiry <

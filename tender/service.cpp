@@ -122,8 +122,24 @@ core::AuditEvent audit_event(const core::Caller& caller, std::int64_t now_ms, st
 }  // namespace
 
 TenderService::TenderService(TenderStore& store, core::UserDirectory& users,
-                             const core::Clock& clock, TenderLimits limits)
-    : store_(store), users_(users), clock_(clock), limits_(limits) {}
+                             const core::Clock& clock, TenderLimits limits, AnyBid any_bid)
+    : store_(store), users_(users), clock_(clock), limits_(limits), any_bid_(std::move(any_bid)) {}
+
+Status TenderService::check_lots_may_move(const Tender& t,
+                                          const std::vector<Lot>& lots_before) const {
+    if (rules::lots_stay_in_place(lots_before, t.lots)) return {};
+    // Without the port, bids are assumed: refusing is safe, moving a lot under a bid is not.
+    if (any_bid_) {
+        PROCURA_TRY_ASSIGN(const bool any_bid, any_bid_(t.id));
+        if (!any_bid) return {};
+    }
+    return core::conflict(
+        "lots_locked",
+        "the tender has received bids, which name their lot by its number: its lots can no "
+        "longer be removed or reordered. Name every existing lot by its number, in its place; "
+        "titles and budgets may change, and new lots may follow the last one",
+        "changes.lots");
+}
 
 TenderView TenderService::view(Tender t, const std::optional<core::Caller>& caller) const {
     TenderView v;
@@ -257,7 +273,9 @@ Result<TenderView> TenderService::amend(const core::Caller& caller, TenderId id,
             return core::conflict("tendering_closed", "the submission deadline has passed");
         }
         PROCURA_TRY(check_version(t, expected_version));
+        const std::vector<Lot> lots_before = t.lots;
         PROCURA_TRY(rules::apply_fields(t, changes));
+        PROCURA_TRY(check_lots_may_move(t, lots_before));
         PROCURA_TRY(rules::validate_amended(t, now, limits_));
         Amendment a;
         a.number = static_cast<std::int64_t>(t.amendments.size()) + 1;

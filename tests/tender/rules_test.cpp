@@ -278,6 +278,25 @@ BOOST_AUTO_TEST_CASE(a_tender_stored_without_its_highest_number_numbers_after_it
     BOOST_TEST(t.lot_number_max == 4);
 }
 
+BOOST_AUTO_TEST_CASE(lots_stay_in_place_only_when_each_keeps_its_number_and_its_place) {
+    const std::vector<Lot> before = three_lots().lots;
+    const auto stay = [&](std::vector<std::int64_t> numbers) {
+        std::vector<Lot> after;
+        for (std::int64_t n : numbers) after.push_back(Lot{n, "x", 1});
+        return rules::lots_stay_in_place(before, after);
+    };
+    BOOST_TEST(stay({1, 2, 3}));
+    BOOST_TEST(stay({1, 2, 3, 4}));     // a new lot after the last
+    BOOST_TEST(stay({1, 2, 3, 4, 5}));  // several
+    BOOST_TEST(!stay({1, 3}));          // lot 2 removed
+    BOOST_TEST(!stay({1, 2}));          // the last lot removed
+    BOOST_TEST(!stay({}));              // every lot removed
+    BOOST_TEST(!stay({1, 3, 2}));       // reordered
+    BOOST_TEST(!stay({1, 4, 2, 3}));    // a new lot between existing ones moves them
+    BOOST_TEST(!stay({4, 5, 6}));       // lots replaced by new ones
+    BOOST_TEST(rules::lots_stay_in_place({}, {}));
+}
+
 BOOST_AUTO_TEST_SUITE_END()
 
 BOOST_AUTO_TEST_SUITE(deadline_extension)
