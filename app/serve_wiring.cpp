@@ -107,8 +107,12 @@ core::Status start_services(ServeParts& p, const ServeConfig& config) {
     PROCURA_TRY_ASSIGN(auto tender_limits, tender_limits_from(config));
     Stores& s = p.stores;
     p.auth = std::make_unique<auth::AuthService>(*s.users, p.clock, auth_limits_from(config));
-    p.tenders =
-        std::make_unique<tender::TenderService>(*s.tenders, *p.auth, p.clock, tender_limits);
+    // Bids are asked about in the bid store itself, not the bidding service: bids stored by a
+    // server with platform keys lock the lots also when this one runs without them.
+    bidding::BidStore& bids = *s.bids;
+    p.tenders = std::make_unique<tender::TenderService>(
+        *s.tenders, *p.auth, p.clock, tender_limits,
+        [&bids](tender::TenderId id) { return bids.any_bid(id); });
     p.suppliers = std::make_unique<suppliers::SupplierService>(*s.suppliers, *p.auth, p.clock,
                                                                suppliers::SupplierLimits{});
     p.ledger = std::make_unique<money::LedgerService>(*s.money, p.clock);

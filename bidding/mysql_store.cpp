@@ -505,6 +505,17 @@ core::Result<std::vector<Bid>> MySQLBidStore::list_bids(std::int64_t tender_id, 
         });
 }
 
+core::Result<bool> MySQLBidStore::any_bid(std::int64_t tender_id) {
+    return db::with_connection(
+        pool_, "bidding.any_bid", [&](sql::Connection& c) -> core::Result<bool> {
+            Statement s(
+                c.prepareStatement("SELECT EXISTS (SELECT 1 FROM bids WHERE tender_id = ?)"));
+            s->setInt64(1, tender_id);
+            Rows rows(s->executeQuery());
+            return rows->next() && rows->getBoolean(1);
+        });
+}
+
 core::Result<std::optional<OpeningRecord>> MySQLBidStore::find_opening(std::int64_t tender_id) {
     using Found = std::optional<OpeningRecord>;
     return db::with_connection(

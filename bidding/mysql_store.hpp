@@ -27,6 +27,9 @@ public:
     core::Status withdraw_bid(std::int64_t bid_id, std::int64_t at_ms,
                               const core::AuditEvent& audit) override;
     core::Result<std::vector<Bid>> list_bids(std::int64_t tender_id, bool with_bodies) override;
+    // One indexed read (bids_supplier starts with tender_id), outside any transaction: a bid
+    // committed before the call is seen.
+    core::Result<bool> any_bid(std::int64_t tender_id) override;
     core::Result<std::optional<OpeningRecord>> find_opening(std::int64_t tender_id) override;
     core::Result<std::optional<std::int64_t>> find_opened_at(std::int64_t tender_id) override;
     core::Status insert_opening(const OpeningRecord& record,

@@ -131,6 +131,13 @@ public:
     // Every version of every bid of the tender, ascending id; with_bodies: only the active
     // bids, with their bodies.
     virtual core::Result<std::vector<Bid>> list_bids(std::int64_t tender_id, bool with_bodies) = 0;
+    // Whether the tender has any bid stored, in any state (active, replaced or withdrawn): what
+    // the tender module asks, through app/, before it lets an amendment move a lot. The default
+    // asks list_bids.
+    virtual core::Result<bool> any_bid(std::int64_t tender_id) {
+        PROCURA_TRY_ASSIGN(auto bids, list_bids(tender_id, false));
+        return !bids.empty();
+    }
 
     virtual core::Result<std::optional<OpeningRecord>> find_opening(std::int64_t tender_id) = 0;
     // When the tender's bids were opened, if they were (one indexed row; no documents).

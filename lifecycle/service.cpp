@@ -32,11 +32,28 @@ core::Result<tender::TenderView> TenderLifecycle::publish(const core::Caller& ca
 
 core::Result<std::optional<AfterDeadline>> TenderLifecycle::after_deadline(
     std::int64_t tender_id, const std::vector<std::int64_t>& lot_ids) {
+    return after_deadline_of(tender_id, &lot_ids);
+}
+
+core::Result<std::optional<AfterDeadline>> TenderLifecycle::after_deadline(std::int64_t tender_id) {
+    return after_deadline_of(tender_id, nullptr);
+}
+
+core::Result<std::optional<AfterDeadline>> TenderLifecycle::after_deadline_of(
+    std::int64_t tender_id, const std::vector<std::int64_t>* given_lot_ids) {
     if (bidding_ == nullptr) return std::optional<AfterDeadline>{};
     PROCURA_TRY_ASSIGN(auto opened_at, bidding_->opened_at(tender_id));
     if (!opened_at) return std::optional<AfterDeadline>{};
     AfterDeadline after{"opened", *opened_at};
     if (awards_ != nullptr) {
+        std::vector<std::int64_t> read_lot_ids;
+        if (given_lot_ids == nullptr) {
+            // An opened tender is published: anyone may read it.
+            PROCURA_TRY_ASSIGN(auto view, tenders_.get(std::nullopt, tender_id));
+            for (const tender::Lot& lot : view.tender.lots) read_lot_ids.push_back(lot.number);
+        }
+        const std::vector<std::int64_t>& lot_ids =
+            given_lot_ids != nullptr ? *given_lot_ids : read_lot_ids;
         PROCURA_TRY_ASSIGN(auto outcome, awards_->outcome(tender_id, lot_ids));
         if (outcome && *outcome != settlement::awards::TenderOutcome::opened) {
             after.status = std::string(settlement::awards::to_string(*outcome));

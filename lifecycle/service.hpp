@@ -52,8 +52,16 @@ public:
     // numbers. Errors: the stores' (the caller then shows the tender as "closed").
     core::Result<std::optional<AfterDeadline>> after_deadline(
         std::int64_t tender_id, const std::vector<std::int64_t>& lot_ids);
+    // The same for a caller that has not read the tender's lots (the notice board's rows carry
+    // only their count): once the bids are opened, the lots are read from the tender, since
+    // lot numbers are stable ids and need not be 1..n.
+    core::Result<std::optional<AfterDeadline>> after_deadline(std::int64_t tender_id);
 
 private:
+    // after_deadline with the given lot numbers, or with the tender's own if lot_ids is null.
+    core::Result<std::optional<AfterDeadline>> after_deadline_of(
+        std::int64_t tender_id, const std::vector<std::int64_t>* lot_ids);
+
     tender::TenderService& tenders_;
     bidding::BiddingService* bidding_;
     settlement::awards::AwardService* awards_;

@@ -36,7 +36,11 @@ std::optional<TenderState> parse_tender_state(std::string_view text);
 std::optional<TenderStatus> parse_tender_status(std::string_view text);
 
 struct Lot {
-    std::int64_t number = 0;  // 1..n within its tender, in the order given
+    // The lot's stable id within its tender: given once, when the lot is added (one more than
+    // the highest number the tender has ever used), and kept for life, whatever is removed or
+    // added around it. Bids, awards and deposits name a lot by it. In TenderFields::lots, 0
+    // means a new lot.
+    std::int64_t number = 0;
     std::string title;
     std::int64_t budget_minor = 0;  // budget ceiling in minor units of the tender's currency
 };
@@ -89,8 +93,11 @@ struct Tender {
     std::string buyer_name;
     std::string buyer_id;
     std::optional<Category> category;
-    std::string currency;  // ISO 4217, may be empty in a draft
-    std::vector<Lot> lots;
+    std::string currency;   // ISO 4217, may be empty in a draft
+    std::vector<Lot> lots;  // in the order the officer gave, each with its stable number
+    // The highest lot number the tender has ever given (0 before its first lot): new lots are
+    // numbered after it, so the number of a removed lot is never given again.
+    std::int64_t lot_number_max = 0;
     std::optional<EvaluationMethod> evaluation_method;
     std::int64_t price_weight = 0;      // percent; used by comprehensive
     std::int64_t technical_weight = 0;  // percent; used by comprehensive
@@ -136,6 +143,8 @@ struct TenderSummary {
 
 // A change to a tender's fields. Absent fields stay as they are; lots and committee, when
 // present, replace the whole list. Used for draft creation and edits, and for amendments.
+// Each given lot either names the number of one of the tender's lots, which it keeps (with
+// the title and budget given), or has number 0 and is new (rules::apply_fields numbers it).
 struct TenderFields {
     std::optional<std::string> title;
     std::optional<std::string> description;
@@ -143,7 +152,7 @@ struct TenderFields {
     std::optional<std::string> buyer_id;
     std::optional<Category> category;
     std::optional<std::string> currency;
-    std::optional<std::vector<Lot>> lots;  // numbers are assigned by the rules, input ignored
+    std::optional<std::vector<Lot>> lots;  // a lot's number: an existing lot's, or 0 (new)
     std::optional<EvaluationMethod> evaluation_method;
     std::optional<std::int64_t> price_weight;
     std::optional<std::int64_t> technical_weight;

@@ -73,8 +73,9 @@ constexpr const char* tender_write_columns =
     "version, state, title, description, buyer_name, buyer_id, category, currency, "
     "evaluation_method, price_weight, technical_weight, bid_security_minor, "
     "enquiry_deadline_ms, submission_deadline_ms, opening_time_ms, threshold_k, created_by, "
-    "created_at_ms, updated_at_ms, published_at_ms, cancelled_at_ms, cancel_reason";
-constexpr unsigned tender_write_column_count = 22;
+    "created_at_ms, updated_at_ms, published_at_ms, cancelled_at_ms, cancel_reason, "
+    "lot_number_max";
+constexpr unsigned tender_write_column_count = 23;
 
 // Binds t's scalar fields to parameters 1..tender_write_column_count.
 void bind_tender_columns(sql::PreparedStatement& s, const Tender& t) {
@@ -101,6 +102,7 @@ void bind_tender_columns(sql::PreparedStatement& s, const Tender& t) {
     set_optional(s, i++, t.published_at_ms);
     set_optional(s, i++, t.cancelled_at_ms);
     s.setString(i++, t.cancel_reason);
+    s.setInt64(i++, t.lot_number_max);
     PROCURA_ASSERT(i == tender_write_column_count + 1);
 }
 
@@ -129,7 +131,8 @@ constexpr const char* tender_read_columns =
     "id, version, state, title, description, buyer_name, buyer_id, category, currency, "
     "evaluation_method, price_weight, technical_weight, bid_security_minor, "
     "enquiry_deadline_ms, submission_deadline_ms, opening_time_ms, threshold_k, created_by, "
-    "created_at_ms, updated_at_ms, published_at_ms, cancelled_at_ms, cancel_reason";
+    "created_at_ms, updated_at_ms, published_at_ms, cancelled_at_ms, cancel_reason, "
+    "lot_number_max";
 
 // Reads a row of tender_read_columns.
 core::Result<Tender> read_tender_row(const sql::ResultSet& rows) {
@@ -158,6 +161,7 @@ core::Result<Tender> read_tender_row(const sql::ResultSet& rows) {
     t.published_at_ms = get_optional_int64(rows, 21);
     t.cancelled_at_ms = get_optional_int64(rows, 22);
     t.cancel_reason = get_string(rows, 23);
+    t.lot_number_max = rows.getInt64(24);
     return t;
 }
 
@@ -166,7 +170,7 @@ void load_children(sql::Connection& c, Tender& t) {
     {
         Statement s(c.prepareStatement(
             "SELECT number, title, budget_minor FROM tender_lots WHERE tender_id = ? "
-            "ORDER BY number"));
+            "ORDER BY position"));
         s->setInt64(1, t.id);
         Rows rows(s->executeQuery());
         t.lots.clear();
@@ -250,7 +254,8 @@ core::Result<std::optional<Tender>> load_tender(sql::Connection& c, TenderId id,
     return std::optional<Tender>{std::move(t)};
 }
 
-// Replaces the lots and committee of tender id with those of t.
+// Replaces the lots and committee of tender id with those of t: each lot keeps its number, and
+// its place in t.lots is its position (1..n).
 void write_lots_and_committee(sql::Connection& c, TenderId id, const Tender& t,
                               bool delete_existing) {
     if (delete_existing) {
@@ -264,13 +269,16 @@ void write_lots_and_committee(sql::Connection& c, TenderId id, const Tender& t,
     for (std::size_t first = 0; first < t.lots.size(); first += insert_rows_per_statement_max) {
         const std::size_t count = std::min(insert_rows_per_statement_max, t.lots.size() - first);
         std::string sql =
-            "INSERT INTO tender_lots (tender_id, number, title, budget_minor) VALUES ";
-        for (std::size_t k = 0; k < count; ++k) sql += k == 0 ? "(?, ?, ?, ?)" : ", (?, ?, ?, ?)";
+            "INSERT INTO tender_lots (tender_id, number, position, title, budget_minor) VALUES ";
+        for (std::size_t k = 0; k < count; ++k) {
+            sql += k == 0 ? "(?, ?, ?, ?, ?)" : ", (?, ?, ?, ?, ?)";
+        }
         Statement s(c.prepareStatement(sql));
         unsigned p = 1;
         for (std::size_t k = first; k < first + count; ++k) {
             s->setInt64(p++, id);
             s->setInt64(p++, t.lots[k].number);
+            s->setInt64(p++, static_cast<std::int64_t>(k + 1));
             s->setString(p++, t.lots[k].title);
             s->setInt64(p++, t.lots[k].budget_minor);
         }

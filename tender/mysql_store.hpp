@@ -1,5 +1,6 @@
 // MySQLTenderStore: the MariaDB adapter of the tender storage port (tender/store.hpp), over the
-// tables of db/migrations/0001_initial.sql. It only stores and loads: no rules, no clock (list
+// tables of db/migrations/0001_initial.sql (with the lot totals of 0002, and the lots' positions
+// and each tender's highest lot number of 0013). It only stores and loads: no rules, no clock (list
 // receives the instant as a parameter). Every value travels as a prepared-statement parameter;
 // Connector/C++ exceptions stop here and become core::Error values (db/mysql_error.hpp).
 // This header includes no Connector/C++ header, so app/ can wire it without them.

@@ -48,6 +48,53 @@ Status check_amount(const std::optional<std::int64_t>& value, const std::string&
     return {};
 }
 
+// A given lot's number: 0 (a new lot) or a number not given before in the same list (seen).
+Status check_lot_number(const Lot& lot, const std::string& prefix, std::set<std::int64_t>& seen) {
+    const std::string field = prefix + ".number";
+    if (lot.number < 0) {
+        return invalid(field, field + " must be the number of one of the tender's lots");
+    }
+    if (lot.number != 0 && !seen.insert(lot.number).second) {
+        return core::unprocessable("duplicate_lot",
+                                   field + ": lot " + std::to_string(lot.number) +
+                                       " is named twice; each lot appears once",
+                                   field);
+    }
+    return {};
+}
+
+// The lots t has after a change to `given` (apply_fields), and the highest number given since.
+struct ResolvedLots {
+    std::vector<Lot> lots;
+    std::int64_t number_max = 0;
+};
+
+core::Result<ResolvedLots> resolve_lots(const Tender& t, const std::vector<Lot>& given) {
+    // A tender stored before lot numbers were kept may lack lot_number_max: its lots' numbers
+    // are a floor too.
+    ResolvedLots out{given, t.lot_number_max};
+    for (const Lot& lot : t.lots) out.number_max = std::max(out.number_max, lot.number);
+    for (std::size_t i = 0; i < out.lots.size(); ++i) {
+        Lot& lot = out.lots[i];
+        if (lot.number == 0) {
+            lot.number = ++out.number_max;
+            continue;
+        }
+        const bool known = std::any_of(t.lots.begin(), t.lots.end(), [&](const Lot& existing) {
+            return existing.number == lot.number;
+        });
+        if (!known) {
+            const std::string field = "lots[" + std::to_string(i) + "].number";
+            return core::unprocessable(
+                "unknown_lot",
+                field + ": the tender has no lot " + std::to_string(lot.number) +
+                    " (a lot keeps the number it was given; leave number out for a new lot)",
+                field);
+        }
+    }
+    return out;
+}
+
 // Checks the deadlines common to publication and amendments.
 Status check_deadlines(const Tender& t, std::int64_t now_ms) {
     if (!t.enquiry_deadline_ms) return missing("enquiry_deadline");
@@ -124,9 +171,11 @@ Status validate_fields(const TenderFields& f, const TenderLimits& limits) {
             return invalid("lots",
                            "a tender has at most " + std::to_string(limits.lots_max) + " lots");
         }
+        std::set<std::int64_t> numbers;
         for (std::size_t i = 0; i < f.lots->size(); ++i) {
             const Lot& lot = (*f.lots)[i];
             const std::string prefix = "lots[" + std::to_string(i) + "]";
+            PROCURA_TRY(check_lot_number(lot, prefix, numbers));
             if (lot.title.empty()) return invalid(prefix + ".title", prefix + ".title is empty");
             if (lot.title.size() > limits.title_bytes_max) {
                 return invalid(prefix + ".title", prefix + ".title is too long");
@@ -155,19 +204,18 @@ Status validate_fields(const TenderFields& f, const TenderLimits& limits) {
     return {};
 }
 
-void apply_fields(Tender& t, const TenderFields& f) {
+Status apply_fields(Tender& t, const TenderFields& f) {
+    if (f.lots) {
+        PROCURA_TRY_ASSIGN(auto resolved, resolve_lots(t, *f.lots));
+        t.lots = std::move(resolved.lots);
+        t.lot_number_max = resolved.number_max;
+    }
     if (f.title) t.title = *f.title;
     if (f.description) t.description = *f.description;
     if (f.buyer_name) t.buyer_name = *f.buyer_name;
     if (f.buyer_id) t.buyer_id = *f.buyer_id;
     if (f.category) t.category = f.category;
     if (f.currency) t.currency = *f.currency;
-    if (f.lots) {
-        t.lots = *f.lots;
-        for (std::size_t i = 0; i < t.lots.size(); ++i) {
-            t.lots[i].number = static_cast<std::int64_t>(i) + 1;
-        }
-    }
     if (f.evaluation_method) t.evaluation_method = f.evaluation_method;
     if (f.price_weight) t.price_weight = *f.price_weight;
     if (f.technical_weight) t.technical_weight = *f.technical_weight;
@@ -177,6 +225,15 @@ void apply_fields(Tender& t, const TenderFields& f) {
     if (f.opening_time_ms) t.opening_time_ms = f.opening_time_ms;
     if (f.committee) t.committee = *f.committee;
     if (f.threshold_k) t.threshold_k = *f.threshold_k;
+    return {};
+}
+
+bool lots_stay_in_place(const std::vector<Lot>& before, const std::vector<Lot>& after) {
+    if (after.size() < before.size()) return false;
+    for (std::size_t i = 0; i < before.size(); ++i) {
+        if (after[i].number != before[i].number) return false;
+    }
+    return true;
 }
 
 Status validate_for_publication(const Tender& t, std::int64_t now_ms, const TenderLimits& limits) {

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <vector>
 
 #include "core/result.hpp"
 #include "tender/model.hpp"
@@ -17,11 +18,23 @@ TenderStatus status_at(const Tender& t, std::int64_t now_ms);
 TenderStatus status_at(const TenderSummary& t, std::int64_t now_ms);
 
 // Checks the shape of each given field (lengths, currency code, non-negative amounts, weights
-// 0..100, k >= 0, lot titles non-empty): 422 naming the first bad field.
+// 0..100, k >= 0, lot titles non-empty, lot numbers not negative and not given twice): 422
+// naming the first bad field ("duplicate_lot" for a lot number given twice, field
+// lots[i].number; "invalid_field" otherwise).
 core::Status validate_fields(const TenderFields& fields, const TenderLimits& limits);
 
-// Applies the given fields onto t (lots renumbered 1..n). Does not validate.
-void apply_fields(Tender& t, const TenderFields& fields);
+// Applies the given fields onto t. Given lots replace t's list in their order: a lot naming one
+// of t's numbers keeps it, a lot with number 0 is new and numbered after the highest number t
+// has ever used (t.lot_number_max, which follows), so no number is ever given twice. Error (t
+// unchanged): 422 "unknown_lot" (field lots[i].number) for a number t does not have, a removed
+// lot's included. Does not validate otherwise (validate_fields does).
+core::Status apply_fields(Tender& t, const TenderFields& fields);
+
+// Whether lots `after` keep every lot of `before` in its place: the same number at the same
+// index, new lots only after them. False when a lot is removed or the existing ones are
+// reordered, which a tender that has received a bid must refuse (a bid names its lot by
+// number, and its deposit waits for that lot's award).
+bool lots_stay_in_place(const std::vector<Lot>& before, const std::vector<Lot>& after);
 
 // Everything publication requires at now_ms: all fields present, at least one lot, budgets
 // > 0, currency ISO 4217, weights summing to 100 for comprehensive, now < enquiry <

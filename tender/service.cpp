@@ -81,8 +81,8 @@ Json changed_field_names(const TenderFields& f) {
 }
 
 // The new values of an amendment's fields (published with the amendment), keyed by the same
-// field names the API uses.
-std::string changes_json(const TenderFields& f) {
+// field names the API uses; lots are the tender's lots after the amendment, with their numbers.
+std::string changes_json(const TenderFields& f, const std::vector<Lot>& lots_after) {
     Json out = Json::object();
     if (f.title) out["title"] = *f.title;
     if (f.description) out["description"] = *f.description;
@@ -91,10 +91,9 @@ std::string changes_json(const TenderFields& f) {
     if (f.category) out["category"] = to_string(*f.category);
     if (f.lots) {
         Json lots = Json::array();
-        for (std::size_t i = 0; i < f.lots->size(); ++i) {
-            lots.push_back({{"number", i + 1},
-                            {"title", (*f.lots)[i].title},
-                            {"budget_minor", (*f.lots)[i].budget_minor}});
+        for (const Lot& lot : lots_after) {
+            lots.push_back(
+                {{"number", lot.number}, {"title", lot.title}, {"budget_minor", lot.budget_minor}});
         }
         out["lots"] = std::move(lots);
     }
@@ -123,8 +122,24 @@ core::AuditEvent audit_event(const core::Caller& caller, std::int64_t now_ms, st
 }  // namespace
 
 TenderService::TenderService(TenderStore& store, core::UserDirectory& users,
-                             const core::Clock& clock, TenderLimits limits)
-    : store_(store), users_(users), clock_(clock), limits_(limits) {}
+                             const core::Clock& clock, TenderLimits limits, AnyBid any_bid)
+    : store_(store), users_(users), clock_(clock), limits_(limits), any_bid_(std::move(any_bid)) {}
+
+Status TenderService::check_lots_may_move(const Tender& t,
+                                          const std::vector<Lot>& lots_before) const {
+    if (rules::lots_stay_in_place(lots_before, t.lots)) return {};
+    // Without the port, bids are assumed: refusing is safe, moving a lot under a bid is not.
+    if (any_bid_) {
+        PROCURA_TRY_ASSIGN(const bool any_bid, any_bid_(t.id));
+        if (!any_bid) return {};
+    }
+    return core::conflict(
+        "lots_locked",
+        "the tender has received bids, which name their lot by its number: its lots can no "
+        "longer be removed or reordered. Name every existing lot by its number, in its place; "
+        "titles and budgets may change, and new lots may follow the last one",
+        "changes.lots");
+}
 
 TenderView TenderService::view(Tender t, const std::optional<core::Caller>& caller) const {
     TenderView v;
@@ -147,7 +162,7 @@ Result<TenderView> TenderService::create_draft(const core::Caller& caller,
     t.created_by = caller.user_id;
     t.created_at_ms = now;
     t.updated_at_ms = now;
-    rules::apply_fields(t, fields);
+    PROCURA_TRY(rules::apply_fields(t, fields));
     TenderId id = 0;
     PROCURA_TRY(store_.in_transaction([&](TenderTransaction& tx) -> Status {
         PROCURA_TRY_ASSIGN(auto inserted, tx.insert_tender(t));
@@ -174,7 +189,7 @@ Result<TenderView> TenderService::edit_draft(const core::Caller& caller, TenderI
                                   "only drafts can be edited; published tenders take amendments");
         }
         PROCURA_TRY(check_version(t, expected_version));
-        rules::apply_fields(t, fields);
+        PROCURA_TRY(rules::apply_fields(t, fields));
         t.version += 1;
         t.updated_at_ms = now;
         PROCURA_TRY(tx.update_tender(t));
@@ -273,14 +288,16 @@ Result<TenderView> TenderService::amend(const core::Caller& caller, TenderId id,
             return core::conflict("tendering_closed", "the submission deadline has passed");
         }
         PROCURA_TRY(check_version(t, expected_version));
-        rules::apply_fields(t, changes);
+        const std::vector<Lot> lots_before = t.lots;
+        PROCURA_TRY(rules::apply_fields(t, changes));
+        PROCURA_TRY(check_lots_may_move(t, lots_before));
         PROCURA_TRY(rules::validate_amended(t, now, limits_));
         Amendment a;
         a.number = static_cast<std::int64_t>(t.amendments.size()) + 1;
         a.at_ms = now;
         a.by = caller.user_id;
         a.rationale = rationale;
-        a.changes_json = changes_json(changes);
+        a.changes_json = changes_json(changes, t.lots);
         const std::int64_t deadline_before = *t.submission_deadline_ms;
         if (auto extended = rules::extend_deadline_if_late(t, now, limits_)) {
             a.deadline_extended_from_ms = deadline_before;

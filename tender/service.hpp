@@ -4,7 +4,9 @@
 // Thread-safe: it holds no mutable state of its own.
 #pragma once
 
+#include <functional>
 #include <optional>
+#include <vector>
 
 #include "core/clock.hpp"
 #include "core/identity.hpp"
@@ -14,17 +16,27 @@
 
 namespace procura::tender {
 
+// Whether any bid, in any state (active, replaced or withdrawn), was ever received for the
+// tender: bidding's answer (BidStore::any_bid), given by app/ so that the tender module does not
+// depend on bidding. Asked inside an amendment's transaction once the tender's row is locked; a
+// bid being stored reads the tender's version under a shared lock on that row, held until it
+// commits, so whichever comes second sees the other: no bid slips in unseen.
+using AnyBid = std::function<core::Result<bool>(TenderId)>;
+
 class TenderService {
 public:
+    // any_bid absent: every published tender is taken to have bids (its lots never move).
     TenderService(TenderStore& store, core::UserDirectory& users, const core::Clock& clock,
-                  TenderLimits limits);
+                  TenderLimits limits, AnyBid any_bid = {});
 
     // Officer only. Creates a draft (version 1) from whatever fields are given; fields are
     // checked for shape (422 naming the field) but completeness is checked only at publish.
     core::Result<TenderView> create_draft(const core::Caller& caller, const TenderFields& fields);
 
     // Officer only; draft only (409 not_draft). expected_version must equal the stored
-    // version (409 stale_version).
+    // version (409 stale_version). Lots keep or get numbers as rules::apply_fields says (422
+    // unknown_lot / duplicate_lot naming lots[i].number); a draft has no bids, so its lots may
+    // be removed and reordered freely.
     core::Result<TenderView> edit_draft(const core::Caller& caller, TenderId id,
                                         std::int64_t expected_version, const TenderFields& fields);
 
@@ -41,7 +53,10 @@ public:
 
     // Officer only; published tenders before the submission deadline (409 otherwise).
     // Records a numbered amendment, and extends the deadline when the amendment falls inside
-    // the extension window. expected_version must equal the stored version (409).
+    // the extension window. expected_version must equal the stored version (409). Lots as in
+    // edit_draft; once the tender has any bid (AnyBid), a change that removes or reorders its
+    // lots is 409 lots_locked (field changes.lots) and changes nothing: existing lots must stay
+    // in their places; their titles and budgets may change and new lots may follow them.
     core::Result<TenderView> amend(const core::Caller& caller, TenderId id,
                                    std::int64_t expected_version, const std::string& rationale,
                                    const TenderFields& changes);
@@ -85,11 +100,16 @@ private:
     // of active officers).
     core::Status check_publication(const Tender& t, std::int64_t now_ms,
                                    std::optional<std::int64_t> expected_version);
+    // t's lots were lots_before until the change being applied: if that removes or reorders
+    // one, 409 lots_locked when the tender has a bid. Requires t's row locked (the amendment's
+    // transaction). Errors of any_bid_ are returned.
+    core::Status check_lots_may_move(const Tender& t, const std::vector<Lot>& lots_before) const;
 
     TenderStore& store_;
     core::UserDirectory& users_;
     const core::Clock& clock_;
     TenderLimits limits_;
+    AnyBid any_bid_;
 };
 
 }  // namespace procura::tender

@@ -9,6 +9,9 @@
 //   changes to one tender are serialised (the second sees the first's version).
 // - append_audit chains the event onto the global audit chain inside the same transaction:
 //   events are numbered 1, 2, 3... without gaps in commit order.
+// - A tender's lots are read back in the order they were written, each with its number as
+//   written (numbers are stable ids, not positions: 1, 3, 4 stays 1, 3, 4), and lot_number_max
+//   with the tender's row.
 // - Reads outside a transaction see only committed data.
 // - Store failures (connection lost, deadlock after retries) are ErrorKind::unavailable or
 //   internal errors, never exceptions.

@@ -43,10 +43,12 @@ bool is_safe_header_value(std::string_view value) {
 // A tender the schedule calls closed shows what it came to after its deadline
 // (lifecycle::TenderLifecycle::after_deadline): sets json["status"] (and "opened_at"). Returns
 // false if that could not be read, so that the answer, which then says "closed", is not kept in
-// the public cache.
+// the public cache. lot_ids: the tender's lot numbers, or nullopt to have them read when needed.
 bool set_status_after_deadline(const Context& context, std::int64_t id,
-                               const std::vector<std::int64_t>& lot_ids, Json& json) {
-    auto after = context.api.services.lifecycle.after_deadline(id, lot_ids);
+                               const std::optional<std::vector<std::int64_t>>& lot_ids,
+                               Json& json) {
+    lifecycle::TenderLifecycle& lifecycle = context.api.services.lifecycle;
+    auto after = lot_ids ? lifecycle.after_deadline(id, *lot_ids) : lifecycle.after_deadline(id);
     if (!after) return false;
     if (*after) {
         json["status"] = (*after)->status;
@@ -105,10 +107,9 @@ Result<Response> list_tenders(const Request& request, const Context& context) {
     for (std::size_t i = 0; i < page.items.size(); ++i) {
         Json& item = body["items"][i];
         if (item["status"] != "closed") continue;
-        // The same status as GET /tenders/{id}; lots are numbered from 1.
-        std::vector<std::int64_t> lot_ids;
-        for (std::int64_t n = 1; n <= page.items[i].lot_count; ++n) lot_ids.push_back(n);
-        if (!set_status_after_deadline(context, page.items[i].id, lot_ids, item)) {
+        // The same status as GET /tenders/{id}, from the tender's own lots (their numbers are
+        // stable ids, not 1..lot_count).
+        if (!set_status_after_deadline(context, page.items[i].id, std::nullopt, item)) {
             cacheable = false;
         }
     }

@@ -26,6 +26,9 @@ constexpr std::array<std::string_view, 12> tender_field_names = {"title",
                                                                  "opening_time",
                                                                  "committee"};
 
+// A list of lots: each names the number of an existing lot it keeps, or has none and is new
+// (tender::Lot's number 0). Whether the tender has that number is the rules' question; a
+// number below 1 is no tender's (422 unknown_lot).
 Result<std::vector<tender::Lot>> read_lots(const Json& value, const std::string& field) {
     PROCURA_TRY(require_array(value, field));
     std::vector<tender::Lot> lots;
@@ -34,9 +37,18 @@ Result<std::vector<tender::Lot>> read_lots(const Json& value, const std::string&
         const Json& item = value[i];
         const std::string prefix = field + "[" + std::to_string(i) + "].";
         PROCURA_TRY(require_object(item, field + "[" + std::to_string(i) + "]"));
-        PROCURA_TRY(check_members(item, prefix, {"title", "budget_minor"}));
+        PROCURA_TRY(check_members(item, prefix, {"number", "title", "budget_minor"}));
         tender::Lot lot;
-        lot.number = static_cast<std::int64_t>(i) + 1;
+        if (const Json* number = member(item, "number")) {
+            const std::string number_field = prefix + "number";
+            PROCURA_TRY_ASSIGN(lot.number, read_integer(*number, number_field));
+            if (lot.number < 1) {
+                return core::unprocessable(
+                    "unknown_lot",
+                    number_field + ": lot numbers start at 1; leave number out for a new lot",
+                    number_field);
+            }
+        }
         PROCURA_TRY_ASSIGN(lot.title, required_string(item, prefix, "title"));
         PROCURA_TRY_ASSIGN(lot.budget_minor, required_integer(item, prefix, "budget_minor"));
         lots.push_back(std::move(lot));

@@ -34,6 +34,7 @@
     PROCURA_BID_CONTRACT_CASE(a_withdrawal_is_judged_by_the_tender_as_it_is_when_it_commits,      \
                               make_world)                                                         \
     PROCURA_BID_CONTRACT_CASE(list_bids_gives_every_version_or_the_active_bodies, make_world)     \
+    PROCURA_BID_CONTRACT_CASE(any_bid_counts_bids_in_every_state, make_world)                     \
     PROCURA_BID_CONTRACT_CASE(the_first_opening_key_of_a_tender_wins, make_world)                 \
     PROCURA_BID_CONTRACT_CASE(only_a_drafts_opening_key_is_discarded, make_world)                 \
     PROCURA_BID_CONTRACT_CASE(an_opening_record_is_stored_once_with_the_bids_own_columns,         \

@@ -1,4 +1,4 @@
-// The BidStore contract cases of the reads (by id, hash, hashes, active key, tender), of
+// The BidStore contract cases of the reads (by id, hash, hashes, active key, tender, any bid), of
 // withdraw_bid, of the opening key and of the opening record (bidding/store.hpp). Listed in
 // PROCURA_BID_STORE_CONTRACT_TESTS (tests/bidding/store_contract.hpp).
 #pragma once
@@ -200,6 +200,29 @@ inline void list_bids_gives_every_version_or_the_active_bodies(BidWorld& w) {
     auto empty = w.store().list_bids(tender + other + 1, false);
     require_ok(empty);
     BOOST_TEST(empty->empty());
+}
+
+inline void any_bid_counts_bids_in_every_state(BidWorld& w) {
+    const std::int64_t tender = publish(w);
+    const std::int64_t other = publish(w);
+    const auto any_bid = [&](std::int64_t id) {
+        auto r = w.store().any_bid(id);
+        require_ok(r);
+        return *r;
+    };
+    BOOST_TEST(!any_bid(tender));
+    insert_one(w, bid(tender, supplier_a, 2, "a"));
+    BOOST_TEST(any_bid(tender));
+    BOOST_TEST(!any_bid(other));
+    // A tender whose only bids are a replaced one and a withdrawn one still has bids.
+    const Bid b1 = insert_one(w, bid(other, supplier_b, 1, "b"));
+    const Bid b2 = insert_one(w, bid(other, supplier_b, 1, "b again"));
+    BOOST_REQUIRE(
+        w.store().withdraw_bid(b2.id, t0_ms + 1, event("bid.withdrawn", "bid", b2.id)).ok());
+    BOOST_TEST((find(w, b1.id).state == BidState::replaced));
+    BOOST_TEST((find(w, b2.id).state == BidState::withdrawn));
+    BOOST_TEST(any_bid(other));
+    BOOST_TEST(!any_bid(tender + other + 1));
 }
 
 inline OpeningKeyRecord key_of(std::int64_t tender_id, const std::string& pem) {

@@ -203,4 +203,47 @@ BOOST_AUTO_TEST_CASE(lot_totals_migration_back_fills_tenders_written_under_versi
     BOOST_TEST(column("total_budget_minor", 3) == 9'000'000'000'000);
 }
 
+BOOST_AUTO_TEST_CASE(stable_lot_numbers_migration_back_fills_positions_and_highest_numbers) {
+    auto pool = testing::open_pool(testing::create_fresh_database("migrate"));
+    for (const auto& m : db::embedded_migrations()) {
+        if (m.version < 13) apply_only(*pool, m.version);
+    }
+    // 1: lots 1, 2 (renumbered by place, as before 0013) after an amendment that published
+    // four. 2: lot 1, and a bid on a lot 5 an amendment removed. 3: no lots.
+    for (int id = 1; id <= 3; ++id) insert_v1_tender(*pool, id);
+    testing::execute_sql(*pool,
+                         "INSERT INTO tender_lots (tender_id, number, title, budget_minor) VALUES "
+                         "(1, 1, 'a', 1), (1, 2, 'b', 2), (2, 1, 'a', 1)");
+    testing::execute_sql(
+        *pool,
+        "INSERT INTO tender_amendments (tender_id, number, at_ms, by_user, rationale, "
+        "changes_json, tender_version) VALUES (1, 1, 1, 1, 'r', "
+        "'{\"lots\":[{\"number\":1},{\"number\":2},{\"number\":3},{\"number\":4}]}', 2), "
+        "(1, 2, 2, 1, 'r', '{\"lots\":[{\"number\":1},{\"number\":2}]}', 3), "
+        "(2, 1, 1, 1, 'r', '{\"description\":\"d\"}', 2)");
+    testing::execute_sql(*pool,
+                         "INSERT INTO users (id, username, role, password_hash, created_at_ms) "
+                         "VALUES (7, 'supplier', 'supplier', 'x', 1)");
+    testing::execute_sql(
+        *pool,
+        "INSERT INTO bids (tender_id, supplier_id, lot_id, version, body, sha256, received_at_ms, "
+        "timestamp_token, log_seq, state, security_transfer_key) VALUES (2, 7, 5, 1, 'b', '" +
+            std::string(64, 'a') + "', 1, 't', 1, 'active', 'bs:2:a')");
+
+    auto migrated = db::migrate(*pool);
+    BOOST_REQUIRE_MESSAGE(migrated.ok(), (migrated.ok() ? "" : migrated.error().message));
+    BOOST_TEST(migrated->back() == 13);
+
+    const auto number_max = [&](int id) {
+        return testing::query_int64(
+            *pool, "SELECT lot_number_max FROM tenders WHERE id = " + std::to_string(id));
+    };
+    BOOST_TEST(number_max(1) == 4);
+    BOOST_TEST(number_max(2) == 5);
+    BOOST_TEST(number_max(3) == 0);
+    BOOST_TEST(testing::query_int64(
+                   *pool, "SELECT COUNT(*) FROM tender_lots WHERE position <> number") == 0);
+    BOOST_TEST(testing::query_int64(*pool, "SELECT COUNT(*) FROM tender_lots") == 3);
+}
+
 BOOST_AUTO_TEST_SUITE_END()

@@ -8,7 +8,9 @@
 # awarded, its winner declines, the next bid is awarded; a contract before the standstill ends
 # is refused; after it (PROCURA_STANDSTILL_MS, docs/awards.md) the contract is signed with two
 # milestones and one is accepted. Checks the tenders' status at every step, the public GET
-# payloads, the audit events, roles, and that refusals change nothing.
+# payloads, the audit events, roles, and that refusals change nothing. The comprehensive
+# tender's lot is lot 2 (its draft's lot 1 was replaced before publication), so the notice
+# board's status is checked to come from a tender's own lot numbers.
 # shellcheck source=tests/e2e/lib.sh source-path=SCRIPTDIR
 source "$(dirname "$0")/lib.sh"
 
@@ -34,7 +36,9 @@ t0=$(now_ms)
 enquiry_ms=$((t0 + 3000))
 deadline_ms=$((t0 + 12000))
 opening_ms=$((t0 + 14500))  # shares are taken from 2 s after the deadline
-# make_tender TITLE METHOD PRICE_WEIGHT TECHNICAL_WEIGHT: publishes a one-lot tender; prints its id.
+# make_tender TITLE METHOD PRICE_WEIGHT TECHNICAL_WEIGHT [LOT_TITLE]: publishes a one-lot tender;
+# prints its id. With LOT_TITLE the draft's lot 1 is first replaced by a new lot of that title,
+# which is lot 2: lot numbers are stable ids, not places.
 make_tender() {
     api POST /api/v1/tenders "${officer[@]}" --data-binary "$(
         jq -cn --arg e "$(iso "$enquiry_ms")" --arg s "$(iso "$deadline_ms")" \
@@ -50,6 +54,12 @@ make_tender() {
     expect_status 201 "create $1"
     local id
     id=$(jq -r .id <<<"$BODY")
+    if [[ -n ${5:-} ]]; then
+        api PATCH "/api/v1/tenders/$id" "${officer[@]}" --data-binary "$(jq -cn --arg t "$5" \
+            '{version: 1, lots: [{title: $t, budget_minor: 200000}]}')"
+        expect_status 200 "replace the lot of $1"
+        expect_json '[.lots[].number | tostring] | join(",")' 2 "the new lot of $1"
+    fi
     api POST "/api/v1/tenders/$id/publish" "${officer[@]}"
     expect_status 200 "publish $1"
     curl -sf "$BASE/api/v1/tenders/$id/opening-certificate" -o "$w/opening-$id.pem" ||
@@ -57,15 +67,18 @@ make_tender() {
     echo "$id"
 }
 tender=$(make_tender "Winter road salt" lowest_price 100 0)
-design=$(make_tender "Bridge design" comprehensive 60 40)
+design=$(make_tender "Bridge design" comprehensive 60 40 "Bridge design")
+design_lot=2
 
-# bid NAME PRICE [TENDER]: seal, sign and send a bid on lot 1; sets BID[NAME] (or
-# BID[NAME@TENDER] for another tender than $tender).
+# bid NAME PRICE [TENDER]: seal, sign and send a bid on the tender's lot (1, or $design_lot);
+# sets BID[NAME] (or BID[NAME@TENDER] for another tender than $tender).
 declare -A BID
 bid() {
     local name=$1 price=$2 t=${3:-$tender}
-    jq -cn --argjson t "$t" --argjson s "${ID[$name]}" --argjson p "$price" '{
-        tender_id: $t, lot_id: 1, supplier_id: $s,
+    local lot=1
+    [[ $t != "$design" ]] || lot=$design_lot
+    jq -cn --argjson t "$t" --argjson l "$lot" --argjson s "${ID[$name]}" --argjson p "$price" '{
+        tender_id: $t, lot_id: $l, supplier_id: $s,
         price: {amount_minor: $p, currency: "EUR"}, validity_days: 90,
         declarations: {no_conflict_of_interest: true, not_debarred: true},
         technical: {}}' >"$w/$name.json"
@@ -75,7 +88,7 @@ bid() {
     openssl cms -sign -binary -nodetach -md sha256 -signer "$w/$name.pem" -inkey "$w/$name.key" \
         -inform DER -in "$w/$name.env" -outform DER -out "$w/$name.p7s" 2>/dev/null ||
         e2e_fail "sign $name"
-    api POST "/api/v1/tenders/$t/bids?lot_id=1" -H "$(bearer "${TOKEN[$name]}")" \
+    api POST "/api/v1/tenders/$t/bids?lot_id=$lot" -H "$(bearer "${TOKEN[$name]}")" \
         -H 'Content-Type: application/cms' --data-binary @"$w/$name.p7s"
     expect_status 201 "$name bids on $t"
     if [[ $t == "$tender" ]]; then
@@ -125,7 +138,7 @@ d_acme=${BID[acme@$design]}
 d_bolt=${BID[bolt@$design]}
 score() {  # score NAME BID POINTS
     api POST "/api/v1/tenders/$design/evaluation/scores" -H "$(bearer "${TOKEN[$1]}")" \
-        --data-binary "{\"lot_id\": 1, \"bid_id\": $2, \"scores\": [{\"criterion_id\": 1, \"score_micro\": $(($3 * 1000000))}]}"
+        --data-binary "{\"lot_id\": $design_lot, \"bid_id\": $2, \"scores\": [{\"criterion_id\": 1, \"score_micro\": $(($3 * 1000000))}]}"
 }
 before=$(db_snapshot)
 api POST "/api/v1/tenders/$design/evaluation/declarations" -H "$(bearer "${TOKEN[fina]}")" \
@@ -200,14 +213,17 @@ expect_json '.scores | length' 2
 expect_json '[.declarations[] | .recused] | join(",")' "false,true"
 api GET "/api/v1/tenders/$design"
 expect_json .status evaluated
-api POST "/api/v1/tenders/$design/lots/1/unsuccessful" -H "$(bearer "${TOKEN[acme]}")" \
+api GET "/api/v1/tenders?limit=100"
+expect_json "[.items[] | select(.id == $design) | .status] | join(\",\")" evaluated \
+    "the notice board reads the tender's own lot (2) for its status, not lots 1..lot_count"
+api POST "/api/v1/tenders/$design/lots/$design_lot/unsuccessful" -H "$(bearer "${TOKEN[acme]}")" \
     --data-binary '{"reason": "no"}'
 expect_error 403 forbidden
-api POST "/api/v1/tenders/$design/lots/1/unsuccessful" "${officer[@]}" \
+api POST "/api/v1/tenders/$design/lots/$design_lot/unsuccessful" "${officer[@]}" \
     --data-binary '{"reason": "Both designs exceed the span requirement"}'
 expect_status 200 "close the design lot"
 expect_json '.skipped_bid_ids | join(",")' "$d_acme,$d_bolt"
-api POST "/api/v1/tenders/$design/lots/1/award" "${officer[@]}" \
+api POST "/api/v1/tenders/$design/lots/$design_lot/award" "${officer[@]}" \
     --data-binary "{\"bid_id\": $d_acme}"
 expect_error 409 lot_closed
 api GET "/api/v1/tenders/$design"

@@ -61,6 +61,9 @@ public:
                                                       bool with_bodies) override {
         return plan_.call("list_bids", [&] { return inner_.list_bids(tender_id, with_bodies); });
     }
+    core::Result<bool> any_bid(std::int64_t tender_id) override {
+        return plan_.call("any_bid", [&] { return inner_.any_bid(tender_id); });
+    }
     core::Result<std::optional<bidding::OpeningRecord>> find_opening(
         std::int64_t tender_id) override {
         return plan_.call("find_opening", [&] { return inner_.find_opening(tender_id); });

@@ -21,6 +21,20 @@ Tender published() {
 
 const TenderLimits limits{};
 
+// A draft with lots 1, 2, 3 (titles A, B, C), lot_number_max 3.
+Tender three_lots() {
+    Tender t = sample_tender();
+    t.lots = {Lot{1, "A", 1}, Lot{2, "B", 2}, Lot{3, "C", 3}};
+    t.lot_number_max = 3;
+    return t;
+}
+
+std::vector<std::int64_t> numbers_of(const std::vector<Lot>& lots) {
+    std::vector<std::int64_t> numbers;
+    for (const Lot& lot : lots) numbers.push_back(lot.number);
+    return numbers;
+}
+
 }  // namespace
 
 BOOST_AUTO_TEST_SUITE(status)
@@ -155,16 +169,132 @@ BOOST_AUTO_TEST_CASE(shape_errors_name_the_field) {
     BOOST_TEST(field_of(f) == "lots");
 }
 
-BOOST_AUTO_TEST_CASE(applying_fields_renumbers_lots_and_keeps_the_rest) {
+BOOST_AUTO_TEST_CASE(applying_fields_changes_only_the_given_ones) {
     Tender t = sample_tender();
     TenderFields f;
-    f.lots = std::vector<Lot>{Lot{9, "Only", 5}, Lot{9, "Second", 6}};
     f.title = "New";
-    rules::apply_fields(t, f);
+    BOOST_REQUIRE(rules::apply_fields(t, f).ok());
     BOOST_TEST(t.title == "New");
-    BOOST_TEST(t.lots[0].number == 1);
-    BOOST_TEST(t.lots[1].number == 2);
     BOOST_TEST(t.description == sample_tender().description);
+    BOOST_TEST((numbers_of(t.lots) == std::vector<std::int64_t>{1, 2}));
+}
+
+BOOST_AUTO_TEST_CASE(lot_numbers_given_twice_or_below_zero_are_refused_naming_the_lot) {
+    TenderFields f;
+    f.lots = std::vector<Lot>{Lot{2, "A", 1}, Lot{0, "New", 1}, Lot{0, "New too", 1},
+                              Lot{2, "A again", 1}};
+    const auto twice = rules::validate_fields(f, limits);
+    BOOST_REQUIRE(!twice.ok());
+    BOOST_TEST(twice.error().code == "duplicate_lot");
+    BOOST_TEST(twice.error().field == "lots[3].number");
+    f.lots = std::vector<Lot>{Lot{1, "A", 1}, Lot{-1, "B", 1}};
+    const auto negative = rules::validate_fields(f, limits);
+    BOOST_REQUIRE(!negative.ok());
+    BOOST_TEST(negative.error().field == "lots[1].number");
+    // Several new lots (number 0) are no duplicates.
+    f.lots = std::vector<Lot>{Lot{0, "A", 1}, Lot{0, "B", 1}};
+    BOOST_TEST(rules::validate_fields(f, limits).ok());
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+// A lot's number is its stable id: kept by the lots that name it, never given twice.
+BOOST_AUTO_TEST_SUITE(lot_numbers)
+
+BOOST_AUTO_TEST_CASE(new_lots_are_numbered_in_order_from_1) {
+    Tender t;
+    TenderFields f;
+    f.lots = std::vector<Lot>{Lot{0, "A", 1}, Lot{0, "B", 2}, Lot{0, "C", 3}};
+    BOOST_REQUIRE(rules::apply_fields(t, f).ok());
+    BOOST_TEST((numbers_of(t.lots) == std::vector<std::int64_t>{1, 2, 3}));
+    BOOST_TEST(t.lots[2].title == "C");
+    BOOST_TEST(t.lot_number_max == 3);
+}
+
+BOOST_AUTO_TEST_CASE(removing_a_lot_keeps_the_numbers_of_the_others) {
+    Tender t = three_lots();
+    TenderFields f;
+    f.lots = std::vector<Lot>{Lot{1, "A", 1}, Lot{3, "C", 3}};
+    BOOST_REQUIRE(rules::apply_fields(t, f).ok());
+    BOOST_TEST((numbers_of(t.lots) == std::vector<std::int64_t>{1, 3}));
+    BOOST_TEST(t.lots[1].title == "C");
+    BOOST_TEST(t.lot_number_max == 3);
+}
+
+BOOST_AUTO_TEST_CASE(a_removed_lots_number_is_never_given_again) {
+    Tender t = three_lots();
+    TenderFields remove;
+    remove.lots = std::vector<Lot>{Lot{1, "A", 1}, Lot{2, "B", 2}};
+    BOOST_REQUIRE(rules::apply_fields(t, remove).ok());
+    TenderFields add;
+    add.lots = std::vector<Lot>{Lot{1, "A", 1}, Lot{2, "B", 2}, Lot{0, "D", 4}};
+    BOOST_REQUIRE(rules::apply_fields(t, add).ok());
+    BOOST_TEST((numbers_of(t.lots) == std::vector<std::int64_t>{1, 2, 4}));
+    BOOST_TEST(t.lot_number_max == 4);
+    // Nor can a lot name it to come back: it is another lot now.
+    TenderFields revive;
+    revive.lots = std::vector<Lot>{Lot{1, "A", 1}, Lot{3, "C", 3}};
+    const Tender before = t;
+    const auto refused = rules::apply_fields(t, revive);
+    BOOST_REQUIRE(!refused.ok());
+    BOOST_TEST(refused.error().code == "unknown_lot");
+    BOOST_TEST(refused.error().field == "lots[1].number");
+    BOOST_TEST((numbers_of(t.lots) == numbers_of(before.lots)));
+    BOOST_TEST(t.lot_number_max == before.lot_number_max);
+}
+
+BOOST_AUTO_TEST_CASE(a_number_the_tender_never_had_is_refused_and_changes_nothing) {
+    Tender t = three_lots();
+    TenderFields f;
+    f.title = "Not applied";
+    f.lots = std::vector<Lot>{Lot{1, "A", 1}, Lot{0, "New", 5}, Lot{4, "Invented", 4}};
+    const auto refused = rules::apply_fields(t, f);
+    BOOST_REQUIRE(!refused.ok());
+    BOOST_TEST(refused.error().code == "unknown_lot");
+    BOOST_TEST(refused.error().field == "lots[2].number");
+    BOOST_TEST((refused.error().kind == procura::core::ErrorKind::unprocessable));
+    BOOST_TEST(t.title == three_lots().title);
+    BOOST_TEST((numbers_of(t.lots) == std::vector<std::int64_t>{1, 2, 3}));
+    BOOST_TEST(t.lot_number_max == 3);
+}
+
+BOOST_AUTO_TEST_CASE(lots_are_kept_in_the_order_given_with_their_numbers) {
+    Tender t = three_lots();
+    TenderFields f;
+    f.lots = std::vector<Lot>{Lot{3, "C, renamed", 30}, Lot{0, "D", 4}, Lot{1, "A", 1}};
+    BOOST_REQUIRE(rules::apply_fields(t, f).ok());
+    BOOST_TEST((numbers_of(t.lots) == std::vector<std::int64_t>{3, 4, 1}));
+    BOOST_TEST(t.lots[0].title == "C, renamed");
+    BOOST_TEST(t.lots[0].budget_minor == 30);
+}
+
+BOOST_AUTO_TEST_CASE(a_tender_stored_without_its_highest_number_numbers_after_its_lots) {
+    Tender t = three_lots();
+    t.lot_number_max = 0;  // as stored before lot numbers were kept
+    TenderFields f;
+    f.lots = std::vector<Lot>{Lot{3, "C", 3}, Lot{0, "D", 4}};
+    BOOST_REQUIRE(rules::apply_fields(t, f).ok());
+    BOOST_TEST((numbers_of(t.lots) == std::vector<std::int64_t>{3, 4}));
+    BOOST_TEST(t.lot_number_max == 4);
+}
+
+BOOST_AUTO_TEST_CASE(lots_stay_in_place_only_when_each_keeps_its_number_and_its_place) {
+    const std::vector<Lot> before = three_lots().lots;
+    const auto stay = [&](std::vector<std::int64_t> numbers) {
+        std::vector<Lot> after;
+        for (std::int64_t n : numbers) after.push_back(Lot{n, "x", 1});
+        return rules::lots_stay_in_place(before, after);
+    };
+    BOOST_TEST(stay({1, 2, 3}));
+    BOOST_TEST(stay({1, 2, 3, 4}));     // a new lot after the last
+    BOOST_TEST(stay({1, 2, 3, 4, 5}));  // several
+    BOOST_TEST(!stay({1, 3}));          // lot 2 removed
+    BOOST_TEST(!stay({1, 2}));          // the last lot removed
+    BOOST_TEST(!stay({}));              // every lot removed
+    BOOST_TEST(!stay({1, 3, 2}));       // reordered
+    BOOST_TEST(!stay({1, 4, 2, 3}));    // a new lot between existing ones moves them
+    BOOST_TEST(!stay({4, 5, 6}));       // lots replaced by new ones
+    BOOST_TEST(rules::lots_stay_in_place({}, {}));
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -1,6 +1,8 @@
 #include "tender/service.hpp"
 
 #include <boost/test/unit_test.hpp>
+#include <optional>
+#include <set>
 #include <thread>
 
 #include "auth/service.hpp"
@@ -25,7 +27,17 @@ struct World {
     auth::FakeUserStore users;
     auth::AuthService directory{users, clock, auth::AuthLimits{}};
     FakeTenderStore store;
-    TenderService service{store, directory, clock, TenderLimits{}};
+    // What bidding answers through the port (tender::AnyBid): the tenders with bids, or an
+    // error for every question; and how often it was asked.
+    std::set<TenderId> tenders_with_bids;
+    std::optional<core::Error> bids_unreadable;
+    int bids_asked = 0;
+    TenderService service{store, directory, clock, TenderLimits{},
+                          [this](TenderId id) -> core::Result<bool> {
+                              ++bids_asked;
+                              if (bids_unreadable) return *bids_unreadable;
+                              return tenders_with_bids.count(id) > 0;
+                          }};
     core::Caller officer = add("officer.one", Role::officer);
     core::Caller officer2 = add("officer.two", Role::officer);
     core::Caller officer3 = add("officer.three", Role::officer);
@@ -407,6 +419,201 @@ BOOST_AUTO_TEST_CASE(a_cancelled_draft_stays_private) {
     BOOST_REQUIRE(officers.ok());
     BOOST_REQUIRE_EQUAL(officers->items.size(), 1u);
     BOOST_TEST(officers->items[0].id == id);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+// Lots keep their numbers for life (issue 16, defect 4): a bid names its lot by number, so once
+// a tender has a bid its lots may not be removed or reordered.
+BOOST_AUTO_TEST_SUITE(tender_service_lots)
+
+namespace {
+
+// A published tender with lots 1 Desks, 2 Chairs, 3 Cupboards.
+TenderView published_with_three_lots(World& w) {
+    TenderFields f = w.complete_fields();
+    f.lots = std::vector<Lot>{Lot{0, "Desks", 80'000'00}, Lot{0, "Chairs", 40'000'00},
+                              Lot{0, "Cupboards", 20'000'00}};
+    auto draft = w.service.create_draft(w.officer, f);
+    BOOST_REQUIRE(draft.ok());
+    auto pub = w.service.publish(w.officer, draft->tender.id, std::nullopt);
+    BOOST_REQUIRE(pub.ok());
+    return *pub;
+}
+
+std::vector<std::int64_t> numbers_of(const Tender& t) {
+    std::vector<std::int64_t> numbers;
+    for (const Lot& lot : t.lots) numbers.push_back(lot.number);
+    return numbers;
+}
+
+TenderFields lots_change(std::vector<Lot> lots) {
+    TenderFields f;
+    f.lots = std::move(lots);
+    return f;
+}
+
+// An amendment of t's lots to `lots` is refused with 409 lots_locked and nothing of it is kept:
+// no version, no lot, no amendment record, no audit event.
+void require_locked(World& w, const TenderView& t, std::vector<Lot> lots) {
+    const auto events = w.store.all_audit_events().size();
+    require_error(w.service.amend(w.officer, t.tender.id, t.tender.version, "Lots changed",
+                                  lots_change(std::move(lots))),
+                  ErrorKind::conflict, "lots_locked", "changes.lots");
+    auto after = w.service.get(std::nullopt, t.tender.id);
+    BOOST_REQUIRE(after.ok());
+    BOOST_TEST(after->tender.version == t.tender.version);
+    BOOST_TEST((numbers_of(after->tender) == numbers_of(t.tender)));
+    for (std::size_t i = 0; i < t.tender.lots.size(); ++i) {
+        BOOST_TEST(after->tender.lots[i].title == t.tender.lots[i].title);
+        BOOST_TEST(after->tender.lots[i].budget_minor == t.tender.lots[i].budget_minor);
+    }
+    BOOST_TEST(after->tender.amendments.size() == t.tender.amendments.size());
+    BOOST_TEST(w.store.all_audit_events().size() == events);
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(removing_a_lot_before_any_bid_keeps_the_other_lots_numbers) {
+    World w;
+    const TenderView t = published_with_three_lots(w);
+    BOOST_TEST((numbers_of(t.tender) == std::vector<std::int64_t>{1, 2, 3}));
+    auto amended =
+        w.service.amend(w.officer, t.tender.id, t.tender.version, "Chairs dropped",
+                        lots_change({Lot{1, "Desks", 80'000'00}, Lot{3, "Cupboards", 20'000'00}}));
+    BOOST_REQUIRE(amended.ok());
+    // Lot 3 stays lot 3: a bid sent for the cupboards later still means the cupboards.
+    BOOST_TEST((numbers_of(amended->tender) == std::vector<std::int64_t>{1, 3}));
+    BOOST_TEST(amended->tender.lots[1].title == "Cupboards");
+    BOOST_TEST(amended->tender.amendments.back().changes_json ==
+               "{\"lots\":[{\"budget_minor\":8000000,\"number\":1,\"title\":\"Desks\"},"
+               "{\"budget_minor\":2000000,\"number\":3,\"title\":\"Cupboards\"}]}");
+    // A new lot gets the next number never used: the chairs' 2 is not given again.
+    auto added =
+        w.service.amend(w.officer, t.tender.id, amended->tender.version, "Shelves",
+                        lots_change({Lot{1, "Desks", 80'000'00}, Lot{3, "Cupboards", 20'000'00},
+                                     Lot{0, "Shelves", 5'000'00}}));
+    BOOST_REQUIRE(added.ok());
+    BOOST_TEST((numbers_of(added->tender) == std::vector<std::int64_t>{1, 3, 4}));
+    BOOST_TEST(added->tender.lot_number_max == 4);
+}
+
+// The attack of defect 4: lots 1, 2, 3, a bid on lot 3, then an amendment removing lot 2.
+// Renumbered by position, lot 3 would vanish (the bid's lot and deposit with it) and the
+// cupboards would become lot 2, under which bids for the chairs would then compete.
+BOOST_AUTO_TEST_CASE(removing_a_lot_after_a_bid_is_refused_and_changes_nothing) {
+    World w;
+    const TenderView t = published_with_three_lots(w);
+    w.tenders_with_bids.insert(t.tender.id);
+    require_locked(w, t, {Lot{1, "Desks", 80'000'00}, Lot{3, "Cupboards", 20'000'00}});
+    // The same list without numbers names three new lots: every existing one would go.
+    require_locked(
+        w, t,
+        {Lot{0, "Desks", 80'000'00}, Lot{0, "Chairs", 40'000'00}, Lot{0, "Cupboards", 20'000'00}});
+    require_locked(w, t, {Lot{1, "Desks", 80'000'00}, Lot{2, "Chairs", 40'000'00}});
+    require_locked(w, t, {});
+}
+
+BOOST_AUTO_TEST_CASE(reordering_lots_after_a_bid_is_refused_and_changes_nothing) {
+    World w;
+    const TenderView t = published_with_three_lots(w);
+    w.tenders_with_bids.insert(t.tender.id);
+    require_locked(
+        w, t,
+        {Lot{1, "Desks", 80'000'00}, Lot{3, "Cupboards", 20'000'00}, Lot{2, "Chairs", 40'000'00}});
+    // A new lot between existing ones moves them too.
+    require_locked(w, t,
+                   {Lot{1, "Desks", 80'000'00}, Lot{0, "Shelves", 5'000'00},
+                    Lot{2, "Chairs", 40'000'00}, Lot{3, "Cupboards", 20'000'00}});
+}
+
+BOOST_AUTO_TEST_CASE(after_a_bid_lots_may_be_retitled_rebudgeted_and_added_at_the_end) {
+    World w;
+    const TenderView t = published_with_three_lots(w);
+    w.tenders_with_bids.insert(t.tender.id);
+    auto amended = w.service.amend(
+        w.officer, t.tender.id, t.tender.version, "More chairs, and shelves",
+        lots_change({Lot{1, "Desks", 80'000'00}, Lot{2, "Chairs and stools", 45'000'00},
+                     Lot{3, "Cupboards", 20'000'00}, Lot{0, "Shelves", 5'000'00}}));
+    BOOST_REQUIRE(amended.ok());
+    BOOST_TEST((numbers_of(amended->tender) == std::vector<std::int64_t>{1, 2, 3, 4}));
+    BOOST_TEST(amended->tender.lots[1].title == "Chairs and stools");
+    BOOST_TEST(amended->tender.lots[1].budget_minor == 45'000'00);
+}
+
+BOOST_AUTO_TEST_CASE(bids_are_asked_about_only_when_a_lot_would_move) {
+    World w;
+    const TenderView t = published_with_three_lots(w);
+    TenderFields description;
+    description.description = "Clarified";
+    auto first = w.service.amend(w.officer, t.tender.id, t.tender.version, "x", description);
+    BOOST_REQUIRE(first.ok());
+    auto second = w.service.amend(
+        w.officer, t.tender.id, first->tender.version, "x",
+        lots_change({Lot{1, "Desks", 1}, Lot{2, "Chairs", 2}, Lot{3, "Cupboards", 3}}));
+    BOOST_REQUIRE(second.ok());
+    BOOST_TEST(w.bids_asked == 0);
+    auto third = w.service.amend(w.officer, t.tender.id, second->tender.version, "x",
+                                 lots_change({Lot{3, "Cupboards", 3}}));
+    BOOST_REQUIRE(third.ok());
+    BOOST_TEST(w.bids_asked == 1);
+}
+
+BOOST_AUTO_TEST_CASE(when_bids_cannot_be_read_no_lot_moves) {
+    World w;
+    const TenderView t = published_with_three_lots(w);
+    w.bids_unreadable = core::unavailable("db_unavailable", "the bids cannot be read");
+    const auto events = w.store.all_audit_events().size();
+    require_error(w.service.amend(w.officer, t.tender.id, t.tender.version, "x",
+                                  lots_change({Lot{1, "Desks", 1}})),
+                  ErrorKind::unavailable, "db_unavailable");
+    BOOST_TEST(w.service.get(std::nullopt, t.tender.id)->tender.version == t.tender.version);
+    BOOST_TEST(w.store.all_audit_events().size() == events);
+}
+
+BOOST_AUTO_TEST_CASE(without_the_bids_port_a_published_tenders_lots_never_move) {
+    World w;
+    TenderService unwired{w.store, w.directory, w.clock, TenderLimits{}};
+    const TenderView t = published_with_three_lots(w);
+    require_error(unwired.amend(w.officer, t.tender.id, t.tender.version, "x",
+                                lots_change({Lot{1, "Desks", 1}})),
+                  ErrorKind::conflict, "lots_locked");
+}
+
+BOOST_AUTO_TEST_CASE(amendments_naming_an_unknown_or_repeated_lot_are_refused) {
+    World w;
+    const TenderView t = published_with_three_lots(w);
+    require_error(w.service.amend(w.officer, t.tender.id, t.tender.version, "x",
+                                  lots_change({Lot{1, "Desks", 1}, Lot{7, "Invented", 1}})),
+                  ErrorKind::unprocessable, "unknown_lot", "lots[1].number");
+    require_error(w.service.amend(w.officer, t.tender.id, t.tender.version, "x",
+                                  lots_change({Lot{1, "Desks", 1}, Lot{1, "Desks again", 1}})),
+                  ErrorKind::unprocessable, "duplicate_lot", "lots[1].number");
+    BOOST_TEST(w.service.get(std::nullopt, t.tender.id)->tender.amendments.empty());
+}
+
+BOOST_AUTO_TEST_CASE(draft_edits_keep_numbers_move_lots_freely_and_never_reuse_one) {
+    World w;
+    TenderFields f = w.complete_fields();
+    f.lots = std::vector<Lot>{Lot{0, "A", 1}, Lot{0, "B", 2}, Lot{0, "C", 3}};
+    auto draft = w.service.create_draft(w.officer, f);
+    BOOST_REQUIRE(draft.ok());
+    const TenderId id = draft->tender.id;
+    auto edited =
+        w.service.edit_draft(w.officer, id, 1, lots_change({Lot{3, "C", 3}, Lot{1, "A", 1}}));
+    BOOST_REQUIRE(edited.ok());
+    BOOST_TEST((numbers_of(edited->tender) == std::vector<std::int64_t>{3, 1}));
+    BOOST_TEST(w.bids_asked == 0);  // a draft has no bids
+    require_error(w.service.edit_draft(w.officer, id, 2, lots_change({Lot{2, "B", 2}})),
+                  ErrorKind::unprocessable, "unknown_lot", "lots[0].number");
+    auto added = w.service.edit_draft(
+        w.officer, id, 2, lots_change({Lot{3, "C", 3}, Lot{1, "A", 1}, Lot{0, "D", 4}}));
+    BOOST_REQUIRE(added.ok());
+    BOOST_TEST((numbers_of(added->tender) == std::vector<std::int64_t>{3, 1, 4}));
+    // A new draft's lots are all new: a number names nothing yet.
+    f.lots = std::vector<Lot>{Lot{1, "A", 1}};
+    require_error(w.service.create_draft(w.officer, f), ErrorKind::unprocessable, "unknown_lot",
+                  "lots[0].number");
 }
 
 BOOST_AUTO_TEST_SUITE_END()

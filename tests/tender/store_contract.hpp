@@ -194,6 +194,52 @@ inline std::vector<TenderId> list_ids(TenderStore& store, TenderListQuery q) {
         BOOST_TEST((*kept_trail)[0].seq == 1);                                                     \
     }                                                                                              \
                                                                                                    \
+    BOOST_AUTO_TEST_CASE(lots_keep_their_numbers_and_order_through_writes) {                       \
+        using namespace procura::tender;                                                           \
+        using namespace procura::tender::contract;                                                 \
+        std::unique_ptr<TenderStore> store = (make_store);                                         \
+        Tender t = sample_tender();                                                                \
+        /* Numbers are stable ids, not places: a list 3, 1, 7 stays 3, 1, 7. */                    \
+        t.lots = {Lot{3, "Third", 30}, Lot{1, "First", 10}, Lot{7, "Seventh", 70}};                \
+        t.lot_number_max = 9;                                                                      \
+        const TenderId id = insert(*store, t);                                                     \
+        const auto numbers_of = [&](const Tender& f) {                                             \
+            std::vector<std::int64_t> numbers;                                                     \
+            for (const Lot& lot : f.lots) numbers.push_back(lot.number);                           \
+            return numbers;                                                                        \
+        };                                                                                         \
+        auto found = store->find(id);                                                              \
+        BOOST_REQUIRE(found.ok() && found->has_value());                                           \
+        BOOST_TEST((numbers_of(**found) == std::vector<std::int64_t>{3, 1, 7}));                   \
+        BOOST_TEST((*found)->lots[2].title == "Seventh");                                          \
+        BOOST_TEST((*found)->lot_number_max == 9);                                                 \
+        const procura::core::Status s =                                                            \
+            store->in_transaction([&](TenderTransaction& tx) -> procura::core::Status {            \
+                auto loaded = tx.load_for_update(id);                                              \
+                if (!loaded) return loaded.error();                                                \
+                BOOST_TEST((numbers_of(*loaded) == std::vector<std::int64_t>{3, 1, 7}));           \
+                loaded->lots = {Lot{7, "Seventh, amended", 71}, Lot{3, "Third", 30},               \
+                                Lot{10, "Tenth", 100}};                                            \
+                loaded->lot_number_max = 10;                                                       \
+                loaded->version = 2;                                                               \
+                return tx.update_tender(*loaded);                                                  \
+            });                                                                                    \
+        BOOST_REQUIRE(s.ok());                                                                     \
+        found = store->find(id);                                                                   \
+        BOOST_REQUIRE(found.ok() && found->has_value());                                           \
+        BOOST_TEST((numbers_of(**found) == std::vector<std::int64_t>{7, 3, 10}));                  \
+        BOOST_TEST((*found)->lots[0].title == "Seventh, amended");                                 \
+        BOOST_TEST((*found)->lots[0].budget_minor == 71);                                          \
+        BOOST_TEST((*found)->lot_number_max == 10);                                                \
+        TenderListQuery q;                                                                         \
+        q.include_drafts = true;                                                                   \
+        q.now_ms = t0_ms;                                                                          \
+        auto rows = store->list(q);                                                                \
+        BOOST_REQUIRE(rows.ok() && rows->size() == 1u);                                            \
+        BOOST_TEST((*rows)[0].lot_count == 3);                                                     \
+        BOOST_TEST((*rows)[0].total_budget_minor == 201);                                          \
+    }                                                                                              \
+                                                                                                   \
     BOOST_AUTO_TEST_CASE(update_rewrites_row_lots_and_committee_but_keeps_children) {              \
         using namespace procura::tender;                                                           \
         using namespace procura::tender::contract;                                                 \

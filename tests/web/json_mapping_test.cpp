@@ -58,8 +58,13 @@ const BadFieldCase bad_field_cases[] = {
      "lots[0].budget_minor"},
     {R"({"lots": [{"title": "a"}]})", "missing_field", "lots[0].budget_minor"},
     {R"({"lots": [{"budget_minor": 1}]})", "missing_field", "lots[0].title"},
-    {R"({"lots": [{"title": "a", "budget_minor": 1, "number": 1}]})", "unknown_field",
+    {R"({"lots": [{"title": "a", "budget_minor": 1, "number": "1"}]})", "invalid_type",
      "lots[0].number"},
+    {R"({"lots": [{"title": "a", "budget_minor": 1, "number": 1.0}]})", "invalid_type",
+     "lots[0].number"},
+    {R"({"lots": [{"title": "a", "budget_minor": 1, "number": null}]})", "invalid_type",
+     "lots[0].number"},
+    {R"({"lots": [{"title": "a", "budget_minor": 1, "id": 1}]})", "unknown_field", "lots[0].id"},
     {R"({"evaluation": {"method": "cheapest"}})", "unknown_value", "evaluation.method"},
     {R"({"evaluation": {"price_weight": "70"}})", "invalid_type", "evaluation.price_weight"},
     {R"({"evaluation": {"weights": 1}})", "unknown_field", "evaluation.weights"},
@@ -189,6 +194,28 @@ BOOST_AUTO_TEST_CASE(all_tender_fields_are_read) {
     BOOST_TEST(*f.opening_time_ms == *core::parse_rfc3339_ms("2030-01-20T13:00:00.500Z"));
     BOOST_TEST((*f.committee == std::vector<core::UserId>{3, 4, 5}));
     BOOST_TEST(*f.threshold_k == 2);
+}
+
+BOOST_AUTO_TEST_CASE(a_lot_names_its_number_to_stay_and_a_lot_without_one_is_new) {
+    auto fields =
+        parse_tender_fields(object(R"({"lots": [{"number": 3, "title": "Kept", "budget_minor": 1},
+                            {"title": "New", "budget_minor": 2}]})"),
+                            "changes.");
+    BOOST_REQUIRE(fields.ok());
+    BOOST_REQUIRE(fields->lots->size() == 2u);
+    BOOST_TEST((*fields->lots)[0].number == 3);
+    BOOST_TEST((*fields->lots)[1].number == 0);
+    // No tender has a lot 0 or below: 422, as for any number the tender does not have.
+    for (const char* number : {"0", "-2"}) {
+        auto refused = parse_tender_fields(
+            object(std::string(R"({"lots": [{"title": "a", "budget_minor": 1}, {"number": )") +
+                   number + R"(, "title": "b", "budget_minor": 1}]})"),
+            "changes.");
+        BOOST_REQUIRE(!refused.ok());
+        BOOST_TEST((refused.error().kind == core::ErrorKind::unprocessable));
+        BOOST_TEST(refused.error().code == "unknown_lot");
+        BOOST_TEST(refused.error().field == "changes.lots[1].number");
+    }
 }
 
 BOOST_AUTO_TEST_CASE(absent_fields_stay_absent) {
