@@ -37,6 +37,20 @@ core::Result<tender::TenderLimits> tender_limits_from(const ServeConfig& config)
                                  "--amendment-extension-days must be between 0 and 365",
                                  "amendment-extension-days");
     }
+    if (config.committee_min < 3 || config.committee_min > limits.committee_max) {
+        return core::bad_request(
+            "bad_setting",
+            "--committee-min must be between 3 and " + std::to_string(limits.committee_max),
+            "committee-min");
+    }
+    if (config.threshold_min < 2 ||
+        config.threshold_min > static_cast<std::int64_t>(config.committee_min)) {
+        return core::bad_request("bad_setting",
+                                 "--threshold-min must be between 2 and --committee-min",
+                                 "threshold-min");
+    }
+    limits.committee_min = config.committee_min;
+    limits.threshold_min = config.threshold_min;
     limits.tendering_period_min_ms = config.min_tendering_days * core::ms_per_day;
     limits.amendment_extension_window_ms = config.amendment_extension_days * core::ms_per_day;
     limits.document_bytes_max = config.api.document_body_bytes_max;

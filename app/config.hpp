@@ -21,6 +21,8 @@ struct ServeConfig {
     std::string db_url;
     std::int64_t min_tendering_days = 10;
     std::int64_t amendment_extension_days = 3;
+    std::size_t committee_min = 3;   // tender::TenderLimits::committee_min; never below 3
+    std::int64_t threshold_min = 2;  // tender::TenderLimits::threshold_min; never below 2
     std::int64_t token_ttl_minutes = 8 * 60;
     std::size_t db_pool_size = 16;  // with 64 workers, which mostly wait (docs/architecture.md)
     // Bids' signature checks and time stamps run on these (bidding::BiddingDependencies::crypto);

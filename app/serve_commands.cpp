@@ -92,6 +92,14 @@ void add_platform_flags(CLI::App& cmd, ServeConfig& config) {
                    "Shortest tendering period from publication to submission deadline")
         ->envname("PROCURA_MIN_TENDERING_DAYS")
         ->capture_default_str();
+    cmd.add_option("--committee-min", config.committee_min,
+                   "Fewest members of a tender's opening committee (at least 3)")
+        ->envname("PROCURA_COMMITTEE_MIN")
+        ->capture_default_str();
+    cmd.add_option("--threshold-min", config.threshold_min,
+                   "Fewest shares that open a tender's bids (at least 2, at most --committee-min)")
+        ->envname("PROCURA_THRESHOLD_MIN")
+        ->capture_default_str();
     cmd.add_option("--amendment-extension-days", config.amendment_extension_days,
                    "An amendment within this many days of the deadline extends it")
         ->envname("PROCURA_AMENDMENT_EXTENSION_DAYS")

@@ -71,11 +71,18 @@ done
 
 officer_id=$("$procura" user add --db "$db_url" --username bench-officer --role officer \
     --password-stdin <<<"$password" | tail -n 1 | tr -dc '0-9')
+# The opening committee has at least 3 members (threshold at least 2): two more officers.
+members="[$officer_id"
+for n in 2 3; do
+    members+=","$("$procura" user add --db "$db_url" --username "bench-officer-$n" \
+        --role officer --password-stdin <<<"$password" | tail -n 1 | tr -dc '0-9')
+done
+members+="]"
 token=$(curl -sf "$base/api/v1/auth/login" -H 'Content-Type: application/json' \
     --data-binary "{\"username\":\"bench-officer\",\"password\":\"$password\"}" | jq -r .token)
 
 # One complete tender body; titles differ only by number.
-template=$(jq -cn --argjson member "$officer_id" \
+template=$(jq -cn --argjson members "$members" \
     --arg enquiry "$(date -u -d '+5 days' +%Y-%m-%dT%H:%M:%SZ)" \
     --arg submission "$(date -u -d '+20 days' +%Y-%m-%dT%H:%M:%SZ)" \
     --arg opening "$(date -u -d '+21 days' +%Y-%m-%dT%H:%M:%SZ)" '{
@@ -84,7 +91,7 @@ template=$(jq -cn --argjson member "$officer_id" \
     lots: [{title: "Lot one", budget_minor: 1000000}, {title: "Lot two", budget_minor: 500000}],
     evaluation: {method: "lowest_price"}, bid_security_minor: 1000,
     enquiry_deadline: $enquiry, submission_deadline: $submission, opening_time: $opening,
-    committee: {members: [$member], threshold: 1}}')
+    committee: {members: $members, threshold: 2}}')
 
 create_one() {
     local n=$1 id

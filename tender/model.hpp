@@ -180,6 +180,11 @@ struct TenderLimits {
     std::size_t buyer_field_bytes_max = 200;
     std::size_t lots_max = 100;
     std::size_t committee_max = 25;
+    // The opening committee has at least committee_min members and a threshold of at least
+    // threshold_min, so that no officer opens bids alone (issue 16). A deployment may raise
+    // them (procura serve --committee-min, --threshold-min), never below 3 and 2.
+    std::size_t committee_min = 3;
+    std::int64_t threshold_min = 2;
     std::size_t document_bytes_max = 8 * 1024 * 1024;
     std::size_t documents_per_tender_max = 50;
     std::size_t question_bytes_max = 4000;

@@ -144,11 +144,18 @@ Status check_complete(const Tender& t, const TenderLimits& limits) {
     if (unique.size() != t.committee.size()) {
         return invalid("committee.members", "committee members must be distinct");
     }
+    if (t.committee.size() < limits.committee_min) {
+        return invalid("committee.members", "the opening committee needs at least " +
+                                                std::to_string(limits.committee_min) +
+                                                " members, so that no officer "
+                                                "opens the bids alone");
+    }
     const auto n = static_cast<std::int64_t>(t.committee.size());
-    if (t.threshold_k < 1 || t.threshold_k > n) {
-        return invalid("committee.threshold",
-                       "committee.threshold must be between 1 and the number of members (" +
-                           std::to_string(n) + ")");
+    if (t.threshold_k < limits.threshold_min || t.threshold_k > n) {
+        return invalid("committee.threshold", "committee.threshold must be between " +
+                                                  std::to_string(limits.threshold_min) +
+                                                  " and the number of members (" +
+                                                  std::to_string(n) + ")");
     }
     return {};
 }

@@ -51,8 +51,9 @@ BOOST_AUTO_TEST_CASE(officers_amending_the_same_version_at_once_lose_no_amendmen
     f.enquiry_deadline_ms = now + 5 * core::ms_per_day;
     f.submission_deadline_ms = now + 20 * core::ms_per_day;
     f.opening_time_ms = now + 20 * core::ms_per_day;
-    f.committee = std::vector<core::UserId>{officers[0].user_id, officers[1].user_id};
-    f.threshold_k = 1;
+    f.committee =
+        std::vector<core::UserId>{officers[0].user_id, officers[1].user_id, officers[2].user_id};
+    f.threshold_k = 2;
     auto draft = service.create_draft(officers[0], f);
     BOOST_REQUIRE(draft.ok());
     auto published = service.publish(officers[0], draft->tender.id, std::nullopt);

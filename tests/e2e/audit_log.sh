@@ -15,6 +15,7 @@ w="$e2e_work"
 e2e_start_server --key-dir "$keys" --log-interval-ms 100 --log-self-check-seconds 1
 
 officer_id=$(e2e_add_user olivia officer)
+member_ids=("$(e2e_add_user oona officer)" "$(e2e_add_user orla officer)")  # a committee of 3
 officer=(-H "$(bearer "$(e2e_login olivia)")")
 
 # wait_for_head N: polls until the latest signed head covers at least N leaves.
@@ -36,7 +37,7 @@ curl -sf "$BASE/api/v1/log/sth" -o "$w/old_sth.json" || e2e_fail "GET sth"
 old_size=$(jq -r .tree_size "$w/old_sth.json")
 for i in 1 2 3; do
     api POST /api/v1/tenders "${officer[@]}" \
-        --data-binary "$(tender_body "Road works $i" works "$officer_id")"
+        --data-binary "$(tender_body "Road works $i" works "$officer_id" "${member_ids[@]}")"
     expect_status 201 "create draft $i"
 done
 total=$(events)

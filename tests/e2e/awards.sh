@@ -24,7 +24,7 @@ w="$e2e_work"
 e2e_start_server --key-dir "$w/keys" --min-tendering-days 0
 
 declare -A TOKEN ID  # by user name, filled by e2e_register
-for name in olga oleg; do e2e_register "$name" officer; done
+for name in olga oleg ossi; do e2e_register "$name" officer; done  # a committee of 3
 for name in acme bolt cask; do e2e_register "$name" supplier; done
 ID[fina]=$(e2e_add_user fina finance)
 TOKEN[fina]=$(e2e_login fina)
@@ -42,7 +42,7 @@ opening_ms=$((t0 + 14500))  # shares are taken from 2 s after the deadline
 make_tender() {
     api POST /api/v1/tenders "${officer[@]}" --data-binary "$(
         jq -cn --arg e "$(iso "$enquiry_ms")" --arg s "$(iso "$deadline_ms")" \
-            --arg o "$(iso "$opening_ms")" --argjson m "[${ID[olga]}, ${ID[oleg]}]" \
+            --arg o "$(iso "$opening_ms")" --argjson m "[${ID[olga]}, ${ID[oleg]}, ${ID[ossi]}]" \
             --arg title "$1" --arg method "$2" --argjson pw "$3" --argjson tw "$4" '{
             title: $title, description: "Awards e2e", buyer: {name: "Town", id: "T-1"},
             category: "goods", currency: "EUR", lots: [{title: "Lot", budget_minor: 200000}],

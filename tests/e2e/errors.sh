@@ -11,10 +11,11 @@ e2e_setup
 e2e_start_server --body-bytes-max "$body_bytes_max"
 
 officer_id=$(e2e_add_user olivia officer)
+member_ids=("$(e2e_add_user oona officer)" "$(e2e_add_user orla officer)")  # a committee of 3
 e2e_add_user sam-supplies supplier >/dev/null
 officer=(-H "$(bearer "$(e2e_login olivia)")")
 supplier=(-H "$(bearer "$(e2e_login sam-supplies)")")
-valid_tender=$(tender_body "Street lighting" works "$officer_id")
+valid_tender=$(tender_body "Street lighting" works "$officer_id" "${member_ids[@]}")
 
 api POST /api/v1/tenders "${officer[@]}" --data-binary "$valid_tender"
 expect_status 201 "create draft"

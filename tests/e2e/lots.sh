@@ -18,7 +18,7 @@ w="$e2e_work"
 e2e_start_server --key-dir "$w/keys" --min-tendering-days 0
 
 declare -A TOKEN ID  # by user name, filled by e2e_register
-e2e_register olga officer
+for name in olga oleg ossi; do e2e_register "$name" officer; done  # a committee of 3
 e2e_register acme supplier
 officer=(-H "$(bearer "${TOKEN[olga]}")")
 
@@ -32,12 +32,12 @@ three_lots='[{title: "Desks", budget_minor: 800000}, {title: "Chairs", budget_mi
 make_tender() {  # make_tender TITLE: publishes a tender with lots 1, 2, 3; prints its id
     api POST /api/v1/tenders "${officer[@]}" --data-binary "$(jq -cn --arg t "$1" \
         --arg e "$(iso "$enquiry_ms")" --arg s "$(iso "$deadline_ms")" \
-        --arg o "$(iso $((deadline_ms + 3600000)))" --argjson m "[${ID[olga]}]" "{
+        --arg o "$(iso $((deadline_ms + 3600000)))" --argjson m "[${ID[olga]}, ${ID[oleg]}, ${ID[ossi]}]" "{
         title: \$t, description: \"Stable lots e2e\", buyer: {name: \"Town\", id: \"T-1\"},
         category: \"goods\", currency: \"EUR\", lots: $three_lots,
         evaluation: {method: \"lowest_price\"}, bid_security_minor: 5000,
         enquiry_deadline: \$e, submission_deadline: \$s, opening_time: \$o,
-        committee: {members: \$m, threshold: 1}}")"
+        committee: {members: \$m, threshold: 2}}")"
     expect_status 201 "create $1"
     local id
     id=$(jq -r .id <<<"$BODY")

@@ -10,12 +10,14 @@ e2e_start_server
 
 officer_id=$(e2e_add_user olivia officer)
 second_officer_id=$(e2e_add_user oscar officer)
+third_officer_id=$(e2e_add_user ottilie officer)  # the opening committee has at least 3
 token=$(e2e_login olivia)
 auth=(-H "$(bearer "$token")")
 
 e2e_log "create a draft"
 api POST /api/v1/tenders "${auth[@]}" \
-    --data-binary "$(tender_body "Road resurfacing" works "$officer_id" "$second_officer_id")"
+    --data-binary "$(tender_body "Road resurfacing" works "$officer_id" "$second_officer_id" \
+        "$third_officer_id")"
 expect_status 201 "create draft"
 expect_json .status draft
 expect_json .version 1
@@ -84,7 +86,8 @@ for n in 1 2 3 4; do
     category=goods
     ((n % 2 == 0)) && category=services
     api POST /api/v1/tenders "${auth[@]}" \
-        --data-binary "$(tender_body "Supply $n" "$category" "$officer_id")"
+        --data-binary "$(tender_body "Supply $n" "$category" "$officer_id" "$second_officer_id" \
+            "$third_officer_id")"
     expect_status 201 "create tender $n"
     other=$(jq -r .id <<<"$BODY")
     api POST "/api/v1/tenders/$other/publish" "${auth[@]}"

@@ -71,4 +71,14 @@ grep -q 'signal 15' "$e2e_server_log" || e2e_fail "the server log does not menti
 code=$(curl -s -o /dev/null -w '%{http_code}' "$BASE/healthz" || true)
 [[ $code == 000 ]] || e2e_fail "the server still answers after exiting ($code)"
 
+e2e_log "a committee smaller than 3 or a threshold below 2 cannot be configured"
+for bad in "--committee-min 2" "--threshold-min 1" "--committee-min 4 --threshold-min 5"; do
+    # shellcheck disable=SC2086 # each case is several words
+    if out=$(timeout 20 "$PROCURA_BIN" serve --listen 127.0.0.1:0 --db "$DB_URL" $bad 2>&1); then
+        e2e_fail "serve $bad started"
+    fi
+    [[ $(wc -l <<<"$out") == 1 && $out == "procura: error: --"* ]] ||
+        e2e_fail "serve $bad: expected one readable line, got: $out"
+done
+
 e2e_log "passed"

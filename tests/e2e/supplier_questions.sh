@@ -9,13 +9,14 @@ e2e_setup
 e2e_start_server
 
 officer_id=$(e2e_add_user olivia officer)
+member_ids=("$(e2e_add_user oona officer)" "$(e2e_add_user orla officer)")  # a committee of 3
 supplier_name="acme-roadworks-ltd"
 supplier_id=$(e2e_add_user "$supplier_name" supplier)
 officer=(-H "$(bearer "$(e2e_login olivia)")")
 supplier=(-H "$(bearer "$(e2e_login "$supplier_name")")")
 
 api POST /api/v1/tenders "${officer[@]}" \
-    --data-binary "$(tender_body "Bridge repair" works "$officer_id")"
+    --data-binary "$(tender_body "Bridge repair" works "$officer_id" "${member_ids[@]}")"
 expect_status 201 "create draft"
 id=$(jq -r .id <<<"$BODY")
 
@@ -73,13 +74,13 @@ jq -e --argjson sid "$supplier_id" \
 
 e2e_log "only officers see who sits on the opening committee"
 expect_json '.committee | has("members")' false
-expect_json '.committee.size' 1
+expect_json '.committee.size' 3
 api GET "/api/v1/tenders/$id" "${supplier[@]}"
 expect_status 200 "supplier read"
 expect_json '.committee | has("members")' false
 api GET "/api/v1/tenders/$id" "${officer[@]}"
 expect_status 200 "officer read"
-expect_json '.committee.members | length' 1
+expect_json '.committee.members | length' 3
 
 # The asker is stored for accountability, only in the database.
 stored=$(e2e_sql "SELECT asker_id FROM tender_questions WHERE id = $question_id")

@@ -91,6 +91,12 @@ const PublicationCase publication_cases[] = {
          t.committee = {11, 11};
      },
      "committee.members"},
+    {"two members",
+     [](Tender& t) {
+         t.committee = {11, 12};
+     },
+     "committee.members"},
+    {"k = 1", [](Tender& t) { t.threshold_k = 1; }, "committee.threshold"},
     {"k = 0", [](Tender& t) { t.threshold_k = 0; }, "committee.threshold"},
     {"k > n", [](Tender& t) { t.threshold_k = 4; }, "committee.threshold"},
     {"no enquiry deadline", [](Tender& t) { t.enquiry_deadline_ms.reset(); }, "enquiry_deadline"},

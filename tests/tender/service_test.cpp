@@ -179,15 +179,40 @@ BOOST_AUTO_TEST_CASE(publication_failures_are_422_and_leave_the_draft_alone) {
 BOOST_AUTO_TEST_CASE(committee_members_must_be_officers) {
     World w;
     TenderFields f = w.complete_fields();
-    f.committee = std::vector<core::UserId>{w.officer.user_id, w.supplier.user_id};
+    f.committee =
+        std::vector<core::UserId>{w.officer.user_id, w.supplier.user_id, w.officer2.user_id};
     auto draft = w.service.create_draft(w.officer, f);
     BOOST_REQUIRE(draft.ok());
     require_error(w.service.publish(w.officer, draft->tender.id, std::nullopt),
                   ErrorKind::unprocessable, "not_an_officer", "committee.members[1]");
-    f.committee = std::vector<core::UserId>{w.officer.user_id, 9999};
+    f.committee = std::vector<core::UserId>{w.officer.user_id, 9999, w.officer2.user_id};
     auto draft2 = w.service.create_draft(w.officer, f);
     require_error(w.service.publish(w.officer, draft2->tender.id, std::nullopt),
                   ErrorKind::unprocessable, "not_an_officer", "committee.members[1]");
+}
+
+// Issue 16, defect 2: a committee of one with threshold 1 was accepted, so one officer could
+// open the bids alone. At least 3 members and a threshold of at least 2, or as a deployment
+// raises them.
+BOOST_AUTO_TEST_CASE(no_officer_opens_bids_alone) {
+    World w;
+    TenderFields f = w.complete_fields();
+    const auto publish_with = [&](std::vector<core::UserId> members, std::int64_t k) {
+        f.committee = std::move(members);
+        f.threshold_k = k;
+        auto draft = w.service.create_draft(w.officer, f);
+        BOOST_REQUIRE(draft.ok());
+        return w.service.publish(w.officer, draft->tender.id, std::nullopt);
+    };
+    const core::UserId a = w.officer.user_id, b = w.officer2.user_id, c = w.officer3.user_id;
+    require_error(publish_with({a}, 1), ErrorKind::unprocessable, "invalid_field",
+                  "committee.members");
+    require_error(publish_with({a, b}, 2), ErrorKind::unprocessable, "invalid_field",
+                  "committee.members");
+    require_error(publish_with({a, b, c}, 1), ErrorKind::unprocessable, "invalid_field",
+                  "committee.threshold");
+    BOOST_TEST(publish_with({a, b, c}, 2).ok());
+    BOOST_TEST(publish_with({a, b, c}, 3).ok());
 }
 
 BOOST_AUTO_TEST_CASE(stale_versions_are_refused) {

@@ -27,6 +27,7 @@ struct Env {
     Env() {
         officer_id = add_user("olivia", core::Role::officer);
         second_officer_id = add_user("oscar", core::Role::officer);
+        third_officer_id = add_user("ottilie", core::Role::officer);
         supplier_id = add_user("sam-supplies", core::Role::supplier);
         officer_token = login("olivia");
         supplier_token = login("sam-supplies");
@@ -66,6 +67,7 @@ struct Env {
             ApiOptions{}, clock, metrics};
     core::UserId officer_id = 0;
     core::UserId second_officer_id = 0;
+    core::UserId third_officer_id = 0;
     core::UserId supplier_id = 0;
     std::string officer_token;
     std::string supplier_token;
@@ -144,7 +146,8 @@ Json publishable_tender(const std::string& title = "Road resurfacing") {
                 {"submission_deadline", at(now + 20 * day_ms)},
                 {"opening_time", at(now + 21 * day_ms)},
                 {"committee",
-                 {{"members", {env().officer_id, env().second_officer_id}}, {"threshold", 2}}}};
+                 {{"members", {env().officer_id, env().second_officer_id, env().third_officer_id}},
+                  {"threshold", 2}}}};
 }
 
 // Creates a draft as the officer; returns its JSON.
