@@ -272,6 +272,11 @@ Result<TenderView> TenderService::amend(const core::Caller& caller, TenderId id,
         return core::unprocessable("not_amendable", "the currency cannot change after publication",
                                    "changes.currency");
     }
+    // The buyer is fixed too: it decides which buyer account pays the contract.
+    if (changes.buyer_id || changes.buyer_name) {
+        return core::unprocessable("not_amendable", "the buyer cannot change after publication",
+                                   changes.buyer_id ? "changes.buyer.id" : "changes.buyer.name");
+    }
     PROCURA_TRY(rules::validate_fields(changes, limits_));
     const std::int64_t now = clock_.now_ms();
     if (changes.enquiry_deadline_ms && *changes.enquiry_deadline_ms <= now) {

@@ -289,6 +289,20 @@ BOOST_AUTO_TEST_CASE(no_amendment_after_the_deadline_and_no_committee_change) {
                   ErrorKind::unprocessable, "not_amendable");
     require_error(w.service.amend(w.officer, t.tender.id, t.tender.version, "x", TenderFields{}),
                   ErrorKind::unprocessable, "empty_amendment");
+    // Issue 16, defect 2: buyer.id decides which buyer account pays; it was amendable after
+    // publication. The buyer is fixed now, and a refused amendment changes nothing.
+    TenderFields buyer;
+    buyer.buyer_id = "OTHER-BUYER";
+    require_error(w.service.amend(w.officer, t.tender.id, t.tender.version, "x", buyer),
+                  ErrorKind::unprocessable, "not_amendable", "changes.buyer.id");
+    TenderFields buyer_name;
+    buyer_name.buyer_name = "Another Ministry";
+    require_error(w.service.amend(w.officer, t.tender.id, t.tender.version, "x", buyer_name),
+                  ErrorKind::unprocessable, "not_amendable", "changes.buyer.name");
+    auto unchanged = w.service.get(w.officer, t.tender.id);
+    BOOST_REQUIRE(unchanged.ok());
+    BOOST_TEST(unchanged->tender.version == t.tender.version);
+    BOOST_TEST(unchanged->tender.buyer_id == t.tender.buyer_id);
     w.clock.set_ms(*t.tender.submission_deadline_ms);
     TenderFields change;
     change.description = "Too late";
