@@ -12,10 +12,11 @@
 namespace procura::bidding {
 
 GroupCommit::GroupCommit(GroupCommitDependencies dependencies, std::size_t bids_per_group_max,
-                         std::int64_t versions_max)
+                         const BidQuota& quota)
     : d_(std::move(dependencies)),
       bids_per_group_max_(bids_per_group_max),
-      versions_max_(versions_max) {}
+      versions_max_(quota.versions_max),
+      quota_(quota) {}
 
 void GroupCommit::write(PendingBid& pending) {
     std::unique_lock lock(queue_mutex_);
@@ -294,7 +295,7 @@ std::vector<money::Transfer> GroupCommit::store_bids(const Bids& bids) {
     std::vector<BidWrite> writes;
     writes.reserve(bids.size());
     for (PendingBid* p : bids) writes.push_back(p->write);
-    auto written = d_.bids.insert_bids(std::move(writes), versions_max_);
+    auto written = d_.bids.insert_bids(std::move(writes), quota_);
     if (written) {
         for (std::size_t i = 0; i < bids.size(); ++i) {
             settle(*bids[i], std::move((*written)[i]), releases);
@@ -303,7 +304,7 @@ std::vector<money::Transfer> GroupCommit::store_bids(const Bids& bids) {
     }
     for (PendingBid* p : bids) {
         auto alone =
-            bids.size() == 1 ? std::move(written) : d_.bids.insert_bids({p->write}, versions_max_);
+            bids.size() == 1 ? std::move(written) : d_.bids.insert_bids({p->write}, quota_);
         if (alone) {
             settle(*p, std::move(alone->front()), releases);
             continue;

@@ -83,7 +83,7 @@ class GroupCommit {
 public:
     // The referenced dependencies must outlive this.
     GroupCommit(GroupCommitDependencies dependencies, std::size_t bids_per_group_max,
-                std::int64_t versions_max);
+                const BidQuota& quota);
 
     // Queues pending and returns once its group has been written: then exactly one of
     // pending.stored, pending.error or pending.existing is set. Never throws.
@@ -118,6 +118,7 @@ private:
     GroupCommitDependencies d_;
     std::size_t bids_per_group_max_;
     std::int64_t versions_max_;
+    BidQuota quota_;
     std::mutex queue_mutex_;
     std::deque<PendingBid*> queue_;
     bool writing_ = false;  // a request is writing a group

@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <limits>
 #include <optional>
 #include <string>
 #include <vector>
@@ -87,9 +88,19 @@ struct OpeningRecord {
 // bound keeps a large body from being held in memory until the opening.
 inline constexpr std::size_t opening_share_bytes_max = 4096;
 
+// What one supplier may store on a tender, checked by the store under its locks.
+struct BidQuota {
+    std::int64_t versions_max = 100;  // versions per (tender, supplier, lot), withdrawn ones too
+    // Bytes of the active bids' bodies per (tender, supplier): only active bodies are kept
+    // (replaced and withdrawn ones keep their hash and receipt), so this bounds what a
+    // supplier stores on a tender and what its opening reads of them.
+    std::int64_t supplier_bytes_max = std::numeric_limits<std::int64_t>::max();
+};
+
 struct BiddingLimits {
     std::size_t bid_bytes_max = 8 * 1024 * 1024;
-    std::int64_t versions_max = 100;      // per (tender, supplier, lot)
+    std::int64_t versions_max = 100;                     // per (tender, supplier, lot)
+    std::int64_t supplier_bytes_max = 64 * 1024 * 1024;  // BidQuota::supplier_bytes_max
     std::size_t bids_per_group_max = 64;  // bids written in one transaction (group commit)
     std::size_t tenders_cached_max = 1024;
     std::size_t accounts_cached_max = 100'000;

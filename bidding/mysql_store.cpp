@@ -5,6 +5,7 @@
 #include <cppconn/resultset.h>
 #include <cppconn/statement.h>
 
+#include <limits>
 #include <map>
 #include <memory>
 #include <set>
@@ -222,11 +223,38 @@ void check_tenders(sql::Statement& text, GroupAttempt& a) {
     }
 }
 
+// Whether bid i keeps its supplier's active bodies on its tender within
+// quota.supplier_bytes_max: the supplier's active bids (locked, so that two groups cannot both
+// fill the last bytes), with bid i in place of the one it replaces and the group's earlier
+// stored bids of the supplier in place of theirs. Runs inside the attempt.
+bool within_storage_quota(sql::Statement& text, const GroupAttempt& a, std::size_t i,
+                          const BidQuota& quota) {
+    if (quota.supplier_bytes_max == std::numeric_limits<std::int64_t>::max()) return true;
+    const Bid& b = a.bids[i].bid;
+    std::map<std::int64_t, std::int64_t> bytes_per_lot;
+    Rows rows(text.executeQuery(
+        "SELECT lot_id, LENGTH(body) FROM bids WHERE tender_id = " + std::to_string(b.tender_id) +
+        " AND supplier_id = " + std::to_string(b.supplier_id) +
+        " AND state = 'active' FOR UPDATE"));
+    while (rows->next()) bytes_per_lot[rows->getInt64(1)] = rows->getInt64(2);
+    for (std::size_t j : a.stored_bids) {
+        const Bid& earlier = a.bids[j].bid;
+        if (earlier.tender_id == b.tender_id && earlier.supplier_id == b.supplier_id) {
+            bytes_per_lot[earlier.lot_id] = static_cast<std::int64_t>(earlier.body.size());
+        }
+    }
+    bytes_per_lot[b.lot_id] = static_cast<std::int64_t>(b.body.size());
+    std::int64_t total = 0;
+    for (const auto& [lot, bytes] : bytes_per_lot) total += bytes;
+    return total <= quota.supplier_bytes_max;
+}
+
 // Stage 2. The active bid of each (tender, supplier, lot), under its row lock: it is the
 // newest version there, and the one this bid replaces. Numbers every bid not refused, refuses
 // one past versions_max on its own, and lists the bids that go on (stored_bids) and the ones
 // they replace. Runs inside the attempt.
-void number_versions(sql::Statement& text, GroupAttempt& a, std::int64_t versions_max) {
+void number_versions(sql::Statement& text, GroupAttempt& a, const BidQuota& quota) {
+    const std::int64_t versions_max = quota.versions_max;
     std::map<std::string, std::tuple<std::int64_t, std::int64_t, std::string>> active;
     {
         Rows rows(
@@ -263,6 +291,10 @@ void number_versions(sql::Statement& text, GroupAttempt& a, std::int64_t version
                                "a supplier may send at most " + std::to_string(versions_max) +
                                    " versions of a bid",
                                "bid");
+            continue;
+        }
+        if (!within_storage_quota(text, a, i, quota)) {
+            a.written[i].error = supplier_storage_full(quota.supplier_bytes_max);
             continue;
         }
         if (found != active.end()) {
@@ -372,7 +404,7 @@ core::Status append_events(db::Transaction& tx, GroupAttempt& a) {
 }  // namespace
 
 core::Result<std::vector<BidWritten>> MySQLBidStore::insert_bids(std::vector<BidWrite> bids,
-                                                                 std::int64_t versions_max) {
+                                                                 const BidQuota& quota) {
     // The statements of a group are built as text where every value is an integer, a key made
     // of integers, or a hex hash from core::to_hex (nothing a client chose), and prepared where
     // they carry the bodies and tokens: a fixed number of round trips per group, not per bid.
@@ -412,11 +444,12 @@ core::Result<std::vector<BidWritten>> MySQLBidStore::insert_bids(std::vector<Bid
                 tx.attempt("bidding.insert_bids", [&](sql::Connection& c) -> core::Status {
                     std::unique_ptr<sql::Statement> text(c.createStatement());
                     check_tenders(*text, a);
-                    number_versions(*text, a, versions_max);
+                    number_versions(*text, a, quota);
                     if (a.stored_bids.empty()) return {};
                     if (!a.replaced_ids.empty()) {
-                        text->executeUpdate("UPDATE bids SET state = 'replaced' WHERE id IN (" +
-                                            a.replaced_ids + ")");
+                        text->executeUpdate(
+                            "UPDATE bids SET state = 'replaced', body = '' WHERE id IN (" +
+                            a.replaced_ids + ")");
                     }
                     if (seq_first) {
                         PROCURA_TRY_ASSIGN(a.head, db::lock_audit_head(tx));
@@ -473,8 +506,8 @@ core::Status MySQLBidStore::withdraw_bid(std::int64_t bid_id, std::int64_t at_ms
         }
         PROCURA_TRY_ASSIGN(auto changed, tx.attempt("bidding.withdraw", [&](sql::Connection& c) {
             Statement s(
-                c.prepareStatement("UPDATE bids SET state = 'withdrawn', withdrawn_at_ms = ? "
-                                   "WHERE id = ? AND state = 'active'"));
+                c.prepareStatement("UPDATE bids SET state = 'withdrawn', withdrawn_at_ms = ?, "
+                                   "body = '' WHERE id = ? AND state = 'active'"));
             s->setInt64(1, at_ms);
             s->setInt64(2, bid_id);
             return s->executeUpdate();

@@ -23,7 +23,7 @@ public:
     core::Result<std::vector<Bid>> find_bids_by_hashes(const std::vector<BidHash>& hashes) override;
     core::Result<std::vector<Bid>> find_active_bids(const std::vector<BidKey>& keys) override;
     core::Result<std::vector<BidWritten>> insert_bids(std::vector<BidWrite> bids,
-                                                      std::int64_t versions_max) override;
+                                                      const BidQuota& quota) override;
     core::Status withdraw_bid(std::int64_t bid_id, std::int64_t at_ms,
                               const core::AuditEvent& audit) override;
     core::Result<std::vector<Bid>> list_bids(std::int64_t tender_id, bool with_bodies) override;

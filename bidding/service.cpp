@@ -20,7 +20,8 @@ BiddingService::BiddingService(BiddingDependencies dependencies, BiddingLimits l
       security_(d_.ledger, limits_.accounts_cached_max),
       head_(d_.log, limits_.receipt_head_reuse_ms),
       group_({d_.bids, d_.tenders, d_.certificates, terms_, security_, head_, d_.confirm_sessions},
-             limits_.bids_per_group_max, limits_.versions_max),
+             limits_.bids_per_group_max,
+             BidQuota{limits_.versions_max, limits_.supplier_bytes_max}),
       ceremony_({d_.bids, d_.certificates, terms_, keys_, d_.verifier, d_.clock}, limits_) {}
 
 core::Status BiddingService::check_committee_ready(std::int64_t tender_id) {

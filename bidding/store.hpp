@@ -13,6 +13,8 @@
 //   "duplicate_bid" rolls the whole group back.
 // - A stored bid's audit event names it (entity_id, entity_version) with action "bid.replaced"
 //   if it replaced one, else the caller's; log_seq is that event's seq.
+// - Only an active bid keeps its body: replacing or withdrawing a bid empties its body and keeps
+//   its hash, time stamp token, log position and state (its receipt stays checkable).
 // - withdraw_bid refuses a replaced, withdrawn or unknown bid alike, writing nothing. Under the
 //   tender row's lock it refuses a bid of a cancelled tender ("tender_cancelled"), and one
 //   withdrawn at or after the tender's current submission deadline or once the bids are opened
@@ -71,6 +73,14 @@ struct BidWritten {
     std::optional<core::Error> error;
 };
 
+// The refusal of a bid past BidQuota::supplier_bytes_max, one text for every store.
+inline core::Error supplier_storage_full(std::int64_t bytes_max) {
+    return core::payload_too_large(
+        "supplier_storage_full", "a supplier's current bids on a tender may hold at most " +
+                                     std::to_string(bytes_max) +
+                                     " bytes in all; withdraw or replace a bid with a smaller one");
+}
+
 class BidStore {
 public:
     virtual ~BidStore() = default;
@@ -123,8 +133,12 @@ public:
     // callers that need each bid's own outcome then write the bids one at a time.
     // Precondition: no two bids share a (tender, supplier, lot); sha256_hex is 64 lower-case
     // hex digits.
+    // A bid past quota.versions_max is refused on its own ("too_many_versions", as before); one
+    // that would make its supplier's active bodies on the tender exceed
+    // quota.supplier_bytes_max (counting the bid it replaces as gone, and the group's earlier
+    // bids of that supplier) is refused on its own with 413 "supplier_storage_full".
     virtual core::Result<std::vector<BidWritten>> insert_bids(std::vector<BidWrite> bids,
-                                                              std::int64_t versions_max) = 0;
+                                                              const BidQuota& quota) = 0;
     // Active -> withdrawn; conflict "not_active" otherwise.
     virtual core::Status withdraw_bid(std::int64_t bid_id, std::int64_t at_ms,
                                       const core::AuditEvent& audit) = 0;

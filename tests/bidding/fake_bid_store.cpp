@@ -141,7 +141,8 @@ std::optional<core::Error> FakeBidStore::refusal(const BidWrite& w, const Tender
 }
 
 core::Result<std::vector<BidWritten>> FakeBidStore::insert_bids(std::vector<BidWrite> bids,
-                                                                std::int64_t versions_max) {
+                                                                const BidQuota& quota) {
+    const std::int64_t versions_max = quota.versions_max;
     if (on_insert_bids) on_insert_bids(bids.size());
     TenderTerms terms;
     if (tender_terms) {
@@ -162,6 +163,28 @@ core::Result<std::vector<BidWritten>> FakeBidStore::insert_bids(std::vector<BidW
             refusal(bids[i], tender_terms ? &terms : nullptr, versions_max, versions[i]);
         if (written[i].error) continue;
         const Bid& b = bids[i].bid;
+        // The supplier's active bodies on the tender, with this bid in place of the one it
+        // replaces and the group's earlier bids of the supplier in place of theirs.
+        std::map<std::int64_t, std::int64_t> bytes_per_lot;
+        for (const auto& [id, other] : state_.bids) {
+            if (other.tender_id == b.tender_id && other.supplier_id == b.supplier_id &&
+                other.state == BidState::active) {
+                bytes_per_lot[other.lot_id] = static_cast<std::int64_t>(other.body.size());
+            }
+        }
+        for (std::size_t j : stored_bids) {
+            const Bid& earlier = bids[j].bid;
+            if (earlier.tender_id == b.tender_id && earlier.supplier_id == b.supplier_id) {
+                bytes_per_lot[earlier.lot_id] = static_cast<std::int64_t>(earlier.body.size());
+            }
+        }
+        bytes_per_lot[b.lot_id] = static_cast<std::int64_t>(b.body.size());
+        std::int64_t total = 0;
+        for (const auto& [lot, bytes] : bytes_per_lot) total += bytes;
+        if (total > quota.supplier_bytes_max) {
+            written[i].error = supplier_storage_full(quota.supplier_bytes_max);
+            continue;
+        }
         bool duplicate = body_stored(b.tender_id, b.sha256_hex);
         for (std::size_t j : stored_bids) {
             duplicate = duplicate || (bids[j].bid.tender_id == b.tender_id &&
@@ -180,6 +203,7 @@ core::Result<std::vector<BidWritten>> FakeBidStore::insert_bids(std::vector<BidW
             if (other.tender_id == b.tender_id && other.supplier_id == b.supplier_id &&
                 other.lot_id == b.lot_id && other.state == BidState::active) {
                 other.state = BidState::replaced;
+                other.body.clear();  // only the active version's body is kept
                 written[i].replaced_sha256 = other.sha256_hex;
                 audit.action = "bid.replaced";
             }
@@ -232,6 +256,7 @@ core::Status FakeBidStore::withdraw_bid(std::int64_t bid_id, std::int64_t at_ms,
         return core::conflict("not_active", "only the current version of a bid can be withdrawn");
     }
     it->second.state = BidState::withdrawn;
+    it->second.body.clear();
     it->second.withdrawn_at_ms = at_ms;
     append_audit(audit);
     return {};

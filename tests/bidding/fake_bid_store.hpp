@@ -33,7 +33,7 @@ public:
     core::Result<std::optional<Bid>> find_bid_by_hash(std::int64_t tender_id,
                                                       const std::string& sha256_hex) override;
     core::Result<std::vector<BidWritten>> insert_bids(std::vector<BidWrite> bids,
-                                                      std::int64_t versions_max) override;
+                                                      const BidQuota& quota) override;
     // Called with the group's size at the start of every insert_bids, outside the store's
     // lock (a test may wait in it, so that more bids queue behind the group being written).
     std::function<void(std::size_t)> on_insert_bids;

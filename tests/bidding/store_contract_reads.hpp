@@ -107,6 +107,8 @@ inline void only_an_active_bid_is_withdrawn(BidWorld& w) {
         w.store().withdraw_bid(v2.id, t0_ms + 5, event("bid.withdrawn", "bid", v2.id)).ok());
     const Bid withdrawn = find(w, v2.id);
     BOOST_TEST((withdrawn.state == BidState::withdrawn));
+    BOOST_TEST(withdrawn.body.empty());  // its hash and receipt stay, its body goes
+    BOOST_TEST(withdrawn.timestamp_token == v2.timestamp_token);
     BOOST_REQUIRE(withdrawn.withdrawn_at_ms.has_value());
     BOOST_TEST(*withdrawn.withdrawn_at_ms == t0_ms + 5);
     const std::vector<core::StoredAuditEvent> after = w.audit_events();

@@ -113,9 +113,10 @@ void require_ok(const core::Result<T>& r) {
 }
 
 // insert_bids, which must succeed as a call, with one answer per bid.
-inline std::vector<BidWritten> insert(BidWorld& w, const std::vector<BidWrite>& bids,
-                                      std::int64_t versions_max = 100) {
-    auto written = w.store().insert_bids(bids, versions_max);
+inline std::vector<BidWritten> insert(
+    BidWorld& w, const std::vector<BidWrite>& bids, std::int64_t versions_max = 100,
+    std::int64_t supplier_bytes_max = BidQuota{}.supplier_bytes_max) {
+    auto written = w.store().insert_bids(bids, BidQuota{versions_max, supplier_bytes_max});
     require_ok(written);
     BOOST_REQUIRE_EQUAL(written->size(), bids.size());
     return std::move(written).value();

@@ -55,6 +55,19 @@ inline void a_new_bid_replaces_the_active_one_and_reports_its_hash(BidWorld& w) 
     BOOST_TEST((find(w, v1.id).state == BidState::replaced));
     BOOST_TEST((find(w, v2.id).state == BidState::replaced));
     BOOST_TEST((find(w, third[0].stored->id).state == BidState::active));
+    // Issue 16, defect 5: only the active version keeps its body; a replaced one keeps its
+    // hash and receipt (time stamp token), so it stays checkable, and a resend of it is still
+    // known by its hash.
+    for (const Bid& old : {v1, v2}) {
+        const Bid kept = find(w, old.id);
+        BOOST_TEST(kept.body.empty());
+        BOOST_TEST(kept.sha256_hex == old.sha256_hex);
+        BOOST_TEST(kept.timestamp_token == old.timestamp_token);
+        auto by_hash = w.store().find_bid_by_hash(tender, old.sha256_hex);
+        require_ok(by_hash);
+        BOOST_TEST(by_hash->has_value());
+    }
+    BOOST_TEST(find(w, third[0].stored->id).body == "third");
     // Another lot, supplier or tender is a (tender, supplier, lot) of its own.
     const std::int64_t other = publish(w);
     for (const BidWrite& b :
@@ -65,6 +78,41 @@ inline void a_new_bid_replaces_the_active_one_and_reports_its_hash(BidWorld& w) 
         BOOST_TEST(!own[0].replaced_sha256.has_value());
     }
     BOOST_TEST((find(w, third[0].stored->id).state == BidState::active));
+}
+
+// Issue 16, defect 5: a supplier could store 8 MiB x 100 versions x 100 lots on one tender.
+// Now only active bodies are kept, and they are capped per (tender, supplier).
+inline void a_suppliers_active_bodies_stay_within_the_storage_quota(BidWorld& w) {
+    const std::int64_t tender = publish(w);
+    const std::int64_t cap = 25;
+    const auto one = [&](const BidWrite& b) { return insert(w, {b}, 100, cap).front(); };
+    const auto refused = [&](const BidWritten& r) {
+        BOOST_REQUIRE(r.error.has_value());
+        BOOST_TEST((r.error->kind == core::ErrorKind::payload_too_large));
+        BOOST_TEST(r.error->code == "supplier_storage_full");
+        BOOST_TEST(!r.stored.has_value());
+    };
+    BOOST_TEST(one(bid(tender, supplier_a, 1, std::string(10, 'a'))).stored.has_value());
+    BOOST_TEST(one(bid(tender, supplier_a, 2, std::string(10, 'b'))).stored.has_value());
+    const std::string before = snapshot(w, {tender});
+    refused(one(bid(tender, supplier_a, 3, std::string(10, 'c'))));  // 30 > 25
+    BOOST_TEST(snapshot(w, {tender}) == before);
+    // A replacement counts instead of the bid it replaces: 14 + 10 fits.
+    const BidWritten bigger = one(bid(tender, supplier_a, 1, std::string(14, 'd')));
+    BOOST_TEST(bigger.stored.has_value());
+    // Another supplier has its own quota.
+    BOOST_TEST(one(bid(tender, supplier_b, 1, std::string(20, 'e'))).stored.has_value());
+    // In one group the earlier bids of the supplier count: the second is refused alone.
+    const std::vector<BidWritten> group = insert(w,
+                                                 {bid(tender, supplier_c, 1, std::string(20, 'f')),
+                                                  bid(tender, supplier_c, 2, std::string(10, 'g'))},
+                                                 100, cap);
+    BOOST_TEST(group[0].stored.has_value());
+    refused(group[1]);
+    // Withdrawing frees the bytes.
+    require_ok(w.store().withdraw_bid(bigger.stored->id, t0_ms + 1,
+                                      event("bid.withdrawn", "bid", bigger.stored->id)));
+    BOOST_TEST(one(bid(tender, supplier_a, 3, std::string(15, 'h'))).stored.has_value());
 }
 
 inline void versions_go_on_after_a_withdrawn_bid(BidWorld& w) {
@@ -143,7 +191,7 @@ inline void a_body_already_stored_rolls_the_whole_group_back(BidWorld& w) {
     const std::string before = snapshot(w, {tender, other});
     // A bid that would be stored, then one whose body the tender holds (from another supplier).
     auto group = w.store().insert_bids(
-        {bid(tender, supplier_b, 2, "fresh"), bid(tender, supplier_c, 1, "taken")}, 100);
+        {bid(tender, supplier_b, 2, "fresh"), bid(tender, supplier_c, 1, "taken")}, BidQuota{});
     BOOST_REQUIRE(!group.ok());
     BOOST_TEST((group.error().kind == core::ErrorKind::conflict));
     BOOST_TEST(group.error().code == "duplicate_bid");
@@ -153,7 +201,7 @@ inline void a_body_already_stored_rolls_the_whole_group_back(BidWorld& w) {
     BOOST_TEST(!fresh->has_value());
     // The same body twice in one group is refused the same way.
     auto twice = w.store().insert_bids(
-        {bid(tender, supplier_b, 1, "twice"), bid(tender, supplier_c, 1, "twice")}, 100);
+        {bid(tender, supplier_b, 1, "twice"), bid(tender, supplier_c, 1, "twice")}, BidQuota{});
     BOOST_REQUIRE(!twice.ok());
     BOOST_TEST(twice.error().code == "duplicate_bid");
     BOOST_TEST(snapshot(w, {tender, other}) == before);

@@ -110,7 +110,7 @@ BOOST_AUTO_TEST_CASE(a_group_of_thirteen_is_written_in_chunks_each_body_on_its_o
         w.bid.timestamp_token = "token " + std::to_string(i + 1);
         group.push_back(w);
     }
-    auto written = d.store.insert_bids(group, 100);  // 13 rows: 8 + 4 + 1
+    auto written = d.store.insert_bids(group, BidQuota{});  // 13 rows: 8 + 4 + 1
     BOOST_REQUIRE(written.ok());
     for (int i = 0; i < 13; ++i) {
         BOOST_REQUIRE((*written)[i].stored.has_value());
@@ -141,7 +141,7 @@ BOOST_AUTO_TEST_CASE(bodies_and_tokens_of_any_bytes_are_stored_exactly) {
     BidWrite w = Db::bid(1, 21, 'e');
     w.bid.body = every_byte + std::string("\0\xff\xc3(", 4) + every_byte;
     w.bid.timestamp_token = std::string("\x30\x82\0\0", 4) + every_byte;
-    auto written = d.store.insert_bids({w}, 100);
+    auto written = d.store.insert_bids({w}, BidQuota{});
     BOOST_REQUIRE(written.ok());
     BOOST_REQUIRE((*written)[0].stored.has_value());
     auto stored = d.store.find_bid((*written)[0].stored->id);
@@ -169,7 +169,7 @@ BOOST_AUTO_TEST_CASE(large_and_small_bodies_in_one_group_are_stored_exactly) {
                                      static_cast<char>(0xA0 + i));
         group.push_back(w);
     }
-    auto written = d.store.insert_bids(group, 100);  // 4 rows: one statement
+    auto written = d.store.insert_bids(group, BidQuota{});  // 4 rows: one statement
     BOOST_REQUIRE(written.ok());
     for (std::size_t i = 0; i < 4; ++i) {
         BOOST_REQUIRE((*written)[i].stored.has_value());

@@ -47,10 +47,10 @@ public:
         const std::vector<bidding::BidKey>& keys) override {
         return plan_.call("find_active_bids", [&] { return inner_.find_active_bids(keys); });
     }
-    core::Result<std::vector<bidding::BidWritten>> insert_bids(std::vector<bidding::BidWrite> bids,
-                                                               std::int64_t versions_max) override {
+    core::Result<std::vector<bidding::BidWritten>> insert_bids(
+        std::vector<bidding::BidWrite> bids, const bidding::BidQuota& quota) override {
         return plan_.call("insert_bids",
-                          [&] { return inner_.insert_bids(std::move(bids), versions_max); });
+                          [&] { return inner_.insert_bids(std::move(bids), quota); });
     }
     core::Status withdraw_bid(std::int64_t bid_id, std::int64_t at_ms,
                               const core::AuditEvent& audit) override {
