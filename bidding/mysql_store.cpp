@@ -223,38 +223,54 @@ void check_tenders(sql::Statement& text, GroupAttempt& a) {
     }
 }
 
-// Whether bid i keeps its supplier's active bodies on its tender within
-// quota.supplier_bytes_max: the supplier's active bids (locked, so that two groups cannot both
-// fill the last bytes), with bid i in place of the one it replaces and the group's earlier
-// stored bids of the supplier in place of theirs. Runs inside the attempt.
-bool within_storage_quota(sql::Statement& text, const GroupAttempt& a, std::size_t i,
-                          const BidQuota& quota) {
-    if (quota.supplier_bytes_max == std::numeric_limits<std::int64_t>::max()) return true;
-    const Bid& b = a.bids[i].bid;
-    std::map<std::int64_t, std::int64_t> bytes_per_lot;
-    Rows rows(text.executeQuery(
-        "SELECT lot_id, LENGTH(body) FROM bids WHERE tender_id = " + std::to_string(b.tender_id) +
-        " AND supplier_id = " + std::to_string(b.supplier_id) +
-        " AND state = 'active' FOR UPDATE"));
-    while (rows->next()) bytes_per_lot[rows->getInt64(1)] = rows->getInt64(2);
-    for (std::size_t j : a.stored_bids) {
-        const Bid& earlier = a.bids[j].bid;
-        if (earlier.tender_id == b.tender_id && earlier.supplier_id == b.supplier_id) {
-            bytes_per_lot[earlier.lot_id] = static_cast<std::int64_t>(earlier.body.size());
-        }
+// The bytes of the active bodies of each (tender, supplier) of the group, by lot, locked so that
+// two groups cannot both fill a supplier's last bytes: one statement per group. Empty when the
+// quota has no byte limit. Runs inside the attempt.
+using SupplierBytes =
+    std::map<std::pair<std::int64_t, core::UserId>, std::map<std::int64_t, std::int64_t>>;
+SupplierBytes active_bytes(sql::Statement& text, const GroupAttempt& a, const BidQuota& quota) {
+    SupplierBytes out;
+    if (quota.supplier_bytes_max == std::numeric_limits<std::int64_t>::max()) return out;
+    std::string condition;
+    for (const BidWrite& w : a.bids) {
+        const auto key = std::make_pair(w.bid.tender_id, w.bid.supplier_id);
+        if (out.count(key) > 0) continue;
+        out[key];
+        condition += (condition.empty() ? "(" : " OR (") + std::string("tender_id = ") +
+                     std::to_string(w.bid.tender_id) +
+                     " AND supplier_id = " + std::to_string(w.bid.supplier_id) + ")";
     }
-    bytes_per_lot[b.lot_id] = static_cast<std::int64_t>(b.body.size());
+    Rows rows(text.executeQuery(
+        "SELECT tender_id, supplier_id, lot_id, LENGTH(body) FROM bids WHERE state = 'active' "
+        "AND (" +
+        condition + ") FOR UPDATE"));
+    while (rows->next()) {
+        out[{rows->getInt64(1), rows->getInt64(2)}][rows->getInt64(3)] = rows->getInt64(4);
+    }
+    return out;
+}
+
+// Whether bid b keeps its supplier's active bodies on its tender within
+// quota.supplier_bytes_max, with b in place of the bid it replaces; if so, counts it in bytes.
+bool take_storage(SupplierBytes& bytes, const Bid& b, const BidQuota& quota) {
+    if (quota.supplier_bytes_max == std::numeric_limits<std::int64_t>::max()) return true;
+    std::map<std::int64_t, std::int64_t> lots = bytes[{b.tender_id, b.supplier_id}];
+    lots[b.lot_id] = static_cast<std::int64_t>(b.body.size());
     std::int64_t total = 0;
-    for (const auto& [lot, bytes] : bytes_per_lot) total += bytes;
-    return total <= quota.supplier_bytes_max;
+    for (const auto& [lot, size] : lots) total += size;
+    if (total > quota.supplier_bytes_max) return false;
+    bytes[{b.tender_id, b.supplier_id}] = std::move(lots);
+    return true;
 }
 
 // Stage 2. The active bid of each (tender, supplier, lot), under its row lock: it is the
 // newest version there, and the one this bid replaces. Numbers every bid not refused, refuses
 // one past versions_max on its own, and lists the bids that go on (stored_bids) and the ones
-// they replace. Runs inside the attempt.
+// they replace; refuses on its own one that would overfill its supplier's storage quota. Runs
+// inside the attempt.
 void number_versions(sql::Statement& text, GroupAttempt& a, const BidQuota& quota) {
     const std::int64_t versions_max = quota.versions_max;
+    SupplierBytes bytes = active_bytes(text, a, quota);
     std::map<std::string, std::tuple<std::int64_t, std::int64_t, std::string>> active;
     {
         Rows rows(
@@ -293,7 +309,7 @@ void number_versions(sql::Statement& text, GroupAttempt& a, const BidQuota& quot
                                "bid");
             continue;
         }
-        if (!within_storage_quota(text, a, i, quota)) {
+        if (!take_storage(bytes, b, quota)) {
             a.written[i].error = supplier_storage_full(quota.supplier_bytes_max);
             continue;
         }
