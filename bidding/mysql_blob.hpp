@@ -1,5 +1,5 @@
 // A BLOB column read whole into a string, for bidding's MariaDB adapter (mysql_store.cpp and
-// mysql_opening_keys.cpp).
+// mysql_openings.cpp).
 #pragma once
 
 #include <cppconn/resultset.h>

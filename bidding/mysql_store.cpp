@@ -223,9 +223,13 @@ void check_tenders(sql::Statement& text, GroupAttempt& a) {
     }
 }
 
-// The bytes of the active bodies of each (tender, supplier) of the group, by lot, locked so that
-// two groups cannot both fill a supplier's last bytes: one statement per group. Empty when the
-// quota has no byte limit. Runs inside the attempt.
+// The bytes of the active bodies of each (tender, supplier) of the group, by lot: one statement
+// per group, a plain read. Locking these rows (FOR UPDATE takes next-key locks on each
+// supplier's range of versions) cost intake about a quarter of its throughput
+// (docs/benchmarks.md), and one server writes one group at a time (bidding/group_commit.hpp),
+// so the count is exact there; servers writing bids of the same supplier and tender at the
+// same instant could each take the last bytes, exceeding the quota by at most one bid per
+// server. Empty when the quota has no byte limit. Runs inside the attempt.
 using SupplierBytes =
     std::map<std::pair<std::int64_t, core::UserId>, std::map<std::int64_t, std::int64_t>>;
 SupplierBytes active_bytes(sql::Statement& text, const GroupAttempt& a, const BidQuota& quota) {
@@ -562,137 +566,6 @@ core::Result<bool> MySQLBidStore::any_bid(std::int64_t tender_id) {
             s->setInt64(1, tender_id);
             Rows rows(s->executeQuery());
             return rows->next() && rows->getBoolean(1);
-        });
-}
-
-core::Result<std::optional<OpeningRecord>> MySQLBidStore::find_opening(std::int64_t tender_id) {
-    using Found = std::optional<OpeningRecord>;
-    return db::with_connection(
-        pool_, "bidding.find_opening", [&](sql::Connection& c) -> core::Result<Found> {
-            Statement s(
-                c.prepareStatement("SELECT opened_at_ms FROM tender_openings WHERE tender_id = ?"));
-            s->setInt64(1, tender_id);
-            Rows rows(s->executeQuery());
-            if (!rows->next()) return Found{};
-            OpeningRecord record;
-            record.tender_id = tender_id;
-            record.opened_at_ms = rows->getInt64(1);
-            Statement bids(c.prepareStatement(
-                "SELECT o.bid_id, b.supplier_id, b.lot_id, b.version, b.received_at_ms, b.sha256, "
-                "o.valid, o.reason_code, o.reason, o.signature_status, o.decryption_status, "
-                "o.price_minor, o.currency, o.document_json FROM bid_openings o "
-                "JOIN bids b ON b.id = o.bid_id WHERE o.tender_id = ? ORDER BY o.bid_id"));
-            bids->setInt64(1, tender_id);
-            Rows bid_rows(bids->executeQuery());
-            while (bid_rows->next()) {
-                OpenedBidRecord r;
-                r.bid_id = bid_rows->getInt64(1);
-                r.supplier_id = bid_rows->getInt64(2);
-                r.lot_id = bid_rows->getInt64(3);
-                r.version = bid_rows->getInt64(4);
-                r.received_at_ms = bid_rows->getInt64(5);
-                r.sha256_hex = bid_rows->getString(6).asStdString();
-                r.valid = bid_rows->getBoolean(7);
-                r.reason_code = bid_rows->getString(8).asStdString();
-                r.reason = bid_rows->getString(9).asStdString();
-                r.signature_status = bid_rows->getString(10).asStdString();
-                r.decryption_status = bid_rows->getString(11).asStdString();
-                if (!bid_rows->isNull(12)) r.price_minor = bid_rows->getInt64(12);
-                if (!bid_rows->isNull(13)) r.currency = bid_rows->getString(13).asStdString();
-                r.document_json = bid_rows->getString(14).asStdString();
-                record.bids.push_back(std::move(r));
-            }
-            return Found{std::move(record)};
-        });
-}
-
-core::Result<std::optional<std::int64_t>> MySQLBidStore::find_opened_at(std::int64_t tender_id) {
-    using Found = std::optional<std::int64_t>;
-    return db::with_connection(
-        pool_, "bidding.find_opened_at", [&](sql::Connection& c) -> core::Result<Found> {
-            Statement s(
-                c.prepareStatement("SELECT opened_at_ms FROM tender_openings WHERE tender_id = ?"));
-            s->setInt64(1, tender_id);
-            Rows rows(s->executeQuery());
-            if (!rows->next()) return Found{};
-            return Found{rows->getInt64(1)};
-        });
-}
-
-core::Status MySQLBidStore::insert_opening(const OpeningRecord& record,
-                                           const std::vector<core::AuditEvent>& audit) {
-    return db::run_transaction(
-        pool_, "bidding.insert_opening", [&](db::Transaction& tx) -> core::Status {
-            // The tender's row, locked for update: a group of bids being stored (insert_bids holds
-            // it shared) commits first, and a later one sees the opening and refuses its bids. A
-            // bid stored after this record's bids were read makes the record incomplete: refused.
-            PROCURA_TRY_ASSIGN(
-                auto complete, tx.attempt("bidding.insert_opening.lock", [&](sql::Connection& c) {
-                    Statement lock(
-                        c.prepareStatement("SELECT id FROM tenders WHERE id = ? FOR UPDATE"));
-                    lock->setInt64(1, record.tender_id);
-                    Rows locked(lock->executeQuery());
-                    Statement active(c.prepareStatement(
-                        "SELECT id FROM bids WHERE tender_id = ? AND state = 'active'"));
-                    active->setInt64(1, record.tender_id);
-                    Rows rows(active->executeQuery());
-                    std::set<std::int64_t> in_record;
-                    for (const OpenedBidRecord& r : record.bids) in_record.insert(r.bid_id);
-                    // The record holds exactly the active bids: none stored since the read,
-                    // none withdrawn or replaced since.
-                    std::size_t active_in_record = 0;
-                    while (rows->next()) {
-                        if (!in_record.count(rows->getInt64(1))) return false;
-                        ++active_in_record;
-                    }
-                    return active_in_record == in_record.size();
-                }));
-            if (!complete) {
-                return core::conflict("bids_changed",
-                                      "a bid was stored or withdrawn while the bids were being "
-                                      "opened; nothing was stored: hand the last share in again");
-            }
-            auto inserted = tx.attempt("bidding.insert_opening", [&](sql::Connection& c) {
-                Statement s(c.prepareStatement(
-                    "INSERT INTO tender_openings (tender_id, opened_at_ms) VALUES (?, ?)"));
-                s->setInt64(1, record.tender_id);
-                s->setInt64(2, record.opened_at_ms);
-                s->executeUpdate();
-            });
-            if (!inserted) {
-                if (inserted.error().code == db::error_code_duplicate) {
-                    return core::conflict("already_opened", "the bids are already opened");
-                }
-                return inserted.error();
-            }
-            for (const OpenedBidRecord& r : record.bids) {
-                PROCURA_TRY(tx.attempt("bidding.insert_opened_bid", [&](sql::Connection& c) {
-                    Statement s(c.prepareStatement(
-                        "INSERT INTO bid_openings (bid_id, tender_id, valid, reason_code, reason, "
-                        "signature_status, decryption_status, price_minor, currency, "
-                        "document_json) "
-                        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
-                    s->setInt64(1, r.bid_id);
-                    s->setInt64(2, record.tender_id);
-                    s->setBoolean(3, r.valid);
-                    s->setString(4, r.reason_code);
-                    // utf8mb4 column, strict session: never half a character.
-                    s->setString(5, core::utf8_prefix(r.reason, 1000));
-                    s->setString(6, r.signature_status);
-                    s->setString(7, r.decryption_status);
-                    if (r.price_minor) {
-                        s->setInt64(8, *r.price_minor);
-                        s->setString(9, r.currency);
-                    } else {
-                        s->setNull(8, sql::DataType::BIGINT);
-                        s->setNull(9, sql::DataType::CHAR);
-                    }
-                    s->setString(10, r.document_json);
-                    s->executeUpdate();
-                }));
-            }
-            PROCURA_TRY_ASSIGN(auto appended, db::append_audit_events(tx, audit));
-            return {};
         });
 }
 

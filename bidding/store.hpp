@@ -136,7 +136,8 @@ public:
     // A bid past quota.versions_max is refused on its own ("too_many_versions", as before); one
     // that would make its supplier's active bodies on the tender exceed
     // quota.supplier_bytes_max (counting the bid it replaces as gone, and the group's earlier
-    // bids of that supplier) is refused on its own with 413 "supplier_storage_full".
+    // bids of that supplier) is refused on its own with 413 "supplier_storage_full". Exact for
+    // one writer of groups at a time (MySQLBidStore reads the bytes without locking them).
     virtual core::Result<std::vector<BidWritten>> insert_bids(std::vector<BidWrite> bids,
                                                               const BidQuota& quota) = 0;
     // Active -> withdrawn; conflict "not_active" otherwise.
