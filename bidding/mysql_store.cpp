@@ -225,7 +225,7 @@ void check_tenders(sql::Statement& text, GroupAttempt& a) {
 
 // The bytes of the active bodies of each (tender, supplier) of the group, by lot: one statement
 // per group, a plain read. Locking these rows (FOR UPDATE takes next-key locks on each
-// supplier's range of versions) cost intake about a quarter of its throughput
+// supplier's range of versions) cost intake about a third of its throughput
 // (docs/benchmarks.md), and one server writes one group at a time (bidding/group_commit.hpp),
 // so the count is exact there; servers writing bids of the same supplier and tender at the
 // same instant could each take the last bytes, exceeding the quota by at most one bid per
