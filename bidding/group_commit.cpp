@@ -13,10 +13,7 @@ namespace procura::bidding {
 
 GroupCommit::GroupCommit(GroupCommitDependencies dependencies, std::size_t bids_per_group_max,
                          const BidQuota& quota)
-    : d_(std::move(dependencies)),
-      bids_per_group_max_(bids_per_group_max),
-      versions_max_(quota.versions_max),
-      quota_(quota) {}
+    : d_(std::move(dependencies)), bids_per_group_max_(bids_per_group_max), quota_(quota) {}
 
 void GroupCommit::write(PendingBid& pending) {
     std::unique_lock lock(queue_mutex_);
@@ -254,10 +251,10 @@ GroupCommit::Bids GroupCommit::check_versions(const Bids& bids) {
         }
         const bool full = std::any_of(active->begin(), active->end(), [&](const Bid& a) {
             return a.tender_id == b.tender_id && a.supplier_id == b.supplier_id &&
-                   a.lot_id == b.lot_id && a.version >= versions_max_;
+                   a.lot_id == b.lot_id && a.version >= quota_.versions_max;
         });
         if (full) {
-            p->error = rules::too_many_versions(versions_max_);
+            p->error = rules::too_many_versions(quota_.versions_max);
             continue;
         }
         out.push_back(p);

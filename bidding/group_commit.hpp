@@ -117,7 +117,6 @@ private:
 
     GroupCommitDependencies d_;
     std::size_t bids_per_group_max_;
-    std::int64_t versions_max_;
     BidQuota quota_;
     std::mutex queue_mutex_;
     std::deque<PendingBid*> queue_;

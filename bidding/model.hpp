@@ -88,7 +88,8 @@ struct OpeningRecord {
 // bound keeps a large body from being held in memory until the opening.
 inline constexpr std::size_t opening_share_bytes_max = 4096;
 
-// What one supplier may store on a tender, checked by the store under its locks.
+// What one supplier may store on a tender, checked by the store in the group's transaction
+// (bidding/store.hpp says how exactly).
 struct BidQuota {
     std::int64_t versions_max = 100;  // versions per (tender, supplier, lot), withdrawn ones too
     // Bytes of the active bids' bodies per (tender, supplier): only active bodies are kept

@@ -498,12 +498,15 @@ core::Status MySQLBidStore::withdraw_bid(std::int64_t bid_id, std::int64_t at_ms
         // The bid's tender, locked as the opening locks it: a withdrawal and an opening, or an
         // amendment of the deadline, are ordered, and a withdrawal is judged by the deadline
         // and state the tender has when it commits, not by what the caller read before.
+        // Why the tender refuses the withdrawal now, if it does; an unknown bid is refused
+        // below, as not active.
+        using Refusal = std::optional<core::Error>;
         PROCURA_TRY_ASSIGN(
-            auto tender_state, tx.attempt("bidding.withdraw.lock", [&](sql::Connection& c) {
+            auto refusal, tx.attempt("bidding.withdraw.lock", [&](sql::Connection& c) -> Refusal {
                 Statement bid(c.prepareStatement("SELECT tender_id FROM bids WHERE id = ?"));
                 bid->setInt64(1, bid_id);
                 Rows bids(bid->executeQuery());
-                if (!bids->next()) return std::string("missing");
+                if (!bids->next()) return std::nullopt;
                 // The tender row first, as the group commit and the opening lock it.
                 Statement s(c.prepareStatement(
                     "SELECT t.state, COALESCE(t.submission_deadline_ms, 0), "
@@ -511,19 +514,18 @@ core::Status MySQLBidStore::withdraw_bid(std::int64_t bid_id, std::int64_t at_ms
                     "FROM tenders t WHERE t.id = ? FOR UPDATE"));
                 s->setInt64(1, bids->getInt64(1));
                 Rows rows(s->executeQuery());
-                if (!rows->next()) return std::string("missing");
-                if (rows->getString(1).asStdString() != "published")
-                    return std::string("cancelled");
-                if (rows->getBoolean(3) || at_ms >= rows->getInt64(2)) return std::string("closed");
-                return std::string("open");
+                if (!rows->next()) return std::nullopt;
+                if (rows->getString(1).asStdString() != "published") {
+                    return core::conflict("tender_cancelled", "the tender is cancelled");
+                }
+                if (rows->getBoolean(3) || at_ms >= rows->getInt64(2)) {
+                    return core::conflict(
+                        "submission_closed",
+                        "bids can be withdrawn only before the submission deadline");
+                }
+                return std::nullopt;
             }));
-        if (tender_state == "cancelled") {
-            return core::conflict("tender_cancelled", "the tender is cancelled");
-        }
-        if (tender_state == "closed") {
-            return core::conflict("submission_closed",
-                                  "bids can be withdrawn only before the submission deadline");
-        }
+        if (refusal) return *refusal;
         PROCURA_TRY_ASSIGN(auto changed, tx.attempt("bidding.withdraw", [&](sql::Connection& c) {
             Statement s(
                 c.prepareStatement("UPDATE bids SET state = 'withdrawn', withdrawn_at_ms = ?, "
