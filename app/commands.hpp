@@ -12,6 +12,7 @@ void add_serve_command(CommandLine cli);    // app/serve_commands.cpp
 void add_migrate_command(CommandLine cli);  // app/migrate_commands.cpp
 void add_keys_command(CommandLine cli);     // app/keys_commands.cpp
 void add_user_command(CommandLine cli);     // app/user_commands.cpp
+void add_buyer_command(CommandLine cli);    // app/buyer_commands.cpp
 void add_demo_command(CommandLine cli);     // app/demo_commands.cpp
 void add_log_command(CommandLine cli);      // app/log_commands.cpp
 void add_bid_command(CommandLine cli);      // app/bid_commands.cpp

@@ -1,6 +1,7 @@
 // `procura demo seed`: the demo data of the README's first command, created only if missing:
-// one user per role (three officers, so that a committee can be formed) and one published
-// demo tender. Prints the demo logins. Never for production: the passwords are printed.
+// one user per role (three officers, so that a committee can be formed), the demo buyer with
+// the three officers as its members, and one published demo tender. Prints the demo logins. Never
+// for production: the passwords are printed.
 #include <cstdio>
 #include <memory>
 #include <string>
@@ -9,6 +10,8 @@
 #include "app/commands.hpp"
 #include "auth/mysql_store.hpp"
 #include "auth/service.hpp"
+#include "buyers/mysql_store.hpp"
+#include "buyers/service.hpp"
 #include "core/clock.hpp"
 #include "tender/mysql_store.hpp"
 #include "tender/service.hpp"
@@ -35,6 +38,7 @@ constexpr DemoUser demo_users[] = {
 struct SeededUsers {
     std::vector<core::UserId> officers;
     core::Caller officer;  // the first officer, who drafts the demo tender
+    core::Caller admin;    // who records the demo buyer
 };
 
 // Adds the demo users that are missing.
@@ -52,8 +56,29 @@ core::Result<SeededUsers> seed_users(auth::UserStore& store, auth::AuthService& 
         if (d.role == core::Role::officer) seeded.officers.push_back(id);
         if (std::string(d.username) == "officer")
             seeded.officer = core::Caller{id, d.role, d.username};
+        if (d.role == core::Role::admin) seeded.admin = core::Caller{id, d.role, d.username};
     }
     return seeded;
+}
+
+constexpr const char* demo_buyer_id = "RS-DPW-0042";
+
+// The demo buyer, made if missing, with every demo officer a member.
+core::Status seed_buyer(buyers::BuyerService& buyers, const SeededUsers& users) {
+    PROCURA_TRY_ASSIGN(auto name, buyers.legal_name(demo_buyer_id));
+    if (!name) {
+        PROCURA_TRY(buyers.create(
+            users.admin,
+            buyers::BuyerInput{demo_buyer_id, "City of Riverside, Department of Public Works",
+                               "1 Town Hall Square, Riverside"}));
+    }
+    for (core::UserId officer : users.officers) {
+        PROCURA_TRY_ASSIGN(auto buyer, buyers.get(users.admin, demo_buyer_id));
+        PROCURA_TRY_ASSIGN(const bool member, buyers.is_officer_of(officer, demo_buyer_id));
+        if (!member)
+            PROCURA_TRY(buyers.add_officer(users.admin, demo_buyer_id, buyer.version, officer));
+    }
+    return {};
 }
 
 // The demo tender's fields: two lots of road works, scored on price and quality, with a bid
@@ -65,7 +90,7 @@ tender::TenderFields demo_tender(std::int64_t now, const std::vector<core::UserI
         "Resurfacing of 12 km of municipal roads in two lots, including markings and "
         "drainage repairs. Works to be completed within 120 days of contract signature.";
     f.buyer_name = "City of Riverside, Department of Public Works";
-    f.buyer_id = "RS-DPW-0042";
+    f.buyer_id = demo_buyer_id;
     f.category = tender::Category::works;
     f.currency = "EUR";
     f.lots = std::vector<tender::Lot>{{0, "North Riverside (7 km)", 1'450'000'00},
@@ -89,9 +114,13 @@ int run_demo_seed(const std::string& db_url) {
     auth::MySQLUserStore user_store(**pool);
     tender::MySQLTenderStore tender_store(**pool);
     auth::AuthService auth_service(user_store, clock, auth::AuthLimits{});
-    tender::TenderService tenders(tender_store, auth_service, clock, tender::TenderLimits{});
+    buyers::MySQLBuyerStore buyer_store(**pool);
+    buyers::BuyerService buyer_service(buyer_store, auth_service, clock, buyers::BuyerLimits{});
+    tender::TenderService tenders(tender_store, auth_service, buyer_service, clock,
+                                  tender::TenderLimits{});
     auto users = seed_users(user_store, auth_service);
     if (!users) return fail(users.error());
+    if (auto seeded = seed_buyer(buyer_service, *users); !seeded) return fail(seeded.error());
     auto existing = tenders.list(users->officer, std::nullopt, std::nullopt, "", 1, "");
     if (!existing) return fail(existing.error());
     if (existing->items.empty()) {

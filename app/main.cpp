@@ -21,6 +21,7 @@ int main(int argc, char** argv) {
     procura::app::add_migrate_command(cli);
     procura::app::add_keys_command(cli);
     procura::app::add_user_command(cli);
+    procura::app::add_buyer_command(cli);
     procura::app::add_log_command(cli);
     procura::app::add_bid_command(cli);
     procura::app::add_ledger_command(cli);

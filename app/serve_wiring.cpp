@@ -15,6 +15,8 @@
 #include "auth/session_sweeper.hpp"
 #include "bidding/mysql_store.hpp"
 #include "bidding/service.hpp"
+#include "buyers/mysql_store.hpp"
+#include "buyers/service.hpp"
 #include "core/clock.hpp"
 #include "core/worker_pool.hpp"
 #include "ledger/log.hpp"
@@ -52,6 +54,7 @@ struct Stores {
     std::unique_ptr<money::MySQLMoneyStore> money;
     std::unique_ptr<settlement::awards::MySQLAwardStore> awards;
     std::unique_ptr<settlement::batches::MySQLBatchStore> batches;
+    std::unique_ptr<buyers::MySQLBuyerStore> buyers;
 };
 
 // What the platform keys enable (absent without --key-dir).
@@ -72,6 +75,7 @@ struct ServeParts {
     std::unique_ptr<db::ConnectionPool> pool;
     Stores stores;
     std::unique_ptr<auth::AuthService> auth;
+    std::unique_ptr<buyers::BuyerService> buyers;
     std::unique_ptr<tender::TenderService> tenders;
     std::unique_ptr<suppliers::SupplierService> suppliers;
     std::unique_ptr<money::LedgerService> ledger;
@@ -99,6 +103,7 @@ Stores open_stores(db::ConnectionPool& pool) {
         .money = std::make_unique<money::MySQLMoneyStore>(pool),
         .awards = std::make_unique<settlement::awards::MySQLAwardStore>(pool),
         .batches = std::make_unique<settlement::batches::MySQLBatchStore>(pool),
+        .buyers = std::make_unique<buyers::MySQLBuyerStore>(pool),
     };
 }
 
@@ -107,11 +112,13 @@ core::Status start_services(ServeParts& p, const ServeConfig& config) {
     PROCURA_TRY_ASSIGN(auto tender_limits, tender_limits_from(config));
     Stores& s = p.stores;
     p.auth = std::make_unique<auth::AuthService>(*s.users, p.clock, auth_limits_from(config));
+    p.buyers =
+        std::make_unique<buyers::BuyerService>(*s.buyers, *p.auth, p.clock, buyers::BuyerLimits{});
     // Bids are asked about in the bid store itself, not the bidding service: bids stored by a
     // server with platform keys lock the lots also when this one runs without them.
     bidding::BidStore& bids = *s.bids;
     p.tenders = std::make_unique<tender::TenderService>(
-        *s.tenders, *p.auth, p.clock, tender_limits,
+        *s.tenders, *p.auth, *p.buyers, p.clock, tender_limits,
         [&bids](tender::TenderId id) { return bids.any_bid(id); });
     p.suppliers = std::make_unique<suppliers::SupplierService>(*s.suppliers, *p.auth, p.clock,
                                                                suppliers::SupplierLimits{});
@@ -201,6 +208,7 @@ void build_api(ServeParts& p, const ServeConfig& config) {
         .suppliers = p.suppliers.get(),
         .awards = p.awards.get(),
         .batches = p.batches.get(),
+        .buyers = p.buyers.get(),
     };
     web::ApiOptions options = config.api;
     options.public_cache_ttl = std::chrono::milliseconds(config.public_cache_ms);

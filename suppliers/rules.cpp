@@ -4,6 +4,8 @@
 #include <array>
 #include <utility>
 
+#include "core/text.hpp"
+
 namespace procura::suppliers::rules {
 namespace {
 
@@ -23,33 +25,8 @@ std::string upper(std::string_view text) {
     return out;
 }
 
-std::string trim(std::string_view text) {
-    const auto blank = [](char c) {
-        return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
-    };
-    while (!text.empty() && blank(text.front())) text.remove_prefix(1);
-    while (!text.empty() && blank(text.back())) text.remove_suffix(1);
-    return std::string(text);
-}
-
-// Trimmed, required, within max_bytes, and free of control characters (which would only ever
-// be an attack on whoever displays or exports the value).
-core::Result<std::string> text_field(std::string_view value, const std::string& field,
-                                     std::size_t max_bytes) {
-    std::string t = trim(value);
-    if (t.empty()) return missing(field);
-    if (t.size() > max_bytes) {
-        return core::unprocessable(
-            "field_too_long", field + " exceeds " + std::to_string(max_bytes) + " bytes", field);
-    }
-    const bool control = std::any_of(t.begin(), t.end(), [](char c) {
-        const auto u = static_cast<unsigned char>(c);
-        return u < 0x20 || u == 0x7f;
-    });
-    if (control)
-        return core::unprocessable("invalid_field", field + " has control characters", field);
-    return t;
-}
+using core::text_field;
+using core::trim;
 
 // The SWIFT IBAN registry's lengths, by country.
 constexpr std::array<std::pair<std::string_view, std::size_t>, 80> iban_lengths = {{

@@ -199,8 +199,10 @@ struct TenderListQuery {
     std::string title_contains;         // empty: no text filter; matched case-insensitively
     std::optional<TenderId> before_id;  // cursor: return tenders with id < before_id
     std::size_t limit = 20;             // rows to return, 1..page_size_max
-    bool include_drafts = false;        // only officers see drafts
-    std::int64_t now_ms = 0;            // the instant against which status is derived
+    // The buyers (identifiers) whose private tenders are listed too: drafts, and drafts
+    // cancelled before they were published, exist only for their buyer's officers. Empty: none.
+    std::vector<std::string> draft_buyers;
+    std::int64_t now_ms = 0;  // the instant against which status is derived
 };
 
 struct TenderPage {

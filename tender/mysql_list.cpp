@@ -56,19 +56,40 @@ std::optional<ListFilter> list_filter(const TenderListQuery& query) {
     const auto condition = [&](std::string_view sql) { f.condition(sql); };
     const auto bind_int64 = [&](std::int64_t v) { f.bind_int64(v); };
     const auto bind_string = [&](std::string v) { f.bind_string(std::move(v)); };
+    // "t.buyer_id IN (?, ...)" over query.draft_buyers, bound; empty when there are none.
+    const auto draft_buyers_in = [&]() -> std::string {
+        if (query.draft_buyers.empty()) return {};
+        std::string in = "t.buyer_id IN (";
+        for (std::size_t i = 0; i < query.draft_buyers.size(); ++i) {
+            in += i == 0 ? "?" : ", ?";
+            bind_string(query.draft_buyers[i]);
+        }
+        return in + ")";
+    };
+    // A private tender (a draft, or a draft cancelled before it was published) is listed only to
+    // its buyer's officers.
+    const auto public_or_own = [&] {
+        const std::string own = draft_buyers_in();
+        if (own.empty()) {
+            condition("t.published_at_ms IS NOT NULL");
+        } else {
+            condition("(t.published_at_ms IS NOT NULL OR " + own + ")");
+        }
+    };
     // The status conditions mirror rules::status_at: published tenders are active.enquiries
     // while now < enquiry deadline, then active.tendering while now < submission deadline,
     // then closed.
     if (query.status) {
         switch (*query.status) {
-            case TenderStatus::draft:
-                if (!query.include_drafts) return std::nullopt;
-                condition("t.state = 'draft'");
+            case TenderStatus::draft: {
+                const std::string own = draft_buyers_in();
+                if (own.empty()) return std::nullopt;
+                condition("t.state = 'draft' AND " + own);
                 break;
+            }
             case TenderStatus::cancelled:
                 condition("t.state = 'cancelled'");
-                // A draft cancelled before it was published stays as private as a draft.
-                if (!query.include_drafts) condition("t.published_at_ms IS NOT NULL");
+                public_or_own();
                 break;
             case TenderStatus::active_enquiries:
                 condition("t.state = 'published' AND ? < t.enquiry_deadline_ms");
@@ -89,9 +110,11 @@ std::optional<ListFilter> list_filter(const TenderListQuery& query) {
                 bind_int64(query.now_ms);
                 break;
         }
-    } else if (!query.include_drafts) {
-        condition("t.state <> 'draft'");
-        condition("t.published_at_ms IS NOT NULL");
+    } else {
+        // Published tenders always have published_at_ms; drafts never do. The public's query
+        // keeps the state condition, which lets MariaDB walk the (state, id) index.
+        if (query.draft_buyers.empty()) condition("t.state <> 'draft'");
+        public_or_own();
     }
     if (query.category) {
         condition("t.category = ?");

@@ -122,8 +122,29 @@ core::AuditEvent audit_event(const core::Caller& caller, std::int64_t now_ms, st
 }  // namespace
 
 TenderService::TenderService(TenderStore& store, core::UserDirectory& users,
-                             const core::Clock& clock, TenderLimits limits, AnyBid any_bid)
-    : store_(store), users_(users), clock_(clock), limits_(limits), any_bid_(std::move(any_bid)) {}
+                             core::BuyerDirectory& buyers, const core::Clock& clock,
+                             TenderLimits limits, AnyBid any_bid)
+    : store_(store),
+      users_(users),
+      buyers_(buyers),
+      clock_(clock),
+      limits_(limits),
+      any_bid_(std::move(any_bid)) {}
+
+Result<bool> TenderService::acts_for_buyer(const std::optional<core::Caller>& caller,
+                                           const Tender& t) {
+    if (!is_officer(caller) || t.buyer_id.empty()) return false;
+    return buyers_.is_officer_of(caller->user_id, t.buyer_id);
+}
+
+Status TenderService::require_buyer_officer(const core::Caller& caller, const Tender& t) {
+    PROCURA_TRY_ASSIGN(const bool own, acts_for_buyer(caller, t));
+    if (own) return {};
+    // Another buyer's private tender does not exist for this officer.
+    if (!ever_published(t)) return tender_not_found(t.id);
+    return core::forbidden("not_buyer_officer", "only officers of the tender's buyer (" +
+                                                    t.buyer_id + ") may act on it");
+}
 
 Status TenderService::check_lots_may_move(const Tender& t,
                                           const std::vector<Lot>& lots_before) const {
@@ -141,11 +162,11 @@ Status TenderService::check_lots_may_move(const Tender& t,
         "changes.lots");
 }
 
-TenderView TenderService::view(Tender t, const std::optional<core::Caller>& caller) const {
+TenderView TenderService::view(Tender t, bool buyer_officer) const {
     TenderView v;
     v.status = rules::status_at(t, clock_.now_ms());
     v.committee_size = t.committee.size();
-    v.committee_members_shown = is_officer(caller);
+    v.committee_members_shown = buyer_officer;
     if (!v.committee_members_shown) t.committee.clear();
     v.tender = std::move(t);
     return v;
@@ -155,6 +176,7 @@ Result<TenderView> TenderService::create_draft(const core::Caller& caller,
                                                const TenderFields& fields) {
     PROCURA_TRY(require_role(caller, core::Role::officer, "create tenders"));
     PROCURA_TRY(rules::validate_fields(fields, limits_));
+    PROCURA_TRY_ASSIGN(auto buyer_name, checked_buyer(caller, fields));
     const std::int64_t now = clock_.now_ms();
     Tender t;
     t.version = 1;
@@ -163,14 +185,14 @@ Result<TenderView> TenderService::create_draft(const core::Caller& caller,
     t.created_at_ms = now;
     t.updated_at_ms = now;
     PROCURA_TRY(rules::apply_fields(t, fields));
+    t.buyer_name = std::move(buyer_name);
     TenderId id = 0;
     PROCURA_TRY(store_.in_transaction([&](TenderTransaction& tx) -> Status {
         PROCURA_TRY_ASSIGN(auto inserted, tx.insert_tender(t));
         id = inserted;
         t.id = id;
-        return tx.append_audit(
-            audit_event(caller, now, "tender.drafted", t,
-                        core::compact_json({{"fields", changed_field_names(fields)}})));
+        // A draft is private, so its leaves say only that it exists (docs/audit-log.md).
+        return tx.append_audit(audit_event(caller, now, "tender.drafted", t, "{}"));
     }));
     return get(caller, id);
 }
@@ -179,11 +201,18 @@ Result<TenderView> TenderService::edit_draft(const core::Caller& caller, TenderI
                                              std::int64_t expected_version,
                                              const TenderFields& fields) {
     PROCURA_TRY(require_role(caller, core::Role::officer, "edit tenders"));
+    if (fields.buyer_id || fields.buyer_name) {
+        return core::unprocessable("not_amendable",
+                                   "the buyer is fixed when the draft is made: make a new draft "
+                                   "for another buyer",
+                                   fields.buyer_id ? "buyer.id" : "buyer.name");
+    }
     PROCURA_TRY(rules::validate_fields(fields, limits_));
     const std::int64_t now = clock_.now_ms();
     PROCURA_TRY(store_.in_transaction([&](TenderTransaction& tx) -> Status {
         PROCURA_TRY_ASSIGN(auto loaded, tx.load_for_update(id));
         Tender& t = loaded;
+        PROCURA_TRY(require_buyer_officer(caller, t));
         if (t.state != TenderState::draft) {
             return core::conflict("not_draft",
                                   "only drafts can be edited; published tenders take amendments");
@@ -193,11 +222,34 @@ Result<TenderView> TenderService::edit_draft(const core::Caller& caller, TenderI
         t.version += 1;
         t.updated_at_ms = now;
         PROCURA_TRY(tx.update_tender(t));
-        return tx.append_audit(
-            audit_event(caller, now, "tender.edited", t,
-                        core::compact_json({{"fields", changed_field_names(fields)}})));
+        return tx.append_audit(audit_event(caller, now, "tender.edited", t, "{}"));
     }));
     return get(caller, id);
+}
+
+Result<std::string> TenderService::checked_buyer(const core::Caller& caller,
+                                                 const TenderFields& fields) {
+    if (!fields.buyer_id || fields.buyer_id->empty()) {
+        return core::unprocessable(
+            "missing_field", "buyer.id is required: the buyer is fixed when the draft is made",
+            "buyer.id");
+    }
+    PROCURA_TRY_ASSIGN(auto legal_name, buyers_.legal_name(*fields.buyer_id));
+    if (!legal_name) {
+        return core::unprocessable("unknown_buyer", "no buyer " + *fields.buyer_id, "buyer.id");
+    }
+    PROCURA_TRY_ASSIGN(const bool member, buyers_.is_officer_of(caller.user_id, *fields.buyer_id));
+    if (!member) {
+        return core::forbidden("not_buyer_officer",
+                               "you are not an officer of buyer " + *fields.buyer_id, "buyer.id");
+    }
+    if (fields.buyer_name && *fields.buyer_name != *legal_name) {
+        return core::unprocessable(
+            "buyer_name_mismatch",
+            "buyer.name must be the buyer's legal name, " + *legal_name + ", or left out",
+            "buyer.name");
+    }
+    return std::move(*legal_name);
 }
 
 Status TenderService::check_publication(const Tender& t, std::int64_t now_ms,
@@ -227,6 +279,7 @@ Result<std::int64_t> TenderService::check_publishable(
     PROCURA_TRY(require_role(caller, core::Role::officer, "publish tenders"));
     PROCURA_TRY_ASSIGN(auto found, store_.find(id));
     if (!found) return tender_not_found(id);
+    PROCURA_TRY(require_buyer_officer(caller, *found));
     PROCURA_TRY(check_publication(*found, clock_.now_ms(), expected_version));
     return found->version;
 }
@@ -238,16 +291,25 @@ Result<TenderView> TenderService::publish(const core::Caller& caller, TenderId i
     PROCURA_TRY(store_.in_transaction([&](TenderTransaction& tx) -> Status {
         PROCURA_TRY_ASSIGN(auto loaded, tx.load_for_update(id));
         Tender& t = loaded;
+        PROCURA_TRY(require_buyer_officer(caller, t));
         PROCURA_TRY(check_publication(t, now, expected_version));
         t.state = TenderState::published;
         t.published_at_ms = now;
         t.updated_at_ms = now;
         t.version += 1;
         PROCURA_TRY(tx.update_tender(t));
+        // The draft's leaves named nothing: the publication commits to what is now public,
+        // the buyer and the documents' hashes included.
+        Json documents = Json::array();
+        for (const DocumentMeta& d : t.documents) {
+            documents.push_back({{"document_id", d.id}, {"sha256", d.sha256_hex}});
+        }
         return tx.append_audit(audit_event(
             caller, now, "tender.published", t,
             core::compact_json(
-                {{"submission_deadline", core::format_rfc3339_ms(*t.submission_deadline_ms)}})));
+                {{"buyer_id", t.buyer_id},
+                 {"submission_deadline", core::format_rfc3339_ms(*t.submission_deadline_ms)},
+                 {"documents", std::move(documents)}})));
     }));
     return get(caller, id);
 }
@@ -286,6 +348,7 @@ Result<TenderView> TenderService::amend(const core::Caller& caller, TenderId id,
     PROCURA_TRY(store_.in_transaction([&](TenderTransaction& tx) -> Status {
         PROCURA_TRY_ASSIGN(auto loaded, tx.load_for_update(id));
         Tender& t = loaded;
+        PROCURA_TRY(require_buyer_officer(caller, t));
         if (t.state != TenderState::published) {
             return core::conflict("not_published", "only published tenders take amendments");
         }
@@ -331,6 +394,7 @@ Result<TenderView> TenderService::cancel(const core::Caller& caller, TenderId id
     PROCURA_TRY(store_.in_transaction([&](TenderTransaction& tx) -> Status {
         PROCURA_TRY_ASSIGN(auto loaded, tx.load_for_update(id));
         Tender& t = loaded;
+        PROCURA_TRY(require_buyer_officer(caller, t));
         if (t.state == TenderState::cancelled) {
             return core::conflict("already_cancelled", "the tender is already cancelled");
         }
@@ -344,8 +408,10 @@ Result<TenderView> TenderService::cancel(const core::Caller& caller, TenderId id
         t.updated_at_ms = now;
         t.version += 1;
         PROCURA_TRY(tx.update_tender(t));
-        return tx.append_audit(audit_event(caller, now, "tender.cancelled", t,
-                                           core::compact_json({{"reason", reason}})));
+        // A draft cancelled before publication stays private, its reason too.
+        return tx.append_audit(audit_event(
+            caller, now, "tender.cancelled", t,
+            ever_published(t) ? core::compact_json({{"reason", reason}}) : std::string("{}")));
     }));
     return get(caller, id);
 }
@@ -385,6 +451,7 @@ Result<DocumentMeta> TenderService::add_document(const core::Caller& caller, Ten
     PROCURA_TRY(store_.in_transaction([&](TenderTransaction& tx) -> Status {
         PROCURA_TRY_ASSIGN(auto loaded, tx.load_for_update(id));
         Tender& t = loaded;
+        PROCURA_TRY(require_buyer_officer(caller, t));
         if (t.state != TenderState::draft) {
             return core::conflict("not_draft", "documents can be added to drafts only");
         }
@@ -399,11 +466,10 @@ Result<DocumentMeta> TenderService::add_document(const core::Caller& caller, Ten
         t.version += 1;
         t.updated_at_ms = now;
         PROCURA_TRY(tx.update_tender(t));
+        // Documents are added to drafts only, which are private: the leaf names the document's
+        // number, and tender.published gives its hash once it is public.
         return tx.append_audit(audit_event(caller, now, "tender.document_added", t,
-                                           core::compact_json({{"document_id", meta.id},
-                                                               {"filename", meta.filename},
-                                                               {"sha256", meta.sha256_hex},
-                                                               {"size_bytes", meta.size_bytes}})));
+                                           core::compact_json({{"document_id", meta.id}})));
     }));
     return meta;
 }
@@ -422,12 +488,11 @@ Result<DocumentContent> TenderService::get_document(const std::optional<core::Ca
 Result<TenderView> TenderService::get(const std::optional<core::Caller>& caller, TenderId id) {
     PROCURA_TRY_ASSIGN(auto found, store_.find(id));
     if (!found) return tender_not_found(id);
+    PROCURA_TRY_ASSIGN(const bool own, acts_for_buyer(caller, *found));
     // A draft is not public, nor is a draft cancelled before it was published: to anyone but
-    // an officer it does not exist.
-    if (!ever_published(*found) && !is_officer(caller)) {
-        return tender_not_found(id);
-    }
-    return view(std::move(*found), caller);
+    // an officer of its buyer it does not exist.
+    if (!ever_published(*found) && !own) return tender_not_found(id);
+    return view(std::move(*found), own);
 }
 
 Result<TenderPage> TenderService::list(const std::optional<core::Caller>& caller,
@@ -449,9 +514,11 @@ Result<TenderPage> TenderService::list(const std::optional<core::Caller>& caller
     query.category = category;
     query.title_contains = title_contains;
     query.limit = limit;
-    query.include_drafts = is_officer(caller);
+    if (is_officer(caller)) {
+        PROCURA_TRY_ASSIGN(query.draft_buyers, buyers_.buyers_of(caller->user_id));
+    }
     query.now_ms = clock_.now_ms();
-    if (status == TenderStatus::draft && !query.include_drafts) {
+    if (status == TenderStatus::draft && query.draft_buyers.empty()) {
         return TenderPage{{}, std::nullopt, query.now_ms};
     }
     if (!cursor.empty()) {
@@ -520,6 +587,7 @@ Result<Question> TenderService::answer(const core::Caller& caller, TenderId id, 
     PROCURA_TRY(store_.in_transaction([&](TenderTransaction& tx) -> Status {
         PROCURA_TRY_ASSIGN(auto loaded, tx.load_for_update(id));
         Tender& t = loaded;
+        PROCURA_TRY(require_buyer_officer(caller, t));
         Question* q = nullptr;
         for (Question& candidate : t.questions) {
             if (candidate.id == question) q = &candidate;

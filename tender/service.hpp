@@ -8,6 +8,7 @@
 #include <optional>
 #include <vector>
 
+#include "core/buyers.hpp"
 #include "core/clock.hpp"
 #include "core/identity.hpp"
 #include "core/result.hpp"
@@ -26,14 +27,23 @@ using AnyBid = std::function<core::Result<bool>(TenderId)>;
 class TenderService {
 public:
     // any_bid absent: every published tender is taken to have bids (its lots never move).
-    TenderService(TenderStore& store, core::UserDirectory& users, const core::Clock& clock,
-                  TenderLimits limits, AnyBid any_bid = {});
+    TenderService(TenderStore& store, core::UserDirectory& users, core::BuyerDirectory& buyers,
+                  const core::Clock& clock, TenderLimits limits, AnyBid any_bid = {});
+
+    // A tender belongs to one buyer (procuring entity), fixed when the draft is made, and every
+    // change below is for that buyer's officers only: an officer of another buyer gets 403
+    // "not_buyer_officer" for a published tender and 404 "tender_not_found" for a private one
+    // (a draft, or a draft cancelled before publication), and nothing changes.
 
     // Officer only. Creates a draft (version 1) from whatever fields are given; fields are
     // checked for shape (422 naming the field) but completeness is checked only at publish.
+    // buyer.id is required: 422 "missing_field", "unknown_buyer"; 403 "not_buyer_officer" unless
+    // the caller is one of its officers. buyer.name is the buyer's legal name, taken from its
+    // record; if given it must be that name (422 "buyer_name_mismatch").
     core::Result<TenderView> create_draft(const core::Caller& caller, const TenderFields& fields);
 
-    // Officer only; draft only (409 not_draft). expected_version must equal the stored
+    // Officer only; draft only (409 not_draft). The buyer cannot change (422 "not_amendable",
+    // field buyer.id or buyer.name). expected_version must equal the stored
     // version (409 stale_version). Lots keep or get numbers as rules::apply_fields says (422
     // unknown_lot / duplicate_lot naming lots[i].number); a draft has no bids, so its lots may
     // be removed and reordered freely.
@@ -70,8 +80,8 @@ public:
     core::Result<DocumentMeta> add_document(const core::Caller& caller, TenderId id,
                                             const DocumentUpload& upload);
 
-    // Anyone for published or cancelled tenders; drafts only for officers (404 otherwise).
-    // Only officers see who sits on the opening committee (TenderView).
+    // Anyone for published or cancelled tenders; drafts only for the buyer's officers (404
+    // otherwise). Only the buyer's officers see who sits on the opening committee (TenderView).
     core::Result<DocumentContent> get_document(const std::optional<core::Caller>& caller,
                                                TenderId id, DocumentId document);
     core::Result<TenderView> get(const std::optional<core::Caller>& caller, TenderId id);
@@ -94,8 +104,17 @@ public:
     const TenderLimits& limits() const { return limits_; }
 
 private:
-    // The caller's view of t: its status now, and the committee members only for officers.
-    TenderView view(Tender t, const std::optional<core::Caller>& caller) const;
+    // t as the caller sees it: its status now, and the committee members only when
+    // buyer_officer (the caller acts for t's buyer).
+    TenderView view(Tender t, bool buyer_officer) const;
+    // Whether caller is an officer of t's buyer.
+    core::Result<bool> acts_for_buyer(const std::optional<core::Caller>& caller, const Tender& t);
+    // ok if caller is an officer of t's buyer; otherwise 404 for a private tender, 403
+    // "not_buyer_officer" for a public one.
+    core::Status require_buyer_officer(const core::Caller& caller, const Tender& t);
+    // The legal name of the buyer a new draft names, if the caller may draft for it (errors as
+    // create_draft's).
+    core::Result<std::string> checked_buyer(const core::Caller& caller, const TenderFields& fields);
     // Whether t may be published at now_ms (state, expected version, completeness, committee
     // of active officers).
     core::Status check_publication(const Tender& t, std::int64_t now_ms,
@@ -107,6 +126,7 @@ private:
 
     TenderStore& store_;
     core::UserDirectory& users_;
+    core::BuyerDirectory& buyers_;
     const core::Clock& clock_;
     TenderLimits limits_;
     AnyBid any_bid_;

@@ -89,7 +89,7 @@ public:
     // active.enquiries: published and now < enquiry deadline; active.tendering: published and
     // enquiry deadline <= now < submission deadline; closed: published and submission
     // deadline <= now. Drafts, and tenders cancelled before they were ever published (no
-    // published_at_ms), appear only with include_drafts.
+    // published_at_ms), appear only when their buyer is one of query.draft_buyers.
     virtual core::Result<std::vector<TenderSummary>> list(const TenderListQuery& query) = 0;
 
     virtual core::Result<std::optional<DocumentContent>> read_document(TenderId tender,

@@ -167,6 +167,7 @@ Api::Api(Services services, const ApiOptions& options, const core::Clock& clock,
     add_tender_routes(*routes_);
     add_award_routes(*routes_);
     add_settlement_routes(*routes_);
+    add_buyer_routes(*routes_);
 }
 
 Api::~Api() = default;

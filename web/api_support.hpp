@@ -80,6 +80,7 @@ void add_auth_routes(RouteTable& routes);        // web/api_auth.cpp
 void add_tender_routes(RouteTable& routes);      // web/api_tenders.cpp
 void add_award_routes(RouteTable& routes);       // web/api_awards.cpp
 void add_settlement_routes(RouteTable& routes);  // web/api_settlement.cpp
+void add_buyer_routes(RouteTable& routes);       // web/api_buyers.cpp
 
 namespace api_support {
 

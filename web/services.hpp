@@ -8,6 +8,7 @@
 
 #include "auth/service.hpp"
 #include "bidding/service.hpp"
+#include "buyers/service.hpp"
 #include "core/result.hpp"
 #include "ledger/log.hpp"
 #include "lifecycle/service.hpp"
@@ -56,6 +57,8 @@ struct Services {
     settlement::awards::AwardService* awards = nullptr;
     // Absent: the settlement batch routes (web/api_settlement.cpp) answer 503.
     settlement::batches::BatchService* batches = nullptr;
+    // Absent: the buyer organisation routes (web/api_buyers.cpp) answer 503.
+    buyers::BuyerService* buyers = nullptr;
 };
 
 }  // namespace procura::web

@@ -10,6 +10,7 @@
 #include "core/clock.hpp"
 #include "tender/mysql_store.hpp"
 #include "tender/service.hpp"
+#include "tests/support/fake_buyers.hpp"
 #include "tests/support/test_db.hpp"
 
 namespace {
@@ -25,7 +26,8 @@ BOOST_AUTO_TEST_CASE(officers_amending_the_same_version_at_once_lose_no_amendmen
     auth::MySQLUserStore users(*pool);
     tender::MySQLTenderStore store(*pool);
     auth::AuthService auth(users, clock, auth::AuthLimits{});
-    tender::TenderService service(store, auth, clock, tender::TenderLimits{});
+    testing::FakeBuyerDirectory buyers;
+    tender::TenderService service(store, auth, buyers, clock, tender::TenderLimits{});
 
     std::vector<core::Caller> officers;
     for (int i = 0; i < 3; ++i) {
@@ -38,6 +40,7 @@ BOOST_AUTO_TEST_CASE(officers_amending_the_same_version_at_once_lose_no_amendmen
         BOOST_REQUIRE(id.ok());
         officers.push_back(core::Caller{*id, core::Role::officer, u.username});
     }
+    buyers.add("B-1", "Buyer", {officers[0].user_id, officers[1].user_id, officers[2].user_id});
     const std::int64_t now = clock.now_ms();
     tender::TenderFields f;
     f.title = "Race";

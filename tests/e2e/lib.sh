@@ -177,13 +177,43 @@ e2e_stop_server() {
     ((code == 0)) || e2e_fail "server exited with status $code after SIGTERM"
 }
 
-# Adds a user through the command line; prints the new user's id.
+# The buyers the scripts' tenders name (identifier and legal name): every officer made by
+# e2e_add_user acts for both, unless the script says otherwise (E2E_OFFICER_BUYERS).
+e2e_buyers=("TOWN-1|Town of Example" "T-1|Town")
+
+# Adds the buyer IDENTIFIER with LEGAL_NAME through the command line, once per database.
+e2e_add_buyer() {
+    local identifier=$1 name=$2
+    [[ -e $e2e_work/buyer-$identifier ]] && return 0
+    "$PROCURA_BIN" buyer add --db "$DB_URL" --identifier "$identifier" --name "$name" \
+        --address "1 Town Hall Square" >/dev/null || e2e_fail "procura buyer add $identifier failed"
+    : >"$e2e_work/buyer-$identifier"
+}
+
+# Lets officer NAME act for the buyer IDENTIFIER, through the command line.
+e2e_add_officer_to_buyer() {
+    "$PROCURA_BIN" buyer add-officer --db "$DB_URL" --identifier "$2" --username "$1" \
+        >/dev/null || e2e_fail "procura buyer add-officer $1 $2 failed"
+}
+
+# Adds a user through the command line; prints the new user's id. An officer acts for the
+# buyers of E2E_OFFICER_BUYERS (identifiers, space-separated; default: all of e2e_buyers).
 e2e_add_user() {
-    local name=$1 role=$2 id
+    local name=$1 role=$2 id entry
     id=$("$PROCURA_BIN" user add --db "$DB_URL" --username "$name" --role "$role" \
         --password-stdin <<<"$e2e_password") || e2e_fail "procura user add $name failed"
     id=$(tail -n 1 <<<"$id" | tr -dc '0-9')
     [[ -n $id ]] || e2e_fail "procura user add $name printed no id"
+    if [[ $role == officer ]]; then
+        for entry in "${e2e_buyers[@]}"; do
+            local identifier=${entry%%|*}
+            if [[ -n ${E2E_OFFICER_BUYERS+x} && " $E2E_OFFICER_BUYERS " != *" $identifier "* ]]; then
+                continue
+            fi
+            e2e_add_buyer "$identifier" "${entry#*|}"
+            e2e_add_officer_to_buyer "$name" "$identifier"
+        done
+    fi
     echo "$id"
 }
 

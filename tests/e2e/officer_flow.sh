@@ -95,7 +95,7 @@ for n in 1 2 3 4; do
     published_ids+=("$other")
 done
 # One more draft that must never appear to the public.
-api POST /api/v1/tenders "${auth[@]}" --data-binary '{"title": "Unpublished"}'
+api POST /api/v1/tenders "${auth[@]}" --data-binary '{"title": "Unpublished", "buyer": {"id": "TOWN-1"}}'
 expect_status 201 "create a second draft"
 draft_id=$(jq -r .id <<<"$BODY")
 

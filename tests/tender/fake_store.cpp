@@ -142,7 +142,10 @@ core::Result<std::vector<TenderSummary>> FakeTenderStore::list(const TenderListQ
     for (auto it = state_.tenders.rbegin(); it != state_.tenders.rend(); ++it) {
         const Tender& t = it->second;
         if (q.before_id && t.id >= *q.before_id) continue;
-        if (!ever_published(t) && !q.include_drafts) continue;  // drafts, cancelled or not
+        if (!ever_published(t) && std::find(q.draft_buyers.begin(), q.draft_buyers.end(),
+                                            t.buyer_id) == q.draft_buyers.end()) {
+            continue;  // drafts, cancelled or not, of other buyers
+        }
         if (q.status && rules::status_at(t, q.now_ms) != *q.status) continue;
         if (q.category && t.category != q.category) continue;
         if (!needle.empty() && lower(t.title).find(needle) == std::string::npos) continue;

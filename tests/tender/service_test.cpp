@@ -7,6 +7,7 @@
 
 #include "auth/service.hpp"
 #include "tests/auth/fake_user_store.hpp"
+#include "tests/support/fake_buyers.hpp"
 #include "tests/support/require_error.hpp"
 #include "tests/tender/fake_store.hpp"
 #include "tests/tender/store_contract.hpp"
@@ -27,22 +28,33 @@ struct World {
     auth::FakeUserStore users;
     auth::AuthService directory{users, clock, auth::AuthLimits{}};
     FakeTenderStore store;
+    testing::FakeBuyerDirectory buyers;
     // What bidding answers through the port (tender::AnyBid): the tenders with bids, or an
     // error for every question; and how often it was asked.
     std::set<TenderId> tenders_with_bids;
     std::optional<core::Error> bids_unreadable;
     int bids_asked = 0;
-    TenderService service{store, directory, clock, TenderLimits{},
-                          [this](TenderId id) -> core::Result<bool> {
-                              ++bids_asked;
-                              if (bids_unreadable) return *bids_unreadable;
-                              return tenders_with_bids.count(id) > 0;
-                          }};
+    TenderService service{
+        store, directory, buyers, clock, TenderLimits{}, [this](TenderId id) -> core::Result<bool> {
+            ++bids_asked;
+            if (bids_unreadable) return *bids_unreadable;
+            return tenders_with_bids.count(id) > 0;
+        }};
     core::Caller officer = add("officer.one", Role::officer);
     core::Caller officer2 = add("officer.two", Role::officer);
     core::Caller officer3 = add("officer.three", Role::officer);
     core::Caller supplier = add("supplier.one", Role::supplier);
     core::Caller finance = add("finance.one", Role::finance);
+    // An officer of another buyer, who may act on none of ME-001's tenders.
+    core::Caller foreign_officer = add("officer.elsewhere", Role::officer);
+    bool buyers_added = add_buyers();
+
+    bool add_buyers() {
+        buyers.add("ME-001", "Ministry of Education",
+                   {officer.user_id, officer2.user_id, officer3.user_id});
+        buyers.add("MH-002", "Ministry of Health", {foreign_officer.user_id});
+        return true;
+    }
 
     core::Caller add(const std::string& name, Role role) {
         auth::User u;
@@ -74,6 +86,14 @@ struct World {
         return f;
     }
 
+    // complete_fields without the buyer, which an edit cannot change.
+    TenderFields fields_without_buyer() {
+        TenderFields f = complete_fields();
+        f.buyer_id.reset();
+        f.buyer_name.reset();
+        return f;
+    }
+
     TenderView published_tender() {
         auto draft = service.create_draft(officer, complete_fields());
         BOOST_REQUIRE(draft.ok());
@@ -91,13 +111,15 @@ BOOST_AUTO_TEST_CASE(officer_flow_draft_edit_publish_amend_cancel) {
     World w;
     TenderFields partial;
     partial.title = "Furniture";
+    partial.buyer_id = "ME-001";
     auto draft = w.service.create_draft(w.officer, partial);
     BOOST_REQUIRE(draft.ok());
     BOOST_TEST((draft->status == TenderStatus::draft));
     BOOST_TEST(draft->tender.version == 1);
+    BOOST_TEST(draft->tender.buyer_name == "Ministry of Education");
     const TenderId id = draft->tender.id;
 
-    auto edited = w.service.edit_draft(w.officer, id, 1, w.complete_fields());
+    auto edited = w.service.edit_draft(w.officer, id, 1, w.fields_without_buyer());
     BOOST_REQUIRE(edited.ok());
     BOOST_TEST(edited->tender.version == 2);
     BOOST_TEST(edited->tender.lots.size() == 2u);
@@ -612,7 +634,7 @@ BOOST_AUTO_TEST_CASE(when_bids_cannot_be_read_no_lot_moves) {
 
 BOOST_AUTO_TEST_CASE(without_the_bids_port_a_published_tenders_lots_never_move) {
     World w;
-    TenderService unwired{w.store, w.directory, w.clock, TenderLimits{}};
+    TenderService unwired{w.store, w.directory, w.buyers, w.clock, TenderLimits{}};
     const TenderView t = published_with_three_lots(w);
     require_error(unwired.amend(w.officer, t.tender.id, t.tender.version, "x",
                                 lots_change({Lot{1, "Desks", 1}})),
@@ -653,6 +675,118 @@ BOOST_AUTO_TEST_CASE(draft_edits_keep_numbers_move_lots_freely_and_never_reuse_o
     f.lots = std::vector<Lot>{Lot{1, "A", 1}};
     require_error(w.service.create_draft(w.officer, f), ErrorKind::unprocessable, "unknown_lot",
                   "lots[0].number");
+}
+
+BOOST_AUTO_TEST_CASE(a_tender_belongs_to_one_buyer_fixed_when_the_draft_is_made) {
+    World w;
+    TenderFields f = w.complete_fields();
+    f.buyer_id.reset();
+    require_error(w.service.create_draft(w.officer, f), ErrorKind::unprocessable, "missing_field",
+                  "buyer.id");
+    f.buyer_id = "XX-404";
+    require_error(w.service.create_draft(w.officer, f), ErrorKind::unprocessable, "unknown_buyer",
+                  "buyer.id");
+    f.buyer_id = "MH-002";  // a buyer the officer does not act for
+    require_error(w.service.create_draft(w.officer, f), ErrorKind::forbidden, "not_buyer_officer",
+                  "buyer.id");
+    f = w.complete_fields();
+    f.buyer_name = "Ministry of Anything";
+    require_error(w.service.create_draft(w.officer, f), ErrorKind::unprocessable,
+                  "buyer_name_mismatch", "buyer.name");
+    BOOST_TEST(w.store.all_audit_events().empty());
+
+    auto draft = w.service.create_draft(w.officer, w.complete_fields());
+    BOOST_REQUIRE(draft.ok());
+    TenderFields move;
+    move.buyer_id = "MH-002";
+    require_error(w.service.edit_draft(w.officer, draft->tender.id, 1, move),
+                  ErrorKind::unprocessable, "not_amendable", "buyer.id");
+    move = TenderFields{};
+    move.buyer_name = "Ministry of Health";
+    require_error(w.service.edit_draft(w.officer, draft->tender.id, 1, move),
+                  ErrorKind::unprocessable, "not_amendable", "buyer.name");
+    BOOST_TEST(w.store.all_audit_events().size() == 1u);
+}
+
+// Issue 16, defect 2: before, any officer could act on any tender (created_by and the buyer were
+// never compared). An officer of another buyer now gets 404 for a draft and 403 for a published
+// tender, on every change, and nothing is written.
+BOOST_AUTO_TEST_CASE(an_officer_of_another_buyer_can_neither_see_a_draft_nor_act_on_a_tender) {
+    World w;
+    const core::Caller& other = w.foreign_officer;
+    auto draft = w.service.create_draft(w.officer, w.complete_fields());
+    BOOST_REQUIRE(draft.ok());
+    const TenderId d = draft->tender.id;
+    const std::size_t events = w.store.all_audit_events().size();
+    require_error(w.service.get(other, d), ErrorKind::not_found, "tender_not_found");
+    require_error(w.service.edit_draft(other, d, 1, TenderFields{}), ErrorKind::not_found,
+                  "tender_not_found");
+    require_error(w.service.publish(other, d, std::nullopt), ErrorKind::not_found,
+                  "tender_not_found");
+    require_error(w.service.check_publishable(other, d, std::nullopt), ErrorKind::not_found,
+                  "tender_not_found");
+    require_error(w.service.cancel(other, d, "mine now"), ErrorKind::not_found, "tender_not_found");
+    require_error(w.service.add_document(other, d, DocumentUpload{"X", "x.pdf", "", "bytes"}),
+                  ErrorKind::not_found, "tender_not_found");
+    auto listed = w.service.list(other, std::nullopt, std::nullopt, "", 0, "");
+    BOOST_REQUIRE(listed.ok());
+    BOOST_TEST(listed->items.empty());
+    auto drafts = w.service.list(other, TenderStatus::draft, std::nullopt, "", 0, "");
+    BOOST_REQUIRE(drafts.ok());
+    BOOST_TEST(drafts->items.empty());
+    auto own_drafts = w.service.list(w.officer2, TenderStatus::draft, std::nullopt, "", 0, "");
+    BOOST_REQUIRE(own_drafts.ok());
+    BOOST_TEST(own_drafts->items.size() == 1u);
+    BOOST_TEST(w.store.all_audit_events().size() == events);
+
+    const TenderView pub = w.published_tender();
+    const TenderId p = pub.tender.id;
+    const std::size_t after_publication = w.store.all_audit_events().size();
+    auto seen = w.service.get(other, p);
+    BOOST_REQUIRE(seen.ok());
+    BOOST_TEST(!seen->committee_members_shown);
+    BOOST_TEST(seen->tender.committee.empty());
+    TenderFields change;
+    change.description = "Now mine.";
+    require_error(w.service.amend(other, p, pub.tender.version, "Taking over", change),
+                  ErrorKind::forbidden, "not_buyer_officer");
+    require_error(w.service.cancel(other, p, "Stop it"), ErrorKind::forbidden, "not_buyer_officer");
+    w.clock.set_ms(t0_ms + day_ms);
+    auto q = w.service.ask(w.supplier, p, "Which desks?");
+    BOOST_REQUIRE(q.ok());
+    const std::size_t after_question = w.store.all_audit_events().size();
+    BOOST_TEST(after_question == after_publication + 1);
+    require_error(w.service.answer(other, p, q->id, "Any desks."), ErrorKind::forbidden,
+                  "not_buyer_officer");
+    BOOST_TEST(w.store.all_audit_events().size() == after_question);
+    auto answered = w.service.answer(w.officer3, p, q->id, "Oak desks.");
+    BOOST_REQUIRE(answered.ok());
+}
+
+// A draft's leaves are public, the draft is not: they name nothing the draft holds (issue 16,
+// defect 6). The publication's leaf then commits to the buyer and the documents' hashes.
+BOOST_AUTO_TEST_CASE(a_drafts_log_leaves_name_nothing_the_draft_holds) {
+    World w;
+    auto draft = w.service.create_draft(w.officer, w.complete_fields());
+    BOOST_REQUIRE(draft.ok());
+    const TenderId id = draft->tender.id;
+    auto doc = w.service.add_document(
+        w.officer, id, DocumentUpload{"Secret plan", "secret-plan.pdf", "application/pdf", "%PDF"});
+    BOOST_REQUIRE(doc.ok());
+    auto cancelled = w.service.cancel(w.officer, id, "Confidential reason");
+    BOOST_REQUIRE(cancelled.ok());
+    for (const auto& e : w.store.all_audit_events()) {
+        BOOST_TEST(e.event.payload_json.find("secret-plan") == std::string::npos);
+        BOOST_TEST(e.event.payload_json.find("Confidential") == std::string::npos);
+        BOOST_TEST(e.event.payload_json.find("ME-001") == std::string::npos);
+        BOOST_TEST(e.event.payload_json.find(doc->sha256_hex) == std::string::npos);
+    }
+    const TenderView pub = w.published_tender();
+    const auto events = w.store.all_audit_events();
+    BOOST_TEST(events.back().event.action == "tender.published");
+    BOOST_TEST(events.back().event.payload_json.find("\"buyer_id\":\"ME-001\"") !=
+               std::string::npos);
+    BOOST_TEST(pub.tender.id != id);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

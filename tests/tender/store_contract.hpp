@@ -184,7 +184,7 @@ inline std::vector<TenderId> list_ids(TenderStore& store, TenderListQuery q) {
         BOOST_REQUIRE(trail.ok());                                                                 \
         BOOST_TEST(trail->empty());                                                                \
         TenderListQuery q;                                                                         \
-        q.include_drafts = true;                                                                   \
+        q.draft_buyers = {"XE-123456"};                                                            \
         q.now_ms = t0_ms;                                                                          \
         BOOST_TEST(list_ids(*store, q).empty());                                                   \
         /* The chain continues at seq 1: the rolled-back event left no gap. */                     \
@@ -232,7 +232,7 @@ inline std::vector<TenderId> list_ids(TenderStore& store, TenderListQuery q) {
         BOOST_TEST((*found)->lots[0].budget_minor == 71);                                          \
         BOOST_TEST((*found)->lot_number_max == 10);                                                \
         TenderListQuery q;                                                                         \
-        q.include_drafts = true;                                                                   \
+        q.draft_buyers = {"XE-123456"};                                                            \
         q.now_ms = t0_ms;                                                                          \
         auto rows = store->list(q);                                                                \
         BOOST_REQUIRE(rows.ok() && rows->size() == 1u);                                            \
@@ -382,7 +382,7 @@ inline std::vector<TenderId> list_ids(TenderStore& store, TenderListQuery q) {
             TenderListQuery q;                                                                     \
             q.status = st;                                                                         \
             q.now_ms = now;                                                                        \
-            q.include_drafts = true;                                                               \
+            q.draft_buyers = {"XE-123456"};                                                        \
             return list_ids(*store, q);                                                            \
         };                                                                                         \
         const std::vector<TenderId> just{id};                                                      \
@@ -398,7 +398,7 @@ inline std::vector<TenderId> list_ids(TenderStore& store, TenderListQuery q) {
         BOOST_TEST((at(enquiry, TenderStatus::cancelled) == none));                                \
     }                                                                                              \
                                                                                                    \
-    BOOST_AUTO_TEST_CASE(list_hides_drafts_unless_asked) {                                         \
+    BOOST_AUTO_TEST_CASE(list_shows_drafts_only_to_their_buyer) {                                  \
         using namespace procura::tender;                                                           \
         using namespace procura::tender::contract;                                                 \
         std::unique_ptr<TenderStore> store = (make_store);                                         \
@@ -420,11 +420,21 @@ inline std::vector<TenderId> list_ids(TenderStore& store, TenderListQuery q) {
         BOOST_TEST((list_ids(*store, q) == std::vector<TenderId>{called_off, pub}));               \
         q.status = TenderStatus::cancelled;                                                        \
         BOOST_TEST((list_ids(*store, q) == std::vector<TenderId>{called_off}));                    \
-        q.include_drafts = true;                                                                   \
+        q.draft_buyers = {"XE-123456"};                                                            \
         BOOST_TEST((list_ids(*store, q) == std::vector<TenderId>{called_off, withdrawn}));         \
         q.status.reset();                                                                          \
         BOOST_TEST(                                                                                \
             (list_ids(*store, q) == std::vector<TenderId>{called_off, withdrawn, pub, draft}));    \
+        /* Another buyer's officers see only the public ones, a draft of their own besides. */     \
+        Tender theirs = sample_tender("Another buyer's draft");                                    \
+        theirs.buyer_id = "XE-999";                                                                \
+        const TenderId other = insert(*store, theirs);                                             \
+        q.draft_buyers = {"XE-999"};                                                               \
+        BOOST_TEST((list_ids(*store, q) == std::vector<TenderId>{other, called_off, pub}));        \
+        q.status = TenderStatus::draft;                                                            \
+        BOOST_TEST((list_ids(*store, q) == std::vector<TenderId>{other}));                         \
+        q.draft_buyers = {"XE-123456", "XE-999"};                                                  \
+        BOOST_TEST((list_ids(*store, q) == std::vector<TenderId>{other, draft}));                  \
     }                                                                                              \
                                                                                                    \
     BOOST_AUTO_TEST_CASE(list_pages_newest_first_and_returns_one_extra_row) {                      \
@@ -444,7 +454,7 @@ inline std::vector<TenderId> list_ids(TenderStore& store, TenderListQuery q) {
         BOOST_TEST((list_ids(*store, q) == std::vector<TenderId>{ids[2], ids[1], ids[0]}));        \
         q.before_id = ids[1];                                                                      \
         BOOST_TEST((list_ids(*store, q) == std::vector<TenderId>{ids[0]}));                        \
-        auto rows = store->list(TenderListQuery{{}, {}, {}, {}, 1, false, t0_ms});                 \
+        auto rows = store->list(TenderListQuery{{}, {}, {}, {}, 1, {}, t0_ms});                    \
         BOOST_REQUIRE(rows.ok() && !rows->empty());                                                \
         BOOST_TEST((*rows)[0].lot_count == 2);                                                     \
         BOOST_TEST((*rows)[0].total_budget_minor == 150'000'00 + 99'999'99);                       \

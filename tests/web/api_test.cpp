@@ -9,6 +9,7 @@
 #include "core/time.hpp"
 #include "lifecycle/service.hpp"
 #include "tests/auth/fake_user_store.hpp"
+#include "tests/support/fake_buyers.hpp"
 #include "tests/tender/fake_store.hpp"
 #include "web/embedded.hpp"
 #include "web/json_fields.hpp"
@@ -28,6 +29,7 @@ struct Env {
         officer_id = add_user("olivia", core::Role::officer);
         second_officer_id = add_user("oscar", core::Role::officer);
         third_officer_id = add_user("ottilie", core::Role::officer);
+        buyers.add("TOWN-1", "Town of Example", {officer_id, second_officer_id, third_officer_id});
         supplier_id = add_user("sam-supplies", core::Role::supplier);
         officer_token = login("olivia");
         supplier_token = login("sam-supplies");
@@ -50,7 +52,8 @@ struct Env {
     FakeUserStore user_store;
     FakeTenderStore tender_store;
     auth::AuthService auth{user_store, clock, auth::AuthLimits{}};
-    tender::TenderService tenders{tender_store, auth, clock, tender::TenderLimits{}};
+    testing::FakeBuyerDirectory buyers;
+    tender::TenderService tenders{tender_store, auth, buyers, clock, tender::TenderLimits{}};
     lifecycle::TenderLifecycle lifecycle{tenders, nullptr, nullptr};
     Metrics metrics;
     std::atomic<int> readiness_mode{0};  // 0 ready, 1 not ready, 2 throws

@@ -24,6 +24,7 @@
 
 #include "core/time.hpp"
 #include "tests/auth/fake_user_store.hpp"
+#include "tests/support/fake_buyers.hpp"
 #include "tests/tender/fake_store.hpp"
 #include "web/api.hpp"
 #include "web/http_client.hpp"
@@ -129,7 +130,8 @@ struct Harness {
     auth::FakeUserStore user_store;
     tender::FakeTenderStore tender_store;
     auth::AuthService auth{user_store, clock, auth::AuthLimits{}};
-    tender::TenderService tenders{tender_store, auth, clock, tender::TenderLimits{}};
+    testing::FakeBuyerDirectory buyers;
+    tender::TenderService tenders{tender_store, auth, buyers, clock, tender::TenderLimits{}};
     lifecycle::TenderLifecycle lifecycle{tenders, nullptr, nullptr};
     Gate gate;
     Metrics metrics;
