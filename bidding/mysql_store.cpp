@@ -153,6 +153,33 @@ core::Result<std::vector<Bid>> MySQLBidStore::find_active_bids(const std::vector
         });
 }
 
+core::Result<std::vector<ActiveBodyBytes>> MySQLBidStore::find_active_body_bytes(
+    const std::vector<BidKey>& suppliers) {
+    if (suppliers.empty()) return std::vector<ActiveBodyBytes>{};
+    // Integers only, written into the statement's text: one round trip for a whole group.
+    std::string condition;
+    for (const BidKey& k : suppliers) {
+        condition += (condition.empty() ? "(" : " OR (") + std::string("tender_id = ") +
+                     std::to_string(k.tender_id) +
+                     " AND supplier_id = " + std::to_string(k.supplier_id) + ")";
+    }
+    return db::with_connection(
+        pool_, "bidding.find_active_body_bytes",
+        [&](sql::Connection& c) -> core::Result<std::vector<ActiveBodyBytes>> {
+            std::unique_ptr<sql::Statement> s(c.createStatement());
+            Rows rows(
+                s->executeQuery("SELECT tender_id, supplier_id, lot_id, LENGTH(body) FROM bids "
+                                "WHERE state = 'active' AND (" +
+                                condition + ")"));
+            std::vector<ActiveBodyBytes> out;
+            while (rows->next()) {
+                out.push_back(
+                    {{rows->getInt64(1), rows->getInt64(2), rows->getInt64(3)}, rows->getInt64(4)});
+            }
+            return out;
+        });
+}
+
 namespace {
 
 // One attempt of insert_bids' transaction: what it reads and decides, recomputed from scratch

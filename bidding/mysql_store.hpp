@@ -22,6 +22,8 @@ public:
                                                       const std::string& sha256_hex) override;
     core::Result<std::vector<Bid>> find_bids_by_hashes(const std::vector<BidHash>& hashes) override;
     core::Result<std::vector<Bid>> find_active_bids(const std::vector<BidKey>& keys) override;
+    core::Result<std::vector<ActiveBodyBytes>> find_active_body_bytes(
+        const std::vector<BidKey>& suppliers) override;
     core::Result<std::vector<BidWritten>> insert_bids(std::vector<BidWrite> bids,
                                                       const BidQuota& quota) override;
     core::Status withdraw_bid(std::int64_t bid_id, std::int64_t at_ms,

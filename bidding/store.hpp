@@ -73,6 +73,12 @@ struct BidWritten {
     std::optional<core::Error> error;
 };
 
+// The body bytes of one active bid (BidStore::find_active_body_bytes).
+struct ActiveBodyBytes {
+    BidKey key;
+    std::int64_t body_bytes = 0;
+};
+
 // The refusal of a bid past BidQuota::supplier_bytes_max, one text for every store.
 inline core::Error supplier_storage_full(std::int64_t bytes_max) {
     return core::payload_too_large(
@@ -122,6 +128,11 @@ public:
     // The active bids, without their bodies, of the given (tender, supplier, lot) keys, in
     // one read; a key without an active bid has none in the answer. Order unspecified.
     virtual core::Result<std::vector<Bid>> find_active_bids(const std::vector<BidKey>& keys) = 0;
+    // The body bytes of every active bid of each (tender, supplier) of suppliers (their lot_id
+    // is ignored), every lot, in one plain read that locks nothing; order unspecified. What
+    // the group commit checks BidQuota::supplier_bytes_max against before a deposit is held.
+    virtual core::Result<std::vector<ActiveBodyBytes>> find_active_body_bytes(
+        const std::vector<BidKey>& suppliers) = 0;
     // Stores the bids in one transaction, each as the active bid of its (tender, supplier,
     // lot): the active bid there, read under its row lock, becomes replaced and its hash is
     // reported; the version is one more than the highest so far; each audit event (entity_id

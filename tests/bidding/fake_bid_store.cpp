@@ -93,6 +93,23 @@ core::Result<std::vector<Bid>> FakeBidStore::find_active_bids(const std::vector<
     return out;
 }
 
+core::Result<std::vector<ActiveBodyBytes>> FakeBidStore::find_active_body_bytes(
+    const std::vector<BidKey>& suppliers) {
+    std::lock_guard lock(mutex_);
+    std::vector<ActiveBodyBytes> out;
+    for (const auto& [id, b] : state_.bids) {
+        if (b.state != BidState::active) continue;
+        const bool asked = std::any_of(suppliers.begin(), suppliers.end(), [&](const BidKey& k) {
+            return k.tender_id == b.tender_id && k.supplier_id == b.supplier_id;
+        });
+        if (asked) {
+            out.push_back(
+                {{b.tender_id, b.supplier_id, b.lot_id}, static_cast<std::int64_t>(b.body.size())});
+        }
+    }
+    return out;
+}
+
 bool FakeBidStore::body_stored(std::int64_t tender_id, const std::string& sha256_hex) const {
     for (const auto& [id, b] : state_.bids) {
         if (b.tender_id == tender_id && b.sha256_hex == sha256_hex) return true;

@@ -48,6 +48,8 @@ public:
     core::Status withdraw_bid(std::int64_t bid_id, std::int64_t at_ms,
                               const core::AuditEvent& audit) override;
     core::Result<std::vector<Bid>> find_active_bids(const std::vector<BidKey>& keys) override;
+    core::Result<std::vector<ActiveBodyBytes>> find_active_body_bytes(
+        const std::vector<BidKey>& suppliers) override;
     core::Result<std::vector<Bid>> list_bids(std::int64_t tender_id, bool with_bodies) override;
     core::Result<std::optional<std::int64_t>> find_opened_at(std::int64_t tender_id) override;
     core::Result<std::optional<OpeningRecord>> find_opening(std::int64_t tender_id) override;

@@ -150,7 +150,8 @@ struct World {
     // The sessions the group confirms, by token hash: a test ends one by erasing it.
     std::mutex sessions_mutex;
     std::map<std::string, core::Caller> sessions;
-    BiddingService service{dependencies(), BiddingLimits{}};
+    BiddingLimits limits;  // before service, which is built with them
+    BiddingService service{dependencies(), limits};
     core::Caller a{supplier_a, Role::supplier, "user41"};
     core::Caller b{supplier_b, Role::supplier, "user42"};
     core::Caller m1{member_1, Role::officer, "user100"};
@@ -185,7 +186,7 @@ struct World {
     std::int64_t tender_id = 0;
     std::string opening_pem;
 
-    World() {
+    explicit World(const BiddingLimits& bidding_limits = BiddingLimits{}) : limits(bidding_limits) {
         for (const auto& [id, u] : keys().users) register_certificate(u);
         tender_id = insert_tender(published({member_1, member_2, member_3}));
         BOOST_REQUIRE(service.make_opening_key(tender_id).ok());
@@ -1594,6 +1595,33 @@ BOOST_AUTO_TEST_CASE(a_bid_stored_whose_reply_was_lost_keeps_its_deposit_and_its
     BOOST_TEST(again.version == 1);
     BOOST_TEST(w.bids.state().bids.size() == 1u);
     BOOST_TEST((transfer_actions(w) == std::vector<std::string>{"transfer.pending"}));
+}
+
+// Issue 16: the storage quota is checked before the deposit is held, so a bid refused for
+// storage writes nothing at all (it used to leave a pending and a voided ledger transfer).
+BOOST_AUTO_TEST_CASE(a_bid_refused_for_storage_leaves_no_ledger_row) {
+    BiddingLimits limits;
+    limits.supplier_bytes_max = 2500;  // one bid of about 1.5 KB fits, two do not
+    World w(limits);
+    w.use_tender_with_security(500'00);
+    const std::string first = bid(w, supplier_a, 1, 100'00);
+    const std::string second = bid(w, supplier_a, 2, 200'00);
+    BOOST_REQUIRE(first.size() <= 2500u);
+    BOOST_REQUIRE(first.size() + second.size() > 2500u);
+    w.accepted(w.a, first, 1);
+    const std::size_t events_before = w.money_store.audit_events().size();
+
+    const auto refused = w.service.submit(w.a, w.tender_id, 2, second);
+    require_error(refused, ErrorKind::payload_too_large, "supplier_storage_full");
+    BOOST_TEST(!deposit_state(w, second).has_value());
+    BOOST_TEST((transfer_actions(w) == std::vector<std::string>{"transfer.pending"}));
+    BOOST_TEST(w.money_store.audit_events().size() == events_before);
+    BOOST_TEST(w.faults.money.calls("apply_batch") == 1u);  // the first bid's deposit only
+    BOOST_TEST(w.bids.state().bids.size() == 1u);
+
+    // Another supplier has its own quota; a smaller replacement of the first bid still fits.
+    w.accepted(w.b, bid(w, supplier_b, 2, 300'00), 2);
+    w.accepted(w.a, bid(w, supplier_a, 1, 90'00), 1);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -31,6 +31,7 @@
     PROCURA_BID_CONTRACT_CASE(bids_are_found_by_several_hashes_in_one_read, make_world)            \
     PROCURA_BID_CONTRACT_CASE(a_hash_that_is_not_lower_case_hex_is_refused, make_world)            \
     PROCURA_BID_CONTRACT_CASE(active_bids_are_found_by_their_keys, make_world)                     \
+    PROCURA_BID_CONTRACT_CASE(active_bodies_are_counted_for_the_quota_by_supplier, make_world)     \
     PROCURA_BID_CONTRACT_CASE(only_an_active_bid_is_withdrawn, make_world)                         \
     PROCURA_BID_CONTRACT_CASE(a_withdrawal_is_judged_by_the_tender_as_it_is_when_it_commits,       \
                               make_world)                                                          \

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cctype>
+#include <map>
 #include <set>
 #include <string>
 #include <vector>
@@ -431,6 +432,34 @@ inline void an_opening_naming_an_unknown_bid_stores_nothing(BidWorld& w) {
     BOOST_TEST(!w.store().insert_opening(record, {event("bids.opened", "tender", tender)}).ok());
     BOOST_TEST(snapshot(w, {tender}) == before);
     BOOST_TEST(!w.store().find_opening(tender)->has_value());
+}
+
+inline void active_bodies_are_counted_for_the_quota_by_supplier(BidWorld& w) {
+    const std::int64_t tender = publish(w);
+    const std::int64_t other = publish(w);
+    insert_one(w, bid(tender, supplier_a, 1, std::string(10, 'a')));
+    insert_one(w, bid(tender, supplier_a, 1, std::string(30, 'b')));  // replaces the first
+    insert_one(w, bid(tender, supplier_a, 2, std::string(5, 'c')));
+    const Bid gone = insert_one(w, bid(tender, supplier_a, 3, std::string(70, 'g')));
+    insert_one(w, bid(tender, supplier_b, 1, std::string(7, 'd')));
+    insert_one(w, bid(other, supplier_a, 1, std::string(9, 'e')));
+    require_ok(w.store().withdraw_bid(gone.id, t0_ms + 1, event("bid.withdrawn", "bid", gone.id)));
+    // The lot of a key is ignored: every lot of the (tender, supplier) is answered.
+    auto found = w.store().find_active_body_bytes({{tender, supplier_a, 9}});
+    require_ok(found);
+    std::map<std::int64_t, std::int64_t> by_lot;
+    for (const ActiveBodyBytes& x : *found) {
+        BOOST_TEST(x.key.tender_id == tender);
+        BOOST_TEST(x.key.supplier_id == supplier_a);
+        by_lot[x.key.lot_id] = x.body_bytes;
+    }
+    BOOST_TEST((by_lot == std::map<std::int64_t, std::int64_t>{{1, 30}, {2, 5}}));
+    auto both = w.store().find_active_body_bytes({{tender, supplier_b, 0}, {other, supplier_a, 0}});
+    require_ok(both);
+    BOOST_TEST(both->size() == 2u);
+    auto none = w.store().find_active_body_bytes({});
+    require_ok(none);
+    BOOST_TEST(none->empty());
 }
 
 }  // namespace procura::bidding::contract

@@ -47,6 +47,11 @@ public:
         const std::vector<bidding::BidKey>& keys) override {
         return plan_.call("find_active_bids", [&] { return inner_.find_active_bids(keys); });
     }
+    core::Result<std::vector<bidding::ActiveBodyBytes>> find_active_body_bytes(
+        const std::vector<bidding::BidKey>& suppliers) override {
+        return plan_.call("find_active_body_bytes",
+                          [&] { return inner_.find_active_body_bytes(suppliers); });
+    }
     core::Result<std::vector<bidding::BidWritten>> insert_bids(
         std::vector<bidding::BidWrite> bids, const bidding::BidQuota& quota) override {
         return plan_.call("insert_bids",
