@@ -29,13 +29,17 @@ public:
     core::Status withdraw_bid(std::int64_t bid_id, std::int64_t at_ms,
                               const core::AuditEvent& audit) override;
     core::Result<std::vector<Bid>> list_bids(std::int64_t tender_id, bool with_bodies) override;
+    // Reads the active ids, then the bodies one row at a time (bidding/mysql_blob.hpp).
+    core::Result<std::vector<Bid>> list_active_bids(std::int64_t tender_id,
+                                                    std::int64_t after_bid_id,
+                                                    std::size_t bytes_max) override;
     // One indexed read (bids_supplier starts with tender_id), outside any transaction: a bid
     // committed before the call is seen.
     core::Result<bool> any_bid(std::int64_t tender_id) override;
     core::Result<std::optional<OpeningRecord>> find_opening(std::int64_t tender_id) override;
     core::Result<std::optional<std::int64_t>> find_opened_at(std::int64_t tender_id) override;
-    core::Status insert_opening(const OpeningRecord& record,
-                                const std::vector<core::AuditEvent>& audit) override;
+    core::Status insert_opening(std::int64_t tender_id, std::int64_t opened_at_ms,
+                                std::size_t batch_bytes_max, OpeningBatches& batches) override;
 
 private:
     db::ConnectionPool& pool_;

@@ -1164,6 +1164,80 @@ BOOST_AUTO_TEST_CASE(opening_ceremony_k_of_n_at_the_opening_time) {
     BOOST_TEST(describe(w.bids) == before);
 }
 
+// Issue 16, defect 5: the opening read every active body at once. It reads, opens and stores
+// them in batches of at most BiddingLimits::opening_batch_bytes of bodies, and the record (the
+// documents included) is the one a single batch gives.
+BOOST_AUTO_TEST_CASE(the_opening_reads_its_bids_in_bounded_batches_and_records_the_same) {
+    struct Opened {
+        OpeningRecord record;
+        std::size_t pages = 0;
+        std::size_t largest_bid = 0;
+    };
+    const auto open_with = [](std::size_t batch_bytes) {
+        BiddingLimits limits;
+        limits.opening_batch_bytes = batch_bytes;
+        World w(limits);
+        Opened out;
+        const std::vector<std::string> bodies = {
+            bid(w, supplier_a, 1, 100'00), bid(w, supplier_a, 2, 200'00),
+            bid(w, supplier_b, 1, 300'00),
+            // Signed by 42, naming 41: opened, and invalid ("supplier_mismatch").
+            make_bid(supplier_b, w.opening_pem, w.tender_id, 2, supplier_a, 400'00)};
+        const std::vector<std::pair<const core::Caller*, std::int64_t>> senders = {
+            {&w.a, 1}, {&w.a, 2}, {&w.b, 1}, {&w.b, 2}};
+        for (std::size_t i = 0; i < bodies.size(); ++i) {
+            w.accepted(*senders[i].first, bodies[i], senders[i].second);
+            out.largest_bid = std::max(out.largest_bid, bodies[i].size());
+        }
+        w.clock.set_ms(opening_time_ms);
+        for (const core::Caller& m : {w.m1, w.m2}) {
+            auto sealed = w.service.my_share(m, w.tender_id);
+            BOOST_REQUIRE(sealed.ok());
+            const User& u = keys().user(m.user_id);
+            auto plain = signing::open(*sealed, u.key, u.cert, 4096);
+            BOOST_REQUIRE(plain.ok());
+            BOOST_REQUIRE(w.service.submit_share(m, w.tender_id, *plain).ok());
+        }
+        auto record = w.bids.find_opening(w.tender_id);
+        BOOST_REQUIRE(record.ok() && record->has_value());
+        out.record = std::move(**record);
+        out.pages = w.bids.state().active_pages_read;
+        return out;
+    };
+    const Opened whole = open_with(BiddingLimits{}.opening_batch_bytes);
+    // Room for two bids of about 1.5 KB, not three: pages of 2, 2, and the empty last read.
+    const Opened batched = open_with(2 * whole.largest_bid + 100);
+    BOOST_TEST(whole.pages == 2u);  // every bid, then the empty last read
+    BOOST_TEST(batched.pages == 3u);
+    BOOST_REQUIRE_EQUAL(batched.record.bids.size(), 4u);
+    BOOST_REQUIRE_EQUAL(whole.record.bids.size(), 4u);
+    BOOST_TEST(batched.record.opened_at_ms == whole.record.opened_at_ms);
+    for (std::size_t i = 0; i < 4; ++i) {
+        // Sealing is randomised, so the bodies' hashes differ between the two worlds; every
+        // other field is the same.
+        const OpenedBidRecord& x = batched.record.bids[i];
+        const OpenedBidRecord& y = whole.record.bids[i];
+        BOOST_TEST_CONTEXT("bid " << i) {
+            BOOST_TEST(x.bid_id == y.bid_id);
+            BOOST_TEST(x.supplier_id == y.supplier_id);
+            BOOST_TEST(x.lot_id == y.lot_id);
+            BOOST_TEST(x.version == y.version);
+            BOOST_TEST(x.received_at_ms == y.received_at_ms);
+            BOOST_TEST(x.valid == y.valid);
+            BOOST_TEST(x.reason_code == y.reason_code);
+            BOOST_TEST(x.reason == y.reason);
+            BOOST_TEST(x.signature_status == y.signature_status);
+            BOOST_TEST(x.decryption_status == y.decryption_status);
+            BOOST_TEST((x.price_minor == y.price_minor));
+            BOOST_TEST(x.currency == y.currency);
+            BOOST_TEST(x.document_json == y.document_json);
+        }
+    }
+    BOOST_TEST(!batched.record.bids[3].valid);
+    BOOST_TEST(batched.record.bids[3].reason_code == "supplier_mismatch");
+    BOOST_TEST(!batched.record.bids[0].document_json.empty());
+}
+
 BOOST_AUTO_TEST_CASE(a_share_of_another_tender_is_refused_and_dropped) {
     World w;
     const std::int64_t other = w.insert_tender(published({member_1, member_2, member_3}));

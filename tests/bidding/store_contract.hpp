@@ -42,7 +42,10 @@
     PROCURA_BID_CONTRACT_CASE(an_opening_record_is_stored_once_with_the_bids_own_columns,          \
                               make_world)                                                          \
     PROCURA_BID_CONTRACT_CASE(a_second_opening_record_is_refused, make_world)                      \
-    PROCURA_BID_CONTRACT_CASE(an_opening_that_misses_an_active_bid_is_refused, make_world)         \
+    PROCURA_BID_CONTRACT_CASE(an_opening_holds_exactly_the_active_bids, make_world)                \
+    PROCURA_BID_CONTRACT_CASE(active_bids_are_read_in_pages_of_bounded_bytes, make_world)          \
+    PROCURA_BID_CONTRACT_CASE(an_opening_reads_its_bids_in_batches_of_the_bound, make_world)       \
     PROCURA_BID_CONTRACT_CASE(an_opening_reason_is_cut_at_1000_bytes_between_characters,           \
                               make_world)                                                          \
-    PROCURA_BID_CONTRACT_CASE(an_opening_naming_an_unknown_bid_stores_nothing, make_world)
+    PROCURA_BID_CONTRACT_CASE(an_opening_whose_lines_do_not_match_its_bids_stores_nothing,         \
+                              make_world)
