@@ -186,6 +186,51 @@ core::Result<std::optional<std::int64_t>> MySQLBidStore::find_opened_at(std::int
         });
 }
 
+namespace {
+
+// Stores one batch's lines (bid_openings rows), which must name the batch's bids, ids, in
+// order, and keeps its audit events in audit. Runs in insert_opening's transaction.
+core::Status store_batch(db::Transaction& tx, std::int64_t tender_id,
+                         const std::vector<std::int64_t>& ids, const OpenedBatch& batch,
+                         std::vector<core::AuditEvent>& audit) {
+    if (batch.bids.size() != ids.size()) {
+        return core::internal("opening_mismatch", "a batch's lines do not match its bids");
+    }
+    for (std::size_t i = 0; i < ids.size(); ++i) {
+        const OpenedBidRecord& r = batch.bids[i];
+        if (r.bid_id != ids[i]) {
+            return core::internal("opening_mismatch", "a batch's lines do not match its bids");
+        }
+        PROCURA_TRY(tx.attempt("bidding.insert_opened_bid", [&](sql::Connection& c) {
+            Statement s(c.prepareStatement(
+                "INSERT INTO bid_openings (bid_id, tender_id, valid, reason_code, reason, "
+                "signature_status, decryption_status, price_minor, currency, document_json) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+            s->setInt64(1, r.bid_id);
+            s->setInt64(2, tender_id);
+            s->setBoolean(3, r.valid);
+            s->setString(4, r.reason_code);
+            // utf8mb4 column, strict session: never half a character.
+            s->setString(5, core::utf8_prefix(r.reason, 1000));
+            s->setString(6, r.signature_status);
+            s->setString(7, r.decryption_status);
+            if (r.price_minor) {
+                s->setInt64(8, *r.price_minor);
+                s->setString(9, r.currency);
+            } else {
+                s->setNull(8, sql::DataType::BIGINT);
+                s->setNull(9, sql::DataType::CHAR);
+            }
+            s->setString(10, r.document_json);
+            s->executeUpdate();
+        }));
+    }
+    audit.insert(audit.end(), batch.audit.begin(), batch.audit.end());
+    return {};
+}
+
+}  // namespace
+
 core::Status MySQLBidStore::insert_opening(std::int64_t tender_id, std::int64_t opened_at_ms,
                                            std::size_t batch_bytes_max, OpeningBatches& batches) {
     return db::run_transaction(
@@ -230,41 +275,7 @@ core::Status MySQLBidStore::insert_opening(std::int64_t tender_id, std::int64_t 
                 for (const Bid& b : page) ids.push_back(b.id);
                 // The page's bodies are the batch's now; only its lines are kept below.
                 const OpenedBatch batch = batches.open(std::move(page));
-                if (batch.bids.size() != ids.size()) {
-                    return core::internal("opening_mismatch",
-                                          "a batch's lines do not match its bids");
-                }
-                for (std::size_t i = 0; i < ids.size(); ++i) {
-                    const OpenedBidRecord& r = batch.bids[i];
-                    if (r.bid_id != ids[i]) {
-                        return core::internal("opening_mismatch",
-                                              "a batch's lines do not match its bids");
-                    }
-                    PROCURA_TRY(tx.attempt("bidding.insert_opened_bid", [&](sql::Connection& c) {
-                        Statement s(c.prepareStatement(
-                            "INSERT INTO bid_openings (bid_id, tender_id, valid, reason_code, "
-                            "reason, signature_status, decryption_status, price_minor, currency, "
-                            "document_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
-                        s->setInt64(1, r.bid_id);
-                        s->setInt64(2, tender_id);
-                        s->setBoolean(3, r.valid);
-                        s->setString(4, r.reason_code);
-                        // utf8mb4 column, strict session: never half a character.
-                        s->setString(5, core::utf8_prefix(r.reason, 1000));
-                        s->setString(6, r.signature_status);
-                        s->setString(7, r.decryption_status);
-                        if (r.price_minor) {
-                            s->setInt64(8, *r.price_minor);
-                            s->setString(9, r.currency);
-                        } else {
-                            s->setNull(8, sql::DataType::BIGINT);
-                            s->setNull(9, sql::DataType::CHAR);
-                        }
-                        s->setString(10, r.document_json);
-                        s->executeUpdate();
-                    }));
-                }
-                audit.insert(audit.end(), batch.audit.begin(), batch.audit.end());
+                PROCURA_TRY(store_batch(tx, tender_id, ids, batch, audit));
             }
             std::vector<core::AuditEvent> closing = batches.finish();
             audit.insert(audit.end(), closing.begin(), closing.end());
