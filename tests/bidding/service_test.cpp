@@ -1524,7 +1524,8 @@ BOOST_AUTO_TEST_CASE(a_failed_read_refuses_the_bids_of_its_group_and_stores_noth
     for (const Stage& stage : {Stage{&World::Faults::certificates, "find_many"},
                                Stage{&World::Faults::tenders, "find_versions"},
                                Stage{&World::Faults::bids, "find_bids_by_hashes"},
-                               Stage{&World::Faults::bids, "find_active_bids"}}) {
+                               Stage{&World::Faults::bids, "find_active_bids"},
+                               Stage{&World::Faults::bids, "find_active_body_bytes"}}) {
         BOOST_TEST_CONTEXT(stage.method) {
             World w;
             w.use_tender_with_security(500'00);
