@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <exception>
+#include <limits>
 #include <utility>
 
 #include "bidding/rules.hpp"
@@ -88,7 +89,8 @@ void GroupCommit::write_group(const Bids& all) {
     const Bids current = refresh_terms(signed_validly);
     const Bids fresh = answer_resends(current);
     const Bids within_versions = check_versions(fresh);
-    const Bids holding = hold_deposits(within_versions);
+    const Bids within_storage = check_storage(within_versions);
+    const Bids holding = hold_deposits(within_storage);
     std::vector<money::Transfer> releases = store_bids(holding);
     if (!releases.empty()) {
         // While more bids wait, the releases go with their group's deposits (one ledger
@@ -262,7 +264,50 @@ GroupCommit::Bids GroupCommit::check_versions(const Bids& bids) {
     return out;
 }
 
-// Stage 6. The group's deposits in one ledger batch; a bid whose deposit is not held goes no
+// Stage 6. A bid that would make its supplier's active bodies on its tender exceed
+// supplier_bytes_max (with it in place of the bid it replaces, and the group's earlier bids of
+// the supplier in place of theirs) is refused before its deposit is held, so that it leaves no
+// ledger row; one read for the group. The group's transaction counts again (bidding/store.hpp):
+// a bid sent meanwhile through another server can still be refused there, after its deposit,
+// which is then released as for any bid not stored.
+GroupCommit::Bids GroupCommit::check_storage(const Bids& bids) {
+    if (bids.empty() || quota_.supplier_bytes_max == std::numeric_limits<std::int64_t>::max()) {
+        return bids;
+    }
+    std::vector<BidKey> suppliers;
+    for (PendingBid* p : bids) {
+        suppliers.push_back({p->write.bid.tender_id, p->write.bid.supplier_id, 0});
+    }
+    auto active = d_.bids.find_active_body_bytes(suppliers);
+    // (tender, supplier) -> lot -> bytes of its active body, the group's accepted bids included.
+    std::map<std::pair<std::int64_t, core::UserId>, std::map<std::int64_t, std::int64_t>> bytes;
+    if (active) {
+        for (const ActiveBodyBytes& a : *active) {
+            bytes[{a.key.tender_id, a.key.supplier_id}][a.key.lot_id] = a.body_bytes;
+        }
+    }
+    Bids out;
+    for (PendingBid* p : bids) {
+        const Bid& b = p->write.bid;
+        if (!active) {
+            p->error = active.error();
+            continue;
+        }
+        std::map<std::int64_t, std::int64_t> lots = bytes[{b.tender_id, b.supplier_id}];
+        lots[b.lot_id] = static_cast<std::int64_t>(b.body.size());
+        std::int64_t total = 0;
+        for (const auto& [lot, size] : lots) total += size;
+        if (total > quota_.supplier_bytes_max) {
+            p->error = supplier_storage_full(quota_.supplier_bytes_max);
+            continue;
+        }
+        bytes[{b.tender_id, b.supplier_id}] = std::move(lots);
+        out.push_back(p);
+    }
+    return out;
+}
+
+// Stage 7. The group's deposits in one ledger batch; a bid whose deposit is not held goes no
 // further.
 GroupCommit::Bids GroupCommit::hold_deposits(const Bids& bids) {
     std::vector<DepositRequest> requests;
@@ -283,7 +328,7 @@ GroupCommit::Bids GroupCommit::hold_deposits(const Bids& bids) {
     return out;
 }
 
-// Stage 7. The bids and their audit events in one transaction. If it fails as a whole (for
+// Stage 8. The bids and their audit events in one transaction. If it fails as a whole (for
 // example a body stored meanwhile by another server), each bid is written alone, so that each
 // gets its own outcome.
 std::vector<money::Transfer> GroupCommit::store_bids(const Bids& bids) {

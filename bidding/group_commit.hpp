@@ -8,10 +8,11 @@
 //   3. refresh_terms      a bid whose tender changed since it was checked is checked again
 //   4. answer_resends     a body already stored gets that bid's receipt, nothing is written
 //   5. check_versions     a supplier stores at most versions_max versions of a lot's bid
-//   6. hold_deposits      the deposits of the group, in one ledger batch (BidSecurity)
-//   7. store_bids         the bids and their audit events in one transaction; if it fails as a
+//   6. check_storage      a supplier's active bodies on a tender stay within supplier_bytes_max
+//   7. hold_deposits      the deposits of the group, in one ledger batch (BidSecurity)
+//   8. store_bids         the bids and their audit events in one transaction; if it fails as a
 //                         whole, each bid is written alone so that each gets its own outcome
-//   8. release_deposits   of replaced bids, and of bids that were not stored after all
+//   9. release_deposits   of replaced bids, and of bids that were not stored after all
 // A request is answered only after its bid's transaction committed. Every read fails closed:
 // a store that cannot answer refuses the bids it was asked about.
 //
@@ -103,6 +104,7 @@ private:
     Bids refresh_terms(const Bids& bids);
     Bids answer_resends(const Bids& bids);
     Bids check_versions(const Bids& bids);
+    Bids check_storage(const Bids& bids);
     Bids hold_deposits(const Bids& bids);
     // Stores the group; returns the releases its outcomes call for (replaced bids' deposits,
     // and deposits this group made for bids that were not stored).

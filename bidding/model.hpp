@@ -103,6 +103,11 @@ struct BiddingLimits {
     std::int64_t versions_max = 100;                     // per (tender, supplier, lot)
     std::int64_t supplier_bytes_max = 64 * 1024 * 1024;  // BidQuota::supplier_bytes_max
     std::size_t bids_per_group_max = 64;  // bids written in one transaction (group commit)
+    // Body bytes the opening holds at once: it reads, verifies, decrypts and stores a tender's
+    // active bids in batches of at most this many body bytes (a bid larger than that comes
+    // alone), so its memory is bounded by the batch, not by the number of bids
+    // (docs/benchmarks.md measures it). At least bid_bytes_max keeps every batch within it.
+    std::size_t opening_batch_bytes = 64 * 1024 * 1024;
     std::size_t tenders_cached_max = 1024;
     std::size_t accounts_cached_max = 100'000;
     // Shares are taken no earlier than this long after the submission deadline, so that bids

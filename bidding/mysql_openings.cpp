@@ -6,7 +6,6 @@
 #include <cppconn/resultset.h>
 
 #include <memory>
-#include <set>
 #include <sstream>
 
 #include "bidding/mysql_blob.hpp"
@@ -187,44 +186,73 @@ core::Result<std::optional<std::int64_t>> MySQLBidStore::find_opened_at(std::int
         });
 }
 
-core::Status MySQLBidStore::insert_opening(const OpeningRecord& record,
-                                           const std::vector<core::AuditEvent>& audit) {
+namespace {
+
+// Stores one batch's lines (bid_openings rows), which must name the batch's bids, ids, in
+// order, and keeps its audit events in audit. Runs in insert_opening's transaction.
+core::Status store_batch(db::Transaction& tx, std::int64_t tender_id,
+                         const std::vector<std::int64_t>& ids, const OpenedBatch& batch,
+                         std::vector<core::AuditEvent>& audit) {
+    if (batch.bids.size() != ids.size()) {
+        return core::internal("opening_mismatch", "a batch's lines do not match its bids");
+    }
+    for (std::size_t i = 0; i < ids.size(); ++i) {
+        const OpenedBidRecord& r = batch.bids[i];
+        if (r.bid_id != ids[i]) {
+            return core::internal("opening_mismatch", "a batch's lines do not match its bids");
+        }
+        PROCURA_TRY(tx.attempt("bidding.insert_opened_bid", [&](sql::Connection& c) {
+            Statement s(c.prepareStatement(
+                "INSERT INTO bid_openings (bid_id, tender_id, valid, reason_code, reason, "
+                "signature_status, decryption_status, price_minor, currency, document_json) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+            s->setInt64(1, r.bid_id);
+            s->setInt64(2, tender_id);
+            s->setBoolean(3, r.valid);
+            s->setString(4, r.reason_code);
+            // utf8mb4 column, strict session: never half a character.
+            s->setString(5, core::utf8_prefix(r.reason, 1000));
+            s->setString(6, r.signature_status);
+            s->setString(7, r.decryption_status);
+            if (r.price_minor) {
+                s->setInt64(8, *r.price_minor);
+                s->setString(9, r.currency);
+            } else {
+                s->setNull(8, sql::DataType::BIGINT);
+                s->setNull(9, sql::DataType::CHAR);
+            }
+            s->setString(10, r.document_json);
+            s->executeUpdate();
+        }));
+    }
+    audit.insert(audit.end(), batch.audit.begin(), batch.audit.end());
+    return {};
+}
+
+}  // namespace
+
+core::Status MySQLBidStore::insert_opening(std::int64_t tender_id, std::int64_t opened_at_ms,
+                                           std::size_t batch_bytes_max, OpeningBatches& batches) {
     return db::run_transaction(
         pool_, "bidding.insert_opening", [&](db::Transaction& tx) -> core::Status {
-            // The tender's row, locked for update: a group of bids being stored (insert_bids holds
-            // it shared) commits first, and a later one sees the opening and refuses its bids. A
-            // bid stored after this record's bids were read makes the record incomplete: refused.
-            PROCURA_TRY_ASSIGN(
-                auto complete, tx.attempt("bidding.insert_opening.lock", [&](sql::Connection& c) {
-                    Statement lock(
-                        c.prepareStatement("SELECT id FROM tenders WHERE id = ? FOR UPDATE"));
-                    lock->setInt64(1, record.tender_id);
-                    Rows locked(lock->executeQuery());
-                    Statement active(c.prepareStatement(
-                        "SELECT id FROM bids WHERE tender_id = ? AND state = 'active'"));
-                    active->setInt64(1, record.tender_id);
-                    Rows rows(active->executeQuery());
-                    std::set<std::int64_t> in_record;
-                    for (const OpenedBidRecord& r : record.bids) in_record.insert(r.bid_id);
-                    // The record holds exactly the active bids: none stored since the read,
-                    // none withdrawn or replaced since.
-                    std::size_t active_in_record = 0;
-                    while (rows->next()) {
-                        if (!in_record.count(rows->getInt64(1))) return false;
-                        ++active_in_record;
-                    }
-                    return active_in_record == in_record.size();
-                }));
-            if (!complete) {
-                return core::conflict("bids_changed",
-                                      "a bid was stored or withdrawn while the bids were being "
-                                      "opened; nothing was stored: hand the last share in again");
-            }
+            // Rerun after a deadlock: the batches start over.
+            batches.restart();
+            // The tender's row, locked for update until the commit: a group of bids being stored
+            // (insert_bids holds it shared) or a withdrawal commits first, and a later one sees
+            // the opening and is refused. So the pages read below are the tender's active bids
+            // at the commit, and the record holds exactly them.
+            PROCURA_TRY(tx.attempt("bidding.insert_opening.lock", [&](sql::Connection& c) {
+                Statement lock(
+                    c.prepareStatement("SELECT id FROM tenders WHERE id = ? FOR UPDATE"));
+                lock->setInt64(1, tender_id);
+                Rows locked(lock->executeQuery());
+            }));
+            // The record's row first: a second opening is refused before any bid is read.
             auto inserted = tx.attempt("bidding.insert_opening", [&](sql::Connection& c) {
                 Statement s(c.prepareStatement(
                     "INSERT INTO tender_openings (tender_id, opened_at_ms) VALUES (?, ?)"));
-                s->setInt64(1, record.tender_id);
-                s->setInt64(2, record.opened_at_ms);
+                s->setInt64(1, tender_id);
+                s->setInt64(2, opened_at_ms);
                 s->executeUpdate();
             });
             if (!inserted) {
@@ -233,32 +261,24 @@ core::Status MySQLBidStore::insert_opening(const OpeningRecord& record,
                 }
                 return inserted.error();
             }
-            for (const OpenedBidRecord& r : record.bids) {
-                PROCURA_TRY(tx.attempt("bidding.insert_opened_bid", [&](sql::Connection& c) {
-                    Statement s(c.prepareStatement(
-                        "INSERT INTO bid_openings (bid_id, tender_id, valid, reason_code, reason, "
-                        "signature_status, decryption_status, price_minor, currency, "
-                        "document_json) "
-                        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
-                    s->setInt64(1, r.bid_id);
-                    s->setInt64(2, record.tender_id);
-                    s->setBoolean(3, r.valid);
-                    s->setString(4, r.reason_code);
-                    // utf8mb4 column, strict session: never half a character.
-                    s->setString(5, core::utf8_prefix(r.reason, 1000));
-                    s->setString(6, r.signature_status);
-                    s->setString(7, r.decryption_status);
-                    if (r.price_minor) {
-                        s->setInt64(8, *r.price_minor);
-                        s->setString(9, r.currency);
-                    } else {
-                        s->setNull(8, sql::DataType::BIGINT);
-                        s->setNull(9, sql::DataType::CHAR);
-                    }
-                    s->setString(10, r.document_json);
-                    s->executeUpdate();
-                }));
+            std::vector<core::AuditEvent> audit;
+            std::int64_t after = 0;
+            for (;;) {
+                PROCURA_TRY_ASSIGN(
+                    auto page, tx.attempt("bidding.insert_opening.page", [&](sql::Connection& c) {
+                        return read_active_page(c, tender_id, after, batch_bytes_max);
+                    }));
+                if (page.empty()) break;
+                after = page.back().id;
+                std::vector<std::int64_t> ids;
+                ids.reserve(page.size());
+                for (const Bid& b : page) ids.push_back(b.id);
+                // The page's bodies are the batch's now; only its lines are kept below.
+                const OpenedBatch batch = batches.open(std::move(page));
+                PROCURA_TRY(store_batch(tx, tender_id, ids, batch, audit));
             }
+            std::vector<core::AuditEvent> closing = batches.finish();
+            audit.insert(audit.end(), closing.begin(), closing.end());
             PROCURA_TRY_ASSIGN(auto appended, db::append_audit_events(tx, audit));
             return {};
         });

@@ -153,6 +153,33 @@ core::Result<std::vector<Bid>> MySQLBidStore::find_active_bids(const std::vector
         });
 }
 
+core::Result<std::vector<ActiveBodyBytes>> MySQLBidStore::find_active_body_bytes(
+    const std::vector<BidKey>& suppliers) {
+    if (suppliers.empty()) return std::vector<ActiveBodyBytes>{};
+    // Integers only, written into the statement's text: one round trip for a whole group.
+    std::string condition;
+    for (const BidKey& k : suppliers) {
+        condition += (condition.empty() ? "(" : " OR (") + std::string("tender_id = ") +
+                     std::to_string(k.tender_id) +
+                     " AND supplier_id = " + std::to_string(k.supplier_id) + ")";
+    }
+    return db::with_connection(
+        pool_, "bidding.find_active_body_bytes",
+        [&](sql::Connection& c) -> core::Result<std::vector<ActiveBodyBytes>> {
+            std::unique_ptr<sql::Statement> s(c.createStatement());
+            Rows rows(
+                s->executeQuery("SELECT tender_id, supplier_id, lot_id, LENGTH(body) FROM bids "
+                                "WHERE state = 'active' AND (" +
+                                condition + ")"));
+            std::vector<ActiveBodyBytes> out;
+            while (rows->next()) {
+                out.push_back(
+                    {{rows->getInt64(1), rows->getInt64(2), rows->getInt64(3)}, rows->getInt64(4)});
+            }
+            return out;
+        });
+}
+
 namespace {
 
 // One attempt of insert_bids' transaction: what it reads and decides, recomputed from scratch
@@ -558,6 +585,49 @@ core::Result<std::vector<Bid>> MySQLBidStore::list_bids(std::int64_t tender_id, 
             while (rows->next()) out.push_back(read_bid(*rows, with_bodies));
             return out;
         });
+}
+
+std::vector<Bid> read_active_page(sql::Connection& c, std::int64_t tender_id,
+                                  std::int64_t after_bid_id, std::size_t bytes_max) {
+    PROCURA_ASSERT(bytes_max > 0);
+    // The ids first (the bids_supplier index and the rows' state, no body is read), then the
+    // bodies one row at a time, in id order, until the next one would not fit: no body's size
+    // is known without reading it, so the one that does not fit is read and dropped (the next
+    // page reads it again). A page holds at most bytes_max, or one larger body, plus that one.
+    Statement ids(
+        c.prepareStatement("SELECT id FROM bids WHERE tender_id = ? AND state = 'active' AND "
+                           "id > ? ORDER BY id"));
+    ids->setInt64(1, tender_id);
+    ids->setInt64(2, after_bid_id);
+    std::vector<std::int64_t> next;
+    {
+        Rows rows(ids->executeQuery());
+        while (rows->next()) next.push_back(rows->getInt64(1));
+    }
+    Statement one(c.prepareStatement(std::string("SELECT ") + summary_columns +
+                                     ", body FROM bids WHERE id = ? AND state = 'active'"));
+    std::vector<Bid> page;
+    std::size_t bytes = 0;
+    for (const std::int64_t id : next) {
+        one->setInt64(1, id);
+        Rows rows(one->executeQuery());
+        if (!rows->next()) continue;  // withdrawn since (outside the opening's lock)
+        Bid b = read_bid(*rows, true);
+        if (!page.empty() && bytes + b.body.size() > bytes_max) break;
+        bytes += b.body.size();
+        page.push_back(std::move(b));
+        if (bytes >= bytes_max) break;
+    }
+    return page;
+}
+
+core::Result<std::vector<Bid>> MySQLBidStore::list_active_bids(std::int64_t tender_id,
+                                                               std::int64_t after_bid_id,
+                                                               std::size_t bytes_max) {
+    return db::with_connection(pool_, "bidding.list_active_bids",
+                               [&](sql::Connection& c) -> core::Result<std::vector<Bid>> {
+                                   return read_active_page(c, tender_id, after_bid_id, bytes_max);
+                               });
 }
 
 core::Result<bool> MySQLBidStore::any_bid(std::int64_t tender_id) {

@@ -7,6 +7,7 @@
 
 #include "bidding/opening.hpp"
 #include "bidding/rules.hpp"
+#include "core/assert.hpp"
 #include "core/hash.hpp"
 #include "core/json_text.hpp"
 #include "signing/opening_key.hpp"
@@ -14,8 +15,9 @@
 namespace procura::bidding {
 namespace {
 
-// One line of the opening record from a stored bid and what opening it found.
-OpenedBidRecord record_of(const Bid& b, const OpenedBid& o) {
+// One line of the opening record from a stored bid and what opening it found (whose document
+// text moves into the line).
+OpenedBidRecord record_of(const Bid& b, OpenedBid&& o) {
     OpenedBidRecord r;
     r.bid_id = b.id;
     r.supplier_id = b.supplier_id;
@@ -31,7 +33,7 @@ OpenedBidRecord record_of(const Bid& b, const OpenedBid& o) {
     if (o.document) {
         r.price_minor = o.document->price.amount_minor;
         r.currency = o.document->price.currency;
-        r.document_json = o.document->raw_json;
+        r.document_json = std::move(o.document->raw_json);
     }
     return r;
 }
@@ -53,11 +55,63 @@ core::AuditEvent opened_event(std::int64_t now_ms, const OpenedBidRecord& r,
         now_ms, 0, "bid.opened", "bid", r.bid_id, r.version, core::compact_json(payload)};
 }
 
+// The opening's batches (BidStore::insert_opening): each batch's bids verified and decrypted in
+// parallel, its bodies freed before its lines are made, and the counts kept for the tender's
+// own event.
+class OpenInBatches final : public OpeningBatches {
+public:
+    OpenInBatches(const OpeningInputs& inputs, const tender::Tender& t, std::int64_t now_ms)
+        : inputs_(inputs), tender_(t), now_ms_(now_ms) {}
+
+    void restart() override {
+        bids_ = 0;
+        valid_ = 0;
+    }
+
+    OpenedBatch open(std::vector<Bid> batch) override {
+        std::vector<SealedBid> sealed;
+        sealed.reserve(batch.size());
+        for (Bid& b : batch) {
+            sealed.push_back(
+                {b.id, b.tender_id, b.lot_id, b.supplier_id, b.received_at_ms, std::move(b.body)});
+        }
+        std::vector<OpenedBid> opened = open_bids(sealed, inputs_, 0);
+        sealed = {};  // the bodies are not needed any more
+        OpenedBatch out;
+        out.bids.reserve(opened.size());
+        out.audit.reserve(opened.size());
+        for (std::size_t i = 0; i < opened.size(); ++i) {
+            out.bids.push_back(record_of(batch[i], std::move(opened[i])));
+            out.audit.push_back(opened_event(now_ms_, out.bids.back(), tender_.id));
+            ++bids_;
+            if (out.bids.back().valid) ++valid_;
+        }
+        return out;
+    }
+
+    std::vector<core::AuditEvent> finish() override {
+        return {core::AuditEvent{now_ms_, 0, "tender.opened", "tender", tender_.id, tender_.version,
+                                 core::compact_json({{"bids", bids_}, {"valid", valid_}})}};
+    }
+
+private:
+    const OpeningInputs& inputs_;
+    const tender::Tender& tender_;
+    std::int64_t now_ms_;
+    std::size_t bids_ = 0;
+    std::size_t valid_ = 0;
+};
+
 }  // namespace
 
 OpeningCeremony::OpeningCeremony(OpeningCeremonyDependencies dependencies,
                                  const BiddingLimits& limits)
-    : d_(dependencies), settle_ms_(limits.settle_ms), bid_bytes_max_(limits.bid_bytes_max) {}
+    : d_(dependencies),
+      settle_ms_(limits.settle_ms),
+      bid_bytes_max_(limits.bid_bytes_max),
+      opening_batch_bytes_(limits.opening_batch_bytes) {
+    PROCURA_ASSERT(opening_batch_bytes_ > 0);
+}
 
 core::Result<std::string> OpeningCeremony::my_share(const core::Caller& caller,
                                                     std::int64_t tender_id) {
@@ -150,36 +204,13 @@ bool OpeningCeremony::revoked_at(const std::string& serial_hex, std::int64_t at_
 core::Result<ShareOutcome> OpeningCeremony::open_tender(const tender::Tender& t,
                                                         const signing::PrivateKey& key,
                                                         const signing::Certificate& certificate) {
-    PROCURA_TRY_ASSIGN(auto all, d_.bids.list_bids(t.id, true));
-    // The latest version of every bid that was not withdrawn or replaced.
-    std::vector<SealedBid> sealed;
-    std::vector<const Bid*> sources;
-    for (const Bid& b : all) {
-        if (b.state != BidState::active) continue;
-        sealed.push_back({b.id, b.tender_id, b.lot_id, b.supplier_id, b.received_at_ms, b.body});
-        sources.push_back(&b);
-    }
     OpeningInputs inputs{
         key, certificate, d_.verifier,
         [this](const std::string& serial, std::int64_t at) { return revoked_at(serial, at); },
         bid_bytes_max_};
-    const std::vector<OpenedBid> opened = open_bids(sealed, inputs, 0);
-
     const std::int64_t now = d_.clock.now_ms();
-    OpeningRecord record;
-    record.tender_id = t.id;
-    record.opened_at_ms = now;
-    std::vector<core::AuditEvent> audit;
-    for (std::size_t i = 0; i < opened.size(); ++i) {
-        record.bids.push_back(record_of(*sources[i], opened[i]));
-        audit.push_back(opened_event(now, record.bids.back(), t.id));
-    }
-    const auto valid = std::count_if(record.bids.begin(), record.bids.end(),
-                                     [](const OpenedBidRecord& r) { return r.valid; });
-    audit.push_back(
-        core::AuditEvent{now, 0, "tender.opened", "tender", t.id, t.version,
-                         core::compact_json({{"bids", record.bids.size()}, {"valid", valid}})});
-    PROCURA_TRY(d_.bids.insert_opening(record, audit));
+    OpenInBatches batches(inputs, t, now);
+    PROCURA_TRY(d_.bids.insert_opening(t.id, now, opening_batch_bytes_, batches));
     return ShareOutcome{static_cast<int>(t.threshold_k), static_cast<int>(t.threshold_k), true};
 }
 

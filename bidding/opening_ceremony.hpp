@@ -1,9 +1,11 @@
 // The k-of-n opening ceremony. After the opening time each committee member fetches their
 // sealed share, opens it with their own key, and hands in the plaintext. Shares are held in
 // memory only, never stored; once k are in, the key is rebuilt and checked against the opening
-// certificate, every latest bid is verified and decrypted in parallel (open_bids), the key and
-// the shares are wiped, and the opening record is stored and published with one audit event
-// per bid. If the server restarts before k shares are in, members hand theirs in again.
+// certificate, the latest bids are verified and decrypted in parallel (open_bids) in batches of
+// at most BiddingLimits::opening_batch_bytes of bodies, each batch's lines stored before the
+// next is read, all in the opening record's one transaction (BidStore::insert_opening), the key
+// and the shares are wiped, and the record is published with one audit event per bid. If the
+// server restarts before k shares are in, members hand theirs in again.
 //
 // Thread-safe: the share table is behind a mutex, held while a tender is opened.
 #pragma once
@@ -46,7 +48,8 @@ struct OpeningCeremonyDependencies {
 
 class OpeningCeremony {
 public:
-    // The referenced dependencies must outlive this. limits: settle_ms and bid_bytes_max.
+    // The referenced dependencies must outlive this. limits: settle_ms, bid_bytes_max and
+    // opening_batch_bytes (> 0).
     OpeningCeremony(OpeningCeremonyDependencies dependencies, const BiddingLimits& limits);
 
     // A member's sealed share (DER CMS AuthEnvelopedData to their certificate), from the
@@ -66,8 +69,8 @@ public:
     core::Result<OpeningRecord> opening(std::int64_t tender_id);
 
 private:
-    // Opens every latest bid with the rebuilt key and stores the opening record. Requires
-    // shares_mutex_ held.
+    // Opens every latest bid with the rebuilt key, batch by batch, and stores the opening
+    // record. Requires shares_mutex_ held.
     core::Result<ShareOutcome> open_tender(const tender::Tender& t, const signing::PrivateKey& key,
                                            const signing::Certificate& certificate);
     // Revocation for open_bids, at the receipt time; fails closed (a store that cannot
@@ -77,6 +80,7 @@ private:
     OpeningCeremonyDependencies d_;
     std::int64_t settle_ms_;
     std::size_t bid_bytes_max_;
+    std::size_t opening_batch_bytes_;
     std::mutex shares_mutex_;
     // tender -> member -> opened share; wiped when used or when the tender is opened.
     std::map<std::int64_t, std::map<core::UserId, std::string>> shares_;

@@ -19,17 +19,21 @@
 //   tender row's lock it refuses a bid of a cancelled tender ("tender_cancelled"), and one
 //   withdrawn at or after the tender's current submission deadline or once the bids are opened
 //   ("submission_closed").
-// - insert_opening refuses a record that misses an active bid of the tender or names a bid
-//   that is no longer active (conflict "bids_changed", checked first), then a second record
-//   ("already_opened"); a record naming a bid that is not stored is an error. A refusal stores
-//   nothing. The record is stored with each bid's own columns (supplier, lot, version,
-//   received_at_ms, hash) taken from the bid, ordered by bid id, a reason cut at 1000 bytes without
-//   splitting a character, and no currency for a bid without a price.
+// - insert_opening reads the active bids itself, under the tender row's lock, in pages of at
+//   most batch_bytes_max body bytes, and stores each page's lines before it reads the next: the
+//   record holds exactly the tender's active bids when it commits, and no more than one page of
+//   bodies is held at a time. It refuses a second record ("already_opened") before it reads
+//   any bid; a batch whose lines do not name its bids, in order, is the caller's bug (internal
+//   "opening_mismatch"). A refusal or a failure stores nothing. The record is stored with each
+//   bid's own columns (supplier, lot, version, received_at_ms, hash) taken from the bid,
+//   ordered by bid id, a reason cut at 1000 bytes without splitting a character, and no
+//   currency for a bid without a price.
 // - insert_opening_key drops a second key of a tender with its audit event.
 // - discard_draft_opening_key deletes a key (shares first) only while its tender is a draft,
 //   under the tender row's lock, with its audit event; otherwise it writes nothing.
 #pragma once
 
+#include <cstddef>
 #include <optional>
 #include <string>
 #include <vector>
@@ -73,6 +77,12 @@ struct BidWritten {
     std::optional<core::Error> error;
 };
 
+// The body bytes of one active bid (BidStore::find_active_body_bytes).
+struct ActiveBodyBytes {
+    BidKey key;
+    std::int64_t body_bytes = 0;
+};
+
 // The refusal of a bid past BidQuota::supplier_bytes_max, one text for every store.
 inline core::Error supplier_storage_full(std::int64_t bytes_max) {
     return core::payload_too_large(
@@ -80,6 +90,28 @@ inline core::Error supplier_storage_full(std::int64_t bytes_max) {
                                      std::to_string(bytes_max) +
                                      " bytes in all; withdraw or replace a bid with a smaller one");
 }
+
+// What the opening made of one batch of active bids (BidStore::insert_opening): one line per
+// bid of the batch, in the batch's order, and the bids' audit events.
+struct OpenedBatch {
+    std::vector<OpenedBidRecord> bids;
+    std::vector<core::AuditEvent> audit;
+};
+
+// The opening's side of BidStore::insert_opening: it opens the batches of bids the store reads.
+class OpeningBatches {
+public:
+    virtual ~OpeningBatches() = default;
+    // Called before the first batch, and again whenever the store starts over (its transaction
+    // rerun after a deadlock): what the earlier batches gave is to be forgotten.
+    virtual void restart() = 0;
+    // Opens one batch: active bids with their bodies, ascending id, at most the store's batch
+    // bytes (or one larger bid alone). Returns one line per bid, in the batch's order. Called
+    // on the store's thread, maybe with the store's lock held: it must not call the store.
+    virtual OpenedBatch open(std::vector<Bid> batch) = 0;
+    // The audit events that close the record, appended after every batch's.
+    virtual std::vector<core::AuditEvent> finish() = 0;
+};
 
 class BidStore {
 public:
@@ -122,6 +154,11 @@ public:
     // The active bids, without their bodies, of the given (tender, supplier, lot) keys, in
     // one read; a key without an active bid has none in the answer. Order unspecified.
     virtual core::Result<std::vector<Bid>> find_active_bids(const std::vector<BidKey>& keys) = 0;
+    // The body bytes of every active bid of each (tender, supplier) of suppliers (their lot_id
+    // is ignored), every lot, in one plain read that locks nothing; order unspecified. What
+    // the group commit checks BidQuota::supplier_bytes_max against before a deposit is held.
+    virtual core::Result<std::vector<ActiveBodyBytes>> find_active_body_bytes(
+        const std::vector<BidKey>& suppliers) = 0;
     // Stores the bids in one transaction, each as the active bid of its (tender, supplier,
     // lot): the active bid there, read under its row lock, becomes replaced and its hash is
     // reported; the version is one more than the highest so far; each audit event (entity_id
@@ -143,8 +180,15 @@ public:
     // Active -> withdrawn; conflict "not_active" otherwise.
     virtual core::Status withdraw_bid(std::int64_t bid_id, std::int64_t at_ms,
                                       const core::AuditEvent& audit) = 0;
+    // A page of the tender's active bids with their bodies, ascending id, those after
+    // after_bid_id (0: from the first): as many as fit in bytes_max body bytes, and at least one
+    // if any is left (a body larger than bytes_max comes alone). Empty once none is left.
+    // Precondition: bytes_max > 0.
+    virtual core::Result<std::vector<Bid>> list_active_bids(std::int64_t tender_id,
+                                                            std::int64_t after_bid_id,
+                                                            std::size_t bytes_max) = 0;
     // Every version of every bid of the tender, ascending id; with_bodies: only the active
-    // bids, with their bodies.
+    // bids, with their bodies (all at once: the opening reads them in pages instead).
     virtual core::Result<std::vector<Bid>> list_bids(std::int64_t tender_id, bool with_bodies) = 0;
     // Whether the tender has any bid stored, in any state (active, replaced or withdrawn): what
     // the tender module asks, through app/, before it lets an amendment move a lot. The default
@@ -157,9 +201,16 @@ public:
     virtual core::Result<std::optional<OpeningRecord>> find_opening(std::int64_t tender_id) = 0;
     // When the tender's bids were opened, if they were (one indexed row; no documents).
     virtual core::Result<std::optional<std::int64_t>> find_opened_at(std::int64_t tender_id) = 0;
-    // conflict "already_opened" if the tender has an opening record.
-    virtual core::Status insert_opening(const OpeningRecord& record,
-                                        const std::vector<core::AuditEvent>& audit) = 0;
+    // Opens the tender's bids and stores the opening record, opened at opened_at_ms, in one
+    // transaction (see the contract above): under the tender row's lock, which insert_bids and
+    // withdraw_bid take too, so that no bid is stored, replaced or withdrawn meanwhile, it reads
+    // the active bids in pages as list_active_bids does, hands each page to batches.open and
+    // stores its lines before it reads the next page; then it appends every batch's audit
+    // events and finish()'s. The events (a few hundred bytes a bid) are kept until the end so
+    // that the audit log's head is locked for the last statements only. conflict
+    // "already_opened" if the tender has an opening record. Precondition: batch_bytes_max > 0.
+    virtual core::Status insert_opening(std::int64_t tender_id, std::int64_t opened_at_ms,
+                                        std::size_t batch_bytes_max, OpeningBatches& batches) = 0;
 };
 
 }  // namespace procura::bidding

@@ -4,6 +4,7 @@
 #include <map>
 #include <set>
 
+#include "core/assert.hpp"
 #include "core/utf8.hpp"
 
 namespace procura::bidding {
@@ -88,6 +89,23 @@ core::Result<std::vector<Bid>> FakeBidStore::find_active_bids(const std::vector<
                 out.push_back(std::move(summary));
                 break;
             }
+        }
+    }
+    return out;
+}
+
+core::Result<std::vector<ActiveBodyBytes>> FakeBidStore::find_active_body_bytes(
+    const std::vector<BidKey>& suppliers) {
+    std::lock_guard lock(mutex_);
+    std::vector<ActiveBodyBytes> out;
+    for (const auto& [id, b] : state_.bids) {
+        if (b.state != BidState::active) continue;
+        const bool asked = std::any_of(suppliers.begin(), suppliers.end(), [&](const BidKey& k) {
+            return k.tender_id == b.tender_id && k.supplier_id == b.supplier_id;
+        });
+        if (asked) {
+            out.push_back(
+                {{b.tender_id, b.supplier_id, b.lot_id}, static_cast<std::int64_t>(b.body.size())});
         }
     }
     return out;
@@ -287,58 +305,74 @@ core::Result<std::optional<OpeningRecord>> FakeBidStore::find_opening(std::int64
     return std::optional<OpeningRecord>{it->second};
 }
 
-core::Status FakeBidStore::insert_opening(const OpeningRecord& record,
-                                          const std::vector<core::AuditEvent>& audit) {
+std::vector<Bid> FakeBidStore::active_page(std::int64_t tender_id, std::int64_t after_bid_id,
+                                           std::size_t bytes_max) {
+    PROCURA_ASSERT(bytes_max > 0);
+    ++state_.active_pages_read;
+    std::vector<Bid> page;
+    std::size_t bytes = 0;
+    for (auto it = state_.bids.upper_bound(after_bid_id); it != state_.bids.end(); ++it) {
+        const Bid& b = it->second;
+        if (b.tender_id != tender_id || b.state != BidState::active) continue;
+        if (!page.empty() && bytes + b.body.size() > bytes_max) break;
+        bytes += b.body.size();
+        page.push_back(b);
+    }
+    return page;
+}
+
+core::Result<std::vector<Bid>> FakeBidStore::list_active_bids(std::int64_t tender_id,
+                                                              std::int64_t after_bid_id,
+                                                              std::size_t bytes_max) {
     std::lock_guard lock(mutex_);
-    // A bid stored after the record's bids were read makes the record incomplete: refused
-    // before anything else, as MySQLBidStore checks it first under the tender's lock.
-    // A bid withdrawn or replaced since the read makes it wrong: refused alike.
-    std::set<std::int64_t> in_record;
-    for (const OpenedBidRecord& r : record.bids) in_record.insert(r.bid_id);
-    std::size_t active_in_record = 0;
-    for (const auto& [id, b] : state_.bids) {
-        if (b.tender_id != record.tender_id || b.state != BidState::active) continue;
-        if (in_record.count(id) == 0) {
-            return core::conflict("bids_changed",
-                                  "a bid was stored or withdrawn while the bids were being "
-                                  "opened; nothing was stored: hand the last share in again");
-        }
-        ++active_in_record;
-    }
-    if (active_in_record != in_record.size()) {
-        return core::conflict("bids_changed",
-                              "a bid was stored or withdrawn while the bids were being opened; "
-                              "nothing was stored: hand the last share in again");
-    }
-    if (state_.openings.count(record.tender_id) != 0) {
+    return active_page(tender_id, after_bid_id, bytes_max);
+}
+
+core::Status FakeBidStore::insert_opening(std::int64_t tender_id, std::int64_t opened_at_ms,
+                                          std::size_t batch_bytes_max, OpeningBatches& batches) {
+    // The store's lock stands for the tender row's: no bid changes while the bids are opened.
+    std::lock_guard lock(mutex_);
+    if (state_.openings.count(tender_id) != 0) {
         return core::conflict("already_opened", "the bids are already opened");
     }
+    batches.restart();
     // Stored as the adapter stores it: ordered by bid id, the bid's own columns from the bid,
     // the reason cut at 1000 bytes without splitting a character, and no currency without a
     // price.
     OpeningRecord stored;
-    stored.tender_id = record.tender_id;
-    stored.opened_at_ms = record.opened_at_ms;
-    for (OpenedBidRecord r : record.bids) {
-        auto it = state_.bids.find(r.bid_id);
-        if (it == state_.bids.end()) {
-            return core::internal(
-                "unknown_bid",
-                "the opening names bid " + std::to_string(r.bid_id) + ", which is not stored");
+    stored.tender_id = tender_id;
+    stored.opened_at_ms = opened_at_ms;
+    std::vector<core::AuditEvent> audit;
+    std::int64_t after = 0;
+    for (;;) {
+        std::vector<Bid> page = active_page(tender_id, after, batch_bytes_max);
+        if (page.empty()) break;
+        after = page.back().id;
+        std::vector<std::int64_t> ids;
+        for (const Bid& b : page) ids.push_back(b.id);
+        OpenedBatch batch = batches.open(std::move(page));
+        if (batch.bids.size() != ids.size()) {
+            return core::internal("opening_mismatch", "a batch's lines do not match its bids");
         }
-        const Bid& b = it->second;
-        r.supplier_id = b.supplier_id;
-        r.lot_id = b.lot_id;
-        r.version = b.version;
-        r.received_at_ms = b.received_at_ms;
-        r.sha256_hex = b.sha256_hex;
-        r.reason = core::utf8_prefix(r.reason, 1000);
-        if (!r.price_minor) r.currency.clear();
-        stored.bids.push_back(std::move(r));
+        for (std::size_t i = 0; i < ids.size(); ++i) {
+            OpenedBidRecord r = std::move(batch.bids[i]);
+            if (r.bid_id != ids[i]) {
+                return core::internal("opening_mismatch", "a batch's lines do not match its bids");
+            }
+            const Bid& b = state_.bids.at(r.bid_id);
+            r.supplier_id = b.supplier_id;
+            r.lot_id = b.lot_id;
+            r.version = b.version;
+            r.received_at_ms = b.received_at_ms;
+            r.sha256_hex = b.sha256_hex;
+            r.reason = core::utf8_prefix(r.reason, 1000);
+            if (!r.price_minor) r.currency.clear();
+            stored.bids.push_back(std::move(r));
+        }
+        for (core::AuditEvent& event : batch.audit) audit.push_back(std::move(event));
     }
-    std::stable_sort(stored.bids.begin(), stored.bids.end(),
-                     [](const auto& a, const auto& b) { return a.bid_id < b.bid_id; });
-    state_.openings.emplace(record.tender_id, std::move(stored));
+    for (core::AuditEvent& event : batches.finish()) audit.push_back(std::move(event));
+    state_.openings.emplace(tender_id, std::move(stored));
     for (const core::AuditEvent& event : audit) append_audit(event);
     return {};
 }

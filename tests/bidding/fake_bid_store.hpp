@@ -1,8 +1,8 @@
 // FakeBidStore: an in-memory BidStore honouring the port's contract (bidding/store.hpp) as
 // MySQLBidStore does, for fast service tests. Versions are numbered per (tender, supplier, lot),
 // a new bid turns the previous active one into replaced, a body's hash is unique per tender
-// (conflict "duplicate_bid"), the opening key is first-writer-wins, and an opening record is
-// refused if it misses an active bid ("bids_changed") or is the tender's second
+// (conflict "duplicate_bid"), the opening key is first-writer-wins, and the opening reads the
+// active bids in pages under the store's lock and refuses a tender's second record
 // ("already_opened"). Every change appends its audit event to one hash-chained list
 // whose seq stands for the audit table's (bids take their log_seq from it). Each call is atomic
 // under one mutex, and a refused call changes nothing. Thread-safe.
@@ -48,11 +48,17 @@ public:
     core::Status withdraw_bid(std::int64_t bid_id, std::int64_t at_ms,
                               const core::AuditEvent& audit) override;
     core::Result<std::vector<Bid>> find_active_bids(const std::vector<BidKey>& keys) override;
+    core::Result<std::vector<ActiveBodyBytes>> find_active_body_bytes(
+        const std::vector<BidKey>& suppliers) override;
     core::Result<std::vector<Bid>> list_bids(std::int64_t tender_id, bool with_bodies) override;
     core::Result<std::optional<std::int64_t>> find_opened_at(std::int64_t tender_id) override;
     core::Result<std::optional<OpeningRecord>> find_opening(std::int64_t tender_id) override;
-    core::Status insert_opening(const OpeningRecord& record,
-                                const std::vector<core::AuditEvent>& audit) override;
+    core::Result<std::vector<Bid>> list_active_bids(std::int64_t tender_id,
+                                                    std::int64_t after_bid_id,
+                                                    std::size_t bytes_max) override;
+    // Reads its pages as list_active_bids does, counting them in State::active_pages_read.
+    core::Status insert_opening(std::int64_t tender_id, std::int64_t opened_at_ms,
+                                std::size_t batch_bytes_max, OpeningBatches& batches) override;
 
     struct State {
         std::map<std::int64_t, OpeningKeyRecord> opening_keys;  // by tender
@@ -60,6 +66,7 @@ public:
         std::map<std::int64_t, OpeningRecord> openings;         // by tender
         std::vector<core::StoredAuditEvent> audit;              // ascending seq, from 1
         std::int64_t next_bid_id = 1;
+        std::size_t active_pages_read = 0;  // pages of bodies read, by either function
     };
 
     // Test inspection: a copy of everything stored.
@@ -76,6 +83,8 @@ private:
     // order); otherwise sets version to the one it gets.
     std::optional<core::Error> refusal(const BidWrite& w, const TenderTerms* terms,
                                        std::int64_t versions_max, std::int64_t& version);
+    std::vector<Bid> active_page(std::int64_t tender_id, std::int64_t after_bid_id,
+                                 std::size_t bytes_max);
     // Whether a bid with this body is stored for the tender.
     bool body_stored(std::int64_t tender_id, const std::string& sha256_hex) const;
 

@@ -150,7 +150,8 @@ struct World {
     // The sessions the group confirms, by token hash: a test ends one by erasing it.
     std::mutex sessions_mutex;
     std::map<std::string, core::Caller> sessions;
-    BiddingService service{dependencies(), BiddingLimits{}};
+    BiddingLimits limits;  // before service, which is built with them
+    BiddingService service{dependencies(), limits};
     core::Caller a{supplier_a, Role::supplier, "user41"};
     core::Caller b{supplier_b, Role::supplier, "user42"};
     core::Caller m1{member_1, Role::officer, "user100"};
@@ -185,7 +186,7 @@ struct World {
     std::int64_t tender_id = 0;
     std::string opening_pem;
 
-    World() {
+    explicit World(const BiddingLimits& bidding_limits = BiddingLimits{}) : limits(bidding_limits) {
         for (const auto& [id, u] : keys().users) register_certificate(u);
         tender_id = insert_tender(published({member_1, member_2, member_3}));
         BOOST_REQUIRE(service.make_opening_key(tender_id).ok());
@@ -1163,6 +1164,80 @@ BOOST_AUTO_TEST_CASE(opening_ceremony_k_of_n_at_the_opening_time) {
     BOOST_TEST(describe(w.bids) == before);
 }
 
+// Issue 16, defect 5: the opening read every active body at once. It reads, opens and stores
+// them in batches of at most BiddingLimits::opening_batch_bytes of bodies, and the record (the
+// documents included) is the one a single batch gives.
+BOOST_AUTO_TEST_CASE(the_opening_reads_its_bids_in_bounded_batches_and_records_the_same) {
+    struct Opened {
+        OpeningRecord record;
+        std::size_t pages = 0;
+        std::size_t largest_bid = 0;
+    };
+    const auto open_with = [](std::size_t batch_bytes) {
+        BiddingLimits limits;
+        limits.opening_batch_bytes = batch_bytes;
+        World w(limits);
+        Opened out;
+        const std::vector<std::string> bodies = {
+            bid(w, supplier_a, 1, 100'00), bid(w, supplier_a, 2, 200'00),
+            bid(w, supplier_b, 1, 300'00),
+            // Signed by 42, naming 41: opened, and invalid ("supplier_mismatch").
+            make_bid(supplier_b, w.opening_pem, w.tender_id, 2, supplier_a, 400'00)};
+        const std::vector<std::pair<const core::Caller*, std::int64_t>> senders = {
+            {&w.a, 1}, {&w.a, 2}, {&w.b, 1}, {&w.b, 2}};
+        for (std::size_t i = 0; i < bodies.size(); ++i) {
+            w.accepted(*senders[i].first, bodies[i], senders[i].second);
+            out.largest_bid = std::max(out.largest_bid, bodies[i].size());
+        }
+        w.clock.set_ms(opening_time_ms);
+        for (const core::Caller& m : {w.m1, w.m2}) {
+            auto sealed = w.service.my_share(m, w.tender_id);
+            BOOST_REQUIRE(sealed.ok());
+            const User& u = keys().user(m.user_id);
+            auto plain = signing::open(*sealed, u.key, u.cert, 4096);
+            BOOST_REQUIRE(plain.ok());
+            BOOST_REQUIRE(w.service.submit_share(m, w.tender_id, *plain).ok());
+        }
+        auto record = w.bids.find_opening(w.tender_id);
+        BOOST_REQUIRE(record.ok() && record->has_value());
+        out.record = std::move(**record);
+        out.pages = w.bids.state().active_pages_read;
+        return out;
+    };
+    const Opened whole = open_with(BiddingLimits{}.opening_batch_bytes);
+    // Room for two bids of about 1.5 KB, not three: pages of 2, 2, and the empty last read.
+    const Opened batched = open_with(2 * whole.largest_bid + 100);
+    BOOST_TEST(whole.pages == 2u);  // every bid, then the empty last read
+    BOOST_TEST(batched.pages == 3u);
+    BOOST_REQUIRE_EQUAL(batched.record.bids.size(), 4u);
+    BOOST_REQUIRE_EQUAL(whole.record.bids.size(), 4u);
+    BOOST_TEST(batched.record.opened_at_ms == whole.record.opened_at_ms);
+    for (std::size_t i = 0; i < 4; ++i) {
+        // Sealing is randomised, so the bodies' hashes differ between the two worlds; every
+        // other field is the same.
+        const OpenedBidRecord& x = batched.record.bids[i];
+        const OpenedBidRecord& y = whole.record.bids[i];
+        BOOST_TEST_CONTEXT("bid " << i) {
+            BOOST_TEST(x.bid_id == y.bid_id);
+            BOOST_TEST(x.supplier_id == y.supplier_id);
+            BOOST_TEST(x.lot_id == y.lot_id);
+            BOOST_TEST(x.version == y.version);
+            BOOST_TEST(x.received_at_ms == y.received_at_ms);
+            BOOST_TEST(x.valid == y.valid);
+            BOOST_TEST(x.reason_code == y.reason_code);
+            BOOST_TEST(x.reason == y.reason);
+            BOOST_TEST(x.signature_status == y.signature_status);
+            BOOST_TEST(x.decryption_status == y.decryption_status);
+            BOOST_TEST((x.price_minor == y.price_minor));
+            BOOST_TEST(x.currency == y.currency);
+            BOOST_TEST(x.document_json == y.document_json);
+        }
+    }
+    BOOST_TEST(!batched.record.bids[3].valid);
+    BOOST_TEST(batched.record.bids[3].reason_code == "supplier_mismatch");
+    BOOST_TEST(!batched.record.bids[0].document_json.empty());
+}
+
 BOOST_AUTO_TEST_CASE(a_share_of_another_tender_is_refused_and_dropped) {
     World w;
     const std::int64_t other = w.insert_tender(published({member_1, member_2, member_3}));
@@ -1449,7 +1524,8 @@ BOOST_AUTO_TEST_CASE(a_failed_read_refuses_the_bids_of_its_group_and_stores_noth
     for (const Stage& stage : {Stage{&World::Faults::certificates, "find_many"},
                                Stage{&World::Faults::tenders, "find_versions"},
                                Stage{&World::Faults::bids, "find_bids_by_hashes"},
-                               Stage{&World::Faults::bids, "find_active_bids"}}) {
+                               Stage{&World::Faults::bids, "find_active_bids"},
+                               Stage{&World::Faults::bids, "find_active_body_bytes"}}) {
         BOOST_TEST_CONTEXT(stage.method) {
             World w;
             w.use_tender_with_security(500'00);
@@ -1594,6 +1670,33 @@ BOOST_AUTO_TEST_CASE(a_bid_stored_whose_reply_was_lost_keeps_its_deposit_and_its
     BOOST_TEST(again.version == 1);
     BOOST_TEST(w.bids.state().bids.size() == 1u);
     BOOST_TEST((transfer_actions(w) == std::vector<std::string>{"transfer.pending"}));
+}
+
+// Issue 16: the storage quota is checked before the deposit is held, so a bid refused for
+// storage writes nothing at all (it used to leave a pending and a voided ledger transfer).
+BOOST_AUTO_TEST_CASE(a_bid_refused_for_storage_leaves_no_ledger_row) {
+    BiddingLimits limits;
+    limits.supplier_bytes_max = 2500;  // one bid of about 1.5 KB fits, two do not
+    World w(limits);
+    w.use_tender_with_security(500'00);
+    const std::string first = bid(w, supplier_a, 1, 100'00);
+    const std::string second = bid(w, supplier_a, 2, 200'00);
+    BOOST_REQUIRE(first.size() <= 2500u);
+    BOOST_REQUIRE(first.size() + second.size() > 2500u);
+    w.accepted(w.a, first, 1);
+    const std::size_t events_before = w.money_store.audit_events().size();
+
+    const auto refused = w.service.submit(w.a, w.tender_id, 2, second);
+    require_error(refused, ErrorKind::payload_too_large, "supplier_storage_full");
+    BOOST_TEST(!deposit_state(w, second).has_value());
+    BOOST_TEST((transfer_actions(w) == std::vector<std::string>{"transfer.pending"}));
+    BOOST_TEST(w.money_store.audit_events().size() == events_before);
+    BOOST_TEST(w.faults.money.calls("apply_batch") == 1u);  // the first bid's deposit only
+    BOOST_TEST(w.bids.state().bids.size() == 1u);
+
+    // Another supplier has its own quota; a smaller replacement of the first bid still fits.
+    w.accepted(w.b, bid(w, supplier_b, 2, 300'00), 2);
+    w.accepted(w.a, bid(w, supplier_a, 1, 90'00), 1);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -31,6 +31,7 @@
     PROCURA_BID_CONTRACT_CASE(bids_are_found_by_several_hashes_in_one_read, make_world)            \
     PROCURA_BID_CONTRACT_CASE(a_hash_that_is_not_lower_case_hex_is_refused, make_world)            \
     PROCURA_BID_CONTRACT_CASE(active_bids_are_found_by_their_keys, make_world)                     \
+    PROCURA_BID_CONTRACT_CASE(active_bodies_are_counted_for_the_quota_by_supplier, make_world)     \
     PROCURA_BID_CONTRACT_CASE(only_an_active_bid_is_withdrawn, make_world)                         \
     PROCURA_BID_CONTRACT_CASE(a_withdrawal_is_judged_by_the_tender_as_it_is_when_it_commits,       \
                               make_world)                                                          \
@@ -41,7 +42,10 @@
     PROCURA_BID_CONTRACT_CASE(an_opening_record_is_stored_once_with_the_bids_own_columns,          \
                               make_world)                                                          \
     PROCURA_BID_CONTRACT_CASE(a_second_opening_record_is_refused, make_world)                      \
-    PROCURA_BID_CONTRACT_CASE(an_opening_that_misses_an_active_bid_is_refused, make_world)         \
+    PROCURA_BID_CONTRACT_CASE(an_opening_holds_exactly_the_active_bids, make_world)                \
+    PROCURA_BID_CONTRACT_CASE(active_bids_are_read_in_pages_of_bounded_bytes, make_world)          \
+    PROCURA_BID_CONTRACT_CASE(an_opening_reads_its_bids_in_batches_of_the_bound, make_world)       \
     PROCURA_BID_CONTRACT_CASE(an_opening_reason_is_cut_at_1000_bytes_between_characters,           \
                               make_world)                                                          \
-    PROCURA_BID_CONTRACT_CASE(an_opening_naming_an_unknown_bid_stores_nothing, make_world)
+    PROCURA_BID_CONTRACT_CASE(an_opening_whose_lines_do_not_match_its_bids_stores_nothing,         \
+                              make_world)

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cctype>
+#include <map>
 #include <set>
 #include <string>
 #include <vector>
@@ -155,19 +156,16 @@ inline void a_withdrawal_is_judged_by_the_tender_as_it_is_when_it_commits(BidWor
     change_tender(w, tender,
                   [](tender::Tender& t) { t.submission_deadline_ms = deadline_ms + 10; });
     require_ok(w.store().withdraw_bid(b.id, deadline_ms, event("bid.withdrawn", "bid", b.id)));
-    // An opening record read before a withdrawal names a bid that is no longer active: refused.
+    // The opening reads the bids as they are when it commits: d, withdrawn, is not in it.
     const Bid d = insert_one(w, bid(tender, supplier_a, 2, "d"));
-    const OpeningRecord stale = opening_of(tender, {c, d});
     require_ok(w.store().withdraw_bid(d.id, t0_ms + 1, event("bid.withdrawn", "bid", d.id)));
-    const std::string unopened = snapshot(w, {tender});
-    const core::Status opening =
-        w.store().insert_opening(stale, {event("tender.opened", "tender", tender)});
-    BOOST_REQUIRE(!opening.ok());
-    BOOST_TEST(opening.error().code == "bids_changed");
-    BOOST_TEST(snapshot(w, {tender}) == unopened);
     // Once the bids are opened, nothing is withdrawn, whatever the time.
-    require_ok(w.store().insert_opening(opening_of(tender, {c}),
-                                        {event("tender.opened", "tender", tender)}));
+    require_ok(
+        open_with(w, opening_of(tender, {c, d}), {event("tender.opened", "tender", tender)}));
+    const auto opened = w.store().find_opening(tender);
+    BOOST_REQUIRE(opened.ok() && opened->has_value());
+    BOOST_REQUIRE_EQUAL((*opened)->bids.size(), 1u);
+    BOOST_TEST((*opened)->bids[0].bid_id == c.id);
     refused(c, t0_ms + 2, "submission_closed");
 }
 
@@ -335,10 +333,10 @@ inline void an_opening_record_is_stored_once_with_the_bids_own_columns(BidWorld&
     invalid.price_minor.reset();  // and so no currency either
     invalid.document_json.clear();
     const std::size_t events = w.audit_events().size();
-    BOOST_REQUIRE(w.store()
-                      .insert_opening(record, {event("bids.opened", "tender", tender),
-                                               event("bid.opened", "bid", a2.id)})
-                      .ok());
+    BOOST_REQUIRE(
+        open_with(w, record,
+                  {event("bids.opened", "tender", tender), event("bid.opened", "bid", a2.id)})
+            .ok());
     BOOST_TEST(w.audit_events().size() == events + 2);
     BOOST_TEST(w.audit_events().back().event.action == "bid.opened");
     BOOST_TEST(**w.store().find_opened_at(tender) == deadline_ms + 5'000);
@@ -378,35 +376,116 @@ inline void an_opening_record_is_stored_once_with_the_bids_own_columns(BidWorld&
 inline void a_second_opening_record_is_refused(BidWorld& w) {
     const std::int64_t tender = publish(w);
     const Bid a = insert_one(w, bid(tender, supplier_a, 1, "a"));
-    BOOST_REQUIRE(w.store().insert_opening(opening_of(tender, {a}), {}).ok());
+    BOOST_REQUIRE(open_with(w, opening_of(tender, {a})).ok());
     const std::string before = snapshot(w, {tender});
-    const core::Status again = w.store().insert_opening(
-        opening_of(tender, {a}, deadline_ms + 9'000), {event("bids.opened", "tender", tender)});
+    // Refused before any bid is read or opened.
+    RecordBatches second(opening_of(tender, {a}), {event("bids.opened", "tender", tender)});
+    const core::Status again =
+        w.store().insert_opening(tender, deadline_ms + 9'000, 64 * 1024 * 1024, second);
     BOOST_REQUIRE(!again.ok());
     BOOST_TEST((again.error().kind == core::ErrorKind::conflict));
     BOOST_TEST(again.error().code == "already_opened");
+    BOOST_TEST(second.batches.empty());
     BOOST_TEST(snapshot(w, {tender}) == before);
     BOOST_TEST(**w.store().find_opened_at(tender) == deadline_ms + 5'000);
 }
 
-inline void an_opening_that_misses_an_active_bid_is_refused(BidWorld& w) {
+inline void an_opening_holds_exactly_the_active_bids(BidWorld& w) {
     const std::int64_t tender = publish(w);
+    const std::int64_t other = publish(w);
     const Bid a = insert_one(w, bid(tender, supplier_a, 1, "a"));
     insert_one(w, bid(tender, supplier_b, 1, "b"));
-    // b was stored after the record's bids were read.
-    const std::string before = snapshot(w, {tender});
-    const core::Status refused =
-        w.store().insert_opening(opening_of(tender, {a}), {event("bids.opened", "tender", tender)});
-    BOOST_REQUIRE(!refused.ok());
-    BOOST_TEST((refused.error().kind == core::ErrorKind::conflict));
-    BOOST_TEST(refused.error().code == "bids_changed");
-    BOOST_TEST(snapshot(w, {tender}) == before);
-    BOOST_TEST(!w.store().find_opened_at(tender)->has_value());
-    // A replaced or withdrawn bid need not be in it.
-    const Bid b2 = insert_one(w, bid(tender, supplier_b, 1, "b2"));
+    const Bid b2 = insert_one(w, bid(tender, supplier_b, 1, "b2"));  // replaces b
+    const Bid c = insert_one(w, bid(tender, supplier_c, 2, "c"));
+    insert_one(w, bid(other, supplier_a, 1, "elsewhere"));
     BOOST_REQUIRE(
         w.store().withdraw_bid(a.id, t0_ms + 1, event("bid.withdrawn", "bid", a.id)).ok());
-    BOOST_TEST(w.store().insert_opening(opening_of(tender, {b2}), {}).ok());
+    // The caller names no bid: the store hands it the active ones, with their bodies.
+    RecordBatches batches(OpeningRecord{tender, deadline_ms + 5'000, {}});
+    require_ok(w.store().insert_opening(tender, deadline_ms + 5'000, 64 * 1024 * 1024, batches));
+    BOOST_REQUIRE_EQUAL(batches.batches.size(), 1u);
+    const std::vector<Bid>& handed = batches.batches[0];
+    BOOST_REQUIRE_EQUAL(handed.size(), 2u);
+    BOOST_TEST(handed[0].id == b2.id);
+    BOOST_TEST(handed[0].body == "b2");
+    BOOST_TEST(handed[1].id == c.id);
+    BOOST_TEST(handed[1].body == "c");
+    const auto opened = w.store().find_opening(tender);
+    BOOST_REQUIRE(opened.ok() && opened->has_value());
+    BOOST_REQUIRE_EQUAL((*opened)->bids.size(), 2u);
+    BOOST_TEST((*opened)->bids[0].bid_id == b2.id);
+    BOOST_TEST((*opened)->bids[1].bid_id == c.id);
+    BOOST_TEST(!w.store().find_opening(other)->has_value());
+}
+
+inline void active_bids_are_read_in_pages_of_bounded_bytes(BidWorld& w) {
+    const std::int64_t tender = publish(w);
+    const std::int64_t other = publish(w);
+    const Bid a = insert_one(w, bid(tender, supplier_a, 1, std::string(100, 'a')));
+    const Bid b = insert_one(w, bid(tender, supplier_b, 1, std::string(100, 'b')));
+    const Bid gone = insert_one(w, bid(tender, supplier_c, 1, std::string(100, 'g')));
+    insert_one(w, bid(other, supplier_a, 1, std::string(100, 'o')));
+    const Bid c = insert_one(w, bid(tender, supplier_c, 2, std::string(100, 'c')));
+    const Bid big = insert_one(w, bid(tender, supplier_a, 2, std::string(300, 'x')));
+    require_ok(w.store().withdraw_bid(gone.id, t0_ms + 1, event("bid.withdrawn", "bid", gone.id)));
+    const auto ids = [](const core::Result<std::vector<Bid>>& page) {
+        BOOST_REQUIRE(page.ok());
+        std::vector<std::int64_t> out;
+        for (const Bid& x : *page) out.push_back(x.id);
+        return out;
+    };
+    // 250 bytes: two bodies of 100 fit, a third does not; the 300-byte body comes alone.
+    const auto first = w.store().list_active_bids(tender, 0, 250);
+    BOOST_TEST((ids(first) == std::vector<std::int64_t>{a.id, b.id}));
+    BOOST_TEST(first->at(0).body == std::string(100, 'a'));
+    BOOST_TEST(first->at(1).sha256_hex == b.sha256_hex);
+    BOOST_TEST(
+        (ids(w.store().list_active_bids(tender, b.id, 250)) == std::vector<std::int64_t>{c.id}));
+    BOOST_TEST(
+        (ids(w.store().list_active_bids(tender, c.id, 250)) == std::vector<std::int64_t>{big.id}));
+    BOOST_TEST(ids(w.store().list_active_bids(tender, big.id, 250)).empty());
+    // Exactly full, and one byte short.
+    BOOST_TEST(
+        (ids(w.store().list_active_bids(tender, 0, 200)) == std::vector<std::int64_t>{a.id, b.id}));
+    BOOST_TEST(
+        (ids(w.store().list_active_bids(tender, 0, 199)) == std::vector<std::int64_t>{a.id}));
+    // A large bound gives them all.
+    BOOST_TEST((ids(w.store().list_active_bids(tender, 0, 1 << 20)) ==
+                std::vector<std::int64_t>{a.id, b.id, c.id, big.id}));
+}
+
+inline void an_opening_reads_its_bids_in_batches_of_the_bound(BidWorld& w) {
+    const std::int64_t tender = publish(w);
+    std::vector<Bid> bids;
+    for (int i = 0; i < 5; ++i) {
+        bids.push_back(insert_one(
+            w, bid(tender, supplier_a, i + 1, std::string(100, static_cast<char>('a' + i)))));
+    }
+    RecordBatches batches(opening_of(tender, {}), {event("tender.opened", "tender", tender)}, true);
+    const std::size_t events = w.audit_events().size();
+    require_ok(w.store().insert_opening(tender, deadline_ms + 5'000, 250, batches));
+    BOOST_REQUIRE_EQUAL(batches.batches.size(), 3u);  // 2 + 2 + 1 bodies of 100 bytes
+    std::vector<std::int64_t> handed;
+    for (const std::vector<Bid>& batch : batches.batches) {
+        std::size_t bytes = 0;
+        for (const Bid& b : batch) {
+            bytes += b.body.size();
+            handed.push_back(b.id);
+        }
+        BOOST_TEST(bytes <= 250u);
+    }
+    BOOST_TEST((handed == std::vector<std::int64_t>{bids[0].id, bids[1].id, bids[2].id, bids[3].id,
+                                                    bids[4].id}));
+    // Every bid's event in order, then the closing one.
+    const auto audit = w.audit_events();
+    BOOST_REQUIRE_EQUAL(audit.size(), events + 6);
+    for (std::size_t i = 0; i < 5; ++i) {
+        BOOST_TEST(audit[events + i].event.entity_id == bids[i].id);
+    }
+    BOOST_TEST(audit.back().event.action == "tender.opened");
+    const auto opened = w.store().find_opening(tender);
+    BOOST_REQUIRE(opened.ok() && opened->has_value());
+    BOOST_TEST((*opened)->bids.size() == 5u);
 }
 
 inline void an_opening_reason_is_cut_at_1000_bytes_between_characters(BidWorld& w) {
@@ -415,22 +494,60 @@ inline void an_opening_reason_is_cut_at_1000_bytes_between_characters(BidWorld& 
     OpeningRecord record = opening_of(tender, {a});
     // 999 bytes, then a two-byte character across the bound: the whole character goes.
     record.bids[0].reason = std::string(999, 'r') + "\xc3\xa9" + std::string(50, 's');
-    BOOST_REQUIRE(w.store().insert_opening(record, {}).ok());
+    BOOST_REQUIRE(open_with(w, record).ok());
     const std::string reason = (*w.store().find_opening(tender))->bids.at(0).reason;
     BOOST_TEST(reason == std::string(999, 'r'));
 }
 
-inline void an_opening_naming_an_unknown_bid_stores_nothing(BidWorld& w) {
+inline void an_opening_whose_lines_do_not_match_its_bids_stores_nothing(BidWorld& w) {
     const std::int64_t tender = publish(w);
     const Bid a = insert_one(w, bid(tender, supplier_a, 1, "a"));
-    OpeningRecord record = opening_of(tender, {a});
-    Bid ghost = a;
-    ghost.id = a.id + 1000;
-    record.bids.push_back(opening_of(tender, {ghost}).bids[0]);
+    // A line naming another bid than the one handed.
+    struct Wrong final : OpeningBatches {
+        void restart() override {}
+        OpenedBatch open(std::vector<Bid> batch) override {
+            Bid ghost = batch.at(0);
+            ghost.id += 1000;
+            return {opening_of(ghost.tender_id, {ghost}).bids, {}};
+        }
+        std::vector<core::AuditEvent> finish() override { return {}; }
+    } wrong;
     const std::string before = snapshot(w, {tender});
-    BOOST_TEST(!w.store().insert_opening(record, {event("bids.opened", "tender", tender)}).ok());
+    const core::Status refused =
+        w.store().insert_opening(tender, deadline_ms + 5'000, 64 * 1024 * 1024, wrong);
+    BOOST_REQUIRE(!refused.ok());
+    BOOST_TEST(refused.error().code == "opening_mismatch");
     BOOST_TEST(snapshot(w, {tender}) == before);
     BOOST_TEST(!w.store().find_opening(tender)->has_value());
+    BOOST_TEST(open_with(w, opening_of(tender, {a})).ok());  // the right lines are stored
+}
+
+inline void active_bodies_are_counted_for_the_quota_by_supplier(BidWorld& w) {
+    const std::int64_t tender = publish(w);
+    const std::int64_t other = publish(w);
+    insert_one(w, bid(tender, supplier_a, 1, std::string(10, 'a')));
+    insert_one(w, bid(tender, supplier_a, 1, std::string(30, 'b')));  // replaces the first
+    insert_one(w, bid(tender, supplier_a, 2, std::string(5, 'c')));
+    const Bid gone = insert_one(w, bid(tender, supplier_a, 3, std::string(70, 'g')));
+    insert_one(w, bid(tender, supplier_b, 1, std::string(7, 'd')));
+    insert_one(w, bid(other, supplier_a, 1, std::string(9, 'e')));
+    require_ok(w.store().withdraw_bid(gone.id, t0_ms + 1, event("bid.withdrawn", "bid", gone.id)));
+    // The lot of a key is ignored: every lot of the (tender, supplier) is answered.
+    auto found = w.store().find_active_body_bytes({{tender, supplier_a, 9}});
+    require_ok(found);
+    std::map<std::int64_t, std::int64_t> by_lot;
+    for (const ActiveBodyBytes& x : *found) {
+        BOOST_TEST(x.key.tender_id == tender);
+        BOOST_TEST(x.key.supplier_id == supplier_a);
+        by_lot[x.key.lot_id] = x.body_bytes;
+    }
+    BOOST_TEST((by_lot == std::map<std::int64_t, std::int64_t>{{1, 30}, {2, 5}}));
+    auto both = w.store().find_active_body_bytes({{tender, supplier_b, 0}, {other, supplier_a, 0}});
+    require_ok(both);
+    BOOST_TEST(both->size() == 2u);
+    auto none = w.store().find_active_body_bytes({});
+    require_ok(none);
+    BOOST_TEST(none->empty());
 }
 
 }  // namespace procura::bidding::contract

@@ -5,6 +5,7 @@
 // tenders through the world's TenderStore and build bids, so a case reads the same on both.
 #pragma once
 
+#include <algorithm>
 #include <boost/test/unit_test.hpp>
 #include <functional>
 #include <memory>
@@ -199,6 +200,55 @@ inline OpeningRecord opening_of(std::int64_t tender_id, const std::vector<Bid>& 
         record.bids.push_back(std::move(r));
     }
     return record;
+}
+
+// The opening's side of insert_opening for the contract: each bid it is handed gets its line
+// from record (by bid id) or, if record has none, a valid line as opening_of makes it, and an
+// audit event "bid.opened"; closing is appended last. It notes every batch it is handed.
+class RecordBatches final : public OpeningBatches {
+public:
+    explicit RecordBatches(OpeningRecord record, std::vector<core::AuditEvent> closing = {},
+                           bool per_bid_events = false)
+        : record_(std::move(record)),
+          closing_(std::move(closing)),
+          per_bid_events_(per_bid_events) {}
+
+    void restart() override { batches.clear(); }
+
+    OpenedBatch open(std::vector<Bid> batch) override {
+        OpenedBatch out;
+        std::vector<Bid>& seen = batches.emplace_back();
+        for (Bid& b : batch) {
+            const auto line =
+                std::find_if(record_.bids.begin(), record_.bids.end(),
+                             [&](const OpenedBidRecord& r) { return r.bid_id == b.id; });
+            out.bids.push_back(line != record_.bids.end() ? *line
+                                                          : opening_of(b.tender_id, {b}).bids[0]);
+            if (per_bid_events_) out.audit.push_back(event("bid.opened", "bid", b.id));
+            seen.push_back(std::move(b));
+        }
+        return out;
+    }
+
+    std::vector<core::AuditEvent> finish() override { return closing_; }
+
+    // The batches handed in the last (or only) run, with their bodies.
+    std::vector<std::vector<Bid>> batches;
+
+private:
+    OpeningRecord record_;
+    std::vector<core::AuditEvent> closing_;
+    bool per_bid_events_;
+};
+
+// Opens the tender's active bids with the lines of record (RecordBatches), at record's
+// opened_at_ms, in batches of batch_bytes_max.
+inline core::Status open_with(BidWorld& w, const OpeningRecord& record,
+                              std::vector<core::AuditEvent> closing = {},
+                              std::size_t batch_bytes_max = 64 * 1024 * 1024) {
+    RecordBatches batches(record, std::move(closing));
+    return w.store().insert_opening(record.tender_id, record.opened_at_ms, batch_bytes_max,
+                                    batches);
 }
 
 }  // namespace procura::bidding::contract

@@ -255,7 +255,7 @@ inline void bids_of_a_cancelled_or_closed_tender_are_refused_one_by_one(BidWorld
     const std::int64_t cancelled = publish(w);
     const std::int64_t opened = publish(w);
     const Bid early = insert_one(w, bid(opened, supplier_a, 1, "early"));
-    BOOST_REQUIRE(w.store().insert_opening(opening_of(opened, {early}), {}).ok());
+    BOOST_REQUIRE(open_with(w, opening_of(opened, {early})).ok());
     cancel(w, cancelled);
     const std::string before = snapshot(w, {open, cancelled, opened});
     const std::vector<BidWritten> late =

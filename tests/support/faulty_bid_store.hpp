@@ -47,6 +47,11 @@ public:
         const std::vector<bidding::BidKey>& keys) override {
         return plan_.call("find_active_bids", [&] { return inner_.find_active_bids(keys); });
     }
+    core::Result<std::vector<bidding::ActiveBodyBytes>> find_active_body_bytes(
+        const std::vector<bidding::BidKey>& suppliers) override {
+        return plan_.call("find_active_body_bytes",
+                          [&] { return inner_.find_active_body_bytes(suppliers); });
+    }
     core::Result<std::vector<bidding::BidWritten>> insert_bids(
         std::vector<bidding::BidWrite> bids, const bidding::BidQuota& quota) override {
         return plan_.call("insert_bids",
@@ -71,9 +76,19 @@ public:
     core::Result<std::optional<std::int64_t>> find_opened_at(std::int64_t tender_id) override {
         return plan_.call("find_opened_at", [&] { return inner_.find_opened_at(tender_id); });
     }
-    core::Status insert_opening(const bidding::OpeningRecord& record,
-                                const std::vector<core::AuditEvent>& audit) override {
-        return plan_.call("insert_opening", [&] { return inner_.insert_opening(record, audit); });
+    core::Result<std::vector<bidding::Bid>> list_active_bids(std::int64_t tender_id,
+                                                             std::int64_t after_bid_id,
+                                                             std::size_t bytes_max) override {
+        return plan_.call("list_active_bids", [&] {
+            return inner_.list_active_bids(tender_id, after_bid_id, bytes_max);
+        });
+    }
+    core::Status insert_opening(std::int64_t tender_id, std::int64_t opened_at_ms,
+                                std::size_t batch_bytes_max,
+                                bidding::OpeningBatches& batches) override {
+        return plan_.call("insert_opening", [&] {
+            return inner_.insert_opening(tender_id, opened_at_ms, batch_bytes_max, batches);
+        });
     }
 
 private:
