@@ -232,7 +232,7 @@ BOOST_AUTO_TEST_CASE(stable_lot_numbers_migration_back_fills_positions_and_highe
 
     auto migrated = db::migrate(*pool);
     BOOST_REQUIRE_MESSAGE(migrated.ok(), (migrated.ok() ? "" : migrated.error().message));
-    BOOST_TEST(migrated->back() == 13);
+    BOOST_TEST(migrated->back() >= 13);  // later migrations run too
 
     const auto number_max = [&](int id) {
         return testing::query_int64(
