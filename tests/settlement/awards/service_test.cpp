@@ -859,10 +859,12 @@ BOOST_AUTO_TEST_CASE(a_recused_officer_neither_proposes_nor_confirms) {
     require_ok(w.service.declare(w.member2, id, false, "my brother works for supplier 22"));
     require_ok(w.service.evaluate(w.chair, id));
     std::string before = w.fingerprint(id);
-    require_error(w.service.propose_award(w.member2, id, 1, AwardRequest{2, "", "prices confirmed in writing"}),
+    require_error(w.service.propose_award(w.member2, id, 1,
+                                          AwardRequest{2, "", "prices confirmed in writing"}),
                   ErrorKind::forbidden, "recused");
     BOOST_TEST(w.fingerprint(id) == before);
-    auto proposal = w.service.propose_award(w.chair, id, 1, AwardRequest{2, "", "prices confirmed in writing"});
+    auto proposal =
+        w.service.propose_award(w.chair, id, 1, AwardRequest{2, "", "prices confirmed in writing"});
     require_ok(proposal);
     before = w.fingerprint(id);
     require_error(w.service.confirm(w.member2, proposal->id), ErrorKind::forbidden, "recused");
