@@ -1,5 +1,7 @@
 // Evaluation, awards and contracts (docs/awards.md): the panel's declarations and scores, the
-// evaluation, awards and unsuccessful lots, contracts with payment milestones. Handlers
+// evaluation, awards and unsuccessful lots, contracts with payment milestones; awards, declines,
+// contracts and milestone acceptances are four-eyes decisions (a route proposes, 202, and
+// /api/v1/decisions/{id}/confirm by a second officer executes, 201). Handlers
 // authenticate and map JSON (web/json_awards.hpp); settlement::awards::AwardService checks
 // roles, states and rules. Reads are public (procurement transparency): the evaluation once
 // stored, awards, contracts and their milestones.
@@ -7,6 +9,7 @@
 #include <string>
 #include <utility>
 
+#include "core/assert.hpp"
 #include "web/api_support.hpp"
 #include "web/json_awards.hpp"
 
@@ -101,13 +104,21 @@ Result<Response> get_evaluation(const Request& request, const Context& context) 
     return json_response(200, evaluation_to_json(evaluation));
 }
 
+// 202 with a proposal: accepted, executed once a second officer confirms it.
+Response proposed(const settlement::awards::Decision& decision) {
+    Response response = json_response(202, decision_to_json(decision));
+    response.with_header("Location", "/api/v1/decisions/" + std::to_string(decision.id));
+    return response;
+}
+
 Result<Response> award_lot(const Request& request, const Context& context) {
     PROCURA_TRY_ASSIGN(auto call, officer_call(request, context));
     PROCURA_TRY_ASSIGN(auto lot, path_id(context.params, "lot_id"));
     PROCURA_TRY_ASSIGN(auto body, parse_json_object(request.body));
     PROCURA_TRY_ASSIGN(auto award_request, parse_award_request(body));
-    PROCURA_TRY_ASSIGN(auto award, call.service.award(call.caller, call.id, lot, award_request));
-    return created(award_to_json(award), "/api/v1/awards/" + std::to_string(award.id));
+    PROCURA_TRY_ASSIGN(auto decision,
+                       call.service.propose_award(call.caller, call.id, lot, award_request));
+    return proposed(decision);
 }
 
 Result<Response> close_lot(const Request& request, const Context& context) {
@@ -135,15 +146,16 @@ Result<Response> sign_contract(const Request& request, const Context& context) {
     PROCURA_TRY_ASSIGN(auto body, parse_json_object(request.body));
     PROCURA_TRY_ASSIGN(auto milestones,
                        parse_milestones(body, call.service.limits().milestones_max));
-    PROCURA_TRY_ASSIGN(auto contract, call.service.sign_contract(call.caller, call.id, milestones));
-    return created(contract_to_json(contract), "/api/v1/contracts/" + std::to_string(contract.id));
+    PROCURA_TRY_ASSIGN(auto decision,
+                       call.service.propose_contract(call.caller, call.id, milestones));
+    return proposed(decision);
 }
 
 Result<Response> decline_award(const Request& request, const Context& context) {
     PROCURA_TRY_ASSIGN(auto call, officer_call(request, context));
     PROCURA_TRY_ASSIGN(auto reason, string_body(request, "reason"));
-    PROCURA_TRY_ASSIGN(auto award, call.service.decline(call.caller, call.id, reason));
-    return json_response(200, award_to_json(award));
+    PROCURA_TRY_ASSIGN(auto decision, call.service.propose_decline(call.caller, call.id, reason));
+    return proposed(decision);
 }
 
 Result<Response> get_contract(const Request& request, const Context& context) {
@@ -156,8 +168,48 @@ Result<Response> accept_milestone(const Request& request, const Context& context
     PROCURA_TRY_ASSIGN(auto call, officer_call(request, context));
     PROCURA_TRY_ASSIGN(auto number, path_id(context.params, "number"));
     PROCURA_TRY(no_input(request.body));
-    PROCURA_TRY_ASSIGN(auto milestone, call.service.accept_milestone(call.caller, call.id, number));
-    return json_response(200, milestone_to_json(milestone));
+    PROCURA_TRY_ASSIGN(auto decision,
+                       call.service.propose_acceptance(call.caller, call.id, number));
+    return proposed(decision);
+}
+
+// 201 with what the confirmed decision made, as the single-officer routes answered before:
+// the award (award, decline), the contract, the accepted milestone.
+Result<Response> confirm_decision(const Request& request, const Context& context) {
+    PROCURA_TRY_ASSIGN(auto call, officer_call(request, context));
+    PROCURA_TRY(no_input(request.body));
+    PROCURA_TRY_ASSIGN(auto done, call.service.confirm(call.caller, call.id));
+    if (done.contract) {
+        return created(contract_to_json(*done.contract),
+                       "/api/v1/contracts/" + std::to_string(done.contract->id));
+    }
+    if (done.milestone) {
+        return created(milestone_to_json(*done.milestone),
+                       "/api/v1/contracts/" + std::to_string(done.milestone->contract_id));
+    }
+    PROCURA_ASSERT(done.award.has_value());
+    return created(award_to_json(*done.award), "/api/v1/awards/" + std::to_string(done.award->id));
+}
+
+Result<Response> withdraw_decision(const Request& request, const Context& context) {
+    PROCURA_TRY_ASSIGN(auto call, officer_call(request, context));
+    PROCURA_TRY(no_input(request.body));
+    PROCURA_TRY_ASSIGN(auto withdrawn, call.service.withdraw(call.caller, call.id));
+    return json_response(200, decision_to_json(withdrawn));
+}
+
+Result<Response> get_decision(const Request& request, const Context& context) {
+    PROCURA_TRY_ASSIGN(auto call, officer_call(request, context));
+    PROCURA_TRY_ASSIGN(auto decision, call.service.decision(call.caller, call.id));
+    return json_response(200, decision_to_json(decision));
+}
+
+Result<Response> tender_decisions(const Request& request, const Context& context) {
+    PROCURA_TRY_ASSIGN(auto call, officer_call(request, context));
+    PROCURA_TRY_ASSIGN(auto all, call.service.decisions(call.caller, call.id));
+    Json items = Json::array();
+    for (const settlement::awards::Decision& d : all) items.push_back(decision_to_json(d));
+    return json_response(200, Json{{"items", std::move(items)}});
 }
 
 }  // namespace
@@ -178,6 +230,10 @@ void add_award_routes(RouteTable& routes) {
     routes.add("POST", "/api/v1/awards/{id}/decline", decline_award);
     routes.add("GET", "/api/v1/contracts/{id}", get_contract);
     routes.add("POST", "/api/v1/contracts/{id}/milestones/{number}/accept", accept_milestone);
+    routes.add("GET", "/api/v1/tenders/{id}/decisions", tender_decisions);
+    routes.add("GET", "/api/v1/decisions/{id}", get_decision);
+    routes.add("POST", "/api/v1/decisions/{id}/confirm", confirm_decision);
+    routes.add("POST", "/api/v1/decisions/{id}/withdraw", withdraw_decision);
 }
 
 }  // namespace procura::web

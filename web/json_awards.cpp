@@ -85,9 +85,11 @@ Json award_to_json(const settlement::awards::Award& a) {
                 {"clarification", a.clarification},
                 {"state", std::string(settlement::awards::to_string(a.state))},
                 {"awarded_by", a.awarded_by},
+                {"award_proposed_by", value_or_null(a.award_proposed_by)},
                 {"awarded_at", core::format_rfc3339_ms(a.awarded_at_ms)},
                 {"standstill_ends_at", core::format_rfc3339_ms(a.standstill_ends_at_ms)},
                 {"decided_by", value_or_null(a.decided_by)},
+                {"decision_proposed_by", value_or_null(a.decision_proposed_by)},
                 {"decided_at", time_or_null(a.decided_at_ms)},
                 {"decline_reason", value_or_null(a.decline_reason)}};
 }
@@ -99,6 +101,7 @@ Json milestone_to_json(const settlement::awards::Milestone& m) {
                 {"currency", m.currency},
                 {"state", std::string(settlement::awards::to_string(m.state))},
                 {"accepted_by", value_or_null(m.accepted_by)},
+                {"proposed_by", value_or_null(m.proposed_by)},
                 {"accepted_at", time_or_null(m.accepted_at_ms)}};
 }
 
@@ -113,8 +116,50 @@ Json contract_to_json(const settlement::awards::Contract& k) {
                 {"supplier_id", k.supplier_id},
                 {"value", Json{{"amount_minor", k.value_minor}, {"currency", k.currency}}},
                 {"signed_by", k.signed_by},
+                {"proposed_by", value_or_null(k.proposed_by)},
                 {"signed_at", core::format_rfc3339_ms(k.signed_at_ms)},
                 {"milestones", std::move(milestones)}};
+}
+
+Json decision_to_json(const settlement::awards::Decision& d) {
+    using settlement::awards::DecisionKind;
+    Json subject = Json::object();
+    Json input = Json::object();
+    switch (d.kind) {
+        case DecisionKind::award:
+            subject = Json{{"lot_id", d.subject_id}};
+            input = Json{{"bid_id", d.award.bid_id},
+                         {"reason", d.award.reason},
+                         {"clarification", d.award.clarification}};
+            break;
+        case DecisionKind::decline:
+            subject = Json{{"award_id", d.subject_id}};
+            input = Json{{"reason", d.reason}};
+            break;
+        case DecisionKind::contract: {
+            subject = Json{{"award_id", d.subject_id}};
+            Json items = Json::array();
+            for (const auto& m : d.milestones) {
+                items.push_back(Json{{"title", m.title}, {"amount_minor", m.amount_minor}});
+            }
+            input = Json{{"milestones", std::move(items)}};
+            break;
+        }
+        case DecisionKind::milestone:
+            subject = Json{{"contract_id", d.subject_id}, {"number", d.milestone_number}};
+            break;
+    }
+    return Json{{"id", d.id},
+                {"tender_id", d.tender_id},
+                {"kind", std::string(settlement::awards::to_string(d.kind))},
+                {"subject", std::move(subject)},
+                {"input", std::move(input)},
+                {"state", std::string(settlement::awards::to_string(d.state))},
+                {"proposed_by", d.proposed_by},
+                {"proposed_at", core::format_rfc3339_ms(d.proposed_at_ms)},
+                {"decided_by", value_or_null(d.decided_by)},
+                {"decided_at", time_or_null(d.decided_at_ms)},
+                {"result_id", d.result_id == 0 ? Json(nullptr) : Json(d.result_id)}};
 }
 
 Json evaluation_to_json(const settlement::awards::Evaluation& e) {

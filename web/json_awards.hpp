@@ -39,6 +39,9 @@ Json award_to_json(const settlement::awards::Award& award);
 Json closure_to_json(const settlement::awards::LotClosure& closure);
 Json milestone_to_json(const settlement::awards::Milestone& milestone);
 Json contract_to_json(const settlement::awards::Contract& contract);
+// A four-eyes decision: kind, subject ({"lot_id"}, {"award_id"} or {"contract_id", "number"}),
+// the proposer's input, state, both officers, result_id (the award or contract it made).
+Json decision_to_json(const settlement::awards::Decision& decision);
 // A tender's lots with their outcomes and closures, its awards and contracts.
 Json tender_awards_to_json(const settlement::awards::TenderAwards& all);
 

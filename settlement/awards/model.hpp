@@ -104,10 +104,15 @@ struct Award {
     std::string clarification;                  // empty unless the bid was flagged abnormally low
     std::vector<std::int64_t> skipped_bid_ids;  // eligible bids ranked above, in rank order
     AwardStatus state = AwardStatus::awarded;
+    // The four eyes (docs/awards.md "Two officers"): awarded_by confirmed the award that
+    // award_proposed_by proposed; decided_by confirmed the contract or decline that
+    // decision_proposed_by proposed. A proposer is nullopt on rows older than migration 0016.
     core::UserId awarded_by = 0;
+    std::optional<core::UserId> award_proposed_by;
     std::int64_t awarded_at_ms = 0;
     std::int64_t standstill_ends_at_ms = 0;
     std::optional<core::UserId> decided_by;  // who signed the contract or recorded the decline
+    std::optional<core::UserId> decision_proposed_by;
     std::optional<std::int64_t> decided_at_ms;
     std::optional<std::string> decline_reason;
 
@@ -125,7 +130,8 @@ struct Milestone {
     std::int64_t amount_minor = 0;
     std::string currency;
     MilestoneState state = MilestoneState::planned;
-    std::optional<core::UserId> accepted_by;
+    std::optional<core::UserId> accepted_by;  // confirmed the acceptance
+    std::optional<core::UserId> proposed_by;  // proposed it (nullopt before migration 0016)
     std::optional<std::int64_t> accepted_at_ms;
 };
 
@@ -137,7 +143,8 @@ struct Contract {
     core::UserId supplier_id = 0;
     std::int64_t value_minor = 0;
     std::string currency;
-    core::UserId signed_by = 0;
+    core::UserId signed_by = 0;               // confirmed the signature
+    std::optional<core::UserId> proposed_by;  // proposed it (nullopt before migration 0016)
     std::int64_t signed_at_ms = 0;
     std::vector<Milestone> milestones;  // ascending number
 };
@@ -153,6 +160,54 @@ struct LotClosure {
     std::int64_t closed_at_ms = 0;
 };
 
+// Input of the use cases, as parsed from requests.
+struct AwardRequest {
+    std::int64_t bid_id = 0;
+    std::string reason;
+    std::string clarification;
+};
+
+struct MilestoneInput {
+    std::string title;
+    std::int64_t amount_minor = 0;
+};
+
+// What a four-eyes decision does once confirmed (docs/awards.md "Two officers"): award a lot,
+// record that the winner declined (which forfeits its bid security in settlement), sign an
+// award's contract, accept a contract's milestone.
+enum class DecisionKind { award, decline, contract, milestone };
+std::string_view to_string(DecisionKind kind);
+std::optional<DecisionKind> parse_decision_kind(std::string_view text);
+
+// proposed -> confirmed (executed, by a second officer) or withdrawn; both are final.
+enum class DecisionState { proposed, confirmed, withdrawn };
+std::string_view to_string(DecisionState state);
+std::optional<DecisionState> parse_decision_state(std::string_view text);
+
+// One officer's proposal of a decision, which another officer confirms (and it is executed
+// exactly as proposed) or anyone of them withdraws. The subject and the input depend on kind:
+// award: subject_id the lot number, input award; decline: subject_id the award id, input
+// reason; contract: subject_id the award id, input milestones; milestone: subject_id the
+// contract id, milestone_number the milestone's number, no input.
+struct Decision {
+    std::int64_t id = 0;
+    std::int64_t tender_id = 0;
+    DecisionKind kind = DecisionKind::award;
+    std::int64_t subject_id = 0;
+    std::int64_t milestone_number = 0;  // 0 unless kind is milestone
+    AwardRequest award;
+    std::string reason;
+    std::vector<MilestoneInput> milestones;
+    DecisionState state = DecisionState::proposed;
+    core::UserId proposed_by = 0;
+    std::int64_t proposed_at_ms = 0;
+    std::optional<core::UserId> decided_by;  // who confirmed or withdrew it
+    std::optional<std::int64_t> decided_at_ms;
+    // What the confirmation made: the award's id (award), the contract's id (contract); 0
+    // otherwise.
+    std::int64_t result_id = 0;
+};
+
 // Everything this module stores about one tender, plus its opening record.
 struct TenderRecords {
     std::int64_t tender_id = 0;
@@ -164,6 +219,7 @@ struct TenderRecords {
     std::vector<Award> awards;              // ascending id
     std::vector<Contract> contracts;        // ascending id
     std::vector<LotClosure> closures;       // ascending lot_id
+    std::vector<Decision> decisions;        // ascending id
 };
 
 // The status of a tender after its opening, derived from the records (rules::outcome).
@@ -190,18 +246,6 @@ struct AwardLimits {
     // flag.
     std::int64_t abnormally_low_threshold_bp = 8'000;
     int evaluation_threads = 0;  // evaluate_all's max_threads: 0 = one per core
-};
-
-// Input of the use cases, as parsed from requests.
-struct AwardRequest {
-    std::int64_t bid_id = 0;
-    std::string reason;
-    std::string clarification;
-};
-
-struct MilestoneInput {
-    std::string title;
-    std::int64_t amount_minor = 0;
 };
 
 struct ScoreSubmission {

@@ -11,6 +11,7 @@
 #include "core/utf8.hpp"
 #include "db/audit_sql.hpp"
 #include "db/transaction.hpp"
+#include "settlement/awards/mysql_decisions.hpp"
 
 namespace procura::settlement::awards {
 namespace {
@@ -37,6 +38,20 @@ Rows query(sql::Connection& c, const char* text, std::int64_t id) {
 
 std::string text(sql::ResultSet& rows, unsigned column) {
     return rows.getString(column).asStdString();
+}
+
+std::optional<core::UserId> user_or_null(sql::ResultSet& rows, unsigned column) {
+    if (rows.isNull(column)) return std::nullopt;
+    return rows.getInt64(column);
+}
+
+void set_user_or_null(sql::PreparedStatement& s, unsigned column,
+                      const std::optional<core::UserId>& user) {
+    if (user) {
+        s.setInt64(column, *user);
+    } else {
+        s.setNull(column, sql::DataType::BIGINT);
+    }
 }
 
 // When the tender's bids were opened, if they were.
@@ -154,7 +169,8 @@ void load_awards(sql::Connection& c, TenderRecords& r) {
                       "SELECT id, lot_id, bid_id, supplier_id, value_minor, currency, "
                       "awarded_rank, skip_reason, clarification, skipped_bid_ids_json, state, "
                       "awarded_by, awarded_at_ms, standstill_ends_at_ms, decided_by, "
-                      "decided_at_ms, decline_reason FROM awards WHERE tender_id = ? "
+                      "decided_at_ms, decline_reason, award_proposed_by, decision_proposed_by "
+                      "FROM awards WHERE tender_id = ? "
                       "ORDER BY id",
                       r.tender_id);
     while (rows->next()) {
@@ -177,6 +193,8 @@ void load_awards(sql::Connection& c, TenderRecords& r) {
         if (!rows->isNull(15)) a.decided_by = rows->getInt64(15);
         if (!rows->isNull(16)) a.decided_at_ms = rows->getInt64(16);
         if (!rows->isNull(17)) a.decline_reason = text(*rows, 17);
+        a.award_proposed_by = user_or_null(*rows, 18);
+        a.decision_proposed_by = user_or_null(*rows, 19);
         r.awards.push_back(std::move(a));
     }
 }
@@ -185,7 +203,7 @@ void load_awards(sql::Connection& c, TenderRecords& r) {
 void load_milestones(sql::Connection& c, TenderRecords& r) {
     Rows milestones = query(c,
                             "SELECT m.id, m.contract_id, m.number, m.title, m.amount_minor, "
-                            "m.currency, m.state, m.accepted_by, m.accepted_at_ms "
+                            "m.currency, m.state, m.accepted_by, m.accepted_at_ms, m.proposed_by "
                             "FROM contract_milestones m JOIN contracts k ON k.id = "
                             "m.contract_id WHERE k.tender_id = ? ORDER BY m.contract_id, "
                             "m.number",
@@ -202,6 +220,7 @@ void load_milestones(sql::Connection& c, TenderRecords& r) {
             text(*milestones, 7) == "accepted" ? MilestoneState::accepted : MilestoneState::planned;
         if (!milestones->isNull(8)) m.accepted_by = milestones->getInt64(8);
         if (!milestones->isNull(9)) m.accepted_at_ms = milestones->getInt64(9);
+        m.proposed_by = user_or_null(*milestones, 10);
         for (Contract& k : r.contracts) {
             if (k.id == m.contract_id) k.milestones.push_back(m);
         }
@@ -212,7 +231,8 @@ void load_milestones(sql::Connection& c, TenderRecords& r) {
 void load_contracts(sql::Connection& c, TenderRecords& r) {
     Rows rows = query(c,
                       "SELECT id, award_id, lot_id, supplier_id, value_minor, currency, "
-                      "signed_by, signed_at_ms FROM contracts WHERE tender_id = ? ORDER BY id",
+                      "signed_by, signed_at_ms, proposed_by FROM contracts WHERE tender_id = ? "
+                      "ORDER BY id",
                       r.tender_id);
     while (rows->next()) {
         Contract k;
@@ -225,6 +245,7 @@ void load_contracts(sql::Connection& c, TenderRecords& r) {
         k.currency = text(*rows, 6);
         k.signed_by = rows->getInt64(7);
         k.signed_at_ms = rows->getInt64(8);
+        k.proposed_by = user_or_null(*rows, 9);
         r.contracts.push_back(std::move(k));
     }
     load_milestones(c, r);
@@ -256,6 +277,7 @@ TenderRecords load_records(sql::Connection& c, std::int64_t tender_id) {
     load_awards(c, r);
     load_contracts(c, r);
     load_closures(c, r);
+    r.decisions = mysql_decisions::load(c, tender_id);
     return r;
 }
 
@@ -402,8 +424,8 @@ public:
             Statement s(c.prepareStatement(
                 "INSERT INTO awards (tender_id, lot_id, bid_id, supplier_id, value_minor, "
                 "currency, awarded_rank, skip_reason, clarification, skipped_bid_ids_json, "
-                "state, awarded_by, awarded_at_ms, standstill_ends_at_ms) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+                "state, awarded_by, awarded_at_ms, standstill_ends_at_ms, award_proposed_by) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
             s->setInt64(1, a.tender_id);
             s->setInt64(2, a.lot_id);
             s->setInt64(3, a.bid_id);
@@ -418,6 +440,7 @@ public:
             s->setInt64(12, a.awarded_by);
             s->setInt64(13, a.awarded_at_ms);
             s->setInt64(14, a.standstill_ends_at_ms);
+            set_user_or_null(*s, 15, a.award_proposed_by);
             s->executeUpdate();
             return last_insert_id(c);
         });
@@ -432,7 +455,7 @@ public:
         auto changed = tx_.attempt("awards.update_award", [&](sql::Connection& c) {
             Statement s(c.prepareStatement(
                 "UPDATE awards SET state = ?, decided_by = ?, decided_at_ms = ?, "
-                "decline_reason = ? WHERE id = ? AND tender_id = ?"));
+                "decline_reason = ?, decision_proposed_by = ? WHERE id = ? AND tender_id = ?"));
             s->setString(1, std::string(to_string(a.state)));
             if (a.decided_by) {
                 s->setInt64(2, *a.decided_by);
@@ -449,8 +472,9 @@ public:
             } else {
                 s->setNull(4, sql::DataType::VARCHAR);
             }
-            s->setInt64(5, a.id);
-            s->setInt64(6, tender_id_);
+            set_user_or_null(*s, 5, a.decision_proposed_by);
+            s->setInt64(6, a.id);
+            s->setInt64(7, tender_id_);
             return s->executeUpdate();
         });
         if (!changed) {
@@ -467,7 +491,8 @@ public:
         auto id = tx_.attempt("awards.insert_contract", [&](sql::Connection& c) {
             Statement s(c.prepareStatement(
                 "INSERT INTO contracts (award_id, tender_id, lot_id, supplier_id, value_minor, "
-                "currency, signed_by, signed_at_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"));
+                "currency, signed_by, signed_at_ms, proposed_by) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"));
             s->setInt64(1, k.award_id);
             s->setInt64(2, k.tender_id);
             s->setInt64(3, k.lot_id);
@@ -476,6 +501,7 @@ public:
             s->setString(6, k.currency);
             s->setInt64(7, k.signed_by);
             s->setInt64(8, k.signed_at_ms);
+            set_user_or_null(*s, 9, k.proposed_by);
             s->executeUpdate();
             const std::int64_t contract_id = last_insert_id(c);
             Statement m(c.prepareStatement(
@@ -497,7 +523,8 @@ public:
         return *id;
     }
 
-    core::Status accept_milestone(std::int64_t contract_id, std::int64_t number, core::UserId by,
+    core::Status accept_milestone(std::int64_t contract_id, std::int64_t number,
+                                  core::UserId proposed_by, core::UserId by,
                                   std::int64_t at_ms) override {
         PROCURA_TRY_ASSIGN(
             auto changed, tx_.attempt("awards.accept_milestone", [&](sql::Connection& c) {
@@ -505,13 +532,15 @@ public:
                 // transaction's to change.
                 Statement s(c.prepareStatement(
                     "UPDATE contract_milestones SET state = 'accepted', accepted_by = ?, "
-                    "accepted_at_ms = ? WHERE contract_id = ? AND number = ? AND state = 'planned' "
-                    "AND contract_id IN (SELECT id FROM contracts WHERE tender_id = ?)"));
+                    "accepted_at_ms = ?, proposed_by = ? WHERE contract_id = ? AND number = ? "
+                    "AND state = 'planned' AND contract_id IN (SELECT id FROM contracts WHERE "
+                    "tender_id = ?)"));
                 s->setInt64(1, by);
                 s->setInt64(2, at_ms);
-                s->setInt64(3, contract_id);
-                s->setInt64(4, number);
-                s->setInt64(5, tender_id_);
+                s->setInt64(3, proposed_by);
+                s->setInt64(4, contract_id);
+                s->setInt64(5, number);
+                s->setInt64(6, tender_id_);
                 return s->executeUpdate();
             }));
         if (changed != 1) {
@@ -536,6 +565,27 @@ public:
         if (!done) {
             return on_duplicate(done.error(), "lot_closed",
                                 "the lot is already closed as unsuccessful");
+        }
+        return {};
+    }
+
+    core::Result<std::int64_t> insert_decision(const Decision& d) override {
+        auto id = tx_.attempt("awards.insert_decision",
+                              [&](sql::Connection& c) { return mysql_decisions::insert(c, d); });
+        if (!id) {
+            return on_duplicate(id.error(), "decision_pending",
+                                "the subject has a proposed decision already");
+        }
+        return *id;
+    }
+
+    core::Status update_decision(const Decision& d) override {
+        PROCURA_TRY_ASSIGN(auto changed,
+                           tx_.attempt("awards.update_decision", [&](sql::Connection& c) {
+                               return mysql_decisions::update(c, tender_id_, d);
+                           }));
+        if (changed != 1) {
+            return core::conflict("decision_decided", "the decision is no longer proposed");
         }
         return {};
     }
@@ -597,6 +647,12 @@ core::Result<TenderRecords> MySQLAwardStore::read(std::int64_t tender_id) {
 core::Result<std::optional<std::int64_t>> MySQLAwardStore::tender_of_award(std::int64_t award_id) {
     return tender_of(pool_, "awards.tender_of_award", "SELECT tender_id FROM awards WHERE id = ?",
                      award_id);
+}
+
+core::Result<std::optional<std::int64_t>> MySQLAwardStore::tender_of_decision(
+    std::int64_t decision_id) {
+    return tender_of(pool_, "awards.tender_of_decision",
+                     "SELECT tender_id FROM award_decisions WHERE id = ?", decision_id);
 }
 
 core::Result<std::optional<std::int64_t>> MySQLAwardStore::tender_of_contract(

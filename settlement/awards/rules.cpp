@@ -25,6 +25,48 @@ std::optional<AwardStatus> parse_award_status(std::string_view text) {
     return std::nullopt;
 }
 
+std::string_view to_string(DecisionKind kind) {
+    switch (kind) {
+        case DecisionKind::award:
+            return "award";
+        case DecisionKind::decline:
+            return "decline";
+        case DecisionKind::contract:
+            return "contract";
+        case DecisionKind::milestone:
+            return "milestone";
+    }
+    return "award";
+}
+
+std::optional<DecisionKind> parse_decision_kind(std::string_view text) {
+    for (DecisionKind k : {DecisionKind::award, DecisionKind::decline, DecisionKind::contract,
+                           DecisionKind::milestone}) {
+        if (text == to_string(k)) return k;
+    }
+    return std::nullopt;
+}
+
+std::string_view to_string(DecisionState state) {
+    switch (state) {
+        case DecisionState::proposed:
+            return "proposed";
+        case DecisionState::confirmed:
+            return "confirmed";
+        case DecisionState::withdrawn:
+            return "withdrawn";
+    }
+    return "proposed";
+}
+
+std::optional<DecisionState> parse_decision_state(std::string_view text) {
+    for (DecisionState d :
+         {DecisionState::proposed, DecisionState::confirmed, DecisionState::withdrawn}) {
+        if (text == to_string(d)) return d;
+    }
+    return std::nullopt;
+}
+
 std::string_view to_string(MilestoneState state) {
     return state == MilestoneState::accepted ? "accepted" : "planned";
 }
@@ -348,6 +390,32 @@ std::optional<TenderOutcome> outcome(const TenderRecords& records,
     }
     if (!any_current) return TenderOutcome::unsuccessful;
     return all_signed ? TenderOutcome::complete : TenderOutcome::awarded;
+}
+
+const Decision* open_decision(const TenderRecords& records, const Decision& decision) {
+    for (const Decision& d : records.decisions) {
+        if (d.state == DecisionState::proposed && d.kind == decision.kind &&
+            d.subject_id == decision.subject_id &&
+            d.milestone_number == decision.milestone_number) {
+            return &d;
+        }
+    }
+    return nullptr;
+}
+
+core::Status check_proposed(const Decision& decision) {
+    switch (decision.state) {
+        case DecisionState::proposed:
+            return {};
+        case DecisionState::confirmed:
+            return core::conflict("decision_confirmed",
+                                  "decision " + std::to_string(decision.id) +
+                                      " is confirmed already and cannot change");
+        case DecisionState::withdrawn:
+            return core::conflict("decision_withdrawn", "decision " + std::to_string(decision.id) +
+                                                            " was withdrawn and cannot change");
+    }
+    return {};
 }
 
 }  // namespace rules

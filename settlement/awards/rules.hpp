@@ -84,6 +84,14 @@ core::Result<std::vector<std::int64_t>> check_close(const TenderRecords& records
                                                     std::int64_t lot_id, std::string_view reason,
                                                     const AwardLimits& limits);
 
+// The decision still proposed on the same subject as decision (same kind, subject and milestone
+// number), if any: a subject has at most one open proposal.
+const Decision* open_decision(const TenderRecords& records, const Decision& decision);
+
+// A decision can be confirmed or withdrawn only while proposed: conflict "decision_confirmed" or
+// "decision_withdrawn" otherwise.
+core::Status check_proposed(const Decision& decision);
+
 // What lot lot_id has come to, given the stored evaluation (none: pending).
 LotOutcome lot_outcome(const TenderRecords& records, std::int64_t lot_id);
 

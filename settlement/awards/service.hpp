@@ -3,9 +3,10 @@
 // with their standstill, contracts with payment milestones, and what the tender has come to.
 // Each change is load -> rule -> save -> audit event in one transaction of the AwardStore, which
 // locks the tender, so racing requests are serialised and the loser sees the winner's change.
-// Roles: officers change; panel members (the tender's committee) declare and score; everyone,
-// without a login, reads evaluations, awards and contracts once they exist (transparency).
-// Thread-safe: state lives in the stores.
+// Roles: officers change (awards, declines, contracts and milestones as four-eyes decisions:
+// one proposes, another confirms); panel members (the tender's committee) declare and score;
+// everyone, without a login, reads evaluations, awards and contracts once they exist
+// (transparency). Thread-safe: state lives in the stores.
 #pragma once
 
 #include <cstdint>
@@ -36,6 +37,16 @@ struct TenderAwards {
     std::vector<Award> awards;
     std::vector<Contract> contracts;
     std::vector<LotClosure> closures;
+};
+
+// A confirmed decision and what its execution made: award (an award's new award, a decline's
+// declined award, a contract's signed award), contract (a contract's), milestone (a
+// milestone's accepted milestone).
+struct DecisionResult {
+    Decision decision;
+    std::optional<Award> award;
+    std::optional<Contract> contract;
+    std::optional<Milestone> milestone;
 };
 
 // What a caller may see of the panel's scores (scores()).
@@ -95,11 +106,6 @@ public:
     // The stored evaluation. 404 "tender_not_found", "not_evaluated".
     core::Result<Evaluation> evaluation(std::int64_t tender_id);
 
-    // Awards lot lot_id (a lot number) to a ranked bid. Officers only. Errors: 403; 404
-    // "tender_not_found", "lot_not_found"; 409 "not_evaluated" and those of rules::check_award.
-    core::Result<Award> award(const core::Caller& caller, std::int64_t tender_id,
-                              std::int64_t lot_id, const AwardRequest& request);
-
     // Closes lot lot_id as unsuccessful: it will not be awarded, the eligible bids left are
     // passed over (named in the closure and its audit event). Officers only, after the
     // evaluation, while the lot has no current award, once. Errors: 403; 404 "tender_not_found",
@@ -107,20 +113,60 @@ public:
     core::Result<LotClosure> close_lot(const core::Caller& caller, std::int64_t tender_id,
                                        std::int64_t lot_id, const std::string& reason);
 
-    // Records that the winner declined to sign. Officers only; errors: 403; 404
-    // "award_not_found"; those of rules::check_decline.
-    core::Result<Award> decline(const core::Caller& caller, std::int64_t award_id,
-                                const std::string& reason);
+    // Four-eyes decisions (docs/awards.md "Two officers"): an award, a decline (which forfeits
+    // the winner's bid security in settlement), a contract signature and a milestone
+    // acceptance are each proposed by one officer and executed only when a second officer
+    // confirms. A proposal is checked at once by the rules its execution will apply, so one
+    // that could not be confirmed now is refused with the same error and writes nothing; it is
+    // stored with an audit leaf "decision.proposed" (kind, subject, proposer). A subject has at
+    // most one open proposal (409 "decision_pending"). Officers only, not recused (403
+    // "forbidden", "recused").
 
-    // Signs the award's contract with its milestones (state planned); the award becomes
-    // signed. Officers only; errors: 403; 404 "award_not_found"; those of rules::check_contract.
-    core::Result<Contract> sign_contract(const core::Caller& caller, std::int64_t award_id,
-                                         const std::vector<MilestoneInput>& milestones);
+    // Proposes to award lot lot_id (a lot number) to a ranked bid. Errors: 403; 404
+    // "tender_not_found", "lot_not_found"; 409 "tender_cancelled", "not_evaluated",
+    // "lot_closed", "decision_pending" and those of rules::check_award.
+    core::Result<Decision> propose_award(const core::Caller& caller, std::int64_t tender_id,
+                                         std::int64_t lot_id, const AwardRequest& request);
 
-    // planned -> accepted. Officers only; errors: 403; 404 "contract_not_found",
-    // "milestone_not_found"; 409 "milestone_accepted".
-    core::Result<Milestone> accept_milestone(const core::Caller& caller, std::int64_t contract_id,
-                                             std::int64_t number);
+    // Proposes to record that the winner declined to sign. Errors: 403; 404
+    // "award_not_found"; 409 "decision_pending" and those of rules::check_decline.
+    core::Result<Decision> propose_decline(const core::Caller& caller, std::int64_t award_id,
+                                           const std::string& reason);
+
+    // Proposes to sign the award's contract with these milestones. Errors: 403; 404
+    // "award_not_found"; 409 "decision_pending" and those of rules::check_contract (the
+    // standstill is judged at the proposal and again at the confirmation).
+    core::Result<Decision> propose_contract(const core::Caller& caller, std::int64_t award_id,
+                                            const std::vector<MilestoneInput>& milestones);
+
+    // Proposes to accept milestone number of the contract. Errors: 403; 404
+    // "contract_not_found", "milestone_not_found"; 409 "milestone_accepted",
+    // "decision_pending".
+    core::Result<Decision> propose_acceptance(const core::Caller& caller, std::int64_t contract_id,
+                                              std::int64_t number);
+
+    // A second officer confirms the proposal: every rule is checked again under the tender's
+    // lock and exactly what was proposed is executed, recording both officers (the result's
+    // *_proposed_by / proposed_by and awarded_by / decided_by / signed_by / accepted_by, and
+    // its audit leaves' proposed_by and confirmed_by), plus a "decision.confirmed" leaf. Two
+    // racing confirmations execute it once: the loser gets 409 "decision_confirmed".
+    // Errors: 403 "forbidden", "recused" (the confirmer or the proposer), "same_officer" (the
+    // proposer); 404 "decision_not_found"; 409 "decision_confirmed", "decision_withdrawn" and
+    // every error of the proposal's kind above.
+    core::Result<DecisionResult> confirm(const core::Caller& caller, std::int64_t decision_id);
+
+    // Withdraws a proposal: the proposer or another officer; leaf "decision.withdrawn".
+    // Errors: 403 "forbidden", "recused"; 404 "decision_not_found"; 409 "decision_confirmed",
+    // "decision_withdrawn".
+    core::Result<Decision> withdraw(const core::Caller& caller, std::int64_t decision_id);
+
+    // Reads of proposals: officers and auditors (403 "forbidden"). What a confirmed decision
+    // did is public through the awards and contracts it made and the log.
+    // 404 "decision_not_found".
+    core::Result<Decision> decision(const core::Caller& caller, std::int64_t decision_id);
+    // The tender's decisions, ascending id. 404 "tender_not_found".
+    core::Result<std::vector<Decision>> decisions(const core::Caller& caller,
+                                                  std::int64_t tender_id);
 
     core::Result<Award> get_award(std::int64_t award_id);              // 404 "award_not_found"
     core::Result<Contract> get_contract(std::int64_t contract_id);     // 404 "contract_not_found"
@@ -135,6 +181,13 @@ private:
     core::Result<tender::Tender> published_tender(std::int64_t tender_id);
     // published_tender, and 404 "lot_not_found" unless it has lot lot_id.
     core::Result<tender::Tender> published_lot(std::int64_t tender_id, std::int64_t lot_id);
+    // Stores decision (proposed_by and the subject set) as a proposal on tender tender_id after
+    // checking it as confirm would execute it now.
+    core::Result<Decision> propose(const core::Caller& caller, std::int64_t tender_id,
+                                   Decision decision);
+    // What an award decision on tender_id needs of the tender outside the award records: it is
+    // published, not cancelled, and has lot lot_id.
+    core::Status check_award_tender(std::int64_t tender_id, std::int64_t lot_id);
 
     AwardDependencies d_;
     AwardLimits limits_;

@@ -15,7 +15,9 @@
 //   "lot_already_awarded" (inserted, or made current again by update_award), a second score of
 //   (bid, member, criterion) conflict "score_locked", a second evaluation of a tender conflict
 //   "already_evaluated", a second declaration of a member conflict "already_declared", a second
-//   contract of an award conflict "award_signed", a second closure of a lot "lot_closed".
+//   contract of an award conflict "award_signed", a second closure of a lot "lot_closed", a
+//   second proposed decision on one subject (kind, subject_id, milestone_number) conflict
+//   "decision_pending".
 // - Texts are stored cut to their columns without splitting a character: a statement or a
 //   clarification to 2000 bytes, a skip, decline, withdrawal or closure reason to 1000.
 // - read() sees one committed instant (a consistent snapshot); a tender without records reads
@@ -48,18 +50,27 @@ public:
     virtual core::Status withdraw_member(const Declaration& declaration) = 0;
     virtual core::Status insert_scores(const std::vector<TechnicalScore>& scores) = 0;
     virtual core::Status insert_evaluation(const Evaluation& evaluation) = 0;
-    // Ignores award.id; returns the new award's id.
+    // Ignores award.id; returns the new award's id. Stores award_proposed_by too.
     virtual core::Result<std::int64_t> insert_award(const Award& award) = 0;
-    // Writes state, decided_by, decided_at_ms and decline_reason of an existing award of the
-    // locked tender (nothing else of it); not_found "award_not_found" if there is none.
+    // Writes state, decided_by, decision_proposed_by, decided_at_ms and decline_reason of an
+    // existing award of the locked tender (nothing else of it); not_found "award_not_found" if
+    // there is none.
     virtual core::Status update_award(const Award& award) = 0;
     // Ignores the ids in contract and its milestones; stores the milestones planned, in the
-    // contract's currency. Returns the new contract's id.
+    // contract's currency. Returns the new contract's id. Stores proposed_by too.
     virtual core::Result<std::int64_t> insert_contract(const Contract& contract) = 0;
-    // planned -> accepted; conflict "milestone_accepted" if it is not planned, or not a
-    // milestone of a contract of the locked tender.
+    // planned -> accepted, proposed by proposed_by and confirmed by by; conflict
+    // "milestone_accepted" if it is not planned, or not a milestone of a contract of the locked
+    // tender.
     virtual core::Status accept_milestone(std::int64_t contract_id, std::int64_t number,
-                                          core::UserId by, std::int64_t at_ms) = 0;
+                                          core::UserId proposed_by, core::UserId by,
+                                          std::int64_t at_ms) = 0;
+    // Ignores decision.id; stores the proposal (its input as JSON in MariaDB) and returns its id.
+    // conflict "decision_pending" if the subject has a proposed decision already.
+    virtual core::Result<std::int64_t> insert_decision(const Decision& decision) = 0;
+    // Writes state, decided_by, decided_at_ms and result_id of decision.id, a proposed decision
+    // of the locked tender; conflict "decision_decided" if it is not (any more) proposed.
+    virtual core::Status update_decision(const Decision& decision) = 0;
     // conflict "lot_closed" if the lot is closed already.
     virtual core::Status insert_closure(const LotClosure& closure) = 0;
     virtual core::Status append_audit(const std::vector<core::AuditEvent>& events) = 0;
@@ -80,6 +91,8 @@ public:
     virtual core::Result<std::optional<std::int64_t>> tender_of_award(std::int64_t award_id) = 0;
     virtual core::Result<std::optional<std::int64_t>> tender_of_contract(
         std::int64_t contract_id) = 0;
+    virtual core::Result<std::optional<std::int64_t>> tender_of_decision(
+        std::int64_t decision_id) = 0;
 };
 
 }  // namespace procura::settlement::awards

@@ -29,6 +29,7 @@ for name in acme bolt cask; do e2e_register "$name" supplier; done
 ID[fina]=$(e2e_add_user fina finance)
 TOKEN[fina]=$(e2e_login fina)
 officer=(-H "$(bearer "${TOKEN[olga]}")")
+second=${TOKEN[ossi]}  # the second officer, who confirms olga's award decisions
 
 now_ms() { date +%s%3N; }
 iso() { date -u -d "@$(($1 / 1000)).$(printf '%03d' $(($1 % 1000)))" +%Y-%m-%dT%H:%M:%S.%3NZ; }
@@ -216,6 +217,25 @@ expect_json .status evaluated
 api GET "/api/v1/tenders?limit=100"
 expect_json "[.items[] | select(.id == $design) | .status] | join(\",\")" evaluated \
     "the notice board reads the tender's own lot (2) for its status, not lots 1..lot_count"
+e2e_log "a recused officer neither proposes nor confirms an award"
+api POST "/api/v1/tenders/$design/lots/$design_lot/award" -H "$(bearer "${TOKEN[oleg]}")" \
+    --data-binary "{\"bid_id\": $d_acme}"
+expect_error 403 recused
+api POST "/api/v1/tenders/$design/lots/$design_lot/award" "${officer[@]}" \
+    --data-binary "{\"bid_id\": $d_acme}"
+expect_status 202 "olga proposes an award of the design lot"
+design_decision=$(jq -r .id <<<"$BODY")
+before=$(db_snapshot)
+api POST "/api/v1/decisions/$design_decision/confirm" -H "$(bearer "${TOKEN[oleg]}")"
+expect_error 403 recused
+api POST "/api/v1/decisions/$design_decision/withdraw" -H "$(bearer "${TOKEN[oleg]}")"
+expect_error 403 recused
+expect_unchanged "$before" "a recused officer's confirmation"
+api POST "/api/v1/decisions/$design_decision/withdraw" -H "$(bearer "$second")"
+expect_status 200 "another officer withdraws olga's proposal"
+expect_json .state withdrawn
+api POST "/api/v1/decisions/$design_decision/confirm" -H "$(bearer "$second")"
+expect_error 409 decision_withdrawn
 api POST "/api/v1/tenders/$design/lots/$design_lot/unsuccessful" -H "$(bearer "${TOKEN[acme]}")" \
     --data-binary '{"reason": "no"}'
 expect_error 403 forbidden
@@ -303,16 +323,54 @@ api POST "/api/v1/tenders/$tender/lots/2/award" "${officer[@]}" \
     --data-binary "{\"bid_id\": ${BID[acme]}}"
 expect_error 404 lot_not_found
 expect_unchanged "$before" "refused awards"
+
+e2e_log "one officer alone cannot award: the proposer's own confirmation is 403 and writes nothing"
 api POST "/api/v1/tenders/$tender/lots/1/award" "${officer[@]}" \
     --data-binary "{\"bid_id\": ${BID[acme]}}"
-expect_status 201 "award acme"
+expect_status 202 "olga proposes to award acme"
+expect_json .kind award
+expect_json .state proposed
+expect_json .subject.lot_id 1
+expect_json .proposed_by "${ID[olga]}"
+decision=$(jq -r .id <<<"$BODY")
+[[ $(response_header Location) == "/api/v1/decisions/$decision" ]] ||
+    e2e_fail "the proposal's Location"
+api GET "/api/v1/decisions/$decision"
+expect_error 401 missing_token
+api GET "/api/v1/decisions/$decision" -H "$(bearer "${TOKEN[acme]}")"
+expect_error 403 forbidden
+api GET "/api/v1/tenders/$tender/decisions" -H "$(bearer "$second")"
+expect_json '[.items[] | "\(.kind):\(.state)"] | join(",")' "award:proposed"
+api GET "/api/v1/tenders/$tender/awards"
+expect_json '.awards | length' 0 "a proposal awards nothing"
+api POST "/api/v1/tenders/$tender/lots/1/award" -H "$(bearer "$second")" \
+    --data-binary "{\"bid_id\": ${BID[acme]}}"
+expect_error 409 decision_pending
+before=$(db_snapshot)
+events_before=$(e2e_sql "SELECT COUNT(*) FROM audit_events")
+api POST "/api/v1/decisions/$decision/confirm" "${officer[@]}"
+expect_error 403 same_officer
+api POST "/api/v1/decisions/$decision/confirm" -H "$(bearer "${TOKEN[fina]}")"
+expect_error 403 forbidden
+expect_unchanged "$before" "the proposer's own confirmation"
+[[ $(e2e_sql "SELECT COUNT(*) FROM audit_events") == "$events_before" ]] ||
+    e2e_fail "a refused confirmation grew the audit log"
+api POST "/api/v1/decisions/$decision/confirm" -H "$(bearer "$second")"
+expect_status 201 "ossi confirms: acme is awarded"
 first_award=$(jq -r .id <<<"$BODY")
+expect_json .awarded_by "${ID[ossi]}"
+expect_json .award_proposed_by "${ID[olga]}"
 expect_json .state awarded
 expect_json .awarded_rank 1
 expect_json .value.amount_minor 90000
+api POST "/api/v1/decisions/$decision/confirm" -H "$(bearer "${TOKEN[oleg]}")"
+expect_error 409 decision_confirmed
 api POST "/api/v1/tenders/$tender/lots/1/award" "${officer[@]}" \
     --data-binary "{\"bid_id\": ${BID[bolt]}, \"reason\": \"second try\"}"
 expect_error 409 lot_already_awarded
+api GET "/api/v1/decisions/$decision" "${officer[@]}"
+expect_json .state confirmed
+expect_json .result_id "$first_award"
 api GET "/api/v1/tenders/$tender"
 expect_json .status awarded
 
@@ -322,8 +380,19 @@ api POST "/api/v1/awards/$first_award/decline" -H "$(bearer "${TOKEN[acme]}")" \
 expect_error 403 forbidden
 api POST "/api/v1/awards/$first_award/decline" "${officer[@]}" \
     --data-binary '{"reason": "Acme declined to sign the contract"}'
-expect_status 200 "decline"
+expect_status 202 "olga proposes the decline"
+decline_decision=$(jq -r .id <<<"$BODY")
+api GET "/api/v1/awards/$first_award"
+expect_json .state awarded "a proposed decline forfeits nothing yet"
+expect_json .decline_reason null
+api POST "/api/v1/decisions/$decline_decision/confirm" "${officer[@]}"
+expect_error 403 same_officer
+api POST "/api/v1/decisions/$decline_decision/confirm" -H "$(bearer "$second")"
+expect_status 201 "decline confirmed"
 expect_json .state declined
+expect_json .decline_reason "Acme declined to sign the contract"
+expect_json .decided_by "${ID[ossi]}"
+expect_json .decision_proposed_by "${ID[olga]}"
 api GET "/api/v1/tenders/$tender"
 expect_json .status evaluated "the lot is open again"
 api POST "/api/v1/tenders/$tender/lots/1/award" "${officer[@]}" \
@@ -331,6 +400,7 @@ api POST "/api/v1/tenders/$tender/lots/1/award" "${officer[@]}" \
 expect_error 409 bid_declined
 api POST "/api/v1/tenders/$tender/lots/1/award" "${officer[@]}" \
     --data-binary "{\"bid_id\": ${BID[bolt]}}"
+e2e_confirm "$second"
 expect_status 201 "award bolt"
 award=$(jq -r .id <<<"$BODY")
 expect_json .awarded_rank 2
@@ -363,7 +433,16 @@ expect_error 403 forbidden
 expect_unchanged "$before" "refused contracts"
 api POST "/api/v1/awards/$award/contract" "${officer[@]}" \
     --data-binary '{"milestones": [{"title": "Delivery", "amount_minor": 60000}, {"title": "Acceptance", "amount_minor": 40000}]}'
+expect_status 202 "olga proposes the contract"
+before=$(db_snapshot)
+contract_decision=$(jq -r .id <<<"$BODY")
+api POST "/api/v1/decisions/$contract_decision/confirm" "${officer[@]}"
+expect_error 403 same_officer
+expect_unchanged "$before" "olga's own confirmation of her contract"
+api POST "/api/v1/decisions/$contract_decision/confirm" -H "$(bearer "$second")"
 expect_status 201 "sign the contract"
+expect_json .signed_by "${ID[ossi]}"
+expect_json .proposed_by "${ID[olga]}"
 contract=$(jq -r .id <<<"$BODY")
 expect_json .value.amount_minor 100000
 expect_json .supplier_id "${ID[bolt]}"
@@ -378,9 +457,17 @@ e2e_log "milestones are accepted once"
 api POST "/api/v1/contracts/$contract/milestones/1/accept" -H "$(bearer "${TOKEN[bolt]}")"
 expect_error 403 forbidden
 api POST "/api/v1/contracts/$contract/milestones/1/accept" -H "$(bearer "${TOKEN[oleg]}")"
-expect_status 200 "accept milestone 1"
+expect_status 202 "oleg proposes to accept milestone 1"
+before=$(db_snapshot)
+accept_decision=$(jq -r .id <<<"$BODY")
+api POST "/api/v1/decisions/$accept_decision/confirm" -H "$(bearer "${TOKEN[oleg]}")"
+expect_error 403 same_officer
+expect_unchanged "$before" "oleg's own confirmation of his acceptance"
+api POST "/api/v1/decisions/$accept_decision/confirm" "${officer[@]}"
+expect_status 201 "accept milestone 1"
 expect_json .state accepted
-expect_json .accepted_by "${ID[oleg]}"
+expect_json .accepted_by "${ID[olga]}"
+expect_json .proposed_by "${ID[oleg]}"
 before=$(db_snapshot)
 api POST "/api/v1/contracts/$contract/milestones/1/accept" "${officer[@]}"
 expect_error 409 milestone_accepted
@@ -412,7 +499,8 @@ expect_error 404 contract_not_found
 e2e_log "every change is an audit event"
 for pair in evaluation.lot_evaluated:2 evaluation.bid_evaluated:5 evaluation.declared:3 evaluation.member_withdrawn:1 \
     evaluation.scored:2 lot.unsuccessful:1 award.made:2 award.declined:1 \
-    award.signed:1 contract.signed:1 milestone.accepted:1; do
+    award.signed:1 contract.signed:1 milestone.accepted:1 decision.proposed:6 \
+    decision.confirmed:5 decision.withdrawn:1; do
     count=$(e2e_sql "SELECT COUNT(*) FROM audit_events WHERE action = '${pair%%:*}'")
     [[ $count == "${pair##*:}" ]] || e2e_fail "expected ${pair##*:} ${pair%%:*} events, found $count"
 done

@@ -289,6 +289,16 @@ e2e_register() {
     jq -j .pem <<<"$BODY" >"$e2e_work/$name.pem"
 }
 
+# e2e_confirm TOKEN: the last api call proposed an award decision (202, the proposal as its
+# body); a second officer, whose token is TOKEN, confirms it. Sets STATUS and BODY to the
+# confirmation's answer (201 with the award, contract or milestone).
+e2e_confirm() {
+    expect_status 202 "the proposal"
+    local decision
+    decision=$(jq -r .id <<<"$BODY")
+    api POST "/api/v1/decisions/$decision/confirm" -H "$(bearer "$1")"
+}
+
 # RFC 3339 instant N days (may be fractional via hours) from now, UTC.
 in_days() { date -u -d "+$1 days" +%Y-%m-%dT%H:%M:%SZ; }
 in_hours() { date -u -d "+$1 hours" +%Y-%m-%dT%H:%M:%SZ; }

@@ -124,6 +124,7 @@ public:
         stored->decided_by = a.decided_by;
         stored->decided_at_ms = a.decided_at_ms;
         stored->decline_reason = a.decline_reason;
+        stored->decision_proposed_by = a.decision_proposed_by;
         if (a.decline_reason) {
             stored->decline_reason = core::utf8_prefix(*a.decline_reason, reason_bytes_max);
         }
@@ -148,7 +149,8 @@ public:
         return stored.id;
     }
 
-    core::Status accept_milestone(std::int64_t contract_id, std::int64_t number, core::UserId by,
+    core::Status accept_milestone(std::int64_t contract_id, std::int64_t number,
+                                  core::UserId proposed_by, core::UserId by,
                                   std::int64_t at_ms) override {
         for (Contract& k : records().contracts) {
             if (k.id != contract_id) continue;
@@ -156,6 +158,7 @@ public:
                 if (m.number == number && m.state == MilestoneState::planned) {
                     m.state = MilestoneState::accepted;
                     m.accepted_by = by;
+                    m.proposed_by = proposed_by;
                     m.accepted_at_ms = at_ms;
                     return {};
                 }
@@ -176,6 +179,37 @@ public:
         std::sort(records().closures.begin(), records().closures.end(),
                   [](const LotClosure& a, const LotClosure& b) { return a.lot_id < b.lot_id; });
         return {};
+    }
+
+    core::Result<std::int64_t> insert_decision(const Decision& d) override {
+        // The award_decisions_open key: one proposed decision per subject.
+        for (const Decision& x : records().decisions) {
+            if (x.state == DecisionState::proposed && x.kind == d.kind &&
+                x.subject_id == d.subject_id && x.milestone_number == d.milestone_number) {
+                return unique_key(core::conflict("decision_pending", "pending"));
+            }
+        }
+        Decision stored = d;
+        stored.id = s_.next_decision_id++;
+        stored.state = DecisionState::proposed;
+        stored.decided_by.reset();
+        stored.decided_at_ms.reset();
+        stored.result_id = 0;
+        records().decisions.push_back(stored);
+        return stored.id;
+    }
+
+    core::Status update_decision(const Decision& d) override {
+        for (Decision& x : records().decisions) {
+            if (x.id != d.id) continue;
+            if (x.state != DecisionState::proposed) break;
+            x.state = d.state;
+            x.decided_by = d.decided_by;
+            x.decided_at_ms = d.decided_at_ms;
+            x.result_id = d.result_id;
+            return {};
+        }
+        return core::conflict("decision_decided", "not proposed");
     }
 
     core::Status append_audit(const std::vector<core::AuditEvent>& events) override {
@@ -226,6 +260,17 @@ core::Result<std::optional<std::int64_t>> FakeAwardStore::tender_of_award(std::i
     for (const auto& [id, records] : state_.tenders) {
         for (const Award& a : records.awards) {
             if (a.id == award_id) return std::optional<std::int64_t>(id);
+        }
+    }
+    return std::optional<std::int64_t>();
+}
+
+core::Result<std::optional<std::int64_t>> FakeAwardStore::tender_of_decision(
+    std::int64_t decision_id) {
+    std::lock_guard lock(mutex_);
+    for (const auto& [id, records] : state_.tenders) {
+        for (const Decision& d : records.decisions) {
+            if (d.id == decision_id) return std::optional<std::int64_t>(id);
         }
     }
     return std::optional<std::int64_t>();

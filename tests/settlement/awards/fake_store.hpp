@@ -20,6 +20,7 @@ public:
     core::Result<TenderRecords> read(std::int64_t tender_id) override;
     core::Result<std::optional<std::int64_t>> tender_of_award(std::int64_t award_id) override;
     core::Result<std::optional<std::int64_t>> tender_of_contract(std::int64_t contract_id) override;
+    core::Result<std::optional<std::int64_t>> tender_of_decision(std::int64_t decision_id) override;
 
     // Test set-up: the tender exists (may be locked) and has this opening record.
     void add_tender(std::int64_t tender_id);
@@ -34,6 +35,7 @@ public:
         std::int64_t next_award_id = 1;
         std::int64_t next_contract_id = 1;
         std::int64_t next_milestone_id = 1;
+        std::int64_t next_decision_id = 1;
     };
 
 private:

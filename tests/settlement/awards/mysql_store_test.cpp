@@ -37,6 +37,30 @@ struct Db {
     AwardService service{{store, tenders, clock}, AwardLimits{}};
     core::Caller officer{1, Role::officer, "o1"};
     core::Caller officer2{2, Role::officer, "o2"};
+    core::Caller officer3{3, Role::officer, "o3"};
+
+    // The four-eyes decisions as one call each: by proposes, another officer confirms.
+    const core::Caller& second_to(const core::Caller& by) const {
+        return by.user_id == officer3.user_id ? officer : officer3;
+    }
+    core::Result<Award> award(const core::Caller& by, std::int64_t tender, std::int64_t lot,
+                              const AwardRequest& request) {
+        PROCURA_TRY_ASSIGN(auto p, service.propose_award(by, tender, lot, request));
+        PROCURA_TRY_ASSIGN(auto done, service.confirm(second_to(by), p.id));
+        return *done.award;
+    }
+    core::Result<Contract> sign_contract(const core::Caller& by, std::int64_t award_id,
+                                         const std::vector<MilestoneInput>& milestones) {
+        PROCURA_TRY_ASSIGN(auto p, service.propose_contract(by, award_id, milestones));
+        PROCURA_TRY_ASSIGN(auto done, service.confirm(second_to(by), p.id));
+        return *done.contract;
+    }
+    core::Result<Milestone> accept_milestone(const core::Caller& by, std::int64_t contract_id,
+                                             std::int64_t number) {
+        PROCURA_TRY_ASSIGN(auto p, service.propose_acceptance(by, contract_id, number));
+        PROCURA_TRY_ASSIGN(auto done, service.confirm(second_to(by), p.id));
+        return *done.milestone;
+    }
     std::int64_t tender_id = 0;
     std::vector<std::int64_t> bid_ids;
 
@@ -236,21 +260,25 @@ BOOST_AUTO_TEST_CASE(evaluation_award_contract_and_milestones_are_written_with_t
     BOOST_TEST(read->opened_bids.size() == 4);
     BOOST_TEST(!read->opened_bids[3].valid);
 
-    auto award = d.service.award(d.officer, d.tender_id, 1, AwardRequest{d.bid_ids[1], "", ""});
+    auto award = d.award(d.officer, d.tender_id, 1, AwardRequest{d.bid_ids[1], "", ""});
     require_ok(award);
     BOOST_TEST(d.count("SELECT value_minor FROM awards WHERE id = " + std::to_string(award->id)) ==
                1000);
     BOOST_TEST(d.count("SELECT standstill_ends_at_ms - awarded_at_ms FROM awards") ==
                10 * core::ms_per_day);
     d.clock.set_ms(award->standstill_ends_at_ms);
-    auto contract =
-        d.service.sign_contract(d.officer, award->id, {{"Delivery", 700}, {"Rest", 300}});
+    auto contract = d.sign_contract(d.officer, award->id, {{"Delivery", 700}, {"Rest", 300}});
     require_ok(contract);
     BOOST_TEST(d.count("SELECT COUNT(*) FROM awards WHERE state = 'signed'") == 1);
     BOOST_TEST(d.count("SELECT COUNT(*) FROM contract_milestones WHERE state = 'planned'") == 2);
     BOOST_TEST(d.count("SELECT SUM(amount_minor) FROM contract_milestones") == 1000);
-    require_ok(d.service.accept_milestone(d.officer2, contract->id, 2));
-    BOOST_TEST(d.count("SELECT accepted_by FROM contract_milestones WHERE number = 2") == 2);
+    require_ok(d.accept_milestone(d.officer2, contract->id, 2));
+    BOOST_TEST(d.count("SELECT accepted_by FROM contract_milestones WHERE number = 2") == 3);
+    BOOST_TEST(d.count("SELECT proposed_by FROM contract_milestones WHERE number = 2") == 2);
+    BOOST_TEST(d.count("SELECT award_proposed_by FROM awards") == 1);
+    BOOST_TEST(d.count("SELECT awarded_by FROM awards") == 3);
+    BOOST_TEST(d.count("SELECT COUNT(*) FROM award_decisions WHERE state = 'confirmed' AND "
+                       "decided_by <> proposed_by") == 3);
     BOOST_TEST(d.count("SELECT COUNT(*) FROM contract_milestones WHERE state = 'accepted'") == 1);
     auto got = d.service.get_contract(contract->id);
     require_ok(got);
@@ -261,20 +289,42 @@ BOOST_AUTO_TEST_CASE(evaluation_award_contract_and_milestones_are_written_with_t
     BOOST_TEST(d.count("SELECT COUNT(*) FROM audit_events WHERE action LIKE 'evaluation.%'") == 5);
 }
 
-BOOST_AUTO_TEST_CASE(racing_awarders_leave_one_current_award) {
+BOOST_AUTO_TEST_CASE(racing_awarders_leave_one_open_proposal_and_one_current_award) {
     Db d;
     require_ok(d.service.evaluate(d.officer, d.tender_id));
     std::atomic<int> won{0};
     std::atomic<int> lost{0};
+    std::vector<std::int64_t> proposals(6, 0);
     std::vector<std::thread> threads;
     for (int i = 0; i < 6; ++i) {
         threads.emplace_back([&, i] {
             const std::int64_t bid = d.bid_ids[static_cast<std::size_t>(i % 3)];
-            auto r = d.service.award(i % 2 == 0 ? d.officer : d.officer2, d.tender_id, 1,
-                                     AwardRequest{bid, "racing reason", ""});
+            auto r = d.service.propose_award(i % 2 == 0 ? d.officer : d.officer2, d.tender_id, 1,
+                                             AwardRequest{bid, "racing reason", ""});
             if (r.ok()) {
                 ++won;
-            } else if (r.error().code == "lot_already_awarded") {
+                proposals[static_cast<std::size_t>(i)] = r->id;
+            } else if (r.error().code == "decision_pending") {
+                ++lost;
+            }
+        });
+    }
+    for (std::thread& t : threads) t.join();
+    BOOST_TEST(won.load() == 1);
+    BOOST_TEST(lost.load() == 5);
+    std::int64_t proposal = 0;
+    for (std::int64_t p : proposals) proposal += p;
+    // Two officers (neither the proposer) confirm at once, three times each: executed once.
+    won = 0;
+    lost = 0;
+    threads.clear();
+    for (int i = 0; i < 6; ++i) {
+        threads.emplace_back([&, i] {
+            auto r = d.service.confirm(
+                i % 2 == 0 ? d.officer3 : core::Caller{4, Role::officer, "o4"}, proposal);
+            if (r.ok()) {
+                ++won;
+            } else if (r.error().code == "decision_confirmed" || r.error().code == "same_officer") {
                 ++lost;
             }
         });
@@ -284,24 +334,25 @@ BOOST_AUTO_TEST_CASE(racing_awarders_leave_one_current_award) {
     BOOST_TEST(lost.load() == 5);
     BOOST_TEST(d.count("SELECT COUNT(*) FROM awards") == 1);
     BOOST_TEST(d.count("SELECT COUNT(*) FROM audit_events WHERE action = 'award.made'") == 1);
+    BOOST_TEST(d.count("SELECT COUNT(*) FROM audit_events WHERE action = 'decision.confirmed'") ==
+               1);
 }
 
 BOOST_AUTO_TEST_CASE(refused_and_failed_changes_leave_nothing) {
     Db d;
     const std::string fresh = d.snapshot();
-    BOOST_TEST(
-        !d.service.award(d.officer, d.tender_id, 1, AwardRequest{d.bid_ids[1], "", ""}).ok());
+    BOOST_TEST(!d.award(d.officer, d.tender_id, 1, AwardRequest{d.bid_ids[1], "", ""}).ok());
     BOOST_TEST(d.snapshot() == fresh);
     require_ok(d.service.evaluate(d.officer, d.tender_id));
-    auto award = d.service.award(d.officer, d.tender_id, 1, AwardRequest{d.bid_ids[1], "", ""});
+    auto award = d.award(d.officer, d.tender_id, 1, AwardRequest{d.bid_ids[1], "", ""});
     require_ok(award);
     const std::string before = d.snapshot();
     d.clock.set_ms(award->standstill_ends_at_ms - 1);
-    auto early = d.service.sign_contract(d.officer, award->id, {{"All", 1000}});
+    auto early = d.sign_contract(d.officer, award->id, {{"All", 1000}});
     BOOST_REQUIRE(!early.ok());
     BOOST_TEST(early.error().code == "standstill_not_over");
     d.clock.set_ms(award->standstill_ends_at_ms);
-    auto wrong_sum = d.service.sign_contract(d.officer, award->id, {{"All", 999}});
+    auto wrong_sum = d.sign_contract(d.officer, award->id, {{"All", 999}});
     BOOST_REQUIRE(!wrong_sum.ok());
     BOOST_TEST(wrong_sum.error().code == "milestones_sum");
     BOOST_TEST(!d.service.evaluate(d.officer, d.tender_id).ok());

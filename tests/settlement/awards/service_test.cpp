@@ -5,6 +5,7 @@
 
 #include <boost/test/unit_test.hpp>
 #include <nlohmann/json.hpp>
+#include <thread>
 
 #include "settlement/evaluation/evaluation.hpp"
 #include "tests/settlement/awards/fake_store.hpp"
@@ -56,6 +57,39 @@ struct World {
     core::Caller supplier{20, Role::supplier, "supplier"};
     core::Caller finance{30, Role::finance, "finance"};
     core::Caller auditor{40, Role::auditor, "auditor"};
+
+    // The officer who confirms what by proposes in the helpers below: outsider (an officer
+    // not on the committee, so never recused), or the chair for outsider's proposals.
+    const core::Caller& second_to(const core::Caller& by) const {
+        return by.user_id == outsider.user_id ? chair : outsider;
+    }
+
+    // The four-eyes decisions as one call each: by proposes, second_to(by) confirms. A refused
+    // proposal's error is returned as it is (the proposal checks every rule at once).
+    core::Result<Award> award(const core::Caller& by, std::int64_t tender_id, std::int64_t lot,
+                              const AwardRequest& request) {
+        PROCURA_TRY_ASSIGN(auto d, service.propose_award(by, tender_id, lot, request));
+        PROCURA_TRY_ASSIGN(auto done, service.confirm(second_to(by), d.id));
+        return *done.award;
+    }
+    core::Result<Award> decline(const core::Caller& by, std::int64_t award_id,
+                                const std::string& reason) {
+        PROCURA_TRY_ASSIGN(auto d, service.propose_decline(by, award_id, reason));
+        PROCURA_TRY_ASSIGN(auto done, service.confirm(second_to(by), d.id));
+        return *done.award;
+    }
+    core::Result<Contract> sign_contract(const core::Caller& by, std::int64_t award_id,
+                                         const std::vector<MilestoneInput>& milestones) {
+        PROCURA_TRY_ASSIGN(auto d, service.propose_contract(by, award_id, milestones));
+        PROCURA_TRY_ASSIGN(auto done, service.confirm(second_to(by), d.id));
+        return *done.contract;
+    }
+    core::Result<Milestone> accept_milestone(const core::Caller& by, std::int64_t contract_id,
+                                             std::int64_t number) {
+        PROCURA_TRY_ASSIGN(auto d, service.propose_acceptance(by, contract_id, number));
+        PROCURA_TRY_ASSIGN(auto done, service.confirm(second_to(by), d.id));
+        return *done.milestone;
+    }
 
     std::int64_t make_tender(tender::EvaluationMethod method, std::int64_t price_weight,
                              std::int64_t technical_weight, int lots = 1) {
@@ -232,23 +266,22 @@ BOOST_AUTO_TEST_CASE(only_officers_change_anything) {
     require_ok(w.service.evaluate(w.chair, id));
     const std::string before = w.fingerprint(id);
     for (const core::Caller& c : {w.supplier, w.finance, w.auditor}) {
-        require_error(w.service.award(c, id, 1, AwardRequest{2, "", ""}), ErrorKind::forbidden,
+        require_error(w.award(c, id, 1, AwardRequest{2, "", ""}), ErrorKind::forbidden,
                       "forbidden");
     }
     BOOST_TEST(w.fingerprint(id) == before);
-    auto award = w.service.award(w.chair, id, 1, AwardRequest{2, "", ""});
+    auto award = w.award(w.chair, id, 1, AwardRequest{2, "", ""});
     require_ok(award);
     for (const core::Caller& c : {w.supplier, w.finance, w.auditor}) {
-        require_error(w.service.decline(c, award->id, "no"), ErrorKind::forbidden, "forbidden");
-        require_error(w.service.sign_contract(c, award->id, {{"all", 1000}}), ErrorKind::forbidden,
+        require_error(w.decline(c, award->id, "no"), ErrorKind::forbidden, "forbidden");
+        require_error(w.sign_contract(c, award->id, {{"all", 1000}}), ErrorKind::forbidden,
                       "forbidden");
     }
     w.clock.set_ms(award->standstill_ends_at_ms);
-    auto contract = w.service.sign_contract(w.chair, award->id, {{"all", 1000}});
+    auto contract = w.sign_contract(w.chair, award->id, {{"all", 1000}});
     require_ok(contract);
     for (const core::Caller& c : {w.supplier, w.finance, w.auditor}) {
-        require_error(w.service.accept_milestone(c, contract->id, 1), ErrorKind::forbidden,
-                      "forbidden");
+        require_error(w.accept_milestone(c, contract->id, 1), ErrorKind::forbidden, "forbidden");
     }
 }
 
@@ -291,7 +324,7 @@ BOOST_AUTO_TEST_CASE(an_officer_who_declared_a_conflict_takes_no_part_in_decisio
     require_error(w.service.evaluate(w.member2, id), ErrorKind::forbidden, "recused");
     BOOST_TEST(w.fingerprint(id) == before);
     require_ok(w.service.evaluate(w.chair, id));
-    require_error(w.service.award(w.member2, id, 1, AwardRequest{2, "", ""}), ErrorKind::forbidden,
+    require_error(w.award(w.member2, id, 1, AwardRequest{2, "", ""}), ErrorKind::forbidden,
                   "recused");
 }
 
@@ -308,7 +341,7 @@ BOOST_AUTO_TEST_CASE(the_top_ranked_bid_is_awarded_with_a_ten_day_standstill) {
     World w;
     const std::int64_t id = w.evaluated_lowest_price();
     w.clock.set_ms(t0_ms + 5);
-    auto award = w.service.award(w.chair, id, 1, AwardRequest{2, "", ""});
+    auto award = w.award(w.chair, id, 1, AwardRequest{2, "", ""});
     require_ok(award);
     BOOST_TEST(award->bid_id == 2);
     BOOST_TEST(award->supplier_id == 22);
@@ -318,9 +351,13 @@ BOOST_AUTO_TEST_CASE(the_top_ranked_bid_is_awarded_with_a_ten_day_standstill) {
     BOOST_TEST(award->awarded_at_ms == t0_ms + 5);
     BOOST_TEST(award->standstill_ends_at_ms == t0_ms + 5 + 10 * core::ms_per_day);
     BOOST_TEST((award->state == AwardStatus::awarded));
-    BOOST_TEST(w.store.audit().back().action == "award.made");
+    BOOST_TEST(award->awarded_by == w.outsider.user_id);
+    BOOST_TEST(award->award_proposed_by.value_or(0) == w.chair.user_id);
+    const auto audit = w.store.audit();
+    BOOST_TEST(audit[audit.size() - 2].action == "award.made");
+    BOOST_TEST(audit.back().action == "decision.confirmed");
     const std::string before = w.fingerprint(id);
-    require_error(w.service.award(w.member2, id, 1, AwardRequest{3, "x", ""}), ErrorKind::conflict,
+    require_error(w.award(w.member2, id, 1, AwardRequest{3, "x", ""}), ErrorKind::conflict,
                   "lot_already_awarded");
     BOOST_TEST(w.fingerprint(id) == before);
 }
@@ -329,18 +366,21 @@ BOOST_AUTO_TEST_CASE(awarding_below_the_top_needs_a_reason_and_names_the_skipped
     World w;
     const std::int64_t id = w.evaluated_lowest_price();
     const std::string before = w.fingerprint(id);
-    require_error(w.service.award(w.chair, id, 1, AwardRequest{1, "", ""}),
-                  ErrorKind::unprocessable, "reason_required", "reason");
-    require_error(w.service.award(w.chair, id, 1, AwardRequest{4, "x", ""}),
-                  ErrorKind::unprocessable, "bid_not_ranked", "bid_id");
-    require_error(w.service.award(w.chair, id, 2, AwardRequest{2, "", ""}), ErrorKind::not_found,
+    require_error(w.award(w.chair, id, 1, AwardRequest{1, "", ""}), ErrorKind::unprocessable,
+                  "reason_required", "reason");
+    require_error(w.award(w.chair, id, 1, AwardRequest{4, "x", ""}), ErrorKind::unprocessable,
+                  "bid_not_ranked", "bid_id");
+    require_error(w.award(w.chair, id, 2, AwardRequest{2, "", ""}), ErrorKind::not_found,
                   "lot_not_found");
     BOOST_TEST(w.fingerprint(id) == before);
-    auto award = w.service.award(w.chair, id, 1, AwardRequest{1, "debarred since", ""});
+    auto award = w.award(w.chair, id, 1, AwardRequest{1, "debarred since", ""});
     require_ok(award);
     BOOST_TEST(award->awarded_rank == 3);
     BOOST_TEST(award->skipped_bid_ids == (std::vector<std::int64_t>{2, 3}));
-    const auto payload = nlohmann::json::parse(w.store.audit().back().payload_json);
+    const auto audit = w.store.audit();
+    const auto payload = nlohmann::json::parse(audit[audit.size() - 2].payload_json);
+    BOOST_TEST(payload["proposed_by"] == w.chair.user_id);
+    BOOST_TEST(payload["confirmed_by"] == w.outsider.user_id);
     BOOST_TEST(payload["skipped_bid_ids"] == nlohmann::json({2, 3}));
     BOOST_TEST(payload["skip_reason"] == "debarred since");
 }
@@ -352,9 +392,9 @@ BOOST_AUTO_TEST_CASE(an_abnormally_low_bid_is_awarded_only_with_a_clarification)
     w.store.set_opening(id, t0_ms - 1000,
                         {opened(1, 21, 1, 1000), opened(2, 22, 1, 10000), opened(3, 23, 1, 10000)});
     require_ok(w.service.evaluate(w.chair, id));
-    require_error(w.service.award(w.chair, id, 1, AwardRequest{1, "", ""}),
-                  ErrorKind::unprocessable, "clarification_required", "clarification");
-    auto award = w.service.award(w.chair, id, 1, AwardRequest{1, "", "Surplus stock, confirmed"});
+    require_error(w.award(w.chair, id, 1, AwardRequest{1, "", ""}), ErrorKind::unprocessable,
+                  "clarification_required", "clarification");
+    auto award = w.award(w.chair, id, 1, AwardRequest{1, "", "Surplus stock, confirmed"});
     require_ok(award);
     BOOST_TEST(award->clarification == "Surplus stock, confirmed");
 }
@@ -362,17 +402,17 @@ BOOST_AUTO_TEST_CASE(an_abnormally_low_bid_is_awarded_only_with_a_clarification)
 BOOST_AUTO_TEST_CASE(the_contract_is_refused_one_ms_before_the_standstill_ends_and_signed_at_it) {
     World w;
     const std::int64_t id = w.evaluated_lowest_price();
-    auto award = w.service.award(w.chair, id, 1, AwardRequest{2, "", ""});
+    auto award = w.award(w.chair, id, 1, AwardRequest{2, "", ""});
     require_ok(award);
     const std::string before = w.fingerprint(id);
     w.clock.set_ms(award->standstill_ends_at_ms - 1);
-    require_error(w.service.sign_contract(w.chair, award->id, {{"a", 400}, {"b", 600}}),
+    require_error(w.sign_contract(w.chair, award->id, {{"a", 400}, {"b", 600}}),
                   ErrorKind::conflict, "standstill_not_over");
     w.clock.set_ms(award->standstill_ends_at_ms);
-    require_error(w.service.sign_contract(w.chair, award->id, {{"a", 400}, {"b", 599}}),
+    require_error(w.sign_contract(w.chair, award->id, {{"a", 400}, {"b", 599}}),
                   ErrorKind::unprocessable, "milestones_sum");
     BOOST_TEST(w.fingerprint(id) == before);
-    auto contract = w.service.sign_contract(w.chair, award->id, {{"a", 400}, {"b", 600}});
+    auto contract = w.sign_contract(w.chair, award->id, {{"a", 400}, {"b", 600}});
     require_ok(contract);
     BOOST_TEST(contract->value_minor == 1000);
     BOOST_TEST(contract->supplier_id == 22);
@@ -384,33 +424,35 @@ BOOST_AUTO_TEST_CASE(the_contract_is_refused_one_ms_before_the_standstill_ends_a
     require_ok(signed_award);
     BOOST_TEST((signed_award->state == AwardStatus::signed_contract));
     const auto audit = w.store.audit();
-    BOOST_TEST(audit[audit.size() - 2].action == "award.signed");
-    BOOST_TEST(audit.back().action == "contract.signed");
-    require_error(w.service.sign_contract(w.chair, award->id, {{"a", 1000}}), ErrorKind::conflict,
+    BOOST_TEST(audit[audit.size() - 3].action == "award.signed");
+    BOOST_TEST(audit[audit.size() - 2].action == "contract.signed");
+    BOOST_TEST(contract->signed_by == w.outsider.user_id);
+    BOOST_TEST(contract->proposed_by.value_or(0) == w.chair.user_id);
+    require_error(w.sign_contract(w.chair, award->id, {{"a", 1000}}), ErrorKind::conflict,
                   "award_signed");
-    require_error(w.service.decline(w.chair, award->id, "too late"), ErrorKind::conflict,
-                  "award_signed");
+    require_error(w.decline(w.chair, award->id, "too late"), ErrorKind::conflict, "award_signed");
 }
 
 BOOST_AUTO_TEST_CASE(after_a_decline_the_next_ranked_bid_is_awarded_without_a_reason) {
     World w;
     const std::int64_t id = w.evaluated_lowest_price();
-    auto first = w.service.award(w.chair, id, 1, AwardRequest{2, "", ""});
+    auto first = w.award(w.chair, id, 1, AwardRequest{2, "", ""});
     require_ok(first);
-    require_error(w.service.decline(w.chair, first->id, "  "), ErrorKind::unprocessable,
-                  "reason_required");
-    auto declined = w.service.decline(w.chair, first->id, "did not sign within 5 days");
+    require_error(w.decline(w.chair, first->id, "  "), ErrorKind::unprocessable, "reason_required");
+    auto declined = w.decline(w.chair, first->id, "did not sign within 5 days");
     require_ok(declined);
     BOOST_TEST((declined->state == AwardStatus::declined));
     BOOST_TEST(*declined->decline_reason == "did not sign within 5 days");
-    BOOST_TEST(w.store.audit().back().action == "award.declined");
-    require_error(w.service.decline(w.chair, first->id, "again"), ErrorKind::conflict,
+    const auto audit = w.store.audit();
+    BOOST_TEST(audit[audit.size() - 2].action == "award.declined");
+    BOOST_TEST(*declined->decided_by == w.outsider.user_id);
+    BOOST_TEST(declined->decision_proposed_by.value_or(0) == w.chair.user_id);
+    require_error(w.decline(w.chair, first->id, "again"), ErrorKind::conflict, "award_declined");
+    require_error(w.award(w.chair, id, 1, AwardRequest{2, "again", ""}), ErrorKind::conflict,
+                  "bid_declined");
+    require_error(w.sign_contract(w.chair, first->id, {{"a", 1000}}), ErrorKind::conflict,
                   "award_declined");
-    require_error(w.service.award(w.chair, id, 1, AwardRequest{2, "again", ""}),
-                  ErrorKind::conflict, "bid_declined");
-    require_error(w.service.sign_contract(w.chair, first->id, {{"a", 1000}}), ErrorKind::conflict,
-                  "award_declined");
-    auto second = w.service.award(w.chair, id, 1, AwardRequest{3, "", ""});
+    auto second = w.award(w.chair, id, 1, AwardRequest{3, "", ""});
     require_ok(second);
     BOOST_TEST(second->awarded_rank == 2);
     BOOST_TEST(second->skipped_bid_ids.empty());
@@ -420,24 +462,24 @@ BOOST_AUTO_TEST_CASE(after_a_decline_the_next_ranked_bid_is_awarded_without_a_re
 BOOST_AUTO_TEST_CASE(milestones_are_accepted_once) {
     World w;
     const std::int64_t id = w.evaluated_lowest_price();
-    auto award = w.service.award(w.chair, id, 1, AwardRequest{2, "", ""});
+    auto award = w.award(w.chair, id, 1, AwardRequest{2, "", ""});
     require_ok(award);
     w.clock.set_ms(award->standstill_ends_at_ms + 1);
-    auto contract = w.service.sign_contract(w.chair, award->id, {{"a", 400}, {"b", 600}});
+    auto contract = w.sign_contract(w.chair, award->id, {{"a", 400}, {"b", 600}});
     require_ok(contract);
     w.clock.advance_ms(50);
-    auto accepted = w.service.accept_milestone(w.member2, contract->id, 1);
+    auto accepted = w.accept_milestone(w.member2, contract->id, 1);
     require_ok(accepted);
     BOOST_TEST((accepted->state == MilestoneState::accepted));
-    BOOST_TEST(*accepted->accepted_by == w.member2.user_id);
+    BOOST_TEST(*accepted->accepted_by == w.outsider.user_id);
+    BOOST_TEST(accepted->proposed_by.value_or(0) == w.member2.user_id);
     BOOST_TEST(*accepted->accepted_at_ms == w.clock.now_ms());
     const std::string before = w.fingerprint(id);
-    require_error(w.service.accept_milestone(w.chair, contract->id, 1), ErrorKind::conflict,
+    require_error(w.accept_milestone(w.chair, contract->id, 1), ErrorKind::conflict,
                   "milestone_accepted");
-    require_error(w.service.accept_milestone(w.chair, contract->id, 3), ErrorKind::not_found,
+    require_error(w.accept_milestone(w.chair, contract->id, 3), ErrorKind::not_found,
                   "milestone_not_found");
-    require_error(w.service.accept_milestone(w.chair, 999, 1), ErrorKind::not_found,
-                  "contract_not_found");
+    require_error(w.accept_milestone(w.chair, 999, 1), ErrorKind::not_found, "contract_not_found");
     BOOST_TEST(w.fingerprint(id) == before);
     auto read = w.service.get_contract(contract->id);
     require_ok(read);
@@ -452,11 +494,11 @@ BOOST_AUTO_TEST_CASE(tender_status_runs_opened_evaluated_awarded_complete) {
     BOOST_TEST((status() == TenderOutcome::opened));
     require_ok(w.service.evaluate(w.chair, id));
     BOOST_TEST((status() == TenderOutcome::evaluated));
-    auto award = w.service.award(w.chair, id, 1, AwardRequest{2, "", ""});
+    auto award = w.award(w.chair, id, 1, AwardRequest{2, "", ""});
     require_ok(award);
     BOOST_TEST((status() == TenderOutcome::awarded));
     w.clock.set_ms(award->standstill_ends_at_ms);
-    require_ok(w.service.sign_contract(w.chair, award->id, {{"all", 1000}}));
+    require_ok(w.sign_contract(w.chair, award->id, {{"all", 1000}}));
     BOOST_TEST((status() == TenderOutcome::complete));
     auto all = w.service.tender_awards(id);
     require_ok(all);
@@ -477,9 +519,9 @@ BOOST_AUTO_TEST_CASE(a_tender_whose_every_bid_declined_is_unsuccessful) {
     w.store.set_opening(id, t0_ms - 1000, {opened(1, 21, 1, 1000), opened(2, 22, 1, 1100)});
     require_ok(w.service.evaluate(w.chair, id));
     for (std::int64_t bid : {1, 2}) {
-        auto award = w.service.award(w.chair, id, 1, AwardRequest{bid, "", ""});
+        auto award = w.award(w.chair, id, 1, AwardRequest{bid, "", ""});
         require_ok(award);
-        require_ok(w.service.decline(w.chair, award->id, "declined to sign"));
+        require_ok(w.decline(w.chair, award->id, "declined to sign"));
     }
     BOOST_TEST((*w.service.outcome(id, {1}).value() == TenderOutcome::unsuccessful));
 }
@@ -494,20 +536,20 @@ BOOST_AUTO_TEST_CASE(a_closed_lot_is_unsuccessful_and_cannot_be_awarded) {
                   "forbidden");
     require_error(w.service.close_lot(w.chair, id, 2, "over budget"), ErrorKind::not_found,
                   "lot_not_found");
-    auto award = w.service.award(w.chair, id, 1, AwardRequest{2, "", ""});
+    auto award = w.award(w.chair, id, 1, AwardRequest{2, "", ""});
     require_ok(award);
     const std::string before = w.fingerprint(id);
     require_error(w.service.close_lot(w.chair, id, 1, "over budget"), ErrorKind::conflict,
                   "lot_already_awarded");
     BOOST_TEST(w.fingerprint(id) == before);
-    require_ok(w.service.decline(w.chair, award->id, "did not sign"));
+    require_ok(w.decline(w.chair, award->id, "did not sign"));
     auto closure = w.service.close_lot(w.chair, id, 1, "the other prices exceed the budget");
     require_ok(closure);
     BOOST_TEST(closure->skipped_bid_ids == (std::vector<std::int64_t>{3, 1}));
     BOOST_TEST(w.store.audit().back().action == "lot.unsuccessful");
     BOOST_TEST((*w.service.outcome(id, {1}).value() == TenderOutcome::unsuccessful));
     const std::string closed = w.fingerprint(id);
-    require_error(w.service.award(w.chair, id, 1, AwardRequest{3, "", ""}), ErrorKind::conflict,
+    require_error(w.award(w.chair, id, 1, AwardRequest{3, "", ""}), ErrorKind::conflict,
                   "lot_closed");
     require_error(w.service.close_lot(w.chair, id, 1, "again"), ErrorKind::conflict, "lot_closed");
     BOOST_TEST(w.fingerprint(id) == closed);
@@ -522,7 +564,7 @@ BOOST_AUTO_TEST_CASE(one_awarded_lot_and_one_without_bids_make_the_tender_awarde
     w.store.set_opening(id, t0_ms - 1000, {opened(1, 21, 1, 1000)});
     require_ok(w.service.evaluate(w.chair, id));
     BOOST_TEST((*w.service.outcome(id, {1, 2}).value() == TenderOutcome::evaluated));
-    require_ok(w.service.award(w.chair, id, 1, AwardRequest{1, "", ""}));
+    require_ok(w.award(w.chair, id, 1, AwardRequest{1, "", ""}));
     BOOST_TEST((*w.service.outcome(id, {1, 2}).value() == TenderOutcome::awarded));
 }
 
@@ -755,3 +797,163 @@ BOOST_AUTO_TEST_CASE(benchmark_price_evaluation_equals_evaluate_all) {
 }
 
 BOOST_AUTO_TEST_SUITE_END()
+
+// Issue 16: award, decline, contract and milestone acceptance need two officers. The proposer's
+// own confirmation is refused and changes nothing; another officer's executes exactly what was
+// proposed, once.
+BOOST_AUTO_TEST_CASE(one_officer_alone_cannot_award_decline_sign_or_accept) {
+    World w;
+    const std::int64_t id = w.evaluated_lowest_price();
+    auto proposal = w.service.propose_award(w.chair, id, 1, AwardRequest{2, "", ""});
+    require_ok(proposal);
+    BOOST_TEST((proposal->state == DecisionState::proposed));
+    BOOST_TEST(w.store.audit().back().action == "decision.proposed");
+    std::string before = w.fingerprint(id);
+    require_error(w.service.confirm(w.chair, proposal->id), ErrorKind::forbidden, "same_officer");
+    BOOST_TEST(w.fingerprint(id) == before);
+    auto made = w.service.confirm(w.member2, proposal->id);
+    require_ok(made);
+    BOOST_TEST(made->award->bid_id == 2);
+    BOOST_TEST(made->award->awarded_by == w.member2.user_id);
+    BOOST_TEST(made->decision.result_id == made->award->id);
+    require_error(w.service.confirm(w.member3, proposal->id), ErrorKind::conflict,
+                  "decision_confirmed");
+    const std::int64_t award_id = made->award->id;
+
+    // A decline, a contract and an acceptance: each refused to its proposer alone.
+    auto decline = w.service.propose_decline(w.chair, award_id, "did not sign");
+    require_ok(decline);
+    before = w.fingerprint(id);
+    require_error(w.service.confirm(w.chair, decline->id), ErrorKind::forbidden, "same_officer");
+    BOOST_TEST(w.fingerprint(id) == before);
+    require_ok(w.service.withdraw(w.chair, decline->id));
+    w.clock.set_ms(made->award->standstill_ends_at_ms);
+    auto contract = w.service.propose_contract(w.chair, award_id, {{"all", 1000}});
+    require_ok(contract);
+    before = w.fingerprint(id);
+    require_error(w.service.confirm(w.chair, contract->id), ErrorKind::forbidden, "same_officer");
+    BOOST_TEST(w.fingerprint(id) == before);
+    auto signed_contract = w.service.confirm(w.member3, contract->id);
+    require_ok(signed_contract);
+    const std::int64_t contract_id = signed_contract->contract->id;
+    auto accept = w.service.propose_acceptance(w.member3, contract_id, 1);
+    require_ok(accept);
+    before = w.fingerprint(id);
+    require_error(w.service.confirm(w.member3, accept->id), ErrorKind::forbidden, "same_officer");
+    BOOST_TEST(w.fingerprint(id) == before);
+    auto accepted = w.service.confirm(w.chair, accept->id);
+    require_ok(accepted);
+    BOOST_TEST(*accepted->milestone->accepted_by == w.chair.user_id);
+    BOOST_TEST(accepted->milestone->proposed_by.value_or(0) == w.member3.user_id);
+    const auto audit = w.store.audit();
+    const auto payload = nlohmann::json::parse(audit[audit.size() - 2].payload_json);
+    BOOST_TEST(audit[audit.size() - 2].action == "milestone.accepted");
+    BOOST_TEST(payload["proposed_by"] == w.member3.user_id);
+    BOOST_TEST(payload["confirmed_by"] == w.chair.user_id);
+}
+
+BOOST_AUTO_TEST_CASE(a_recused_officer_neither_proposes_nor_confirms) {
+    World w;
+    const std::int64_t id = w.make_tender(tender::EvaluationMethod::lowest_price, 100, 0);
+    w.store.set_opening(id, t0_ms - 1000, {opened(1, 21, 1, 3000), opened(2, 22, 1, 1000)});
+    require_ok(w.service.declare(w.member2, id, false, "my brother works for supplier 22"));
+    require_ok(w.service.evaluate(w.chair, id));
+    std::string before = w.fingerprint(id);
+    require_error(w.service.propose_award(w.member2, id, 1,
+                                          AwardRequest{2, "", "prices confirmed in writing"}),
+                  ErrorKind::forbidden, "recused");
+    BOOST_TEST(w.fingerprint(id) == before);
+    auto proposal =
+        w.service.propose_award(w.chair, id, 1, AwardRequest{2, "", "prices confirmed in writing"});
+    require_ok(proposal);
+    before = w.fingerprint(id);
+    require_error(w.service.confirm(w.member2, proposal->id), ErrorKind::forbidden, "recused");
+    require_error(w.service.withdraw(w.member2, proposal->id), ErrorKind::forbidden, "recused");
+    BOOST_TEST(w.fingerprint(id) == before);
+    for (const core::Caller& c : {w.supplier, w.finance, w.auditor}) {
+        require_error(w.service.confirm(c, proposal->id), ErrorKind::forbidden, "forbidden");
+    }
+    // Auditors read proposals; suppliers do not.
+    require_ok(w.service.decision(w.auditor, proposal->id));
+    require_error(w.service.decisions(w.supplier, id), ErrorKind::forbidden, "forbidden");
+    require_ok(w.service.confirm(w.member3, proposal->id));
+}
+
+BOOST_AUTO_TEST_CASE(a_withdrawn_proposal_cannot_be_confirmed_and_a_subject_has_one_open_proposal) {
+    World w;
+    const std::int64_t id = w.evaluated_lowest_price();
+    auto first = w.service.propose_award(w.chair, id, 1, AwardRequest{2, "", ""});
+    require_ok(first);
+    const std::string before = w.fingerprint(id);
+    require_error(w.service.propose_award(w.member2, id, 1, AwardRequest{3, "cheaper later", ""}),
+                  ErrorKind::conflict, "decision_pending");
+    // A proposal that could not be confirmed now is refused with today's code, writing nothing.
+    require_error(w.service.propose_award(w.member2, id, 1, AwardRequest{3, "", ""}),
+                  ErrorKind::unprocessable, "reason_required");
+    BOOST_TEST(w.fingerprint(id) == before);
+    auto withdrawn = w.service.withdraw(w.member2, first->id);
+    require_ok(withdrawn);
+    BOOST_TEST((withdrawn->state == DecisionState::withdrawn));
+    BOOST_TEST(*withdrawn->decided_by == w.member2.user_id);
+    BOOST_TEST(w.store.audit().back().action == "decision.withdrawn");
+    require_error(w.service.confirm(w.member3, first->id), ErrorKind::conflict,
+                  "decision_withdrawn");
+    require_error(w.service.withdraw(w.chair, first->id), ErrorKind::conflict,
+                  "decision_withdrawn");
+    BOOST_TEST(w.service.get_award(1).ok() == false);
+    require_error(w.service.confirm(w.member3, 999), ErrorKind::not_found, "decision_not_found");
+    auto all = w.service.decisions(w.chair, id);
+    require_ok(all);
+    BOOST_TEST(all->size() == 1u);
+}
+
+// A declined award's deposit is forfeited by settlement (docs/settlement.md): only from a
+// confirmed decline, whose reason is stored and published. A proposed decline leaves the award
+// current (its deposit held) and publishes no reason yet.
+BOOST_AUTO_TEST_CASE(a_decline_forfeits_nothing_until_confirmed_with_its_reason_published) {
+    World w;
+    const std::int64_t id = w.evaluated_lowest_price();
+    auto award = w.award(w.chair, id, 1, AwardRequest{2, "", ""});
+    require_ok(award);
+    require_error(w.service.propose_decline(w.chair, award->id, " "), ErrorKind::unprocessable,
+                  "reason_required");
+    auto proposal = w.service.propose_decline(w.chair, award->id, "did not sign within 5 days");
+    require_ok(proposal);
+    BOOST_TEST(w.store.audit().back().payload_json.find("did not sign") == std::string::npos);
+    auto still = w.service.get_award(award->id);
+    require_ok(still);
+    BOOST_TEST((still->state == AwardStatus::awarded));
+    BOOST_TEST(!still->decline_reason.has_value());
+    auto declined = w.service.confirm(w.member2, proposal->id);
+    require_ok(declined);
+    BOOST_TEST((declined->award->state == AwardStatus::declined));
+    BOOST_TEST(*declined->award->decline_reason == "did not sign within 5 days");
+    const auto audit = w.store.audit();
+    BOOST_TEST(audit[audit.size() - 2].action == "award.declined");
+    const auto payload = nlohmann::json::parse(audit[audit.size() - 2].payload_json);
+    BOOST_TEST(payload["decline_reason"] == "did not sign within 5 days");
+    BOOST_TEST(payload["proposed_by"] == w.chair.user_id);
+    BOOST_TEST(payload["confirmed_by"] == w.member2.user_id);
+    auto stored = w.service.get_award(award->id);
+    require_ok(stored);
+    BOOST_TEST(*stored->decline_reason == "did not sign within 5 days");
+    BOOST_TEST(stored->decision_proposed_by.value_or(0) == w.chair.user_id);
+}
+
+BOOST_AUTO_TEST_CASE(two_racing_confirmations_execute_the_proposal_once) {
+    World w;
+    const std::int64_t id = w.evaluated_lowest_price();
+    auto proposal = w.service.propose_award(w.chair, id, 1, AwardRequest{2, "", ""});
+    require_ok(proposal);
+    std::optional<core::Result<DecisionResult>> a, b;
+    std::thread first([&] { a = w.service.confirm(w.member2, proposal->id); });
+    std::thread second([&] { b = w.service.confirm(w.member3, proposal->id); });
+    first.join();
+    second.join();
+    BOOST_TEST(a->ok() != b->ok());
+    const auto& loser = a->ok() ? *b : *a;
+    BOOST_TEST(loser.error().code == "decision_confirmed");
+    auto all = w.service.tender_awards(id);
+    require_ok(all);
+    BOOST_TEST(all->awards.size() == 1u);
+}

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "tests/settlement/awards/store_contract_contracts.hpp"
+#include "tests/settlement/awards/store_contract_decisions.hpp"
 #include "tests/settlement/awards/store_contract_world.hpp"
 
 namespace procura::settlement::awards::contract {
@@ -335,4 +336,7 @@ inline void an_award_of_another_tender_is_not_found_for_update(AwardWorld& w) {
     PROCURA_AWARD_CONTRACT_CASE(a_milestone_of_another_tenders_contract_is_not_accepted,           \
                                 make_world)                                                        \
     PROCURA_AWARD_CONTRACT_CASE(a_lot_is_closed_once, make_world)                                  \
-    PROCURA_AWARD_CONTRACT_CASE(long_texts_are_cut_to_their_columns_between_characters, make_world)
+    PROCURA_AWARD_CONTRACT_CASE(long_texts_are_cut_to_their_columns_between_characters,            \
+                                make_world)                                                        \
+    PROCURA_AWARD_CONTRACT_CASE(a_decision_round_trips_with_its_input_and_is_decided_once,         \
+                                make_world)

@@ -55,13 +55,15 @@ inline void a_contract_stores_its_milestones_planned(AwardWorld& w) {
 inline void a_milestone_is_accepted_once(AwardWorld& w) {
     const OpenedTender t = open_sample(w);
     const std::int64_t k = award_and_sign(w, award_of(t.tender_id, t.bids[1]), {700, 300}).second;
-    change(w, t.tender_id,
-           [&](AwardTransaction& tx) { return tx.accept_milestone(k, 2, member_3, t0_ms + 900); });
+    change(w, t.tender_id, [&](AwardTransaction& tx) {
+        return tx.accept_milestone(k, 2, member_1, member_3, t0_ms + 900);
+    });
     const Contract stored = read(w, t.tender_id).contracts.at(0);
     BOOST_TEST((stored.milestones[0].state == MilestoneState::planned));
     const Milestone& m = stored.milestones[1];
     BOOST_TEST((m.state == MilestoneState::accepted));
     BOOST_TEST(m.accepted_by.value_or(0) == member_3);
+    BOOST_TEST(m.proposed_by.value_or(0) == member_1);
     BOOST_TEST(m.accepted_at_ms.value_or(0) == t0_ms + 900);
     // Accepted already, or no such milestone: refused.
     const std::string before = snapshot(w, t.tender_id);
@@ -69,7 +71,7 @@ inline void a_milestone_is_accepted_once(AwardWorld& w) {
          {std::pair{k, std::int64_t{2}}, std::pair{k, std::int64_t{3}},
           std::pair{k + 1000, std::int64_t{1}}}) {
         refused(w, t.tender_id, "milestone_accepted", [&](AwardTransaction& tx) {
-            return tx.accept_milestone(contract, number, member_1, t0_ms + 901);
+            return tx.accept_milestone(contract, number, member_2, member_1, t0_ms + 901);
         });
     }
     BOOST_TEST(snapshot(w, t.tender_id) == before);
@@ -84,8 +86,9 @@ inline void a_milestone_of_another_tenders_contract_is_not_accepted(AwardWorld& 
     const std::int64_t k =
         award_and_sign(w, award_of(other.tender_id, other.bids[1]), {1000}).second;
     const std::string before = snapshot(w, other.tender_id);
-    refused(w, t.tender_id, "milestone_accepted",
-            [&](AwardTransaction& tx) { return tx.accept_milestone(k, 1, member_1, t0_ms + 5); });
+    refused(w, t.tender_id, "milestone_accepted", [&](AwardTransaction& tx) {
+        return tx.accept_milestone(k, 1, member_2, member_1, t0_ms + 5);
+    });
     BOOST_TEST(snapshot(w, other.tender_id) == before);
     BOOST_TEST(
         (read(w, other.tender_id).contracts.at(0).milestones[0].state == MilestoneState::planned));
