@@ -5,6 +5,7 @@
 #include <utility>
 #include <vector>
 
+#include "bidding/commitment.hpp"
 #include "bidding/opening.hpp"
 #include "bidding/rules.hpp"
 #include "core/hash.hpp"
@@ -36,8 +37,10 @@ OpenedBidRecord record_of(const Bid& b, const OpenedBid& o) {
     return r;
 }
 
-core::AuditEvent opened_event(std::int64_t now_ms, const OpenedBidRecord& r,
-                              std::int64_t tender_id) {
+// The opened version's leaf; with its salt it reveals what the version's earlier leaves
+// committed to.
+core::AuditEvent opened_event(std::int64_t now_ms, const OpenedBidRecord& r, std::int64_t tender_id,
+                              const std::string& salt_hex) {
     nlohmann::json payload = {{"tender_id", tender_id},
                               {"supplier_id", r.supplier_id},
                               {"lot_id", r.lot_id},
@@ -49,8 +52,25 @@ core::AuditEvent opened_event(std::int64_t now_ms, const OpenedBidRecord& r,
     if (r.price_minor) {
         payload["price"] = {{"amount_minor", *r.price_minor}, {"currency", r.currency}};
     }
+    if (!salt_hex.empty()) payload["salt"] = salt_hex;
     return core::AuditEvent{
         now_ms, 0, "bid.opened", "bid", r.bid_id, r.version, core::compact_json(payload)};
+}
+
+BidReveal reveal_of(const Bid& b) {
+    return BidReveal{b.id,     b.version,    b.tender_id, b.supplier_id,
+                     b.lot_id, b.sha256_hex, b.salt_hex,  b.state};
+}
+
+// Every version of the tender's bids that has a salt, ordered by bid id.
+std::vector<BidReveal> reveals_of(const std::vector<Bid>& bids) {
+    std::vector<BidReveal> out;
+    for (const Bid& b : bids) {
+        if (!b.salt_hex.empty()) out.push_back(reveal_of(b));
+    }
+    std::sort(out.begin(), out.end(),
+              [](const BidReveal& x, const BidReveal& y) { return x.bid_id < y.bid_id; });
+    return out;
 }
 
 }  // namespace
@@ -170,15 +190,28 @@ core::Result<ShareOutcome> OpeningCeremony::open_tender(const tender::Tender& t,
     record.tender_id = t.id;
     record.opened_at_ms = now;
     std::vector<core::AuditEvent> audit;
+    std::size_t revealed = 0;  // versions whose salt the opening publishes
     for (std::size_t i = 0; i < opened.size(); ++i) {
         record.bids.push_back(record_of(*sources[i], opened[i]));
-        audit.push_back(opened_event(now, record.bids.back(), t.id));
+        audit.push_back(opened_event(now, record.bids.back(), t.id, sources[i]->salt_hex));
+        if (!sources[i]->salt_hex.empty()) ++revealed;
+    }
+    // The replaced and withdrawn versions are revealed too, so that every bid leaf written
+    // before the opening can be checked. insert_opening refuses the record if a bid was stored,
+    // replaced or withdrawn since `all` was read, so these are all the versions there are.
+    PROCURA_TRY_ASSIGN(auto versions, d_.bids.list_bids(t.id, false));
+    for (const Bid& b : versions) {
+        if (b.state == BidState::active || b.salt_hex.empty()) continue;
+        audit.push_back(core::AuditEvent{now, 0, "bid.revealed", "bid", b.id, b.version,
+                                         reveal_payload(reveal_of(b))});
+        ++revealed;
     }
     const auto valid = std::count_if(record.bids.begin(), record.bids.end(),
                                      [](const OpenedBidRecord& r) { return r.valid; });
-    audit.push_back(
-        core::AuditEvent{now, 0, "tender.opened", "tender", t.id, t.version,
-                         core::compact_json({{"bids", record.bids.size()}, {"valid", valid}})});
+    audit.push_back(core::AuditEvent{
+        now, 0, "tender.opened", "tender", t.id, t.version,
+        core::compact_json(
+            {{"bids", record.bids.size()}, {"valid", valid}, {"revealed", revealed}})});
     PROCURA_TRY(d_.bids.insert_opening(record, audit));
     return ShareOutcome{static_cast<int>(t.threshold_k), static_cast<int>(t.threshold_k), true};
 }
@@ -193,6 +226,9 @@ core::Result<OpeningRecord> OpeningCeremony::opening(std::int64_t tender_id) {
         return core::not_found("not_opened", "the bids of tender " + std::to_string(tender_id) +
                                                  " have not been opened");
     }
+    // The salts are published from the opening on; they are the bids' own and never change.
+    PROCURA_TRY_ASSIGN(auto bids, d_.bids.list_bids(tender_id, false));
+    found->revealed = reveals_of(bids);
     return std::move(*found);
 }
 
