@@ -9,9 +9,11 @@
 // - verify-receipt: without trusting the server's word, that the bid file has the receipt's
 //            SHA-256, that the receipt's RFC 3161 token is over that hash and signed by a TSA
 //            whose certificate chains to the CA, and that the bid's audit-log leaf (recomputed
-//            from the entry's fields, a bid.received or bid.replaced event with that hash) is in
-//            a freshly fetched signed tree head (signature checked with the log key) by an
-//            inclusion proof checked with ledger/merkle_verify.hpp.
+//            from the entry's fields, a bid.received or bid.replaced event whose commitment is
+//            the one recomputed from the receipt's salt, tender, supplier and lot and the bid
+//            file's hash, bidding/commitment.hpp) is in a freshly fetched signed tree head
+//            (signature checked with the log key) by an inclusion proof checked with
+//            ledger/merkle_verify.hpp.
 // Every command prints its outcome on stdout; any failure is one line on stderr,
 // "procura: <code>: <message>", and exit status 1.
 
@@ -29,6 +31,7 @@
 #include "app/commands.hpp"
 #include "app/keys.hpp"
 #include "bidding/bid_document.hpp"
+#include "bidding/commitment.hpp"
 #include "core/audit.hpp"
 #include "core/hash.hpp"
 #include "core/time.hpp"
@@ -295,11 +298,46 @@ SignedHead head_covering(std::uint64_t leaf_index, const std::string& log_key,
     }
 }
 
+// What the bid's leaf must carry: the commitment recomputed from the receipt's salt, tender,
+// supplier and lot and the bid file's own hash. A receipt without a salt (a bid stored before
+// commitments) is checked by the hash its leaf names instead.
+struct ExpectedLeaf {
+    std::int64_t bid_id = 0;
+    std::int64_t version = 0;
+    std::int64_t tender_id = 0;
+    std::string digest_hex;
+    std::string commitment_hex;  // empty: the legacy leaf's sha256 is compared
+};
+
+ExpectedLeaf expected_leaf(const Json& receipt, const std::string& rf,
+                           const std::string& digest_hex) {
+    ExpectedLeaf out;
+    out.bid_id = field<std::int64_t>(receipt, "bid_id", rf);
+    out.version = field<std::int64_t>(receipt, "version", rf);
+    out.digest_hex = digest_hex;
+    const auto salt = receipt.find("salt");
+    if (salt == receipt.end() || salt->is_null()) return out;
+    const std::string salt_hex = lower(field<std::string>(receipt, "salt", rf));
+    if (!core::is_sha256_hex(salt_hex)) fail("bad_receipt", rf + ": salt is not 64 hex digits");
+    out.tender_id = field<std::int64_t>(receipt, "tender_id", rf);
+    const auto supplier = field<std::int64_t>(receipt, "supplier_id", rf);
+    const auto lot = field<std::int64_t>(receipt, "lot_id", rf);
+    out.commitment_hex =
+        bidding::bid_commitment_hex(salt_hex, out.tender_id, supplier, lot, digest_hex);
+    std::printf(
+        "ok: commitment %s recomputed from the salt, tender %lld, supplier %lld, lot %lld and "
+        "the bid's hash\n",
+        out.commitment_hex.c_str(), static_cast<long long>(out.tender_id),
+        static_cast<long long>(supplier), static_cast<long long>(lot));
+    return out;
+}
+
 // (3b) The log's entry at leaf_index, checked field by field to be this bid's receipt
-// (bid.received or bid.replaced of bid_id at version, with the bid's SHA-256).
-core::StoredAuditEvent bid_entry(std::uint64_t leaf_index, std::int64_t bid_id,
-                                 std::int64_t version, const std::string& digest_hex,
+// (bid.received or bid.replaced of bid_id at version, committing to the expected values).
+core::StoredAuditEvent bid_entry(std::uint64_t leaf_index, const ExpectedLeaf& expected,
                                  const BidVerifyReceiptInput& input) {
+    const std::int64_t bid_id = expected.bid_id;
+    const std::int64_t version = expected.version;
     const std::string index_text = std::to_string(leaf_index);
     const Json page = parse_object(http_get(input.server,
                                             "/api/v1/log/entries?start=" + index_text +
@@ -327,8 +365,18 @@ core::StoredAuditEvent bid_entry(std::uint64_t leaf_index, std::int64_t bid_id,
                                     std::to_string(bid_id) + " version " + std::to_string(version));
     }
     const Json payload = parse_object(event.payload_json, where + " payload_json");
-    if (lower(field<std::string>(payload, "sha256", where + " payload")) != digest_hex) {
-        fail("wrong_log_entry", where + " records another SHA-256 than the bid's");
+    if (expected.commitment_hex.empty()) {
+        if (lower(field<std::string>(payload, "sha256", where + " payload")) !=
+            expected.digest_hex) {
+            fail("wrong_log_entry", where + " records another SHA-256 than the bid's");
+        }
+        return stored;
+    }
+    if (field<std::int64_t>(payload, "tender_id", where + " payload") != expected.tender_id ||
+        field<std::string>(payload, "commitment", where + " payload") != expected.commitment_hex) {
+        fail("wrong_log_entry", where +
+                                    " commits to another tender, supplier, lot or bid than the "
+                                    "receipt's salt and the bid file give");
     }
     return stored;
 }
@@ -359,8 +407,6 @@ void verify_bid_receipt(const BidVerifyReceiptInput& input) {
     const std::string bid = read_file(input.bid_file);
     const core::Sha256 digest = core::sha256(bid);
     const std::string digest_hex = core::to_hex(digest);
-    const auto bid_id = field<std::int64_t>(receipt, "bid_id", rf);
-    const auto version = field<std::int64_t>(receipt, "version", rf);
 
     // (1) The bid file is what the receipt is for.
     if (lower(field<std::string>(receipt, "sha256", rf)) != digest_hex) {
@@ -375,14 +421,15 @@ void verify_bid_receipt(const BidVerifyReceiptInput& input) {
     const auto leaf_index = field<std::uint64_t>(receipt, "log_leaf_index", rf);
     const std::string log_key = pinned_or_fetched(input.log_key_file, input, "/api/v1/log/key.pem",
                                                   "the log key was", "--log-key");
+    const ExpectedLeaf expected = expected_leaf(receipt, rf, digest_hex);
     const SignedHead head = head_covering(leaf_index, log_key, input);
-    const core::StoredAuditEvent entry = bid_entry(leaf_index, bid_id, version, digest_hex, input);
+    const core::StoredAuditEvent entry = bid_entry(leaf_index, expected, input);
     // The leaf hash comes from the fields just checked, never from the server's leaf_hash.
     const Hash leaf = ledger::leaf_hash(core::canonical_bytes(entry.seq, entry.event));
     check_inclusion(leaf_index, leaf, head, entry.event.action, input);
     std::printf("ok: log leaf %s (%s of bid %lld version %lld, sha256 %s) is in that tree\n",
                 std::to_string(leaf_index).c_str(), entry.event.action.c_str(),
-                static_cast<long long>(bid_id), static_cast<long long>(version),
+                static_cast<long long>(expected.bid_id), static_cast<long long>(expected.version),
                 digest_hex.c_str());
 }
 

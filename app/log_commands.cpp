@@ -7,7 +7,11 @@
 //   pages stop short of the head, the consistency proof (whose first size must equal the number
 //   of entries) must lead from their root to the head's;
 // - an inclusion proof (GET /api/v1/log/proof/inclusion) against the head;
-// - a consistency proof from an older head to this one (both heads' signatures checked).
+// - a consistency proof from an older head to this one (both heads' signatures checked);
+// - with entry pages, the bids' commitments (bidding/commitment.hpp): every bid.received,
+//   bid.replaced and bid.withdrawn leaf of a tender opened within the pages must match what the
+//   opening revealed (bid.opened and bid.revealed leaves), and each opening record given with
+//   --opening (GET /api/v1/tenders/{id}/opening) must match those leaves too.
 // Prints one "ok:" line per check passed; any failure is one line on stderr and exit 1.
 #include <cstdio>
 #include <nlohmann/json.hpp>
@@ -17,6 +21,7 @@
 
 #include "app/cli_files.hpp"
 #include "app/commands.hpp"
+#include "bidding/commitment.hpp"
 #include "core/audit.hpp"
 #include "core/hash.hpp"
 #include "ledger/merkle.hpp"
@@ -26,12 +31,13 @@ namespace procura::app {
 namespace {
 
 struct LogVerifyInput {
-    std::string key_file;                  // log.pub.pem (GET /api/v1/log/key.pem)
-    std::string head_file;                 // GET /api/v1/log/sth
-    std::vector<std::string> entry_files;  // GET /api/v1/log/entries pages, in order
-    std::string inclusion_file;            // optional
-    std::string consistency_file;          // optional
-    std::string old_head_file;             // required with a consistency proof between heads
+    std::string key_file;                    // log.pub.pem (GET /api/v1/log/key.pem)
+    std::string head_file;                   // GET /api/v1/log/sth
+    std::vector<std::string> entry_files;    // GET /api/v1/log/entries pages, in order
+    std::string inclusion_file;              // optional
+    std::string consistency_file;            // optional
+    std::string old_head_file;               // required with a consistency proof between heads
+    std::vector<std::string> opening_files;  // GET /api/v1/tenders/{id}/opening; needs entries
 };
 
 using Json = nlohmann::json;
@@ -53,9 +59,12 @@ void fail_if(const core::Status& status, const std::string& what) {
 
 // The entry pages recomputed leaf by leaf from their fields: their root must be the head's,
 // or, if they stop short of it, consistency must lead from their root to the head's.
-void check_entries(const LogVerifyInput& input, const SignedHead& head,
-                   const std::optional<Json>& consistency) {
+// Returns the entries' events, for the commitment check.
+std::vector<core::StoredAuditEvent> check_entries(const LogVerifyInput& input,
+                                                  const SignedHead& head,
+                                                  const std::optional<Json>& consistency) {
     std::vector<Hash> leaves;
+    std::vector<core::StoredAuditEvent> events;
     for (const std::string& path : input.entry_files) {
         const Json page = read_json(path);
         for (const Json& entry : field<std::vector<Json>>(page, "entries", path)) {
@@ -63,8 +72,9 @@ void check_entries(const LogVerifyInput& input, const SignedHead& head,
             if (field<std::uint64_t>(entry, "leaf_index", where) != leaves.size()) {
                 fail("verification_failed", where + ": the pages are not contiguous from index 0");
             }
-            const core::StoredAuditEvent e = log_entry(entry, where);
+            core::StoredAuditEvent e = log_entry(entry, where);
             leaves.push_back(ledger::leaf_hash(core::canonical_bytes(e.seq, e.event)));
+            events.push_back(std::move(e));
         }
     }
     const Hash root = ledger::root_from_leaf_hashes(leaves);
@@ -94,6 +104,56 @@ void check_entries(const LogVerifyInput& input, const SignedHead& head,
     }
     std::printf("ok: %zu entries recomputed from their fields match the signed tree\n",
                 leaves.size());
+    return events;
+}
+
+// The revealed bid versions of an opening record file, read strictly: each a JSON object with
+// the integer and hex fields the API gives.
+std::vector<bidding::BidReveal> read_reveals(const std::string& path) {
+    const Json record = read_json(path);
+    std::vector<bidding::BidReveal> out;
+    for (const Json& r : field<std::vector<Json>>(record, "revealed", path)) {
+        const std::string where = path + " revealed[" + std::to_string(out.size()) + "]";
+        if (!r.is_object()) fail("verification_failed", where + " is not an object");
+        bidding::BidReveal reveal;
+        reveal.bid_id = field<std::int64_t>(r, "bid_id", where);
+        reveal.version = field<std::int64_t>(r, "version", where);
+        reveal.tender_id = field<std::int64_t>(r, "tender_id", where);
+        reveal.supplier_id = field<std::int64_t>(r, "supplier_id", where);
+        reveal.lot_id = field<std::int64_t>(r, "lot_id", where);
+        reveal.sha256_hex = field<std::string>(r, "sha256", where);
+        reveal.salt_hex = field<std::string>(r, "salt", where);
+        if (!core::is_sha256_hex(reveal.sha256_hex) || !core::is_sha256_hex(reveal.salt_hex)) {
+            fail("verification_failed", where + ": sha256 and salt must be 64 lower-case hex");
+        }
+        out.push_back(std::move(reveal));
+    }
+    return out;
+}
+
+// The bids' commitments in the entries, against the reveals in the entries and in the opening
+// record files.
+void check_commitments(const LogVerifyInput& input,
+                       const std::vector<core::StoredAuditEvent>& events) {
+    std::vector<bidding::BidReveal> published;
+    for (const std::string& path : input.opening_files) {
+        std::vector<bidding::BidReveal> more = read_reveals(path);
+        published.insert(published.end(), more.begin(), more.end());
+    }
+    auto checked = bidding::check_bid_commitments(events, published);
+    if (!checked) fail("verification_failed", checked.error().message);
+    std::printf(
+        "ok: bid commitments: %zu leaves of %zu opened tenders match what their openings "
+        "revealed; %zu leaves of tenders not yet opened stay sealed; %zu older leaves name "
+        "their bidder\n",
+        checked->leaves_checked, checked->tenders_opened, checked->leaves_sealed,
+        checked->leaves_uncommitted);
+    if (!input.opening_files.empty()) {
+        std::printf(
+            "ok: the %zu bid versions revealed by the opening record file(s) match their "
+            "leaves\n",
+            checked->published_checked);
+    }
 }
 
 // The inclusion proof file against the head.
@@ -136,7 +196,11 @@ void verify(const LogVerifyInput& input) {
     const SignedHead head = verified_head_file(input.head_file, key);
     std::optional<Json> consistency;
     if (!input.consistency_file.empty()) consistency = read_json(input.consistency_file);
-    if (!input.entry_files.empty()) check_entries(input, head, consistency);
+    if (!input.opening_files.empty() && input.entry_files.empty()) {
+        fail("verification_failed", "--opening needs the entry pages (--entries) to check against");
+    }
+    if (!input.entry_files.empty())
+        check_commitments(input, check_entries(input, head, consistency));
     if (!input.inclusion_file.empty()) check_inclusion(input, head);
     if (consistency && !input.old_head_file.empty()) {
         check_old_head(input, key, head, *consistency);
@@ -173,6 +237,9 @@ void add_log_command(CommandLine cli) {
                       "A consistency proof (log/proof/consistency) ending at the head");
     verify.add_option("--old-sth", input->old_head_file,
                       "An older signed head that --consistency starts from");
+    verify.add_option("--opening", input->opening_files,
+                      "An opening record (tenders/{id}/opening) whose revealed bids are checked "
+                      "against the commitments in --entries; repeatable");
     verify.callback([input, &exit_code = cli.exit_code] {
         configure_logging(false);
         exit_code = run_log_verify(*input);

@@ -36,11 +36,18 @@ struct Bid {
     // bidding/bid_security.hpp), stored with the bid so that settlement finds the deposit by
     // this column and never rebuilds the id. Set whether or not the tender asks for security.
     std::string security_transfer_id;
+    // 64 lower-case hex digits of 32 random bytes, fresh per version: the salt of the bid's
+    // commitment (bidding/commitment.hpp), which its log leaves carry instead of the supplier
+    // and lot. Secret until the opening, which publishes it. Empty for a bid stored before
+    // migration 0014 (its leaves name the supplier).
+    std::string salt_hex;
 };
 
 struct BidReceipt {
     std::int64_t bid_id = 0;
     std::int64_t version = 0;
+    std::int64_t tender_id = 0;
+    core::UserId supplier_id = 0;
     std::int64_t lot_id = 0;
     std::int64_t received_at_ms = 0;
     std::string sha256_hex;
@@ -48,6 +55,11 @@ struct BidReceipt {
     std::int64_t log_leaf_index = 0;
     std::optional<ledger::SignedTreeHead> sth;  // the latest head at the time of the answer
     bool repeated = false;  // the same body was received before: this is that bid's receipt
+    // The commitment's salt and the commitment its log leaf carries: with the four values
+    // above and the bid file's SHA-256 the supplier alone recomputes the leaf. Empty for a bid
+    // stored before migration 0014.
+    std::string salt_hex;
+    std::string commitment_hex;
 };
 
 struct OpeningKeyRecord {
@@ -76,10 +88,27 @@ struct OpenedBidRecord {
     std::string document_json;  // the decrypted bid document; empty if it could not be read
 };
 
+// What the opening publishes of every version of every bid, opened, replaced or withdrawn:
+// the values its log leaves committed to and the salt, so that anyone can recompute each
+// commitment (bidding/commitment.hpp).
+struct BidReveal {
+    std::int64_t bid_id = 0;
+    std::int64_t version = 0;
+    std::int64_t tender_id = 0;
+    core::UserId supplier_id = 0;
+    std::int64_t lot_id = 0;
+    std::string sha256_hex;
+    std::string salt_hex;
+    BidState state = BidState::active;
+};
+
 struct OpeningRecord {
     std::int64_t tender_id = 0;
     std::int64_t opened_at_ms = 0;
     std::vector<OpenedBidRecord> bids;
+    // Every bid version with a salt (stored from migration 0014 on), ordered by bid id; read
+    // from the bids themselves, whose salts never change.
+    std::vector<BidReveal> revealed;
 };
 
 // An opened share as a member hands it in: the plaintext of their sealed share, a header

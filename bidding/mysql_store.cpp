@@ -41,7 +41,7 @@ constexpr std::size_t inline_value_bytes_max = 64 * 1024;
 
 constexpr const char* summary_columns =
     "id, tender_id, supplier_id, lot_id, version, sha256, received_at_ms, timestamp_token, "
-    "log_seq, state, withdrawn_at_ms, security_transfer_key";
+    "log_seq, state, withdrawn_at_ms, security_transfer_key, commitment_salt";
 
 BidState parse_state(const std::string& text) {
     if (text == "replaced") return BidState::replaced;
@@ -49,7 +49,7 @@ BidState parse_state(const std::string& text) {
     return BidState::active;
 }
 
-// Reads summary_columns (and the body at column 13 when with_body).
+// Reads summary_columns (and the body at column 14 when with_body).
 Bid read_bid(sql::ResultSet& rows, bool with_body) {
     Bid b;
     b.id = rows.getInt64(1);
@@ -64,7 +64,8 @@ Bid read_bid(sql::ResultSet& rows, bool with_body) {
     b.state = parse_state(rows.getString(10).asStdString());
     if (!rows.isNull(11)) b.withdrawn_at_ms = rows.getInt64(11);
     b.security_transfer_id = rows.getString(12).asStdString();
-    if (with_body) b.body = read_blob(rows, 13);
+    if (!rows.isNull(13)) b.salt_hex = rows.getString(13).asStdString();
+    if (with_body) b.body = read_blob(rows, 14);
     return b;
 }
 
@@ -376,9 +377,9 @@ void insert_rows(db::Transaction& tx, sql::Connection& c, GroupAttempt& a) {
     const std::map<std::string, std::int64_t> ids = db::insert_returning_ids(
         tx, c,
         {"INSERT INTO bids (tender_id, supplier_id, lot_id, version, body, sha256, "
-         "received_at_ms, timestamp_token, log_seq, security_transfer_key, state) "
-         "VALUES",
-         "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'active')", " RETURNING active_key, id"},
+         "received_at_ms, timestamp_token, log_seq, security_transfer_key, commitment_salt, "
+         "state) VALUES",
+         "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'active')", " RETURNING active_key, id"},
         a.stored_bids.size(), bids_per_insert_max,
         [&](sql::PreparedStatement& insert, std::size_t begin, std::size_t end) {
             unsigned p = 1;
@@ -395,6 +396,11 @@ void insert_rows(db::Transaction& tx, sql::Connection& c, GroupAttempt& a) {
                 bind_bytes(insert, p++, b.timestamp_token);
                 insert.setInt64(p++, seq_of(k));
                 insert.setString(p++, b.security_transfer_id);
+                if (b.salt_hex.empty()) {
+                    insert.setNull(p++, sql::DataType::CHAR);
+                } else {
+                    insert.setString(p++, b.salt_hex);
+                }
             }
         });
     for (std::size_t k = 0; k < a.stored_bids.size(); ++k) {

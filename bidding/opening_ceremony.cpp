@@ -5,6 +5,7 @@
 #include <utility>
 #include <vector>
 
+#include "bidding/commitment.hpp"
 #include "bidding/opening.hpp"
 #include "bidding/rules.hpp"
 #include "core/assert.hpp"
@@ -38,8 +39,10 @@ OpenedBidRecord record_of(const Bid& b, OpenedBid&& o) {
     return r;
 }
 
-core::AuditEvent opened_event(std::int64_t now_ms, const OpenedBidRecord& r,
-                              std::int64_t tender_id) {
+// The opened version's leaf; with its salt it reveals what the version's earlier leaves
+// committed to.
+core::AuditEvent opened_event(std::int64_t now_ms, const OpenedBidRecord& r, std::int64_t tender_id,
+                              const std::string& salt_hex) {
     nlohmann::json payload = {{"tender_id", tender_id},
                               {"supplier_id", r.supplier_id},
                               {"lot_id", r.lot_id},
@@ -51,8 +54,14 @@ core::AuditEvent opened_event(std::int64_t now_ms, const OpenedBidRecord& r,
     if (r.price_minor) {
         payload["price"] = {{"amount_minor", *r.price_minor}, {"currency", r.currency}};
     }
+    if (!salt_hex.empty()) payload["salt"] = salt_hex;
     return core::AuditEvent{
         now_ms, 0, "bid.opened", "bid", r.bid_id, r.version, core::compact_json(payload)};
+}
+
+BidReveal reveal_of(const Bid& b) {
+    return BidReveal{b.id,     b.version,    b.tender_id, b.supplier_id,
+                     b.lot_id, b.sha256_hex, b.salt_hex,  b.state};
 }
 
 // The opening's batches (BidStore::insert_opening): each batch's bids verified and decrypted in
@@ -60,12 +69,17 @@ core::AuditEvent opened_event(std::int64_t now_ms, const OpenedBidRecord& r,
 // own event.
 class OpenInBatches final : public OpeningBatches {
 public:
-    OpenInBatches(const OpeningInputs& inputs, const tender::Tender& t, std::int64_t now_ms)
-        : inputs_(inputs), tender_(t), now_ms_(now_ms) {}
+    // reveals: the leaves of the tender's replaced and withdrawn versions, which the opening
+    // publishes beside the opened ones (read before the opening: after the deadline no version
+    // is stored, replaced or withdrawn any more).
+    OpenInBatches(const OpeningInputs& inputs, const tender::Tender& t, std::int64_t now_ms,
+                  std::vector<core::AuditEvent> reveals)
+        : inputs_(inputs), tender_(t), now_ms_(now_ms), reveals_(std::move(reveals)) {}
 
     void restart() override {
         bids_ = 0;
         valid_ = 0;
+        revealed_ = 0;
     }
 
     OpenedBatch open(std::vector<Bid> batch) override {
@@ -82,7 +96,9 @@ public:
         out.audit.reserve(opened.size());
         for (std::size_t i = 0; i < opened.size(); ++i) {
             out.bids.push_back(record_of(batch[i], std::move(opened[i])));
-            out.audit.push_back(opened_event(now_ms_, out.bids.back(), tender_.id));
+            out.audit.push_back(
+                opened_event(now_ms_, out.bids.back(), tender_.id, batch[i].salt_hex));
+            if (!batch[i].salt_hex.empty()) ++revealed_;
             ++bids_;
             if (out.bids.back().valid) ++valid_;
         }
@@ -90,16 +106,23 @@ public:
     }
 
     std::vector<core::AuditEvent> finish() override {
-        return {core::AuditEvent{now_ms_, 0, "tender.opened", "tender", tender_.id, tender_.version,
-                                 core::compact_json({{"bids", bids_}, {"valid", valid_}})}};
+        std::vector<core::AuditEvent> out = reveals_;
+        out.push_back(core::AuditEvent{
+            now_ms_, 0, "tender.opened", "tender", tender_.id, tender_.version,
+            core::compact_json({{"bids", bids_},
+                                {"valid", valid_},
+                                {"revealed", revealed_ + reveals_.size()}})});
+        return out;
     }
 
 private:
     const OpeningInputs& inputs_;
     const tender::Tender& tender_;
     std::int64_t now_ms_;
+    std::vector<core::AuditEvent> reveals_;
     std::size_t bids_ = 0;
     std::size_t valid_ = 0;
+    std::size_t revealed_ = 0;  // opened versions whose salt the opening publishes
 };
 
 }  // namespace
@@ -209,7 +232,16 @@ core::Result<ShareOutcome> OpeningCeremony::open_tender(const tender::Tender& t,
         [this](const std::string& serial, std::int64_t at) { return revoked_at(serial, at); },
         bid_bytes_max_};
     const std::int64_t now = d_.clock.now_ms();
-    OpenInBatches batches(inputs, t, now);
+    // The replaced and withdrawn versions are revealed too, so that every bid leaf written
+    // before the opening can be checked.
+    PROCURA_TRY_ASSIGN(auto versions, d_.bids.list_bids(t.id, false));
+    std::vector<core::AuditEvent> reveals;
+    for (const Bid& b : versions) {
+        if (b.state == BidState::active || b.salt_hex.empty()) continue;
+        reveals.push_back(core::AuditEvent{now, 0, "bid.revealed", "bid", b.id, b.version,
+                                           reveal_payload(reveal_of(b))});
+    }
+    OpenInBatches batches(inputs, t, now, std::move(reveals));
     PROCURA_TRY(d_.bids.insert_opening(t.id, now, opening_batch_bytes_, batches));
     return ShareOutcome{static_cast<int>(t.threshold_k), static_cast<int>(t.threshold_k), true};
 }
@@ -224,6 +256,9 @@ core::Result<OpeningRecord> OpeningCeremony::opening(std::int64_t tender_id) {
         return core::not_found("not_opened", "the bids of tender " + std::to_string(tender_id) +
                                                  " have not been opened");
     }
+    // The salts are published from the opening on; they are the bids' own and never change.
+    PROCURA_TRY_ASSIGN(auto bids, d_.bids.list_bids(tender_id, false));
+    found->revealed = reveals_of(bids);
     return std::move(*found);
 }
 

@@ -1,12 +1,11 @@
 #include "bidding/service.hpp"
 
 #include <map>
-#include <nlohmann/json.hpp>
 #include <utility>
 
+#include "bidding/commitment.hpp"
 #include "bidding/rules.hpp"
 #include "core/hash.hpp"
-#include "core/json_text.hpp"
 #include "signing/envelope.hpp"
 
 namespace procura::bidding {
@@ -157,14 +156,19 @@ core::Status BiddingService::prepare_write(PendingBid& pending, const core::Call
     bid.received_at_ms = checked.stamp.time_ms;
     bid.timestamp_token = std::move(checked.stamp.token);
     bid.security_transfer_id = bid_security_transfer_id(bid.tender_id, bid.sha256_hex);
-    const nlohmann::json payload = {{"tender_id", bid.tender_id},
-                                    {"supplier_id", caller.user_id},
-                                    {"lot_id", lot_id},
-                                    {"sha256", bid.sha256_hex},
-                                    {"received_at_ms", bid.received_at_ms}};
-    pending.write.audit =
-        core::AuditEvent{checked.checked_at_ms,      caller.user_id, "bid.received", "bid", 0, 1,
-                         core::compact_json(payload)};
+    // Who bids on which lot is secret until the opening: the leaf carries a commitment to the
+    // supplier, the lot and the body's hash under a fresh salt, and the platform as its actor
+    // (bidding/commitment.hpp). The opening publishes the salt.
+    bid.salt_hex = new_salt_hex();
+    const std::string commitment = bid_commitment_hex(bid.salt_hex, bid.tender_id, bid.supplier_id,
+                                                      bid.lot_id, bid.sha256_hex);
+    pending.write.audit = core::AuditEvent{checked.checked_at_ms,
+                                           0,
+                                           "bid.received",
+                                           "bid",
+                                           0,
+                                           1,
+                                           sealed_receipt_payload(bid, commitment)};
     pending.tender = std::move(terms);
     return {};
 }
@@ -191,9 +195,23 @@ core::Result<BidReceipt> BiddingService::answer(const core::Caller& caller, Pend
 
 BidReceipt BiddingService::receipt_of(const Bid& b, bool repeated,
                                       std::optional<ledger::SignedTreeHead> head) {
-    BidReceipt r{b.id,         b.version,         b.lot_id,      b.received_at_ms,
-                 b.sha256_hex, b.timestamp_token, b.log_seq - 1, std::move(head),
-                 repeated};
+    BidReceipt r;
+    r.bid_id = b.id;
+    r.version = b.version;
+    r.tender_id = b.tender_id;
+    r.supplier_id = b.supplier_id;
+    r.lot_id = b.lot_id;
+    r.received_at_ms = b.received_at_ms;
+    r.sha256_hex = b.sha256_hex;
+    r.timestamp_token = b.timestamp_token;
+    r.log_leaf_index = b.log_seq - 1;
+    r.sth = std::move(head);
+    r.repeated = repeated;
+    if (!b.salt_hex.empty()) {
+        r.salt_hex = b.salt_hex;
+        r.commitment_hex =
+            bid_commitment_hex(b.salt_hex, b.tender_id, b.supplier_id, b.lot_id, b.sha256_hex);
+    }
     if (!r.sth) r.sth = head_.recent();
     return r;
 }
@@ -208,14 +226,11 @@ core::Status BiddingService::withdraw(const core::Caller& caller, std::int64_t t
     PROCURA_TRY_ASSIGN(auto t, terms_.published_tender(tender_id));
     const std::int64_t now = d_.clock.now_ms();
     PROCURA_TRY(rules::check_withdrawal(t, now));
-    const nlohmann::json payload = {{"tender_id", tender_id},
-                                    {"supplier_id", caller.user_id},
-                                    {"lot_id", found->lot_id},
-                                    {"sha256", found->sha256_hex}};
+    // Like the receipt's leaf, the withdrawal's names neither the supplier nor the lot.
     PROCURA_TRY(
         d_.bids.withdraw_bid(bid_id, now,
-                             core::AuditEvent{now, caller.user_id, "bid.withdrawn", "bid", bid_id,
-                                              found->version, core::compact_json(payload)}));
+                             core::AuditEvent{now, 0, "bid.withdrawn", "bid", bid_id,
+                                              found->version, sealed_withdrawal_payload(*found)}));
     // The withdrawal stands even if the deposit cannot be released now (for example a tender
     // whose bid security was amended after this bid): settlement releases what is left.
     (void)security_.release_now(t, found->sha256_hex);

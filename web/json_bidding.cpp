@@ -31,12 +31,20 @@ Json opened_bid_to_json(const bidding::OpenedBidRecord& r) {
 Json receipt_to_json(const bidding::BidReceipt& r) {
     Json sth = nullptr;
     if (r.sth) sth = head_to_json(*r.sth);
+    // salt and commitment are null for a bid stored before commitments (migration 0014).
+    const auto or_null = [](const std::string& text) {
+        return text.empty() ? Json(nullptr) : Json(text);
+    };
     return Json{{"bid_id", r.bid_id},
                 {"version", r.version},
+                {"tender_id", r.tender_id},
+                {"supplier_id", r.supplier_id},
                 {"lot_id", r.lot_id},
                 {"received_at", core::format_rfc3339_ms(r.received_at_ms)},
                 {"received_at_ms", r.received_at_ms},
                 {"sha256", r.sha256_hex},
+                {"salt", or_null(r.salt_hex)},
+                {"commitment", or_null(r.commitment_hex)},
                 {"timestamp_token", signing::base64_encode(r.timestamp_token)},
                 {"log_leaf_index", r.log_leaf_index},
                 {"sth", sth},
@@ -76,9 +84,23 @@ Json share_outcome_to_json(const bidding::ShareOutcome& outcome) {
 Json opening_to_json(const bidding::OpeningRecord& record) {
     Json bids = Json::array();
     for (const bidding::OpenedBidRecord& r : record.bids) bids.push_back(opened_bid_to_json(r));
+    // Every bid version's committed values and salt: anyone recomputes the commitment of each
+    // bid leaf of the log from them (bidding/commitment.hpp, docs/bidding-with-openssl.md).
+    Json revealed = Json::array();
+    for (const bidding::BidReveal& r : record.revealed) {
+        revealed.push_back(Json{{"bid_id", r.bid_id},
+                                {"version", r.version},
+                                {"tender_id", r.tender_id},
+                                {"supplier_id", r.supplier_id},
+                                {"lot_id", r.lot_id},
+                                {"sha256", r.sha256_hex},
+                                {"salt", r.salt_hex},
+                                {"state", bidding::to_string(r.state)}});
+    }
     return Json{{"tender_id", record.tender_id},
                 {"opened_at", core::format_rfc3339_ms(record.opened_at_ms)},
-                {"bids", std::move(bids)}};
+                {"bids", std::move(bids)},
+                {"revealed", std::move(revealed)}};
 }
 
 Json opening_documents_to_json(const bidding::OpeningRecord& record) {

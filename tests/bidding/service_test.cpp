@@ -17,6 +17,7 @@
 #include <sstream>
 #include <thread>
 
+#include "bidding/commitment.hpp"
 #include "core/hash.hpp"
 #include "core/worker_pool.hpp"
 #include "ledger/log.hpp"
@@ -408,7 +409,7 @@ BOOST_AUTO_TEST_CASE(receipt_has_the_hash_a_verifiable_token_the_log_leaf_and_ve
     const core::StoredAuditEvent* received = event_for(events, r1.bid_id, "bid.received");
     BOOST_REQUIRE(received != nullptr);
     BOOST_TEST(r1.log_leaf_index == received->seq - 1);
-    BOOST_TEST(received->event.actor_user_id == supplier_a);
+    BOOST_TEST(received->event.actor_user_id == 0);  // the platform: the bidder is secret
     BOOST_TEST(received->event.entity_version == 1);
 
     // A new body for the same lot replaces the bid; versions count per (tender, supplier, lot).
@@ -439,7 +440,67 @@ BOOST_AUTO_TEST_CASE(receipt_has_the_hash_a_verifiable_token_the_log_leaf_and_ve
     BOOST_TEST(again.received_at_ms == r2.received_at_ms);
     BOOST_TEST(again.timestamp_token == r2.timestamp_token);
     BOOST_TEST(again.log_leaf_index == r2.log_leaf_index);
+    BOOST_TEST(again.salt_hex == r2.salt_hex);
+    BOOST_TEST(again.commitment_hex == r2.commitment_hex);
     BOOST_TEST(describe(w.bids) == before);
+}
+
+// Issue 16, bidder anonymity: the bid.received, bid.replaced and bid.withdrawn leaves named the
+// supplier (as actor and supplier_id), the lot and the body's hash, so anyone reading the public
+// log learnt who bid on which lot before the opening. They carry a salted commitment now, which
+// the receipt lets the supplier alone recompute.
+BOOST_AUTO_TEST_CASE(before_the_opening_no_bid_leaf_names_the_supplier_or_the_lot) {
+    World w;
+    const BidReceipt a1 = w.accepted(w.a, bid(w, supplier_a, 1, 100'00));
+    const BidReceipt a2 = w.accepted(w.a, bid(w, supplier_a, 1, 90'00));  // replaces a1
+    const BidReceipt a_lot2 = w.accepted(w.a, bid(w, supplier_a, 2, 80'00), 2);
+    const BidReceipt b1 = w.accepted(w.b, bid(w, supplier_b, 1, 70'00));
+    BOOST_REQUIRE(w.service.withdraw(w.a, w.tender_id, a_lot2.bid_id).ok());
+
+    std::set<std::string> salts;
+    std::size_t bid_leaves = 0;
+    for (const core::StoredAuditEvent& e : w.bids.audit_events()) {
+        if (e.event.entity_type != "bid") continue;
+        ++bid_leaves;
+        BOOST_TEST(e.event.actor_user_id == 0);
+        const auto payload = nlohmann::json::parse(e.event.payload_json);
+        for (const char* secret : {"supplier_id", "lot_id", "lot", "sha256", "salt"}) {
+            BOOST_TEST(!payload.contains(secret), e.event.action << " carries " << secret);
+        }
+        // Nor any of the values under another name.
+        for (const BidReceipt& r : {a1, a2, a_lot2, b1}) {
+            BOOST_TEST(e.event.payload_json.find(r.sha256_hex) == std::string::npos);
+            BOOST_TEST(e.event.payload_json.find(r.salt_hex) == std::string::npos);
+        }
+        BOOST_TEST(payload.at("tender_id") == w.tender_id);
+        BOOST_TEST(core::is_sha256_hex(payload.at("commitment").get<std::string>()));
+    }
+    BOOST_TEST(bid_leaves == 5u);  // four receipts, one withdrawal
+
+    for (const BidReceipt& r : {a1, a2, a_lot2, b1}) {
+        // A fresh salt per version, which the receipt gives to its supplier.
+        BOOST_TEST(core::is_sha256_hex(r.salt_hex));
+        BOOST_TEST(salts.insert(r.salt_hex).second);
+        BOOST_TEST(r.tender_id == w.tender_id);
+        // The leaf's commitment, recomputed from the receipt and the body's hash alone.
+        const auto& leaf = w.bids.audit_events().at(static_cast<std::size_t>(r.log_leaf_index));
+        const std::string recomputed =
+            bid_commitment_hex(r.salt_hex, r.tender_id, r.supplier_id, r.lot_id, r.sha256_hex);
+        BOOST_TEST(r.commitment_hex == recomputed);
+        BOOST_TEST(nlohmann::json::parse(leaf.event.payload_json).at("commitment") == recomputed);
+    }
+    BOOST_TEST(a1.supplier_id == supplier_a);
+    BOOST_TEST(b1.supplier_id == supplier_b);
+    // The withdrawal's leaf commits to the withdrawn version, as its receipt's did.
+    const auto withdrawn = w.bids.audit_events().back();
+    BOOST_TEST(withdrawn.event.action == "bid.withdrawn");
+    BOOST_TEST(nlohmann::json::parse(withdrawn.event.payload_json).at("commitment") ==
+               a_lot2.commitment_hex);
+    // Before the opening the log's commitments are sealed, not checkable, and not failures.
+    auto checked = check_bid_commitments(w.bids.audit_events(), {});
+    BOOST_REQUIRE(checked.ok());
+    BOOST_TEST(checked->leaves_sealed == 5u);
+    BOOST_TEST(checked->leaves_checked == 0u);
 }
 
 BOOST_AUTO_TEST_CASE(refused_bids_change_nothing) {
@@ -540,7 +601,7 @@ BOOST_AUTO_TEST_CASE(withdrawal_by_the_supplier_before_the_deadline_only_and_onc
     const auto events = w.bids.audit_events();
     BOOST_TEST(events.back().event.action == "bid.withdrawn");
     BOOST_TEST(events.back().event.entity_id == a1.bid_id);
-    BOOST_TEST(events.back().event.actor_user_id == supplier_a);
+    BOOST_TEST(events.back().event.actor_user_id == 0);
 
     before = describe(w.bids);
     require_error(w.service.withdraw(w.a, w.tender_id, a1.bid_id), ErrorKind::conflict,
@@ -1149,11 +1210,36 @@ BOOST_AUTO_TEST_CASE(opening_ceremony_k_of_n_at_the_opening_time) {
     BOOST_TEST(rb.received_at_ms == b_bid.received_at_ms);
 
     const auto events = w.bids.audit_events();
-    BOOST_REQUIRE(events.size() >= 3u);
-    BOOST_TEST(events[events.size() - 3].event.action == "bid.opened");
-    BOOST_TEST(events[events.size() - 2].event.action == "bid.opened");
+    BOOST_REQUIRE(events.size() >= 5u);
+    BOOST_TEST(events[events.size() - 5].event.action == "bid.opened");
+    BOOST_TEST(events[events.size() - 4].event.action == "bid.opened");
+    // The replaced and the withdrawn version are revealed too.
+    BOOST_TEST(events[events.size() - 3].event.action == "bid.revealed");
+    BOOST_TEST(events[events.size() - 2].event.action == "bid.revealed");
     BOOST_TEST(events.back().event.action == "tender.opened");
     BOOST_TEST(events.back().event.entity_id == w.tender_id);
+
+    // Every bid leaf written before the opening matches what the opening reveals, in the log
+    // and in the public record (its four versions: opened, replaced, withdrawn, opened).
+    BOOST_REQUIRE_EQUAL(record->revealed.size(), 4u);
+    BOOST_TEST(record->revealed[0].supplier_id == supplier_a);
+    BOOST_TEST((record->revealed[0].state == BidState::replaced));
+    BOOST_TEST(record->revealed[1].salt_hex == a_latest.salt_hex);
+    auto checked = check_bid_commitments(events, record->revealed);
+    BOOST_REQUIRE_MESSAGE(checked.ok(), (checked.ok() ? "" : checked.error().message));
+    BOOST_TEST(checked->tenders_opened == 1u);
+    BOOST_TEST(checked->leaves_checked == 5u);  // four receipts and the withdrawal
+    BOOST_TEST(checked->leaves_sealed == 0u);
+    BOOST_TEST(checked->published_checked == 4u);
+    // A record whose salt (or supplier) was altered fails against the log's commitments.
+    auto doctored = record->revealed;
+    doctored[1].salt_hex = b_bid.salt_hex;
+    require_error(check_bid_commitments(events, doctored), ErrorKind::unprocessable,
+                  "commitment_mismatch");
+    doctored = record->revealed;
+    doctored[3].supplier_id = supplier_a;
+    require_error(check_bid_commitments(events, doctored), ErrorKind::unprocessable,
+                  "commitment_mismatch");
 
     // After the opening: no more shares.
     before = describe(w.bids);

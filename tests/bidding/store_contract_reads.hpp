@@ -26,6 +26,7 @@ inline void a_bid_is_found_by_its_hash_without_its_body(BidWorld& w) {
     BOOST_TEST((*found)->body.empty());
     BOOST_TEST((*found)->timestamp_token == a.timestamp_token);
     BOOST_TEST((*found)->security_transfer_id == a.security_transfer_id);
+    BOOST_TEST((*found)->salt_hex == a.salt_hex);
     // Another tender's body is no match; nor is an unknown hash.
     auto elsewhere = w.store().find_bid_by_hash(tender, sha256_hex_of("body b"));
     require_ok(elsewhere);

@@ -97,6 +97,7 @@ inline BidWrite bid(std::int64_t tender_id, core::UserId supplier, std::int64_t 
     w.bid.timestamp_token = "token of " + body;
     w.bid.security_transfer_id =
         "bs:" + std::to_string(tender_id) + ":" + w.bid.sha256_hex.substr(0, 32);
+    w.bid.salt_hex = sha256_hex_of("salt of " + body);
     w.audit = core::AuditEvent{received_at_ms,
                                supplier,
                                "bid.received",

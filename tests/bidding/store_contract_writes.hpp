@@ -36,6 +36,7 @@ inline void a_first_bid_is_stored_as_version_1_with_every_field(BidWorld& w) {
     BOOST_TEST((f.state == BidState::active));
     BOOST_TEST(!f.withdrawn_at_ms.has_value());
     BOOST_TEST(f.security_transfer_id == b.bid.security_transfer_id);
+    BOOST_TEST(f.salt_hex == b.bid.salt_hex);  // the commitment's salt (migration 0014)
     auto missing = w.store().find_bid(s.id + 1000);
     require_ok(missing);
     BOOST_TEST(!missing->has_value());

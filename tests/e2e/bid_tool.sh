@@ -139,7 +139,9 @@ verify=("${bid[@]}" verify-receipt --server "$BASE")
 "${verify[@]}" --receipt "$w/acme.receipt.json" --bid "$w/acme.p7s" --ca "$w/ca.pem" \
     --tsa "$w/tsa.pem" --log-key "$w/log.pem" >"$w/out" 2>"$w/err" ||
     e2e_fail "verify-receipt: $(<"$w/err")"
-[[ $(grep -c '^ok: ' "$w/out") == 4 ]] || e2e_fail "expected 4 ok lines, got: $(<"$w/out")"
+[[ $(grep -c '^ok: ' "$w/out") == 5 ]] || e2e_fail "expected 5 ok lines, got: $(<"$w/out")"
+grep -q "^ok: commitment .* supplier ${ID[acme]}, lot 1 " "$w/out" ||
+    e2e_fail "no commitment line: $(<"$w/out")"
 sed 's/^/    /' "$w/out" >&2
 grep -q 'note:' "$w/out" && e2e_fail "a note about fetched files although all were pinned"
 grep -q "bid.received of bid $acme_bid" "$w/out" || e2e_fail "no log line: $(<"$w/out")"
@@ -164,6 +166,15 @@ run_fails "changed hash, original bid" hash_mismatch "${verify[@]}" "${pinned[@]
 run_fails "changed hash matching the tampered bid" imprint_mismatch "${verify[@]}" "${pinned[@]}" \
     --receipt "$w/changed.json" --bid "$w/tampered.p7s"
 grep -q '^ok: ' "$w/out" || e2e_fail "the hash check should pass before the token check fails"
+# The leaf names no supplier: it is the receipt's salt that ties it to acme, and any other salt
+# (or supplier, or lot) gives another commitment than the leaf's.
+jq --arg s "$(printf 'other salt' | sha256sum | cut -d' ' -f1)" '.salt = $s' \
+    "$w/acme.receipt.json" >"$w/salted.json"
+run_fails "another salt" wrong_log_entry "${verify[@]}" "${pinned[@]}" \
+    --receipt "$w/salted.json" --bid "$w/acme.p7s"
+jq '.supplier_id += 1' "$w/acme.receipt.json" >"$w/other_supplier.json"
+run_fails "another supplier" wrong_log_entry "${verify[@]}" "${pinned[@]}" \
+    --receipt "$w/other_supplier.json" --bid "$w/acme.p7s"
 
 e2e_log "bolt bids with --no-certificate; the server looks its certificate up"
 document bolt 2 876540002 >"$w/bolt.json"

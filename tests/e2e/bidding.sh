@@ -88,6 +88,8 @@ e2e_log "three suppliers bid with the openssl recipe; receipts verify with opens
 send acme "$w/acme-1.p7s" 1
 expect_status 201 "acme bids"
 acme_first=$(jq -r .bid_id <<<"$BODY")
+printf '%s' "$BODY" >"$w/acme-first.receipt.json"
+cp "$w/acme-1.p7s" "$w/acme-first.p7s"
 jq -r .timestamp_token <<<"$BODY" | openssl base64 -d -A >"$w/acme.tst"
 [[ $(jq -r .sha256 <<<"$BODY") == $(sha256sum "$w/acme-1.p7s" | cut -d' ' -f1) ]] || e2e_fail "receipt hash"
 openssl ts -verify -token_in -in "$w/acme.tst" -data "$w/acme-1.p7s" -CAfile "$w/ca.pem" \
@@ -116,6 +118,19 @@ curl -sf "$BASE/api/v1/log/proof/inclusion?leaf_index=$leaf&tree_size=$size" -o 
 curl -sf "$BASE/api/v1/log/key.pem" -o "$w/log.pem"
 "$PROCURA_BIN" log verify --key "$w/log.pem" --sth "$w/sth.json" --inclusion "$w/incl.json" \
     >/dev/null || e2e_fail "the receipt's inclusion proof does not verify"
+
+e2e_log "the supplier recomputes its leaf's commitment from its receipt with stock tools"
+# docs/bidding-with-openssl.md, step 6: the leaf carries SHA-256 of this text, not who bid.
+r="$w/acme-first.receipt.json"
+commitment=$(printf 'procura-bid-commitment-v1\n%s\n%s\n%s\n%s\n%s\n' \
+    "$(jq -r .salt "$r")" "$(jq -r .tender_id "$r")" "$(jq -r .supplier_id "$r")" \
+    "$(jq -r .lot_id "$r")" "$(sha256sum "$w/acme-first.p7s" | cut -d' ' -f1)" |
+    openssl dgst -sha256 -r | cut -d' ' -f1)
+[[ $(jq -r .supplier_id "$r") == "${ID[acme]}" ]] || e2e_fail "the receipt names another supplier"
+[[ $commitment == $(jq -r .commitment "$r") ]] || e2e_fail "the receipt's commitment does not recompute"
+curl -sf "$BASE/api/v1/log/entries?start=$leaf&end=$((leaf + 1))" -o "$w/leaf.json" || e2e_fail "GET leaf"
+[[ $(jq -r '.entries[0].payload_json | fromjson | .commitment' "$w/leaf.json") == "$commitment" ]] ||
+    e2e_fail "the log leaf does not carry the commitment recomputed with openssl"
 
 e2e_log "a token logged out right after a bid cannot bid again, even within its remembered check"
 bolt_second=$(e2e_login bolt)
@@ -203,6 +218,33 @@ for who in acme bolt cask; do
 done
 api GET "/api/v1/tenders/$tender/opening"
 expect_error 404 not_opened
+
+e2e_log "before the opening the public log's bid leaves name neither supplier nor lot"
+all_events=$(e2e_sql "SELECT COUNT(*) FROM audit_events")
+waited=0
+until (($(curl -s "$BASE/api/v1/log/sth" | jq -r .tree_size) >= all_events)); do
+    ((waited++ < 50)) || e2e_fail "the events never reached a signed head"
+    sleep 0.1
+done
+curl -sf "$BASE/api/v1/log/sth" -o "$w/sealed_sth.json" || e2e_fail "GET sth"
+size=$(jq -r .tree_size "$w/sealed_sth.json")
+curl -sf "$BASE/api/v1/log/entries?start=0&end=$size" -o "$w/sealed_log.json" || e2e_fail "GET entries"
+jq -c '.entries[] | select(.entity_type == "bid")' "$w/sealed_log.json" >"$w/bid_leaves.jsonl"
+[[ $(wc -l <"$w/bid_leaves.jsonl") == 6 ]] || e2e_fail "expected 6 bid leaves (5 receipts, 1 withdrawal)"
+while read -r entry; do
+    [[ $(jq -r .actor_user_id <<<"$entry") == 0 ]] || e2e_fail "a bid leaf names its actor: $entry"
+    payload=$(jq -r .payload_json <<<"$entry")
+    [[ $(jq -r 'keys | join(",")' <<<"$payload") =~ ^commitment,(received_at_ms,)?tender_id$ ]] ||
+        e2e_fail "a bid leaf carries more than the tender, the time and a commitment: $payload"
+done <"$w/bid_leaves.jsonl"
+for f in "$w"/acme-first.p7s "$w"/acme-1.p7s "$w"/bolt-1.p7s "$w"/cask-2.p7s "$w"/cask-1.p7s; do
+    ! grep -q "$(sha256sum "$f" | cut -d' ' -f1)" "$w/sealed_log.json" ||
+        e2e_fail "the public log names the hash of $f before the opening"
+done
+"$PROCURA_BIN" log verify --key "$w/log.pem" --sth "$w/sealed_sth.json" --entries "$w/sealed_log.json" \
+    >"$w/sealed_verify.out" 2>&1 || e2e_fail "log verify before the opening: $(<"$w/sealed_verify.out")"
+grep -q "ok: bid commitments: 0 leaves of 0 opened tenders .* 6 leaves of tenders not yet opened stay sealed" \
+    "$w/sealed_verify.out" || e2e_fail "no sealed commitments line: $(<"$w/sealed_verify.out")"
 
 e2e_log "a database dump before the opening holds no price"
 mariadb-dump --no-defaults --socket="$e2e_socket" -uroot --hex-blob "$e2e_db_name" >"$w/dump.sql" 2>/dev/null ||
@@ -299,5 +341,37 @@ api GET "/api/v1/tenders/$tender"
 expect_json .status opened "the tender shows as opened"
 count=$(e2e_sql "SELECT COUNT(*) FROM audit_events WHERE action IN ('bid.opened', 'tender.opened')")
 [[ $count == 4 ]] || e2e_fail "expected 4 opening audit events, found $count"
+
+e2e_log "after the opening procura log verify checks every bid leaf against the revealed salts"
+api GET "/api/v1/tenders/$tender/opening"
+printf '%s' "$BODY" >"$w/opening.json"
+expect_json '.revealed | length' 5 "every version is revealed: replaced and withdrawn ones too"
+expect_json ".revealed[] | select(.bid_id == $acme_first) | .salt" "$(jq -r .salt "$w/acme-first.receipt.json")"
+expect_json ".revealed[] | select(.bid_id == $cask_lot2) | .state" withdrawn
+all_events=$(e2e_sql "SELECT COUNT(*) FROM audit_events")
+waited=0
+until (($(curl -s "$BASE/api/v1/log/sth" | jq -r .tree_size) >= all_events)); do
+    ((waited++ < 50)) || e2e_fail "the opening never reached a signed head"
+    sleep 0.1
+done
+curl -sf "$BASE/api/v1/log/sth" -o "$w/sth.json"
+size=$(jq -r .tree_size "$w/sth.json")
+curl -sf "$BASE/api/v1/log/entries?start=0&end=$size" -o "$w/opened_log.json" || e2e_fail "GET entries"
+"$PROCURA_BIN" log verify --key "$w/log.pem" --sth "$w/sth.json" --entries "$w/opened_log.json" \
+    --opening "$w/opening.json" >"$w/opened_verify.out" 2>&1 ||
+    e2e_fail "log verify after the opening: $(<"$w/opened_verify.out")"
+grep -q "ok: bid commitments: 6 leaves of 1 opened tenders match" "$w/opened_verify.out" ||
+    e2e_fail "no commitments line: $(<"$w/opened_verify.out")"
+grep -q "ok: the 5 bid versions revealed by the opening record" "$w/opened_verify.out" ||
+    e2e_fail "no opening record line: $(<"$w/opened_verify.out")"
+# A doctored record: acme's first salt given to bolt's bid fails, with one clear line.
+jq --arg s "$(jq -r .salt "$w/acme-first.receipt.json")" \
+    '(.revealed[] | select(.supplier_id == '"${ID[bolt]}"') | .salt) = $s' "$w/opening.json" >"$w/doctored.json"
+status=0
+"$PROCURA_BIN" log verify --key "$w/log.pem" --sth "$w/sth.json" --entries "$w/opened_log.json" \
+    --opening "$w/doctored.json" >"$w/doctored.out" 2>"$w/doctored.err" || status=$?
+((status == 1)) || e2e_fail "log verify accepted a doctored opening record (exit $status)"
+grep -q "does not match the commitment of log leaf" "$w/doctored.err" ||
+    e2e_fail "unclear failure: $(<"$w/doctored.err")"
 
 e2e_log "passed"
