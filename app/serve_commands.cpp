@@ -71,6 +71,17 @@ void add_server_flags(CLI::App& cmd, ServeConfig& config) {
         ->envname("PROCURA_REGISTRATION_BURST")
         ->check(CLI::Range(1.0, 1e6))
         ->capture_default_str();
+    cmd.add_option("--password-reset-rate", config.api.password_reset_rate.rate_per_second,
+                   "Password resets with a one-time code per second allowed to one client "
+                   "address, on average (0 turns the limit off)")
+        ->envname("PROCURA_PASSWORD_RESET_RATE")
+        ->check(CLI::Range(0.0, 1e6))
+        ->capture_default_str();
+    cmd.add_option("--password-reset-burst", config.api.password_reset_rate.burst,
+                   "Password resets one client address may send at once")
+        ->envname("PROCURA_PASSWORD_RESET_BURST")
+        ->check(CLI::Range(1.0, 1e6))
+        ->capture_default_str();
 }
 
 // The platform: its keys, sessions, tender and award periods, the audit log and bank files.

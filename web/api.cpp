@@ -164,6 +164,7 @@ Api::Api(Services services, const ApiOptions& options, const core::Clock& clock,
     add_supplier_routes(*routes_);
     add_log_routes(*routes_);
     add_auth_routes(*routes_);
+    add_user_routes(*routes_);
     add_tender_routes(*routes_);
     add_award_routes(*routes_);
     add_settlement_routes(*routes_);

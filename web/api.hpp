@@ -36,6 +36,8 @@ struct ApiOptions {
     std::size_t public_cache_entries_max = 256;
     RateLimitOptions time_stamp_rate{50, 100};   // POST /tsa, per client address (0: off)
     RateLimitOptions registration_rate{0.2, 5};  // POST /api/v1/suppliers, per client address
+    // POST /api/v1/auth/password-reset (anonymous; each hashes a password), per client address.
+    RateLimitOptions password_reset_rate{0.2, 5};
 };
 
 struct ApiState;

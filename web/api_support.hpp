@@ -27,7 +27,8 @@ struct ApiState {
           clock(c),
           metrics(m),
           time_stamp_limiter(o.time_stamp_rate),
-          registration_limiter(o.registration_rate) {}
+          registration_limiter(o.registration_rate),
+          password_reset_limiter(o.password_reset_rate) {}
 
     Services services;
     ApiOptions options;
@@ -36,6 +37,7 @@ struct ApiState {
     // Internally synchronised, so handlers that see the state as const may still count.
     mutable RateLimiter time_stamp_limiter;
     mutable RateLimiter registration_limiter;
+    mutable RateLimiter password_reset_limiter;
 };
 
 // A request's context: the API's state, the path captures and the decoded query parameters.
@@ -77,6 +79,7 @@ void add_bidding_routes(RouteTable& routes);     // web/api_bidding.cpp
 void add_supplier_routes(RouteTable& routes);    // web/api_suppliers.cpp
 void add_log_routes(RouteTable& routes);         // web/api_log.cpp
 void add_auth_routes(RouteTable& routes);        // web/api_auth.cpp
+void add_user_routes(RouteTable& routes);        // web/api_users.cpp
 void add_tender_routes(RouteTable& routes);      // web/api_tenders.cpp
 void add_award_routes(RouteTable& routes);       // web/api_awards.cpp
 void add_settlement_routes(RouteTable& routes);  // web/api_settlement.cpp

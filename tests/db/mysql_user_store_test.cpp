@@ -26,6 +26,11 @@ public:
         const User& u, const procura::core::AuditEvent& audit) override {
         return store_.insert_user(u, audit);
     }
+    procura::core::Result<procura::core::UserId> insert_user_with_reset(
+        const User& u, const procura::core::AuditEvent& audit, const PasswordReset& reset,
+        const procura::core::AuditEvent& reset_audit) override {
+        return store_.insert_user_with_reset(u, audit, reset, reset_audit);
+    }
     procura::core::Result<std::optional<User>> find_user_by_name(
         const std::string& username) override {
         return store_.find_user_by_name(username);
@@ -34,13 +39,27 @@ public:
         return store_.find_user(id);
     }
     procura::core::Result<std::vector<User>> list_users() override { return store_.list_users(); }
-    procura::core::Status set_role(procura::core::UserId id, Role role,
-                                   const procura::core::AuditEvent& audit) override {
-        return store_.set_role(id, role, audit);
+    procura::core::Result<std::vector<User>> list_users_after(procura::core::UserId after_id,
+                                                              std::size_t limit) override {
+        return store_.list_users_after(after_id, limit);
     }
-    procura::core::Status set_active(procura::core::UserId id, bool active,
-                                     const procura::core::AuditEvent& audit) override {
+    procura::core::Result<User> set_role(procura::core::UserId id, Role role,
+                                         std::optional<std::int64_t> expected_version,
+                                         const procura::core::AuditEvent& audit) override {
+        return store_.set_role(id, role, expected_version, audit);
+    }
+    procura::core::Result<User> set_active(procura::core::UserId id, bool active,
+                                           const procura::core::AuditEvent& audit) override {
         return store_.set_active(id, active, audit);
+    }
+    procura::core::Status insert_password_reset(const PasswordReset& reset,
+                                                const procura::core::AuditEvent& audit) override {
+        return store_.insert_password_reset(reset, audit);
+    }
+    procura::core::Result<procura::core::UserId> use_password_reset(
+        const std::string& code_hash_hex, std::int64_t now_ms, const std::string& password_hash,
+        const procura::core::AuditEvent& audit) override {
+        return store_.use_password_reset(code_hash_hex, now_ms, password_hash, audit);
     }
     procura::core::Status insert_session(const Session& s) override {
         return store_.insert_session(s);
@@ -83,12 +102,15 @@ BOOST_AUTO_TEST_CASE(user_changes_append_audit_events_with_the_new_id) {
     OwnedMySQLUserStore store;
     auto id = store.insert_user(sample_user("dora"), user_event("user.added"));
     BOOST_REQUIRE(id.ok());
-    BOOST_REQUIRE(store.set_role(*id, Role::finance, user_event("user.role_changed")).ok());
+    BOOST_REQUIRE(
+        store.set_role(*id, Role::finance, std::nullopt, user_event("user.role_changed")).ok());
     auto trail = procura::db::read_audit_trail(store.pool(), "user", *id);
     BOOST_REQUIRE(trail.ok());
-    BOOST_REQUIRE_EQUAL(trail->size(), 1u);  // set_role's event carries the caller's entity_id
+    BOOST_REQUIRE_EQUAL(trail->size(), 2u);  // the store names the user and its version
     BOOST_TEST((*trail)[0].event.action == "user.added");
     BOOST_TEST((*trail)[0].event.entity_id == *id);
+    BOOST_TEST((*trail)[0].event.entity_version == 1);
+    BOOST_TEST((*trail)[1].event.entity_version == 2);
     BOOST_TEST(testing::query_int64(store.pool(), "SELECT COUNT(*) FROM audit_events") == 2);
 }
 
@@ -102,7 +124,7 @@ BOOST_AUTO_TEST_CASE(refused_duplicate_leaves_no_audit_event) {
 
 BOOST_AUTO_TEST_CASE(failed_set_role_leaves_no_audit_event) {
     OwnedMySQLUserStore store;
-    auto missing = store.set_role(4242, Role::admin, user_event("user.role_changed"));
+    auto missing = store.set_role(4242, Role::admin, std::nullopt, user_event("user.role_changed"));
     BOOST_REQUIRE(!missing.ok());
     BOOST_TEST((missing.error().kind == ErrorKind::not_found));
     BOOST_TEST(testing::query_int64(store.pool(), "SELECT COUNT(*) FROM audit_events") == 0);
@@ -112,7 +134,8 @@ BOOST_AUTO_TEST_CASE(setting_the_same_role_again_is_not_a_missing_user) {
     OwnedMySQLUserStore store;
     auto id = store.insert_user(sample_user("fay", Role::auditor), user_event("user.added"));
     BOOST_REQUIRE(id.ok());
-    BOOST_TEST(store.set_role(*id, Role::auditor, user_event("user.role_changed")).ok());
+    BOOST_TEST(
+        store.set_role(*id, Role::auditor, std::nullopt, user_event("user.role_changed")).ok());
 }
 
 BOOST_AUTO_TEST_CASE(session_for_an_unknown_user_is_not_found) {
@@ -183,6 +206,54 @@ BOOST_AUTO_TEST_CASE(sessions_are_found_by_their_hashes_in_one_read) {
     auto bad = store.find_sessions({std::string(63, 'a') + "'"});
     BOOST_REQUIRE(!bad.ok());
     BOOST_TEST(bad.error().code == "bad_token_hash");
+}
+
+BOOST_AUTO_TEST_CASE(refused_user_changes_leave_no_row_and_no_audit_event) {
+    OwnedMySQLUserStore store;
+    auto ada = store.insert_user(sample_user("ada", Role::admin), user_event("user.created"));
+    auto bo = store.insert_user(sample_user("bo"), user_event("user.created"));
+    BOOST_REQUIRE(ada.ok() && bo.ok());
+    BOOST_REQUIRE(store
+                      .insert_password_reset(sample_reset(*bo, 'c', 1'900'000'000'000),
+                                             user_event("user.password_reset_issued"))
+                      .ok());
+    const auto events = testing::query_int64(store.pool(), "SELECT COUNT(*) FROM audit_events");
+    BOOST_TEST(!store.set_active(*ada, false, user_event("user.deactivated")).ok());
+    BOOST_TEST(!store.set_role(*bo, Role::auditor, 7, user_event("user.role_changed")).ok());
+    BOOST_TEST(!store
+                    .use_password_reset(std::string(64, 'c'), 1'900'000'000'000, "$argon2id$x",
+                                        user_event("user.password_reset"))
+                    .ok());
+    BOOST_TEST(!store
+                    .insert_user_with_reset(sample_user("bo"), user_event("user.created"),
+                                            sample_reset(0, 'd', 1'900'000'000'000),
+                                            user_event("user.password_reset_issued"))
+                    .ok());
+    BOOST_TEST(testing::query_int64(store.pool(), "SELECT COUNT(*) FROM audit_events") == events);
+    BOOST_TEST(testing::query_int64(store.pool(), "SELECT COUNT(*) FROM password_resets") == 1);
+    BOOST_TEST(testing::query_int64(store.pool(), "SELECT SUM(version) FROM users") == 2);
+}
+
+BOOST_AUTO_TEST_CASE(two_admins_deactivating_each_other_at_once_leave_one_active) {
+    for (int round = 0; round < 5; ++round) {
+        OwnedMySQLUserStore store;
+        auto ada = store.insert_user(sample_user("ada", Role::admin), user_event("user.created"));
+        auto bea = store.insert_user(sample_user("bea", Role::admin), user_event("user.created"));
+        BOOST_REQUIRE(ada.ok() && bea.ok());
+        std::atomic<int> done{0};
+        std::thread first([&] {
+            if (store.set_active(*bea, false, user_event("user.deactivated")).ok()) ++done;
+        });
+        std::thread second([&] {
+            if (store.set_active(*ada, false, user_event("user.deactivated")).ok()) ++done;
+        });
+        first.join();
+        second.join();
+        BOOST_TEST(done.load() == 1);
+        BOOST_TEST(testing::query_int64(
+                       store.pool(),
+                       "SELECT COUNT(*) FROM users WHERE role = 'admin' AND active = TRUE") == 1);
+    }
 }
 
 BOOST_AUTO_TEST_SUITE_END()
