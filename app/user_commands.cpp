@@ -72,14 +72,14 @@ void print_header() {
 // Without --password-stdin the user gets no password and a reset code, printed once.
 int run_user_add(const UserInput& input) {
     auto role = role_from(input.role);
-    if (!role) return fail(role.error());
+    if (!role) return fail_with_code(role.error());
     std::optional<std::string> password;
     if (input.password_stdin) password = read_password_line();
     auto admin = open_user_admin(input.db_url);
-    if (!admin) return fail(admin.error());
+    if (!admin) return fail_with_code(admin.error());
     auto created =
         (*admin)->service->create_user((*admin)->caller, input.username, *role, password);
-    if (!created) return fail(created.error());
+    if (!created) return fail_with_code(created.error());
     std::printf("%lld\n", static_cast<long long>(created->user.id));
     if (created->reset) print_reset(*created->reset);
     return 0;
@@ -87,9 +87,9 @@ int run_user_add(const UserInput& input) {
 
 int run_user_list(const UserInput& input) {
     auto admin = open_user_admin(input.db_url);
-    if (!admin) return fail(admin.error());
+    if (!admin) return fail_with_code(admin.error());
     auto users = (*admin)->service->list_users();
-    if (!users) return fail(users.error());
+    if (!users) return fail_with_code(users.error());
     print_header();
     for (const auto& u : *users) print_user(u);
     return 0;
@@ -100,12 +100,12 @@ int run_user_list(const UserInput& input) {
 template <class Change>
 int run_user_change(const UserInput& input, Change change) {
     auto admin = open_user_admin(input.db_url);
-    if (!admin) return fail(admin.error());
+    if (!admin) return fail_with_code(admin.error());
     auto& service = *(*admin)->service;
     auto user = service.get_user_by_name((*admin)->caller, input.username);
-    if (!user) return fail(user.error());
+    if (!user) return fail_with_code(user.error());
     auto changed = change(service, (*admin)->caller, user->id);
-    if (!changed) return fail(changed.error());
+    if (!changed) return fail_with_code(changed.error());
     print_header();
     print_user(*changed);
     return 0;
@@ -113,7 +113,7 @@ int run_user_change(const UserInput& input, Change change) {
 
 int run_user_set_role(const UserInput& input) {
     auto role = role_from(input.role);
-    if (!role) return fail(role.error());
+    if (!role) return fail_with_code(role.error());
     return run_user_change(
         input, [&](auth::AuthService& service, const core::Caller& caller, core::UserId id) {
             return service.change_role(caller, id, *role, input.version);
@@ -122,12 +122,12 @@ int run_user_set_role(const UserInput& input) {
 
 int run_user_reset_password(const UserInput& input) {
     auto admin = open_user_admin(input.db_url);
-    if (!admin) return fail(admin.error());
+    if (!admin) return fail_with_code(admin.error());
     auto& service = *(*admin)->service;
     auto user = service.get_user_by_name((*admin)->caller, input.username);
-    if (!user) return fail(user.error());
+    if (!user) return fail_with_code(user.error());
     auto reset = service.issue_password_reset((*admin)->caller, user->id);
-    if (!reset) return fail(reset.error());
+    if (!reset) return fail_with_code(reset.error());
     print_reset(*reset);
     return 0;
 }

@@ -64,6 +64,17 @@ BidReveal reveal_of(const Bid& b) {
                      b.lot_id, b.sha256_hex, b.salt_hex,  b.state};
 }
 
+// Every version of the tender's bids that has a salt, ordered by bid id.
+std::vector<BidReveal> reveals_of(const std::vector<Bid>& bids) {
+    std::vector<BidReveal> out;
+    for (const Bid& b : bids) {
+        if (!b.salt_hex.empty()) out.push_back(reveal_of(b));
+    }
+    std::sort(out.begin(), out.end(),
+              [](const BidReveal& x, const BidReveal& y) { return x.bid_id < y.bid_id; });
+    return out;
+}
+
 // The opening's batches (BidStore::insert_opening): each batch's bids verified and decrypted in
 // parallel, its bodies freed before its lines are made, and the counts kept for the tender's
 // own event.
@@ -109,9 +120,8 @@ public:
         std::vector<core::AuditEvent> out = reveals_;
         out.push_back(core::AuditEvent{
             now_ms_, 0, "tender.opened", "tender", tender_.id, tender_.version,
-            core::compact_json({{"bids", bids_},
-                                {"valid", valid_},
-                                {"revealed", revealed_ + reveals_.size()}})});
+            core::compact_json(
+                {{"bids", bids_}, {"valid", valid_}, {"revealed", revealed_ + reveals_.size()}})});
         return out;
     }
 

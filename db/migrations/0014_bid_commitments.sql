@@ -9,10 +9,10 @@
 -- commitment_salt is 32 random bytes in lower-case hex, fresh per bid version. The bid's log
 -- leaves (bid.received, bid.replaced, bid.withdrawn) carry SHA-256 of a text made of the salt,
 -- the tender, the supplier, the lot and the body's hash (bidding/commitment.hpp), not those
--- values; the receipt gives the salt to the supplier, and the opening publishes it with the
+-- values, the receipt gives the salt to the supplier, and the opening publishes it with the
 -- values, so anyone can then recompute every earlier leaf. Until the opening the salt is as
 -- secret as the supplier_id beside it: with it, the few suppliers and lots could be tried one
--- by one. It never changes. Bids stored before this version have none (NULL); their leaves
+-- by one. It never changes. Bids stored before this version have none (NULL), their leaves
 -- name the supplier and lot as they did.
 
 ALTER TABLE bids

@@ -11,7 +11,7 @@
 -- without a password has an empty password_hash, which matches no password: it logs in only
 -- after setting one with a reset code.
 --
--- A reset code is 256 random bits shown once to the admin who issued it; only its SHA-256
+-- A reset code is 256 random bits shown once to the admin who issued it, only its SHA-256
 -- (lower-case hex) is stored. used_at_ms is NULL until the code sets a password, after which
 -- the row stays as the record of its use. Issuing a new code for a user deletes that user's
 -- unused ones, and so does deactivating the user. Written only by auth/mysql_store.cpp.

@@ -1,6 +1,6 @@
--- Procura schema version 16: four-eyes award decisions (issue 16; docs/awards.md "Two
+-- Procura schema version 16: four-eyes award decisions (issue 16, docs/awards.md "Two
 -- officers"). An award, a decline, a contract signature and a milestone acceptance are each
--- proposed by one officer and executed only when a second officer confirms; until then they
+-- proposed by one officer and executed only when a second officer confirms, until then they
 -- are rows of award_decisions.
 --
 -- Statement splitting: db/migrate.cpp cuts this file into statements at every semicolon that
@@ -10,16 +10,16 @@
 --
 -- award_decisions (written by settlement/awards/mysql_store.cpp only):
 -- - kind 'award' (subject_id = the lot number), 'decline' or 'contract' (subject_id = the award
---   id), 'milestone' (subject_id = the contract id, milestone_number its number; 0 otherwise).
+--   id), 'milestone' (subject_id = the contract id, milestone_number its number, 0 otherwise).
 -- - input_json: what the proposer asked for, executed as it is on confirmation: an award's
 --   {"bid_id", "reason", "clarification"}, a decline's {"reason"}, a contract's
 --   {"milestones": [{"title", "amount_minor"}]}, a milestone's {}.
 -- - state 'proposed' until another officer confirms it ('confirmed', decided_by never the
---   proposer: a CHECK) or an officer withdraws it ('withdrawn'); both final. result_id is the
+--   proposer: a CHECK) or an officer withdraws it ('withdrawn'), both final. result_id is the
 --   award (kind award) or contract (kind contract) the confirmation made.
 -- - One proposed decision per subject: open_key is unique.
 -- Added to the records a confirmation makes, the officer who proposed it (the existing
--- awarded_by, decided_by, signed_by and accepted_by are the confirming officer; rows older
+-- awarded_by, decided_by, signed_by and accepted_by are the confirming officer, rows older
 -- than this version have no proposer, NULL): awards.award_proposed_by,
 -- awards.decision_proposed_by (of the contract or decline), contracts.proposed_by,
 -- contract_milestones.proposed_by.

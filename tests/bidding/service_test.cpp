@@ -483,7 +483,7 @@ BOOST_AUTO_TEST_CASE(before_the_opening_no_bid_leaf_names_the_supplier_or_the_lo
         BOOST_TEST(salts.insert(r.salt_hex).second);
         BOOST_TEST(r.tender_id == w.tender_id);
         // The leaf's commitment, recomputed from the receipt and the body's hash alone.
-        const auto& leaf = w.bids.audit_events().at(static_cast<std::size_t>(r.log_leaf_index));
+        const auto leaf = w.bids.audit_events().at(static_cast<std::size_t>(r.log_leaf_index));
         const std::string recomputed =
             bid_commitment_hex(r.salt_hex, r.tender_id, r.supplier_id, r.lot_id, r.sha256_hex);
         BOOST_TEST(r.commitment_hex == recomputed);

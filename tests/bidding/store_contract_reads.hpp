@@ -402,7 +402,7 @@ inline void an_opening_holds_exactly_the_active_bids(BidWorld& w) {
     BOOST_REQUIRE(
         w.store().withdraw_bid(a.id, t0_ms + 1, event("bid.withdrawn", "bid", a.id)).ok());
     // The caller names no bid: the store hands it the active ones, with their bodies.
-    RecordBatches batches(OpeningRecord{tender, deadline_ms + 5'000, {}});
+    RecordBatches batches(OpeningRecord{tender, deadline_ms + 5'000, {}, {}});
     require_ok(w.store().insert_opening(tender, deadline_ms + 5'000, 64 * 1024 * 1024, batches));
     BOOST_REQUIRE_EQUAL(batches.batches.size(), 1u);
     const std::vector<Bid>& handed = batches.batches[0];

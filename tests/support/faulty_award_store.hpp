@@ -44,10 +44,19 @@ public:
         const settlement::awards::Contract& contract) override {
         return plan_.call("insert_contract", [&] { return inner_.insert_contract(contract); });
     }
-    core::Status accept_milestone(std::int64_t contract_id, std::int64_t number, core::UserId by,
+    core::Status accept_milestone(std::int64_t contract_id, std::int64_t number,
+                                  core::UserId proposed_by, core::UserId by,
                                   std::int64_t at_ms) override {
-        return plan_.call("accept_milestone",
-                          [&] { return inner_.accept_milestone(contract_id, number, by, at_ms); });
+        return plan_.call("accept_milestone", [&] {
+            return inner_.accept_milestone(contract_id, number, proposed_by, by, at_ms);
+        });
+    }
+    core::Result<std::int64_t> insert_decision(
+        const settlement::awards::Decision& decision) override {
+        return plan_.call("insert_decision", [&] { return inner_.insert_decision(decision); });
+    }
+    core::Status update_decision(const settlement::awards::Decision& decision) override {
+        return plan_.call("update_decision", [&] { return inner_.update_decision(decision); });
     }
     core::Status insert_closure(const settlement::awards::LotClosure& closure) override {
         return plan_.call("insert_closure", [&] { return inner_.insert_closure(closure); });
@@ -86,6 +95,11 @@ public:
         std::int64_t contract_id) override {
         return plan_.call("tender_of_contract",
                           [&] { return inner_.tender_of_contract(contract_id); });
+    }
+    core::Result<std::optional<std::int64_t>> tender_of_decision(
+        std::int64_t decision_id) override {
+        return plan_.call("tender_of_decision",
+                          [&] { return inner_.tender_of_decision(decision_id); });
     }
 
 private:

@@ -30,12 +30,40 @@ public:
     core::Result<std::vector<auth::User>> list_users() override {
         return plan_.call("list_users", [&] { return inner_.list_users(); });
     }
-    core::Status set_role(core::UserId id, core::Role role,
-                          const core::AuditEvent& audit) override {
-        return plan_.call("set_role", [&] { return inner_.set_role(id, role, audit); });
+    core::Result<core::UserId> insert_user_with_reset(
+        const auth::User& u, const core::AuditEvent& audit, const auth::PasswordReset& reset,
+        const core::AuditEvent& reset_audit) override {
+        return plan_.call("insert_user_with_reset", [&] {
+            return inner_.insert_user_with_reset(u, audit, reset, reset_audit);
+        });
     }
-    core::Status set_active(core::UserId id, bool active, const core::AuditEvent& audit) override {
+    core::Result<std::vector<auth::User>> list_users_after(core::UserId after_id,
+                                                           std::size_t limit) override {
+        return plan_.call("list_users_after",
+                          [&] { return inner_.list_users_after(after_id, limit); });
+    }
+    core::Result<auth::User> set_role(core::UserId id, core::Role role,
+                                      std::optional<std::int64_t> expected_version,
+                                      const core::AuditEvent& audit) override {
+        return plan_.call("set_role",
+                          [&] { return inner_.set_role(id, role, expected_version, audit); });
+    }
+    core::Result<auth::User> set_active(core::UserId id, bool active,
+                                        const core::AuditEvent& audit) override {
         return plan_.call("set_active", [&] { return inner_.set_active(id, active, audit); });
+    }
+    core::Status insert_password_reset(const auth::PasswordReset& reset,
+                                       const core::AuditEvent& audit) override {
+        return plan_.call("insert_password_reset",
+                          [&] { return inner_.insert_password_reset(reset, audit); });
+    }
+    core::Result<core::UserId> use_password_reset(const std::string& code_hash_hex,
+                                                  std::int64_t now_ms,
+                                                  const std::string& password_hash,
+                                                  const core::AuditEvent& audit) override {
+        return plan_.call("use_password_reset", [&] {
+            return inner_.use_password_reset(code_hash_hex, now_ms, password_hash, audit);
+        });
     }
     core::Status insert_session(const auth::Session& s) override {
         return plan_.call("insert_session", [&] { return inner_.insert_session(s); });
