@@ -127,7 +127,7 @@ core::Status start_services(ServeParts& p, const ServeConfig& config) {
     award_limits.standstill_ms = config.standstill_ms;
     p.awards = std::make_unique<settlement::awards::AwardService>(
         settlement::awards::AwardDependencies{
-            .store = *s.awards, .tenders = *s.tenders, .clock = p.clock},
+            .store = *s.awards, .tenders = *s.tenders, .clock = p.clock, .buyers = *p.buyers},
         award_limits);
     p.batches = std::make_unique<settlement::batches::BatchService>(*s.batches, *s.money, p.clock,
                                                                     config.pain001_xsd);

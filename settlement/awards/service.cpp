@@ -29,6 +29,17 @@ Award* find_award(TenderRecords& records, std::int64_t award_id) {
 AwardService::AwardService(AwardDependencies dependencies, AwardLimits limits)
     : d_(dependencies), limits_(limits) {}
 
+core::Status AwardService::require_buyer_officer(const core::Caller& caller,
+                                                 std::int64_t tender_id) {
+    PROCURA_TRY_ASSIGN(auto t, published_tender(tender_id));
+    PROCURA_TRY_ASSIGN(const bool member, d_.buyers.is_officer_of(caller.user_id, t.buyer_id));
+    if (!member) {
+        return core::forbidden("not_buyer_officer", "only officers of the tender's buyer (" +
+                                                        t.buyer_id + ") decide on it");
+    }
+    return {};
+}
+
 core::Result<tender::Tender> AwardService::published_tender(std::int64_t tender_id) {
     PROCURA_TRY_ASSIGN(auto found, d_.tenders.find(tender_id));
     if (!found || found->state == tender::TenderState::draft) {
@@ -53,6 +64,7 @@ core::Result<LotClosure> AwardService::close_lot(const core::Caller& caller, std
                                                  std::int64_t lot_id, const std::string& reason) {
     PROCURA_TRY(require_officer(caller, "close lots"));
     PROCURA_TRY(published_lot(tender_id, lot_id));
+    PROCURA_TRY(require_buyer_officer(caller, tender_id));
     LotClosure closure;
     PROCURA_TRY(d_.store.in_transaction(tender_id, [&](AwardTransaction& tx) -> core::Status {
         PROCURA_TRY_ASSIGN(auto records, tx.load());

@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "core/buyers.hpp"
 #include "core/clock.hpp"
 #include "core/identity.hpp"
 #include "core/result.hpp"
@@ -27,6 +28,10 @@ struct AwardDependencies {
     AwardStore& store;
     tender::TenderStore& tenders;
     const core::Clock& clock;
+    // Which buyer an officer acts for: the evaluation, lot closures and every award decision
+    // (proposal, confirmation, withdrawal) are for officers of the tender's buyer only (403
+    // "not_buyer_officer", nothing written).
+    core::BuyerDirectory& buyers;
 };
 
 // A tender's awards and contracts and what each lot has come to.
@@ -178,6 +183,9 @@ public:
                                                        const std::vector<std::int64_t>& lot_ids);
 
 private:
+    // 403 "not_buyer_officer" unless caller acts for the buyer of tender_id (404 as
+    // published_tender).
+    core::Status require_buyer_officer(const core::Caller& caller, std::int64_t tender_id);
     core::Result<tender::Tender> published_tender(std::int64_t tender_id);
     // published_tender, and 404 "lot_not_found" unless it has lot lot_id.
     core::Result<tender::Tender> published_lot(std::int64_t tender_id, std::int64_t lot_id);

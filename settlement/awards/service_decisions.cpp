@@ -290,6 +290,7 @@ core::Status AwardService::check_award_tender(std::int64_t tender_id, std::int64
 
 core::Result<Decision> AwardService::propose(const core::Caller& caller, std::int64_t tender_id,
                                              Decision decision) {
+    PROCURA_TRY(require_buyer_officer(caller, tender_id));
     decision.tender_id = tender_id;
     decision.state = DecisionState::proposed;
     decision.proposed_by = caller.user_id;
@@ -367,6 +368,7 @@ core::Result<DecisionResult> AwardService::confirm(const core::Caller& caller,
     PROCURA_TRY(require_officer(caller, "confirm award decisions"));
     PROCURA_TRY_ASSIGN(auto tender_id, d_.store.tender_of_decision(decision_id));
     if (!tender_id) return decision_not_found(decision_id);
+    PROCURA_TRY(require_buyer_officer(caller, *tender_id));
     DecisionResult result;
     PROCURA_TRY(d_.store.in_transaction(*tender_id, [&](AwardTransaction& tx) -> core::Status {
         PROCURA_TRY_ASSIGN(auto records, tx.load());
@@ -403,6 +405,7 @@ core::Result<Decision> AwardService::withdraw(const core::Caller& caller,
     PROCURA_TRY(require_officer(caller, "withdraw award decisions"));
     PROCURA_TRY_ASSIGN(auto tender_id, d_.store.tender_of_decision(decision_id));
     if (!tender_id) return decision_not_found(decision_id);
+    PROCURA_TRY(require_buyer_officer(caller, *tender_id));
     Decision withdrawn;
     PROCURA_TRY(d_.store.in_transaction(*tender_id, [&](AwardTransaction& tx) -> core::Status {
         PROCURA_TRY_ASSIGN(auto records, tx.load());

@@ -464,6 +464,7 @@ core::Result<Evaluation> AwardService::evaluate(const core::Caller& caller,
                                                 std::int64_t tender_id) {
     PROCURA_TRY(require_officer(caller, "run the evaluation"));
     PROCURA_TRY_ASSIGN(auto t, published_tender(tender_id));
+    PROCURA_TRY(require_buyer_officer(caller, tender_id));
     if (t.state == tender::TenderState::cancelled) {
         return core::conflict("tender_cancelled", "the tender is cancelled");
     }

@@ -15,6 +15,7 @@
 #include "settlement/awards/service.hpp"
 #include "tender/mysql_store.hpp"
 #include "tests/settlement/awards/store_contract.hpp"
+#include "tests/support/fake_buyers.hpp"
 #include "tests/support/test_db.hpp"
 
 using namespace procura;
@@ -34,7 +35,8 @@ struct Db {
     tender::MySQLTenderStore tenders{*pool};
     MySQLAwardStore store{*pool};
     core::ManualClock clock{t0_ms};
-    AwardService service{{store, tenders, clock}, AwardLimits{}};
+    testing::FakeBuyerDirectory buyers;
+    AwardService service{{store, tenders, clock, buyers}, AwardLimits{}};
     core::Caller officer{1, Role::officer, "o1"};
     core::Caller officer2{2, Role::officer, "o2"};
     core::Caller officer3{3, Role::officer, "o3"};
@@ -80,10 +82,12 @@ struct Db {
                                      std::to_string(id) + ", 's" + std::to_string(id) +
                                      "', 'supplier', 'x', 0)");
         }
+        buyers.add("SALT-1", "Salt Board", {1, 2, 3, 4});  // 4 confirms in a race below
         tender::Tender t;
         t.version = 1;
         t.state = tender::TenderState::published;
         t.title = "Salt";
+        t.buyer_id = "SALT-1";
         t.currency = "EUR";
         t.lots = {tender::Lot{1, "Lot 1", 1'000'000}};
         t.evaluation_method = method;

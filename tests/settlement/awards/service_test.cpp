@@ -9,6 +9,7 @@
 
 #include "settlement/evaluation/evaluation.hpp"
 #include "tests/settlement/awards/fake_store.hpp"
+#include "tests/support/fake_buyers.hpp"
 #include "tests/support/require_error.hpp"
 #include "tests/tender/fake_store.hpp"
 
@@ -49,7 +50,8 @@ struct World {
     tender::FakeTenderStore tenders;
     FakeAwardStore store;
     AwardLimits limits{};
-    AwardService service{{store, tenders, clock}, limits};
+    procura::testing::FakeBuyerDirectory buyers;
+    AwardService service{{store, tenders, clock, buyers}, limits};
     core::Caller chair{10, Role::officer, "chair"};
     core::Caller member2{11, Role::officer, "member2"};
     core::Caller member3{12, Role::officer, "member3"};
@@ -57,6 +59,15 @@ struct World {
     core::Caller supplier{20, Role::supplier, "supplier"};
     core::Caller finance{30, Role::finance, "finance"};
     core::Caller auditor{40, Role::auditor, "auditor"};
+    core::Caller elsewhere{14, Role::officer, "elsewhere"};  // an officer of another buyer
+    bool buyers_added = add_buyers();
+
+    bool add_buyers() {
+        buyers.add("ROADS-1", "Roads Agency",
+                   {chair.user_id, member2.user_id, member3.user_id, outsider.user_id});
+        buyers.add("PORT-2", "Port Authority", {elsewhere.user_id});
+        return true;
+    }
 
     // The officer who confirms what by proposes in the helpers below: outsider (an officer
     // not on the committee, so never recused), or the chair for outsider's proposals.
@@ -96,6 +107,7 @@ struct World {
         tender::Tender t;
         t.state = tender::TenderState::published;
         t.title = "Road salt";
+        t.buyer_id = "ROADS-1";
         t.currency = "EUR";
         for (int i = 1; i <= lots; ++i) {
             t.lots.push_back(tender::Lot{i, "Lot " + std::to_string(i), 1'000'000});
@@ -850,6 +862,34 @@ BOOST_AUTO_TEST_CASE(one_officer_alone_cannot_award_decline_sign_or_accept) {
     BOOST_TEST(audit[audit.size() - 2].action == "milestone.accepted");
     BOOST_TEST(payload["proposed_by"] == w.member3.user_id);
     BOOST_TEST(payload["confirmed_by"] == w.chair.user_id);
+}
+
+// Issue 16, defect 2: before, any officer could evaluate and decide on any tender. An officer of
+// another buyer now can neither evaluate, close a lot, propose, confirm nor withdraw, and
+// nothing is written.
+BOOST_AUTO_TEST_CASE(an_officer_of_another_buyer_takes_no_part_in_its_decisions) {
+    World w;
+    const std::int64_t fresh = w.make_tender(tender::EvaluationMethod::lowest_price, 100, 0);
+    w.store.set_opening(fresh, t0_ms - 1000, {opened(1, 21, 1, 3000)});
+    require_error(w.service.evaluate(w.elsewhere, fresh), ErrorKind::forbidden,
+                  "not_buyer_officer");
+    const std::int64_t id = w.evaluated_lowest_price();
+    std::string before = w.fingerprint(id);
+    const std::size_t events = w.store.audit().size();
+    require_error(w.service.propose_award(w.elsewhere, id, 1, AwardRequest{2, "", ""}),
+                  ErrorKind::forbidden, "not_buyer_officer");
+    require_error(w.service.close_lot(w.elsewhere, id, 1, "Not needed"), ErrorKind::forbidden,
+                  "not_buyer_officer");
+    auto proposal = w.service.propose_award(w.chair, id, 1, AwardRequest{2, "", ""});
+    require_ok(proposal);
+    before = w.fingerprint(id);
+    require_error(w.service.confirm(w.elsewhere, proposal->id), ErrorKind::forbidden,
+                  "not_buyer_officer");
+    require_error(w.service.withdraw(w.elsewhere, proposal->id), ErrorKind::forbidden,
+                  "not_buyer_officer");
+    BOOST_TEST(w.fingerprint(id) == before);
+    BOOST_TEST(w.store.audit().size() == events + 1);  // the chair's proposal only
+    require_ok(w.service.confirm(w.member2, proposal->id));
 }
 
 BOOST_AUTO_TEST_CASE(a_recused_officer_neither_proposes_nor_confirms) {
