@@ -26,7 +26,7 @@ struct BuyerInput {
 };
 
 // The command line's caller: an administrator acting as the system.
-const core::Caller command_line{0, core::Role::admin, "command-line"};
+const core::Caller command_line = auth::AuthService::command_line_caller();
 
 struct BuyerAdmin {
     std::unique_ptr<db::ConnectionPool> pool;

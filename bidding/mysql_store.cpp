@@ -275,7 +275,7 @@ SupplierBytes active_bytes(sql::Statement& text, const GroupAttempt& a, const Bi
     Rows rows(text.executeQuery(
         "SELECT tender_id, supplier_id, lot_id, LENGTH(body) FROM bids WHERE state = 'active' "
         "AND (" +
-        condition + ") FOR UPDATE"));
+        condition + ")"));
     while (rows->next()) {
         out[{rows->getInt64(1), rows->getInt64(2)}][rows->getInt64(3)] = rows->getInt64(4);
     }

@@ -160,12 +160,14 @@ public:
     // every error of the proposal's kind above.
     core::Result<DecisionResult> confirm(const core::Caller& caller, std::int64_t decision_id);
 
-    // Withdraws a proposal: the proposer or another officer; leaf "decision.withdrawn".
+    // Withdraws a proposal: the proposer or another officer of the buyer; leaf
+    // "decision.withdrawn".
     // Errors: 403 "forbidden", "recused"; 404 "decision_not_found"; 409 "decision_confirmed",
     // "decision_withdrawn".
     core::Result<Decision> withdraw(const core::Caller& caller, std::int64_t decision_id);
 
-    // Reads of proposals: officers and auditors (403 "forbidden"). What a confirmed decision
+    // Reads of proposals: officers of the tender's buyer (403 "not_buyer_officer" for others)
+    // and auditors (403 "forbidden" for other roles). What a confirmed decision
     // did is public through the awards and contracts it made and the log.
     // 404 "decision_not_found".
     core::Result<Decision> decision(const core::Caller& caller, std::int64_t decision_id);

@@ -432,6 +432,7 @@ core::Result<Decision> AwardService::decision(const core::Caller& caller,
     PROCURA_TRY(require_decision_reader(caller));
     PROCURA_TRY_ASSIGN(auto tender_id, d_.store.tender_of_decision(decision_id));
     if (!tender_id) return decision_not_found(decision_id);
+    if (caller.role == core::Role::officer) PROCURA_TRY(require_buyer_officer(caller, *tender_id));
     PROCURA_TRY_ASSIGN(auto records, d_.store.read(*tender_id));
     Decision* d = find_decision(records, decision_id);
     if (d == nullptr) return decision_not_found(decision_id);
@@ -442,6 +443,8 @@ core::Result<std::vector<Decision>> AwardService::decisions(const core::Caller& 
                                                             std::int64_t tender_id) {
     PROCURA_TRY(require_decision_reader(caller));
     PROCURA_TRY(published_tender(tender_id));
+    // Proposals are the buyer's deliberation: its officers and auditors read them.
+    if (caller.role == core::Role::officer) PROCURA_TRY(require_buyer_officer(caller, tender_id));
     PROCURA_TRY_ASSIGN(auto records, d_.store.read(tender_id));
     return std::move(records.decisions);
 }
